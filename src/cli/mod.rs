@@ -1,0 +1,1 @@
+//! `playground-cli`'s commands as plain functions: arguments in, output or an error out.

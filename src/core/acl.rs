@@ -1,0 +1,1 @@
+//! Users, managed-Kafka roles and Kafka ACLs, and the authorizer.

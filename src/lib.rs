@@ -1,0 +1,16 @@
+//! Broker Playground: Apache Kafka's producers, consumers, partitions and consumer groups,
+//! simulated on a deterministic clock.
+//!
+//! # Layout
+//! - [`core`] — the broker: a pure, deterministic state machine. Commands and the current
+//!   simulated time go in; events come out, plus "wake me at t". No web crates, no clock,
+//!   no panics on any input. Builds and tests with `--no-default-features`.
+//! - [`cli`] — `playground-cli`'s commands, as plain functions from arguments to output.
+//! - `ui` (feature `ui`, on by default) — the Yew components that render the core's state.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod core;
+
+#[cfg(feature = "ui")]
+pub mod ui;
