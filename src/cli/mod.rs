@@ -1,1 +1,78 @@
 //! `playground-cli`'s commands as plain functions: arguments in, output or an error out.
+//!
+//! `src/bin/playground-cli.rs` only does I/O: it calls [`main`] and prints what comes back.
+//! Exit codes (CLI.md): 0 ok, 2 bad usage or bad input, 1 other failures.
+
+pub mod assign;
+
+use std::io::Read;
+
+/// What a command printed and how it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    pub fn ok(stdout: String) -> Self {
+        Self { code: 0, stdout, stderr: String::new() }
+    }
+    /// Bad usage or bad input: one clear line, exit 2.
+    pub fn input_error(msg: impl std::fmt::Display) -> Self {
+        Self { code: 2, stdout: String::new(), stderr: format!("error: {msg}\n") }
+    }
+    /// Any other failure: exit 1.
+    pub fn failure(msg: impl std::fmt::Display) -> Self {
+        Self { code: 1, stdout: String::new(), stderr: format!("error: {msg}\n") }
+    }
+}
+
+/// Source of standard input, so commands stay testable.
+pub trait Stdin {
+    fn read_all(&mut self) -> std::io::Result<String>;
+}
+
+impl Stdin for std::io::Stdin {
+    fn read_all(&mut self) -> std::io::Result<String> {
+        let mut s = String::new();
+        self.lock().read_to_string(&mut s)?;
+        Ok(s)
+    }
+}
+
+impl Stdin for &str {
+    fn read_all(&mut self) -> std::io::Result<String> {
+        Ok((*self).to_string())
+    }
+}
+
+pub const USAGE: &str = "usage: playground-cli <command> [args]
+
+commands:
+  partition --partitions N [--hex] [--json] KEY...   which partition Kafka's default partitioner picks
+  assign --strategy NAME [FILE]                       run a consumer-group assignor on a JSON group
+  run SCENARIO [--until DURATION] [--json]            run a scenario headlessly, print its timeline
+  scenarios [--json]                                  list the built-in scenarios
+";
+
+/// Runs one command line (without the program name).
+pub fn main(args: &[String], stdin: &mut dyn Stdin) -> Outcome {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Outcome::input_error(format!("no command given\n{USAGE}").trim_end());
+    };
+    match cmd.as_str() {
+        "assign" => assign::run(rest, stdin),
+        "-h" | "--help" | "help" => Outcome::ok(USAGE.to_string()),
+        other => Outcome::input_error(format!("unknown command `{other}` (try --help)")),
+    }
+}
+
+/// Reads the text of FILE, or stdin when FILE is `None` or `-`.
+pub fn read_input(file: Option<&str>, stdin: &mut dyn Stdin) -> Result<String, String> {
+    match file {
+        None | Some("-") => stdin.read_all().map_err(|e| format!("cannot read stdin: {e}")),
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+    }
+}
