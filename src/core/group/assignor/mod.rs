@@ -17,7 +17,10 @@ pub struct TopicPartition {
 
 impl TopicPartition {
     pub fn new(topic: impl Into<Arc<str>>, partition: u32) -> Self {
-        Self { topic: topic.into(), partition }
+        Self {
+            topic: topic.into(),
+            partition,
+        }
     }
 }
 
@@ -61,5 +64,9 @@ pub enum Strategy {
 /// One assignor. `topics` maps topic name -> partition count.
 pub trait Assignor {
     fn name(&self) -> &'static str;
-    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment;
+    fn assign(
+        &self,
+        topics: &BTreeMap<String, u32>,
+        members: &[MemberSubscription],
+    ) -> GroupAssignment;
 }

@@ -1,1 +1,0 @@
-//! Users, managed-Kafka roles and Kafka ACLs, and the authorizer.
