@@ -18,7 +18,7 @@
 //!
 //! # Why an index
 //! `authorize` runs on every simulated request, thousands of times per simulated second. Every
-//! mutation rebuilds (in time linear in the number of ACLs) a [`PrincipalIndex`] per principal:
+//! mutation rebuilds (in time linear in the number of ACLs) a `PrincipalIndex` per principal:
 //! for each resource type, the ALLOW and DENY operation masks of its wildcard, of each literal
 //! name and of each prefix, with implications already folded in. A query then costs two map
 //! lookups per principal (the user and `User:*`), plus a scan of that principal's prefixes, plus
@@ -281,7 +281,7 @@ impl Authorizer {
     }
 
     pub fn has_user(&self, name: &str) -> bool {
-        self.users.iter().any(|u| u.as_str() == name)
+        self.users.contains(name)
     }
 
     /// Adds a user; `Ok(false)` if it already existed.
@@ -296,10 +296,9 @@ impl Authorizer {
     /// reused); a managed service removes a deleted user's grants, and so does the playground, so
     /// that a re-created user starts with nothing.
     pub fn remove_user(&mut self, name: &str) -> bool {
-        let Some(user) = self.users.iter().find(|u| u.as_str() == name).cloned() else {
+        let Some(user) = self.users.take(name) else {
             return false;
         };
-        self.users.remove(&user);
         self.roles.retain(|b| b.user() != &user);
         let principal = user.principal();
         self.acls.retain(|a| a.principal != principal);

@@ -250,6 +250,13 @@ impl TryFrom<String> for UserName {
     }
 }
 
+/// Lets a `BTreeSet<UserName>` be queried with a `&str` (same ordering as `String`'s).
+impl std::borrow::Borrow<str> for UserName {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<UserName> for String {
     fn from(name: UserName) -> String {
         name.0
