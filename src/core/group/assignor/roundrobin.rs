@@ -28,12 +28,13 @@ impl Assignor for RoundRobinAssignor {
         let table = g.subscribed_table();
         let mut lists: Vec<Vec<u32>> = vec![Vec::new(); members.len()];
         let mut cursor = 0usize;
-        for t in 0..g.topic_count() {
+        for topic in 0..g.topic_count() as u32 {
+            let t = topic as usize;
             // A topic nobody subscribes to is not part of the assignment at all.
             if !order.iter().any(|&m| table[g.sub_of[m]][t]) {
                 continue;
             }
-            for p in g.partitions_of(t as u32) {
+            for p in g.partitions_of(topic) {
                 while !table[g.sub_of[order[cursor]]][t] {
                     cursor = (cursor + 1) % order.len();
                 }

@@ -191,8 +191,7 @@ fn general(g: &Interned, order: &[usize], generations: &[i64]) -> Vec<Vec<u32>> 
     let mut owner = vec![NONE; total];
     let mut best = vec![i64::MIN; total];
     let mut conflict = vec![false; total];
-    for m in 0..n {
-        let gen = generations[m];
+    for (m, &gen) in generations.iter().enumerate() {
         for &p in &g.owned[m] {
             let p = p as usize;
             if gen > best[p] {
