@@ -2,10 +2,33 @@
 //!
 //! One trait, one file per strategy. Member order everywhere is Kafka's: static members
 //! (with `group.instance.id`) first, by instance id; then dynamic members by `member.id`
-//! (Java `String.compareTo`, which for our ASCII ids is byte order).
+//! (Java `String.compareTo`, which for our ASCII ids is byte order). The sticky assignors are
+//! the exception Java makes: `AbstractStickyAssignor` only ever sees member ids and sorts those.
+//!
+//! # Layout
+//! - [`range`], [`roundrobin`], [`sticky`], [`cooperative_sticky`]: the Java client's classic
+//!   assignors (`clients/consumer/*Assignor.java`).
+//! - [`uniform`], [`server_range`]: KIP-848's server-side assignors
+//!   (`group-coordinator/.../coordinator/group/assignor/`).
+//! - this file: the shared types, and [`Interned`], the compact form every assignor works on.
+//!
+//! # Why an interned form
+//! Kafka's own scale test is 1,000,000 partitions × 2000 members. Working on
+//! `TopicPartition { Arc<str>, u32 }` values would hash and compare strings a million times over;
+//! instead each partition is one `u32` — its index in the list of all partitions sorted by topic
+//! then partition — so "sorted by topic then partition" is plain integer order, and per-partition
+//! state lives in flat vectors.
+
+pub mod cooperative_sticky;
+pub mod range;
+pub mod roundrobin;
+pub mod server_range;
+pub mod sticky;
+pub mod uniform;
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// A partition of a topic, as Kafka's `TopicPartition`.
@@ -61,6 +84,36 @@ pub enum Strategy {
     ServerRange,
 }
 
+impl Strategy {
+    /// Every strategy, in the order the UI lists them.
+    pub const ALL: [Strategy; 6] = [
+        Strategy::Range,
+        Strategy::RoundRobin,
+        Strategy::Sticky,
+        Strategy::CooperativeSticky,
+        Strategy::Uniform,
+        Strategy::ServerRange,
+    ];
+
+    /// Kafka's name: `partition.assignment.strategy` short names for the classic ones,
+    /// `group.remote.assignor` names for KIP-848's (`server-range` here, since `range` is taken).
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Range => "range",
+            Strategy::RoundRobin => "roundrobin",
+            Strategy::Sticky => "sticky",
+            Strategy::CooperativeSticky => "cooperative-sticky",
+            Strategy::Uniform => "uniform",
+            Strategy::ServerRange => "server-range",
+        }
+    }
+
+    /// The inverse of [`Strategy::name`].
+    pub fn from_name(name: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 /// One assignor. `topics` maps topic name -> partition count.
 pub trait Assignor {
     fn name(&self) -> &'static str;
@@ -69,4 +122,268 @@ pub trait Assignor {
         topics: &BTreeMap<String, u32>,
         members: &[MemberSubscription],
     ) -> GroupAssignment;
+}
+
+/// The assignor behind a strategy.
+pub fn assignor_for(strategy: Strategy) -> Box<dyn Assignor> {
+    match strategy {
+        Strategy::Range => Box::new(range::RangeAssignor),
+        Strategy::RoundRobin => Box::new(roundrobin::RoundRobinAssignor),
+        Strategy::Sticky => Box::new(sticky::StickyAssignor),
+        Strategy::CooperativeSticky => Box::new(cooperative_sticky::CooperativeStickyAssignor),
+        Strategy::Uniform => Box::new(uniform::UniformAssignor),
+        Strategy::ServerRange => Box::new(server_range::ServerRangeAssignor),
+    }
+}
+
+/// Runs one strategy: `assignor_for(strategy).assign(topics, members)`.
+pub fn assign(
+    strategy: Strategy,
+    topics: &BTreeMap<String, u32>,
+    members: &[MemberSubscription],
+) -> GroupAssignment {
+    assignor_for(strategy).assign(topics, members)
+}
+
+/// Kafka's `MemberInfo.compareTo` (`AbstractPartitionAssignor.MemberInfo`): static members
+/// first, by `group.instance.id`; then by `member.id`.
+pub fn member_info_cmp(a: &MemberSubscription, b: &MemberSubscription) -> Ordering {
+    match (&a.group_instance_id, &b.group_instance_id) {
+        (Some(x), Some(y)) => x.cmp(y).then_with(|| a.member_id.cmp(&b.member_id)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.member_id.cmp(&b.member_id),
+    }
+}
+
+/// Indices of `members` in [`member_info_cmp`] order.
+pub fn member_order(members: &[MemberSubscription]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&a, &b| member_info_cmp(&members[a], &members[b]));
+    order
+}
+
+/// Indices of `members` by `member.id` alone (what `AbstractStickyAssignor` sorts by).
+pub fn member_id_order(members: &[MemberSubscription]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&a, &b| members[a].member_id.cmp(&members[b].member_id));
+    order
+}
+
+/// Builds Kafka's large uniform test group (`testLargeAssignmentAndGroupWithUniformSubscription`):
+/// topics `t0..t{topics-1}` with `partitions` each, members `consumer-0..` all subscribed to all,
+/// owning nothing. For benchmarks and the scale test.
+pub fn large_uniform_group(
+    topics: usize,
+    partitions: u32,
+    members: usize,
+) -> (BTreeMap<String, u32>, Vec<MemberSubscription>) {
+    let names: Vec<String> = (0..topics).map(|t| format!("t{t}")).collect();
+    let map = names.iter().map(|n| (n.clone(), partitions)).collect();
+    let subs = (0..members)
+        .map(|m| MemberSubscription {
+            member_id: format!("consumer-{m}"),
+            topics: names.clone(),
+            ..Default::default()
+        })
+        .collect();
+    (map, subs)
+}
+
+/// Feeds an assignment back as every member's `owned` (and `generation`), the way members
+/// report it when they rejoin: the "previous round" for sticky assignors.
+pub fn with_owned(
+    members: &[MemberSubscription],
+    assignment: &GroupAssignment,
+    generation: Option<i32>,
+) -> Vec<MemberSubscription> {
+    members
+        .iter()
+        .map(|m| MemberSubscription {
+            owned: assignment.get(&m.member_id).cloned().unwrap_or_default(),
+            generation,
+            ..m.clone()
+        })
+        .collect()
+}
+
+/// "No member": the value of an empty slot in per-partition owner vectors.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The group in compact form: topics are indices into the sorted topic list, partitions are
+/// `u32` indices into the list of all partitions sorted by topic then partition.
+pub(crate) struct Interned {
+    /// Topic names, sorted (the `BTreeMap` order).
+    pub names: Vec<Arc<str>>,
+    /// `offsets[t]..offsets[t + 1]` are topic `t`'s partitions. Length `names.len() + 1`.
+    pub offsets: Vec<u32>,
+    /// Distinct subscriptions (existing topics only, sorted, deduplicated).
+    pub subscriptions: Vec<Vec<u32>>,
+    /// `sub_of[m]`: index into `subscriptions` of member `m` (input order).
+    pub sub_of: Vec<usize>,
+    /// Whether all members sent the same *raw* topic set (nonexistent topics included), as
+    /// Java's `allSubscriptionsEqual` compares them.
+    pub all_equal: bool,
+    /// `owned[m]`: member `m`'s owned partitions that exist, in the order it listed them,
+    /// without repeats.
+    pub owned: Vec<Vec<u32>>,
+}
+
+impl Interned {
+    pub fn new(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Self {
+        let mut names = Vec::with_capacity(topics.len());
+        let mut offsets = Vec::with_capacity(topics.len() + 1);
+        let mut index: HashMap<&str, u32> = HashMap::with_capacity(topics.len());
+        let mut total: u32 = 0;
+        offsets.push(0);
+        for (name, &count) in topics {
+            // Partition indices must fit in u32; a group beyond 4 billion partitions cannot be
+            // held in memory anyway, so the excess of such a topic is cut off rather than wrap.
+            let count = count.min(u32::MAX - 1 - total);
+            index.insert(name.as_str(), names.len() as u32);
+            names.push(Arc::from(name.as_str()));
+            total += count;
+            offsets.push(total);
+        }
+
+        // Subscriptions: most groups have one or a few distinct ones, so intern them.
+        let mut raw_keys: Vec<Vec<&str>> = Vec::new();
+        let mut subscriptions: Vec<Vec<u32>> = Vec::new();
+        let mut sub_of = Vec::with_capacity(members.len());
+        let mut last: Option<(&[String], usize)> = None;
+        for m in members {
+            if let Some((topics, id)) = last {
+                if topics == m.topics.as_slice() {
+                    sub_of.push(id);
+                    continue;
+                }
+            }
+            let mut key: Vec<&str> = m.topics.iter().map(String::as_str).collect();
+            key.sort_unstable();
+            key.dedup();
+            let id = match raw_keys.iter().position(|k| *k == key) {
+                Some(id) => id,
+                None => {
+                    let mut sub: Vec<u32> =
+                        key.iter().filter_map(|t| index.get(t).copied()).collect();
+                    sub.sort_unstable();
+                    raw_keys.push(key);
+                    subscriptions.push(sub);
+                    raw_keys.len() - 1
+                }
+            };
+            sub_of.push(id);
+            last = Some((m.topics.as_slice(), id));
+        }
+        let all_equal = raw_keys.len() <= 1;
+
+        let total_usize = total as usize;
+        let mut seen = vec![false; total_usize];
+        let mut owned = Vec::with_capacity(members.len());
+        for m in members {
+            let mut list = Vec::with_capacity(m.owned.len());
+            // Owned lists come grouped by topic: remember the last topic to skip most lookups.
+            let mut cache: Option<(&str, u32)> = None;
+            for tp in &m.owned {
+                let t = match cache {
+                    Some((name, t)) if name == &*tp.topic => t,
+                    _ => match index.get(&*tp.topic) {
+                        Some(&t) => {
+                            cache = Some((&tp.topic, t));
+                            t
+                        }
+                        None => continue,
+                    },
+                };
+                let (start, end) = (offsets[t as usize], offsets[t as usize + 1]);
+                if tp.partition >= end - start {
+                    continue; // a partition that does not exist (any more): Kafka drops it too
+                }
+                let p = start + tp.partition;
+                if !seen[p as usize] {
+                    seen[p as usize] = true;
+                    list.push(p);
+                }
+            }
+            for &p in &list {
+                seen[p as usize] = false;
+            }
+            owned.push(list);
+        }
+        Interned {
+            names,
+            offsets,
+            subscriptions,
+            sub_of,
+            all_equal,
+            owned,
+        }
+    }
+
+    pub fn total(&self) -> u32 {
+        self.offsets.last().copied().unwrap_or(0)
+    }
+
+    pub fn topic_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The partitions of topic `t`.
+    pub fn partitions_of(&self, t: u32) -> std::ops::Range<u32> {
+        self.offsets[t as usize]..self.offsets[t as usize + 1]
+    }
+
+    /// The topic of partition `p`.
+    pub fn topic_of(&self, p: u32) -> u32 {
+        (self.offsets.partition_point(|&o| o <= p) - 1) as u32
+    }
+
+    pub fn subscription(&self, m: usize) -> &[u32] {
+        &self.subscriptions[self.sub_of[m]]
+    }
+
+    /// `subscribed[s][t]`: whether distinct subscription `s` includes topic `t`.
+    pub fn subscribed_table(&self) -> Vec<Vec<bool>> {
+        self.subscriptions
+            .iter()
+            .map(|s| {
+                let mut row = vec![false; self.topic_count()];
+                for &t in s {
+                    row[t as usize] = true;
+                }
+                row
+            })
+            .collect()
+    }
+
+    /// Every partition's topic, as a flat vector (for loops that ask it a million times).
+    pub fn topic_table(&self) -> Vec<u32> {
+        let mut table = Vec::with_capacity(self.total() as usize);
+        for t in 0..self.topic_count() as u32 {
+            let r = self.partitions_of(t);
+            table.extend(std::iter::repeat_n(t, r.len()));
+        }
+        table
+    }
+
+    /// Turns per-member partition lists (input member order) into the public form, sorted.
+    pub fn output(&self, members: &[MemberSubscription], lists: Vec<Vec<u32>>) -> GroupAssignment {
+        let mut out = GroupAssignment::new();
+        for (m, mut list) in members.iter().zip(lists) {
+            list.sort_unstable();
+            let mut tps = Vec::with_capacity(list.len());
+            let mut t = 0usize;
+            for p in list {
+                while self.offsets[t + 1] <= p {
+                    t += 1;
+                }
+                tps.push(TopicPartition {
+                    topic: Arc::clone(&self.names[t]),
+                    partition: p - self.offsets[t],
+                });
+            }
+            out.insert(m.member_id.clone(), tps);
+        }
+        out
+    }
 }
