@@ -5,6 +5,32 @@
 //! - nothing here reads a clock: time is always an argument;
 //! - no input makes it panic: bad commands return a Kafka-named error and leave state intact;
 //! - the same seed and the same commands give the same events, natively and in wasm.
+//!
+//! # Layout
+//! - [`cluster`] — [`Cluster`]: `apply(now, command)`, `advance(now)`, `next_wakeup()`.
+//! - [`command`], [`event`], [`error`], [`time`], [`config`] — its vocabulary.
+//! - [`topic`], [`log`] — topics, partition logs, retention.
+//! - [`partitioner`], [`producer`] — where records go.
+//! - [`consumer`] — standalone and group consumers, the client side of the protocols.
+//! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
+//! - [`acl`] — users, roles, ACLs and the authorizer.
+//! - [`scenario`] — the scenario file format and the built-in scenarios.
 
 pub mod acl;
+pub mod cluster;
+pub mod command;
+pub mod config;
+pub mod consumer;
+pub mod error;
+pub mod event;
 pub mod group;
+pub mod log;
+pub mod partitioner;
+pub mod producer;
+pub mod time;
+pub mod topic;
+
+pub use cluster::Cluster;
+pub use command::Command;
+pub use error::{CoreError, ErrorCode};
+pub use event::{Event, EventKind};

@@ -1,4 +1,184 @@
 //! Consumer groups: the coordinator, the classic (eager, cooperative) and KIP-848 protocols,
 //! the assignors and committed offsets.
+//!
+//! Invariants (checked by the fuzzer in `tests/`):
+//! - within one generation (classic) or after reconciliation (KIP-848), no partition is
+//!   owned by two members of a group;
+//! - the generation / group epoch only grows;
+//! - group states move only along Kafka's transitions.
 
 pub mod assignor;
+mod classic;
+mod consumer_protocol;
+mod offsets;
+
+pub use offsets::DescribeRow;
+
+use crate::core::config::GroupProtocol;
+use crate::core::time::Millis;
+use assignor::{Strategy, TopicPartition};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Group states. Classic: Empty, PreparingRebalance, CompletingRebalance, Stable, Dead.
+/// KIP-848 consumer groups: Empty, Assigning, Reconciling, Stable, Dead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+    Assigning,
+    Reconciling,
+}
+
+impl GroupState {
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+            GroupState::Dead => "Dead",
+            GroupState::Assigning => "Assigning",
+            GroupState::Reconciling => "Reconciling",
+        }
+    }
+
+    /// Kafka's legal transitions (`ClassicGroupState` / `ConsumerGroupState`).
+    pub fn can_move_to(self, to: GroupState) -> bool {
+        use GroupState::*;
+        match to {
+            PreparingRebalance => matches!(self, Stable | CompletingRebalance | Empty),
+            CompletingRebalance => self == PreparingRebalance,
+            Stable => matches!(self, CompletingRebalance | Reconciling | Assigning | Empty),
+            Empty => matches!(self, PreparingRebalance | Reconciling | Stable | Assigning),
+            Dead => true,
+            Assigning => matches!(self, Empty | Stable | Reconciling),
+            Reconciling => matches!(self, Empty | Stable | Assigning | Reconciling),
+        }
+    }
+}
+
+/// One member, as the coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupMember {
+    pub member_id: String,
+    /// The playground consumer behind it.
+    pub consumer: String,
+    pub instance_id: Option<String>,
+    pub topics: Vec<String>,
+    pub strategies: Vec<Strategy>,
+    /// Classic: owned partitions sent with JoinGroup (cooperative) or the previous
+    /// assignment (sticky user data). KIP-848: what the member acknowledged owning.
+    pub owned: Vec<TopicPartition>,
+    pub owned_generation: i32,
+    /// Classic: rejoined in the current round.
+    pub joined: bool,
+    pub join_seq: u64,
+    pub last_heartbeat: Millis,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+    /// Classic: the share SyncGroup gave it. KIP-848: unused.
+    pub assignment: Vec<TopicPartition>,
+    /// KIP-848: the member epoch.
+    pub epoch: i32,
+}
+
+/// A consumer group, with its committed offsets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    /// Which protocol its members speak (`None` while it only stores offsets).
+    pub protocol: Option<GroupProtocol>,
+    pub state: GroupState,
+    /// Classic generation id, or KIP-848 group epoch.
+    pub generation: i32,
+    /// The chosen assignor (classic: by vote; KIP-848: the server assignor).
+    pub strategy: Option<Strategy>,
+    pub leader: Option<String>,
+    pub members: BTreeMap<String, GroupMember>,
+    pub offsets: BTreeMap<TopicPartition, u64>,
+    /// Highest offset delivered to any member per partition, to spot redeliveries.
+    pub delivered: BTreeMap<TopicPartition, u64>,
+    pub rebalance_started_at: Option<Millis>,
+    pub rebalance_deadline: Option<Millis>,
+    pub initial_delay_until: Option<Millis>,
+    pub sync_at: Option<Millis>,
+    /// Owners (consumer names) when the current rebalance started, for the moves list.
+    pub owners_before: BTreeMap<TopicPartition, String>,
+    /// KIP-848: the target assignment and its epoch.
+    pub target: BTreeMap<String, Vec<TopicPartition>>,
+    pub target_epoch: i32,
+    pub join_counter: u64,
+}
+
+impl Group {
+    pub fn new(id: &str) -> Self {
+        Group {
+            id: id.to_string(),
+            protocol: None,
+            state: GroupState::Empty,
+            generation: 0,
+            strategy: None,
+            leader: None,
+            members: BTreeMap::new(),
+            offsets: BTreeMap::new(),
+            delivered: BTreeMap::new(),
+            rebalance_started_at: None,
+            rebalance_deadline: None,
+            initial_delay_until: None,
+            sync_at: None,
+            owners_before: BTreeMap::new(),
+            target: BTreeMap::new(),
+            target_epoch: 0,
+            join_counter: 0,
+        }
+    }
+
+    /// The leader's consumer name (classic).
+    pub fn leader_consumer(&self) -> Option<&str> {
+        self.leader
+            .as_ref()
+            .and_then(|l| self.members.get(l))
+            .map(|m| m.consumer.as_str())
+    }
+
+    pub fn member_by_consumer(&self, consumer: &str) -> Option<&GroupMember> {
+        self.members.values().find(|m| m.consumer == consumer)
+    }
+
+    /// Earliest time the coordinator needs to act.
+    pub fn next_wakeup(&self, kip848_session_ms: u64) -> Option<Millis> {
+        let mut t: Option<Millis> = None;
+        let mut consider = |x: Option<Millis>| {
+            if let Some(x) = x {
+                t = Some(t.map_or(x, |t| t.min(x)));
+            }
+        };
+        consider(self.sync_at);
+        if self.state == GroupState::PreparingRebalance {
+            consider(self.rebalance_deadline);
+            consider(self.initial_delay_until);
+        }
+        for m in self.members.values() {
+            if self.member_in_flight(m) {
+                continue;
+            }
+            let session = match self.protocol {
+                Some(GroupProtocol::Consumer) => kip848_session_ms,
+                _ => m.session_timeout_ms,
+            };
+            consider(Some(m.last_heartbeat + session + 1));
+        }
+        t
+    }
+
+    /// Classic: a member waiting in JoinGroup / SyncGroup has its session held open.
+    pub(crate) fn member_in_flight(&self, m: &GroupMember) -> bool {
+        self.protocol == Some(GroupProtocol::Classic)
+            && ((self.state == GroupState::PreparingRebalance && m.joined)
+                || self.state == GroupState::CompletingRebalance)
+    }
+}

@@ -1,0 +1,978 @@
+//! The cluster: the one state machine everything else hangs off.
+//!
+//! Contract (sans-IO, like quinn-proto and str0m): the caller owns time.
+//! - [`Cluster::apply`] runs a command at `now` (after catching up to `now`);
+//! - [`Cluster::advance`] moves simulated time to `now` and returns what happened;
+//! - [`Cluster::next_wakeup`] says when something will next happen on its own.
+//!
+//! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
+
+use super::acl::{
+    AclBinding, AuthConfig, AuthError, Authorizer, Operation, Request, ResourceType, RoleBinding,
+};
+use super::command::{Command, SeekTo};
+use super::config::{ClusterConfig, GroupProtocol};
+use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
+use super::error::{CoreError, CoreResult, ErrorCode};
+use super::event::{Event, EventKind, LeaveReason, RebalanceReason};
+use super::group::assignor::TopicPartition;
+use super::group::Group;
+use super::log::{Retention, Value};
+use super::producer::{Outgoing, Producer};
+use super::time::Millis;
+use super::topic::{validate_partition_count, validate_topic_name, Topic};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How often retention by time is checked (Kafka: `log.retention.check.interval.ms`,
+/// default 300000; the playground checks every simulated second).
+pub const RETENTION_CHECK_MS: Millis = 1000;
+
+/// Most producers, consumers and topics one cluster may hold (a tab must stay responsive).
+pub const MAX_ENTITIES: usize = 256;
+
+/// Names of producers, consumers, groups and instance ids: 1–64 of `[A-Za-z0-9._-]`.
+pub fn validate_entity_name(what: &str, name: &str) -> CoreResult<()> {
+    if name.is_empty() || name.len() > 64 {
+        return Err(CoreError::invalid(format!(
+            "{what} must be 1 to 64 characters long"
+        )));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(CoreError::invalid(format!(
+            "{what} {name:?} contains {c:?}; use letters, digits, '.', '_' and '-'"
+        )));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub(crate) now: Millis,
+    pub(crate) seed: u64,
+    pub(crate) rng: oorandom::Rand64,
+    pub(crate) config: ClusterConfig,
+    pub(crate) topics: BTreeMap<String, Topic>,
+    pub(crate) producers: BTreeMap<String, Producer>,
+    pub(crate) producer_names: Vec<Arc<str>>,
+    pub(crate) consumers: BTreeMap<String, Consumer>,
+    pub(crate) groups: BTreeMap<String, Group>,
+    pub(crate) auth: Authorizer,
+    pub(crate) events: Vec<Event>,
+    pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
+    pub(crate) next_retention_at: Millis,
+}
+
+impl Cluster {
+    pub fn new(config: ClusterConfig, seed: u64) -> Self {
+        Cluster {
+            now: 0,
+            seed,
+            rng: oorandom::Rand64::new(seed as u128),
+            config,
+            topics: BTreeMap::new(),
+            producers: BTreeMap::new(),
+            producer_names: Vec::new(),
+            consumers: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            auth: Authorizer::default(),
+            events: Vec::new(),
+            retention_pending: BTreeMap::new(),
+            next_retention_at: RETENTION_CHECK_MS,
+        }
+    }
+
+    // ---------------------------------------------------------------- read-only views
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+    pub fn topics(&self) -> &BTreeMap<String, Topic> {
+        &self.topics
+    }
+    pub fn producers(&self) -> &BTreeMap<String, Producer> {
+        &self.producers
+    }
+    pub fn consumers(&self) -> &BTreeMap<String, Consumer> {
+        &self.consumers
+    }
+    pub fn groups(&self) -> &BTreeMap<String, Group> {
+        &self.groups
+    }
+    pub fn authorizer(&self) -> &Authorizer {
+        &self.auth
+    }
+    /// The name of the producer that wrote a record (`Record::producer`).
+    pub fn producer_name(&self, index: u32) -> &str {
+        self.producer_names.get(index as usize).map_or("?", |s| s)
+    }
+    pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
+        self.topics
+            .iter()
+            .map(|(n, t)| (n.clone(), t.partition_count()))
+            .collect()
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /// When the cluster next needs to run on its own, if ever.
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        let mut t: Option<Millis> = None;
+        let mut consider = |x: Option<Millis>| {
+            if let Some(x) = x {
+                t = Some(t.map_or(x, |t: Millis| t.min(x)));
+            }
+        };
+        for p in self.producers.values() {
+            if self.topics.contains_key(&p.spec.topic)
+                || self.config.auto_create_topics_enable
+                || p.error.is_none()
+            {
+                consider(p.next_wakeup());
+            } else {
+                // Retry a failing producer on its schedule, at most once a second.
+                consider(p.next_wakeup().map(|w| w.max(self.now + 1000)));
+            }
+        }
+        for c in self.consumers.values() {
+            consider(c.next_wakeup());
+        }
+        let session = self.config.consumer_session_timeout_ms;
+        for g in self.groups.values() {
+            consider(g.next_wakeup(session));
+        }
+        if self
+            .topics
+            .values()
+            .any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
+            || !self.retention_pending.is_empty()
+        {
+            consider(Some(self.next_retention_at));
+        }
+        t.map(|t| t.max(self.now))
+    }
+
+    /// Runs everything due up to `now` and returns the events, in order.
+    pub fn advance(&mut self, now: Millis) -> Vec<Event> {
+        self.run_until(now);
+        std::mem::take(&mut self.events)
+    }
+
+    fn run_until(&mut self, now: Millis) {
+        if now < self.now {
+            return; // time never goes back; scrubbing replays from the seed instead
+        }
+        let mut same_time_steps = 0u32;
+        let mut last = self.now;
+        while let Some(t) = self.next_wakeup() {
+            if t > now {
+                break;
+            }
+            if t == last {
+                same_time_steps += 1;
+                if same_time_steps > 10_000 {
+                    // Defensive: something keeps rescheduling itself at the same instant.
+                    // Move on rather than freeze the tab.
+                    self.now = t + 1;
+                    last = self.now;
+                    same_time_steps = 0;
+                    continue;
+                }
+            } else {
+                same_time_steps = 0;
+                last = t;
+            }
+            self.now = t;
+            self.step(t);
+        }
+        self.now = now;
+    }
+
+    /// Everything due at `t`: producers first (so a poll at `t` sees records of `t`), then
+    /// the coordinators, then consumers; each in name order.
+    fn step(&mut self, t: Millis) {
+        let due: Vec<String> = self
+            .producers
+            .iter()
+            .filter(|(_, p)| p.next_wakeup().is_some_and(|w| w <= t))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in due {
+            self.step_producer(&name, t);
+        }
+        let session = self.config.consumer_session_timeout_ms;
+        let due: Vec<String> = self
+            .groups
+            .iter()
+            .filter(|(_, g)| g.next_wakeup(session).is_some_and(|w| w <= t))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for id in due {
+            self.step_group(&id, t);
+        }
+        let due: Vec<String> = self
+            .consumers
+            .iter()
+            .filter(|(_, c)| c.next_wakeup().is_some_and(|w| w <= t))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in due {
+            self.step_consumer(&name, t);
+        }
+        if t >= self.next_retention_at {
+            self.next_retention_at = t + RETENTION_CHECK_MS;
+            self.sweep_retention(t);
+        }
+    }
+
+    pub(crate) fn events_push(&mut self, at: Millis, kind: EventKind) {
+        self.events.push(Event { at, kind });
+    }
+
+    pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
+        *self
+            .retention_pending
+            .entry((topic.to_string(), partition))
+            .or_default() += removed;
+    }
+
+    fn sweep_retention(&mut self, now: Millis) {
+        let names: Vec<String> = self.topics.keys().cloned().collect();
+        for name in names {
+            let Some(t) = self.topics.get_mut(&name) else {
+                continue;
+            };
+            let retention = t.retention;
+            let mut removed_now = Vec::new();
+            for (p, log) in t.partitions.iter_mut().enumerate() {
+                let r = log.enforce_retention(retention, now);
+                if r > 0 {
+                    removed_now.push((p as u32, r));
+                }
+            }
+            for (p, r) in removed_now {
+                self.retention_note(&name, p, r);
+            }
+        }
+        let pending = std::mem::take(&mut self.retention_pending);
+        for ((topic, partition), removed) in pending {
+            let Some(log) = self.topics.get(&topic).and_then(|t| t.partition(partition)) else {
+                continue;
+            };
+            let log_start = log.log_start();
+            self.events_push(
+                now,
+                EventKind::RetentionDeleted {
+                    topic,
+                    partition,
+                    removed,
+                    log_start,
+                },
+            );
+        }
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /// Catches up to `now`, then runs `cmd`. On error nothing changed (events produced while
+    /// catching up stay queued and come with the next call).
+    pub fn apply(&mut self, now: Millis, cmd: Command) -> CoreResult<Vec<Event>> {
+        self.run_until(now);
+        let now = self.now;
+        self.apply_command(cmd, now)?;
+        Ok(std::mem::take(&mut self.events))
+    }
+
+    fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
+        match cmd {
+            Command::CreateTopic {
+                name,
+                partitions,
+                retention,
+            } => {
+                validate_topic_name(&name)?;
+                let n = validate_partition_count(partitions)?;
+                if self.topics.contains_key(&name) {
+                    return Err(CoreError::kafka(
+                        ErrorCode::TopicAlreadyExists,
+                        format!("Topic '{name}' already exists."),
+                    ));
+                }
+                self.check_capacity(self.topics.len())?;
+                let retention = retention.unwrap_or(self.config.retention);
+                validate_retention(&retention)?;
+                self.create_topic_internal(&name, n, retention, now);
+            }
+            Command::DeleteTopic { name } => {
+                if self.topics.remove(&name).is_none() {
+                    return Err(unknown_topic(&name));
+                }
+                self.events_push(
+                    now,
+                    EventKind::TopicDeleted {
+                        topic: name.clone(),
+                    },
+                );
+                self.forget_topic(&name, now);
+            }
+            Command::CreatePartitions { topic, total } => {
+                let Some(t) = self.topics.get(&topic) else {
+                    return Err(unknown_topic(&topic));
+                };
+                let from = t.partition_count();
+                if total < from as i64 {
+                    return Err(CoreError::kafka(
+                        ErrorCode::InvalidPartitions,
+                        format!("Topic currently has {from} partitions, which is higher than the requested {total}. Partitions can never be removed."),
+                    ));
+                }
+                if total == from as i64 {
+                    return Err(CoreError::kafka(
+                        ErrorCode::InvalidPartitions,
+                        format!("Topic already has {from} partitions."),
+                    ));
+                }
+                let to = validate_partition_count(total)?;
+                let t = self.topics.get_mut(&topic).expect("checked");
+                t.partitions.resize_with(to as usize, Default::default);
+                self.events_push(
+                    now,
+                    EventKind::PartitionsAdded {
+                        topic: topic.clone(),
+                        from,
+                        to,
+                    },
+                );
+                // KIP-848 groups: the coordinator sees the new metadata at once. Classic
+                // groups: the leader notices at its next metadata refresh.
+                let cg: Vec<String> = self
+                    .groups
+                    .values()
+                    .filter(|g| {
+                        g.protocol == Some(GroupProtocol::Consumer)
+                            && g.members.values().any(|m| m.topics.contains(&topic))
+                    })
+                    .map(|g| g.id.clone())
+                    .collect();
+                for g in cg {
+                    self.cg_bump(
+                        &g,
+                        RebalanceReason::PartitionsAdded {
+                            topic: topic.clone(),
+                        },
+                        now,
+                    );
+                }
+            }
+            Command::SetRetention { topic, retention } => {
+                validate_retention(&retention)?;
+                let Some(t) = self.topics.get_mut(&topic) else {
+                    return Err(unknown_topic(&topic));
+                };
+                t.retention = retention;
+                self.sweep_retention(now);
+            }
+            Command::AddProducer { producer } => {
+                producer.validate()?;
+                if self.producers.contains_key(&producer.name) {
+                    return Err(CoreError::invalid(format!(
+                        "there is already a producer named {}",
+                        producer.name
+                    )));
+                }
+                self.check_capacity(self.producers.len())?;
+                self.check_user(producer.user.as_deref())?;
+                let index = self.producer_names.len() as u32;
+                self.producer_names.push(Arc::from(producer.name.as_str()));
+                let (name, topic) = (producer.name.clone(), producer.topic.clone());
+                self.producers
+                    .insert(name.clone(), Producer::new(producer, index, now));
+                self.events_push(
+                    now,
+                    EventKind::ProducerAdded {
+                        producer: name,
+                        topic,
+                    },
+                );
+            }
+            Command::UpdateProducer { producer } => {
+                producer.validate()?;
+                self.check_user(producer.user.as_deref())?;
+                let name = producer.name.clone();
+                let Some(p) = self.producers.get_mut(&name) else {
+                    return Err(unknown("producer", &name));
+                };
+                p.set_spec(producer, now);
+                self.events_push(now, EventKind::ProducerChanged { producer: name });
+            }
+            Command::RemoveProducer { name } => {
+                if self.producers.remove(&name).is_none() {
+                    return Err(unknown("producer", &name));
+                }
+                self.events_push(now, EventKind::ProducerRemoved { producer: name });
+            }
+            Command::PauseProducer { name } | Command::ResumeProducer { name }
+                if !self.producers.contains_key(&name) =>
+            {
+                return Err(unknown("producer", &name));
+            }
+            Command::PauseProducer { name } => {
+                let p = self.producers.get_mut(&name).expect("checked");
+                p.spec.paused = true;
+                self.events_push(now, EventKind::ProducerPaused { producer: name });
+            }
+            Command::ResumeProducer { name } => {
+                let p = self.producers.get_mut(&name).expect("checked");
+                p.spec.paused = false;
+                p.next_due = p.next_due.max(now as f64);
+                self.events_push(now, EventKind::ProducerResumed { producer: name });
+            }
+            Command::SendOne {
+                producer,
+                key,
+                value,
+                partition,
+            } => {
+                if key.as_ref().is_some_and(|k| k.len() > 256)
+                    || value.as_ref().is_some_and(|v| v.len() > 1024)
+                {
+                    return Err(CoreError::invalid(
+                        "key must be at most 256 and value at most 1024 bytes",
+                    ));
+                }
+                let Some(mut p) = self.producers.remove(&producer) else {
+                    return Err(unknown("producer", &producer));
+                };
+                p.seq += 1;
+                let out = Outgoing {
+                    key: key.map(|k| Arc::from(k.as_str())),
+                    value: value.map_or(Value::Seq(p.seq), |v| Value::Text(Arc::from(v.as_str()))),
+                    partition,
+                };
+                self.send_batch(&mut p, 1, now, Some(out));
+                self.producers.insert(producer, p);
+            }
+            Command::AddConsumer { consumer } => {
+                consumer.validate()?;
+                if self.consumers.contains_key(&consumer.name) {
+                    return Err(CoreError::invalid(format!(
+                        "there is already a consumer named {}",
+                        consumer.name
+                    )));
+                }
+                self.check_capacity(self.consumers.len())?;
+                self.check_user(consumer.user.as_deref())?;
+                self.check_standalone_partitions(&consumer)?;
+                let name = consumer.name.clone();
+                self.consumers
+                    .insert(name.clone(), Consumer::new(consumer, now));
+                self.events_push(
+                    now,
+                    EventKind::ConsumerAdded {
+                        consumer: name.clone(),
+                    },
+                );
+                self.start_consumer(&name, now);
+            }
+            Command::UpdateConsumer { consumer } => {
+                consumer.validate()?;
+                self.check_user(consumer.user.as_deref())?;
+                self.check_standalone_partitions(&consumer)?;
+                if !self.consumers.contains_key(&consumer.name) {
+                    return Err(unknown("consumer", &consumer.name));
+                }
+                self.update_consumer(consumer, now);
+            }
+            Command::SetConsumerMode { name, mode } => {
+                let Some(c) = self.consumers.get(&name) else {
+                    return Err(unknown("consumer", &name));
+                };
+                let mut spec = c.spec.clone();
+                spec.mode = mode;
+                if spec.is_group() && spec.config.group_id.is_none() {
+                    spec.config.group_id = Some("group-1".into());
+                }
+                spec.validate()?;
+                self.check_standalone_partitions(&spec)?;
+                self.update_consumer(spec, now);
+            }
+            Command::RemoveConsumer { name } => {
+                if !self.consumers.contains_key(&name) {
+                    return Err(unknown("consumer", &name));
+                }
+                self.leave_group(&name, LeaveReason::Left, now);
+                self.consumers.remove(&name);
+                self.events_push(now, EventKind::ConsumerRemoved { consumer: name });
+            }
+            Command::PauseConsumer { name }
+            | Command::ResumeConsumer { name }
+            | Command::CrashConsumer { name }
+            | Command::RestartConsumer { name }
+            | Command::LeaveGroup { name }
+                if !self.consumers.contains_key(&name) =>
+            {
+                return Err(unknown("consumer", &name));
+            }
+            Command::PauseConsumer { name } => {
+                let c = self.consumers.get_mut(&name).expect("checked");
+                if c.status == ConsumerStatus::Running {
+                    c.status = ConsumerStatus::Paused;
+                    c.spec.paused = true;
+                    self.events_push(now, EventKind::ConsumerPaused { consumer: name });
+                }
+            }
+            Command::ResumeConsumer { name } => {
+                let c = self.consumers.get_mut(&name).expect("checked");
+                if c.status == ConsumerStatus::Paused {
+                    c.status = ConsumerStatus::Running;
+                    c.spec.paused = false;
+                    c.next_poll_at = c.next_poll_at.min(now);
+                    self.events_push(now, EventKind::ConsumerResumed { consumer: name });
+                }
+            }
+            Command::CrashConsumer { name } => {
+                let c = self.consumers.get_mut(&name).expect("checked");
+                if !c.is_alive() {
+                    return Err(CoreError::invalid(format!(
+                        "consumer {name} is not running"
+                    )));
+                }
+                c.status = ConsumerStatus::Crashed;
+                c.pending_commit = None;
+                self.events_push(now, EventKind::ConsumerCrashed { consumer: name });
+            }
+            Command::RestartConsumer { name } => {
+                let c = self.consumers.get(&name).expect("checked");
+                if c.is_alive() {
+                    return Err(CoreError::invalid(format!(
+                        "consumer {name} is already running"
+                    )));
+                }
+                let spec = c.spec.clone();
+                // A new process: nothing survives but the settings (and the group's offsets).
+                self.consumers
+                    .insert(name.clone(), Consumer::new(spec, now));
+                self.events_push(
+                    now,
+                    EventKind::ConsumerRestarted {
+                        consumer: name.clone(),
+                    },
+                );
+                self.start_consumer(&name, now);
+            }
+            Command::LeaveGroup { name } => {
+                let c = self.consumers.get(&name).expect("checked");
+                if !c.is_alive() {
+                    return Err(CoreError::invalid(format!(
+                        "consumer {name} is not running"
+                    )));
+                }
+                if c.spec.config.enable_auto_commit && c.membership.is_none() {
+                    let offsets = c.commit_positions();
+                    self.commit(&name, offsets, true, now);
+                }
+                self.leave_group(&name, LeaveReason::Left, now);
+                let c = self.consumers.get_mut(&name).expect("checked");
+                c.status = ConsumerStatus::Closed;
+                c.assignment.clear();
+                c.positions.clear();
+            }
+            Command::Seek {
+                consumer,
+                topic,
+                partition,
+                to,
+            } => {
+                let Some(c) = self.consumers.get(&consumer) else {
+                    return Err(unknown("consumer", &consumer));
+                };
+                let tp = TopicPartition::new(topic.as_str(), partition);
+                if !c.assignment.contains(&tp) {
+                    return Err(CoreError::invalid(format!(
+                        "{consumer} does not own {topic}-{partition}"
+                    )));
+                }
+                let log = self
+                    .topics
+                    .get(&topic)
+                    .and_then(|t| t.partition(partition))
+                    .ok_or_else(|| unknown_topic(&topic))?;
+                let offset = match to {
+                    SeekTo::Beginning => log.log_start(),
+                    SeekTo::End => log.log_end(),
+                    SeekTo::Offset(o) => o,
+                };
+                self.consumers
+                    .get_mut(&consumer)
+                    .expect("checked")
+                    .positions
+                    .insert(tp, offset);
+                self.events_push(
+                    now,
+                    EventKind::Seeked {
+                        consumer,
+                        topic,
+                        partition,
+                        offset,
+                    },
+                );
+            }
+            Command::CommitSync { consumer } => {
+                let Some(c) = self.consumers.get(&consumer) else {
+                    return Err(unknown("consumer", &consumer));
+                };
+                if c.group_id().is_none() {
+                    return Err(CoreError::invalid(format!(
+                        "{consumer} has no group.id to commit to"
+                    )));
+                }
+                let offsets = self.commit_positions_of(&consumer);
+                self.commit(&consumer, offsets, false, now);
+            }
+            Command::SetAuthorization {
+                enabled,
+                allow_everyone_if_no_acl_found,
+            } => {
+                self.auth.set_enabled(enabled);
+                if let Some(a) = allow_everyone_if_no_acl_found {
+                    self.auth.set_allow_everyone_if_no_acl_found(a);
+                }
+                let detail = format!("authorization {}", if enabled { "on" } else { "off" });
+                self.events_push(now, EventKind::AuthorizationChanged { detail });
+            }
+            Command::AddUser { name } => {
+                self.auth.add_user(&name).map_err(acl_error)?;
+                self.events_push(
+                    now,
+                    EventKind::AuthorizationChanged {
+                        detail: format!("user {name} added"),
+                    },
+                );
+            }
+            Command::RemoveUser { name } => {
+                if !self.auth.remove_user(&name) {
+                    return Err(CoreError::invalid(format!("no user named {name:?}")));
+                }
+                self.events_push(
+                    now,
+                    EventKind::AuthorizationChanged {
+                        detail: format!("user {name} removed"),
+                    },
+                );
+            }
+            Command::GrantRole {
+                user,
+                role,
+                pattern,
+            } => {
+                let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
+                self.auth.grant(b).map_err(acl_error)?;
+                let detail = format!("user {user} granted role {} on {pattern}", role.name());
+                self.events_push(now, EventKind::AuthorizationChanged { detail });
+            }
+            Command::RevokeRole {
+                user,
+                role,
+                pattern,
+            } => {
+                let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
+                if !self.auth.revoke(&b) {
+                    return Err(CoreError::invalid(format!(
+                        "{user} has no role {} on {pattern}",
+                        role.name()
+                    )));
+                }
+                let detail = format!("user {user} lost role {} on {pattern}", role.name());
+                self.events_push(now, EventKind::AuthorizationChanged { detail });
+            }
+            Command::AddAcl { acl } => {
+                let line = acl.to_string();
+                self.auth.add_acl(acl).map_err(acl_error)?;
+                self.events_push(
+                    now,
+                    EventKind::AuthorizationChanged {
+                        detail: format!("ACL added: {line}"),
+                    },
+                );
+            }
+            Command::RemoveAcl { acl } => {
+                if !self.auth.remove_acl(&acl) {
+                    return Err(CoreError::invalid("no such ACL"));
+                }
+                self.events_push(
+                    now,
+                    EventKind::AuthorizationChanged {
+                        detail: format!("ACL removed: {acl}"),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn check_capacity(&self, current: usize) -> CoreResult<()> {
+        if current >= MAX_ENTITIES {
+            return Err(CoreError::invalid(format!(
+                "the playground holds at most {MAX_ENTITIES} of each kind"
+            )));
+        }
+        Ok(())
+    }
+
+    fn check_user(&self, user: Option<&str>) -> CoreResult<()> {
+        if let Some(u) = user {
+            super::acl::UserName::new(u).map_err(acl_error)?;
+        }
+        Ok(())
+    }
+
+    fn check_standalone_partitions(&self, spec: &ConsumerSpec) -> CoreResult<()> {
+        if let ConsumerMode::Standalone { partitions } = &spec.mode {
+            for tp in partitions {
+                let ok = self
+                    .topics
+                    .get(&*tp.topic)
+                    .is_some_and(|t| tp.partition < t.partition_count());
+                if !ok {
+                    return Err(CoreError::kafka(
+                        ErrorCode::UnknownTopicOrPartition,
+                        format!("{}-{} does not exist", tp.topic, tp.partition),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn create_topic_internal(
+        &mut self,
+        name: &str,
+        partitions: u32,
+        retention: Retention,
+        now: Millis,
+    ) {
+        self.topics
+            .insert(name.to_string(), Topic::new(name, partitions, retention));
+        self.events_push(
+            now,
+            EventKind::TopicCreated {
+                topic: name.to_string(),
+                partitions,
+            },
+        );
+    }
+
+    /// After a topic is deleted: consumers lose its partitions, groups its offsets, and
+    /// groups subscribed to it rebalance.
+    fn forget_topic(&mut self, name: &str, now: Millis) {
+        for c in self.consumers.values_mut() {
+            c.assignment.retain(|tp| &*tp.topic != name);
+            c.positions.retain(|tp, _| &*tp.topic != name);
+            c.delivered.retain(|tp, _| &*tp.topic != name);
+            if let ConsumerMode::Standalone { partitions } = &mut c.spec.mode {
+                partitions.retain(|tp| &*tp.topic != name);
+            }
+        }
+        let mut affected = Vec::new();
+        for g in self.groups.values_mut() {
+            g.offsets.retain(|tp, _| &*tp.topic != name);
+            g.delivered.retain(|tp, _| &*tp.topic != name);
+            if g.members
+                .values()
+                .any(|m| m.topics.iter().any(|t| t == name))
+            {
+                affected.push(g.id.clone());
+            }
+        }
+        self.retention_pending.retain(|(t, _), _| t != name);
+        for g in affected {
+            self.request_rebalance(
+                &g,
+                RebalanceReason::PartitionsAdded {
+                    topic: name.to_string(),
+                },
+                now,
+            );
+        }
+    }
+
+    /// A new or restarted consumer: standalone ones assign themselves; group ones get a
+    /// membership and join at their first poll.
+    fn start_consumer(&mut self, name: &str, now: Millis) {
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        match c.spec.mode.clone() {
+            ConsumerMode::Standalone { partitions } => {
+                let _ = self.apply_standalone(name, partitions, now);
+            }
+            ConsumerMode::Group { .. } => self.init_membership(name, now),
+        }
+    }
+
+    /// New settings for a consumer, with the protocol consequences a real client has.
+    fn update_consumer(&mut self, spec: ConsumerSpec, now: Millis) {
+        let name = spec.name.clone();
+        let old = self.consumers[&name].spec.clone();
+        let alive = self.consumers[&name].is_alive();
+        let group_changed = old.config.group_id != spec.config.group_id
+            || old.config.group_protocol != spec.config.group_protocol
+            || old.config.group_instance_id != spec.config.group_instance_id
+            || old.is_group() != spec.is_group();
+        let subscription_changed = old.mode != spec.mode;
+        let strategy_changed = old.config.assignment_strategy != spec.config.assignment_strategy;
+        if group_changed && old.is_group() && alive {
+            self.leave_group(&name, LeaveReason::Left, now);
+        }
+        let c = self.consumers.get_mut(&name).expect("checked");
+        c.spec = spec.clone();
+        c.status = match c.status {
+            ConsumerStatus::Running | ConsumerStatus::Paused if spec.paused => {
+                ConsumerStatus::Paused
+            }
+            ConsumerStatus::Running | ConsumerStatus::Paused => ConsumerStatus::Running,
+            other => other,
+        };
+        self.events_push(
+            now,
+            EventKind::ConsumerChanged {
+                consumer: name.clone(),
+            },
+        );
+        if !alive {
+            return;
+        }
+        match &spec.mode {
+            ConsumerMode::Standalone { partitions } => {
+                if group_changed || subscription_changed {
+                    let c = self.consumers.get_mut(&name).expect("checked");
+                    c.membership = None;
+                    let _ = self.apply_standalone(&name, partitions.clone(), now);
+                }
+            }
+            ConsumerMode::Group { .. } => {
+                if group_changed {
+                    let c = self.consumers.get_mut(&name).expect("checked");
+                    c.assignment.clear();
+                    c.positions.clear();
+                    self.init_membership(&name, now);
+                } else if subscription_changed || strategy_changed {
+                    let c = self.consumers.get_mut(&name).expect("checked");
+                    if let Some(m) = c.membership.as_mut() {
+                        m.rejoin_needed = true;
+                        m.heartbeat_soon = true;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- authorization
+
+    fn principal(user: Option<&str>) -> &str {
+        user.unwrap_or("ANONYMOUS")
+    }
+
+    pub(crate) fn authorize_produce(
+        &self,
+        user: Option<&str>,
+        topic: &str,
+    ) -> Result<(), ErrorCode> {
+        self.auth
+            .check(Self::principal(user), Request::Produce, Some(topic), None)
+            .map_err(auth_code)
+    }
+
+    pub(crate) fn authorize_fetch(
+        &self,
+        user: Option<&str>,
+        parts: &[TopicPartition],
+    ) -> Result<(), ErrorCode> {
+        let mut last: Option<&str> = None;
+        for tp in parts {
+            if last == Some(&*tp.topic) {
+                continue;
+            }
+            last = Some(&tp.topic);
+            self.auth
+                .check(Self::principal(user), Request::Fetch, Some(&tp.topic), None)
+                .map_err(auth_code)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn authorize_group(&self, user: Option<&str>, group: &str) -> Result<(), ErrorCode> {
+        self.auth
+            .check(Self::principal(user), Request::JoinGroup, None, Some(group))
+            .map_err(auth_code)
+    }
+
+    pub(crate) fn authorize_commit_topic(
+        &self,
+        user: Option<&str>,
+        topic: &str,
+    ) -> Result<(), ErrorCode> {
+        if self.auth.authorize(
+            Self::principal(user),
+            Operation::Read,
+            ResourceType::Topic,
+            topic,
+        ) {
+            Ok(())
+        } else {
+            Err(ErrorCode::TopicAuthorizationFailed)
+        }
+    }
+
+    /// Replaces the authorizer's configuration (scenario loading).
+    pub fn set_auth_config(&mut self, config: AuthConfig) -> CoreResult<()> {
+        self.auth.set_config(config).map_err(acl_error)
+    }
+
+    /// Adds a raw ACL without an event (scenario loading).
+    pub fn add_acl_quietly(&mut self, acl: AclBinding) -> CoreResult<()> {
+        self.auth.add_acl(acl).map(|_| ()).map_err(acl_error)
+    }
+}
+
+fn validate_retention(r: &Retention) -> CoreResult<()> {
+    if r.ms == Some(0) || r.bytes == Some(0) {
+        return Err(CoreError::kafka(
+            ErrorCode::InvalidConfig,
+            "retention.ms and retention.bytes must be positive (or null for no limit)",
+        ));
+    }
+    Ok(())
+}
+
+fn auth_code(e: AuthError) -> ErrorCode {
+    match e {
+        AuthError::TopicAuthorizationFailed { .. } => ErrorCode::TopicAuthorizationFailed,
+        AuthError::GroupAuthorizationFailed { .. } => ErrorCode::GroupAuthorizationFailed,
+        _ => ErrorCode::ClusterAuthorizationFailed,
+    }
+}
+
+fn acl_error(e: super::acl::AclError) -> CoreError {
+    CoreError::invalid(e.to_string())
+}
+
+fn unknown_topic(name: &str) -> CoreError {
+    CoreError::kafka(
+        ErrorCode::UnknownTopicOrPartition,
+        format!("This server does not host topic {name:?}."),
+    )
+}
+
+fn unknown(what: &str, name: &str) -> CoreError {
+    CoreError::invalid(format!("there is no {what} named {name:?}"))
+}

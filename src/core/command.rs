@@ -1,0 +1,141 @@
+//! What a person (or a scenario script) can do to the cluster.
+
+use super::acl::{AclBinding, Role};
+use super::consumer::{ConsumerMode, ConsumerSpec};
+use super::log::Retention;
+use super::producer::ProducerSpec;
+use serde::{Deserialize, Serialize};
+
+/// Where `seek()` moves a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeekTo {
+    Beginning,
+    End,
+    Offset(u64),
+}
+
+/// One command. Serialised with a `type` tag, e.g. `{"type": "crash_consumer", "name": "c2"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// CreateTopics. Partition counts are i64 so that bad values get INVALID_PARTITIONS
+    /// rather than a parse error.
+    CreateTopic {
+        name: String,
+        partitions: i64,
+        #[serde(default)]
+        retention: Option<Retention>,
+    },
+    DeleteTopic {
+        name: String,
+    },
+    /// CreatePartitions: raise the topic's partition count to `total`.
+    CreatePartitions {
+        topic: String,
+        total: i64,
+    },
+    SetRetention {
+        topic: String,
+        retention: Retention,
+    },
+
+    AddProducer {
+        producer: ProducerSpec,
+    },
+    UpdateProducer {
+        producer: ProducerSpec,
+    },
+    RemoveProducer {
+        name: String,
+    },
+    PauseProducer {
+        name: String,
+    },
+    ResumeProducer {
+        name: String,
+    },
+    /// "Send one": a single record, with an optional key, value text and partition.
+    SendOne {
+        producer: String,
+        #[serde(default)]
+        key: Option<String>,
+        #[serde(default)]
+        value: Option<String>,
+        #[serde(default)]
+        partition: Option<u32>,
+    },
+
+    AddConsumer {
+        consumer: ConsumerSpec,
+    },
+    /// Changes settings; switching Standalone ⇄ Group or the subscription takes effect as a
+    /// real client would (leave / assign / subscribe, and a rebalance where one is due).
+    UpdateConsumer {
+        consumer: ConsumerSpec,
+    },
+    SetConsumerMode {
+        name: String,
+        mode: ConsumerMode,
+    },
+    RemoveConsumer {
+        name: String,
+    },
+    PauseConsumer {
+        name: String,
+    },
+    ResumeConsumer {
+        name: String,
+    },
+    /// Stops without a word: no more heartbeats, no LeaveGroup, no commit.
+    CrashConsumer {
+        name: String,
+    },
+    /// Starts a crashed or closed consumer again (same settings, same `group.instance.id`).
+    RestartConsumer {
+        name: String,
+    },
+    /// `close()`: commit, LeaveGroup, stop.
+    LeaveGroup {
+        name: String,
+    },
+    Seek {
+        consumer: String,
+        topic: String,
+        partition: u32,
+        to: SeekTo,
+    },
+    /// `commitSync()` of current positions.
+    CommitSync {
+        consumer: String,
+    },
+
+    /// Turn the authorizer on or off (and `allow.everyone.if.no.acl.found`).
+    SetAuthorization {
+        enabled: bool,
+        #[serde(default)]
+        allow_everyone_if_no_acl_found: Option<bool>,
+    },
+    AddUser {
+        name: String,
+    },
+    RemoveUser {
+        name: String,
+    },
+    GrantRole {
+        user: String,
+        role: Role,
+        pattern: String,
+    },
+    RevokeRole {
+        user: String,
+        role: Role,
+        pattern: String,
+    },
+    AddAcl {
+        acl: AclBinding,
+    },
+    RemoveAcl {
+        acl: AclBinding,
+    },
+}

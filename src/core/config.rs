@@ -1,0 +1,255 @@
+//! Configuration, by Kafka's names. Every knob serialises under the Kafka config name
+//! (`session.timeout.ms`, `auto.offset.reset`, …) so scenario files read like client configs.
+//! Knobs that exist only in the playground say so in their doc comment.
+
+use super::group::assignor::Strategy;
+use super::log::Retention;
+use serde::{Deserialize, Serialize};
+
+/// Broker-side settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// `auto.create.topics.enable`. Kafka's broker default is `true`; the playground's is
+    /// `false` (as on most managed services), so producing to a missing topic shows
+    /// UNKNOWN_TOPIC_OR_PARTITION.
+    #[serde(rename = "auto.create.topics.enable")]
+    pub auto_create_topics_enable: bool,
+    /// `num.partitions`: partitions of an auto-created topic (Kafka default 1).
+    #[serde(rename = "num.partitions")]
+    pub num_partitions: u32,
+    /// `group.initial.rebalance.delay.ms` (Kafka default 3000): how long a new classic group
+    /// waits for more members before its first rebalance completes.
+    #[serde(rename = "group.initial.rebalance.delay.ms")]
+    pub group_initial_rebalance_delay_ms: u64,
+    /// `group.consumer.heartbeat.interval.ms` (KIP-848, broker side; default 5000).
+    #[serde(rename = "group.consumer.heartbeat.interval.ms")]
+    pub consumer_heartbeat_interval_ms: u64,
+    /// `group.consumer.session.timeout.ms` (KIP-848, broker side; default 45000).
+    #[serde(rename = "group.consumer.session.timeout.ms")]
+    pub consumer_session_timeout_ms: u64,
+    /// Default retention of new topics (`retention.ms`, `retention.bytes`).
+    pub retention: Retention,
+    /// Playground only: one network hop (JoinGroup response → SyncGroup → assignment), so
+    /// the CompletingRebalance phase is visible. Real clusters take about a millisecond.
+    #[serde(rename = "playground.network.latency.ms")]
+    pub network_latency_ms: u64,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            auto_create_topics_enable: false,
+            num_partitions: 1,
+            group_initial_rebalance_delay_ms: 3000,
+            consumer_heartbeat_interval_ms: 5000,
+            consumer_session_timeout_ms: 45000,
+            retention: Retention::default(),
+            network_latency_ms: 5,
+        }
+    }
+}
+
+impl ClusterConfig {
+    /// "Teaching speed": timeouts scaled down so a rebalance is seen within seconds.
+    pub fn teaching() -> Self {
+        ClusterConfig {
+            group_initial_rebalance_delay_ms: 500,
+            consumer_heartbeat_interval_ms: 1000,
+            consumer_session_timeout_ms: 6000,
+            network_latency_ms: 200,
+            ..Self::default()
+        }
+    }
+}
+
+/// `group.protocol`: which rebalance protocol a consumer speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupProtocol {
+    /// JoinGroup / SyncGroup, eager or cooperative (the default in Kafka 3.x and 4.x clients).
+    #[default]
+    Classic,
+    /// KIP-848: heartbeats only, server-side assignment, per-member reconciliation.
+    Consumer,
+}
+
+/// `auto.offset.reset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetReset {
+    Earliest,
+    #[default]
+    Latest,
+    None,
+}
+
+impl OffsetReset {
+    pub fn name(self) -> &'static str {
+        match self {
+            OffsetReset::Earliest => "earliest",
+            OffsetReset::Latest => "latest",
+            OffsetReset::None => "none",
+        }
+    }
+}
+
+/// When a consumer with `enable.auto.commit=false` commits (playground knob: in a real
+/// application this is where the code calls `commitSync()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ManualCommit {
+    /// `commitSync()` after each batch is processed: at-least-once.
+    #[default]
+    AfterProcessing,
+    /// `commitSync()` right after `poll()`, before processing: at-most-once (a crash loses
+    /// the batch being processed).
+    BeforeProcessing,
+}
+
+/// Client-side consumer settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsumerConfig {
+    /// `group.id`. Required in Group mode; optional in Standalone mode (then commits go to
+    /// that group's offsets).
+    #[serde(rename = "group.id")]
+    pub group_id: Option<String>,
+    /// `partition.assignment.strategy` (classic protocol). Java's default is
+    /// `[range, cooperative-sticky]`.
+    #[serde(rename = "partition.assignment.strategy")]
+    pub assignment_strategy: Vec<Strategy>,
+    /// `group.protocol`.
+    #[serde(rename = "group.protocol")]
+    pub group_protocol: GroupProtocol,
+    /// `group.remote.assignor` (KIP-848 server-side assignor: `uniform` or `range`).
+    #[serde(rename = "group.remote.assignor")]
+    pub remote_assignor: Strategy,
+    /// `group.instance.id`: static membership (KIP-345).
+    #[serde(rename = "group.instance.id")]
+    pub group_instance_id: Option<String>,
+    #[serde(rename = "session.timeout.ms")]
+    pub session_timeout_ms: u64,
+    #[serde(rename = "heartbeat.interval.ms")]
+    pub heartbeat_interval_ms: u64,
+    #[serde(rename = "max.poll.interval.ms")]
+    pub max_poll_interval_ms: u64,
+    #[serde(rename = "max.poll.records")]
+    pub max_poll_records: u32,
+    #[serde(rename = "enable.auto.commit")]
+    pub enable_auto_commit: bool,
+    #[serde(rename = "auto.commit.interval.ms")]
+    pub auto_commit_interval_ms: u64,
+    #[serde(rename = "auto.offset.reset")]
+    pub auto_offset_reset: OffsetReset,
+    /// `metadata.max.age.ms`: how soon a client notices new partitions.
+    #[serde(rename = "metadata.max.age.ms")]
+    pub metadata_max_age_ms: u64,
+    /// Playground only: how often the application calls `poll()` when it is idle.
+    #[serde(rename = "playground.poll.interval.ms")]
+    pub poll_interval_ms: u64,
+    /// Playground only: processing time per record, so lag can build up.
+    #[serde(rename = "playground.processing.ms.per.record")]
+    pub processing_ms_per_record: f64,
+    /// Playground only: when a consumer with auto-commit off calls `commitSync()`.
+    #[serde(rename = "playground.manual.commit")]
+    pub manual_commit: ManualCommit,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        ConsumerConfig {
+            group_id: None,
+            assignment_strategy: vec![Strategy::Range, Strategy::CooperativeSticky],
+            group_protocol: GroupProtocol::Classic,
+            remote_assignor: Strategy::Uniform,
+            group_instance_id: None,
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 3_000,
+            max_poll_interval_ms: 300_000,
+            max_poll_records: 500,
+            enable_auto_commit: true,
+            auto_commit_interval_ms: 5_000,
+            auto_offset_reset: OffsetReset::Latest,
+            metadata_max_age_ms: 300_000,
+            poll_interval_ms: 100,
+            processing_ms_per_record: 0.0,
+            manual_commit: ManualCommit::AfterProcessing,
+        }
+    }
+}
+
+impl ConsumerConfig {
+    /// "Teaching speed": Kafka's defaults scaled down so rebalances happen within seconds.
+    pub fn teaching() -> Self {
+        ConsumerConfig {
+            session_timeout_ms: 6_000,
+            heartbeat_interval_ms: 1_000,
+            max_poll_interval_ms: 15_000,
+            auto_commit_interval_ms: 2_000,
+            metadata_max_age_ms: 5_000,
+            auto_offset_reset: OffsetReset::Earliest,
+            ..Self::default()
+        }
+    }
+
+    /// The classic protocol's rebalance style this client uses: cooperative only when every
+    /// configured assignor supports it (`ConsumerCoordinator`'s protocol selection).
+    pub fn is_cooperative(&self) -> bool {
+        !self.assignment_strategy.is_empty()
+            && self
+                .assignment_strategy
+                .iter()
+                .all(|s| *s == Strategy::CooperativeSticky)
+    }
+
+    /// Checks ranges; the message names the Kafka config.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = [
+            ("session.timeout.ms", self.session_timeout_ms),
+            ("heartbeat.interval.ms", self.heartbeat_interval_ms),
+            ("max.poll.interval.ms", self.max_poll_interval_ms),
+            ("auto.commit.interval.ms", self.auto_commit_interval_ms),
+            ("metadata.max.age.ms", self.metadata_max_age_ms),
+            ("playground.poll.interval.ms", self.poll_interval_ms),
+        ];
+        for (name, v) in positive {
+            if v == 0 || v > 86_400_000 {
+                return Err(format!(
+                    "{name} must be between 1 and 86400000 ms (got {v})"
+                ));
+            }
+        }
+        if self.heartbeat_interval_ms >= self.session_timeout_ms {
+            return Err("heartbeat.interval.ms must be lower than session.timeout.ms".into());
+        }
+        if self.max_poll_records == 0 || self.max_poll_records > 100_000 {
+            return Err(format!(
+                "max.poll.records must be between 1 and 100000 (got {})",
+                self.max_poll_records
+            ));
+        }
+        if !(self.processing_ms_per_record.is_finite()
+            && (0.0..=60_000.0).contains(&self.processing_ms_per_record))
+        {
+            return Err("playground.processing.ms.per.record must be between 0 and 60000".into());
+        }
+        if self.assignment_strategy.is_empty() {
+            return Err("partition.assignment.strategy must name at least one assignor".into());
+        }
+        for s in &self.assignment_strategy {
+            if matches!(s, Strategy::Uniform | Strategy::ServerRange) {
+                return Err(format!(
+                    "partition.assignment.strategy: {s:?} is a server-side (KIP-848) assignor; use group.remote.assignor"
+                ));
+            }
+        }
+        if !matches!(
+            self.remote_assignor,
+            Strategy::Uniform | Strategy::ServerRange
+        ) {
+            return Err("group.remote.assignor must be uniform or range".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,838 @@
+//! Consumers: standalone (`assign()`) or group members (`subscribe()`), polling on a
+//! schedule, processing for a while, and committing automatically or by hand.
+//!
+//! The client side of the group protocols lives here (when to rejoin, what to revoke);
+//! the coordinator's side lives in `group/`.
+
+use super::cluster::Cluster;
+use super::config::{ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset};
+use super::error::{CoreError, CoreResult, ErrorCode};
+use super::event::{EventKind, LeaveReason, RebalanceReason};
+use super::group::assignor::TopicPartition;
+use super::time::Millis;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Standalone or Group (UI: the "Mode" radio group).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConsumerMode {
+    /// `assign(partitions)`: the consumer picks its partitions; no group membership.
+    Standalone { partitions: Vec<TopicPartition> },
+    /// `subscribe(topics)`: the group decides who reads what.
+    Group { topics: Vec<String> },
+}
+
+/// What a consumer is told to be (scenario files and the UI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerSpec {
+    pub name: String,
+    #[serde(default)]
+    pub user: Option<String>,
+    pub mode: ConsumerMode,
+    #[serde(default)]
+    pub config: ConsumerConfig,
+    #[serde(default)]
+    pub paused: bool,
+}
+
+impl ConsumerSpec {
+    pub fn group(name: &str, group_id: &str, topics: &[&str], config: ConsumerConfig) -> Self {
+        ConsumerSpec {
+            name: name.into(),
+            user: None,
+            mode: ConsumerMode::Group {
+                topics: topics.iter().map(|t| t.to_string()).collect(),
+            },
+            config: ConsumerConfig {
+                group_id: Some(group_id.into()),
+                ..config
+            },
+            paused: false,
+        }
+    }
+
+    pub fn standalone(name: &str, partitions: Vec<TopicPartition>, config: ConsumerConfig) -> Self {
+        ConsumerSpec {
+            name: name.into(),
+            user: None,
+            mode: ConsumerMode::Standalone { partitions },
+            config,
+            paused: false,
+        }
+    }
+
+    pub fn validate(&self) -> CoreResult<()> {
+        super::cluster::validate_entity_name("consumer", &self.name)?;
+        self.config.validate().map_err(CoreError::invalid)?;
+        if let Some(g) = &self.config.group_id {
+            super::cluster::validate_entity_name("group.id", g)?;
+        }
+        if let Some(i) = &self.config.group_instance_id {
+            super::cluster::validate_entity_name("group.instance.id", i)?;
+        }
+        match &self.mode {
+            ConsumerMode::Group { topics } => {
+                if self.config.group_id.is_none() {
+                    return Err(CoreError::invalid(
+                        "group.id is required in Group mode (subscribe())",
+                    ));
+                }
+                if topics.is_empty() {
+                    return Err(CoreError::invalid(
+                        "a Group-mode consumer must subscribe to at least one topic",
+                    ));
+                }
+                for t in topics {
+                    super::topic::validate_topic_name(t)?;
+                }
+            }
+            ConsumerMode::Standalone { partitions } => {
+                if partitions.len() > 4096 {
+                    return Err(CoreError::invalid(
+                        "too many partitions assigned (at most 4096)",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_group(&self) -> bool {
+        matches!(self.mode, ConsumerMode::Group { .. })
+    }
+}
+
+/// Alive, paused, crashed or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsumerStatus {
+    Running,
+    /// `pause()`: keeps polling (and heartbeating) but gets no records.
+    Paused,
+    /// Stopped without a word.
+    Crashed,
+    /// Closed gracefully (left its group).
+    Closed,
+}
+
+/// Where a group member is in the protocol, from its own point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberPhase {
+    /// Not in the group (yet, or any more).
+    Unjoined,
+    /// Sent JoinGroup, waiting for the others.
+    Joining,
+    /// Joined; waiting for SyncGroup to hand out the assignment.
+    AwaitingSync,
+    /// Has its assignment for the current generation.
+    Stable,
+    /// KIP-848: working towards its target assignment.
+    Reconciling,
+}
+
+/// A group member's client-side state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Membership {
+    pub group: String,
+    pub member_id: Option<String>,
+    /// Classic: generation id; KIP-848: member epoch. -1 before the first.
+    pub generation: i32,
+    pub phase: MemberPhase,
+    pub rejoin_needed: bool,
+    pub next_heartbeat_at: Millis,
+    /// Eager: since when it holds nothing because it revoked everything.
+    pub stopped_since: Option<Millis>,
+    /// What it owned before the current rebalance (the sticky assignors' user data).
+    pub previous: Vec<TopicPartition>,
+    pub previous_generation: i32,
+    /// KIP-848: partitions the coordinator asked it to give up, revoked at the next poll.
+    pub pending_revoke: Vec<TopicPartition>,
+    /// KIP-848: send a heartbeat at the next opportunity (acknowledge a reconciliation).
+    pub heartbeat_soon: bool,
+    /// Partition counts of subscribed topics as of the last metadata refresh.
+    pub known_partitions: BTreeMap<String, u32>,
+    pub next_metadata_at: Millis,
+}
+
+/// The card's one-line "what is it doing".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activity {
+    Consuming,
+    Processing,
+    /// Owns nothing: more members than partitions, or nothing assigned.
+    Idle,
+    Joining,
+    Revoking,
+    Paused,
+    Crashed,
+    Closed,
+    Error,
+}
+
+/// A consumer's running state.
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    pub spec: ConsumerSpec,
+    pub status: ConsumerStatus,
+    /// Partitions it owns now (assigned by itself or by the group).
+    pub assignment: Vec<TopicPartition>,
+    /// Next offset `poll()` returns, per owned partition.
+    pub positions: BTreeMap<TopicPartition, u64>,
+    pub membership: Option<Membership>,
+    pub next_poll_at: Millis,
+    pub last_poll_at: Millis,
+    pub busy_until: Millis,
+    pub next_auto_commit_at: Millis,
+    /// Manual commit after processing: positions to commit when processing ends.
+    pub pending_commit: Option<(Millis, Vec<(TopicPartition, u64)>)>,
+    /// Where the next fetch starts, so partitions take turns.
+    pub fetch_cursor: usize,
+    pub error: Option<(ErrorCode, String)>,
+    pub fetched: u64,
+    pub redelivered: u64,
+    /// Standalone without a group: highest offset delivered per partition (to spot repeats).
+    pub delivered: BTreeMap<TopicPartition, u64>,
+}
+
+impl Consumer {
+    pub fn new(spec: ConsumerSpec, now: Millis) -> Self {
+        Consumer {
+            status: if spec.paused {
+                ConsumerStatus::Paused
+            } else {
+                ConsumerStatus::Running
+            },
+            spec,
+            assignment: Vec::new(),
+            positions: BTreeMap::new(),
+            membership: None,
+            next_poll_at: now,
+            last_poll_at: now,
+            busy_until: now,
+            next_auto_commit_at: now,
+            pending_commit: None,
+            fetch_cursor: 0,
+            error: None,
+            fetched: 0,
+            redelivered: 0,
+            delivered: BTreeMap::new(),
+        }
+    }
+
+    pub fn is_alive(&self) -> bool {
+        matches!(
+            self.status,
+            ConsumerStatus::Running | ConsumerStatus::Paused
+        )
+    }
+
+    pub fn group_id(&self) -> Option<&str> {
+        self.spec.config.group_id.as_deref()
+    }
+
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        if !self.is_alive() {
+            return None;
+        }
+        let mut t = self.next_poll_at;
+        if let Some((at, _)) = &self.pending_commit {
+            t = t.min(*at);
+        }
+        if let Some(m) = &self.membership {
+            if m.member_id.is_some() {
+                t = t.min(m.next_heartbeat_at);
+            }
+        }
+        Some(t)
+    }
+
+    /// What the card says it is doing at `now`.
+    pub fn activity(&self, now: Millis) -> Activity {
+        match self.status {
+            ConsumerStatus::Crashed => return Activity::Crashed,
+            ConsumerStatus::Closed => return Activity::Closed,
+            ConsumerStatus::Paused => return Activity::Paused,
+            ConsumerStatus::Running => {}
+        }
+        if let Some(m) = &self.membership {
+            match m.phase {
+                MemberPhase::Unjoined | MemberPhase::Joining | MemberPhase::AwaitingSync => {
+                    return if m.stopped_since.is_some() && self.assignment.is_empty() {
+                        Activity::Revoking
+                    } else if self.assignment.is_empty() {
+                        Activity::Joining
+                    } else {
+                        Activity::Consuming
+                    };
+                }
+                MemberPhase::Reconciling if !m.pending_revoke.is_empty() => {
+                    return Activity::Revoking
+                }
+                _ => {}
+            }
+        }
+        if self.error.is_some() {
+            return Activity::Error;
+        }
+        if self.assignment.is_empty() {
+            Activity::Idle
+        } else if self.busy_until > now {
+            Activity::Processing
+        } else {
+            Activity::Consuming
+        }
+    }
+}
+
+impl Cluster {
+    /// One step of a consumer at `now`: heartbeat, pending commit, and `poll()` when due.
+    pub(crate) fn step_consumer(&mut self, name: &str, now: Millis) {
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        if !c.is_alive() {
+            return;
+        }
+        let heartbeat_due = c
+            .membership
+            .as_ref()
+            .is_some_and(|m| m.member_id.is_some() && m.next_heartbeat_at <= now);
+        let commit_due = c.pending_commit.as_ref().is_some_and(|(at, _)| *at <= now);
+        let poll_due = c.next_poll_at <= now;
+        if heartbeat_due {
+            self.heartbeat(name, now);
+        }
+        if commit_due {
+            if let Some(c) = self.consumers.get_mut(name) {
+                if let Some((_, offsets)) = c.pending_commit.take() {
+                    self.commit(name, offsets, false, now);
+                }
+            }
+        }
+        if poll_due {
+            self.poll(name, now);
+        }
+    }
+
+    /// The background heartbeat thread: keeps the session alive, notices rebalances, and
+    /// leaves the group when the application stopped calling `poll()`.
+    fn heartbeat(&mut self, name: &str, now: Millis) {
+        let Some(c) = self.consumers.get_mut(name) else {
+            return;
+        };
+        let Some(m) = c.membership.as_mut() else {
+            return;
+        };
+        let protocol = c.spec.config.group_protocol;
+        let interval = match protocol {
+            GroupProtocol::Classic => c.spec.config.heartbeat_interval_ms,
+            GroupProtocol::Consumer => self.config.consumer_heartbeat_interval_ms,
+        };
+        m.next_heartbeat_at = now + interval.max(1);
+        let max_poll = c.spec.config.max_poll_interval_ms;
+        if now.saturating_sub(c.last_poll_at) > max_poll && c.busy_until > c.last_poll_at {
+            // "consumer poll timeout has expired": the heartbeat thread sends LeaveGroup.
+            self.leave_group(name, LeaveReason::MaxPollIntervalExceeded, now);
+            return;
+        }
+        match protocol {
+            GroupProtocol::Classic => self.classic_heartbeat(name, now),
+            GroupProtocol::Consumer => self.cg_heartbeat(name, now),
+        }
+    }
+
+    /// `poll()`: rejoin if needed, commit if due, fetch, then process for a while.
+    fn poll(&mut self, name: &str, now: Millis) {
+        let Some(c) = self.consumers.get_mut(name) else {
+            return;
+        };
+        let busy = c.busy_until > now;
+        if busy {
+            // Still processing the previous batch; poll() comes when it is done.
+            c.next_poll_at = c.busy_until;
+            return;
+        }
+        c.last_poll_at = now;
+        let poll_interval = c.spec.config.poll_interval_ms;
+        c.next_poll_at = now + poll_interval;
+
+        // Group work happens inside poll(), as in the Java client.
+        if c.spec.is_group() {
+            self.poll_group_work(name, now);
+        }
+
+        // Auto-commit: positions of earlier polls, every auto.commit.interval.ms.
+        let Some(c) = self.consumers.get_mut(name) else {
+            return;
+        };
+        if c.spec.config.enable_auto_commit
+            && c.group_id().is_some()
+            && now >= c.next_auto_commit_at
+        {
+            c.next_auto_commit_at = now + c.spec.config.auto_commit_interval_ms;
+            let offsets = c.commit_positions();
+            if !offsets.is_empty() {
+                self.commit(name, offsets, true, now);
+            }
+        }
+
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        if c.status == ConsumerStatus::Paused || !self.may_fetch(c) {
+            return;
+        }
+        let fetched = self.fetch(name, now);
+        let Some(c) = self.consumers.get_mut(name) else {
+            return;
+        };
+        if fetched > 0 {
+            let processing =
+                (fetched as f64 * c.spec.config.processing_ms_per_record).ceil() as Millis;
+            c.busy_until = now + processing;
+            c.next_poll_at = (now + poll_interval).max(c.busy_until);
+            if !c.spec.config.enable_auto_commit && c.group_id().is_some() {
+                let offsets = c.commit_positions();
+                match c.spec.config.manual_commit {
+                    ManualCommit::BeforeProcessing => self.commit(name, offsets, false, now),
+                    ManualCommit::AfterProcessing => {
+                        if processing == 0 {
+                            self.commit(name, offsets, false, now);
+                        } else if let Some(c) = self.consumers.get_mut(name) {
+                            c.pending_commit = Some((now + processing, offsets));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Eager members fetch nothing mid-rebalance; cooperative and KIP-848 members keep
+    /// fetching what they still own.
+    fn may_fetch(&self, c: &Consumer) -> bool {
+        !c.assignment.is_empty()
+    }
+
+    /// Reads up to `max.poll.records` from owned partitions, taking turns. Returns how many.
+    fn fetch(&mut self, name: &str, now: Millis) -> u64 {
+        let Some(mut c) = self.consumers.remove(name) else {
+            return 0;
+        };
+        if let Err(code) = self.authorize_fetch(c.spec.user.as_deref(), &c.assignment) {
+            self.consumer_error(&mut c, code, "fetch refused".into(), now);
+            self.consumers.insert(name.to_string(), c);
+            return 0;
+        }
+        let mut budget = c.spec.config.max_poll_records as u64;
+        let n = c.assignment.len();
+        let mut total = 0;
+        let start = c.fetch_cursor % n.max(1);
+        for k in 0..n {
+            if budget == 0 {
+                break;
+            }
+            let tp = c.assignment[(start + k) % n].clone();
+            let Some(log) = self
+                .topics
+                .get(&*tp.topic)
+                .and_then(|t| t.partition(tp.partition))
+            else {
+                continue;
+            };
+            let (log_start, log_end) = (log.log_start(), log.log_end());
+            let Some(&pos) = c.positions.get(&tp) else {
+                continue;
+            };
+            let pos = if pos < log_start || pos > log_end {
+                // OFFSET_OUT_OF_RANGE: auto.offset.reset decides.
+                match c.spec.config.auto_offset_reset {
+                    OffsetReset::None => {
+                        c.positions.remove(&tp);
+                        self.consumer_error(
+                            &mut c,
+                            ErrorCode::OffsetOutOfRange,
+                            format!("{}-{} at {pos}", tp.topic, tp.partition),
+                            now,
+                        );
+                        continue;
+                    }
+                    policy => {
+                        let to = if policy == OffsetReset::Earliest {
+                            log_start
+                        } else {
+                            log_end
+                        };
+                        c.positions.insert(tp.clone(), to);
+                        self.events_push(
+                            now,
+                            EventKind::OffsetReset {
+                                consumer: name.to_string(),
+                                topic: tp.topic.to_string(),
+                                partition: tp.partition,
+                                policy: policy.name().into(),
+                                offset: to,
+                                out_of_range: true,
+                            },
+                        );
+                        to
+                    }
+                }
+            } else {
+                pos
+            };
+            let count = (log_end - pos).min(budget);
+            if count == 0 {
+                continue;
+            }
+            budget -= count;
+            total += count;
+            c.positions.insert(tp.clone(), pos + count);
+            let redelivered = self.note_delivery(&mut c, &tp, pos, count);
+            c.fetched += count;
+            c.redelivered += redelivered;
+            self.events_push(
+                now,
+                EventKind::Fetched {
+                    consumer: name.to_string(),
+                    topic: tp.topic.to_string(),
+                    partition: tp.partition,
+                    from: pos,
+                    count,
+                    redelivered,
+                },
+            );
+        }
+        c.fetch_cursor = c.fetch_cursor.wrapping_add(1);
+        if total > 0 && c.error.as_ref().is_some_and(|(e, _)| is_authorization(*e)) {
+            c.error = None;
+        }
+        self.consumers.insert(name.to_string(), c);
+        total
+    }
+
+    /// Remembers how far a group (or a group-less standalone consumer) has been delivered,
+    /// and returns how many of `[from, from+count)` were delivered before.
+    fn note_delivery(
+        &mut self,
+        c: &mut Consumer,
+        tp: &TopicPartition,
+        from: u64,
+        count: u64,
+    ) -> u64 {
+        let high = match c.group_id().and_then(|g| self.groups.get_mut(g)) {
+            Some(g) => g.delivered.entry(tp.clone()).or_insert(0),
+            None => c.delivered.entry(tp.clone()).or_insert(0),
+        };
+        let redelivered = high.saturating_sub(from).min(count);
+        *high = (*high).max(from + count);
+        redelivered
+    }
+
+    pub(crate) fn consumer_error(
+        &mut self,
+        c: &mut Consumer,
+        code: ErrorCode,
+        detail: String,
+        now: Millis,
+    ) {
+        let changed = c.error.as_ref().map(|(e, _)| *e) != Some(code);
+        c.error = Some((code, detail.clone()));
+        if changed {
+            self.events_push(
+                now,
+                EventKind::ConsumerError {
+                    consumer: c.spec.name.clone(),
+                    error: code,
+                    detail,
+                },
+            );
+        }
+    }
+
+    /// Gives the consumer a partition set (standalone `assign()` or a group's share), and
+    /// sets positions for new partitions from committed offsets or `auto.offset.reset`.
+    pub(crate) fn set_assignment(
+        &mut self,
+        name: &str,
+        partitions: Vec<TopicPartition>,
+        now: Millis,
+    ) {
+        let Some(mut c) = self.consumers.remove(name) else {
+            return;
+        };
+        let mut partitions = partitions;
+        partitions.sort();
+        partitions.dedup();
+        c.positions.retain(|tp, _| partitions.contains(tp));
+        for tp in &partitions {
+            if c.positions.contains_key(tp) {
+                continue;
+            }
+            self.init_position(&mut c, tp, now);
+        }
+        c.assignment = partitions;
+        self.consumers.insert(name.to_string(), c);
+    }
+
+    /// OffsetFetch for the consumer's group, else `auto.offset.reset`.
+    fn init_position(&mut self, c: &mut Consumer, tp: &TopicPartition, now: Millis) {
+        let Some(log) = self
+            .topics
+            .get(&*tp.topic)
+            .and_then(|t| t.partition(tp.partition))
+        else {
+            return;
+        };
+        let (log_start, log_end) = (log.log_start(), log.log_end());
+        let committed = c
+            .group_id()
+            .and_then(|g| self.groups.get(g))
+            .and_then(|g| g.offsets.get(tp).copied());
+        let name = c.spec.name.clone();
+        if let Some(off) = committed {
+            c.positions.insert(tp.clone(), off);
+            self.events_push(
+                now,
+                EventKind::PositionRestored {
+                    consumer: name,
+                    topic: tp.topic.to_string(),
+                    partition: tp.partition,
+                    offset: off,
+                },
+            );
+            return;
+        }
+        let policy = c.spec.config.auto_offset_reset;
+        let to = match policy {
+            OffsetReset::Earliest => log_start,
+            OffsetReset::Latest => log_end,
+            OffsetReset::None => {
+                self.consumer_error(
+                    c,
+                    ErrorCode::NoOffsetForPartition,
+                    format!("{}-{}", tp.topic, tp.partition),
+                    now,
+                );
+                return;
+            }
+        };
+        c.positions.insert(tp.clone(), to);
+        self.events_push(
+            now,
+            EventKind::OffsetReset {
+                consumer: name,
+                topic: tp.topic.to_string(),
+                partition: tp.partition,
+                policy: policy.name().into(),
+                offset: to,
+                out_of_range: false,
+            },
+        );
+    }
+
+    /// Standalone consumer: leaves the group if it was in one, then `assign()`s.
+    pub(crate) fn apply_standalone(
+        &mut self,
+        name: &str,
+        partitions: Vec<TopicPartition>,
+        now: Millis,
+    ) -> CoreResult<()> {
+        for tp in &partitions {
+            let Some(t) = self.topics.get(&*tp.topic) else {
+                return Err(CoreError::kafka(
+                    ErrorCode::UnknownTopicOrPartition,
+                    format!("no topic {}", tp.topic),
+                ));
+            };
+            if tp.partition >= t.partition_count() {
+                return Err(CoreError::kafka(
+                    ErrorCode::UnknownTopicOrPartition,
+                    format!("{} has no partition {}", tp.topic, tp.partition),
+                ));
+            }
+        }
+        self.set_assignment(name, partitions.clone(), now);
+        let mut sorted = partitions;
+        sorted.sort();
+        sorted.dedup();
+        self.events_push(
+            now,
+            EventKind::PartitionsAssignedManually {
+                consumer: name.to_string(),
+                partitions: sorted,
+            },
+        );
+        Ok(())
+    }
+
+    /// Group-mode work inside `poll()`: join or rejoin, eager revocation, metadata refresh,
+    /// KIP-848 revocations.
+    fn poll_group_work(&mut self, name: &str, now: Millis) {
+        // Metadata refresh: the leader (classic) notices partitions added to its topics.
+        self.refresh_metadata(name, now);
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        let Some(m) = &c.membership else { return };
+        match c.spec.config.group_protocol {
+            GroupProtocol::Classic => {
+                let needs_join = m.phase == MemberPhase::Unjoined || m.rejoin_needed;
+                if needs_join {
+                    self.classic_join(name, now);
+                }
+            }
+            GroupProtocol::Consumer => {
+                if !m.pending_revoke.is_empty() {
+                    self.cg_revoke_pending(name, now);
+                }
+                let Some(c) = self.consumers.get(name) else {
+                    return;
+                };
+                let Some(m) = &c.membership else { return };
+                if m.member_id.is_none() || m.heartbeat_soon {
+                    self.cg_heartbeat(name, now);
+                }
+            }
+        }
+    }
+
+    fn refresh_metadata(&mut self, name: &str, now: Millis) {
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        let Some(m) = &c.membership else { return };
+        if now < m.next_metadata_at {
+            return;
+        }
+        let ConsumerMode::Group { topics } = &c.spec.mode else {
+            return;
+        };
+        let current: BTreeMap<String, u32> = topics
+            .iter()
+            .filter_map(|t| {
+                self.topics
+                    .get(t)
+                    .map(|tp| (t.clone(), tp.partition_count()))
+            })
+            .collect();
+        let age = c.spec.config.metadata_max_age_ms;
+        let protocol = c.spec.config.group_protocol;
+        let changed = m.known_partitions != current && !m.known_partitions.is_empty();
+        let group_id = m.group.clone();
+        let is_leader = self
+            .groups
+            .get(&group_id)
+            .is_some_and(|g| g.leader_consumer() == Some(name));
+        let grew: Option<String> = current
+            .iter()
+            .find(|(t, n)| m.known_partitions.get(*t).is_some_and(|old| old < n))
+            .map(|(t, _)| t.clone());
+        let Some(c) = self.consumers.get_mut(name) else {
+            return;
+        };
+        let Some(m) = c.membership.as_mut() else {
+            return;
+        };
+        m.next_metadata_at = now + age;
+        m.known_partitions = current;
+        if changed
+            && protocol == GroupProtocol::Classic
+            && (is_leader || grew.is_none())
+            && m.phase == MemberPhase::Stable
+        {
+            // The leader sees the partition count change and asks for a rebalance.
+            m.rejoin_needed = true;
+            let topic = grew.unwrap_or_default();
+            self.request_rebalance(&group_id, RebalanceReason::PartitionsAdded { topic }, now);
+        }
+    }
+
+    /// Positions of owned partitions, to commit.
+    pub(crate) fn commit_positions_of(&self, name: &str) -> Vec<(TopicPartition, u64)> {
+        self.consumers
+            .get(name)
+            .map(|c| c.commit_positions())
+            .unwrap_or_default()
+    }
+
+    /// The consumer leaves its group gracefully (or is made to leave), keeping its spec.
+    pub(crate) fn leave_group(&mut self, name: &str, reason: LeaveReason, now: Millis) {
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        let Some(m) = &c.membership else { return };
+        let Some(member_id) = m.member_id.clone() else {
+            return;
+        };
+        let group = m.group.clone();
+        let protocol = c.spec.config.group_protocol;
+        // Graceful: commit first (auto-commit on close), then revoke everything.
+        if reason == LeaveReason::Left && c.spec.config.enable_auto_commit {
+            let offsets = c.commit_positions();
+            if !offsets.is_empty() {
+                self.commit(name, offsets, true, now);
+            }
+        }
+        self.revoke_all(name, &group, now);
+        match protocol {
+            GroupProtocol::Classic => self.classic_remove_member(&group, &member_id, reason, now),
+            GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),
+        }
+        if let Some(c) = self.consumers.get_mut(name) {
+            if let Some(m) = c.membership.as_mut() {
+                m.member_id = None;
+                m.generation = -1;
+                m.phase = MemberPhase::Unjoined;
+                m.rejoin_needed = false;
+                m.pending_revoke.clear();
+            }
+        }
+    }
+
+    /// `onPartitionsRevoked` for everything the consumer owns.
+    pub(crate) fn revoke_all(&mut self, name: &str, group: &str, now: Millis) {
+        let Some(c) = self.consumers.get_mut(name) else {
+            return;
+        };
+        if c.assignment.is_empty() {
+            return;
+        }
+        let revoked = std::mem::take(&mut c.assignment);
+        c.positions.clear();
+        c.pending_commit = None;
+        if let Some(m) = c.membership.as_mut() {
+            m.previous = revoked.clone();
+        }
+        self.events_push(
+            now,
+            EventKind::PartitionsRevoked {
+                group: group.to_string(),
+                consumer: name.to_string(),
+                partitions: revoked,
+            },
+        );
+    }
+}
+
+impl Consumer {
+    /// Positions of owned partitions, as a commit would send them.
+    pub fn commit_positions(&self) -> Vec<(TopicPartition, u64)> {
+        self.assignment
+            .iter()
+            .filter_map(|tp| self.positions.get(tp).map(|o| (tp.clone(), *o)))
+            .collect()
+    }
+}
+
+pub(crate) fn is_authorization(e: ErrorCode) -> bool {
+    matches!(
+        e,
+        ErrorCode::TopicAuthorizationFailed
+            | ErrorCode::GroupAuthorizationFailed
+            | ErrorCode::ClusterAuthorizationFailed
+    )
+}

@@ -1,0 +1,128 @@
+//! Errors, by Kafka's names and codes (`common/protocol/Errors.java`), so what a person
+//! learns here reads the same on a real cluster.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The Kafka protocol errors the playground can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    OffsetOutOfRange,
+    UnknownTopicOrPartition,
+    InvalidTopicException,
+    IllegalGeneration,
+    InconsistentGroupProtocol,
+    UnknownMemberId,
+    RebalanceInProgress,
+    TopicAuthorizationFailed,
+    GroupAuthorizationFailed,
+    ClusterAuthorizationFailed,
+    TopicAlreadyExists,
+    InvalidPartitions,
+    InvalidConfig,
+    InvalidRequest,
+    FencedInstanceId,
+    /// Client-side: `auto.offset.reset=none` and no committed offset
+    /// (Java: `NoOffsetForPartitionException`).
+    NoOffsetForPartition,
+    /// KIP-848: the member's epoch is behind the group's.
+    FencedMemberEpoch,
+}
+
+impl ErrorCode {
+    /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
+    pub fn code(self) -> i16 {
+        match self {
+            ErrorCode::OffsetOutOfRange => 1,
+            ErrorCode::UnknownTopicOrPartition => 3,
+            ErrorCode::InvalidTopicException => 17,
+            ErrorCode::IllegalGeneration => 22,
+            ErrorCode::InconsistentGroupProtocol => 23,
+            ErrorCode::UnknownMemberId => 25,
+            ErrorCode::RebalanceInProgress => 27,
+            ErrorCode::TopicAuthorizationFailed => 29,
+            ErrorCode::GroupAuthorizationFailed => 30,
+            ErrorCode::ClusterAuthorizationFailed => 31,
+            ErrorCode::TopicAlreadyExists => 36,
+            ErrorCode::InvalidPartitions => 37,
+            ErrorCode::InvalidConfig => 40,
+            ErrorCode::InvalidRequest => 42,
+            ErrorCode::FencedInstanceId => 82,
+            ErrorCode::FencedMemberEpoch => 110,
+            ErrorCode::NoOffsetForPartition => -1,
+        }
+    }
+
+    /// Kafka's name, e.g. `TOPIC_AUTHORIZATION_FAILED`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
+            ErrorCode::UnknownTopicOrPartition => "UNKNOWN_TOPIC_OR_PARTITION",
+            ErrorCode::InvalidTopicException => "INVALID_TOPIC_EXCEPTION",
+            ErrorCode::IllegalGeneration => "ILLEGAL_GENERATION",
+            ErrorCode::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
+            ErrorCode::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            ErrorCode::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            ErrorCode::TopicAuthorizationFailed => "TOPIC_AUTHORIZATION_FAILED",
+            ErrorCode::GroupAuthorizationFailed => "GROUP_AUTHORIZATION_FAILED",
+            ErrorCode::ClusterAuthorizationFailed => "CLUSTER_AUTHORIZATION_FAILED",
+            ErrorCode::TopicAlreadyExists => "TOPIC_ALREADY_EXISTS",
+            ErrorCode::InvalidPartitions => "INVALID_PARTITIONS",
+            ErrorCode::InvalidConfig => "INVALID_CONFIG",
+            ErrorCode::InvalidRequest => "INVALID_REQUEST",
+            ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
+            ErrorCode::FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
+            ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a command was refused. State is untouched whenever one is returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CoreError {
+    /// What a Kafka client would see.
+    Kafka { code: ErrorCode, message: String },
+    /// A playground-level mistake: an unknown producer name, an out-of-range setting.
+    Invalid { message: String },
+}
+
+impl CoreError {
+    pub fn kafka(code: ErrorCode, message: impl Into<String>) -> Self {
+        CoreError::Kafka {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn invalid(message: impl Into<String>) -> Self {
+        CoreError::Invalid {
+            message: message.into(),
+        }
+    }
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            CoreError::Kafka { code, .. } => Some(*code),
+            CoreError::Invalid { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for CoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CoreError::Kafka { code, message } => write!(f, "{code}: {message}"),
+            CoreError::Invalid { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for CoreError {}
+
+pub type CoreResult<T> = Result<T, CoreError>;

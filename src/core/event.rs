@@ -1,0 +1,535 @@
+//! What happened, told as events: the UI animates them and the timeline narrates them.
+//!
+//! Every event carries the simulated time it happened at. Events are data (serde) so the CLI
+//! can print them as JSON lines and tests can compare timelines; [`Event::narrate`] tells one
+//! in plain words.
+
+use super::error::ErrorCode;
+use super::group::assignor::TopicPartition;
+use super::time::{format_clock, Millis};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: Millis,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why a group rebalances.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum RebalanceReason {
+    MemberJoined {
+        member: String,
+    },
+    MemberLeft {
+        member: String,
+    },
+    SessionTimeout {
+        member: String,
+    },
+    MaxPollIntervalExceeded {
+        member: String,
+    },
+    SubscriptionChanged {
+        member: String,
+    },
+    PartitionsAdded {
+        topic: String,
+    },
+    /// Cooperative protocol: a member revoked partitions and rejoins to hand them over.
+    CooperativeFollowUp {
+        member: String,
+    },
+    MemberRejoined {
+        member: String,
+    },
+}
+
+/// Why a member left its group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// `close()` or "Leave group": a LeaveGroup request.
+    Left,
+    /// No heartbeat within `session.timeout.ms`.
+    SessionTimeout,
+    /// No `poll()` within `max.poll.interval.ms`: the client leaves proactively.
+    MaxPollIntervalExceeded,
+    /// Did not rejoin within the rebalance timeout.
+    RebalanceTimeout,
+    /// Another instance with the same `group.instance.id` took its place.
+    Fenced,
+}
+
+/// A partition changing hands in a rebalance (`from`/`to` are consumer names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    pub partition: TopicPartition,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    // ---- topics ----
+    TopicCreated {
+        topic: String,
+        partitions: u32,
+    },
+    TopicDeleted {
+        topic: String,
+    },
+    PartitionsAdded {
+        topic: String,
+        from: u32,
+        to: u32,
+    },
+    RetentionDeleted {
+        topic: String,
+        partition: u32,
+        removed: u64,
+        log_start: u64,
+    },
+
+    // ---- producers ----
+    ProducerAdded {
+        producer: String,
+        topic: String,
+    },
+    ProducerRemoved {
+        producer: String,
+    },
+    ProducerPaused {
+        producer: String,
+    },
+    ProducerResumed {
+        producer: String,
+    },
+    ProducerChanged {
+        producer: String,
+    },
+    /// `count` records went to one partition, at offsets `base_offset..base_offset+count`.
+    /// `key` is the first record's key (`None` for a null key).
+    Produced {
+        producer: String,
+        topic: String,
+        partition: u32,
+        base_offset: u64,
+        count: u64,
+        key: Option<String>,
+    },
+    ProduceFailed {
+        producer: String,
+        topic: String,
+        error: ErrorCode,
+    },
+
+    // ---- consumers ----
+    ConsumerAdded {
+        consumer: String,
+    },
+    ConsumerRemoved {
+        consumer: String,
+    },
+    ConsumerChanged {
+        consumer: String,
+    },
+    ConsumerPaused {
+        consumer: String,
+    },
+    ConsumerResumed {
+        consumer: String,
+    },
+    /// Stopped without a word: no heartbeats, no LeaveGroup.
+    ConsumerCrashed {
+        consumer: String,
+    },
+    ConsumerRestarted {
+        consumer: String,
+    },
+    /// Standalone `assign()`.
+    PartitionsAssignedManually {
+        consumer: String,
+        partitions: Vec<TopicPartition>,
+    },
+    /// Records a `poll()` returned from one partition; `redelivered` of them had been
+    /// delivered to this group (or this standalone consumer) before: at-least-once duplicates.
+    Fetched {
+        consumer: String,
+        topic: String,
+        partition: u32,
+        from: u64,
+        count: u64,
+        redelivered: u64,
+    },
+    /// No committed offset (or out of range): `auto.offset.reset` decided where to start.
+    OffsetReset {
+        consumer: String,
+        topic: String,
+        partition: u32,
+        policy: String,
+        offset: u64,
+        out_of_range: bool,
+    },
+    /// Position taken from the group's committed offset.
+    PositionRestored {
+        consumer: String,
+        topic: String,
+        partition: u32,
+        offset: u64,
+    },
+    Seeked {
+        consumer: String,
+        topic: String,
+        partition: u32,
+        offset: u64,
+    },
+    ConsumerError {
+        consumer: String,
+        error: ErrorCode,
+        detail: String,
+    },
+    Committed {
+        consumer: String,
+        group: String,
+        offsets: Vec<(TopicPartition, u64)>,
+        auto: bool,
+    },
+    CommitFailed {
+        consumer: String,
+        group: String,
+        error: ErrorCode,
+    },
+
+    // ---- groups ----
+    GroupStateChanged {
+        group: String,
+        from: String,
+        to: String,
+    },
+    RebalanceStarted {
+        group: String,
+        generation: i32,
+        reason: RebalanceReason,
+    },
+    /// The member gave partitions up (`onPartitionsRevoked`).
+    PartitionsRevoked {
+        group: String,
+        consumer: String,
+        partitions: Vec<TopicPartition>,
+    },
+    /// The member sent JoinGroup.
+    MemberJoining {
+        group: String,
+        consumer: String,
+        member_id: String,
+    },
+    /// All members joined: a new generation, a leader and a protocol.
+    JoinCompleted {
+        group: String,
+        generation: i32,
+        leader: String,
+        protocol: String,
+        members: Vec<String>,
+    },
+    /// The leader's assignment, handed out by SyncGroup (classic) or the target (KIP-848).
+    AssignmentComputed {
+        group: String,
+        generation: i32,
+        strategy: String,
+        moves: Vec<Move>,
+        assignment: Vec<(String, Vec<TopicPartition>)>,
+    },
+    /// The member received its share (`onPartitionsAssigned`).
+    PartitionsAssigned {
+        group: String,
+        consumer: String,
+        partitions: Vec<TopicPartition>,
+        added: Vec<TopicPartition>,
+        generation: i32,
+    },
+    /// The group is Stable again; `stopped` lists members that consumed nothing meanwhile.
+    RebalanceCompleted {
+        group: String,
+        generation: i32,
+        duration_ms: Millis,
+        stopped: Vec<String>,
+    },
+    MemberRemoved {
+        group: String,
+        consumer: String,
+        member_id: String,
+        reason: LeaveReason,
+    },
+    StaticMemberRejoined {
+        group: String,
+        consumer: String,
+        instance_id: String,
+    },
+    /// KIP-848: the group epoch moved and a new target assignment was computed.
+    GroupEpochBumped {
+        group: String,
+        epoch: i32,
+        reason: RebalanceReason,
+    },
+    /// KIP-848: the member reached the target assignment for this epoch.
+    MemberReconciled {
+        group: String,
+        consumer: String,
+        epoch: i32,
+    },
+
+    // ---- users and rights ----
+    AuthorizationChanged {
+        detail: String,
+    },
+}
+
+impl Event {
+    /// The event in plain English, as the timeline and `playground-cli run` print it.
+    pub fn narrate(&self) -> String {
+        use EventKind::*;
+        match &self.kind {
+            TopicCreated { topic, partitions } => format!("topic {topic} created with {partitions} partitions"),
+            TopicDeleted { topic } => format!("topic {topic} deleted"),
+            PartitionsAdded { topic, from, to } => format!(
+                "topic {topic}: partitions {from} -> {to} (no data moves; keys may now hash to other partitions)"
+            ),
+            RetentionDeleted { topic, partition, removed, log_start } => format!(
+                "retention deleted {removed} old record(s) from {topic}-{partition}; log start is now {log_start}"
+            ),
+            ProducerAdded { producer, topic } => format!("producer {producer} added, writing to {topic}"),
+            ProducerRemoved { producer } => format!("producer {producer} removed"),
+            ProducerPaused { producer } => format!("producer {producer} paused"),
+            ProducerResumed { producer } => format!("producer {producer} resumed"),
+            ProducerChanged { producer } => format!("producer {producer} settings changed"),
+            Produced { producer, topic, partition, base_offset, count, key } => {
+                let key = match key {
+                    Some(k) => format!("key {k:?}"),
+                    None => "no key".to_string(),
+                };
+                if *count == 1 {
+                    format!("{producer} produced a record ({key}) to {topic}-{partition} at offset {base_offset}")
+                } else {
+                    format!(
+                        "{producer} produced {count} records to {topic}-{partition} at offsets {base_offset}..{}",
+                        base_offset + count - 1
+                    )
+                }
+            }
+            ProduceFailed { producer, topic, error } => format!("{producer} could not produce to {topic}: {error}"),
+            ConsumerAdded { consumer } => format!("consumer {consumer} added"),
+            ConsumerRemoved { consumer } => format!("consumer {consumer} removed"),
+            ConsumerChanged { consumer } => format!("consumer {consumer} settings changed"),
+            ConsumerPaused { consumer } => format!("consumer {consumer} paused"),
+            ConsumerResumed { consumer } => format!("consumer {consumer} resumed"),
+            ConsumerCrashed { consumer } => format!("consumer {consumer} crashed (no more heartbeats, no LeaveGroup)"),
+            ConsumerRestarted { consumer } => format!("consumer {consumer} restarted"),
+            PartitionsAssignedManually { consumer, partitions } => {
+                format!("consumer {consumer} assigned itself {} (standalone, assign())", tps(partitions))
+            }
+            Fetched { consumer, topic, partition, from, count, redelivered } => {
+                let dup = if *redelivered > 0 {
+                    format!(" — {redelivered} redelivered (at-least-once duplicates)")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{consumer} polled {count} record(s) from {topic}-{partition} at offsets {from}..{}{dup}",
+                    from + count.saturating_sub(1)
+                )
+            }
+            OffsetReset { consumer, topic, partition, policy, offset, out_of_range } => {
+                let why = if *out_of_range { "offset out of range" } else { "no committed offset" };
+                format!("{consumer}: {why} for {topic}-{partition}; auto.offset.reset={policy} -> offset {offset}")
+            }
+            PositionRestored { consumer, topic, partition, offset } => {
+                format!("{consumer} resumes {topic}-{partition} at committed offset {offset}")
+            }
+            Seeked { consumer, topic, partition, offset } => {
+                format!("{consumer} seeked {topic}-{partition} to offset {offset}")
+            }
+            ConsumerError { consumer, error, detail } => format!("{consumer}: {error} ({detail})"),
+            Committed { consumer, group, offsets, auto } => format!(
+                "{consumer} committed {} for group {group}{}",
+                offsets.iter().map(|(tp, o)| format!("{}-{}={o}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", "),
+                if *auto { " (auto-commit)" } else { "" }
+            ),
+            CommitFailed { consumer, group, error } => format!("{consumer}: commit for group {group} failed: {error}"),
+            GroupStateChanged { group, from, to } => format!("group {group}: {from} -> {to}"),
+            RebalanceStarted { group, generation, reason } => {
+                format!("group {group}: rebalance started ({}), generation {generation}", reason_text(reason))
+            }
+            PartitionsRevoked { group, consumer, partitions } => {
+                format!("group {group}: {consumer} revoked {}", tps(partitions))
+            }
+            MemberJoining { group, consumer, .. } => format!("group {group}: {consumer} sent JoinGroup"),
+            JoinCompleted { group, generation, leader, protocol, members } => format!(
+                "group {group}: generation {generation} with {} member(s) ({}); leader {leader}; strategy {protocol}",
+                members.len(),
+                members.join(", ")
+            ),
+            AssignmentComputed { group, generation, strategy, moves, .. } => {
+                let moved: Vec<String> = moves
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{}-{} {} -> {}",
+                            m.partition.topic,
+                            m.partition.partition,
+                            m.from.as_deref().unwrap_or("nobody"),
+                            m.to.as_deref().unwrap_or("nobody")
+                        )
+                    })
+                    .collect();
+                if moved.is_empty() {
+                    format!("group {group}: {strategy} assignment for generation {generation}; nothing moves")
+                } else {
+                    format!("group {group}: {strategy} assignment for generation {generation}; {}", moved.join(", "))
+                }
+            }
+            PartitionsAssigned { group, consumer, partitions, generation, .. } => {
+                format!("group {group}: {consumer} now owns {} (generation {generation})", tps(partitions))
+            }
+            RebalanceCompleted { group, generation, duration_ms, stopped } => {
+                let stopped = if stopped.is_empty() {
+                    "nobody stopped consuming".to_string()
+                } else {
+                    format!("stopped meanwhile: {}", stopped.join(", "))
+                };
+                format!("group {group}: Stable at generation {generation} after {duration_ms} ms; {stopped}")
+            }
+            MemberRemoved { group, consumer, reason, .. } => {
+                let why = match reason {
+                    LeaveReason::Left => "left the group (LeaveGroup)",
+                    LeaveReason::SessionTimeout => "removed: no heartbeat within session.timeout.ms",
+                    LeaveReason::MaxPollIntervalExceeded => "left: poll() not called within max.poll.interval.ms",
+                    LeaveReason::RebalanceTimeout => "removed: did not rejoin within the rebalance timeout",
+                    LeaveReason::Fenced => "fenced: another instance took its group.instance.id",
+                };
+                format!("group {group}: {consumer} {why}")
+            }
+            StaticMemberRejoined { group, consumer, instance_id } => format!(
+                "group {group}: static member {consumer} (group.instance.id={instance_id}) rejoined and kept its partitions; no rebalance"
+            ),
+            GroupEpochBumped { group, epoch, reason } => {
+                format!("group {group}: group epoch {epoch} ({}); new target assignment", reason_text(reason))
+            }
+            MemberReconciled { group, consumer, epoch } => {
+                format!("group {group}: {consumer} reconciled to epoch {epoch}")
+            }
+            AuthorizationChanged { detail } => detail.clone(),
+        }
+    }
+
+    /// `[mm:ss.mmm] narration`, one timeline line.
+    pub fn line(&self) -> String {
+        format!("[{}] {}", format_clock(self.at), self.narrate())
+    }
+
+    /// Names this event is about (topic, group, producer, consumer), for timeline filters.
+    pub fn subjects(&self) -> Vec<&str> {
+        use EventKind::*;
+        match &self.kind {
+            TopicCreated { topic, .. }
+            | TopicDeleted { topic }
+            | PartitionsAdded { topic, .. }
+            | RetentionDeleted { topic, .. } => vec![topic],
+            ProducerAdded { producer, topic }
+            | Produced {
+                producer, topic, ..
+            }
+            | ProduceFailed {
+                producer, topic, ..
+            } => vec![producer, topic],
+            ProducerRemoved { producer }
+            | ProducerPaused { producer }
+            | ProducerResumed { producer }
+            | ProducerChanged { producer } => vec![producer],
+            Fetched {
+                consumer, topic, ..
+            }
+            | OffsetReset {
+                consumer, topic, ..
+            }
+            | PositionRestored {
+                consumer, topic, ..
+            }
+            | Seeked {
+                consumer, topic, ..
+            } => vec![consumer, topic],
+            ConsumerAdded { consumer }
+            | ConsumerRemoved { consumer }
+            | ConsumerChanged { consumer }
+            | ConsumerPaused { consumer }
+            | ConsumerResumed { consumer }
+            | ConsumerCrashed { consumer }
+            | ConsumerRestarted { consumer }
+            | PartitionsAssignedManually { consumer, .. }
+            | ConsumerError { consumer, .. } => vec![consumer],
+            Committed {
+                consumer, group, ..
+            }
+            | CommitFailed {
+                consumer, group, ..
+            }
+            | PartitionsRevoked {
+                group, consumer, ..
+            }
+            | MemberJoining {
+                group, consumer, ..
+            }
+            | PartitionsAssigned {
+                group, consumer, ..
+            }
+            | MemberRemoved {
+                group, consumer, ..
+            }
+            | StaticMemberRejoined {
+                group, consumer, ..
+            }
+            | MemberReconciled {
+                group, consumer, ..
+            } => vec![consumer, group],
+            GroupStateChanged { group, .. }
+            | RebalanceStarted { group, .. }
+            | JoinCompleted { group, .. }
+            | AssignmentComputed { group, .. }
+            | RebalanceCompleted { group, .. }
+            | GroupEpochBumped { group, .. } => vec![group],
+            AuthorizationChanged { .. } => vec![],
+        }
+    }
+}
+
+fn reason_text(r: &RebalanceReason) -> String {
+    match r {
+        RebalanceReason::MemberJoined { member } => format!("member {member} joined"),
+        RebalanceReason::MemberLeft { member } => format!("member {member} left"),
+        RebalanceReason::SessionTimeout { member } => format!("member {member} timed out"),
+        RebalanceReason::MaxPollIntervalExceeded { member } => {
+            format!("member {member} exceeded max.poll.interval.ms")
+        }
+        RebalanceReason::SubscriptionChanged { member } => {
+            format!("member {member} changed its subscription")
+        }
+        RebalanceReason::PartitionsAdded { topic } => format!("partitions added to {topic}"),
+        RebalanceReason::CooperativeFollowUp { member } => {
+            format!("{member} revoked partitions and rejoins to hand them over")
+        }
+        RebalanceReason::MemberRejoined { member } => format!("member {member} rejoined"),
+    }
+}
+
+fn tps(ps: &[TopicPartition]) -> String {
+    if ps.is_empty() {
+        return "nothing".to_string();
+    }
+    ps.iter()
+        .map(|tp| format!("{}-{}", tp.topic, tp.partition))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

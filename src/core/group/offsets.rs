@@ -1,0 +1,183 @@
+//! Committed offsets: OffsetCommit validation as the coordinator does it, and the rows of
+//! `kafka-consumer-groups --describe`.
+
+use super::assignor::TopicPartition;
+use super::{Group, GroupState};
+use crate::core::cluster::Cluster;
+use crate::core::config::GroupProtocol;
+use crate::core::error::ErrorCode;
+use crate::core::event::EventKind;
+use crate::core::time::Millis;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// One row of `kafka-consumer-groups --describe --group G`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DescribeRow {
+    pub topic: String,
+    pub partition: u32,
+    /// CURRENT-OFFSET: the committed offset (`-` when none).
+    pub current_offset: Option<u64>,
+    /// LOG-END-OFFSET.
+    pub log_end_offset: u64,
+    /// LAG = LOG-END-OFFSET − CURRENT-OFFSET (`-` without a committed offset).
+    pub lag: Option<u64>,
+    /// CONSUMER-ID: the owning member's consumer name (`-` when none).
+    pub consumer: Option<String>,
+}
+
+impl Cluster {
+    /// OffsetCommit from a consumer, validated as `GroupCoordinator.handleCommitOffsets`:
+    /// a group-less commit (generation -1) is accepted only while the group is Empty;
+    /// mid-sync commits get REBALANCE_IN_PROGRESS; stale generations ILLEGAL_GENERATION;
+    /// removed members UNKNOWN_MEMBER_ID.
+    pub(crate) fn commit(
+        &mut self,
+        name: &str,
+        offsets: Vec<(TopicPartition, u64)>,
+        auto: bool,
+        now: Millis,
+    ) {
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        let Some(group_id) = c.group_id().map(str::to_string) else {
+            return;
+        };
+        if offsets.is_empty() {
+            return;
+        }
+        let user = c.spec.user.clone();
+        let (member_id, generation) = match &c.membership {
+            Some(m) => (m.member_id.clone(), m.generation),
+            None => (None, -1),
+        };
+        let topics: BTreeSet<&str> = offsets.iter().map(|(tp, _)| &*tp.topic).collect();
+        let auth = self
+            .authorize_group(user.as_deref(), &group_id)
+            .and_then(|_| {
+                topics
+                    .iter()
+                    .try_for_each(|t| self.authorize_commit_topic(user.as_deref(), t))
+            });
+        let g = self
+            .groups
+            .entry(group_id.clone())
+            .or_insert_with(|| Group::new(&group_id));
+        let verdict = auth.and_then(|_| validate_commit(g, member_id.as_deref(), generation));
+        match verdict {
+            Ok(()) => {
+                let changed = offsets.iter().any(|(tp, o)| g.offsets.get(tp) != Some(o));
+                for (tp, o) in &offsets {
+                    g.offsets.insert(tp.clone(), *o);
+                }
+                if changed {
+                    self.events_push(
+                        now,
+                        EventKind::Committed {
+                            consumer: name.to_string(),
+                            group: group_id,
+                            offsets,
+                            auto,
+                        },
+                    );
+                }
+            }
+            Err(error) => {
+                self.events_push(
+                    now,
+                    EventKind::CommitFailed {
+                        consumer: name.to_string(),
+                        group: group_id.clone(),
+                        error,
+                    },
+                );
+                if let Some(mut c) = self.consumers.remove(name) {
+                    c.error = Some((error, format!("commit to group {group_id}")));
+                    self.consumers.insert(name.to_string(), c);
+                }
+            }
+        }
+    }
+
+    /// The `--describe` table for a group: one row per partition it has an owner or a
+    /// committed offset for, sorted by topic and partition.
+    pub fn describe_group(&self, group_id: &str) -> Vec<DescribeRow> {
+        let Some(g) = self.groups.get(group_id) else {
+            return Vec::new();
+        };
+        let mut owners: std::collections::BTreeMap<TopicPartition, String> = Default::default();
+        for m in g.members.values() {
+            if let Some(c) = self.consumers.get(&m.consumer) {
+                if c.is_alive() && c.group_id() == Some(group_id) && c.spec.is_group() {
+                    for tp in &c.assignment {
+                        owners.insert(tp.clone(), m.consumer.clone());
+                    }
+                }
+            }
+        }
+        let mut keys: BTreeSet<TopicPartition> = owners.keys().cloned().collect();
+        keys.extend(g.offsets.keys().cloned());
+        keys.into_iter()
+            .filter_map(|tp| {
+                let log_end = self
+                    .topics
+                    .get(&*tp.topic)?
+                    .partition(tp.partition)?
+                    .log_end();
+                let current = g.offsets.get(&tp).copied();
+                Some(DescribeRow {
+                    topic: tp.topic.to_string(),
+                    partition: tp.partition,
+                    current_offset: current,
+                    log_end_offset: log_end,
+                    lag: current.map(|c| log_end.saturating_sub(c)),
+                    consumer: owners.get(&tp).cloned(),
+                })
+            })
+            .collect()
+    }
+
+    /// Total lag of a group (partitions without a committed offset count from log start).
+    pub fn group_lag(&self, group_id: &str) -> u64 {
+        self.describe_group(group_id)
+            .iter()
+            .map(|r| r.lag.unwrap_or(0))
+            .sum()
+    }
+}
+
+fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Result<(), ErrorCode> {
+    if member_id.is_none() && generation < 0 {
+        // Standalone (assign()) commits: fine while nobody uses the group for membership.
+        return if g.members.is_empty() {
+            Ok(())
+        } else {
+            Err(ErrorCode::UnknownMemberId)
+        };
+    }
+    let Some(member_id) = member_id else {
+        return Err(ErrorCode::UnknownMemberId);
+    };
+    let Some(member) = g.members.get(member_id) else {
+        return Err(ErrorCode::UnknownMemberId);
+    };
+    match g.protocol {
+        Some(GroupProtocol::Consumer) => {
+            if generation > member.epoch.max(g.target_epoch) {
+                Err(ErrorCode::FencedMemberEpoch)
+            } else {
+                Ok(())
+            }
+        }
+        _ => {
+            if g.state == GroupState::CompletingRebalance {
+                Err(ErrorCode::RebalanceInProgress)
+            } else if generation != g.generation {
+                Err(ErrorCode::IllegalGeneration)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}

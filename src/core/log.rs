@@ -1,0 +1,226 @@
+//! A partition's log: append-only, dense offsets, with retention moving the log start.
+//!
+//! Storage is a ring buffer (`VecDeque`) indexed by `offset - log_start`, so appends and
+//! reads are O(1) / O(batch). A record's key and text value are reference-counted: producers
+//! reuse one allocation per distinct key, and generated values are just sequence numbers.
+
+use super::time::Millis;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// A record's value. Generated traffic stores only the producer's sequence number (rendered
+/// as `<producer>-<seq>`); text a person typed is kept as text (and rendered as text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Seq(u64),
+    Text(Arc<str>),
+}
+
+/// One record in a partition's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub timestamp: Millis,
+    /// `None` is Kafka's null key; `Some("")` is an empty key (which is hashed).
+    pub key: Option<Arc<str>>,
+    pub value: Value,
+    /// Index of the producer that wrote it (into the cluster's producer-name table).
+    pub producer: u32,
+}
+
+/// Kafka's record-batch overhead per record, amortised (v2 format: attributes, deltas,
+/// varint lengths). Used to estimate `retention.bytes`.
+pub const RECORD_OVERHEAD_BYTES: u64 = 10;
+
+impl Record {
+    /// Approximate size on disk, for `retention.bytes` and `batch.size`.
+    pub fn size_bytes(&self) -> u64 {
+        let key = self.key.as_ref().map_or(0, |k| k.len() as u64);
+        let value = match &self.value {
+            Value::Seq(n) => 4 + decimal_digits(*n),
+            Value::Text(t) => t.len() as u64,
+        };
+        key + value + RECORD_OVERHEAD_BYTES
+    }
+}
+
+fn decimal_digits(n: u64) -> u64 {
+    n.checked_ilog10().map_or(1, |d| d as u64 + 1)
+}
+
+/// Retention of one topic: Kafka's `retention.ms` and `retention.bytes` (per partition).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retention {
+    /// `retention.ms`; `None` is Kafka's -1 (keep forever).
+    #[serde(rename = "retention.ms")]
+    pub ms: Option<u64>,
+    /// `retention.bytes` per partition; `None` is -1 (no size limit).
+    #[serde(rename = "retention.bytes")]
+    pub bytes: Option<u64>,
+}
+
+/// The playground's default retention. Kafka's defaults are 7 days and unlimited bytes; the
+/// playground keeps Kafka's 7 days but caps each partition at 256 KiB, so a tab that runs
+/// for hours stays bounded in memory (README, "What is simplified").
+pub const DEFAULT_RETENTION: Retention = Retention {
+    ms: Some(604_800_000),
+    bytes: Some(262_144),
+};
+
+impl Default for Retention {
+    fn default() -> Self {
+        DEFAULT_RETENTION
+    }
+}
+
+/// One partition's log.
+#[derive(Debug, Clone, Default)]
+pub struct PartitionLog {
+    records: VecDeque<Record>,
+    log_start: u64,
+    size_bytes: u64,
+}
+
+impl PartitionLog {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// First offset still in the log (Kafka's log-start offset).
+    pub fn log_start(&self) -> u64 {
+        self.log_start
+    }
+
+    /// Offset the next record will get (Kafka's log-end offset, LEO).
+    pub fn log_end(&self) -> u64 {
+        self.log_start + self.records.len() as u64
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn size_bytes(&self) -> u64 {
+        self.size_bytes
+    }
+
+    /// Appends and returns the record's offset.
+    pub fn append(&mut self, record: Record) -> u64 {
+        let offset = self.log_end();
+        self.size_bytes += record.size_bytes();
+        self.records.push_back(record);
+        offset
+    }
+
+    /// The record at `offset`, if it is within `[log_start, log_end)`.
+    pub fn get(&self, offset: u64) -> Option<&Record> {
+        let idx = offset.checked_sub(self.log_start)?;
+        self.records.get(usize::try_from(idx).ok()?)
+    }
+
+    /// Up to `max` records from `from` (which must be within the log), with their offsets.
+    pub fn read(&self, from: u64, max: usize) -> impl Iterator<Item = (u64, &Record)> + '_ {
+        let start = from.saturating_sub(self.log_start) as usize;
+        let start = start.min(self.records.len());
+        self.records
+            .range(start..)
+            .take(max)
+            .enumerate()
+            .map(move |(i, r)| (self.log_start + start as u64 + i as u64, r))
+    }
+
+    /// Number of records readable from `from` to the log end.
+    pub fn available_from(&self, from: u64) -> u64 {
+        self.log_end().saturating_sub(from.max(self.log_start))
+    }
+
+    /// Applies retention at `now`: drops records older than `retention.ms` and, oldest first,
+    /// records past `retention.bytes`. Returns how many were deleted. (Kafka deletes whole
+    /// segments; the playground deletes record by record — simplified.)
+    pub fn enforce_retention(&mut self, retention: Retention, now: Millis) -> u64 {
+        let mut removed = 0;
+        while let Some(front) = self.records.front() {
+            let too_old = retention
+                .ms
+                .is_some_and(|ms| now.saturating_sub(front.timestamp) > ms);
+            let too_big = retention.bytes.is_some_and(|b| self.size_bytes > b);
+            if !(too_old || too_big) {
+                break;
+            }
+            self.size_bytes -= front.size_bytes();
+            self.records.pop_front();
+            self.log_start += 1;
+            removed += 1;
+        }
+        removed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(ts: Millis) -> Record {
+        Record {
+            timestamp: ts,
+            key: None,
+            value: Value::Seq(ts),
+            producer: 0,
+        }
+    }
+
+    #[test]
+    fn offsets_are_dense_from_zero() {
+        let mut log = PartitionLog::new();
+        assert_eq!((log.log_start(), log.log_end()), (0, 0));
+        assert_eq!(log.append(rec(1)), 0);
+        assert_eq!(log.append(rec(2)), 1);
+        assert_eq!(log.log_end(), 2);
+        let read: Vec<u64> = log.read(1, 10).map(|(o, _)| o).collect();
+        assert_eq!(read, vec![1]);
+    }
+
+    #[test]
+    fn retention_by_time_moves_the_log_start() {
+        let mut log = PartitionLog::new();
+        for t in 0..10 {
+            log.append(rec(t * 100));
+        }
+        let removed = log.enforce_retention(
+            Retention {
+                ms: Some(450),
+                bytes: None,
+            },
+            1000,
+        );
+        assert_eq!(removed, 6); // records at 0..=500 are older than 450 ms at t=1000
+        assert_eq!(log.log_start(), 6);
+        assert_eq!(log.log_end(), 10);
+        assert!(log.get(5).is_none());
+        assert_eq!(log.get(6).map(|r| r.timestamp), Some(600));
+    }
+
+    #[test]
+    fn retention_by_bytes_keeps_the_newest() {
+        let mut log = PartitionLog::new();
+        for t in 0..100 {
+            log.append(rec(t));
+        }
+        let one = rec(0).size_bytes();
+        log.enforce_retention(
+            Retention {
+                ms: None,
+                bytes: Some(one * 10),
+            },
+            100,
+        );
+        assert!(log.size_bytes() <= one * 10 + 10);
+        assert_eq!(log.log_end(), 100);
+        assert!(log.len() <= 10);
+    }
+}

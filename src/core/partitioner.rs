@@ -1,0 +1,150 @@
+//! Which partition a record goes to — bit for bit as the Java producer decides.
+//!
+//! Order of choice (`KafkaProducer.partition()`): an explicit partition; else a key's
+//! `toPositive(murmur2(key)) % numPartitions`; else the built-in sticky partitioner
+//! (KIP-480 / KIP-794). `RoundRobinPartitioner` is offered as the optional alternative.
+
+/// Kafka's `Utils.murmur2`: MurmurHash2, seed `0x9747b28c`, as a signed 32-bit value.
+pub fn murmur2(data: &[u8]) -> i32 {
+    const SEED: u32 = 0x9747_b28c;
+    const M: u32 = 0x5bd1_e995;
+    const R: u32 = 24;
+    let len = data.len();
+    let mut h: u32 = SEED ^ (len as u32);
+    let mut chunks = data.chunks_exact(4);
+    for c in &mut chunks {
+        let mut k = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        k = k.wrapping_mul(M);
+        k ^= k >> R;
+        k = k.wrapping_mul(M);
+        h = h.wrapping_mul(M);
+        h ^= k;
+    }
+    // Tail bytes by fall-through, as the Java switch does. Java bytes are signed, but each
+    // is masked with 0xff there, so plain u8 widening is the same.
+    let tail = chunks.remainder();
+    if tail.len() >= 3 {
+        h ^= (tail[2] as u32) << 16;
+    }
+    if tail.len() >= 2 {
+        h ^= (tail[1] as u32) << 8;
+    }
+    if !tail.is_empty() {
+        h ^= tail[0] as u32;
+        h = h.wrapping_mul(M);
+    }
+    h ^= h >> 13;
+    h = h.wrapping_mul(M);
+    h ^= h >> 15;
+    h as i32
+}
+
+/// Kafka's `Utils.toPositive`: clears the sign bit (not `abs`, which overflows on MIN).
+pub fn to_positive(n: i32) -> u32 {
+    (n & 0x7fff_ffff) as u32
+}
+
+/// The default partitioner's choice for a keyed record. `num_partitions` must be ≥ 1.
+pub fn partition_for_key(key: &[u8], num_partitions: u32) -> u32 {
+    to_positive(murmur2(key)) % num_partitions.max(1)
+}
+
+/// The built-in sticky partitioner's state for one topic (KIP-794, non-adaptive): stay on
+/// one partition until `batch.size` bytes went to it, then pick the next one at random.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StickyState {
+    pub current: Option<u32>,
+    pub bytes: u64,
+}
+
+impl StickyState {
+    /// The partition for the next unkeyed record of `size` bytes. `random` is a fresh
+    /// random 32-bit value (the caller owns the seeded PRNG).
+    pub fn next(&mut self, num_partitions: u32, batch_size: u64, size: u64, random: u32) -> u32 {
+        let n = num_partitions.max(1);
+        let p = match self.current {
+            Some(p) if p < n && self.bytes < batch_size => p,
+            _ => {
+                // BuiltInPartitioner.nextPartition: `toPositive(random) % numPartitions`;
+                // it may pick the same partition again, as Java's does.
+                self.bytes = 0;
+                let p = to_positive(random as i32) % n;
+                self.current = Some(p);
+                p
+            }
+        };
+        self.bytes += size;
+        p
+    }
+}
+
+/// Kafka's `RoundRobinPartitioner`: a counter per topic, `toPositive(counter++) % n`.
+pub fn round_robin(counter: &mut u32, num_partitions: u32) -> u32 {
+    let p = to_positive(*counter as i32) % num_partitions.max(1);
+    *counter = counter.wrapping_add(1);
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `UtilsTest.testMurmur2` in apache/kafka.
+    #[test]
+    fn murmur2_matches_kafka_test_vectors() {
+        let cases: &[(&str, i32)] = &[
+            ("21", -973932308),
+            ("foobar", -790332482),
+            ("a-little-bit-long-string", -985981536),
+            ("a-little-bit-longer-string", -1486304829),
+            (
+                "lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
+                -58897971,
+            ),
+            ("abc", 479470107),
+        ];
+        for (key, want) in cases {
+            assert_eq!(murmur2(key.as_bytes()), *want, "murmur2({key:?})");
+        }
+    }
+
+    #[test]
+    fn empty_key_is_hashed_not_treated_as_null() {
+        assert_eq!(murmur2(b""), 275646681);
+        assert_eq!(partition_for_key(b"", 6), 275646681 % 6);
+    }
+
+    #[test]
+    fn keys_land_where_java_puts_them() {
+        assert_eq!(partition_for_key(b"foobar", 3), 0);
+        assert_eq!(partition_for_key(b"foobar", 4), 2);
+        assert_eq!(partition_for_key(b"foobar", 8), 6);
+        for n in 2..=12 {
+            assert_eq!(partition_for_key(b"key", n), 1, "N={n}");
+        }
+    }
+
+    #[test]
+    fn to_positive_masks_rather_than_abs() {
+        assert_eq!(to_positive(i32::MIN), 0);
+        assert_eq!(to_positive(-1), 0x7fff_ffff);
+        assert_eq!(to_positive(5), 5);
+    }
+
+    #[test]
+    fn sticky_switches_after_batch_size_bytes() {
+        let mut s = StickyState::default();
+        let first = s.next(6, 100, 40, 7);
+        assert_eq!(first, 1);
+        assert_eq!(s.next(6, 100, 40, 999), first);
+        assert_eq!(s.next(6, 100, 40, 999), first); // 80 < 100 before this one
+        assert_eq!(s.next(6, 100, 40, 4), 4); // 120 >= 100: switch
+    }
+
+    #[test]
+    fn round_robin_cycles_through_partitions() {
+        let mut c = 0;
+        let got: Vec<u32> = (0..7).map(|_| round_robin(&mut c, 3)).collect();
+        assert_eq!(got, vec![0, 1, 2, 0, 1, 2, 0]);
+    }
+}

@@ -1,0 +1,367 @@
+//! Producers: a rate of records per simulated second, keys for teaching, and Kafka's
+//! partitioner choosing where each record lands.
+
+use super::cluster::Cluster;
+use super::error::{CoreError, CoreResult, ErrorCode};
+use super::event::EventKind;
+use super::log::{Record, Value};
+use super::partitioner::{partition_for_key, round_robin, StickyState};
+use super::time::Millis;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// How a producer picks keys (UI: "key mode").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum KeyMode {
+    /// Null key: the sticky partitioner (or round robin) decides.
+    None,
+    /// The same key every time: every record lands on one partition.
+    Fixed { key: String },
+    /// A key picked at random from `<prefix>1` … `<prefix>N` (e.g. `user-1` … `user-5`).
+    Set { prefix: String, count: u32 },
+    /// A fresh random key for every record.
+    Random,
+    /// An explicit partition on every record (`new ProducerRecord(topic, partition, …)`).
+    Partition { partition: u32 },
+}
+
+/// `partitioner.class`: the built-in default, or `RoundRobinPartitioner`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionerKind {
+    #[default]
+    Default,
+    RoundRobin,
+}
+
+/// What a producer is told to do (scenario files and the UI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerSpec {
+    pub name: String,
+    pub topic: String,
+    /// The principal it runs as (`User:<user>`), for authorization.
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default = "default_keys")]
+    pub keys: KeyMode,
+    #[serde(default, rename = "partitioner.class")]
+    pub partitioner: PartitionerKind,
+    /// Records per simulated second (0 = only "send one").
+    #[serde(default = "default_rate")]
+    pub rate: f64,
+    /// `batch.size`: bytes before the sticky partitioner switches partition (default 16384).
+    #[serde(default = "default_batch_size", rename = "batch.size")]
+    pub batch_size: u64,
+    #[serde(default)]
+    pub paused: bool,
+}
+
+fn default_keys() -> KeyMode {
+    KeyMode::None
+}
+fn default_rate() -> f64 {
+    2.0
+}
+fn default_batch_size() -> u64 {
+    16_384
+}
+
+/// The most records per simulated second one producer may be asked for.
+pub const MAX_RATE: f64 = 10_000_000.0;
+pub const MAX_KEY_SET: u32 = 10_000;
+
+impl ProducerSpec {
+    pub fn new(name: &str, topic: &str) -> Self {
+        ProducerSpec {
+            name: name.into(),
+            topic: topic.into(),
+            user: None,
+            keys: KeyMode::None,
+            partitioner: PartitionerKind::Default,
+            rate: default_rate(),
+            batch_size: default_batch_size(),
+            paused: false,
+        }
+    }
+
+    pub fn validate(&self) -> CoreResult<()> {
+        super::cluster::validate_entity_name("producer", &self.name)?;
+        if !(self.rate.is_finite() && (0.0..=MAX_RATE).contains(&self.rate)) {
+            return Err(CoreError::invalid(format!(
+                "rate must be between 0 and {MAX_RATE} records/s"
+            )));
+        }
+        if self.batch_size == 0 || self.batch_size > 64 * 1024 * 1024 {
+            return Err(CoreError::invalid(
+                "batch.size must be between 1 and 67108864 bytes",
+            ));
+        }
+        match &self.keys {
+            KeyMode::Set { count, prefix } => {
+                if *count == 0 || *count > MAX_KEY_SET {
+                    return Err(CoreError::invalid(format!(
+                        "keys.count must be between 1 and {MAX_KEY_SET}"
+                    )));
+                }
+                if prefix.len() > 64 {
+                    return Err(CoreError::invalid(
+                        "keys.prefix is longer than 64 characters",
+                    ));
+                }
+            }
+            KeyMode::Fixed { key } if key.len() > 256 => {
+                return Err(CoreError::invalid("key is longer than 256 characters"));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// A producer's running state.
+#[derive(Debug, Clone)]
+pub struct Producer {
+    pub spec: ProducerSpec,
+    /// Index into the cluster's producer-name table (records carry it).
+    pub index: u32,
+    /// When the next record is due (fractional milliseconds).
+    pub next_due: f64,
+    pub seq: u64,
+    pub sent: u64,
+    pub sticky: StickyState,
+    pub rr_counter: u32,
+    /// Last error a send got (shown on the card); cleared by the next success.
+    pub error: Option<ErrorCode>,
+    key_set: Vec<Arc<str>>,
+    fixed_key: Option<Arc<str>>,
+}
+
+impl Producer {
+    pub fn new(spec: ProducerSpec, index: u32, now: Millis) -> Self {
+        let mut p = Producer {
+            spec,
+            index,
+            next_due: now as f64,
+            seq: 0,
+            sent: 0,
+            sticky: StickyState::default(),
+            rr_counter: 0,
+            error: None,
+            key_set: Vec::new(),
+            fixed_key: None,
+        };
+        p.prepare_keys();
+        p
+    }
+
+    pub fn set_spec(&mut self, spec: ProducerSpec, now: Millis) {
+        let topic_changed = spec.topic != self.spec.topic;
+        self.spec = spec;
+        if topic_changed {
+            self.sticky = StickyState::default();
+        }
+        self.next_due = self.next_due.max(now as f64);
+        self.prepare_keys();
+    }
+
+    fn prepare_keys(&mut self) {
+        self.key_set.clear();
+        self.fixed_key = None;
+        match &self.spec.keys {
+            KeyMode::Set { prefix, count } => {
+                self.key_set = (1..=*count)
+                    .map(|i| Arc::from(format!("{prefix}{i}")))
+                    .collect();
+            }
+            KeyMode::Fixed { key } => self.fixed_key = Some(Arc::from(key.as_str())),
+            _ => {}
+        }
+    }
+
+    /// Whether it produces on its own (running, with a rate).
+    pub fn is_running(&self) -> bool {
+        !self.spec.paused && self.spec.rate > 0.0
+    }
+
+    /// Milliseconds between records at the configured rate.
+    fn interval(&self) -> f64 {
+        1000.0 / self.spec.rate
+    }
+
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        self.is_running().then(|| self.next_due.ceil() as Millis)
+    }
+}
+
+/// One record to send.
+pub(crate) struct Outgoing {
+    pub key: Option<Arc<str>>,
+    pub value: Value,
+    pub partition: Option<u32>,
+}
+
+impl Cluster {
+    /// Runs one producer up to `now`: every record due by then is sent.
+    pub(crate) fn step_producer(&mut self, name: &str, now: Millis) {
+        let Some(mut p) = self.producers.remove(name) else {
+            return;
+        };
+        if p.is_running() && p.next_due <= now as f64 {
+            let interval = p.interval();
+            // Records due by now. Bounded so a huge jump in time cannot stall the tab: the
+            // producer "catches up" at most one simulated second of backlog (README).
+            let backlog = ((now as f64 - p.next_due) / interval).floor() as u64 + 1;
+            let max = (p.spec.rate.ceil() as u64).max(1);
+            let count = backlog.min(max);
+            if backlog > max {
+                p.next_due = now as f64 - interval * (max as f64 - 1.0);
+            }
+            self.send_batch(&mut p, count, now, None);
+            // A little seeded jitter (±10%) so traffic does not look machine-made.
+            let jitter = 0.9 + 0.2 * self.rng.rand_float();
+            p.next_due += interval * (count as f64 - 1.0) + interval * jitter;
+        }
+        self.producers.insert(name.to_string(), p);
+    }
+
+    /// Sends `count` records (or the given one), grouping events per partition.
+    pub(crate) fn send_batch(
+        &mut self,
+        p: &mut Producer,
+        count: u64,
+        now: Millis,
+        one: Option<Outgoing>,
+    ) {
+        let topic_name = p.spec.topic.clone();
+        if let Err(code) = self.authorize_produce(p.spec.user.as_deref(), &topic_name) {
+            self.producer_failed(p, &topic_name, code, now);
+            return;
+        }
+        if !self.topics.contains_key(&topic_name) {
+            if self.config.auto_create_topics_enable
+                && super::topic::validate_topic_name(&topic_name).is_ok()
+            {
+                let n = self.config.num_partitions.max(1);
+                self.create_topic_internal(&topic_name, n, self.config.retention, now);
+            } else {
+                self.producer_failed(p, &topic_name, ErrorCode::UnknownTopicOrPartition, now);
+                return;
+            }
+        }
+        p.error = None;
+        let Some(topic) = self.topics.get_mut(&topic_name) else {
+            return;
+        };
+        let n = topic.partition_count();
+        let retention = topic.retention;
+        // (partition, base offset, count, first key) runs, in send order.
+        let mut runs: Vec<(u32, u64, u64, Option<Arc<str>>)> = Vec::new();
+        let mut one = one;
+        for _ in 0..count {
+            let out = match one.take() {
+                Some(o) => o,
+                None => {
+                    p.seq += 1;
+                    let key = match &p.spec.keys {
+                        KeyMode::None | KeyMode::Partition { .. } => None,
+                        KeyMode::Fixed { .. } => p.fixed_key.clone(),
+                        KeyMode::Set { .. } => {
+                            let len = p.key_set.len().max(1) as u32;
+                            let i = (self.rng.rand_u64() % len as u64) as usize;
+                            p.key_set.get(i).cloned()
+                        }
+                        KeyMode::Random => {
+                            Some(Arc::from(format!("k{:08x}", self.rng.rand_u64() as u32)))
+                        }
+                    };
+                    let partition = match p.spec.keys {
+                        KeyMode::Partition { partition } => Some(partition),
+                        _ => None,
+                    };
+                    Outgoing {
+                        key,
+                        value: Value::Seq(p.seq),
+                        partition,
+                    }
+                }
+            };
+            let record = Record {
+                timestamp: now,
+                key: out.key,
+                value: out.value,
+                producer: p.index,
+            };
+            let partition = match out.partition {
+                Some(part) if part < n => part,
+                Some(part) => {
+                    self.events_push(
+                        now,
+                        EventKind::ProduceFailed {
+                            producer: p.spec.name.clone(),
+                            topic: format!("{topic_name}-{part}"),
+                            error: ErrorCode::UnknownTopicOrPartition,
+                        },
+                    );
+                    p.error = Some(ErrorCode::UnknownTopicOrPartition);
+                    return;
+                }
+                None => match (&record.key, p.spec.partitioner) {
+                    (_, PartitionerKind::RoundRobin) => round_robin(&mut p.rr_counter, n),
+                    (Some(k), PartitionerKind::Default) => partition_for_key(k.as_bytes(), n),
+                    (None, PartitionerKind::Default) => {
+                        let r = self.rng.rand_u64() as u32;
+                        p.sticky.next(n, p.spec.batch_size, record.size_bytes(), r)
+                    }
+                },
+            };
+            let key = record.key.clone();
+            let Some(log) = self
+                .topics
+                .get_mut(&topic_name)
+                .and_then(|t| t.partitions.get_mut(partition as usize))
+            else {
+                return;
+            };
+            let offset = log.append(record);
+            let removed = log.enforce_retention(retention, now);
+            if removed > 0 {
+                self.retention_note(&topic_name, partition, removed);
+            }
+            p.sent += 1;
+            match runs.last_mut() {
+                Some((rp, base, c, _)) if *rp == partition && *base + *c == offset => *c += 1,
+                _ => runs.push((partition, offset, 1, key)),
+            }
+        }
+        for (partition, base_offset, count, key) in runs {
+            self.events_push(
+                now,
+                EventKind::Produced {
+                    producer: p.spec.name.clone(),
+                    topic: topic_name.clone(),
+                    partition,
+                    base_offset,
+                    count,
+                    key: key.map(|k| k.to_string()),
+                },
+            );
+        }
+    }
+
+    fn producer_failed(&mut self, p: &mut Producer, topic: &str, code: ErrorCode, now: Millis) {
+        // A producer retries on its schedule; tell the timeline only when the error changes.
+        if p.error != Some(code) {
+            self.events_push(
+                now,
+                EventKind::ProduceFailed {
+                    producer: p.spec.name.clone(),
+                    topic: topic.to_string(),
+                    error: code,
+                },
+            );
+        }
+        p.error = Some(code);
+    }
+}
