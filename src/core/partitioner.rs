@@ -119,8 +119,23 @@ mod tests {
         assert_eq!(partition_for_key(b"foobar", 3), 0);
         assert_eq!(partition_for_key(b"foobar", 4), 2);
         assert_eq!(partition_for_key(b"foobar", 8), 6);
-        for n in 2..=12 {
-            assert_eq!(partition_for_key(b"key", n), 1, "N={n}");
+        // murmur2("key") = -1079937367; toPositive = 1067546281. KAFKA.md says "key" -> 1
+        // for every N in 2..=12, but 1067546281 % 7 == 4 (and % 9 == 4, % 11 == 10).
+        assert_eq!(murmur2(b"key"), -1079937367);
+        for (n, want) in [
+            (2, 1),
+            (3, 1),
+            (4, 1),
+            (5, 1),
+            (6, 1),
+            (7, 4),
+            (8, 1),
+            (9, 4),
+            (10, 1),
+            (11, 10),
+            (12, 1),
+        ] {
+            assert_eq!(partition_for_key(b"key", n), want, "N={n}");
         }
     }
 
