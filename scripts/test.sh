@@ -40,7 +40,7 @@ step_core_no_web() {
   # Architecture invariant: the core never depends on the web.
   local web
   web="$(cargo tree --no-default-features -e normal --target all --prefix none --format '{p}' |
-    grep -E '^(yew|web-sys|js-sys|wasm-bindgen|gloo)[a-z0-9_-]* ' | sort -u)"
+    grep -E '^(yew|web-sys|js-sys|wasm-bindgen|gloo)[a-z0-9_-]* ' | sed 's/ (\*)$//' | sort -u)"
   if [ -n "$web" ]; then
     log "error: without the \`ui\` feature the crate still depends on web crates:"
     log "$web"
