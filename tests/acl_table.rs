@@ -105,10 +105,7 @@ fn every_role_every_request_every_pattern_kind() {
                 );
                 // Someone with no role is refused everything the role gives.
                 let stranger = outcome(a.check("mallory", request, Some(TOPIC), Some(GROUP)));
-                assert_ne!(
-                    stranger, "ok",
-                    "mallory, {request}, next to {role} on {pattern}"
-                );
+                assert_ne!(stranger, "ok", "mallory, {request}, next to {role} on {pattern}");
             }
         }
     }
@@ -154,10 +151,7 @@ fn every_role_every_operation_every_resource_type_every_pattern_kind() {
                         expected,
                         "{role} on {pattern:?} ({kind}): {op} on {rt} {name}"
                     );
-                    assert!(
-                        !a.authorize("mallory", op, rt, name),
-                        "mallory: {op} on {rt}"
-                    );
+                    assert!(!a.authorize("mallory", op, rt, name), "mallory: {op} on {rt}");
                 }
             }
         }
@@ -208,11 +202,7 @@ fn role_expansions_are_the_documented_acls() {
 }
 
 fn enabled() -> Authorizer {
-    Authorizer::new(AuthConfig {
-        enabled: true,
-        ..AuthConfig::default()
-    })
-    .unwrap()
+    Authorizer::new(AuthConfig { enabled: true, ..AuthConfig::default() }).unwrap()
 }
 
 fn acl(
@@ -233,65 +223,31 @@ fn deny_wins_over_every_allow() {
     use ResourceType::Topic;
     let mut a = enabled();
     a.add_user("alice").unwrap();
-    a.grant(RoleBinding::new("alice", Role::Admin, "*").unwrap())
-        .unwrap();
-    a.grant(RoleBinding::new("alice", Role::Consumer, "orders").unwrap())
-        .unwrap();
+    a.grant(RoleBinding::new("alice", Role::Admin, "*").unwrap()).unwrap();
+    a.grant(RoleBinding::new("alice", Role::Consumer, "orders").unwrap()).unwrap();
     assert!(a.authorize("alice", Read, Topic, "orders"));
 
     // DENY READ on the literal name: READ refused, DESCRIBE (implied by the ALLOWs) still fine —
     // implication is for ALLOW only.
-    a.add_acl(acl(
-        "User:alice",
-        Read,
-        Topic,
-        Literal,
-        "orders",
-        Permission::Deny,
-    ))
-    .unwrap();
+    a.add_acl(acl("User:alice", Read, Topic, Literal, "orders", Permission::Deny)).unwrap();
     assert!(!a.authorize("alice", Read, Topic, "orders"));
     assert!(a.authorize("alice", Describe, Topic, "orders"));
     assert!(a.authorize("alice", Write, Topic, "orders"));
-    assert!(
-        a.authorize("alice", Read, Topic, "orders2"),
-        "literal deny is exact"
-    );
+    assert!(a.authorize("alice", Read, Topic, "orders2"), "literal deny is exact");
     assert_eq!(
-        a.check("alice", Request::Fetch, Some("orders"), Some("g"))
-            .unwrap_err()
-            .to_string(),
+        a.check("alice", Request::Fetch, Some("orders"), Some("g")).unwrap_err().to_string(),
         "TOPIC_AUTHORIZATION_FAILED (29): Not authorized to access topics: [orders]"
     );
-    assert_eq!(
-        a.check("alice", Request::Metadata, Some("orders"), None),
-        Ok(())
-    );
+    assert_eq!(a.check("alice", Request::Metadata, Some("orders"), None), Ok(()));
 
     // A DENY for User:* applies to alice too; a PREFIXED DENY covers the prefix.
-    a.add_acl(acl(
-        "User:*",
-        Write,
-        Topic,
-        Prefixed,
-        "ord",
-        Permission::Deny,
-    ))
-    .unwrap();
+    a.add_acl(acl("User:*", Write, Topic, Prefixed, "ord", Permission::Deny)).unwrap();
     assert!(!a.authorize("alice", Write, Topic, "orders"));
     assert!(!a.authorize("alice", Write, Topic, "ordinal"));
     assert!(a.authorize("alice", Write, Topic, "payments"));
 
     // DENY ALL refuses every operation, DESCRIBE included.
-    a.add_acl(acl(
-        "User:alice",
-        All,
-        Topic,
-        Literal,
-        "*",
-        Permission::Deny,
-    ))
-    .unwrap();
+    a.add_acl(acl("User:alice", All, Topic, Literal, "*", Permission::Deny)).unwrap();
     for &op in Operation::ALL {
         assert!(!a.authorize("alice", op, Topic, "payments"), "{op}");
     }
@@ -305,35 +261,15 @@ fn allow_of_read_write_delete_alter_implies_describe() {
     use ResourceType::Topic;
     for &op in Operation::ALL {
         let mut a = enabled();
-        a.add_acl(acl(
-            "User:bob",
-            op,
-            Topic,
-            PatternType::Literal,
-            "t",
-            Permission::Allow,
-        ))
-        .unwrap();
+        a.add_acl(acl("User:bob", op, Topic, PatternType::Literal, "t", Permission::Allow)).unwrap();
         let implies_describe = matches!(op, Read | Write | Delete | Alter | Describe | All);
         let implies_describe_configs = matches!(op, AlterConfigs | DescribeConfigs | All);
-        assert_eq!(
-            a.authorize("bob", Describe, Topic, "t"),
-            implies_describe,
-            "{op}"
-        );
-        assert_eq!(
-            a.authorize("bob", DescribeConfigs, Topic, "t"),
-            implies_describe_configs,
-            "{op}"
-        );
+        assert_eq!(a.authorize("bob", Describe, Topic, "t"), implies_describe, "{op}");
+        assert_eq!(a.authorize("bob", DescribeConfigs, Topic, "t"), implies_describe_configs, "{op}");
         // Nothing else is implied.
         for &other in Operation::ALL {
             if other != op && other != Describe && other != DescribeConfigs {
-                assert_eq!(
-                    a.authorize("bob", other, Topic, "t"),
-                    op == All,
-                    "{op} -> {other}"
-                );
+                assert_eq!(a.authorize("bob", other, Topic, "t"), op == All, "{op} -> {other}");
             }
         }
     }
@@ -357,34 +293,17 @@ fn super_users_bypass_every_acl_including_deny() {
     ))
     .unwrap();
     for &request in Request::ALL {
-        assert_eq!(
-            a.check("root", request, Some("t"), Some("g")),
-            Ok(()),
-            "{request}"
-        );
-        assert_eq!(
-            a.check("User:root", request, Some("t"), Some("g")),
-            Ok(()),
-            "{request}"
-        );
-        assert!(
-            a.check("rooty", request, Some("t"), Some("g")).is_err(),
-            "{request}"
-        );
+        assert_eq!(a.check("root", request, Some("t"), Some("g")), Ok(()), "{request}");
+        assert_eq!(a.check("User:root", request, Some("t"), Some("g")), Ok(()), "{request}");
+        assert!(a.check("rooty", request, Some("t"), Some("g")).is_err(), "{request}");
     }
     assert_eq!(
-        Authorizer::new(AuthConfig {
-            super_users: vec!["User:*".into()],
-            ..AuthConfig::default()
-        })
-        .unwrap_err(),
+        Authorizer::new(AuthConfig { super_users: vec!["User:*".into()], ..AuthConfig::default() })
+            .unwrap_err(),
         AclError::WildcardSuperUser
     );
     assert!(matches!(
-        enabled().set_config(AuthConfig {
-            super_users: vec!["root".into()],
-            ..AuthConfig::default()
-        }),
+        enabled().set_config(AuthConfig { super_users: vec!["root".into()], ..AuthConfig::default() }),
         Err(AclError::InvalidPrincipal { .. })
     ));
 }
@@ -401,8 +320,7 @@ fn allow_everyone_if_no_acl_found_only_for_resources_no_acl_covers() {
         })
         .unwrap();
         a.add_user("alice").unwrap();
-        a.grant(RoleBinding::new("alice", Role::Consumer, "orders*").unwrap())
-            .unwrap();
+        a.grant(RoleBinding::new("alice", Role::Consumer, "orders*").unwrap()).unwrap();
         // No ACL covers "free": the flag decides, for anyone.
         assert_eq!(a.authorize("bob", Write, Topic, "free"), allow_everyone);
         assert_eq!(a.authorize("alice", Write, Topic, "free"), allow_everyone);
@@ -413,10 +331,7 @@ fn allow_everyone_if_no_acl_found_only_for_resources_no_acl_covers() {
         // Group `*` covers every group.
         assert!(!a.authorize("bob", Read, Group, "any"));
         // Nothing covers the cluster.
-        assert_eq!(
-            a.authorize("bob", Create, Cluster, CLUSTER_NAME),
-            allow_everyone
-        );
+        assert_eq!(a.authorize("bob", Create, Cluster, CLUSTER_NAME), allow_everyone);
     }
 }
 
@@ -437,28 +352,21 @@ fn disabled_authorizer_allows_everything() {
         assert_eq!(a.check("anyone", request, None, None), Ok(()));
     }
     a.set_enabled(true);
-    assert!(a
-        .check("anyone", Request::Produce, Some("t"), None)
-        .is_err());
+    assert!(a.check("anyone", Request::Produce, Some("t"), None).is_err());
 }
 
 #[test]
 fn missing_names_fail_closed() {
     let mut a = enabled();
     a.add_user("alice").unwrap();
-    a.grant(RoleBinding::new("alice", Role::Admin, "*").unwrap())
-        .unwrap();
+    a.grant(RoleBinding::new("alice", Role::Admin, "*").unwrap()).unwrap();
     assert_eq!(
         a.check("alice", Request::Produce, None, None),
-        Err(AuthError::TopicAuthorizationFailed {
-            topic: String::new()
-        })
+        Err(AuthError::TopicAuthorizationFailed { topic: String::new() })
     );
     assert_eq!(
         a.check("alice", Request::OffsetCommit, Some("t"), None),
-        Err(AuthError::GroupAuthorizationFailed {
-            group: String::new()
-        })
+        Err(AuthError::GroupAuthorizationFailed { group: String::new() })
     );
     // CreateTopics via CREATE on the cluster needs no topic name.
     assert_eq!(a.check("alice", Request::CreateTopics, None, None), Ok(()));
@@ -476,9 +384,7 @@ fn offset_commit_reports_the_group_error_first() {
         Permission::Allow,
     ))
     .unwrap();
-    let err = a
-        .check("bob", Request::OffsetCommit, Some("t"), Some("g"))
-        .unwrap_err();
+    let err = a.check("bob", Request::OffsetCommit, Some("t"), Some("g")).unwrap_err();
     assert_eq!((err.name(), err.code()), ("GROUP_AUTHORIZATION_FAILED", 30));
     a.add_acl(acl(
         "User:bob",
@@ -489,21 +395,11 @@ fn offset_commit_reports_the_group_error_first() {
         Permission::Allow,
     ))
     .unwrap();
-    let err = a
-        .check("bob", Request::OffsetCommit, Some("t"), Some("g"))
-        .unwrap_err();
+    let err = a.check("bob", Request::OffsetCommit, Some("t"), Some("g")).unwrap_err();
     assert_eq!((err.name(), err.code()), ("TOPIC_AUTHORIZATION_FAILED", 29));
-    let err = a
-        .check("bob", Request::InitProducerId, Some("t"), None)
-        .unwrap_err();
-    assert_eq!(
-        (err.name(), err.code()),
-        ("CLUSTER_AUTHORIZATION_FAILED", 31)
-    );
-    assert_eq!(
-        err.to_string(),
-        "CLUSTER_AUTHORIZATION_FAILED (31): Cluster authorization failed."
-    );
+    let err = a.check("bob", Request::InitProducerId, Some("t"), None).unwrap_err();
+    assert_eq!((err.name(), err.code()), ("CLUSTER_AUTHORIZATION_FAILED", 31));
+    assert_eq!(err.to_string(), "CLUSTER_AUTHORIZATION_FAILED (31): Cluster authorization failed.");
 }
 
 #[test]
@@ -513,31 +409,17 @@ fn revoke_and_remove_user_take_rights_away() {
     let consumer = RoleBinding::new("alice", Role::Consumer, "orders*").unwrap();
     let producer = RoleBinding::new("alice", Role::Producer, "orders").unwrap();
     assert_eq!(a.grant(consumer.clone()), Ok(true));
-    assert_eq!(
-        a.grant(consumer.clone()),
-        Ok(false),
-        "granting twice is a no-op"
-    );
+    assert_eq!(a.grant(consumer.clone()), Ok(false), "granting twice is a no-op");
     a.grant(producer.clone()).unwrap();
-    assert!(a
-        .check("alice", Request::Fetch, Some("orders"), None)
-        .is_ok());
-    assert!(a
-        .check("alice", Request::Metadata, Some("orders"), None)
-        .is_ok());
+    assert!(a.check("alice", Request::Fetch, Some("orders"), None).is_ok());
+    assert!(a.check("alice", Request::Metadata, Some("orders"), None).is_ok());
 
     assert!(a.revoke(&consumer));
     assert!(!a.revoke(&consumer));
-    assert!(a
-        .check("alice", Request::Fetch, Some("orders"), None)
-        .is_err());
+    assert!(a.check("alice", Request::Fetch, Some("orders"), None).is_err());
     // DESCRIBE still comes from the producer role.
-    assert!(a
-        .check("alice", Request::Metadata, Some("orders"), None)
-        .is_ok());
-    assert!(a
-        .check("alice", Request::Metadata, Some("orders-eu"), None)
-        .is_err());
+    assert!(a.check("alice", Request::Metadata, Some("orders"), None).is_ok());
+    assert!(a.check("alice", Request::Metadata, Some("orders-eu"), None).is_err());
 
     a.add_acl(acl(
         "User:alice",
@@ -552,23 +434,15 @@ fn revoke_and_remove_user_take_rights_away() {
     assert!(!a.remove_user("alice"));
     assert!(a.role_bindings().is_empty());
     assert!(a.raw_acls().is_empty());
-    assert!(a
-        .check("alice", Request::Produce, Some("orders"), None)
-        .is_err());
-    assert_eq!(
-        a.grant(producer),
-        Err(AclError::UnknownUser {
-            name: "alice".into()
-        })
-    );
+    assert!(a.check("alice", Request::Produce, Some("orders"), None).is_err());
+    assert_eq!(a.grant(producer), Err(AclError::UnknownUser { name: "alice".into() }));
 }
 
 #[test]
 fn effective_acls_tag_their_source() {
     let mut a = enabled();
     a.add_user("alice").unwrap();
-    a.grant(RoleBinding::new("alice", Role::Consumer, "orders").unwrap())
-        .unwrap();
+    a.grant(RoleBinding::new("alice", Role::Consumer, "orders").unwrap()).unwrap();
     let raw = acl(
         "User:*",
         Operation::Describe,
@@ -606,11 +480,7 @@ fn names_and_patterns_are_validated() {
         err(RoleBinding::new("alice", Role::Admin, "orders")),
         err(RoleBinding::new("alice", Role::Admin, "orders*")),
         err(RoleBinding::new("alice", Role::Consumer, "<script>")),
-        err(RoleBinding::new(
-            "<script>alert(1)</script>",
-            Role::Consumer,
-            "*",
-        )),
+        err(RoleBinding::new("<script>alert(1)</script>", Role::Consumer, "*")),
         err(RoleBinding::new("alice", Role::Consumer, "or*ders")),
         err(RoleBinding::new("alice", Role::Consumer, "**")),
         err(RoleBinding::new("alice", Role::Consumer, "")),
@@ -639,12 +509,7 @@ fn names_and_patterns_are_validated() {
     .assert_eq(&messages);
 
     // Good ones, and their round trip through text.
-    for (text, shown) in [
-        ("orders", "orders"),
-        ("orders-*", "orders-*"),
-        ("*", "*"),
-        (".*", ".*"),
-    ] {
+    for (text, shown) in [("orders", "orders"), ("orders-*", "orders-*"), ("*", "*"), (".*", ".*")] {
         assert_eq!(TopicPattern::parse(text).unwrap().to_string(), shown);
     }
     assert!(UserName::new("svc.orders_ingest-01@prod").is_ok());
@@ -659,40 +524,16 @@ fn names_and_patterns_are_validated() {
         acl("Group:ops", Read, Topic, Literal, "t", Permission::Allow),
         acl("User:<b>", Read, Topic, Literal, "t", Permission::Allow),
         acl("User:alice", Read, Topic, Prefixed, "*", Permission::Allow),
-        acl(
-            "User:alice",
-            Read,
-            Topic,
-            Literal,
-            "<script>",
-            Permission::Allow,
-        ),
+        acl("User:alice", Read, Topic, Literal, "<script>", Permission::Allow),
         acl("User:alice", Read, Group, Literal, "g g", Permission::Allow),
-        acl(
-            "User:alice",
-            Read,
-            Cluster,
-            Literal,
-            "my-cluster",
-            Permission::Allow,
-        ),
-        acl(
-            "User:alice",
-            Read,
-            Cluster,
-            Prefixed,
-            "kafka-cluster",
-            Permission::Allow,
-        ),
+        acl("User:alice", Read, Cluster, Literal, "my-cluster", Permission::Allow),
+        acl("User:alice", Read, Cluster, Prefixed, "kafka-cluster", Permission::Allow),
         AclBinding {
             host: "10.0.0.1".into(),
             ..acl("User:alice", Read, Topic, Literal, "t", Permission::Allow)
         },
     ];
-    let messages: Vec<String> = bad
-        .into_iter()
-        .map(|b| a.add_acl(b).unwrap_err().to_string())
-        .collect();
+    let messages: Vec<String> = bad.into_iter().map(|b| a.add_acl(b).unwrap_err().to_string()).collect();
     expect![[r#"
         invalid principal "alice": write User:name or User:*
         invalid principal "Group:ops": write User:name or User:*
@@ -707,34 +548,19 @@ fn names_and_patterns_are_validated() {
     assert!(a.raw_acls().is_empty(), "refused ACLs leave no trace");
     assert_eq!(
         a.add_user("bad name"),
-        Err(AclError::InvalidUserName {
-            name: "bad name".into(),
-            problem: NameProblem::IllegalChar(' ')
-        })
+        Err(AclError::InvalidUserName { name: "bad name".into(), problem: NameProblem::IllegalChar(' ') })
     );
 }
 
 #[test]
 fn enums_print_and_parse_as_kafka_does() {
-    assert_eq!(
-        serde_json::to_string(&Operation::IdempotentWrite).unwrap(),
-        r#""IDEMPOTENT_WRITE""#
-    );
-    assert_eq!(
-        serde_json::to_string(&ResourceType::TransactionalId).unwrap(),
-        r#""TRANSACTIONAL_ID""#
-    );
-    assert_eq!(
-        serde_json::to_string(&Role::TopicAdmin).unwrap(),
-        r#""topic-admin""#
-    );
+    assert_eq!(serde_json::to_string(&Operation::IdempotentWrite).unwrap(), r#""IDEMPOTENT_WRITE""#);
+    assert_eq!(serde_json::to_string(&ResourceType::TransactionalId).unwrap(), r#""TRANSACTIONAL_ID""#);
+    assert_eq!(serde_json::to_string(&Role::TopicAdmin).unwrap(), r#""topic-admin""#);
     for &op in Operation::ALL {
         assert_eq!(op.to_string().parse::<Operation>(), Ok(op));
     }
-    assert_eq!(
-        "IdempotentWrite".parse::<Operation>(),
-        Ok(Operation::IdempotentWrite)
-    );
+    assert_eq!("IdempotentWrite".parse::<Operation>(), Ok(Operation::IdempotentWrite));
     assert_eq!("read".parse::<Operation>(), Ok(Operation::Read));
     assert_eq!("Prefixed".parse::<PatternType>(), Ok(PatternType::Prefixed));
     assert_eq!("topic_admin".parse::<Role>(), Ok(Role::TopicAdmin));
@@ -750,8 +576,7 @@ fn state_round_trips_through_json_and_is_revalidated() {
     })
     .unwrap();
     a.add_user("alice").unwrap();
-    a.grant(RoleBinding::new("alice", Role::Consumer, "orders*").unwrap())
-        .unwrap();
+    a.grant(RoleBinding::new("alice", Role::Consumer, "orders*").unwrap()).unwrap();
     a.add_acl(acl(
         "User:alice",
         Operation::Read,
@@ -797,12 +622,7 @@ fn state_round_trips_through_json_and_is_revalidated() {
     let back: Authorizer = serde_json::from_str(&json).unwrap();
     assert_eq!(serde_json::to_string_pretty(&back).unwrap(), json);
     assert!(back.authorize("alice", Operation::Read, ResourceType::Topic, "orders-eu"));
-    assert!(!back.authorize(
-        "alice",
-        Operation::Read,
-        ResourceType::Topic,
-        "orders-secret"
-    ));
+    assert!(!back.authorize("alice", Operation::Read, ResourceType::Topic, "orders-secret"));
 
     let bad = [
         r#"{"users": ["<script>"]}"#,
@@ -833,11 +653,7 @@ fn reference(a: &Authorizer, user: &str, op: Operation, rt: ResourceType, name: 
     if !config.enabled {
         return true;
     }
-    if config
-        .super_users
-        .iter()
-        .any(|p| *p == format!("User:{user}"))
-    {
+    if config.super_users.iter().any(|p| *p == format!("User:{user}")) {
         return true;
     }
     let acls: Vec<AclBinding> = a.effective_acls().into_iter().map(|e| e.acl).collect();
@@ -849,9 +665,7 @@ fn reference(a: &Authorizer, user: &str, op: Operation, rt: ResourceType, name: 
             }
     };
     let covering: Vec<&AclBinding> = acls.iter().filter(|a| covers(a)).collect();
-    let mine = covering
-        .iter()
-        .filter(|a| a.principal == "User:*" || a.principal == format!("User:{user}"));
+    let mine = covering.iter().filter(|a| a.principal == "User:*" || a.principal == format!("User:{user}"));
     let mut allowed = false;
     for acl in mine {
         match acl.permission {
@@ -872,17 +686,7 @@ fn reference(a: &Authorizer, user: &str, op: Operation, rt: ResourceType, name: 
 }
 
 const USERS: &[&str] = &["alice", "bob", "carol"];
-const NAMES: &[&str] = &[
-    "orders",
-    "orders-eu",
-    "ord",
-    "o",
-    "payments",
-    "p",
-    "g1",
-    "g2",
-    "tx",
-];
+const NAMES: &[&str] = &["orders", "orders-eu", "ord", "o", "payments", "p", "g1", "g2", "tx"];
 
 fn arb_pattern() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -902,11 +706,8 @@ fn arb_raw_acl() -> impl Strategy<Value = AclBinding> {
         prop::sample::select(Permission::ALL),
     )
         .prop_map(|(p, op, rt, pt, name, perm)| {
-            let (pt, name) = if rt == ResourceType::Cluster {
-                (PatternType::Literal, CLUSTER_NAME)
-            } else {
-                (pt, name)
-            };
+            let (pt, name) =
+                if rt == ResourceType::Cluster { (PatternType::Literal, CLUSTER_NAME) } else { (pt, name) };
             acl(p, op, rt, pt, name, perm)
         })
 }
@@ -925,31 +726,14 @@ fn arb_query() -> impl Strategy<Value = Query> {
         prop::sample::select(Operation::ALL),
         prop::sample::select(ResourceType::ALL),
         prop::sample::select(
-            &[
-                "orders",
-                "orders-eu",
-                "ord",
-                "o",
-                "order",
-                "payments",
-                "p",
-                "g1",
-                "tx",
-                "zzz",
-                "*",
-                "",
-            ][..],
+            &["orders", "orders-eu", "ord", "o", "order", "payments", "p", "g1", "tx", "zzz", "*", ""][..],
         ),
     )
         .prop_map(|(user, op, rt, name)| Query {
             user,
             op,
             rt,
-            name: if rt == ResourceType::Cluster {
-                CLUSTER_NAME
-            } else {
-                name
-            },
+            name: if rt == ResourceType::Cluster { CLUSTER_NAME } else { name },
         })
 }
 

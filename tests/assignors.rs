@@ -13,8 +13,7 @@
 //! (`verifyValidityAndBalance`, `isFullyBalanced`, stickiness) instead of one output.
 
 use broker_playground::core::group::assignor::{
-    assign, large_uniform_group, with_owned, GroupAssignment, MemberSubscription, Strategy,
-    TopicPartition,
+    assign, large_uniform_group, with_owned, GroupAssignment, MemberSubscription, Strategy, TopicPartition,
 };
 use proptest::prelude::*;
 use proptest::strategy::Strategy as _;
@@ -36,28 +35,15 @@ fn member(id: &str, subs: &[&str]) -> MemberSubscription {
 }
 
 fn static_member(id: &str, instance: &str, subs: &[&str]) -> MemberSubscription {
-    MemberSubscription {
-        group_instance_id: Some(instance.into()),
-        ..member(id, subs)
-    }
+    MemberSubscription { group_instance_id: Some(instance.into()), ..member(id, subs) }
 }
 
-fn owning(
-    m: MemberSubscription,
-    owned: &[(&str, u32)],
-    generation: Option<i32>,
-) -> MemberSubscription {
-    MemberSubscription {
-        owned: tps(owned),
-        generation,
-        ..m
-    }
+fn owning(m: MemberSubscription, owned: &[(&str, u32)], generation: Option<i32>) -> MemberSubscription {
+    MemberSubscription { owned: tps(owned), generation, ..m }
 }
 
 fn tps(list: &[(&str, u32)]) -> Vec<TopicPartition> {
-    list.iter()
-        .map(|(t, p)| TopicPartition::new(*t, *p))
-        .collect()
+    list.iter().map(|(t, p)| TopicPartition::new(*t, *p)).collect()
 }
 
 fn tp_range(t: &str, r: std::ops::Range<u32>) -> Vec<TopicPartition> {
@@ -65,20 +51,12 @@ fn tp_range(t: &str, r: std::ops::Range<u32>) -> Vec<TopicPartition> {
 }
 
 /// Runs a strategy and checks the output contract: every member present, lists sorted.
-fn run(
-    s: Strategy,
-    topics: &BTreeMap<String, u32>,
-    members: &[MemberSubscription],
-) -> GroupAssignment {
+fn run(s: Strategy, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
     let a = assign(s, topics, members);
     assert_eq!(a.len(), members.len(), "every member must appear");
     for m in members {
         let list = &a[&m.member_id];
-        assert!(
-            list.windows(2).all(|w| w[0] < w[1]),
-            "{} not sorted/unique: {list:?}",
-            m.member_id
-        );
+        assert!(list.windows(2).all(|w| w[0] < w[1]), "{} not sorted/unique: {list:?}", m.member_id);
     }
     a
 }
@@ -95,10 +73,8 @@ fn verify_validity_and_balance(
     a: &GroupAssignment,
 ) {
     verify_validity(topics, members, a, true);
-    let counts: Vec<(&String, usize, BTreeSet<&str>)> = a
-        .iter()
-        .map(|(m, l)| (m, l.len(), l.iter().map(|tp| &*tp.topic).collect()))
-        .collect();
+    let counts: Vec<(&String, usize, BTreeSet<&str>)> =
+        a.iter().map(|(m, l)| (m, l.len(), l.iter().map(|tp| &*tp.topic).collect())).collect();
     for i in 0..counts.len() {
         for j in i + 1..counts.len() {
             if counts[i].1.abs_diff(counts[j].1) > 1 {
@@ -122,20 +98,12 @@ fn verify_validity(
 ) {
     let subs: HashMap<&str, BTreeSet<&str>> = members
         .iter()
-        .map(|m| {
-            (
-                m.member_id.as_str(),
-                m.topics.iter().map(String::as_str).collect(),
-            )
-        })
+        .map(|m| (m.member_id.as_str(), m.topics.iter().map(String::as_str).collect()))
         .collect();
     let mut seen = BTreeSet::new();
     for (m, list) in a {
         for tp in list {
-            assert!(
-                subs[m.as_str()].contains(&*tp.topic),
-                "{m} got {tp:?} without subscribing"
-            );
+            assert!(subs[m.as_str()].contains(&*tp.topic), "{m} got {tp:?} without subscribing");
             assert!(tp.partition < topics[&*tp.topic], "{tp:?} does not exist");
             assert!(seen.insert(tp.clone()), "{tp:?} assigned twice");
         }
@@ -145,10 +113,7 @@ fn verify_validity(
         for (t, n) in topics {
             if subscribed.contains(t.as_str()) {
                 for p in 0..*n {
-                    assert!(
-                        seen.contains(&TopicPartition::new(t.as_str(), p)),
-                        "{t}-{p} unassigned: {a:?}"
-                    );
+                    assert!(seen.contains(&TopicPartition::new(t.as_str(), p)), "{t}-{p} unassigned: {a:?}");
                 }
             }
         }
@@ -178,12 +143,7 @@ fn cooperative_until_stable(
     let first = run(Strategy::CooperativeSticky, topics, members);
     verify_validity(topics, members, &first, false);
     verify_no_same_round_handover(members, &first);
-    let gen = members
-        .iter()
-        .filter_map(|m| m.generation)
-        .max()
-        .unwrap_or(0)
-        + 1;
+    let gen = members.iter().filter_map(|m| m.generation).max().unwrap_or(0) + 1;
     let again = next_round(members, &first, gen);
     let second = run(Strategy::CooperativeSticky, topics, &again);
     verify_no_same_round_handover(&again, &second);
@@ -201,21 +161,14 @@ fn verify_no_same_round_handover(members: &[MemberSubscription], a: &GroupAssign
     for (m, list) in a {
         for tp in list {
             if let Some(os) = owners.get(tp) {
-                assert!(
-                    os.iter().all(|o| o == m),
-                    "{tp:?} handed to {m} while {os:?} own it"
-                );
+                assert!(os.iter().all(|o| o == m), "{tp:?} handed to {m} while {os:?} own it");
             }
         }
     }
 }
 
-const ALL_CLASSIC: [Strategy; 4] = [
-    Strategy::Range,
-    Strategy::RoundRobin,
-    Strategy::Sticky,
-    Strategy::CooperativeSticky,
-];
+const ALL_CLASSIC: [Strategy; 4] =
+    [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky];
 const ALL: [Strategy; 6] = [
     Strategy::Range,
     Strategy::RoundRobin,
@@ -247,11 +200,7 @@ fn test_one_consumer_nonexistent_topic() {
 #[test]
 fn test_one_consumer_one_topic() {
     for s in ALL {
-        let a = run(
-            s,
-            &topics(&[("topic", 3)]),
-            &[member("consumer", &["topic"])],
-        );
+        let a = run(s, &topics(&[("topic", 3)]), &[member("consumer", &["topic"])]);
         assert_eq!(get(&a, "consumer"), tp_range("topic", 0..3), "{s:?}");
     }
 }
@@ -259,11 +208,7 @@ fn test_one_consumer_one_topic() {
 #[test]
 fn test_only_assigns_partitions_from_subscribed_topics() {
     for s in ALL {
-        let a = run(
-            s,
-            &topics(&[("topic", 3), ("otherTopic", 3)]),
-            &[member("consumer", &["topic"])],
-        );
+        let a = run(s, &topics(&[("topic", 3), ("otherTopic", 3)]), &[member("consumer", &["topic"])]);
         assert_eq!(get(&a, "consumer"), tp_range("topic", 0..3), "{s:?}");
     }
 }
@@ -271,26 +216,16 @@ fn test_only_assigns_partitions_from_subscribed_topics() {
 #[test]
 fn test_one_consumer_multiple_topics() {
     for s in ALL {
-        let a = run(
-            s,
-            &topics(&[("topic1", 1), ("topic2", 2)]),
-            &[member("consumer", &["topic1", "topic2"])],
-        );
-        assert_eq!(
-            get(&a, "consumer"),
-            tps(&[("topic1", 0), ("topic2", 0), ("topic2", 1)]),
-            "{s:?}"
-        );
+        let a =
+            run(s, &topics(&[("topic1", 1), ("topic2", 2)]), &[member("consumer", &["topic1", "topic2"])]);
+        assert_eq!(get(&a, "consumer"), tps(&[("topic1", 0), ("topic2", 0), ("topic2", 1)]), "{s:?}");
     }
 }
 
 #[test]
 fn test_two_consumers_one_topic_one_partition() {
     for s in ALL {
-        let ms = [
-            member("consumer1", &["topic"]),
-            member("consumer2", &["topic"]),
-        ];
+        let ms = [member("consumer1", &["topic"]), member("consumer2", &["topic"])];
         let a = run(s, &topics(&[("topic", 1)]), &ms);
         assert_eq!(get(&a, "consumer1"), tps(&[("topic", 0)]), "{s:?}");
         assert!(get(&a, "consumer2").is_empty(), "{s:?}");
@@ -300,10 +235,7 @@ fn test_two_consumers_one_topic_one_partition() {
 #[test]
 fn test_two_consumers_one_topic_two_partitions() {
     for s in ALL {
-        let ms = [
-            member("consumer1", &["topic"]),
-            member("consumer2", &["topic"]),
-        ];
+        let ms = [member("consumer1", &["topic"]), member("consumer2", &["topic"])];
         let a = run(s, &topics(&[("topic", 2)]), &ms);
         assert_eq!(get(&a, "consumer1"), tps(&[("topic", 0)]), "{s:?}");
         assert_eq!(get(&a, "consumer2"), tps(&[("topic", 1)]), "{s:?}");
@@ -323,25 +255,16 @@ fn range_test_multiple_consumers_mixed_topics() {
     ];
     let a = run(Strategy::Range, &t, &ms);
     assert_eq!(get(&a, "consumer1"), tps(&[("topic1", 0)]));
-    assert_eq!(
-        get(&a, "consumer2"),
-        tps(&[("topic1", 1), ("topic2", 0), ("topic2", 1)])
-    );
+    assert_eq!(get(&a, "consumer2"), tps(&[("topic1", 1), ("topic2", 0), ("topic2", 1)]));
     assert_eq!(get(&a, "consumer3"), tps(&[("topic1", 2)]));
 }
 
 #[test]
 fn range_test_two_consumers_two_topics_six_partitions() {
     let t = topics(&[("topic1", 3), ("topic2", 3)]);
-    let ms = [
-        member("consumer1", &["topic1", "topic2"]),
-        member("consumer2", &["topic1", "topic2"]),
-    ];
+    let ms = [member("consumer1", &["topic1", "topic2"]), member("consumer2", &["topic1", "topic2"])];
     let a = run(Strategy::Range, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer1"),
-        tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)])
-    );
+    assert_eq!(get(&a, "consumer1"), tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)]));
     assert_eq!(get(&a, "consumer2"), tps(&[("topic1", 2), ("topic2", 2)]));
 }
 
@@ -354,10 +277,7 @@ fn range_test_two_static_consumers_two_topics_six_partitions() {
         static_member("consumer-a", "instance-2", &["topic1", "topic2"]),
     ];
     let a = run(Strategy::Range, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer-b"),
-        tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)])
-    );
+    assert_eq!(get(&a, "consumer-b"), tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)]));
     assert_eq!(get(&a, "consumer-a"), tps(&[("topic1", 2), ("topic2", 2)]));
 }
 
@@ -370,10 +290,7 @@ fn range_test_one_static_one_dynamic_two_topics_six_partitions() {
         static_member("consumer-b", "instance-1", &["topic1", "topic2"]),
     ];
     let a = run(Strategy::Range, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer-b"),
-        tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)])
-    );
+    assert_eq!(get(&a, "consumer-b"), tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)]));
     assert_eq!(get(&a, "consumer-a"), tps(&[("topic1", 2), ("topic2", 2)]));
 }
 
@@ -383,26 +300,16 @@ fn range_test_one_static_one_dynamic_two_topics_six_partitions() {
 fn range_test_static_member_range_assignment_persistent() {
     let t = topics(&[("topic1", 5), ("topic2", 4)]);
     let subs = ["topic1", "topic2"];
-    let mut ms: Vec<MemberSubscription> = (1..=4)
-        .map(|i| static_member(&format!("consumer{i}"), &format!("instance{i}"), &subs))
-        .collect();
+    let mut ms: Vec<MemberSubscription> =
+        (1..=4).map(|i| static_member(&format!("consumer{i}"), &format!("instance{i}"), &subs)).collect();
     ms.push(member("consumer5", &subs));
     let before = run(Strategy::Range, &t, &ms);
     ms.push(member("consumer6", &subs));
     let after = run(Strategy::Range, &t, &ms);
     // static members come first, in instance order, before and after: their ranges start at 0.
-    assert_eq!(
-        get(&before, "consumer1")[0],
-        TopicPartition::new("topic1", 0)
-    );
-    assert_eq!(
-        get(&after, "consumer1")[0],
-        TopicPartition::new("topic1", 0)
-    );
-    assert_eq!(
-        get(&after, "consumer2")[0],
-        TopicPartition::new("topic1", 1)
-    );
+    assert_eq!(get(&before, "consumer1")[0], TopicPartition::new("topic1", 0));
+    assert_eq!(get(&after, "consumer1")[0], TopicPartition::new("topic1", 0));
+    assert_eq!(get(&after, "consumer2")[0], TopicPartition::new("topic1", 1));
 }
 
 /// RangeAssignorTest.testStaticMemberRangeAssignmentPersistentAfterMemberIdChanges.
@@ -410,25 +317,15 @@ fn range_test_static_member_range_assignment_persistent() {
 fn range_test_static_member_assignment_persistent_after_member_id_changes() {
     let t = topics(&[("topic1", 5), ("topic2", 5)]);
     let subs = ["topic1", "topic2"];
-    let ms: Vec<MemberSubscription> = (0..3)
-        .map(|i| static_member(&format!("member{i}"), &format!("instance{i}"), &subs))
-        .collect();
+    let ms: Vec<MemberSubscription> =
+        (0..3).map(|i| static_member(&format!("member{i}"), &format!("instance{i}"), &subs)).collect();
     let before = run(Strategy::Range, &t, &ms);
     let renamed: Vec<MemberSubscription> = (0..3)
-        .map(|i| {
-            static_member(
-                &format!("zz-member{}", 2 - i),
-                &format!("instance{i}"),
-                &subs,
-            )
-        })
+        .map(|i| static_member(&format!("zz-member{}", 2 - i), &format!("instance{i}"), &subs))
         .collect();
     let after = run(Strategy::Range, &t, &renamed);
     for i in 0..3 {
-        assert_eq!(
-            get(&before, &format!("member{i}")),
-            get(&after, &format!("zz-member{}", 2 - i))
-        );
+        assert_eq!(get(&before, &format!("member{i}")), get(&after, &format!("zz-member{}", 2 - i)));
     }
 }
 
@@ -445,29 +342,17 @@ fn roundrobin_test_multiple_consumers_mixed_topics() {
     ];
     let a = run(Strategy::RoundRobin, &t, &ms);
     assert_eq!(get(&a, "consumer1"), tps(&[("topic1", 0)]));
-    assert_eq!(
-        get(&a, "consumer2"),
-        tps(&[("topic1", 1), ("topic2", 0), ("topic2", 1)])
-    );
+    assert_eq!(get(&a, "consumer2"), tps(&[("topic1", 1), ("topic2", 0), ("topic2", 1)]));
     assert_eq!(get(&a, "consumer3"), tps(&[("topic1", 2)]));
 }
 
 #[test]
 fn roundrobin_test_two_dynamic_consumers_two_topics_six_partitions() {
     let t = topics(&[("topic1", 3), ("topic2", 3)]);
-    let ms = [
-        member("consumer1", &["topic1", "topic2"]),
-        member("consumer2", &["topic1", "topic2"]),
-    ];
+    let ms = [member("consumer1", &["topic1", "topic2"]), member("consumer2", &["topic1", "topic2"])];
     let a = run(Strategy::RoundRobin, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer1"),
-        tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)])
-    );
-    assert_eq!(
-        get(&a, "consumer2"),
-        tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)])
-    );
+    assert_eq!(get(&a, "consumer1"), tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)]));
+    assert_eq!(get(&a, "consumer2"), tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)]));
 }
 
 #[test]
@@ -478,14 +363,8 @@ fn roundrobin_test_two_static_consumers_two_topics_six_partitions() {
         static_member("consumer2", "instance2", &["topic1", "topic2"]),
     ];
     let a = run(Strategy::RoundRobin, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer1"),
-        tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)])
-    );
-    assert_eq!(
-        get(&a, "consumer2"),
-        tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)])
-    );
+    assert_eq!(get(&a, "consumer1"), tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)]));
+    assert_eq!(get(&a, "consumer2"), tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)]));
 }
 
 #[test]
@@ -496,14 +375,8 @@ fn roundrobin_test_one_static_consumer_and_one_dynamic_consumer_two_topics_six_p
         static_member("consumer-b", "instance1", &["topic1", "topic2"]),
     ];
     let a = run(Strategy::RoundRobin, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer-b"),
-        tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)])
-    );
-    assert_eq!(
-        get(&a, "consumer-a"),
-        tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)])
-    );
+    assert_eq!(get(&a, "consumer-b"), tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)]));
+    assert_eq!(get(&a, "consumer-a"), tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)]));
 }
 
 /// RoundRobinAssignorTest.testStaticMemberRoundRobinAssignmentPersistentAfterMemberIdChanges.
@@ -511,19 +384,14 @@ fn roundrobin_test_one_static_consumer_and_one_dynamic_consumer_two_topics_six_p
 fn roundrobin_test_static_member_assignment_persistent_after_member_id_changes() {
     let t = topics(&[("topic1", 5), ("topic2", 5)]);
     let subs = ["topic1", "topic2"];
-    let ms: Vec<MemberSubscription> = (0..3)
-        .map(|i| static_member(&format!("member{i}"), &format!("instance{i}"), &subs))
-        .collect();
+    let ms: Vec<MemberSubscription> =
+        (0..3).map(|i| static_member(&format!("member{i}"), &format!("instance{i}"), &subs)).collect();
     let before = run(Strategy::RoundRobin, &t, &ms);
-    let renamed: Vec<MemberSubscription> = (0..3)
-        .map(|i| static_member(&format!("zz{}", 2 - i), &format!("instance{i}"), &subs))
-        .collect();
+    let renamed: Vec<MemberSubscription> =
+        (0..3).map(|i| static_member(&format!("zz{}", 2 - i), &format!("instance{i}"), &subs)).collect();
     let after = run(Strategy::RoundRobin, &t, &renamed);
     for i in 0..3 {
-        assert_eq!(
-            get(&before, &format!("member{i}")),
-            get(&after, &format!("zz{}", 2 - i))
-        );
+        assert_eq!(get(&before, &format!("member{i}")), get(&after, &format!("zz{}", 2 - i)));
     }
 }
 
@@ -531,11 +399,7 @@ fn roundrobin_test_static_member_assignment_persistent_after_member_id_changes()
 #[test]
 fn roundrobin_iterator_carries_over_topics() {
     let t = topics(&[("a", 1), ("b", 1), ("c", 1)]);
-    let ms = [
-        member("m1", &["a", "b", "c"]),
-        member("m2", &["a", "b", "c"]),
-        member("m3", &["a", "b", "c"]),
-    ];
+    let ms = [member("m1", &["a", "b", "c"]), member("m2", &["a", "b", "c"]), member("m3", &["a", "b", "c"])];
     let a = run(Strategy::RoundRobin, &t, &ms);
     assert_eq!(get(&a, "m1"), tps(&[("a", 0)]));
     assert_eq!(get(&a, "m2"), tps(&[("b", 0)]));
@@ -563,19 +427,10 @@ fn sticky_test_multiple_consumers_mixed_topic_subscriptions() {
 #[test]
 fn sticky_test_two_consumers_two_topics_six_partitions() {
     let t = topics(&[("topic1", 3), ("topic2", 3)]);
-    let ms = [
-        member("consumer1", &["topic1", "topic2"]),
-        member("consumer2", &["topic1", "topic2"]),
-    ];
+    let ms = [member("consumer1", &["topic1", "topic2"]), member("consumer2", &["topic1", "topic2"])];
     let a = run(Strategy::Sticky, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer1"),
-        tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)])
-    );
-    assert_eq!(
-        get(&a, "consumer2"),
-        tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)])
-    );
+    assert_eq!(get(&a, "consumer1"), tps(&[("topic1", 0), ("topic1", 2), ("topic2", 1)]));
+    assert_eq!(get(&a, "consumer2"), tps(&[("topic1", 1), ("topic2", 0), ("topic2", 2)]));
     verify_validity_and_balance(&t, &ms, &a);
 }
 
@@ -586,11 +441,7 @@ fn sticky_test_add_remove_consumer_one_topic() {
     assert_eq!(get(&a, "consumer1"), tp_range("topic", 0..3));
 
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1), ("topic", 2)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1), ("topic", 2)], Some(1)),
         member("consumer2", &["topic"]),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
@@ -598,11 +449,7 @@ fn sticky_test_add_remove_consumer_one_topic() {
     assert_eq!(get(&a, "consumer2"), tps(&[("topic", 2)]));
     verify_validity_and_balance(&t, &ms, &a);
 
-    let ms = [owning(
-        member("consumer2", &["topic"]),
-        &[("topic", 2)],
-        Some(2),
-    )];
+    let ms = [owning(member("consumer2", &["topic"]), &[("topic", 2)], Some(2))];
     let a = run(Strategy::Sticky, &t, &ms);
     assert_eq!(get(&a, "consumer2"), tp_range("topic", 0..3));
 }
@@ -622,10 +469,7 @@ fn sticky_test_add_remove_two_consumers_two_topics() {
     verify_validity_and_balance(&t, &ms, &b);
     assert!(is_fully_balanced(&b));
     for c in ["consumer1", "consumer2"] {
-        assert!(
-            get(&b, c).iter().all(|tp| get(&a, c).contains(tp)),
-            "{c} kept only its own"
-        );
+        assert!(get(&b, c).iter().all(|tp| get(&a, c).contains(tp)), "{c} kept only its own");
     }
     // remove two consumers
     let ms: Vec<_> = next_round(&ms, &b, 2)
@@ -635,34 +479,19 @@ fn sticky_test_add_remove_two_consumers_two_topics() {
     let c = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &c);
     for m in ["consumer2", "consumer3"] {
-        assert!(
-            get(&b, m).iter().all(|tp| get(&c, m).contains(tp)),
-            "{m} keeps everything it had"
-        );
+        assert!(get(&b, m).iter().all(|tp| get(&c, m).contains(tp)), "{m} keeps everything it had");
     }
 }
 
 /// AbstractStickyAssignorTest.testPoorRoundRobinAssignmentScenario: general path stays balanced.
 #[test]
 fn sticky_test_poor_round_robin_assignment_scenario() {
-    let t = topics(&[
-        ("topic1", 2),
-        ("topic2", 1),
-        ("topic3", 2),
-        ("topic4", 1),
-        ("topic5", 2),
-    ]);
+    let t = topics(&[("topic1", 2), ("topic2", 1), ("topic3", 2), ("topic4", 1), ("topic5", 2)]);
     let ms = [
-        member(
-            "consumer1",
-            &["topic1", "topic2", "topic3", "topic4", "topic5"],
-        ),
+        member("consumer1", &["topic1", "topic2", "topic3", "topic4", "topic5"]),
         member("consumer2", &["topic1", "topic3", "topic5"]),
         member("consumer3", &["topic1", "topic3", "topic5"]),
-        member(
-            "consumer4",
-            &["topic1", "topic2", "topic3", "topic4", "topic5"],
-        ),
+        member("consumer4", &["topic1", "topic2", "topic3", "topic4", "topic5"]),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
@@ -671,61 +500,39 @@ fn sticky_test_poor_round_robin_assignment_scenario() {
 #[test]
 fn sticky_test_add_remove_topic_two_consumers() {
     let t = topics(&[("topic", 3)]);
-    let ms = [
-        member("consumer1", &["topic"]),
-        member("consumer2", &["topic"]),
-    ];
+    let ms = [member("consumer1", &["topic"]), member("consumer2", &["topic"])];
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
     // add topic2
     let t2 = topics(&[("topic", 3), ("topic2", 3)]);
     let ms2: Vec<_> = next_round(&ms, &a, 1)
         .into_iter()
-        .map(|m| MemberSubscription {
-            topics: vec!["topic".into(), "topic2".into()],
-            ..m
-        })
+        .map(|m| MemberSubscription { topics: vec!["topic".into(), "topic2".into()], ..m })
         .collect();
     let b = run(Strategy::Sticky, &t2, &ms2);
     verify_validity_and_balance(&t2, &ms2, &b);
     assert!(is_fully_balanced(&b));
     for c in ["consumer1", "consumer2"] {
-        assert!(
-            get(&a, c).iter().all(|tp| get(&b, c).contains(tp)),
-            "{c} keeps topic partitions"
-        );
+        assert!(get(&a, c).iter().all(|tp| get(&b, c).contains(tp)), "{c} keeps topic partitions");
     }
     // remove topic
     let t3 = topics(&[("topic2", 3)]);
     let ms3: Vec<_> = next_round(&ms2, &b, 2)
         .into_iter()
-        .map(|m| MemberSubscription {
-            topics: vec!["topic2".into()],
-            ..m
-        })
+        .map(|m| MemberSubscription { topics: vec!["topic2".into()], ..m })
         .collect();
     let c = run(Strategy::Sticky, &t3, &ms3);
     verify_validity_and_balance(&t3, &ms3, &c);
     for m in ["consumer1", "consumer2"] {
-        let kept: Vec<_> = get(&b, m)
-            .iter()
-            .filter(|tp| &*tp.topic == "topic2")
-            .collect();
-        assert!(
-            kept.iter().all(|tp| get(&c, m).contains(tp)),
-            "{m} keeps its topic2 partitions"
-        );
+        let kept: Vec<_> = get(&b, m).iter().filter(|tp| &*tp.topic == "topic2").collect();
+        assert!(kept.iter().all(|tp| get(&c, m).contains(tp)), "{m} keeps its topic2 partitions");
     }
 }
 
 #[test]
 fn sticky_test_reassignment_after_one_consumer_leaves() {
     let names: Vec<String> = (1..20).map(|i| format!("topic{i:02}")).collect();
-    let t: BTreeMap<String, u32> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.clone(), i as u32 + 1))
-        .collect();
+    let t: BTreeMap<String, u32> = names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32 + 1)).collect();
     let ms: Vec<MemberSubscription> = (1..20)
         .map(|i| MemberSubscription {
             member_id: format!("consumer{i:02}"),
@@ -735,10 +542,7 @@ fn sticky_test_reassignment_after_one_consumer_leaves() {
         .collect();
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
-    let ms2: Vec<_> = next_round(&ms, &a, 1)
-        .into_iter()
-        .filter(|m| m.member_id != "consumer10")
-        .collect();
+    let ms2: Vec<_> = next_round(&ms, &a, 1).into_iter().filter(|m| m.member_id != "consumer10").collect();
     let b = run(Strategy::Sticky, &t, &ms2);
     verify_validity_and_balance(&t, &ms2, &b);
     assert_sticky_general(&ms2, &b);
@@ -747,9 +551,7 @@ fn sticky_test_reassignment_after_one_consumer_leaves() {
 #[test]
 fn sticky_test_reassignment_after_one_consumer_added() {
     let t = topics(&[("topic", 20)]);
-    let ms: Vec<_> = (1..10)
-        .map(|i| member(&format!("consumer{i}"), &["topic"]))
-        .collect();
+    let ms: Vec<_> = (1..10).map(|i| member(&format!("consumer{i}"), &["topic"])).collect();
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
     let mut ms2 = next_round(&ms, &a, 1);
@@ -763,11 +565,7 @@ fn sticky_test_reassignment_after_one_consumer_added() {
 #[test]
 fn sticky_test_same_subscriptions() {
     let names: Vec<String> = (1..15).map(|i| format!("topic{i:02}")).collect();
-    let t: BTreeMap<String, u32> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.clone(), i as u32 + 1))
-        .collect();
+    let t: BTreeMap<String, u32> = names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32 + 1)).collect();
     let ms: Vec<_> = (1..9)
         .map(|i| MemberSubscription {
             member_id: format!("consumer{i}"),
@@ -777,10 +575,7 @@ fn sticky_test_same_subscriptions() {
         .collect();
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
-    let ms2: Vec<_> = next_round(&ms, &a, 1)
-        .into_iter()
-        .filter(|m| m.member_id != "consumer5")
-        .collect();
+    let ms2: Vec<_> = next_round(&ms, &a, 1).into_iter().filter(|m| m.member_id != "consumer5").collect();
     let b = run(Strategy::Sticky, &t, &ms2);
     verify_validity_and_balance(&t, &ms2, &b);
     assert_sticky_uniform(&t, &ms2, &b);
@@ -794,16 +589,8 @@ fn sticky_test_large_assignment_and_group_with_non_equal_subscription() {
     let t: BTreeMap<String, u32> = names.iter().map(|n| (n.clone(), 20)).collect();
     let ms: Vec<_> = (0..40)
         .map(|i| {
-            let subs = if i == 39 {
-                names[..1].to_vec()
-            } else {
-                names.clone()
-            };
-            MemberSubscription {
-                member_id: format!("consumer{i}"),
-                topics: subs,
-                ..Default::default()
-            }
+            let subs = if i == 39 { names[..1].to_vec() } else { names.clone() };
+            MemberSubscription { member_id: format!("consumer{i}"), topics: subs, ..Default::default() }
         })
         .collect();
     let a = run(Strategy::Sticky, &t, &ms);
@@ -843,21 +630,14 @@ fn sticky_test_move_existing_assignments() {
         ("topic06", 1),
     ]);
     let ms = [
-        owning(
-            member("consumer01", &["topic01", "topic02"]),
-            &[("topic01", 0)],
-            Some(1),
-        ),
+        owning(member("consumer01", &["topic01", "topic02"]), &[("topic01", 0)], Some(1)),
         owning(
             member("consumer02", &["topic01", "topic02", "topic03", "topic04"]),
             &[("topic02", 0), ("topic03", 0)],
             Some(1),
         ),
         owning(
-            member(
-                "consumer03",
-                &["topic02", "topic03", "topic04", "topic05", "topic06"],
-            ),
+            member("consumer03", &["topic02", "topic03", "topic04", "topic05", "topic06"]),
             &[("topic04", 0), ("topic05", 0), ("topic06", 0)],
             Some(1),
         ),
@@ -871,16 +651,11 @@ fn sticky_test_move_existing_assignments() {
 #[test]
 fn sticky_test_stickiness() {
     let t = topics(&[("topic01", 3)]);
-    let ms: Vec<_> = (1..5)
-        .map(|i| member(&format!("consumer{i:02}"), &["topic01"]))
-        .collect();
+    let ms: Vec<_> = (1..5).map(|i| member(&format!("consumer{i:02}"), &["topic01"])).collect();
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
     // consumer01 leaves; whoever had a partition keeps it.
-    let ms2: Vec<_> = next_round(&ms, &a, 1)
-        .into_iter()
-        .filter(|m| m.member_id != "consumer01")
-        .collect();
+    let ms2: Vec<_> = next_round(&ms, &a, 1).into_iter().filter(|m| m.member_id != "consumer01").collect();
     let b = run(Strategy::Sticky, &t, &ms2);
     verify_validity_and_balance(&t, &ms2, &b);
     for m in &ms2 {
@@ -915,11 +690,7 @@ fn sticky_test_no_exception_thrown_when_only_subscribed_topic_deleted() {
 fn sticky_test_all_consumers_reach_expected_quota_and_are_considered_filled() {
     let t = topics(&[("topic", 4)]);
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1)], Some(1)),
         owning(member("consumer2", &["topic"]), &[("topic", 2)], Some(1)),
         owning(member("consumer3", &["topic"]), &[], Some(1)),
     ];
@@ -934,26 +705,12 @@ fn sticky_test_owned_partitions_are_invalidated_for_consumer_with_stale_generati
     let t = topics(&[("topic", 3), ("topic2", 3)]);
     let subs = ["topic", "topic2"];
     let ms = [
-        owning(
-            member("consumer1", &subs),
-            &[("topic", 0), ("topic", 2), ("topic2", 1)],
-            Some(2),
-        ),
-        owning(
-            member("consumer2", &subs),
-            &[("topic", 0), ("topic", 2), ("topic2", 1)],
-            Some(1),
-        ),
+        owning(member("consumer1", &subs), &[("topic", 0), ("topic", 2), ("topic2", 1)], Some(2)),
+        owning(member("consumer2", &subs), &[("topic", 0), ("topic", 2), ("topic2", 1)], Some(1)),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer1"),
-        tps(&[("topic", 0), ("topic", 2), ("topic2", 1)])
-    );
-    assert_eq!(
-        get(&a, "consumer2"),
-        tps(&[("topic", 1), ("topic2", 0), ("topic2", 2)])
-    );
+    assert_eq!(get(&a, "consumer1"), tps(&[("topic", 0), ("topic", 2), ("topic2", 1)]));
+    assert_eq!(get(&a, "consumer2"), tps(&[("topic", 1), ("topic2", 0), ("topic2", 2)]));
 }
 
 #[test]
@@ -961,26 +718,12 @@ fn sticky_test_owned_partitions_are_invalidated_for_consumer_with_no_generation(
     let t = topics(&[("topic", 3), ("topic2", 3)]);
     let subs = ["topic", "topic2"];
     let ms = [
-        owning(
-            member("consumer1", &subs),
-            &[("topic", 0), ("topic", 2), ("topic2", 1)],
-            Some(2),
-        ),
-        owning(
-            member("consumer2", &subs),
-            &[("topic", 0), ("topic", 2), ("topic2", 1)],
-            None,
-        ),
+        owning(member("consumer1", &subs), &[("topic", 0), ("topic", 2), ("topic2", 1)], Some(2)),
+        owning(member("consumer2", &subs), &[("topic", 0), ("topic", 2), ("topic2", 1)], None),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
-    assert_eq!(
-        get(&a, "consumer1"),
-        tps(&[("topic", 0), ("topic", 2), ("topic2", 1)])
-    );
-    assert_eq!(
-        get(&a, "consumer2"),
-        tps(&[("topic", 1), ("topic2", 0), ("topic2", 2)])
-    );
+    assert_eq!(get(&a, "consumer1"), tps(&[("topic", 0), ("topic", 2), ("topic2", 1)]));
+    assert_eq!(get(&a, "consumer2"), tps(&[("topic", 1), ("topic2", 0), ("topic2", 2)]));
 }
 
 /// testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration.
@@ -988,16 +731,8 @@ fn sticky_test_owned_partitions_are_invalidated_for_consumer_with_no_generation(
 fn sticky_test_partition_claimed_by_multiple_consumers_in_same_generation() {
     let t = topics(&[("topic", 3)]);
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
-        owning(
-            member("consumer2", &["topic"]),
-            &[("topic", 0), ("topic", 2)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1)], Some(1)),
+        owning(member("consumer2", &["topic"]), &[("topic", 0), ("topic", 2)], Some(1)),
         owning(member("consumer3", &["topic"]), &[], Some(1)),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
@@ -1011,21 +746,9 @@ fn sticky_test_ensure_partitions_assigned_to_highest_generation() {
     let t = topics(&[("topic", 3), ("topic2", 3), ("topic3", 3)]);
     let subs = ["topic", "topic2", "topic3"];
     let ms = [
-        owning(
-            member("consumer1", &subs),
-            &[("topic", 0), ("topic2", 0), ("topic3", 0)],
-            Some(3),
-        ),
-        owning(
-            member("consumer2", &subs),
-            &[("topic", 1), ("topic2", 1), ("topic3", 1)],
-            Some(2),
-        ),
-        owning(
-            member("consumer3", &subs),
-            &[("topic2", 1), ("topic3", 0), ("topic3", 2)],
-            Some(1),
-        ),
+        owning(member("consumer1", &subs), &[("topic", 0), ("topic2", 0), ("topic3", 0)], Some(3)),
+        owning(member("consumer2", &subs), &[("topic", 1), ("topic2", 1), ("topic3", 1)], Some(2)),
+        owning(member("consumer3", &subs), &[("topic2", 1), ("topic3", 0), ("topic3", 2)], Some(1)),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
     assert!(get(&a, "consumer1").starts_with(&tps(&[("topic", 0)])));
@@ -1041,36 +764,17 @@ fn sticky_test_no_reassignment_on_current_members() {
     let subs = ["topic", "topic1", "topic2", "topic3"];
     let ms = [
         owning(member("consumer1", &subs), &[], None),
-        owning(
-            member("consumer2", &subs),
-            &[("topic", 0), ("topic2", 0), ("topic1", 0)],
-            Some(10),
-        ),
-        owning(
-            member("consumer3", &subs),
-            &[("topic", 2), ("topic2", 2), ("topic1", 1)],
-            Some(10),
-        ),
-        owning(
-            member("consumer4", &subs),
-            &[("topic3", 0), ("topic3", 1), ("topic3", 2)],
-            Some(10),
-        ),
+        owning(member("consumer2", &subs), &[("topic", 0), ("topic2", 0), ("topic1", 0)], Some(10)),
+        owning(member("consumer3", &subs), &[("topic", 2), ("topic2", 2), ("topic1", 1)], Some(10)),
+        owning(member("consumer4", &subs), &[("topic3", 0), ("topic3", 1), ("topic3", 2)], Some(10)),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
     for m in &ms[1..] {
         for tp in &m.owned {
-            assert!(
-                get(&a, &m.member_id).contains(tp),
-                "{} lost {tp:?}",
-                m.member_id
-            );
+            assert!(get(&a, &m.member_id).contains(tp), "{} lost {tp:?}", m.member_id);
         }
     }
-    assert_eq!(
-        get(&a, "consumer1"),
-        tps(&[("topic", 1), ("topic1", 2), ("topic2", 1)])
-    );
+    assert_eq!(get(&a, "consumer1"), tps(&[("topic", 1), ("topic1", 2), ("topic2", 1)]));
     verify_validity_and_balance(&t, &ms, &a);
 }
 
@@ -1079,21 +783,9 @@ fn sticky_test_owned_partitions_are_stable_for_consumer_with_multiple_generation
     let t = topics(&[("topic", 3), ("topic2", 3), ("topic3", 3)]);
     let subs = ["topic", "topic2", "topic3"];
     let ms = [
-        owning(
-            member("consumer1", &subs),
-            &[("topic", 0), ("topic2", 0), ("topic3", 0)],
-            Some(3),
-        ),
-        owning(
-            member("consumer2", &subs),
-            &[("topic", 1), ("topic2", 1), ("topic3", 1)],
-            Some(3),
-        ),
-        owning(
-            member("consumer3", &subs),
-            &[("topic", 2), ("topic2", 2), ("topic3", 2)],
-            Some(3),
-        ),
+        owning(member("consumer1", &subs), &[("topic", 0), ("topic2", 0), ("topic3", 0)], Some(3)),
+        owning(member("consumer2", &subs), &[("topic", 1), ("topic2", 1), ("topic3", 1)], Some(3)),
+        owning(member("consumer3", &subs), &[("topic", 2), ("topic2", 2), ("topic3", 2)], Some(3)),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
     for m in &ms {
@@ -1106,38 +798,18 @@ fn sticky_test_owned_partitions_are_stable_for_consumer_with_multiple_generation
 fn sticky_test_conflicting_previous_assignments() {
     let t = topics(&[("topic", 2)]);
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
-        owning(
-            member("consumer2", &["topic"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1)], Some(1)),
+        owning(member("consumer2", &["topic"]), &[("topic", 0), ("topic", 1)], Some(1)),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
     assert!(is_fully_balanced(&a));
     // general path with the same conflict
     let ms2 = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
-        owning(
-            member("consumer2", &["topic", "other"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1)], Some(1)),
+        owning(member("consumer2", &["topic", "other"]), &[("topic", 0), ("topic", 1)], Some(1)),
     ];
-    let b = run(
-        Strategy::Sticky,
-        &topics(&[("topic", 2), ("other", 0)]),
-        &ms2,
-    );
+    let b = run(Strategy::Sticky, &topics(&[("topic", 2), ("other", 0)]), &ms2);
     assert_eq!(get(&b, "consumer1").len(), 1);
     assert_eq!(get(&b, "consumer2").len(), 1);
 }
@@ -1146,21 +818,9 @@ fn sticky_test_conflicting_previous_assignments() {
 fn sticky_test_assignment_with_conflicting_previous_generations() {
     let t = topics(&[("topic", 4)]);
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1), ("topic", 4)],
-            Some(1),
-        ),
-        owning(
-            member("consumer2", &["topic"]),
-            &[("topic", 0), ("topic", 2), ("topic", 3)],
-            Some(2),
-        ),
-        owning(
-            member("consumer3", &["topic"]),
-            &[("topic", 3), ("topic", 4), ("topic", 5)],
-            Some(3),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1), ("topic", 4)], Some(1)),
+        owning(member("consumer2", &["topic"]), &[("topic", 0), ("topic", 2), ("topic", 3)], Some(2)),
+        owning(member("consumer3", &["topic"]), &[("topic", 3), ("topic", 4), ("topic", 5)], Some(3)),
     ];
     let a = run(Strategy::Sticky, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
@@ -1174,25 +834,15 @@ fn assert_sticky_uniform(
     a: &GroupAssignment,
 ) {
     let subscribed: BTreeSet<&String> = members.iter().flat_map(|m| &m.topics).collect();
-    let total: u32 = topics
-        .iter()
-        .filter(|(t, _)| subscribed.contains(t))
-        .map(|(_, n)| n)
-        .sum();
+    let total: u32 = topics.iter().filter(|(t, _)| subscribed.contains(t)).map(|(_, n)| n).sum();
     let floor = (total as usize).checked_div(members.len()).unwrap_or(0);
     for m in members {
         let valid_owned = m
             .owned
             .iter()
-            .filter(|tp| {
-                subscribed.contains(&tp.topic.to_string()) && tp.partition < topics[&*tp.topic]
-            })
+            .filter(|tp| subscribed.contains(&tp.topic.to_string()) && tp.partition < topics[&*tp.topic])
             .count();
-        let kept = m
-            .owned
-            .iter()
-            .filter(|tp| get(a, &m.member_id).contains(tp))
-            .count();
+        let kept = m.owned.iter().filter(|tp| get(a, &m.member_id).contains(tp)).count();
         assert!(
             kept >= valid_owned.min(floor),
             "{} kept {kept} of {valid_owned} (floor {floor})",
@@ -1206,17 +856,10 @@ fn assert_sticky_uniform(
 fn assert_sticky_general(members: &[MemberSubscription], a: &GroupAssignment) {
     for m in members {
         let new = get(a, &m.member_id);
-        let lost: BTreeSet<&str> = m
-            .owned
-            .iter()
-            .filter(|tp| !new.contains(tp))
-            .map(|tp| &*tp.topic)
-            .collect();
-        let gained: BTreeSet<&str> = new
-            .iter()
-            .filter(|tp| !m.owned.contains(tp))
-            .map(|tp| &*tp.topic)
-            .collect();
+        let lost: BTreeSet<&str> =
+            m.owned.iter().filter(|tp| !new.contains(tp)).map(|tp| &*tp.topic).collect();
+        let gained: BTreeSet<&str> =
+            new.iter().filter(|tp| !m.owned.contains(tp)).map(|tp| &*tp.topic).collect();
         assert!(
             lost.is_disjoint(&gained),
             "{} both lost and gained in {:?}",
@@ -1234,16 +877,8 @@ fn assert_sticky_general(members: &[MemberSubscription], a: &GroupAssignment) {
 fn cooperative_test_partition_claimed_twice_equal_partitions_per_consumer() {
     let t = topics(&[("topic", 3)]);
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
-        owning(
-            member("consumer2", &["topic"]),
-            &[("topic", 0), ("topic", 2)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1)], Some(1)),
+        owning(member("consumer2", &["topic"]), &[("topic", 0), ("topic", 2)], Some(1)),
         owning(member("consumer3", &["topic"]), &[], Some(1)),
     ];
     let a = run(Strategy::CooperativeSticky, &t, &ms);
@@ -1259,16 +894,8 @@ fn cooperative_test_partition_claimed_twice_equal_partitions_per_consumer() {
 fn cooperative_test_partition_claimed_twice_unequal_partitions_per_consumer() {
     let t = topics(&[("topic", 4)]);
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1)],
-            Some(1),
-        ),
-        owning(
-            member("consumer2", &["topic"]),
-            &[("topic", 0), ("topic", 2)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1)], Some(1)),
+        owning(member("consumer2", &["topic"]), &[("topic", 0), ("topic", 2)], Some(1)),
         owning(member("consumer3", &["topic"]), &[], Some(1)),
     ];
     let a = run(Strategy::CooperativeSticky, &t, &ms);
@@ -1283,11 +910,7 @@ fn cooperative_test_partition_claimed_twice_unequal_partitions_per_consumer() {
 fn cooperative_test_add_remove_consumer_one_topic() {
     let t = topics(&[("topic", 3)]);
     let ms = [
-        owning(
-            member("consumer1", &["topic"]),
-            &[("topic", 0), ("topic", 1), ("topic", 2)],
-            Some(1),
-        ),
+        owning(member("consumer1", &["topic"]), &[("topic", 0), ("topic", 1), ("topic", 2)], Some(1)),
         member("consumer2", &["topic"]),
     ];
     let a = run(Strategy::CooperativeSticky, &t, &ms);
@@ -1307,10 +930,7 @@ fn cooperative_runs_the_shared_sticky_cases() {
     ];
     let a = cooperative_until_stable(&t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
-    let ms2: Vec<_> = next_round(&ms, &a, 1)
-        .into_iter()
-        .filter(|m| m.member_id != "consumer1")
-        .collect();
+    let ms2: Vec<_> = next_round(&ms, &a, 1).into_iter().filter(|m| m.member_id != "consumer1").collect();
     let b = cooperative_until_stable(&t, &ms2);
     verify_validity_and_balance(&t, &ms2, &b);
 }
@@ -1321,10 +941,7 @@ fn cooperative_runs_the_shared_sticky_cases() {
 #[test]
 fn uniform_test_first_assignment_two_members_two_topics() {
     let t = topics(&[("topic1", 3), ("topic3", 2)]);
-    let ms = [
-        member("A", &["topic1", "topic3"]),
-        member("B", &["topic1", "topic3"]),
-    ];
+    let ms = [member("A", &["topic1", "topic3"]), member("B", &["topic1", "topic3"])];
     let a = run(Strategy::Uniform, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
     assert_eq!(get(&a, "A").len(), 3);
@@ -1334,11 +951,7 @@ fn uniform_test_first_assignment_two_members_two_topics() {
 #[test]
 fn uniform_test_first_assignment_num_members_greater_than_total_partitions() {
     let t = topics(&[("topic3", 2)]);
-    let ms = [
-        member("A", &["topic3"]),
-        member("B", &["topic3"]),
-        member("C", &["topic3"]),
-    ];
+    let ms = [member("A", &["topic3"]), member("B", &["topic3"]), member("C", &["topic3"])];
     let a = run(Strategy::Uniform, &t, &ms);
     assert_eq!(get(&a, "A"), tps(&[("topic3", 0)]));
     assert_eq!(get(&a, "B"), tps(&[("topic3", 1)]));
@@ -1351,11 +964,7 @@ fn uniform_test_reassignment_for_two_members_two_topics_given_unbalanced_prev_as
     let subs = ["topic1", "topic2"];
     let ms = [
         owning(member("A", &subs), &[("topic1", 0), ("topic1", 1)], None),
-        owning(
-            member("B", &subs),
-            &[("topic1", 2), ("topic2", 0), ("topic2", 1), ("topic2", 2)],
-            None,
-        ),
+        owning(member("B", &subs), &[("topic1", 2), ("topic2", 0), ("topic2", 1), ("topic2", 2)], None),
     ];
     let a = run(Strategy::Uniform, &t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
@@ -1394,15 +1003,9 @@ fn uniform_heterogeneous_test_two_members_two_topics_different_subscriptions() {
 #[test]
 fn server_range_is_range_by_member_id() {
     let t = topics(&[("topic1", 3), ("topic2", 3)]);
-    let ms = [
-        member("B", &["topic1", "topic2"]),
-        static_member("A", "z", &["topic1", "topic2"]),
-    ];
+    let ms = [member("B", &["topic1", "topic2"]), static_member("A", "z", &["topic1", "topic2"])];
     let a = run(Strategy::ServerRange, &t, &ms);
-    assert_eq!(
-        get(&a, "A"),
-        tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)])
-    );
+    assert_eq!(get(&a, "A"), tps(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)]));
 }
 
 #[test]
@@ -1425,12 +1028,7 @@ enum Change {
 }
 
 fn subs_of(mask: &[bool], names: &[String]) -> Vec<String> {
-    names
-        .iter()
-        .zip(mask)
-        .filter(|(_, &b)| b)
-        .map(|(n, _)| n.clone())
-        .collect()
+    names.iter().zip(mask).filter(|(_, &b)| b).map(|(n, _)| n.clone()).collect()
 }
 
 fn change_strategy() -> impl proptest::strategy::Strategy<Value = Change> {
@@ -1606,11 +1204,8 @@ fn large_assignment_and_group_with_uniform_subscription() {
     let b = assign(Strategy::Sticky, &t, &ms);
     for (i, m) in with_owned(&ms, &b, Some(1)).iter().skip(1).enumerate() {
         let topics: Vec<String> = m.topics.iter().map(|t| format!("\"{t}\"")).collect();
-        let owned: Vec<String> = m
-            .owned
-            .iter()
-            .map(|tp| format!("[\"{}\", {}]", tp.topic, tp.partition))
-            .collect();
+        let owned: Vec<String> =
+            m.owned.iter().map(|tp| format!("[\"{}\", {}]", tp.topic, tp.partition)).collect();
         json.push_str(&format!(
             "{}{{\"member_id\": \"{}\", \"topics\": [{}], \"owned\": [{}], \"generation\": 1}}",
             if i > 0 { ", " } else { "" },

@@ -50,9 +50,7 @@ pub fn run(args: &[String], stdin: &mut dyn Stdin) -> Outcome {
             match args.get(i + 1) {
                 Some(v) => strategy = Some(v.as_str()),
                 None => {
-                    return Outcome::input_error(format!(
-                        "assign: --strategy needs a value ({STRATEGIES})"
-                    ))
+                    return Outcome::input_error(format!("assign: --strategy needs a value ({STRATEGIES})"))
                 }
             }
             i += 2;
@@ -156,12 +154,12 @@ fn to_group(input: Input) -> Result<Group, String> {
     for (name, count) in &input.topics {
         let name = name.0.as_ref();
         if count < &0 {
-            return Err(format!(
-                "topics.{name}: partition count {count} is negative"
-            ));
+            return Err(format!("topics.{name}: partition count {count} is negative"));
         }
         if count > &MAX_PARTITIONS_PER_TOPIC {
-            return Err(format!("topics.{name}: partition count {count} is above Kafka's maximum {MAX_PARTITIONS_PER_TOPIC}"));
+            return Err(format!(
+                "topics.{name}: partition count {count} is above Kafka's maximum {MAX_PARTITIONS_PER_TOPIC}"
+            ));
         }
         total += *count as u64;
         if total > MAX_TOTAL_PARTITIONS {
@@ -169,18 +167,13 @@ fn to_group(input: Input) -> Result<Group, String> {
         }
         topics.insert(name.to_string(), *count as u32);
     }
-    let shared: HashMap<&str, (Arc<str>, u32)> = topics
-        .iter()
-        .map(|(name, &count)| (name.as_str(), (Arc::from(name.as_str()), count)))
-        .collect();
+    let shared: HashMap<&str, (Arc<str>, u32)> =
+        topics.iter().map(|(name, &count)| (name.as_str(), (Arc::from(name.as_str()), count))).collect();
 
     let mut seen: HashSet<&str> = HashSet::with_capacity(input.members.len());
     for (i, m) in input.members.iter().enumerate() {
         if !seen.insert(m.member_id.as_str()) {
-            return Err(format!(
-                "members[{i}].member_id: duplicate member id {:?}",
-                m.member_id
-            ));
+            return Err(format!("members[{i}].member_id: duplicate member id {:?}", m.member_id));
         }
     }
     drop(seen);
@@ -195,10 +188,7 @@ fn to_group(input: Input) -> Result<Group, String> {
                 .filter_map(|(topic, partition)| {
                     let (name, count) = shared.get(topic.0.as_ref())?;
                     let partition = u32::try_from(*partition).ok().filter(|p| p < count)?;
-                    Some(TopicPartition {
-                        topic: Arc::clone(name),
-                        partition,
-                    })
+                    Some(TopicPartition { topic: Arc::clone(name), partition })
                 })
                 .collect();
             MemberSubscription {
@@ -231,9 +221,7 @@ fn render(assignment: &BTreeMap<String, Vec<TopicPartition>>) -> String {
             }
             out.push('[');
             match &last_topic {
-                Some((t, escaped)) if Arc::ptr_eq(t, &tp.topic) || ***t == *tp.topic => {
-                    out.push_str(escaped)
-                }
+                Some((t, escaped)) if Arc::ptr_eq(t, &tp.topic) || ***t == *tp.topic => out.push_str(escaped),
                 _ => {
                     let mut escaped = String::new();
                     push_json_str(&mut escaped, &tp.topic);
@@ -298,13 +286,7 @@ mod tests {
 
     #[test]
     fn every_strategy_runs_the_example_and_stdin_dash_works() {
-        for s in [
-            "range",
-            "roundrobin",
-            "sticky",
-            "cooperative-sticky",
-            "uniform",
-        ] {
+        for s in ["range", "roundrobin", "sticky", "cooperative-sticky", "uniform"] {
             let out = run_with(&["--strategy", s, "-"], EXAMPLE);
             assert_eq!(out.code, 0, "{s}: {}", out.stderr);
             let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -348,31 +330,14 @@ mod tests {
         assert!(error_of(&["--strategy", "sticki"], ok).contains("unknown strategy `sticki`"));
         assert!(error_of(&["--strategy", "range", "--fast"], ok).contains("unknown option"));
         assert!(error_of(&["--strategy", "range", "a", "b"], ok).contains("more than one FILE"));
-        assert!(
-            error_of(&["--strategy", "range", "/nonexistent/x.json"], ok).contains("cannot read")
-        );
-        let e = error_of(
-            &["--strategy", "range"],
-            "{\"topics\": {\"t\": 1},\n \"members\": [}",
-        );
+        assert!(error_of(&["--strategy", "range", "/nonexistent/x.json"], ok).contains("cannot read"));
+        let e = error_of(&["--strategy", "range"], "{\"topics\": {\"t\": 1},\n \"members\": [}");
         assert!(e.contains("line 2 column"), "{e}");
-        let e = error_of(
-            &["--strategy", "range"],
-            r#"{"topics": {"t": -1}, "members": []}"#,
-        );
-        assert!(
-            e.contains("topics.t: partition count -1 is negative"),
-            "{e}"
-        );
-        let e = error_of(
-            &["--strategy", "range"],
-            r#"{"topics": {"t": 2147483648}, "members": []}"#,
-        );
+        let e = error_of(&["--strategy", "range"], r#"{"topics": {"t": -1}, "members": []}"#);
+        assert!(e.contains("topics.t: partition count -1 is negative"), "{e}");
+        let e = error_of(&["--strategy", "range"], r#"{"topics": {"t": 2147483648}, "members": []}"#);
         assert!(e.contains("above Kafka's maximum"), "{e}");
-        let e = error_of(
-            &["--strategy", "range"],
-            r#"{"topics": {"t": 1.5}, "members": []}"#,
-        );
+        let e = error_of(&["--strategy", "range"], r#"{"topics": {"t": 1.5}, "members": []}"#);
         assert!(e.contains("line 1 column"), "{e}");
         let e = error_of(
             &["--strategy", "range"],
@@ -382,13 +347,11 @@ mod tests {
         let dup = r#"{"topics": {}, "members": [{"member_id": "a", "topics": []}, {"member_id": "a", "topics": []}]}"#;
         assert!(error_of(&["--strategy", "sticky"], dup)
             .contains("members[1].member_id: duplicate member id \"a\""));
-        let unknown =
-            r#"{"topics": {}, "members": [{"member_id": "a", "topics": [], "rack": "r1"}]}"#;
+        let unknown = r#"{"topics": {}, "members": [{"member_id": "a", "topics": [], "rack": "r1"}]}"#;
         assert!(error_of(&["--strategy", "sticky"], unknown).contains("unknown field `rack`"));
         let missing = r#"{"topics": {}, "members": [{"member_id": "a"}]}"#;
         assert!(error_of(&["--strategy", "sticky"], missing).contains("missing field `topics`"));
-        assert!(error_of(&["--strategy", "sticky"], r#"{"members": []}"#)
-            .contains("missing field `topics`"));
+        assert!(error_of(&["--strategy", "sticky"], r#"{"members": []}"#).contains("missing field `topics`"));
         assert!(error_of(&["--strategy", "sticky"], "").contains("EOF"));
         assert!(error_of(&["--strategy", "sticky"], "[]").contains("invalid"));
         let deep = "[".repeat(100_000);
@@ -400,18 +363,9 @@ mod tests {
         let input = r#"{"topics": {"t": 2}, "members": [
             {"member_id": "a", "topics": ["t", "ghost"], "owned": [["ghost", 0], ["t", 7], ["t", -1], ["t", 4294967296], ["t", 1]], "generation": 1},
             {"member_id": "b", "topics": ["ghost"]}]}"#;
-        for s in [
-            "range",
-            "roundrobin",
-            "sticky",
-            "cooperative-sticky",
-            "uniform",
-        ] {
+        for s in ["range", "roundrobin", "sticky", "cooperative-sticky", "uniform"] {
             let out = run_with(&["--strategy", s], input);
-            assert_eq!(
-                out.stdout, "{\"a\": [[\"t\", 0], [\"t\", 1]], \"b\": []}\n",
-                "{s}"
-            );
+            assert_eq!(out.stdout, "{\"a\": [[\"t\", 0], [\"t\", 1]], \"b\": []}\n", "{s}");
         }
     }
 }

@@ -4,6 +4,8 @@
 //! Exit codes (CLI.md): 0 ok, 2 bad usage or bad input, 1 other failures.
 
 pub mod assign;
+pub mod partition;
+pub mod run;
 
 use std::io::Read;
 
@@ -17,27 +19,15 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn ok(stdout: String) -> Self {
-        Self {
-            code: 0,
-            stdout,
-            stderr: String::new(),
-        }
+        Self { code: 0, stdout, stderr: String::new() }
     }
     /// Bad usage or bad input: one clear line, exit 2.
     pub fn input_error(msg: impl std::fmt::Display) -> Self {
-        Self {
-            code: 2,
-            stdout: String::new(),
-            stderr: format!("error: {msg}\n"),
-        }
+        Self { code: 2, stdout: String::new(), stderr: format!("error: {msg}\n") }
     }
     /// Any other failure: exit 1.
     pub fn failure(msg: impl std::fmt::Display) -> Self {
-        Self {
-            code: 1,
-            stdout: String::new(),
-            stderr: format!("error: {msg}\n"),
-        }
+        Self { code: 1, stdout: String::new(), stderr: format!("error: {msg}\n") }
     }
 }
 
@@ -76,6 +66,9 @@ pub fn main(args: &[String], stdin: &mut dyn Stdin) -> Outcome {
     };
     match cmd.as_str() {
         "assign" => assign::run(rest, stdin),
+        "partition" => partition::run(rest),
+        "run" => run::run(rest),
+        "scenarios" => run::scenarios(rest),
         "-h" | "--help" | "help" => Outcome::ok(USAGE.to_string()),
         other => Outcome::input_error(format!("unknown command `{other}` (try --help)")),
     }
@@ -84,9 +77,7 @@ pub fn main(args: &[String], stdin: &mut dyn Stdin) -> Outcome {
 /// Reads the text of FILE, or stdin when FILE is `None` or `-`.
 pub fn read_input(file: Option<&str>, stdin: &mut dyn Stdin) -> Result<String, String> {
     match file {
-        None | Some("-") => stdin
-            .read_all()
-            .map_err(|e| format!("cannot read stdin: {e}")),
+        None | Some("-") => stdin.read_all().map_err(|e| format!("cannot read stdin: {e}")),
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
     }
 }

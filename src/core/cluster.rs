@@ -8,7 +8,7 @@
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
 use super::acl::{
-    AclBinding, AuthConfig, AuthError, Authorizer, Operation, Request, ResourceType, RoleBinding,
+    AuthConfig, AuthError, Authorizer, AuthorizerSpec, Operation, Request, ResourceType, RoleBinding,
 };
 use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
@@ -34,14 +34,9 @@ pub const MAX_ENTITIES: usize = 256;
 /// Names of producers, consumers, groups and instance ids: 1–64 of `[A-Za-z0-9._-]`.
 pub fn validate_entity_name(what: &str, name: &str) -> CoreResult<()> {
     if name.is_empty() || name.len() > 64 {
-        return Err(CoreError::invalid(format!(
-            "{what} must be 1 to 64 characters long"
-        )));
+        return Err(CoreError::invalid(format!("{what} must be 1 to 64 characters long")));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
         return Err(CoreError::invalid(format!(
             "{what} {name:?} contains {c:?}; use letters, digits, '.', '_' and '-'"
         )));
@@ -116,10 +111,7 @@ impl Cluster {
         self.producer_names.get(index as usize).map_or("?", |s| s)
     }
     pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.topics
-            .iter()
-            .map(|(n, t)| (n.clone(), t.partition_count()))
-            .collect()
+        self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
     }
 
     // ---------------------------------------------------------------- time
@@ -239,10 +231,7 @@ impl Cluster {
     }
 
     pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
-        *self
-            .retention_pending
-            .entry((topic.to_string(), partition))
-            .or_default() += removed;
+        *self.retention_pending.entry((topic.to_string(), partition)).or_default() += removed;
     }
 
     fn sweep_retention(&mut self, now: Millis) {
@@ -269,15 +258,7 @@ impl Cluster {
                 continue;
             };
             let log_start = log.log_start();
-            self.events_push(
-                now,
-                EventKind::RetentionDeleted {
-                    topic,
-                    partition,
-                    removed,
-                    log_start,
-                },
-            );
+            self.events_push(now, EventKind::RetentionDeleted { topic, partition, removed, log_start });
         }
     }
 
@@ -294,11 +275,7 @@ impl Cluster {
 
     fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
         match cmd {
-            Command::CreateTopic {
-                name,
-                partitions,
-                retention,
-            } => {
+            Command::CreateTopic { name, partitions, retention } => {
                 validate_topic_name(&name)?;
                 let n = validate_partition_count(partitions)?;
                 if self.topics.contains_key(&name) {
@@ -316,12 +293,7 @@ impl Cluster {
                 if self.topics.remove(&name).is_none() {
                     return Err(unknown_topic(&name));
                 }
-                self.events_push(
-                    now,
-                    EventKind::TopicDeleted {
-                        topic: name.clone(),
-                    },
-                );
+                self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
             Command::CreatePartitions { topic, total } => {
@@ -344,14 +316,7 @@ impl Cluster {
                 let to = validate_partition_count(total)?;
                 let t = self.topics.get_mut(&topic).expect("checked");
                 t.partitions.resize_with(to as usize, Default::default);
-                self.events_push(
-                    now,
-                    EventKind::PartitionsAdded {
-                        topic: topic.clone(),
-                        from,
-                        to,
-                    },
-                );
+                self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
                 // KIP-848 groups: the coordinator sees the new metadata at once. Classic
                 // groups: the leader notices at its next metadata refresh.
                 let cg: Vec<String> = self
@@ -364,13 +329,7 @@ impl Cluster {
                     .map(|g| g.id.clone())
                     .collect();
                 for g in cg {
-                    self.cg_bump(
-                        &g,
-                        RebalanceReason::PartitionsAdded {
-                            topic: topic.clone(),
-                        },
-                        now,
-                    );
+                    self.cg_bump(&g, RebalanceReason::PartitionsAdded { topic: topic.clone() }, now);
                 }
             }
             Command::SetRetention { topic, retention } => {
@@ -394,15 +353,8 @@ impl Cluster {
                 let index = self.producer_names.len() as u32;
                 self.producer_names.push(Arc::from(producer.name.as_str()));
                 let (name, topic) = (producer.name.clone(), producer.topic.clone());
-                self.producers
-                    .insert(name.clone(), Producer::new(producer, index, now));
-                self.events_push(
-                    now,
-                    EventKind::ProducerAdded {
-                        producer: name,
-                        topic,
-                    },
-                );
+                self.producers.insert(name.clone(), Producer::new(producer, index, now));
+                self.events_push(now, EventKind::ProducerAdded { producer: name, topic });
             }
             Command::UpdateProducer { producer } => {
                 producer.validate()?;
@@ -436,18 +388,11 @@ impl Cluster {
                 p.next_due = p.next_due.max(now as f64);
                 self.events_push(now, EventKind::ProducerResumed { producer: name });
             }
-            Command::SendOne {
-                producer,
-                key,
-                value,
-                partition,
-            } => {
+            Command::SendOne { producer, key, value, partition } => {
                 if key.as_ref().is_some_and(|k| k.len() > 256)
                     || value.as_ref().is_some_and(|v| v.len() > 1024)
                 {
-                    return Err(CoreError::invalid(
-                        "key must be at most 256 and value at most 1024 bytes",
-                    ));
+                    return Err(CoreError::invalid("key must be at most 256 and value at most 1024 bytes"));
                 }
                 let Some(mut p) = self.producers.remove(&producer) else {
                     return Err(unknown("producer", &producer));
@@ -473,14 +418,8 @@ impl Cluster {
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 let name = consumer.name.clone();
-                self.consumers
-                    .insert(name.clone(), Consumer::new(consumer, now));
-                self.events_push(
-                    now,
-                    EventKind::ConsumerAdded {
-                        consumer: name.clone(),
-                    },
-                );
+                self.consumers.insert(name.clone(), Consumer::new(consumer, now));
+                self.events_push(now, EventKind::ConsumerAdded { consumer: name.clone() });
                 self.start_consumer(&name, now);
             }
             Command::UpdateConsumer { consumer } => {
@@ -542,9 +481,7 @@ impl Cluster {
             Command::CrashConsumer { name } => {
                 let c = self.consumers.get_mut(&name).expect("checked");
                 if !c.is_alive() {
-                    return Err(CoreError::invalid(format!(
-                        "consumer {name} is not running"
-                    )));
+                    return Err(CoreError::invalid(format!("consumer {name} is not running")));
                 }
                 c.status = ConsumerStatus::Crashed;
                 c.pending_commit = None;
@@ -553,28 +490,18 @@ impl Cluster {
             Command::RestartConsumer { name } => {
                 let c = self.consumers.get(&name).expect("checked");
                 if c.is_alive() {
-                    return Err(CoreError::invalid(format!(
-                        "consumer {name} is already running"
-                    )));
+                    return Err(CoreError::invalid(format!("consumer {name} is already running")));
                 }
                 let spec = c.spec.clone();
                 // A new process: nothing survives but the settings (and the group's offsets).
-                self.consumers
-                    .insert(name.clone(), Consumer::new(spec, now));
-                self.events_push(
-                    now,
-                    EventKind::ConsumerRestarted {
-                        consumer: name.clone(),
-                    },
-                );
+                self.consumers.insert(name.clone(), Consumer::new(spec, now));
+                self.events_push(now, EventKind::ConsumerRestarted { consumer: name.clone() });
                 self.start_consumer(&name, now);
             }
             Command::LeaveGroup { name } => {
                 let c = self.consumers.get(&name).expect("checked");
                 if !c.is_alive() {
-                    return Err(CoreError::invalid(format!(
-                        "consumer {name} is not running"
-                    )));
+                    return Err(CoreError::invalid(format!("consumer {name} is not running")));
                 }
                 if c.spec.config.enable_auto_commit && c.membership.is_none() {
                     let offsets = c.commit_positions();
@@ -586,20 +513,13 @@ impl Cluster {
                 c.assignment.clear();
                 c.positions.clear();
             }
-            Command::Seek {
-                consumer,
-                topic,
-                partition,
-                to,
-            } => {
+            Command::Seek { consumer, topic, partition, to } => {
                 let Some(c) = self.consumers.get(&consumer) else {
                     return Err(unknown("consumer", &consumer));
                 };
                 let tp = TopicPartition::new(topic.as_str(), partition);
                 if !c.assignment.contains(&tp) {
-                    return Err(CoreError::invalid(format!(
-                        "{consumer} does not own {topic}-{partition}"
-                    )));
+                    return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
                 let log = self
                     .topics
@@ -611,37 +531,20 @@ impl Cluster {
                     SeekTo::End => log.log_end(),
                     SeekTo::Offset(o) => o,
                 };
-                self.consumers
-                    .get_mut(&consumer)
-                    .expect("checked")
-                    .positions
-                    .insert(tp, offset);
-                self.events_push(
-                    now,
-                    EventKind::Seeked {
-                        consumer,
-                        topic,
-                        partition,
-                        offset,
-                    },
-                );
+                self.consumers.get_mut(&consumer).expect("checked").positions.insert(tp, offset);
+                self.events_push(now, EventKind::Seeked { consumer, topic, partition, offset });
             }
             Command::CommitSync { consumer } => {
                 let Some(c) = self.consumers.get(&consumer) else {
                     return Err(unknown("consumer", &consumer));
                 };
                 if c.group_id().is_none() {
-                    return Err(CoreError::invalid(format!(
-                        "{consumer} has no group.id to commit to"
-                    )));
+                    return Err(CoreError::invalid(format!("{consumer} has no group.id to commit to")));
                 }
                 let offsets = self.commit_positions_of(&consumer);
                 self.commit(&consumer, offsets, false, now);
             }
-            Command::SetAuthorization {
-                enabled,
-                allow_everyone_if_no_acl_found,
-            } => {
+            Command::SetAuthorization { enabled, allow_everyone_if_no_acl_found } => {
                 self.auth.set_enabled(enabled);
                 if let Some(a) = allow_everyone_if_no_acl_found {
                     self.auth.set_allow_everyone_if_no_acl_found(a);
@@ -653,9 +556,7 @@ impl Cluster {
                 self.auth.add_user(&name).map_err(acl_error)?;
                 self.events_push(
                     now,
-                    EventKind::AuthorizationChanged {
-                        detail: format!("user {name} added"),
-                    },
+                    EventKind::AuthorizationChanged { detail: format!("user {name} added") },
                 );
             }
             Command::RemoveUser { name } => {
@@ -664,26 +565,16 @@ impl Cluster {
                 }
                 self.events_push(
                     now,
-                    EventKind::AuthorizationChanged {
-                        detail: format!("user {name} removed"),
-                    },
+                    EventKind::AuthorizationChanged { detail: format!("user {name} removed") },
                 );
             }
-            Command::GrantRole {
-                user,
-                role,
-                pattern,
-            } => {
+            Command::GrantRole { user, role, pattern } => {
                 let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
                 self.auth.grant(b).map_err(acl_error)?;
                 let detail = format!("user {user} granted role {} on {pattern}", role.name());
                 self.events_push(now, EventKind::AuthorizationChanged { detail });
             }
-            Command::RevokeRole {
-                user,
-                role,
-                pattern,
-            } => {
+            Command::RevokeRole { user, role, pattern } => {
                 let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
                 if !self.auth.revoke(&b) {
                     return Err(CoreError::invalid(format!(
@@ -699,9 +590,7 @@ impl Cluster {
                 self.auth.add_acl(acl).map_err(acl_error)?;
                 self.events_push(
                     now,
-                    EventKind::AuthorizationChanged {
-                        detail: format!("ACL added: {line}"),
-                    },
+                    EventKind::AuthorizationChanged { detail: format!("ACL added: {line}") },
                 );
             }
             Command::RemoveAcl { acl } => {
@@ -710,9 +599,7 @@ impl Cluster {
                 }
                 self.events_push(
                     now,
-                    EventKind::AuthorizationChanged {
-                        detail: format!("ACL removed: {acl}"),
-                    },
+                    EventKind::AuthorizationChanged { detail: format!("ACL removed: {acl}") },
                 );
             }
         }
@@ -738,10 +625,7 @@ impl Cluster {
     fn check_standalone_partitions(&self, spec: &ConsumerSpec) -> CoreResult<()> {
         if let ConsumerMode::Standalone { partitions } = &spec.mode {
             for tp in partitions {
-                let ok = self
-                    .topics
-                    .get(&*tp.topic)
-                    .is_some_and(|t| tp.partition < t.partition_count());
+                let ok = self.topics.get(&*tp.topic).is_some_and(|t| tp.partition < t.partition_count());
                 if !ok {
                     return Err(CoreError::kafka(
                         ErrorCode::UnknownTopicOrPartition,
@@ -760,15 +644,8 @@ impl Cluster {
         retention: Retention,
         now: Millis,
     ) {
-        self.topics
-            .insert(name.to_string(), Topic::new(name, partitions, retention));
-        self.events_push(
-            now,
-            EventKind::TopicCreated {
-                topic: name.to_string(),
-                partitions,
-            },
-        );
+        self.topics.insert(name.to_string(), Topic::new(name, partitions, retention));
+        self.events_push(now, EventKind::TopicCreated { topic: name.to_string(), partitions });
     }
 
     /// After a topic is deleted: consumers lose its partitions, groups its offsets, and
@@ -786,22 +663,13 @@ impl Cluster {
         for g in self.groups.values_mut() {
             g.offsets.retain(|tp, _| &*tp.topic != name);
             g.delivered.retain(|tp, _| &*tp.topic != name);
-            if g.members
-                .values()
-                .any(|m| m.topics.iter().any(|t| t == name))
-            {
+            if g.members.values().any(|m| m.topics.iter().any(|t| t == name)) {
                 affected.push(g.id.clone());
             }
         }
         self.retention_pending.retain(|(t, _), _| t != name);
         for g in affected {
-            self.request_rebalance(
-                &g,
-                RebalanceReason::PartitionsAdded {
-                    topic: name.to_string(),
-                },
-                now,
-            );
+            self.request_rebalance(&g, RebalanceReason::PartitionsAdded { topic: name.to_string() }, now);
         }
     }
 
@@ -836,18 +704,11 @@ impl Cluster {
         let c = self.consumers.get_mut(&name).expect("checked");
         c.spec = spec.clone();
         c.status = match c.status {
-            ConsumerStatus::Running | ConsumerStatus::Paused if spec.paused => {
-                ConsumerStatus::Paused
-            }
+            ConsumerStatus::Running | ConsumerStatus::Paused if spec.paused => ConsumerStatus::Paused,
             ConsumerStatus::Running | ConsumerStatus::Paused => ConsumerStatus::Running,
             other => other,
         };
-        self.events_push(
-            now,
-            EventKind::ConsumerChanged {
-                consumer: name.clone(),
-            },
-        );
+        self.events_push(now, EventKind::ConsumerChanged { consumer: name.clone() });
         if !alive {
             return;
         }
@@ -882,14 +743,8 @@ impl Cluster {
         user.unwrap_or("ANONYMOUS")
     }
 
-    pub(crate) fn authorize_produce(
-        &self,
-        user: Option<&str>,
-        topic: &str,
-    ) -> Result<(), ErrorCode> {
-        self.auth
-            .check(Self::principal(user), Request::Produce, Some(topic), None)
-            .map_err(auth_code)
+    pub(crate) fn authorize_produce(&self, user: Option<&str>, topic: &str) -> Result<(), ErrorCode> {
+        self.auth.check(Self::principal(user), Request::Produce, Some(topic), None).map_err(auth_code)
     }
 
     pub(crate) fn authorize_fetch(
@@ -911,22 +766,11 @@ impl Cluster {
     }
 
     pub(crate) fn authorize_group(&self, user: Option<&str>, group: &str) -> Result<(), ErrorCode> {
-        self.auth
-            .check(Self::principal(user), Request::JoinGroup, None, Some(group))
-            .map_err(auth_code)
+        self.auth.check(Self::principal(user), Request::JoinGroup, None, Some(group)).map_err(auth_code)
     }
 
-    pub(crate) fn authorize_commit_topic(
-        &self,
-        user: Option<&str>,
-        topic: &str,
-    ) -> Result<(), ErrorCode> {
-        if self.auth.authorize(
-            Self::principal(user),
-            Operation::Read,
-            ResourceType::Topic,
-            topic,
-        ) {
+    pub(crate) fn authorize_commit_topic(&self, user: Option<&str>, topic: &str) -> Result<(), ErrorCode> {
+        if self.auth.authorize(Self::principal(user), Operation::Read, ResourceType::Topic, topic) {
             Ok(())
         } else {
             Err(ErrorCode::TopicAuthorizationFailed)
@@ -938,9 +782,10 @@ impl Cluster {
         self.auth.set_config(config).map_err(acl_error)
     }
 
-    /// Adds a raw ACL without an event (scenario loading).
-    pub fn add_acl_quietly(&mut self, acl: AclBinding) -> CoreResult<()> {
-        self.auth.add_acl(acl).map(|_| ()).map_err(acl_error)
+    /// Replaces users, roles, ACLs and settings at once (scenario loading); validated.
+    pub fn set_authorizer(&mut self, spec: AuthorizerSpec) -> CoreResult<()> {
+        self.auth = Authorizer::try_from(spec).map_err(acl_error)?;
+        Ok(())
     }
 }
 
@@ -967,10 +812,7 @@ fn acl_error(e: super::acl::AclError) -> CoreError {
 }
 
 fn unknown_topic(name: &str) -> CoreError {
-    CoreError::kafka(
-        ErrorCode::UnknownTopicOrPartition,
-        format!("This server does not host topic {name:?}."),
-    )
+    CoreError::kafka(ErrorCode::UnknownTopicOrPartition, format!("This server does not host topic {name:?}."))
 }
 
 fn unknown(what: &str, name: &str) -> CoreError {

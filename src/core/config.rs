@@ -197,10 +197,7 @@ impl ConsumerConfig {
     /// configured assignor supports it (`ConsumerCoordinator`'s protocol selection).
     pub fn is_cooperative(&self) -> bool {
         !self.assignment_strategy.is_empty()
-            && self
-                .assignment_strategy
-                .iter()
-                .all(|s| *s == Strategy::CooperativeSticky)
+            && self.assignment_strategy.iter().all(|s| *s == Strategy::CooperativeSticky)
     }
 
     /// Checks ranges; the message names the Kafka config.
@@ -215,9 +212,7 @@ impl ConsumerConfig {
         ];
         for (name, v) in positive {
             if v == 0 || v > 86_400_000 {
-                return Err(format!(
-                    "{name} must be between 1 and 86400000 ms (got {v})"
-                ));
+                return Err(format!("{name} must be between 1 and 86400000 ms (got {v})"));
             }
         }
         if self.heartbeat_interval_ms >= self.session_timeout_ms {
@@ -244,10 +239,7 @@ impl ConsumerConfig {
                 ));
             }
         }
-        if !matches!(
-            self.remote_assignor,
-            Strategy::Uniform | Strategy::ServerRange
-        ) {
+        if !matches!(self.remote_assignor, Strategy::Uniform | Strategy::ServerRange) {
             return Err("group.remote.assignor must be uniform or range".into());
         }
         Ok(())

@@ -42,13 +42,8 @@ impl ConsumerSpec {
         ConsumerSpec {
             name: name.into(),
             user: None,
-            mode: ConsumerMode::Group {
-                topics: topics.iter().map(|t| t.to_string()).collect(),
-            },
-            config: ConsumerConfig {
-                group_id: Some(group_id.into()),
-                ..config
-            },
+            mode: ConsumerMode::Group { topics: topics.iter().map(|t| t.to_string()).collect() },
+            config: ConsumerConfig { group_id: Some(group_id.into()), ..config },
             paused: false,
         }
     }
@@ -75,9 +70,7 @@ impl ConsumerSpec {
         match &self.mode {
             ConsumerMode::Group { topics } => {
                 if self.config.group_id.is_none() {
-                    return Err(CoreError::invalid(
-                        "group.id is required in Group mode (subscribe())",
-                    ));
+                    return Err(CoreError::invalid("group.id is required in Group mode (subscribe())"));
                 }
                 if topics.is_empty() {
                     return Err(CoreError::invalid(
@@ -90,9 +83,7 @@ impl ConsumerSpec {
             }
             ConsumerMode::Standalone { partitions } => {
                 if partitions.len() > 4096 {
-                    return Err(CoreError::invalid(
-                        "too many partitions assigned (at most 4096)",
-                    ));
+                    return Err(CoreError::invalid("too many partitions assigned (at most 4096)"));
                 }
             }
         }
@@ -201,11 +192,7 @@ pub struct Consumer {
 impl Consumer {
     pub fn new(spec: ConsumerSpec, now: Millis) -> Self {
         Consumer {
-            status: if spec.paused {
-                ConsumerStatus::Paused
-            } else {
-                ConsumerStatus::Running
-            },
+            status: if spec.paused { ConsumerStatus::Paused } else { ConsumerStatus::Running },
             spec,
             assignment: Vec::new(),
             positions: BTreeMap::new(),
@@ -224,10 +211,7 @@ impl Consumer {
     }
 
     pub fn is_alive(&self) -> bool {
-        matches!(
-            self.status,
-            ConsumerStatus::Running | ConsumerStatus::Paused
-        )
+        matches!(self.status, ConsumerStatus::Running | ConsumerStatus::Paused)
     }
 
     pub fn group_id(&self) -> Option<&str> {
@@ -269,9 +253,7 @@ impl Consumer {
                         Activity::Consuming
                     };
                 }
-                MemberPhase::Reconciling if !m.pending_revoke.is_empty() => {
-                    return Activity::Revoking
-                }
+                MemberPhase::Reconciling if !m.pending_revoke.is_empty() => return Activity::Revoking,
                 _ => {}
             }
         }
@@ -297,10 +279,8 @@ impl Cluster {
         if !c.is_alive() {
             return;
         }
-        let heartbeat_due = c
-            .membership
-            .as_ref()
-            .is_some_and(|m| m.member_id.is_some() && m.next_heartbeat_at <= now);
+        let heartbeat_due =
+            c.membership.as_ref().is_some_and(|m| m.member_id.is_some() && m.next_heartbeat_at <= now);
         let commit_due = c.pending_commit.as_ref().is_some_and(|(at, _)| *at <= now);
         let poll_due = c.next_poll_at <= now;
         if heartbeat_due {
@@ -369,10 +349,7 @@ impl Cluster {
         let Some(c) = self.consumers.get_mut(name) else {
             return;
         };
-        if c.spec.config.enable_auto_commit
-            && c.group_id().is_some()
-            && now >= c.next_auto_commit_at
-        {
+        if c.spec.config.enable_auto_commit && c.group_id().is_some() && now >= c.next_auto_commit_at {
             c.next_auto_commit_at = now + c.spec.config.auto_commit_interval_ms;
             let offsets = c.commit_positions();
             if !offsets.is_empty() {
@@ -391,8 +368,7 @@ impl Cluster {
             return;
         };
         if fetched > 0 {
-            let processing =
-                (fetched as f64 * c.spec.config.processing_ms_per_record).ceil() as Millis;
+            let processing = (fetched as f64 * c.spec.config.processing_ms_per_record).ceil() as Millis;
             c.busy_until = now + processing;
             c.next_poll_at = (now + poll_interval).max(c.busy_until);
             if !c.spec.config.enable_auto_commit && c.group_id().is_some() {
@@ -436,11 +412,7 @@ impl Cluster {
                 break;
             }
             let tp = c.assignment[(start + k) % n].clone();
-            let Some(log) = self
-                .topics
-                .get(&*tp.topic)
-                .and_then(|t| t.partition(tp.partition))
-            else {
+            let Some(log) = self.topics.get(&*tp.topic).and_then(|t| t.partition(tp.partition)) else {
                 continue;
             };
             let (log_start, log_end) = (log.log_start(), log.log_end());
@@ -461,11 +433,7 @@ impl Cluster {
                         continue;
                     }
                     policy => {
-                        let to = if policy == OffsetReset::Earliest {
-                            log_start
-                        } else {
-                            log_end
-                        };
+                        let to = if policy == OffsetReset::Earliest { log_start } else { log_end };
                         c.positions.insert(tp.clone(), to);
                         self.events_push(
                             now,
@@ -516,13 +484,7 @@ impl Cluster {
 
     /// Remembers how far a group (or a group-less standalone consumer) has been delivered,
     /// and returns how many of `[from, from+count)` were delivered before.
-    fn note_delivery(
-        &mut self,
-        c: &mut Consumer,
-        tp: &TopicPartition,
-        from: u64,
-        count: u64,
-    ) -> u64 {
+    fn note_delivery(&mut self, c: &mut Consumer, tp: &TopicPartition, from: u64, count: u64) -> u64 {
         let high = match c.group_id().and_then(|g| self.groups.get_mut(g)) {
             Some(g) => g.delivered.entry(tp.clone()).or_insert(0),
             None => c.delivered.entry(tp.clone()).or_insert(0),
@@ -532,35 +494,20 @@ impl Cluster {
         redelivered
     }
 
-    pub(crate) fn consumer_error(
-        &mut self,
-        c: &mut Consumer,
-        code: ErrorCode,
-        detail: String,
-        now: Millis,
-    ) {
+    pub(crate) fn consumer_error(&mut self, c: &mut Consumer, code: ErrorCode, detail: String, now: Millis) {
         let changed = c.error.as_ref().map(|(e, _)| *e) != Some(code);
         c.error = Some((code, detail.clone()));
         if changed {
             self.events_push(
                 now,
-                EventKind::ConsumerError {
-                    consumer: c.spec.name.clone(),
-                    error: code,
-                    detail,
-                },
+                EventKind::ConsumerError { consumer: c.spec.name.clone(), error: code, detail },
             );
         }
     }
 
     /// Gives the consumer a partition set (standalone `assign()` or a group's share), and
     /// sets positions for new partitions from committed offsets or `auto.offset.reset`.
-    pub(crate) fn set_assignment(
-        &mut self,
-        name: &str,
-        partitions: Vec<TopicPartition>,
-        now: Millis,
-    ) {
+    pub(crate) fn set_assignment(&mut self, name: &str, partitions: Vec<TopicPartition>, now: Millis) {
         let Some(mut c) = self.consumers.remove(name) else {
             return;
         };
@@ -580,18 +527,12 @@ impl Cluster {
 
     /// OffsetFetch for the consumer's group, else `auto.offset.reset`.
     fn init_position(&mut self, c: &mut Consumer, tp: &TopicPartition, now: Millis) {
-        let Some(log) = self
-            .topics
-            .get(&*tp.topic)
-            .and_then(|t| t.partition(tp.partition))
-        else {
+        let Some(log) = self.topics.get(&*tp.topic).and_then(|t| t.partition(tp.partition)) else {
             return;
         };
         let (log_start, log_end) = (log.log_start(), log.log_end());
-        let committed = c
-            .group_id()
-            .and_then(|g| self.groups.get(g))
-            .and_then(|g| g.offsets.get(tp).copied());
+        let committed =
+            c.group_id().and_then(|g| self.groups.get(g)).and_then(|g| g.offsets.get(tp).copied());
         let name = c.spec.name.clone();
         if let Some(off) = committed {
             c.positions.insert(tp.clone(), off);
@@ -661,10 +602,7 @@ impl Cluster {
         sorted.dedup();
         self.events_push(
             now,
-            EventKind::PartitionsAssignedManually {
-                consumer: name.to_string(),
-                partitions: sorted,
-            },
+            EventKind::PartitionsAssignedManually { consumer: name.to_string(), partitions: sorted },
         );
         Ok(())
     }
@@ -713,20 +651,13 @@ impl Cluster {
         };
         let current: BTreeMap<String, u32> = topics
             .iter()
-            .filter_map(|t| {
-                self.topics
-                    .get(t)
-                    .map(|tp| (t.clone(), tp.partition_count()))
-            })
+            .filter_map(|t| self.topics.get(t).map(|tp| (t.clone(), tp.partition_count())))
             .collect();
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
         let changed = m.known_partitions != current && !m.known_partitions.is_empty();
         let group_id = m.group.clone();
-        let is_leader = self
-            .groups
-            .get(&group_id)
-            .is_some_and(|g| g.leader_consumer() == Some(name));
+        let is_leader = self.groups.get(&group_id).is_some_and(|g| g.leader_consumer() == Some(name));
         let grew: Option<String> = current
             .iter()
             .find(|(t, n)| m.known_partitions.get(*t).is_some_and(|old| old < n))
@@ -753,10 +684,7 @@ impl Cluster {
 
     /// Positions of owned partitions, to commit.
     pub(crate) fn commit_positions_of(&self, name: &str) -> Vec<(TopicPartition, u64)> {
-        self.consumers
-            .get(name)
-            .map(|c| c.commit_positions())
-            .unwrap_or_default()
+        self.consumers.get(name).map(|c| c.commit_positions()).unwrap_or_default()
     }
 
     /// The consumer leaves its group gracefully (or is made to leave), keeping its spec.
@@ -821,10 +749,7 @@ impl Cluster {
 impl Consumer {
     /// Positions of owned partitions, as a commit would send them.
     pub fn commit_positions(&self) -> Vec<(TopicPartition, u64)> {
-        self.assignment
-            .iter()
-            .filter_map(|tp| self.positions.get(tp).map(|o| (tp.clone(), *o)))
-            .collect()
+        self.assignment.iter().filter_map(|tp| self.positions.get(tp).map(|o| (tp.clone(), *o))).collect()
     }
 }
 

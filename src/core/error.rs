@@ -96,15 +96,10 @@ pub enum CoreError {
 
 impl CoreError {
     pub fn kafka(code: ErrorCode, message: impl Into<String>) -> Self {
-        CoreError::Kafka {
-            code,
-            message: message.into(),
-        }
+        CoreError::Kafka { code, message: message.into() }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
-        CoreError::Invalid {
-            message: message.into(),
-        }
+        CoreError::Invalid { message: message.into() }
     }
     pub fn code(&self) -> Option<ErrorCode> {
         match self {

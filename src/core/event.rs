@@ -286,6 +286,17 @@ pub enum EventKind {
     AuthorizationChanged {
         detail: String,
     },
+
+    // ---- scenarios ----
+    /// A scenario's narration for this moment.
+    Note {
+        text: String,
+        text_ru: String,
+    },
+    /// A scripted step could not run (e.g. crashing a consumer that already crashed).
+    ScriptStepFailed {
+        error: String,
+    },
 }
 
 impl Event {
@@ -422,6 +433,8 @@ impl Event {
                 format!("group {group}: {consumer} reconciled to epoch {epoch}")
             }
             AuthorizationChanged { detail } => detail.clone(),
+            Note { text, .. } => format!("note: {text}"),
+            ScriptStepFailed { error } => format!("scenario step failed: {error}"),
         }
     }
 
@@ -439,28 +452,16 @@ impl Event {
             | PartitionsAdded { topic, .. }
             | RetentionDeleted { topic, .. } => vec![topic],
             ProducerAdded { producer, topic }
-            | Produced {
-                producer, topic, ..
-            }
-            | ProduceFailed {
-                producer, topic, ..
-            } => vec![producer, topic],
+            | Produced { producer, topic, .. }
+            | ProduceFailed { producer, topic, .. } => vec![producer, topic],
             ProducerRemoved { producer }
             | ProducerPaused { producer }
             | ProducerResumed { producer }
             | ProducerChanged { producer } => vec![producer],
-            Fetched {
-                consumer, topic, ..
-            }
-            | OffsetReset {
-                consumer, topic, ..
-            }
-            | PositionRestored {
-                consumer, topic, ..
-            }
-            | Seeked {
-                consumer, topic, ..
-            } => vec![consumer, topic],
+            Fetched { consumer, topic, .. }
+            | OffsetReset { consumer, topic, .. }
+            | PositionRestored { consumer, topic, .. }
+            | Seeked { consumer, topic, .. } => vec![consumer, topic],
             ConsumerAdded { consumer }
             | ConsumerRemoved { consumer }
             | ConsumerChanged { consumer }
@@ -470,37 +471,21 @@ impl Event {
             | ConsumerRestarted { consumer }
             | PartitionsAssignedManually { consumer, .. }
             | ConsumerError { consumer, .. } => vec![consumer],
-            Committed {
-                consumer, group, ..
-            }
-            | CommitFailed {
-                consumer, group, ..
-            }
-            | PartitionsRevoked {
-                group, consumer, ..
-            }
-            | MemberJoining {
-                group, consumer, ..
-            }
-            | PartitionsAssigned {
-                group, consumer, ..
-            }
-            | MemberRemoved {
-                group, consumer, ..
-            }
-            | StaticMemberRejoined {
-                group, consumer, ..
-            }
-            | MemberReconciled {
-                group, consumer, ..
-            } => vec![consumer, group],
+            Committed { consumer, group, .. }
+            | CommitFailed { consumer, group, .. }
+            | PartitionsRevoked { group, consumer, .. }
+            | MemberJoining { group, consumer, .. }
+            | PartitionsAssigned { group, consumer, .. }
+            | MemberRemoved { group, consumer, .. }
+            | StaticMemberRejoined { group, consumer, .. }
+            | MemberReconciled { group, consumer, .. } => vec![consumer, group],
             GroupStateChanged { group, .. }
             | RebalanceStarted { group, .. }
             | JoinCompleted { group, .. }
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
             | GroupEpochBumped { group, .. } => vec![group],
-            AuthorizationChanged { .. } => vec![],
+            AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } => vec![],
         }
     }
 }
@@ -528,8 +513,5 @@ fn tps(ps: &[TopicPartition]) -> String {
     if ps.is_empty() {
         return "nothing".to_string();
     }
-    ps.iter()
-        .map(|tp| format!("{}-{}", tp.topic, tp.partition))
-        .collect::<Vec<_>>()
-        .join(", ")
+    ps.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
 }

@@ -63,10 +63,7 @@ pub struct Retention {
 /// The playground's default retention. Kafka's defaults are 7 days and unlimited bytes; the
 /// playground keeps Kafka's 7 days but caps each partition at 256 KiB, so a tab that runs
 /// for hours stays bounded in memory (README, "What is simplified").
-pub const DEFAULT_RETENTION: Retention = Retention {
-    ms: Some(604_800_000),
-    bytes: Some(262_144),
-};
+pub const DEFAULT_RETENTION: Retention = Retention { ms: Some(604_800_000), bytes: Some(262_144) };
 
 impl Default for Retention {
     fn default() -> Self {
@@ -145,9 +142,7 @@ impl PartitionLog {
     pub fn enforce_retention(&mut self, retention: Retention, now: Millis) -> u64 {
         let mut removed = 0;
         while let Some(front) = self.records.front() {
-            let too_old = retention
-                .ms
-                .is_some_and(|ms| now.saturating_sub(front.timestamp) > ms);
+            let too_old = retention.ms.is_some_and(|ms| now.saturating_sub(front.timestamp) > ms);
             let too_big = retention.bytes.is_some_and(|b| self.size_bytes > b);
             if !(too_old || too_big) {
                 break;
@@ -166,12 +161,7 @@ mod tests {
     use super::*;
 
     fn rec(ts: Millis) -> Record {
-        Record {
-            timestamp: ts,
-            key: None,
-            value: Value::Seq(ts),
-            producer: 0,
-        }
+        Record { timestamp: ts, key: None, value: Value::Seq(ts), producer: 0 }
     }
 
     #[test]
@@ -191,13 +181,7 @@ mod tests {
         for t in 0..10 {
             log.append(rec(t * 100));
         }
-        let removed = log.enforce_retention(
-            Retention {
-                ms: Some(450),
-                bytes: None,
-            },
-            1000,
-        );
+        let removed = log.enforce_retention(Retention { ms: Some(450), bytes: None }, 1000);
         assert_eq!(removed, 6); // records at 0..=500 are older than 450 ms at t=1000
         assert_eq!(log.log_start(), 6);
         assert_eq!(log.log_end(), 10);
@@ -212,13 +196,7 @@ mod tests {
             log.append(rec(t));
         }
         let one = rec(0).size_bytes();
-        log.enforce_retention(
-            Retention {
-                ms: None,
-                bytes: Some(one * 10),
-            },
-            100,
-        );
+        log.enforce_retention(Retention { ms: None, bytes: Some(one * 10) }, 100);
         assert!(log.size_bytes() <= one * 10 + 10);
         assert_eq!(log.log_end(), 100);
         assert!(log.len() <= 10);

@@ -27,6 +27,7 @@ pub mod group;
 pub mod log;
 pub mod partitioner;
 pub mod producer;
+pub mod scenario;
 pub mod time;
 pub mod topic;
 

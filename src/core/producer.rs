@@ -89,14 +89,10 @@ impl ProducerSpec {
     pub fn validate(&self) -> CoreResult<()> {
         super::cluster::validate_entity_name("producer", &self.name)?;
         if !(self.rate.is_finite() && (0.0..=MAX_RATE).contains(&self.rate)) {
-            return Err(CoreError::invalid(format!(
-                "rate must be between 0 and {MAX_RATE} records/s"
-            )));
+            return Err(CoreError::invalid(format!("rate must be between 0 and {MAX_RATE} records/s")));
         }
         if self.batch_size == 0 || self.batch_size > 64 * 1024 * 1024 {
-            return Err(CoreError::invalid(
-                "batch.size must be between 1 and 67108864 bytes",
-            ));
+            return Err(CoreError::invalid("batch.size must be between 1 and 67108864 bytes"));
         }
         match &self.keys {
             KeyMode::Set { count, prefix } => {
@@ -106,9 +102,7 @@ impl ProducerSpec {
                     )));
                 }
                 if prefix.len() > 64 {
-                    return Err(CoreError::invalid(
-                        "keys.prefix is longer than 64 characters",
-                    ));
+                    return Err(CoreError::invalid("keys.prefix is longer than 64 characters"));
                 }
             }
             KeyMode::Fixed { key } if key.len() > 256 => {
@@ -171,9 +165,7 @@ impl Producer {
         self.fixed_key = None;
         match &self.spec.keys {
             KeyMode::Set { prefix, count } => {
-                self.key_set = (1..=*count)
-                    .map(|i| Arc::from(format!("{prefix}{i}")))
-                    .collect();
+                self.key_set = (1..=*count).map(|i| Arc::from(format!("{prefix}{i}"))).collect();
             }
             KeyMode::Fixed { key } => self.fixed_key = Some(Arc::from(key.as_str())),
             _ => {}
@@ -227,21 +219,14 @@ impl Cluster {
     }
 
     /// Sends `count` records (or the given one), grouping events per partition.
-    pub(crate) fn send_batch(
-        &mut self,
-        p: &mut Producer,
-        count: u64,
-        now: Millis,
-        one: Option<Outgoing>,
-    ) {
+    pub(crate) fn send_batch(&mut self, p: &mut Producer, count: u64, now: Millis, one: Option<Outgoing>) {
         let topic_name = p.spec.topic.clone();
         if let Err(code) = self.authorize_produce(p.spec.user.as_deref(), &topic_name) {
             self.producer_failed(p, &topic_name, code, now);
             return;
         }
         if !self.topics.contains_key(&topic_name) {
-            if self.config.auto_create_topics_enable
-                && super::topic::validate_topic_name(&topic_name).is_ok()
+            if self.config.auto_create_topics_enable && super::topic::validate_topic_name(&topic_name).is_ok()
             {
                 let n = self.config.num_partitions.max(1);
                 self.create_topic_internal(&topic_name, n, self.config.retention, now);
@@ -272,27 +257,16 @@ impl Cluster {
                             let i = (self.rng.rand_u64() % len as u64) as usize;
                             p.key_set.get(i).cloned()
                         }
-                        KeyMode::Random => {
-                            Some(Arc::from(format!("k{:08x}", self.rng.rand_u64() as u32)))
-                        }
+                        KeyMode::Random => Some(Arc::from(format!("k{:08x}", self.rng.rand_u64() as u32))),
                     };
                     let partition = match p.spec.keys {
                         KeyMode::Partition { partition } => Some(partition),
                         _ => None,
                     };
-                    Outgoing {
-                        key,
-                        value: Value::Seq(p.seq),
-                        partition,
-                    }
+                    Outgoing { key, value: Value::Seq(p.seq), partition }
                 }
             };
-            let record = Record {
-                timestamp: now,
-                key: out.key,
-                value: out.value,
-                producer: p.index,
-            };
+            let record = Record { timestamp: now, key: out.key, value: out.value, producer: p.index };
             let partition = match out.partition {
                 Some(part) if part < n => part,
                 Some(part) => {
@@ -317,10 +291,8 @@ impl Cluster {
                 },
             };
             let key = record.key.clone();
-            let Some(log) = self
-                .topics
-                .get_mut(&topic_name)
-                .and_then(|t| t.partitions.get_mut(partition as usize))
+            let Some(log) =
+                self.topics.get_mut(&topic_name).and_then(|t| t.partitions.get_mut(partition as usize))
             else {
                 return;
             };

@@ -25,10 +25,7 @@ pub fn validate_topic_name(name: &str) -> CoreResult<()> {
             "Topic name is illegal, it can't be longer than {MAX_TOPIC_NAME_LEN} characters"
         ));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
         return bad(format!(
             "Topic name {name:?} is illegal, it contains {c:?}; only ASCII alphanumerics, '.', '_' and '-' are allowed"
         ));
@@ -52,9 +49,7 @@ pub fn validate_partition_count(n: i64) -> CoreResult<u32> {
     if n > MAX_PARTITIONS as i64 {
         return Err(CoreError::kafka(
             ErrorCode::InvalidPartitions,
-            format!(
-                "The playground allows at most {MAX_PARTITIONS} partitions per topic (got {n})"
-            ),
+            format!("The playground allows at most {MAX_PARTITIONS} partitions per topic (got {n})"),
         ));
     }
     Ok(n as u32)
@@ -94,15 +89,7 @@ mod tests {
         for ok in ["orders", "a", "my.topic", "my_topic-2", &"x".repeat(249)] {
             assert!(validate_topic_name(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "",
-            ".",
-            "..",
-            "has space",
-            "<script>",
-            "ü",
-            &"x".repeat(250),
-        ] {
+        for bad in ["", ".", "..", "has space", "<script>", "ü", &"x".repeat(250)] {
             let err = validate_topic_name(bad).unwrap_err();
             assert_eq!(err.code(), Some(ErrorCode::InvalidTopicException), "{bad}");
         }
@@ -112,10 +99,7 @@ mod tests {
     fn partition_counts_must_be_positive_and_bounded() {
         assert_eq!(validate_partition_count(6).ok(), Some(6));
         for bad in [0, -1, 1_000_000_000] {
-            assert_eq!(
-                validate_partition_count(bad).unwrap_err().code(),
-                Some(ErrorCode::InvalidPartitions)
-            );
+            assert_eq!(validate_partition_count(bad).unwrap_err().code(), Some(ErrorCode::InvalidPartitions));
         }
     }
 }

@@ -213,9 +213,7 @@ impl TryFrom<AuthorizerSpec> for Authorizer {
         a.users = spec.users.into_iter().collect();
         for binding in spec.roles {
             if !a.users.contains(binding.user()) {
-                return Err(AclError::UnknownUser {
-                    name: binding.user().to_string(),
-                });
+                return Err(AclError::UnknownUser { name: binding.user().to_string() });
             }
             if !a.roles.contains(&binding) {
                 a.roles.push(binding);
@@ -247,10 +245,7 @@ impl Authorizer {
     /// An authorizer with no users and no ACLs.
     pub fn new(config: AuthConfig) -> Result<Self, AclError> {
         config.validate()?;
-        let mut a = Authorizer {
-            config,
-            ..Authorizer::default()
-        };
+        let mut a = Authorizer { config, ..Authorizer::default() };
         a.rebuild();
         Ok(a)
     }
@@ -314,9 +309,7 @@ impl Authorizer {
     /// Grants a role; `Ok(false)` if that exact binding already existed. The user must exist.
     pub fn grant(&mut self, binding: RoleBinding) -> Result<bool, AclError> {
         if !self.users.contains(binding.user()) {
-            return Err(AclError::UnknownUser {
-                name: binding.user().to_string(),
-            });
+            return Err(AclError::UnknownUser { name: binding.user().to_string() });
         }
         if self.roles.contains(&binding) {
             return Ok(false);
@@ -370,15 +363,9 @@ impl Authorizer {
     /// raw ACLs. The same ACL may appear twice with different sources.
     pub fn effective_acls(&self) -> Vec<EffectiveAcl> {
         let from_roles = self.roles.iter().flat_map(|b| {
-            b.acls().into_iter().map(move |acl| EffectiveAcl {
-                acl,
-                source: AclSource::Role(b.clone()),
-            })
+            b.acls().into_iter().map(move |acl| EffectiveAcl { acl, source: AclSource::Role(b.clone()) })
         });
-        let raw = self.acls.iter().map(|acl| EffectiveAcl {
-            acl: acl.clone(),
-            source: AclSource::Raw,
-        });
+        let raw = self.acls.iter().map(|acl| EffectiveAcl { acl: acl.clone(), source: AclSource::Raw });
         from_roles.chain(raw).collect()
     }
 
@@ -392,9 +379,7 @@ impl Authorizer {
         for acl in role_acls.chain(self.acls.iter().cloned()) {
             index.resources.add(&acl);
             match parse_principal(&acl.principal) {
-                Ok(Principal::User(name)) => {
-                    index.users.entry(name.to_owned()).or_default().add(&acl)
-                }
+                Ok(Principal::User(name)) => index.users.entry(name.to_owned()).or_default().add(&acl),
                 Ok(Principal::AnyUser) => index.any_user.add(&acl),
                 Err(_) => {} // validated on the way in; unreachable, never panics
             }
@@ -422,12 +407,7 @@ impl Authorizer {
             return true;
         }
         let mut masks = Masks::default();
-        if let Some(m) = self
-            .index
-            .users
-            .get(user)
-            .and_then(|p| p.lookup(resource_type, name))
-        {
+        if let Some(m) = self.index.users.get(user).and_then(|p| p.lookup(resource_type, name)) {
             masks.merge(m);
         }
         if let Some(m) = self.index.any_user.lookup(resource_type, name) {

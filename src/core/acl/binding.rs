@@ -5,9 +5,7 @@
 //! Serde and `Display` both use the upper-case names `kafka-acls --list` prints (`READ`, `TOPIC`,
 //! `LITERAL`, `ALLOW`); `FromStr` also takes the CLI's spelling (`Read`, `IdempotentWrite`).
 
-use super::names::{
-    parse_principal, validate_id, validate_topic_name, validate_topic_prefix, AclError,
-};
+use super::names::{parse_principal, validate_id, validate_topic_name, validate_topic_prefix, AclError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -21,10 +19,7 @@ pub const CLUSTER_NAME: &str = "kafka-cluster";
 
 /// Folds `READ`, `Read`, `read`, `IDEMPOTENT_WRITE`, `IdempotentWrite`, `idempotent-write` to one key.
 fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '_' | '-'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    s.chars().filter(|c| !matches!(c, '_' | '-')).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 macro_rules! kafka_enum {
@@ -195,9 +190,7 @@ impl AclBinding {
     pub fn validate(&self) -> Result<(), AclError> {
         parse_principal(&self.principal)?;
         if self.host != WILDCARD {
-            return Err(AclError::UnsupportedHost {
-                host: self.host.clone(),
-            });
+            return Err(AclError::UnsupportedHost { host: self.host.clone() });
         }
         let name = self.resource_name.as_str();
         match (self.pattern_type, self.resource_type) {
@@ -210,9 +203,7 @@ impl AclBinding {
                 }
             }
             (PatternType::Literal, _) if name == WILDCARD => {}
-            (PatternType::Prefixed, _) if name == WILDCARD => {
-                return Err(AclError::PrefixedWildcard)
-            }
+            (PatternType::Prefixed, _) if name == WILDCARD => return Err(AclError::PrefixedWildcard),
             (PatternType::Literal, ResourceType::Topic) => validate_topic_name(name)?,
             (PatternType::Prefixed, ResourceType::Topic) => validate_topic_prefix(name)?,
             (_, ResourceType::Group) => validate_id("group", name)?,
@@ -225,9 +216,7 @@ impl AclBinding {
     pub fn matches_resource(&self, resource_type: ResourceType, name: &str) -> bool {
         self.resource_type == resource_type
             && match self.pattern_type {
-                PatternType::Literal => {
-                    self.resource_name == WILDCARD || self.resource_name == name
-                }
+                PatternType::Literal => self.resource_name == WILDCARD || self.resource_name == name,
                 PatternType::Prefixed => name.starts_with(self.resource_name.as_str()),
             }
     }

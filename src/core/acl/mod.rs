@@ -27,9 +27,7 @@ pub mod request;
 pub mod role;
 
 pub use authorizer::{AclSource, AuthConfig, Authorizer, AuthorizerSpec, EffectiveAcl};
-pub use binding::{
-    AclBinding, Operation, PatternType, Permission, ResourceType, CLUSTER_NAME, WILDCARD,
-};
+pub use binding::{AclBinding, Operation, PatternType, Permission, ResourceType, CLUSTER_NAME, WILDCARD};
 pub use names::{AclError, NameProblem, UserName};
 pub use request::{AuthError, Request, Requirement};
 pub use role::{Role, RoleBinding, TopicPattern};

@@ -51,11 +51,7 @@ pub enum AclError {
     /// A topic name (or role pattern) outside Kafka's `[a-zA-Z0-9._-]{1,249}`.
     InvalidTopicName { name: String, problem: NameProblem },
     /// A group or transactional id outside the playground's `[a-zA-Z0-9._-]{1,249}`.
-    InvalidResourceName {
-        resource_type: String,
-        name: String,
-        problem: NameProblem,
-    },
+    InvalidResourceName { resource_type: String, name: String, problem: NameProblem },
     /// A role pattern with a `*` anywhere but at the end.
     InvalidPattern { pattern: String },
     /// The admin role on anything but `*`.
@@ -132,10 +128,7 @@ fn check_chars(name: &str, max: usize, allowed: impl Fn(char) -> bool) -> Result
     }
     // All allowed characters are ASCII, so bytes == characters here.
     if name.len() > max {
-        return Err(NameProblem::TooLong {
-            len: name.len(),
-            max,
-        });
+        return Err(NameProblem::TooLong { len: name.len(), max });
     }
     Ok(())
 }
@@ -156,21 +149,14 @@ pub fn validate_topic_name(name: &str) -> Result<(), AclError> {
         .or_else(|| matches!(name, "." | "..").then_some(NameProblem::DotName));
     match problem {
         None => Ok(()),
-        Some(problem) => Err(AclError::InvalidTopicName {
-            name: name.to_owned(),
-            problem,
-        }),
+        Some(problem) => Err(AclError::InvalidTopicName { name: name.to_owned(), problem }),
     }
 }
 
 /// A legal topic prefix: like a topic name, except that `.` alone is a fine prefix.
 pub(crate) fn validate_topic_prefix(prefix: &str) -> Result<(), AclError> {
-    check_chars(prefix, MAX_TOPIC_NAME_LEN, is_topic_char).map_err(|problem| {
-        AclError::InvalidTopicName {
-            name: prefix.to_owned(),
-            problem,
-        }
-    })
+    check_chars(prefix, MAX_TOPIC_NAME_LEN, is_topic_char)
+        .map_err(|problem| AclError::InvalidTopicName { name: prefix.to_owned(), problem })
 }
 
 /// A group or transactional id, or a prefix of one.
@@ -178,23 +164,17 @@ pub(crate) fn validate_topic_prefix(prefix: &str) -> Result<(), AclError> {
 /// Simplification: Kafka accepts any string as a `group.id`; the playground holds group ids to
 /// the topic alphabet so that every name it shows is plain text.
 pub(crate) fn validate_id(resource_type: &str, name: &str) -> Result<(), AclError> {
-    check_chars(name, MAX_TOPIC_NAME_LEN, is_topic_char).map_err(|problem| {
-        AclError::InvalidResourceName {
-            resource_type: resource_type.to_owned(),
-            name: name.to_owned(),
-            problem,
-        }
+    check_chars(name, MAX_TOPIC_NAME_LEN, is_topic_char).map_err(|problem| AclError::InvalidResourceName {
+        resource_type: resource_type.to_owned(),
+        name: name.to_owned(),
+        problem,
     })
 }
 
 /// Checks a user name: 1-64 of `[A-Za-z0-9._@-]`.
 pub fn validate_user_name(name: &str) -> Result<(), AclError> {
-    check_chars(name, MAX_USER_NAME_LEN, is_user_char).map_err(|problem| {
-        AclError::InvalidUserName {
-            name: name.to_owned(),
-            problem,
-        }
-    })
+    check_chars(name, MAX_USER_NAME_LEN, is_user_char)
+        .map_err(|problem| AclError::InvalidUserName { name: name.to_owned(), problem })
 }
 
 /// A principal as Kafka's `KafkaPrincipal` writes it: `User:alice`, or `User:*` for everyone.
@@ -207,9 +187,7 @@ pub(crate) enum Principal<'a> {
 /// Parses `User:name` / `User:*`. Other principal types (Kafka allows custom ones) are refused:
 /// the playground authenticates users only.
 pub(crate) fn parse_principal(principal: &str) -> Result<Principal<'_>, AclError> {
-    let invalid = || AclError::InvalidPrincipal {
-        principal: principal.to_owned(),
-    };
+    let invalid = || AclError::InvalidPrincipal { principal: principal.to_owned() };
     let name = principal.strip_prefix(USER_PREFIX).ok_or_else(invalid)?;
     if name == "*" {
         return Ok(Principal::AnyUser);

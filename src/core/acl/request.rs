@@ -104,10 +104,7 @@ impl Request {
                 &[req!(Group: (Read, Group))]
             }
             Request::OffsetCommit => &[req!(Group: (Read, Group)), req!(Topic: (Read, Topic))],
-            Request::OffsetFetch => &[
-                req!(Group: (Describe, Group)),
-                req!(Topic: (Describe, Topic)),
-            ],
+            Request::OffsetFetch => &[req!(Group: (Describe, Group)), req!(Topic: (Describe, Topic))],
             Request::CreateTopics => &[req!(Topic: (Create, Cluster), (Create, Topic))],
             Request::DeleteTopics => &[req!(Topic: (Delete, Topic))],
             Request::CreatePartitions => &[req!(Topic: (Alter, Topic))],
@@ -152,9 +149,7 @@ impl AuthError {
             AuthError::TopicAuthorizationFailed { .. } => "TOPIC_AUTHORIZATION_FAILED",
             AuthError::GroupAuthorizationFailed { .. } => "GROUP_AUTHORIZATION_FAILED",
             AuthError::ClusterAuthorizationFailed => "CLUSTER_AUTHORIZATION_FAILED",
-            AuthError::TransactionalIdAuthorizationFailed { .. } => {
-                "TRANSACTIONAL_ID_AUTHORIZATION_FAILED"
-            }
+            AuthError::TransactionalIdAuthorizationFailed { .. } => "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
         }
     }
 
@@ -164,9 +159,9 @@ impl AuthError {
             ResourceType::Topic => AuthError::TopicAuthorizationFailed { topic: name },
             ResourceType::Group => AuthError::GroupAuthorizationFailed { group: name },
             ResourceType::Cluster => AuthError::ClusterAuthorizationFailed,
-            ResourceType::TransactionalId => AuthError::TransactionalIdAuthorizationFailed {
-                transactional_id: name,
-            },
+            ResourceType::TransactionalId => {
+                AuthError::TransactionalIdAuthorizationFailed { transactional_id: name }
+            }
         }
     }
 }
@@ -185,10 +180,7 @@ impl fmt::Display for AuthError {
             }
             AuthError::ClusterAuthorizationFailed => f.write_str("Cluster authorization failed."),
             AuthError::TransactionalIdAuthorizationFailed { transactional_id } => {
-                write!(
-                    f,
-                    "Not authorized to use transactional id: {transactional_id}"
-                )
+                write!(f, "Not authorized to use transactional id: {transactional_id}")
             }
         }
     }
@@ -217,9 +209,10 @@ impl Authorizer {
                 ResourceType::Cluster => Some(CLUSTER_NAME),
                 ResourceType::TransactionalId => None,
             };
-            let allowed = requirement.any_of.iter().any(|&(op, rt)| {
-                name_of(rt).is_some_and(|name| self.authorize(user, op, rt, name))
-            });
+            let allowed = requirement
+                .any_of
+                .iter()
+                .any(|&(op, rt)| name_of(rt).is_some_and(|name| self.authorize(user, op, rt, name)));
             if !allowed {
                 let rt = requirement.fails_with;
                 return Err(AuthError::for_resource(rt, name_of(rt).unwrap_or("")));

@@ -4,9 +4,7 @@
 //! ACLs; underneath, the broker still runs Kafka's authorizer over ACLs. [`RoleBinding::acls`] is
 //! that translation, so the UI can show a role next to the ACLs it expands into.
 
-use super::binding::{
-    AclBinding, Operation, PatternType, Permission, ResourceType, CLUSTER_NAME, WILDCARD,
-};
+use super::binding::{AclBinding, Operation, PatternType, Permission, ResourceType, CLUSTER_NAME, WILDCARD};
 use super::names::{validate_topic_name, validate_topic_prefix, AclError, UserName};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -24,12 +22,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: &'static [Role] = &[
-        Role::Consumer,
-        Role::Producer,
-        Role::TopicAdmin,
-        Role::Admin,
-    ];
+    pub const ALL: &'static [Role] = &[Role::Consumer, Role::Producer, Role::TopicAdmin, Role::Admin];
 
     pub const fn name(self) -> &'static str {
         match self {
@@ -55,9 +48,7 @@ impl FromStr for Role {
             .iter()
             .copied()
             .find(|r| r.name() == key)
-            .ok_or_else(|| {
-                format!("unknown role {s:?} (expected consumer, producer, topic-admin or admin)")
-            })
+            .ok_or_else(|| format!("unknown role {s:?} (expected consumer, producer, topic-admin or admin)"))
     }
 }
 
@@ -86,12 +77,8 @@ impl TopicPattern {
                 validate_topic_prefix(prefix)?;
                 Ok(TopicPattern::Prefix(prefix.to_owned()))
             }
-            Some(_) => Err(AclError::InvalidPattern {
-                pattern: text.to_owned(),
-            }),
-            None if text.contains('*') => Err(AclError::InvalidPattern {
-                pattern: text.to_owned(),
-            }),
+            Some(_) => Err(AclError::InvalidPattern { pattern: text.to_owned() }),
+            None if text.contains('*') => Err(AclError::InvalidPattern { pattern: text.to_owned() }),
             None => {
                 validate_topic_name(text)?;
                 Ok(TopicPattern::Exact(text.to_owned()))
@@ -176,11 +163,7 @@ impl TryFrom<RoleBindingSpec> for RoleBinding {
 
 impl From<RoleBinding> for RoleBindingSpec {
     fn from(b: RoleBinding) -> Self {
-        RoleBindingSpec {
-            user: b.user,
-            role: b.role,
-            pattern: b.pattern,
-        }
+        RoleBindingSpec { user: b.user, role: b.role, pattern: b.pattern }
     }
 }
 
@@ -192,15 +175,9 @@ impl RoleBinding {
 
     pub fn from_parts(user: UserName, role: Role, pattern: TopicPattern) -> Result<Self, AclError> {
         if role == Role::Admin && pattern != TopicPattern::Any {
-            return Err(AclError::AdminNeedsWildcard {
-                pattern: pattern.to_string(),
-            });
+            return Err(AclError::AdminNeedsWildcard { pattern: pattern.to_string() });
         }
-        Ok(RoleBinding {
-            user,
-            role,
-            pattern,
-        })
+        Ok(RoleBinding { user, role, pattern })
     }
 
     pub fn user(&self) -> &UserName {
@@ -252,12 +229,7 @@ impl RoleBinding {
                 topic(Describe),
                 topic(Write),
                 topic(Create),
-                acl(
-                    IdempotentWrite,
-                    ResourceType::Cluster,
-                    PatternType::Literal,
-                    CLUSTER_NAME,
-                ),
+                acl(IdempotentWrite, ResourceType::Cluster, PatternType::Literal, CLUSTER_NAME),
             ],
             Role::TopicAdmin => vec![
                 topic(Read),
@@ -273,12 +245,7 @@ impl RoleBinding {
                 any(All, ResourceType::Topic),
                 any(All, ResourceType::Group),
                 any(All, ResourceType::TransactionalId),
-                acl(
-                    All,
-                    ResourceType::Cluster,
-                    PatternType::Literal,
-                    CLUSTER_NAME,
-                ),
+                acl(All, ResourceType::Cluster, PatternType::Literal, CLUSTER_NAME),
             ],
         }
     }

@@ -54,22 +54,13 @@ impl Cluster {
         let ConsumerMode::Group { topics } = &c.spec.mode else {
             return;
         };
-        let already_joined = c
-            .membership
-            .as_ref()
-            .and_then(|m| m.member_id.as_ref())
-            .is_some_and(|id| {
-                self.groups.get(&group_id).is_some_and(|g| {
-                    g.state == GroupState::PreparingRebalance
-                        && g.members.get(id).is_some_and(|x| x.joined)
-                })
-            });
+        let already_joined = c.membership.as_ref().and_then(|m| m.member_id.as_ref()).is_some_and(|id| {
+            self.groups.get(&group_id).is_some_and(|g| {
+                g.state == GroupState::PreparingRebalance && g.members.get(id).is_some_and(|x| x.joined)
+            })
+        });
         if already_joined {
-            if let Some(m) = self
-                .consumers
-                .get_mut(name)
-                .and_then(|c| c.membership.as_mut())
-            {
+            if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
                 m.rejoin_needed = false;
             }
             return;
@@ -83,10 +74,7 @@ impl Cluster {
             self.consumers.insert(name.to_string(), c);
             return;
         }
-        let g = self
-            .groups
-            .entry(group_id.clone())
-            .or_insert_with(|| Group::new(&group_id));
+        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Consumer) && !g.members.is_empty() {
             let mut c = self.consumers.remove(name).expect("present");
             self.consumer_error(
@@ -108,42 +96,23 @@ impl Cluster {
             let had = !self.consumers[name].assignment.is_empty();
             self.revoke_all(name, &group_id, now);
             if had {
-                if let Some(m) = self
-                    .consumers
-                    .get_mut(name)
-                    .and_then(|c| c.membership.as_mut())
-                {
+                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
                     m.stopped_since = Some(now);
                 }
             }
         }
         let c = &self.consumers[name];
         let cfg = c.spec.config.clone();
-        let m = c
-            .membership
-            .clone()
-            .expect("group consumer has a membership");
-        let owned = if cooperative {
-            c.assignment.clone()
-        } else {
-            m.previous.clone()
-        };
-        let owned_generation = if cooperative {
-            m.generation
-        } else {
-            m.previous_generation
-        };
+        let m = c.membership.clone().expect("group consumer has a membership");
+        let owned = if cooperative { c.assignment.clone() } else { m.previous.clone() };
+        let owned_generation = if cooperative { m.generation } else { m.previous_generation };
 
         // Static membership: a known group.instance.id takes over the old member.
         let mut member_id = m.member_id.clone();
         let mut static_takeover = None;
         if let Some(inst) = &cfg.group_instance_id {
             let g = &self.groups[&group_id];
-            if let Some(old) = g
-                .members
-                .values()
-                .find(|x| x.instance_id.as_deref() == Some(inst.as_str()))
-            {
+            if let Some(old) = g.members.values().find(|x| x.instance_id.as_deref() == Some(inst.as_str())) {
                 if member_id.as_deref() != Some(old.member_id.as_str()) {
                     static_takeover = Some((old.member_id.clone(), old.consumer.clone()));
                 }
@@ -176,11 +145,7 @@ impl Cluster {
                         instance_id: cfg.group_instance_id.clone().unwrap_or_default(),
                     },
                 );
-                if let Some(m) = self
-                    .consumers
-                    .get_mut(name)
-                    .and_then(|c| c.membership.as_mut())
-                {
+                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
                     m.member_id = Some(new_id);
                     m.generation = generation;
                     m.phase = MemberPhase::Stable;
@@ -202,29 +167,23 @@ impl Cluster {
         g.join_counter += 1;
         let seq = g.join_counter;
         let is_new = !g.members.contains_key(&member_id);
-        let subscription_changed = g
-            .members
-            .get(&member_id)
-            .is_some_and(|x| x.topics != topics);
-        let member = g
-            .members
-            .entry(member_id.clone())
-            .or_insert_with(|| GroupMember {
-                member_id: member_id.clone(),
-                consumer: name.to_string(),
-                instance_id: cfg.group_instance_id.clone(),
-                topics: topics.clone(),
-                strategies: cfg.assignment_strategy.clone(),
-                owned: Vec::new(),
-                owned_generation: -1,
-                joined: false,
-                join_seq: seq,
-                last_heartbeat: now,
-                session_timeout_ms: cfg.session_timeout_ms,
-                rebalance_timeout_ms: cfg.max_poll_interval_ms,
-                assignment: Vec::new(),
-                epoch: 0,
-            });
+        let subscription_changed = g.members.get(&member_id).is_some_and(|x| x.topics != topics);
+        let member = g.members.entry(member_id.clone()).or_insert_with(|| GroupMember {
+            member_id: member_id.clone(),
+            consumer: name.to_string(),
+            instance_id: cfg.group_instance_id.clone(),
+            topics: topics.clone(),
+            strategies: cfg.assignment_strategy.clone(),
+            owned: Vec::new(),
+            owned_generation: -1,
+            joined: false,
+            join_seq: seq,
+            last_heartbeat: now,
+            session_timeout_ms: cfg.session_timeout_ms,
+            rebalance_timeout_ms: cfg.max_poll_interval_ms,
+            assignment: Vec::new(),
+            epoch: 0,
+        });
         member.topics = topics;
         member.strategies = cfg.assignment_strategy.clone();
         member.owned = owned;
@@ -252,46 +211,26 @@ impl Cluster {
         );
         if state != GroupState::PreparingRebalance {
             let reason = if is_new {
-                RebalanceReason::MemberJoined {
-                    member: name.to_string(),
-                }
+                RebalanceReason::MemberJoined { member: name.to_string() }
             } else if subscription_changed {
-                RebalanceReason::SubscriptionChanged {
-                    member: name.to_string(),
-                }
+                RebalanceReason::SubscriptionChanged { member: name.to_string() }
             } else if cooperative && !m.previous.is_empty() {
-                RebalanceReason::CooperativeFollowUp {
-                    member: name.to_string(),
-                }
+                RebalanceReason::CooperativeFollowUp { member: name.to_string() }
             } else {
-                RebalanceReason::MemberRejoined {
-                    member: name.to_string(),
-                }
+                RebalanceReason::MemberRejoined { member: name.to_string() }
             };
             self.start_rebalance(&group_id, reason, now);
             // This member's join counts for the new round.
-            if let Some(x) = self
-                .groups
-                .get_mut(&group_id)
-                .and_then(|g| g.members.get_mut(&member_id))
-            {
+            if let Some(x) = self.groups.get_mut(&group_id).and_then(|g| g.members.get_mut(&member_id)) {
                 x.joined = true;
             }
         } else if let Some(g) = self.groups.get_mut(&group_id) {
             // A new member during the initial delay pushes it out (InitialDelayedJoin).
             if let (Some(until), Some(started)) = (g.initial_delay_until, g.rebalance_started_at) {
                 if is_new {
-                    let cap = started
-                        + g.members
-                            .values()
-                            .map(|m| m.rebalance_timeout_ms)
-                            .max()
-                            .unwrap_or(0);
-                    g.initial_delay_until = Some(
-                        (now + self.config.group_initial_rebalance_delay_ms)
-                            .min(cap)
-                            .max(until),
-                    );
+                    let cap = started + g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0);
+                    g.initial_delay_until =
+                        Some((now + self.config.group_initial_rebalance_delay_ms).min(cap).max(until));
                 }
             }
         }
@@ -307,31 +246,20 @@ impl Cluster {
             return self.cg_bump(group_id, reason, now);
         }
         let was_empty = g.state == GroupState::Empty;
-        if !matches!(
-            g.state,
-            GroupState::Stable | GroupState::CompletingRebalance | GroupState::Empty
-        ) {
+        if !matches!(g.state, GroupState::Stable | GroupState::CompletingRebalance | GroupState::Empty) {
             return;
         }
+        // Who owns what, as the coordinator last handed it out.
         let owners: BTreeMap<TopicPartition, String> = g
             .members
             .values()
-            .filter_map(|m| self.consumers.get(&m.consumer).map(|c| (m, c)))
-            .flat_map(|(m, c)| {
-                c.assignment
-                    .iter()
-                    .map(move |tp| (tp.clone(), m.consumer.clone()))
-            })
+            .flat_map(|m| m.assignment.iter().map(move |tp| (tp.clone(), m.consumer.clone())))
             .collect();
         let delay = self.config.group_initial_rebalance_delay_ms;
         // Members waiting in SyncGroup get REBALANCE_IN_PROGRESS and rejoin.
         let waiting: Vec<String> = g.members.values().map(|m| m.consumer.clone()).collect();
         for name in waiting {
-            if let Some(m) = self
-                .consumers
-                .get_mut(&name)
-                .and_then(|c| c.membership.as_mut())
-            {
+            if let Some(m) = self.consumers.get_mut(&name).and_then(|c| c.membership.as_mut()) {
                 if m.phase == MemberPhase::AwaitingSync {
                     m.rejoin_needed = true;
                 }
@@ -345,32 +273,18 @@ impl Cluster {
         g.sync_at = None;
         g.owners_before = owners;
         g.rebalance_started_at = Some(now);
-        let timeout = g
-            .members
-            .values()
-            .map(|m| m.rebalance_timeout_ms)
-            .max()
-            .unwrap_or(300_000);
+        let timeout = g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(300_000);
         g.rebalance_deadline = Some(now + timeout);
         g.initial_delay_until = (was_empty && delay > 0).then_some(now + delay);
         self.set_group_state(group_id, GroupState::PreparingRebalance, now);
         self.events_push(
             now,
-            EventKind::RebalanceStarted {
-                group: group_id.to_string(),
-                generation,
-                reason,
-            },
+            EventKind::RebalanceStarted { group: group_id.to_string(), generation, reason },
         );
     }
 
     /// Some member asked for a rebalance (e.g. the leader saw new partitions).
-    pub(crate) fn request_rebalance(
-        &mut self,
-        group_id: &str,
-        reason: RebalanceReason,
-        now: Millis,
-    ) {
+    pub(crate) fn request_rebalance(&mut self, group_id: &str, reason: RebalanceReason, now: Millis) {
         let Some(g) = self.groups.get(group_id) else {
             return;
         };
@@ -439,11 +353,7 @@ impl Cluster {
             return;
         }
         if !g.leader.as_ref().is_some_and(|l| g.members.contains_key(l)) {
-            g.leader = g
-                .members
-                .values()
-                .min_by_key(|m| m.join_seq)
-                .map(|m| m.member_id.clone());
+            g.leader = g.members.values().min_by_key(|m| m.join_seq).map(|m| m.member_id.clone());
         }
         g.strategy = select_protocol(g);
         let generation = g.generation;
@@ -453,24 +363,14 @@ impl Cluster {
         g.sync_at = Some(now + self.config.network_latency_ms);
         self.set_group_state(group_id, GroupState::CompletingRebalance, now);
         for name in &members {
-            if let Some(m) = self
-                .consumers
-                .get_mut(name)
-                .and_then(|c| c.membership.as_mut())
-            {
+            if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
                 m.phase = MemberPhase::AwaitingSync;
                 m.generation = generation;
             }
         }
         self.events_push(
             now,
-            EventKind::JoinCompleted {
-                group: group_id.to_string(),
-                generation,
-                leader,
-                protocol,
-                members,
-            },
+            EventKind::JoinCompleted { group: group_id.to_string(), generation, leader, protocol, members },
         );
         if self.config.network_latency_ms == 0 {
             self.complete_sync(group_id, now);
@@ -514,21 +414,13 @@ impl Cluster {
         for (tp, to) in &new_owner {
             let from = g.owners_before.get(tp);
             if from != Some(to) {
-                moves.push(Move {
-                    partition: tp.clone(),
-                    from: from.cloned(),
-                    to: Some(to.clone()),
-                });
+                moves.push(Move { partition: tp.clone(), from: from.cloned(), to: Some(to.clone()) });
             }
         }
         for (tp, from) in &g.owners_before {
             if !new_owner.contains_key(tp) {
                 // Cooperative: withheld this round (or the partition is gone).
-                moves.push(Move {
-                    partition: tp.clone(),
-                    from: Some(from.clone()),
-                    to: None,
-                });
+                moves.push(Move { partition: tp.clone(), from: Some(from.clone()), to: None });
             }
         }
         moves.sort_by(|a, b| a.partition.cmp(&b.partition));
@@ -591,24 +483,13 @@ impl Cluster {
             return;
         };
         let owned = c.assignment.clone();
-        let revoked: Vec<TopicPartition> = owned
-            .iter()
-            .filter(|tp| !parts.contains(tp))
-            .cloned()
-            .collect();
-        let added: Vec<TopicPartition> = parts
-            .iter()
-            .filter(|tp| !owned.contains(tp))
-            .cloned()
-            .collect();
+        let revoked: Vec<TopicPartition> = owned.iter().filter(|tp| !parts.contains(tp)).cloned().collect();
+        let added: Vec<TopicPartition> = parts.iter().filter(|tp| !owned.contains(tp)).cloned().collect();
         if !revoked.is_empty() {
             // onPartitionsRevoked: commit what was consumed from them first.
             if c.spec.config.enable_auto_commit {
-                let offsets: Vec<_> = c
-                    .commit_positions()
-                    .into_iter()
-                    .filter(|(tp, _)| revoked.contains(tp))
-                    .collect();
+                let offsets: Vec<_> =
+                    c.commit_positions().into_iter().filter(|(tp, _)| revoked.contains(tp)).collect();
                 if !offsets.is_empty() {
                     self.commit(name, offsets, true, now);
                 }
@@ -623,11 +504,7 @@ impl Cluster {
             );
         }
         self.set_assignment(name, parts.clone(), now);
-        if let Some(m) = self
-            .consumers
-            .get_mut(name)
-            .and_then(|c| c.membership.as_mut())
-        {
+        if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
             m.previous = parts.clone();
             m.previous_generation = generation;
             if !revoked.is_empty() {
@@ -678,20 +555,12 @@ impl Cluster {
         match g.state {
             GroupState::PreparingRebalance if !member.joined => {
                 // REBALANCE_IN_PROGRESS: rejoin at the next poll().
-                if let Some(m) = self
-                    .consumers
-                    .get_mut(name)
-                    .and_then(|c| c.membership.as_mut())
-                {
+                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
                     m.rejoin_needed = true;
                 }
             }
             GroupState::Stable if phase == MemberPhase::Stable && my_generation != g.generation => {
-                if let Some(m) = self
-                    .consumers
-                    .get_mut(name)
-                    .and_then(|c| c.membership.as_mut())
-                {
+                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
                     m.rejoin_needed = true;
                 }
             }
@@ -700,13 +569,7 @@ impl Cluster {
     }
 
     /// The member learns it is no longer in the group (`onPartitionsLost`): no commit.
-    pub(crate) fn lose_membership(
-        &mut self,
-        name: &str,
-        group_id: &str,
-        code: ErrorCode,
-        now: Millis,
-    ) {
+    pub(crate) fn lose_membership(&mut self, name: &str, group_id: &str, code: ErrorCode, now: Millis) {
         let Some(mut c) = self.consumers.remove(name) else {
             return;
         };
@@ -769,6 +632,7 @@ impl Cluster {
             return;
         };
         let consumer = m.consumer.clone();
+        let departing = m.assignment.clone();
         self.events_push(
             now,
             EventKind::MemberRemoved {
@@ -791,7 +655,7 @@ impl Cluster {
         }
         match g.state {
             GroupState::Stable | GroupState::CompletingRebalance => {
-                let member = consumer;
+                let member = consumer.clone();
                 let reason = match reason {
                     LeaveReason::SessionTimeout => RebalanceReason::SessionTimeout { member },
                     LeaveReason::MaxPollIntervalExceeded => {
@@ -800,6 +664,11 @@ impl Cluster {
                     _ => RebalanceReason::MemberLeft { member },
                 };
                 self.start_rebalance(group_id, reason, now);
+                if let Some(g) = self.groups.get_mut(group_id) {
+                    for tp in departing {
+                        g.owners_before.entry(tp).or_insert_with(|| consumer.clone());
+                    }
+                }
             }
             GroupState::PreparingRebalance => self.try_complete_join(group_id, now),
             _ => {}
@@ -893,18 +762,10 @@ fn select_protocol(g: &Group) -> Option<Strategy> {
             *votes.entry(*v).or_default() += 1;
         }
     }
-    let leader_prefs = g
-        .leader
-        .as_ref()
-        .and_then(|l| g.members.get(l))
-        .map(|m| m.strategies.clone())
-        .unwrap_or_default();
+    let leader_prefs =
+        g.leader.as_ref().and_then(|l| g.members.get(l)).map(|m| m.strategies.clone()).unwrap_or_default();
     let best = votes.values().copied().max().unwrap_or(0);
-    leader_prefs
-        .iter()
-        .chain(candidates.iter())
-        .copied()
-        .find(|s| votes.get(s).copied().unwrap_or(0) == best)
+    leader_prefs.iter().chain(candidates.iter()).copied().find(|s| votes.get(s).copied().unwrap_or(0) == best)
 }
 
 /// Kafka's name of an assignor, as `partition.assignment.strategy` lists it.

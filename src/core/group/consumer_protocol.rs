@@ -34,19 +34,11 @@ impl Cluster {
         let mut member_id = m.member_id.clone();
         if let Err(code) = self.authorize_group(c.spec.user.as_deref(), &group_id) {
             let mut c = self.consumers.remove(name).expect("present");
-            self.consumer_error(
-                &mut c,
-                code,
-                format!("ConsumerGroupHeartbeat {group_id}"),
-                now,
-            );
+            self.consumer_error(&mut c, code, format!("ConsumerGroupHeartbeat {group_id}"), now);
             self.consumers.insert(name.to_string(), c);
             return;
         }
-        let g = self
-            .groups
-            .entry(group_id.clone())
-            .or_insert_with(|| Group::new(&group_id));
+        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Classic) && !g.members.is_empty() {
             let mut c = self.consumers.remove(name).expect("present");
             self.consumer_error(
@@ -62,9 +54,7 @@ impl Cluster {
         if g.strategy.is_none() || g.members.is_empty() {
             g.strategy = Some(cfg.remote_assignor);
         }
-        let known = member_id
-            .as_ref()
-            .is_some_and(|id| g.members.contains_key(id));
+        let known = member_id.as_ref().is_some_and(|id| g.members.contains_key(id));
         if member_id.is_some() && !known {
             // Removed meanwhile (session timeout): UNKNOWN_MEMBER_ID, rejoin with epoch 0.
             self.lose_membership(name, &group_id, ErrorCode::UnknownMemberId, now);
@@ -93,12 +83,7 @@ impl Cluster {
                 old.owned.clear();
                 g.members.insert(new_id.clone(), old);
                 if old_consumer != name {
-                    self.lose_membership(
-                        &old_consumer,
-                        &group_id,
-                        ErrorCode::FencedInstanceId,
-                        now,
-                    );
+                    self.lose_membership(&old_consumer, &group_id, ErrorCode::FencedInstanceId, now);
                 }
                 self.events_push(
                     now,
@@ -128,9 +113,7 @@ impl Cluster {
                         epoch: 0,
                     },
                 );
-                bump = Some(RebalanceReason::MemberJoined {
-                    member: name.to_string(),
-                });
+                bump = Some(RebalanceReason::MemberJoined { member: name.to_string() });
             }
             member_id = Some(new_id.clone());
             self.events_push(
@@ -141,11 +124,7 @@ impl Cluster {
                     member_id: new_id.clone(),
                 },
             );
-            if let Some(m) = self
-                .consumers
-                .get_mut(name)
-                .and_then(|c| c.membership.as_mut())
-            {
+            if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
                 m.member_id = Some(new_id);
                 m.generation = 0;
                 m.phase = MemberPhase::Reconciling;
@@ -158,9 +137,7 @@ impl Cluster {
         member.owned = owned.clone();
         if member.topics != topics {
             member.topics = topics;
-            bump = Some(RebalanceReason::SubscriptionChanged {
-                member: name.to_string(),
-            });
+            bump = Some(RebalanceReason::SubscriptionChanged { member: name.to_string() });
         }
         if let Some(reason) = bump {
             self.cg_bump(&group_id, reason, now);
@@ -178,28 +155,13 @@ impl Cluster {
         };
         let desired: Vec<TopicPartition> = g.target.get(member_id).cloned().unwrap_or_default();
         let owned = member.owned.clone();
-        let revoke: Vec<TopicPartition> = owned
-            .iter()
-            .filter(|tp| !desired.contains(tp))
-            .cloned()
-            .collect();
-        let held_by_others: BTreeSet<&TopicPartition> = g
-            .members
-            .values()
-            .filter(|x| x.member_id != member_id)
-            .flat_map(|x| x.owned.iter())
-            .collect();
+        let revoke: Vec<TopicPartition> = owned.iter().filter(|tp| !desired.contains(tp)).cloned().collect();
+        let held_by_others: BTreeSet<&TopicPartition> =
+            g.members.values().filter(|x| x.member_id != member_id).flat_map(|x| x.owned.iter()).collect();
         let target_epoch = g.target_epoch;
         let (response, reached) = if !revoke.is_empty() {
             // First release: the member must give these up before it gets anything new.
-            (
-                owned
-                    .iter()
-                    .filter(|tp| desired.contains(tp))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-                false,
-            )
+            (owned.iter().filter(|tp| desired.contains(tp)).cloned().collect::<Vec<_>>(), false)
         } else {
             let mut r = owned.clone();
             for tp in &desired {
@@ -211,11 +173,7 @@ impl Cluster {
             let reached = r.len() == desired.len();
             (r, reached)
         };
-        let added: Vec<TopicPartition> = response
-            .iter()
-            .filter(|tp| !owned.contains(tp))
-            .cloned()
-            .collect();
+        let added: Vec<TopicPartition> = response.iter().filter(|tp| !owned.contains(tp)).cloned().collect();
         if let Some(g) = self.groups.get_mut(group_id) {
             if let Some(x) = g.members.get_mut(member_id) {
                 x.owned = response.clone();
@@ -224,16 +182,9 @@ impl Cluster {
                 }
             }
         }
-        let was_epoch = self
-            .consumers
-            .get(name)
-            .and_then(|c| c.membership.as_ref())
-            .map_or(-1, |m| m.generation);
-        if let Some(m) = self
-            .consumers
-            .get_mut(name)
-            .and_then(|c| c.membership.as_mut())
-        {
+        let was_epoch =
+            self.consumers.get(name).and_then(|c| c.membership.as_ref()).map_or(-1, |m| m.generation);
+        if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
             m.pending_revoke = revoke;
             m.heartbeat_soon = false;
             if reached {
@@ -245,11 +196,7 @@ impl Cluster {
         }
         if !added.is_empty() {
             let all = {
-                let mut v = self
-                    .consumers
-                    .get(name)
-                    .map(|c| c.assignment.clone())
-                    .unwrap_or_default();
+                let mut v = self.consumers.get(name).map(|c| c.assignment.clone()).unwrap_or_default();
                 v.extend(added.iter().cloned());
                 v.sort();
                 v
@@ -289,35 +236,20 @@ impl Cluster {
         let revoke = m.pending_revoke.clone();
         let group = m.group.clone();
         if c.spec.config.enable_auto_commit {
-            let offsets: Vec<_> = c
-                .commit_positions()
-                .into_iter()
-                .filter(|(tp, _)| revoke.contains(tp))
-                .collect();
+            let offsets: Vec<_> =
+                c.commit_positions().into_iter().filter(|(tp, _)| revoke.contains(tp)).collect();
             if !offsets.is_empty() {
                 self.commit(name, offsets, true, now);
             }
         }
-        let keep: Vec<TopicPartition> = self.consumers[name]
-            .assignment
-            .iter()
-            .filter(|tp| !revoke.contains(tp))
-            .cloned()
-            .collect();
+        let keep: Vec<TopicPartition> =
+            self.consumers[name].assignment.iter().filter(|tp| !revoke.contains(tp)).cloned().collect();
         self.set_assignment(name, keep, now);
         self.events_push(
             now,
-            EventKind::PartitionsRevoked {
-                group,
-                consumer: name.to_string(),
-                partitions: revoke,
-            },
+            EventKind::PartitionsRevoked { group, consumer: name.to_string(), partitions: revoke },
         );
-        if let Some(m) = self
-            .consumers
-            .get_mut(name)
-            .and_then(|c| c.membership.as_mut())
-        {
+        if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
             m.pending_revoke.clear();
             m.heartbeat_soon = true;
         }
@@ -347,11 +279,7 @@ impl Cluster {
         let before: BTreeMap<TopicPartition, String> = g
             .members
             .values()
-            .flat_map(|m| {
-                m.owned
-                    .iter()
-                    .map(move |tp| (tp.clone(), m.consumer.clone()))
-            })
+            .flat_map(|m| m.owned.iter().map(move |tp| (tp.clone(), m.consumer.clone())))
             .collect();
         let mut after: BTreeMap<TopicPartition, String> = BTreeMap::new();
         for (mid, parts) in &target {
@@ -370,38 +298,22 @@ impl Cluster {
                 to: Some(to.clone()),
             })
             .collect();
-        moves.extend(
-            before
-                .iter()
-                .filter(|(tp, _)| !after.contains_key(*tp))
-                .map(|(tp, from)| Move {
-                    partition: tp.clone(),
-                    from: Some(from.clone()),
-                    to: None,
-                }),
-        );
+        moves.extend(before.iter().filter(|(tp, _)| !after.contains_key(*tp)).map(|(tp, from)| Move {
+            partition: tp.clone(),
+            from: Some(from.clone()),
+            to: None,
+        }));
         moves.sort_by(|a, b| a.partition.cmp(&b.partition));
         let shares: Vec<(String, Vec<TopicPartition>)> = target
             .iter()
-            .filter_map(|(mid, parts)| {
-                g.members
-                    .get(mid)
-                    .map(|m| (m.consumer.clone(), parts.clone()))
-            })
+            .filter_map(|(mid, parts)| g.members.get(mid).map(|m| (m.consumer.clone(), parts.clone())))
             .collect();
         g.target = target;
         g.target_epoch = epoch;
         if g.rebalance_started_at.is_none() {
             g.rebalance_started_at = Some(now);
         }
-        self.events_push(
-            now,
-            EventKind::GroupEpochBumped {
-                group: group_id.to_string(),
-                epoch,
-                reason,
-            },
-        );
+        self.events_push(now, EventKind::GroupEpochBumped { group: group_id.to_string(), epoch, reason });
         self.events_push(
             now,
             EventKind::AssignmentComputed {
@@ -426,9 +338,7 @@ impl Cluster {
             GroupState::Empty
         } else if g.members.values().all(|m| {
             m.epoch == g.target_epoch
-                && g.target
-                    .get(&m.member_id)
-                    .map_or(m.owned.is_empty(), |t| *t == m.owned)
+                && g.target.get(&m.member_id).map_or(m.owned.is_empty(), |t| *t == m.owned)
         }) {
             GroupState::Stable
         } else {
@@ -483,16 +393,10 @@ impl Cluster {
         let member = m.consumer;
         let reason = match reason {
             LeaveReason::SessionTimeout => RebalanceReason::SessionTimeout { member },
-            LeaveReason::MaxPollIntervalExceeded => {
-                RebalanceReason::MaxPollIntervalExceeded { member }
-            }
+            LeaveReason::MaxPollIntervalExceeded => RebalanceReason::MaxPollIntervalExceeded { member },
             _ => RebalanceReason::MemberLeft { member },
         };
-        if self
-            .groups
-            .get(group_id)
-            .is_some_and(|g| g.members.is_empty())
-        {
+        if self.groups.get(group_id).is_some_and(|g| g.members.is_empty()) {
             self.cg_update_state(group_id, now);
         } else {
             self.cg_bump(group_id, reason, now);

@@ -139,10 +139,7 @@ impl Group {
 
     /// The leader's consumer name (classic).
     pub fn leader_consumer(&self) -> Option<&str> {
-        self.leader
-            .as_ref()
-            .and_then(|l| self.members.get(l))
-            .map(|m| m.consumer.as_str())
+        self.leader.as_ref().and_then(|l| self.members.get(l)).map(|m| m.consumer.as_str())
     }
 
     pub fn member_by_consumer(&self, consumer: &str) -> Option<&GroupMember> {

@@ -55,15 +55,8 @@ impl Cluster {
         let topics: BTreeSet<&str> = offsets.iter().map(|(tp, _)| &*tp.topic).collect();
         let auth = self
             .authorize_group(user.as_deref(), &group_id)
-            .and_then(|_| {
-                topics
-                    .iter()
-                    .try_for_each(|t| self.authorize_commit_topic(user.as_deref(), t))
-            });
-        let g = self
-            .groups
-            .entry(group_id.clone())
-            .or_insert_with(|| Group::new(&group_id));
+            .and_then(|_| topics.iter().try_for_each(|t| self.authorize_commit_topic(user.as_deref(), t)));
+        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         let verdict = auth.and_then(|_| validate_commit(g, member_id.as_deref(), generation));
         match verdict {
             Ok(()) => {
@@ -74,23 +67,14 @@ impl Cluster {
                 if changed {
                     self.events_push(
                         now,
-                        EventKind::Committed {
-                            consumer: name.to_string(),
-                            group: group_id,
-                            offsets,
-                            auto,
-                        },
+                        EventKind::Committed { consumer: name.to_string(), group: group_id, offsets, auto },
                     );
                 }
             }
             Err(error) => {
                 self.events_push(
                     now,
-                    EventKind::CommitFailed {
-                        consumer: name.to_string(),
-                        group: group_id.clone(),
-                        error,
-                    },
+                    EventKind::CommitFailed { consumer: name.to_string(), group: group_id.clone(), error },
                 );
                 if let Some(mut c) = self.consumers.remove(name) {
                     c.error = Some((error, format!("commit to group {group_id}")));
@@ -120,11 +104,7 @@ impl Cluster {
         keys.extend(g.offsets.keys().cloned());
         keys.into_iter()
             .filter_map(|tp| {
-                let log_end = self
-                    .topics
-                    .get(&*tp.topic)?
-                    .partition(tp.partition)?
-                    .log_end();
+                let log_end = self.topics.get(&*tp.topic)?.partition(tp.partition)?.log_end();
                 let current = g.offsets.get(&tp).copied();
                 Some(DescribeRow {
                     topic: tp.topic.to_string(),
@@ -140,21 +120,14 @@ impl Cluster {
 
     /// Total lag of a group (partitions without a committed offset count from log start).
     pub fn group_lag(&self, group_id: &str) -> u64 {
-        self.describe_group(group_id)
-            .iter()
-            .map(|r| r.lag.unwrap_or(0))
-            .sum()
+        self.describe_group(group_id).iter().map(|r| r.lag.unwrap_or(0)).sum()
     }
 }
 
 fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Result<(), ErrorCode> {
     if member_id.is_none() && generation < 0 {
         // Standalone (assign()) commits: fine while nobody uses the group for membership.
-        return if g.members.is_empty() {
-            Ok(())
-        } else {
-            Err(ErrorCode::UnknownMemberId)
-        };
+        return if g.members.is_empty() { Ok(()) } else { Err(ErrorCode::UnknownMemberId) };
     }
     let Some(member_id) = member_id else {
         return Err(ErrorCode::UnknownMemberId);

@@ -21,11 +21,7 @@ impl Assignor for CooperativeStickyAssignor {
         "cooperative-sticky"
     }
 
-    fn assign(
-        &self,
-        topics: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> GroupAssignment {
+    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
         let g = Interned::new(topics, members);
         let mut lists = sticky_lists(&g, members);
         let total = g.total() as usize;

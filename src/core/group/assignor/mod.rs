@@ -40,10 +40,7 @@ pub struct TopicPartition {
 
 impl TopicPartition {
     pub fn new(topic: impl Into<Arc<str>>, partition: u32) -> Self {
-        Self {
-            topic: topic.into(),
-            partition,
-        }
+        Self { topic: topic.into(), partition }
     }
 }
 
@@ -117,11 +114,7 @@ impl Strategy {
 /// One assignor. `topics` maps topic name -> partition count.
 pub trait Assignor {
     fn name(&self) -> &'static str;
-    fn assign(
-        &self,
-        topics: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> GroupAssignment;
+    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment;
 }
 
 /// The assignor behind a strategy.
@@ -264,8 +257,7 @@ impl Interned {
             let id = match raw_keys.iter().position(|k| *k == key) {
                 Some(id) => id,
                 None => {
-                    let mut sub: Vec<u32> =
-                        key.iter().filter_map(|t| index.get(t).copied()).collect();
+                    let mut sub: Vec<u32> = key.iter().filter_map(|t| index.get(t).copied()).collect();
                     sub.sort_unstable();
                     raw_keys.push(key);
                     subscriptions.push(sub);
@@ -310,14 +302,7 @@ impl Interned {
             }
             owned.push(list);
         }
-        Interned {
-            names,
-            offsets,
-            subscriptions,
-            sub_of,
-            all_equal,
-            owned,
-        }
+        Interned { names, offsets, subscriptions, sub_of, all_equal, owned }
     }
 
     pub fn total(&self) -> u32 {

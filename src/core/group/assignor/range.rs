@@ -19,11 +19,7 @@ impl Assignor for RangeAssignor {
         "range"
     }
 
-    fn assign(
-        &self,
-        topics: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> GroupAssignment {
+    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
         let g = Interned::new(topics, members);
         let order = member_order(members);
         let lists = range_by_topic(&g, &order);
@@ -38,12 +34,7 @@ pub(crate) fn range_by_topic(g: &Interned, order: &[usize]) -> Vec<Vec<u32>> {
     let mut subscribers = Vec::with_capacity(order.len());
     for t in 0..g.topic_count() as u32 {
         subscribers.clear();
-        subscribers.extend(
-            order
-                .iter()
-                .copied()
-                .filter(|&m| table[g.sub_of[m]][t as usize]),
-        );
+        subscribers.extend(order.iter().copied().filter(|&m| table[g.sub_of[m]][t as usize]));
         let k = subscribers.len() as u32;
         if k == 0 {
             continue;

@@ -18,11 +18,7 @@ impl Assignor for RoundRobinAssignor {
         "roundrobin"
     }
 
-    fn assign(
-        &self,
-        topics: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> GroupAssignment {
+    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
         let g = Interned::new(topics, members);
         let order = member_order(members);
         let table = g.subscribed_table();

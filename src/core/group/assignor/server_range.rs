@@ -21,11 +21,7 @@ impl Assignor for ServerRangeAssignor {
         "range"
     }
 
-    fn assign(
-        &self,
-        topics: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> GroupAssignment {
+    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
         let g = Interned::new(topics, members);
         let lists = range_by_topic(&g, &member_id_order(members));
         g.output(members, lists)

@@ -38,11 +38,7 @@ impl Assignor for StickyAssignor {
         "sticky"
     }
 
-    fn assign(
-        &self,
-        topics: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> GroupAssignment {
+    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
         let g = Interned::new(topics, members);
         let lists = sticky_lists(&g, members);
         g.output(members, lists)
@@ -58,10 +54,8 @@ pub(crate) fn sticky_lists(g: &Interned, members: &[MemberSubscription]) -> Vec<
         return Vec::new();
     }
     let order = member_id_order(members);
-    let generations: Vec<i64> = members
-        .iter()
-        .map(|m| m.generation.map_or(DEFAULT_GENERATION, i64::from))
-        .collect();
+    let generations: Vec<i64> =
+        members.iter().map(|m| m.generation.map_or(DEFAULT_GENERATION, i64::from)).collect();
     if g.all_equal {
         constrained(g, &order, members)
     } else {
@@ -77,18 +71,12 @@ fn constrained(g: &Interned, order: &[usize], members: &[MemberSubscription]) ->
     for &t in subscription {
         in_scope[t as usize] = true;
     }
-    let total: u64 = subscription
-        .iter()
-        .map(|&t| g.partitions_of(t).len() as u64)
-        .sum();
+    let total: u64 = subscription.iter().map(|&t| g.partitions_of(t).len() as u64).sum();
 
     // Only the newest generation's claims count (a member without generation counts only when
     // nobody reports one). Among those, a partition claimed twice is nobody's.
-    let max_generation = members
-        .iter()
-        .filter_map(|m| m.generation)
-        .map(i64::from)
-        .fold(DEFAULT_GENERATION, i64::max);
+    let max_generation =
+        members.iter().filter_map(|m| m.generation).map(i64::from).fold(DEFAULT_GENERATION, i64::max);
     let valid = |m: usize| match members[m].generation {
         Some(gen) => i64::from(gen) == max_generation,
         None => max_generation == DEFAULT_GENERATION,
@@ -115,12 +103,7 @@ fn constrained(g: &Interned, order: &[usize], members: &[MemberSubscription]) ->
     for &m in order {
         owned.clear();
         if valid(m) {
-            owned.extend(
-                g.owned[m]
-                    .iter()
-                    .copied()
-                    .filter(|&p| claims[p as usize] == 1 && topic_ok(p)),
-            );
+            owned.extend(g.owned[m].iter().copied().filter(|&p| claims[p as usize] == 1 && topic_ok(p)));
         }
         let keep = if owned.len() < min_quota {
             under_min.push_back(m);
@@ -229,9 +212,7 @@ fn general(g: &Interned, order: &[usize], generations: &[i64]) -> Vec<Vec<u32>> 
 
     // Partitions to hand out, those with the fewest candidates first.
     let mut fresh: Vec<u32> = (0..total as u32)
-        .filter(|&p| {
-            owner[p as usize] == NONE && !subscribers[topic_of[p as usize] as usize].is_empty()
-        })
+        .filter(|&p| owner[p as usize] == NONE && !subscribers[topic_of[p as usize] as usize].is_empty())
         .collect();
     fresh.sort_by_key(|&p| (subscribers[topic_of[p as usize] as usize].len(), p));
     for &p in &fresh {
@@ -242,9 +223,7 @@ fn general(g: &Interned, order: &[usize], generations: &[i64]) -> Vec<Vec<u32>> 
 
     // Balance: move a partition to a candidate holding at least two fewer. Each move lowers the
     // sum of squared counts, so this ends. This round's hand-outs move first, kept ones last.
-    let kept: Vec<u32> = (0..total as u32)
-        .filter(|&p| owner[p as usize] != NONE)
-        .collect();
+    let kept: Vec<u32> = (0..total as u32).filter(|&p| owner[p as usize] != NONE).collect();
     let movable = |p: &&u32| subscribers[topic_of[**p as usize] as usize].len() >= 2;
     let fresh_set: Vec<u32> = fresh.iter().filter(movable).copied().collect();
     let kept_set: Vec<u32> = {
@@ -252,11 +231,7 @@ fn general(g: &Interned, order: &[usize], generations: &[i64]) -> Vec<Vec<u32>> 
         for &p in &fresh {
             is_fresh[p as usize] = true;
         }
-        kept.iter()
-            .filter(movable)
-            .filter(|&&p| !is_fresh[p as usize])
-            .copied()
-            .collect()
+        kept.iter().filter(movable).filter(|&&p| !is_fresh[p as usize]).copied().collect()
     };
     loop {
         let mut moved = false;

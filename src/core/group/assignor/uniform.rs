@@ -28,11 +28,7 @@ impl Assignor for UniformAssignor {
         "uniform"
     }
 
-    fn assign(
-        &self,
-        topics: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> GroupAssignment {
+    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
         let g = Interned::new(topics, members);
         let lists = if members.is_empty() {
             Vec::new()
@@ -40,13 +36,8 @@ impl Assignor for UniformAssignor {
             homogeneous(&g, &member_id_order(members))
         } else {
             // Without generations every claim is equal: the general path keeps unique claims.
-            let plain: Vec<MemberSubscription> = members
-                .iter()
-                .map(|m| MemberSubscription {
-                    generation: None,
-                    ..m.clone()
-                })
-                .collect();
+            let plain: Vec<MemberSubscription> =
+                members.iter().map(|m| MemberSubscription { generation: None, ..m.clone() }).collect();
             super::sticky::sticky_lists(&g, &plain)
         };
         g.output(members, lists)
@@ -60,10 +51,7 @@ fn homogeneous(g: &Interned, order: &[usize]) -> Vec<Vec<u32>> {
     for &t in subscription {
         in_scope[t as usize] = true;
     }
-    let total: u64 = subscription
-        .iter()
-        .map(|&t| g.partitions_of(t).len() as u64)
-        .sum();
+    let total: u64 = subscription.iter().map(|&t| g.partitions_of(t).len() as u64).sum();
     let min_quota = (total / n as u64) as usize;
     let mut extra = (total % n as u64) as usize;
 

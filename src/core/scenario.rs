@@ -1,0 +1,570 @@
+//! Scenario files: a cluster, its users and clients, a seed, and a script of timed actions,
+//! with a title and "what to watch for" in English and Russian.
+//!
+//! The format is versioned serde JSON. The UI exports exactly this, share links carry it, and
+//! `playground-cli run` runs it. Loading is all-or-nothing: a bad file is an error naming the
+//! field (`consumers[1].config.session.timeout.ms: …`) and nothing is half-loaded.
+
+use super::acl::AuthorizerSpec;
+use super::cluster::Cluster;
+use super::command::Command;
+use super::config::ClusterConfig;
+use super::consumer::{ConsumerMode, ConsumerSpec};
+use super::error::CoreError;
+use super::event::Event;
+use super::log::Retention;
+use super::producer::ProducerSpec;
+use super::time::{format_clock, parse_duration, Millis};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeSet;
+
+/// The scenario format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Longest a scenario may run (and the furthest `at` a script may name): 24 hours.
+pub const MAX_DURATION_MS: Millis = 24 * 3_600_000;
+
+/// Text in the two UI languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub en: String,
+    #[serde(default)]
+    pub ru: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: &str) -> &str {
+        if lang == "ru" && !self.ru.is_empty() {
+            &self.ru
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// A time written as `"1m30s"`, `"20s"`, `"00:20"`, `"00:20.500"` or a number of ms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct At(pub Millis);
+
+impl Serialize for At {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_clock(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for At {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Ms(u64),
+            Text(String),
+        }
+        let ms = match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("expected a time: milliseconds, \"20s\", \"1m30s\" or \"00:20.500\"")
+        })? {
+            Raw::Ms(ms) => ms,
+            Raw::Text(t) => parse_time(&t).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{t:?} is not a time (use \"20s\", \"1m30s\" or \"00:20.500\")"
+                ))
+            })?,
+        };
+        if ms > MAX_DURATION_MS {
+            return Err(serde::de::Error::custom("times are limited to 24 hours"));
+        }
+        Ok(At(ms))
+    }
+}
+
+/// `mm:ss`, `mm:ss.mmm`, `h:mm:ss(.mmm)`, or a duration (`20s`).
+pub fn parse_time(t: &str) -> Option<Millis> {
+    let t = t.trim();
+    if !t.contains(':') {
+        return parse_duration(t);
+    }
+    let (main, frac) = match t.split_once('.') {
+        Some((m, f)) if !f.is_empty() && f.len() <= 3 && f.chars().all(|c| c.is_ascii_digit()) => {
+            (m, f.parse::<u64>().ok()? * 10u64.pow(3 - f.len() as u32))
+        }
+        Some(_) => return None,
+        None => (t, 0),
+    };
+    let parts: Vec<&str> = main.split(':').collect();
+    if parts.len() > 3
+        || parts.iter().any(|p| p.is_empty() || p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut secs: u64 = 0;
+    for p in &parts {
+        secs = secs.checked_mul(60)?.checked_add(p.parse::<u64>().ok()?)?;
+    }
+    secs.checked_mul(1000)?.checked_add(frac)
+}
+
+/// One topic to create at the start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    pub name: String,
+    pub partitions: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Retention>,
+}
+
+/// A timed action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptStep {
+    pub at: At,
+    #[serde(rename = "do")]
+    pub action: Command,
+    /// Shown in the timeline when the step runs (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+}
+
+/// Timeouts: Kafka's defaults, or scaled down to see rebalances in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Pace {
+    #[default]
+    Teaching,
+    KafkaDefaults,
+}
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub version: u32,
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub title: Text,
+    #[serde(default)]
+    pub summary: Text,
+    #[serde(default)]
+    pub watch_for: Text,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Base for `cluster`: which defaults unspecified broker settings take.
+    #[serde(default)]
+    pub pace: Pace,
+    /// Broker settings (overrides of the pace's defaults, by Kafka name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<AuthorizerSpec>,
+    #[serde(default)]
+    pub topics: Vec<TopicSpec>,
+    #[serde(default)]
+    pub producers: Vec<ProducerSpec>,
+    #[serde(default)]
+    pub consumers: Vec<ConsumerSpec>,
+    #[serde(default)]
+    pub script: Vec<ScriptStep>,
+    /// How long it runs (`playground-cli run` stops there; the UI pauses there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<At>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// Why a scenario could not be loaded; `path` names the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() || self.path == "." {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn err(path: impl Into<String>, message: impl std::fmt::Display) -> ScenarioError {
+    ScenarioError { path: path.into(), message: message.to_string() }
+}
+
+/// Largest scenario text accepted (share links and files): 1 MiB.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+
+impl Scenario {
+    /// Parses and validates a scenario file. The error names the field.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(err("", format!("scenario is larger than {} bytes", MAX_SCENARIO_BYTES)));
+        }
+        // serde_json's recursion limit (128) bounds nesting.
+        let mut raw: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| err("", format!("not valid JSON: {e}")))?;
+        apply_pace_defaults(&mut raw);
+        // serde_path_to_error names the field that is wrong.
+        let scenario: Scenario = serde_path_to_error::deserialize(raw).map_err(|e| {
+            let path = e.path().to_string();
+            err(path, e.into_inner())
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The broker settings in force: the pace's defaults with `cluster` applied on top.
+    pub fn cluster_config(&self) -> Result<ClusterConfig, ScenarioError> {
+        let base = match self.pace {
+            Pace::Teaching => ClusterConfig::teaching(),
+            Pace::KafkaDefaults => ClusterConfig::default(),
+        };
+        let Some(overrides) = &self.cluster else { return Ok(base) };
+        let mut merged = serde_json::to_value(&base).map_err(|e| err("cluster", e))?;
+        match (merged.as_object_mut(), overrides.as_object()) {
+            (Some(m), Some(o)) => {
+                for (k, v) in o {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
+            _ => return Err(err("cluster", "expected an object of broker settings")),
+        }
+        serde_path_to_error::deserialize(merged).map_err(|e| {
+            let path = format!("cluster.{}", e.path());
+            err(path, e.into_inner())
+        })
+    }
+
+    /// Checks what serde cannot: versions, references between parts, time order.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.version != FORMAT_VERSION {
+            return Err(err(
+                "version",
+                format!(
+                    "this playground reads scenario format {FORMAT_VERSION}, the file is version {}",
+                    self.version
+                ),
+            ));
+        }
+        self.cluster_config()?;
+        for (i, t) in self.topics.iter().enumerate() {
+            super::topic::validate_topic_name(&t.name).map_err(|e| err(format!("topics[{i}].name"), e))?;
+            super::topic::validate_partition_count(t.partitions)
+                .map_err(|e| err(format!("topics[{i}].partitions"), e))?;
+        }
+        let mut topics: BTreeSet<&str> = self.topics.iter().map(|t| t.name.as_str()).collect();
+        for step in &self.script {
+            if let Command::CreateTopic { name, .. } = &step.action {
+                topics.insert(name);
+            }
+        }
+        for (i, p) in self.producers.iter().enumerate() {
+            p.validate().map_err(|e| err(format!("producers[{i}]"), e))?;
+        }
+        for (i, c) in self.consumers.iter().enumerate() {
+            c.validate().map_err(|e| err(format!("consumers[{i}]"), e))?;
+            if let ConsumerMode::Group { topics: subs } = &c.mode {
+                for t in subs {
+                    if !topics.contains(t.as_str()) {
+                        return Err(err(
+                            format!("consumers[{i}].mode.group.topics"),
+                            format!("no topic named {t:?} in this scenario"),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut last = 0;
+        for (i, s) in self.script.iter().enumerate() {
+            if s.at.0 < last {
+                return Err(err(
+                    format!("script[{i}].at"),
+                    format!(
+                        "{} is before the step above it ({}); steps must be in time order",
+                        format_clock(s.at.0),
+                        format_clock(last)
+                    ),
+                ));
+            }
+            last = s.at.0;
+            if let Some(d) = self.duration {
+                if s.at.0 > d.0 {
+                    return Err(err(format!("script[{i}].at"), "after the scenario's duration"));
+                }
+            }
+        }
+        if self.script.len() > 10_000 {
+            return Err(err("script", "at most 10000 steps"));
+        }
+        // A dry build catches the rest (duplicate names, unknown users, bad partitions).
+        self.build().map(|_| ())
+    }
+
+    /// A fresh cluster in the scenario's starting state (time 0).
+    pub fn build(&self) -> Result<Cluster, ScenarioError> {
+        self.build_with_events().map(|(c, _)| c)
+    }
+
+    /// [`Scenario::build`], with the events of setting the scene (topics created, …).
+    pub fn build_with_events(&self) -> Result<(Cluster, Vec<Event>), ScenarioError> {
+        let mut events = Vec::new();
+        let mut cluster = Cluster::new(self.cluster_config()?, self.seed);
+        if let Some(auth) = &self.authorization {
+            cluster.set_authorizer(auth.clone()).map_err(|e| err("authorization", e))?;
+        }
+        for (i, t) in self.topics.iter().enumerate() {
+            let cmd = Command::CreateTopic {
+                name: t.name.clone(),
+                partitions: t.partitions,
+                retention: t.retention,
+            };
+            events.extend(cluster.apply(0, cmd).map_err(|e| err(format!("topics[{i}]"), e))?);
+        }
+        for (i, p) in self.producers.iter().enumerate() {
+            events.extend(
+                cluster
+                    .apply(0, Command::AddProducer { producer: p.clone() })
+                    .map_err(|e| err(format!("producers[{i}]"), e))?,
+            );
+        }
+        for (i, c) in self.consumers.iter().enumerate() {
+            events.extend(
+                cluster
+                    .apply(0, Command::AddConsumer { consumer: c.clone() })
+                    .map_err(|e| err(format!("consumers[{i}]"), e))?,
+            );
+        }
+        Ok((cluster, events))
+    }
+}
+
+/// Consumers in a scenario take their unspecified settings from the scenario's pace
+/// (teaching speed or Kafka's defaults): fills them in before typed parsing.
+fn apply_pace_defaults(raw: &mut serde_json::Value) {
+    let pace = match raw.get("pace").and_then(|p| p.as_str()) {
+        Some("kafka_defaults") => Pace::KafkaDefaults,
+        _ => Pace::Teaching,
+    };
+    let base = match pace {
+        Pace::Teaching => super::config::ConsumerConfig::teaching(),
+        Pace::KafkaDefaults => super::config::ConsumerConfig::default(),
+    };
+    let Ok(serde_json::Value::Object(base)) = serde_json::to_value(base) else { return };
+    let fill = |consumer: &mut serde_json::Value| {
+        let Some(obj) = consumer.as_object_mut() else { return };
+        let config = obj.entry("config").or_insert_with(|| serde_json::Value::Object(Default::default()));
+        if let Some(cfg) = config.as_object_mut() {
+            for (k, v) in &base {
+                cfg.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    };
+    if let Some(list) = raw.get_mut("consumers").and_then(|c| c.as_array_mut()) {
+        list.iter_mut().for_each(fill);
+    }
+    if let Some(steps) = raw.get_mut("script").and_then(|c| c.as_array_mut()) {
+        for step in steps {
+            let Some(action) = step.get_mut("do") else { continue };
+            let kind = action.get("type").and_then(|t| t.as_str()).unwrap_or("");
+            if kind == "add_consumer" || kind == "update_consumer" {
+                if let Some(c) = action.get_mut("consumer") {
+                    fill(c);
+                }
+            }
+        }
+    }
+}
+
+/// A scenario running: the cluster plus the script's remaining steps. The UI and the CLI
+/// drive this one type, so both see the same thing.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub scenario: Scenario,
+    pub cluster: Cluster,
+    next_step: usize,
+    /// Events of setting the scene, handed out by the first `advance`.
+    pending: Vec<Event>,
+}
+
+impl Run {
+    pub fn new(scenario: Scenario) -> Result<Run, ScenarioError> {
+        let (cluster, pending) = scenario.build_with_events()?;
+        Ok(Run { scenario, cluster, next_step: 0, pending })
+    }
+
+    pub fn now(&self) -> Millis {
+        self.cluster.now()
+    }
+
+    /// When something next happens: a script step or the cluster's own wakeup.
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        let step = self.scenario.script.get(self.next_step).map(|s| s.at.0);
+        match (step, self.cluster.next_wakeup()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Runs the cluster and the script up to `now`. A step that fails (e.g. crashing a
+    /// consumer that already crashed) is told in the timeline; the run goes on.
+    pub fn advance(&mut self, now: Millis) -> Vec<Event> {
+        let mut out = std::mem::take(&mut self.pending);
+        while let Some(step) = self.scenario.script.get(self.next_step) {
+            if step.at.0 > now {
+                break;
+            }
+            let at = step.at.0.max(self.cluster.now());
+            let action = step.action.clone();
+            let note = step.note.clone();
+            self.next_step += 1;
+            out.extend(self.cluster.advance(at));
+            if let Some(note) = note {
+                out.push(Event {
+                    at,
+                    kind: super::event::EventKind::Note { text: note.en, text_ru: note.ru },
+                });
+            }
+            match self.cluster.apply(at, action) {
+                Ok(events) => out.extend(events),
+                Err(e) => out.push(Event {
+                    at,
+                    kind: super::event::EventKind::ScriptStepFailed { error: e.to_string() },
+                }),
+            }
+        }
+        out.extend(self.cluster.advance(now));
+        out
+    }
+
+    /// Runs a user command at `now` (after the script caught up).
+    pub fn apply(&mut self, now: Millis, cmd: Command) -> Result<Vec<Event>, CoreError> {
+        let mut out = self.advance(now);
+        out.extend(self.cluster.apply(now, cmd)?);
+        Ok(out)
+    }
+
+    pub fn steps_done(&self) -> usize {
+        self.next_step
+    }
+}
+
+/// FNV-1a over the events' JSON lines: one number that says "same run" (native vs wasm).
+pub fn event_stream_hash<'a>(events: impl IntoIterator<Item = &'a Event>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for e in events {
+        let line = serde_json::to_string(e).unwrap_or_default();
+        for b in line.bytes().chain(std::iter::once(b'\n')) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The built-in scenarios, as scenario files (the same format the UI exports).
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("producer-basics", include_str!("scenarios/producer-basics.json")),
+    ("sticky-partitioner", include_str!("scenarios/sticky-partitioner.json")),
+    ("standalone-vs-group", include_str!("scenarios/standalone-vs-group.json")),
+    ("queue-vs-pubsub", include_str!("scenarios/queue-vs-pubsub.json")),
+    ("more-consumers-than-partitions", include_str!("scenarios/more-consumers-than-partitions.json")),
+    ("rebalance-basics", include_str!("scenarios/rebalance-basics.json")),
+    ("leave-vs-crash", include_str!("scenarios/leave-vs-crash.json")),
+    ("eager-vs-cooperative", include_str!("scenarios/eager-vs-cooperative.json")),
+    ("kip-848", include_str!("scenarios/kip-848.json")),
+    ("add-partitions", include_str!("scenarios/add-partitions.json")),
+    ("static-membership", include_str!("scenarios/static-membership.json")),
+    ("at-least-once", include_str!("scenarios/at-least-once.json")),
+    ("slow-consumer", include_str!("scenarios/slow-consumer.json")),
+    ("roles", include_str!("scenarios/roles.json")),
+    ("lag", include_str!("scenarios/lag.json")),
+];
+
+/// A built-in scenario by id.
+pub fn built_in(id: &str) -> Option<Scenario> {
+    BUILT_IN.iter().find(|(i, _)| *i == id).and_then(|(_, text)| Scenario::from_json(text).ok())
+}
+
+/// The playground's opening state: one topic of 6 partitions, one producer, no consumers.
+pub fn default_scenario() -> Scenario {
+    built_in("producer-basics").unwrap_or_else(|| Scenario {
+        version: FORMAT_VERSION,
+        id: "default".into(),
+        title: Text::default(),
+        summary: Text::default(),
+        watch_for: Text::default(),
+        seed: 1,
+        pace: Pace::Teaching,
+        cluster: None,
+        authorization: None,
+        topics: vec![TopicSpec { name: "orders".into(), partitions: 6, retention: None }],
+        producers: vec![ProducerSpec::new("p1", "orders")],
+        consumers: Vec::new(),
+        script: Vec::new(),
+        duration: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_parse_in_every_documented_form() {
+        assert_eq!(parse_time("00:20"), Some(20_000));
+        assert_eq!(parse_time("01:02.5"), Some(62_500));
+        assert_eq!(parse_time("1:00:00"), Some(3_600_000));
+        assert_eq!(parse_time("20s"), Some(20_000));
+        for bad in ["", "::", "1:2:3:4", "00:20.1234", "-1s", "a:b"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_built_in_scenario_loads() {
+        for (id, text) in BUILT_IN {
+            let s = Scenario::from_json(text).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(&s.id, id);
+            assert!(!s.title.en.is_empty() && !s.title.ru.is_empty(), "{id} needs en+ru titles");
+            assert!(!s.watch_for.en.is_empty() && !s.watch_for.ru.is_empty(), "{id} needs en+ru watch_for");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases = [
+            (r#"{"version": 1, "topics": [{"name": "t", "partitions": 0}]}"#, "topics[0].partitions"),
+            (r#"{"version": 1, "topics": [{"name": "t", "partitions": "six"}]}"#, "topics[0].partitions"),
+            (r#"{"version": 1, "topics": [{"name": "t", "partitions": 1, "colour": 1}]}"#, "topics[0]"),
+            (r#"{"version": 2}"#, "version"),
+            (
+                r#"{"version": 1, "consumers": [{"name": "c", "mode": {"group": {"topics": ["nope"]}}, "config": {"group.id": "g"}}]}"#,
+                "consumers[0].mode.group.topics",
+            ),
+            (
+                r#"{"version": 1, "script": [{"at": "20s", "do": {"type": "crash_consumer", "name": "c"}}, {"at": "10s", "do": {"type": "crash_consumer", "name": "c"}}]}"#,
+                "script[1].at",
+            ),
+            (
+                r#"{"version": 1, "script": [{"at": -5, "do": {"type": "crash_consumer", "name": "c"}}]}"#,
+                "script[0].at",
+            ),
+            (r#"{"version": 1, "cluster": {"session": 1}}"#, "cluster"),
+        ];
+        for (text, path) in cases {
+            let e = Scenario::from_json(text).expect_err(text);
+            assert!(e.path.starts_with(path), "{text}\n -> {e}");
+        }
+    }
+}
