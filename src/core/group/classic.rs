@@ -11,7 +11,7 @@ use super::assignor::{self, MemberSubscription, Strategy, TopicPartition};
 use super::{Group, GroupMember, GroupState};
 use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
-use crate::core::consumer::{ConsumerMode, MemberPhase, Membership};
+use crate::core::consumer::{ConsumerMode, ConsumerStatus, MemberPhase, Membership};
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
 use crate::core::time::Millis;
@@ -429,7 +429,7 @@ impl Cluster {
             if let Some(m) = g.members.get_mut(mid) {
                 m.assignment = parts.clone();
                 m.last_heartbeat = now;
-                shares.push((m.consumer.clone(), parts.clone()));
+                shares.push((m.consumer.clone(), parts.clone(), mid.clone()));
             }
         }
         let started = g.rebalance_started_at.take().unwrap_or(now);
@@ -441,21 +441,26 @@ impl Cluster {
                 generation,
                 strategy: strategy_name(strategy).into(),
                 moves,
-                assignment: shares.clone(),
+                assignment: shares.iter().map(|(c, p, _)| (c.clone(), p.clone())).collect(),
             },
         );
         let mut stopped = Vec::new();
-        for (consumer, parts) in shares {
-            if let Some(c) = self.consumers.get_mut(&consumer) {
-                if let Some(m) = c.membership.as_mut() {
-                    if m.stopped_since.take().is_some() {
-                        stopped.push(consumer.clone());
-                    }
-                    m.phase = MemberPhase::Stable;
-                    m.generation = generation;
-                    m.next_heartbeat_at = now + c.spec.config.heartbeat_interval_ms;
-                }
+        for (consumer, parts, member_id) in shares {
+            // Only the client that still is this member gets the SyncGroup answer (one that
+            // lost its membership meanwhile rejoins instead).
+            let Some(c) = self.consumers.get_mut(&consumer) else { continue };
+            let Some(m) = c.membership.as_mut() else { continue };
+            if m.member_id.as_deref() != Some(member_id.as_str())
+                || !matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused)
+            {
+                continue;
             }
+            if m.stopped_since.take().is_some() {
+                stopped.push(consumer.clone());
+            }
+            m.phase = MemberPhase::Stable;
+            m.generation = generation;
+            m.next_heartbeat_at = now + c.spec.config.heartbeat_interval_ms;
             self.deliver_classic_assignment(&consumer, group_id, parts, generation, now);
         }
         self.events_push(
@@ -538,9 +543,21 @@ impl Cluster {
         let phase = m.phase;
         let user = c.spec.user.clone();
         if let Err(code) = self.authorize_group(user.as_deref(), &group_id) {
-            let mut c = self.consumers.remove(name).expect("present");
-            self.consumer_error(&mut c, code, format!("Heartbeat {group_id}"), now);
-            self.consumers.insert(name.to_string(), c);
+            // The request is refused: the client cannot stay in the group. Its partitions
+            // are lost (no commit) and it retries joining on its normal schedule, so a role
+            // granted meanwhile lets it back in.
+            if self
+                .consumers
+                .get(name)
+                .and_then(|c| c.membership.as_ref())
+                .is_some_and(|m| m.member_id.is_some())
+            {
+                self.lose_membership(name, &group_id, code, now);
+            } else {
+                let mut c = self.consumers.remove(name).expect("present");
+                self.consumer_error(&mut c, code, format!("Heartbeat {group_id}"), now);
+                self.consumers.insert(name.to_string(), c);
+            }
             return;
         }
         let Some(g) = self.groups.get_mut(&group_id) else {
@@ -603,7 +620,7 @@ impl Cluster {
         self.lose_membership(name, group_id, ErrorCode::FencedInstanceId, now);
         if let Some(c) = self.consumers.get_mut(name) {
             if c.is_alive() {
-                c.status = crate::core::consumer::ConsumerStatus::Closed;
+                c.status = ConsumerStatus::Closed;
             }
         }
         self.events_push(
@@ -647,8 +664,12 @@ impl Cluster {
             g.leader = None;
             g.sync_at = None;
             g.rebalance_started_at = None;
-            if g.state == GroupState::PreparingRebalance {
-                g.generation += 1;
+            // Kafka: the last member leaving prepares a rebalance, whose join then completes
+            // with nobody: a new (empty) generation, state Empty.
+            let state = g.state;
+            g.generation += 1;
+            if matches!(state, GroupState::Stable | GroupState::CompletingRebalance) {
+                self.set_group_state(group_id, GroupState::PreparingRebalance, now);
             }
             self.set_group_state(group_id, GroupState::Empty, now);
             return;

@@ -33,9 +33,21 @@ impl Cluster {
         let owned = c.assignment.clone();
         let mut member_id = m.member_id.clone();
         if let Err(code) = self.authorize_group(c.spec.user.as_deref(), &group_id) {
-            let mut c = self.consumers.remove(name).expect("present");
-            self.consumer_error(&mut c, code, format!("ConsumerGroupHeartbeat {group_id}"), now);
-            self.consumers.insert(name.to_string(), c);
+            // The request is refused: the client cannot stay in the group. Its partitions
+            // are lost (no commit) and it retries joining on its normal schedule, so a role
+            // granted meanwhile lets it back in.
+            if self
+                .consumers
+                .get(name)
+                .and_then(|c| c.membership.as_ref())
+                .is_some_and(|m| m.member_id.is_some())
+            {
+                self.lose_membership(name, &group_id, code, now);
+            } else {
+                let mut c = self.consumers.remove(name).expect("present");
+                self.consumer_error(&mut c, code, format!("ConsumerGroupHeartbeat {group_id}"), now);
+                self.consumers.insert(name.to_string(), c);
+            }
             return;
         }
         let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
@@ -174,9 +186,14 @@ impl Cluster {
             (r, reached)
         };
         let added: Vec<TopicPartition> = response.iter().filter(|tp| !owned.contains(tp)).cloned().collect();
+        let revoking = !revoke.is_empty();
         if let Some(g) = self.groups.get_mut(group_id) {
             if let Some(x) = g.members.get_mut(member_id) {
-                x.owned = response.clone();
+                // A partition being revoked still counts as owned until the member reports it
+                // released (its next heartbeat); only then may its new owner have it.
+                if !revoking {
+                    x.owned = response.clone();
+                }
                 if reached {
                     x.epoch = target_epoch;
                 }
