@@ -18,14 +18,14 @@ setup_browsers() {
   if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
     log "ok: $(chromium --version 2>/dev/null | head -n1); $(chromedriver --version | head -n1 | cut -d' ' -f1-2)"
   else
-    local cmd="apt-get update && apt-get install -y --no-install-recommends $APT_PACKAGES"
     if [ "$(id -u)" -ne 0 ]; then
       log "error: Chromium and ChromeDriver are missing and installing them needs root. Run:"
-      log "  sudo sh -c '$cmd'"
+      log "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $APT_PACKAGES"
+      log "then run this command again."
       exit 1
     fi
     log "installing: $APT_PACKAGES (Debian)"
-    sh -c "$cmd"
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $APT_PACKAGES
   fi
   local cv dv
   cv="$(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -n1)"

@@ -19,7 +19,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
-export RUSTFLAGS="${RUSTFLAGS:-}"
 
 run() { printf '+ %s\n' "$*" >&2; "$@"; }
 
