@@ -29,7 +29,7 @@ step_fmt() { run cargo fmt --all --check; }
 step_clippy() {
   run cargo clippy --all-targets -- -D warnings &&
   run cargo clippy --all-targets --no-default-features -- -D warnings &&
-  run cargo clippy --target "$WASM_TARGET" --lib --bins --test wasm_ui -- -D warnings
+  run cargo clippy --target "$WASM_TARGET" --lib --bins --test wasm_ui --test wasm_core -- -D warnings
 }
 
 step_test() { run cargo test; }
@@ -56,7 +56,7 @@ step_wasm_test() {
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/webdriver.json" \
   WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-60}" \
   WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-30}" \
-    run cargo test --target "$WASM_TARGET" --test wasm_ui
+    run cargo test --target "$WASM_TARGET" --test wasm_ui --test wasm_core
 }
 
 step_trunk_build() { run trunk build --release --offline; }
