@@ -135,19 +135,77 @@ fn next_round(
     with_owned(members, a, Some(generation))
 }
 
-/// Cooperative: this round, then the follow-up round that hands out what was revoked.
+/// Kafka's bound on follow-up rebalances (`CooperativeStickyAssignorTest.verifyValidityAndBalance`
+/// asserts `rebalances <= 4`).
+const MAX_FOLLOW_UPS: usize = 4;
+
+/// One cooperative-sticky round, checked against Kafka's semantics: valid (each partition at most
+/// once, to a subscriber), no partition handed over while another member still owns it, and
+/// exactly the sticky result minus the partitions that change owner from one member to another.
+/// In particular a partition nobody owns is given out at once.
+fn cooperative_round(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
+    let a = run(Strategy::CooperativeSticky, topics, members);
+    verify_validity(topics, members, &a, false);
+    verify_no_same_round_handover(members, &a);
+    let sticky = run(Strategy::Sticky, topics, members);
+    for m in members {
+        let expected: Vec<TopicPartition> = sticky[&m.member_id]
+            .iter()
+            .filter(|&tp| {
+                m.owned.contains(tp)
+                    || !members.iter().any(|o| o.member_id != m.member_id && o.owned.contains(tp))
+            })
+            .cloned()
+            .collect();
+        assert_eq!(
+            a[&m.member_id], expected,
+            "{}: cooperative must be sticky {sticky:?} minus the partitions changing owner",
+            m.member_id
+        );
+    }
+    a
+}
+
+/// Whether some member loses a partition it owns: then it revokes it and rejoins, and the group
+/// rebalances again (Kafka's `verifyCooperativeValidity` returning true).
+fn revokes_any(members: &[MemberSubscription], a: &GroupAssignment) -> bool {
+    members.iter().any(|m| m.owned.iter().any(|tp| !a[&m.member_id].contains(tp)))
+}
+
+/// Cooperative as Kafka's `CooperativeStickyAssignorTest.verifyValidityAndBalance` runs it: this
+/// round, then follow-up rounds (members report what they were given, one generation later) for
+/// as long as a round revokes something, at most [`MAX_FOLLOW_UPS`]. A follow-up may itself
+/// revoke: the freed partitions are unowned there and placed afresh, which can make the sticky
+/// result move another owned partition (see
+/// `cooperative_follow_up_may_revoke_again_when_freed_partitions_are_placed_afresh`).
+/// Returns the members as they report in the last round, the final assignment and the number of
+/// follow-ups; the final assignment is valid and balanced.
 fn cooperative_until_stable(
     topics: &BTreeMap<String, u32>,
     members: &[MemberSubscription],
-) -> GroupAssignment {
-    let first = run(Strategy::CooperativeSticky, topics, members);
-    verify_validity(topics, members, &first, false);
-    verify_no_same_round_handover(members, &first);
+    mut generation: i32,
+) -> (Vec<MemberSubscription>, GroupAssignment, usize) {
+    let mut ms = members.to_vec();
+    let mut a = cooperative_round(topics, &ms);
+    let mut follow_ups = 0;
+    while revokes_any(&ms, &a) {
+        follow_ups += 1;
+        assert!(
+            follow_ups <= MAX_FOLLOW_UPS,
+            "still revoking after {MAX_FOLLOW_UPS} follow-up rebalances: {a:?}"
+        );
+        ms = next_round(&ms, &a, generation);
+        generation += 1;
+        a = cooperative_round(topics, &ms);
+    }
+    verify_validity_and_balance(topics, &ms, &a);
+    (ms, a, follow_ups)
+}
+
+/// [`cooperative_until_stable`] for a group whose next generation follows its members' newest.
+fn cooperative_final(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
     let gen = members.iter().filter_map(|m| m.generation).max().unwrap_or(0) + 1;
-    let again = next_round(members, &first, gen);
-    let second = run(Strategy::CooperativeSticky, topics, &again);
-    verify_no_same_round_handover(&again, &second);
-    second
+    cooperative_until_stable(topics, members, gen).1
 }
 
 /// Cooperative's rule: no partition goes to a member while another member still owns it.
@@ -885,7 +943,7 @@ fn cooperative_test_partition_claimed_twice_equal_partitions_per_consumer() {
     assert_eq!(get(&a, "consumer1"), tps(&[("topic", 1)]));
     assert_eq!(get(&a, "consumer2"), tps(&[("topic", 2)]));
     assert!(get(&a, "consumer3").is_empty());
-    let b = cooperative_until_stable(&t, &ms);
+    let b = cooperative_final(&t, &ms);
     verify_validity_and_balance(&t, &ms, &b);
 }
 
@@ -916,7 +974,7 @@ fn cooperative_test_add_remove_consumer_one_topic() {
     let a = run(Strategy::CooperativeSticky, &t, &ms);
     assert_eq!(get(&a, "consumer1"), tps(&[("topic", 0), ("topic", 1)]));
     assert!(get(&a, "consumer2").is_empty(), "topic-2 is revoked first");
-    let b = cooperative_until_stable(&t, &ms);
+    let b = cooperative_final(&t, &ms);
     assert_eq!(get(&b, "consumer2"), tps(&[("topic", 2)]));
 }
 
@@ -928,11 +986,53 @@ fn cooperative_runs_the_shared_sticky_cases() {
         member("consumer2", &["topic1", "topic2"]),
         member("consumer3", &["topic1"]),
     ];
-    let a = cooperative_until_stable(&t, &ms);
+    let a = cooperative_final(&t, &ms);
     verify_validity_and_balance(&t, &ms, &a);
     let ms2: Vec<_> = next_round(&ms, &a, 1).into_iter().filter(|m| m.member_id != "consumer1").collect();
-    let b = cooperative_until_stable(&t, &ms2);
+    let b = cooperative_final(&t, &ms2);
     verify_validity_and_balance(&t, &ms2, &b);
+}
+
+/// Regression (proptest seed `d6d207f0…`): in a cooperative follow-up round the partitions freed
+/// by the previous round are unowned, and placing them afresh can make the sticky result move a
+/// partition that is still owned. Kafka's cooperative-sticky then withholds that one (it changes
+/// owner), hands the unowned ones out at once, and another follow-up rebalance completes the
+/// hand-over; Kafka's own test allows up to four such rounds.
+///
+/// Before: m0 {t0, t2, t3} owned t2-0, t2-1, t3-*; m1 {t0} owned t0-*; m2 {t0, t2} joins. The
+/// join round's sticky target is m0 {t2-1, t3-*}, m1 {t0-2, t0-3}, m2 {t0-0, t0-1, t2-0}; it moves
+/// t0-0, t0-1 (m1 -> m2) and t2-0 (m0 -> m2), which are therefore unowned here. Nothing remembers
+/// that target (Kafka's cooperative subscriptions carry only owned partitions and generation).
+#[test]
+fn cooperative_follow_up_may_revoke_again_when_freed_partitions_are_placed_afresh() {
+    let t = topics(&[("t0", 4), ("t2", 2), ("t3", 3)]);
+    let ms = [
+        owning(member("m0", &["t0", "t2", "t3"]), &[("t2", 1), ("t3", 0), ("t3", 1), ("t3", 2)], Some(3)),
+        owning(member("m1", &["t0"]), &[("t0", 2), ("t0", 3)], Some(3)),
+        owning(member("m2", &["t0", "t2"]), &[], Some(3)),
+    ];
+    // Sticky places the unowned ones first, fewest candidates first and to the least loaded:
+    // t2-0 -> m2, t0-0 -> m2, t0-1 -> m1 (tie, member id). That leaves m0 with 4 and m2 with 2,
+    // both on t2, so balancing moves t2-1 from m0 to m2: 3/3/3, as Kafka's generalAssign would.
+    let sticky = run(Strategy::Sticky, &t, &ms);
+    verify_validity_and_balance(&t, &ms, &sticky);
+    assert_eq!(get(&sticky, "m0"), tp_range("t3", 0..3));
+    assert!(get(&sticky, "m2").contains(&TopicPartition::new("t2", 1)));
+
+    // Cooperative: the unowned t0-0, t0-1, t2-0 are given out now; t2-1 is only revoked.
+    let a = cooperative_round(&t, &ms);
+    let given: BTreeSet<TopicPartition> = a.values().flatten().cloned().collect();
+    for tp in tps(&[("t0", 0), ("t0", 1), ("t2", 0)]) {
+        assert!(given.contains(&tp), "{tp:?} is nobody's: it must be assigned now");
+    }
+    assert!(!given.contains(&TopicPartition::new("t2", 1)), "{a:?}");
+    assert_eq!(get(&a, "m0"), tp_range("t3", 0..3));
+
+    // One more follow-up hands t2-1 to m2: valid, balanced, nothing revoked.
+    let (_, b, follow_ups) = cooperative_until_stable(&t, &ms, 4);
+    assert_eq!(follow_ups, 1);
+    assert!(is_fully_balanced(&b), "{b:?}");
+    assert!(get(&b, "m2").contains(&TopicPartition::new("t2", 1)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1088,30 +1188,26 @@ fn check_sequence(
             Some(Change::Grow(topic, n)) => *t.get_mut(&names[topic]).unwrap() += n,
             Some(_) => {}
         }
-        let a = run(strategy, &t, &ms);
         if strategy == Strategy::CooperativeSticky {
-            verify_validity(&t, &ms, &a, false);
-            verify_no_same_round_handover(&ms, &a);
-        } else {
-            verify_validity_and_balance(&t, &ms, &a);
-        }
-        if strategy != Strategy::CooperativeSticky && uniform_subs {
-            assert!(is_fully_balanced(&a), "{a:?}");
-            assert_sticky_uniform(&t, &ms, &a);
-        }
-        ms = next_round(&ms, &a, generation);
-        generation += 1;
-        if strategy == Strategy::CooperativeSticky {
-            // the follow-up rebalance completes the hand-over: then it is valid and balanced
-            let b = run(strategy, &t, &ms);
-            verify_no_same_round_handover(&ms, &b);
-            verify_validity_and_balance(&t, &ms, &b);
+            // follow-up rebalances until nothing is revoked: then it is valid and balanced
+            let (settled, b, follow_ups) = cooperative_until_stable(&t, &ms, generation);
+            generation += follow_ups as i32;
             if uniform_subs {
-                assert!(is_fully_balanced(&b));
+                assert!(is_fully_balanced(&b), "{b:?}");
+                // equal subscriptions: the first follow-up always completes the hand-over
+                assert!(follow_ups <= 1, "{follow_ups} follow-ups: {b:?}");
             }
-            ms = next_round(&ms, &b, generation);
-            generation += 1;
+            ms = next_round(&settled, &b, generation);
+        } else {
+            let a = run(strategy, &t, &ms);
+            verify_validity_and_balance(&t, &ms, &a);
+            if uniform_subs {
+                assert!(is_fully_balanced(&a), "{a:?}");
+                assert_sticky_uniform(&t, &ms, &a);
+            }
+            ms = next_round(&ms, &a, generation);
         }
+        generation += 1;
     }
 }
 

@@ -335,5 +335,8 @@ fn long_scenario_hash_is_stable() {
     let h = event_stream_hash(&events);
     println!("long run: {} events, hash {h:016x}", events.len());
     assert!(events.len() > 10_000);
-    assert_eq!(h, LONG_RUN_HASH, "the event stream changed: update LONG_RUN_HASH here and in tests/wasm_core.rs");
+    assert_eq!(
+        h, LONG_RUN_HASH,
+        "the event stream changed: update LONG_RUN_HASH here and in tests/wasm_core.rs"
+    );
 }
