@@ -302,8 +302,10 @@ impl Cluster {
                 self.retention_note(&topic_name, partition, removed);
             }
             p.sent += 1;
-            match runs.last_mut() {
-                Some((rp, base, c, _)) if *rp == partition && *base + *c == offset => *c += 1,
+            // One event per partition per step: within a step only this producer appends, so
+            // a partition's records in it have consecutive offsets.
+            match runs.iter_mut().find(|(rp, ..)| *rp == partition) {
+                Some((_, base, c, _)) if *base + *c == offset => *c += 1,
                 _ => runs.push((partition, offset, 1, key)),
             }
         }

@@ -1,0 +1,245 @@
+//! playground-bench: measures the core and writes `target/bench/report.json` (and a summary
+//! with each budget ✓/✗). Run it with `scripts/bench.sh`. Medians of several runs; nothing
+//! here is a test, and no test asserts a time.
+#![forbid(unsafe_code)]
+
+use broker_playground::core::command::Command;
+use broker_playground::core::config::{ClusterConfig, ConsumerConfig};
+use broker_playground::core::consumer::ConsumerSpec;
+use broker_playground::core::group::assignor::{self, Strategy, TopicPartition};
+use broker_playground::core::log::{Record, Value};
+use broker_playground::core::producer::ProducerSpec;
+use broker_playground::core::Cluster;
+use serde_json::{json, Map, Value as J};
+use std::time::Instant;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Produce + consume `n` records through the core's public API; returns records/s.
+fn core_throughput(n: u64) -> f64 {
+    let mut c = Cluster::new(ClusterConfig::default(), 1);
+    c.apply(0, Command::CreateTopic { name: "bench".into(), partitions: 6, retention: None }).unwrap();
+    let mut p = ProducerSpec::new("p1", "bench");
+    p.rate = 5_000_000.0;
+    c.apply(0, Command::AddProducer { producer: p }).unwrap();
+    let mut cfg = ConsumerConfig::default();
+    cfg.max_poll_records = 100_000;
+    cfg.poll_interval_ms = 1;
+    let parts = (0..6).map(|p| TopicPartition::new("bench", p)).collect();
+    c.apply(0, Command::AddConsumer { consumer: ConsumerSpec::standalone("c1", parts, cfg) }).unwrap();
+    let ms = n / 5_000 + 1;
+    let start = Instant::now();
+    let mut consumed = 0;
+    let mut t = 0;
+    while t < ms {
+        t += 100;
+        consumed += c
+            .advance(t)
+            .iter()
+            .filter_map(|e| match e.kind {
+                broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
+                _ => None,
+            })
+            .sum::<u64>();
+    }
+    consumed as f64 / start.elapsed().as_secs_f64()
+}
+
+/// The memory-bound floor: append the same records to a Vec, then read them back.
+fn floor_throughput(n: u64) -> f64 {
+    let start = Instant::now();
+    let mut v: Vec<Record> = Vec::with_capacity(1 << 16);
+    let mut sum = 0u64;
+    let mut done = 0;
+    while done < n {
+        for i in 0..5_000u64 {
+            v.push(Record { timestamp: i, key: None, value: Value::Seq(done + i), producer: 0 });
+        }
+        for r in v.drain(..) {
+            if let Value::Seq(s) = r.value {
+                sum = sum.wrapping_add(s);
+            }
+        }
+        done += 5_000;
+    }
+    std::hint::black_box(sum);
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+fn rss_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Memory held after producing 10 M records with default retention (RSS growth).
+fn memory_after_10m() -> Option<u64> {
+    let before = rss_bytes()?;
+    let mut c = Cluster::new(ClusterConfig::default(), 1);
+    c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 6, retention: None }).unwrap();
+    let mut p = ProducerSpec::new("p1", "orders");
+    p.rate = 1_000_000.0;
+    p.keys = broker_playground::core::producer::KeyMode::Set { prefix: "user-".into(), count: 100 };
+    c.apply(0, Command::AddProducer { producer: p }).unwrap();
+    for s in 1..=10 {
+        c.advance(s * 1000);
+    }
+    let produced: u64 = c.producers()["p1"].sent;
+    let after = rss_bytes()?;
+    std::hint::black_box(&c);
+    eprintln!("  memory run produced {produced} records");
+    Some(after.saturating_sub(before))
+}
+
+fn sticky(after_leave: bool) -> f64 {
+    let (topics, members) = assignor::large_uniform_group(500, 2000, 2000);
+    if !after_leave {
+        let t = Instant::now();
+        std::hint::black_box(assignor::assign(Strategy::Sticky, &topics, &members));
+        return t.elapsed().as_secs_f64() * 1000.0;
+    }
+    let first = assignor::assign(Strategy::Sticky, &topics, &members);
+    let mut owned = assignor::with_owned(&members, &first, Some(1));
+    owned.remove(0);
+    let t = Instant::now();
+    std::hint::black_box(assignor::assign(Strategy::Sticky, &topics, &owned));
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// A whole `playground-cli assign` process at 1M partitions × 2000 members.
+fn cli_assign_ms() -> Option<f64> {
+    let exe = std::env::current_exe().ok()?.with_file_name("playground-cli");
+    if !exe.exists() {
+        return None;
+    }
+    let (topics, members) = assignor::large_uniform_group(500, 2000, 2000);
+    let doc = json!({
+        "topics": topics,
+        "members": members.iter().map(|m| json!({"member_id": m.member_id, "topics": m.topics})).collect::<Vec<_>>(),
+    });
+    let path = std::env::temp_dir().join("bench-assign.json");
+    std::fs::write(&path, doc.to_string()).ok()?;
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let out = std::process::Command::new(&exe)
+            .args(["assign", "--strategy", "sticky"])
+            .arg(&path)
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        runs.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    Some(median(runs))
+}
+
+fn gzip_size(path: &std::path::Path) -> Option<u64> {
+    let out = std::process::Command::new("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
+    Some(out.stdout.len() as u64)
+}
+
+fn dist_sizes(report: &mut Map<String, J>) {
+    let dist = std::path::Path::new("dist");
+    let mut wasm = 0;
+    let mut js = 0;
+    let mut css = 0;
+    let Ok(entries) = std::fs::read_dir(dist) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        let size = gzip_size(&p).unwrap_or(0);
+        match p.extension().and_then(|x| x.to_str()) {
+            Some("wasm") => wasm += size,
+            Some("js") => js += size,
+            Some("css") => css += size,
+            _ => {}
+        }
+    }
+    report.insert("wasm_gzip_bytes".into(), json!(wasm));
+    report.insert("js_gzip_bytes".into(), json!(js));
+    report.insert("css_gzip_bytes".into(), json!(css));
+}
+
+fn main() {
+    let mut r = Map::new();
+    let n = 10_000_000;
+    // First, while the process is small: RSS growth from holding a cluster that took 10 M records.
+    eprintln!("memory after 10M records…");
+    r.insert("memory_after_10m_records_bytes".into(), json!(memory_after_10m()));
+    eprintln!("core produce+consume, {n} records, 5 runs…");
+    r.insert("core_records_per_s_native".into(), json!(median((0..5).map(|_| core_throughput(n)).collect())));
+    r.insert(
+        "floor_records_per_s_native".into(),
+        json!(median((0..5).map(|_| floor_throughput(n)).collect())),
+    );
+    eprintln!("sticky 1M x 2000…");
+    r.insert("sticky_1m_x_2000_ms".into(), json!(median((0..3).map(|_| sticky(false)).collect())));
+    r.insert("sticky_1m_x_2000_after_leave_ms".into(), json!(median((0..3).map(|_| sticky(true)).collect())));
+    eprintln!("playground-cli assign 1M x 2000…");
+    r.insert("cli_assign_1m_x_2000_ms".into(), json!(cli_assign_ms()));
+    dist_sizes(&mut r);
+    // Measured in the browser by scripts/bench.sh when it can (null: not measured here).
+    for k in [
+        "core_records_per_s_wasm",
+        "floor_records_per_s_wasm",
+        "load_to_interactive_ms",
+        "frame_p95_ms",
+        "frame_max_ms",
+        "long_tasks",
+        "page_js_heap_after_60min_bytes",
+    ] {
+        r.entry(k.to_string()).or_insert(J::Null);
+    }
+    r.insert(
+        "machine".into(),
+        json!(format!("{} cores", std::thread::available_parallelism().map_or(0, |n| n.get()))),
+    );
+
+    let budgets: &[(&str, &str, f64, bool)] = &[
+        ("core_records_per_s_native", ">= 5 M records/s", 5e6, true),
+        ("sticky_1m_x_2000_ms", "<= 1400 ms (Java)", 1400.0, false),
+        ("sticky_1m_x_2000_after_leave_ms", "<= 1400 ms", 1400.0, false),
+        ("cli_assign_1m_x_2000_ms", "about 1 s", 1500.0, false),
+        ("memory_after_10m_records_bytes", "<= 64 MB", 64.0 * 1024.0 * 1024.0, false),
+        ("core_records_per_s_wasm", ">= 2 M records/s", 2e6, true),
+        ("load_to_interactive_ms", "<= 400 ms", 400.0, false),
+        ("frame_p95_ms", "<= 8 ms", 8.0, false),
+    ];
+    let mut summary = String::new();
+    for (k, v) in &r {
+        let budget = budgets.iter().find(|b| b.0 == k);
+        let mark = match (budget, v.as_f64()) {
+            (Some((_, text, limit, at_least)), Some(x)) => {
+                let ok = if *at_least { x >= *limit } else { x <= *limit };
+                format!("  {} budget {text}", if ok { "✓" } else { "✗" })
+            }
+            (Some((_, text, _, _)), None) => format!("  (not measured) budget {text}"),
+            _ => String::new(),
+        };
+        let shown = match v.as_f64() {
+            Some(x) if x >= 1e5 => format!("{:.3e}", x),
+            Some(x) => format!("{x:.1}"),
+            None => v.to_string(),
+        };
+        summary.push_str(&format!("{k:<36} {shown:>14}{mark}\n"));
+    }
+    let core = r["core_records_per_s_native"].as_f64().unwrap_or(0.0);
+    let floor = r["floor_records_per_s_native"].as_f64().unwrap_or(1.0);
+    summary.push_str(&format!(
+        "core / floor (native)                {:>13.0}%  goal >= 50%\n",
+        100.0 * core / floor
+    ));
+    print!("{summary}");
+    let _ = std::fs::create_dir_all("target/bench");
+    let text = serde_json::to_string_pretty(&J::Object(r)).unwrap_or_default();
+    if let Err(e) = std::fs::write("target/bench/report.json", text + "\n") {
+        eprintln!("error: cannot write target/bench/report.json: {e}");
+        std::process::exit(1);
+    }
+    eprintln!("wrote target/bench/report.json");
+}
