@@ -25,9 +25,7 @@ fn core_throughput(n: u64) -> f64 {
     let mut p = ProducerSpec::new("p1", "bench");
     p.rate = 5_000_000.0;
     c.apply(0, Command::AddProducer { producer: p }).unwrap();
-    let mut cfg = ConsumerConfig::default();
-    cfg.max_poll_records = 100_000;
-    cfg.poll_interval_ms = 1;
+    let cfg = ConsumerConfig { max_poll_records: 100_000, poll_interval_ms: 1, ..ConsumerConfig::default() };
     let parts = (0..6).map(|p| TopicPartition::new("bench", p)).collect();
     c.apply(0, Command::AddConsumer { consumer: ConsumerSpec::standalone("c1", parts, cfg) }).unwrap();
     let ms = n / 5_000 + 1;
