@@ -1,15 +1,119 @@
-//! The Yew UI. A minimal placeholder `App` so the build and test harnesses have a real page to
-//! check; the full playground replaces it.
+//! The Yew UI: a thin layer over the core. It decides when to tick and how to draw; the core
+//! decides what Kafka would do.
+//!
+//! # Layout
+//! - [`state`] — the model ([`state::Sim`]: the `Cluster` plus screen-only state), actions,
+//!   the reducer and the context every component reads.
+//! - [`text`] — every UI string (one typed catalogue; English today).
+//! - [`controls`] — the header: clock, Play/Pause, Step, speed, projector mode, shortcuts.
+//! - [`lanes`] — topics and their partitions as log lanes; "Add topic"; the Partitions field.
+//! - [`producer_card`], [`consumer_card`] — one card per producer / consumer.
+//! - [`groups`] — per group: state, members, the rebalance as it happens, the describe
+//!   table and a lag sparkline.
+//! - [`timeline`] — narrated events, filterable.
+//! - [`users`] — authorization: users, roles on patterns, the ACLs they mean.
+//! - [`glossary`] — a short glossary.
+//! - [`dom`] — small helpers (values from events, the page clock).
+//!
+//! Invariants: the cluster lives in one `Rc<RefCell<..>>` and is never cloned per frame;
+//! text from the model (record keys, names) is rendered as text nodes, never as HTML.
 
+pub mod consumer_card;
+pub mod controls;
+pub mod dom;
+pub mod glossary;
+pub mod groups;
+pub mod lanes;
+pub mod producer_card;
+pub mod state;
+pub mod text;
+pub mod timeline;
+pub mod users;
+
+use state::{Action, Ctx, SimState};
+use text::text;
 use yew::prelude::*;
+
+/// How often the tick loop runs, in real milliseconds (about one frame).
+pub const TICK_MS: u32 = 16;
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
+    let state = use_reducer(SimState::default);
+
+    // The tick loop: each frame advances the core by real elapsed time × speed.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = gloo::timers::callback::Interval::new(TICK_MS, move || {
+                dispatcher.dispatch(Action::Tick(dom::now_ms()))
+            });
+            move || drop(interval)
+        });
+    }
+    // Keyboard shortcuts: Space play/pause, → and PageDown step, PageUp play/pause.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new(
+                &gloo::utils::window(),
+                "keydown",
+                move |e| {
+                    if let Some(action) = dom::shortcut(e) {
+                        dispatcher.dispatch(action);
+                    }
+                },
+            );
+            move || drop(listener)
+        });
+    }
+
+    let dispatch = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |a: Action| dispatcher.dispatch(a))
+    };
+    let ctx = Ctx {
+        sim: state.sim.clone(),
+        version: state.version,
+        dispatch,
+    };
+    let projector = state.sim.borrow().projector;
+    let t = text();
     html! {
-        <main>
-            <h1>{ "Broker Playground" }</h1>
-            <p>{ "Apache Kafka's producers, consumers, partitions and consumer groups, simulated in your browser." }</p>
-        </main>
+        <ContextProvider<Ctx> context={ctx}>
+            <main class={classes!("app", projector.then_some("projector"))}>
+                <header class="top">
+                    <div class="brand">
+                        <h1>{ t.app_name }</h1>
+                        <p class="tagline">{ t.tagline }</p>
+                    </div>
+                    <controls::Controls />
+                </header>
+                <GlobalError />
+                <lanes::ClusterView />
+                <div class="columns">
+                    <producer_card::Producers />
+                    <consumer_card::Consumers />
+                </div>
+                <groups::Groups />
+                <div class="columns">
+                    <timeline::Timeline />
+                    <users::Users />
+                </div>
+                <glossary::Glossary />
+            </main>
+        </ContextProvider<Ctx>>
+    }
+}
+
+/// Errors that belong to no card (e.g. "Add consumer" with no topic).
+#[function_component(GlobalError)]
+fn global_error() -> Html {
+    let ctx = state::use_sim();
+    let sim = ctx.sim.borrow();
+    match sim.errors.get(&state::ErrorAt::Global) {
+        Some(e) => html! { <p class="error" role="alert">{ e.clone() }</p> },
+        None => html! {},
     }
 }

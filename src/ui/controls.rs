@@ -1,0 +1,50 @@
+//! The header's time controls: the simulated clock, Play/Pause, Step, speed, projector mode.
+
+use super::dom::{event_checked, event_value};
+use super::state::{use_sim, Action, SPEEDS};
+use super::text::text;
+use crate::core::time::format_clock;
+use yew::prelude::*;
+
+#[function_component(Controls)]
+pub fn controls() -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let d = ctx.dispatch.clone();
+    let toggle = d.reform(|_: MouseEvent| Action::TogglePlay);
+    let step = d.reform(|_: MouseEvent| Action::Step);
+    let speed = d.reform(|e: Event| Action::SetSpeed(event_value(&e).parse().unwrap_or(1.0)));
+    let projector = d.reform(|e: Event| Action::SetProjector(event_checked(&e)));
+    let play_label = if sim.playing { t.pause } else { t.play };
+    html! {
+        <div class="controls" role="group" aria-label="Time">
+            <span class="clock" role="timer" title={t.clock_help}>
+                <span class="visually-hidden">{ t.clock }{ " " }</span>
+                { format_clock(sim.now()) }
+            </span>
+            <button type="button" class="primary" onclick={toggle}>
+                <span aria-hidden="true">{ if sim.playing { "⏸ " } else { "▶ " } }</span>
+                { play_label }
+            </button>
+            <button type="button" onclick={step}>
+                <span aria-hidden="true">{ "⏭ " }</span>{ t.step }
+            </button>
+            <label class="inline">
+                { t.speed }
+                <select onchange={speed}>
+                    { for SPEEDS.iter().map(|s| html! {
+                        <option value={s.to_string()} selected={(*s - sim.speed).abs() < 1e-9}>
+                            { format!("{s}×") }
+                        </option>
+                    }) }
+                </select>
+            </label>
+            <label class="inline">
+                <input type="checkbox" checked={sim.projector} onchange={projector} />
+                { t.projector }
+            </label>
+            <span class="hint">{ t.shortcuts }</span>
+        </div>
+    }
+}

@@ -1,0 +1,59 @@
+//! Small DOM helpers: values out of events, the page's clock, keyboard shortcuts.
+
+use super::state::Action;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+
+/// `performance.now()` in milliseconds (0 when unavailable).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The value of the `<input>` or `<select>` an event came from.
+pub fn event_value(e: &web_sys::Event) -> String {
+    let Some(target) = e.target() else {
+        return String::new();
+    };
+    if let Some(i) = target.dyn_ref::<HtmlInputElement>() {
+        i.value()
+    } else if let Some(s) = target.dyn_ref::<HtmlSelectElement>() {
+        s.value()
+    } else {
+        String::new()
+    }
+}
+
+/// Whether the checkbox an event came from is checked.
+pub fn event_checked(e: &web_sys::Event) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}
+
+/// The action a key press stands for, if any. Keys typed into a field (or Space on a focused
+/// button or link) keep their usual meaning.
+pub fn shortcut(e: &web_sys::Event) -> Option<Action> {
+    let k = e.dyn_ref::<KeyboardEvent>()?;
+    if k.ctrl_key() || k.alt_key() || k.meta_key() || k.default_prevented() {
+        return None;
+    }
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .map(|el| (el.tag_name().to_ascii_lowercase(), el.is_content_editable()));
+    let in_field = matches!(&tag, Some((t, editable)) if *editable || matches!(t.as_str(), "input" | "select" | "textarea"));
+    let on_control = matches!(&tag, Some((t, _)) if matches!(t.as_str(), "button" | "a" | "summary"));
+    if in_field {
+        return None;
+    }
+    let action = match k.key().as_str() {
+        " " | "Spacebar" if !on_control => Action::TogglePlay,
+        "PageUp" => Action::TogglePlay,
+        "ArrowRight" | "PageDown" => Action::Step,
+        _ => return None,
+    };
+    e.prevent_default();
+    Some(action)
+}

@@ -1,0 +1,226 @@
+//! Consumer groups: state, generation/epoch, protocol and strategy, members; the rebalance as
+//! it happens (phases in order, moves, who stopped); the `kafka-consumer-groups --describe`
+//! table; a lag sparkline.
+
+use super::state::{use_sim, Phase, RebalanceKind, RebalanceView};
+use super::text::{fill, text};
+use crate::core::config::GroupProtocol;
+use crate::core::group::DescribeRow;
+use crate::core::time::format_clock;
+use std::collections::VecDeque;
+use yew::prelude::*;
+
+/// The describe table's header cells, exactly as `kafka-consumer-groups --describe` prints them.
+pub const DESCRIBE_HEADERS: [&str; 6] = [
+    "TOPIC",
+    "PARTITION",
+    "CURRENT-OFFSET",
+    "LOG-END-OFFSET",
+    "LAG",
+    "CONSUMER-ID",
+];
+
+#[function_component(Groups)]
+pub fn groups() -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    html! {
+        <section class="panel" aria-labelledby="h-groups">
+            <h2 id="h-groups">{ t.groups }</h2>
+            if sim.cluster.groups().is_empty() {
+                <p class="muted">{ t.no_groups }</p>
+            }
+            <div class="group-list">
+                { for sim.cluster.groups().keys().map(|g| html! {
+                    <GroupPanel key={g.clone()} id={AttrValue::from(g.clone())} />
+                }) }
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GroupProps {
+    pub id: AttrValue,
+}
+
+#[function_component(GroupPanel)]
+pub fn group_panel(props: &GroupProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let Some(g) = sim.cluster.groups().get(props.id.as_str()) else {
+        return html! {};
+    };
+    let kip848 = g.protocol == Some(GroupProtocol::Consumer);
+    let protocol = match g.protocol {
+        Some(GroupProtocol::Consumer) => "consumer (KIP-848)",
+        Some(GroupProtocol::Classic) => "classic",
+        None => "-",
+    };
+    let strategy = g.strategy.map_or("-", |s| s.name());
+    let leader = g.leader_consumer();
+    let rows = sim.cluster.describe_group(&g.id);
+    let empty = VecDeque::new();
+    let lag = sim.lag.get(&g.id).unwrap_or(&empty);
+    html! {
+        <article class="group" aria-labelledby={format!("group-{}", g.id)}>
+            <h3 id={format!("group-{}", g.id)}>{ format!("group {}", g.id) }</h3>
+            <dl class="facts">
+                <div><dt>{ t.state }</dt><dd class={classes!("state", g.state.name())}>{ g.state.name() }</dd></div>
+                <div><dt>{ if kip848 { t.epoch } else { t.generation } }</dt><dd>{ g.generation }</dd></div>
+                <div><dt>{ t.protocol }</dt><dd>{ protocol }</dd></div>
+                <div><dt>{ t.strategy }</dt><dd>{ strategy }</dd></div>
+                <div><dt>{ t.members }</dt><dd>
+                    if g.members.is_empty() { { "-" } }
+                    { for g.members.values().map(|m| html! {
+                        <span class="member" title={m.member_id.clone()}>
+                            { m.consumer.clone() }
+                            if leader == Some(m.consumer.as_str()) { <small>{ format!(" ({})", t.leader) }</small> }
+                        </span>
+                    }) }
+                </dd></div>
+            </dl>
+            if let Some(view) = sim.rebalances.get(&g.id) {
+                <Rebalance view={view.clone()} />
+            }
+            <DescribeTable group={props.id.clone()} rows={rows} />
+            <Sparkline group={props.id.clone()} values={lag.iter().copied().collect::<Vec<_>>()} />
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DescribeProps {
+    pub group: AttrValue,
+    pub rows: Vec<DescribeRow>,
+}
+
+/// The `--describe` table (`-` for a missing value, as the tool prints it).
+#[function_component(DescribeTable)]
+pub fn describe_table(props: &DescribeProps) -> Html {
+    let t = text();
+    let dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
+    html! {
+        <div class="table-wrap">
+            <table class="describe">
+                <caption>{ fill(t.describe_caption, &[&props.group]) }</caption>
+                <thead><tr>{ for DESCRIBE_HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+                <tbody>
+                    { for props.rows.iter().map(|r| html! {
+                        <tr>
+                            <td>{ r.topic.clone() }</td>
+                            <td class="num">{ r.partition }</td>
+                            <td class="num">{ dash(r.current_offset) }</td>
+                            <td class="num">{ r.log_end_offset }</td>
+                            <td class="num">{ dash(r.lag) }</td>
+                            <td>{ r.consumer.clone().unwrap_or_else(|| "-".into()) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SparkProps {
+    pub group: AttrValue,
+    pub values: Vec<u64>,
+}
+
+/// Lag over time as a tiny SVG line.
+#[function_component(Sparkline)]
+pub fn sparkline(props: &SparkProps) -> Html {
+    let t = text();
+    let (w, h) = (240.0_f64, 40.0_f64);
+    let max = props.values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = props.values.len().max(2) as f64 - 1.0;
+    let points: String = props
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1} ", i as f64 / n * w, h - 2.0 - (*v as f64 / max) * (h - 4.0)))
+        .collect();
+    let now = props.values.last().copied().unwrap_or(0);
+    let label = fill(t.lag_over_time, &[&props.group, &now]);
+    html! {
+        <figure class="spark">
+            <svg viewBox={format!("0 0 {w} {h}")} width="240" height="40" role="img" aria-label={label.clone()}>
+                <polyline points={points} fill="none" stroke="currentColor" stroke-width="1.5" />
+            </svg>
+            <figcaption>{ label }</figcaption>
+        </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RebalanceProps {
+    pub view: RebalanceView,
+}
+
+fn phase_label(p: Phase) -> &'static str {
+    let t = text();
+    match p {
+        Phase::RevokeAll => t.phase_revoke_all,
+        Phase::Join => t.phase_join,
+        Phase::Sync => t.phase_sync,
+        Phase::RevokeMoving => t.phase_revoke_moving,
+        Phase::FollowUp => t.phase_follow_up,
+        Phase::EpochBump => t.phase_epoch,
+        Phase::Reconcile => t.phase_reconcile,
+        Phase::Stable => t.phase_stable,
+    }
+}
+
+/// The latest rebalance: its phases in order (the current one highlighted), moves, stops.
+#[function_component(Rebalance)]
+pub fn rebalance(props: &RebalanceProps) -> Html {
+    let t = text();
+    let v = &props.view;
+    let (title, help, class) = match v.kind {
+        RebalanceKind::Eager => (t.rebalance_eager, t.rebalance_eager_help, "eager"),
+        RebalanceKind::Cooperative => (t.rebalance_coop, t.rebalance_coop_help, "cooperative"),
+        RebalanceKind::Kip848 => (t.rebalance_kip848, t.rebalance_kip848_help, "kip848"),
+    };
+    let phases = v.kind.phases();
+    let current = phases.iter().position(|p| *p == v.phase).unwrap_or(0);
+    let status = match v.finished_at {
+        Some(end) => fill(t.finished_in, &[&end.saturating_sub(v.started_at)]),
+        None => t.in_progress.to_string(),
+    };
+    html! {
+        <section class={classes!("rebalance", class, v.finished_at.is_none().then_some("active"))}
+            aria-label={format!("{} {title}", t.rebalance)}>
+            <h4>{ title }{ " · " }<span class="muted">{ format!("{} · {} · {status}", format_clock(v.started_at), v.reason) }</span></h4>
+            <p class="help">{ help }</p>
+            <ol class="phases">
+                { for phases.iter().enumerate().map(|(i, p)| {
+                    let state = if i < current || (i == current && v.finished_at.is_some()) { "done" } else if i == current { "current" } else { "todo" };
+                    html! {
+                        <li class={state} aria-current={(state == "current").then_some("step")}>{ phase_label(*p) }</li>
+                    }
+                }) }
+            </ol>
+            <div class="moves">
+                <strong>{ t.moves }{ ": " }</strong>
+                if v.moves.is_empty() { <span class="muted">{ t.nothing_moves }</span> }
+                <ul>
+                    { for v.moves.iter().map(|m| html! {
+                        <li>{ format!("{}: {} → {}", m.partition, m.from.as_deref().unwrap_or(t.nobody), m.to.as_deref().unwrap_or(t.nobody)) }</li>
+                    }) }
+                </ul>
+            </div>
+            if v.kind == RebalanceKind::Kip848 {
+                if !v.reconciled.is_empty() {
+                    <p>{ fill(t.reconciled, &[&v.reconciled.iter().cloned().collect::<Vec<_>>().join(", ")]) }</p>
+                }
+            } else if v.finished_at.is_some() || !v.stopped.is_empty() {
+                <p class={classes!(if v.stopped.is_empty() { "ok" } else { "warn" })}>
+                    { if v.stopped.is_empty() { t.nobody_stopped.to_string() } else { fill(t.stopped_meanwhile, &[&v.stopped.join(", ")]) } }
+                </p>
+            }
+        </section>
+    }
+}

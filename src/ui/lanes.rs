@@ -1,0 +1,281 @@
+//! The cluster: each topic's partitions drawn as log lanes (offsets left to right, the most
+//! recent records as cells coloured by key), with log start/end, each group's committed offset
+//! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
+
+use super::dom::event_value;
+use super::state::{use_sim, Action, ErrorAt, Sim};
+use super::text::{fill, text};
+use crate::core::log::Value;
+use crate::core::topic::Topic;
+use crate::core::Command;
+use std::collections::BTreeMap;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Records drawn per lane.
+pub const WINDOW: u64 = 30;
+
+/// A stable hue (0..360) for a record key: FNV-1a, so the same key is the same colour on every
+/// lane and every run.
+pub fn key_hue(key: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % 360
+}
+
+/// The id of a partition's lane (cards link to it).
+pub fn lane_id(topic: &str, partition: u32) -> String {
+    format!("lane-{topic}-{partition}")
+}
+
+#[function_component(ClusterView)]
+pub fn cluster_view() -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    html! {
+        <section class="panel cluster" aria-labelledby="h-cluster">
+            <h2 id="h-cluster">{ t.cluster }</h2>
+            <p class="legend">
+                <span class="mk pos">{ "▲ c1" }</span>{ " consumer position (next offset poll() returns) · " }
+                <span class="mk commit">{ "⚑ group" }</span>{ " committed offset · cells coloured by key, grey = no key" }
+            </p>
+            { for sim.cluster.topics().keys().map(|name| html! {
+                <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
+            }) }
+            <AddTopic />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TopicProps {
+    pub name: AttrValue,
+}
+
+#[function_component(TopicView)]
+pub fn topic_view(props: &TopicProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let Some(topic) = sim.cluster.topics().get(props.name.as_str()) else {
+        return html! {};
+    };
+    let name = props.name.to_string();
+    let onchange = {
+        let d = ctx.dispatch.clone();
+        let name = name.clone();
+        Callback::from(move |e: Event| {
+            let total = event_value(&e).trim().parse::<i64>().unwrap_or(0);
+            d.emit(Action::Cmd(
+                ErrorAt::Topic(name.clone()),
+                Command::CreatePartitions {
+                    topic: name.clone(),
+                    total,
+                },
+            ));
+        })
+    };
+    let input_id = format!("partitions-{name}");
+    let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
+    html! {
+        <article class="topic" aria-labelledby={format!("topic-{name}")}>
+            <div class="topic-head">
+                <h3 id={format!("topic-{name}")}>{ name.clone() }</h3>
+                <div class="field inline">
+                    <label for={input_id.clone()}>{ t.partitions }</label>
+                    <input id={input_id} type="number" min="1" max="1024" step="1"
+                        value={topic.partition_count().to_string()} {onchange}
+                        title={t.partitions_help} />
+                </div>
+                <span class="help">{ t.partitions_help }</span>
+            </div>
+            if let Some(e) = error {
+                <p class="error" role="alert">{ e.clone() }</p>
+            }
+            <div class="lanes">
+                { for (0..topic.partition_count()).map(|p| lane(&sim, topic, p)) }
+            </div>
+        </article>
+    }
+}
+
+/// One marker under a lane.
+struct Marker {
+    col: u64,
+    label: String,
+    title: String,
+    commit: bool,
+}
+
+/// Puts markers on rows so labels do not overlap (label width estimated in cells).
+fn stack(mut markers: Vec<Marker>) -> Vec<(Marker, usize)> {
+    markers.sort_by_key(|m| m.col);
+    let mut rows: Vec<u64> = Vec::new(); // first free column per row
+    let mut out = Vec::with_capacity(markers.len());
+    for m in markers {
+        let width = (m.label.chars().count() as u64 + 3) / 2 + 1;
+        let row = match rows.iter().position(|free| *free <= m.col) {
+            Some(r) => r,
+            None => {
+                rows.push(0);
+                rows.len() - 1
+            }
+        };
+        rows[row] = m.col + width;
+        out.push((m, row));
+    }
+    out
+}
+
+fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
+    let t = text();
+    let Some(log) = topic.partition(p) else {
+        return html! {};
+    };
+    let name = &*topic.name;
+    let (start, end) = (log.log_start(), log.log_end());
+    let from = start.max(end.saturating_sub(WINDOW));
+    let col_of = |o: u64| o.clamp(from, end) - from;
+
+    let mut owners: Vec<&str> = Vec::new();
+    let mut markers = Vec::new();
+    for c in sim.cluster.consumers().values() {
+        if !c.is_alive() {
+            continue;
+        }
+        let owns = c.assignment.iter().any(|tp| &*tp.topic == name && tp.partition == p);
+        if owns {
+            owners.push(&c.spec.name);
+        }
+        if let Some((tp, pos)) = c.positions.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
+            let _ = tp;
+            markers.push(Marker {
+                col: col_of(*pos),
+                label: format!("▲{}", c.spec.name),
+                title: format!("{}: position {pos}", c.spec.name),
+                commit: false,
+            });
+        }
+    }
+    for g in sim.cluster.groups().values() {
+        if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
+            markers.push(Marker {
+                col: col_of(*off),
+                label: format!("⚑{}", g.id),
+                title: format!("group {}: committed offset {off}", g.id),
+                commit: true,
+            });
+        }
+    }
+    let stacked = stack(markers);
+    let rows = stacked.iter().map(|(_, r)| r + 1).max().unwrap_or(0);
+    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &start, &end]);
+    let owner_text = if owners.is_empty() {
+        t.owners_none.to_string()
+    } else {
+        owners.join(", ")
+    };
+    html! {
+        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary.clone()}>
+            <div class="lane-label">
+                <span class="pnum">{ format!("P{p}") }</span>
+                <span class={classes!("owners", owners.is_empty().then_some("none"))}>{ owner_text }</span>
+            </div>
+            <div class="lane-track">
+                <div class="cells" aria-hidden="true">
+                    if from > start {
+                        <span class="more" title={t.older_records}>{ "…" }</span>
+                    }
+                    { for log.read(from, WINDOW as usize).map(|(o, r)| {
+                        let (class, style, key) = match &r.key {
+                            Some(k) => ("rec", format!("--h:{}", key_hue(k)), k.to_string()),
+                            None => ("rec null", String::new(), "null".to_string()),
+                        };
+                        let value = match &r.value {
+                            Value::Seq(n) => format!("{}-{n}", sim.cluster.producer_name(r.producer)),
+                            Value::Text(s) => s.to_string(),
+                        };
+                        let start_mark = (o == start).then_some("log-start");
+                        html! {
+                            <span class={classes!(class, start_mark)} style={style}
+                                title={format!("offset {o} · key {key} · value {value}")}></span>
+                        }
+                    }) }
+                    <span class="rec leo" title={format!("{}: {end}", t.log_end)}></span>
+                </div>
+                <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
+                    { for stacked.into_iter().map(|(m, row)| html! {
+                        <span class={classes!("mk", if m.commit { "commit" } else { "pos" })}
+                            style={format!("--col:{}; --row:{row}", m.col)} title={m.title.clone()}>
+                            { m.label }
+                        </span>
+                    }) }
+                </div>
+            </div>
+            <div class="lane-meta">
+                <span title={t.log_start}>{ start }</span>{ " … " }<span title={t.log_end}>{ end }</span>
+            </div>
+        </div>
+    }
+}
+
+#[function_component(AddTopic)]
+pub fn add_topic() -> Html {
+    let ctx = use_sim();
+    let t = text();
+    let name_ref = use_node_ref();
+    let count_ref = use_node_ref();
+    let onsubmit = {
+        let d = ctx.dispatch.clone();
+        let (name_ref, count_ref) = (name_ref.clone(), count_ref.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let name = name_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let partitions = count_ref
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().trim().parse::<i64>().ok())
+                .unwrap_or(0);
+            d.emit(Action::Cmd(
+                ErrorAt::NewTopic,
+                Command::CreateTopic {
+                    name: name.trim().to_string(),
+                    partitions,
+                    retention: None,
+                },
+            ));
+        })
+    };
+    let error = ctx.sim.borrow().errors.get(&ErrorAt::NewTopic).cloned();
+    html! {
+        <form class="add-topic" {onsubmit}>
+            <label class="field">{ t.topic_name }
+                <input ref={name_ref} type="text" placeholder="payments" autocomplete="off" />
+            </label>
+            <label class="field">{ t.partition_count }
+                <input ref={count_ref} type="number" min="1" max="1024" value="3" />
+            </label>
+            <button type="submit">{ t.add_topic }</button>
+            if let Some(e) = error {
+                <p class="error" role="alert">{ e }</p>
+            }
+        </form>
+    }
+}
+
+/// Which consumers own each partition of a topic (for cards and lanes).
+pub fn owners_of(sim: &Sim, topic: &str) -> BTreeMap<u32, Vec<String>> {
+    let mut out: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for c in sim.cluster.consumers().values().filter(|c| c.is_alive()) {
+        for tp in c.assignment.iter().filter(|tp| &*tp.topic == topic) {
+            out.entry(tp.partition).or_default().push(c.spec.name.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,197 @@
+//! Producer cards: topic, key mode, rate, hold/resume, "Send one", user, errors, remove.
+
+use super::dom::event_value;
+use super::state::{use_sim, Action, Ctx, ErrorAt};
+use super::text::{fill, text};
+use crate::core::producer::{KeyMode, ProducerSpec};
+use crate::core::Command;
+use yew::prelude::*;
+
+#[function_component(Producers)]
+pub fn producers() -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let add = ctx.dispatch.reform(|_: MouseEvent| Action::AddProducer);
+    html! {
+        <section class="panel" aria-labelledby="h-producers">
+            <div class="panel-head">
+                <h2 id="h-producers">{ t.producers }</h2>
+                <button type="button" onclick={add}>{ "+ " }{ t.add_producer }</button>
+            </div>
+            <div class="cards">
+                { for sim.cluster.producers().keys().map(|n| html! {
+                    <ProducerCard key={n.clone()} name={AttrValue::from(n.clone())} />
+                }) }
+            </div>
+        </section>
+    }
+}
+
+/// A callback that edits the producer's current spec and sends `UpdateProducer`.
+fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ProducerSpec, E) + 'static) -> Callback<E> {
+    let sim = ctx.sim.clone();
+    let d = ctx.dispatch.clone();
+    let name = name.to_string();
+    Callback::from(move |e: E| {
+        let spec = sim.borrow().cluster.producers().get(&name).map(|p| p.spec.clone());
+        if let Some(mut spec) = spec {
+            f(&mut spec, e);
+            d.emit(Action::Cmd(
+                ErrorAt::Producer(name.clone()),
+                Command::UpdateProducer { producer: spec },
+            ));
+        }
+    })
+}
+
+fn key_mode_value(k: &KeyMode) -> &'static str {
+    match k {
+        KeyMode::Fixed { .. } => "fixed",
+        KeyMode::Set { .. } => "set",
+        KeyMode::None => "none",
+        KeyMode::Partition { .. } => "partition",
+        KeyMode::Random => "random",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    pub name: AttrValue,
+}
+
+#[function_component(ProducerCard)]
+pub fn producer_card(props: &CardProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let Some(p) = sim.cluster.producers().get(props.name.as_str()) else {
+        return html! {};
+    };
+    let name = props.name.to_string();
+    let id = |what: &str| format!("{name}-{what}");
+    let spec = &p.spec;
+    let d = ctx.dispatch.clone();
+    let at = ErrorAt::Producer(name.clone());
+
+    let on_topic = edit(&ctx, &name, |s, e: Event| s.topic = event_value(&e));
+    let on_mode = edit(&ctx, &name, |s, e: Event| {
+        s.keys = match event_value(&e).as_str() {
+            "fixed" => KeyMode::Fixed { key: "user-1".into() },
+            "set" => KeyMode::Set { prefix: "user-".into(), count: 6 },
+            "partition" => KeyMode::Partition { partition: 0 },
+            "random" => KeyMode::Random,
+            _ => KeyMode::None,
+        }
+    });
+    let on_key = edit(&ctx, &name, |s, e: Event| s.keys = KeyMode::Fixed { key: event_value(&e) });
+    let on_count = edit(&ctx, &name, |s, e: Event| {
+        if let KeyMode::Set { count, .. } = &mut s.keys {
+            *count = event_value(&e).trim().parse().unwrap_or(0);
+        }
+    });
+    let on_partition = edit(&ctx, &name, |s, e: Event| {
+        s.keys = KeyMode::Partition { partition: event_value(&e).trim().parse().unwrap_or(u32::MAX) }
+    });
+    let on_rate = edit(&ctx, &name, |s, e: Event| s.rate = event_value(&e).trim().parse().unwrap_or(-1.0));
+    let on_user = edit(&ctx, &name, |s, e: Event| {
+        let v = event_value(&e);
+        s.user = (!v.is_empty()).then_some(v);
+    });
+    let hold = {
+        let (n, paused, at) = (name.clone(), spec.paused, at.clone());
+        d.reform(move |_: MouseEvent| {
+            let cmd = if paused {
+                Command::ResumeProducer { name: n.clone() }
+            } else {
+                Command::PauseProducer { name: n.clone() }
+            };
+            Action::Cmd(at.clone(), cmd)
+        })
+    };
+    let send_one = {
+        let (n, keys, seq, at) = (name.clone(), spec.keys.clone(), p.seq, at.clone());
+        d.reform(move |_: MouseEvent| {
+            let (key, partition) = match &keys {
+                KeyMode::Fixed { key } => (Some(key.clone()), None),
+                KeyMode::Set { prefix, count } => (Some(format!("{prefix}{}", seq % u64::from((*count).max(1)) + 1)), None),
+                KeyMode::Random => (Some(format!("key-{}", seq.wrapping_mul(2_654_435_761) % 100_000)), None),
+                KeyMode::Partition { partition } => (None, Some(*partition)),
+                KeyMode::None => (None, None),
+            };
+            Action::Cmd(at.clone(), Command::SendOne { producer: n.clone(), key, value: None, partition })
+        })
+    };
+    let remove = {
+        let n = name.clone();
+        d.reform(move |_: MouseEvent| Action::Cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() }))
+    };
+    let users = sim.user_names();
+    let error = sim.errors.get(&at).cloned();
+    html! {
+        <article class={classes!("card", "producer", spec.paused.then_some("held"))} aria-labelledby={id("h")}>
+            <header class="card-head">
+                <h3 id={id("h")}>{ format!("producer {name}") }</h3>
+                <span class="badge">{ format!("{} {}", p.sent, t.sent) }</span>
+                if spec.paused { <span class="badge muted">{ t.paused }</span> }
+            </header>
+            <div class="grid">
+                <label class="field">{ t.topic }
+                    <select onchange={on_topic}>
+                        { for sim.cluster.topics().keys().map(|tn| html! {
+                            <option value={tn.clone()} selected={*tn == spec.topic}>{ tn.clone() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="field">{ t.key_mode }
+                    <select onchange={on_mode}>
+                        { for [("set", t.key_set), ("fixed", t.key_fixed), ("none", t.key_none), ("partition", t.key_partition), ("random", t.key_random)]
+                            .into_iter().map(|(v, l)| html! {
+                                <option value={v} selected={key_mode_value(&spec.keys) == v}>{ l }</option>
+                            }) }
+                    </select>
+                </label>
+                { match &spec.keys {
+                    KeyMode::Fixed { key } => html! {
+                        <label class="field">{ t.key }<input type="text" value={key.clone()} onchange={on_key} /></label>
+                    },
+                    KeyMode::Set { prefix, count } => html! {
+                        <label class="field" title={format!("keys {prefix}1 … {prefix}{count}")}>{ t.key_count }
+                            <input type="number" min="1" max="10000" value={count.to_string()} onchange={on_count} /></label>
+                    },
+                    KeyMode::Partition { partition } => html! {
+                        <label class="field">{ t.partition }
+                            <input type="number" min="0" value={partition.to_string()} onchange={on_partition} /></label>
+                    },
+                    _ => html! {},
+                } }
+                <label class="field" title={t.rate_help}>{ t.rate }
+                    <input type="number" min="0" max="1000" step="0.5" value={spec.rate.to_string()} onchange={on_rate} />
+                </label>
+                <label class="field">{ t.user }
+                    <select onchange={on_user}>
+                        <option value="" selected={spec.user.is_none()}>{ t.anonymous }</option>
+                        { for users.iter().map(|u| html! {
+                            <option value={u.clone()} selected={spec.user.as_deref() == Some(u.as_str())}>{ u.clone() }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            if let Some(code) = p.error {
+                <p class="error" role="alert">{ code.name() }</p>
+            }
+            if let Some(e) = error {
+                <p class="error" role="alert">{ e }</p>
+            }
+            <div class="actions">
+                <button type="button" onclick={send_one} aria-label={fill(t.send_one_named, &[&name])}>{ t.send_one }</button>
+                <button type="button" onclick={hold} title={t.hold_help}
+                    aria-label={fill(if spec.paused { t.resume_named } else { t.hold_named }, &[&name])}>
+                    { if spec.paused { t.resume } else { t.hold } }
+                </button>
+                <button type="button" class="danger" onclick={remove}
+                    aria-label={fill(t.remove_producer, &[&name])}>{ t.remove }</button>
+            </div>
+        </article>
+    }
+}

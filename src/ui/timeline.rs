@@ -1,0 +1,77 @@
+//! The timeline: narrated events (`Event::line()`), newest first, capped; filter by words or
+//! subject; high-volume kinds (produced, fetched) hidden unless asked for; clicking an entry
+//! shows when it happened and what it is about.
+
+use super::dom::{event_checked, event_value};
+use super::state::use_sim;
+use super::text::{fill, text};
+use crate::core::time::format_clock;
+use yew::prelude::*;
+
+/// Entries drawn at most (the model keeps more).
+pub const SHOWN: usize = 150;
+
+#[function_component(Timeline)]
+pub fn timeline() -> Html {
+    let ctx = use_sim();
+    let filter = use_state(String::new);
+    let noisy = use_state(|| false);
+    let selected = use_state(|| None::<u64>);
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            let e: Event = e.into();
+            filter.set(event_value(&e));
+        })
+    };
+    let on_noisy = {
+        let noisy = noisy.clone();
+        Callback::from(move |e: Event| noisy.set(event_checked(&e)))
+    };
+    let needle = filter.trim().to_lowercase();
+    let entries: Vec<_> = sim
+        .entries(*noisy)
+        .into_iter()
+        .filter(|e| {
+            needle.is_empty()
+                || e.line.to_lowercase().contains(&needle)
+                || e.event.subjects().iter().any(|s| s.eq_ignore_ascii_case(&needle))
+        })
+        .take(SHOWN)
+        .collect();
+    html! {
+        <section class="panel timeline" aria-labelledby="h-timeline">
+            <h2 id="h-timeline">{ t.timeline }</h2>
+            <div class="timeline-tools">
+                <label class="field">{ t.filter }
+                    <input type="search" value={(*filter).clone()} oninput={on_filter} placeholder={t.filter_placeholder} />
+                </label>
+                <label class="inline"><input type="checkbox" checked={*noisy} onchange={on_noisy} />{ t.show_noisy }</label>
+            </div>
+            if entries.is_empty() { <p class="muted">{ t.no_events }</p> }
+            <ol class="events" reversed=true>
+                { for entries.into_iter().map(|e| {
+                    let seq = e.seq;
+                    let is_sel = *selected == Some(seq);
+                    let onclick = {
+                        let selected = selected.clone();
+                        Callback::from(move |_: MouseEvent| selected.set(if is_sel { None } else { Some(seq) }))
+                    };
+                    html! {
+                        <li key={seq} class={classes!(is_sel.then_some("selected"))}>
+                            <button type="button" class="entry" aria-expanded={is_sel.to_string()} {onclick}>{ e.line.clone() }</button>
+                            if is_sel {
+                                <p class="entry-detail">
+                                    { fill(t.happened_at, &[&format_clock(e.event.at)]) }
+                                    { format!(" · {}: {}", t.about, e.event.subjects().join(", ")) }
+                                </p>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+        </section>
+    }
+}

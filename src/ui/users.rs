@@ -1,0 +1,139 @@
+//! Users & roles: authorization on/off, users, roles granted on topic patterns, and the Kafka
+//! ACLs each role means (`RoleBinding::acls`), side by side.
+
+use super::dom::event_checked;
+use super::state::{roles, use_sim, Action, ErrorAt};
+use super::text::{fill, text};
+use crate::core::acl::{AclSource, Role, RoleBinding};
+use crate::core::Command;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[function_component(Users)]
+pub fn users() -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let auth = sim.cluster.authorizer();
+    let enabled = auth.config().enabled;
+    let d = ctx.dispatch.clone();
+    let user_ref = use_node_ref();
+    let grant_user = use_node_ref();
+    let grant_role = use_node_ref();
+    let grant_pattern = use_node_ref();
+
+    let on_toggle = d.reform(|e: Event| {
+        Action::Cmd(
+            ErrorAt::Users,
+            Command::SetAuthorization { enabled: event_checked(&e), allow_everyone_if_no_acl_found: None },
+        )
+    });
+    let on_add_user = {
+        let (d, r) = (d.clone(), user_ref.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(i) = r.cast::<HtmlInputElement>() {
+                let name = i.value().trim().to_string();
+                d.emit(Action::Cmd(ErrorAt::Users, Command::AddUser { name }));
+                i.set_value("");
+            }
+        })
+    };
+    let on_grant = {
+        let d = d.clone();
+        let (u, r, p) = (grant_user.clone(), grant_role.clone(), grant_pattern.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let user = u.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let role = r
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<Role>().ok())
+                .unwrap_or(Role::Consumer);
+            let pattern = p.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
+            d.emit(Action::Cmd(ErrorAt::Users, Command::GrantRole { user, role, pattern }));
+        })
+    };
+    let names = sim.user_names();
+    let bindings: Vec<RoleBinding> = auth.role_bindings().to_vec();
+    let raw: Vec<String> = auth
+        .effective_acls()
+        .into_iter()
+        .filter(|a| a.source == AclSource::Raw)
+        .map(|a| a.acl.to_string())
+        .collect();
+    let error = sim.errors.get(&ErrorAt::Users).cloned();
+    html! {
+        <section class="panel users" aria-labelledby="h-users">
+            <h2 id="h-users">{ t.users_roles }</h2>
+            <label class="inline switch" title={t.authorization_help}>
+                <input type="checkbox" role="switch" checked={enabled} onchange={on_toggle} />
+                { t.authorization }
+            </label>
+            <p class="help">{ t.authorization_help }</p>
+            <form class="row" onsubmit={on_add_user}>
+                <label class="field">{ t.user_name }<input ref={user_ref} type="text" autocomplete="off" placeholder="alice" /></label>
+                <button type="submit">{ t.add_user }</button>
+            </form>
+            <p><strong>{ t.users }{ ": " }</strong>
+                if names.is_empty() { <span class="muted">{ t.no_users }</span> }
+                { names.join(", ") }
+            </p>
+            <form class="row" onsubmit={on_grant}>
+                <label class="field">{ t.user }
+                    <select ref={grant_user}>
+                        { for names.iter().map(|n| html! { <option value={n.clone()}>{ n.clone() }</option> }) }
+                    </select>
+                </label>
+                <label class="field">{ t.role }
+                    <select ref={grant_role}>
+                        { for roles().iter().map(|r| html! { <option value={r.name()}>{ r.name() }</option> }) }
+                    </select>
+                </label>
+                <label class="field" title={t.pattern_help}>{ t.pattern }
+                    <input ref={grant_pattern} type="text" value="orders" autocomplete="off" />
+                </label>
+                <button type="submit">{ t.grant_role }</button>
+            </form>
+            if let Some(e) = error { <p class="error" role="alert">{ e }</p> }
+            if bindings.is_empty() { <p class="muted">{ t.no_roles }</p> }
+            <ul class="bindings">
+                { for bindings.iter().map(|b| {
+                    let label = b.to_string();
+                    let revoke = {
+                        let (user, role, pattern) = (b.user().as_str().to_string(), b.role(), b.pattern().to_string());
+                        d.reform(move |_: MouseEvent| Action::Cmd(ErrorAt::Users, Command::RevokeRole { user: user.clone(), role, pattern: pattern.clone() }))
+                    };
+                    html! {
+                        <li>
+                            <div class="binding-head">
+                                <span>{ label.clone() }</span>
+                                <button type="button" onclick={revoke} aria-label={fill(t.revoke_named, &[&label])}>{ t.revoke }</button>
+                            </div>
+                            <details><summary>{ t.acls_meaning }</summary>
+                                <ul class="acls">{ for b.acls().iter().map(|a| html! { <li><code>{ a.to_string() }</code></li> }) }</ul>
+                            </details>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if !raw.is_empty() {
+                <ul class="acls">{ for raw.into_iter().map(|a| html! { <li><code>{ a }</code></li> }) }</ul>
+            }
+            <details class="role-meanings">
+                <summary>{ t.role_meanings }{ " → " }{ t.acls_meaning }</summary>
+                <div class="roles-grid">
+                    { for roles().iter().map(|r| {
+                        let pattern = if *r == Role::Admin { "*" } else { "orders" };
+                        let acls = RoleBinding::new("alice", *r, pattern).map(|b| b.acls()).unwrap_or_default();
+                        html! {
+                            <div class="role-col">
+                                <h4>{ format!("{} on {pattern}", r.name()) }</h4>
+                                <ul class="acls">{ for acls.iter().map(|a| html! { <li><code>{ a.to_string() }</code></li> }) }</ul>
+                            </div>
+                        }
+                    }) }
+                </div>
+            </details>
+        </section>
+    }
+}
