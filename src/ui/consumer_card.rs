@@ -49,7 +49,11 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ConsumerSpec, E) + 's
 }
 
 /// A callback that sends a mode change computed from the current spec.
-fn set_mode<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&Cluster, &ConsumerSpec, E) -> Option<ConsumerMode> + 'static) -> Callback<E> {
+fn set_mode<E: 'static>(
+    ctx: &Ctx,
+    name: &str,
+    f: impl Fn(&Cluster, &ConsumerSpec, E) -> Option<ConsumerMode> + 'static,
+) -> Callback<E> {
     let sim = ctx.sim.clone();
     let d = ctx.dispatch.clone();
     let name = name.to_string();
@@ -59,7 +63,10 @@ fn set_mode<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&Cluster, &ConsumerSpe
             s.cluster.consumers().get(&name).and_then(|c| f(&s.cluster, &c.spec, e))
         };
         if let Some(mode) = mode {
-            d.emit(Action::Cmd(ErrorAt::Consumer(name.clone()), Command::SetConsumerMode { name: name.clone(), mode }));
+            d.emit(Action::Cmd(
+                ErrorAt::Consumer(name.clone()),
+                Command::SetConsumerMode { name: name.clone(), mode },
+            ));
         }
     })
 }
@@ -99,11 +106,8 @@ fn more_members_than_partitions(cluster: &Cluster, c: &Consumer) -> bool {
     let Some(g) = cluster.groups().get(gid) else {
         return false;
     };
-    let partitions: u32 = topics
-        .iter()
-        .filter_map(|t| cluster.topics().get(t))
-        .map(|t| t.partition_count())
-        .sum();
+    let partitions: u32 =
+        topics.iter().filter_map(|t| cluster.topics().get(t)).map(|t| t.partition_count()).sum();
     g.members.len() as u32 > partitions
 }
 
@@ -129,7 +133,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
     let at = ErrorAt::Consumer(name.clone());
     let alive = c.is_alive();
     let is_group = spec.is_group();
-    let stopped = c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some()) && c.assignment.is_empty() && alive;
+    let stopped =
+        c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some()) && c.assignment.is_empty() && alive;
 
     let to_standalone = set_mode(&ctx, &name, |_, s, _: Event| {
         (s.is_group()).then(|| ConsumerMode::Standalone { partitions: Vec::new() })
@@ -155,7 +160,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
             let v = event_value(&e).trim().to_string();
             s.config.group_id = (!v.is_empty()).then_some(v);
         });
-        let on_topic = edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
+        let on_topic =
+            edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
         let kip848 = cfg.group_protocol == GroupProtocol::Consumer;
         let on_strategy = edit(&ctx, &name, move |s, e: Event| {
             let v = event_value(&e);
@@ -171,18 +177,26 @@ pub fn consumer_card(props: &CardProps) -> Html {
             }
         });
         let on_protocol = edit(&ctx, &name, |s, e: Event| {
-            s.config.group_protocol = if event_value(&e) == "consumer" { GroupProtocol::Consumer } else { GroupProtocol::Classic };
+            s.config.group_protocol =
+                if event_value(&e) == "consumer" { GroupProtocol::Consumer } else { GroupProtocol::Classic };
         });
         let on_instance = edit(&ctx, &name, |s, e: Event| {
             let v = event_value(&e).trim().to_string();
             s.config.group_instance_id = (!v.is_empty()).then_some(v);
         });
-        let current = if kip848 { cfg.remote_assignor.name().to_string() } else { strategy_value(&cfg.assignment_strategy) };
+        let current = if kip848 {
+            cfg.remote_assignor.name().to_string()
+        } else {
+            strategy_value(&cfg.assignment_strategy)
+        };
         let options: Vec<(String, String)> = if kip848 {
             vec![("uniform".into(), "uniform".into()), ("server-range".into(), "range".into())]
         } else {
-            let mut o: Vec<(String, String)> = [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky]
-                .iter().map(|s| (s.name().to_string(), s.name().to_string())).collect();
+            let mut o: Vec<(String, String)> =
+                [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky]
+                    .iter()
+                    .map(|s| (s.name().to_string(), s.name().to_string()))
+                    .collect();
             o.push(("range,cooperative-sticky".into(), "range, cooperative-sticky (default)".into()));
             o
         };
@@ -299,7 +313,9 @@ pub fn consumer_card(props: &CardProps) -> Html {
     let restart = cmd(|name| Command::RestartConsumer { name });
     let remove = {
         let n = name.clone();
-        d.reform(move |_: MouseEvent| Action::Cmd(ErrorAt::Global, Command::RemoveConsumer { name: n.clone() }))
+        d.reform(move |_: MouseEvent| {
+            Action::Cmd(ErrorAt::Global, Command::RemoveConsumer { name: n.clone() })
+        })
     };
     let users = sim.user_names();
     let error = sim.errors.get(&at).cloned();

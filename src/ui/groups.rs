@@ -11,14 +11,8 @@ use std::collections::VecDeque;
 use yew::prelude::*;
 
 /// The describe table's header cells, exactly as `kafka-consumer-groups --describe` prints them.
-pub const DESCRIBE_HEADERS: [&str; 6] = [
-    "TOPIC",
-    "PARTITION",
-    "CURRENT-OFFSET",
-    "LOG-END-OFFSET",
-    "LAG",
-    "CONSUMER-ID",
-];
+pub const DESCRIBE_HEADERS: [&str; 6] =
+    ["TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID"];
 
 #[function_component(Groups)]
 pub fn groups() -> Html {

@@ -56,15 +56,11 @@ pub fn app() -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            let listener = gloo::events::EventListener::new(
-                &gloo::utils::window(),
-                "keydown",
-                move |e| {
-                    if let Some(action) = dom::shortcut(e) {
-                        dispatcher.dispatch(action);
-                    }
-                },
-            );
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "keydown", move |e| {
+                if let Some(action) = dom::shortcut(e) {
+                    dispatcher.dispatch(action);
+                }
+            });
             move || drop(listener)
         });
     }
@@ -73,11 +69,7 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |a: Action| dispatcher.dispatch(a))
     };
-    let ctx = Ctx {
-        sim: state.sim.clone(),
-        version: state.version,
-        dispatch,
-    };
+    let ctx = Ctx { sim: state.sim.clone(), version: state.version, dispatch };
     let projector = state.sim.borrow().projector;
     let t = text();
     html! {

@@ -37,10 +37,7 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ProducerSpec, E) + 's
         let spec = sim.borrow().cluster.producers().get(&name).map(|p| p.spec.clone());
         if let Some(mut spec) = spec {
             f(&mut spec, e);
-            d.emit(Action::Cmd(
-                ErrorAt::Producer(name.clone()),
-                Command::UpdateProducer { producer: spec },
-            ));
+            d.emit(Action::Cmd(ErrorAt::Producer(name.clone()), Command::UpdateProducer { producer: spec }));
         }
     })
 }
@@ -114,7 +111,9 @@ pub fn producer_card(props: &CardProps) -> Html {
         d.reform(move |_: MouseEvent| {
             let (key, partition) = match &keys {
                 KeyMode::Fixed { key } => (Some(key.clone()), None),
-                KeyMode::Set { prefix, count } => (Some(format!("{prefix}{}", seq % u64::from((*count).max(1)) + 1)), None),
+                KeyMode::Set { prefix, count } => {
+                    (Some(format!("{prefix}{}", seq % u64::from((*count).max(1)) + 1)), None)
+                }
                 KeyMode::Random => (Some(format!("key-{}", seq.wrapping_mul(2_654_435_761) % 100_000)), None),
                 KeyMode::Partition { partition } => (None, Some(*partition)),
                 KeyMode::None => (None, None),
@@ -124,7 +123,9 @@ pub fn producer_card(props: &CardProps) -> Html {
     };
     let remove = {
         let n = name.clone();
-        d.reform(move |_: MouseEvent| Action::Cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() }))
+        d.reform(move |_: MouseEvent| {
+            Action::Cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() })
+        })
     };
     let users = sim.user_names();
     let error = sim.errors.get(&at).cloned();

@@ -49,7 +49,8 @@ pub fn users() -> Html {
                 .cast::<HtmlSelectElement>()
                 .and_then(|s| s.value().parse::<Role>().ok())
                 .unwrap_or(Role::Consumer);
-            let pattern = p.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
+            let pattern =
+                p.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
             d.emit(Action::Cmd(ErrorAt::Users, Command::GrantRole { user, role, pattern }));
         })
     };
