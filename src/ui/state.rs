@@ -43,6 +43,8 @@ pub enum ErrorAt {
 
 /// Everything that can happen to the model.
 #[derive(Debug, Clone, PartialEq)]
+// One Action per click or frame; boxing the command would only add an allocation per click.
+#[allow(clippy::large_enum_variant)]
 pub enum Action {
     /// A frame: `performance.now()` in ms.
     Tick(f64),
@@ -161,7 +163,7 @@ impl RebalanceView {
             self.moves.retain(|o| o.partition != name);
             self.moves.push(ShownMove { partition: name, from: m.from.clone(), to: m.to.clone() });
         }
-        self.moves.sort_by(|a, b| natural_key(&a.partition).cmp(&natural_key(&b.partition)));
+        self.moves.sort_by_key(|a| natural_key(&a.partition));
     }
 }
 
