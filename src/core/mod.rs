@@ -14,7 +14,7 @@
 //! - [`consumer`] — standalone and group consumers, the client side of the protocols.
 //! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
-//! - [`scenario`] — the scenario file format and the built-in scenarios.
+//! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
 
 pub mod acl;
 pub mod cluster;
@@ -28,6 +28,7 @@ pub mod log;
 pub mod partitioner;
 pub mod producer;
 pub mod scenario;
+pub mod share;
 pub mod time;
 pub mod topic;
 

@@ -198,6 +198,9 @@ fn err(path: impl Into<String>, message: impl std::fmt::Display) -> ScenarioErro
     ScenarioError { path: path.into(), message: message.to_string() }
 }
 
+/// Most user actions a run remembers (older sessions keep running; Export keeps the first ones).
+pub const MAX_JOURNAL: usize = 5_000;
+
 /// Largest scenario text accepted (share links and files): 1 MiB.
 pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 
@@ -395,12 +398,15 @@ pub struct Run {
     next_step: usize,
     /// Events of setting the scene, handed out by the first `advance`.
     pending: Vec<Event>,
+    /// What the person did (commands that succeeded), with their times: Export and Share
+    /// append it to the script, and scrubbing back replays it.
+    journal: Vec<ScriptStep>,
 }
 
 impl Run {
     pub fn new(scenario: Scenario) -> Result<Run, ScenarioError> {
         let (cluster, pending) = scenario.build_with_events()?;
-        Ok(Run { scenario, cluster, next_step: 0, pending })
+        Ok(Run { scenario, cluster, next_step: 0, pending, journal: Vec::new() })
     }
 
     pub fn now(&self) -> Millis {
@@ -450,8 +456,45 @@ impl Run {
     /// Runs a user command at `now` (after the script caught up).
     pub fn apply(&mut self, now: Millis, cmd: Command) -> Result<Vec<Event>, CoreError> {
         let mut out = self.advance(now);
-        out.extend(self.cluster.apply(now, cmd)?);
+        out.extend(self.cluster.apply(now, cmd.clone())?);
+        if self.journal.len() < MAX_JOURNAL {
+            self.journal.push(ScriptStep { at: At(self.cluster.now()), action: cmd, note: None });
+        }
         Ok(out)
+    }
+
+    /// What the person did so far.
+    pub fn journal(&self) -> &[ScriptStep] {
+        &self.journal
+    }
+
+    /// The scenario as it now stands: the original script merged with what the person did
+    /// (at equal times the script's steps first, as they ran). Running it from its seed
+    /// reproduces this run exactly; Export writes it and Share links carry it.
+    pub fn export(&self) -> Scenario {
+        let mut s = self.scenario.clone();
+        let mut steps: Vec<(Millis, u8, usize, ScriptStep)> = Vec::new();
+        steps.extend(s.script.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 0, i, st)));
+        steps.extend(self.journal.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 1, i, st)));
+        steps.sort_by_key(|(at, src, i, _)| (*at, *src, *i));
+        s.script = steps.into_iter().map(|(.., st)| st).collect();
+        if let Some(d) = s.duration {
+            let last = s.script.last().map_or(0, |st| st.at.0);
+            s.duration = Some(At(d.0.max(last)));
+        }
+        s
+    }
+
+    /// The same run, rewound to `at`: replayed from the seed with what the person did up to
+    /// then (later actions are dropped, as when a video is cut). Used to scrub back in time.
+    pub fn rewind(&self, at: Millis) -> Result<Run, ScenarioError> {
+        let mut run = Run::new(self.scenario.clone())?;
+        for step in self.journal.iter().filter(|st| st.at.0 <= at) {
+            // These succeeded before and the replay is identical, so they succeed again.
+            let _ = run.apply(step.at.0, step.action.clone());
+        }
+        run.advance(at);
+        Ok(run)
     }
 
     pub fn steps_done(&self) -> usize {
@@ -539,6 +582,35 @@ mod tests {
             assert!(!s.title.en.is_empty() && !s.title.ru.is_empty(), "{id} needs en+ru titles");
             assert!(!s.watch_for.en.is_empty() && !s.watch_for.ru.is_empty(), "{id} needs en+ru watch_for");
         }
+    }
+
+    #[test]
+    fn an_exported_run_replays_to_the_same_state() {
+        let mut run = Run::new(built_in("rebalance-basics").unwrap()).unwrap();
+        run.advance(5_000);
+        let c4 = ConsumerSpec::group(
+            "c4",
+            "group-1",
+            &["orders"],
+            super::super::config::ConsumerConfig::teaching(),
+        );
+        run.apply(7_000, Command::AddConsumer { consumer: c4 }).unwrap();
+        run.apply(9_000, Command::CreatePartitions { topic: "orders".into(), total: 8 }).unwrap();
+        let mut all = run.advance(30_000);
+        all.truncate(0);
+        let exported = run.export();
+        assert_eq!(exported.script.len(), 3);
+        let text = exported.to_json();
+        let mut replay = Run::new(Scenario::from_json(&text).unwrap()).unwrap();
+        replay.advance(30_000);
+        assert_eq!(replay.cluster.describe_group("group-1"), run.cluster.describe_group("group-1"));
+        assert_eq!(replay.cluster.topics()["orders"].partition_count(), 8);
+        // Rewinding to 8 s keeps the consumer added at 7 s but not the partitions added at 9 s.
+        let back = run.rewind(8_000).unwrap();
+        assert_eq!(back.now(), 8_000);
+        assert!(back.cluster.consumers().contains_key("c4"));
+        assert_eq!(back.cluster.topics()["orders"].partition_count(), 6);
+        assert_eq!(back.journal().len(), 1);
     }
 
     #[test]

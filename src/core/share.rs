@@ -1,0 +1,138 @@
+//! Share links: the whole current scenario (its script plus everything the person did) and the
+//! moment being looked at, compressed into a URL fragment `#s=…`.
+//!
+//! Because the core is deterministic, a scenario plus a time *is* the state: opening a link
+//! replays it from the seed. Format: base64url (no padding) of raw DEFLATE of
+//! `{"v": 1, "at": <ms>, "scenario": {…}}`. Decoding is bounded (input length, inflated size)
+//! and validates the scenario like a file, so a tampered link is an error, never a panic.
+
+use super::scenario::{Scenario, ScenarioError, MAX_SCENARIO_BYTES};
+use super::time::Millis;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+/// The link format version.
+pub const SHARE_VERSION: u32 = 1;
+
+/// Longest fragment accepted (browsers cope with far more; share links stay small).
+pub const MAX_LINK_CHARS: usize = 256 * 1024;
+
+/// What a share link carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shared {
+    pub scenario: Scenario,
+    /// The simulated time the view was at.
+    pub at: Millis,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    v: u32,
+    at: Millis,
+    scenario: serde_json::Value,
+}
+
+/// Why a link could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareError {
+    TooLong,
+    NotBase64,
+    NotCompressed,
+    NotJson(String),
+    Version(u32),
+    Scenario(ScenarioError),
+}
+
+impl std::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShareError::TooLong => write!(f, "the link is too long to be a playground link"),
+            ShareError::NotBase64 => write!(f, "the link is damaged (not base64url)"),
+            ShareError::NotCompressed => write!(f, "the link is damaged (it does not decompress)"),
+            ShareError::NotJson(e) => write!(f, "the link is damaged ({e})"),
+            ShareError::Version(v) => {
+                write!(f, "the link is from a newer playground (format {v}; this one reads {SHARE_VERSION})")
+            }
+            ShareError::Scenario(e) => write!(f, "the link's scenario is invalid: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+/// Encodes a scenario and a time as the text after `#s=`.
+pub fn encode(scenario: &Scenario, at: Millis) -> String {
+    let env = serde_json::json!({"v": SHARE_VERSION, "at": at, "scenario": scenario});
+    let json = serde_json::to_vec(&env).unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    URL_SAFE_NO_PAD.encode(packed)
+}
+
+/// Decodes the text after `#s=` (a leading `#s=` or `s=` is accepted too).
+pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
+    let text = fragment.trim();
+    let text = text.strip_prefix('#').unwrap_or(text);
+    let text = text.strip_prefix("s=").unwrap_or(text);
+    if text.len() > MAX_LINK_CHARS {
+        return Err(ShareError::TooLong);
+    }
+    let packed = URL_SAFE_NO_PAD.decode(text.as_bytes()).map_err(|_| ShareError::NotBase64)?;
+    // Bounded inflate: a tiny link cannot expand into gigabytes.
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
+        .map_err(|_| ShareError::NotCompressed)?;
+    let env: Envelope = serde_json::from_slice(&json).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    if env.v != SHARE_VERSION {
+        return Err(ShareError::Version(env.v));
+    }
+    if env.at > super::scenario::MAX_DURATION_MS {
+        return Err(ShareError::NotJson("time is past 24 hours".into()));
+    }
+    let text = serde_json::to_string(&env.scenario).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    let scenario = Scenario::from_json(&text).map_err(ShareError::Scenario)?;
+    Ok(Shared { scenario, at: env.at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::scenario::built_in;
+
+    #[test]
+    fn round_trips_every_built_in_scenario() {
+        for (id, _) in crate::core::scenario::BUILT_IN {
+            let s = built_in(id).unwrap();
+            let link = encode(&s, 12_345);
+            assert!(link.len() < 4000, "{id}: {} chars", link.len());
+            let back = decode(&format!("#s={link}")).unwrap();
+            assert_eq!(back.scenario, s);
+            assert_eq!(back.at, 12_345);
+        }
+    }
+
+    #[test]
+    fn tampered_links_are_clear_errors() {
+        let link = encode(&built_in("roles").unwrap(), 0);
+        assert_eq!(decode("not base64 !!"), Err(ShareError::NotBase64));
+        assert_eq!(decode("AAAA"), Err(ShareError::NotCompressed));
+        let mut chars: Vec<char> = link.chars().collect();
+        let mid = chars.len() / 2;
+        chars[mid] = if chars[mid] == 'A' { 'B' } else { 'A' };
+        let tampered: String = chars.into_iter().collect();
+        assert!(decode(&tampered).is_err());
+        let bomb = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&vec![b' '; 4 << 20], 9));
+        assert_eq!(decode(&bomb), Err(ShareError::NotCompressed));
+        let newer = URL_SAFE_NO_PAD
+            .encode(miniz_oxide::deflate::compress_to_vec(br#"{"v":9,"at":0,"scenario":{}}"#, 9));
+        assert_eq!(decode(&newer), Err(ShareError::Version(9)));
+        let bad = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+            br#"{"v":1,"at":0,"scenario":{"version":1,"topics":[{"name":"<script>","partitions":3}]}}"#,
+            9,
+        ));
+        match decode(&bad) {
+            Err(ShareError::Scenario(e)) => assert_eq!(e.path, "topics[0].name"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
