@@ -163,7 +163,27 @@ fn dist_sizes(report: &mut Map<String, J>) {
     report.insert("css_gzip_bytes".into(), json!(css));
 }
 
+/// `--throughput-only`: the produce+consume figures alone, as JSON on stdout. scripts/bench.sh
+/// runs this compiled to wasm32-wasip1 in Node (V8, Chromium's engine) for the `*_wasm` figures.
+fn throughput_only() {
+    let n = 5_000_000;
+    let core = median((0..3).map(|_| core_throughput(n)).collect());
+    let floor = median((0..3).map(|_| floor_throughput(n)).collect());
+    println!("{}", json!({"core_records_per_s": core, "floor_records_per_s": floor}));
+}
+
+/// Figures measured in wasm by scripts/bench.sh, if it left them.
+fn wasm_figures(r: &mut Map<String, J>) {
+    let Ok(text) = std::fs::read_to_string("target/bench/wasm.json") else { return };
+    let Ok(v) = serde_json::from_str::<J>(&text) else { return };
+    r.insert("core_records_per_s_wasm".into(), v["core_records_per_s"].clone());
+    r.insert("floor_records_per_s_wasm".into(), v["floor_records_per_s"].clone());
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--throughput-only") {
+        return throughput_only();
+    }
     let mut r = Map::new();
     let n = 10_000_000;
     // First, while the process is small: RSS growth from holding a cluster that took 10 M records.
@@ -181,6 +201,12 @@ fn main() {
     eprintln!("playground-cli assign 1M x 2000…");
     r.insert("cli_assign_1m_x_2000_ms".into(), json!(cli_assign_ms()));
     dist_sizes(&mut r);
+    wasm_figures(&mut r);
+    if let (Some(w), Some(j)) =
+        (r.get("wasm_gzip_bytes").and_then(J::as_f64), r.get("js_gzip_bytes").and_then(J::as_f64))
+    {
+        r.insert("wasm_plus_js_gzip_bytes".into(), json!(w + j));
+    }
     // Measured in the browser by scripts/bench.sh when it can (null: not measured here).
     for k in [
         "core_records_per_s_wasm",
@@ -205,6 +231,7 @@ fn main() {
         ("cli_assign_1m_x_2000_ms", "about 1 s", 1500.0, false),
         ("memory_after_10m_records_bytes", "<= 64 MB", 64.0 * 1024.0 * 1024.0, false),
         ("core_records_per_s_wasm", ">= 2 M records/s", 2e6, true),
+        ("wasm_plus_js_gzip_bytes", "<= 200 kB gzip", 200_000.0, false),
         ("load_to_interactive_ms", "<= 400 ms", 400.0, false),
         ("frame_p95_ms", "<= 8 ms", 8.0, false),
     ];
