@@ -293,11 +293,11 @@ impl Cluster {
             })
             .collect();
         let target = assignor::assign(strategy, &topics, &subs);
-        let before: BTreeMap<TopicPartition, String> = g
-            .members
-            .values()
-            .flat_map(|m| m.owned.iter().map(move |tp| (tp.clone(), m.consumer.clone())))
-            .collect();
+        // Owners now, plus a member that just left (so its partitions show where they go).
+        let mut before: BTreeMap<TopicPartition, String> = std::mem::take(&mut g.owners_before);
+        before.extend(
+            g.members.values().flat_map(|m| m.owned.iter().map(move |tp| (tp.clone(), m.consumer.clone()))),
+        );
         let mut after: BTreeMap<TopicPartition, String> = BTreeMap::new();
         for (mid, parts) in &target {
             if let Some(m) = g.members.get(mid) {
@@ -398,6 +398,7 @@ impl Cluster {
             return;
         };
         g.target.remove(member_id);
+        g.owners_before = m.owned.iter().map(|tp| (tp.clone(), m.consumer.clone())).collect();
         self.events_push(
             now,
             EventKind::MemberRemoved {
