@@ -388,11 +388,18 @@ impl Cluster {
                 p.next_due = p.next_due.max(now as f64);
                 self.events_push(now, EventKind::ProducerResumed { producer: name });
             }
-            Command::SendOne { producer, key, value, partition } => {
+            Command::SendOne { producer, key, value, partition, headers } => {
                 if key.as_ref().is_some_and(|k| k.len() > 256)
                     || value.as_ref().is_some_and(|v| v.len() > 1024)
                 {
                     return Err(CoreError::invalid("key must be at most 256 and value at most 1024 bytes"));
+                }
+                if headers.len() > 16
+                    || headers.iter().any(|(k, v)| k.is_empty() || k.len() > 64 || v.len() > 256)
+                {
+                    return Err(CoreError::invalid(
+                        "headers: at most 16, each with a name of 1 to 64 and a value of at most 256 bytes",
+                    ));
                 }
                 let Some(mut p) = self.producers.remove(&producer) else {
                     return Err(unknown("producer", &producer));
@@ -402,6 +409,9 @@ impl Cluster {
                     key: key.map(|k| Arc::from(k.as_str())),
                     value: value.map_or(Value::Seq(p.seq), |v| Value::Text(Arc::from(v.as_str()))),
                     partition,
+                    headers: (!headers.is_empty()).then(|| {
+                        headers.iter().map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str()))).collect()
+                    }),
                 };
                 self.send_batch(&mut p, 1, now, Some(out));
                 self.producers.insert(producer, p);
@@ -485,7 +495,14 @@ impl Cluster {
                 }
                 c.status = ConsumerStatus::Crashed;
                 c.pending_commit = None;
-                self.events_push(now, EventKind::ConsumerCrashed { consumer: name });
+                let (unprocessed, committed_ahead) = match c.batch.take() {
+                    Some(b) if c.busy_until > now => (b.unprocessed_at(now), b.committed_before_processing),
+                    _ => (0, false),
+                };
+                self.events_push(
+                    now,
+                    EventKind::ConsumerCrashed { consumer: name, unprocessed, committed_ahead },
+                );
             }
             Command::RestartConsumer { name } => {
                 let c = self.consumers.get(&name).expect("checked");

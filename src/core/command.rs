@@ -64,6 +64,9 @@ pub enum Command {
         value: Option<String>,
         #[serde(default)]
         partition: Option<u32>,
+        /// Record headers, `[["trace-id", "abc"], …]` (at most 16).
+        #[serde(default)]
+        headers: Vec<(String, String)>,
     },
 
     AddConsumer {

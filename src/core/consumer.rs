@@ -187,6 +187,29 @@ pub struct Consumer {
     pub redelivered: u64,
     /// Standalone without a group: highest offset delivered per partition (to spot repeats).
     pub delivered: BTreeMap<TopicPartition, u64>,
+    /// The batch being processed: when it was fetched, how many records, ms per record, and
+    /// whether its offsets were committed before processing (at-most-once).
+    pub batch: Option<Batch>,
+}
+
+/// A polled batch, for telling what a crash mid-processing loses or repeats.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Batch {
+    pub fetched_at: Millis,
+    pub count: u64,
+    pub ms_per_record: f64,
+    pub committed_before_processing: bool,
+}
+
+impl Batch {
+    /// Records of the batch not yet processed at `now`.
+    pub fn unprocessed_at(&self, now: Millis) -> u64 {
+        if self.ms_per_record <= 0.0 {
+            return 0;
+        }
+        let done = (now.saturating_sub(self.fetched_at) as f64 / self.ms_per_record).floor() as u64;
+        self.count.saturating_sub(done)
+    }
 }
 
 impl Consumer {
@@ -207,6 +230,7 @@ impl Consumer {
             fetched: 0,
             redelivered: 0,
             delivered: BTreeMap::new(),
+            batch: None,
         }
     }
 
@@ -371,6 +395,14 @@ impl Cluster {
             let processing = (fetched as f64 * c.spec.config.processing_ms_per_record).ceil() as Millis;
             c.busy_until = now + processing;
             c.next_poll_at = (now + poll_interval).max(c.busy_until);
+            c.batch = Some(Batch {
+                fetched_at: now,
+                count: fetched,
+                ms_per_record: c.spec.config.processing_ms_per_record,
+                committed_before_processing: !c.spec.config.enable_auto_commit
+                    && c.group_id().is_some()
+                    && c.spec.config.manual_commit == ManualCommit::BeforeProcessing,
+            });
             if !c.spec.config.enable_auto_commit && c.group_id().is_some() {
                 let offsets = c.commit_positions();
                 match c.spec.config.manual_commit {

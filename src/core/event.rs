@@ -146,6 +146,13 @@ pub enum EventKind {
     /// Stopped without a word: no heartbeats, no LeaveGroup.
     ConsumerCrashed {
         consumer: String,
+        /// Records it had fetched but not processed yet.
+        #[serde(default)]
+        unprocessed: u64,
+        /// Whether their offsets were already committed (commit before processing): then
+        /// nobody will read them again — at-most-once, lost.
+        #[serde(default)]
+        committed_ahead: bool,
     },
     ConsumerRestarted {
         consumer: String,
@@ -337,7 +344,15 @@ impl Event {
             ConsumerChanged { consumer } => format!("consumer {consumer} settings changed"),
             ConsumerPaused { consumer } => format!("consumer {consumer} paused"),
             ConsumerResumed { consumer } => format!("consumer {consumer} resumed"),
-            ConsumerCrashed { consumer } => format!("consumer {consumer} crashed (no more heartbeats, no LeaveGroup)"),
+            ConsumerCrashed { consumer, unprocessed: 0, .. } => {
+                format!("consumer {consumer} crashed (no more heartbeats, no LeaveGroup)")
+            }
+            ConsumerCrashed { consumer, unprocessed, committed_ahead: true } => format!(
+                "consumer {consumer} crashed mid-batch: {unprocessed} fetched record(s) not processed, but their offsets were committed before processing — nobody will read them again (at-most-once: lost)"
+            ),
+            ConsumerCrashed { consumer, unprocessed, committed_ahead: false } => format!(
+                "consumer {consumer} crashed mid-batch: {unprocessed} fetched record(s) not processed; they are uncommitted and will be read again (at-least-once)"
+            ),
             ConsumerRestarted { consumer } => format!("consumer {consumer} restarted"),
             PartitionsAssignedManually { consumer, partitions } => {
                 format!("consumer {consumer} assigned itself {} (standalone, assign())", tps(partitions))
@@ -467,7 +482,7 @@ impl Event {
             | ConsumerChanged { consumer }
             | ConsumerPaused { consumer }
             | ConsumerResumed { consumer }
-            | ConsumerCrashed { consumer }
+            | ConsumerCrashed { consumer, .. }
             | ConsumerRestarted { consumer }
             | PartitionsAssignedManually { consumer, .. }
             | ConsumerError { consumer, .. } => vec![consumer],

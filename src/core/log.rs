@@ -71,12 +71,17 @@ impl Default for Retention {
     }
 }
 
+/// Record headers (`Header[]` in Kafka): name/value pairs.
+pub type Headers = Arc<[(Arc<str>, Arc<str>)]>;
+
 /// One partition's log.
 #[derive(Debug, Clone, Default)]
 pub struct PartitionLog {
     records: VecDeque<Record>,
     log_start: u64,
     size_bytes: u64,
+    /// Headers of the records that have any, by offset (sparse: generated traffic has none).
+    headers: std::collections::BTreeMap<u64, Headers>,
 }
 
 impl PartitionLog {
@@ -112,6 +117,18 @@ impl PartitionLog {
         self.size_bytes += record.size_bytes();
         self.records.push_back(record);
         offset
+    }
+
+    /// Attaches headers to the record at `offset` (just appended).
+    pub fn set_headers(&mut self, offset: u64, headers: Headers) {
+        if !headers.is_empty() && offset >= self.log_start && offset < self.log_end() {
+            self.headers.insert(offset, headers);
+        }
+    }
+
+    /// The headers of the record at `offset` (empty when it has none).
+    pub fn headers(&self, offset: u64) -> &[(Arc<str>, Arc<str>)] {
+        self.headers.get(&offset).map_or(&[], |h| h)
     }
 
     /// The record at `offset`, if it is within `[log_start, log_end)`.
@@ -152,6 +169,9 @@ impl PartitionLog {
             self.log_start += 1;
             removed += 1;
         }
+        if removed > 0 && !self.headers.is_empty() {
+            self.headers = self.headers.split_off(&self.log_start);
+        }
         removed
     }
 }
@@ -187,6 +207,23 @@ mod tests {
         assert_eq!(log.log_end(), 10);
         assert!(log.get(5).is_none());
         assert_eq!(log.get(6).map(|r| r.timestamp), Some(600));
+    }
+
+    #[test]
+    fn headers_stay_with_their_record_and_go_with_retention() {
+        let mut log = PartitionLog::new();
+        for t in 0..4 {
+            let o = log.append(rec(t * 100));
+            if o % 2 == 1 {
+                log.set_headers(o, vec![(Arc::from("trace-id"), Arc::from(format!("t{o}").as_str()))].into());
+            }
+        }
+        assert!(log.headers(0).is_empty());
+        assert_eq!(&*log.headers(1)[0].1, "t1");
+        log.enforce_retention(Retention { ms: Some(150), bytes: None }, 300);
+        assert_eq!(log.log_start(), 2);
+        assert!(log.headers(1).is_empty());
+        assert_eq!(&*log.headers(3)[0].1, "t3");
     }
 
     #[test]

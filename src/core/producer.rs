@@ -192,6 +192,7 @@ pub(crate) struct Outgoing {
     pub key: Option<Arc<str>>,
     pub value: Value,
     pub partition: Option<u32>,
+    pub headers: Option<super::log::Headers>,
 }
 
 impl Cluster {
@@ -263,9 +264,10 @@ impl Cluster {
                         KeyMode::Partition { partition } => Some(partition),
                         _ => None,
                     };
-                    Outgoing { key, value: Value::Seq(p.seq), partition }
+                    Outgoing { key, value: Value::Seq(p.seq), partition, headers: None }
                 }
             };
+            let headers = out.headers;
             let record = Record { timestamp: now, key: out.key, value: out.value, producer: p.index };
             let partition = match out.partition {
                 Some(part) if part < n => part,
@@ -297,6 +299,9 @@ impl Cluster {
                 return;
             };
             let offset = log.append(record);
+            if let Some(h) = headers {
+                log.set_headers(offset, h);
+            }
             let removed = log.enforce_retention(retention, now);
             if removed > 0 {
                 self.retention_note(&topic_name, partition, removed);

@@ -118,7 +118,10 @@ pub fn producer_card(props: &CardProps) -> Html {
                 KeyMode::Partition { partition } => (None, Some(*partition)),
                 KeyMode::None => (None, None),
             };
-            Action::Cmd(at.clone(), Command::SendOne { producer: n.clone(), key, value: None, partition })
+            Action::Cmd(
+                at.clone(),
+                Command::SendOne { producer: n.clone(), key, value: None, partition, headers: Vec::new() },
+            )
         })
     };
     let remove = {
