@@ -186,6 +186,7 @@ impl World {
                 key: None,
                 value: Some("<b>hi</b>".into()),
                 partition: p.map(u32::from),
+                headers: vec![("trace-id".into(), "<script>".into())],
             },
             Op::ToggleAuth => {
                 self.auth = !self.auth;
