@@ -3,6 +3,7 @@
 //! owned partitions (links to lanes), what it is doing, and its error.
 
 use super::dom::{event_checked, event_value};
+use super::field::CommitInput;
 use super::lanes::lane_id;
 use super::state::{use_sim, Action, Ctx, ErrorAt};
 use super::text::{fill, text};
@@ -151,8 +152,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
             ConsumerMode::Group { topics } => topics.clone(),
             ConsumerMode::Standalone { .. } => Vec::new(),
         };
-        let on_group = edit(&ctx, &name, |s, e: Event| {
-            let v = event_value(&e).trim().to_string();
+        let on_group = edit(&ctx, &name, |s, v: String| {
+            let v = v.trim().to_string();
             s.config.group_id = (!v.is_empty()).then_some(v);
         });
         let on_topic = edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
@@ -173,8 +174,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
         let on_protocol = edit(&ctx, &name, |s, e: Event| {
             s.config.group_protocol = if event_value(&e) == "consumer" { GroupProtocol::Consumer } else { GroupProtocol::Classic };
         });
-        let on_instance = edit(&ctx, &name, |s, e: Event| {
-            let v = event_value(&e).trim().to_string();
+        let on_instance = edit(&ctx, &name, |s, v: String| {
+            let v = v.trim().to_string();
             s.config.group_instance_id = (!v.is_empty()).then_some(v);
         });
         let current = if kip848 { cfg.remote_assignor.name().to_string() } else { strategy_value(&cfg.assignment_strategy) };
@@ -190,8 +191,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
             <div class="grid">
                 <div class="field">
                     <label for={id("group")}>{ t.group_id }</label>
-                    <input id={id("group")} type="text" value={cfg.group_id.clone().unwrap_or_default()}
-                        onchange={on_group} title={t.group_id_help} autocomplete="off" />
+                    <CommitInput id={id("group")} value={cfg.group_id.clone().unwrap_or_default()}
+                        on_commit={on_group} title={t.group_id_help} />
                 </div>
                 <label class="field">{ t.subscribed_topic }
                     <select onchange={on_topic}>
@@ -216,8 +217,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
                     </select>
                 </label>
                 <label class="field" title={t.instance_id_help}>{ t.instance_id }
-                    <input type="text" value={cfg.group_instance_id.clone().unwrap_or_default()}
-                        onchange={on_instance} autocomplete="off" placeholder="(none)" />
+                    <CommitInput value={cfg.group_instance_id.clone().unwrap_or_default()}
+                        on_commit={on_instance} placeholder="(none)" />
                 </label>
             </div>
         }
@@ -255,8 +256,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
         }
     };
 
-    let on_processing = edit(&ctx, &name, |s, e: Event| {
-        s.config.processing_ms_per_record = event_value(&e).trim().parse().unwrap_or(-1.0)
+    let on_processing = edit(&ctx, &name, |s, v: String| {
+        s.config.processing_ms_per_record = v.trim().parse().unwrap_or(-1.0)
     });
     let on_commit = edit(&ctx, &name, |s, e: Event| match event_value(&e).as_str() {
         "after" => {
@@ -340,7 +341,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
             { body }
             <div class="grid">
                 <label class="field" title={t.processing_help}>{ t.processing }
-                    <input type="number" min="0" max="60000" step="10" value={cfg.processing_ms_per_record.to_string()} onchange={on_processing} />
+                    <CommitInput kind="number" min="0" max="60000" step="10" value={cfg.processing_ms_per_record.to_string()} on_commit={on_processing} />
                 </label>
                 <label class="field" title={t.commit_help}>{ t.commit_mode }
                     <select onchange={on_commit}>

@@ -24,11 +24,10 @@ pub fn controls() -> Html {
                 { format_clock(sim.now()) }
             </span>
             <button type="button" class="primary" onclick={toggle}>
-                <span aria-hidden="true">{ if sim.playing { "⏸ " } else { "▶ " } }</span>
                 { play_label }
             </button>
             <button type="button" onclick={step}>
-                <span aria-hidden="true">{ "⏭ " }</span>{ t.step }
+                { t.step }
             </button>
             <label class="inline">
                 { t.speed }

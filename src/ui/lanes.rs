@@ -2,7 +2,7 @@
 //! recent records as cells coloured by key), with log start/end, each group's committed offset
 //! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
 
-use super::dom::event_value;
+use super::field::CommitInput;
 use super::state::{use_sim, Action, ErrorAt, Sim};
 use super::text::{fill, text};
 use crate::core::log::Value;
@@ -23,6 +23,13 @@ pub fn key_hue(key: &str) -> u32 {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
+    // FNV alone maps keys that differ in their last character ("user-1", "user-2") to hues
+    // about 180° apart, i.e. two colours; a murmur3 finaliser spreads them.
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
     h % 360
 }
 
@@ -68,8 +75,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let onchange = {
         let d = ctx.dispatch.clone();
         let name = name.clone();
-        Callback::from(move |e: Event| {
-            let total = event_value(&e).trim().parse::<i64>().unwrap_or(0);
+        Callback::from(move |v: String| {
+            let total = v.trim().parse::<i64>().unwrap_or(0);
             d.emit(Action::Cmd(
                 ErrorAt::Topic(name.clone()),
                 Command::CreatePartitions {
@@ -87,8 +94,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 <h3 id={format!("topic-{name}")}>{ name.clone() }</h3>
                 <div class="field inline">
                     <label for={input_id.clone()}>{ t.partitions }</label>
-                    <input id={input_id} type="number" min="1" max="1024" step="1"
-                        value={topic.partition_count().to_string()} {onchange}
+                    <CommitInput id={input_id} kind="number" min="1" max="1024" step="1"
+                        value={topic.partition_count().to_string()} on_commit={onchange}
                         title={t.partitions_help} />
                 </div>
                 <span class="help">{ t.partitions_help }</span>
@@ -240,7 +247,8 @@ pub fn add_topic() -> Html {
                 .unwrap_or_default();
             let partitions = count_ref
                 .cast::<HtmlInputElement>()
-                .and_then(|i| i.value().trim().parse::<i64>().ok())
+                .map(|i| i.value().trim().to_string())
+                .map_or(Ok(3), |v| if v.is_empty() { Ok(3) } else { v.parse::<i64>() })
                 .unwrap_or(0);
             d.emit(Action::Cmd(
                 ErrorAt::NewTopic,
@@ -259,7 +267,7 @@ pub fn add_topic() -> Html {
                 <input ref={name_ref} type="text" placeholder="payments" autocomplete="off" />
             </label>
             <label class="field">{ t.partition_count }
-                <input ref={count_ref} type="number" min="1" max="1024" value="3" />
+                <input ref={count_ref} type="number" min="1" max="1024" placeholder="3" />
             </label>
             <button type="submit">{ t.add_topic }</button>
             if let Some(e) = error {

@@ -1,6 +1,7 @@
 //! Producer cards: topic, key mode, rate, hold/resume, "Send one", user, errors, remove.
 
 use super::dom::event_value;
+use super::field::CommitInput;
 use super::state::{use_sim, Action, Ctx, ErrorAt};
 use super::text::{fill, text};
 use crate::core::producer::{KeyMode, ProducerSpec};
@@ -84,16 +85,16 @@ pub fn producer_card(props: &CardProps) -> Html {
             _ => KeyMode::None,
         }
     });
-    let on_key = edit(&ctx, &name, |s, e: Event| s.keys = KeyMode::Fixed { key: event_value(&e) });
-    let on_count = edit(&ctx, &name, |s, e: Event| {
+    let on_key = edit(&ctx, &name, |s, v: String| s.keys = KeyMode::Fixed { key: v });
+    let on_count = edit(&ctx, &name, |s, v: String| {
         if let KeyMode::Set { count, .. } = &mut s.keys {
-            *count = event_value(&e).trim().parse().unwrap_or(0);
+            *count = v.trim().parse().unwrap_or(0);
         }
     });
-    let on_partition = edit(&ctx, &name, |s, e: Event| {
-        s.keys = KeyMode::Partition { partition: event_value(&e).trim().parse().unwrap_or(u32::MAX) }
+    let on_partition = edit(&ctx, &name, |s, v: String| {
+        s.keys = KeyMode::Partition { partition: v.trim().parse().unwrap_or(u32::MAX) }
     });
-    let on_rate = edit(&ctx, &name, |s, e: Event| s.rate = event_value(&e).trim().parse().unwrap_or(-1.0));
+    let on_rate = edit(&ctx, &name, |s, v: String| s.rate = v.trim().parse().unwrap_or(-1.0));
     let on_user = edit(&ctx, &name, |s, e: Event| {
         let v = event_value(&e);
         s.user = (!v.is_empty()).then_some(v);
@@ -153,20 +154,20 @@ pub fn producer_card(props: &CardProps) -> Html {
                 </label>
                 { match &spec.keys {
                     KeyMode::Fixed { key } => html! {
-                        <label class="field">{ t.key }<input type="text" value={key.clone()} onchange={on_key} /></label>
+                        <label class="field">{ t.key }<CommitInput value={key.clone()} on_commit={on_key} /></label>
                     },
                     KeyMode::Set { prefix, count } => html! {
                         <label class="field" title={format!("keys {prefix}1 … {prefix}{count}")}>{ t.key_count }
-                            <input type="number" min="1" max="10000" value={count.to_string()} onchange={on_count} /></label>
+                            <CommitInput kind="number" min="1" max="10000" value={count.to_string()} on_commit={on_count} /></label>
                     },
                     KeyMode::Partition { partition } => html! {
                         <label class="field">{ t.partition }
-                            <input type="number" min="0" value={partition.to_string()} onchange={on_partition} /></label>
+                            <CommitInput kind="number" min="0" value={partition.to_string()} on_commit={on_partition} /></label>
                     },
                     _ => html! {},
                 } }
                 <label class="field" title={t.rate_help}>{ t.rate }
-                    <input type="number" min="0" max="1000" step="0.5" value={spec.rate.to_string()} onchange={on_rate} />
+                    <CommitInput kind="number" min="0" max="1000" step="0.5" value={spec.rate.to_string()} on_commit={on_rate} />
                 </label>
                 <label class="field">{ t.user }
                     <select onchange={on_user}>

@@ -50,6 +50,7 @@ pub fn users() -> Html {
                 .and_then(|s| s.value().parse::<Role>().ok())
                 .unwrap_or(Role::Consumer);
             let pattern = p.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
+            let pattern = if pattern.is_empty() { "orders".to_string() } else { pattern };
             d.emit(Action::Cmd(ErrorAt::Users, Command::GrantRole { user, role, pattern }));
         })
     };
@@ -90,7 +91,7 @@ pub fn users() -> Html {
                     </select>
                 </label>
                 <label class="field" title={t.pattern_help}>{ t.pattern }
-                    <input ref={grant_pattern} type="text" value="orders" autocomplete="off" />
+                    <input ref={grant_pattern} type="text" placeholder="orders" autocomplete="off" />
                 </label>
                 <button type="submit">{ t.grant_role }</button>
             </form>
