@@ -24,7 +24,7 @@ pub fn consumers() -> Html {
         <section class="panel" aria-labelledby="h-consumers">
             <div class="panel-head">
                 <h2 id="h-consumers">{ t.consumers }</h2>
-                <button type="button" onclick={add}>{ "+ " }{ t.add_consumer }</button>
+                <button type="button" onclick={add}>{ t.add_consumer }</button>
             </div>
             <div class="cards">
                 { for sim.cluster.consumers().keys().map(|n| html! {
@@ -44,13 +44,17 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ConsumerSpec, E) + 's
         let spec = sim.borrow().cluster.consumers().get(&name).map(|c| c.spec.clone());
         if let Some(mut spec) = spec {
             f(&mut spec, e);
-            d.emit(Action::Cmd(ErrorAt::Consumer(name.clone()), Command::UpdateConsumer { consumer: spec }));
+            d.emit(Action::cmd(ErrorAt::Consumer(name.clone()), Command::UpdateConsumer { consumer: spec }));
         }
     })
 }
 
 /// A callback that sends a mode change computed from the current spec.
-fn set_mode<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&Cluster, &ConsumerSpec, E) -> Option<ConsumerMode> + 'static) -> Callback<E> {
+fn set_mode<E: 'static>(
+    ctx: &Ctx,
+    name: &str,
+    f: impl Fn(&Cluster, &ConsumerSpec, E) -> Option<ConsumerMode> + 'static,
+) -> Callback<E> {
     let sim = ctx.sim.clone();
     let d = ctx.dispatch.clone();
     let name = name.to_string();
@@ -60,7 +64,10 @@ fn set_mode<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&Cluster, &ConsumerSpe
             s.cluster.consumers().get(&name).and_then(|c| f(&s.cluster, &c.spec, e))
         };
         if let Some(mode) = mode {
-            d.emit(Action::Cmd(ErrorAt::Consumer(name.clone()), Command::SetConsumerMode { name: name.clone(), mode }));
+            d.emit(Action::cmd(
+                ErrorAt::Consumer(name.clone()),
+                Command::SetConsumerMode { name: name.clone(), mode },
+            ));
         }
     })
 }
@@ -100,11 +107,8 @@ fn more_members_than_partitions(cluster: &Cluster, c: &Consumer) -> bool {
     let Some(g) = cluster.groups().get(gid) else {
         return false;
     };
-    let partitions: u32 = topics
-        .iter()
-        .filter_map(|t| cluster.topics().get(t))
-        .map(|t| t.partition_count())
-        .sum();
+    let partitions: u32 =
+        topics.iter().filter_map(|t| cluster.topics().get(t)).map(|t| t.partition_count()).sum();
     g.members.len() as u32 > partitions
 }
 
@@ -130,7 +134,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
     let at = ErrorAt::Consumer(name.clone());
     let alive = c.is_alive();
     let is_group = spec.is_group();
-    let stopped = c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some()) && c.assignment.is_empty() && alive;
+    let stopped =
+        c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some()) && c.assignment.is_empty() && alive;
 
     let to_standalone = set_mode(&ctx, &name, |_, s, _: Event| {
         (s.is_group()).then(|| ConsumerMode::Standalone { partitions: Vec::new() })
@@ -156,7 +161,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
             let v = v.trim().to_string();
             s.config.group_id = (!v.is_empty()).then_some(v);
         });
-        let on_topic = edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
+        let on_topic =
+            edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
         let kip848 = cfg.group_protocol == GroupProtocol::Consumer;
         let on_strategy = edit(&ctx, &name, move |s, e: Event| {
             let v = event_value(&e);
@@ -172,18 +178,26 @@ pub fn consumer_card(props: &CardProps) -> Html {
             }
         });
         let on_protocol = edit(&ctx, &name, |s, e: Event| {
-            s.config.group_protocol = if event_value(&e) == "consumer" { GroupProtocol::Consumer } else { GroupProtocol::Classic };
+            s.config.group_protocol =
+                if event_value(&e) == "consumer" { GroupProtocol::Consumer } else { GroupProtocol::Classic };
         });
         let on_instance = edit(&ctx, &name, |s, v: String| {
             let v = v.trim().to_string();
             s.config.group_instance_id = (!v.is_empty()).then_some(v);
         });
-        let current = if kip848 { cfg.remote_assignor.name().to_string() } else { strategy_value(&cfg.assignment_strategy) };
+        let current = if kip848 {
+            cfg.remote_assignor.name().to_string()
+        } else {
+            strategy_value(&cfg.assignment_strategy)
+        };
         let options: Vec<(String, String)> = if kip848 {
             vec![("uniform".into(), "uniform".into()), ("server-range".into(), "range".into())]
         } else {
-            let mut o: Vec<(String, String)> = [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky]
-                .iter().map(|s| (s.name().to_string(), s.name().to_string())).collect();
+            let mut o: Vec<(String, String)> =
+                [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky]
+                    .iter()
+                    .map(|s| (s.name().to_string(), s.name().to_string()))
+                    .collect();
             o.push(("range,cooperative-sticky".into(), "range, cooperative-sticky (default)".into()));
             o
         };
@@ -288,7 +302,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
     };
     let cmd = |f: fn(String) -> Command| {
         let (n, at) = (name.clone(), at.clone());
-        d.reform(move |_: MouseEvent| Action::Cmd(at.clone(), f(n.clone())))
+        d.reform(move |_: MouseEvent| Action::cmd(at.clone(), f(n.clone())))
     };
     let hold = if spec.paused {
         cmd(|name| Command::ResumeConsumer { name })
@@ -300,7 +314,9 @@ pub fn consumer_card(props: &CardProps) -> Html {
     let restart = cmd(|name| Command::RestartConsumer { name });
     let remove = {
         let n = name.clone();
-        d.reform(move |_: MouseEvent| Action::Cmd(ErrorAt::Global, Command::RemoveConsumer { name: n.clone() }))
+        d.reform(move |_: MouseEvent| {
+            Action::cmd(ErrorAt::Global, Command::RemoveConsumer { name: n.clone() })
+        })
     };
     let users = sim.user_names();
     let error = sim.errors.get(&at).cloned();

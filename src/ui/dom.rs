@@ -6,9 +6,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 
 /// `performance.now()` in milliseconds (0 when unavailable).
 pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The value of the `<input>` or `<select>` an event came from.
@@ -38,9 +36,7 @@ pub fn blur_on_enter(e: web_sys::KeyboardEvent) {
 
 /// Whether the checkbox an event came from is checked.
 pub fn event_checked(e: &web_sys::Event) -> bool {
-    e.target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .is_some_and(|i| i.checked())
+    e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked())
 }
 
 /// The action a key press stands for, if any. Keys typed into a field (or Space on a focused

@@ -11,14 +11,8 @@ use std::collections::VecDeque;
 use yew::prelude::*;
 
 /// The describe table's header cells, exactly as `kafka-consumer-groups --describe` prints them.
-pub const DESCRIBE_HEADERS: [&str; 6] = [
-    "TOPIC",
-    "PARTITION",
-    "CURRENT-OFFSET",
-    "LOG-END-OFFSET",
-    "LAG",
-    "CONSUMER-ID",
-];
+pub const DESCRIBE_HEADERS: [&str; 6] =
+    ["TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID"];
 
 #[function_component(Groups)]
 pub fn groups() -> Html {
@@ -197,7 +191,15 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
             <p class="help">{ help }</p>
             <ol class="phases">
                 { for phases.iter().enumerate().map(|(i, p)| {
-                    let state = if i < current || (i == current && v.finished_at.is_some()) { "done" } else if i == current { "current" } else { "todo" };
+                    let state = if i < current {
+                        "done"
+                    } else if i == current && v.finished_at.is_some() {
+                        "reached"
+                    } else if i == current {
+                        "current"
+                    } else {
+                        "todo"
+                    };
                     html! {
                         <li class={state} aria-current={(state == "current").then_some("step")}>{ phase_label(*p) }</li>
                     }

@@ -77,12 +77,9 @@ pub fn topic_view(props: &TopicProps) -> Html {
         let name = name.clone();
         Callback::from(move |v: String| {
             let total = v.trim().parse::<i64>().unwrap_or(0);
-            d.emit(Action::Cmd(
+            d.emit(Action::cmd(
                 ErrorAt::Topic(name.clone()),
-                Command::CreatePartitions {
-                    topic: name.clone(),
-                    total,
-                },
+                Command::CreatePartitions { topic: name.clone(), total },
             ));
         })
     };
@@ -181,11 +178,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
     let stacked = stack(markers);
     let rows = stacked.iter().map(|(_, r)| r + 1).max().unwrap_or(0);
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &start, &end]);
-    let owner_text = if owners.is_empty() {
-        t.owners_none.to_string()
-    } else {
-        owners.join(", ")
-    };
+    let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
     html! {
         <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary.clone()}>
             <div class="lane-label">
@@ -241,22 +234,15 @@ pub fn add_topic() -> Html {
         let (name_ref, count_ref) = (name_ref.clone(), count_ref.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let name = name_ref
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
+            let name = name_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             let partitions = count_ref
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value().trim().to_string())
                 .map_or(Ok(3), |v| if v.is_empty() { Ok(3) } else { v.parse::<i64>() })
                 .unwrap_or(0);
-            d.emit(Action::Cmd(
+            d.emit(Action::cmd(
                 ErrorAt::NewTopic,
-                Command::CreateTopic {
-                    name: name.trim().to_string(),
-                    partitions,
-                    retention: None,
-                },
+                Command::CreateTopic { name: name.trim().to_string(), partitions, retention: None },
             ));
         })
     };

@@ -76,11 +76,7 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |a: Action| dispatcher.dispatch(a))
     };
-    let ctx = Ctx {
-        sim: state.sim.clone(),
-        version: state.version,
-        dispatch,
-    };
+    let ctx = Ctx { sim: state.sim.clone(), version: state.version, dispatch };
     let projector = state.sim.borrow().projector;
     let t = text();
     html! {

@@ -18,7 +18,7 @@ pub fn producers() -> Html {
         <section class="panel" aria-labelledby="h-producers">
             <div class="panel-head">
                 <h2 id="h-producers">{ t.producers }</h2>
-                <button type="button" onclick={add}>{ "+ " }{ t.add_producer }</button>
+                <button type="button" onclick={add}>{ t.add_producer }</button>
             </div>
             <div class="cards">
                 { for sim.cluster.producers().keys().map(|n| html! {
@@ -38,10 +38,7 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ProducerSpec, E) + 's
         let spec = sim.borrow().cluster.producers().get(&name).map(|p| p.spec.clone());
         if let Some(mut spec) = spec {
             f(&mut spec, e);
-            d.emit(Action::Cmd(
-                ErrorAt::Producer(name.clone()),
-                Command::UpdateProducer { producer: spec },
-            ));
+            d.emit(Action::cmd(ErrorAt::Producer(name.clone()), Command::UpdateProducer { producer: spec }));
         }
     })
 }
@@ -107,7 +104,7 @@ pub fn producer_card(props: &CardProps) -> Html {
             } else {
                 Command::PauseProducer { name: n.clone() }
             };
-            Action::Cmd(at.clone(), cmd)
+            Action::cmd(at.clone(), cmd)
         })
     };
     let send_one = {
@@ -115,17 +112,21 @@ pub fn producer_card(props: &CardProps) -> Html {
         d.reform(move |_: MouseEvent| {
             let (key, partition) = match &keys {
                 KeyMode::Fixed { key } => (Some(key.clone()), None),
-                KeyMode::Set { prefix, count } => (Some(format!("{prefix}{}", seq % u64::from((*count).max(1)) + 1)), None),
+                KeyMode::Set { prefix, count } => {
+                    (Some(format!("{prefix}{}", seq % u64::from((*count).max(1)) + 1)), None)
+                }
                 KeyMode::Random => (Some(format!("key-{}", seq.wrapping_mul(2_654_435_761) % 100_000)), None),
                 KeyMode::Partition { partition } => (None, Some(*partition)),
                 KeyMode::None => (None, None),
             };
-            Action::Cmd(at.clone(), Command::SendOne { producer: n.clone(), key, value: None, partition })
+            Action::cmd(at.clone(), Command::SendOne { producer: n.clone(), key, value: None, partition })
         })
     };
     let remove = {
         let n = name.clone();
-        d.reform(move |_: MouseEvent| Action::Cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() }))
+        d.reform(move |_: MouseEvent| {
+            Action::cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() })
+        })
     };
     let users = sim.user_names();
     let error = sim.errors.get(&at).cloned();

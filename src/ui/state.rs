@@ -50,10 +50,18 @@ pub enum Action {
     Step,
     SetSpeed(f64),
     SetProjector(bool),
-    /// Run a core command; its error (if any) is shown at the given place.
-    Cmd(ErrorAt, Command),
+    /// Run a core command; its error (if any) is shown at the given place. Boxed: commands
+    /// are large and ticks are many.
+    Cmd(ErrorAt, Box<Command>),
     AddProducer,
     AddConsumer,
+}
+
+impl Action {
+    /// A core command whose error is shown at `at`.
+    pub fn cmd(at: ErrorAt, command: Command) -> Action {
+        Action::Cmd(at, Box::new(command))
+    }
 }
 
 /// A timeline entry: the event and a sequence number (its identity for the list).
@@ -90,13 +98,9 @@ impl RebalanceKind {
     pub fn phases(self) -> &'static [Phase] {
         match self {
             RebalanceKind::Eager => &[Phase::RevokeAll, Phase::Join, Phase::Sync, Phase::Stable],
-            RebalanceKind::Cooperative => &[
-                Phase::Join,
-                Phase::Sync,
-                Phase::RevokeMoving,
-                Phase::FollowUp,
-                Phase::Stable,
-            ],
+            RebalanceKind::Cooperative => {
+                &[Phase::Join, Phase::Sync, Phase::RevokeMoving, Phase::FollowUp, Phase::Stable]
+            }
             RebalanceKind::Kip848 => &[Phase::EpochBump, Phase::Reconcile, Phase::Stable],
         }
     }
@@ -156,22 +160,16 @@ impl RebalanceView {
         for m in moves {
             let name = format!("{}-{}", m.partition.topic, m.partition.partition);
             // Cooperative follow-up: "orders-2: c1 → nobody" then "nobody → c3" is one move.
-            if let Some(old) = self
-                .moves
-                .iter_mut()
-                .find(|o| o.partition == name && o.to.is_none() && m.from.is_none())
+            if let Some(old) =
+                self.moves.iter_mut().find(|o| o.partition == name && o.to.is_none() && m.from.is_none())
             {
                 old.to = m.to.clone();
                 continue;
             }
             self.moves.retain(|o| o.partition != name);
-            self.moves.push(ShownMove {
-                partition: name,
-                from: m.from.clone(),
-                to: m.to.clone(),
-            });
+            self.moves.push(ShownMove { partition: name, from: m.from.clone(), to: m.to.clone() });
         }
-        self.moves.sort_by(|a, b| natural_key(&a.partition).cmp(&natural_key(&b.partition)));
+        self.moves.sort_by_key(|m| natural_key(&m.partition));
     }
 }
 
@@ -194,7 +192,7 @@ pub struct Sim {
     pub projector: bool,
     /// Narrated events, newest last.
     pub timeline: VecDeque<Entry>,
-    /// High-volume events (produced, fetched), newest last.
+    /// High-volume events (produced, fetched, auto-commits), newest last.
     pub noisy: VecDeque<Entry>,
     pub seq: u64,
     pub lag: BTreeMap<String, VecDeque<u64>>,
@@ -237,11 +235,7 @@ impl Sim {
         };
         sim.command(
             ErrorAt::Global,
-            Command::CreateTopic {
-                name: "orders".into(),
-                partitions: 6,
-                retention: None,
-            },
+            Command::CreateTopic { name: "orders".into(), partitions: 6, retention: None },
         );
         sim.add_producer();
         sim
@@ -275,10 +269,7 @@ impl Sim {
             }
             Action::Step => {
                 let now = self.cluster.now();
-                let target = self
-                    .cluster
-                    .next_wakeup()
-                    .map_or(now + 100, |w| w.max(now + 1));
+                let target = self.cluster.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
                 let events = self.cluster.advance(target);
                 self.sim_time = target as f64;
                 self.absorb(events);
@@ -289,7 +280,7 @@ impl Sim {
                 }
             }
             Action::SetProjector(on) => self.projector = on,
-            Action::Cmd(at, cmd) => self.command(at, cmd),
+            Action::Cmd(at, cmd) => self.command(at, *cmd),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
         }
@@ -316,8 +307,7 @@ impl Sim {
 
     fn add_producer(&mut self) {
         let Some(topic) = self.first_topic() else {
-            self.errors
-                .insert(ErrorAt::Global, super::text::text().no_topic.into());
+            self.errors.insert(ErrorAt::Global, super::text::text().no_topic.into());
             return;
         };
         let name = loop {
@@ -328,18 +318,14 @@ impl Sim {
             }
         };
         let mut spec = ProducerSpec::new(&name, &topic);
-        spec.keys = KeyMode::Set {
-            prefix: "user-".into(),
-            count: 6,
-        };
+        spec.keys = KeyMode::Set { prefix: "user-".into(), count: 6 };
         spec.rate = 4.0;
         self.command(ErrorAt::Global, Command::AddProducer { producer: spec });
     }
 
     fn add_consumer(&mut self) {
         let Some(topic) = self.first_topic() else {
-            self.errors
-                .insert(ErrorAt::Global, super::text::text().no_topic.into());
+            self.errors.insert(ErrorAt::Global, super::text::text().no_topic.into());
             return;
         };
         let name = loop {
@@ -362,19 +348,13 @@ impl Sim {
             self.seq += 1;
             let noisy = matches!(
                 event.kind,
-                EventKind::Produced { .. } | EventKind::Fetched { .. }
+                EventKind::Produced { .. }
+                    | EventKind::Fetched { .. }
+                    | EventKind::Committed { auto: true, .. }
             );
-            let list = if noisy {
-                &mut self.noisy
-            } else {
-                &mut self.timeline
-            };
+            let list = if noisy { &mut self.noisy } else { &mut self.timeline };
             let line = event.line();
-            list.push_back(Entry {
-                seq: self.seq,
-                event,
-                line,
-            });
+            list.push_back(Entry { seq: self.seq, event, line });
             if list.len() > TIMELINE_CAP {
                 list.pop_front();
             }
@@ -423,11 +403,7 @@ impl Sim {
         use EventKind::*;
         let at = e.at;
         match &e.kind {
-            RebalanceStarted {
-                group,
-                generation,
-                reason,
-            } => {
+            RebalanceStarted { group, generation, reason } => {
                 let text = reason_text(reason);
                 if let (RebalanceReason::CooperativeFollowUp { .. }, Some(v)) =
                     (reason, self.rebalances.get_mut(group))
@@ -440,16 +416,9 @@ impl Sim {
                 }
                 let kind = self.group_kind(group);
                 let first = kind.phases()[0];
-                self.rebalances.insert(
-                    group.clone(),
-                    RebalanceView::new(kind, first, *generation, text, at),
-                );
+                self.rebalances.insert(group.clone(), RebalanceView::new(kind, first, *generation, text, at));
             }
-            GroupEpochBumped {
-                group,
-                epoch,
-                reason,
-            } => {
+            GroupEpochBumped { group, epoch, reason } => {
                 let view = RebalanceView::new(
                     RebalanceKind::Kip848,
                     Phase::EpochBump,
@@ -459,9 +428,7 @@ impl Sim {
                 );
                 self.rebalances.insert(group.clone(), view);
             }
-            PartitionsRevoked {
-                group, consumer, ..
-            } => {
+            PartitionsRevoked { group, consumer, .. } => {
                 if let Some(v) = self.rebalances.get_mut(group) {
                     v.revoked_by.insert(consumer.clone());
                     match v.kind {
@@ -482,9 +449,7 @@ impl Sim {
                     }
                 }
             }
-            JoinCompleted {
-                group, generation, ..
-            } => {
+            JoinCompleted { group, generation, .. } => {
                 if let Some(v) = self.rebalances.get_mut(group) {
                     v.generation = *generation;
                     if v.phase != Phase::FollowUp {
@@ -497,20 +462,13 @@ impl Sim {
                     v.merge_moves(moves);
                 }
             }
-            MemberReconciled {
-                group, consumer, ..
-            } => {
+            MemberReconciled { group, consumer, .. } => {
                 if let Some(v) = self.rebalances.get_mut(group) {
                     v.reconciled.insert(consumer.clone());
                     v.advance_to(Phase::Reconcile);
                 }
             }
-            RebalanceCompleted {
-                group,
-                generation,
-                stopped,
-                ..
-            } => {
+            RebalanceCompleted { group, generation, stopped, .. } => {
                 if let Some(v) = self.rebalances.get_mut(group) {
                     v.generation = *generation;
                     for s in stopped {
@@ -547,11 +505,7 @@ impl Sim {
 
     /// Users known to the authorizer, for the user selects.
     pub fn user_names(&self) -> Vec<String> {
-        self.cluster
-            .authorizer()
-            .users()
-            .map(|u| u.as_str().to_string())
-            .collect()
+        self.cluster.authorizer().users().map(|u| u.as_str().to_string()).collect()
     }
 }
 
@@ -588,10 +542,7 @@ pub struct SimState {
 
 impl Default for SimState {
     fn default() -> Self {
-        SimState {
-            sim: Rc::new(RefCell::new(Sim::new())),
-            version: 0,
-        }
+        SimState { sim: Rc::new(RefCell::new(Sim::new())), version: 0 }
     }
 }
 
@@ -600,10 +551,7 @@ impl Reducible for SimState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let changed = self.sim.borrow_mut().handle(action);
         if changed {
-            Rc::new(SimState {
-                sim: self.sim.clone(),
-                version: self.version + 1,
-            })
+            Rc::new(SimState { sim: self.sim.clone(), version: self.version + 1 })
         } else {
             self
         }

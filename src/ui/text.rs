@@ -306,7 +306,7 @@ pub static EN: Text = Text {
     timeline: "Timeline",
     filter: "Filter",
     filter_placeholder: "topic, group, consumer or words",
-    show_noisy: "Show produced and fetched records",
+    show_noisy: "Show high-volume events (produced, fetched, auto-commit)",
     happened_at: "Happened at {} (simulated)",
     about: "about",
     no_events: "Nothing matches.",

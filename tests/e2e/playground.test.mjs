@@ -48,6 +48,12 @@ async function fast(page) {
   await page.getByLabel("Speed").selectOption("10");
 }
 
+/** A full-page screenshot from the top (the sticky header stays where it belongs). */
+async function shot(app, name) {
+  await app.page.evaluate(() => window.scrollTo(0, 0));
+  return app.screenshot(name);
+}
+
 const card = (page, name) => page.getByRole("article", { name, exact: true });
 
 test("three consumers share six partitions, and a crash hands the partitions over", async (t) => {
@@ -69,7 +75,7 @@ test("three consumers share six partitions, and a crash hands the partitions ove
   await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
   // The rebalance was shown: eager phases, and moves.
   assert.ok(await page.getByText("Eager rebalance (stop-the-world)").count());
-  await app.screenshot("desktop-three-consumers");
+  await shot(app, "desktop-three-consumers");
 
   await page.getByRole("button", { name: "Crash consumer c2" }).click();
   await assert.doesNotReject(card(page, "consumer c2").getByText("crashed").waitFor());
@@ -79,7 +85,7 @@ test("three consumers share six partitions, and a crash hands the partitions ove
   assert.ok(await page.getByText(/removed: no heartbeat within session.timeout.ms/).count(), "timeline narrates the removal");
   // The crashed consumer can be restarted.
   await assert.doesNotReject(page.getByRole("button", { name: "Restart consumer c2" }).waitFor());
-  await app.screenshot("desktop-after-crash");
+  await shot(app, "desktop-after-crash");
   app.assertClean();
 });
 
@@ -146,7 +152,7 @@ test("turning authorization on shows authorization errors on the cards", async (
   await until(async () => (await p1.getByText("TOPIC_AUTHORIZATION_FAILED").count()) === 0, {
     what: "p1's error to clear once it runs as alice",
   });
-  await app.screenshot("desktop-authorization");
+  await shot(app, "desktop-authorization");
   app.assertClean();
 });
 
@@ -194,6 +200,6 @@ test("phone width: cards stack and nothing overflows the page", async (t) => {
   await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
-  await app.screenshot("phone-three-consumers");
+  await shot(app, "phone-three-consumers");
   app.assertClean();
 });
