@@ -110,27 +110,43 @@ pub fn topic_view(props: &TopicProps) -> Html {
 /// One marker under a lane.
 struct Marker {
     col: u64,
-    label: String,
+    /// Name without the pointer; the pointer goes on the side facing the offset.
+    name: String,
     title: String,
     commit: bool,
 }
 
+/// A placed marker: its row, and whether its label extends to the left of the offset (near
+/// the lane's end, so it stays inside the lane).
+struct Placed {
+    marker: Marker,
+    row: usize,
+    end: bool,
+}
+
 /// Puts markers on rows so labels do not overlap (label width estimated in cells).
-fn stack(mut markers: Vec<Marker>) -> Vec<(Marker, usize)> {
-    markers.sort_by_key(|m| m.col);
+fn stack(mut markers: Vec<Marker>) -> Vec<Placed> {
+    let width = |m: &Marker| (m.name.chars().count() as u64 + 4) / 2 + 1;
+    let span = |m: &Marker| {
+        let w = width(m);
+        let end = m.col + w > WINDOW + 1;
+        let from = if end { (m.col + 1).saturating_sub(w) } else { m.col };
+        (from, from + w, end)
+    };
+    markers.sort_by_key(|m| span(m).0);
     let mut rows: Vec<u64> = Vec::new(); // first free column per row
     let mut out = Vec::with_capacity(markers.len());
-    for m in markers {
-        let width = (m.label.chars().count() as u64 + 3) / 2 + 1;
-        let row = match rows.iter().position(|free| *free <= m.col) {
+    for marker in markers {
+        let (from, to, end) = span(&marker);
+        let row = match rows.iter().position(|free| *free <= from) {
             Some(r) => r,
             None => {
                 rows.push(0);
                 rows.len() - 1
             }
         };
-        rows[row] = m.col + width;
-        out.push((m, row));
+        rows[row] = to;
+        out.push(Placed { marker, row, end });
     }
     out
 }
@@ -159,7 +175,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             let _ = tp;
             markers.push(Marker {
                 col: col_of(*pos),
-                label: format!("▲{}", c.spec.name),
+                name: c.spec.name.clone(),
                 title: format!("{}: position {pos}", c.spec.name),
                 commit: false,
             });
@@ -169,14 +185,14 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
         if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
             markers.push(Marker {
                 col: col_of(*off),
-                label: format!("⚑{}", g.id),
+                name: g.id.clone(),
                 title: format!("group {}: committed offset {off}", g.id),
                 commit: true,
             });
         }
     }
     let stacked = stack(markers);
-    let rows = stacked.iter().map(|(_, r)| r + 1).max().unwrap_or(0);
+    let rows = stacked.iter().map(|p| p.row + 1).max().unwrap_or(0);
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &start, &end]);
     let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
     html! {
@@ -184,6 +200,9 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             <div class="lane-label">
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))}>{ owner_text }</span>
+                <span class="lane-meta">
+                    <span title={t.log_start}>{ start }</span>{ " … " }<span title={t.log_end}>{ end }</span>
+                </span>
             </div>
             <div class="lane-track">
                 <div class="cells" aria-hidden="true">
@@ -208,16 +227,17 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
                     <span class="rec leo" title={format!("{}: {end}", t.log_end)}></span>
                 </div>
                 <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
-                    { for stacked.into_iter().map(|(m, row)| html! {
-                        <span class={classes!("mk", if m.commit { "commit" } else { "pos" })}
-                            style={format!("--col:{}; --row:{row}", m.col)} title={m.title.clone()}>
-                            { m.label }
-                        </span>
+                    { for stacked.into_iter().map(|Placed { marker: m, row, end }| {
+                        let pointer = if m.commit { "⚑" } else { "▲" };
+                        let label = if end { format!("{}{pointer}", m.name) } else { format!("{pointer}{}", m.name) };
+                        html! {
+                            <span class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
+                                style={format!("--col:{}; --row:{row}", m.col)} title={m.title.clone()}>
+                                { label }
+                            </span>
+                        }
                     }) }
                 </div>
-            </div>
-            <div class="lane-meta">
-                <span title={t.log_start}>{ start }</span>{ " … " }<span title={t.log_end}>{ end }</span>
             </div>
         </div>
     }

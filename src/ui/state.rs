@@ -380,18 +380,22 @@ impl Sim {
         }
     }
 
-    /// Is every live member of `group` cooperative-only? Then its classic rebalances are
-    /// incremental.
+    /// Cooperative when every live member that owns partitions (or, if none owns any, every
+    /// live member) speaks only cooperative-sticky: those are the ones that would have to revoke.
     fn group_kind(&self, group: &str) -> RebalanceKind {
-        let mut any = false;
-        let mut all_coop = true;
-        for c in self.cluster.consumers().values() {
-            if c.is_alive() && c.spec.is_group() && c.group_id() == Some(group) {
-                any = true;
-                all_coop &= c.spec.config.is_cooperative();
-            }
-        }
-        if any && all_coop {
+        let members: Vec<_> = self
+            .cluster
+            .consumers()
+            .values()
+            .filter(|c| c.is_alive() && c.spec.is_group() && c.group_id() == Some(group))
+            .collect();
+        let owners: Vec<_> = members.iter().filter(|c| !c.assignment.is_empty()).collect();
+        let cooperative = if owners.is_empty() {
+            !members.is_empty() && members.iter().all(|c| c.spec.config.is_cooperative())
+        } else {
+            owners.iter().all(|c| c.spec.config.is_cooperative())
+        };
+        if cooperative {
             RebalanceKind::Cooperative
         } else {
             RebalanceKind::Eager

@@ -203,3 +203,60 @@ test("phone width: cards stack and nothing overflows the page", async (t) => {
   await shot(app, "phone-three-consumers");
   app.assertClean();
 });
+
+test("cooperative-sticky rebalances look different from eager ones: nobody stops", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (const c of ["c1", "c2"]) {
+    await page.getByRole("button", { name: "Add consumer" }).click();
+    await card(page, `consumer ${c}`).getByLabel("Assignment strategy").selectOption("cooperative-sticky");
+  }
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c2: 3 }), { what: "3 each" });
+  await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
+  // A third member joins: only the partitions that move are revoked, then handed over in a
+  // follow-up round; c1 and c2 keep consuming the rest.
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
+  const panel = page.getByRole("region", { name: /Rebalance/ });
+  await assert.doesNotReject(panel.getByText("Cooperative rebalance (incremental)").waitFor());
+  await assert.doesNotReject(panel.getByText("follow-up round", { exact: true }).waitFor());
+  await until(async () => (await panel.getByText(/orders-\d: c[12] → c3/).count()) === 2, { what: "two moves to c3" });
+  await until(async () => (await panel.getByText("Nobody stopped consuming").count()) === 1, { what: "nobody stopped" });
+  await shot(app, "desktop-cooperative");
+
+  // A crash: the coordinator removes c2 after session.timeout.ms; its partitions had no owner
+  // left by then, so they move from nobody.
+  await page.getByRole("button", { name: "Crash consumer c2" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c3: 3 }), { what: "3 each" });
+  await assert.doesNotReject(panel.getByText(/orders-\d: nobody → c[13]/).first().waitFor());
+  app.assertClean();
+});
+
+test("KIP-848 consumer protocol: epoch bump, then members reconcile", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await card(page, "consumer c1").getByLabel("Protocol").selectOption("consumer");
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await card(page, "consumer c2").getByLabel("Protocol").selectOption("consumer");
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c2: 3 }), { what: "3 each" });
+  const panel = page.getByRole("region", { name: /Rebalance/ });
+  await assert.doesNotReject(panel.getByText("Consumer protocol (KIP-848)").waitFor());
+  await assert.doesNotReject(panel.getByText("epoch bump", { exact: true }).waitFor());
+  await assert.doesNotReject(page.getByText("Group epoch").first().waitFor());
+  await shot(app, "desktop-kip848");
+  app.assertClean();
+});
+
+test("projector mode and dark theme render without problems", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.getByRole("checkbox", { name: "Projector mode" }).check();
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.waitForTimeout(500);
+  await shot(app, "desktop-projector-dark");
+  app.assertClean();
+});
