@@ -198,7 +198,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
                     .iter()
                     .map(|s| (s.name().to_string(), s.name().to_string()))
                     .collect();
-            o.push(("range,cooperative-sticky".into(), "range, cooperative-sticky (default)".into()));
+            o.push(("range,cooperative-sticky".into(), t.default_strategies.into()));
             o
         };
         html! {
@@ -232,7 +232,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
                 </label>
                 <label class="field" title={t.instance_id_help}>{ t.instance_id }
                     <CommitInput value={cfg.group_instance_id.clone().unwrap_or_default()}
-                        on_commit={on_instance} placeholder="(none)" />
+                        on_commit={on_instance} placeholder={t.none_placeholder} />
                 </label>
             </div>
         }
@@ -330,7 +330,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
     html! {
         <article class={classes!("card", "consumer", stopped.then_some("stopped"), state_class)} aria-labelledby={id("h")}>
             <header class="card-head">
-                <h3 id={id("h")}>{ format!("consumer {name}") }</h3>
+                <h3 id={id("h")}>{ fill(t.consumer_heading, &[&name]) }</h3>
                 if let Some(g) = cfg.group_id.as_ref().filter(|_| is_group) {
                     <span class="badge">{ g.clone() }</span>
                 }

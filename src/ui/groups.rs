@@ -60,7 +60,7 @@ pub fn group_panel(props: &GroupProps) -> Html {
     let lag = sim.lag.get(&g.id).unwrap_or(&empty);
     html! {
         <article class="group" aria-labelledby={format!("group-{}", g.id)}>
-            <h3 id={format!("group-{}", g.id)}>{ format!("group {}", g.id) }</h3>
+            <h3 id={format!("group-{}", g.id)}>{ fill(t.group_heading, &[&g.id]) }</h3>
             <dl class="facts">
                 <div><dt>{ t.state }</dt><dd class={classes!("state", g.state.name())}>{ g.state.name() }</dd></div>
                 <div><dt>{ if kip848 { t.epoch } else { t.generation } }</dt><dd>{ g.generation }</dd></div>

@@ -47,8 +47,8 @@ pub fn cluster_view() -> Html {
         <section class="panel cluster" aria-labelledby="h-cluster">
             <h2 id="h-cluster">{ t.cluster }</h2>
             <p class="legend">
-                <span class="mk pos">{ "▲ c1" }</span>{ " consumer position (next offset poll() returns) · " }
-                <span class="mk commit">{ "⚑ group" }</span>{ " committed offset · cells coloured by key, grey = no key" }
+                <span class="mk pos">{ "▲ c1" }</span>{ t.legend_position }
+                <span class="mk commit">{ "⚑ group" }</span>{ t.legend_commit }
             </p>
             { for sim.cluster.topics().keys().map(|name| html! {
                 <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
@@ -176,7 +176,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             markers.push(Marker {
                 col: col_of(*pos),
                 name: c.spec.name.clone(),
-                title: format!("{}: position {pos}", c.spec.name),
+                title: fill(t.position_title, &[&c.spec.name, pos]),
                 commit: false,
             });
         }
@@ -186,7 +186,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             markers.push(Marker {
                 col: col_of(*off),
                 name: g.id.clone(),
-                title: format!("group {}: committed offset {off}", g.id),
+                title: fill(t.commit_title, &[&g.id, off]),
                 commit: true,
             });
         }
@@ -221,7 +221,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
                         let start_mark = (o == start).then_some("log-start");
                         html! {
                             <span class={classes!(class, start_mark)} style={style}
-                                title={format!("offset {o} · key {key} · value {value}")}></span>
+                                title={fill(t.record_title, &[&o, &key, &value])}></span>
                         }
                     }) }
                     <span class="rec leo" title={format!("{}: {end}", t.log_end)}></span>

@@ -133,7 +133,7 @@ pub fn producer_card(props: &CardProps) -> Html {
     html! {
         <article class={classes!("card", "producer", spec.paused.then_some("held"))} aria-labelledby={id("h")}>
             <header class="card-head">
-                <h3 id={id("h")}>{ format!("producer {name}") }</h3>
+                <h3 id={id("h")}>{ fill(t.producer_heading, &[&name]) }</h3>
                 <span class="badge">{ format!("{} {}", p.sent, t.sent) }</span>
                 if spec.paused { <span class="badge muted">{ t.paused }</span> }
             </header>

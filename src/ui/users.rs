@@ -133,7 +133,7 @@ pub fn users() -> Html {
                         let acls = RoleBinding::new("alice", *r, pattern).map(|b| b.acls()).unwrap_or_default();
                         html! {
                             <div class="role-col">
-                                <h4>{ format!("{} on {pattern}", r.name()) }</h4>
+                                <h4>{ fill(t.role_on, &[&r.name(), &pattern]) }</h4>
                                 <ul class="acls">{ for acls.iter().map(|a| html! { <li><code>{ a.to_string() }</code></li> }) }</ul>
                             </div>
                         }
