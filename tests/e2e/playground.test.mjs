@@ -260,3 +260,43 @@ test("projector mode and dark theme render without problems", async (t) => {
   await shot(app, "desktop-projector-dark");
   app.assertClean();
 });
+
+test("more members than partitions: the extra ones say they are idle", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 7; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => Object.keys(await ownership(page, "group-1")).length === 6, { what: "6 owners" });
+  const idle = page.locator("article.consumer").filter({ hasText: "idle: more members than partitions" });
+  await until(async () => (await idle.count()) === 1, { what: "one idle consumer" });
+  app.assertClean();
+});
+
+test("record keys are shown as text, and a timeline entry shows when it happened", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  const p1 = card(page, "producer p1");
+  await p1.getByRole("button", { name: "Hold p1" }).click();
+  await p1.getByLabel("Key mode").selectOption("fixed");
+  const key = '<img src=x onerror="window.__pwned=1">';
+  const keyField = p1.getByLabel("Key", { exact: true });
+  await keyField.fill(key);
+  await keyField.press("Enter");
+  await until(async () => (await keyField.inputValue()) === key, { what: "the key to be applied" });
+  await p1.getByRole("button", { name: "Send one record from p1" }).click();
+  await page.getByRole("checkbox", { name: /Show high-volume events/ }).check();
+  const entry = page.locator("ol.events button").filter({ hasText: "onerror" }).first();
+  await assert.doesNotReject(entry.waitFor());
+  assert.ok((await entry.textContent()).includes("<img src=x onerror="), "the key is narrated as text");
+  assert.equal(await page.locator("main img").count(), 0, "no element was created from the key");
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await entry.click();
+  await assert.doesNotReject(page.getByText(/Happened at \d\d:\d\d\.\d{3} \(simulated\)/).waitFor());
+  // Filtering by subject narrows the list.
+  await page.getByLabel("Filter").fill("p1");
+  await until(async () => {
+    const lines = await page.locator("ol.events button").allTextContents();
+    return lines.length > 0 && lines.every((l) => l.includes("p1"));
+  }, { what: "only p1's events" });
+  app.assertClean();
+});
