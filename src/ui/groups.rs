@@ -214,6 +214,9 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
                     }) }
                 </ul>
             </div>
+            if !v.revoked_by.is_empty() {
+                <p>{ fill(t.revoked_by, &[&v.revoked_by.iter().cloned().collect::<Vec<_>>().join(", ")]) }</p>
+            }
             if v.kind == RebalanceKind::Kip848 {
                 if !v.reconciled.is_empty() {
                     <p>{ fill(t.reconciled, &[&v.reconciled.iter().cloned().collect::<Vec<_>>().join(", ")]) }</p>

@@ -150,6 +150,7 @@ pub struct Text {
     pub in_progress: &'static str,
     pub finished_in: &'static str,
     pub reconciled: &'static str,
+    pub revoked_by: &'static str,
 
     pub timeline: &'static str,
     pub filter: &'static str,
@@ -326,6 +327,7 @@ pub static EN: Text = Text {
     in_progress: "in progress",
     finished_in: "finished in {} ms",
     reconciled: "Reconciled: {}",
+    revoked_by: "Revoked partitions: {}",
 
     timeline: "Timeline",
     filter: "Filter",
