@@ -300,3 +300,30 @@ test("record keys are shown as text, and a timeline entry shows when it happened
   }, { what: "only p1's events" });
   app.assertClean();
 });
+
+test("every control has a name, and Tab reaches the controls", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await card(page, "consumer c2").getByRole("radio", { name: "Standalone" }).check();
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll("main input, main select, main button, main textarea")]
+      .filter((el) => {
+        const text = el.tagName === "BUTTON" ? el.textContent.trim() : "";
+        const by = el.getAttribute("aria-labelledby");
+        return !(text || el.getAttribute("aria-label") || (el.labels && el.labels.length) ||
+          (by && document.getElementById(by)));
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  assert.deepEqual(unnamed, [], "controls without an accessible name");
+  // Keyboard: Tab from the heading lands on the time controls first.
+  await page.locator("h1").click();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Pause");
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+  assert.equal(focused, "Step");
+  app.assertClean();
+});
