@@ -3,6 +3,10 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    // The "Loading…" line index.html shows until the wasm runs.
+    if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
+        boot.remove();
+    }
     yew::Renderer::<broker_playground::ui::App>::new().render();
 }
 

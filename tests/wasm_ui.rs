@@ -4,27 +4,124 @@
 #![cfg(all(target_arch = "wasm32", feature = "ui"))]
 
 use broker_playground::ui::App;
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts `App` into a fresh `<div>` appended to `<body>` and returns that div.
-async fn render_app() -> web_sys::Element {
+/// Mounts `App` into a fresh `<div>` appended to `<body>`; returns the div and the app's handle.
+async fn render_app() -> (Element, yew::AppHandle<App>) {
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("create a div");
     document.body().expect("a <body>").append_child(&root).expect("append the div");
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     // Yew renders on its scheduler; give it a turn of the event loop.
-    yew::platform::time::sleep(std::time::Duration::from_millis(20)).await;
-    root
+    settle().await;
+    (root, handle)
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(40)).await;
+}
+
+fn unmount(root: Element, handle: yew::AppHandle<App>) {
+    handle.destroy();
+    root.remove();
+}
+
+fn all(root: &Element, selector: &str) -> Vec<HtmlElement> {
+    let list = root.query_selector_all(selector).expect("a valid selector");
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<HtmlElement>().ok()).collect()
+}
+
+fn text_of(el: &HtmlElement) -> String {
+    el.text_content().unwrap_or_default().trim().to_string()
+}
+
+/// The button whose accessible name is `name` (its aria-label, or else its text).
+fn button(root: &Element, name: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.get_attribute("aria-label").unwrap_or_else(|| text_of(b)) == name)
+        .unwrap_or_else(|| panic!("a button named {name:?}"))
 }
 
 #[wasm_bindgen_test]
 async fn app_renders_its_name_as_the_heading() {
-    let root = render_app().await;
+    let (root, handle) = render_app().await;
     let h1 = root.query_selector("main h1").expect("a valid selector").expect("an <h1> inside <main>");
     let h1: web_sys::HtmlElement = h1.dyn_into().expect("an HTML element");
     assert_eq!(h1.inner_text(), "Broker Playground");
-    root.remove();
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn the_default_scenario_is_one_topic_of_six_partitions_and_one_producer() {
+    let (root, handle) = render_app().await;
+    assert_eq!(all(&root, "[id^='lane-orders-']").len(), 6, "six lanes for orders");
+    let headings: Vec<String> = all(&root, "article h3").iter().map(text_of).collect();
+    assert!(headings.contains(&"producer p1".to_string()), "{headings:?}");
+    assert!(!headings.iter().any(|h| h.starts_with("consumer ")), "no consumers: {headings:?}");
+    // The clock runs: Pause is offered, not Play.
+    let _ = button(&root, "Pause");
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn adding_a_consumer_renders_a_card_with_the_mode_radio_group_in_group_mode() {
+    let (root, handle) = render_app().await;
+    button(&root, "Add consumer").click();
+    settle().await;
+    let card = root.query_selector("article.consumer").expect("a valid selector").expect("a consumer card");
+    let group = card.query_selector("[role='radiogroup']").expect("a valid selector").expect("a radio group");
+    let label_id = group.get_attribute("aria-labelledby").expect("labelled");
+    let label = root.query_selector(&format!("#{label_id}")).expect("a valid selector").expect("the label");
+    assert_eq!(label.text_content().unwrap_or_default(), "Mode");
+    let radios = all(&group, "label");
+    let names: Vec<String> = radios.iter().map(text_of).collect();
+    assert_eq!(names, ["Standalone", "Group"]);
+    let checked = group
+        .query_selector("input[value='group']")
+        .expect("a valid selector")
+        .expect("the Group radio")
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .expect("an input");
+    assert!(checked.checked(), "a new consumer starts in Group mode");
+    let _ = button(&root, "Crash consumer c1");
+    let _ = button(&root, "Remove consumer c1");
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn the_describe_table_has_kafkas_exact_headers_and_the_group_in_its_caption() {
+    let (root, handle) = render_app().await;
+    button(&root, "Add consumer").click();
+    settle().await;
+    let table = root
+        .query_selector("table.describe")
+        .expect("a valid selector")
+        .expect("a describe table once a group exists");
+    let caption = table.query_selector("caption").expect("a valid selector").expect("a caption");
+    assert!(caption.text_content().unwrap_or_default().contains("group-1"));
+    let headers: Vec<String> = all(&table, "thead th").iter().map(text_of).collect();
+    assert_eq!(headers, ["TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID"]);
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn play_pause_is_one_button_named_for_what_it_does() {
+    let (root, handle) = render_app().await;
+    button(&root, "Pause").click();
+    settle().await;
+    let clock = root.query_selector("[role='timer']").expect("a valid selector").expect("the clock");
+    let before = clock.text_content();
+    button(&root, "Play");
+    settle().await;
+    assert_eq!(clock.text_content(), before, "the clock stands still while paused");
+    button(&root, "Step").click();
+    settle().await;
+    assert_ne!(clock.text_content(), before, "Step moves the clock");
+    unmount(root, handle);
 }

@@ -3,6 +3,7 @@
 //! owned partitions (links to lanes), what it is doing, and its error.
 
 use super::dom::{event_checked, event_value};
+use super::field::CommitInput;
 use super::lanes::lane_id;
 use super::state::{use_sim, Action, Ctx, ErrorAt};
 use super::text::{fill, text};
@@ -23,7 +24,7 @@ pub fn consumers() -> Html {
         <section class="panel" aria-labelledby="h-consumers">
             <div class="panel-head">
                 <h2 id="h-consumers">{ t.consumers }</h2>
-                <button type="button" onclick={add}>{ "+ " }{ t.add_consumer }</button>
+                <button type="button" onclick={add}>{ t.add_consumer }</button>
             </div>
             <div class="cards">
                 { for sim.cluster.consumers().keys().map(|n| html! {
@@ -43,7 +44,7 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ConsumerSpec, E) + 's
         let spec = sim.borrow().cluster.consumers().get(&name).map(|c| c.spec.clone());
         if let Some(mut spec) = spec {
             f(&mut spec, e);
-            d.emit(Action::Cmd(ErrorAt::Consumer(name.clone()), Command::UpdateConsumer { consumer: spec }));
+            d.emit(Action::cmd(ErrorAt::Consumer(name.clone()), Command::UpdateConsumer { consumer: spec }));
         }
     })
 }
@@ -63,7 +64,7 @@ fn set_mode<E: 'static>(
             s.cluster.consumers().get(&name).and_then(|c| f(&s.cluster, &c.spec, e))
         };
         if let Some(mode) = mode {
-            d.emit(Action::Cmd(
+            d.emit(Action::cmd(
                 ErrorAt::Consumer(name.clone()),
                 Command::SetConsumerMode { name: name.clone(), mode },
             ));
@@ -116,26 +117,86 @@ pub struct CardProps {
     pub name: AttrValue,
 }
 
+/// The consumer named `name`, from the context (cards render nothing once it is removed).
+macro_rules! consumer_or_nothing {
+    ($sim:expr, $name:expr) => {
+        match $sim.cluster.consumers().get($name.as_str()) {
+            Some(c) => c,
+            None => return html! {},
+        }
+    };
+}
+
 #[function_component(ConsumerCard)]
 pub fn consumer_card(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = text();
-    let Some(c) = sim.cluster.consumers().get(props.name.as_str()) else {
-        return html! {};
-    };
+    let c = consumer_or_nothing!(sim, props.name);
     let cluster = &sim.cluster;
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
-    let spec = &c.spec;
-    let cfg = &spec.config;
-    let d = ctx.dispatch.clone();
-    let at = ErrorAt::Consumer(name.clone());
-    let alive = c.is_alive();
-    let is_group = spec.is_group();
-    let stopped =
-        c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some()) && c.assignment.is_empty() && alive;
+    let cfg = &c.spec.config;
+    let is_group = c.spec.is_group();
+    let stopped = c.is_alive()
+        && c.assignment.is_empty()
+        && c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some());
+    let error = sim.errors.get(&ErrorAt::Consumer(name.clone())).cloned();
+    let session_help = fill(t.session_timeout_help, &[&cfg.session_timeout_ms]);
+    let state_class = match c.activity(cluster.now()) {
+        Activity::Crashed | Activity::Closed => Some("dead"),
+        Activity::Error => Some("failing"),
+        _ => None,
+    };
+    html! {
+        <article class={classes!("card", "consumer", stopped.then_some("stopped"), state_class)} aria-labelledby={id("h")}>
+            <header class="card-head">
+                <h3 id={id("h")}>{ fill(t.consumer_heading, &[&name]) }</h3>
+                if let Some(g) = cfg.group_id.as_ref().filter(|_| is_group) {
+                    <span class="badge">{ g.clone() }</span>
+                }
+                if stopped { <span class="badge warn">{ t.stopped_badge }</span> }
+            </header>
+            <p class="state-line" title={session_help}>
+                <span class={classes!("dot", state_class)} aria-hidden="true"></span>
+                { activity_text(cluster, c) }
+            </p>
+            <p class="owns">
+                { t.owns }{ ": " }
+                if c.assignment.is_empty() {
+                    <span class="muted">{ t.owns_nothing }</span>
+                }
+                { for c.assignment.iter().map(|tp| html! {
+                    <a class="tp" href={format!("#{}", lane_id(&tp.topic, tp.partition))}>{ format!("{}-{}", tp.topic, tp.partition) }</a>
+                }) }
+            </p>
+            <ModeSwitch name={props.name.clone()} />
+            if is_group {
+                <GroupSettings name={props.name.clone()} />
+            } else {
+                <StandalonePicker name={props.name.clone()} />
+            }
+            <ClientSettings name={props.name.clone()} />
+            if let Some((code, detail)) = &c.error {
+                <p class="error" role="alert">{ code.name() }<span class="detail">{ format!(" — {detail}") }</span></p>
+            }
+            if let Some(e) = error {
+                <p class="error" role="alert">{ e }</p>
+            }
+            <ConsumerActions name={props.name.clone()} />
+        </article>
+    }
+}
 
+/// The "Mode" radio group: Standalone (`assign()`) or Group (`subscribe()`).
+#[function_component(ModeSwitch)]
+fn mode_switch(props: &CardProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let c = consumer_or_nothing!(sim, props.name);
+    let name = props.name.to_string();
+    let is_group = c.spec.is_group();
     let to_standalone = set_mode(&ctx, &name, |_, s, _: Event| {
         (s.is_group()).then(|| ConsumerMode::Standalone { partitions: Vec::new() })
     });
@@ -150,127 +211,165 @@ pub fn consumer_card(props: &CardProps) -> Html {
         .or_else(|| cl.topics().keys().next().cloned())?;
         Some(ConsumerMode::Group { topics: vec![topic] })
     });
+    let radio_name = format!("{name}-mode");
+    let label_id = format!("{name}-mode-label");
+    html! {
+        <div class="mode" role="radiogroup" aria-labelledby={label_id.clone()}>
+            <span id={label_id} class="label">{ t.mode }</span>
+            <label><input type="radio" name={radio_name.clone()} value="standalone" checked={!is_group} onchange={to_standalone} />{ t.standalone }</label>
+            <label><input type="radio" name={radio_name} value="group" checked={is_group} onchange={to_group} />{ t.group }</label>
+        </div>
+    }
+}
 
-    let body = if is_group {
-        let topics = match &spec.mode {
-            ConsumerMode::Group { topics } => topics.clone(),
-            ConsumerMode::Standalone { .. } => Vec::new(),
-        };
-        let on_group = edit(&ctx, &name, |s, e: Event| {
-            let v = event_value(&e).trim().to_string();
-            s.config.group_id = (!v.is_empty()).then_some(v);
-        });
-        let on_topic =
-            edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
-        let kip848 = cfg.group_protocol == GroupProtocol::Consumer;
-        let on_strategy = edit(&ctx, &name, move |s, e: Event| {
-            let v = event_value(&e);
-            if kip848 {
-                if let Some(st) = Strategy::from_name(&v) {
-                    s.config.remote_assignor = st;
-                }
-            } else {
-                let list: Vec<Strategy> = v.split(',').filter_map(Strategy::from_name).collect();
-                if !list.is_empty() {
-                    s.config.assignment_strategy = list;
-                }
-            }
-        });
-        let on_protocol = edit(&ctx, &name, |s, e: Event| {
-            s.config.group_protocol =
-                if event_value(&e) == "consumer" { GroupProtocol::Consumer } else { GroupProtocol::Classic };
-        });
-        let on_instance = edit(&ctx, &name, |s, e: Event| {
-            let v = event_value(&e).trim().to_string();
-            s.config.group_instance_id = (!v.is_empty()).then_some(v);
-        });
-        let current = if kip848 {
-            cfg.remote_assignor.name().to_string()
-        } else {
-            strategy_value(&cfg.assignment_strategy)
-        };
-        let options: Vec<(String, String)> = if kip848 {
-            vec![("uniform".into(), "uniform".into()), ("server-range".into(), "range".into())]
-        } else {
-            let mut o: Vec<(String, String)> =
-                [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky]
-                    .iter()
-                    .map(|s| (s.name().to_string(), s.name().to_string()))
-                    .collect();
-            o.push(("range,cooperative-sticky".into(), "range, cooperative-sticky (default)".into()));
-            o
-        };
-        html! {
-            <div class="grid">
-                <div class="field">
-                    <label for={id("group")}>{ t.group_id }</label>
-                    <input id={id("group")} type="text" value={cfg.group_id.clone().unwrap_or_default()}
-                        onchange={on_group} title={t.group_id_help} autocomplete="off" />
-                </div>
-                <label class="field">{ t.subscribed_topic }
-                    <select onchange={on_topic}>
-                        { for cluster.topics().keys().map(|tn| html! {
-                            <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
-                        }) }
-                    </select>
-                </label>
-                <div class="field">
-                    <label for={id("strategy")}>{ t.assignment_strategy }</label>
-                    <select id={id("strategy")} onchange={on_strategy}
-                        title={if kip848 { t.server_assignor_help } else { t.strategy_help }}>
-                        { for options.into_iter().map(|(v, l)| html! {
-                            <option selected={v == current} value={v.clone()}>{ l }</option>
-                        }) }
-                    </select>
-                </div>
-                <label class="field" title={t.protocol_help}>{ t.protocol }
-                    <select onchange={on_protocol}>
-                        <option value="classic" selected={!kip848}>{ "classic" }</option>
-                        <option value="consumer" selected={kip848}>{ "consumer (KIP-848)" }</option>
-                    </select>
-                </label>
-                <label class="field" title={t.instance_id_help}>{ t.instance_id }
-                    <input type="text" value={cfg.group_instance_id.clone().unwrap_or_default()}
-                        onchange={on_instance} autocomplete="off" placeholder="(none)" />
-                </label>
-            </div>
-        }
-    } else {
-        let chosen: Vec<TopicPartition> = match &spec.mode {
-            ConsumerMode::Standalone { partitions } => partitions.clone(),
-            ConsumerMode::Group { .. } => Vec::new(),
-        };
-        html! {
-            <fieldset class="pick">
-                <legend>{ t.pick_partitions }</legend>
-                { for cluster.topics().values().flat_map(|topic| {
-                    let tn = topic.name.clone();
-                    (0..topic.partition_count()).map(move |p| (tn.clone(), p))
-                }).map(|(tn, p)| {
-                    let tp = TopicPartition::new(tn.clone(), p);
-                    let checked = chosen.contains(&tp);
-                    let onchange = set_mode(&ctx, &name, move |_, s, e: Event| {
-                        let mut parts = match &s.mode {
-                            ConsumerMode::Standalone { partitions } => partitions.clone(),
-                            ConsumerMode::Group { .. } => Vec::new(),
-                        };
-                        parts.retain(|x| *x != tp);
-                        if event_checked(&e) {
-                            parts.push(tp.clone());
-                            parts.sort();
-                        }
-                        Some(ConsumerMode::Standalone { partitions: parts })
-                    });
-                    html! {
-                        <label class="chip"><input type="checkbox" {checked} {onchange} />{ format!("{tn}-{p}") }</label>
-                    }
-                }) }
-            </fieldset>
-        }
+/// Group mode: group id, subscription, assignment strategy, protocol, static membership.
+#[function_component(GroupSettings)]
+fn group_settings(props: &CardProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let c = consumer_or_nothing!(sim, props.name);
+    let name = props.name.to_string();
+    let id = |what: &str| format!("{name}-{what}");
+    let cfg = &c.spec.config;
+    let topics = match &c.spec.mode {
+        ConsumerMode::Group { topics } => topics.clone(),
+        ConsumerMode::Standalone { .. } => Vec::new(),
     };
+    let on_group = edit(&ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.group_id = (!v.is_empty()).then_some(v);
+    });
+    let on_topic =
+        edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
+    let kip848 = cfg.group_protocol == GroupProtocol::Consumer;
+    let on_strategy = edit(&ctx, &name, move |s, e: Event| {
+        let v = event_value(&e);
+        if kip848 {
+            if let Some(st) = Strategy::from_name(&v) {
+                s.config.remote_assignor = st;
+            }
+        } else {
+            let list: Vec<Strategy> = v.split(',').filter_map(Strategy::from_name).collect();
+            if !list.is_empty() {
+                s.config.assignment_strategy = list;
+            }
+        }
+    });
+    let on_protocol = edit(&ctx, &name, |s, e: Event| {
+        s.config.group_protocol =
+            if event_value(&e) == "consumer" { GroupProtocol::Consumer } else { GroupProtocol::Classic };
+    });
+    let on_instance = edit(&ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.group_instance_id = (!v.is_empty()).then_some(v);
+    });
+    let current = if kip848 {
+        cfg.remote_assignor.name().to_string()
+    } else {
+        strategy_value(&cfg.assignment_strategy)
+    };
+    let options: Vec<(String, String)> = if kip848 {
+        vec![("uniform".into(), "uniform".into()), ("server-range".into(), "range".into())]
+    } else {
+        let mut o: Vec<(String, String)> =
+            [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky]
+                .iter()
+                .map(|s| (s.name().to_string(), s.name().to_string()))
+                .collect();
+        o.push(("range,cooperative-sticky".into(), t.default_strategies.into()));
+        o
+    };
+    html! {
+        <div class="grid">
+            <div class="field">
+                <label for={id("group")}>{ t.group_id }</label>
+                <CommitInput id={id("group")} value={cfg.group_id.clone().unwrap_or_default()}
+                    on_commit={on_group} title={t.group_id_help} />
+            </div>
+            <label class="field">{ t.subscribed_topic }
+                <select onchange={on_topic}>
+                    { for sim.cluster.topics().keys().map(|tn| html! {
+                        <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
+                    }) }
+                </select>
+            </label>
+            <div class="field">
+                <label for={id("strategy")}>{ t.assignment_strategy }</label>
+                <select id={id("strategy")} onchange={on_strategy}
+                    title={if kip848 { t.server_assignor_help } else { t.strategy_help }}>
+                    { for options.into_iter().map(|(v, l)| html! {
+                        <option selected={v == current} value={v.clone()}>{ l }</option>
+                    }) }
+                </select>
+            </div>
+            <label class="field" title={t.protocol_help}>{ t.protocol }
+                <select onchange={on_protocol}>
+                    <option value="classic" selected={!kip848}>{ "classic" }</option>
+                    <option value="consumer" selected={kip848}>{ "consumer (KIP-848)" }</option>
+                </select>
+            </label>
+            <label class="field" title={t.instance_id_help}>{ t.instance_id }
+                <CommitInput value={cfg.group_instance_id.clone().unwrap_or_default()}
+                    on_commit={on_instance} placeholder={t.none_placeholder} />
+            </label>
+        </div>
+    }
+}
 
-    let on_processing = edit(&ctx, &name, |s, e: Event| {
-        s.config.processing_ms_per_record = event_value(&e).trim().parse().unwrap_or(-1.0)
+/// Standalone mode: the partitions to `assign()`, as checkboxes.
+#[function_component(StandalonePicker)]
+fn standalone_picker(props: &CardProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let c = consumer_or_nothing!(sim, props.name);
+    let name = props.name.to_string();
+    let chosen: Vec<TopicPartition> = match &c.spec.mode {
+        ConsumerMode::Standalone { partitions } => partitions.clone(),
+        ConsumerMode::Group { .. } => Vec::new(),
+    };
+    html! {
+        <fieldset class="pick">
+            <legend>{ t.pick_partitions }</legend>
+            { for sim.cluster.topics().values().flat_map(|topic| {
+                let tn = topic.name.clone();
+                (0..topic.partition_count()).map(move |p| (tn.clone(), p))
+            }).map(|(tn, p)| {
+                let tp = TopicPartition::new(tn.clone(), p);
+                let checked = chosen.contains(&tp);
+                let onchange = set_mode(&ctx, &name, move |_, s, e: Event| {
+                    let mut parts = match &s.mode {
+                        ConsumerMode::Standalone { partitions } => partitions.clone(),
+                        ConsumerMode::Group { .. } => Vec::new(),
+                    };
+                    parts.retain(|x| *x != tp);
+                    if event_checked(&e) {
+                        parts.push(tp.clone());
+                        parts.sort();
+                    }
+                    Some(ConsumerMode::Standalone { partitions: parts })
+                });
+                html! {
+                    <label class="chip"><input type="checkbox" {checked} {onchange} />{ format!("{tn}-{p}") }</label>
+                }
+            }) }
+        </fieldset>
+    }
+}
+
+/// Processing time, commit mode, `auto.offset.reset`, user: knobs of both modes.
+#[function_component(ClientSettings)]
+fn client_settings(props: &CardProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let c = consumer_or_nothing!(sim, props.name);
+    let name = props.name.to_string();
+    let spec = &c.spec;
+    let cfg = &spec.config;
+    let on_processing = edit(&ctx, &name, |s, v: String| {
+        s.config.processing_ms_per_record = v.trim().parse().unwrap_or(-1.0)
     });
     let on_commit = edit(&ctx, &name, |s, e: Event| match event_value(&e).as_str() {
         "after" => {
@@ -299,9 +398,55 @@ pub fn consumer_card(props: &CardProps) -> Html {
         (false, ManualCommit::AfterProcessing) => "after",
         (false, ManualCommit::BeforeProcessing) => "before",
     };
+    let users = sim.user_names();
+    html! {
+        <div class="grid">
+            <label class="field" title={t.processing_help}>{ t.processing }
+                <CommitInput kind="number" min="0" max="60000" step="10" value={cfg.processing_ms_per_record.to_string()} on_commit={on_processing} />
+            </label>
+            <label class="field" title={t.commit_help}>{ t.commit_mode }
+                <select onchange={on_commit}>
+                    { for [("auto", t.commit_auto), ("after", t.commit_after), ("before", t.commit_before)].into_iter().map(|(v, l)| html! {
+                        <option value={v} selected={v == commit_value}>{ l }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="field" title={t.offset_reset_help}>{ t.offset_reset }
+                <select onchange={on_reset}>
+                    { for ["earliest", "latest", "none"].into_iter().map(|v| html! {
+                        <option value={v} selected={cfg.auto_offset_reset.name() == v}>{ v }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="field">{ t.user }
+                <select onchange={on_user}>
+                    <option value="" selected={spec.user.is_none()}>{ t.anonymous }</option>
+                    { for users.iter().map(|u| html! {
+                        <option value={u.clone()} selected={spec.user.as_deref() == Some(u.as_str())}>{ u.clone() }</option>
+                    }) }
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// Hold/Resume, Crash, Leave group, Restart, Remove.
+#[function_component(ConsumerActions)]
+fn consumer_actions(props: &CardProps) -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = text();
+    let c = consumer_or_nothing!(sim, props.name);
+    let name = props.name.to_string();
+    let spec = &c.spec;
+    let d = ctx.dispatch.clone();
+    let at = ErrorAt::Consumer(name.clone());
+    let alive = c.is_alive();
+    let is_group = spec.is_group();
+    let session_help = fill(t.session_timeout_help, &[&spec.config.session_timeout_ms]);
     let cmd = |f: fn(String) -> Command| {
         let (n, at) = (name.clone(), at.clone());
-        d.reform(move |_: MouseEvent| Action::Cmd(at.clone(), f(n.clone())))
+        d.reform(move |_: MouseEvent| Action::cmd(at.clone(), f(n.clone())))
     };
     let hold = if spec.paused {
         cmd(|name| Command::ResumeConsumer { name })
@@ -314,96 +459,26 @@ pub fn consumer_card(props: &CardProps) -> Html {
     let remove = {
         let n = name.clone();
         d.reform(move |_: MouseEvent| {
-            Action::Cmd(ErrorAt::Global, Command::RemoveConsumer { name: n.clone() })
+            Action::cmd(ErrorAt::Global, Command::RemoveConsumer { name: n.clone() })
         })
     };
-    let users = sim.user_names();
-    let error = sim.errors.get(&at).cloned();
-    let mode_name = id("mode");
-    let session_help = fill(t.session_timeout_help, &[&cfg.session_timeout_ms]);
-    let state_class = match c.activity(cluster.now()) {
-        Activity::Crashed | Activity::Closed => Some("dead"),
-        Activity::Error => Some("failing"),
-        _ => None,
-    };
     html! {
-        <article class={classes!("card", "consumer", stopped.then_some("stopped"), state_class)} aria-labelledby={id("h")}>
-            <header class="card-head">
-                <h3 id={id("h")}>{ format!("consumer {name}") }</h3>
-                if let Some(g) = cfg.group_id.as_ref().filter(|_| is_group) {
-                    <span class="badge">{ g.clone() }</span>
+        <div class="actions">
+            if alive {
+                <button type="button" onclick={hold} title={t.hold_help}
+                    aria-label={fill(if spec.paused { t.resume_named } else { t.hold_named }, &[&name])}>
+                    { if spec.paused { t.resume } else { t.hold } }
+                </button>
+                <button type="button" onclick={crash} title={session_help}
+                    aria-label={fill(t.crash_named, &[&name])}>{ t.crash }</button>
+                if is_group {
+                    <button type="button" onclick={leave} aria-label={fill(t.leave_group_named, &[&name])}>{ t.leave_group }</button>
                 }
-                if stopped { <span class="badge warn">{ t.stopped_badge }</span> }
-            </header>
-            <p class="state-line" title={session_help.clone()}>
-                <span class={classes!("dot", state_class)} aria-hidden="true"></span>
-                { activity_text(cluster, c) }
-            </p>
-            <p class="owns">
-                { t.owns }{ ": " }
-                if c.assignment.is_empty() {
-                    <span class="muted">{ t.owns_nothing }</span>
-                }
-                { for c.assignment.iter().map(|tp| html! {
-                    <a class="tp" href={format!("#{}", lane_id(&tp.topic, tp.partition))}>{ format!("{}-{}", tp.topic, tp.partition) }</a>
-                }) }
-            </p>
-            <div class="mode" role="radiogroup" aria-labelledby={id("mode-label")}>
-                <span id={id("mode-label")} class="label">{ t.mode }</span>
-                <label><input type="radio" name={mode_name.clone()} value="standalone" checked={!is_group} onchange={to_standalone} />{ t.standalone }</label>
-                <label><input type="radio" name={mode_name} value="group" checked={is_group} onchange={to_group} />{ t.group }</label>
-            </div>
-            { body }
-            <div class="grid">
-                <label class="field" title={t.processing_help}>{ t.processing }
-                    <input type="number" min="0" max="60000" step="10" value={cfg.processing_ms_per_record.to_string()} onchange={on_processing} />
-                </label>
-                <label class="field" title={t.commit_help}>{ t.commit_mode }
-                    <select onchange={on_commit}>
-                        { for [("auto", t.commit_auto), ("after", t.commit_after), ("before", t.commit_before)].into_iter().map(|(v, l)| html! {
-                            <option value={v} selected={v == commit_value}>{ l }</option>
-                        }) }
-                    </select>
-                </label>
-                <label class="field" title={t.offset_reset_help}>{ t.offset_reset }
-                    <select onchange={on_reset}>
-                        { for ["earliest", "latest", "none"].into_iter().map(|v| html! {
-                            <option value={v} selected={cfg.auto_offset_reset.name() == v}>{ v }</option>
-                        }) }
-                    </select>
-                </label>
-                <label class="field">{ t.user }
-                    <select onchange={on_user}>
-                        <option value="" selected={spec.user.is_none()}>{ t.anonymous }</option>
-                        { for users.iter().map(|u| html! {
-                            <option value={u.clone()} selected={spec.user.as_deref() == Some(u.as_str())}>{ u.clone() }</option>
-                        }) }
-                    </select>
-                </label>
-            </div>
-            if let Some((code, detail)) = &c.error {
-                <p class="error" role="alert">{ code.name() }<span class="detail">{ format!(" — {detail}") }</span></p>
+            } else {
+                <button type="button" onclick={restart} aria-label={fill(t.restart_named, &[&name])}>{ t.restart }</button>
             }
-            if let Some(e) = error {
-                <p class="error" role="alert">{ e }</p>
-            }
-            <div class="actions">
-                if alive {
-                    <button type="button" onclick={hold} title={t.hold_help}
-                        aria-label={fill(if spec.paused { t.resume_named } else { t.hold_named }, &[&name])}>
-                        { if spec.paused { t.resume } else { t.hold } }
-                    </button>
-                    <button type="button" onclick={crash} title={session_help}
-                        aria-label={fill(t.crash_named, &[&name])}>{ t.crash }</button>
-                    if is_group {
-                        <button type="button" onclick={leave} aria-label={fill(t.leave_group_named, &[&name])}>{ t.leave_group }</button>
-                    }
-                } else {
-                    <button type="button" onclick={restart} aria-label={fill(t.restart_named, &[&name])}>{ t.restart }</button>
-                }
-                <button type="button" class="danger" onclick={remove}
-                    aria-label={fill(t.remove_consumer, &[&name])}>{ t.remove }</button>
-            </div>
-        </article>
+            <button type="button" class="danger" onclick={remove}
+                aria-label={fill(t.remove_consumer, &[&name])}>{ t.remove }</button>
+        </div>
     }
 }

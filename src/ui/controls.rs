@@ -18,17 +18,16 @@ pub fn controls() -> Html {
     let projector = d.reform(|e: Event| Action::SetProjector(event_checked(&e)));
     let play_label = if sim.playing { t.pause } else { t.play };
     html! {
-        <div class="controls" role="group" aria-label="Time">
+        <div class="controls" role="group" aria-label={t.time_controls}>
             <span class="clock" role="timer" title={t.clock_help}>
                 <span class="visually-hidden">{ t.clock }{ " " }</span>
                 { format_clock(sim.now()) }
             </span>
             <button type="button" class="primary" onclick={toggle}>
-                <span aria-hidden="true">{ if sim.playing { "⏸ " } else { "▶ " } }</span>
                 { play_label }
             </button>
             <button type="button" onclick={step}>
-                <span aria-hidden="true">{ "⏭ " }</span>{ t.step }
+                { t.step }
             </button>
             <label class="inline">
                 { t.speed }

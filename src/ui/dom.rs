@@ -23,6 +23,17 @@ pub fn event_value(e: &web_sys::Event) -> String {
     }
 }
 
+/// `onkeydown` for fields whose `onchange` applies them: Enter commits (by blurring, which
+/// fires `change` once) instead of relying on the browser's Enter behaviour for each type.
+pub fn blur_on_enter(e: web_sys::KeyboardEvent) {
+    if e.key() == "Enter" {
+        if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+            e.prevent_default();
+            let _ = el.blur();
+        }
+    }
+}
+
 /// Whether the checkbox an event came from is checked.
 pub fn event_checked(e: &web_sys::Event) -> bool {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked())

@@ -60,7 +60,7 @@ pub fn group_panel(props: &GroupProps) -> Html {
     let lag = sim.lag.get(&g.id).unwrap_or(&empty);
     html! {
         <article class="group" aria-labelledby={format!("group-{}", g.id)}>
-            <h3 id={format!("group-{}", g.id)}>{ format!("group {}", g.id) }</h3>
+            <h3 id={format!("group-{}", g.id)}>{ fill(t.group_heading, &[&g.id]) }</h3>
             <dl class="facts">
                 <div><dt>{ t.state }</dt><dd class={classes!("state", g.state.name())}>{ g.state.name() }</dd></div>
                 <div><dt>{ if kip848 { t.epoch } else { t.generation } }</dt><dd>{ g.generation }</dd></div>
@@ -191,7 +191,15 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
             <p class="help">{ help }</p>
             <ol class="phases">
                 { for phases.iter().enumerate().map(|(i, p)| {
-                    let state = if i < current || (i == current && v.finished_at.is_some()) { "done" } else if i == current { "current" } else { "todo" };
+                    let state = if i < current {
+                        "done"
+                    } else if i == current && v.finished_at.is_some() {
+                        "reached"
+                    } else if i == current {
+                        "current"
+                    } else {
+                        "todo"
+                    };
                     html! {
                         <li class={state} aria-current={(state == "current").then_some("step")}>{ phase_label(*p) }</li>
                     }
@@ -206,6 +214,9 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
                     }) }
                 </ul>
             </div>
+            if !v.revoked_by.is_empty() {
+                <p>{ fill(t.revoked_by, &[&v.revoked_by.iter().cloned().collect::<Vec<_>>().join(", ")]) }</p>
+            }
             if v.kind == RebalanceKind::Kip848 {
                 if !v.reconciled.is_empty() {
                     <p>{ fill(t.reconciled, &[&v.reconciled.iter().cloned().collect::<Vec<_>>().join(", ")]) }</p>

@@ -2,7 +2,7 @@
 //! recent records as cells coloured by key), with log start/end, each group's committed offset
 //! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
 
-use super::dom::event_value;
+use super::field::CommitInput;
 use super::state::{use_sim, Action, ErrorAt, Sim};
 use super::text::{fill, text};
 use crate::core::log::Value;
@@ -23,6 +23,13 @@ pub fn key_hue(key: &str) -> u32 {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
+    // FNV alone maps keys that differ in their last character ("user-1", "user-2") to hues
+    // about 180° apart, i.e. two colours; a murmur3 finaliser spreads them.
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
     h % 360
 }
 
@@ -40,8 +47,8 @@ pub fn cluster_view() -> Html {
         <section class="panel cluster" aria-labelledby="h-cluster">
             <h2 id="h-cluster">{ t.cluster }</h2>
             <p class="legend">
-                <span class="mk pos">{ "▲ c1" }</span>{ " consumer position (next offset poll() returns) · " }
-                <span class="mk commit">{ "⚑ group" }</span>{ " committed offset · cells coloured by key, grey = no key" }
+                <span class="mk pos">{ "▲ c1" }</span>{ t.legend_position }
+                <span class="mk commit">{ "⚑ group" }</span>{ t.legend_commit }
             </p>
             { for sim.cluster.topics().keys().map(|name| html! {
                 <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
@@ -68,9 +75,9 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let onchange = {
         let d = ctx.dispatch.clone();
         let name = name.clone();
-        Callback::from(move |e: Event| {
-            let total = event_value(&e).trim().parse::<i64>().unwrap_or(0);
-            d.emit(Action::Cmd(
+        Callback::from(move |v: String| {
+            let total = v.trim().parse::<i64>().unwrap_or(0);
+            d.emit(Action::cmd(
                 ErrorAt::Topic(name.clone()),
                 Command::CreatePartitions { topic: name.clone(), total },
             ));
@@ -84,8 +91,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 <h3 id={format!("topic-{name}")}>{ name.clone() }</h3>
                 <div class="field inline">
                     <label for={input_id.clone()}>{ t.partitions }</label>
-                    <input id={input_id} type="number" min="1" max="1024" step="1"
-                        value={topic.partition_count().to_string()} {onchange}
+                    <CommitInput id={input_id} kind="number" min="1" max="1024" step="1"
+                        value={topic.partition_count().to_string()} on_commit={onchange}
                         title={t.partitions_help} />
                 </div>
                 <span class="help">{ t.partitions_help }</span>
@@ -103,27 +110,43 @@ pub fn topic_view(props: &TopicProps) -> Html {
 /// One marker under a lane.
 struct Marker {
     col: u64,
-    label: String,
+    /// Name without the pointer; the pointer goes on the side facing the offset.
+    name: String,
     title: String,
     commit: bool,
 }
 
+/// A placed marker: its row, and whether its label extends to the left of the offset (near
+/// the lane's end, so it stays inside the lane).
+struct Placed {
+    marker: Marker,
+    row: usize,
+    end: bool,
+}
+
 /// Puts markers on rows so labels do not overlap (label width estimated in cells).
-fn stack(mut markers: Vec<Marker>) -> Vec<(Marker, usize)> {
-    markers.sort_by_key(|m| m.col);
+fn stack(mut markers: Vec<Marker>) -> Vec<Placed> {
+    let width = |m: &Marker| (m.name.chars().count() as u64 + 4) / 2 + 1;
+    let span = |m: &Marker| {
+        let w = width(m);
+        let end = m.col + w > WINDOW + 1;
+        let from = if end { (m.col + 1).saturating_sub(w) } else { m.col };
+        (from, from + w, end)
+    };
+    markers.sort_by_key(|m| span(m).0);
     let mut rows: Vec<u64> = Vec::new(); // first free column per row
     let mut out = Vec::with_capacity(markers.len());
-    for m in markers {
-        let width = (m.label.chars().count() as u64 + 3) / 2 + 1;
-        let row = match rows.iter().position(|free| *free <= m.col) {
+    for marker in markers {
+        let (from, to, end) = span(&marker);
+        let row = match rows.iter().position(|free| *free <= from) {
             Some(r) => r,
             None => {
                 rows.push(0);
                 rows.len() - 1
             }
         };
-        rows[row] = m.col + width;
-        out.push((m, row));
+        rows[row] = to;
+        out.push(Placed { marker, row, end });
     }
     out
 }
@@ -152,8 +175,8 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             let _ = tp;
             markers.push(Marker {
                 col: col_of(*pos),
-                label: format!("▲{}", c.spec.name),
-                title: format!("{}: position {pos}", c.spec.name),
+                name: c.spec.name.clone(),
+                title: fill(t.position_title, &[&c.spec.name, pos]),
                 commit: false,
             });
         }
@@ -162,14 +185,14 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
         if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
             markers.push(Marker {
                 col: col_of(*off),
-                label: format!("⚑{}", g.id),
-                title: format!("group {}: committed offset {off}", g.id),
+                name: g.id.clone(),
+                title: fill(t.commit_title, &[&g.id, off]),
                 commit: true,
             });
         }
     }
     let stacked = stack(markers);
-    let rows = stacked.iter().map(|(_, r)| r + 1).max().unwrap_or(0);
+    let rows = stacked.iter().map(|p| p.row + 1).max().unwrap_or(0);
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &start, &end]);
     let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
     html! {
@@ -177,6 +200,9 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             <div class="lane-label">
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))}>{ owner_text }</span>
+                <span class="lane-meta">
+                    <span title={t.log_start}>{ start }</span>{ " … " }<span title={t.log_end}>{ end }</span>
+                </span>
             </div>
             <div class="lane-track">
                 <div class="cells" aria-hidden="true">
@@ -195,22 +221,23 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
                         let start_mark = (o == start).then_some("log-start");
                         html! {
                             <span class={classes!(class, start_mark)} style={style}
-                                title={format!("offset {o} · key {key} · value {value}")}></span>
+                                title={fill(t.record_title, &[&o, &key, &value])}></span>
                         }
                     }) }
                     <span class="rec leo" title={format!("{}: {end}", t.log_end)}></span>
                 </div>
                 <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
-                    { for stacked.into_iter().map(|(m, row)| html! {
-                        <span class={classes!("mk", if m.commit { "commit" } else { "pos" })}
-                            style={format!("--col:{}; --row:{row}", m.col)} title={m.title.clone()}>
-                            { m.label }
-                        </span>
+                    { for stacked.into_iter().map(|Placed { marker: m, row, end }| {
+                        let pointer = if m.commit { "⚑" } else { "▲" };
+                        let label = if end { format!("{}{pointer}", m.name) } else { format!("{pointer}{}", m.name) };
+                        html! {
+                            <span class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
+                                style={format!("--col:{}; --row:{row}", m.col)} title={m.title.clone()}>
+                                { label }
+                            </span>
+                        }
                     }) }
                 </div>
-            </div>
-            <div class="lane-meta">
-                <span title={t.log_start}>{ start }</span>{ " … " }<span title={t.log_end}>{ end }</span>
             </div>
         </div>
     }
@@ -230,9 +257,10 @@ pub fn add_topic() -> Html {
             let name = name_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             let partitions = count_ref
                 .cast::<HtmlInputElement>()
-                .and_then(|i| i.value().trim().parse::<i64>().ok())
+                .map(|i| i.value().trim().to_string())
+                .map_or(Ok(3), |v| if v.is_empty() { Ok(3) } else { v.parse::<i64>() })
                 .unwrap_or(0);
-            d.emit(Action::Cmd(
+            d.emit(Action::cmd(
                 ErrorAt::NewTopic,
                 Command::CreateTopic { name: name.trim().to_string(), partitions, retention: None },
             ));
@@ -245,7 +273,7 @@ pub fn add_topic() -> Html {
                 <input ref={name_ref} type="text" placeholder="payments" autocomplete="off" />
             </label>
             <label class="field">{ t.partition_count }
-                <input ref={count_ref} type="number" min="1" max="1024" value="3" />
+                <input ref={count_ref} type="number" min="1" max="1024" placeholder="3" />
             </label>
             <button type="submit">{ t.add_topic }</button>
             if let Some(e) = error {

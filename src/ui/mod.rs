@@ -21,6 +21,7 @@
 pub mod consumer_card;
 pub mod controls;
 pub mod dom;
+pub mod field;
 pub mod glossary;
 pub mod groups;
 pub mod lanes;
@@ -56,11 +57,17 @@ pub fn app() -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "keydown", move |e| {
-                if let Some(action) = dom::shortcut(e) {
-                    dispatcher.dispatch(action);
-                }
-            });
+            // Not passive: a handled key must not also scroll the page.
+            let listener = gloo::events::EventListener::new_with_options(
+                &gloo::utils::window(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    if let Some(action) = dom::shortcut(e) {
+                        dispatcher.dispatch(action);
+                    }
+                },
+            );
             move || drop(listener)
         });
     }

@@ -1,6 +1,7 @@
 //! Producer cards: topic, key mode, rate, hold/resume, "Send one", user, errors, remove.
 
 use super::dom::event_value;
+use super::field::CommitInput;
 use super::state::{use_sim, Action, Ctx, ErrorAt};
 use super::text::{fill, text};
 use crate::core::producer::{KeyMode, ProducerSpec};
@@ -17,7 +18,7 @@ pub fn producers() -> Html {
         <section class="panel" aria-labelledby="h-producers">
             <div class="panel-head">
                 <h2 id="h-producers">{ t.producers }</h2>
-                <button type="button" onclick={add}>{ "+ " }{ t.add_producer }</button>
+                <button type="button" onclick={add}>{ t.add_producer }</button>
             </div>
             <div class="cards">
                 { for sim.cluster.producers().keys().map(|n| html! {
@@ -37,7 +38,7 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ProducerSpec, E) + 's
         let spec = sim.borrow().cluster.producers().get(&name).map(|p| p.spec.clone());
         if let Some(mut spec) = spec {
             f(&mut spec, e);
-            d.emit(Action::Cmd(ErrorAt::Producer(name.clone()), Command::UpdateProducer { producer: spec }));
+            d.emit(Action::cmd(ErrorAt::Producer(name.clone()), Command::UpdateProducer { producer: spec }));
         }
     })
 }
@@ -81,16 +82,16 @@ pub fn producer_card(props: &CardProps) -> Html {
             _ => KeyMode::None,
         }
     });
-    let on_key = edit(&ctx, &name, |s, e: Event| s.keys = KeyMode::Fixed { key: event_value(&e) });
-    let on_count = edit(&ctx, &name, |s, e: Event| {
+    let on_key = edit(&ctx, &name, |s, v: String| s.keys = KeyMode::Fixed { key: v });
+    let on_count = edit(&ctx, &name, |s, v: String| {
         if let KeyMode::Set { count, .. } = &mut s.keys {
-            *count = event_value(&e).trim().parse().unwrap_or(0);
+            *count = v.trim().parse().unwrap_or(0);
         }
     });
-    let on_partition = edit(&ctx, &name, |s, e: Event| {
-        s.keys = KeyMode::Partition { partition: event_value(&e).trim().parse().unwrap_or(u32::MAX) }
+    let on_partition = edit(&ctx, &name, |s, v: String| {
+        s.keys = KeyMode::Partition { partition: v.trim().parse().unwrap_or(u32::MAX) }
     });
-    let on_rate = edit(&ctx, &name, |s, e: Event| s.rate = event_value(&e).trim().parse().unwrap_or(-1.0));
+    let on_rate = edit(&ctx, &name, |s, v: String| s.rate = v.trim().parse().unwrap_or(-1.0));
     let on_user = edit(&ctx, &name, |s, e: Event| {
         let v = event_value(&e);
         s.user = (!v.is_empty()).then_some(v);
@@ -103,7 +104,7 @@ pub fn producer_card(props: &CardProps) -> Html {
             } else {
                 Command::PauseProducer { name: n.clone() }
             };
-            Action::Cmd(at.clone(), cmd)
+            Action::cmd(at.clone(), cmd)
         })
     };
     let send_one = {
@@ -118,7 +119,7 @@ pub fn producer_card(props: &CardProps) -> Html {
                 KeyMode::Partition { partition } => (None, Some(*partition)),
                 KeyMode::None => (None, None),
             };
-            Action::Cmd(
+            Action::cmd(
                 at.clone(),
                 Command::SendOne { producer: n.clone(), key, value: None, partition, headers: Vec::new() },
             )
@@ -127,7 +128,7 @@ pub fn producer_card(props: &CardProps) -> Html {
     let remove = {
         let n = name.clone();
         d.reform(move |_: MouseEvent| {
-            Action::Cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() })
+            Action::cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() })
         })
     };
     let users = sim.user_names();
@@ -135,7 +136,7 @@ pub fn producer_card(props: &CardProps) -> Html {
     html! {
         <article class={classes!("card", "producer", spec.paused.then_some("held"))} aria-labelledby={id("h")}>
             <header class="card-head">
-                <h3 id={id("h")}>{ format!("producer {name}") }</h3>
+                <h3 id={id("h")}>{ fill(t.producer_heading, &[&name]) }</h3>
                 <span class="badge">{ format!("{} {}", p.sent, t.sent) }</span>
                 if spec.paused { <span class="badge muted">{ t.paused }</span> }
             </header>
@@ -157,20 +158,20 @@ pub fn producer_card(props: &CardProps) -> Html {
                 </label>
                 { match &spec.keys {
                     KeyMode::Fixed { key } => html! {
-                        <label class="field">{ t.key }<input type="text" value={key.clone()} onchange={on_key} /></label>
+                        <label class="field">{ t.key }<CommitInput value={key.clone()} on_commit={on_key} /></label>
                     },
                     KeyMode::Set { prefix, count } => html! {
                         <label class="field" title={format!("keys {prefix}1 … {prefix}{count}")}>{ t.key_count }
-                            <input type="number" min="1" max="10000" value={count.to_string()} onchange={on_count} /></label>
+                            <CommitInput kind="number" min="1" max="10000" value={count.to_string()} on_commit={on_count} /></label>
                     },
                     KeyMode::Partition { partition } => html! {
                         <label class="field">{ t.partition }
-                            <input type="number" min="0" value={partition.to_string()} onchange={on_partition} /></label>
+                            <CommitInput kind="number" min="0" value={partition.to_string()} on_commit={on_partition} /></label>
                     },
                     _ => html! {},
                 } }
                 <label class="field" title={t.rate_help}>{ t.rate }
-                    <input type="number" min="0" max="1000" step="0.5" value={spec.rate.to_string()} onchange={on_rate} />
+                    <CommitInput kind="number" min="0" max="1000" step="0.5" value={spec.rate.to_string()} on_commit={on_rate} />
                 </label>
                 <label class="field">{ t.user }
                     <select onchange={on_user}>

@@ -43,8 +43,6 @@ pub enum ErrorAt {
 
 /// Everything that can happen to the model.
 #[derive(Debug, Clone, PartialEq)]
-// One Action per click or frame; boxing the command would only add an allocation per click.
-#[allow(clippy::large_enum_variant)]
 pub enum Action {
     /// A frame: `performance.now()` in ms.
     Tick(f64),
@@ -52,10 +50,18 @@ pub enum Action {
     Step,
     SetSpeed(f64),
     SetProjector(bool),
-    /// Run a core command; its error (if any) is shown at the given place.
-    Cmd(ErrorAt, Command),
+    /// Run a core command; its error (if any) is shown at the given place. Boxed: commands
+    /// are large and ticks are many.
+    Cmd(ErrorAt, Box<Command>),
     AddProducer,
     AddConsumer,
+}
+
+impl Action {
+    /// A core command whose error is shown at `at`.
+    pub fn cmd(at: ErrorAt, command: Command) -> Action {
+        Action::Cmd(at, Box::new(command))
+    }
 }
 
 /// A timeline entry: the event and a sequence number (its identity for the list).
@@ -163,7 +169,7 @@ impl RebalanceView {
             self.moves.retain(|o| o.partition != name);
             self.moves.push(ShownMove { partition: name, from: m.from.clone(), to: m.to.clone() });
         }
-        self.moves.sort_by_key(|a| natural_key(&a.partition));
+        self.moves.sort_by_key(|m| natural_key(&m.partition));
     }
 }
 
@@ -186,7 +192,7 @@ pub struct Sim {
     pub projector: bool,
     /// Narrated events, newest last.
     pub timeline: VecDeque<Entry>,
-    /// High-volume events (produced, fetched), newest last.
+    /// High-volume events (produced, fetched, auto-commits), newest last.
     pub noisy: VecDeque<Entry>,
     pub seq: u64,
     pub lag: BTreeMap<String, VecDeque<u64>>,
@@ -195,8 +201,9 @@ pub struct Sim {
     pub errors: BTreeMap<ErrorAt, String>,
     pub consumers_added: u32,
     pub producers_added: u32,
-    /// The group of the consumer added last (a new consumer joins it).
-    pub last_group: Option<String>,
+    /// The consumer added last and its group then: a new consumer joins that consumer's
+    /// group as it is now (or, if it is gone or standalone, the group it had).
+    pub last_added: Option<(String, String)>,
 }
 
 impl Default for Sim {
@@ -225,7 +232,7 @@ impl Sim {
             errors: BTreeMap::new(),
             consumers_added: 0,
             producers_added: 0,
-            last_group: None,
+            last_added: None,
         };
         sim.command(
             ErrorAt::Global,
@@ -274,7 +281,7 @@ impl Sim {
                 }
             }
             Action::SetProjector(on) => self.projector = on,
-            Action::Cmd(at, cmd) => self.command(at, cmd),
+            Action::Cmd(at, cmd) => self.command(at, *cmd),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
         }
@@ -329,9 +336,18 @@ impl Sim {
                 break n;
             }
         };
-        let group = self.last_group.clone().unwrap_or_else(|| "group-1".into());
+        let group = match &self.last_added {
+            Some((prev, group_then)) => self
+                .cluster
+                .consumers()
+                .get(prev)
+                .and_then(|c| c.group_id())
+                .unwrap_or(group_then)
+                .to_string(),
+            None => "group-1".to_string(),
+        };
         let spec = ConsumerSpec::group(&name, &group, &[&topic], ConsumerConfig::teaching());
-        self.last_group = Some(group);
+        self.last_added = Some((name, group));
         self.command(ErrorAt::Global, Command::AddConsumer { consumer: spec });
     }
 
@@ -340,7 +356,12 @@ impl Sim {
         for event in events {
             self.observe(&event);
             self.seq += 1;
-            let noisy = matches!(event.kind, EventKind::Produced { .. } | EventKind::Fetched { .. });
+            let noisy = matches!(
+                event.kind,
+                EventKind::Produced { .. }
+                    | EventKind::Fetched { .. }
+                    | EventKind::Committed { auto: true, .. }
+            );
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
             let line = event.line();
             list.push_back(Entry { seq: self.seq, event, line });
@@ -369,18 +390,22 @@ impl Sim {
         }
     }
 
-    /// Is every live member of `group` cooperative-only? Then its classic rebalances are
-    /// incremental.
+    /// Cooperative when every live member that owns partitions (or, if none owns any, every
+    /// live member) speaks only cooperative-sticky: those are the ones that would have to revoke.
     fn group_kind(&self, group: &str) -> RebalanceKind {
-        let mut any = false;
-        let mut all_coop = true;
-        for c in self.cluster.consumers().values() {
-            if c.is_alive() && c.spec.is_group() && c.group_id() == Some(group) {
-                any = true;
-                all_coop &= c.spec.config.is_cooperative();
-            }
-        }
-        if any && all_coop {
+        let members: Vec<_> = self
+            .cluster
+            .consumers()
+            .values()
+            .filter(|c| c.is_alive() && c.spec.is_group() && c.group_id() == Some(group))
+            .collect();
+        let owners: Vec<_> = members.iter().filter(|c| !c.assignment.is_empty()).collect();
+        let cooperative = if owners.is_empty() {
+            !members.is_empty() && members.iter().all(|c| c.spec.config.is_cooperative())
+        } else {
+            owners.iter().all(|c| c.spec.config.is_cooperative())
+        };
+        if cooperative {
             RebalanceKind::Cooperative
         } else {
             RebalanceKind::Eager
@@ -565,4 +590,135 @@ impl PartialEq for Ctx {
 #[hook]
 pub fn use_sim() -> Ctx {
     use_context::<Ctx>().expect("components are rendered inside App's context provider")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::consumer::ConsumerMode;
+
+    fn run_for(sim: &mut Sim, ms: f64) {
+        // Frames of 16 ms of real time at the current speed.
+        let mut real = sim.last_real.unwrap_or(0.0);
+        sim.handle(Action::Tick(real));
+        let end = real + ms;
+        while real < end {
+            real += 16.0;
+            sim.handle(Action::Tick(real));
+        }
+    }
+
+    #[test]
+    fn the_default_scenario_is_orders_with_six_partitions_and_producer_p1() {
+        let sim = Sim::new();
+        let topics = sim.cluster.topics();
+        assert_eq!(topics.keys().collect::<Vec<_>>(), ["orders"]);
+        assert_eq!(topics["orders"].partition_count(), 6);
+        let p1 = &sim.cluster.producers()["p1"].spec;
+        assert_eq!(p1.keys, KeyMode::Set { prefix: "user-".into(), count: 6 });
+        assert_eq!(p1.rate, 4.0);
+        assert!(sim.cluster.consumers().is_empty());
+        assert!(sim.playing);
+    }
+
+    #[test]
+    fn new_consumers_join_the_group_of_the_consumer_added_before_them() {
+        let mut sim = Sim::new();
+        sim.handle(Action::AddConsumer);
+        assert_eq!(sim.cluster.consumers()["c1"].group_id(), Some("group-1"));
+        let mut spec = sim.cluster.consumers()["c1"].spec.clone();
+        spec.config.group_id = Some("billing".into());
+        sim.handle(Action::cmd(ErrorAt::Consumer("c1".into()), Command::UpdateConsumer { consumer: spec }));
+        sim.handle(Action::AddConsumer);
+        let c2 = &sim.cluster.consumers()["c2"];
+        assert_eq!(c2.group_id(), Some("billing"));
+        assert_eq!(c2.spec.mode, ConsumerMode::Group { topics: vec!["orders".into()] });
+    }
+
+    #[test]
+    fn paused_ticks_change_nothing_and_step_moves_to_the_next_wakeup() {
+        let mut sim = Sim::new();
+        sim.handle(Action::TogglePlay);
+        assert!(!sim.handle(Action::Tick(0.0)));
+        assert!(!sim.handle(Action::Tick(1000.0)));
+        assert_eq!(sim.now(), 0);
+        let next = sim.cluster.next_wakeup().expect("p1 produces");
+        sim.handle(Action::Step);
+        assert_eq!(sim.now(), next.max(1));
+    }
+
+    #[test]
+    fn speed_scales_real_time_and_frames_are_capped() {
+        let mut sim = Sim::new();
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 160.0);
+        assert_eq!(sim.now(), 1600);
+        // A hidden tab comes back after a minute: one frame advances at most MAX_FRAME_MS × speed.
+        let real = sim.last_real.unwrap();
+        sim.handle(Action::Tick(real + 60_000.0));
+        assert_eq!(sim.now(), 1600 + (MAX_FRAME_MS * 10.0) as Millis);
+    }
+
+    #[test]
+    fn command_errors_are_kept_where_they_belong_and_cleared_by_success() {
+        let mut sim = Sim::new();
+        let at = ErrorAt::Topic("orders".into());
+        sim.handle(Action::cmd(at.clone(), Command::CreatePartitions { topic: "orders".into(), total: 4 }));
+        assert!(sim.errors[&at].starts_with("INVALID_PARTITIONS"), "{:?}", sim.errors);
+        sim.handle(Action::cmd(at.clone(), Command::CreatePartitions { topic: "orders".into(), total: 8 }));
+        assert!(!sim.errors.contains_key(&at));
+    }
+
+    #[test]
+    fn an_eager_rebalance_goes_revoke_join_sync_and_names_who_stopped() {
+        let mut sim = Sim::new();
+        sim.handle(Action::SetSpeed(10.0));
+        sim.handle(Action::AddConsumer);
+        run_for(&mut sim, 1000.0);
+        sim.handle(Action::AddConsumer);
+        run_for(&mut sim, 1000.0);
+        let v = &sim.rebalances["group-1"];
+        assert_eq!(v.kind, RebalanceKind::Eager);
+        assert_eq!(v.phase, Phase::Stable);
+        assert!(v.finished_at.is_some());
+        assert_eq!(v.moves.len(), 3, "{:?}", v.moves);
+        assert!(v.moves.iter().all(|m| m.from.as_deref() == Some("c1") && m.to.as_deref() == Some("c2")));
+        assert_eq!(v.stopped, ["c1"]);
+    }
+
+    #[test]
+    fn a_cooperative_move_shows_as_one_move_across_the_follow_up_round() {
+        let mut sim = Sim::new();
+        sim.handle(Action::SetSpeed(10.0));
+        sim.handle(Action::AddConsumer);
+        let mut spec = sim.cluster.consumers()["c1"].spec.clone();
+        spec.config.assignment_strategy = vec![crate::core::group::assignor::Strategy::CooperativeSticky];
+        sim.handle(Action::cmd(ErrorAt::Global, Command::UpdateConsumer { consumer: spec.clone() }));
+        run_for(&mut sim, 1000.0);
+        spec.name = "c2".into();
+        sim.handle(Action::cmd(ErrorAt::Global, Command::AddConsumer { consumer: spec }));
+        run_for(&mut sim, 1500.0);
+        let v = &sim.rebalances["group-1"];
+        assert_eq!(v.kind, RebalanceKind::Cooperative);
+        assert_eq!(v.phase, Phase::Stable);
+        assert_eq!(v.moves.len(), 3, "{:?}", v.moves);
+        assert!(v.moves.iter().all(|m| m.from.as_deref() == Some("c1") && m.to.as_deref() == Some("c2")));
+        assert!(v.stopped.is_empty(), "nobody stops in a cooperative rebalance: {:?}", v.stopped);
+    }
+
+    #[test]
+    fn the_timeline_keeps_high_volume_events_apart_and_both_lists_are_capped() {
+        let mut sim = Sim::new();
+        sim.handle(Action::SetSpeed(10.0));
+        sim.handle(Action::AddConsumer);
+        run_for(&mut sim, 30_000.0);
+        assert!(sim.noisy.len() <= TIMELINE_CAP && sim.timeline.len() <= TIMELINE_CAP);
+        assert!(sim
+            .timeline
+            .iter()
+            .all(|e| !matches!(e.event.kind, EventKind::Produced { .. } | EventKind::Fetched { .. })));
+        let all = sim.entries(true);
+        assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+        assert!(sim.lag["group-1"].len() <= LAG_CAP);
+    }
 }

@@ -1,7 +1,7 @@
 //! Users & roles: authorization on/off, users, roles granted on topic patterns, and the Kafka
 //! ACLs each role means (`RoleBinding::acls`), side by side.
 
-use super::dom::event_checked;
+use super::dom::{event_checked, event_value};
 use super::state::{roles, use_sim, Action, ErrorAt};
 use super::text::{fill, text};
 use crate::core::acl::{AclSource, Role, RoleBinding};
@@ -19,11 +19,11 @@ pub fn users() -> Html {
     let d = ctx.dispatch.clone();
     let user_ref = use_node_ref();
     let grant_user = use_node_ref();
-    let grant_role = use_node_ref();
+    let grant_role = use_state(|| Role::Consumer);
     let grant_pattern = use_node_ref();
 
     let on_toggle = d.reform(|e: Event| {
-        Action::Cmd(
+        Action::cmd(
             ErrorAt::Users,
             Command::SetAuthorization { enabled: event_checked(&e), allow_everyone_if_no_acl_found: None },
         )
@@ -34,24 +34,29 @@ pub fn users() -> Html {
             e.prevent_default();
             if let Some(i) = r.cast::<HtmlInputElement>() {
                 let name = i.value().trim().to_string();
-                d.emit(Action::Cmd(ErrorAt::Users, Command::AddUser { name }));
+                d.emit(Action::cmd(ErrorAt::Users, Command::AddUser { name }));
                 i.set_value("");
             }
         })
     };
     let on_grant = {
         let d = d.clone();
-        let (u, r, p) = (grant_user.clone(), grant_role.clone(), grant_pattern.clone());
+        let (u, role, p) = (grant_user.clone(), *grant_role, grant_pattern.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let user = u.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-            let role = r
-                .cast::<HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<Role>().ok())
-                .unwrap_or(Role::Consumer);
             let pattern =
                 p.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
-            d.emit(Action::Cmd(ErrorAt::Users, Command::GrantRole { user, role, pattern }));
+            let pattern = if pattern.is_empty() { "orders".to_string() } else { pattern };
+            d.emit(Action::cmd(ErrorAt::Users, Command::GrantRole { user, role, pattern }));
+        })
+    };
+    let on_role = {
+        let grant_role = grant_role.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(r) = event_value(&e).parse::<Role>() {
+                grant_role.set(r);
+            }
         })
     };
     let names = sim.user_names();
@@ -86,12 +91,12 @@ pub fn users() -> Html {
                     </select>
                 </label>
                 <label class="field">{ t.role }
-                    <select ref={grant_role}>
-                        { for roles().iter().map(|r| html! { <option value={r.name()}>{ r.name() }</option> }) }
+                    <select onchange={on_role}>
+                        { for roles().iter().map(|r| html! { <option value={r.name()} selected={*r == *grant_role}>{ r.name() }</option> }) }
                     </select>
                 </label>
                 <label class="field" title={t.pattern_help}>{ t.pattern }
-                    <input ref={grant_pattern} type="text" value="orders" autocomplete="off" />
+                    <input ref={grant_pattern} type="text" placeholder="orders" autocomplete="off" />
                 </label>
                 <button type="submit">{ t.grant_role }</button>
             </form>
@@ -102,7 +107,7 @@ pub fn users() -> Html {
                     let label = b.to_string();
                     let revoke = {
                         let (user, role, pattern) = (b.user().as_str().to_string(), b.role(), b.pattern().to_string());
-                        d.reform(move |_: MouseEvent| Action::Cmd(ErrorAt::Users, Command::RevokeRole { user: user.clone(), role, pattern: pattern.clone() }))
+                        d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Users, Command::RevokeRole { user: user.clone(), role, pattern: pattern.clone() }))
                     };
                     html! {
                         <li>
@@ -128,7 +133,7 @@ pub fn users() -> Html {
                         let acls = RoleBinding::new("alice", *r, pattern).map(|b| b.acls()).unwrap_or_default();
                         html! {
                             <div class="role-col">
-                                <h4>{ format!("{} on {pattern}", r.name()) }</h4>
+                                <h4>{ fill(t.role_on, &[&r.name(), &pattern]) }</h4>
                                 <ul class="acls">{ for acls.iter().map(|a| html! { <li><code>{ a.to_string() }</code></li> }) }</ul>
                             </div>
                         }

@@ -1,0 +1,329 @@
+// The playground's main flows, as a learner would do them: consumer groups rebalancing,
+// a crash, standalone assign(), adding partitions, authorization errors, topic errors, and
+// the page at desktop and phone widths. Every flow also asserts no console errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { openApp } from "./helpers.mjs";
+
+/** Polls `check` (an async function returning truthy when done) until it holds. */
+async function until(check, { timeout = 20_000, every = 100, what = "condition" } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** The describe table of `group` as { headers, rows: [{TOPIC, PARTITION, ..., CONSUMER-ID}] }. */
+async function describe(page, group) {
+  const table = page.locator("table").filter({ has: page.locator("caption", { hasText: group }) });
+  if ((await table.count()) === 0) return { headers: [], rows: [] };
+  return table.first().evaluate((t) => {
+    const headers = [...t.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    const rows = [...t.querySelectorAll("tbody tr")].map((tr) => {
+      const cells = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
+      return Object.fromEntries(headers.map((h, i) => [h, cells[i]]));
+    });
+    return { headers, rows };
+  });
+}
+
+/** Partitions per consumer in the describe table, e.g. { c1: 2, c2: 2, c3: 2 }. */
+async function ownership(page, group) {
+  const { rows } = await describe(page, group);
+  const counts = {};
+  for (const r of rows) {
+    const who = r["CONSUMER-ID"];
+    if (who !== "-") counts[who] = (counts[who] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const sameCounts = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+async function fast(page) {
+  await page.getByLabel("Speed").selectOption("10");
+}
+
+/** A full-page screenshot from the top (the sticky header stays where it belongs). */
+async function shot(app, name) {
+  await app.page.evaluate(() => window.scrollTo(0, 0));
+  return app.screenshot(name);
+}
+
+const card = (page, name) => page.getByRole("article", { name, exact: true });
+
+test("three consumers share six partitions, and a crash hands the partitions over", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await card(page, "consumer c3").waitFor();
+  // A new consumer starts in Group mode, in group-1, subscribed to orders.
+  await assert.doesNotReject(card(page, "consumer c1").getByRole("radiogroup", { name: "Mode" }).waitFor());
+  assert.equal(await card(page, "consumer c2").getByRole("radio", { name: "Group" }).isChecked(), true);
+  assert.equal(await card(page, "consumer c3").getByLabel("Group id").inputValue(), "group-1");
+
+  const { headers } = await describe(page, "group-1");
+  assert.deepEqual(headers, ["TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID"]);
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), {
+    what: "2 partitions each",
+  });
+  await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
+  // The rebalance was shown: eager phases, and moves.
+  assert.ok(await page.getByText("Eager rebalance (stop-the-world)").count());
+  await shot(app, "desktop-three-consumers");
+
+  await page.getByRole("button", { name: "Crash consumer c2" }).click();
+  await assert.doesNotReject(card(page, "consumer c2").getByText("crashed").waitFor());
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c3: 3 }), {
+    what: "3 partitions each after the session timeout",
+  });
+  assert.ok(await page.getByText(/removed: no heartbeat within session.timeout.ms/).count(), "timeline narrates the removal");
+  // The crashed consumer can be restarted.
+  await assert.doesNotReject(page.getByRole("button", { name: "Restart consumer c2" }).waitFor());
+  await shot(app, "desktop-after-crash");
+  app.assertClean();
+});
+
+test("a consumer switched to Standalone reads the partitions it picks", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  const c1 = card(page, "consumer c1");
+  await c1.getByRole("radio", { name: "Standalone" }).check();
+  await c1.getByRole("checkbox", { name: "orders-1" }).check();
+  await c1.getByRole("checkbox", { name: "orders-4" }).check();
+  await until(async () => (await c1.locator(".owns a").allTextContents()).join(",") === "orders-1,orders-4", {
+    what: "owns orders-1 and orders-4",
+  });
+  assert.equal(await c1.getByLabel("Group id").count(), 0, "no group id field in Standalone mode");
+  // Back to Group mode: the group hands it all six.
+  await c1.getByRole("radio", { name: "Group" }).check();
+  await until(async () => (await c1.locator(".owns a").count()) === 6, { what: "all 6 partitions in the group" });
+  app.assertClean();
+});
+
+test("adding partitions rebalances the group; removing them is refused", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c2: 3 }), { what: "3 each" });
+
+  const partitions = page.getByRole("spinbutton", { name: "Partitions", exact: true });
+  await partitions.fill("8");
+  await partitions.press("Enter");
+  await assert.doesNotReject(page.locator("#lane-orders-7").waitFor());
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 4, c2: 4 }), {
+    what: "4 each after partitions 6 -> 8",
+  });
+  assert.ok(await page.getByText(/partitions 6 -> 8/).count(), "timeline narrates the change");
+
+  await partitions.fill("4");
+  await partitions.press("Enter");
+  await assert.doesNotReject(page.getByText(/INVALID_PARTITIONS/).first().waitFor());
+  app.assertClean();
+});
+
+test("turning authorization on shows authorization errors on the cards", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.getByRole("switch", { name: "Authorization" }).check();
+  const p1 = card(page, "producer p1");
+  await assert.doesNotReject(p1.getByText("TOPIC_AUTHORIZATION_FAILED").waitFor());
+  const c1 = card(page, "consumer c1");
+  await assert.doesNotReject(c1.getByText(/(GROUP|TOPIC)_AUTHORIZATION_FAILED/).first().waitFor());
+
+  // Grant alice the producer role on orders and run p1 as alice: the error clears.
+  await page.getByLabel("User name").fill("alice");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await page.locator(".users form").nth(1).getByLabel("Role").selectOption("producer");
+  await page.getByRole("button", { name: "Grant role" }).click();
+  await assert.doesNotReject(page.locator(".bindings").getByText("alice: producer on orders").waitFor());
+  await p1.getByLabel("User").selectOption("alice");
+  await until(async () => (await p1.getByText("TOPIC_AUTHORIZATION_FAILED").count()) === 0, {
+    what: "p1's error to clear once it runs as alice",
+  });
+  await shot(app, "desktop-authorization");
+  app.assertClean();
+});
+
+test("topic errors use Kafka's names", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  const name = page.getByLabel("Topic name");
+  await name.fill("bad name!");
+  await page.getByRole("button", { name: "Add topic" }).click();
+  await assert.doesNotReject(page.getByText(/INVALID_TOPIC_EXCEPTION/).waitFor());
+  await name.fill("orders");
+  await page.getByRole("button", { name: "Add topic" }).click();
+  await assert.doesNotReject(page.getByText(/TOPIC_ALREADY_EXISTS/).waitFor());
+  await name.fill("payments");
+  await page.getByRole("button", { name: "Add topic" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "payments", exact: true }).waitFor());
+  app.assertClean();
+});
+
+test("time controls: Pause, Step, and the keyboard", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  const clock = page.getByRole("timer");
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await assert.doesNotReject(page.getByRole("button", { name: "Play", exact: true }).waitFor());
+  const before = await clock.textContent();
+  await page.waitForTimeout(300);
+  assert.equal(await clock.textContent(), before, "the clock stands still while paused");
+  await page.getByRole("button", { name: "Step" }).click();
+  await until(async () => (await clock.textContent()) !== before, { what: "Step to move the clock" });
+  const stepped = await clock.textContent();
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("ArrowRight");
+  await until(async () => (await clock.textContent()) !== stepped, { what: "→ to step" });
+  await page.keyboard.press("Space");
+  await assert.doesNotReject(page.getByRole("button", { name: "Pause", exact: true }).waitFor());
+  app.assertClean();
+});
+
+test("phone width: cards stack and nothing overflows the page", async (t) => {
+  const app = await openApp(t, { viewport: { width: 390, height: 844 } });
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+  await shot(app, "phone-three-consumers");
+  app.assertClean();
+});
+
+test("cooperative-sticky rebalances look different from eager ones: nobody stops", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (const c of ["c1", "c2"]) {
+    await page.getByRole("button", { name: "Add consumer" }).click();
+    await card(page, `consumer ${c}`).getByLabel("Assignment strategy").selectOption("cooperative-sticky");
+  }
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c2: 3 }), { what: "3 each" });
+  await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
+  // A third member joins: only the partitions that move are revoked, then handed over in a
+  // follow-up round; c1 and c2 keep consuming the rest.
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
+  const panel = page.getByRole("region", { name: /Rebalance/ });
+  await assert.doesNotReject(panel.getByText("Cooperative rebalance (incremental)").waitFor());
+  await assert.doesNotReject(panel.getByText("follow-up round", { exact: true }).waitFor());
+  await until(async () => (await panel.getByText(/orders-\d: c[12] → c3/).count()) === 2, { what: "two moves to c3" });
+  await until(async () => (await panel.getByText("Nobody stopped consuming").count()) === 1, { what: "nobody stopped" });
+  await shot(app, "desktop-cooperative");
+
+  // A crash: the coordinator removes c2 after session.timeout.ms; its partitions had no owner
+  // left by then, so they move from nobody.
+  await page.getByRole("button", { name: "Crash consumer c2" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c3: 3 }), { what: "3 each" });
+  await assert.doesNotReject(panel.getByText(/orders-\d: nobody → c[13]/).first().waitFor());
+  app.assertClean();
+});
+
+test("KIP-848 consumer protocol: epoch bump, then members reconcile", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await card(page, "consumer c1").getByLabel("Protocol").selectOption("consumer");
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await card(page, "consumer c2").getByLabel("Protocol").selectOption("consumer");
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c2: 3 }), { what: "3 each" });
+  const panel = page.getByRole("region", { name: /Rebalance/ });
+  await assert.doesNotReject(panel.getByText("Consumer protocol (KIP-848)").waitFor());
+  await assert.doesNotReject(panel.getByText("epoch bump", { exact: true }).waitFor());
+  await assert.doesNotReject(page.getByText("Group epoch").first().waitFor());
+  await shot(app, "desktop-kip848");
+  app.assertClean();
+});
+
+test("projector mode and dark theme render without problems", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.getByRole("checkbox", { name: "Projector mode" }).check();
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.waitForTimeout(500);
+  await shot(app, "desktop-projector-dark");
+  app.assertClean();
+});
+
+test("more members than partitions: the extra ones say they are idle", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 7; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => Object.keys(await ownership(page, "group-1")).length === 6, { what: "6 owners" });
+  const idle = page.locator("article.consumer").filter({ hasText: "idle: more members than partitions" });
+  await until(async () => (await idle.count()) === 1, { what: "one idle consumer" });
+  app.assertClean();
+});
+
+test("record keys are shown as text, and a timeline entry shows when it happened", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  const p1 = card(page, "producer p1");
+  await p1.getByRole("button", { name: "Hold p1" }).click();
+  await p1.getByLabel("Key mode").selectOption("fixed");
+  const key = '<img src=x onerror="window.__pwned=1">';
+  const keyField = p1.getByLabel("Key", { exact: true });
+  await keyField.fill(key);
+  await keyField.press("Enter");
+  await until(async () => (await keyField.inputValue()) === key, { what: "the key to be applied" });
+  await p1.getByRole("button", { name: "Send one record from p1" }).click();
+  await page.getByRole("checkbox", { name: /Show high-volume events/ }).check();
+  const entry = page.locator("ol.events button").filter({ hasText: "onerror" }).first();
+  await assert.doesNotReject(entry.waitFor());
+  assert.ok((await entry.textContent()).includes("<img src=x onerror="), "the key is narrated as text");
+  assert.equal(await page.locator("main img").count(), 0, "no element was created from the key");
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await entry.click();
+  await assert.doesNotReject(page.getByText(/Happened at \d\d:\d\d\.\d{3} \(simulated\)/).waitFor());
+  // Filtering by subject narrows the list.
+  await page.getByLabel("Filter").fill("p1");
+  await until(async () => {
+    const lines = await page.locator("ol.events button").allTextContents();
+    return lines.length > 0 && lines.every((l) => l.includes("p1"));
+  }, { what: "only p1's events" });
+  app.assertClean();
+});
+
+test("every control has a name, and Tab reaches the controls", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await card(page, "consumer c2").getByRole("radio", { name: "Standalone" }).check();
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll("main input, main select, main button, main textarea")]
+      .filter((el) => {
+        const text = el.tagName === "BUTTON" ? el.textContent.trim() : "";
+        const by = el.getAttribute("aria-labelledby");
+        return !(text || el.getAttribute("aria-label") || (el.labels && el.labels.length) ||
+          (by && document.getElementById(by)));
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  assert.deepEqual(unnamed, [], "controls without an accessible name");
+  // Keyboard: Tab from the heading lands on the time controls first.
+  await page.locator("h1").click();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Pause");
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+  assert.equal(focused, "Step");
+  app.assertClean();
+});
