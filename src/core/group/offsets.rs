@@ -118,7 +118,8 @@ impl Cluster {
             .collect()
     }
 
-    /// Total lag of a group (partitions without a committed offset count from log start).
+    /// Total LAG of a group, summed as `--describe` shows it: partitions without a committed
+    /// offset have no lag (`-`) and add nothing.
     pub fn group_lag(&self, group_id: &str) -> u64 {
         self.describe_group(group_id).iter().map(|r| r.lag.unwrap_or(0)).sum()
     }
