@@ -38,9 +38,51 @@ use yew::prelude::*;
 /// How often the tick loop runs, in real milliseconds (about one frame).
 pub const TICK_MS: u32 = 16;
 
-/// The whole page.
+/// Which controls an instance shows (the embed's `controls` attribute).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Controls {
+    /// Everything: the full playground page.
+    #[default]
+    Full,
+    /// A docs-page instance: time controls, the lanes, cards and groups; no editing panels.
+    Minimal,
+    /// A scenario player: time controls only.
+    Player,
+}
+
+impl Controls {
+    pub fn parse(s: &str) -> Option<Controls> {
+        match s {
+            "full" => Some(Controls::Full),
+            "minimal" => Some(Controls::Minimal),
+            "player" => Some(Controls::Player),
+            _ => None,
+        }
+    }
+}
+
+/// What an instance starts with. The page (`index.html`) passes what the URL says; an embed
+/// passes its element's attributes.
+#[derive(Properties, Clone, Debug, Default, PartialEq)]
+pub struct AppProps {
+    /// A built-in scenario id (`?scenario=ID`, or the embed's `scenario` attribute).
+    #[prop_or_default]
+    pub scenario: Option<AttrValue>,
+    #[prop_or_default]
+    pub controls: Controls,
+    /// UI language, `en` or `ru`; `None` follows the page, then the browser.
+    #[prop_or_default]
+    pub lang: Option<AttrValue>,
+    /// Embedded in a host page: no autosave, no reading or writing the address, no
+    /// page-wide keyboard shortcuts (several instances share one page).
+    #[prop_or_default]
+    pub embedded: bool,
+}
+
+/// The whole page (or one embedded instance).
 #[function_component(App)]
-pub fn app() -> Html {
+pub fn app(props: &AppProps) -> Html {
+    let _ = props;
     let state = use_reducer(SimState::default);
 
     // The tick loop: each frame advances the core by real elapsed time × speed.
