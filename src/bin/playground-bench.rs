@@ -180,6 +180,15 @@ fn wasm_figures(r: &mut Map<String, J>) {
     r.insert("floor_records_per_s_wasm".into(), v["floor_records_per_s"].clone());
 }
 
+/// The page's figures, measured in headless Chromium by scripts/bench-ui.mjs.
+fn ui_figures(r: &mut Map<String, J>) {
+    let Ok(text) = std::fs::read_to_string("target/bench/ui.json") else { return };
+    let Ok(J::Object(v)) = serde_json::from_str::<J>(&text) else { return };
+    for (k, val) in v {
+        r.insert(k, val);
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--throughput-only") {
         return throughput_only();
@@ -202,6 +211,7 @@ fn main() {
     r.insert("cli_assign_1m_x_2000_ms".into(), json!(cli_assign_ms()));
     dist_sizes(&mut r);
     wasm_figures(&mut r);
+    ui_figures(&mut r);
     if let (Some(w), Some(j)) =
         (r.get("wasm_gzip_bytes").and_then(J::as_f64), r.get("js_gzip_bytes").and_then(J::as_f64))
     {
