@@ -737,7 +737,18 @@ impl Cluster {
                 self.commit(name, offsets, true, now);
             }
         }
+        // Kicked for a slow poll(): the application is still processing, and will try to
+        // commit when it is done (and fail). A graceful close already committed.
+        let pending = match reason {
+            LeaveReason::MaxPollIntervalExceeded => {
+                self.consumers.get_mut(name).and_then(|c| c.pending_commit.take())
+            }
+            _ => None,
+        };
         self.revoke_all(name, &group, now);
+        if let Some(c) = self.consumers.get_mut(name) {
+            c.pending_commit = pending;
+        }
         match protocol {
             GroupProtocol::Classic => self.classic_remove_member(&group, &member_id, reason, now),
             GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),
