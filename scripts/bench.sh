@@ -28,6 +28,8 @@ log "page: load, frames and heap in headless Chromium (about 7 minutes with the 
 # shellcheck disable=SC2086
 node scripts/bench-ui.mjs ${BENCH_UI_ARGS:-} || log "page figures failed; they stay null"
 
-log "native: building (profile bench-native: release, opt-level 3)…"
+log "native: building playground-cli as CLI.md runs it (release profile, default features)…"
+cargo build --release --bin playground-cli
+log "native: building the bench (profile bench-native: release, opt-level 3)…"
 cargo build --profile bench-native --no-default-features --bin playground-bench --bin playground-cli
 exec target/bench-native/playground-bench "$@"
