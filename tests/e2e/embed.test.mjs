@@ -273,6 +273,30 @@ test("removing an element unmounts it; dist/ copied under a sub-path still works
   app.assertClean();
 });
 
+test("without WebAssembly, each instance says so in a plain sentence (same size, no app)", async (t) => {
+  const server = await serveStatic();
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const problems = watchPage(page);
+  await page.addInitScript(() => {
+    delete globalThis.WebAssembly;
+  });
+  await page.goto(new URL("embed-example.html", server.url).href, { waitUntil: "load" });
+  const basics = page.locator("#pg-basics");
+  await basics.getByRole("alert").waitFor();
+  assert.match(await basics.getByRole("alert").textContent(), /needs WebAssembly/);
+  assert.match(await page.locator("#pg-kip848").getByRole("alert").textContent(), /WebAssembly/);
+  assert.equal(Math.round((await basics.boundingBox()).height), 420);
+  assert.equal(await page.locator("main.app").count(), 0);
+  assert.deepEqual(problems, []);
+  await mkdir(RESULTS, { recursive: true });
+  await basics.screenshot({ path: join(RESULTS, "embed-no-wasm.png") });
+});
+
 test("the example page at desktop and phone widths (screenshots)", async (t) => {
   for (const [name, viewport] of [
     ["embed-example-desktop", { width: 1280, height: 800 }],
