@@ -14,7 +14,6 @@
 
 use super::{App, AppProps, Controls};
 use crate::core::scenario::BUILT_IN;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::{AppHandle, AttrValue};
@@ -22,27 +21,25 @@ use yew::{AppHandle, AttrValue};
 /// The languages the UI speaks (`lang` option).
 pub const LANGS: [&str; 2] = ["en", "ru"];
 
-/// What `mount` accepts: an object, or its JSON text. Every field is optional.
-#[derive(Debug, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// What `mount` accepts: an object (or its JSON text) with these fields, all optional.
+/// Read straight from the JS object (no serde: it would cost ~20 kB of wasm).
+#[derive(Debug, Default, PartialEq)]
 pub struct MountOptions {
     /// A built-in scenario id (see `core::scenario::BUILT_IN`); none: the default scenario.
-    #[serde(default)]
     pub scenario: Option<String>,
     /// `full`, `minimal` or `player`; none: `full`.
-    #[serde(default)]
     pub controls: Option<String>,
     /// `en` or `ru`; none: the page's language, then the browser's.
-    #[serde(default)]
     pub lang: Option<String>,
     /// The element's height: a number of CSS pixels or a CSS length (`"30rem"`); none: left as is.
-    #[serde(default)]
     pub height: Option<Height>,
 }
 
+/// The option names `mount` knows.
+pub const OPTION_NAMES: [&str; 4] = ["scenario", "controls", "lang", "height"];
+
 /// `height`: `420` or `"420px"`, `"30rem"`, `"60vh"`, `"auto"`.
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Debug, PartialEq)]
 pub enum Height {
     Px(f64),
     Css(String),
@@ -77,13 +74,17 @@ impl Height {
 }
 
 impl MountOptions {
-    /// Parses the options' JSON text; the error names the field.
-    pub fn from_json(text: &str) -> Result<MountOptions, String> {
-        let text = text.trim();
-        if text.is_empty() || text == "null" || text == "undefined" {
-            return Ok(MountOptions::default());
+    /// Checks option names: an unknown one is an error naming it.
+    pub fn check_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+        for name in names {
+            if !OPTION_NAMES.contains(&name) {
+                return Err(format!(
+                    "broker-playground: unknown option `{name}` (known: {})",
+                    OPTION_NAMES.join(", ")
+                ));
+            }
         }
-        serde_json::from_str(text).map_err(|e| format!("broker-playground: bad mount options: {e}"))
+        Ok(())
     }
 
     /// The App's props (always `embedded`), or a message naming the bad value.
@@ -153,19 +154,7 @@ impl MountHandle {
 /// Throws an `Error` naming an unknown option or value.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<MountHandle, JsValue> {
-    let text = if options.is_undefined() || options.is_null() {
-        String::new()
-    } else if let Some(s) = options.as_string() {
-        s
-    } else if options.is_object() {
-        js_sys::JSON::stringify(&options)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| js_error("broker-playground: mount options are not JSON-serialisable"))?
-    } else {
-        return Err(js_error("broker-playground: mount options must be an object or a JSON string"));
-    };
-    let opts = MountOptions::from_json(&text).map_err(|e| js_error(&e))?;
+    let opts = read_options(&options).map_err(|e| js_error(&e))?;
     let props = opts.props().map_err(|e| js_error(&e))?;
     if let Some(h) = &opts.height {
         let css = h.css().map_err(|e| js_error(&e))?;
@@ -179,6 +168,51 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<MountHandle,
     Ok(MountHandle { app: Some(app) })
 }
 
+/// `mount`'s options out of a JS object, its JSON text, `undefined` or `null`.
+fn read_options(options: &JsValue) -> Result<MountOptions, String> {
+    let parsed;
+    let object = match options.as_string() {
+        _ if options.is_undefined() || options.is_null() => return Ok(MountOptions::default()),
+        Some(text) if text.trim().is_empty() => return Ok(MountOptions::default()),
+        Some(text) => {
+            parsed = js_sys::JSON::parse(&text).map_err(|e| {
+                let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()));
+                format!("broker-playground: mount options are not JSON: {}", why.unwrap_or_default())
+            })?;
+            &parsed
+        }
+        None => options,
+    };
+    let object = object
+        .dyn_ref::<js_sys::Object>()
+        .filter(|_| object.is_object())
+        .ok_or("broker-playground: mount options must be an object or its JSON text")?;
+    let names: Vec<String> = js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()).collect();
+    MountOptions::check_names(names.iter().map(String::as_str))?;
+    let field = |name: &str| -> Result<Option<JsValue>, String> {
+        let v = js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
+    };
+    let text = |name: &str| -> Result<Option<String>, String> {
+        match field(name)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| format!("broker-playground: option `{name}` must be a string")),
+        }
+    };
+    let height = match field("height")? {
+        None => None,
+        Some(v) => match (v.as_f64(), v.as_string()) {
+            (Some(px), _) => Some(Height::Px(px)),
+            (_, Some(css)) => Some(Height::Css(css)),
+            _ => return Err("broker-playground: option `height` must be a number or a string".into()),
+        },
+    };
+    Ok(MountOptions { scenario: text("scenario")?, controls: text("controls")?, lang: text("lang")?, height })
+}
+
 fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
@@ -187,34 +221,45 @@ fn js_error(message: &str) -> JsValue {
 mod tests {
     use super::*;
 
+    fn opts(scenario: Option<&str>, controls: Option<&str>, lang: Option<&str>) -> MountOptions {
+        MountOptions {
+            scenario: scenario.map(Into::into),
+            controls: controls.map(Into::into),
+            lang: lang.map(Into::into),
+            height: None,
+        }
+    }
+
     #[test]
-    fn options_parse_and_check() {
-        let o = MountOptions::from_json(
-            r#"{"scenario":"rebalance-basics","controls":"player","lang":"ru-RU","height":420}"#,
-        )
-        .unwrap();
-        let p = o.props().unwrap();
+    fn options_make_embedded_props() {
+        let p = opts(Some("rebalance-basics"), Some("player"), Some("ru-RU")).props().unwrap();
         assert_eq!(p.controls, Controls::Player);
         assert_eq!(p.lang.as_deref(), Some("ru"));
         assert_eq!(p.scenario.as_deref(), Some("rebalance-basics"));
         assert!(p.embedded);
-        assert_eq!(o.height.unwrap().css().unwrap(), "420px");
-        assert_eq!(MountOptions::from_json("").unwrap().props().unwrap().controls, Controls::Full);
+        let p = MountOptions::default().props().unwrap();
+        assert_eq!((p.controls, p.lang, p.scenario, p.embedded), (Controls::Full, None, None, true));
+        assert_eq!(Height::Px(420.0).css().unwrap(), "420px");
+        assert_eq!(Height::Css("420".into()).css().unwrap(), "420px");
+        assert_eq!(Height::Css("30rem".into()).css().unwrap(), "30rem");
+        assert!(MountOptions::check_names(["scenario", "height"]).is_ok());
     }
 
     #[test]
     fn bad_options_say_what_is_wrong() {
-        let e = MountOptions::from_json(r#"{"controls":"tiny"}"#).unwrap().props().unwrap_err();
+        let e = opts(None, Some("tiny"), None).props().unwrap_err();
         assert!(e.contains("unknown controls \"tiny\""), "{e}");
-        let e = MountOptions::from_json(r#"{"lang":"fr"}"#).unwrap().props().unwrap_err();
+        let e = opts(None, None, Some("fr")).props().unwrap_err();
         assert!(e.contains("unknown lang"), "{e}");
-        let e = MountOptions::from_json(r#"{"scenario":"nope"}"#).unwrap().props().unwrap_err();
+        let e = opts(Some("nope"), None, None).props().unwrap_err();
         assert!(e.contains("unknown scenario \"nope\"") && e.contains("rebalance-basics"), "{e}");
-        let e = MountOptions::from_json(r#"{"colour":"red"}"#).unwrap_err();
-        assert!(e.contains("unknown field `colour`"), "{e}");
-        let e = MountOptions::from_json(r#"{"height":"tall"}"#).unwrap().props().unwrap_err();
+        let e = MountOptions::check_names(["lang", "colour"]).unwrap_err();
+        assert!(e.contains("unknown option `colour`"), "{e}");
+        let e = Height::Css("tall".into()).css().unwrap_err();
         assert!(e.contains("not a CSS length"), "{e}");
-        assert!(MountOptions::from_json(r#"{"height":-3}"#).unwrap().props().is_err());
-        assert!(MountOptions::from_json("{").is_err());
+        assert!(Height::Px(-3.0).css().is_err());
+        assert!(Height::Px(f64::NAN).css().is_err());
+        let bad_height = MountOptions { height: Some(Height::Css("1e9".into())), ..Default::default() };
+        assert!(bad_height.props().is_err());
     }
 }

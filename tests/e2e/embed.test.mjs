@@ -226,9 +226,9 @@ test("the JS API: mount(element, options) and unmount(); bad options are a clear
   assert.match(errors[0], /^Error: .*unknown controls "tiny"/);
   assert.match(errors[1], /unknown controls "tiny"/, "the box says so too");
   assert.match(errors[2], /unknown scenario "no-such-thing".*rebalance-basics/);
-  assert.match(errors[4], /unknown field `colour`/);
+  assert.match(errors[4], /unknown option `colour`/);
   // The three failures were logged (console.error) for the page's author; nothing else was.
-  app.assertClean(["unknown controls", "unknown scenario", "unknown field"]);
+  app.assertClean(["unknown controls", "unknown scenario", "unknown option"]);
   assert.equal(app.problems.length, 3);
 });
 
