@@ -267,9 +267,12 @@ test("removing an element unmounts it; dist/ copied under a sub-path still works
   assert.deepEqual(after, { mounted: false, started: false });
   await assert.doesNotReject(page.locator("#g2 main.app h1").waitFor());
 
-  // The example page itself, from the sub-path.
+  // The example page itself, and the full playground page, from the sub-path.
   await page.goto(new URL("docs/static/pg/embed-example.html", app.base).href, { waitUntil: "load" });
   await page.locator("#pg-basics main.app h1").waitFor();
+  await page.goto(new URL("docs/static/pg/", app.base).href, { waitUntil: "load" });
+  await page.locator("#broker-playground-app main.app h1").waitFor();
+  await assert.doesNotReject(page.getByRole("button", { name: "Add topic" }).waitFor());
   app.assertClean();
 });
 
