@@ -14,6 +14,7 @@
 //! - [`users`] — authorization: users, roles on patterns, the ACLs they mean.
 //! - [`glossary`] — a short glossary.
 //! - [`dom`] — small helpers (values from events, the page clock).
+//! - [`embed`] — the wasm-bindgen `mount` API behind `static/embed.js`.
 //!
 //! Invariants: the cluster lives in one `Rc<RefCell<..>>` and is never cloned per frame;
 //! text from the model (record keys, names) is rendered as text nodes, never as HTML.
@@ -21,6 +22,7 @@
 pub mod consumer_card;
 pub mod controls;
 pub mod dom;
+pub mod embed;
 pub mod field;
 pub mod glossary;
 pub mod groups;
@@ -82,7 +84,6 @@ pub struct AppProps {
 /// The whole page (or one embedded instance).
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let _ = props;
     let state = use_reducer(SimState::default);
 
     // The tick loop: each frame advances the core by real elapsed time × speed.
@@ -96,23 +97,35 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     // Keyboard shortcuts: Space play/pause, → and PageDown step, PageUp play/pause.
+    // Page-wide on the page; an embedded instance takes them only with focus inside it
+    // (`onkeydown` on its `<main>` below), so several instances on one page never compete.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
+        use_effect_with(props.embedded, move |embedded| {
             // Not passive: a handled key must not also scroll the page.
-            let listener = gloo::events::EventListener::new_with_options(
-                &gloo::utils::window(),
-                "keydown",
-                gloo::events::EventListenerOptions::enable_prevent_default(),
-                move |e| {
-                    if let Some(action) = dom::shortcut(e) {
-                        dispatcher.dispatch(action);
-                    }
-                },
-            );
+            let listener = (!*embedded).then(|| {
+                gloo::events::EventListener::new_with_options(
+                    &gloo::utils::window(),
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        if let Some(action) = dom::shortcut(e) {
+                            dispatcher.dispatch(action);
+                        }
+                    },
+                )
+            });
             move || drop(listener)
         });
     }
+    let onkeydown = props.embedded.then(|| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(action) = dom::shortcut(&e) {
+                dispatcher.dispatch(action);
+            }
+        })
+    });
 
     let dispatch = {
         let dispatcher = state.dispatcher();
@@ -121,9 +134,18 @@ pub fn app(props: &AppProps) -> Html {
     let ctx = Ctx { sim: state.sim.clone(), version: state.version, dispatch };
     let projector = state.sim.borrow().projector;
     let t = text();
+    // Minimal and Player drop panels here; what they hide inside shared panels (the add-topic
+    // form, the Partitions field) is hidden by `mode-*` rules in static/embed.css.
+    let full = props.controls == Controls::Full;
+    let mode_class = match props.controls {
+        Controls::Full => None,
+        Controls::Minimal => Some("mode-minimal"),
+        Controls::Player => Some("mode-player"),
+    };
     html! {
         <ContextProvider<Ctx> context={ctx}>
-            <main class={classes!("app", projector.then_some("projector"))}>
+            <main class={classes!("app", projector.then_some("projector"), props.embedded.then_some("embedded"), mode_class)}
+                tabindex={props.embedded.then_some("-1")} {onkeydown}>
                 <header class="top">
                     <div class="brand">
                         <h1>{ t.app_name }</h1>
@@ -133,16 +155,20 @@ pub fn app(props: &AppProps) -> Html {
                 </header>
                 <GlobalError />
                 <lanes::ClusterView />
-                <div class="columns">
-                    <producer_card::Producers />
-                    <consumer_card::Consumers />
-                </div>
+                if props.controls != Controls::Player {
+                    <div class="columns">
+                        <producer_card::Producers />
+                        <consumer_card::Consumers />
+                    </div>
+                }
                 <groups::Groups />
-                <div class="columns">
-                    <timeline::Timeline />
-                    <users::Users />
-                </div>
-                <glossary::Glossary />
+                if full {
+                    <div class="columns">
+                        <timeline::Timeline />
+                        <users::Users />
+                    </div>
+                    <glossary::Glossary />
+                }
             </main>
         </ContextProvider<Ctx>>
     }
