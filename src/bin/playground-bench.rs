@@ -113,7 +113,11 @@ fn cli_assign_ms() -> Option<f64> {
     // The binary CLI.md names: `cargo run --release --bin playground-cli` (release profile,
     // default features). scripts/bench.sh builds it; fall back to the one beside this bench.
     let release = std::path::Path::new("target/release/playground-cli").to_path_buf();
-    let exe = if release.exists() { release } else { std::env::current_exe().ok()?.with_file_name("playground-cli") };
+    let exe = if release.exists() {
+        release
+    } else {
+        std::env::current_exe().ok()?.with_file_name("playground-cli")
+    };
     if !exe.exists() {
         return None;
     }
