@@ -1,0 +1,32 @@
+//! Focused regression tests for core bugs the invariant driver (tests/core_properties.rs)
+//! found. Each names the invariant that broke.
+
+use broker_playground::core::command::SeekTo;
+use broker_playground::core::config::{ClusterConfig, ConsumerConfig};
+use broker_playground::core::consumer::ConsumerSpec;
+use broker_playground::core::group::assignor::TopicPartition;
+use broker_playground::core::{Cluster, Command, ErrorCode};
+
+fn cluster_with_topic() -> Cluster {
+    let mut c = Cluster::new(ClusterConfig::teaching(), 7);
+    c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 2, retention: None }).unwrap();
+    c
+}
+
+/// Invariant "committed ≤ log end": seeking past the log end and committing the position put
+/// a committed offset of 1 on an empty partition. A seek past the end is now refused.
+#[test]
+fn seek_past_the_log_end_is_refused_so_commits_stay_within_the_log() {
+    let mut c = cluster_with_topic();
+    let cfg = ConsumerConfig { group_id: Some("g".into()), ..ConsumerConfig::teaching() };
+    let spec = ConsumerSpec::standalone("c1", vec![TopicPartition::new("orders", 0)], cfg);
+    c.apply(1, Command::AddConsumer { consumer: spec }).unwrap();
+    let seek = |to| Command::Seek { consumer: "c1".into(), topic: "orders".into(), partition: 0, to };
+    let err = c.apply(1, seek(SeekTo::Offset(1))).unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::OffsetOutOfRange), "{err}");
+    c.apply(1, seek(SeekTo::Offset(0))).unwrap();
+    c.apply(1, Command::CommitSync { consumer: "c1".into() }).unwrap();
+    let rows = c.describe_group("g");
+    assert_eq!(rows[0].current_offset, Some(0));
+    assert!(rows.iter().all(|r| r.current_offset.is_none_or(|o| o <= r.log_end_offset)));
+}
