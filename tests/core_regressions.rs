@@ -30,3 +30,41 @@ fn seek_past_the_log_end_is_refused_so_commits_stay_within_the_log() {
     assert_eq!(rows[0].current_offset, Some(0));
     assert!(rows.iter().all(|r| r.current_offset.is_none_or(|o| o <= r.log_end_offset)));
 }
+
+/// "No input makes the core panic": broker settings in a scenario were not range-checked.
+/// `num.partitions: 1000000000` with auto-created topics allocated 48 GB (an abort, which
+/// kills the page), and timeouts near u64::MAX overflowed `now + timeout`.
+#[test]
+fn broker_settings_in_a_scenario_are_range_checked() {
+    use broker_playground::core::scenario::Scenario;
+    let cases = [
+        (r#"{"num.partitions": 1000000000, "auto.create.topics.enable": true}"#, "cluster.num.partitions"),
+        (r#"{"num.partitions": 0}"#, "cluster.num.partitions"),
+        (
+            r#"{"group.consumer.heartbeat.interval.ms": 18446744073709551615}"#,
+            "cluster.group.consumer.heartbeat.interval.ms",
+        ),
+        (r#"{"group.consumer.session.timeout.ms": 0}"#, "cluster.group.consumer.session.timeout.ms"),
+        (
+            r#"{"group.initial.rebalance.delay.ms": 18446744073709551615}"#,
+            "cluster.group.initial.rebalance.delay.ms",
+        ),
+        (
+            r#"{"playground.network.latency.ms": 18446744073709551615}"#,
+            "cluster.playground.network.latency.ms",
+        ),
+        (r#"{"retention": {"retention.ms": 0, "retention.bytes": null}}"#, "cluster.retention"),
+    ];
+    for (cluster, path) in cases {
+        let text = format!(
+            r#"{{"version": 1, "cluster": {cluster}, "producers": [{{"name": "p", "topic": "auto"}}]}}"#
+        );
+        let e = Scenario::from_json(&text).expect_err(cluster);
+        assert_eq!(e.path, path, "{cluster}: {e}");
+    }
+    let ok = r#"{"version": 1, "cluster": {"num.partitions": 1024, "auto.create.topics.enable": true},
+        "producers": [{"name": "p", "topic": "auto"}]}"#;
+    let mut run = broker_playground::core::scenario::Run::new(Scenario::from_json(ok).unwrap()).unwrap();
+    run.advance(2_000);
+    assert_eq!(run.cluster.topics()["auto"].partition_count(), 1024);
+}

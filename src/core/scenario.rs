@@ -243,10 +243,12 @@ impl Scenario {
             }
             _ => return Err(err("cluster", "expected an object of broker settings")),
         }
-        serde_path_to_error::deserialize(merged).map_err(|e| {
+        let config: ClusterConfig = serde_path_to_error::deserialize(merged).map_err(|e| {
             let path = format!("cluster.{}", e.path());
             err(path, e.into_inner())
-        })
+        })?;
+        config.validate().map_err(|(name, why)| err(format!("cluster.{name}"), why))?;
+        Ok(config)
     }
 
     /// Checks what serde cannot: versions, references between parts, time order.
