@@ -68,3 +68,34 @@ fn broker_settings_in_a_scenario_are_range_checked() {
     run.advance(2_000);
     assert_eq!(run.cluster.topics()["auto"].partition_count(), 1024);
 }
+
+/// Invariant "committed ≤ log end" (and "a deleted topic's offsets are gone"): a manual
+/// commit waiting for processing to end kept the deleted topic's positions and wrote them
+/// back into the group after the deletion; a re-created topic then started with a committed
+/// offset past its end.
+#[test]
+fn a_pending_commit_does_not_resurrect_a_deleted_topics_offsets() {
+    use broker_playground::core::producer::ProducerSpec;
+    let mut c = cluster_with_topic();
+    let mut p = ProducerSpec::new("p", "orders");
+    p.rate = 50.0;
+    c.apply(0, Command::AddProducer { producer: p }).unwrap();
+    let mut cfg = ConsumerConfig::teaching();
+    cfg.enable_auto_commit = false;
+    cfg.processing_ms_per_record = 100.0;
+    let spec = ConsumerSpec::group("c1", "g", &["orders"], cfg);
+    c.apply(0, Command::AddConsumer { consumer: spec }).unwrap();
+    // Joined, fetching, and busy processing a batch whose commit is pending.
+    let mut t = 2_000;
+    while c.consumers()["c1"].pending_commit.is_none() {
+        t += 10;
+        c.advance(t);
+        assert!(t < 60_000, "the consumer never had a commit pending");
+    }
+    c.apply(t, Command::DeleteTopic { name: "orders".into() }).unwrap();
+    c.advance(t + 30_000);
+    assert!(c.groups()["g"].offsets.is_empty(), "{:?}", c.groups()["g"].offsets);
+    c.apply(t + 30_000, Command::CreateTopic { name: "orders".into(), partitions: 2, retention: None })
+        .unwrap();
+    assert!(c.describe_group("g").iter().all(|r| r.current_offset.is_none_or(|o| o <= r.log_end_offset)));
+}

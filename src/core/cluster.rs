@@ -668,6 +668,10 @@ impl Cluster {
             c.assignment.retain(|tp| &*tp.topic != name);
             c.positions.retain(|tp, _| &*tp.topic != name);
             c.delivered.retain(|tp, _| &*tp.topic != name);
+            // A commit still waiting for processing to end must not bring the offsets back.
+            if let Some((_, offsets)) = c.pending_commit.as_mut() {
+                offsets.retain(|(tp, _)| &*tp.topic != name);
+            }
             if let ConsumerMode::Standalone { partitions } = &mut c.spec.mode {
                 partitions.retain(|tp| &*tp.topic != name);
             }
