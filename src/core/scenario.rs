@@ -195,7 +195,9 @@ impl std::fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 fn err(path: impl Into<String>, message: impl std::fmt::Display) -> ScenarioError {
-    ScenarioError { path: path.into(), message: message.to_string() }
+    // One line, even when the parser echoes input with a newline in it.
+    let one_line = super::error::one_line;
+    ScenarioError { path: one_line(&path.into()), message: one_line(&message.to_string()) }
 }
 
 /// Most user actions a run remembers (older sessions keep running; Export keeps the first ones).
