@@ -377,7 +377,7 @@ impl World {
                 if *round_robin {
                     p.partitioner = PartitionerKind::RoundRobin;
                 }
-                if self.producers_added % 2 == 0 {
+                if self.producers_added.is_multiple_of(2) {
                     p.user = Some("alice".into());
                 }
                 Command::AddProducer { producer: p }
@@ -518,7 +518,7 @@ impl World {
             &before.groups_of,
             &retention_before,
         )?;
-        if self.step % 16 == 0 {
+        if self.step.is_multiple_of(16) {
             self.checker.logs_fully_readable(&self.cluster)?;
         }
         Ok(())
@@ -530,7 +530,7 @@ impl World {
         if fingerprint(&self.cluster) != fingerprint(reference) {
             return Err(format!("refused {cmd:?} ({e}) changed the cluster's state"));
         }
-        if self.step % 8 == 0 {
+        if self.step.is_multiple_of(8) {
             let mut real = self.cluster.clone();
             let later = self.now + 3_000;
             let (a, b) = (real.advance(later), reference.advance(later));
@@ -564,9 +564,12 @@ fn key_mode(k: u8) -> KeyMode {
     }
 }
 
+/// A topic by its name, partition count, retention and logs' (start, end, bytes).
+type TopicMeta<'a> = (&'a String, u32, Retention, Vec<(u64, u64, u64)>);
+
 /// Everything observable about a cluster except its log contents, as text.
 fn fingerprint(c: &Cluster) -> String {
-    let topics: Vec<(&String, u32, Retention, Vec<(u64, u64, u64)>)> = c
+    let topics: Vec<TopicMeta> = c
         .topics()
         .iter()
         .map(|(n, t)| {
@@ -997,7 +1000,7 @@ proptest! {
 const EPISODE_STEPS: usize = 400;
 
 fn episode_ops(seed: u64) -> Vec<Op> {
-    let mut r = oorandom::Rand64::new(u128::from(seed) ^ 0x5eed_0f_50a4);
+    let mut r = oorandom::Rand64::new(u128::from(seed) ^ 0x5e_ed0f_50a4);
     (0..EPISODE_STEPS).map(|_| random_op(&mut r)).collect()
 }
 

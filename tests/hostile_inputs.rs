@@ -295,7 +295,7 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
             Just(1_000_000_000),
             -5i64..100
         ]
-        .prop_map(|n| Value::from(n)),
+        .prop_map(Value::from),
         Just(serde_json::json!(u64::MAX)),
         prop_oneof![Just(1e308), Just(-0.5), Just(2.5)].prop_map(|n: f64| serde_json::json!(n)),
         prop_oneof![
