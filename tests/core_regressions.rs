@@ -99,3 +99,41 @@ fn a_pending_commit_does_not_resurrect_a_deleted_topics_offsets() {
         .unwrap();
     assert!(c.describe_group("g").iter().all(|r| r.current_offset.is_none_or(|o| o <= r.log_end_offset)));
 }
+
+/// Invariant "redelivery accounting is honest": deliveries to a consumer with a group.id
+/// counted in its group's history only once the group existed (a member joined or someone
+/// committed). Before that they went to the consumer's own history, so another consumer of the
+/// same group reading the same records later was not told they were redelivered.
+#[test]
+fn deliveries_count_for_the_group_before_it_has_members_or_commits() {
+    use broker_playground::core::event::EventKind;
+    use broker_playground::core::producer::ProducerSpec;
+    let mut c = cluster_with_topic();
+    let mut p = ProducerSpec::new("p", "orders");
+    p.keys = broker_playground::core::producer::KeyMode::Partition { partition: 0 };
+    p.rate = 20.0;
+    c.apply(0, Command::AddProducer { producer: p }).unwrap();
+    c.advance(2_000);
+    // Manual commit after a long processing: nothing is committed for a while.
+    let mut cfg = ConsumerConfig { group_id: Some("g".into()), ..ConsumerConfig::teaching() };
+    cfg.enable_auto_commit = false;
+    cfg.processing_ms_per_record = 1_000.0;
+    cfg.max_poll_records = 5;
+    let orders0 = vec![TopicPartition::new("orders", 0)];
+    let first = ConsumerSpec::standalone("first", orders0.clone(), cfg.clone());
+    c.apply(2_000, Command::AddConsumer { consumer: first }).unwrap();
+    let second = ConsumerSpec::standalone("second", orders0, cfg);
+    let events = c.apply(2_100, Command::AddConsumer { consumer: second }).unwrap();
+    assert!(events
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::Fetched { consumer, .. } if consumer == "first")));
+    let events = c.advance(2_300);
+    let redelivered: u64 = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Fetched { consumer, redelivered, .. } if consumer == "second" => Some(*redelivered),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(redelivered, 5, "{events:?}");
+}
