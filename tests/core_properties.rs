@@ -983,8 +983,8 @@ fn drive(seed: u64, ops: &[Op]) -> Result<u64, String> {
 }
 
 proptest! {
-    // About 30 s in a debug build on a 2-core machine.
-    #![proptest_config(ProptestConfig { cases: 600, .. ProptestConfig::default() })]
+    // About 30 s in a debug build on a 2-core machine (cargo test runs it).
+    #![proptest_config(ProptestConfig { cases: 1200, .. ProptestConfig::default() })]
 
     /// Random clusters keep Kafka's invariants at every step, and replay identically.
     #[test]
