@@ -54,7 +54,7 @@ pub fn controls() -> Html {
             </label>
             <label class="inline scrub" title={t.time_scrub_help}>
                 { t.time_scrub }
-                <input type="range" min="0" max={scrub_max.to_string()} step="100"
+                <input type="range" aria-label={t.time_scrub} min="0" max={scrub_max.to_string()} step="100"
                     value={sim.now().to_string()} onchange={scrub} />
             </label>
             if !ctx.embedded { <span class="hint">{ t.shortcuts }</span> }

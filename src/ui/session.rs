@@ -62,6 +62,13 @@ pub fn address_without_hash() -> String {
     }
 }
 
+/// What a share link is built on: the page's address without its query (`?scenario=`,
+/// `?lang=`: the link carries the scenario, and the receiver's language is theirs) or hash.
+pub fn share_base() -> String {
+    let Some(l) = location() else { return String::new() };
+    format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
+}
+
 /// Removes `#…` from the address without reloading or adding a history entry.
 pub fn clear_hash() {
     let Some(w) = web_sys::window() else { return };
@@ -251,7 +258,7 @@ pub fn session_bar() -> Html {
         Callback::from(move |_: MouseEvent| {
             let link = {
                 let s = sim.borrow();
-                format!("{}#s={}", address_without_hash(), share::encode(&s.export(), s.now()))
+                format!("{}#s={}", share_base(), share::encode(&s.export(), s.now()))
             };
             d.emit(Action::ShareLink(link.clone(), None));
             let d = d.clone();
@@ -307,7 +314,7 @@ pub fn session_bar() -> Html {
     html! {
         <section class="session" aria-label={t.session}>
             <label class="field scenario-pick">{ t.scenario }
-                <select onchange={on_scenario} title={t.scenario_help}>
+                <select onchange={on_scenario} title={t.scenario_help} aria-label={t.scenario}>
                     if !is_built_in {
                         <option value="" selected=true disabled=true>{ custom_title }</option>
                     }
@@ -325,7 +332,7 @@ pub fn session_bar() -> Html {
                 <button type="button" onclick={on_reset}>{ t.reset }</button>
             </div>
             <label class="field lang-pick">{ t.language }
-                <select onchange={on_lang}>
+                <select onchange={on_lang} aria-label={t.language}>
                     { for Lang::ALL.iter().map(|l| html! {
                         <option value={l.code()} lang={l.code()} selected={*l == lang}>{ l.name() }</option>
                     }) }
