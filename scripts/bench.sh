@@ -2,12 +2,16 @@
 # THE BENCH COMMAND: builds in release and writes target/bench/report.json, printing each
 # figure beside its budget. Separate from the test command; nothing here is a pass/fail test.
 #   1. the core's throughput compiled to wasm32-wasip1, run in Node (V8, as in Chromium);
-#   2. everything else natively (and bundle sizes from dist/, if scripts/test.sh built it).
+#   2. the page in headless Chromium: load, frames at the largest scenario, heap after a long run
+#      (scripts/bench-ui.mjs; BENCH_UI_ARGS="--seconds 10 --heap-sim-minutes 0" for a quick run);
+#   3. everything else natively, plus the release dist/ bundle sizes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
+"$ROOT/scripts/setup.sh"
 mkdir -p target/bench
-rm -f target/bench/wasm.json
+rm -f target/bench/wasm.json target/bench/ui.json
+
 if rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1; then
   log "wasm: building the throughput bench for wasm32-wasip1…"
   cargo build --profile bench-native --no-default-features --target wasm32-wasip1 --bin playground-bench
@@ -17,7 +21,15 @@ if rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add 
 else
   log "wasm32-wasip1 target unavailable: the wasm figures stay null"
 fi
-log "native: building (profile bench-native: release, opt-level 3)…"
+
+log "page: trunk build --release…"
+trunk build --release --offline
+log "page: load, frames and heap in headless Chromium (about 7 minutes with the defaults)…"
+# shellcheck disable=SC2086
+node scripts/bench-ui.mjs ${BENCH_UI_ARGS:-} || log "page figures failed; they stay null"
+
+log "native: building playground-cli as CLI.md runs it (release profile, default features)…"
+cargo build --release --bin playground-cli
+log "native: building the bench (profile bench-native: release, opt-level 3)…"
 cargo build --profile bench-native --no-default-features --bin playground-bench --bin playground-cli
-[ -d dist ] && log "bundle sizes from the existing dist/ (scripts/test.sh builds it)"
 exec target/bench-native/playground-bench "$@"

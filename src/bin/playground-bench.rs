@@ -110,7 +110,14 @@ fn sticky(after_leave: bool) -> f64 {
 
 /// A whole `playground-cli assign` process at 1M partitions × 2000 members.
 fn cli_assign_ms() -> Option<f64> {
-    let exe = std::env::current_exe().ok()?.with_file_name("playground-cli");
+    // The binary CLI.md names: `cargo run --release --bin playground-cli` (release profile,
+    // default features). scripts/bench.sh builds it; fall back to the one beside this bench.
+    let release = std::path::Path::new("target/release/playground-cli").to_path_buf();
+    let exe = if release.exists() {
+        release
+    } else {
+        std::env::current_exe().ok()?.with_file_name("playground-cli")
+    };
     if !exe.exists() {
         return None;
     }
@@ -180,6 +187,15 @@ fn wasm_figures(r: &mut Map<String, J>) {
     r.insert("floor_records_per_s_wasm".into(), v["floor_records_per_s"].clone());
 }
 
+/// The page's figures, measured in headless Chromium by scripts/bench-ui.mjs.
+fn ui_figures(r: &mut Map<String, J>) {
+    let Ok(text) = std::fs::read_to_string("target/bench/ui.json") else { return };
+    let Ok(J::Object(v)) = serde_json::from_str::<J>(&text) else { return };
+    for (k, val) in v {
+        r.insert(k, val);
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--throughput-only") {
         return throughput_only();
@@ -202,6 +218,7 @@ fn main() {
     r.insert("cli_assign_1m_x_2000_ms".into(), json!(cli_assign_ms()));
     dist_sizes(&mut r);
     wasm_figures(&mut r);
+    ui_figures(&mut r);
     if let (Some(w), Some(j)) =
         (r.get("wasm_gzip_bytes").and_then(J::as_f64), r.get("js_gzip_bytes").and_then(J::as_f64))
     {

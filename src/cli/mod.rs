@@ -7,6 +7,7 @@ pub mod assign;
 pub mod partition;
 pub mod run;
 
+use crate::core::error::one_line;
 use std::io::Read;
 
 /// What a command printed and how it ends.
@@ -23,11 +24,11 @@ impl Outcome {
     }
     /// Bad usage or bad input: one clear line, exit 2.
     pub fn input_error(msg: impl std::fmt::Display) -> Self {
-        Self { code: 2, stdout: String::new(), stderr: format!("error: {msg}\n") }
+        Self { code: 2, stdout: String::new(), stderr: format!("error: {}\n", one_line(&msg.to_string())) }
     }
     /// Any other failure: exit 1.
     pub fn failure(msg: impl std::fmt::Display) -> Self {
-        Self { code: 1, stdout: String::new(), stderr: format!("error: {msg}\n") }
+        Self { code: 1, stdout: String::new(), stderr: format!("error: {}\n", one_line(&msg.to_string())) }
     }
 }
 
@@ -62,7 +63,12 @@ commands:
 /// Runs one command line (without the program name).
 pub fn main(args: &[String], stdin: &mut dyn Stdin) -> Outcome {
     let Some((cmd, rest)) = args.split_first() else {
-        return Outcome::input_error(format!("no command given\n{USAGE}").trim_end());
+        // The one error that shows the usage after its line.
+        return Outcome {
+            code: 2,
+            stdout: String::new(),
+            stderr: format!("error: no command given\n{USAGE}"),
+        };
     };
     match cmd.as_str() {
         "assign" => assign::run(rest, stdin),

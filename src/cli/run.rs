@@ -62,6 +62,9 @@ pub fn run(args: &[String]) -> Outcome {
 fn load(target: &str) -> Result<Scenario, String> {
     match std::fs::read_to_string(target) {
         Ok(text) => Scenario::from_json(&text).map_err(|e| format!("{target}: {e}")),
+        Err(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            Err(format!("{target}: not a scenario file: it is not UTF-8 text"))
+        }
         Err(io) => built_in(target).ok_or_else(|| {
             let ids: Vec<&str> = BUILT_IN.iter().map(|(id, _)| *id).collect();
             format!("{target}: not a readable file ({io}) nor a built-in scenario ({})", ids.join(", "))

@@ -546,6 +546,19 @@ impl Cluster {
                 let offset = match to {
                     SeekTo::Beginning => log.log_start(),
                     SeekTo::End => log.log_end(),
+                    // Past the log end there is nothing to read, and a commit of that position
+                    // would put the committed offset past the log end (lag < 0). The Java
+                    // client accepts it and fails at the next fetch; the playground says so now.
+                    SeekTo::Offset(o) if o > log.log_end() => {
+                        return Err(CoreError::kafka(
+                            ErrorCode::OffsetOutOfRange,
+                            format!(
+                                "{topic}-{partition} has offsets {} to {}; {o} is past its end",
+                                log.log_start(),
+                                log.log_end()
+                            ),
+                        ));
+                    }
                     SeekTo::Offset(o) => o,
                 };
                 self.consumers.get_mut(&consumer).expect("checked").positions.insert(tp, offset);
@@ -672,6 +685,10 @@ impl Cluster {
             c.assignment.retain(|tp| &*tp.topic != name);
             c.positions.retain(|tp, _| &*tp.topic != name);
             c.delivered.retain(|tp, _| &*tp.topic != name);
+            // A commit still waiting for processing to end must not bring the offsets back.
+            if let Some((_, offsets)) = c.pending_commit.as_mut() {
+                offsets.retain(|(tp, _)| &*tp.topic != name);
+            }
             if let ConsumerMode::Standalone { partitions } = &mut c.spec.mode {
                 partitions.retain(|tp| &*tp.topic != name);
             }

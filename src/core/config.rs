@@ -63,6 +63,35 @@ impl ClusterConfig {
     }
 }
 
+impl ClusterConfig {
+    /// Checks ranges, so no setting can overflow the clock or exhaust memory; the error
+    /// names the Kafka config.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        let max = super::topic::MAX_PARTITIONS;
+        if self.num_partitions == 0 || self.num_partitions > max {
+            return Err((
+                "num.partitions",
+                format!("must be between 1 and {max} (got {})", self.num_partitions),
+            ));
+        }
+        let bounded = [
+            ("group.initial.rebalance.delay.ms", self.group_initial_rebalance_delay_ms, 0),
+            ("group.consumer.heartbeat.interval.ms", self.consumer_heartbeat_interval_ms, 1),
+            ("group.consumer.session.timeout.ms", self.consumer_session_timeout_ms, 1),
+            ("playground.network.latency.ms", self.network_latency_ms, 0),
+        ];
+        for (name, v, min) in bounded {
+            if v < min || v > 86_400_000 {
+                return Err((name, format!("must be between {min} and 86400000 ms (got {v})")));
+            }
+        }
+        if self.retention.ms == Some(0) || self.retention.bytes == Some(0) {
+            return Err(("retention", "retention.ms and retention.bytes must be positive (or null)".into()));
+        }
+        Ok(())
+    }
+}
+
 /// `group.protocol`: which rebalance protocol a consumer speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

@@ -9,6 +9,7 @@ use super::config::{ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset};
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
+use super::group::Group;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -517,8 +518,14 @@ impl Cluster {
     /// Remembers how far a group (or a group-less standalone consumer) has been delivered,
     /// and returns how many of `[from, from+count)` were delivered before.
     fn note_delivery(&mut self, c: &mut Consumer, tp: &TopicPartition, from: u64, count: u64) -> u64 {
-        let high = match c.group_id().and_then(|g| self.groups.get_mut(g)) {
-            Some(g) => g.delivered.entry(tp.clone()).or_insert(0),
+        // A consumer with a group.id counts in its group's history even before the group has
+        // a member or a commit (a standalone consumer that commits by hand), so a member
+        // reading the same records later sees them as redelivered.
+        let high = match c.group_id() {
+            Some(g) => {
+                let group = self.groups.entry(g.to_string()).or_insert_with(|| Group::new(g));
+                group.delivered.entry(tp.clone()).or_insert(0)
+            }
             None => c.delivered.entry(tp.clone()).or_insert(0),
         };
         let redelivered = high.saturating_sub(from).min(count);
@@ -737,7 +744,18 @@ impl Cluster {
                 self.commit(name, offsets, true, now);
             }
         }
+        // Kicked for a slow poll(): the application is still processing, and will try to
+        // commit when it is done (and fail). A graceful close already committed.
+        let pending = match reason {
+            LeaveReason::MaxPollIntervalExceeded => {
+                self.consumers.get_mut(name).and_then(|c| c.pending_commit.take())
+            }
+            _ => None,
+        };
         self.revoke_all(name, &group, now);
+        if let Some(c) = self.consumers.get_mut(name) {
+            c.pending_commit = pending;
+        }
         match protocol {
             GroupProtocol::Classic => self.classic_remove_member(&group, &member_id, reason, now),
             GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),

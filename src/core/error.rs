@@ -112,10 +112,22 @@ impl CoreError {
 impl fmt::Display for CoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CoreError::Kafka { code, message } => write!(f, "{code}: {message}"),
-            CoreError::Invalid { message } => f.write_str(message),
+            CoreError::Kafka { code, message } => write!(f, "{code}: {}", one_line(message)),
+            CoreError::Invalid { message } => f.write_str(&one_line(message)),
         }
     }
+}
+
+/// Error text is shown on one line (the UI's error banner, the CLI's stderr, the timeline), and
+/// parts of it may come from the input (a name with a newline in it, echoed by a parser):
+/// control characters are escaped (`\n`).
+pub fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
 }
 
 impl std::error::Error for CoreError {}

@@ -195,7 +195,9 @@ impl std::fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 fn err(path: impl Into<String>, message: impl std::fmt::Display) -> ScenarioError {
-    ScenarioError { path: path.into(), message: message.to_string() }
+    // One line, even when the parser echoes input with a newline in it.
+    let one_line = super::error::one_line;
+    ScenarioError { path: one_line(&path.into()), message: one_line(&message.to_string()) }
 }
 
 /// Most user actions a run remembers (older sessions keep running; Export keeps the first ones).
@@ -243,10 +245,12 @@ impl Scenario {
             }
             _ => return Err(err("cluster", "expected an object of broker settings")),
         }
-        serde_path_to_error::deserialize(merged).map_err(|e| {
+        let config: ClusterConfig = serde_path_to_error::deserialize(merged).map_err(|e| {
             let path = format!("cluster.{}", e.path());
             err(path, e.into_inner())
-        })
+        })?;
+        config.validate().map_err(|(name, why)| err(format!("cluster.{name}"), why))?;
+        Ok(config)
     }
 
     /// Checks what serde cannot: versions, references between parts, time order.

@@ -51,7 +51,7 @@ impl std::fmt::Display for ShareError {
             ShareError::TooLong => write!(f, "the link is too long to be a playground link"),
             ShareError::NotBase64 => write!(f, "the link is damaged (not base64url)"),
             ShareError::NotCompressed => write!(f, "the link is damaged (it does not decompress)"),
-            ShareError::NotJson(e) => write!(f, "the link is damaged ({e})"),
+            ShareError::NotJson(e) => write!(f, "the link is damaged ({})", super::error::one_line(e)),
             ShareError::Version(v) => {
                 write!(f, "the link is from a newer playground (format {v}; this one reads {SHARE_VERSION})")
             }

@@ -17,6 +17,7 @@
 //!   notices, "What to watch for"; [`start`] decides what an instance starts with.
 //! - [`narrate_ru`] — the timeline in Russian.
 //! - [`dom`] — small helpers (values from events, the page clock).
+//! - [`embed`] — the wasm-bindgen `mount` API behind `static/embed.js`.
 //!
 //! Invariants: the cluster lives in one `Rc<RefCell<..>>` and is never cloned per frame;
 //! text from the model (record keys, names) is rendered as text nodes, never as HTML.
@@ -24,6 +25,7 @@
 pub mod consumer_card;
 pub mod controls;
 pub mod dom;
+pub mod embed;
 pub mod field;
 pub mod glossary;
 pub mod groups;
@@ -143,14 +145,14 @@ pub fn app(props: &AppProps) -> Html {
             move || drop(interval)
         });
     }
-    // Keyboard shortcuts: Space play/pause, → and PageDown step, PageUp play/pause. Not when
-    // embedded: several instances share the host's page.
+    // Keyboard shortcuts: Space play/pause, → and PageDown step, PageUp play/pause.
+    // Page-wide on the page; an embedded instance takes them only with focus inside it
+    // (`onkeydown` on its `<main>` below), so several instances on one page never compete.
     {
         let dispatcher = state.dispatcher();
-        let embedded = props.embedded;
-        use_effect_with((), move |_| {
+        use_effect_with(props.embedded, move |embedded| {
             // Not passive: a handled key must not also scroll the page.
-            let listener = (!embedded).then(|| {
+            let listener = (!*embedded).then(|| {
                 gloo::events::EventListener::new_with_options(
                     &gloo::utils::window(),
                     "keydown",
@@ -165,6 +167,14 @@ pub fn app(props: &AppProps) -> Html {
             move || drop(listener)
         });
     }
+    let onkeydown = props.embedded.then(|| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(action) = dom::shortcut(&e) {
+                dispatcher.dispatch(action);
+            }
+        })
+    });
 
     let dispatch = {
         let dispatcher = state.dispatcher();
@@ -175,9 +185,18 @@ pub fn app(props: &AppProps) -> Html {
         Ctx { sim: state.sim.clone(), version: state.version, lang, embedded: props.embedded, dispatch };
     let projector = state.sim.borrow().projector;
     let t = text::text_for(lang);
+    // Minimal and Player drop panels here; what they hide inside shared panels (the add-topic
+    // form, the Partitions field) is hidden by `mode-*` rules in static/embed.css.
+    let full = props.controls == Controls::Full;
+    let mode_class = match props.controls {
+        Controls::Full => None,
+        Controls::Minimal => Some("mode-minimal"),
+        Controls::Player => Some("mode-player"),
+    };
     html! {
         <ContextProvider<Ctx> context={ctx}>
-            <main class={classes!("app", projector.then_some("projector"))}>
+            <main class={classes!("app", projector.then_some("projector"), props.embedded.then_some("embedded"), mode_class)}
+                tabindex={props.embedded.then_some("-1")} {onkeydown}>
                 <header class="top">
                     <div class="brand">
                         <h1>{ t.app_name }</h1>
@@ -186,20 +205,24 @@ pub fn app(props: &AppProps) -> Html {
                     <controls::Controls />
                 </header>
                 <session::Notices />
-                <session::SessionBar />
+                if full { <session::SessionBar /> }
                 <GlobalError />
-                <session::WatchFor />
+                if props.controls != Controls::Player { <session::WatchFor /> }
                 <lanes::ClusterView />
-                <div class="columns">
-                    <producer_card::Producers />
-                    <consumer_card::Consumers />
-                </div>
+                if props.controls != Controls::Player {
+                    <div class="columns">
+                        <producer_card::Producers />
+                        <consumer_card::Consumers />
+                    </div>
+                }
                 <groups::Groups />
-                <div class="columns">
-                    <timeline::Timeline />
-                    <users::Users />
-                </div>
-                <glossary::Glossary />
+                if full {
+                    <div class="columns">
+                        <timeline::Timeline />
+                        <users::Users />
+                    </div>
+                    <glossary::Glossary />
+                }
             </main>
         </ContextProvider<Ctx>>
     }

@@ -365,12 +365,26 @@ pub fn watch_for() -> Html {
     if s.watch_for.en.is_empty() && s.summary.en.is_empty() {
         return html! {};
     }
-    html! {
-        <section class="panel watch" aria-labelledby="h-watch">
-            <h2 id="h-watch">{ t.watch_for }</h2>
+    let body = html! {
+        <>
             <p class="scenario-title"><strong>{ s.title.get(code).to_string() }</strong></p>
             if !s.summary.en.is_empty() { <p class="summary">{ s.summary.get(code).to_string() }</p> }
             if !s.watch_for.en.is_empty() { <p class="watch-text">{ s.watch_for.get(code).to_string() }</p> }
+        </>
+    };
+    if ctx.embedded {
+        // A small box in a docs page: folded, so the lanes are what shows first.
+        return html! {
+            <details class="panel watch">
+                <summary>{ t.watch_for }</summary>
+                { body }
+            </details>
+        };
+    }
+    html! {
+        <section class="panel watch" aria-labelledby="h-watch">
+            <h2 id="h-watch">{ t.watch_for }</h2>
+            { body }
         </section>
     }
 }

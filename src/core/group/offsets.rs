@@ -52,6 +52,17 @@ impl Cluster {
             Some(m) => (m.member_id.clone(), m.generation),
             None => (None, -1),
         };
+        if c.spec.is_group() && member_id.is_none() {
+            // subscribe() but not in the group (kicked, or not joined yet): the Java client
+            // refuses the commit itself (CommitFailedException) — as the coordinator would
+            // (UNKNOWN_MEMBER_ID).
+            let error = ErrorCode::UnknownMemberId;
+            self.events_push(
+                now,
+                EventKind::CommitFailed { consumer: name.to_string(), group: group_id, error },
+            );
+            return;
+        }
         let topics: BTreeSet<&str> = offsets.iter().map(|(tp, _)| &*tp.topic).collect();
         let auth = self
             .authorize_group(user.as_deref(), &group_id)

@@ -1,0 +1,130 @@
+// The page's figures for the bench report (run by scripts/bench.sh after the native figures):
+// load -> interactive, frame work and long tasks at the largest scenario the UI allows, and the
+// JS heap after a long run. Writes target/bench/ui.json. Uses Chromium's own trace (no app
+// instrumentation): each tick of the simulation and its render run in one main-thread task.
+//
+//   node scripts/bench-ui.mjs [--seconds 30] [--heap-sim-minutes 60]
+import { deflateRawSync } from "node:zlib";
+import { writeFile, mkdir } from "node:fs/promises";
+import { serveStatic, launchBrowser } from "../tests/e2e/helpers.mjs";
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SECONDS = arg("--seconds", 30);
+const HEAP_SIM_MINUTES = arg("--heap-sim-minutes", 60);
+
+/** The largest scenario the UI allows for the budget: 48 partitions × 24 consumers × 2000 records/s. */
+function bigScenario() {
+  const producers = [1, 2, 3, 4].map((i) => ({
+    name: `p${i}`, topic: "orders", rate: 500, keys: { mode: "set", prefix: "user-", count: 200 },
+  }));
+  const consumers = Array.from({ length: 24 }, (_, i) => ({
+    name: `c${i + 1}`, mode: { group: { topics: ["orders"] } }, config: { "group.id": "group-1" },
+  }));
+  return {
+    version: 1, id: "bench-big", title: { en: "Bench: 48 partitions, 24 consumers, 2000 records/s", ru: "Бенчмарк" },
+    seed: 1, topics: [{ name: "orders", partitions: 48 }], producers, consumers,
+  };
+}
+
+function shareFragment(scenario) {
+  const json = JSON.stringify({ v: 1, at: 0, scenario });
+  return "#s=" + deflateRawSync(Buffer.from(json), { level: 9 }).toString("base64url");
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : null;
+};
+
+async function loadToInteractive(browser, base) {
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(base);
+    await page.getByRole("button", { name: "Add consumer" }).waitFor();
+    // Interactive: the button works (a click gives a consumer card).
+    const ms = await page.evaluate(() => performance.now());
+    runs.push(ms);
+    await context.close();
+    if (Date.now() - t0 > 30_000) break;
+  }
+  return median(runs);
+}
+
+async function frames(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(base + shareFragment(bigScenario()));
+  await page.getByRole("button", { name: "Add consumer" }).waitFor();
+  const play = page.getByRole("button", { name: "Play", exact: true });
+  if (await play.count()) await play.click();
+  await page.waitForTimeout(3000); // the group forms; then measure steady running
+  const consumersShown = await page.getByRole("button", { name: /^Crash consumer/ }).count();
+  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+  await page.waitForTimeout(SECONDS * 1000);
+  const trace = JSON.parse((await browser.stopTracing()).toString());
+  const events = trace.traceEvents ?? trace;
+  const mainThreads = new Set(
+    events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const tasks = events
+    .filter((e) => e.name === "RunTask" && e.ph === "X" && mainThreads.has(`${e.pid}:${e.tid}`))
+    .map((e) => e.dur / 1000)
+    .filter((ms) => ms >= 0.5); // real work, not bookkeeping
+  const clock = await page.locator("header time, .clock").first().textContent().catch(() => null);
+  await context.close();
+  return {
+    frame_p95_ms: pct(tasks, 95),
+    frame_max_ms: tasks.length ? Math.max(...tasks) : null,
+    long_tasks: tasks.filter((ms) => ms >= 50).length,
+    frame_tasks_measured: tasks.length,
+    frame_clock_at_end: clock,
+    // The figures count only if the big scenario (24 consumers) really loaded.
+    frame_scenario_loaded: consumersShown === 24,
+  };
+}
+
+async function heapAfterLongRun(browser, base) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + shareFragment(bigScenario()));
+  await page.getByRole("button", { name: "Add consumer" }).waitFor();
+  const speed = page.getByLabel("Speed");
+  if (await speed.count()) await speed.selectOption({ index: (await speed.locator("option").count()) - 1 });
+  const play = page.getByRole("button", { name: "Play", exact: true });
+  if (await play.count()) await play.click();
+  const realSeconds = (HEAP_SIM_MINUTES * 60) / 10; // at 10×
+  await page.waitForTimeout(realSeconds * 1000);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  await context.close();
+  return { page_js_heap_after_60min_bytes: usedSize, page_heap_sim_minutes: HEAP_SIM_MINUTES };
+}
+
+const server = await serveStatic();
+const browser = await launchBrowser();
+try {
+  const out = {};
+  out.load_to_interactive_ms = await loadToInteractive(browser, server.url);
+  process.stderr.write(`  load -> interactive ${out.load_to_interactive_ms.toFixed(0)} ms\n`);
+  Object.assign(out, await frames(browser, server.url));
+  if (!out.frame_scenario_loaded) {
+    process.stderr.write("  the big scenario did not load (share links unsupported?): frame figures withheld\n");
+    for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks"]) out[k] = null;
+  }
+  process.stderr.write(`  frames: p95 ${out.frame_p95_ms} ms, max ${out.frame_max_ms} ms, long tasks ${out.long_tasks}\n`);
+  if (HEAP_SIM_MINUTES > 0) Object.assign(out, await heapAfterLongRun(browser, server.url));
+  await mkdir("target/bench", { recursive: true });
+  await writeFile("target/bench/ui.json", JSON.stringify(out, null, 2) + "\n");
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,335 @@
+// Broker Playground, embeddable: one script, then any number of elements.
+//
+//   <script type="module" src="https://example.org/pg/embed.js"></script>
+//   <broker-playground scenario="rebalance-basics" height="420" controls="minimal"></broker-playground>
+//
+// or, without the custom element:
+//
+//   import { mount } from "https://example.org/pg/embed.js";
+//   const handle = mount(document.querySelector("#here"), { scenario: "kip-848", lang: "ru" });
+//   await handle.ready;   // rejects with the reason if it cannot start
+//   handle.unmount();
+//
+// Everything else (the wasm, its JS glue, the CSS) is found next to this file, so the built dist/
+// folder can be copied anywhere. Each instance lives in its own open shadow root: the host page's
+// CSS stays out and ours stays in. An element starts only when it scrolls into view.
+
+const BASE = new URL(".", import.meta.url);
+const STYLESHEETS = ["base.css", "app.css", "embed.css"];
+const DEFAULT_HEIGHT = "560px";
+const TAG = "broker-playground";
+/** Attributes that change what the instance runs (a change restarts it). */
+const RUN_ATTRIBUTES = ["scenario", "controls", "lang"];
+
+const TEXT = {
+  en: {
+    loading: "Loading the Kafka playground…",
+    noWasm:
+      "This interactive Kafka playground needs WebAssembly, which this browser does not support or has turned off.",
+    failed: "The Kafka playground could not load. Reloading the page may help.",
+    label: "Kafka playground",
+  },
+  ru: {
+    loading: "Загружается песочница Kafka…",
+    noWasm:
+      "Этой интерактивной песочнице Kafka нужен WebAssembly, а этот браузер его не поддерживает или он отключён.",
+    failed: "Песочницу Kafka не удалось загрузить. Попробуйте перезагрузить страницу.",
+    label: "Песочница Kafka",
+  },
+};
+
+/** Styles the placeholder and frame need before the stylesheets arrive (no blank box, no jump). */
+const FRAME_CSS = `
+:host { display: block; contain: content; }
+:host([hidden]) { display: none; }
+.bp-frame {
+  all: initial; display: block; box-sizing: border-box; position: relative; width: 100%;
+  overflow: auto; overscroll-behavior: contain; border: 1px solid #d0d7de; border-radius: 6px;
+  background: #fff; color: #1b1f24; color-scheme: light dark;
+  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+}
+.bp-frame.auto { overflow: visible; }
+.bp-root { min-height: 100%; }
+.bp-placeholder {
+  box-sizing: border-box; display: flex; align-items: center; justify-content: center;
+  margin: 0; padding: 1rem; text-align: center; color: #57606a;
+}
+.bp-frame:not(.auto) .bp-placeholder { position: absolute; inset: 0; }
+.bp-frame.auto .bp-placeholder { min-height: 420px; }
+.bp-placeholder.bp-problem { color: #1b1f24; }
+@media (prefers-color-scheme: dark) {
+  .bp-frame { background: #0d1117; color: #e6edf3; border-color: #30363d; }
+  .bp-placeholder { color: #9198a1; }
+  .bp-placeholder.bp-problem { color: #e6edf3; }
+}
+`;
+
+const wasmSupported = () =>
+  typeof WebAssembly === "object" &&
+  typeof WebAssembly.instantiate === "function" &&
+  typeof WebAssembly.Module === "function";
+
+/** The wasm module's exports, loaded once for every instance on the page. */
+let wasmPromise = null;
+function loadWasm() {
+  wasmPromise ??= (async () => {
+    const glue = await import(new URL("broker-playground.js", BASE).href);
+    await glue.default({ module_or_path: new URL("broker-playground_bg.wasm", BASE) });
+    return glue;
+  })();
+  return wasmPromise;
+}
+
+/** The stylesheets, fetched once and shared by every shadow root (constructable stylesheets);
+ *  `null` where the browser cannot adopt them (each root then gets <link> elements). */
+let sheetsPromise = null;
+function loadSheets() {
+  const adoptable =
+    typeof CSSStyleSheet === "function" &&
+    "replaceSync" in CSSStyleSheet.prototype &&
+    "adoptedStyleSheets" in ShadowRoot.prototype;
+  if (!adoptable) return Promise.resolve(null);
+  sheetsPromise ??= Promise.all(
+    STYLESHEETS.map(async (name) => {
+      const url = new URL(name, BASE);
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(await res.text());
+      return sheet;
+    }),
+  );
+  return sheetsPromise;
+}
+
+function linkSheets(root) {
+  return Promise.all(
+    STYLESHEETS.map(
+      (name) =>
+        new Promise((ok, fail) => {
+          const link = document.createElement("link");
+          link.rel = "stylesheet";
+          link.href = new URL(name, BASE).href;
+          link.onload = ok;
+          link.onerror = () => fail(new Error(`${link.href} did not load`));
+          root.prepend(link);
+        }),
+    ),
+  );
+}
+
+/** "420" → "420px"; CSS lengths pass; anything else → the default. */
+function cssHeight(value) {
+  if (value == null || value === "") return DEFAULT_HEIGHT;
+  const s = String(value).trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return `${s}px`;
+  if (s === "auto" || /^\d+(\.\d+)?(px|rem|em|vh|svh|dvh|%)$/.test(s)) return s;
+  console.warn(`${TAG}: height ${JSON.stringify(s)} is not a length; using ${DEFAULT_HEIGHT}`);
+  return DEFAULT_HEIGHT;
+}
+
+function textFor(lang) {
+  const l = String(lang ?? document.documentElement.lang ?? "").toLowerCase().split(/[-_]/)[0];
+  return TEXT[l] ?? TEXT.en;
+}
+
+/**
+ * One playground in one shadow root: the frame, the placeholder, the running app.
+ * `start()` loads what is needed and mounts; `stop()` unmounts and shows the placeholder again.
+ */
+class Instance {
+  constructor(host, shadow) {
+    this.host = host;
+    this.shadow = shadow;
+    this.handle = null;
+    this.generation = 0;
+    this.options = {};
+    const style = document.createElement("style");
+    style.textContent = FRAME_CSS;
+    this.frame = document.createElement("div");
+    this.frame.className = "bp-frame";
+    this.frame.setAttribute("part", "frame");
+    this.root = document.createElement("div");
+    this.root.className = "bp-root";
+    this.frame.append(this.root);
+    shadow.append(style, this.frame);
+    // In-page links (a consumer's partition → its lane) scroll inside this instance and leave
+    // the host page's address alone.
+    shadow.addEventListener("click", (e) => this.onClick(e));
+    this.sheets = loadSheets().then((sheets) => {
+      if (sheets) shadow.adoptedStyleSheets = [...new Set([...shadow.adoptedStyleSheets, ...sheets])];
+      else return linkSheets(shadow);
+    });
+  }
+
+  configure(options) {
+    this.options = { ...options };
+    const height = cssHeight(options.height);
+    this.frame.style.height = height === "auto" ? "" : height;
+    this.frame.classList.toggle("auto", height === "auto");
+    this.frame.setAttribute("role", "region");
+    this.frame.setAttribute("aria-label", textFor(options.lang).label);
+  }
+
+  placeholder(message, problem = false) {
+    const p = document.createElement("p");
+    p.className = problem ? "bp-placeholder bp-problem" : "bp-placeholder";
+    p.setAttribute("role", problem ? "alert" : "status");
+    p.textContent = message;
+    this.root.replaceChildren(p);
+  }
+
+  get running() {
+    return this.handle !== null;
+  }
+
+  /** Loads (once per page) and mounts. Resolves when running; rejects with the reason. */
+  async start() {
+    const generation = ++this.generation;
+    const text = textFor(this.options.lang);
+    if (!wasmSupported()) {
+      this.placeholder(text.noWasm, true);
+      throw new Error(`${TAG}: WebAssembly is not available in this browser`);
+    }
+    if (!this.root.firstChild) this.placeholder(text.loading);
+    let wasm;
+    try {
+      [wasm] = await Promise.all([loadWasm(), this.sheets]);
+    } catch (err) {
+      if (generation === this.generation) this.placeholder(text.failed, true);
+      throw err;
+    }
+    if (generation !== this.generation) return; // stopped (or restarted) meanwhile
+    const { height: _height, ...options } = this.options;
+    for (const [k, v] of Object.entries(options)) if (v == null || v === "") delete options[k];
+    try {
+      this.handle = wasm.mount(this.root, options);
+    } catch (err) {
+      // A bad attribute or option: say which, in the box and in the console.
+      this.placeholder(err?.message ?? String(err), true);
+      throw err;
+    }
+    this.host.dispatchEvent(new CustomEvent("broker-playground:ready", { bubbles: true, composed: true }));
+  }
+
+  stop() {
+    this.generation++;
+    if (this.handle) {
+      const handle = this.handle;
+      this.handle = null;
+      handle.unmount();
+      handle.free?.();
+    }
+    this.root.replaceChildren();
+  }
+
+  onClick(e) {
+    const a = e.composedPath().find((n) => n instanceof HTMLAnchorElement);
+    const href = a?.getAttribute("href");
+    if (!href || !href.startsWith("#") || href.length < 2) return;
+    e.preventDefault();
+    const target = this.shadow.getElementById(decodeURIComponent(href.slice(1)));
+    if (!target) return;
+    const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
+    target.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" });
+    target.classList.add("bp-flash");
+    setTimeout(() => target.classList.remove("bp-flash"), 1500);
+  }
+}
+
+/** Elements `mount()` holds a playground in, and the shadow roots it attached (reusable). */
+const mounted = new WeakSet();
+const ours = new WeakSet();
+
+/**
+ * Mounts a playground into `element` (inside an open shadow root it attaches) right away.
+ * `options`: { scenario, controls: "full" | "minimal" | "player", lang: "en" | "ru", height }.
+ * Returns { unmount(), ready: Promise } — `ready` rejects with the reason it cannot start
+ * (no WebAssembly, a file that did not load, an unknown option or value).
+ */
+export function mount(element, options = {}) {
+  if (!(element instanceof Element)) throw new TypeError(`${TAG}: mount(element, options) needs an element`);
+  if (mounted.has(element)) throw new Error(`${TAG}: this element already holds a playground (unmount it first)`);
+  if (element.shadowRoot && !ours.has(element.shadowRoot))
+    throw new Error(`${TAG}: this element already has a shadow root of its own`);
+  const shadow = element.shadowRoot ?? element.attachShadow({ mode: "open" });
+  ours.add(shadow);
+  mounted.add(element);
+  const instance = new Instance(element, shadow);
+  instance.configure(options ?? {});
+  instance.placeholder(textFor(options?.lang).loading);
+  const ready = instance.start();
+  ready.catch((err) => console.error(err));
+  return {
+    ready,
+    unmount() {
+      if (!mounted.has(element)) return;
+      instance.stop();
+      shadow.replaceChildren();
+      shadow.adoptedStyleSheets = [];
+      mounted.delete(element);
+    },
+  };
+}
+
+/** `<broker-playground scenario height controls lang>`: starts when it comes into view. */
+class BrokerPlaygroundElement extends HTMLElement {
+  static observedAttributes = ["height", ...RUN_ATTRIBUTES];
+
+  constructor() {
+    super();
+    this.instance = new Instance(this, this.attachShadow({ mode: "open" }));
+    this.visible = false;
+  }
+
+  options() {
+    const o = {};
+    for (const name of ["height", ...RUN_ATTRIBUTES]) {
+      const v = this.getAttribute(name);
+      if (v !== null) o[name] = v;
+    }
+    return o;
+  }
+
+  connectedCallback() {
+    this.instance.configure(this.options());
+    if (!this.instance.running) this.instance.placeholder(textFor(this.options().lang).loading);
+    if (!wasmSupported()) {
+      this.instance.start().catch(() => {});
+      return;
+    }
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        this.observer?.disconnect();
+        this.observer = null;
+        this.instance.start().catch((err) => console.error(err));
+      },
+      { rootMargin: "200px 0px" },
+    );
+    this.observer.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.observer?.disconnect();
+    this.observer = null;
+    this.instance.stop();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue || !this.isConnected) return;
+    this.instance.configure(this.options());
+    if (RUN_ATTRIBUTES.includes(name) && this.instance.running) {
+      this.instance.stop();
+      this.instance.placeholder(textFor(this.options().lang).loading);
+      this.instance.start().catch((err) => console.error(err));
+    }
+  }
+
+  /** Whether the playground has started (it starts when scrolled into view). */
+  get started() {
+    return this.instance.running;
+  }
+}
+
+if (!customElements.get(TAG)) customElements.define(TAG, BrokerPlaygroundElement);

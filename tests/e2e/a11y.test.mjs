@@ -1,0 +1,40 @@
+// Accessibility: axe-core finds no violations of serious or critical impact on the page, in its
+// opening state and with a group mid-rebalance (cards, the describe table, the phases panel).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { openApp } from "./helpers.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+
+async function seriousViolations(page) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+test("axe: no serious or critical accessibility violations, at rest and mid-rebalance", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  assert.deepEqual(await seriousViolations(page), [], "opening state");
+
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.getByRole("table").first().waitFor();
+  await page.waitForTimeout(1500);
+  assert.deepEqual(await seriousViolations(page), [], "with three consumers and a group");
+
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.deepEqual(await seriousViolations(page), [], "dark theme");
+  app.assertClean();
+});
