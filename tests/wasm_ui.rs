@@ -3,7 +3,8 @@
 //! On a native target this file compiles to nothing.
 #![cfg(all(target_arch = "wasm32", feature = "ui"))]
 
-use broker_playground::ui::App;
+use broker_playground::core::scenario::BUILT_IN;
+use broker_playground::ui::{App, AppProps};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -13,10 +14,19 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts `App` into a fresh `<div>` appended to `<body>`; returns the div and the app's handle.
 async fn render_app() -> (Element, yew::AppHandle<App>) {
+    render_with(AppProps::default()).await
+}
+
+/// Like [`render_app`], with props. Starts from a clean slate: no autosave, no stored
+/// language, English, no `#…` in the address (the page's App reads all of them).
+async fn render_with(props: AppProps) -> (Element, yew::AppHandle<App>) {
+    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+        let _ = storage.clear();
+    }
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("create a div");
     document.body().expect("a <body>").append_child(&root).expect("append the div");
-    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     // Yew renders on its scheduler; give it a turn of the event loop.
     settle().await;
     (root, handle)
@@ -123,5 +133,101 @@ async fn play_pause_is_one_button_named_for_what_it_does() {
     button(&root, "Step").click();
     settle().await;
     assert_ne!(clock.text_content(), before, "Step moves the clock");
+    unmount(root, handle);
+}
+
+/// The `<select>` inside the `<label>` whose own text starts with `name`.
+fn select(root: &Element, name: &str) -> web_sys::HtmlSelectElement {
+    all(root, "label")
+        .into_iter()
+        .find(|l| text_of(l).starts_with(name))
+        .and_then(|l| l.query_selector("select").ok().flatten())
+        .unwrap_or_else(|| panic!("a select labelled {name:?}"))
+        .dyn_into()
+        .expect("a select")
+}
+
+fn choose(sel: &web_sys::HtmlSelectElement, value: &str) {
+    sel.set_value(value);
+    let event = web_sys::Event::new("change").expect("an event");
+    sel.dispatch_event(&event).expect("dispatched");
+}
+
+#[wasm_bindgen_test]
+async fn the_scenario_select_lists_every_built_in_and_loads_one() {
+    let (root, handle) = render_with(AppProps { lang: Some("en".into()), ..Default::default() }).await;
+    let sel = select(&root, "Scenario");
+    let values: Vec<String> = all(&sel, "option").iter().filter_map(|o| o.get_attribute("value")).collect();
+    let ids: Vec<String> = BUILT_IN.iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(values, ids);
+    assert_eq!(sel.value(), "playground");
+    let watch = root.query_selector(".watch").expect("a valid selector").expect("What to watch for");
+    assert!(watch.text_content().unwrap_or_default().contains("What to watch for"));
+    choose(&sel, "queue-vs-pubsub");
+    settle().await;
+    let headings: Vec<String> = all(&root, "article h3").iter().map(text_of).collect();
+    assert!(headings.iter().any(|h| h.starts_with("consumer ")), "its consumers appear: {headings:?}");
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_changes_the_headings_and_buttons() {
+    let (root, handle) = render_with(AppProps { lang: Some("en".into()), ..Default::default() }).await;
+    let _ = button(&root, "Add consumer");
+    choose(&select(&root, "Language"), "ru");
+    settle().await;
+    let _ = button(&root, "Добавить консьюмера");
+    let _ = button(&root, "Поделиться");
+    let h2: Vec<String> = all(&root, "h2").iter().map(text_of).collect();
+    assert!(h2.contains(&"Хронология".to_string()), "{h2:?}");
+    assert_eq!(
+        gloo::utils::document().document_element().unwrap().get_attribute("lang").as_deref(),
+        Some("ru")
+    );
+    choose(&select(&root, "Язык"), "en");
+    settle().await;
+    let _ = button(&root, "Add consumer");
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn the_lang_prop_starts_in_russian() {
+    let (root, handle) = render_with(AppProps { lang: Some("ru".into()), ..Default::default() }).await;
+    let _ = button(&root, "Пауза");
+    let watch = root.query_selector(".watch h2").unwrap().unwrap();
+    assert_eq!(watch.text_content().as_deref(), Some("На что смотреть"));
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_share_fragment_is_a_message_and_the_default_scenario() {
+    let window = gloo::utils::window();
+    let history = window.history().unwrap();
+    let before = window.location().href().unwrap();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#s=not-a-link!!")).unwrap();
+    let (root, handle) = render_with(AppProps { lang: Some("en".into()), ..Default::default() }).await;
+    let alert = all(&root, "[role='alert']").into_iter().map(|e| text_of(&e)).collect::<Vec<_>>().join(" | ");
+    assert!(alert.contains("This link could not be opened: the link is damaged (not base64url)"), "{alert}");
+    assert_eq!(window.location().hash().unwrap(), "", "the bad link is removed from the address");
+    assert_eq!(all(&root, "[id^='lane-orders-']").len(), 6, "the default scenario");
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before)).unwrap();
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_scenario_prop_is_a_message_and_an_embedded_instance_saves_nothing() {
+    let props = AppProps {
+        scenario: Some("nope".into()),
+        embedded: true,
+        lang: Some("en".into()),
+        ..Default::default()
+    };
+    let (root, handle) = render_with(props).await;
+    let alert = all(&root, "[role='alert']").into_iter().map(|e| text_of(&e)).collect::<Vec<_>>().join(" | ");
+    assert!(alert.contains("There is no built-in scenario \"nope\""), "{alert}");
+    button(&root, "Add consumer").click();
+    settle().await;
+    let storage = gloo::utils::window().local_storage().unwrap().unwrap();
+    assert_eq!(storage.length().unwrap(), 0, "embedded: no autosave");
     unmount(root, handle);
 }

@@ -521,6 +521,7 @@ pub fn event_stream_hash<'a>(events: impl IntoIterator<Item = &'a Event>) -> u64
 
 /// The built-in scenarios, as scenario files (the same format the UI exports).
 pub const BUILT_IN: &[(&str, &str)] = &[
+    ("playground", include_str!("scenarios/playground.json")),
     ("producer-basics", include_str!("scenarios/producer-basics.json")),
     ("sticky-partitioner", include_str!("scenarios/sticky-partitioner.json")),
     ("standalone-vs-group", include_str!("scenarios/standalone-vs-group.json")),
@@ -545,18 +546,23 @@ pub fn built_in(id: &str) -> Option<Scenario> {
 
 /// The playground's opening state: one topic of 6 partitions, one producer, no consumers.
 pub fn default_scenario() -> Scenario {
-    built_in("producer-basics").unwrap_or_else(|| Scenario {
+    built_in("playground").unwrap_or_else(|| Scenario {
         version: FORMAT_VERSION,
-        id: "default".into(),
+        id: "playground".into(),
         title: Text::default(),
         summary: Text::default(),
         watch_for: Text::default(),
-        seed: 1,
+        seed: 42,
         pace: Pace::Teaching,
         cluster: None,
         authorization: None,
         topics: vec![TopicSpec { name: "orders".into(), partitions: 6, retention: None }],
-        producers: vec![ProducerSpec::new("p1", "orders")],
+        producers: vec![{
+            let mut p1 = ProducerSpec::new("p1", "orders");
+            p1.keys = super::producer::KeyMode::Set { prefix: "user-".into(), count: 6 };
+            p1.rate = 4.0;
+            p1
+        }],
         consumers: Vec::new(),
         script: Vec::new(),
         duration: None,

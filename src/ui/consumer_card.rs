@@ -6,7 +6,7 @@ use super::dom::{event_checked, event_value};
 use super::field::CommitInput;
 use super::lanes::lane_id;
 use super::state::{use_sim, Action, Ctx, ErrorAt};
-use super::text::{fill, text};
+use super::text::{fill, use_text, Text};
 use crate::core::config::{GroupProtocol, ManualCommit, OffsetReset};
 use crate::core::consumer::{Activity, Consumer, ConsumerMode, ConsumerSpec};
 use crate::core::group::assignor::{Strategy, TopicPartition};
@@ -18,7 +18,7 @@ use yew::prelude::*;
 pub fn consumers() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let add = ctx.dispatch.reform(|_: MouseEvent| Action::AddConsumer);
     html! {
         <section class="panel" aria-labelledby="h-consumers">
@@ -27,7 +27,7 @@ pub fn consumers() -> Html {
                 <button type="button" onclick={add}>{ t.add_consumer }</button>
             </div>
             <div class="cards">
-                { for sim.cluster.consumers().keys().map(|n| html! {
+                { for sim.run.cluster.consumers().keys().map(|n| html! {
                     <ConsumerCard key={n.clone()} name={AttrValue::from(n.clone())} />
                 }) }
             </div>
@@ -41,7 +41,7 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ConsumerSpec, E) + 's
     let d = ctx.dispatch.clone();
     let name = name.to_string();
     Callback::from(move |e: E| {
-        let spec = sim.borrow().cluster.consumers().get(&name).map(|c| c.spec.clone());
+        let spec = sim.borrow().run.cluster.consumers().get(&name).map(|c| c.spec.clone());
         if let Some(mut spec) = spec {
             f(&mut spec, e);
             d.emit(Action::cmd(ErrorAt::Consumer(name.clone()), Command::UpdateConsumer { consumer: spec }));
@@ -61,7 +61,7 @@ fn set_mode<E: 'static>(
     Callback::from(move |e: E| {
         let mode = {
             let s = sim.borrow();
-            s.cluster.consumers().get(&name).and_then(|c| f(&s.cluster, &c.spec, e))
+            s.run.cluster.consumers().get(&name).and_then(|c| f(&s.run.cluster, &c.spec, e))
         };
         if let Some(mode) = mode {
             d.emit(Action::cmd(
@@ -78,8 +78,7 @@ fn strategy_value(list: &[Strategy]) -> String {
 }
 
 /// What the state line says.
-fn activity_text(cluster: &Cluster, c: &Consumer) -> &'static str {
-    let t = text();
+fn activity_text(t: &'static Text, cluster: &Cluster, c: &Consumer) -> &'static str {
     match c.activity(cluster.now()) {
         Activity::Consuming => t.act_consuming,
         Activity::Processing => t.act_processing,
@@ -120,7 +119,7 @@ pub struct CardProps {
 /// The consumer named `name`, from the context (cards render nothing once it is removed).
 macro_rules! consumer_or_nothing {
     ($sim:expr, $name:expr) => {
-        match $sim.cluster.consumers().get($name.as_str()) {
+        match $sim.run.cluster.consumers().get($name.as_str()) {
             Some(c) => c,
             None => return html! {},
         }
@@ -131,9 +130,9 @@ macro_rules! consumer_or_nothing {
 pub fn consumer_card(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let c = consumer_or_nothing!(sim, props.name);
-    let cluster = &sim.cluster;
+    let cluster = &sim.run.cluster;
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
     let cfg = &c.spec.config;
@@ -159,7 +158,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
             </header>
             <p class="state-line" title={session_help}>
                 <span class={classes!("dot", state_class)} aria-hidden="true"></span>
-                { activity_text(cluster, c) }
+                { activity_text(t, cluster, c) }
             </p>
             <p class="owns">
                 { t.owns }{ ": " }
@@ -193,7 +192,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
 fn mode_switch(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let c = consumer_or_nothing!(sim, props.name);
     let name = props.name.to_string();
     let is_group = c.spec.is_group();
@@ -227,7 +226,7 @@ fn mode_switch(props: &CardProps) -> Html {
 fn group_settings(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let c = consumer_or_nothing!(sim, props.name);
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
@@ -289,7 +288,7 @@ fn group_settings(props: &CardProps) -> Html {
             </div>
             <label class="field">{ t.subscribed_topic }
                 <select onchange={on_topic}>
-                    { for sim.cluster.topics().keys().map(|tn| html! {
+                    { for sim.run.cluster.topics().keys().map(|tn| html! {
                         <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
                     }) }
                 </select>
@@ -322,7 +321,7 @@ fn group_settings(props: &CardProps) -> Html {
 fn standalone_picker(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let c = consumer_or_nothing!(sim, props.name);
     let name = props.name.to_string();
     let chosen: Vec<TopicPartition> = match &c.spec.mode {
@@ -332,7 +331,7 @@ fn standalone_picker(props: &CardProps) -> Html {
     html! {
         <fieldset class="pick">
             <legend>{ t.pick_partitions }</legend>
-            { for sim.cluster.topics().values().flat_map(|topic| {
+            { for sim.run.cluster.topics().values().flat_map(|topic| {
                 let tn = topic.name.clone();
                 (0..topic.partition_count()).map(move |p| (tn.clone(), p))
             }).map(|(tn, p)| {
@@ -363,7 +362,7 @@ fn standalone_picker(props: &CardProps) -> Html {
 fn client_settings(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let c = consumer_or_nothing!(sim, props.name);
     let name = props.name.to_string();
     let spec = &c.spec;
@@ -435,7 +434,7 @@ fn client_settings(props: &CardProps) -> Html {
 fn consumer_actions(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let c = consumer_or_nothing!(sim, props.name);
     let name = props.name.to_string();
     let spec = &c.spec;

@@ -1,8 +1,9 @@
-//! The header's time controls: the simulated clock, Play/Pause, Step, speed, projector mode.
+//! The header's time controls: the simulated clock, Play/Pause, Step, speed, projector mode,
+//! and the Time range (scrub back: the run is replayed from its seed to that moment, paused).
 
 use super::dom::{event_checked, event_value};
 use super::state::{use_sim, Action, SPEEDS};
-use super::text::text;
+use super::text::use_text;
 use crate::core::time::format_clock;
 use yew::prelude::*;
 
@@ -10,13 +11,21 @@ use yew::prelude::*;
 pub fn controls() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let d = ctx.dispatch.clone();
     let toggle = d.reform(|_: MouseEvent| Action::TogglePlay);
     let step = d.reform(|_: MouseEvent| Action::Step);
     let speed = d.reform(|e: Event| Action::SetSpeed(event_value(&e).parse().unwrap_or(1.0)));
     let projector = d.reform(|e: Event| Action::SetProjector(event_checked(&e)));
     let play_label = if sim.playing { t.pause } else { t.play };
+    let scrub = d.reform(|e: Event| Action::Rewind(event_value(&e).parse().unwrap_or(0)));
+    // The range ends at the furthest moment reached, or the scenario's known end if later
+    // (an imported or shared scenario can be scrubbed through before it is played).
+    let scrub_max = {
+        let s = sim.scenario();
+        let known = s.duration.map_or(0, |d| d.0).max(s.script.last().map_or(0, |st| st.at.0));
+        sim.furthest.max(known).max(sim.now()).div_ceil(100) * 100
+    };
     html! {
         <div class="controls" role="group" aria-label={t.time_controls}>
             <span class="clock" role="timer" title={t.clock_help}>
@@ -43,7 +52,12 @@ pub fn controls() -> Html {
                 <input type="checkbox" checked={sim.projector} onchange={projector} />
                 { t.projector }
             </label>
-            <span class="hint">{ t.shortcuts }</span>
+            <label class="inline scrub" title={t.time_scrub_help}>
+                { t.time_scrub }
+                <input type="range" aria-label={t.time_scrub} min="0" max={scrub_max.to_string()} step="100"
+                    value={sim.now().to_string()} onchange={scrub} />
+            </label>
+            if !ctx.embedded { <span class="hint">{ t.shortcuts }</span> }
         </div>
     }
 }

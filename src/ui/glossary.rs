@@ -1,11 +1,11 @@
 //! A short glossary, folded away until asked for.
 
-use super::text::text;
+use super::text::use_text;
 use yew::prelude::*;
 
 #[function_component(Glossary)]
 pub fn glossary() -> Html {
-    let t = text();
+    let t = use_text();
     html! {
         <details class="panel glossary">
             <summary>{ t.glossary }</summary>

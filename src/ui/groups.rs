@@ -2,8 +2,8 @@
 //! it happens (phases in order, moves, who stopped); the `kafka-consumer-groups --describe`
 //! table; a lag sparkline.
 
-use super::state::{use_sim, Phase, RebalanceKind, RebalanceView};
-use super::text::{fill, text};
+use super::state::{reason_text, use_sim, Phase, RebalanceKind, RebalanceView};
+use super::text::{fill, use_text, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::group::DescribeRow;
 use crate::core::time::format_clock;
@@ -18,15 +18,15 @@ pub const DESCRIBE_HEADERS: [&str; 6] =
 pub fn groups() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     html! {
         <section class="panel" aria-labelledby="h-groups">
             <h2 id="h-groups">{ t.groups }</h2>
-            if sim.cluster.groups().is_empty() {
+            if sim.run.cluster.groups().is_empty() {
                 <p class="muted">{ t.no_groups }</p>
             }
             <div class="group-list">
-                { for sim.cluster.groups().keys().map(|g| html! {
+                { for sim.run.cluster.groups().keys().map(|g| html! {
                     <GroupPanel key={g.clone()} id={AttrValue::from(g.clone())} />
                 }) }
             </div>
@@ -43,8 +43,8 @@ pub struct GroupProps {
 pub fn group_panel(props: &GroupProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
-    let Some(g) = sim.cluster.groups().get(props.id.as_str()) else {
+    let t = use_text();
+    let Some(g) = sim.run.cluster.groups().get(props.id.as_str()) else {
         return html! {};
     };
     let kip848 = g.protocol == Some(GroupProtocol::Consumer);
@@ -55,7 +55,7 @@ pub fn group_panel(props: &GroupProps) -> Html {
     };
     let strategy = g.strategy.map_or("-", |s| s.name());
     let leader = g.leader_consumer();
-    let rows = sim.cluster.describe_group(&g.id);
+    let rows = sim.run.cluster.describe_group(&g.id);
     let empty = VecDeque::new();
     let lag = sim.lag.get(&g.id).unwrap_or(&empty);
     html! {
@@ -94,7 +94,7 @@ pub struct DescribeProps {
 /// The `--describe` table (`-` for a missing value, as the tool prints it).
 #[function_component(DescribeTable)]
 pub fn describe_table(props: &DescribeProps) -> Html {
-    let t = text();
+    let t = use_text();
     let dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
     html! {
         <div class="table-wrap">
@@ -127,7 +127,7 @@ pub struct SparkProps {
 /// Lag over time as a tiny SVG line.
 #[function_component(Sparkline)]
 pub fn sparkline(props: &SparkProps) -> Html {
-    let t = text();
+    let t = use_text();
     let (w, h) = (240.0_f64, 40.0_f64);
     let max = props.values.iter().copied().max().unwrap_or(0).max(1) as f64;
     let n = props.values.len().max(2) as f64 - 1.0;
@@ -154,8 +154,7 @@ pub struct RebalanceProps {
     pub view: RebalanceView,
 }
 
-fn phase_label(p: Phase) -> &'static str {
-    let t = text();
+fn phase_label(t: &'static Text, p: Phase) -> &'static str {
     match p {
         Phase::RevokeAll => t.phase_revoke_all,
         Phase::Join => t.phase_join,
@@ -171,7 +170,8 @@ fn phase_label(p: Phase) -> &'static str {
 /// The latest rebalance: its phases in order (the current one highlighted), moves, stops.
 #[function_component(Rebalance)]
 pub fn rebalance(props: &RebalanceProps) -> Html {
-    let t = text();
+    let t = use_text();
+    let lang = use_sim().lang;
     let v = &props.view;
     let (title, help, class) = match v.kind {
         RebalanceKind::Eager => (t.rebalance_eager, t.rebalance_eager_help, "eager"),
@@ -187,7 +187,7 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
     html! {
         <section class={classes!("rebalance", class, v.finished_at.is_none().then_some("active"))}
             aria-label={format!("{} {title}", t.rebalance)}>
-            <h4>{ title }{ " · " }<span class="muted">{ format!("{} · {} · {status}", format_clock(v.started_at), v.reason) }</span></h4>
+            <h4>{ title }{ " · " }<span class="muted">{ format!("{} · {} · {status}", format_clock(v.started_at), reason_text(&v.reason, lang)) }</span></h4>
             <p class="help">{ help }</p>
             <ol class="phases">
                 { for phases.iter().enumerate().map(|(i, p)| {
@@ -201,7 +201,7 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
                         "todo"
                     };
                     html! {
-                        <li class={state} aria-current={(state == "current").then_some("step")}>{ phase_label(*p) }</li>
+                        <li class={state} aria-current={(state == "current").then_some("step")}>{ phase_label(t, *p) }</li>
                     }
                 }) }
             </ol>

@@ -4,7 +4,7 @@
 
 use super::field::CommitInput;
 use super::state::{use_sim, Action, ErrorAt, Sim};
-use super::text::{fill, text};
+use super::text::{fill, text_for, use_text};
 use crate::core::log::Value;
 use crate::core::topic::Topic;
 use crate::core::Command;
@@ -42,7 +42,7 @@ pub fn lane_id(topic: &str, partition: u32) -> String {
 pub fn cluster_view() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     html! {
         <section class="panel cluster" aria-labelledby="h-cluster">
             <h2 id="h-cluster">{ t.cluster }</h2>
@@ -50,7 +50,7 @@ pub fn cluster_view() -> Html {
                 <span class="mk pos">{ "▲ c1" }</span>{ t.legend_position }
                 <span class="mk commit">{ "⚑ group" }</span>{ t.legend_commit }
             </p>
-            { for sim.cluster.topics().keys().map(|name| html! {
+            { for sim.run.cluster.topics().keys().map(|name| html! {
                 <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
             }) }
             <AddTopic />
@@ -67,8 +67,8 @@ pub struct TopicProps {
 pub fn topic_view(props: &TopicProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
-    let Some(topic) = sim.cluster.topics().get(props.name.as_str()) else {
+    let t = use_text();
+    let Some(topic) = sim.run.cluster.topics().get(props.name.as_str()) else {
         return html! {};
     };
     let name = props.name.to_string();
@@ -152,7 +152,7 @@ fn stack(mut markers: Vec<Marker>) -> Vec<Placed> {
 }
 
 fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
-    let t = text();
+    let t = text_for(sim.lang);
     let Some(log) = topic.partition(p) else {
         return html! {};
     };
@@ -163,7 +163,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
 
     let mut owners: Vec<&str> = Vec::new();
     let mut markers = Vec::new();
-    for c in sim.cluster.consumers().values() {
+    for c in sim.run.cluster.consumers().values() {
         if !c.is_alive() {
             continue;
         }
@@ -181,7 +181,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             });
         }
     }
-    for g in sim.cluster.groups().values() {
+    for g in sim.run.cluster.groups().values() {
         if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
             markers.push(Marker {
                 col: col_of(*off),
@@ -215,7 +215,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
                             None => ("rec null", String::new(), "null".to_string()),
                         };
                         let value = match &r.value {
-                            Value::Seq(n) => format!("{}-{n}", sim.cluster.producer_name(r.producer)),
+                            Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
                             Value::Text(s) => s.to_string(),
                         };
                         let start_mark = (o == start).then_some("log-start");
@@ -246,7 +246,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
 #[function_component(AddTopic)]
 pub fn add_topic() -> Html {
     let ctx = use_sim();
-    let t = text();
+    let t = use_text();
     let name_ref = use_node_ref();
     let count_ref = use_node_ref();
     let onsubmit = {
@@ -286,7 +286,7 @@ pub fn add_topic() -> Html {
 /// Which consumers own each partition of a topic (for cards and lanes).
 pub fn owners_of(sim: &Sim, topic: &str) -> BTreeMap<u32, Vec<String>> {
     let mut out: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    for c in sim.cluster.consumers().values().filter(|c| c.is_alive()) {
+    for c in sim.run.cluster.consumers().values().filter(|c| c.is_alive()) {
         for tp in c.assignment.iter().filter(|tp| &*tp.topic == topic) {
             out.entry(tp.partition).or_default().push(c.spec.name.clone());
         }

@@ -13,6 +13,9 @@
 //! - [`timeline`] — narrated events, filterable.
 //! - [`users`] — authorization: users, roles on patterns, the ACLs they mean.
 //! - [`glossary`] — a short glossary.
+//! - [`session`] — Scenario and Language selects, Share, Export/Import, Reset, autosave,
+//!   notices, "What to watch for"; [`start`] decides what an instance starts with.
+//! - [`narrate_ru`] — the timeline in Russian.
 //! - [`dom`] — small helpers (values from events, the page clock).
 //! - [`embed`] — the wasm-bindgen `mount` API behind `static/embed.js`.
 //!
@@ -27,18 +30,22 @@ pub mod field;
 pub mod glossary;
 pub mod groups;
 pub mod lanes;
+pub mod narrate_ru;
 pub mod producer_card;
+pub mod session;
+pub mod start;
 pub mod state;
 pub mod text;
 pub mod timeline;
 pub mod users;
 
 use state::{Action, Ctx, SimState};
-use text::text;
 use yew::prelude::*;
 
 /// How often the tick loop runs, in real milliseconds (about one frame).
 pub const TICK_MS: u32 = 16;
+/// How often the session is saved while the clock runs, in real milliseconds.
+pub const AUTOSAVE_MS: u32 = 3_000;
 
 /// Which controls an instance shows (the embed's `controls` attribute).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -84,7 +91,49 @@ pub struct AppProps {
 /// The whole page (or one embedded instance).
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let state = use_reducer(SimState::default);
+    let state = {
+        let (scenario, lang, embedded) = (props.scenario.clone(), props.lang.clone(), props.embedded);
+        use_reducer(move || SimState::new(session::initial(scenario.as_deref(), lang.as_deref(), embedded)))
+    };
+    // Autosave (not when embedded): on each user command, every few seconds while the clock
+    // moves, and when the page is left.
+    {
+        let sim = state.sim.clone();
+        let dispatcher = state.dispatcher();
+        let embedded = props.embedded;
+        use_effect_with(state.version, move |_| {
+            if !embedded && sim.borrow().save_due {
+                let ok = session::autosave(&sim.borrow());
+                dispatcher.dispatch(Action::Saved(ok));
+            }
+        });
+    }
+    {
+        let sim = state.sim.clone();
+        let embedded = props.embedded;
+        use_effect_with((), move |_| {
+            let mut handles = None;
+            if !embedded {
+                let last = std::cell::Cell::new(None);
+                let every = {
+                    let sim = sim.clone();
+                    gloo::timers::callback::Interval::new(AUTOSAVE_MS, move || {
+                        let s = sim.borrow();
+                        if last.get() != Some(s.now()) {
+                            last.set(Some(s.now()));
+                            session::autosave(&s);
+                        }
+                    })
+                };
+                let on_leave =
+                    gloo::events::EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
+                        session::autosave(&sim.borrow());
+                    });
+                handles = Some((every, on_leave));
+            }
+            move || drop(handles)
+        });
+    }
 
     // The tick loop: each frame advances the core by real elapsed time × speed.
     {
@@ -131,9 +180,11 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |a: Action| dispatcher.dispatch(a))
     };
-    let ctx = Ctx { sim: state.sim.clone(), version: state.version, dispatch };
+    let lang = state.sim.borrow().lang;
+    let ctx =
+        Ctx { sim: state.sim.clone(), version: state.version, lang, embedded: props.embedded, dispatch };
     let projector = state.sim.borrow().projector;
-    let t = text();
+    let t = text::text_for(lang);
     // Minimal and Player drop panels here; what they hide inside shared panels (the add-topic
     // form, the Partitions field) is hidden by `mode-*` rules in static/embed.css.
     let full = props.controls == Controls::Full;
@@ -153,7 +204,10 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                     <controls::Controls />
                 </header>
+                <session::Notices />
+                if full { <session::SessionBar /> }
                 <GlobalError />
+                if props.controls != Controls::Player { <session::WatchFor /> }
                 <lanes::ClusterView />
                 if props.controls != Controls::Player {
                     <div class="columns">

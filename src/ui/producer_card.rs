@@ -3,7 +3,7 @@
 use super::dom::event_value;
 use super::field::CommitInput;
 use super::state::{use_sim, Action, Ctx, ErrorAt};
-use super::text::{fill, text};
+use super::text::{fill, use_text};
 use crate::core::producer::{KeyMode, ProducerSpec};
 use crate::core::Command;
 use yew::prelude::*;
@@ -12,7 +12,7 @@ use yew::prelude::*;
 pub fn producers() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let add = ctx.dispatch.reform(|_: MouseEvent| Action::AddProducer);
     html! {
         <section class="panel" aria-labelledby="h-producers">
@@ -21,7 +21,7 @@ pub fn producers() -> Html {
                 <button type="button" onclick={add}>{ t.add_producer }</button>
             </div>
             <div class="cards">
-                { for sim.cluster.producers().keys().map(|n| html! {
+                { for sim.run.cluster.producers().keys().map(|n| html! {
                     <ProducerCard key={n.clone()} name={AttrValue::from(n.clone())} />
                 }) }
             </div>
@@ -35,7 +35,7 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ProducerSpec, E) + 's
     let d = ctx.dispatch.clone();
     let name = name.to_string();
     Callback::from(move |e: E| {
-        let spec = sim.borrow().cluster.producers().get(&name).map(|p| p.spec.clone());
+        let spec = sim.borrow().run.cluster.producers().get(&name).map(|p| p.spec.clone());
         if let Some(mut spec) = spec {
             f(&mut spec, e);
             d.emit(Action::cmd(ErrorAt::Producer(name.clone()), Command::UpdateProducer { producer: spec }));
@@ -62,8 +62,8 @@ pub struct CardProps {
 pub fn producer_card(props: &CardProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
-    let Some(p) = sim.cluster.producers().get(props.name.as_str()) else {
+    let t = use_text();
+    let Some(p) = sim.run.cluster.producers().get(props.name.as_str()) else {
         return html! {};
     };
     let name = props.name.to_string();
@@ -143,7 +143,7 @@ pub fn producer_card(props: &CardProps) -> Html {
             <div class="grid">
                 <label class="field">{ t.topic }
                     <select onchange={on_topic}>
-                        { for sim.cluster.topics().keys().map(|tn| html! {
+                        { for sim.run.cluster.topics().keys().map(|tn| html! {
                             <option value={tn.clone()} selected={*tn == spec.topic}>{ tn.clone() }</option>
                         }) }
                     </select>

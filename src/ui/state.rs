@@ -1,25 +1,31 @@
-//! The UI's model: the core's [`Cluster`] plus what only the screen needs (play/pause, speed,
-//! the timeline, lag history, the rebalance being shown, errors per card).
+//! The UI's model: a scenario [`Run`] (the core's cluster plus the scenario's script and a
+//! journal of what the person did) and what only the screen needs (play/pause, speed, the
+//! timeline, lag history, the rebalance being shown, errors per card, notices, language).
+//!
+//! Every user command goes through [`Run::apply`], so it is journalled: Share, Export and
+//! autosave carry it, and scrubbing back in time replays the run from its seed (no snapshots
+//! are kept: memory stays bounded by the journal, which holds commands only).
 //!
 //! Shape (yew's `function_todomvc`): [`Sim`] is the state, [`Action`] what can happen to it,
 //! [`SimState`] the `Reducible` wrapper. The cluster is never cloned per frame: it lives in an
 //! `Rc<RefCell<Sim>>` and each change bumps a version counter, which is what components compare.
 //! Nothing here decides what Kafka would do; that is the core's job.
 
+use super::text::{fill, text_for, Lang};
 use crate::core::acl::Role;
-use crate::core::config::{ClusterConfig, ConsumerConfig};
+use crate::core::config::ConsumerConfig;
 use crate::core::consumer::ConsumerSpec;
 use crate::core::event::{Event, EventKind, Move, RebalanceReason};
 use crate::core::producer::{KeyMode, ProducerSpec};
-use crate::core::time::Millis;
-use crate::core::{Cluster, Command};
+use crate::core::scenario::{self, At, Run, Scenario, ScenarioError, ScriptStep};
+use crate::core::share::Shared;
+use crate::core::time::{format_clock, Millis};
+use crate::core::Command;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The seed of the default scenario: same seed, same run.
-pub const SEED: u64 = 42;
 /// Timeline entries kept (narrated ones and high-volume ones, each).
 pub const TIMELINE_CAP: usize = 500;
 /// Lag samples kept per group, one every [`LAG_SAMPLE_MS`] of simulated time.
@@ -55,7 +61,88 @@ pub enum Action {
     Cmd(ErrorAt, Box<Command>),
     AddProducer,
     AddConsumer,
+    /// Show the UI in another language.
+    SetLang(Lang),
+    /// Start a scenario from scratch (`playing`) or replayed to a moment (paused), with a
+    /// notice to show. The session it replaces is kept as "previous" when it holds work.
+    Load(Box<Load>),
+    /// The built-in scenario with this id, from the start.
+    LoadBuiltIn(String),
+    /// The default scenario, fresh.
+    Reset,
+    /// Back to the session a load replaced.
+    RestorePrevious,
+    /// Replay from the seed to this moment and pause.
+    Rewind(Millis),
+    Notify(Notice),
+    /// Dismiss the notice at this index.
+    Dismiss(usize),
+    /// The Share field: the link, and whether the clipboard took it (`None`: still trying).
+    ShareLink(String, Option<bool>),
+    /// Autosave happened (or failed: `false`).
+    Saved(bool),
 }
+
+/// What to load: a scenario, the moment to replay to, and what to tell the person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Load {
+    pub scenario: Scenario,
+    pub at: Millis,
+    pub playing: bool,
+    pub notice: Option<Notice>,
+}
+
+/// A message above the playground; rendered in the current language, dismissible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A `#s=` link did not decode: the reason (ShareError's words).
+    LinkFailed(String),
+    LinkOpened(Millis),
+    UnknownScenario(String),
+    /// The autosave was unreadable: the reason and the key it was moved to.
+    AutosaveRejected(String, String),
+    DurationReached(Millis),
+    /// A scenario loaded (its title in both languages).
+    Loaded(scenario::Text),
+    Imported(String),
+    /// File name, then the error naming the field.
+    ImportFailed(String, String),
+    StorageFailed,
+    Rewound(Millis),
+}
+
+impl Notice {
+    pub fn is_error(&self) -> bool {
+        matches!(
+            self,
+            Notice::LinkFailed(_)
+                | Notice::UnknownScenario(_)
+                | Notice::AutosaveRejected(..)
+                | Notice::ImportFailed(..)
+                | Notice::StorageFailed
+        )
+    }
+
+    /// The notice in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let t = text_for(lang);
+        match self {
+            Notice::LinkFailed(e) => fill(t.link_failed, &[e]),
+            Notice::LinkOpened(at) => fill(t.link_opened, &[&format_clock(*at)]),
+            Notice::UnknownScenario(id) => fill(t.unknown_scenario, &[&format!("{id:?}")]),
+            Notice::AutosaveRejected(e, key) => fill(t.autosave_rejected, &[e, key]),
+            Notice::DurationReached(at) => fill(t.duration_reached, &[&format_clock(*at)]),
+            Notice::Loaded(title) => fill(t.loaded, &[&title.get(lang.code())]),
+            Notice::Imported(name) => fill(t.imported, &[name]),
+            Notice::ImportFailed(name, e) => fill(t.import_failed, &[name, e]),
+            Notice::StorageFailed => t.storage_failed.to_string(),
+            Notice::Rewound(at) => fill(t.rewound, &[&format_clock(*at)]),
+        }
+    }
+}
+
+/// Notices shown at most (older ones drop off).
+pub const NOTICES_CAP: usize = 3;
 
 impl Action {
     /// A core command whose error is shown at `at`.
@@ -69,7 +156,7 @@ impl Action {
 pub struct Entry {
     pub seq: u64,
     pub event: Event,
-    /// `Event::line()`, computed once.
+    /// The narration in the current language, computed once (again when the language changes).
     pub line: String,
 }
 
@@ -120,7 +207,7 @@ pub struct RebalanceView {
     pub kind: RebalanceKind,
     pub phase: Phase,
     pub generation: i32,
-    pub reason: String,
+    pub reason: RebalanceReason,
     pub started_at: Millis,
     pub finished_at: Option<Millis>,
     pub moves: Vec<ShownMove>,
@@ -130,7 +217,7 @@ pub struct RebalanceView {
 }
 
 impl RebalanceView {
-    fn new(kind: RebalanceKind, phase: Phase, generation: i32, reason: String, at: Millis) -> Self {
+    fn new(kind: RebalanceKind, phase: Phase, generation: i32, reason: RebalanceReason, at: Millis) -> Self {
         RebalanceView {
             kind,
             phase,
@@ -183,7 +270,9 @@ fn natural_key(s: &str) -> (String, u64) {
 
 /// The model behind the page.
 pub struct Sim {
-    pub cluster: Cluster,
+    /// The scenario running: `run.cluster` is the broker.
+    pub run: Run,
+    pub lang: Lang,
     pub playing: bool,
     pub speed: f64,
     /// Simulated time with the fraction of a millisecond the core does not keep.
@@ -204,6 +293,20 @@ pub struct Sim {
     /// The consumer added last and its group then: a new consumer joins that consumer's
     /// group as it is now (or, if it is gone or standalone, the group it had).
     pub last_added: Option<(String, String)>,
+    /// What the person did after the moment shown, when they scrubbed back: replayed as the
+    /// clock reaches it, dropped when they do something new (a cut, as in a video).
+    pub future: VecDeque<ScriptStep>,
+    /// The furthest simulated time reached (the end of the Time range).
+    pub furthest: Millis,
+    /// The scenario's `duration` pause already happened (Play goes on past it).
+    pub duration_done: bool,
+    pub notices: Vec<Notice>,
+    /// The session a load replaced, if it held work: "Restore previous session".
+    pub previous: Option<Shared>,
+    /// The Share field: link and whether the clipboard took it.
+    pub share: Option<(String, Option<bool>)>,
+    /// A user command happened since the last autosave.
+    pub save_due: bool,
 }
 
 impl Default for Sim {
@@ -213,11 +316,23 @@ impl Default for Sim {
 }
 
 impl Sim {
-    /// The default scenario: topic `orders` (6 partitions), producer `p1` (keys user-1..6,
-    /// 4 records/s), no consumers, the clock running.
+    /// The default scenario ([`scenario::default_scenario`], `playground`): topic `orders`
+    /// (6 partitions), producer `p1` (keys user-1..6, 4 records/s), no consumers, the clock
+    /// running.
     pub fn new() -> Self {
+        Sim::with_scenario(scenario::default_scenario()).unwrap_or_else(|_| {
+            // The default always builds; an empty scenario is the last resort, never a panic.
+            let empty = Scenario::from_json(r#"{"version": 1}"#).expect("an empty scenario is valid");
+            Sim::with_scenario(empty).expect("an empty scenario builds")
+        })
+    }
+
+    /// A scenario from its start, the clock running.
+    pub fn with_scenario(scenario: Scenario) -> Result<Self, ScenarioError> {
+        let run = Run::new(scenario)?;
         let mut sim = Sim {
-            cluster: Cluster::new(ClusterConfig::teaching(), SEED),
+            run,
+            lang: Lang::En,
             playing: true,
             speed: 1.0,
             sim_time: 0.0,
@@ -233,17 +348,175 @@ impl Sim {
             consumers_added: 0,
             producers_added: 0,
             last_added: None,
+            future: VecDeque::new(),
+            furthest: 0,
+            duration_done: false,
+            notices: Vec::new(),
+            previous: None,
+            share: None,
+            save_due: false,
         };
-        sim.command(
-            ErrorAt::Global,
-            Command::CreateTopic { name: "orders".into(), partitions: 6, retention: None },
-        );
-        sim.add_producer();
-        sim
+        let events = sim.run.advance(0);
+        sim.absorb(events);
+        Ok(sim)
     }
 
     pub fn now(&self) -> Millis {
-        self.cluster.now()
+        self.run.now()
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.run.scenario
+    }
+
+    /// The scenario as it stands: its script, what the person did, and what they did after
+    /// the moment shown (if they scrubbed back). Share, Export and autosave write this.
+    pub fn export(&self) -> Scenario {
+        let mut s = self.run.export();
+        if !self.future.is_empty() {
+            s.script.extend(self.future.iter().cloned());
+            // Stable: at equal times the steps already there (the script's) stay first.
+            s.script.sort_by_key(|st| st.at.0);
+            if let Some(d) = s.duration {
+                let last = s.script.last().map_or(0, |st| st.at.0);
+                s.duration = Some(At(d.0.max(last)));
+            }
+        }
+        s
+    }
+
+    /// Whether the session holds anything a load would lose: what the person did, or a
+    /// scenario that is not a built-in as shipped (imported, opened from a link).
+    pub fn has_work(&self) -> bool {
+        !self.run.journal().is_empty()
+            || !self.future.is_empty()
+            || scenario::built_in(&self.run.scenario.id).as_ref() != Some(&self.run.scenario)
+    }
+
+    /// The session as a share link carries it.
+    pub fn shared(&self) -> Shared {
+        Shared { scenario: self.export(), at: self.now() }
+    }
+
+    fn notify(&mut self, n: Notice) {
+        self.notices.retain(|o| o != &n);
+        self.notices.push(n);
+        if self.notices.len() > NOTICES_CAP {
+            self.notices.remove(0);
+        }
+    }
+
+    /// Replaces the run: `scenario` replayed from its seed with `steps` (what the person did)
+    /// up to `at`. The screen state (timeline, lag, rebalances) is rebuilt from the replay.
+    /// On error nothing changes.
+    fn replay(
+        &mut self,
+        scenario: Scenario,
+        steps: Vec<ScriptStep>,
+        at: Millis,
+    ) -> Result<(), ScenarioError> {
+        let run = Run::new(scenario)?;
+        self.run = run;
+        self.timeline.clear();
+        self.noisy.clear();
+        self.lag.clear();
+        self.next_lag_sample = 0;
+        self.rebalances.clear();
+        self.errors.clear();
+        self.share = None;
+        let mut steps: VecDeque<ScriptStep> = steps.into();
+        // In slices of LAG_SAMPLE_MS, so the lag sparkline is rebuilt too.
+        let mut t = 0;
+        loop {
+            let next = (t + LAG_SAMPLE_MS).min(at);
+            while steps.front().is_some_and(|s| s.at.0 <= next) {
+                let Some(step) = steps.pop_front() else { break };
+                // These succeeded before and the replay is the same run, so they succeed again;
+                // if one does not (a hand-edited file), the timeline already tells why.
+                if let Ok(events) = self.run.apply(step.at.0, step.action) {
+                    self.absorb(events);
+                }
+            }
+            let events = self.run.advance(next);
+            self.absorb(events);
+            if next >= at {
+                break;
+            }
+            t = next;
+        }
+        self.future = steps;
+        self.sim_time = self.now() as f64;
+        self.last_real = None;
+        self.furthest = self.furthest.max(self.now());
+        self.duration_done = self.scenario().duration.is_some_and(|d| self.now() >= d.0);
+        Ok(())
+    }
+
+    /// Loads a scenario (see [`Action::Load`]); the replaced session is kept if it held work.
+    pub fn load(&mut self, load: Load) -> Result<(), ScenarioError> {
+        let previous = self.has_work().then(|| self.shared());
+        let (notices, furthest) = (std::mem::take(&mut self.notices), self.furthest);
+        self.furthest = 0;
+        if let Err(e) = self.replay(load.scenario, Vec::new(), load.at) {
+            (self.notices, self.furthest) = (notices, furthest);
+            return Err(e);
+        }
+        self.playing = load.playing;
+        self.consumers_added = 0;
+        self.producers_added = 0;
+        self.last_added = None;
+        self.save_due = true;
+        if previous.is_some() {
+            self.previous = previous;
+        }
+        if let Some(n) = load.notice {
+            self.notify(n);
+        }
+        Ok(())
+    }
+
+    /// Replay from the seed to `at` (keeping what the person did later for the way forward).
+    pub fn rewind(&mut self, at: Millis) {
+        let mut steps: Vec<ScriptStep> = self.run.journal().to_vec();
+        steps.extend(self.future.iter().cloned());
+        let scenario = self.run.scenario.clone();
+        let furthest = self.furthest;
+        if self.replay(scenario, steps, at).is_ok() {
+            self.furthest = furthest.max(self.now());
+            self.playing = false;
+        }
+    }
+
+    /// Re-narrates the timeline in `lang`.
+    fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+        for e in self.timeline.iter_mut().chain(self.noisy.iter_mut()) {
+            e.line = super::narrate_ru::line(&e.event, lang);
+        }
+    }
+
+    /// Advances to `target`, replaying what the person did after a scrub back as it comes due,
+    /// and pausing once at the scenario's duration.
+    fn advance_to(&mut self, mut target: Millis) {
+        if let (Some(d), false) = (self.scenario().duration, self.duration_done) {
+            if target >= d.0 {
+                target = d.0;
+                self.duration_done = true;
+                self.playing = false;
+                self.last_real = None;
+                self.notify(Notice::DurationReached(d.0));
+            }
+        }
+        while self.future.front().is_some_and(|s| s.at.0 <= target) {
+            let Some(step) = self.future.pop_front() else { break };
+            if let Ok(events) = self.run.apply(step.at.0, step.action) {
+                self.absorb(events);
+            }
+        }
+        let events = self.run.advance(target);
+        self.sim_time = self.sim_time.max(target as f64);
+        self.absorb(events);
+        self.furthest = self.furthest.max(self.now());
     }
 
     /// Applies an action; `false` when nothing visible changed (no re-render).
@@ -258,22 +531,26 @@ impl Sim {
                 let dt = (real - last).clamp(0.0, MAX_FRAME_MS);
                 self.sim_time += dt * self.speed;
                 let target = self.sim_time as Millis;
-                if target <= self.cluster.now() {
+                if target <= self.now() {
                     return false;
                 }
-                let events = self.cluster.advance(target);
-                self.absorb(events);
+                self.advance_to(target);
             }
             Action::TogglePlay => {
                 self.playing = !self.playing;
                 self.last_real = None;
             }
             Action::Step => {
-                let now = self.cluster.now();
-                let target = self.cluster.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
-                let events = self.cluster.advance(target);
-                self.sim_time = target as f64;
-                self.absorb(events);
+                let now = self.now();
+                let mut target = self.run.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
+                if let Some(f) = self.future.front() {
+                    target = target.min(f.at.0.max(now + 1));
+                }
+                let playing = self.playing;
+                self.advance_to(target);
+                self.sim_time = self.now() as f64;
+                // Stepping is not playing: the duration pause does not start the clock.
+                self.playing = playing && self.playing;
             }
             Action::SetSpeed(s) => {
                 if s.is_finite() && s > 0.0 {
@@ -284,17 +561,72 @@ impl Sim {
             Action::Cmd(at, cmd) => self.command(at, *cmd),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
+            Action::SetLang(lang) => {
+                if lang == self.lang {
+                    return false;
+                }
+                self.set_lang(lang);
+            }
+            Action::Load(load) => {
+                let title = load.scenario.title.clone();
+                if let Err(e) = self.load(*load) {
+                    self.notify(Notice::ImportFailed(title.en, e.to_string()));
+                }
+            }
+            Action::LoadBuiltIn(id) => match scenario::built_in(&id) {
+                Some(s) => {
+                    let notice = Some(Notice::Loaded(s.title.clone()));
+                    let _ = self.load(Load { scenario: s, at: 0, playing: true, notice });
+                }
+                None => self.notify(Notice::UnknownScenario(id)),
+            },
+            Action::Reset => {
+                let s = scenario::default_scenario();
+                let notice = Some(Notice::Loaded(s.title.clone()));
+                let _ = self.load(Load { scenario: s, at: 0, playing: true, notice });
+            }
+            Action::RestorePrevious => {
+                if let Some(p) = self.previous.take() {
+                    let notice = Some(Notice::Loaded(p.scenario.title.clone()));
+                    let _ = self.load(Load { scenario: p.scenario, at: p.at, playing: false, notice });
+                }
+            }
+            Action::Rewind(at) => {
+                self.rewind(at);
+                self.notices.retain(|n| !matches!(n, Notice::Rewound(_) | Notice::DurationReached(_)));
+            }
+            Action::Notify(n) => self.notify(n),
+            Action::Dismiss(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
+            Action::ShareLink(link, copied) => self.share = Some((link, copied)),
+            Action::Saved(ok) => {
+                self.save_due = false;
+                if !ok && !self.notices.contains(&Notice::StorageFailed) {
+                    self.notify(Notice::StorageFailed);
+                } else {
+                    return false;
+                }
+            }
         }
         true
     }
 
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
-        let now = self.cluster.now();
-        match self.cluster.apply(now, cmd) {
+        let now = self.now();
+        match self.run.apply(now, cmd) {
             Ok(events) => {
                 self.errors.remove(&at);
                 self.absorb(events);
+                self.save_due = true;
+                if !self.future.is_empty() {
+                    // A new action after scrubbing back: the later ones no longer happen.
+                    self.future.clear();
+                    self.furthest = self.now();
+                }
             }
             Err(e) => {
                 self.errors.insert(at, e.to_string());
@@ -303,18 +635,18 @@ impl Sim {
     }
 
     fn first_topic(&self) -> Option<String> {
-        self.cluster.topics().keys().next().cloned()
+        self.run.cluster.topics().keys().next().cloned()
     }
 
     fn add_producer(&mut self) {
         let Some(topic) = self.first_topic() else {
-            self.errors.insert(ErrorAt::Global, super::text::text().no_topic.into());
+            self.errors.insert(ErrorAt::Global, text_for(self.lang).no_topic.into());
             return;
         };
         let name = loop {
             self.producers_added += 1;
             let n = format!("p{}", self.producers_added);
-            if !self.cluster.producers().contains_key(&n) {
+            if !self.run.cluster.producers().contains_key(&n) {
                 break n;
             }
         };
@@ -326,18 +658,19 @@ impl Sim {
 
     fn add_consumer(&mut self) {
         let Some(topic) = self.first_topic() else {
-            self.errors.insert(ErrorAt::Global, super::text::text().no_topic.into());
+            self.errors.insert(ErrorAt::Global, text_for(self.lang).no_topic.into());
             return;
         };
         let name = loop {
             self.consumers_added += 1;
             let n = format!("c{}", self.consumers_added);
-            if !self.cluster.consumers().contains_key(&n) {
+            if !self.run.cluster.consumers().contains_key(&n) {
                 break n;
             }
         };
         let group = match &self.last_added {
             Some((prev, group_then)) => self
+                .run
                 .cluster
                 .consumers()
                 .get(prev)
@@ -363,7 +696,7 @@ impl Sim {
                     | EventKind::Committed { auto: true, .. }
             );
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
-            let line = event.line();
+            let line = super::narrate_ru::line(&event, self.lang);
             list.push_back(Entry { seq: self.seq, event, line });
             if list.len() > TIMELINE_CAP {
                 list.pop_front();
@@ -373,15 +706,15 @@ impl Sim {
     }
 
     fn sample_lag(&mut self) {
-        let now = self.cluster.now();
+        let now = self.run.cluster.now();
         if now < self.next_lag_sample {
             return;
         }
         self.next_lag_sample = now + LAG_SAMPLE_MS;
-        let ids: Vec<String> = self.cluster.groups().keys().cloned().collect();
+        let ids: Vec<String> = self.run.cluster.groups().keys().cloned().collect();
         self.lag.retain(|g, _| ids.contains(g));
         for id in ids {
-            let lag = self.cluster.group_lag(&id);
+            let lag = self.run.cluster.group_lag(&id);
             let h = self.lag.entry(id).or_default();
             h.push_back(lag);
             if h.len() > LAG_CAP {
@@ -394,6 +727,7 @@ impl Sim {
     /// live member) speaks only cooperative-sticky: those are the ones that would have to revoke.
     fn group_kind(&self, group: &str) -> RebalanceKind {
         let members: Vec<_> = self
+            .run
             .cluster
             .consumers()
             .values()
@@ -418,7 +752,6 @@ impl Sim {
         let at = e.at;
         match &e.kind {
             RebalanceStarted { group, generation, reason } => {
-                let text = reason_text(reason);
                 if let (RebalanceReason::CooperativeFollowUp { .. }, Some(v)) =
                     (reason, self.rebalances.get_mut(group))
                 {
@@ -430,16 +763,12 @@ impl Sim {
                 }
                 let kind = self.group_kind(group);
                 let first = kind.phases()[0];
-                self.rebalances.insert(group.clone(), RebalanceView::new(kind, first, *generation, text, at));
+                self.rebalances
+                    .insert(group.clone(), RebalanceView::new(kind, first, *generation, reason.clone(), at));
             }
             GroupEpochBumped { group, epoch, reason } => {
-                let view = RebalanceView::new(
-                    RebalanceKind::Kip848,
-                    Phase::EpochBump,
-                    *epoch,
-                    reason_text(reason),
-                    at,
-                );
+                let view =
+                    RebalanceView::new(RebalanceKind::Kip848, Phase::EpochBump, *epoch, reason.clone(), at);
                 self.rebalances.insert(group.clone(), view);
             }
             PartitionsRevoked { group, consumer, .. } => {
@@ -519,28 +848,24 @@ impl Sim {
 
     /// Users known to the authorizer, for the user selects.
     pub fn user_names(&self) -> Vec<String> {
-        self.cluster.authorizer().users().map(|u| u.as_str().to_string()).collect()
+        self.run.cluster.authorizer().users().map(|u| u.as_str().to_string()).collect()
     }
 }
 
-/// The rebalance reason in a few words.
-pub fn reason_text(r: &RebalanceReason) -> String {
-    match r {
-        RebalanceReason::MemberJoined { member } => format!("{member} joined"),
-        RebalanceReason::MemberLeft { member } => format!("{member} left"),
-        RebalanceReason::SessionTimeout { member } => format!("{member} timed out"),
-        RebalanceReason::MaxPollIntervalExceeded { member } => {
-            format!("{member} exceeded max.poll.interval.ms")
-        }
-        RebalanceReason::SubscriptionChanged { member } => {
-            format!("{member} changed its subscription")
-        }
-        RebalanceReason::PartitionsAdded { topic } => format!("partitions added to {topic}"),
-        RebalanceReason::CooperativeFollowUp { member } => {
-            format!("{member} hands over revoked partitions")
-        }
-        RebalanceReason::MemberRejoined { member } => format!("{member} rejoined"),
-    }
+/// The rebalance reason in a few words, in `lang`.
+pub fn reason_text(r: &RebalanceReason, lang: Lang) -> String {
+    let t = text_for(lang);
+    let (template, who) = match r {
+        RebalanceReason::MemberJoined { member } => (t.reason_joined, member),
+        RebalanceReason::MemberLeft { member } => (t.reason_left, member),
+        RebalanceReason::SessionTimeout { member } => (t.reason_timed_out, member),
+        RebalanceReason::MaxPollIntervalExceeded { member } => (t.reason_max_poll, member),
+        RebalanceReason::SubscriptionChanged { member } => (t.reason_subscription, member),
+        RebalanceReason::PartitionsAdded { topic } => (t.reason_partitions_added, topic),
+        RebalanceReason::CooperativeFollowUp { member } => (t.reason_follow_up, member),
+        RebalanceReason::MemberRejoined { member } => (t.reason_rejoined, member),
+    };
+    fill(template, &[who])
 }
 
 /// The roles a person can grant, in the order the select lists them.
@@ -556,7 +881,13 @@ pub struct SimState {
 
 impl Default for SimState {
     fn default() -> Self {
-        SimState { sim: Rc::new(RefCell::new(Sim::new())), version: 0 }
+        SimState::new(Sim::new())
+    }
+}
+
+impl SimState {
+    pub fn new(sim: Sim) -> Self {
+        SimState { sim: Rc::new(RefCell::new(sim)), version: 0 }
     }
 }
 
@@ -577,6 +908,10 @@ impl Reducible for SimState {
 pub struct Ctx {
     pub sim: Rc<RefCell<Sim>>,
     pub version: u64,
+    /// The language shown (the same as `sim.lang`, without a borrow).
+    pub lang: Lang,
+    /// Embedded in a host page (no address, no autosave).
+    pub embedded: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -611,13 +946,13 @@ mod tests {
     #[test]
     fn the_default_scenario_is_orders_with_six_partitions_and_producer_p1() {
         let sim = Sim::new();
-        let topics = sim.cluster.topics();
+        let topics = sim.run.cluster.topics();
         assert_eq!(topics.keys().collect::<Vec<_>>(), ["orders"]);
         assert_eq!(topics["orders"].partition_count(), 6);
-        let p1 = &sim.cluster.producers()["p1"].spec;
+        let p1 = &sim.run.cluster.producers()["p1"].spec;
         assert_eq!(p1.keys, KeyMode::Set { prefix: "user-".into(), count: 6 });
         assert_eq!(p1.rate, 4.0);
-        assert!(sim.cluster.consumers().is_empty());
+        assert!(sim.run.cluster.consumers().is_empty());
         assert!(sim.playing);
     }
 
@@ -625,12 +960,12 @@ mod tests {
     fn new_consumers_join_the_group_of_the_consumer_added_before_them() {
         let mut sim = Sim::new();
         sim.handle(Action::AddConsumer);
-        assert_eq!(sim.cluster.consumers()["c1"].group_id(), Some("group-1"));
-        let mut spec = sim.cluster.consumers()["c1"].spec.clone();
+        assert_eq!(sim.run.cluster.consumers()["c1"].group_id(), Some("group-1"));
+        let mut spec = sim.run.cluster.consumers()["c1"].spec.clone();
         spec.config.group_id = Some("billing".into());
         sim.handle(Action::cmd(ErrorAt::Consumer("c1".into()), Command::UpdateConsumer { consumer: spec }));
         sim.handle(Action::AddConsumer);
-        let c2 = &sim.cluster.consumers()["c2"];
+        let c2 = &sim.run.cluster.consumers()["c2"];
         assert_eq!(c2.group_id(), Some("billing"));
         assert_eq!(c2.spec.mode, ConsumerMode::Group { topics: vec!["orders".into()] });
     }
@@ -642,7 +977,7 @@ mod tests {
         assert!(!sim.handle(Action::Tick(0.0)));
         assert!(!sim.handle(Action::Tick(1000.0)));
         assert_eq!(sim.now(), 0);
-        let next = sim.cluster.next_wakeup().expect("p1 produces");
+        let next = sim.run.cluster.next_wakeup().expect("p1 produces");
         sim.handle(Action::Step);
         assert_eq!(sim.now(), next.max(1));
     }
@@ -691,7 +1026,7 @@ mod tests {
         let mut sim = Sim::new();
         sim.handle(Action::SetSpeed(10.0));
         sim.handle(Action::AddConsumer);
-        let mut spec = sim.cluster.consumers()["c1"].spec.clone();
+        let mut spec = sim.run.cluster.consumers()["c1"].spec.clone();
         spec.config.assignment_strategy = vec![crate::core::group::assignor::Strategy::CooperativeSticky];
         sim.handle(Action::cmd(ErrorAt::Global, Command::UpdateConsumer { consumer: spec.clone() }));
         run_for(&mut sim, 1000.0);
@@ -720,5 +1055,95 @@ mod tests {
         let all = sim.entries(true);
         assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
         assert!(sim.lag["group-1"].len() <= LAG_CAP);
+    }
+
+    #[test]
+    fn commands_are_journalled_and_export_replays_to_the_same_groups() {
+        let mut sim = Sim::new();
+        sim.handle(Action::SetSpeed(10.0));
+        sim.handle(Action::AddConsumer);
+        run_for(&mut sim, 500.0);
+        sim.handle(Action::AddConsumer);
+        run_for(&mut sim, 1000.0);
+        assert_eq!(sim.run.journal().len(), 2);
+        let shared = sim.shared();
+        let mut other = Sim::new();
+        other.load(Load { scenario: shared.scenario, at: shared.at, playing: false, notice: None }).unwrap();
+        assert_eq!(other.now(), sim.now());
+        assert_eq!(other.run.cluster.describe_group("group-1"), sim.run.cluster.describe_group("group-1"));
+    }
+
+    #[test]
+    fn scrubbing_back_replays_and_the_later_actions_come_back_until_a_new_one_cuts_them() {
+        let mut sim = Sim::new();
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 200.0);
+        sim.handle(Action::AddConsumer);
+        let added_at = sim.now();
+        run_for(&mut sim, 500.0);
+        let end = sim.now();
+        sim.handle(Action::Rewind(added_at - 500));
+        assert_eq!(sim.now(), added_at - 500);
+        assert!(!sim.playing, "a scrub pauses");
+        assert!(sim.run.cluster.consumers().is_empty());
+        assert_eq!(sim.furthest, end);
+        // Forward again: c1 is added again at its moment.
+        sim.handle(Action::Rewind(end));
+        assert!(sim.run.cluster.consumers().contains_key("c1"));
+        sim.handle(Action::Rewind(added_at - 500));
+        sim.handle(Action::TogglePlay);
+        run_for(&mut sim, 100.0);
+        assert!(sim.run.cluster.consumers().contains_key("c1"), "replayed as the clock passed it");
+        // A new action after scrubbing back cuts what came later.
+        sim.handle(Action::Rewind(added_at - 500));
+        sim.handle(Action::AddProducer);
+        assert!(sim.future.is_empty());
+        assert_eq!(sim.furthest, sim.now());
+        run_for(&mut sim, 600.0);
+        assert!(!sim.run.cluster.consumers().contains_key("c1"));
+    }
+
+    #[test]
+    fn a_scenario_with_a_duration_pauses_there_once() {
+        let mut sim = Sim::new();
+        sim.handle(Action::LoadBuiltIn("rebalance-basics".into()));
+        let d = sim.scenario().duration.expect("rebalance-basics has a duration").0;
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, d as f64 / 10.0 + 500.0);
+        assert_eq!(sim.now(), d);
+        assert!(!sim.playing);
+        assert!(sim.notices.contains(&Notice::DurationReached(d)));
+        sim.handle(Action::TogglePlay);
+        run_for(&mut sim, 200.0);
+        assert!(sim.now() > d, "Play goes on past the end");
+    }
+
+    #[test]
+    fn loading_over_work_keeps_it_as_previous_and_restores_it() {
+        let mut sim = Sim::new();
+        sim.handle(Action::AddConsumer);
+        sim.handle(Action::LoadBuiltIn("lag".into()));
+        assert_eq!(sim.scenario().id, "lag");
+        assert!(sim.previous.is_some());
+        sim.handle(Action::RestorePrevious);
+        assert_eq!(sim.scenario().id, "playground");
+        assert!(sim.run.cluster.consumers().contains_key("c1"));
+        // Loading a fresh built-in over a fresh built-in keeps nothing.
+        let mut sim = Sim::new();
+        sim.handle(Action::LoadBuiltIn("lag".into()));
+        assert!(sim.previous.is_none());
+        sim.handle(Action::LoadBuiltIn("no-such".into()));
+        assert_eq!(sim.scenario().id, "lag");
+        assert!(sim.notices.contains(&Notice::UnknownScenario("no-such".into())));
+    }
+
+    #[test]
+    fn switching_language_renarrates_the_timeline() {
+        let mut sim = Sim::new();
+        sim.handle(Action::AddConsumer);
+        sim.handle(Action::SetLang(Lang::Ru));
+        assert!(sim.timeline.iter().any(|e| e.line.contains("добавлен консьюмер c1")), "{:?}", sim.timeline);
+        sim.handle(Action::SetLang(Lang::En));
+        assert!(sim.timeline.iter().any(|e| e.line.contains("consumer c1 added")));
     }
 }

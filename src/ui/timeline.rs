@@ -1,10 +1,10 @@
-//! The timeline: narrated events (`Event::line()`), newest first, capped; filter by words or
-//! subject; high-volume kinds (produced, fetched) hidden unless asked for; clicking an entry
-//! shows when it happened and what it is about.
+//! The timeline: narrated events in the current language, newest first, capped; filter by
+//! words or subject; high-volume kinds (produced, fetched) hidden unless asked for; clicking an
+//! entry shows when it happened, what it is about, and a link that goes back to that moment.
 
 use super::dom::{event_checked, event_value};
-use super::state::use_sim;
-use super::text::{fill, text};
+use super::state::{use_sim, Action};
+use super::text::{fill, use_text};
 use crate::core::time::format_clock;
 use yew::prelude::*;
 
@@ -18,7 +18,7 @@ pub fn timeline() -> Html {
     let noisy = use_state(|| false);
     let selected = use_state(|| None::<u64>);
     let sim = ctx.sim.borrow();
-    let t = text();
+    let t = use_text();
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -29,6 +29,13 @@ pub fn timeline() -> Html {
     let on_noisy = {
         let noisy = noisy.clone();
         Callback::from(move |e: Event| noisy.set(event_checked(&e)))
+    };
+    // "Go to this moment": a link (the entry is one), handled here: replay to it and pause.
+    let jump = |at: u64| {
+        ctx.dispatch.reform(move |e: MouseEvent| {
+            e.prevent_default();
+            Action::Rewind(at)
+        })
     };
     let needle = filter.trim().to_lowercase();
     let entries: Vec<_> = sim
@@ -66,6 +73,8 @@ pub fn timeline() -> Html {
                                 <p class="entry-detail">
                                     { fill(t.happened_at, &[&format_clock(e.event.at)]) }
                                     { format!(" · {}: {}", t.about, e.event.subjects().join(", ")) }
+                                    { " · " }
+                                    <a href={format!("#t={}", e.event.at)} class="jump" onclick={jump(e.event.at)}>{ t.go_to_moment }</a>
                                 </p>
                             }
                         </li>

@@ -3,7 +3,7 @@
 
 use super::dom::{event_checked, event_value};
 use super::state::{roles, use_sim, Action, ErrorAt};
-use super::text::{fill, text};
+use super::text::{fill, use_text};
 use crate::core::acl::{AclSource, Role, RoleBinding};
 use crate::core::Command;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -13,8 +13,8 @@ use yew::prelude::*;
 pub fn users() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
-    let t = text();
-    let auth = sim.cluster.authorizer();
+    let t = use_text();
+    let auth = sim.run.cluster.authorizer();
     let enabled = auth.config().enabled;
     let d = ctx.dispatch.clone();
     let user_ref = use_node_ref();

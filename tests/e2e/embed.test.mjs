@@ -130,8 +130,8 @@ test("controls modes: minimal hides editing panels, player has time controls onl
   assert.equal(await basics.locator(".glossary").count(), 0);
   assert.equal(await basics.locator(".bindings, .roles-grid").count(), 0);
 
-  // Full: everything.
-  await assert.doesNotReject(full.getByRole("button", { name: "Add topic" }).waitFor());
+  // Full: everything (this instance has lang="ru", which the UI now honours).
+  await assert.doesNotReject(full.getByRole("button", { name: "Добавить топик" }).waitFor());
   app.assertClean();
 });
 
