@@ -137,3 +137,31 @@ fn deliveries_count_for_the_group_before_it_has_members_or_commits() {
         .sum();
     assert_eq!(redelivered, 5, "{events:?}");
 }
+
+/// "Group states move only along Kafka's transitions": a crashed classic member whose settings
+/// were switched to `group.protocol=consumer`, then removed, left through the KIP-848 path and
+/// put its classic group into Reconciling (PreparingRebalance -> Reconciling). Leaving follows
+/// the protocol of the group the member is in, not its current settings.
+#[test]
+fn leaving_follows_the_groups_protocol_not_edited_settings() {
+    use broker_playground::core::config::GroupProtocol;
+    use broker_playground::core::group::GroupState;
+    let mut c = cluster_with_topic();
+    for name in ["c1", "c2"] {
+        let spec = ConsumerSpec::group(name, "g", &["orders"], ConsumerConfig::teaching());
+        c.apply(0, Command::AddConsumer { consumer: spec }).unwrap();
+    }
+    c.advance(2_000);
+    c.apply(2_000, Command::CrashConsumer { name: "c2".into() }).unwrap();
+    let mut spec = c.consumers()["c2"].spec.clone();
+    spec.config.group_protocol = GroupProtocol::Consumer;
+    c.apply(2_000, Command::UpdateConsumer { consumer: spec }).unwrap();
+    let events = c.apply(2_000, Command::RemoveConsumer { name: "c2".into() }).unwrap();
+    assert!(events
+        .iter()
+        .all(|e| !matches!(e.kind, broker_playground::core::EventKind::GroupEpochBumped { .. })));
+    assert_eq!(c.groups()["g"].state, GroupState::PreparingRebalance);
+    c.advance(4_000);
+    assert_eq!(c.groups()["g"].state, GroupState::Stable);
+    assert_eq!(c.consumers()["c1"].assignment.len(), 2);
+}

@@ -736,7 +736,10 @@ impl Cluster {
             return;
         };
         let group = m.group.clone();
-        let protocol = c.spec.config.group_protocol;
+        // The protocol of the group it is in — not its settings, which may have changed since
+        // it joined (e.g. edited while crashed).
+        let protocol =
+            self.groups.get(&group).and_then(|g| g.protocol).unwrap_or(c.spec.config.group_protocol);
         // Graceful: commit first (auto-commit on close), then revoke everything.
         if reason == LeaveReason::Left && c.spec.config.enable_auto_commit {
             let offsets = c.commit_positions();
