@@ -4,7 +4,9 @@
 use super::dom::{event_checked, event_value};
 use super::state::{roles, use_sim, Action, ErrorAt};
 use super::text::{fill, use_text};
-use crate::core::acl::{AclSource, Role, RoleBinding};
+use crate::core::acl::{
+    AclBinding, AclSource, Operation, PatternType, Permission, ResourceType, Role, RoleBinding,
+};
 use crate::core::Command;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -59,14 +61,33 @@ pub fn users() -> Html {
             }
         })
     };
+    let acl_refs =
+        (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+    let on_add_acl = {
+        let d = d.clone();
+        let (pr, op, rt, pt, name, perm) = acl_refs.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let sel = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let who = sel(&pr);
+            let resource =
+                name.cast::<HtmlInputElement>().map(|i| i.value().trim().to_string()).unwrap_or_default();
+            let parsed = (
+                sel(&op).parse::<Operation>(),
+                sel(&rt).parse::<ResourceType>(),
+                sel(&pt).parse::<PatternType>(),
+                sel(&perm).parse::<Permission>(),
+            );
+            if let (Ok(op), Ok(rt), Ok(pt), Ok(perm)) = parsed {
+                let acl = AclBinding::new(format!("User:{who}"), op, rt, pt, resource, perm);
+                d.emit(Action::cmd(ErrorAt::Users, Command::AddAcl { acl }));
+            }
+        })
+    };
+    let raw_bindings: Vec<AclBinding> =
+        auth.effective_acls().into_iter().filter(|a| a.source == AclSource::Raw).map(|a| a.acl).collect();
     let names = sim.user_names();
     let bindings: Vec<RoleBinding> = auth.role_bindings().to_vec();
-    let raw: Vec<String> = auth
-        .effective_acls()
-        .into_iter()
-        .filter(|a| a.source == AclSource::Raw)
-        .map(|a| a.acl.to_string())
-        .collect();
     let error = sim.errors.get(&ErrorAt::Users).cloned();
     html! {
         <section class="panel users" aria-labelledby="h-users">
@@ -122,8 +143,45 @@ pub fn users() -> Html {
                     }
                 }) }
             </ul>
-            if !raw.is_empty() {
-                <ul class="acls">{ for raw.into_iter().map(|a| html! { <li><code>{ a }</code></li> }) }</ul>
+            <h3>{ t.raw_acls }</h3>
+            <p class="help">{ t.raw_acls_help }</p>
+            <form class="row" onsubmit={on_add_acl}>
+                <label class="field">{ t.principal }
+                    <select ref={acl_refs.0.clone()}>
+                        <option value="*">{ "User:*" }</option>
+                        { for names.iter().map(|n| html! { <option value={n.clone()}>{ format!("User:{n}") }</option> }) }
+                    </select>
+                </label>
+                <label class="field">{ t.operation }
+                    <select ref={acl_refs.1.clone()}>
+                        { for Operation::ALL.iter().map(|o| html! { <option value={o.name()} selected={*o == Operation::Read}>{ o.name() }</option> }) }
+                    </select>
+                </label>
+                <label class="field">{ t.resource_type }
+                    <select ref={acl_refs.2.clone()}>
+                        { for ResourceType::ALL.iter().map(|r| html! { <option value={r.name()}>{ r.name() }</option> }) }
+                    </select>
+                </label>
+                <label class="field">{ t.pattern_type }
+                    <select ref={acl_refs.3.clone()}>
+                        { for PatternType::ALL.iter().map(|p| html! { <option value={p.name()}>{ p.name() }</option> }) }
+                    </select>
+                </label>
+                <label class="field">{ t.resource_name }<input ref={acl_refs.4.clone()} type="text" autocomplete="off" placeholder="orders" /></label>
+                <label class="field">{ t.permission }
+                    <select ref={acl_refs.5.clone()}>
+                        { for Permission::ALL.iter().map(|p| html! { <option value={p.name()}>{ p.name() }</option> }) }
+                    </select>
+                </label>
+                <button type="submit">{ t.add_acl }</button>
+            </form>
+            if !raw_bindings.is_empty() {
+                <ul class="acls">{ for raw_bindings.into_iter().map(|a| {
+                    let line = a.to_string();
+                    let label = format!("{} {} {} {}", a.permission.name(), a.operation.name(), a.resource_type.name(), a.resource_name);
+                    let remove = d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Users, Command::RemoveAcl { acl: a.clone() }));
+                    html! { <li><code>{ line }</code>{ " " }<button type="button" onclick={remove} aria-label={fill(t.remove_acl_named, &[&label])}>{ t.revoke }</button></li> }
+                }) }</ul>
             }
             <details class="role-meanings">
                 <summary>{ t.role_meanings }{ " → " }{ t.acls_meaning }</summary>

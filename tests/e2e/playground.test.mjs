@@ -156,6 +156,34 @@ test("turning authorization on shows authorization errors on the cards", async (
   app.assertClean();
 });
 
+test("a raw DENY ACL beats a role's ALLOW, and removing it lets the producer write again", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  await page.getByRole("switch", { name: "Authorization" }).check();
+  await page.getByLabel("User name").fill("alice");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await page.locator(".users form").nth(1).getByLabel("Role").selectOption("producer");
+  await page.getByRole("button", { name: "Grant role" }).click();
+  const p1 = card(page, "producer p1");
+  await p1.getByLabel("User").selectOption("alice");
+  await until(async () => (await p1.getByText("TOPIC_AUTHORIZATION_FAILED").count()) === 0, { what: "p1 writes as alice" });
+
+  // kafka-acls --add --deny-principal User:alice --operation Write --topic orders
+  await page.getByLabel("Principal").selectOption("alice");
+  await page.getByLabel("Operation").selectOption("WRITE");
+  await page.getByLabel("Resource type").selectOption("TOPIC");
+  await page.getByLabel("Resource name").fill("orders");
+  await page.getByLabel("Permission").selectOption("DENY");
+  await page.getByRole("button", { name: "Add ACL" }).click();
+  await assert.doesNotReject(page.locator(".acls code", { hasText: "permissionType=DENY" }).first().waitFor());
+  await assert.doesNotReject(p1.getByText("TOPIC_AUTHORIZATION_FAILED").waitFor());
+
+  await page.getByRole("button", { name: /^Remove ACL DENY WRITE TOPIC orders/ }).click();
+  await until(async () => (await p1.getByText("TOPIC_AUTHORIZATION_FAILED").count()) === 0, { what: "p1 writes again" });
+  app.assertClean();
+});
+
 test("topic errors use Kafka's names", async (t) => {
   const app = await openApp(t);
   const { page } = app;
