@@ -324,7 +324,11 @@ pub fn session_bar() -> Html {
                 </select>
             </label>
             <div class="session-actions">
-                <button type="button" onclick={on_share}>{ t.share }</button>
+                // A share link opens the playground page; an embedded instance lives on a host
+                // page that does not read `#s=`, so it offers Export instead.
+                if !embedded {
+                    <button type="button" onclick={on_share}>{ t.share }</button>
+                }
                 <button type="button" onclick={on_export}>{ t.export }</button>
                 <button type="button" onclick={on_import_click}>{ t.import }</button>
                 <input ref={file_input} type="file" accept=".json,application/json" class="visually-hidden"
