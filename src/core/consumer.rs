@@ -533,6 +533,38 @@ impl Cluster {
         redelivered
     }
 
+    /// [`Cluster::consumer_error`] for a consumer named `name` (nothing if there is none).
+    pub(crate) fn report_error(&mut self, name: &str, code: ErrorCode, detail: String, now: Millis) {
+        if let Some(mut c) = self.consumers.remove(name) {
+            self.consumer_error(&mut c, code, detail, now);
+            self.consumers.insert(name.to_string(), c);
+        }
+    }
+
+    /// A group request (JoinGroup, Heartbeat, ConsumerGroupHeartbeat) was refused, e.g.
+    /// GROUP_AUTHORIZATION_FAILED: a member cannot stay in the group — its partitions are lost
+    /// (no commit) — and it retries joining on its normal schedule, so a role granted
+    /// meanwhile lets it back in.
+    pub(crate) fn refuse_group_request(
+        &mut self,
+        name: &str,
+        group_id: &str,
+        code: ErrorCode,
+        detail: String,
+        now: Millis,
+    ) {
+        let is_member = self
+            .consumers
+            .get(name)
+            .and_then(|c| c.membership.as_ref())
+            .is_some_and(|m| m.member_id.is_some());
+        if is_member {
+            self.lose_membership(name, group_id, code, now);
+        } else {
+            self.report_error(name, code, detail, now);
+        }
+    }
+
     pub(crate) fn consumer_error(&mut self, c: &mut Consumer, code: ErrorCode, detail: String, now: Millis) {
         let changed = c.error.as_ref().map(|(e, _)| *e) != Some(code);
         c.error = Some((code, detail.clone()));

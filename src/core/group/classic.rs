@@ -69,21 +69,17 @@ impl Cluster {
         let cooperative = c.spec.config.is_cooperative();
         let user = c.spec.user.clone();
         if let Err(code) = self.authorize_group(user.as_deref(), &group_id) {
-            let mut c = self.consumers.remove(name).expect("present");
-            self.consumer_error(&mut c, code, format!("JoinGroup {group_id}"), now);
-            self.consumers.insert(name.to_string(), c);
+            self.report_error(name, code, format!("JoinGroup {group_id}"), now);
             return;
         }
         let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Consumer) && !g.members.is_empty() {
-            let mut c = self.consumers.remove(name).expect("present");
-            self.consumer_error(
-                &mut c,
+            self.report_error(
+                name,
                 ErrorCode::InconsistentGroupProtocol,
                 format!("group {group_id} uses the consumer protocol (KIP-848)"),
                 now,
             );
-            self.consumers.insert(name.to_string(), c);
             return;
         }
         if !cooperative {
@@ -543,21 +539,7 @@ impl Cluster {
         let phase = m.phase;
         let user = c.spec.user.clone();
         if let Err(code) = self.authorize_group(user.as_deref(), &group_id) {
-            // The request is refused: the client cannot stay in the group. Its partitions
-            // are lost (no commit) and it retries joining on its normal schedule, so a role
-            // granted meanwhile lets it back in.
-            if self
-                .consumers
-                .get(name)
-                .and_then(|c| c.membership.as_ref())
-                .is_some_and(|m| m.member_id.is_some())
-            {
-                self.lose_membership(name, &group_id, code, now);
-            } else {
-                let mut c = self.consumers.remove(name).expect("present");
-                self.consumer_error(&mut c, code, format!("Heartbeat {group_id}"), now);
-                self.consumers.insert(name.to_string(), c);
-            }
+            self.refuse_group_request(name, &group_id, code, format!("Heartbeat {group_id}"), now);
             return;
         }
         let Some(g) = self.groups.get_mut(&group_id) else {

@@ -33,33 +33,23 @@ impl Cluster {
         let owned = c.assignment.clone();
         let mut member_id = m.member_id.clone();
         if let Err(code) = self.authorize_group(c.spec.user.as_deref(), &group_id) {
-            // The request is refused: the client cannot stay in the group. Its partitions
-            // are lost (no commit) and it retries joining on its normal schedule, so a role
-            // granted meanwhile lets it back in.
-            if self
-                .consumers
-                .get(name)
-                .and_then(|c| c.membership.as_ref())
-                .is_some_and(|m| m.member_id.is_some())
-            {
-                self.lose_membership(name, &group_id, code, now);
-            } else {
-                let mut c = self.consumers.remove(name).expect("present");
-                self.consumer_error(&mut c, code, format!("ConsumerGroupHeartbeat {group_id}"), now);
-                self.consumers.insert(name.to_string(), c);
-            }
+            self.refuse_group_request(
+                name,
+                &group_id,
+                code,
+                format!("ConsumerGroupHeartbeat {group_id}"),
+                now,
+            );
             return;
         }
         let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Classic) && !g.members.is_empty() {
-            let mut c = self.consumers.remove(name).expect("present");
-            self.consumer_error(
-                &mut c,
+            self.report_error(
+                name,
                 ErrorCode::InconsistentGroupProtocol,
                 format!("group {group_id} uses the classic protocol"),
                 now,
             );
-            self.consumers.insert(name.to_string(), c);
             return;
         }
         g.protocol = Some(GroupProtocol::Consumer);
