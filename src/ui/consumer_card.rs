@@ -5,13 +5,15 @@
 use super::dom::{event_checked, event_value};
 use super::field::CommitInput;
 use super::lanes::lane_id;
-use super::state::{use_sim, Action, Ctx, ErrorAt};
+use super::state::{use_handle, use_sim, Action, ErrorAt, Handle};
 use super::text::{fill, use_text, Text};
 use crate::core::config::{GroupProtocol, ManualCommit, OffsetReset};
 use crate::core::consumer::{Activity, Consumer, ConsumerMode, ConsumerSpec};
+use crate::core::error::ErrorCode;
 use crate::core::group::assignor::{Strategy, TopicPartition};
 use crate::core::Cluster;
 use crate::core::Command;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[function_component(Consumers)]
@@ -20,6 +22,10 @@ pub fn consumers() -> Html {
     let sim = ctx.sim.borrow();
     let t = use_text();
     let add = ctx.dispatch.reform(|_: MouseEvent| Action::AddConsumer);
+    // Shared by every card's view model (compared by value, built once per frame).
+    let topics: Rc<Vec<(String, u32)>> =
+        Rc::new(sim.run.cluster.topics().iter().map(|(n, tp)| (n.clone(), tp.partition_count())).collect());
+    let users = Rc::new(sim.user_names());
     html! {
         <section class="panel" aria-labelledby="h-consumers">
             <div class="panel-head">
@@ -27,8 +33,9 @@ pub fn consumers() -> Html {
                 <button type="button" onclick={add}>{ t.add_consumer }</button>
             </div>
             <div class="cards">
-                { for sim.run.cluster.consumers().keys().map(|n| html! {
-                    <ConsumerCard key={n.clone()} name={AttrValue::from(n.clone())} />
+                { for sim.run.cluster.consumers().iter().map(|(n, c)| html! {
+                    <ConsumerCard key={n.clone()} name={AttrValue::from(n.clone())}
+                        view={Rc::new(ConsumerView::of(&sim, c, t, &topics, &users))} />
                 }) }
             </div>
         </section>
@@ -36,7 +43,7 @@ pub fn consumers() -> Html {
 }
 
 /// A callback that edits the consumer's current spec and sends `UpdateConsumer`.
-fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ConsumerSpec, E) + 'static) -> Callback<E> {
+fn edit<E: 'static>(ctx: &Handle, name: &str, f: impl Fn(&mut ConsumerSpec, E) + 'static) -> Callback<E> {
     let sim = ctx.sim.clone();
     let d = ctx.dispatch.clone();
     let name = name.to_string();
@@ -51,7 +58,7 @@ fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ConsumerSpec, E) + 's
 
 /// A callback that sends a mode change computed from the current spec.
 fn set_mode<E: 'static>(
-    ctx: &Ctx,
+    ctx: &Handle,
     name: &str,
     f: impl Fn(&Cluster, &ConsumerSpec, E) -> Option<ConsumerMode> + 'static,
 ) -> Callback<E> {
@@ -111,42 +118,77 @@ fn more_members_than_partitions(cluster: &Cluster, c: &Consumer) -> bool {
     g.members.len() as u32 > partitions
 }
 
+/// Everything a consumer card shows, computed by [`Consumers`] each frame. The card and its
+/// parts read the model through the non-ticking [`Handle`], so they re-render only when this
+/// changes (not on every tick).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumerView {
+    pub spec: ConsumerSpec,
+    pub assignment: Vec<TopicPartition>,
+    pub activity: &'static str,
+    pub state_class: Option<&'static str>,
+    pub alive: bool,
+    pub stopped: bool,
+    /// The command error shown on the card.
+    pub error: Option<String>,
+    /// The client's own error (code and detail).
+    pub client_error: Option<(ErrorCode, String)>,
+    /// Topics and their partition counts (selects, the standalone picker).
+    pub topics: Rc<Vec<(String, u32)>>,
+    pub users: Rc<Vec<String>>,
+}
+
+impl ConsumerView {
+    pub fn of(
+        sim: &super::state::Sim,
+        c: &Consumer,
+        t: &'static Text,
+        topics: &Rc<Vec<(String, u32)>>,
+        users: &Rc<Vec<String>>,
+    ) -> Self {
+        let cluster = &sim.run.cluster;
+        ConsumerView {
+            spec: c.spec.clone(),
+            assignment: c.assignment.clone(),
+            activity: activity_text(t, cluster, c),
+            state_class: state_class(cluster, c),
+            alive: c.is_alive(),
+            stopped: c.is_alive()
+                && c.assignment.is_empty()
+                && c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some()),
+            error: sim.errors.get(&ErrorAt::Consumer(c.spec.name.clone())).cloned(),
+            client_error: c.error.clone(),
+            topics: topics.clone(),
+            users: users.clone(),
+        }
+    }
+}
+
+fn state_class(cluster: &Cluster, c: &Consumer) -> Option<&'static str> {
+    match c.activity(cluster.now()) {
+        Activity::Crashed | Activity::Closed => Some("dead"),
+        Activity::Error => Some("failing"),
+        _ => None,
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CardProps {
     pub name: AttrValue,
-}
-
-/// The consumer named `name`, from the context (cards render nothing once it is removed).
-macro_rules! consumer_or_nothing {
-    ($sim:expr, $name:expr) => {
-        match $sim.run.cluster.consumers().get($name.as_str()) {
-            Some(c) => c,
-            None => return html! {},
-        }
-    };
+    pub view: Rc<ConsumerView>,
 }
 
 #[function_component(ConsumerCard)]
 pub fn consumer_card(props: &CardProps) -> Html {
-    let ctx = use_sim();
-    let sim = ctx.sim.borrow();
     let t = use_text();
-    let c = consumer_or_nothing!(sim, props.name);
-    let cluster = &sim.run.cluster;
+    let v = &*props.view;
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
-    let cfg = &c.spec.config;
-    let is_group = c.spec.is_group();
-    let stopped = c.is_alive()
-        && c.assignment.is_empty()
-        && c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some());
-    let error = sim.errors.get(&ErrorAt::Consumer(name.clone())).cloned();
+    let cfg = &v.spec.config;
+    let is_group = v.spec.is_group();
+    let stopped = v.stopped;
     let session_help = fill(t.session_timeout_help, &[&cfg.session_timeout_ms]);
-    let state_class = match c.activity(cluster.now()) {
-        Activity::Crashed | Activity::Closed => Some("dead"),
-        Activity::Error => Some("failing"),
-        _ => None,
-    };
+    let state_class = v.state_class;
     html! {
         <article class={classes!("card", "consumer", stopped.then_some("stopped"), state_class)} aria-labelledby={id("h")}>
             <header class="card-head">
@@ -158,31 +200,31 @@ pub fn consumer_card(props: &CardProps) -> Html {
             </header>
             <p class="state-line" title={session_help}>
                 <span class={classes!("dot", state_class)} aria-hidden="true"></span>
-                { activity_text(t, cluster, c) }
+                { v.activity }
             </p>
             <p class="owns">
                 { t.owns }{ ": " }
-                if c.assignment.is_empty() {
+                if v.assignment.is_empty() {
                     <span class="muted">{ t.owns_nothing }</span>
                 }
-                { for c.assignment.iter().map(|tp| html! {
+                { for v.assignment.iter().map(|tp| html! {
                     <a class="tp" href={format!("#{}", lane_id(&tp.topic, tp.partition))}>{ format!("{}-{}", tp.topic, tp.partition) }</a>
                 }) }
             </p>
-            <ModeSwitch name={props.name.clone()} />
+            <ModeSwitch name={props.name.clone()} view={props.view.clone()} />
             if is_group {
-                <GroupSettings name={props.name.clone()} />
+                <GroupSettings name={props.name.clone()} view={props.view.clone()} />
             } else {
-                <StandalonePicker name={props.name.clone()} />
+                <StandalonePicker name={props.name.clone()} view={props.view.clone()} />
             }
-            <ClientSettings name={props.name.clone()} />
-            if let Some((code, detail)) = &c.error {
+            <ClientSettings name={props.name.clone()} view={props.view.clone()} />
+            if let Some((code, detail)) = &v.client_error {
                 <p class="error" role="alert">{ code.name() }<span class="detail">{ format!(" — {detail}") }</span></p>
             }
-            if let Some(e) = error {
-                <p class="error" role="alert">{ e }</p>
+            if let Some(e) = &v.error {
+                <p class="error" role="alert">{ e.clone() }</p>
             }
-            <ConsumerActions name={props.name.clone()} />
+            <ConsumerActions name={props.name.clone()} view={props.view.clone()} />
         </article>
     }
 }
@@ -190,10 +232,9 @@ pub fn consumer_card(props: &CardProps) -> Html {
 /// The "Mode" radio group: Standalone (`assign()`) or Group (`subscribe()`).
 #[function_component(ModeSwitch)]
 fn mode_switch(props: &CardProps) -> Html {
-    let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let ctx = use_handle();
     let t = use_text();
-    let c = consumer_or_nothing!(sim, props.name);
+    let c = &*props.view;
     let name = props.name.to_string();
     let is_group = c.spec.is_group();
     let to_standalone = set_mode(&ctx, &name, |_, s, _: Event| {
@@ -224,10 +265,9 @@ fn mode_switch(props: &CardProps) -> Html {
 /// Group mode: group id, subscription, assignment strategy, protocol, static membership.
 #[function_component(GroupSettings)]
 fn group_settings(props: &CardProps) -> Html {
-    let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let ctx = use_handle();
     let t = use_text();
-    let c = consumer_or_nothing!(sim, props.name);
+    let c = &*props.view;
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
     let cfg = &c.spec.config;
@@ -288,7 +328,7 @@ fn group_settings(props: &CardProps) -> Html {
             </div>
             <label class="field">{ t.subscribed_topic }
                 <select onchange={on_topic}>
-                    { for sim.run.cluster.topics().keys().map(|tn| html! {
+                    { for c.topics.iter().map(|(tn, _)| html! {
                         <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
                     }) }
                 </select>
@@ -319,10 +359,9 @@ fn group_settings(props: &CardProps) -> Html {
 /// Standalone mode: the partitions to `assign()`, as checkboxes.
 #[function_component(StandalonePicker)]
 fn standalone_picker(props: &CardProps) -> Html {
-    let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let ctx = use_handle();
     let t = use_text();
-    let c = consumer_or_nothing!(sim, props.name);
+    let c = &*props.view;
     let name = props.name.to_string();
     let chosen: Vec<TopicPartition> = match &c.spec.mode {
         ConsumerMode::Standalone { partitions } => partitions.clone(),
@@ -331,9 +370,8 @@ fn standalone_picker(props: &CardProps) -> Html {
     html! {
         <fieldset class="pick">
             <legend>{ t.pick_partitions }</legend>
-            { for sim.run.cluster.topics().values().flat_map(|topic| {
-                let tn = topic.name.clone();
-                (0..topic.partition_count()).map(move |p| (tn.clone(), p))
+            { for c.topics.iter().flat_map(|(tn, count)| {
+                (0..*count).map(move |p| (tn.clone(), p))
             }).map(|(tn, p)| {
                 let tp = TopicPartition::new(tn.clone(), p);
                 let checked = chosen.contains(&tp);
@@ -360,10 +398,9 @@ fn standalone_picker(props: &CardProps) -> Html {
 /// Processing time, commit mode, `auto.offset.reset`, user: knobs of both modes.
 #[function_component(ClientSettings)]
 fn client_settings(props: &CardProps) -> Html {
-    let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let ctx = use_handle();
     let t = use_text();
-    let c = consumer_or_nothing!(sim, props.name);
+    let c = &*props.view;
     let name = props.name.to_string();
     let spec = &c.spec;
     let cfg = &spec.config;
@@ -397,7 +434,7 @@ fn client_settings(props: &CardProps) -> Html {
         (false, ManualCommit::AfterProcessing) => "after",
         (false, ManualCommit::BeforeProcessing) => "before",
     };
-    let users = sim.user_names();
+    let users = &c.users;
     html! {
         <div class="grid">
             <label class="field" title={t.processing_help}>{ t.processing }
@@ -432,15 +469,14 @@ fn client_settings(props: &CardProps) -> Html {
 /// Hold/Resume, Crash, Leave group, Restart, Remove.
 #[function_component(ConsumerActions)]
 fn consumer_actions(props: &CardProps) -> Html {
-    let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let ctx = use_handle();
     let t = use_text();
-    let c = consumer_or_nothing!(sim, props.name);
+    let c = &*props.view;
     let name = props.name.to_string();
     let spec = &c.spec;
     let d = ctx.dispatch.clone();
     let at = ErrorAt::Consumer(name.clone());
-    let alive = c.is_alive();
+    let alive = c.alive;
     let is_group = spec.is_group();
     let session_help = fill(t.session_timeout_help, &[&spec.config.session_timeout_ms]);
     let cmd = |f: fn(String) -> Command| {

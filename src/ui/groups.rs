@@ -2,7 +2,7 @@
 //! it happens (phases in order, moves, who stopped); the `kafka-consumer-groups --describe`
 //! table; a lag sparkline.
 
-use super::state::{reason_text, use_sim, Phase, RebalanceKind, RebalanceView};
+use super::state::{reason_text, use_handle, use_sim, Phase, RebalanceKind, RebalanceView};
 use super::text::{fill, use_text, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::group::DescribeRow;
@@ -171,7 +171,7 @@ fn phase_label(t: &'static Text, p: Phase) -> &'static str {
 #[function_component(Rebalance)]
 pub fn rebalance(props: &RebalanceProps) -> Html {
     let t = use_text();
-    let lang = use_sim().lang;
+    let lang = use_handle().lang;
     let v = &props.view;
     let (title, help, class) = match v.kind {
         RebalanceKind::Eager => (t.rebalance_eager, t.rebalance_eager_help, "eager"),

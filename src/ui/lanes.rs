@@ -3,7 +3,7 @@
 //! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
 
 use super::field::CommitInput;
-use super::state::{use_sim, Action, ErrorAt, Sim};
+use super::state::{use_handle, use_sim, Action, ErrorAt, Sim};
 use super::text::{fill, text_for, use_text};
 use crate::core::log::Value;
 use crate::core::topic::Topic;
@@ -101,13 +101,17 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 <p class="error" role="alert">{ e.clone() }</p>
             }
             <div class="lanes">
-                { for (0..topic.partition_count()).map(|p| lane(&sim, topic, p)) }
+                { for (0..topic.partition_count()).map(|p| {
+                    let view = lane_view(&sim, topic, p);
+                    html! { <Lane key={p} {view} /> }
+                }) }
             </div>
         </article>
     }
 }
 
 /// One marker under a lane.
+#[derive(Debug, Clone, PartialEq)]
 struct Marker {
     col: u64,
     /// Name without the pointer; the pointer goes on the side facing the offset.
@@ -151,17 +155,27 @@ fn stack(mut markers: Vec<Marker>) -> Vec<Placed> {
     out
 }
 
-fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
+/// What one lane shows, computed by [`TopicView`] each frame; [`Lane`] re-renders only when it
+/// changes. The cells are identified by the run (`epoch`) and the offsets: records never change
+/// once written, so the same window of the same run draws the same cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneView {
+    topic: AttrValue,
+    p: u32,
+    epoch: u64,
+    start: u64,
+    end: u64,
+    owners: Vec<String>,
+    markers: Vec<Marker>,
+}
+
+fn lane_view(sim: &Sim, topic: &Topic, p: u32) -> LaneView {
     let t = text_for(sim.lang);
-    let Some(log) = topic.partition(p) else {
-        return html! {};
-    };
     let name = &*topic.name;
-    let (start, end) = (log.log_start(), log.log_end());
+    let (start, end) = topic.partition(p).map_or((0, 0), |log| (log.log_start(), log.log_end()));
     let from = start.max(end.saturating_sub(WINDOW));
     let col_of = |o: u64| o.clamp(from, end) - from;
-
-    let mut owners: Vec<&str> = Vec::new();
+    let mut owners = Vec::new();
     let mut markers = Vec::new();
     for c in sim.run.cluster.consumers().values() {
         if !c.is_alive() {
@@ -169,10 +183,9 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
         }
         let owns = c.assignment.iter().any(|tp| &*tp.topic == name && tp.partition == p);
         if owns {
-            owners.push(&c.spec.name);
+            owners.push(c.spec.name.clone());
         }
-        if let Some((tp, pos)) = c.positions.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            let _ = tp;
+        if let Some((_, pos)) = c.positions.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
             markers.push(Marker {
                 col: col_of(*pos),
                 name: c.spec.name.clone(),
@@ -191,7 +204,31 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
             });
         }
     }
-    let stacked = stack(markers);
+    LaneView { topic: AttrValue::from(name.to_string()), p, epoch: sim.epoch, start, end, owners, markers }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LaneProps {
+    pub view: LaneView,
+}
+
+/// One partition's lane (reads the records through the non-ticking handle).
+#[function_component(Lane)]
+pub fn lane(props: &LaneProps) -> Html {
+    let handle = use_handle();
+    let sim = handle.sim.borrow();
+    let t = text_for(handle.lang);
+    let LaneView { topic, p, start, end, owners, markers, .. } = &props.view;
+    let (p, start, end) = (*p, *start, *end);
+    let Some(topic) = sim.run.cluster.topics().get(topic.as_str()) else {
+        return html! {};
+    };
+    let Some(log) = topic.partition(p) else {
+        return html! {};
+    };
+    let name = &*topic.name;
+    let from = start.max(end.saturating_sub(WINDOW));
+    let stacked = stack(markers.clone());
     let rows = stacked.iter().map(|p| p.row + 1).max().unwrap_or(0);
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &start, &end]);
     let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
@@ -209,10 +246,17 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
                     if from > start {
                         <span class="more" title={t.older_records}>{ "…" }</span>
                     }
-                    { for log.read(from, WINDOW as usize).map(|(o, r)| {
+                    // One span per slot, the record at offset `o` in slot `o % WINDOW`, placed by
+                    // `order: o`: as the window slides only the slot that gets a new record
+                    // changes, instead of every cell of the lane.
+                    { for (0..WINDOW).map(|slot| {
+                        let o = from + (slot + WINDOW - from % WINDOW) % WINDOW;
+                        let Some(r) = (o < end).then(|| log.read(o, 1).next()).flatten().map(|(_, r)| r) else {
+                            return html! { <span class="rec" hidden=true></span> };
+                        };
                         let (class, style, key) = match &r.key {
-                            Some(k) => ("rec", format!("--h:{}", key_hue(k)), k.to_string()),
-                            None => ("rec null", String::new(), "null".to_string()),
+                            Some(k) => ("rec", format!("--h:{}; order:{o}", key_hue(k)), k.to_string()),
+                            None => ("rec null", format!("order:{o}"), "null".to_string()),
                         };
                         let value = match &r.value {
                             Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
@@ -224,7 +268,7 @@ fn lane(sim: &Sim, topic: &Topic, p: u32) -> Html {
                                 title={fill(t.record_title, &[&o, &key, &value])}></span>
                         }
                     }) }
-                    <span class="rec leo" title={format!("{}: {end}", t.log_end)}></span>
+                    <span class="rec leo" style={format!("order:{end}")} title={format!("{}: {end}", t.log_end)}></span>
                 </div>
                 <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
                     { for stacked.into_iter().map(|Placed { marker: m, row, end }| {

@@ -183,7 +183,9 @@ pub fn app(props: &AppProps) -> Html {
     let lang = state.sim.borrow().lang;
     let ctx =
         Ctx { sim: state.sim.clone(), version: state.version, lang, embedded: props.embedded, dispatch };
+    let handle = state::Handle::from(&ctx);
     let projector = state.sim.borrow().projector;
+    let timeline_head = timeline::Head::of(&state.sim.borrow());
     let t = text::text_for(lang);
     // Minimal and Player drop panels here; what they hide inside shared panels (the add-topic
     // form, the Partitions field) is hidden by `mode-*` rules in static/embed.css.
@@ -194,6 +196,7 @@ pub fn app(props: &AppProps) -> Html {
         Controls::Player => Some("mode-player"),
     };
     html! {
+        <ContextProvider<state::Handle> context={handle}>
         <ContextProvider<Ctx> context={ctx}>
             <main class={classes!("app", projector.then_some("projector"), props.embedded.then_some("embedded"), mode_class)}
                 tabindex={props.embedded.then_some("-1")} {onkeydown}>
@@ -218,13 +221,14 @@ pub fn app(props: &AppProps) -> Html {
                 <groups::Groups />
                 if full {
                     <div class="columns">
-                        <timeline::Timeline />
+                        <timeline::Timeline head={timeline_head} />
                         <users::Users />
                     </div>
                     <glossary::Glossary />
                 }
             </main>
         </ContextProvider<Ctx>>
+        </ContextProvider<state::Handle>>
     }
 }
 

@@ -241,6 +241,14 @@ pub fn session_bar() -> Html {
     let lang = ctx.lang;
     let embedded = ctx.embedded;
 
+    // The built-ins' ids and titles, parsed once (not on every frame).
+    let built_ins = use_memo((), |_| {
+        BUILT_IN
+            .iter()
+            .filter_map(|(id, _)| crate::core::scenario::built_in(id))
+            .map(|s| (s.id, s.title))
+            .collect::<Vec<_>>()
+    });
     let current_id = sim.scenario().id.clone();
     let is_built_in = BUILT_IN.iter().any(|(id, _)| *id == current_id);
     let on_scenario = d.reform(|e: Event| Action::LoadBuiltIn(super::dom::event_value(&e)));
@@ -318,8 +326,8 @@ pub fn session_bar() -> Html {
                     if !is_built_in {
                         <option value="" selected=true disabled=true>{ custom_title }</option>
                     }
-                    { for BUILT_IN.iter().filter_map(|(id, _)| crate::core::scenario::built_in(id)).map(|s| html! {
-                        <option value={s.id.clone()} selected={s.id == current_id}>{ s.title.get(lang.code()).to_string() }</option>
+                    { for built_ins.iter().map(|(id, title)| html! {
+                        <option value={id.clone()} selected={*id == current_id}>{ title.get(lang.code()).to_string() }</option>
                     }) }
                 </select>
             </label>

@@ -307,6 +307,9 @@ pub struct Sim {
     pub share: Option<(String, Option<bool>)>,
     /// A user command happened since the last autosave.
     pub save_due: bool,
+    /// Bumped each time the run is replaced (load, rewind): view models that identify records
+    /// by offset include it, since the same offset may hold another record after a replay.
+    pub epoch: u64,
 }
 
 impl Default for Sim {
@@ -355,6 +358,7 @@ impl Sim {
             previous: None,
             share: None,
             save_due: false,
+            epoch: 0,
         };
         let events = sim.run.advance(0);
         sim.absorb(events);
@@ -417,6 +421,7 @@ impl Sim {
     ) -> Result<(), ScenarioError> {
         let run = Run::new(scenario)?;
         self.run = run;
+        self.epoch += 1;
         self.timeline.clear();
         self.noisy.clear();
         self.lag.clear();
@@ -925,6 +930,37 @@ impl PartialEq for Ctx {
 #[hook]
 pub fn use_sim() -> Ctx {
     use_context::<Ctx>().expect("components are rendered inside App's context provider")
+}
+
+/// The same model without the ticking version: subscribing to it re-renders a component only
+/// when the language (or the instance) changes, not on every frame. Components that read the
+/// model through it get what they show as `PartialEq` props from a parent on [`Ctx`], so Yew
+/// skips them while those props stay equal.
+#[derive(Clone)]
+pub struct Handle {
+    pub sim: Rc<RefCell<Sim>>,
+    pub lang: Lang,
+    pub embedded: bool,
+    /// Always the same reducer's dispatcher (so it takes no part in equality).
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.sim, &other.sim) && self.lang == other.lang && self.embedded == other.embedded
+    }
+}
+
+impl From<&Ctx> for Handle {
+    fn from(c: &Ctx) -> Self {
+        Handle { sim: c.sim.clone(), lang: c.lang, embedded: c.embedded, dispatch: c.dispatch.clone() }
+    }
+}
+
+/// The non-ticking context (see [`Handle`]).
+#[hook]
+pub fn use_handle() -> Handle {
+    use_context::<Handle>().expect("components are rendered inside App's context provider")
 }
 
 #[cfg(test)]

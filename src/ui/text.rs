@@ -470,7 +470,7 @@ pub static EN: Text = Text {
 /// The catalogue of the language the instance shows (from the App's context).
 #[yew::hook]
 pub fn use_text() -> &'static Text {
-    text_for(super::state::use_sim().lang)
+    text_for(super::state::use_handle().lang)
 }
 
 /// Replaces each `{}` in `template` with the next argument.

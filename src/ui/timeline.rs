@@ -3,7 +3,7 @@
 //! entry shows when it happened, what it is about, and a link that goes back to that moment.
 
 use super::dom::{event_checked, event_value};
-use super::state::{use_sim, Action};
+use super::state::{use_handle, Action};
 use super::text::{fill, use_text};
 use crate::core::time::format_clock;
 use yew::prelude::*;
@@ -11,13 +11,36 @@ use yew::prelude::*;
 /// Entries drawn at most (the model keeps more).
 pub const SHOWN: usize = 150;
 
+/// What tells whether the timeline has new entries: the run, and the newest narrated and
+/// high-volume sequence numbers. [`App`](super::App) computes it each frame; the timeline
+/// re-renders only when it changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Head {
+    pub epoch: u64,
+    pub narrated: u64,
+    pub noisy: u64,
+}
+
+impl Head {
+    pub fn of(sim: &super::state::Sim) -> Head {
+        Head {
+            epoch: sim.epoch,
+            narrated: sim.timeline.back().map_or(0, |e| e.seq),
+            noisy: sim.noisy.back().map_or(0, |e| e.seq),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub head: Head,
+}
+
 #[function_component(Timeline)]
-pub fn timeline() -> Html {
-    let ctx = use_sim();
+pub fn timeline(props: &TimelineProps) -> Html {
     let filter = use_state(String::new);
     let noisy = use_state(|| false);
     let selected = use_state(|| None::<u64>);
-    let sim = ctx.sim.borrow();
     let t = use_text();
     let on_filter = {
         let filter = filter.clone();
@@ -30,24 +53,8 @@ pub fn timeline() -> Html {
         let noisy = noisy.clone();
         Callback::from(move |e: Event| noisy.set(event_checked(&e)))
     };
-    // "Go to this moment": a link (the entry is one), handled here: replay to it and pause.
-    let jump = |at: u64| {
-        ctx.dispatch.reform(move |e: MouseEvent| {
-            e.prevent_default();
-            Action::Rewind(at)
-        })
-    };
-    let needle = filter.trim().to_lowercase();
-    let entries: Vec<_> = sim
-        .entries(*noisy)
-        .into_iter()
-        .filter(|e| {
-            needle.is_empty()
-                || e.line.to_lowercase().contains(&needle)
-                || e.event.subjects().iter().any(|s| s.eq_ignore_ascii_case(&needle))
-        })
-        .take(SHOWN)
-        .collect();
+    // High-volume entries arriving while they are hidden change nothing shown.
+    let head = Head { noisy: if *noisy { props.head.noisy } else { 0 }, ..props.head };
     html! {
         <section class="panel timeline" aria-labelledby="h-timeline">
             <h2 id="h-timeline">{ t.timeline }</h2>
@@ -57,14 +64,56 @@ pub fn timeline() -> Html {
                 </label>
                 <label class="inline"><input type="checkbox" checked={*noisy} onchange={on_noisy} />{ t.show_noisy }</label>
             </div>
+            <Events {head} filter={(*filter).clone()} noisy={*noisy} selected={*selected}
+                select={selected.setter()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EventsProps {
+    head: Head,
+    filter: String,
+    noisy: bool,
+    selected: Option<u64>,
+    select: UseStateSetter<Option<u64>>,
+}
+
+/// The entries (read through the non-ticking handle: re-rendered when `head` or the filter
+/// changes).
+#[function_component(Events)]
+fn events(props: &EventsProps) -> Html {
+    let ctx = use_handle();
+    let sim = ctx.sim.borrow();
+    let t = use_text();
+    // "Go to this moment": a link (the entry is one), handled here: replay to it and pause.
+    let jump = |at: u64| {
+        ctx.dispatch.reform(move |e: MouseEvent| {
+            e.prevent_default();
+            Action::Rewind(at)
+        })
+    };
+    let needle = props.filter.trim().to_lowercase();
+    let entries: Vec<_> = sim
+        .entries(props.noisy)
+        .into_iter()
+        .filter(|e| {
+            needle.is_empty()
+                || e.line.to_lowercase().contains(&needle)
+                || e.event.subjects().iter().any(|s| s.eq_ignore_ascii_case(&needle))
+        })
+        .take(SHOWN)
+        .collect();
+    html! {
+        <>
             if entries.is_empty() { <p class="muted">{ t.no_events }</p> }
             <ol class="events" reversed=true>
                 { for entries.into_iter().map(|e| {
                     let seq = e.seq;
-                    let is_sel = *selected == Some(seq);
+                    let is_sel = props.selected == Some(seq);
                     let onclick = {
-                        let selected = selected.clone();
-                        Callback::from(move |_: MouseEvent| selected.set(if is_sel { None } else { Some(seq) }))
+                        let select = props.select.clone();
+                        Callback::from(move |_: MouseEvent| select.set(if is_sel { None } else { Some(seq) }))
                     };
                     html! {
                         <li key={seq} class={classes!(is_sel.then_some("selected"))}>
@@ -81,6 +130,6 @@ pub fn timeline() -> Html {
                     }
                 }) }
             </ol>
-        </section>
+        </>
     }
 }
