@@ -227,21 +227,13 @@ fn verify_no_same_round_handover(members: &[MemberSubscription], a: &GroupAssign
 
 const ALL_CLASSIC: [Strategy; 4] =
     [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky];
-const ALL: [Strategy; 6] = [
-    Strategy::Range,
-    Strategy::RoundRobin,
-    Strategy::Sticky,
-    Strategy::CooperativeSticky,
-    Strategy::Uniform,
-    Strategy::ServerRange,
-];
 
 // ---------------------------------------------------------------------------------------------
 // Cases every Java assignor test shares (testOneConsumerNoTopic, ... in each of the test files)
 
 #[test]
 fn test_one_consumer_no_topic() {
-    for s in ALL {
+    for s in Strategy::ALL {
         let a = run(s, &topics(&[]), &[member("consumer", &[])]);
         assert!(get(&a, "consumer").is_empty(), "{s:?}");
     }
@@ -249,7 +241,7 @@ fn test_one_consumer_no_topic() {
 
 #[test]
 fn test_one_consumer_nonexistent_topic() {
-    for s in ALL {
+    for s in Strategy::ALL {
         let a = run(s, &topics(&[]), &[member("consumer", &["topic"])]);
         assert!(get(&a, "consumer").is_empty(), "{s:?}");
     }
@@ -257,7 +249,7 @@ fn test_one_consumer_nonexistent_topic() {
 
 #[test]
 fn test_one_consumer_one_topic() {
-    for s in ALL {
+    for s in Strategy::ALL {
         let a = run(s, &topics(&[("topic", 3)]), &[member("consumer", &["topic"])]);
         assert_eq!(get(&a, "consumer"), tp_range("topic", 0..3), "{s:?}");
     }
@@ -265,7 +257,7 @@ fn test_one_consumer_one_topic() {
 
 #[test]
 fn test_only_assigns_partitions_from_subscribed_topics() {
-    for s in ALL {
+    for s in Strategy::ALL {
         let a = run(s, &topics(&[("topic", 3), ("otherTopic", 3)]), &[member("consumer", &["topic"])]);
         assert_eq!(get(&a, "consumer"), tp_range("topic", 0..3), "{s:?}");
     }
@@ -273,7 +265,7 @@ fn test_only_assigns_partitions_from_subscribed_topics() {
 
 #[test]
 fn test_one_consumer_multiple_topics() {
-    for s in ALL {
+    for s in Strategy::ALL {
         let a =
             run(s, &topics(&[("topic1", 1), ("topic2", 2)]), &[member("consumer", &["topic1", "topic2"])]);
         assert_eq!(get(&a, "consumer"), tps(&[("topic1", 0), ("topic2", 0), ("topic2", 1)]), "{s:?}");
@@ -282,7 +274,7 @@ fn test_one_consumer_multiple_topics() {
 
 #[test]
 fn test_two_consumers_one_topic_one_partition() {
-    for s in ALL {
+    for s in Strategy::ALL {
         let ms = [member("consumer1", &["topic"]), member("consumer2", &["topic"])];
         let a = run(s, &topics(&[("topic", 1)]), &ms);
         assert_eq!(get(&a, "consumer1"), tps(&[("topic", 0)]), "{s:?}");
@@ -292,7 +284,7 @@ fn test_two_consumers_one_topic_one_partition() {
 
 #[test]
 fn test_two_consumers_one_topic_two_partitions() {
-    for s in ALL {
+    for s in Strategy::ALL {
         let ms = [member("consumer1", &["topic"]), member("consumer2", &["topic"])];
         let a = run(s, &topics(&[("topic", 2)]), &ms);
         assert_eq!(get(&a, "consumer1"), tps(&[("topic", 0)]), "{s:?}");
@@ -1110,7 +1102,7 @@ fn server_range_is_range_by_member_id() {
 
 #[test]
 fn strategy_names_round_trip() {
-    for s in ALL {
+    for s in Strategy::ALL {
         assert_eq!(Strategy::from_name(s.name()), Some(s));
     }
     assert_eq!(Strategy::from_name("nope"), None);

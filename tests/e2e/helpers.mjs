@@ -161,3 +161,15 @@ export async function openApp(t, { path = "", selector = "main h1", viewport } =
     },
   };
 }
+
+/** Polls `check` (an async function returning truthy when done) until it holds. */
+export async function until(check, { timeout = 20_000, every = 100, what = "condition" } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}

@@ -3,19 +3,7 @@
 // the page at desktop and phone widths. Every flow also asserts no console errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openApp } from "./helpers.mjs";
-
-/** Polls `check` (an async function returning truthy when done) until it holds. */
-async function until(check, { timeout = 20_000, every = 100, what = "condition" } = {}) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await check();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+import { openApp, until } from "./helpers.mjs";
 
 /** The describe table of `group` as { headers, rows: [{TOPIC, PARTITION, ..., CONSUMER-ID}] }. */
 async function describe(page, group) {

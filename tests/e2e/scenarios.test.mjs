@@ -6,18 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openApp, ROOT } from "./helpers.mjs";
-
-async function until(check, { timeout = 20_000, every = 100, what = "condition" } = {}) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await check();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+import { openApp, ROOT, until } from "./helpers.mjs";
 
 const builtIn = async (id) => JSON.parse(await readFile(join(ROOT, "src/core/scenarios", `${id}.json`), "utf8"));
 
