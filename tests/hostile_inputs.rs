@@ -143,7 +143,7 @@ fn hostile_share_links_are_refused_with_one_clear_line() {
         one_line(&e, &case);
     }
     // Well-formed links around hostile envelopes.
-    let scenario = serde_json::to_value(built_in("roles").unwrap()).unwrap();
+    let scenario = built_in("roles").unwrap().to_value();
     let envelopes = [
         serde_json::json!({"v": 2, "at": 0, "scenario": scenario}),
         serde_json::json!({"v": 1, "at": 86_400_001, "scenario": scenario}),
@@ -253,7 +253,7 @@ fn refused_commands_leave_a_running_cluster_untouched() {
     run.advance(20_000);
     let (mut refused, mut unparsable) = (0, 0);
     for (i, line) in text.lines().enumerate() {
-        let Ok(cmd) = serde_json::from_str::<Command>(line) else {
+        let Ok(cmd) = Command::from_json(line) else {
             unparsable += 1;
             continue;
         };

@@ -31,6 +31,7 @@ pub mod scenario;
 pub mod share;
 pub mod time;
 pub mod topic;
+mod wire;
 
 pub use cluster::Cluster;
 pub use command::Command;

@@ -10,9 +10,10 @@ use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// How a producer picks keys (UI: "key mode").
+/// How a producer picks keys (UI: "key mode"). Written `{"mode": "set", "prefix": …}` in
+/// scenario files; derived externally tagged, converted by `scenario::wire` (as `Command` is).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum KeyMode {
     /// Null key: the sticky partitioner (or round robin) decides.
     None,

@@ -55,26 +55,27 @@ impl Serialize for At {
 
 impl<'de> Deserialize<'de> for At {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Ms(u64),
-            Text(String),
+        // A visitor rather than `#[serde(untagged)]`, which buffers the value and costs wasm size.
+        struct Time;
+        impl serde::de::Visitor<'_> for Time {
+            type Value = At;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a time: milliseconds, \"20s\", \"1m30s\" or \"00:20.500\"")
+            }
+            fn visit_u64<E: serde::de::Error>(self, ms: u64) -> Result<At, E> {
+                if ms > MAX_DURATION_MS {
+                    return Err(E::custom("times are limited to 24 hours"));
+                }
+                Ok(At(ms))
+            }
+            fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<At, E> {
+                let ms = parse_time(t).ok_or_else(|| {
+                    E::custom(format!("{t:?} is not a time (use \"20s\", \"1m30s\" or \"00:20.500\")"))
+                })?;
+                self.visit_u64(ms)
+            }
         }
-        let ms = match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom("expected a time: milliseconds, \"20s\", \"1m30s\" or \"00:20.500\"")
-        })? {
-            Raw::Ms(ms) => ms,
-            Raw::Text(t) => parse_time(&t).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "{t:?} is not a time (use \"20s\", \"1m30s\" or \"00:20.500\")"
-                ))
-            })?,
-        };
-        if ms > MAX_DURATION_MS {
-            return Err(serde::de::Error::custom("times are limited to 24 hours"));
-        }
-        Ok(At(ms))
+        d.deserialize_any(Time)
     }
 }
 
@@ -213,20 +214,33 @@ impl Scenario {
             return Err(err("", format!("scenario is larger than {} bytes", MAX_SCENARIO_BYTES)));
         }
         // serde_json's recursion limit (128) bounds nesting.
-        let mut raw: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| err("", format!("not valid JSON: {e}")))?;
+        let raw = serde_json::from_str(text).map_err(|e| err("", format!("not valid JSON: {e}")))?;
+        Scenario::from_value(raw)
+    }
+
+    /// [`Scenario::from_json`] of already parsed JSON (a share link's envelope holds one).
+    /// Every reader of scenarios comes through here: one way from JSON to a `Scenario`.
+    pub fn from_value(mut raw: serde_json::Value) -> Result<Scenario, ScenarioError> {
         apply_pace_defaults(&mut raw);
+        super::wire::scenario_to_external(&mut raw).map_err(|(path, e)| err(path, e))?;
         // serde_path_to_error names the field that is wrong.
         let scenario: Scenario = serde_path_to_error::deserialize(raw).map_err(|e| {
-            let path = e.path().to_string();
+            let path = super::wire::file_path(e.path());
             err(path, e.into_inner())
         })?;
         scenario.validate()?;
         Ok(scenario)
     }
 
+    /// The scenario file's JSON (what [`Scenario::to_json`] prints and share links carry).
+    pub fn to_value(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        super::wire::scenario_to_internal(&mut v);
+        v
+    }
+
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
     }
 
     /// The broker settings in force: the pace's defaults with `cluster` applied on top.
@@ -246,7 +260,7 @@ impl Scenario {
             _ => return Err(err("cluster", "expected an object of broker settings")),
         }
         let config: ClusterConfig = serde_path_to_error::deserialize(merged).map_err(|e| {
-            let path = format!("cluster.{}", e.path());
+            let path = format!("cluster.{}", super::wire::file_path(e.path()));
             err(path, e.into_inner())
         })?;
         config.validate().map_err(|(name, why)| err(format!("cluster.{name}"), why))?;
@@ -621,6 +635,68 @@ mod tests {
         assert!(back.cluster.consumers().contains_key("c4"));
         assert_eq!(back.cluster.topics()["orders"].partition_count(), 6);
         assert_eq!(back.journal().len(), 1);
+    }
+
+    #[test]
+    fn exports_read_like_the_built_in_files() {
+        // Fields in the documented order, tags first: an exported file reads like a hand-written one.
+        let text = built_in("roles").unwrap().to_json();
+        assert!(text.starts_with("{\n  \"version\": 1,\n  \"id\": \"roles\",\n  \"title\""), "{text}");
+        assert!(text.contains("\"do\": {\n        \"type\": \""), "{text}");
+        assert!(text.contains("\"keys\": {\n        \"mode\": \""), "{text}");
+        assert_eq!(Scenario::from_json(&text).unwrap(), built_in("roles").unwrap());
+    }
+
+    #[test]
+    fn errors_inside_commands_and_key_modes_name_the_field_as_written() {
+        let producer = |keys: &str| {
+            format!(
+                r#"{{"version": 1, "topics": [{{"name": "t", "partitions": 1}}], "producers": [{{"name": "p", "topic": "t", "keys": {keys}}}]}}"#
+            )
+        };
+        let step =
+            |command: &str| format!(r#"{{"version": 1, "script": [{{"at": "1s", "do": {command}}}]}}"#);
+        let cases = [
+            (step(r#"{"name": "c"}"#), "script[0].do", "missing field `type`"),
+            (step(r#"{"type": 3}"#), "script[0].do", "`type` must be a string"),
+            (step(r#"{"type": "crash_consumer"}"#), "script[0].do", "missing field `name`"),
+            (
+                step(r#"{"type": "crash_consumer", "name": "c", "nme": 1}"#),
+                "script[0].do.nme",
+                "unknown field `nme`",
+            ),
+            (
+                step(r#"{"type": "crash_consumerx", "name": "c"}"#),
+                "script[0].do",
+                "unknown variant `crash_consumerx`",
+            ),
+            (
+                step(
+                    r#"{"type": "add_producer", "producer": {"name": "p", "topic": "t", "keys": {"mode": "set", "prefix": "u", "count": "x"}}}"#,
+                ),
+                "script[0].do.producer.keys.count",
+                "invalid type: string",
+            ),
+            (
+                step(
+                    r#"{"type": "add_producer", "producer": {"name": "p", "topic": "t", "keys": {"prefix": "u"}}}"#,
+                ),
+                "script[0].do.producer.keys",
+                "missing field `mode`",
+            ),
+            (producer(r#"{"mode": "fixed"}"#), "producers[0].keys", "missing field `key`"),
+            (producer(r#"{"mode": "sometimes"}"#), "producers[0].keys", "unknown variant `sometimes`"),
+            (
+                producer(r#"{"mode": "set", "prefix": "u", "count": -1}"#),
+                "producers[0].keys.count",
+                "invalid value",
+            ),
+        ];
+        for (text, path, message) in cases {
+            let e = Scenario::from_json(&text).expect_err(&text);
+            assert_eq!(e.path, path, "{text}\n -> {e}");
+            assert!(e.message.contains(message), "{text}\n -> {e}");
+        }
     }
 
     #[test]

@@ -26,14 +26,6 @@ pub struct Shared {
     pub at: Millis,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Envelope {
-    v: u32,
-    at: Millis,
-    scenario: serde_json::Value,
-}
-
 /// Why a link could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShareError {
@@ -64,7 +56,7 @@ impl std::error::Error for ShareError {}
 
 /// Encodes a scenario and a time as the text after `#s=`.
 pub fn encode(scenario: &Scenario, at: Millis) -> String {
-    let env = serde_json::json!({"v": SHARE_VERSION, "at": at, "scenario": scenario});
+    let env = serde_json::json!({"v": SHARE_VERSION, "at": at, "scenario": scenario.to_value()});
     let json = serde_json::to_vec(&env).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
     URL_SAFE_NO_PAD.encode(packed)
@@ -82,16 +74,29 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     // Bounded inflate: a tiny link cannot expand into gigabytes.
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
         .map_err(|_| ShareError::NotCompressed)?;
-    let env: Envelope = serde_json::from_slice(&json).map_err(|e| ShareError::NotJson(e.to_string()))?;
-    if env.v != SHARE_VERSION {
-        return Err(ShareError::Version(env.v));
+    let text = std::str::from_utf8(&json).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    let env: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    // The envelope by hand: one JSON reader (the scenario's) in the page, not a second derive.
+    let serde_json::Value::Object(mut env) = env else {
+        return Err(ShareError::NotJson("expected an object".into()));
+    };
+    if let Some(extra) = env.keys().find(|k| !matches!(k.as_str(), "v" | "at" | "scenario")) {
+        return Err(ShareError::NotJson(format!("unknown field `{extra}`")));
     }
-    if env.at > super::scenario::MAX_DURATION_MS {
+    let number = |field: &str| env.get(field).and_then(serde_json::Value::as_u64);
+    let v = number("v").ok_or_else(|| ShareError::NotJson("`v` must be the link's format number".into()))?;
+    if v != u64::from(SHARE_VERSION) {
+        return Err(ShareError::Version(u32::try_from(v).unwrap_or(u32::MAX)));
+    }
+    let at = number("at").ok_or_else(|| ShareError::NotJson("`at` must be a time in ms".into()))?;
+    if at > super::scenario::MAX_DURATION_MS {
         return Err(ShareError::NotJson("time is past 24 hours".into()));
     }
-    let text = serde_json::to_string(&env.scenario).map_err(|e| ShareError::NotJson(e.to_string()))?;
-    let scenario = Scenario::from_json(&text).map_err(ShareError::Scenario)?;
-    Ok(Shared { scenario, at: env.at })
+    let scenario =
+        env.remove("scenario").ok_or_else(|| ShareError::NotJson("missing field `scenario`".into()))?;
+    let scenario = Scenario::from_value(scenario).map_err(ShareError::Scenario)?;
+    Ok(Shared { scenario, at })
 }
 
 #[cfg(test)]
