@@ -149,14 +149,28 @@ fn gzip_size(path: &std::path::Path) -> Option<u64> {
     Some(out.stdout.len() as u64)
 }
 
+/// Every file under `dir` (wasm-bindgen puts `inline_js` snippets in `dist/snippets/…`).
+fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for p in entries.flatten().map(|e| e.path()) {
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
 fn dist_sizes(report: &mut Map<String, J>) {
-    let dist = std::path::Path::new("dist");
+    let mut files = Vec::new();
+    files_under(std::path::Path::new("dist"), &mut files);
+    if files.is_empty() {
+        return;
+    }
     let mut wasm = 0;
     let mut js = 0;
     let mut css = 0;
-    let Ok(entries) = std::fs::read_dir(dist) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
+    for p in files {
         let size = gzip_size(&p).unwrap_or(0);
         match p.extension().and_then(|x| x.to_str()) {
             Some("wasm") => wasm += size,

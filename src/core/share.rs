@@ -54,12 +54,23 @@ impl std::fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
+/// The JSON a link carries before compression, `{"v": 1, "at": …, "scenario": {…}}`.
+/// Autosave stores it as it is (no compression: saving on `pagehide` cannot wait).
+pub fn envelope(scenario: &Scenario, at: Millis) -> String {
+    let env = serde_json::json!({"v": SHARE_VERSION, "at": at, "scenario": scenario.to_value()});
+    serde_json::to_string(&env).unwrap_or_default()
+}
+
+/// The text after `#s=` for an [`envelope`] already compressed with raw DEFLATE. The page
+/// compresses with the browser's `CompressionStream("deflate-raw")`, which keeps a DEFLATE
+/// encoder out of the wasm; [`encode`] does the same with miniz_oxide.
+pub fn fragment(deflated: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(deflated)
+}
+
 /// Encodes a scenario and a time as the text after `#s=`.
 pub fn encode(scenario: &Scenario, at: Millis) -> String {
-    let env = serde_json::json!({"v": SHARE_VERSION, "at": at, "scenario": scenario.to_value()});
-    let json = serde_json::to_vec(&env).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    URL_SAFE_NO_PAD.encode(packed)
+    fragment(&miniz_oxide::deflate::compress_to_vec(envelope(scenario, at).as_bytes(), 9))
 }
 
 /// Decodes the text after `#s=` (a leading `#s=` or `s=` is accepted too).
@@ -75,8 +86,25 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
         .map_err(|_| ShareError::NotCompressed)?;
     let text = std::str::from_utf8(&json).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    open(text)
+}
+
+/// An autosave: an [`envelope`], or a link fragment (what earlier versions saved).
+pub fn open_saved(text: &str) -> Result<Shared, ShareError> {
+    if text.trim_start().starts_with('{') {
+        open(text)
+    } else {
+        decode(text)
+    }
+}
+
+/// Opens an [`envelope`]'s JSON, validating the scenario like a file.
+pub fn open(json: &str) -> Result<Shared, ShareError> {
+    if json.len() > MAX_SCENARIO_BYTES {
+        return Err(ShareError::TooLong);
+    }
     let env: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| ShareError::NotJson(e.to_string()))?;
+        serde_json::from_str(json).map_err(|e| ShareError::NotJson(e.to_string()))?;
     // The envelope by hand: one JSON reader (the scenario's) in the page, not a second derive.
     let serde_json::Value::Object(mut env) = env else {
         return Err(ShareError::NotJson("expected an object".into()));
@@ -114,6 +142,17 @@ mod tests {
             assert_eq!(back.scenario, s);
             assert_eq!(back.at, 12_345);
         }
+    }
+
+    #[test]
+    fn autosaves_are_envelopes_and_old_link_shaped_saves_still_open() {
+        let s = built_in("lag").unwrap();
+        let saved = envelope(&s, 5_000);
+        assert!(saved.starts_with(r#"{"v":1,"at":5000,"scenario":{"version":1,"#), "{saved}");
+        assert_eq!(open_saved(&saved), Ok(Shared { scenario: s.clone(), at: 5_000 }));
+        assert_eq!(open_saved(&encode(&s, 5_000)), Ok(Shared { scenario: s, at: 5_000 }));
+        assert!(matches!(open_saved("{not json"), Err(ShareError::NotJson(_))));
+        assert!(matches!(open_saved(r#"{"v":1,"at":0,"scenario":{},"x":1}"#), Err(ShareError::NotJson(_))));
     }
 
     #[test]

@@ -107,6 +107,24 @@ pub async fn copy_to_clipboard(text: String) -> bool {
     JsFuture::from(clipboard.write_text(&text)).await.is_ok()
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export async function deflateRaw(text) {
+  const packed = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  return new Uint8Array(await new Response(packed).arrayBuffer());
+}"#)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = deflateRaw)]
+    async fn deflate_raw(text: &str) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+}
+
+/// A share link to this moment. Compressed by the browser (`CompressionStream`), which keeps
+/// a DEFLATE encoder out of the wasm; `None` if the browser cannot.
+async fn share_link(envelope: String) -> Option<String> {
+    let packed = deflate_raw(&envelope).await.ok()?;
+    let bytes = js_sys::Uint8Array::new(&packed).to_vec();
+    Some(format!("{}#s={}", share_base(), share::fragment(&bytes)))
+}
+
 /// Offers `text` as a download named `name` (Blob + object URL + a temporary `<a download>`).
 pub fn download(name: &str, text: &str) -> bool {
     let run = || -> Option<()> {
@@ -140,7 +158,7 @@ async fn read_file(input: &HtmlInputElement) -> Option<(String, String)> {
 
 /// Saves the session (not when embedded); `false` if the browser refused.
 pub fn autosave(sim: &Sim) -> bool {
-    store(AUTOSAVE_KEY, &share::encode(&sim.export(), sim.now()))
+    store(AUTOSAVE_KEY, &share::envelope(&sim.export(), sim.now()))
 }
 
 /// `orders-01-05.json`: the scenario id and the simulated time.
@@ -264,13 +282,17 @@ pub fn session_bar() -> Html {
         let sim = ctx.sim.clone();
         let d = d.clone();
         Callback::from(move |_: MouseEvent| {
-            let link = {
+            let envelope = {
                 let s = sim.borrow();
-                format!("{}#s={}", share_base(), share::encode(&s.export(), s.now()))
+                share::envelope(&s.export(), s.now())
             };
-            d.emit(Action::ShareLink(link.clone(), None));
             let d = d.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                let Some(link) = share_link(envelope).await else {
+                    d.emit(Action::ShareLink(String::new(), Some(false)));
+                    return;
+                };
+                d.emit(Action::ShareLink(link.clone(), None));
                 let ok = copy_to_clipboard(link.clone()).await;
                 d.emit(Action::ShareLink(link, Some(ok)));
             });
@@ -350,7 +372,9 @@ pub fn session_bar() -> Html {
                     }) }
                 </select>
             </label>
-            if let Some((link, copied)) = &sim.share {
+            if sim.share.as_ref().is_some_and(|(link, _)| link.is_empty()) {
+                <p class="muted share-out" role="status">{ t.share_unsupported }</p>
+            } else if let Some((link, copied)) = &sim.share {
                 <div class="share-out">
                     <label class="field">{ t.share_link }
                         <input type="text" readonly=true value={link.clone()} class="share-link" />

@@ -51,7 +51,7 @@ fn worth_keeping(s: &Shared) -> bool {
 /// built-in id (`?scenario=` or the prop), `autosave` the stored session text.
 pub fn choose(hash: Option<&str>, scenario: Option<&str>, autosave: Option<&str>) -> Start {
     let link = hash.map(|h| h.trim_start_matches('#')).filter(|h| h.starts_with("s="));
-    let saved = autosave.filter(|a| !a.trim().is_empty()).map(share::decode);
+    let saved = autosave.filter(|a| !a.trim().is_empty()).map(share::open_saved);
     let previous = match &saved {
         Some(Ok(s)) if worth_keeping(s) => Some(s.clone()),
         _ => None,

@@ -188,6 +188,28 @@ async function checkCorrupt(page) {
   assert.equal(await page.evaluate(() => localStorage.getItem("broker-playground.autosave.rejected")), "{corrupt");
 }
 
+test("a browser without CompressionStream gets a clear word from Share, not a broken link", async (t) => {
+  const app = await openApp(t);
+  const context = await app.page.context().browser().newContext();
+  t.after(() => context.close());
+  await context.addInitScript(() => delete window.CompressionStream);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto(app.url);
+  await page.getByRole("button", { name: "Share" }).click();
+  await page.getByRole("status").filter({ hasText: "cannot make share links" }).waitFor();
+  assert.equal(await page.getByLabel("Link to this moment").count(), 0);
+  // The session is still saved (as plain JSON: saving on the way out cannot wait for a stream).
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => (await page.evaluate(() => localStorage.getItem("broker-playground.autosave")) ?? "").includes('"c1"'), {
+    what: "the autosave",
+  });
+  assert.deepEqual(problems, []);
+  app.assertClean();
+});
+
 test("scrubbing back rewinds the clock and pauses; a timeline entry goes to its moment", async (t) => {
   const app = await openApp(t);
   const { page } = app;
