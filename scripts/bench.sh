@@ -24,6 +24,12 @@ fi
 
 log "page: trunk build --release…"
 trunk build --release --offline
+log "page: the same wasm with function names, for the report's wasm_breakdown…"
+rm -rf target/bench/named
+wasm-bindgen --target web --keep-debug --out-dir target/bench/named \
+  "target/$WASM_TARGET/release/broker-playground.wasm"
+wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals target/bench/named/broker-playground_bg.wasm -o target/bench/named.wasm
 log "page: load, frames and heap in headless Chromium (about 7 minutes with the defaults)…"
 # shellcheck disable=SC2086
 node scripts/bench-ui.mjs ${BENCH_UI_ARGS:-} || log "page figures failed; they stay null"

@@ -184,6 +184,139 @@ fn dist_sizes(report: &mut Map<String, J>) {
     report.insert("css_gzip_bytes".into(), json!(css));
 }
 
+/// Where the page's wasm goes, by part: code bytes per function, attributed by the function's
+/// name (from a `wasm-opt -g` build of the same release wasm that scripts/bench.sh makes), plus
+/// the data section. Each part's size compressed on its own is an estimate of its share of the
+/// gzip figure (parts compress a little better together).
+fn wasm_breakdown(path: &str) -> Option<J> {
+    let wasm = std::fs::read(path).ok()?;
+    fn leb(b: &[u8], i: &mut usize) -> Option<usize> {
+        let (mut r, mut shift) = (0usize, 0);
+        loop {
+            let x = *b.get(*i)?;
+            *i += 1;
+            r |= ((x & 0x7f) as usize) << shift;
+            if x < 0x80 {
+                return Some(r);
+            }
+            shift += 7;
+        }
+    }
+    fn name_str<'a>(b: &'a [u8], i: &mut usize) -> Option<&'a [u8]> {
+        let n = leb(b, i)?;
+        let s = b.get(*i..*i + n)?;
+        *i += n;
+        Some(s)
+    }
+    let (mut imported, mut bodies, mut names, mut data) = (0usize, Vec::new(), Map::new(), Vec::new());
+    let mut i = 8;
+    while i < wasm.len() {
+        let id = wasm[i];
+        i += 1;
+        let size = leb(&wasm, &mut i)?;
+        let body = wasm.get(i..i + size)?;
+        i += size;
+        let mut j = 0;
+        match id {
+            2 => {
+                for _ in 0..leb(body, &mut j)? {
+                    name_str(body, &mut j)?;
+                    name_str(body, &mut j)?;
+                    let kind = *body.get(j)?;
+                    j += 1;
+                    match kind {
+                        0 => {
+                            leb(body, &mut j)?;
+                            imported += 1;
+                        }
+                        1 => {
+                            j += 1;
+                            let flags = leb(body, &mut j)?;
+                            leb(body, &mut j)?;
+                            if flags & 1 == 1 {
+                                leb(body, &mut j)?;
+                            }
+                        }
+                        2 => {
+                            let flags = leb(body, &mut j)?;
+                            leb(body, &mut j)?;
+                            if flags & 1 == 1 {
+                                leb(body, &mut j)?;
+                            }
+                        }
+                        _ => j += 2,
+                    }
+                }
+            }
+            10 => {
+                for _ in 0..leb(body, &mut j)? {
+                    let n = leb(body, &mut j)?;
+                    bodies.push(body.get(j..j + n)?);
+                    j += n;
+                }
+            }
+            11 => data.extend_from_slice(body),
+            0 if name_str(body, &mut j)? == b"name" => {
+                while j < body.len() {
+                    let sub = *body.get(j)?;
+                    j += 1;
+                    let n = leb(body, &mut j)?;
+                    let mut k = j;
+                    j += n;
+                    if sub == 1 {
+                        for _ in 0..leb(body, &mut k)? {
+                            let index = leb(body, &mut k)?;
+                            let name = String::from_utf8_lossy(name_str(body, &mut k)?).into_owned();
+                            names.insert(index.to_string(), J::String(name));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let parts: [(&str, &[&str]); 4] = [
+        (
+            "scenario JSON I/O (serde, share links)",
+            &[
+                "serde",
+                "Deserializ",
+                "Serializ",
+                "scenario::",
+                "share::",
+                "wire::",
+                "miniz",
+                "base64",
+                "indexmap",
+                "zmij",
+                "itoa",
+            ],
+        ),
+        ("UI components (ours)", &["broker_playground::ui", "lifecycle::Stateful>::view"]),
+        (
+            "Yew and web bindings",
+            &["yew::", "implicit_clone", "gloo", "web_sys", "js_sys", "wasm_bindgen", "shim"],
+        ),
+        ("broker core", &["broker_playground::core::"]),
+    ];
+    let mut bytes: Vec<Vec<u8>> = vec![Vec::new(); parts.len() + 1];
+    for (n, body) in bodies.iter().enumerate() {
+        let name = names.get(&(n + imported).to_string()).and_then(J::as_str).unwrap_or("");
+        let part =
+            parts.iter().position(|(_, keys)| keys.iter().any(|k| name.contains(k))).unwrap_or(parts.len());
+        bytes[part].extend_from_slice(body);
+    }
+    let mut out = Map::new();
+    let labels = parts.iter().map(|p| p.0).chain(["std, alloc and other generic code"]);
+    for (label, b) in
+        labels.zip(&bytes).chain([("data (EN/RU texts, built-in scenarios, panic messages)", &data)])
+    {
+        let packed = miniz_oxide::deflate::compress_to_vec(b, 9).len();
+        out.insert(label.into(), json!({"raw_bytes": b.len(), "compressed_bytes": packed}));
+    }
+    Some(J::Object(out))
+}
+
 /// `--throughput-only`: the produce+consume figures alone, as JSON on stdout. scripts/bench.sh
 /// runs this compiled to wasm32-wasip1 in Node (V8, Chromium's engine) for the `*_wasm` figures.
 fn throughput_only() {
@@ -231,6 +364,9 @@ fn main() {
     eprintln!("playground-cli assign 1M x 2000…");
     r.insert("cli_assign_1m_x_2000_ms".into(), json!(cli_assign_ms()));
     dist_sizes(&mut r);
+    if let Some(parts) = wasm_breakdown("target/bench/named.wasm") {
+        r.insert("wasm_breakdown".into(), parts);
+    }
     wasm_figures(&mut r);
     ui_figures(&mut r);
     if let (Some(w), Some(j)) =
@@ -268,6 +404,15 @@ fn main() {
     ];
     let mut summary = String::new();
     for (k, v) in &r {
+        if let J::Object(parts) = v {
+            summary.push_str(&format!("{k}:\n"));
+            for (part, size) in parts {
+                let (raw, packed) = (size["raw_bytes"].as_u64(), size["compressed_bytes"].as_u64());
+                let (raw, packed) = (raw.unwrap_or(0) / 1000, packed.unwrap_or(0) / 1000);
+                summary.push_str(&format!("  {part:<56} {raw:>5} kB raw {packed:>5} kB compressed\n"));
+            }
+            continue;
+        }
         let budget = budgets.iter().find(|b| b.0 == k);
         let mark = match (budget, v.as_f64()) {
             (Some((_, text, limit, at_least)), Some(x)) => {

@@ -5,6 +5,8 @@
 //! Names the tests rely on (UI.md, "Names the page must carry") live here too; translating
 //! them is a decision for the tests as well.
 
+use crate::core::ErrorCode;
+
 /// One language's strings.
 pub struct Text {
     pub app_name: &'static str,
@@ -772,6 +774,77 @@ pub fn text_for(lang: Lang) -> &'static Text {
     match lang {
         Lang::En => &EN,
         Lang::Ru => &RU,
+    }
+}
+
+/// What a Kafka error means, in a sentence a learner can act on, shown after the error's name
+/// (which stays Kafka's, so that it can be looked up). Each arm holds both languages.
+pub fn error_meaning(lang: Lang, code: ErrorCode) -> &'static str {
+    use ErrorCode::*;
+    let [en, ru] = match code {
+        OffsetOutOfRange => [
+            "the offset asked for is not in the log (retention deleted it, or it is past the end); auto.offset.reset decides where reading goes on",
+            "запрошенного смещения нет в журнале (удалено по retention или за концом); куда читать дальше, решает auto.offset.reset",
+        ],
+        UnknownTopicOrPartition => [
+            "this cluster has no such topic or partition",
+            "в кластере нет такого топика или раздела",
+        ],
+        InvalidTopicException => [
+            "not a legal topic name: letters, digits, '.', '_' and '-', at most 249 characters",
+            "недопустимое имя топика: буквы, цифры, «.», «_» и «-», не длиннее 249 символов",
+        ],
+        IllegalGeneration => [
+            "the member's generation is out of date: a rebalance happened, so it must join again",
+            "поколение участника устарело: прошла перебалансировка, нужно вступить в группу заново",
+        ],
+        InconsistentGroupProtocol => [
+            "the member's protocol or assignment strategies have nothing in common with the group's",
+            "протокол или стратегии распределения участника не совпадают с группой",
+        ],
+        UnknownMemberId => [
+            "the coordinator no longer knows this member (for example after session.timeout.ms); it must join again",
+            "координатор больше не знает этого участника (например, после session.timeout.ms); нужно вступить заново",
+        ],
+        RebalanceInProgress => [
+            "the group is rebalancing: the member must rejoin before it can commit",
+            "группа перебалансируется: участник должен вступить заново, прежде чем фиксировать смещения",
+        ],
+        TopicAuthorizationFailed => [
+            "no ACL lets this user do this on the topic",
+            "ни одно правило ACL не разрешает этому пользователю такое действие с топиком",
+        ],
+        GroupAuthorizationFailed => [
+            "no ACL lets this user do this in the consumer group",
+            "ни одно правило ACL не разрешает этому пользователю такое действие в группе",
+        ],
+        ClusterAuthorizationFailed => [
+            "no ACL lets this user do this on the cluster",
+            "ни одно правило ACL не разрешает этому пользователю такое действие с кластером",
+        ],
+        TopicAlreadyExists => ["a topic with this name exists already", "топик с таким именем уже есть"],
+        InvalidPartitions => [
+            "a topic needs at least one partition, and partitions can be added but never removed",
+            "у топика должен быть хотя бы один раздел; разделы можно добавлять, но не удалять",
+        ],
+        InvalidConfig => ["this value is not allowed for the setting", "такое значение настройки недопустимо"],
+        InvalidRequest => ["the broker cannot accept this request", "брокер не может принять такой запрос"],
+        FencedInstanceId => [
+            "another consumer with the same group.instance.id has taken this static member's place",
+            "другой потребитель с тем же group.instance.id занял место этого статического участника",
+        ],
+        NoOffsetForPartition => [
+            "auto.offset.reset is none and the group has no committed offset for the partition",
+            "auto.offset.reset = none, а у группы нет зафиксированного смещения для раздела",
+        ],
+        FencedMemberEpoch => [
+            "the member's epoch is behind the group's (KIP-848): it must rejoin",
+            "эпоха участника отстаёт от эпохи группы (KIP-848): нужно вступить заново",
+        ],
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Ru => ru,
     }
 }
 
