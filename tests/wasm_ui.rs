@@ -231,3 +231,24 @@ async fn an_unknown_scenario_prop_is_a_message_and_an_embedded_instance_saves_no
     assert_eq!(storage.length().unwrap(), 0, "embedded: no autosave");
     unmount(root, handle);
 }
+
+#[wasm_bindgen_test]
+async fn a_kafka_error_keeps_its_name_says_what_it_means_in_the_ui_language_and_marks_the_detail_english() {
+    let (root, handle) = render_with(AppProps { lang: Some("ru".into()), ..Default::default() }).await;
+    // Try to shrink orders from 6 partitions to 3: Kafka refuses with INVALID_PARTITIONS.
+    let input: web_sys::HtmlInputElement =
+        root.query_selector("#partitions-orders").unwrap().expect("the partitions field").dyn_into().unwrap();
+    input.set_value("3");
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let alert = all(&root, "article.topic [role='alert']").pop().expect("an alert on the topic");
+    let name = alert.query_selector("code.error-name").unwrap().expect("the error's name in <code>");
+    assert_eq!(name.text_content().as_deref(), Some("INVALID_PARTITIONS"));
+    let text = text_of(&alert);
+    assert!(text.contains("разделы можно добавлять, но не удалять"), "{text}");
+    let detail = alert.query_selector(".detail").unwrap().expect("the core's detail");
+    assert_eq!(detail.get_attribute("lang").as_deref(), Some("en"), "{text}");
+    assert_eq!(all(&root, "[id^='lane-orders-']").len(), 6, "the topic keeps its 6 partitions");
+    unmount(root, handle);
+}

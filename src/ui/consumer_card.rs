@@ -5,6 +5,7 @@
 use super::dom::{event_checked, event_value};
 use super::field::CommitInput;
 use super::lanes::lane_id;
+use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Handle};
 use super::text::{fill, use_text, Text};
 use crate::core::config::{GroupProtocol, ManualCommit, OffsetReset};
@@ -130,7 +131,7 @@ pub struct ConsumerView {
     pub alive: bool,
     pub stopped: bool,
     /// The command error shown on the card.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     /// The client's own error (code and detail).
     pub client_error: Option<(ErrorCode, String)>,
     /// Topics and their partition counts (selects, the standalone picker).
@@ -219,10 +220,10 @@ pub fn consumer_card(props: &CardProps) -> Html {
             }
             <ClientSettings name={props.name.clone()} view={props.view.clone()} />
             if let Some((code, detail)) = &v.client_error {
-                <p class="error" role="alert">{ code.name() }<span class="detail">{ format!(" — {detail}") }</span></p>
+                <ErrorNote problem={Problem::kafka(*code, detail)} />
             }
             if let Some(e) = &v.error {
-                <p class="error" role="alert">{ e.clone() }</p>
+                <ErrorNote problem={e.clone()} />
             }
             <ConsumerActions name={props.name.clone()} view={props.view.clone()} />
         </article>

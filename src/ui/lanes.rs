@@ -3,6 +3,7 @@
 //! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
 
 use super::field::CommitInput;
+use super::problem::ErrorNote;
 use super::state::{use_handle, use_sim, Action, ErrorAt, Sim};
 use super::text::{fill, text_for, use_text};
 use crate::core::log::Value;
@@ -98,7 +99,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 <span class="help">{ t.partitions_help }</span>
             </div>
             if let Some(e) = error {
-                <p class="error" role="alert">{ e.clone() }</p>
+                <ErrorNote problem={e.clone()} />
             }
             <div class="lanes">
                 { for (0..topic.partition_count()).map(|p| {
@@ -321,7 +322,7 @@ pub fn add_topic() -> Html {
             </label>
             <button type="submit">{ t.add_topic }</button>
             if let Some(e) = error {
-                <p class="error" role="alert">{ e }</p>
+                <ErrorNote problem={e} />
             }
         </form>
     }

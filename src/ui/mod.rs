@@ -31,6 +31,7 @@ pub mod glossary;
 pub mod groups;
 pub mod lanes;
 pub mod narrate_ru;
+pub mod problem;
 pub mod producer_card;
 pub mod session;
 pub mod start;
@@ -238,7 +239,7 @@ fn global_error() -> Html {
     let ctx = state::use_sim();
     let sim = ctx.sim.borrow();
     match sim.errors.get(&state::ErrorAt::Global) {
-        Some(e) => html! { <p class="error" role="alert">{ e.clone() }</p> },
+        Some(e) => html! { <problem::ErrorNote problem={e.clone()} /> },
         None => html! {},
     }
 }

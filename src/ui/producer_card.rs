@@ -2,6 +2,7 @@
 
 use super::dom::event_value;
 use super::field::CommitInput;
+use super::problem::{ErrorNote, Problem};
 use super::state::{use_sim, Action, Ctx, ErrorAt};
 use super::text::{fill, use_text};
 use crate::core::producer::{KeyMode, ProducerSpec};
@@ -183,10 +184,10 @@ pub fn producer_card(props: &CardProps) -> Html {
                 </label>
             </div>
             if let Some(code) = p.error {
-                <p class="error" role="alert">{ code.name() }</p>
+                <ErrorNote problem={Problem::kafka(code, "")} />
             }
             if let Some(e) = error {
-                <p class="error" role="alert">{ e }</p>
+                <ErrorNote problem={e} />
             }
             <div class="actions">
                 <button type="button" onclick={send_one} aria-label={fill(t.send_one_named, &[&name])}>{ t.send_one }</button>

@@ -11,6 +11,7 @@
 //! `Rc<RefCell<Sim>>` and each change bumps a version counter, which is what components compare.
 //! Nothing here decides what Kafka would do; that is the core's job.
 
+use super::problem::Problem;
 use super::text::{fill, text_for, Lang};
 use crate::core::acl::Role;
 use crate::core::config::ConsumerConfig;
@@ -287,7 +288,7 @@ pub struct Sim {
     pub lag: BTreeMap<String, VecDeque<u64>>,
     pub next_lag_sample: Millis,
     pub rebalances: BTreeMap<String, RebalanceView>,
-    pub errors: BTreeMap<ErrorAt, String>,
+    pub errors: BTreeMap<ErrorAt, Problem>,
     pub consumers_added: u32,
     pub producers_added: u32,
     /// The consumer added last and its group then: a new consumer joins that consumer's
@@ -634,7 +635,7 @@ impl Sim {
                 }
             }
             Err(e) => {
-                self.errors.insert(at, e.to_string());
+                self.errors.insert(at, Problem::Core(e));
             }
         }
     }
@@ -645,7 +646,7 @@ impl Sim {
 
     fn add_producer(&mut self) {
         let Some(topic) = self.first_topic() else {
-            self.errors.insert(ErrorAt::Global, text_for(self.lang).no_topic.into());
+            self.errors.insert(ErrorAt::Global, Problem::NoTopic);
             return;
         };
         let name = loop {
@@ -663,7 +664,7 @@ impl Sim {
 
     fn add_consumer(&mut self) {
         let Some(topic) = self.first_topic() else {
-            self.errors.insert(ErrorAt::Global, text_for(self.lang).no_topic.into());
+            self.errors.insert(ErrorAt::Global, Problem::NoTopic);
             return;
         };
         let name = loop {
@@ -1035,7 +1036,11 @@ mod tests {
         let mut sim = Sim::new();
         let at = ErrorAt::Topic("orders".into());
         sim.handle(Action::cmd(at.clone(), Command::CreatePartitions { topic: "orders".into(), total: 4 }));
-        assert!(sim.errors[&at].starts_with("INVALID_PARTITIONS"), "{:?}", sim.errors);
+        assert!(
+            matches!(&sim.errors[&at], Problem::Core(e) if e.code() == Some(crate::core::ErrorCode::InvalidPartitions)),
+            "{:?}",
+            sim.errors
+        );
         sim.handle(Action::cmd(at.clone(), Command::CreatePartitions { topic: "orders".into(), total: 8 }));
         assert!(!sim.errors.contains_key(&at));
     }

@@ -2,6 +2,7 @@
 //! ACLs each role means (`RoleBinding::acls`), side by side.
 
 use super::dom::{event_checked, event_value};
+use super::problem::ErrorNote;
 use super::state::{roles, use_sim, Action, ErrorAt};
 use super::text::{fill, use_text};
 use crate::core::acl::{
@@ -121,7 +122,7 @@ pub fn users() -> Html {
                 </label>
                 <button type="submit">{ t.grant_role }</button>
             </form>
-            if let Some(e) = error { <p class="error" role="alert">{ e }</p> }
+            if let Some(e) = error { <ErrorNote problem={e} /> }
             if bindings.is_empty() { <p class="muted">{ t.no_roles }</p> }
             <ul class="bindings">
                 { for bindings.iter().map(|b| {
