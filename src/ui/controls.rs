@@ -61,3 +61,20 @@ pub fn controls() -> Html {
         </div>
     }
 }
+
+/// While a long replay catches up (scrubbing back, a link far into a run): where it is going
+/// and how far it has got. The page stays responsive meanwhile.
+#[function_component(ReplayProgress)]
+pub fn replay_progress() -> Html {
+    let ctx = use_sim();
+    let sim = ctx.sim.borrow();
+    let t = use_text();
+    let Some(target) = sim.catching_up else { return html! {} };
+    let percent = sim.now() * 100 / target.max(1);
+    html! {
+        <p class="replaying" role="status">
+            { super::text::fill(t.replaying, &[&format_clock(target), &percent]) }
+            <progress max="100" value={percent.to_string()} aria-hidden="true"></progress>
+        </p>
+    }
+}

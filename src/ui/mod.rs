@@ -207,6 +207,7 @@ pub fn app(props: &AppProps) -> Html {
                         <p class="tagline">{ t.tagline }</p>
                     </div>
                     <controls::Controls />
+                    <controls::ReplayProgress />
                 </header>
                 <session::Notices />
                 if full { <session::SessionBar /> }

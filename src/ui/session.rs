@@ -158,7 +158,7 @@ async fn read_file(input: &HtmlInputElement) -> Option<(String, String)> {
 
 /// Saves the session (not when embedded); `false` if the browser refused.
 pub fn autosave(sim: &Sim) -> bool {
-    store(AUTOSAVE_KEY, &share::envelope(&sim.export(), sim.now()))
+    store(AUTOSAVE_KEY, &share::envelope(&sim.export(), sim.at()))
 }
 
 /// `orders-01-05.json`: the scenario id and the simulated time.
@@ -284,7 +284,7 @@ pub fn session_bar() -> Html {
         Callback::from(move |_: MouseEvent| {
             let envelope = {
                 let s = sim.borrow();
-                share::envelope(&s.export(), s.now())
+                share::envelope(&s.export(), s.at())
             };
             let d = d.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -303,7 +303,7 @@ pub fn session_bar() -> Html {
         Callback::from(move |_: MouseEvent| {
             let s = sim.borrow();
             let scenario = s.export();
-            download(&export_name(&scenario, s.now()), &scenario.to_json());
+            download(&export_name(&scenario, s.at()), &scenario.to_json());
         })
     };
     let on_import_click = {

@@ -32,6 +32,18 @@ pub const TIMELINE_CAP: usize = 500;
 /// Lag samples kept per group, one every [`LAG_SAMPLE_MS`] of simulated time.
 pub const LAG_CAP: usize = 120;
 pub const LAG_SAMPLE_MS: Millis = 500;
+
+/// Events a replay absorbs before the page gets a turn: at the largest scenario (48
+/// partitions, 24 consumers, 2000 records/s) about 5 s of simulated time, ~15 ms of a tick
+/// in headless Chromium here (a replay to 10:00 takes ~3 s and input waits at most ~20 ms).
+pub const REPLAY_EVENTS_PER_TICK: usize = 12_000;
+
+/// Events a replay absorbs at once when it starts: short replays (most scrubs, a link a minute
+/// in) finish before the next render; long ones go on per tick with a progress line.
+pub const REPLAY_EVENTS_AT_ONCE: usize = 40_000;
+
+/// While a replay catches up, the page is redrawn every this many ticks (about 4 times a second).
+pub const REPLAY_RENDER_EVERY: u32 = 15;
 /// Longest real-time gap one frame may advance (a hidden tab does not jump minutes ahead).
 pub const MAX_FRAME_MS: f64 = 250.0;
 /// The speeds offered.
@@ -311,6 +323,11 @@ pub struct Sim {
     /// Bumped each time the run is replaced (load, rewind): view models that identify records
     /// by offset include it, since the same offset may hold another record after a replay.
     pub epoch: u64,
+    /// A replay still on its way to this moment (scrubbing back, opening a link far into a
+    /// run): it goes on a slice per tick, so a long replay never freezes the page.
+    pub catching_up: Option<Millis>,
+    /// Ticks spent catching up (the page redraws on every [`REPLAY_RENDER_EVERY`]th).
+    pub catch_up_ticks: u32,
 }
 
 impl Default for Sim {
@@ -360,6 +377,8 @@ impl Sim {
             share: None,
             save_due: false,
             epoch: 0,
+            catching_up: None,
+            catch_up_ticks: 0,
         };
         let events = sim.run.advance(0);
         sim.absorb(events);
@@ -400,7 +419,7 @@ impl Sim {
 
     /// The session as a share link carries it.
     pub fn shared(&self) -> Shared {
-        Shared { scenario: self.export(), at: self.now() }
+        Shared { scenario: self.export(), at: self.at() }
     }
 
     fn notify(&mut self, n: Notice) {
@@ -430,32 +449,56 @@ impl Sim {
         self.rebalances.clear();
         self.errors.clear();
         self.share = None;
-        let mut steps: VecDeque<ScriptStep> = steps.into();
-        // In slices of LAG_SAMPLE_MS, so the lag sparkline is rebuilt too.
-        let mut t = 0;
+        // Everything the person did is in `future` until it comes due, so an export during
+        // the catch-up is whole; the catch-up replays it in slices of LAG_SAMPLE_MS (so the
+        // lag sparkline is rebuilt too).
+        self.future = steps.into();
+        self.catching_up = Some(at);
+        self.catch_up(REPLAY_EVENTS_AT_ONCE);
+        Ok(())
+    }
+
+    /// Goes on with a replay ([`Sim::catching_up`]) until `budget` events have been absorbed
+    /// or it is there. Counting events, not reading a clock, keeps this deterministic.
+    pub fn catch_up(&mut self, budget: usize) {
+        let Some(at) = self.catching_up else { return };
+        let mut absorbed = 0;
+        // At least one slice, so that steps at the very moment (`at` = now) are applied too.
         loop {
-            let next = (t + LAG_SAMPLE_MS).min(at);
-            while steps.front().is_some_and(|s| s.at.0 <= next) {
-                let Some(step) = steps.pop_front() else { break };
+            let next = ((self.now() / LAG_SAMPLE_MS + 1) * LAG_SAMPLE_MS).min(at);
+            while self.future.front().is_some_and(|s| s.at.0 <= next) {
+                let Some(step) = self.future.pop_front() else { break };
                 // These succeeded before and the replay is the same run, so they succeed again;
                 // if one does not (a hand-edited file), the timeline already tells why.
                 if let Ok(events) = self.run.apply(step.at.0, step.action) {
+                    absorbed += events.len();
                     self.absorb(events);
                 }
             }
             let events = self.run.advance(next);
+            absorbed += events.len() + 1;
             self.absorb(events);
-            if next >= at {
+            if self.now() >= at || absorbed >= budget {
                 break;
             }
-            t = next;
         }
-        self.future = steps;
-        self.sim_time = self.now() as f64;
-        self.last_real = None;
-        self.furthest = self.furthest.max(self.now());
-        self.duration_done = self.scenario().duration.is_some_and(|d| self.now() >= d.0);
-        Ok(())
+        if self.now() >= at {
+            self.catching_up = None;
+            self.sim_time = self.now() as f64;
+            self.last_real = None;
+            self.furthest = self.furthest.max(self.now());
+            self.duration_done = self.scenario().duration.is_some_and(|d| self.now() >= d.0);
+        }
+    }
+
+    /// Finishes a replay at once (before anything that changes the run).
+    fn caught_up(&mut self) {
+        self.catch_up(usize::MAX);
+    }
+
+    /// The moment shown, or being replayed to: what Share, Export and autosave record.
+    pub fn at(&self) -> Millis {
+        self.catching_up.unwrap_or_else(|| self.now())
     }
 
     /// Loads a scenario (see [`Action::Load`]); the replaced session is kept if it held work.
@@ -527,7 +570,37 @@ impl Sim {
 
     /// Applies an action; `false` when nothing visible changed (no re-render).
     pub fn handle(&mut self, action: Action) -> bool {
+        let replaces_the_run = matches!(
+            action,
+            Action::Load(_)
+                | Action::LoadBuiltIn(_)
+                | Action::Reset
+                | Action::RestorePrevious
+                | Action::Rewind(_)
+        );
+        let leaves_the_run = matches!(
+            action,
+            Action::Tick(_)
+                | Action::SetSpeed(_)
+                | Action::SetProjector(_)
+                | Action::SetLang(_)
+                | Action::Notify(_)
+                | Action::Dismiss(_)
+                | Action::ShareLink(..)
+                | Action::Saved(_)
+        );
+        if self.catching_up.is_some() && !replaces_the_run && !leaves_the_run {
+            // Play, Step, a command…: they act on the moment being replayed to.
+            self.caught_up();
+        }
         match action {
+            Action::Tick(_) if self.catching_up.is_some() => {
+                self.catch_up(REPLAY_EVENTS_PER_TICK);
+                // Rendering every intermediate moment would cost more than the replay itself:
+                // the progress line (and the run) are redrawn a few times a second, and at the end.
+                self.catch_up_ticks += 1;
+                return self.catching_up.is_none() || self.catch_up_ticks.is_multiple_of(REPLAY_RENDER_EVERY);
+            }
             Action::Tick(real) => {
                 let last = self.last_real.replace(real);
                 if !self.playing {
@@ -1142,6 +1215,75 @@ mod tests {
         assert_eq!(sim.furthest, sim.now());
         run_for(&mut sim, 600.0);
         assert!(!sim.run.cluster.consumers().contains_key("c1"));
+    }
+
+    /// The bench's largest scenario: 48 partitions, 24 consumers in one group, 2000 records/s.
+    fn big() -> Scenario {
+        let producers: Vec<String> = (1..=4)
+            .map(|i| format!(r#"{{"name": "p{i}", "topic": "orders", "rate": 500, "keys": {{"mode": "set", "prefix": "user-", "count": 200}}}}"#))
+            .collect();
+        let consumers: Vec<String> = (1..=24)
+            .map(|i| format!(r#"{{"name": "c{i}", "mode": {{"group": {{"topics": ["orders"]}}}}, "config": {{"group.id": "group-1"}}}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"version": 1, "seed": 1, "topics": [{{"name": "orders", "partitions": 48}}], "producers": [{}], "consumers": [{}]}}"#,
+            producers.join(","),
+            consumers.join(",")
+        );
+        Scenario::from_json(&text).unwrap()
+    }
+
+    #[test]
+    fn a_long_replay_goes_on_tick_by_tick_and_ends_where_one_go_would() {
+        let mut sim = Sim::with_scenario(big()).unwrap();
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 1_000.0);
+        sim.handle(Action::AddConsumer); // c25, a user action the replay must bring back
+        run_for(&mut sim, 6_000.0);
+        let end = sim.now();
+        assert!(end > 60_000, "{end}");
+        let exported = sim.export();
+
+        // Scrub back to near the end: a replay of a minute of the largest scenario.
+        let target = end - 1_000;
+        sim.handle(Action::Rewind(target));
+        assert_eq!(sim.catching_up, Some(target), "too long to replay before the next frame");
+        assert!(sim.now() < target);
+        assert_eq!(sim.export(), exported, "an export meanwhile is the whole session");
+        assert_eq!(sim.shared().at, target, "Share and autosave record where it is going");
+        let mut ticks = 0;
+        while sim.catching_up.is_some() {
+            let before = sim.now();
+            sim.handle(Action::Tick(0.0));
+            assert!(sim.now() > before, "each tick gets further");
+            ticks += 1;
+        }
+        assert!(ticks > 1, "{ticks}");
+        assert_eq!(sim.now(), target);
+        assert!(!sim.playing, "a scrub pauses");
+
+        let mut one_go = Sim::with_scenario(big()).unwrap();
+        one_go.handle(Action::SetSpeed(10.0));
+        one_go.future = exported.script.iter().cloned().collect();
+        one_go.catching_up = Some(target);
+        one_go.caught_up();
+        assert_eq!(sim.run.cluster.describe_group("group-1"), one_go.run.cluster.describe_group("group-1"));
+        assert!(sim.run.cluster.consumers().contains_key("c25"));
+    }
+
+    #[test]
+    fn acting_during_a_replay_acts_at_the_moment_being_replayed_to() {
+        let mut sim = Sim::with_scenario(big()).unwrap();
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 6_000.0);
+        let target = sim.now() - 1_000;
+        sim.handle(Action::Rewind(target));
+        assert!(sim.catching_up.is_some());
+        sim.handle(Action::Cmd(ErrorAt::Global, Box::new(Command::PauseProducer { name: "p1".into() })));
+        assert_eq!(sim.catching_up, None);
+        assert_eq!(sim.now(), target);
+        assert!(sim.run.cluster.producers()["p1"].spec.paused);
+        assert!(sim.future.is_empty(), "a new action cuts what came later");
     }
 
     #[test]

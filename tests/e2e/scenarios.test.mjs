@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import { openApp, ROOT, until } from "./helpers.mjs";
 
 const builtIn = async (id) => JSON.parse(await readFile(join(ROOT, "src/core/scenarios", `${id}.json`), "utf8"));
@@ -207,6 +208,30 @@ test("a browser without CompressionStream gets a clear word from Share, not a br
     what: "the autosave",
   });
   assert.deepEqual(problems, []);
+  app.assertClean();
+});
+
+test("a long replay (a link ten minutes into the largest scenario) shows its progress and the page stays usable", async (t) => {
+  const producers = [1, 2, 3, 4].map((i) => ({
+    name: `p${i}`, topic: "orders", rate: 500, keys: { mode: "set", prefix: "user-", count: 200 },
+  }));
+  const consumers = Array.from({ length: 24 }, (_, i) => ({
+    name: `c${i + 1}`, mode: { group: { topics: ["orders"] } }, config: { "group.id": "group-1" },
+  }));
+  const scenario = { version: 1, id: "big", seed: 1, topics: [{ name: "orders", partitions: 48 }], producers, consumers };
+  const json = JSON.stringify({ v: 1, at: 600_000, scenario });
+  const link = "#s=" + deflateRawSync(Buffer.from(json)).toString("base64url");
+  const app = await openApp(t, { path: link });
+  const { page } = app;
+  const progress = page.getByRole("status").filter({ hasText: "Replaying from the seed to 10:00.000" });
+  await progress.waitFor();
+  // Meanwhile the page answers: the notice can be dismissed and the language switched.
+  await page.getByRole("button", { name: "Dismiss" }).first().click();
+  await page.getByLabel("Language").selectOption("ru");
+  await page.getByRole("status").filter({ hasText: "Воспроизведение с начала до 10:00.000" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Воспроизведение" }).waitFor({ state: "detached", timeout: 60_000 });
+  assert.match(await page.locator(".clock").textContent(), /10:00\.000/);
+  assert.equal(await page.locator("article.consumer").count(), 24);
   app.assertClean();
 });
 
