@@ -390,3 +390,30 @@ test("a lane shows its newest records in offset order, the log-end cell after th
   }
   app.assertClean();
 });
+
+test("the describe table follows the run, and is exact once paused", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => (await describe(page, "group-1")).rows.length === 6, { what: "six rows" });
+  // While the clock runs the table is redrawn a few times a second (not every frame).
+  const total = async () => (await describe(page, "group-1")).rows.reduce((s, r) => s + Number(r["LOG-END-OFFSET"]), 0);
+  const first = await total();
+  await until(async () => (await total()) > first, { what: "the log-end offsets to grow" });
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor();
+  // Paused: every row matches its lane, and LAG is LOG-END-OFFSET − CURRENT-OFFSET.
+  const { rows } = await describe(page, "group-1");
+  for (const r of rows) {
+    const end = await page.locator(`#lane-orders-${r.PARTITION} .lane-meta`).evaluate((m) => Number(m.textContent.split("…")[1]));
+    assert.equal(Number(r["LOG-END-OFFSET"]), end, `partition ${r.PARTITION}: the lane says ${end}`);
+    if (r["CURRENT-OFFSET"] !== "-") {
+      assert.equal(Number(r.LAG), end - Number(r["CURRENT-OFFSET"]), `partition ${r.PARTITION}: lag`);
+    }
+  }
+  // And it stays so: nothing moves while paused.
+  await page.waitForTimeout(500);
+  assert.deepEqual((await describe(page, "group-1")).rows, rows);
+  app.assertClean();
+});
