@@ -92,8 +92,10 @@ fn controls_bar(props: &BarProps) -> Html {
             </label>
             <label class="inline scrub" title={t.time_scrub_help}>
                 { t.time_scrub }
-                <input type="range" aria-label={t.time_scrub} min="0" max={v.scrub_max.to_string()}
-                    step={SCRUB_STEP.to_string()} value={v.scrub_value.to_string()} onchange={scrub} />
+                <span class="scrub-box">
+                    <input type="range" aria-label={t.time_scrub} min="0" max={v.scrub_max.to_string()}
+                        step={SCRUB_STEP.to_string()} value={v.scrub_value.to_string()} onchange={scrub} />
+                </span>
             </label>
             if !ctx.embedded { <span class="hint">{ t.shortcuts }</span> }
         </div>
@@ -105,11 +107,14 @@ fn controls_bar(props: &BarProps) -> Html {
 fn clock() -> Html {
     let ctx = use_sim();
     let t = use_text();
-    let now = ctx.sim.borrow().now();
+    let now = format_clock(ctx.sim.borrow().now());
+    // A fixed-width box (as many `ch` as characters, in a monospace font): the time changing
+    // is laid out inside it, not through the header (see `.clock-time` in app.css).
+    let width = format!("width: {}ch", now.chars().count());
     html! {
         <span class="clock" role="timer" title={t.clock_help}>
             <span class="visually-hidden">{ t.clock }{ " " }</span>
-            { format_clock(now) }
+            <span class="clock-time" style={width}>{ now }</span>
         </span>
     }
 }
