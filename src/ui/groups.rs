@@ -2,7 +2,7 @@
 //! it happens (phases in order, moves, who stopped); the `kafka-consumer-groups --describe`
 //! table; a lag sparkline.
 
-use super::state::{reason_text, use_handle, use_sim, Phase, RebalanceKind, RebalanceView};
+use super::state::{reason_text, use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
 use super::text::{fill, use_text, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::group::DescribeRow;
@@ -54,15 +54,9 @@ pub fn group_panel(props: &GroupProps) -> Html {
     };
     let strategy = g.strategy.map_or("-", |s| s.name());
     let leader = g.leader_consumer();
-    // The describe table and the lag line change with every record; redrawn at most every
-    // SLOW_MS of real time while the clock runs (sooner when the group's state or generation
-    // changes), and at once on anything else: pause, Step, a command, a scrub.
-    let stamp = Stamp {
-        at: if sim.playing { sim.last_real.map_or(0, |r| (r / SLOW_MS) as u64) } else { ctx.version },
-        playing: sim.playing,
-        generation: g.generation,
-        state: g.state.name(),
-    };
+    // The describe table and the lag line change with every record: redrawn at the `Slow`
+    // rate (sooner when the group's state or generation changes).
+    let stamp = Stamp { slow: ctx.slow(), generation: g.generation, state: g.state.name() };
     html! {
         <article class="group" aria-labelledby={format!("group-{}", g.id)}>
             <h3 id={format!("group-{}", g.id)}>{ fill(t.group_heading, &[&g.id]) }</h3>
@@ -90,16 +84,10 @@ pub fn group_panel(props: &GroupProps) -> Html {
     }
 }
 
-/// Real milliseconds between two redraws of the describe table and the lag line while the
-/// clock runs (a person cannot read offsets changing faster; paused, they are exact).
-pub const SLOW_MS: f64 = 250.0;
-
 /// When the describe table and the lag line are redrawn (see [`GroupPanel`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
-    /// While playing, the SLOW_MS period of real time; paused, the model's version.
-    pub at: u64,
-    pub playing: bool,
+    pub slow: Slow,
     pub generation: i32,
     pub state: &'static str,
 }

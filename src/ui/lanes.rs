@@ -3,7 +3,7 @@
 //! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
 
 use super::field::CommitInput;
-use super::state::{use_handle, use_sim, Action, ErrorAt, Sim};
+use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow};
 use super::text::{fill, text_for, use_text};
 use crate::core::log::Value;
 use crate::core::topic::Topic;
@@ -53,7 +53,7 @@ pub fn cluster_view() -> Html {
             { for sim.run.cluster.topics().keys().map(|name| html! {
                 <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
             }) }
-            <AddTopic />
+            <AddTopic error={sim.errors.get(&ErrorAt::NewTopic).cloned()} />
         </section>
     }
 }
@@ -84,6 +84,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
         })
     };
     let input_id = format!("partitions-{name}");
+    let slow = ctx.slow();
     let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")}>
@@ -103,7 +104,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
             <div class="lanes">
                 { for (0..topic.partition_count()).map(|p| {
                     let view = lane_view(&sim, &props.name, topic, p);
-                    html! { <Lane key={p} {view} /> }
+                    html! { <Lane key={p} {view} {slow} /> }
                 }) }
             </div>
         </article>
@@ -205,6 +206,9 @@ fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32) -> LaneVi
 #[derive(Properties, PartialEq)]
 pub struct LaneProps {
     pub view: LaneView,
+    /// When the log start and end written in the label (and its accessible name) are redrawn;
+    /// the cells and markers follow every record.
+    pub slow: Slow,
 }
 
 /// One partition's lane. The records are drawn by [`Cell`]s that read them through the
@@ -224,7 +228,9 @@ pub fn lane(props: &LaneProps) -> Html {
     let from = start.max(end.saturating_sub(WINDOW));
     let stacked = stack(markers.clone());
     let rows = stacked.iter().map(|p| p.row + 1).max().unwrap_or(0);
-    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &start, &end]);
+    // The numbers in the label change with every record: kept at the `Slow` rate.
+    let shown = *use_memo(props.slow, move |_| (start, end));
+    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
     let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
     html! {
         <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary}>
@@ -232,7 +238,7 @@ pub fn lane(props: &LaneProps) -> Html {
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))}>{ owner_text }</span>
                 <span class="lane-meta">
-                    <span title={t.log_start}>{ start }</span>{ " … " }<span title={t.log_end}>{ end }</span>
+                    <span title={t.log_start}>{ shown.0 }</span>{ " … " }<span title={t.log_end}>{ shown.1 }</span>
                 </span>
             </div>
             <div class="lane-track">
@@ -311,9 +317,16 @@ fn cell(props: &CellProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct AddTopicProps {
+    /// The last "Add topic" error, if any.
+    pub error: Option<String>,
+}
+
+/// The add-topic form (on the non-ticking handle: it re-renders when its error changes).
 #[function_component(AddTopic)]
-pub fn add_topic() -> Html {
-    let ctx = use_sim();
+pub fn add_topic(props: &AddTopicProps) -> Html {
+    let ctx = use_handle();
     let t = use_text();
     let name_ref = use_node_ref();
     let count_ref = use_node_ref();
@@ -334,7 +347,7 @@ pub fn add_topic() -> Html {
             ));
         })
     };
-    let error = ctx.sim.borrow().errors.get(&ErrorAt::NewTopic).cloned();
+    let error = props.error.clone();
     html! {
         <form class="add-topic" {onsubmit}>
             <label class="field">{ t.topic_name }
