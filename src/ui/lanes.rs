@@ -228,7 +228,8 @@ pub fn lane(props: &LaneProps) -> Html {
     let from = start.max(end.saturating_sub(WINDOW));
     let stacked = stack(markers.clone());
     let rows = stacked.iter().map(|p| p.row + 1).max().unwrap_or(0);
-    // The numbers in the label change with every record: kept at the `Slow` rate.
+    // The numbers in the label (and the log-end cell's title) change with every record: kept at
+    // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
     let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
@@ -253,7 +254,7 @@ pub fn lane(props: &LaneProps) -> Html {
                             }) }
                         </div>
                     </div>
-                    <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {end}", t.log_end)}></span>
+                    <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, shown.1)}></span>
                 </div>
                 <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
                     { for stacked.into_iter().map(|Placed { marker: m, row, end }| {
