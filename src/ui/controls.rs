@@ -2,36 +2,74 @@
 //! and the Time range (scrub back: the run is replayed from its seed to that moment, paused).
 
 use super::dom::{event_checked, event_value};
-use super::state::{use_sim, Action, SPEEDS};
+use super::state::{use_handle, use_sim, Action, Sim, SPEEDS};
 use super::text::use_text;
-use crate::core::time::format_clock;
+use crate::core::time::{format_clock, Millis};
 use yew::prelude::*;
 
+/// The Time range's step, in simulated milliseconds.
+const SCRUB_STEP: Millis = 100;
+
+/// What the controls show but the clock, computed each frame by [`Controls`]: the bar
+/// re-renders only when it changes (the range moves one step per 100 ms of simulated time).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ControlsView {
+    pub playing: bool,
+    pub speed: f64,
+    pub projector: bool,
+    pub scrub_max: Millis,
+    /// The range's value: the clock on the range's step (the browser would snap it there).
+    pub scrub_value: Millis,
+}
+
+impl ControlsView {
+    pub fn of(sim: &Sim) -> Self {
+        // The range ends at the furthest moment reached, or the scenario's known end if later
+        // (an imported or shared scenario can be scrubbed through before it is played).
+        let scrub_max = {
+            let s = sim.scenario();
+            let known = s.duration.map_or(0, |d| d.0).max(s.script.last().map_or(0, |st| st.at.0));
+            sim.furthest.max(known).max(sim.now()).div_ceil(SCRUB_STEP) * SCRUB_STEP
+        };
+        let scrub_value = ((sim.now() + SCRUB_STEP / 2) / SCRUB_STEP * SCRUB_STEP).min(scrub_max);
+        ControlsView {
+            playing: sim.playing,
+            speed: sim.speed,
+            projector: sim.projector,
+            scrub_max,
+            scrub_value,
+        }
+    }
+}
+
+/// The time controls (on the ticking context only to build the view).
 #[function_component(Controls)]
 pub fn controls() -> Html {
     let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let view = ControlsView::of(&ctx.sim.borrow());
+    html! { <ControlsBar {view} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct BarProps {
+    view: ControlsView,
+}
+
+#[function_component(ControlsBar)]
+fn controls_bar(props: &BarProps) -> Html {
+    let ctx = use_handle();
     let t = use_text();
+    let v = props.view;
     let d = ctx.dispatch.clone();
     let toggle = d.reform(|_: MouseEvent| Action::TogglePlay);
     let step = d.reform(|_: MouseEvent| Action::Step);
     let speed = d.reform(|e: Event| Action::SetSpeed(event_value(&e).parse().unwrap_or(1.0)));
     let projector = d.reform(|e: Event| Action::SetProjector(event_checked(&e)));
-    let play_label = if sim.playing { t.pause } else { t.play };
+    let play_label = if v.playing { t.pause } else { t.play };
     let scrub = d.reform(|e: Event| Action::Rewind(event_value(&e).parse().unwrap_or(0)));
-    // The range ends at the furthest moment reached, or the scenario's known end if later
-    // (an imported or shared scenario can be scrubbed through before it is played).
-    let scrub_max = {
-        let s = sim.scenario();
-        let known = s.duration.map_or(0, |d| d.0).max(s.script.last().map_or(0, |st| st.at.0));
-        sim.furthest.max(known).max(sim.now()).div_ceil(100) * 100
-    };
     html! {
         <div class="controls" role="group" aria-label={t.time_controls}>
-            <span class="clock" role="timer" title={t.clock_help}>
-                <span class="visually-hidden">{ t.clock }{ " " }</span>
-                { format_clock(sim.now()) }
-            </span>
+            <Clock />
             <button type="button" class="primary" onclick={toggle}>
                 { play_label }
             </button>
@@ -42,20 +80,22 @@ pub fn controls() -> Html {
                 { t.speed }
                 <select onchange={speed}>
                     { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={(*s - sim.speed).abs() < 1e-9}>
+                        <option value={s.to_string()} selected={(*s - v.speed).abs() < 1e-9}>
                             { format!("{s}×") }
                         </option>
                     }) }
                 </select>
             </label>
             <label class="inline">
-                <input type="checkbox" checked={sim.projector} onchange={projector} />
+                <input type="checkbox" checked={v.projector} onchange={projector} />
                 { t.projector }
             </label>
             <label class="inline scrub" title={t.time_scrub_help}>
                 { t.time_scrub }
-                <input type="range" aria-label={t.time_scrub} min="0" max={scrub_max.to_string()} step="100"
-                    value={sim.now().to_string()} onchange={scrub} />
+                <span class="scrub-box">
+                    <input type="range" aria-label={t.time_scrub} min="0" max={v.scrub_max.to_string()}
+                        step={SCRUB_STEP.to_string()} value={v.scrub_value.to_string()} onchange={scrub} />
+                </span>
             </label>
             if !ctx.embedded { <span class="hint">{ t.shortcuts }</span> }
         </div>
@@ -76,5 +116,22 @@ pub fn replay_progress() -> Html {
             { super::text::fill(t.replaying, &[&format_clock(target), &percent]) }
             <progress max="100" value={percent.to_string()} aria-hidden="true"></progress>
         </p>
+    }
+}
+
+/// The simulated clock: the one part of the header that changes every frame.
+#[function_component(Clock)]
+fn clock() -> Html {
+    let ctx = use_sim();
+    let t = use_text();
+    let now = format_clock(ctx.sim.borrow().now());
+    // A fixed-width box (as many `ch` as characters, in a monospace font): the time changing
+    // is laid out inside it, not through the header (see `.clock-time` in app.css).
+    let width = format!("width: {}ch", now.chars().count());
+    html! {
+        <span class="clock" role="timer" title={t.clock_help}>
+            <span class="visually-hidden">{ t.clock }{ " " }</span>
+            <span class="clock-time" style={width}>{ now }</span>
+        </span>
     }
 }

@@ -2,12 +2,11 @@
 //! it happens (phases in order, moves, who stopped); the `kafka-consumer-groups --describe`
 //! table; a lag sparkline.
 
-use super::state::{reason_text, use_handle, use_sim, Phase, RebalanceKind, RebalanceView};
+use super::state::{reason_text, use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
 use super::text::{fill, use_text, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::group::DescribeRow;
 use crate::core::time::format_clock;
-use std::collections::VecDeque;
 use yew::prelude::*;
 
 /// The describe table's header cells, exactly as `kafka-consumer-groups --describe` prints them.
@@ -55,9 +54,9 @@ pub fn group_panel(props: &GroupProps) -> Html {
     };
     let strategy = g.strategy.map_or("-", |s| s.name());
     let leader = g.leader_consumer();
-    let rows = sim.run.cluster.describe_group(&g.id);
-    let empty = VecDeque::new();
-    let lag = sim.lag.get(&g.id).unwrap_or(&empty);
+    // The describe table and the lag line change with every record: redrawn at the `Slow`
+    // rate (sooner when the group's state or generation changes).
+    let stamp = Stamp { slow: ctx.slow(), generation: g.generation, state: g.state.name() };
     html! {
         <article class="group" aria-labelledby={format!("group-{}", g.id)}>
             <h3 id={format!("group-{}", g.id)}>{ fill(t.group_heading, &[&g.id]) }</h3>
@@ -79,22 +78,32 @@ pub fn group_panel(props: &GroupProps) -> Html {
             if let Some(view) = sim.rebalances.get(&g.id) {
                 <Rebalance view={view.clone()} />
             }
-            <DescribeTable group={props.id.clone()} rows={rows} />
-            <Sparkline group={props.id.clone()} values={lag.iter().copied().collect::<Vec<_>>()} />
+            <DescribeTable group={props.id.clone()} {stamp} />
+            <Sparkline group={props.id.clone()} {stamp} />
         </article>
     }
+}
+
+/// When the describe table and the lag line are redrawn (see [`GroupPanel`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub slow: Slow,
+    pub generation: i32,
+    pub state: &'static str,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct DescribeProps {
     pub group: AttrValue,
-    pub rows: Vec<DescribeRow>,
+    pub stamp: Stamp,
 }
 
-/// The `--describe` table (`-` for a missing value, as the tool prints it).
+/// The `--describe` table (`-` for a missing value, as the tool prints it). Reads the rows
+/// through the non-ticking handle when its [`Stamp`] changes.
 #[function_component(DescribeTable)]
 pub fn describe_table(props: &DescribeProps) -> Html {
     let t = use_text();
+    let rows: Vec<DescribeRow> = use_handle().sim.borrow().run.cluster.describe_group(&props.group);
     let dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
     html! {
         <div class="table-wrap">
@@ -102,7 +111,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
                 <caption>{ fill(t.describe_caption, &[&props.group]) }</caption>
                 <thead><tr>{ for DESCRIBE_HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
                 <tbody>
-                    { for props.rows.iter().map(|r| html! {
+                    { for rows.iter().map(|r| html! {
                         <tr>
                             <td>{ r.topic.clone() }</td>
                             <td class="num">{ r.partition }</td>
@@ -121,23 +130,29 @@ pub fn describe_table(props: &DescribeProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct SparkProps {
     pub group: AttrValue,
-    pub values: Vec<u64>,
+    pub stamp: Stamp,
 }
 
-/// Lag over time as a tiny SVG line.
+/// Lag over time as a tiny SVG line (read through the non-ticking handle when its [`Stamp`]
+/// changes).
 #[function_component(Sparkline)]
 pub fn sparkline(props: &SparkProps) -> Html {
     let t = use_text();
+    let values: Vec<u64> = use_handle()
+        .sim
+        .borrow()
+        .lag
+        .get(props.group.as_str())
+        .map_or_else(Vec::new, |l| l.iter().copied().collect());
     let (w, h) = (240.0_f64, 40.0_f64);
-    let max = props.values.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let n = props.values.len().max(2) as f64 - 1.0;
-    let points: String = props
-        .values
+    let max = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = values.len().max(2) as f64 - 1.0;
+    let points: String = values
         .iter()
         .enumerate()
         .map(|(i, v)| format!("{:.1},{:.1} ", i as f64 / n * w, h - 2.0 - (*v as f64 / max) * (h - 4.0)))
         .collect();
-    let now = props.values.last().copied().unwrap_or(0);
+    let now = values.last().copied().unwrap_or(0);
     let label = fill(t.lag_over_time, &[&props.group, &now]);
     html! {
         <figure class="spark">

@@ -3,8 +3,8 @@
 //! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
 
 use super::field::CommitInput;
-use super::problem::ErrorNote;
-use super::state::{use_handle, use_sim, Action, ErrorAt, Sim};
+use super::problem::{ErrorNote, Problem};
+use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow};
 use super::text::{fill, text_for, use_text};
 use crate::core::log::Value;
 use crate::core::topic::Topic;
@@ -54,7 +54,7 @@ pub fn cluster_view() -> Html {
             { for sim.run.cluster.topics().keys().map(|name| html! {
                 <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
             }) }
-            <AddTopic />
+            <AddTopic error={sim.errors.get(&ErrorAt::NewTopic).cloned()} />
         </section>
     }
 }
@@ -85,6 +85,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
         })
     };
     let input_id = format!("partitions-{name}");
+    let slow = ctx.slow();
     let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")}>
@@ -103,8 +104,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
             }
             <div class="lanes">
                 { for (0..topic.partition_count()).map(|p| {
-                    let view = lane_view(&sim, topic, p);
-                    html! { <Lane key={p} {view} /> }
+                    let view = lane_view(&sim, &props.name, topic, p);
+                    html! { <Lane key={p} {view} {slow} /> }
                 }) }
             </div>
         </article>
@@ -117,7 +118,8 @@ struct Marker {
     col: u64,
     /// Name without the pointer; the pointer goes on the side facing the offset.
     name: String,
-    title: String,
+    /// The position or committed offset it marks (its title says it).
+    offset: u64,
     commit: bool,
 }
 
@@ -170,8 +172,7 @@ pub struct LaneView {
     markers: Vec<Marker>,
 }
 
-fn lane_view(sim: &Sim, topic: &Topic, p: u32) -> LaneView {
-    let t = text_for(sim.lang);
+fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32) -> LaneView {
     let name = &*topic.name;
     let (start, end) = topic.partition(p).map_or((0, 0), |log| (log.log_start(), log.log_end()));
     let from = start.max(end.saturating_sub(WINDOW));
@@ -190,94 +191,84 @@ fn lane_view(sim: &Sim, topic: &Topic, p: u32) -> LaneView {
             markers.push(Marker {
                 col: col_of(*pos),
                 name: c.spec.name.clone(),
-                title: fill(t.position_title, &[&c.spec.name, pos]),
+                offset: *pos,
                 commit: false,
             });
         }
     }
     for g in sim.run.cluster.groups().values() {
         if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            markers.push(Marker {
-                col: col_of(*off),
-                name: g.id.clone(),
-                title: fill(t.commit_title, &[&g.id, off]),
-                commit: true,
-            });
+            markers.push(Marker { col: col_of(*off), name: g.id.clone(), offset: *off, commit: true });
         }
     }
-    LaneView { topic: AttrValue::from(name.to_string()), p, epoch: sim.epoch, start, end, owners, markers }
+    LaneView { topic: topic_name.clone(), p, epoch: sim.epoch, start, end, owners, markers }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct LaneProps {
     pub view: LaneView,
+    /// When the log start and end written in the label (and its accessible name) are redrawn;
+    /// the cells and markers follow every record.
+    pub slow: Slow,
 }
 
-/// One partition's lane (reads the records through the non-ticking handle).
+/// One partition's lane. The records are drawn by [`Cell`]s that read them through the
+/// non-ticking handle; the cells box, the markers box and the offsets line are fixed-size and
+/// contained in CSS, so what changes each frame is laid out and painted inside them only.
+///
+/// The cells are a ring: the record at offset `o` is in slot `o % WINDOW`, so as the window
+/// slides only the slot that gets a new record changes. The strip holds the ring twice, side by
+/// side, and a transform shows the `WINDOW` cells from slot `from % WINDOW` on, oldest first: a
+/// new record repaints one cell in each copy and moves the strip, and nothing is laid out again.
 #[function_component(Lane)]
 pub fn lane(props: &LaneProps) -> Html {
-    let handle = use_handle();
-    let sim = handle.sim.borrow();
-    let t = text_for(handle.lang);
-    let LaneView { topic, p, start, end, owners, markers, .. } = &props.view;
-    let (p, start, end) = (*p, *start, *end);
-    let Some(topic) = sim.run.cluster.topics().get(topic.as_str()) else {
-        return html! {};
-    };
-    let Some(log) = topic.partition(p) else {
-        return html! {};
-    };
-    let name = &*topic.name;
+    let t = use_text();
+    let LaneView { topic: topic_name, p, epoch, start, end, owners, markers } = &props.view;
+    let (p, epoch, start, end) = (*p, *epoch, *start, *end);
+    let name = topic_name.as_str();
     let from = start.max(end.saturating_sub(WINDOW));
     let stacked = stack(markers.clone());
     let rows = stacked.iter().map(|p| p.row + 1).max().unwrap_or(0);
-    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &start, &end]);
+    // The numbers in the label (and the log-end cell's title) change with every record: kept at
+    // the `Slow` rate.
+    let shown = *use_memo(props.slow, move |_| (start, end));
+    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
     let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
     html! {
-        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary.clone()}>
+        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary}>
             <div class="lane-label">
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))}>{ owner_text }</span>
                 <span class="lane-meta">
-                    <span title={t.log_start}>{ start }</span>{ " … " }<span title={t.log_end}>{ end }</span>
+                    <span title={t.log_start}>{ shown.0 }</span>{ " … " }<span title={t.log_end}>{ shown.1 }</span>
                 </span>
             </div>
             <div class="lane-track">
+                <span class="more" title={t.older_records} aria-hidden="true" hidden={from <= start}>{ "…" }</span>
                 <div class="cells" aria-hidden="true">
-                    if from > start {
-                        <span class="more" title={t.older_records}>{ "…" }</span>
-                    }
-                    // One span per slot, the record at offset `o` in slot `o % WINDOW`, placed by
-                    // `order: o`: as the window slides only the slot that gets a new record
-                    // changes, instead of every cell of the lane.
-                    { for (0..WINDOW).map(|slot| {
-                        let o = from + (slot + WINDOW - from % WINDOW) % WINDOW;
-                        let Some(r) = (o < end).then(|| log.read(o, 1).next()).flatten().map(|(_, r)| r) else {
-                            return html! { <span class="rec" hidden=true></span> };
-                        };
-                        let (class, style, key) = match &r.key {
-                            Some(k) => ("rec", format!("--h:{}; order:{o}", key_hue(k)), k.to_string()),
-                            None => ("rec null", format!("order:{o}"), "null".to_string()),
-                        };
-                        let value = match &r.value {
-                            Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
-                            Value::Text(s) => s.to_string(),
-                        };
-                        let start_mark = (o == start).then_some("log-start");
-                        html! {
-                            <span class={classes!(class, start_mark)} style={style}
-                                title={fill(t.record_title, &[&o, &key, &value])}></span>
-                        }
-                    }) }
-                    <span class="rec leo" style={format!("order:{end}")} title={format!("{}: {end}", t.log_end)}></span>
+                    <div class="ring">
+                        <div class="strip" style={format!("transform: translateX(calc({} * (var(--cell) + 1px) * -1))", from % WINDOW)}>
+                            { for (0..2 * WINDOW).map(|i| {
+                                let slot = i % WINDOW;
+                                let o = from + (slot + WINDOW - from % WINDOW) % WINDOW;
+                                html! { <Cell topic={topic_name.clone()} {p} {epoch} offset={(o < end).then_some(o)} first={o == start} /> }
+                            }) }
+                        </div>
+                    </div>
+                    <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, shown.1)}></span>
                 </div>
                 <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
                     { for stacked.into_iter().map(|Placed { marker: m, row, end }| {
                         let pointer = if m.commit { "⚑" } else { "▲" };
                         let label = if end { format!("{}{pointer}", m.name) } else { format!("{pointer}{}", m.name) };
+                        let title = if m.commit {
+                            fill(t.commit_title, &[&m.name, &m.offset])
+                        } else {
+                            fill(t.position_title, &[&m.name, &m.offset])
+                        };
                         html! {
                             <span class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
-                                style={format!("--col:{}; --row:{row}", m.col)} title={m.title.clone()}>
+                                style={format!("--col:{}; --row:{row}", m.col)} {title}>
                                 { label }
                             </span>
                         }
@@ -288,9 +279,56 @@ pub fn lane(props: &LaneProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct CellProps {
+    topic: AttrValue,
+    p: u32,
+    /// The run (see [`Sim::epoch`]): the same offset may hold another record after a replay.
+    epoch: u64,
+    /// The record shown; `None` for a slot not filled yet.
+    offset: Option<u64>,
+    /// The log's first record (marked).
+    first: bool,
+}
+
+/// One record of a lane, coloured by key (an empty slot keeps its place, unseen). Records never
+/// change once written, so a cell re-renders only when its slot gets another offset.
+#[function_component(Cell)]
+fn cell(props: &CellProps) -> Html {
+    let handle = use_handle();
+    let sim = handle.sim.borrow();
+    let t = text_for(handle.lang);
+    let record = props.offset.and_then(|o| {
+        let log = sim.run.cluster.topics().get(props.topic.as_str())?.partition(props.p)?;
+        log.read(o, 1).next().filter(|(at, _)| *at == o)
+    });
+    let Some((o, r)) = record else {
+        return html! { <span class="rec empty"></span> };
+    };
+    let (class, style, key) = match &r.key {
+        Some(k) => ("rec", Some(format!("--h:{}", key_hue(k))), k.to_string()),
+        None => ("rec null", None, "null".to_string()),
+    };
+    let value = match &r.value {
+        Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
+        Value::Text(s) => s.to_string(),
+    };
+    html! {
+        <span class={classes!(class, props.first.then_some("log-start"))} {style}
+            title={fill(t.record_title, &[&o, &key, &value])}></span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AddTopicProps {
+    /// The last "Add topic" error, if any.
+    pub error: Option<Problem>,
+}
+
+/// The add-topic form (on the non-ticking handle: it re-renders when its error changes).
 #[function_component(AddTopic)]
-pub fn add_topic() -> Html {
-    let ctx = use_sim();
+pub fn add_topic(props: &AddTopicProps) -> Html {
+    let ctx = use_handle();
     let t = use_text();
     let name_ref = use_node_ref();
     let count_ref = use_node_ref();
@@ -311,7 +349,7 @@ pub fn add_topic() -> Html {
             ));
         })
     };
-    let error = ctx.sim.borrow().errors.get(&ErrorAt::NewTopic).cloned();
+    let error = props.error.clone();
     html! {
         <form class="add-topic" {onsubmit}>
             <label class="field">{ t.topic_name }

@@ -185,6 +185,10 @@ pub fn app(props: &AppProps) -> Html {
     let ctx =
         Ctx { sim: state.sim.clone(), version: state.version, lang, embedded: props.embedded, dispatch };
     let handle = state::Handle::from(&ctx);
+    // The session bar, the notices and "what to watch for" show only what edits change (a
+    // load, the language, a share link, a notice), never the clock moving: under a context whose
+    // version is `edits`, they do not re-render on every frame.
+    let edits = Ctx { version: state.edits, ..ctx.clone() };
     let projector = state.sim.borrow().projector;
     let timeline_head = timeline::Head::of(&state.sim.borrow());
     let t = text::text_for(lang);
@@ -209,10 +213,16 @@ pub fn app(props: &AppProps) -> Html {
                     <controls::Controls />
                     <controls::ReplayProgress />
                 </header>
-                <session::Notices />
-                if full { <session::SessionBar /> }
+                <ContextProvider<Ctx> context={edits.clone()}>
+                    <session::Notices />
+                    if full { <session::SessionBar /> }
+                </ContextProvider<Ctx>>
                 <GlobalError />
-                if props.controls != Controls::Player { <session::WatchFor /> }
+                if props.controls != Controls::Player {
+                    <ContextProvider<Ctx> context={edits}>
+                        <session::WatchFor />
+                    </ContextProvider<Ctx>>
+                }
                 <lanes::ClusterView />
                 if props.controls != Controls::Player {
                     <div class="columns">

@@ -3,10 +3,12 @@
 use super::dom::event_value;
 use super::field::CommitInput;
 use super::problem::{ErrorNote, Problem};
-use super::state::{use_sim, Action, Ctx, ErrorAt};
+use super::state::{use_handle, use_sim, Action, ErrorAt, Handle, Sim};
 use super::text::{fill, use_text};
+use crate::core::error::ErrorCode;
 use crate::core::producer::{KeyMode, ProducerSpec};
 use crate::core::Command;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[function_component(Producers)]
@@ -14,7 +16,13 @@ pub fn producers() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
-    let add = ctx.dispatch.reform(|_: MouseEvent| Action::AddProducer);
+    let add = {
+        let d = ctx.dispatch.clone();
+        use_callback((), move |_: MouseEvent, _| d.emit(Action::AddProducer))
+    };
+    // Shared by every card's view model (compared by value, built once per frame).
+    let topics: Rc<Vec<String>> = Rc::new(sim.run.cluster.topics().keys().cloned().collect());
+    let users = Rc::new(sim.user_names());
     html! {
         <section class="panel" aria-labelledby="h-producers">
             <div class="panel-head">
@@ -23,15 +31,56 @@ pub fn producers() -> Html {
             </div>
             <div class="cards">
                 { for sim.run.cluster.producers().keys().map(|n| html! {
-                    <ProducerCard key={n.clone()} name={AttrValue::from(n.clone())} />
+                    <ProducerCard key={n.clone()} name={AttrValue::from(n.clone())}
+                        view={Rc::new(ProducerView::of(&sim, n, &topics, &users))} />
                 }) }
             </div>
         </section>
     }
 }
 
+/// Everything a producer card shows but its running count, computed by [`Producers`] each
+/// frame: the card re-renders only when this changes; the count is [`SentBadge`]'s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProducerView {
+    pub spec: ProducerSpec,
+    /// The client's own error (e.g. an authorization failure).
+    pub client_error: Option<ErrorCode>,
+    /// The command error shown on the card.
+    pub error: Option<Problem>,
+    pub topics: Rc<Vec<String>>,
+    pub users: Rc<Vec<String>>,
+}
+
+impl ProducerView {
+    pub fn of(sim: &Sim, name: &str, topics: &Rc<Vec<String>>, users: &Rc<Vec<String>>) -> Option<Self> {
+        let p = sim.run.cluster.producers().get(name)?;
+        Some(ProducerView {
+            spec: p.spec.clone(),
+            client_error: p.error,
+            error: sim.errors.get(&ErrorAt::Producer(name.to_string())).cloned(),
+            topics: topics.clone(),
+            users: users.clone(),
+        })
+    }
+}
+
+/// "N sent": the one part of a producer card that changes every frame.
+#[function_component(SentBadge)]
+fn sent_badge(props: &CardName) -> Html {
+    let ctx = use_sim();
+    let t = use_text();
+    let sent = ctx.sim.borrow().run.cluster.producers().get(props.name.as_str()).map_or(0, |p| p.sent);
+    html! { <span class="badge">{ format!("{sent} {}", t.sent) }</span> }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardName {
+    name: AttrValue,
+}
+
 /// A callback that edits the producer's current spec and sends `UpdateProducer`.
-fn edit<E: 'static>(ctx: &Ctx, name: &str, f: impl Fn(&mut ProducerSpec, E) + 'static) -> Callback<E> {
+fn edit<E: 'static>(ctx: &Handle, name: &str, f: impl Fn(&mut ProducerSpec, E) + 'static) -> Callback<E> {
     let sim = ctx.sim.clone();
     let d = ctx.dispatch.clone();
     let name = name.to_string();
@@ -57,19 +106,21 @@ fn key_mode_value(k: &KeyMode) -> &'static str {
 #[derive(Properties, PartialEq)]
 pub struct CardProps {
     pub name: AttrValue,
+    /// `None` once the producer is gone (the card renders nothing).
+    pub view: Rc<Option<ProducerView>>,
 }
 
+/// One producer's card (reads the model through the non-ticking handle).
 #[function_component(ProducerCard)]
 pub fn producer_card(props: &CardProps) -> Html {
-    let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let ctx = use_handle();
     let t = use_text();
-    let Some(p) = sim.run.cluster.producers().get(props.name.as_str()) else {
+    let Some(v) = props.view.as_ref() else {
         return html! {};
     };
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
-    let spec = &p.spec;
+    let spec = &v.spec;
     let d = ctx.dispatch.clone();
     let at = ErrorAt::Producer(name.clone());
 
@@ -109,8 +160,10 @@ pub fn producer_card(props: &CardProps) -> Html {
         })
     };
     let send_one = {
-        let (n, keys, seq, at) = (name.clone(), spec.keys.clone(), p.seq, at.clone());
+        let (n, keys, at, sim) = (name.clone(), spec.keys.clone(), at.clone(), ctx.sim.clone());
         d.reform(move |_: MouseEvent| {
+            // The producer's sequence number now (it moves every frame; the card does not).
+            let seq = sim.borrow().run.cluster.producers().get(&n).map_or(0, |p| p.seq);
             let (key, partition) = match &keys {
                 KeyMode::Fixed { key } => (Some(key.clone()), None),
                 KeyMode::Set { prefix, count } => {
@@ -132,19 +185,17 @@ pub fn producer_card(props: &CardProps) -> Html {
             Action::cmd(ErrorAt::Global, Command::RemoveProducer { name: n.clone() })
         })
     };
-    let users = sim.user_names();
-    let error = sim.errors.get(&at).cloned();
     html! {
         <article class={classes!("card", "producer", spec.paused.then_some("held"))} aria-labelledby={id("h")}>
             <header class="card-head">
                 <h3 id={id("h")}>{ fill(t.producer_heading, &[&name]) }</h3>
-                <span class="badge">{ format!("{} {}", p.sent, t.sent) }</span>
+                <SentBadge name={props.name.clone()} />
                 if spec.paused { <span class="badge muted">{ t.paused }</span> }
             </header>
             <div class="grid">
                 <label class="field">{ t.topic }
                     <select onchange={on_topic}>
-                        { for sim.run.cluster.topics().keys().map(|tn| html! {
+                        { for v.topics.iter().map(|tn| html! {
                             <option value={tn.clone()} selected={*tn == spec.topic}>{ tn.clone() }</option>
                         }) }
                     </select>
@@ -177,17 +228,17 @@ pub fn producer_card(props: &CardProps) -> Html {
                 <label class="field">{ t.user }
                     <select onchange={on_user}>
                         <option value="" selected={spec.user.is_none()}>{ t.anonymous }</option>
-                        { for users.iter().map(|u| html! {
+                        { for v.users.iter().map(|u| html! {
                             <option value={u.clone()} selected={spec.user.as_deref() == Some(u.as_str())}>{ u.clone() }</option>
                         }) }
                     </select>
                 </label>
             </div>
-            if let Some(code) = p.error {
+            if let Some(code) = v.client_error {
                 <ErrorNote problem={Problem::kafka(code, "")} />
             }
-            if let Some(e) = error {
-                <ErrorNote problem={e} />
+            if let Some(e) = &v.error {
+                <ErrorNote problem={e.clone()} />
             }
             <div class="actions">
                 <button type="button" onclick={send_one} aria-label={fill(t.send_one_named, &[&name])}>{ t.send_one }</button>

@@ -956,6 +956,10 @@ pub fn roles() -> &'static [Role] {
 pub struct SimState {
     pub sim: Rc<RefCell<Sim>>,
     pub version: u64,
+    /// Changes when something other than the clock moving changes the model: any action but a
+    /// frame, and a frame that stops the clock (the scenario's end, with its notice). The
+    /// session bar, notices and "what to watch for" show nothing else (see [`App`](super::App)).
+    pub edits: u64,
 }
 
 impl Default for SimState {
@@ -966,16 +970,22 @@ impl Default for SimState {
 
 impl SimState {
     pub fn new(sim: Sim) -> Self {
-        SimState { sim: Rc::new(RefCell::new(sim)), version: 0 }
+        SimState { sim: Rc::new(RefCell::new(sim)), version: 0, edits: 0 }
     }
 }
 
 impl Reducible for SimState {
     type Action = Action;
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let changed = self.sim.borrow_mut().handle(action);
+        let mut sim = self.sim.borrow_mut();
+        let frame = matches!(action, Action::Tick(_));
+        let before = (sim.playing, sim.notices.len());
+        let changed = sim.handle(action);
+        let edited = !frame || before != (sim.playing, sim.notices.len());
+        drop(sim);
         if changed {
-            Rc::new(SimState { sim: self.sim.clone(), version: self.version + 1 })
+            let edits = self.edits + u64::from(edited);
+            Rc::new(SimState { sim: self.sim.clone(), version: self.version + 1, edits })
         } else {
             self
         }
@@ -997,6 +1007,29 @@ pub struct Ctx {
 impl PartialEq for Ctx {
     fn eq(&self, other: &Self) -> bool {
         self.version == other.version && Rc::ptr_eq(&self.sim, &other.sim)
+    }
+}
+
+/// Real milliseconds between two redraws, while the clock runs, of the numbers that change with
+/// every record (a lane's log start and end, the describe table, the lag line): a person cannot
+/// read them faster, and redrawing them on every frame was a good part of the frame's work.
+pub const SLOW_MS: f64 = 250.0;
+
+/// When those numbers are redrawn (a component keeps them while this stays the same): while
+/// the clock runs, each [`SLOW_MS`] of real time; paused, on every change of the model, so after
+/// a pause, Step, command or scrub they are exact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Slow {
+    pub at: u64,
+    pub playing: bool,
+    pub epoch: u64,
+}
+
+impl Ctx {
+    pub fn slow(&self) -> Slow {
+        let sim = self.sim.borrow();
+        let at = if sim.playing { sim.last_real.map_or(0, |r| (r / SLOW_MS) as u64) } else { self.version };
+        Slow { at, playing: sim.playing, epoch: sim.epoch }
     }
 }
 

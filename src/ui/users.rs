@@ -2,23 +2,58 @@
 //! ACLs each role means (`RoleBinding::acls`), side by side.
 
 use super::dom::{event_checked, event_value};
-use super::problem::ErrorNote;
-use super::state::{roles, use_sim, Action, ErrorAt};
+use super::problem::{ErrorNote, Problem};
+use super::state::{roles, use_handle, use_sim, Action, ErrorAt, Sim};
 use super::text::{fill, use_text};
-use crate::core::acl::{
-    AclBinding, AclSource, Operation, PatternType, Permission, ResourceType, Role, RoleBinding,
-};
+use crate::core::acl::{AclBinding, Operation, PatternType, Permission, ResourceType, Role, RoleBinding};
 use crate::core::Command;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// Everything the panel shows. Built each frame by [`Users`] (a few small lists); the panel
+/// re-renders only when it changes (a command, a scripted step, a load), not on every tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsersView {
+    pub enabled: bool,
+    pub names: Vec<String>,
+    pub bindings: Vec<RoleBinding>,
+    /// The raw ACLs (`kafka-acls --add`), in the order they were added.
+    pub raw: Vec<AclBinding>,
+    pub error: Option<Problem>,
+}
+
+impl UsersView {
+    pub fn of(sim: &Sim) -> Self {
+        let auth = sim.run.cluster.authorizer();
+        UsersView {
+            enabled: auth.config().enabled,
+            names: sim.user_names(),
+            bindings: auth.role_bindings().to_vec(),
+            raw: auth.raw_acls().to_vec(),
+            error: sim.errors.get(&ErrorAt::Users).cloned(),
+        }
+    }
+}
+
+/// Users & roles (on the ticking context only to build the view).
 #[function_component(Users)]
 pub fn users() -> Html {
     let ctx = use_sim();
-    let sim = ctx.sim.borrow();
+    let view = UsersView::of(&ctx.sim.borrow());
+    html! { <UsersPanel {view} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct PanelProps {
+    view: UsersView,
+}
+
+#[function_component(UsersPanel)]
+fn users_panel(props: &PanelProps) -> Html {
+    let ctx = use_handle();
     let t = use_text();
-    let auth = sim.run.cluster.authorizer();
-    let enabled = auth.config().enabled;
+    let UsersView { enabled, names, bindings, raw, error } = &props.view;
+    let enabled = *enabled;
     let d = ctx.dispatch.clone();
     let user_ref = use_node_ref();
     let grant_user = use_node_ref();
@@ -85,11 +120,6 @@ pub fn users() -> Html {
             }
         })
     };
-    let raw_bindings: Vec<AclBinding> =
-        auth.effective_acls().into_iter().filter(|a| a.source == AclSource::Raw).map(|a| a.acl).collect();
-    let names = sim.user_names();
-    let bindings: Vec<RoleBinding> = auth.role_bindings().to_vec();
-    let error = sim.errors.get(&ErrorAt::Users).cloned();
     html! {
         <section class="panel users" aria-labelledby="h-users">
             <h2 id="h-users">{ t.users_roles }</h2>
@@ -122,7 +152,7 @@ pub fn users() -> Html {
                 </label>
                 <button type="submit">{ t.grant_role }</button>
             </form>
-            if let Some(e) = error { <ErrorNote problem={e} /> }
+            if let Some(e) = error { <ErrorNote problem={e.clone()} /> }
             if bindings.is_empty() { <p class="muted">{ t.no_roles }</p> }
             <ul class="bindings">
                 { for bindings.iter().map(|b| {
@@ -176,8 +206,8 @@ pub fn users() -> Html {
                 </label>
                 <button type="submit">{ t.add_acl }</button>
             </form>
-            if !raw_bindings.is_empty() {
-                <ul class="acls">{ for raw_bindings.into_iter().map(|a| {
+            if !raw.is_empty() {
+                <ul class="acls">{ for raw.iter().cloned().map(|a| {
                     let line = a.to_string();
                     let label = format!("{} {} {} {}", a.permission.name(), a.operation.name(), a.resource_type.name(), a.resource_name);
                     let remove = d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Users, Command::RemoveAcl { acl: a.clone() }));

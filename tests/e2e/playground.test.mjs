@@ -343,3 +343,77 @@ test("every control has a name, and Tab reaches the controls", async (t) => {
   assert.equal(focused, "Step");
   app.assertClean();
 });
+
+/** What lane `id` shows: its log end (from its label) and the offsets of the cells a person
+ *  sees, left to right (cells are drawn as a ring moved by a transform, so DOM order is not
+ *  screen order), and where the log-end cell is. */
+async function laneShown(page, id) {
+  return page.locator(`#${id}`).evaluate((lane) => {
+    const ring = lane.querySelector(".ring").getBoundingClientRect();
+    const cells = [...lane.querySelectorAll(".strip > .rec")]
+      .map((c) => ({ r: c.getBoundingClientRect(), c }))
+      .filter(({ r, c }) => getComputedStyle(c).visibility !== "hidden" && r.left >= ring.left - 0.5 && r.right <= ring.right + 0.5)
+      .sort((a, b) => a.r.left - b.r.left);
+    const leo = lane.querySelector(".rec.leo").getBoundingClientRect();
+    const end = Number(lane.querySelector(".lane-meta").textContent.split("…")[1]);
+    return {
+      end,
+      offsets: cells.map(({ c }) => Number(/offset (\d+)/.exec(c.title)[1])),
+      steps: cells.map(({ r }, i) => (i ? r.left - cells[i - 1].r.left : 0)),
+      leoAfterLast: cells.length ? leo.left - cells[cells.length - 1].r.left : null,
+      pitch: cells.length ? cells[0].r.width + 1 : null, // a cell and the 1px gap
+    };
+  });
+}
+
+test("a lane shows its newest records in offset order, the log-end cell after them", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  const rate = card(page, "producer p1").getByLabel("Rate (records/s)");
+  await rate.fill("200");
+  await rate.press("Enter");
+  // Keys user-1..6 fill some partitions only. Wait until one lane is well past the window of 30
+  // records (its ring has wrapped more than once), then look at every lane that has records.
+  const ends = async () => Promise.all([0, 1, 2, 3, 4, 5].map(async (p) => (await laneShown(page, `lane-orders-${p}`)).end));
+  await until(async () => Math.max(...(await ends())) > 75, { what: "a lane to pass 75 records" });
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  const filled = (await ends()).flatMap((end, p) => (end > 0 ? [p] : []));
+  assert.ok(filled.length >= 2, `lanes with records: ${filled}`);
+  for (const p of filled) {
+    const s = await laneShown(page, `lane-orders-${p}`);
+    const want = Array.from({ length: Math.min(30, s.end) }, (_, i) => s.end - Math.min(30, s.end) + i);
+    assert.deepEqual(s.offsets, want, `lane ${p}: the last 30 offsets, oldest first`);
+    const near = (d) => Math.abs(d - s.pitch) < 0.6;
+    assert.ok(s.steps.slice(1).every(near), `lane ${p}: cells side by side ${s.steps}`);
+    assert.ok(near(s.leoAfterLast), `lane ${p}: the log-end cell right after the newest record (${s.leoAfterLast})`);
+  }
+  app.assertClean();
+});
+
+test("the describe table follows the run, and is exact once paused", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => (await describe(page, "group-1")).rows.length === 6, { what: "six rows" });
+  // While the clock runs the table is redrawn a few times a second (not every frame).
+  const total = async () => (await describe(page, "group-1")).rows.reduce((s, r) => s + Number(r["LOG-END-OFFSET"]), 0);
+  const first = await total();
+  await until(async () => (await total()) > first, { what: "the log-end offsets to grow" });
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor();
+  // Paused: every row matches its lane, and LAG is LOG-END-OFFSET − CURRENT-OFFSET.
+  const { rows } = await describe(page, "group-1");
+  for (const r of rows) {
+    const end = await page.locator(`#lane-orders-${r.PARTITION} .lane-meta`).evaluate((m) => Number(m.textContent.split("…")[1]));
+    assert.equal(Number(r["LOG-END-OFFSET"]), end, `partition ${r.PARTITION}: the lane says ${end}`);
+    if (r["CURRENT-OFFSET"] !== "-") {
+      assert.equal(Number(r.LAG), end - Number(r["CURRENT-OFFSET"]), `partition ${r.PARTITION}: lag`);
+    }
+  }
+  // And it stays so: nothing moves while paused.
+  await page.waitForTimeout(500);
+  assert.deepEqual((await describe(page, "group-1")).rows, rows);
+  app.assertClean();
+});
