@@ -29,8 +29,8 @@ function bigScenario() {
   };
 }
 
-function shareFragment(scenario) {
-  const json = JSON.stringify({ v: 1, at: 0, scenario });
+function shareFragment(scenario, at = 0) {
+  const json = JSON.stringify({ v: 1, at, scenario });
   return "#s=" + deflateRawSync(Buffer.from(json), { level: 9 }).toString("base64url");
 }
 
@@ -68,15 +68,7 @@ async function frames(browser, base) {
   const consumersShown = await page.getByRole("button", { name: /^Crash consumer/ }).count();
   await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
   await page.waitForTimeout(SECONDS * 1000);
-  const trace = JSON.parse((await browser.stopTracing()).toString());
-  const events = trace.traceEvents ?? trace;
-  const mainThreads = new Set(
-    events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  const tasks = events
-    .filter((e) => e.name === "RunTask" && e.ph === "X" && mainThreads.has(`${e.pid}:${e.tid}`))
-    .map((e) => e.dur / 1000)
+  const tasks = mainTasks(JSON.parse((await browser.stopTracing()).toString()))
     .filter((ms) => ms >= 0.5); // real work, not bookkeeping
   const clock = await page.locator("header time, .clock").first().textContent().catch(() => null);
   await context.close();
@@ -89,6 +81,34 @@ async function frames(browser, base) {
     // The figures count only if the big scenario (24 consumers) really loaded.
     frame_scenario_loaded: consumersShown === 24,
   };
+}
+
+/** Main-thread tasks (ms) in a Chromium trace. */
+function mainTasks(trace) {
+  const events = trace.traceEvents ?? trace;
+  const mainThreads = new Set(
+    events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  return events
+    .filter((e) => e.name === "RunTask" && e.ph === "X" && mainThreads.has(`${e.pid}:${e.tid}`))
+    .map((e) => e.dur / 1000);
+}
+
+/** A link 10 minutes into the big scenario: how long the replay from the seed takes, and the
+ *  longest task meanwhile (how long a click could wait). */
+async function replay(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const t0 = Date.now();
+  await page.goto(base + shareFragment(bigScenario(), 600_000));
+  await page.locator(".replaying").waitFor({ timeout: 60_000 });
+  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+  await page.locator(".clock").filter({ hasText: "10:00.000" }).waitFor({ timeout: 300_000 });
+  const ms = Date.now() - t0;
+  const tasks = mainTasks(JSON.parse((await browser.stopTracing()).toString()));
+  await context.close();
+  return { replay_to_10min_ms: ms, replay_longest_task_ms: tasks.length ? Math.max(...tasks) : null };
 }
 
 async function heapAfterLongRun(browser, base) {
@@ -121,6 +141,8 @@ try {
     for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks"]) out[k] = null;
   }
   process.stderr.write(`  frames: p95 ${out.frame_p95_ms} ms, max ${out.frame_max_ms} ms, long tasks ${out.long_tasks}\n`);
+  Object.assign(out, await replay(browser, server.url));
+  process.stderr.write(`  replay to 10:00: ${out.replay_to_10min_ms} ms, longest task ${out.replay_longest_task_ms} ms\n`);
   if (HEAP_SIM_MINUTES > 0) Object.assign(out, await heapAfterLongRun(browser, server.url));
   await mkdir("target/bench", { recursive: true });
   await writeFile("target/bench/ui.json", JSON.stringify(out, null, 2) + "\n");

@@ -382,6 +382,8 @@ fn main() {
         "frame_p95_ms",
         "frame_max_ms",
         "long_tasks",
+        "replay_to_10min_ms",
+        "replay_longest_task_ms",
         "page_js_heap_after_60min_bytes",
     ] {
         r.entry(k.to_string()).or_insert(J::Null);

@@ -156,7 +156,11 @@ export async function openApp(t, { path = "", selector = "main h1", viewport } =
     async screenshot(name) {
       await mkdir(RESULTS, { recursive: true });
       const file = join(RESULTS, `${name}.png`);
+      // `content-visibility: auto` (app.css) skips painting what is off screen, which a full-page
+      // picture would show as blank boxes; paint it all, as a person scrolling down sees it.
+      const all = await page.addStyleTag({ content: ".lane, .card, .group { content-visibility: visible !important; }" });
       await page.screenshot({ path: file, fullPage: true });
+      await all.evaluate((el) => el.remove());
       return file;
     },
   };
