@@ -19,7 +19,7 @@ pub enum SeekTo {
 /// e.g. `{"type": "crash_consumer", "name": "c2"}`; serde derives it externally tagged
 /// (`{"crash_consumer": {"name": "c2"}}`) and [`crate::core::scenario`] converts between the two
 /// (see `wire` there: serde's internally tagged enums cost the page ~30 kB of gzipped wasm).
-/// Read and write single commands with [`Command::from_json`] and [`Command::to_json_value`].
+/// Read a single command with [`Command::from_json`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
@@ -153,12 +153,5 @@ impl Command {
         let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         super::wire::command_to_external(&mut v).map_err(|(_, e)| e)?;
         serde_json::from_value(v).map_err(|e| e.to_string())
-    }
-
-    /// This command in the scenario file's form.
-    pub fn to_json_value(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self).unwrap_or_default();
-        super::wire::command_to_internal(&mut v);
-        v
     }
 }
