@@ -43,6 +43,41 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 proptest! {
+    /// A producer's batch trims retention every few thousand appends, not after each one. That
+    /// is only right if both remove the same records: same log start, same count removed, same
+    /// size, whatever the earlier records' ages and the batch's record sizes.
+    #[test]
+    fn trimming_once_per_batch_equals_trimming_after_every_append(
+        earlier in prop::collection::vec((0u64..50, 0usize..40), 0..60),
+        batch in prop::collection::vec(0usize..40, 1..200),
+        every in 1usize..50,
+        retention_bytes in prop::option::of(100u64..3_000),
+        retention_ms in prop::option::of(1u64..60),
+    ) {
+        let retention = Retention { ms: retention_ms, bytes: retention_bytes };
+        let rec = |ts: u64, size: usize| Record { timestamp: ts, key: None, value: Value::Text("x".repeat(size).into()), producer: 0 };
+        let mut each = PartitionLog::new();
+        for &(ts, size) in &earlier {
+            each.append(rec(ts, size));
+        }
+        let mut batched = each.clone();
+        let now = 60;
+        let mut removed_each = 0;
+        let mut removed_batched = 0;
+        for (i, &size) in batch.iter().enumerate() {
+            each.append(rec(now, size));
+            removed_each += each.enforce_retention(retention, now);
+            batched.append(rec(now, size));
+            if (i + 1) % every == 0 {
+                removed_batched += batched.enforce_retention(retention, now);
+            }
+        }
+        removed_batched += batched.enforce_retention(retention, now);
+        prop_assert_eq!(removed_each, removed_batched);
+        prop_assert_eq!(each.log_start(), batched.log_start());
+        prop_assert_eq!(each.size_bytes(), batched.size_bytes());
+    }
+
     /// Offsets are dense and increasing; everything within retention can be read back.
     #[test]
     fn log_offsets_are_dense_and_retained_records_fetchable(

@@ -4,7 +4,7 @@
 use super::cluster::Cluster;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::EventKind;
-use super::log::{Record, Value};
+use super::log::{PartitionLog, Record, Retention, Value};
 use super::partitioner::{partition_for_key, round_robin, StickyState};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -238,13 +238,20 @@ impl Cluster {
             }
         }
         p.error = None;
+        // Field borrows, not `&mut self` calls, inside the loop: one topic lookup per batch,
+        // not per record (the hot path of every scenario and of the bench).
         let Some(topic) = self.topics.get_mut(&topic_name) else {
             return;
         };
+        let rng = &mut self.rng;
         let n = topic.partition_count();
         let retention = topic.retention;
         // (partition, base offset, count, first key) runs, in send order.
         let mut runs: Vec<(u32, u64, u64, Option<Arc<str>>)> = Vec::new();
+        // Records retention removed to make room, per partition, noted once after the loop.
+        let mut trimmed: Vec<(u32, u64)> = Vec::new();
+        let mut since_trim = 0;
+        let mut bad_partition = None;
         let mut one = one;
         for _ in 0..count {
             let out = match one.take() {
@@ -256,10 +263,10 @@ impl Cluster {
                         KeyMode::Fixed { .. } => p.fixed_key.clone(),
                         KeyMode::Set { .. } => {
                             let len = p.key_set.len().max(1) as u32;
-                            let i = (self.rng.rand_u64() % len as u64) as usize;
+                            let i = (rng.rand_u64() % len as u64) as usize;
                             p.key_set.get(i).cloned()
                         }
-                        KeyMode::Random => Some(Arc::from(format!("k{:08x}", self.rng.rand_u64() as u32))),
+                        KeyMode::Random => Some(Arc::from(format!("k{:08x}", rng.rand_u64() as u32))),
                     };
                     let partition = match p.spec.keys {
                         KeyMode::Partition { partition } => Some(partition),
@@ -273,39 +280,25 @@ impl Cluster {
             let partition = match out.partition {
                 Some(part) if part < n => part,
                 Some(part) => {
-                    self.events_push(
-                        now,
-                        EventKind::ProduceFailed {
-                            producer: p.spec.name.clone(),
-                            topic: format!("{topic_name}-{part}"),
-                            error: ErrorCode::UnknownTopicOrPartition,
-                        },
-                    );
-                    p.error = Some(ErrorCode::UnknownTopicOrPartition);
-                    return;
+                    bad_partition = Some(part);
+                    break;
                 }
                 None => match (&record.key, p.spec.partitioner) {
                     (_, PartitionerKind::RoundRobin) => round_robin(&mut p.rr_counter, n),
                     (Some(k), PartitionerKind::Default) => partition_for_key(k.as_bytes(), n),
                     (None, PartitionerKind::Default) => {
-                        let r = self.rng.rand_u64() as u32;
+                        let r = rng.rand_u64() as u32;
                         p.sticky.next(n, p.spec.batch_size, record.size_bytes(), r)
                     }
                 },
             };
             let key = record.key.clone();
-            let Some(log) =
-                self.topics.get_mut(&topic_name).and_then(|t| t.partitions.get_mut(partition as usize))
-            else {
-                return;
+            let Some(log) = topic.partitions.get_mut(partition as usize) else {
+                break;
             };
             let offset = log.append(record);
             if let Some(h) = headers {
                 log.set_headers(offset, h);
-            }
-            let removed = log.enforce_retention(retention, now);
-            if removed > 0 {
-                self.retention_note(&topic_name, partition, removed);
             }
             p.sent += 1;
             // One event per partition per step: within a step only this producer appends, so
@@ -314,6 +307,27 @@ impl Cluster {
                 Some((_, base, c, _)) if *base + *c == offset => *c += 1,
                 _ => runs.push((partition, offset, 1, key)),
             }
+            since_trim += 1;
+            if since_trim == TRIM_EVERY {
+                since_trim = 0;
+                trim(&mut topic.partitions, &runs, retention, now, &mut trimmed);
+            }
+        }
+        trim(&mut topic.partitions, &runs, retention, now, &mut trimmed);
+        for (partition, removed) in trimmed {
+            self.retention_note(&topic_name, partition, removed);
+        }
+        if let Some(part) = bad_partition {
+            self.events_push(
+                now,
+                EventKind::ProduceFailed {
+                    producer: p.spec.name.clone(),
+                    topic: format!("{topic_name}-{part}"),
+                    error: ErrorCode::UnknownTopicOrPartition,
+                },
+            );
+            p.error = Some(ErrorCode::UnknownTopicOrPartition);
+            return;
         }
         for (partition, base_offset, count, key) in runs {
             self.events_push(
@@ -343,5 +357,32 @@ impl Cluster {
             );
         }
         p.error = Some(code);
+    }
+}
+
+/// How many records a batch appends between retention passes. Every record of a batch has the
+/// same timestamp and sizes are positive, so trimming after each append or after many removes
+/// exactly the same records (a suffix that once outgrew `retention.bytes` only grows); batching
+/// the pass is what keeps it off the per-record path, and this bound keeps a huge batch from
+/// holding more than a few thousand extra records in memory meanwhile.
+const TRIM_EVERY: u32 = 4096;
+
+/// Applies retention to the partitions a batch wrote to, adding what it removed to `trimmed`.
+fn trim(
+    logs: &mut [PartitionLog],
+    runs: &[(u32, u64, u64, Option<Arc<str>>)],
+    retention: Retention,
+    now: Millis,
+    trimmed: &mut Vec<(u32, u64)>,
+) {
+    for &(partition, ..) in runs {
+        let Some(log) = logs.get_mut(partition as usize) else { continue };
+        let removed = log.enforce_retention(retention, now);
+        if removed > 0 {
+            match trimmed.iter_mut().find(|(tp, _)| *tp == partition) {
+                Some((_, r)) => *r += removed,
+                None => trimmed.push((partition, removed)),
+            }
+        }
     }
 }
