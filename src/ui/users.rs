@@ -139,7 +139,7 @@ fn users_panel(props: &PanelProps) -> Html {
             <form class="row" onsubmit={on_grant}>
                 <label class="field">{ t.user }
                     <select ref={grant_user}>
-                        { for names.iter().map(|n| html! { <option value={n.clone()}>{ n.clone() }</option> }) }
+                        { for names.iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == 0}>{ n.clone() }</option> }) }
                     </select>
                 </label>
                 <label class="field">{ t.role }
@@ -176,11 +176,13 @@ fn users_panel(props: &PanelProps) -> Html {
             </ul>
             <h3>{ t.raw_acls }</h3>
             <p class="help">{ t.raw_acls_help }</p>
+            // Every <select> names its default: Yew inserts a list's options last-first, and a
+            // select with none marked keeps the first one inserted, i.e. the last option.
             <form class="row" onsubmit={on_add_acl}>
                 <label class="field">{ t.principal }
                     <select ref={acl_refs.0.clone()}>
-                        <option value="*">{ "User:*" }</option>
-                        { for names.iter().map(|n| html! { <option value={n.clone()}>{ format!("User:{n}") }</option> }) }
+                        <option value="*" selected={names.is_empty()}>{ "User:*" }</option>
+                        { for names.iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == 0}>{ format!("User:{n}") }</option> }) }
                     </select>
                 </label>
                 <label class="field">{ t.operation }
@@ -190,18 +192,18 @@ fn users_panel(props: &PanelProps) -> Html {
                 </label>
                 <label class="field">{ t.resource_type }
                     <select ref={acl_refs.2.clone()}>
-                        { for ResourceType::ALL.iter().map(|r| html! { <option value={r.name()}>{ r.name() }</option> }) }
+                        { for ResourceType::ALL.iter().map(|r| html! { <option value={r.name()} selected={*r == ResourceType::Topic}>{ r.name() }</option> }) }
                     </select>
                 </label>
                 <label class="field">{ t.pattern_type }
                     <select ref={acl_refs.3.clone()}>
-                        { for PatternType::ALL.iter().map(|p| html! { <option value={p.name()}>{ p.name() }</option> }) }
+                        { for PatternType::ALL.iter().map(|p| html! { <option value={p.name()} selected={*p == PatternType::Literal}>{ p.name() }</option> }) }
                     </select>
                 </label>
                 <label class="field">{ t.resource_name }<input ref={acl_refs.4.clone()} type="text" autocomplete="off" placeholder="orders" /></label>
                 <label class="field">{ t.permission }
                     <select ref={acl_refs.5.clone()}>
-                        { for Permission::ALL.iter().map(|p| html! { <option value={p.name()}>{ p.name() }</option> }) }
+                        { for Permission::ALL.iter().map(|p| html! { <option value={p.name()} selected={*p == Permission::Allow}>{ p.name() }</option> }) }
                     </select>
                 </label>
                 <button type="submit">{ t.add_acl }</button>

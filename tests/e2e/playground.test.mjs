@@ -172,6 +172,33 @@ test("a raw DENY ACL beats a role's ALLOW, and removing it lets the producer wri
   app.assertClean();
 });
 
+test("the ACL forms start on the usual choices, not on each list's last option", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.getByRole("switch", { name: "Authorization" }).check();
+  for (const name of ["alice", "bob"]) {
+    await page.getByLabel("User name").fill(name);
+    await page.getByRole("button", { name: "Add user" }).click();
+  }
+  await page.locator(".users form").nth(1).getByLabel("User").locator("option", { hasText: "bob" }).waitFor({ state: "attached" });
+  assert.equal(await page.locator(".users form").nth(1).getByLabel("User").inputValue(), "alice");
+  assert.equal(await page.getByLabel("Principal").inputValue(), "alice");
+  assert.equal(await page.getByLabel("Operation").inputValue(), "READ");
+  assert.equal(await page.getByLabel("Resource type").inputValue(), "TOPIC");
+  assert.equal(await page.getByLabel("Pattern type").inputValue(), "LITERAL");
+  assert.equal(await page.getByLabel("Permission").inputValue(), "ALLOW");
+  // Only the resource name typed: the ACL a person expects (kafka-acls --allow-principal).
+  await page.getByLabel("Resource name").fill("orders");
+  await page.getByRole("button", { name: "Add ACL" }).click();
+  const line = page.locator(".acls code", { hasText: "name=orders" }).first();
+  await line.waitFor();
+  const text = await line.textContent();
+  for (const part of ["resourceType=TOPIC", "patternType=LITERAL", "principal=User:alice", "operation=READ", "permissionType=ALLOW"]) {
+    assert.ok(text.includes(part), `${part} in ${text}`);
+  }
+  app.assertClean();
+});
+
 test("topic errors use Kafka's names", async (t) => {
   const app = await openApp(t);
   const { page } = app;
