@@ -122,6 +122,9 @@ pub enum Notice {
     ImportFailed(String, String),
     StorageFailed,
     Rewound(Millis),
+    /// Acting after a scrub back dropped what the person had done later: the moment, how many
+    /// actions, and when the last of them was. The whole session is kept as "previous".
+    FutureCut(Millis, usize, Millis),
 }
 
 impl Notice {
@@ -150,6 +153,9 @@ impl Notice {
             Notice::ImportFailed(name, e) => fill(t.import_failed, &[name, e]),
             Notice::StorageFailed => t.storage_failed.to_string(),
             Notice::Rewound(at) => fill(t.rewound, &[&format_clock(*at)]),
+            Notice::FutureCut(at, n, last) => {
+                fill(t.future_cut, &[&format_clock(*at), &n.to_string(), &format_clock(*last)])
+            }
         }
     }
 }
@@ -700,13 +706,18 @@ impl Sim {
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
         let now = self.now();
+        // A new action after scrubbing back cuts what the person did later (as in a video
+        // edit). The whole session is kept first, so "Restore previous session" undoes the cut.
+        let uncut = (!self.future.is_empty()).then(|| self.shared());
         match self.run.apply(now, cmd) {
             Ok(events) => {
                 self.errors.remove(&at);
                 self.absorb(events);
                 self.save_due = true;
-                if !self.future.is_empty() {
-                    // A new action after scrubbing back: the later ones no longer happen.
+                if let Some(uncut) = uncut {
+                    let last = self.future.back().map_or(now, |s| s.at.0);
+                    self.notify(Notice::FutureCut(now, self.future.len(), last));
+                    self.previous = Some(uncut);
                     self.future.clear();
                     self.furthest = self.now();
                 }
@@ -1323,6 +1334,37 @@ mod tests {
         assert_eq!(sim.now(), target);
         assert!(sim.run.cluster.producers()["p1"].spec.paused);
         assert!(sim.future.is_empty(), "a new action cuts what came later");
+    }
+
+    #[test]
+    fn acting_after_a_scrub_back_says_what_it_dropped_and_can_be_undone() {
+        let mut sim = Sim::new();
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 200.0);
+        sim.handle(Action::AddConsumer);
+        run_for(&mut sim, 300.0);
+        let later = sim.now();
+        sim.handle(Action::cmd(ErrorAt::Global, Command::PauseProducer { name: "p1".into() }));
+        run_for(&mut sim, 300.0);
+        let furthest = sim.now();
+
+        let back = later - 1_000;
+        sim.handle(Action::Rewind(back));
+        sim.caught_up();
+        assert_eq!(sim.future.len(), 1, "the pause is still to come");
+        sim.handle(Action::AddConsumer);
+        assert!(sim.future.is_empty(), "a new action cuts what came later");
+        assert!(sim.notices.contains(&Notice::FutureCut(back, 1, later)), "{:?}", sim.notices);
+        let said = Notice::FutureCut(back, 1, later).text(Lang::En);
+        assert!(said.contains("1") && said.contains(&format_clock(later)), "{said}");
+
+        sim.handle(Action::RestorePrevious);
+        sim.caught_up();
+        assert_eq!(sim.now(), back, "restored at the moment of the cut");
+        assert_eq!(sim.run.cluster.consumers().len(), 1, "the cutting action is undone");
+        sim.handle(Action::TogglePlay);
+        run_for(&mut sim, (furthest - back) as f64 / 10.0 + 100.0);
+        assert!(sim.run.cluster.producers()["p1"].spec.paused, "the dropped pause happens again");
     }
 
     #[test]
