@@ -218,11 +218,11 @@ pub fn app(props: &AppProps) -> Html {
                     if full { <session::SessionBar /> }
                 </ContextProvider<Ctx>>
                 <GlobalError />
-                if props.controls != Controls::Player {
-                    <ContextProvider<Ctx> context={edits}>
-                        <session::WatchFor />
-                    </ContextProvider<Ctx>>
-                }
+                // Every mode says what the scenario shows (folded when embedded): a player is
+                // still a lesson, just without the editing controls.
+                <ContextProvider<Ctx> context={edits}>
+                    <session::WatchFor />
+                </ContextProvider<Ctx>>
                 <lanes::ClusterView />
                 if props.controls != Controls::Player {
                     <div class="columns">

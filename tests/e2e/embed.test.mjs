@@ -123,6 +123,10 @@ test("controls modes: minimal hides editing panels, player has time controls onl
   assert.equal(await player.getByRole("spinbutton", { name: "Partitions" }).count(), 0);
   assert.equal(await player.getByRole("button", { name: /^(Remove|Crash|Leave group)/ }).count(), 0);
   assert.ok(await player.locator("main.app .lane").count(), "player shows the lanes");
+  // …and still says what the scenario is about, folded so the lanes come first.
+  const watch = player.locator("details.watch");
+  await assert.doesNotReject(watch.getByText("What to watch for").waitFor());
+  assert.equal(await watch.getAttribute("open"), null);
 
   // Minimal: producers and consumers, no add-topic form, no users & roles, no glossary.
   await assert.doesNotReject(basics.getByRole("button", { name: "Add consumer" }).waitFor());
