@@ -15,7 +15,7 @@ use super::problem::Problem;
 use super::text::{fill, text_for, Lang};
 use crate::core::acl::Role;
 use crate::core::config::ConsumerConfig;
-use crate::core::consumer::ConsumerSpec;
+use crate::core::consumer::{ConsumerMode, ConsumerSpec};
 use crate::core::event::{Event, EventKind, Move, RebalanceReason};
 use crate::core::producer::{KeyMode, ProducerSpec};
 use crate::core::scenario::{self, At, Run, Scenario, ScenarioError, ScriptStep};
@@ -448,6 +448,8 @@ impl Sim {
         let run = Run::new(scenario)?;
         self.run = run;
         self.epoch += 1;
+        // Found again in the replayed events (a scenario's consumers count too).
+        self.last_added = None;
         self.timeline.clear();
         self.noisy.clear();
         self.lag.clear();
@@ -519,7 +521,6 @@ impl Sim {
         self.playing = load.playing;
         self.consumers_added = 0;
         self.producers_added = 0;
-        self.last_added = None;
         self.save_due = true;
         if previous.is_some() {
             self.previous = previous;
@@ -762,18 +763,28 @@ impl Sim {
                 break n;
             }
         };
-        let group = match &self.last_added {
-            Some((prev, group_then)) => self
-                .run
-                .cluster
-                .consumers()
-                .get(prev)
-                .and_then(|c| c.group_id())
-                .unwrap_or(group_then)
-                .to_string(),
-            None => "group-1".to_string(),
+        // A new consumer is one more member like the one added before it (the person's or the
+        // scenario's): its group, topics, settings and user as they are now — not its
+        // group.instance.id, which names one member. Else the group it had, or `group-1`.
+        let before = self.last_added.as_ref().and_then(|(prev, _)| self.run.cluster.consumers().get(prev));
+        let spec = match before.map(|c| (&c.spec, &c.spec.mode)) {
+            Some((like, ConsumerMode::Group { topics })) if like.config.group_id.is_some() => {
+                let mut config = like.config.clone();
+                config.group_instance_id = None;
+                ConsumerSpec {
+                    name: name.clone(),
+                    user: like.user.clone(),
+                    mode: ConsumerMode::Group { topics: topics.clone() },
+                    config,
+                    paused: false,
+                }
+            }
+            _ => {
+                let group = self.last_added.as_ref().map_or("group-1", |(_, g)| g.as_str()).to_string();
+                ConsumerSpec::group(&name, &group, &[&topic], ConsumerConfig::teaching())
+            }
         };
-        let spec = ConsumerSpec::group(&name, &group, &[&topic], ConsumerConfig::teaching());
+        let group = spec.config.group_id.clone().unwrap_or_default();
         self.last_added = Some((name, group));
         self.command(ErrorAt::Global, Command::AddConsumer { consumer: spec });
     }
@@ -845,6 +856,12 @@ impl Sim {
         use EventKind::*;
         let at = e.at;
         match &e.kind {
+            ConsumerAdded { consumer } => {
+                let group = self.run.cluster.consumers().get(consumer).and_then(|c| c.group_id());
+                if let Some(g) = group {
+                    self.last_added = Some((consumer.clone(), g.to_string()));
+                }
+            }
             RebalanceStarted { group, generation, reason } => {
                 if let (RebalanceReason::CooperativeFollowUp { .. }, Some(v)) =
                     (reason, self.rebalances.get_mut(group))
@@ -1365,6 +1382,39 @@ mod tests {
         sim.handle(Action::TogglePlay);
         run_for(&mut sim, (furthest - back) as f64 / 10.0 + 100.0);
         assert!(sim.run.cluster.producers()["p1"].spec.paused, "the dropped pause happens again");
+    }
+
+    #[test]
+    fn add_consumer_joins_the_group_of_the_consumer_added_before_it_even_a_scenarios() {
+        let group_of = |sim: &Sim, name: &str| sim.run.cluster.consumers()[name].spec.config.clone();
+        let mut sim = Sim::new();
+        sim.handle(Action::LoadBuiltIn("queue-vs-pubsub".into()));
+        sim.handle(Action::AddConsumer);
+        let added =
+            sim.run.cluster.consumers().keys().find(|n| !["c1", "c2", "c3"].contains(&n.as_str())).cloned();
+        let added = added.expect("a consumer was added");
+        assert_eq!(group_of(&sim, &added).group_id.as_deref(), Some("audit"), "c3 (audit) was added last");
+
+        sim.handle(Action::LoadBuiltIn("kip-848".into()));
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 1_700.0);
+        assert!(sim.run.cluster.consumers().contains_key("c4"));
+        sim.handle(Action::AddConsumer);
+        let added = sim
+            .run
+            .cluster
+            .consumers()
+            .keys()
+            .find(|n| !["c1", "c2", "c3", "c4"].contains(&n.as_str()))
+            .cloned();
+        let config = group_of(&sim, &added.expect("a consumer was added"));
+        assert_eq!(config.group_id.as_deref(), Some("group-1"));
+        assert_eq!(
+            config.group_protocol,
+            group_of(&sim, "c4").group_protocol,
+            "same protocol as its group-mates"
+        );
+        assert_eq!(config.group_instance_id, None);
     }
 
     #[test]
