@@ -69,6 +69,19 @@ pub fn share_base() -> String {
     format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
 }
 
+/// Sets one `?name=value` of the address (dropping any `#…`) without reloading or adding a
+/// history entry.
+pub fn set_query(name: &str, value: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let (Ok(search), Ok(path)) = (w.location().search(), w.location().pathname()) else { return };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
+    params.set(name, value);
+    let address = format!("{path}?{}", String::from(params.to_string()));
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
+}
+
 /// Removes `#…` from the address without reloading or adding a history entry.
 pub fn clear_hash() {
     let Some(w) = web_sys::window() else { return };
@@ -269,7 +282,14 @@ pub fn session_bar() -> Html {
     });
     let current_id = sim.scenario().id.clone();
     let is_built_in = BUILT_IN.iter().any(|(id, _)| *id == current_id);
-    let on_scenario = d.reform(|e: Event| Action::LoadBuiltIn(super::dom::event_value(&e)));
+    let on_scenario = d.reform(move |e: Event| {
+        let id = super::dom::event_value(&e);
+        if !embedded {
+            // The address names the lesson shown, so a reload or a bookmark opens it again.
+            set_query("scenario", &id);
+        }
+        Action::LoadBuiltIn(id)
+    });
     let on_lang = d.reform(move |e: Event| {
         let lang = Lang::parse(&super::dom::event_value(&e)).unwrap_or_default();
         if !embedded {

@@ -60,6 +60,12 @@ test("picking a scenario shows what to watch for and its consumers", async (t) =
   await until(async () => (await watch.textContent()).includes(q.watch_for.en), { what: "its watch-for text" });
   for (const c of q.consumers) await page.getByRole("article", { name: `consumer ${c.name}`, exact: true }).waitFor();
   assert.ok(await page.getByText(`Loaded: ${q.title.en}.`).count());
+  // The address names it, so a reload (or a bookmark) opens the same lesson.
+  assert.equal(new URL(page.url()).searchParams.get("scenario"), "queue-vs-pubsub");
+  await page.reload();
+  await until(async () => (await page.getByLabel("Scenario", { exact: true }).inputValue()) === "queue-vs-pubsub", {
+    what: "the same scenario after a reload",
+  });
   app.assertClean();
 });
 
