@@ -233,6 +233,39 @@ async fn an_unknown_scenario_prop_is_a_message_and_an_embedded_instance_saves_no
 }
 
 #[wasm_bindgen_test]
+async fn a_playground_check_leads_in_with_the_ui_language_and_marks_its_detail_english() {
+    let (root, handle) = render_with(AppProps { lang: Some("ru".into()), ..Default::default() }).await;
+    // A Cyrillic user name: the playground's names are ASCII, as Kafka principals usually are.
+    let input: web_sys::HtmlInputElement = root
+        .query_selector(".users form input[type='text']")
+        .unwrap()
+        .expect("the user name field")
+        .dyn_into()
+        .unwrap();
+    input.set_value("алиса");
+    let add: HtmlElement = root
+        .query_selector(".users form button[type='submit']")
+        .unwrap()
+        .expect("Add user")
+        .dyn_into()
+        .unwrap();
+    add.click();
+    settle().await;
+    let alert = all(&root, ".users [role='alert']").pop().expect("an alert in Users & roles");
+    let text = text_of(&alert);
+    assert!(text.starts_with("Не выполнено:"), "{text}");
+    let detail = alert.query_selector(".detail").unwrap().expect("the core's detail");
+    assert_eq!(detail.get_attribute("lang").as_deref(), Some("en"), "{text}");
+    assert!(text.contains("алиса"), "{text}");
+    assert_eq!(
+        alert.get_attribute("lang"),
+        None,
+        "the lead-in is Russian, so the alert is not marked English"
+    );
+    unmount(root, handle);
+}
+
+#[wasm_bindgen_test]
 async fn a_kafka_error_keeps_its_name_says_what_it_means_in_the_ui_language_and_marks_the_detail_english() {
     let (root, handle) = render_with(AppProps { lang: Some("ru".into()), ..Default::default() }).await;
     // Try to shrink orders from 6 partitions to 3: Kafka refuses with INVALID_PARTITIONS.

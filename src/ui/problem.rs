@@ -43,8 +43,13 @@ pub fn error_note(props: &ErrorNoteProps) -> Html {
                 }
             </p>
         },
+        // The playground's own checks (a name's characters, a setting's range) have no Kafka
+        // name; their detail is the core's English, so the UI's language leads in with what
+        // happened, and the detail says it is English.
         Problem::Core(CoreError::Invalid { message }) => html! {
-            <p class="error" role="alert" lang="en">{ message.clone() }</p>
+            <p class="error" role="alert">
+                { t.refused }{ " " }<span class="detail" lang="en">{ message.clone() }</span>
+            </p>
         },
         Problem::NoTopic => html! { <p class="error" role="alert">{ t.no_topic }</p> },
     }
