@@ -6,6 +6,7 @@ use super::field::CommitInput;
 use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow};
 use super::text::{fill, text_for, use_text};
+use crate::core::consumer::{Consumer, ConsumerMode};
 use crate::core::log::Value;
 use crate::core::topic::Topic;
 use crate::core::Command;
@@ -87,6 +88,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let input_id = format!("partitions-{name}");
     let slow = ctx.slow();
     let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
+    let rows = MarkerRows::of(&sim, &name);
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")}>
             <div class="topic-head">
@@ -104,7 +106,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
             }
             <div class="lanes">
                 { for (0..topic.partition_count()).map(|p| {
-                    let view = lane_view(&sim, &props.name, topic, p);
+                    let view = lane_view(&sim, &props.name, topic, p, &rows);
                     html! { <Lane key={p} {view} {slow} /> }
                 }) }
             </div>
@@ -116,6 +118,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
 #[derive(Debug, Clone, PartialEq)]
 struct Marker {
     col: u64,
+    /// Its row under the lane (see [`MarkerRows`]).
+    row: usize,
     /// Name without the pointer; the pointer goes on the side facing the offset.
     name: String,
     /// The position or committed offset it marks (its title says it).
@@ -123,39 +127,77 @@ struct Marker {
     commit: bool,
 }
 
-/// A placed marker: its row, and whether its label extends to the left of the offset (near
-/// the lane's end, so it stays inside the lane).
-struct Placed {
-    marker: Marker,
-    row: usize,
-    end: bool,
+impl Marker {
+    /// Whether its label extends to the left of the offset (near the lane's end, so it stays
+    /// inside the lane). The label's width is estimated in cells.
+    fn at_end(&self) -> bool {
+        let width = (self.name.chars().count() as u64 + 4) / 2 + 1;
+        self.col + width > WINDOW + 1
+    }
 }
 
-/// Puts markers on rows so labels do not overlap (label width estimated in cells).
-fn stack(mut markers: Vec<Marker>) -> Vec<Placed> {
-    let width = |m: &Marker| (m.name.chars().count() as u64 + 4) / 2 + 1;
-    let span = |m: &Marker| {
-        let w = width(m);
-        let end = m.col + w > WINDOW + 1;
-        let from = if end { (m.col + 1).saturating_sub(w) } else { m.col };
-        (from, from + w, end)
-    };
-    markers.sort_by_key(|m| span(m).0);
-    let mut rows: Vec<u64> = Vec::new(); // first free column per row
-    let mut out = Vec::with_capacity(markers.len());
-    for marker in markers {
-        let (from, to, end) = span(&marker);
-        let row = match rows.iter().position(|free| *free <= from) {
-            Some(r) => r,
-            None => {
-                rows.push(0);
-                rows.len() - 1
+/// The rows under a topic's lanes, fixed by who may draw a marker there — never by where the
+/// markers are — so a lane keeps its height while positions and committed offsets move past
+/// each other (no layout shift while the clock runs). Each group has two rows: its committed
+/// offset, then its members' positions (one member owns a partition at a time); each
+/// standalone consumer reading the topic has one row after them. The rows change only when a
+/// group or consumer comes or goes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MarkerRows {
+    /// Groups with an offset on the topic or a consumer subscribed to it, by id.
+    groups: Vec<String>,
+    /// Standalone consumers assigned a partition of the topic, by name.
+    standalone: Vec<String>,
+}
+
+impl MarkerRows {
+    pub fn of(sim: &Sim, topic: &str) -> Self {
+        let mut groups = std::collections::BTreeSet::new();
+        let mut standalone = Vec::new();
+        for g in sim.run.cluster.groups().values() {
+            if g.offsets.keys().any(|tp| &*tp.topic == topic) {
+                groups.insert(g.id.clone());
             }
-        };
-        rows[row] = to;
-        out.push(Placed { marker, row, end });
+        }
+        // Dead consumers too: a crash must not change the rows (their markers are not drawn).
+        for c in sim.run.cluster.consumers().values() {
+            match &c.spec.mode {
+                ConsumerMode::Group { topics } => {
+                    if let (Some(g), true) = (c.group_id(), topics.iter().any(|t| t == topic)) {
+                        groups.insert(g.to_string());
+                    }
+                }
+                ConsumerMode::Standalone { partitions } => {
+                    if partitions.iter().any(|tp| &*tp.topic == topic) {
+                        standalone.push(c.spec.name.clone());
+                    }
+                }
+            }
+        }
+        MarkerRows { groups: groups.into_iter().collect(), standalone }
     }
-    out
+
+    /// How many rows each lane of the topic reserves.
+    pub fn count(&self) -> usize {
+        2 * self.groups.len() + self.standalone.len()
+    }
+
+    fn group(&self, id: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g == id)
+    }
+
+    fn commit_row(&self, group: &str) -> Option<usize> {
+        self.group(group).map(|i| 2 * i)
+    }
+
+    fn position_row(&self, c: &Consumer) -> Option<usize> {
+        match &c.spec.mode {
+            ConsumerMode::Group { .. } => c.group_id().and_then(|g| self.group(g)).map(|i| 2 * i + 1),
+            ConsumerMode::Standalone { .. } => {
+                self.standalone.iter().position(|n| *n == c.spec.name).map(|j| 2 * self.groups.len() + j)
+            }
+        }
+    }
 }
 
 /// What one lane shows, computed by [`TopicView`] each frame; [`Lane`] re-renders only when it
@@ -170,9 +212,11 @@ pub struct LaneView {
     end: u64,
     owners: Vec<String>,
     markers: Vec<Marker>,
+    /// Marker rows reserved under the lane (the topic's [`MarkerRows::count`]).
+    rows: usize,
 }
 
-fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32) -> LaneView {
+fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32, rows: &MarkerRows) -> LaneView {
     let name = &*topic.name;
     let (start, end) = topic.partition(p).map_or((0, 0), |log| (log.log_start(), log.log_end()));
     let from = start.max(end.saturating_sub(WINDOW));
@@ -188,20 +232,40 @@ fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32) -> LaneVi
             owners.push(c.spec.name.clone());
         }
         if let Some((_, pos)) = c.positions.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            markers.push(Marker {
-                col: col_of(*pos),
-                name: c.spec.name.clone(),
-                offset: *pos,
-                commit: false,
-            });
+            if let Some(row) = rows.position_row(c) {
+                markers.push(Marker {
+                    col: col_of(*pos),
+                    row,
+                    name: c.spec.name.clone(),
+                    offset: *pos,
+                    commit: false,
+                });
+            }
         }
     }
     for g in sim.run.cluster.groups().values() {
         if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            markers.push(Marker { col: col_of(*off), name: g.id.clone(), offset: *off, commit: true });
+            if let Some(row) = rows.commit_row(&g.id) {
+                markers.push(Marker {
+                    col: col_of(*off),
+                    row,
+                    name: g.id.clone(),
+                    offset: *off,
+                    commit: true,
+                });
+            }
         }
     }
-    LaneView { topic: topic_name.clone(), p, epoch: sim.epoch, start, end, owners, markers }
+    LaneView {
+        topic: topic_name.clone(),
+        p,
+        epoch: sim.epoch,
+        start,
+        end,
+        owners,
+        markers,
+        rows: rows.count(),
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -223,12 +287,10 @@ pub struct LaneProps {
 #[function_component(Lane)]
 pub fn lane(props: &LaneProps) -> Html {
     let t = use_text();
-    let LaneView { topic: topic_name, p, epoch, start, end, owners, markers } = &props.view;
-    let (p, epoch, start, end) = (*p, *epoch, *start, *end);
+    let LaneView { topic: topic_name, p, epoch, start, end, owners, markers, rows } = &props.view;
+    let (p, epoch, start, end, rows) = (*p, *epoch, *start, *end, *rows);
     let name = topic_name.as_str();
     let from = start.max(end.saturating_sub(WINDOW));
-    let stacked = stack(markers.clone());
-    let rows = stacked.iter().map(|p| p.row + 1).max().unwrap_or(0);
     // The numbers in the label (and the log-end cell's title) change with every record: kept at
     // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
@@ -238,7 +300,7 @@ pub fn lane(props: &LaneProps) -> Html {
         <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary}>
             <div class="lane-label">
                 <span class="pnum">{ format!("P{p}") }</span>
-                <span class={classes!("owners", owners.is_empty().then_some("none"))}>{ owner_text }</span>
+                <span class={classes!("owners", owners.is_empty().then_some("none"))} title={owner_text.clone()}>{ owner_text }</span>
                 <span class="lane-meta">
                     <span title={t.log_start}>{ shown.0 }</span>{ " … " }<span title={t.log_end}>{ shown.1 }</span>
                 </span>
@@ -258,7 +320,8 @@ pub fn lane(props: &LaneProps) -> Html {
                     <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, shown.1)}></span>
                 </div>
                 <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
-                    { for stacked.into_iter().map(|Placed { marker: m, row, end }| {
+                    { for markers.iter().map(|m| {
+                        let (row, end) = (m.row, m.at_end());
                         let pointer = if m.commit { "⚑" } else { "▲" };
                         let label = if end { format!("{}{pointer}", m.name) } else { format!("{pointer}{}", m.name) };
                         let title = if m.commit {
@@ -375,4 +438,55 @@ pub fn owners_of(sim: &Sim, topic: &str) -> BTreeMap<u32, Vec<String>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::scenario::{built_in, BUILT_IN};
+
+    /// Every built-in run for a minute: a lane's marker rows (its height) never change while the
+    /// clock runs, and no two markers of a lane share a row (their labels never overlap).
+    #[test]
+    fn marker_rows_stay_fixed_while_markers_move_past_each_other() {
+        for (id, _) in BUILT_IN {
+            let mut sim = Sim::with_scenario(built_in(id).unwrap()).unwrap();
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            let mut changes = 0;
+            while sim.now() < 60_000 {
+                sim.handle(Action::Step);
+                for (name, topic) in sim.run.cluster.topics() {
+                    let rows = MarkerRows::of(&sim, name);
+                    if seen.insert(name.clone(), rows.count()).is_some_and(|before| before != rows.count()) {
+                        changes += 1;
+                    }
+                    for p in 0..topic.partition_count() {
+                        let view = lane_view(&sim, &AttrValue::from(name.clone()), topic, p, &rows);
+                        let mut used: Vec<usize> = view.markers.iter().map(|m| m.row).collect();
+                        assert!(used.iter().all(|r| *r < view.rows), "{id} {name}-{p}: {:?}", view.markers);
+                        used.sort_unstable();
+                        used.dedup();
+                        assert_eq!(
+                            used.len(),
+                            view.markers.len(),
+                            "{id} {name}-{p} at {}: {:?}",
+                            sim.now(),
+                            view.markers
+                        );
+                    }
+                }
+            }
+            // Only a consumer or group coming or going (a scripted step) may change them.
+            assert!(changes <= sim.scenario().script.len(), "{id}: rows changed {changes} times");
+        }
+    }
+
+    #[test]
+    fn eager_vs_cooperative_reserves_two_rows_per_group() {
+        let mut sim = Sim::with_scenario(built_in("eager-vs-cooperative").unwrap()).unwrap();
+        while sim.now() < 20_000 {
+            sim.handle(Action::Step);
+        }
+        assert_eq!(MarkerRows::of(&sim, "orders").count(), 4);
+    }
 }

@@ -381,8 +381,10 @@ pub fn session_bar() -> Html {
                 }
                 <button type="button" onclick={on_export}>{ t.export }</button>
                 <button type="button" onclick={on_import_click}>{ t.import }</button>
-                <input ref={file_input} type="file" accept=".json,application/json" class="visually-hidden"
-                    tabindex="-1" aria-label={t.import_file} onchange={on_file} />
+                // Not rendered (`hidden`): out of the tab order and the accessibility tree, so
+                // the one Import control is the button above, which opens it.
+                <input ref={file_input} type="file" accept=".json,application/json" hidden=true
+                    aria-label={t.import_file} onchange={on_file} />
                 <button type="button" onclick={on_reset}>{ t.reset }</button>
             </div>
             <label class="field lang-pick">{ t.language }

@@ -1,10 +1,12 @@
 // Accessibility: axe-core finds no violations of serious or critical impact on the page, in its
-// opening state and with a group mid-rebalance (cards, the describe table, the phases panel).
+// opening state, with a group mid-rebalance (cards, the describe table, the phases panel), and
+// with a crashed consumer's card (whose Restart and Remove still work and must look it).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { openApp } from "./helpers.mjs";
+import { join } from "node:path";
+import { openApp, RESULTS } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -36,5 +38,23 @@ test("axe: no serious or critical accessibility violations, at rest and mid-reba
 
   await page.emulateMedia({ colorScheme: "dark" });
   assert.deepEqual(await seriousViolations(page), [], "dark theme");
+  app.assertClean();
+});
+
+test("axe: a crashed consumer's card keeps AA contrast, light and dark", async (t) => {
+  const app = await openApp(t, { path: "?scenario=rebalance-basics" });
+  const { page } = app;
+  await page.getByLabel("Speed").selectOption("10");
+  const dead = page.locator(".card.consumer.dead");
+  await dead.waitFor(); // c2 crashes at 00:20
+  await page.getByRole("button", { name: "Pause" }).click();
+  await dead.scrollIntoViewIfNeeded();
+  // Not faded: its buttons are live (axe measures contrast through opacity too).
+  assert.equal(await dead.evaluate((el) => getComputedStyle(el).opacity), "1");
+  await dead.getByRole("button", { name: /Restart/ }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "light, with a crashed card");
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.deepEqual(await seriousViolations(page), [], "dark, with a crashed card");
+  await dead.screenshot({ path: join(RESULTS, "a11y-crashed-card-dark.png") });
   app.assertClean();
 });
