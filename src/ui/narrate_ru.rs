@@ -219,4 +219,27 @@ mod tests {
         let note = Event { at: 0, kind: EventKind::Note { text: "hello".into(), text_ru: String::new() } };
         assert_eq!(narrate(&note), "заметка: hello");
     }
+
+    /// KIP-848 groups are told with heartbeats and epochs, in Russian too; classic keeps
+    /// JoinGroup and generations.
+    #[test]
+    fn kip_848_lines_speak_of_heartbeats_and_epochs() {
+        use crate::core::scenario::{built_in, Run};
+        let mut run = Run::new(built_in("kip-848").expect("built-in")).expect("loads");
+        let lines: Vec<String> =
+            run.advance(20_000).iter().filter(|e| e.subjects().contains(&"group-1")).map(narrate).collect();
+        assert!(
+            lines.iter().any(|l| l.contains("c4 вступил, отправив ConsumerGroupHeartbeat")),
+            "{lines:#?}"
+        );
+        assert!(lines.iter().any(|l| l.contains("целевое назначение uniform для эпохи группы 4")));
+        assert!(lines.iter().any(|l| l.contains("Stable, эпоха группы 4")));
+        for l in &lines {
+            assert!(!l.contains("JoinGroup") && !l.contains("поколени"), "{l}");
+        }
+        let mut classic = Run::new(built_in("rebalance-basics").expect("built-in")).expect("loads");
+        let lines: Vec<String> = classic.advance(19_000).iter().map(narrate).collect();
+        assert!(lines.iter().any(|l| l.contains("отправил JoinGroup")));
+        assert!(lines.iter().any(|l| l.contains("Stable, поколение")));
+    }
 }
