@@ -163,3 +163,94 @@ fn kip_848_reconciles_without_a_global_barrier() {
     assert_eq!(o.values().sum::<usize>(), 6);
     assert!(o.values().all(|k| *k == 2), "{o:?}");
 }
+
+/// A crashed member (no LeaveGroup) still owns its partitions in the group's eyes until
+/// session.timeout.ms removes it: `--describe` names it as CONSUMER-ID, nobody reads them and
+/// their lag grows. Once removed it owns nothing (its card must not keep listing them).
+#[test]
+fn a_crashed_member_owns_its_partitions_until_the_session_timeout_removes_it() {
+    // rebalance-basics crashes c2 at 20 s; the teaching session timeout is 6 s.
+    let (r, _) = run("rebalance-basics", 21_000);
+    assert!(r.cluster.crashed_but_still_member("c2"));
+    let c2_rows: Vec<_> = r
+        .cluster
+        .describe_group("group-1")
+        .into_iter()
+        .filter(|row| row.consumer.as_deref() == Some("c2"))
+        .collect();
+    assert_eq!(c2_rows.len(), 2, "c2 still owns its two partitions in --describe right after the crash");
+    let lag_at = |r: &Run| -> u64 {
+        r.cluster
+            .describe_group("group-1")
+            .iter()
+            .filter(|row| row.consumer.as_deref() == Some("c2"))
+            .map(|row| row.lag.unwrap_or(0))
+            .sum()
+    };
+    let (r2, _) = run("rebalance-basics", 24_500);
+    assert!(r2.cluster.crashed_but_still_member("c2"));
+    assert!(lag_at(&r2) > lag_at(&r), "nobody reads c2's partitions: their lag grows");
+    let (r3, _) = run("rebalance-basics", 40_000);
+    assert!(!r3.cluster.crashed_but_still_member("c2"));
+    assert!(r3.cluster.consumers()["c2"].assignment.is_empty(), "removed: c2 owns nothing any more");
+    assert!(r3.cluster.describe_group("group-1").iter().all(|row| row.consumer.as_deref() != Some("c2")));
+}
+
+/// KIP-848 groups are told in the consumer protocol's words: heartbeats and epochs, never
+/// JoinGroup or generations.
+#[test]
+fn kip_848_is_narrated_with_heartbeats_and_epochs() {
+    let (_, events) = run("kip-848", 45_000);
+    let group_lines: Vec<String> =
+        events.iter().filter(|e| e.subjects().contains(&"group-1")).map(|e| e.narrate()).collect();
+    assert!(
+        group_lines.iter().any(|l| l.contains("c4 joined with a ConsumerGroupHeartbeat")),
+        "{group_lines:#?}"
+    );
+    assert!(group_lines.iter().any(|l| l.contains("target assignment for group epoch 4")));
+    assert!(group_lines.iter().any(|l| l.contains("Stable at group epoch 4")));
+    for l in &group_lines {
+        assert!(!l.contains("JoinGroup") && !l.contains("SyncGroup") && !l.contains("generation"), "{l}");
+    }
+    // The classic protocol keeps its own words.
+    let (_, classic) = run("rebalance-basics", 19_000);
+    assert!(classic.iter().any(|e| e.narrate().contains("sent JoinGroup")));
+    assert!(classic.iter().any(|e| e.narrate().contains("Stable at generation")));
+}
+
+/// A standalone consumer (assign()) committing under the group.id of a group with members is
+/// refused with UNKNOWN_MEMBER_ID (generation -1 is accepted only while the group is Empty:
+/// `ClassicGroup.validateOffsetCommit`); the detail says so. Switching it to Group mode ends
+/// the situation, and the error with it.
+#[test]
+fn a_standalone_commit_into_a_live_group_is_refused_and_the_error_clears_in_group_mode() {
+    use broker_playground::core::consumer::ConsumerMode;
+    use broker_playground::core::group::assignor::TopicPartition;
+    use broker_playground::core::{Command, ErrorCode};
+    let (mut r, _) = run("rebalance-basics", 10_000);
+    let tp = TopicPartition::new("orders", 0);
+    r.apply(
+        10_000,
+        Command::SetConsumerMode {
+            name: "c2".into(),
+            mode: ConsumerMode::Standalone { partitions: vec![tp] },
+        },
+    )
+    .unwrap();
+    r.advance(17_000);
+    let (code, detail) = r.cluster.consumers()["c2"].error.clone().expect("the auto-commit was refused");
+    assert_eq!(code, ErrorCode::UnknownMemberId);
+    assert!(detail.contains("generation -1") && detail.contains("no members"), "{detail}");
+    r.apply(
+        17_000,
+        Command::SetConsumerMode {
+            name: "c2".into(),
+            mode: ConsumerMode::Group { topics: vec!["orders".into()] },
+        },
+    )
+    .unwrap();
+    assert_eq!(r.cluster.consumers()["c2"].error, None, "the mode switch ends the refusal");
+    r.advance(19_900);
+    assert_eq!(r.cluster.consumers()["c2"].error, None, "back in the group, its commits go through");
+    assert!(!r.cluster.consumers()["c2"].assignment.is_empty());
+}

@@ -737,6 +737,10 @@ impl Cluster {
         }
         let c = self.consumers.get_mut(&name).expect("checked");
         c.spec = spec.clone();
+        if group_changed {
+            // Another mode or group: what the old membership or commits ran into is over.
+            c.error = None;
+        }
         c.status = match c.status {
             ConsumerStatus::Running | ConsumerStatus::Paused if spec.paused => ConsumerStatus::Paused,
             ConsumerStatus::Running | ConsumerStatus::Paused => ConsumerStatus::Running,

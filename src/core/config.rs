@@ -103,6 +103,13 @@ pub enum GroupProtocol {
     Consumer,
 }
 
+impl GroupProtocol {
+    /// For serde's `skip_serializing_if`: classic is the default and is left out.
+    pub fn is_classic(&self) -> bool {
+        *self == GroupProtocol::Classic
+    }
+}
+
 /// `auto.offset.reset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

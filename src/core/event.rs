@@ -4,6 +4,7 @@
 //! can print them as JSON lines and tests can compare timelines; [`Event::narrate`] tells one
 //! in plain words.
 
+use super::config::GroupProtocol;
 use super::error::ErrorCode;
 use super::group::assignor::TopicPartition;
 use super::time::{format_clock, Millis};
@@ -228,11 +229,15 @@ pub enum EventKind {
         consumer: String,
         partitions: Vec<TopicPartition>,
     },
-    /// The member sent JoinGroup.
+    /// The member sent JoinGroup (classic), or its first `ConsumerGroupHeartbeat` with member
+    /// epoch 0 (KIP-848).
     MemberJoining {
         group: String,
         consumer: String,
         member_id: String,
+        /// `consumer` (KIP-848) or `classic` (omitted): which protocol's words tell it.
+        #[serde(default, skip_serializing_if = "GroupProtocol::is_classic")]
+        protocol: GroupProtocol,
     },
     /// All members joined: a new generation, a leader and a protocol.
     JoinCompleted {
@@ -249,6 +254,9 @@ pub enum EventKind {
         strategy: String,
         moves: Vec<Move>,
         assignment: Vec<(String, Vec<TopicPartition>)>,
+        /// `consumer` (KIP-848) or `classic` (omitted): which protocol's words tell it.
+        #[serde(default, skip_serializing_if = "GroupProtocol::is_classic")]
+        protocol: GroupProtocol,
     },
     /// The member received its share (`onPartitionsAssigned`).
     PartitionsAssigned {
@@ -256,14 +264,22 @@ pub enum EventKind {
         consumer: String,
         partitions: Vec<TopicPartition>,
         added: Vec<TopicPartition>,
+        /// Classic: the generation. KIP-848: the member epoch.
         generation: i32,
+        /// `consumer` (KIP-848) or `classic` (omitted): which protocol's words tell it.
+        #[serde(default, skip_serializing_if = "GroupProtocol::is_classic")]
+        protocol: GroupProtocol,
     },
     /// The group is Stable again; `stopped` lists members that consumed nothing meanwhile.
+    /// KIP-848: every member reconciled to the target assignment of group epoch `generation`.
     RebalanceCompleted {
         group: String,
         generation: i32,
         duration_ms: Millis,
         stopped: Vec<String>,
+        /// `consumer` (KIP-848) or `classic` (omitted): which protocol's words tell it.
+        #[serde(default, skip_serializing_if = "GroupProtocol::is_classic")]
+        protocol: GroupProtocol,
     },
     MemberRemoved {
         group: String,
@@ -392,13 +408,16 @@ impl Event {
             PartitionsRevoked { group, consumer, partitions } => {
                 format!("group {group}: {consumer} revoked {}", tps(partitions))
             }
+            MemberJoining { group, consumer, protocol: GroupProtocol::Consumer, .. } => format!(
+                "group {group}: {consumer} joined with a ConsumerGroupHeartbeat (member epoch 0)"
+            ),
             MemberJoining { group, consumer, .. } => format!("group {group}: {consumer} sent JoinGroup"),
             JoinCompleted { group, generation, leader, protocol, members } => format!(
                 "group {group}: generation {generation} with {} member(s) ({}); leader {leader}; strategy {protocol}",
                 members.len(),
                 members.join(", ")
             ),
-            AssignmentComputed { group, generation, strategy, moves, .. } => {
+            AssignmentComputed { group, generation, strategy, moves, protocol, .. } => {
                 let moved: Vec<String> = moves
                     .iter()
                     .map(|m| {
@@ -411,22 +430,37 @@ impl Event {
                         )
                     })
                     .collect();
+                let what = match protocol {
+                    GroupProtocol::Consumer => format!("{strategy} target assignment for group epoch {generation}"),
+                    GroupProtocol::Classic => format!("{strategy} assignment for generation {generation}"),
+                };
                 if moved.is_empty() {
-                    format!("group {group}: {strategy} assignment for generation {generation}; nothing moves")
+                    format!("group {group}: {what}; nothing moves")
                 } else {
-                    format!("group {group}: {strategy} assignment for generation {generation}; {}", moved.join(", "))
+                    format!("group {group}: {what}; {}", moved.join(", "))
                 }
             }
-            PartitionsAssigned { group, consumer, partitions, generation, .. } => {
-                format!("group {group}: {consumer} now owns {} (generation {generation})", tps(partitions))
+            PartitionsAssigned { group, consumer, partitions, generation, protocol, .. } => {
+                let epoch = match protocol {
+                    GroupProtocol::Consumer => "member epoch",
+                    GroupProtocol::Classic => "generation",
+                };
+                format!("group {group}: {consumer} now owns {} ({epoch} {generation})", tps(partitions))
             }
-            RebalanceCompleted { group, generation, duration_ms, stopped } => {
+            RebalanceCompleted { group, generation, duration_ms, stopped, protocol } => {
                 let stopped = if stopped.is_empty() {
                     "nobody stopped consuming".to_string()
                 } else {
                     format!("stopped meanwhile: {}", stopped.join(", "))
                 };
-                format!("group {group}: Stable at generation {generation} after {duration_ms} ms; {stopped}")
+                match protocol {
+                    GroupProtocol::Consumer => format!(
+                        "group {group}: Stable at group epoch {generation}: every member reconciled after {duration_ms} ms; {stopped}"
+                    ),
+                    GroupProtocol::Classic => {
+                        format!("group {group}: Stable at generation {generation} after {duration_ms} ms; {stopped}")
+                    }
+                }
             }
             MemberRemoved { group, consumer, reason, .. } => {
                 let why = match reason {

@@ -134,6 +134,8 @@ pub struct ConsumerView {
     pub error: Option<Problem>,
     /// The client's own error (code and detail).
     pub client_error: Option<(ErrorCode, String)>,
+    /// Crashed, but its group still counts it (and its partitions) until session.timeout.ms.
+    pub held_while_crashed: bool,
     /// Topics and their partition counts (selects, the standalone picker).
     pub topics: Rc<Vec<(String, u32)>>,
     pub users: Rc<Vec<String>>,
@@ -159,6 +161,7 @@ impl ConsumerView {
                 && c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some()),
             error: sim.errors.get(&ErrorAt::Consumer(c.spec.name.clone())).cloned(),
             client_error: c.error.clone(),
+            held_while_crashed: cluster.crashed_but_still_member(&c.spec.name),
             topics: topics.clone(),
             users: users.clone(),
         }
@@ -204,11 +207,11 @@ pub fn consumer_card(props: &CardProps) -> Html {
                 { v.activity }
             </p>
             <p class="owns">
-                { t.owns }{ ": " }
-                if v.assignment.is_empty() {
+                { if v.held_while_crashed && !v.assignment.is_empty() { t.held_while_crashed } else { t.owns } }{ ": " }
+                if v.assignment.is_empty() || !(v.alive || v.held_while_crashed) {
                     <span class="muted">{ t.owns_nothing }</span>
                 }
-                { for v.assignment.iter().map(|tp| html! {
+                { for v.assignment.iter().filter(|_| v.alive || v.held_while_crashed).map(|tp| html! {
                     <a class="tp" href={format!("#{}", lane_id(&tp.topic, tp.partition))}>{ format!("{}-{}", tp.topic, tp.partition) }</a>
                 }) }
             </p>
@@ -220,7 +223,10 @@ pub fn consumer_card(props: &CardProps) -> Html {
             }
             <ClientSettings name={props.name.clone()} view={props.view.clone()} />
             if let Some((code, detail)) = &v.client_error {
-                <ErrorNote problem={Problem::kafka(*code, detail)} />
+                // A consumer that never joined gets UNKNOWN_MEMBER_ID for committing into a
+                // group with members; "it must join again" would not fit it.
+                <ErrorNote problem={Problem::kafka(*code, detail)}
+                    meaning={(*code == ErrorCode::UnknownMemberId && !is_group).then_some(t.standalone_commit_refused)} />
             }
             if let Some(e) = &v.error {
                 <ErrorNote problem={e.clone()} />

@@ -5,7 +5,7 @@
 use super::state::{reason_text, use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
 use super::text::{fill, use_text, Text};
 use crate::core::config::GroupProtocol;
-use crate::core::group::DescribeRow;
+use crate::core::group::{DescribeRow, GroupState};
 use crate::core::time::format_clock;
 use yew::prelude::*;
 
@@ -22,7 +22,7 @@ pub fn groups() -> Html {
         <section class="panel" aria-labelledby="h-groups">
             <h2 id="h-groups">{ t.groups }</h2>
             if sim.run.cluster.groups().is_empty() {
-                <p class="muted">{ t.no_groups }</p>
+                <p class="muted">{ no_groups_text(t, &sim.run.cluster) }</p>
             }
             <div class="group-list">
                 { for sim.run.cluster.groups().keys().map(|g| html! {
@@ -30,6 +30,20 @@ pub fn groups() -> Html {
                 }) }
             </div>
         </section>
+    }
+}
+
+/// Why there is no group yet, true to what is on the page: no consumer at all; consumers, but
+/// all Standalone (`assign()` forms no group); or a Group-mode consumer whose group forms when
+/// the coordinator accepts its first JoinGroup / ConsumerGroupHeartbeat.
+pub fn no_groups_text(t: &'static Text, cluster: &crate::core::Cluster) -> &'static str {
+    let consumers = cluster.consumers();
+    if consumers.is_empty() {
+        t.no_groups
+    } else if consumers.values().all(|c| !c.spec.is_group()) {
+        t.no_groups_standalone
+    } else {
+        t.no_groups_forming
     }
 }
 
@@ -54,6 +68,10 @@ pub fn group_panel(props: &GroupProps) -> Html {
     };
     let strategy = g.strategy.map_or("-", |s| s.name());
     let leader = g.leader_consumer();
+    // Classic: until SyncGroup hands out the leader's assignment, nobody knows what moves.
+    // (KIP-848 computes the target assignment with the epoch bump, at once.)
+    let assignment_pending =
+        !kip848 && matches!(g.state, GroupState::PreparingRebalance | GroupState::CompletingRebalance);
     // The describe table and the lag line change with every record: redrawn at the `Slow`
     // rate (sooner when the group's state or generation changes).
     let stamp = Stamp { slow: ctx.slow(), generation: g.generation, state: g.state.name() };
@@ -76,7 +94,7 @@ pub fn group_panel(props: &GroupProps) -> Html {
                 </dd></div>
             </dl>
             if let Some(view) = sim.rebalances.get(&g.id) {
-                <Rebalance view={view.clone()} />
+                <Rebalance view={view.clone()} {assignment_pending} />
             }
             <DescribeTable group={props.id.clone()} {stamp} />
             <Sparkline group={props.id.clone()} {stamp} />
@@ -167,6 +185,9 @@ pub fn sparkline(props: &SparkProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct RebalanceProps {
     pub view: RebalanceView,
+    /// The round's assignment has not arrived yet (classic, before SyncGroup).
+    #[prop_or_default]
+    pub assignment_pending: bool,
 }
 
 fn phase_label(t: &'static Text, p: Phase) -> &'static str {
@@ -222,7 +243,9 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
             </ol>
             <div class="moves">
                 <strong>{ t.moves }{ ": " }</strong>
-                if v.moves.is_empty() { <span class="muted">{ t.nothing_moves }</span> }
+                if v.moves.is_empty() {
+                    <span class="muted">{ if props.assignment_pending { t.moves_pending } else { t.nothing_moves } }</span>
+                }
                 <ul>
                     { for v.moves.iter().map(|m| html! {
                         <li>{ format!("{}: {} → {}", m.partition, m.from.as_deref().unwrap_or(t.nobody), m.to.as_deref().unwrap_or(t.nobody)) }</li>
@@ -242,5 +265,35 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
                 </p>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::command::Command;
+    use crate::core::config::{ClusterConfig, ConsumerConfig};
+    use crate::core::consumer::ConsumerSpec;
+    use crate::core::group::assignor::TopicPartition;
+    use crate::core::Cluster;
+    use crate::ui::text::{text_for, Lang};
+
+    /// "No groups yet: add a consumer." was said while consumers were on the page.
+    #[test]
+    fn the_no_groups_text_is_true_to_the_consumers_on_the_page() {
+        for lang in Lang::ALL {
+            let t = text_for(lang);
+            let mut c = Cluster::new(ClusterConfig::teaching(), 7);
+            c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 2, retention: None })
+                .unwrap();
+            assert_eq!(no_groups_text(t, &c), t.no_groups);
+            let tp = TopicPartition::new("orders", 0);
+            let spec = ConsumerSpec::standalone("c1", vec![tp], ConsumerConfig::teaching());
+            c.apply(0, Command::AddConsumer { consumer: spec }).unwrap();
+            assert_eq!(no_groups_text(t, &c), t.no_groups_standalone);
+            let spec = ConsumerSpec::group("c2", "g", &["orders"], ConsumerConfig::teaching());
+            c.apply(0, Command::AddConsumer { consumer: spec }).unwrap();
+            assert_eq!(no_groups_text(t, &c), t.no_groups_forming);
+        }
     }
 }

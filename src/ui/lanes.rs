@@ -224,12 +224,14 @@ fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32, rows: &Ma
     let mut owners = Vec::new();
     let mut markers = Vec::new();
     for c in sim.run.cluster.consumers().values() {
+        let owns = c.assignment.iter().any(|tp| &*tp.topic == name && tp.partition == p);
+        // A crashed member still owns its partitions in the group's eyes until
+        // session.timeout.ms removes it (nobody reads them meanwhile: no position marker).
+        if owns && (c.is_alive() || sim.run.cluster.crashed_but_still_member(&c.spec.name)) {
+            owners.push(c.spec.name.clone());
+        }
         if !c.is_alive() {
             continue;
-        }
-        let owns = c.assignment.iter().any(|tp| &*tp.topic == name && tp.partition == p);
-        if owns {
-            owners.push(c.spec.name.clone());
         }
         if let Some((_, pos)) = c.positions.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
             if let Some(row) = rows.position_row(c) {

@@ -5,6 +5,7 @@
 
 use super::state::reason_text;
 use super::text::Lang;
+use crate::core::config::GroupProtocol;
 use crate::core::event::{Event, EventKind, LeaveReason};
 use crate::core::group::assignor::TopicPartition;
 use crate::core::time::format_clock;
@@ -112,13 +113,16 @@ pub fn narrate(e: &Event) -> String {
         PartitionsRevoked { group, consumer, partitions } => {
             format!("группа {group}: {consumer} отдал {}", tps(partitions))
         }
+        MemberJoining { group, consumer, protocol: GroupProtocol::Consumer, .. } => format!(
+            "группа {group}: {consumer} вступил, отправив ConsumerGroupHeartbeat (эпоха участника 0)"
+        ),
         MemberJoining { group, consumer, .. } => format!("группа {group}: {consumer} отправил JoinGroup"),
         JoinCompleted { group, generation, leader, protocol, members } => format!(
             "группа {group}: поколение {generation}, участников: {} ({}); лидер {leader}; стратегия {protocol}",
             members.len(),
             members.join(", ")
         ),
-        AssignmentComputed { group, generation, strategy, moves, .. } => {
+        AssignmentComputed { group, generation, strategy, moves, protocol, .. } => {
             let moved: Vec<String> = moves
                 .iter()
                 .map(|m| {
@@ -131,22 +135,37 @@ pub fn narrate(e: &Event) -> String {
                     )
                 })
                 .collect();
+            let what = match protocol {
+                GroupProtocol::Consumer => format!("целевое назначение {strategy} для эпохи группы {generation}"),
+                GroupProtocol::Classic => format!("назначение {strategy} для поколения {generation}"),
+            };
             if moved.is_empty() {
-                format!("группа {group}: назначение {strategy} для поколения {generation}; ничего не переезжает")
+                format!("группа {group}: {what}; ничего не переезжает")
             } else {
-                format!("группа {group}: назначение {strategy} для поколения {generation}; {}", moved.join(", "))
+                format!("группа {group}: {what}; {}", moved.join(", "))
             }
         }
-        PartitionsAssigned { group, consumer, partitions, generation, .. } => {
-            format!("группа {group}: {consumer} теперь владеет {} (поколение {generation})", tps(partitions))
+        PartitionsAssigned { group, consumer, partitions, generation, protocol, .. } => {
+            let epoch = match protocol {
+                GroupProtocol::Consumer => "эпоха участника",
+                GroupProtocol::Classic => "поколение",
+            };
+            format!("группа {group}: {consumer} теперь владеет {} ({epoch} {generation})", tps(partitions))
         }
-        RebalanceCompleted { group, generation, duration_ms, stopped } => {
+        RebalanceCompleted { group, generation, duration_ms, stopped, protocol } => {
             let stopped = if stopped.is_empty() {
                 "никто не прекращал чтение".to_string()
             } else {
                 format!("стояли в это время: {}", stopped.join(", "))
             };
-            format!("группа {group}: Stable, поколение {generation}, ребаланс занял {duration_ms} мс; {stopped}")
+            match protocol {
+                GroupProtocol::Consumer => format!(
+                    "группа {group}: Stable, эпоха группы {generation}: все участники пришли к назначению за {duration_ms} мс; {stopped}"
+                ),
+                GroupProtocol::Classic => {
+                    format!("группа {group}: Stable, поколение {generation}, ребаланс занял {duration_ms} мс; {stopped}")
+                }
+            }
         }
         MemberRemoved { group, consumer, reason: why, .. } => {
             let why = match why {
@@ -199,5 +218,28 @@ mod tests {
         assert_eq!(narrate(&note), "заметка: привет");
         let note = Event { at: 0, kind: EventKind::Note { text: "hello".into(), text_ru: String::new() } };
         assert_eq!(narrate(&note), "заметка: hello");
+    }
+
+    /// KIP-848 groups are told with heartbeats and epochs, in Russian too; classic keeps
+    /// JoinGroup and generations.
+    #[test]
+    fn kip_848_lines_speak_of_heartbeats_and_epochs() {
+        use crate::core::scenario::{built_in, Run};
+        let mut run = Run::new(built_in("kip-848").expect("built-in")).expect("loads");
+        let lines: Vec<String> =
+            run.advance(20_000).iter().filter(|e| e.subjects().contains(&"group-1")).map(narrate).collect();
+        assert!(
+            lines.iter().any(|l| l.contains("c4 вступил, отправив ConsumerGroupHeartbeat")),
+            "{lines:#?}"
+        );
+        assert!(lines.iter().any(|l| l.contains("целевое назначение uniform для эпохи группы 4")));
+        assert!(lines.iter().any(|l| l.contains("Stable, эпоха группы 4")));
+        for l in &lines {
+            assert!(!l.contains("JoinGroup") && !l.contains("поколени"), "{l}");
+        }
+        let mut classic = Run::new(built_in("rebalance-basics").expect("built-in")).expect("loads");
+        let lines: Vec<String> = classic.advance(19_000).iter().map(narrate).collect();
+        assert!(lines.iter().any(|l| l.contains("отправил JoinGroup")));
+        assert!(lines.iter().any(|l| l.contains("Stable, поколение")));
     }
 }

@@ -26,6 +26,9 @@ impl Problem {
 #[derive(Properties, PartialEq)]
 pub struct ErrorNoteProps {
     pub problem: Problem,
+    /// What the error means here, when the catalogue's general sentence does not fit the case.
+    #[prop_or_default]
+    pub meaning: Option<&'static str>,
 }
 
 /// One refusal, as an alert.
@@ -37,7 +40,7 @@ pub fn error_note(props: &ErrorNoteProps) -> Html {
         Problem::Core(CoreError::Kafka { code, message }) => html! {
             <p class="error" role="alert">
                 <code class="error-name">{ code.name() }</code>
-                { " — " }{ error_meaning(lang, *code) }
+                { " — " }{ props.meaning.unwrap_or_else(|| error_meaning(lang, *code)) }
                 if !message.is_empty() {
                     <span class="detail" lang="en">{ format!(" ({message})") }</span>
                 }

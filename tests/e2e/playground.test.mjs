@@ -444,3 +444,53 @@ test("the describe table follows the run, and is exact once paused", async (t) =
   assert.deepEqual((await describe(page, "group-1")).rows, rows);
   app.assertClean();
 });
+
+test("a crashed member still owns its partitions (describe, lanes, card) until the session timeout, then nothing", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
+  await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
+  // At 1× the session timeout (6 s) leaves time to look, paused, right after the crash.
+  await page.getByLabel("Speed").selectOption("1");
+  await page.getByRole("button", { name: "Crash consumer c2" }).click();
+  await page.getByRole("button", { name: "Pause" }).click();
+  const c2 = card(page, "consumer c2");
+  await assert.doesNotReject(c2.getByText("crashed").first().waitFor());
+  // Kafka's --describe still names c2 (the coordinator has not removed it); its lanes too.
+  assert.ok(sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), "c2 still owns 2 in --describe");
+  const laneOwners = await page.locator("[id^='lane-orders-'] .owners").allTextContents();
+  assert.equal(laneOwners.filter((o) => o.trim() === "c2").length, 2, `lanes: ${laneOwners}`);
+  assert.ok(!laneOwners.some((o) => o.includes("no owner")), `no lane says "no owner": ${laneOwners}`);
+  await assert.doesNotReject(c2.getByText(/as the group still counts them until session.timeout.ms/).waitFor());
+  assert.equal(await c2.locator(".owns a").count(), 2);
+  // After session.timeout.ms the coordinator removes it: it owns nothing any more.
+  await page.getByRole("button", { name: "Play" }).click();
+  await fast(page);
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c3: 3 }), { what: "3 each" });
+  await until(async () => (await c2.locator(".owns a").count()) === 0, { what: "c2 owns nothing" });
+  assert.match(await c2.locator(".owns").textContent(), /Owns: nothing/);
+  app.assertClean();
+});
+
+test("a Standalone consumer committing into a live group: UNKNOWN_MEMBER_ID said for its case, cleared back in Group mode", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 3, c2: 3 }), { what: "3 each" });
+  const c2 = card(page, "consumer c2");
+  await c2.getByRole("radio", { name: "Standalone" }).check();
+  await c2.getByRole("checkbox", { name: "orders-0" }).check();
+  const error = c2.locator(".error");
+  await until(async () => /UNKNOWN_MEMBER_ID/.test((await error.allTextContents()).join(" ")), { what: "the refused commit" });
+  const said = (await error.allTextContents()).join(" ");
+  assert.match(said, /commits from outside a group are accepted only while the group has no members/);
+  assert.doesNotMatch(said, /must join again/);
+  await c2.getByRole("radio", { name: "Group" }).check();
+  await until(async () => (await error.count()) === 0, { what: "the error to clear", timeout: 5_000 });
+  await until(async () => (await c2.locator(".owns a").count()) > 0, { what: "c2 consumes in the group" });
+  assert.equal(await error.count(), 0, "no stale error while it consumes normally");
+  app.assertClean();
+});

@@ -300,3 +300,30 @@ for (const [name, viewport] of [
     });
   }
 }
+
+test("mid-rebalance, moves wait for the assignment; then they and the members that revoked are listed", async (t) => {
+  const app = await openApp(t, { path: "?scenario=eager-vs-cooperative" });
+  const { page } = app;
+  await page.getByLabel("Speed").selectOption("10");
+  await until(async () => (await clockMs(page)) > 17_000, { what: "the clock past 00:17" });
+  const eager = page.locator("article.group").filter({ has: page.getByRole("heading", { name: /eager/ }) });
+  await scrubTo(page, 15_500);
+  await until(async () => (await clockMs(page)) === 15_500, { what: "00:15.500" });
+  const moves = eager.locator(".rebalance .moves");
+  await until(async () => /decided when the assignment arrives/.test(await moves.textContent()), { what: "moves pending" });
+  assert.doesNotMatch(await moves.textContent(), /nothing moves/);
+  await scrubTo(page, 16_000);
+  await until(async () => (await clockMs(page)) === 16_000, { what: "00:16.000" });
+  await until(async () => /orders-2: e1 → e2/.test(await moves.textContent()), { what: "the moves" });
+  await assert.doesNotReject(eager.getByText("Members that revoked partitions: e1, e2").waitFor());
+  app.assertClean();
+});
+
+test("no groups yet: the empty state says why, true to the consumers on the page", async (t) => {
+  const app = await openApp(t, { path: "?scenario=roles" });
+  const { page } = app;
+  const groups = page.locator("section[aria-labelledby='h-groups']");
+  await assert.doesNotReject(groups.getByText(/No groups yet: a group forms when its first member joins/).waitFor());
+  assert.equal(await groups.getByText("add a consumer").count(), 0);
+  app.assertClean();
+});

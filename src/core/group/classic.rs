@@ -197,12 +197,15 @@ impl Cluster {
                 m.rejoin_needed = false;
             }
         }
+        // The coordinator took the JoinGroup: an earlier membership error is over.
+        self.clear_group_error(name);
         self.events_push(
             now,
             EventKind::MemberJoining {
                 group: group_id.clone(),
                 consumer: name.to_string(),
                 member_id: member_id.clone(),
+                protocol: GroupProtocol::Classic,
             },
         );
         if state != GroupState::PreparingRebalance {
@@ -327,6 +330,7 @@ impl Cluster {
         for (member_id, consumer) in late {
             let g = self.groups.get_mut(group_id).expect("group");
             g.members.remove(&member_id);
+            self.release_departed(&consumer);
             self.events_push(
                 now,
                 EventKind::MemberRemoved {
@@ -438,6 +442,7 @@ impl Cluster {
                 strategy: strategy_name(strategy).into(),
                 moves,
                 assignment: shares.iter().map(|(c, p, _)| (c.clone(), p.clone())).collect(),
+                protocol: GroupProtocol::Classic,
             },
         );
         let mut stopped = Vec::new();
@@ -466,6 +471,7 @@ impl Cluster {
                 generation,
                 duration_ms: now.saturating_sub(started),
                 stopped,
+                protocol: GroupProtocol::Classic,
             },
         );
     }
@@ -521,6 +527,7 @@ impl Cluster {
                 partitions: parts,
                 added,
                 generation,
+                protocol: GroupProtocol::Classic,
             },
         );
     }
@@ -632,6 +639,7 @@ impl Cluster {
         };
         let consumer = m.consumer.clone();
         let departing = m.assignment.clone();
+        self.release_departed(&consumer);
         self.events_push(
             now,
             EventKind::MemberRemoved {

@@ -118,12 +118,14 @@ impl Cluster {
                 bump = Some(RebalanceReason::MemberJoined { member: name.to_string() });
             }
             member_id = Some(new_id.clone());
+            self.clear_group_error(name);
             self.events_push(
                 now,
                 EventKind::MemberJoining {
                     group: group_id.clone(),
                     consumer: name.to_string(),
                     member_id: new_id.clone(),
+                    protocol: GroupProtocol::Consumer,
                 },
             );
             if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
@@ -217,6 +219,7 @@ impl Cluster {
                     partitions: all,
                     added,
                     generation: target_epoch,
+                    protocol: GroupProtocol::Consumer,
                 },
             );
         }
@@ -329,6 +332,7 @@ impl Cluster {
                 strategy: super::classic::strategy_name(strategy).into(),
                 moves,
                 assignment: shares,
+                protocol: GroupProtocol::Consumer,
             },
         );
         // Members hear of it at their next heartbeat; those that must give something up
@@ -369,6 +373,7 @@ impl Cluster {
                     generation: epoch,
                     duration_ms: now.saturating_sub(started.unwrap_or(now)),
                     stopped: Vec::new(),
+                    protocol: GroupProtocol::Consumer,
                 },
             );
         }
@@ -389,6 +394,7 @@ impl Cluster {
         };
         g.target.remove(member_id);
         g.owners_before = m.owned.iter().map(|tp| (tp.clone(), m.consumer.clone())).collect();
+        self.release_departed(&m.consumer);
         self.events_push(
             now,
             EventKind::MemberRemoved {

@@ -75,6 +75,8 @@ impl Cluster {
                 for (tp, o) in &offsets {
                     g.offsets.insert(tp.clone(), *o);
                 }
+                // The commit went through: an earlier membership or commit refusal is over.
+                self.clear_group_error(name);
                 if changed {
                     self.events_push(
                         now,
@@ -87,8 +89,17 @@ impl Cluster {
                     now,
                     EventKind::CommitFailed { consumer: name.to_string(), group: group_id.clone(), error },
                 );
+                let detail = if member_id.is_none() && error == ErrorCode::UnknownMemberId {
+                    // ClassicGroup.validateOffsetCommit: generation -1 is accepted only while
+                    // the group is Empty.
+                    format!(
+                        "commit to group {group_id} from outside it (assign(), generation -1): accepted only while the group has no members"
+                    )
+                } else {
+                    format!("commit to group {group_id}")
+                };
                 if let Some(mut c) = self.consumers.remove(name) {
-                    c.error = Some((error, format!("commit to group {group_id}")));
+                    c.error = Some((error, detail));
                     self.consumers.insert(name.to_string(), c);
                 }
             }
@@ -101,10 +112,12 @@ impl Cluster {
         let Some(g) = self.groups.get(group_id) else {
             return Vec::new();
         };
+        // The coordinator's view: a member that crashed (no LeaveGroup) still owns its
+        // partitions until session.timeout.ms removes it; nobody reads them meanwhile.
         let mut owners: std::collections::BTreeMap<TopicPartition, String> = Default::default();
         for m in g.members.values() {
             if let Some(c) = self.consumers.get(&m.consumer) {
-                if c.is_alive() && c.group_id() == Some(group_id) && c.spec.is_group() {
+                if c.group_id() == Some(group_id) && c.spec.is_group() {
                     for tp in &c.assignment {
                         owners.insert(tp.clone(), m.consumer.clone());
                     }
@@ -129,11 +142,63 @@ impl Cluster {
             .collect()
     }
 
+    /// Clears a consumer's error that came from its group membership or its commits (the
+    /// coordinator has just accepted it again).
+    pub(crate) fn clear_group_error(&mut self, name: &str) {
+        if let Some(c) = self.consumers.get_mut(name) {
+            if c.error.as_ref().is_some_and(|(e, _)| is_group_error(*e)) {
+                c.error = None;
+            }
+        }
+    }
+
+    /// Whether `consumer` crashed (no LeaveGroup) and its group still lists it as a member:
+    /// until session.timeout.ms removes it, the group counts its partitions as its own, and
+    /// nobody reads them.
+    pub fn crashed_but_still_member(&self, consumer: &str) -> bool {
+        let Some(c) = self.consumers.get(consumer) else {
+            return false;
+        };
+        if c.is_alive() || !c.spec.is_group() {
+            return false;
+        }
+        let Some(member_id) = c.membership.as_ref().and_then(|m| m.member_id.as_deref()) else {
+            return false;
+        };
+        c.group_id()
+            .and_then(|g| self.groups.get(g))
+            .is_some_and(|g| g.members.get(member_id).is_some_and(|m| m.consumer == consumer))
+    }
+
+    /// The coordinator removed a member: if its client is gone (crashed, closed), it owns
+    /// nothing any more, in the group's eyes or its own.
+    pub(crate) fn release_departed(&mut self, consumer: &str) {
+        if let Some(c) = self.consumers.get_mut(consumer) {
+            if !c.is_alive() {
+                c.assignment.clear();
+                c.positions.clear();
+            }
+        }
+    }
+
     /// Total LAG of a group, summed as `--describe` shows it: partitions without a committed
     /// offset have no lag (`-`) and add nothing.
     pub fn group_lag(&self, group_id: &str) -> u64 {
         self.describe_group(group_id).iter().map(|r| r.lag.unwrap_or(0)).sum()
     }
+}
+
+/// Errors about membership and commits, which a later accepted request shows are over.
+fn is_group_error(e: ErrorCode) -> bool {
+    matches!(
+        e,
+        ErrorCode::UnknownMemberId
+            | ErrorCode::IllegalGeneration
+            | ErrorCode::RebalanceInProgress
+            | ErrorCode::FencedMemberEpoch
+            | ErrorCode::FencedInstanceId
+            | ErrorCode::GroupAuthorizationFailed
+    )
 }
 
 fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Result<(), ErrorCode> {
