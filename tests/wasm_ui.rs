@@ -165,14 +165,6 @@ async fn the_scenario_select_lists_every_built_in_and_loads_one() {
     assert!(watch.text_content().unwrap_or_default().contains("What to watch for"));
     choose(&sel, "queue-vs-pubsub");
     settle().await;
-    // The address now names it (a reload opens it again). Put it back at once: the other
-    // tests in this page start from the address, i.e. the default scenario.
-    let location = gloo::utils::window().location();
-    let search = location.search().unwrap_or_default();
-    let path = location.pathname().unwrap_or_default();
-    let history = gloo::utils::window().history().expect("history");
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)).expect("replaceState");
-    assert_eq!(search, "?scenario=queue-vs-pubsub");
     let headings: Vec<String> = all(&root, "article h3").iter().map(text_of).collect();
     assert!(headings.iter().any(|h| h.starts_with("consumer ")), "its consumers appear: {headings:?}");
     unmount(root, handle);

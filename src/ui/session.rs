@@ -69,14 +69,16 @@ pub fn share_base() -> String {
     format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
 }
 
-/// Sets one `?name=value` of the address (dropping any `#…`) without reloading or adding a
+/// Removes `?name=…` from the address (keeping the rest) without reloading or adding a
 /// history entry.
-pub fn set_query(name: &str, value: &str) {
+pub fn drop_query(name: &str) {
     let Some(w) = web_sys::window() else { return };
-    let (Ok(search), Ok(path)) = (w.location().search(), w.location().pathname()) else { return };
+    let l = w.location();
+    let (Ok(search), Ok(path), Ok(hash)) = (l.search(), l.pathname(), l.hash()) else { return };
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
-    params.set(name, value);
-    let address = format!("{path}?{}", String::from(params.to_string()));
+    params.delete(name);
+    let rest = String::from(params.to_string());
+    let address = if rest.is_empty() { format!("{path}{hash}") } else { format!("{path}?{rest}{hash}") };
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
     }
@@ -191,6 +193,7 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
     } else {
         (hash(), query("scenario"), query("lang"), stored(AUTOSAVE_KEY), stored(LANG_KEY))
     };
+    let from_address = query_scenario.is_some();
     let scenario = scenario_prop.map(str::to_string).or(query_scenario);
     let lang_wish = lang_prop.map(str::to_string).or(query_lang);
     let lang = start::choose_lang(
@@ -210,6 +213,11 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
         }
         if start.clear_hash {
             clear_hash();
+        }
+        if from_address {
+            // Like a link, `?scenario=` is read once: a reload then reopens the session as the
+            // person left it (the autosave), not a fresh copy of the lesson.
+            drop_query("scenario");
         }
         set_html_lang(lang);
     }
@@ -282,14 +290,21 @@ pub fn session_bar() -> Html {
     });
     let current_id = sim.scenario().id.clone();
     let is_built_in = BUILT_IN.iter().any(|(id, _)| *id == current_id);
-    let on_scenario = d.reform(move |e: Event| {
-        let id = super::dom::event_value(&e);
-        if !embedded {
-            // The address names the lesson shown, so a reload or a bookmark opens it again.
-            set_query("scenario", &id);
-        }
-        Action::LoadBuiltIn(id)
-    });
+    let on_scenario = d.reform(|e: Event| Action::LoadBuiltIn(super::dom::event_value(&e)));
+    // The select shows the scenario loaded, however it was loaded (Restore, Reset, Import, a
+    // link): an option's `selected` attribute alone does not move a select the person changed.
+    let scenario_select = use_node_ref();
+    {
+        let node = scenario_select.clone();
+        let shown = if is_built_in { current_id.clone() } else { String::new() };
+        use_effect_with(shown, move |shown| {
+            if let Some(sel) = node.cast::<web_sys::HtmlSelectElement>() {
+                if sel.value() != *shown {
+                    sel.set_value(shown);
+                }
+            }
+        });
+    }
     let on_lang = d.reform(move |e: Event| {
         let lang = Lang::parse(&super::dom::event_value(&e)).unwrap_or_default();
         if !embedded {
@@ -364,7 +379,7 @@ pub fn session_bar() -> Html {
     html! {
         <section class="session" aria-label={t.session}>
             <label class="field scenario-pick">{ t.scenario }
-                <select onchange={on_scenario} title={t.scenario_help} aria-label={t.scenario}>
+                <select ref={scenario_select} onchange={on_scenario} title={t.scenario_help} aria-label={t.scenario}>
                     if !is_built_in {
                         <option value="" selected=true disabled=true>{ custom_title }</option>
                     }

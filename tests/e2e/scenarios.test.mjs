@@ -60,12 +60,37 @@ test("picking a scenario shows what to watch for and its consumers", async (t) =
   await until(async () => (await watch.textContent()).includes(q.watch_for.en), { what: "its watch-for text" });
   for (const c of q.consumers) await page.getByRole("article", { name: `consumer ${c.name}`, exact: true }).waitFor();
   assert.ok(await page.getByText(`Loaded: ${q.title.en}.`).count());
-  // The address names it, so a reload (or a bookmark) opens the same lesson.
-  assert.equal(new URL(page.url()).searchParams.get("scenario"), "queue-vs-pubsub");
+  // A reload opens the session as it was left (the autosave), in the lesson picked.
   await page.reload();
   await until(async () => (await page.getByLabel("Scenario", { exact: true }).inputValue()) === "queue-vs-pubsub", {
     what: "the same scenario after a reload",
   });
+  app.assertClean();
+});
+
+test("?scenario=ID is read once: a reload keeps the work done in it, and Restore shows its scenario in the select", async (t) => {
+  const app = await openApp(t, { path: "?scenario=rebalance-basics&lang=en" });
+  const { page } = app;
+  const scenario = page.getByLabel("Scenario", { exact: true });
+  assert.equal(await scenario.inputValue(), "rebalance-basics");
+  const address = new URL(page.url());
+  assert.equal(address.searchParams.get("scenario"), null, "the address no longer asks for a fresh copy");
+  assert.equal(address.searchParams.get("lang"), "en", "other parameters stay");
+  const consumers = page.locator("article.consumer");
+  await consumers.first().waitFor();
+  const before = await consumers.count();
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => (await consumers.count()) === before + 1, { what: "one more consumer" });
+  await page.reload();
+  await until(async () => (await scenario.inputValue()) === "rebalance-basics", { what: "the lesson after a reload" });
+  await until(async () => (await consumers.count()) === before + 1, { what: "the added consumer after a reload" });
+
+  // Another lesson, then back with Restore previous session: the select follows.
+  await scenario.selectOption("lag");
+  await until(async () => (await scenario.inputValue()) === "lag", { what: "lag loaded" });
+  await page.getByRole("button", { name: "Restore previous session" }).click();
+  await until(async () => (await scenario.inputValue()) === "rebalance-basics", { what: "the select back on rebalance-basics" });
+  await until(async () => (await consumers.count()) === before + 1, { what: "the restored consumers" });
   app.assertClean();
 });
 
