@@ -57,6 +57,8 @@ pub enum ErrorAt {
     Producer(String),
     Consumer(String),
     Users,
+    /// The raw ACL form (`kafka-acls --add`) and its list.
+    Acls,
     Global,
 }
 

@@ -20,6 +20,8 @@ pub struct UsersView {
     /// The raw ACLs (`kafka-acls --add`), in the order they were added.
     pub raw: Vec<AclBinding>,
     pub error: Option<Problem>,
+    /// The raw ACL form's error, shown under that form.
+    pub acl_error: Option<Problem>,
 }
 
 impl UsersView {
@@ -31,6 +33,7 @@ impl UsersView {
             bindings: auth.role_bindings().to_vec(),
             raw: auth.raw_acls().to_vec(),
             error: sim.errors.get(&ErrorAt::Users).cloned(),
+            acl_error: sim.errors.get(&ErrorAt::Acls).cloned(),
         }
     }
 }
@@ -52,7 +55,7 @@ struct PanelProps {
 fn users_panel(props: &PanelProps) -> Html {
     let ctx = use_handle();
     let t = use_text();
-    let UsersView { enabled, names, bindings, raw, error } = &props.view;
+    let UsersView { enabled, names, bindings, raw, error, acl_error } = &props.view;
     let enabled = *enabled;
     let d = ctx.dispatch.clone();
     let user_ref = use_node_ref();
@@ -116,7 +119,7 @@ fn users_panel(props: &PanelProps) -> Html {
             );
             if let (Ok(op), Ok(rt), Ok(pt), Ok(perm)) = parsed {
                 let acl = AclBinding::new(format!("User:{who}"), op, rt, pt, resource, perm);
-                d.emit(Action::cmd(ErrorAt::Users, Command::AddAcl { acl }));
+                d.emit(Action::cmd(ErrorAt::Acls, Command::AddAcl { acl }));
             }
         })
     };
@@ -208,11 +211,12 @@ fn users_panel(props: &PanelProps) -> Html {
                 </label>
                 <button type="submit">{ t.add_acl }</button>
             </form>
+            if let Some(e) = acl_error { <ErrorNote problem={e.clone()} /> }
             if !raw.is_empty() {
                 <ul class="acls">{ for raw.iter().cloned().map(|a| {
                     let line = a.to_string();
                     let label = format!("{} {} {} {}", a.permission.name(), a.operation.name(), a.resource_type.name(), a.resource_name);
-                    let remove = d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Users, Command::RemoveAcl { acl: a.clone() }));
+                    let remove = d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Acls, Command::RemoveAcl { acl: a.clone() }));
                     html! { <li><code>{ line }</code>{ " " }<button type="button" onclick={remove} aria-label={fill(t.remove_acl_named, &[&label])}>{ t.revoke }</button></li> }
                 }) }</ul>
             }

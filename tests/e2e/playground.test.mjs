@@ -187,6 +187,11 @@ test("the ACL forms start on the usual choices, not on each list's last option",
   assert.equal(await page.getByLabel("Resource type").inputValue(), "TOPIC");
   assert.equal(await page.getByLabel("Pattern type").inputValue(), "LITERAL");
   assert.equal(await page.getByLabel("Permission").inputValue(), "ALLOW");
+  // Nothing typed: the refusal shows under the ACL form, not under another one.
+  await page.getByRole("button", { name: "Add ACL" }).click();
+  const next = page.locator(".users form").nth(2).locator("xpath=following-sibling::*[1]");
+  await until(async () => (await next.getAttribute("role")) === "alert", { what: "an alert right after the ACL form" });
+  assert.match(await next.textContent(), /topic name/);
   // Only the resource name typed: the ACL a person expects (kafka-acls --allow-principal).
   await page.getByLabel("Resource name").fill("orders");
   await page.getByRole("button", { name: "Add ACL" }).click();
