@@ -25,15 +25,25 @@ test("the panel below the lanes does not move while a scenario with rebalances r
       for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
     }).observe({ type: "layout-shift", buffered: false });
     const below = document.querySelector("section[aria-labelledby='h-producers']");
+    // Below the consumer cards too: their "Owns:" lines change as partitions move.
+    const groups = document.querySelector("section[aria-labelledby='h-groups']");
     const tops = [];
+    const groupTops = [];
     const end = performance.now() + 7000;
     while (performance.now() < end) {
       await new Promise((r) => requestAnimationFrame(r));
       tops.push(Math.round(below.getBoundingClientRect().top + window.scrollY));
+      const cards = document.querySelectorAll("article.consumer").length;
+      groupTops.push(`${cards} cards: ${Math.round(groups.getBoundingClientRect().top + window.scrollY)}`);
     }
-    return { tops, cls: window.__cls, clock: document.querySelector(".clock-time").textContent };
+    return { tops, groupTops, cls: window.__cls, clock: document.querySelector(".clock-time").textContent };
   });
   const distinct = [...new Set(samples.tops)];
+  // A consumer the scenario adds is a new card (the page grows then, by design); between
+  // additions the panel below the cards stays put.
+  const groupsAt = [...new Set(samples.groupTops)];
+  const counts = new Set(samples.groupTops.map((s) => s.split(":")[0]));
+  assert.equal(groupsAt.length, counts.size, `the Consumer groups panel moved: ${groupsAt.join(", ")} px`);
   assert.ok(samples.clock >= "00:20", `the run got past the 00:15 rebalances (clock ${samples.clock})`);
   assert.deepEqual(distinct, [samples.tops[0]], `the Producers panel moved: tops ${distinct.join(", ")} px`);
   assert.ok(samples.cls < 0.01, `cumulative layout shift ${samples.cls.toFixed(4)}`);
