@@ -252,9 +252,13 @@ pub fn notices() -> Html {
             { for sim.notices.iter().enumerate().map(|(i, n)| {
                 let dismiss = ctx.dispatch.reform(move |_: MouseEvent| Action::Dismiss(i));
                 let error = n.is_error();
+                let undo = matches!(n, Notice::FutureCut(..)) && sim.uncut.is_some();
                 html! {
                     <div class={classes!("notice", error.then_some("bad"))} role={if error { "alert" } else { "status" }}>
                         <p>{ n.text(ctx.lang) }</p>
+                        if undo {
+                            <button type="button" onclick={ctx.dispatch.reform(|_: MouseEvent| Action::UndoCut)}>{ t.undo_cut }</button>
+                        }
                         <button type="button" class="dismiss" onclick={dismiss}>{ t.dismiss }</button>
                     </div>
                 }

@@ -87,6 +87,8 @@ pub enum Action {
     Reset,
     /// Back to the session a load replaced.
     RestorePrevious,
+    /// Undo the cut the last action made after a scrub back (see [`Sim::uncut`]).
+    UndoCut,
     /// Replay from the seed to this moment and pause.
     Rewind(Millis),
     Notify(Notice),
@@ -160,6 +162,15 @@ impl Notice {
             }
         }
     }
+}
+
+/// What [`Action::UndoCut`] restores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncut {
+    pub scenario: Scenario,
+    pub steps: Vec<ScriptStep>,
+    pub at: Millis,
+    pub furthest: Millis,
 }
 
 /// Notices shown at most (older ones drop off).
@@ -324,6 +335,10 @@ pub struct Sim {
     pub notices: Vec<Notice>,
     /// The session a load replaced, if it held work: "Restore previous session".
     pub previous: Option<Shared>,
+    /// The session just before an action cut what came later (after a scrub back): the run's
+    /// scenario, what the person did (done and to come), the moment and the Time range's end.
+    /// "Undo" puts it back exactly; the next action or load forgets it.
+    pub uncut: Option<Uncut>,
     /// The Share field: link and whether the clipboard took it.
     pub share: Option<(String, Option<bool>)>,
     /// A user command happened since the last autosave.
@@ -382,6 +397,7 @@ impl Sim {
             duration_done: false,
             notices: Vec::new(),
             previous: None,
+            uncut: None,
             share: None,
             save_due: false,
             epoch: 0,
@@ -452,6 +468,7 @@ impl Sim {
         self.epoch += 1;
         // Found again in the replayed events (a scenario's consumers count too).
         self.last_added = None;
+        self.uncut = None;
         self.timeline.clear();
         self.noisy.clear();
         self.lag.clear();
@@ -585,6 +602,7 @@ impl Sim {
                 | Action::LoadBuiltIn(_)
                 | Action::Reset
                 | Action::RestorePrevious
+                | Action::UndoCut
                 | Action::Rewind(_)
         );
         let leaves_the_run = matches!(
@@ -677,6 +695,15 @@ impl Sim {
                 let notice = Some(Notice::Loaded(s.title.clone()));
                 let _ = self.load(Load { scenario: s, at: 0, playing: true, notice });
             }
+            Action::UndoCut => {
+                if let Some(u) = self.uncut.take() {
+                    if self.replay(u.scenario, u.steps, u.at).is_ok() {
+                        self.furthest = u.furthest;
+                        self.playing = false;
+                        self.notices.retain(|n| !matches!(n, Notice::FutureCut(..)));
+                    }
+                }
+            }
             Action::RestorePrevious => {
                 if let Some(p) = self.previous.take() {
                     let notice = Some(Notice::Loaded(p.scenario.title.clone()));
@@ -710,17 +737,22 @@ impl Sim {
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
-        // edit). The whole session is kept first, so "Restore previous session" undoes the cut.
-        let uncut = (!self.future.is_empty()).then(|| self.shared());
+        // edit). The session is kept first, so "Undo" can put it back exactly.
+        let uncut = (!self.future.is_empty()).then(|| {
+            let mut steps = self.run.journal().to_vec();
+            steps.extend(self.future.iter().cloned());
+            Uncut { scenario: self.run.scenario.clone(), steps, at: now, furthest: self.furthest }
+        });
         match self.run.apply(now, cmd) {
             Ok(events) => {
                 self.errors.remove(&at);
                 self.absorb(events);
                 self.save_due = true;
+                self.uncut = None;
                 if let Some(uncut) = uncut {
                     let last = self.future.back().map_or(now, |s| s.at.0);
                     self.notify(Notice::FutureCut(now, self.future.len(), last));
-                    self.previous = Some(uncut);
+                    self.uncut = Some(uncut);
                     self.future.clear();
                     self.furthest = self.now();
                 }
@@ -1377,10 +1409,14 @@ mod tests {
         let said = Notice::FutureCut(back, 1, later).text(Lang::En);
         assert!(said.contains("1") && said.contains(&format_clock(later)), "{said}");
 
-        sim.handle(Action::RestorePrevious);
+        sim.handle(Action::UndoCut);
         sim.caught_up();
-        assert_eq!(sim.now(), back, "restored at the moment of the cut");
+        assert_eq!(sim.now(), back, "back at the moment of the cut");
         assert_eq!(sim.run.cluster.consumers().len(), 1, "the cutting action is undone");
+        assert_eq!(sim.furthest, furthest, "the Time range ends where it did");
+        assert_eq!(sim.future.len(), 1, "the pause is the person's again, still to come");
+        assert!(!sim.notices.iter().any(|n| matches!(n, Notice::FutureCut(..))));
+        assert_eq!(sim.uncut, None);
         sim.handle(Action::TogglePlay);
         run_for(&mut sim, (furthest - back) as f64 / 10.0 + 100.0);
         assert!(sim.run.cluster.producers()["p1"].spec.paused, "the dropped pause happens again");

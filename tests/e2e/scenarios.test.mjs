@@ -285,6 +285,32 @@ test("scrubbing back rewinds the clock and pauses; a timeline entry goes to its 
   app.assertClean();
 });
 
+test("acting after a scrub back says what it dropped, and Undo puts it back exactly", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await page.getByLabel("Speed").selectOption("10");
+  await until(async () => (await clockMs(page)) > 2_000, { what: "2 s" });
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => (await clockMs(page)) > 6_000, { what: "6 s" });
+  const max = async () => Number(await page.getByLabel("Time", { exact: true }).getAttribute("max"));
+  await page.getByRole("button", { name: "Pause" }).click();
+  const end = await max();
+  await scrubTo(page, 1_000);
+  await until(async () => (await clockMs(page)) === 1_000, { what: "00:01.000" });
+  assert.equal(await page.locator("article.consumer").count(), 0, "c1 comes later");
+  await page.getByRole("button", { name: "Add producer" }).click();
+  const notice = page.locator(".notice").filter({ hasText: "dropped what you had done after it" });
+  await notice.waitFor();
+  assert.ok((await max()) < end, "the Time range now ends at the cut");
+  await notice.getByRole("button", { name: "Undo" }).click();
+  await until(async () => (await notice.count()) === 0, { what: "the notice gone" });
+  assert.equal(await max(), end, "the Time range ends where it did");
+  assert.equal(await page.locator("article.producer").count(), 1, "the added producer is undone");
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("article", { name: "consumer c1", exact: true }).waitFor();
+  app.assertClean();
+});
+
 test("Russian: ?lang=ru and the Language select", async (t) => {
   const app = await openApp(t, { path: "?lang=ru" });
   const { page } = app;
