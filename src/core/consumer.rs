@@ -282,7 +282,14 @@ impl Consumer {
                 _ => {}
             }
         }
-        if self.error.is_some() {
+        // A refused commit (or a membership refusal it has left behind) does not stop a
+        // consumer that owns partitions from reading them: it consumes, and the card shows
+        // the error next to it.
+        if self
+            .error
+            .as_ref()
+            .is_some_and(|(e, _)| !crate::core::group::is_group_error(*e) || self.assignment.is_empty())
+        {
             return Activity::Error;
         }
         if self.assignment.is_empty() {

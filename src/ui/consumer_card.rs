@@ -91,7 +91,11 @@ fn activity_text(t: &'static Text, cluster: &Cluster, c: &Consumer) -> &'static 
         Activity::Consuming => t.act_consuming,
         Activity::Processing => t.act_processing,
         Activity::Idle => {
-            if more_members_than_partitions(cluster, c) {
+            if cluster.old_member_of(&c.spec.name).is_some_and(|m| !m.owns.is_empty()) {
+                // Restarted before its session timeout: what it is to get, its old (crashed)
+                // member still holds.
+                t.act_waiting_old
+            } else if more_members_than_partitions(cluster, c) {
                 t.act_idle_extra
             } else {
                 t.act_idle
@@ -136,6 +140,9 @@ pub struct ConsumerView {
     pub client_error: Option<(ErrorCode, String)>,
     /// Crashed, but its group still counts it (and its partitions) until session.timeout.ms.
     pub held_while_crashed: bool,
+    /// Restarted before its session timeout: its old member (member.id, what it owns, when
+    /// session.timeout.ms removes it), still in the group.
+    pub old_member: Option<(String, Vec<TopicPartition>, Option<crate::core::time::Millis>)>,
     /// Topics and their partition counts (selects, the standalone picker).
     pub topics: Rc<Vec<(String, u32)>>,
     pub users: Rc<Vec<String>>,
@@ -162,6 +169,7 @@ impl ConsumerView {
             error: sim.errors.get(&ErrorAt::Consumer(c.spec.name.clone())).cloned(),
             client_error: c.error.clone(),
             held_while_crashed: cluster.crashed_but_still_member(&c.spec.name),
+            old_member: cluster.old_member_of(&c.spec.name).map(|m| (m.member_id, m.owns, m.removed_at)),
             topics: topics.clone(),
             users: users.clone(),
         }
@@ -215,6 +223,17 @@ pub fn consumer_card(props: &CardProps) -> Html {
                     <a class="tp" href={format!("#{}", lane_id(&tp.topic, tp.partition))}>{ format!("{}-{}", tp.topic, tp.partition) }</a>
                 }) }
             </p>
+            if let Some((member_id, owns, removed_at)) = v.old_member.as_ref().filter(|_| v.alive) {
+                <p class="owns old-member">{ fill(t.old_member_note, &[
+                    member_id,
+                    &if owns.is_empty() {
+                        t.owns_nothing.to_string()
+                    } else {
+                        owns.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
+                    },
+                    &removed_at.map_or_else(|| "-".to_string(), crate::core::time::format_clock),
+                ]) }</p>
+            }
             <ModeSwitch name={props.name.clone()} view={props.view.clone()} />
             if is_group {
                 <GroupSettings name={props.name.clone()} view={props.view.clone()} />
@@ -374,7 +393,21 @@ fn standalone_picker(props: &CardProps) -> Html {
         ConsumerMode::Standalone { partitions } => partitions.clone(),
         ConsumerMode::Group { .. } => Vec::new(),
     };
+    // assign() joins no group, but group.id still names where its offsets are committed
+    // (and a commit into a group with members is refused): shown so it can be changed.
+    let on_group = edit(&ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.group_id = (!v.is_empty()).then_some(v);
+    });
+    let group_field = format!("{name}-group");
     html! {
+        <>
+        <div class="field">
+            <label for={group_field.clone()}>{ t.group_id }</label>
+            <CommitInput id={group_field} value={c.spec.config.group_id.clone().unwrap_or_default()}
+                on_commit={on_group} title={t.standalone_group_id_hint} placeholder={t.none_placeholder} />
+            <span class="help">{ t.standalone_group_id_hint }</span>
+        </div>
         <fieldset class="pick">
             <legend>{ t.pick_partitions }</legend>
             { for c.topics.iter().flat_map(|(tn, count)| {
@@ -399,6 +432,7 @@ fn standalone_picker(props: &CardProps) -> Html {
                 }
             }) }
         </fieldset>
+        </>
     }
 }
 

@@ -67,7 +67,18 @@ pub fn group_panel(props: &GroupProps) -> Html {
         None => "-",
     };
     let strategy = g.strategy.map_or("-", |s| s.name());
-    let leader = g.leader_consumer();
+    let leader = g.leader.as_deref();
+    let members = sim.run.cluster.group_members(&g.id);
+    // The crashed members the rebalance waits for (classic: the JoinGroup round; KIP-848:
+    // the partitions they hold), with when session.timeout.ms removes them.
+    let waiting: Vec<String> = members
+        .iter()
+        .filter(|m| m.holds_up)
+        .map(|m| {
+            let at = m.removed_at.map_or_else(|| "-".to_string(), format_clock);
+            fill(t.waiting_for_crashed, &[&m.consumer, &m.member_id, &at])
+        })
+        .collect();
     // Classic: until SyncGroup hands out the leader's assignment, nobody knows what moves.
     // (KIP-848 computes the target assignment with the epoch bump, at once.)
     let assignment_pending =
@@ -84,21 +95,33 @@ pub fn group_panel(props: &GroupProps) -> Html {
                 <div><dt>{ t.protocol }</dt><dd>{ protocol }</dd></div>
                 <div><dt>{ t.strategy }</dt><dd>{ strategy }</dd></div>
                 <div><dt>{ t.members }</dt><dd>
-                    if g.members.is_empty() { { "-" } }
-                    { for g.members.values().map(|m| html! {
-                        <span class="member" title={m.member_id.clone()}>
-                            { m.consumer.clone() }
-                            if leader == Some(m.consumer.as_str()) { <small>{ format!(" ({})", t.leader) }</small> }
+                    if members.is_empty() { { "-" } }
+                    { for members.iter().map(|m| html! {
+                        <span class={classes!("member", m.crashed.then_some("crashed"))} title={m.member_id.clone()}>
+                            // A crashed member stays until session.timeout.ms; if its consumer was
+                            // restarted meanwhile, the new process is another member of that name.
+                            { member_label(t, &m.consumer, m.crashed) }
+                            if leader == Some(m.member_id.as_str()) { <small>{ format!(" ({})", t.leader) }</small> }
                         </span>
                     }) }
                 </dd></div>
             </dl>
             if let Some(view) = sim.rebalances.get(&g.id) {
-                <Rebalance view={view.clone()} {assignment_pending} />
+                <Rebalance view={view.clone()} {assignment_pending} {waiting} />
             }
             <DescribeTable group={props.id.clone()} {stamp} />
             <Sparkline group={props.id.clone()} {stamp} />
         </article>
+    }
+}
+
+/// A member's name on the page: its consumer's, marked when its process crashed (it stays a
+/// member until session.timeout.ms, next to the restarted process if there is one).
+pub fn member_label(t: &'static Text, consumer: &str, crashed: bool) -> String {
+    if crashed {
+        fill(t.old_member, &[&consumer])
+    } else {
+        consumer.to_string()
     }
 }
 
@@ -136,7 +159,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
                             <td class="num">{ dash(r.current_offset) }</td>
                             <td class="num">{ r.log_end_offset }</td>
                             <td class="num">{ dash(r.lag) }</td>
-                            <td>{ r.consumer.clone().unwrap_or_else(|| "-".into()) }</td>
+                            <td>{ r.consumer.as_deref().map_or_else(|| "-".into(), |c| member_label(t, c, r.old_member)) }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -188,6 +211,9 @@ pub struct RebalanceProps {
     /// The round's assignment has not arrived yet (classic, before SyncGroup).
     #[prop_or_default]
     pub assignment_pending: bool,
+    /// What the round waits for: crashed members, until session.timeout.ms removes them.
+    #[prop_or_default]
+    pub waiting: Vec<String>,
 }
 
 fn phase_label(t: &'static Text, p: Phase) -> &'static str {
@@ -241,6 +267,9 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
                     }
                 }) }
             </ol>
+            if v.finished_at.is_none() {
+                { for props.waiting.iter().map(|w| html! { <p class="warn waiting">{ w.clone() }</p> }) }
+            }
             <div class="moves">
                 <strong>{ t.moves }{ ": " }</strong>
                 if v.moves.is_empty() {

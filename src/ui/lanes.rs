@@ -3,6 +3,7 @@
 //! and each consumer's position marked. Also "Add topic" and the per-topic Partitions field.
 
 use super::field::CommitInput;
+use super::groups::member_label;
 use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow};
 use super::text::{fill, text_for, use_text};
@@ -210,7 +211,9 @@ pub struct LaneView {
     epoch: u64,
     start: u64,
     end: u64,
-    owners: Vec<String>,
+    /// Owner names; `true` marks a restarted consumer's old (crashed) member, which keeps
+    /// the partition until session.timeout.ms removes it.
+    owners: Vec<(String, bool)>,
     markers: Vec<Marker>,
     /// Marker rows reserved under the lane (the topic's [`MarkerRows::count`]).
     rows: usize,
@@ -228,7 +231,7 @@ fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32, rows: &Ma
         // A crashed member still owns its partitions in the group's eyes until
         // session.timeout.ms removes it (nobody reads them meanwhile: no position marker).
         if owns && (c.is_alive() || sim.run.cluster.crashed_but_still_member(&c.spec.name)) {
-            owners.push(c.spec.name.clone());
+            owners.push((c.spec.name.clone(), false));
         }
         if !c.is_alive() {
             continue;
@@ -242,6 +245,14 @@ fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32, rows: &Ma
                     offset: *pos,
                     commit: false,
                 });
+            }
+        }
+    }
+    for g in sim.run.cluster.groups().keys() {
+        // A consumer restarted before its session timeout: its old member still owns.
+        for m in sim.run.cluster.group_members(g).into_iter().filter(|m| m.old_member) {
+            if m.owns.iter().any(|tp| &*tp.topic == name && tp.partition == p) {
+                owners.push((m.consumer, true));
             }
         }
     }
@@ -297,7 +308,11 @@ pub fn lane(props: &LaneProps) -> Html {
     // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
-    let owner_text = if owners.is_empty() { t.owners_none.to_string() } else { owners.join(", ") };
+    let owner_text = if owners.is_empty() {
+        t.owners_none.to_string()
+    } else {
+        owners.iter().map(|(o, old)| member_label(t, o, *old)).collect::<Vec<_>>().join(", ")
+    };
     html! {
         <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary}>
             <div class="lane-label">

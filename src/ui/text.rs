@@ -242,6 +242,11 @@ pub struct Text {
     pub reason_partitions_added: &'static str,
     pub reason_follow_up: &'static str,
     pub reason_rejoined: &'static str,
+    pub old_member: &'static str,
+    pub waiting_for_crashed: &'static str,
+    pub act_waiting_old: &'static str,
+    pub old_member_note: &'static str,
+    pub standalone_group_id_hint: &'static str,
 }
 
 /// English.
@@ -487,6 +492,11 @@ pub static EN: Text = Text {
     reason_partitions_added: "partitions added to {}",
     reason_follow_up: "{} hands over revoked partitions",
     reason_rejoined: "{} rejoined",
+    old_member: "{} (crashed, until session.timeout.ms)",
+    waiting_for_crashed: "Waiting for {} (member.id {}): its process crashed and never answers; the coordinator removes it at its session timeout ({}).",
+    act_waiting_old: "waiting: its old member still holds partitions",
+    old_member_note: "The crashed process is still a member (member.id {}) owning {} until its session timeout ({}); restarted, this consumer joins as a new member.",
+    standalone_group_id_hint: "only where offsets are committed (assign() joins no group); empty = no commits",
 };
 
 /// The catalogue of the language the instance shows (from the App's context).
@@ -755,6 +765,11 @@ pub static RU: Text = Text {
     reason_partitions_added: "в {} добавлены партиции",
     reason_follow_up: "{} передаёт отозванные партиции",
     reason_rejoined: "{} вернулся в группу",
+    old_member: "{} (упал, до session.timeout.ms)",
+    waiting_for_crashed: "Ждём {} (member.id {}): его процесс упал и не ответит; координатор удалит его по session.timeout.ms ({}).",
+    act_waiting_old: "ждёт: его старый участник ещё держит партиции",
+    old_member_note: "Упавший процесс всё ещё участник (member.id {}) и владеет {} до session.timeout.ms ({}); после перезапуска этот консьюмер вступает как новый участник.",
+    standalone_group_id_hint: "только куда фиксируются смещения (assign() не вступает в группу); пусто — без коммитов",
 };
 
 /// A UI language.
@@ -1119,6 +1134,11 @@ mod tests {
             reason_partitions_added,
             reason_follow_up,
             reason_rejoined,
+            old_member,
+            waiting_for_crashed,
+            act_waiting_old,
+            old_member_note,
+            standalone_group_id_hint,
             glossary_entries: _,
         } = t;
         vec![
@@ -1346,6 +1366,11 @@ mod tests {
             *reason_partitions_added,
             *reason_follow_up,
             *reason_rejoined,
+            *old_member,
+            *waiting_for_crashed,
+            *act_waiting_old,
+            *old_member_note,
+            *standalone_group_id_hint,
         ]
     }
 

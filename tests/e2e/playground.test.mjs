@@ -89,7 +89,10 @@ test("a consumer switched to Standalone reads the partitions it picks", async (t
   await until(async () => (await c1.locator(".owns a").allTextContents()).join(",") === "orders-1,orders-4", {
     what: "owns orders-1 and orders-4",
   });
-  assert.equal(await c1.getByLabel("Group id").count(), 0, "no group id field in Standalone mode");
+  // assign() joins no group, but group.id still says where its offsets are committed: the
+  // field stays, saying so.
+  assert.equal(await c1.getByRole("textbox", { name: "Group id" }).inputValue(), "group-1");
+  await assert.doesNotReject(c1.getByText(/only where offsets are committed/).first().waitFor());
   // Back to Group mode: the group hands it all six.
   await c1.getByRole("radio", { name: "Group" }).check();
   await until(async () => (await c1.locator(".owns a").count()) === 6, { what: "all 6 partitions in the group" });
@@ -493,9 +496,61 @@ test("a Standalone consumer committing into a live group: UNKNOWN_MEMBER_ID said
   const said = (await error.allTextContents()).join(" ");
   assert.match(said, /commits from outside a group are accepted only while the group has no members/);
   assert.doesNotMatch(said, /must join again/);
+  // Said once: the core's detail only names the group.
+  assert.equal(said.match(/no members/g).length, 1, said);
+  assert.match(said, /commit to group group-1/);
+  // It still reads orders-0: it consumes, only its commits are refused.
+  assert.doesNotMatch(await c2.locator(".state-line").textContent(), /error/);
+  // The group.id it commits under is on the card in Standalone mode too, and can be changed.
+  const groupId = c2.getByRole("textbox", { name: "Group id" });
+  assert.equal(await groupId.inputValue(), "group-1");
+  await assert.doesNotReject(c2.getByText(/only where offsets are committed/).first().waitFor());
+  await groupId.fill("");
+  await groupId.press("Enter");
+  await until(async () => (await error.count()) === 0, { what: "no group.id: no commits, no error", timeout: 5_000 });
+  await groupId.fill("group-1");
+  await groupId.press("Enter");
   await c2.getByRole("radio", { name: "Group" }).check();
   await until(async () => (await error.count()) === 0, { what: "the error to clear", timeout: 5_000 });
   await until(async () => (await c2.locator(".owns a").count()) > 0, { what: "c2 consumes in the group" });
   assert.equal(await error.count(), 0, "no stale error while it consumes normally");
+  app.assertClean();
+});
+
+test("a crashed consumer restarted before its session timeout: its old member keeps its partitions, the new one waits", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await fast(page);
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Add consumer" }).click();
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
+  await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
+  await page.getByLabel("Speed").selectOption("1");
+  await page.getByRole("button", { name: "Crash consumer c2" }).click();
+  await page.getByRole("button", { name: "Restart consumer c2" }).click();
+  const old = "c2 (crashed, until session.timeout.ms)";
+  // The restarted process is a new member; the old one still owns c2's partitions.
+  await until(async () => (await page.locator(".group .member").allTextContents()).some((m) => m.includes(old)), {
+    what: "the old member in Members",
+    timeout: 3_000,
+  });
+  await until(async () => (await page.locator(".rebalance .waiting").count()) > 0, { what: "the wait", timeout: 3_000 });
+  await page.getByRole("button", { name: "Pause" }).click();
+  const members = await page.locator(".group .member").allTextContents();
+  assert.equal(members.filter((m) => m.includes(old)).length, 1, `members: ${members}`);
+  assert.equal(members.filter((m) => m.trim() === "c2").length, 1, `members: ${members}`);
+  // (c1 and c3 revoke theirs for the eager round: they show "-" meanwhile.)
+  const owners = await ownership(page, "group-1");
+  assert.equal(owners[old], 2, JSON.stringify(owners));
+  assert.equal(owners.c2, undefined, JSON.stringify(owners));
+  const laneOwners = await page.locator("[id^='lane-orders-'] .owners").allTextContents();
+  assert.equal(laneOwners.filter((o) => o.includes(old)).length, 2, `lanes: ${laneOwners}`);
+  assert.match(await page.locator(".rebalance .waiting").first().textContent(), /Waiting for c2 \(member\.id c2-[0-9a-f]{8}\): its process crashed/);
+  await assert.doesNotReject(card(page, "consumer c2").getByText(/The crashed process is still a member/).waitFor());
+  // At the session timeout the coordinator removes it; the round completes, c2 owns again.
+  await page.getByRole("button", { name: "Play" }).click();
+  await fast(page);
+  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each again" });
+  assert.equal(await page.locator(".group .member", { hasText: "crashed" }).count(), 0);
+  assert.equal(await card(page, "consumer c2").getByText(/The crashed process is still a member/).count(), 0);
   app.assertClean();
 });

@@ -12,7 +12,8 @@ mod classic;
 mod consumer_protocol;
 mod offsets;
 
-pub use offsets::DescribeRow;
+pub(crate) use offsets::is_group_error;
+pub use offsets::{DescribeRow, MemberView};
 
 use crate::core::config::GroupProtocol;
 use crate::core::time::Millis;

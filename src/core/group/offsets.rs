@@ -24,6 +24,32 @@ pub struct DescribeRow {
     pub lag: Option<u64>,
     /// CONSUMER-ID: the owning member's consumer name (`-` when none).
     pub consumer: Option<String>,
+    /// The owner is an old member of that consumer: its process crashed and was restarted as
+    /// a new member, and the coordinator keeps the old one until session.timeout.ms.
+    #[serde(default)]
+    pub old_member: bool,
+}
+
+/// One member as the coordinator sees it (see [`Cluster::group_members`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberView {
+    pub member_id: String,
+    /// The playground consumer behind it.
+    pub consumer: String,
+    /// Its process crashed (no LeaveGroup): it never answers again, and the coordinator keeps
+    /// it, with its partitions, until session.timeout.ms removes it.
+    pub crashed: bool,
+    /// Its consumer has been restarted meanwhile and is (or joins as) another member: this is
+    /// the old one. Without group.instance.id nothing tells the coordinator they are the same.
+    pub old_member: bool,
+    /// What it owns in the coordinator's view.
+    pub owns: Vec<TopicPartition>,
+    /// Crashed: when session.timeout.ms (or, mid-join, the rebalance timeout) removes it.
+    pub removed_at: Option<Millis>,
+    /// Crashed, and the group waits for it: classic, the JoinGroup round completes only when
+    /// every known member rejoined or was removed; KIP-848, the partitions it holds go to
+    /// their new owners only once it is removed.
+    pub holds_up: bool,
 }
 
 impl Cluster {
@@ -89,15 +115,10 @@ impl Cluster {
                     now,
                     EventKind::CommitFailed { consumer: name.to_string(), group: group_id.clone(), error },
                 );
-                let detail = if member_id.is_none() && error == ErrorCode::UnknownMemberId {
-                    // ClassicGroup.validateOffsetCommit: generation -1 is accepted only while
-                    // the group is Empty.
-                    format!(
-                        "commit to group {group_id} from outside it (assign(), generation -1): accepted only while the group has no members"
-                    )
-                } else {
-                    format!("commit to group {group_id}")
-                };
+                // (ClassicGroup.validateOffsetCommit: a commit from outside the group,
+                // generation -1, is accepted only while the group is Empty; the UI says so in
+                // its own words, so the detail only names the group.)
+                let detail = format!("commit to group {group_id}");
                 if let Some(mut c) = self.consumers.remove(name) {
                     c.error = Some((error, detail));
                     self.consumers.insert(name.to_string(), c);
@@ -113,15 +134,12 @@ impl Cluster {
             return Vec::new();
         };
         // The coordinator's view: a member that crashed (no LeaveGroup) still owns its
-        // partitions until session.timeout.ms removes it; nobody reads them meanwhile.
-        let mut owners: std::collections::BTreeMap<TopicPartition, String> = Default::default();
-        for m in g.members.values() {
-            if let Some(c) = self.consumers.get(&m.consumer) {
-                if c.group_id() == Some(group_id) && c.spec.is_group() {
-                    for tp in &c.assignment {
-                        owners.insert(tp.clone(), m.consumer.clone());
-                    }
-                }
+        // partitions until session.timeout.ms removes it; nobody reads them meanwhile. If its
+        // consumer was restarted, the old member keeps them, next to the new one.
+        let mut owners: std::collections::BTreeMap<TopicPartition, (String, bool)> = Default::default();
+        for m in self.group_members(group_id) {
+            for tp in m.owns {
+                owners.insert(tp, (m.consumer.clone(), m.old_member));
             }
         }
         let mut keys: BTreeSet<TopicPartition> = owners.keys().cloned().collect();
@@ -136,10 +154,76 @@ impl Cluster {
                     current_offset: current,
                     log_end_offset: log_end,
                     lag: current.map(|c| log_end.saturating_sub(c)),
-                    consumer: owners.get(&tp).cloned(),
+                    consumer: owners.get(&tp).map(|(c, _)| c.clone()),
+                    old_member: owners.get(&tp).is_some_and(|(_, old)| *old),
                 })
             })
             .collect()
+    }
+
+    /// The members of a group as its coordinator sees them, in member.id order. A live
+    /// consumer that is the member owns what it has been given; a crashed one what it had;
+    /// an old member of a restarted consumer what the coordinator last gave it.
+    pub fn group_members(&self, group_id: &str) -> Vec<MemberView> {
+        let Some(g) = self.groups.get(group_id) else {
+            return Vec::new();
+        };
+        let kip848 = g.protocol == Some(GroupProtocol::Consumer);
+        g.members
+            .values()
+            .map(|m| {
+                let client = self.consumers.get(&m.consumer);
+                let is_this_member = client.is_some_and(|c| {
+                    c.membership.as_ref().and_then(|x| x.member_id.as_deref()) == Some(m.member_id.as_str())
+                });
+                let alive = client.is_some_and(|c| c.is_alive());
+                let crashed = !(alive && is_this_member);
+                let old_member = crashed && !is_this_member;
+                let owns = match client {
+                    Some(c) if is_this_member => {
+                        if c.group_id() == Some(group_id) && c.spec.is_group() {
+                            c.assignment.clone()
+                        } else {
+                            Vec::new()
+                        }
+                    }
+                    _ if kip848 => m.owned.clone(),
+                    _ => m.assignment.clone(),
+                };
+                let session =
+                    if kip848 { self.config.consumer_session_timeout_ms } else { m.session_timeout_ms };
+                let removed_at = crashed.then(|| {
+                    if g.member_in_flight(m) {
+                        g.rebalance_deadline.unwrap_or(m.last_heartbeat + session)
+                    } else {
+                        m.last_heartbeat + session
+                    }
+                });
+                let holds_up = crashed
+                    && if kip848 {
+                        !owns.is_empty() && g.state != GroupState::Stable
+                    } else {
+                        g.state == GroupState::PreparingRebalance && !m.joined
+                    };
+                MemberView {
+                    member_id: m.member_id.clone(),
+                    consumer: m.consumer.clone(),
+                    crashed,
+                    old_member,
+                    owns,
+                    removed_at,
+                    holds_up,
+                }
+            })
+            .collect()
+    }
+
+    /// The old member a restarted consumer left behind in its group (see
+    /// [`MemberView::old_member`]), if the coordinator still keeps it.
+    pub fn old_member_of(&self, consumer: &str) -> Option<MemberView> {
+        let c = self.consumers.get(consumer)?;
+        let group = c.group_id()?;
+        self.group_members(group).into_iter().find(|m| m.old_member && m.consumer == consumer)
     }
 
     /// Clears a consumer's error that came from its group membership or its commits (the
@@ -189,7 +273,7 @@ impl Cluster {
 }
 
 /// Errors about membership and commits, which a later accepted request shows are over.
-fn is_group_error(e: ErrorCode) -> bool {
+pub(crate) fn is_group_error(e: ErrorCode) -> bool {
     matches!(
         e,
         ErrorCode::UnknownMemberId
