@@ -115,9 +115,13 @@ export function watchPage(page) {
     if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`uncaught: ${err.message}`));
-  page.on("requestfailed", (req) =>
-    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-  );
+  page.on("requestfailed", (req) => {
+    const why = req.failure()?.errorText ?? "";
+    // ERR_ABORTED: the browser cancelled it because the test navigated away (e.g. the favicon
+    // of a page left by page.goto) — not a failure of the page.
+    if (why.includes("ERR_ABORTED")) return;
+    problems.push(`request failed: ${req.url()} (${why})`);
+  });
   page.on("response", (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
