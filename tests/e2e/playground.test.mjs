@@ -453,16 +453,21 @@ test("the describe table follows the run, and is exact once paused", async (t) =
   app.assertClean();
 });
 
-test("a crashed member still owns its partitions (describe, lanes, card) until the session timeout, then nothing", async (t) => {
-  const app = await openApp(t);
-  const { page } = app;
+/** Three consumers in group-1, Stable with 2 partitions each; then, at 1× (so the 6 s session
+ * timeout leaves time to look), c2 crashes. */
+async function crashOneOfThree(page) {
   await fast(page);
   for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Add consumer" }).click();
   await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
   await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
-  // At 1× the session timeout (6 s) leaves time to look, paused, right after the crash.
   await page.getByLabel("Speed").selectOption("1");
   await page.getByRole("button", { name: "Crash consumer c2" }).click();
+}
+
+test("a crashed member still owns its partitions (describe, lanes, card) until the session timeout, then nothing", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await crashOneOfThree(page);
   await page.getByRole("button", { name: "Pause" }).click();
   const c2 = card(page, "consumer c2");
   await assert.doesNotReject(c2.getByText("crashed").first().waitFor());
@@ -520,12 +525,7 @@ test("a Standalone consumer committing into a live group: UNKNOWN_MEMBER_ID said
 test("a crashed consumer restarted before its session timeout: its old member keeps its partitions, the new one waits", async (t) => {
   const app = await openApp(t);
   const { page } = app;
-  await fast(page);
-  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Add consumer" }).click();
-  await until(async () => sameCounts(await ownership(page, "group-1"), { c1: 2, c2: 2, c3: 2 }), { what: "2 each" });
-  await until(async () => (await page.locator(".group .state").first().textContent()) === "Stable", { what: "Stable" });
-  await page.getByLabel("Speed").selectOption("1");
-  await page.getByRole("button", { name: "Crash consumer c2" }).click();
+  await crashOneOfThree(page);
   await page.getByRole("button", { name: "Restart consumer c2" }).click();
   const old = "c2 (crashed, until session.timeout.ms)";
   // The restarted process is a new member; the old one still owns c2's partitions.
