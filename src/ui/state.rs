@@ -806,7 +806,7 @@ impl Sim {
                 let mut config = like.config.clone();
                 config.group_instance_id = None;
                 ConsumerSpec {
-                    name: name.clone(),
+                    name,
                     user: like.user.clone(),
                     mode: ConsumerMode::Group { topics: topics.clone() },
                     config,
@@ -818,8 +818,7 @@ impl Sim {
                 ConsumerSpec::group(&name, &group, &[&topic], ConsumerConfig::teaching())
             }
         };
-        let group = spec.config.group_id.clone().unwrap_or_default();
-        self.last_added = Some((name, group));
+        // `last_added` follows from the ConsumerAdded event (see `observe`), as for a scenario's.
         self.command(ErrorAt::Global, Command::AddConsumer { consumer: spec });
     }
 

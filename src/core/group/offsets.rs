@@ -5,6 +5,7 @@ use super::assignor::TopicPartition;
 use super::{Group, GroupState};
 use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
+use crate::core::consumer::Consumer;
 use crate::core::error::ErrorCode;
 use crate::core::event::EventKind;
 use crate::core::time::Millis;
@@ -173,9 +174,8 @@ impl Cluster {
             .values()
             .map(|m| {
                 let client = self.consumers.get(&m.consumer);
-                let is_this_member = client.is_some_and(|c| {
-                    c.membership.as_ref().and_then(|x| x.member_id.as_deref()) == Some(m.member_id.as_str())
-                });
+                let is_this_member =
+                    client.is_some_and(|c| current_member_id(c) == Some(m.member_id.as_str()));
                 let alive = client.is_some_and(|c| c.is_alive());
                 let crashed = !(alive && is_this_member);
                 let old_member = crashed && !is_this_member;
@@ -246,7 +246,7 @@ impl Cluster {
         if c.is_alive() || !c.spec.is_group() {
             return false;
         }
-        let Some(member_id) = c.membership.as_ref().and_then(|m| m.member_id.as_deref()) else {
+        let Some(member_id) = current_member_id(c) else {
             return false;
         };
         c.group_id()
@@ -270,6 +270,11 @@ impl Cluster {
     pub fn group_lag(&self, group_id: &str) -> u64 {
         self.describe_group(group_id).iter().map(|r| r.lag.unwrap_or(0)).sum()
     }
+}
+
+/// The member.id the consumer's process holds now (its current membership), if any.
+fn current_member_id(c: &Consumer) -> Option<&str> {
+    c.membership.as_ref().and_then(|m| m.member_id.as_deref())
 }
 
 /// Errors about membership and commits, which a later accepted request shows are over.
