@@ -471,7 +471,7 @@ mod tests {
             let mut seen: BTreeMap<String, usize> = BTreeMap::new();
             let mut changes = 0;
             while sim.now() < 60_000 {
-                sim.handle(Action::Step);
+                sim.handle(Action::StepEvent);
                 for (name, topic) in sim.run.cluster.topics() {
                     let rows = MarkerRows::of(&sim, name);
                     if seen.insert(name.clone(), rows.count()).is_some_and(|before| before != rows.count()) {
@@ -502,7 +502,7 @@ mod tests {
     fn eager_vs_cooperative_reserves_two_rows_per_group() {
         let mut sim = Sim::with_scenario(built_in("eager-vs-cooperative").unwrap()).unwrap();
         while sim.now() < 20_000 {
-            sim.handle(Action::Step);
+            sim.handle(Action::StepEvent);
         }
         assert_eq!(MarkerRows::of(&sim, "orders").count(), 4);
     }

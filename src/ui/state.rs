@@ -68,7 +68,10 @@ pub enum Action {
     /// A frame: `performance.now()` in ms.
     Tick(f64),
     TogglePlay,
+    /// To the next thing a person would name (see [`Sim::step_to_moment`]).
     Step,
+    /// To the next instant the simulation wakes up at (one event, or a few at one instant).
+    StepEvent,
     SetSpeed(f64),
     SetProjector(bool),
     /// Run a core command; its error (if any) is shown at the given place. Boxed: commands
@@ -594,6 +597,49 @@ impl Sim {
         self.furthest = self.furthest.max(self.now());
     }
 
+    /// One fine step: to the instant the run next wakes up at (or a replayed action).
+    fn fine_step(&mut self) {
+        let now = self.now();
+        let mut target = self.run.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
+        if let Some(f) = self.future.front() {
+            target = target.min(f.at.0.max(now + 1));
+        }
+        self.advance_to(target);
+        self.sim_time = self.now() as f64;
+    }
+
+    /// What the rebalance views show: a step that changes it reached a rebalance phase.
+    fn phase_signature(&self) -> Vec<(String, Phase, bool, Millis)> {
+        self.rebalances
+            .iter()
+            .map(|(g, v)| (g.clone(), v.phase, v.finished_at.is_some(), v.started_at))
+            .collect()
+    }
+
+    /// `Step`: fine steps until something a person would name happened — a member joins or
+    /// leaves, a rebalance reaches its next phase, an assignment arrives, a commit, an error, a
+    /// scripted action or note — or [`STEP_MAX_MS`] of simulated time passed with none (records
+    /// flowing is not a moment). Scrolling through a rebalance takes a handful of presses.
+    pub fn step_to_moment(&mut self) {
+        let start = self.now();
+        let phases = self.phase_signature();
+        for _ in 0..STEP_MAX_FINE {
+            let seq = self.seq;
+            let before = self.now();
+            self.fine_step();
+            let named =
+                self.timeline.iter().rev().take_while(|e| e.seq > seq).any(|e| is_moment(&e.event.kind));
+            if named
+                || self.phase_signature() != phases
+                || self.now() >= start + STEP_MAX_MS
+                || self.now() == before
+                || self.duration_done
+            {
+                break;
+            }
+        }
+    }
+
     /// Applies an action; `false` when nothing visible changed (no re-render).
     pub fn handle(&mut self, action: Action) -> bool {
         let replaces_the_run = matches!(
@@ -651,15 +697,14 @@ impl Sim {
                 self.last_real = None;
             }
             Action::Step => {
-                let now = self.now();
-                let mut target = self.run.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
-                if let Some(f) = self.future.front() {
-                    target = target.min(f.at.0.max(now + 1));
-                }
                 let playing = self.playing;
-                self.advance_to(target);
-                self.sim_time = self.now() as f64;
+                self.step_to_moment();
                 // Stepping is not playing: the duration pause does not start the clock.
+                self.playing = playing && self.playing;
+            }
+            Action::StepEvent => {
+                let playing = self.playing;
+                self.fine_step();
                 self.playing = playing && self.playing;
             }
             Action::SetSpeed(s) => {
@@ -972,6 +1017,33 @@ impl Sim {
     }
 }
 
+/// `Step` goes at most this far in simulated time when nothing nameable happens.
+pub const STEP_MAX_MS: Millis = 10_000;
+/// … and at most this many fine steps.
+const STEP_MAX_FINE: usize = 20_000;
+
+/// Whether an event is a moment `Step` stops at by itself. Parts of a rebalance (each
+/// member's JoinGroup, revocation, share) are not: `Step` stops when the rebalance reaches its
+/// next phase instead, so a rebalance is a few presses however many members it has.
+pub fn is_moment(kind: &EventKind) -> bool {
+    use EventKind::*;
+    !matches!(
+        kind,
+        Produced { .. }
+            | Fetched { redelivered: 0, .. }
+            | Committed { auto: true, .. }
+            | GroupStateChanged { .. }
+            | MemberJoining { .. }
+            | PartitionsRevoked { .. }
+            | PartitionsAssigned { .. }
+            | JoinCompleted { .. }
+            | MemberReconciled { .. }
+            | PositionRestored { .. }
+            | OffsetReset { .. }
+            | RetentionDeleted { .. }
+    )
+}
+
 /// Events that come with every record or every poll, kept under "Show high-volume events". A
 /// fetch that redelivers records (at-least-once duplicates) is not routine: it stays in the
 /// default timeline, where the at-least-once lesson says to look for it.
@@ -1167,14 +1239,14 @@ mod tests {
     }
 
     #[test]
-    fn paused_ticks_change_nothing_and_step_moves_to_the_next_wakeup() {
+    fn paused_ticks_change_nothing_and_step_one_event_moves_to_the_next_wakeup() {
         let mut sim = Sim::new();
         sim.handle(Action::TogglePlay);
         assert!(!sim.handle(Action::Tick(0.0)));
         assert!(!sim.handle(Action::Tick(1000.0)));
         assert_eq!(sim.now(), 0);
         let next = sim.run.cluster.next_wakeup().expect("p1 produces");
-        sim.handle(Action::Step);
+        sim.handle(Action::StepEvent);
         assert_eq!(sim.now(), next.max(1));
     }
 

@@ -153,3 +153,54 @@ fn the_at_least_once_lessons_redeliveries_show_in_the_default_timeline() {
         .iter()
         .any(|e| matches!(e.event.kind, EventKind::Fetched { redelivered: 0, .. })));
 }
+
+/// Presses of `Step` from the first that shows `group` rebalancing to the one that shows the
+/// rebalance finished (paused, as a person stepping a lesson would).
+fn presses_to_cross_a_rebalance(sim: &mut Sim, group: &str, from: Millis) -> (usize, Vec<String>) {
+    if sim.playing {
+        sim.handle(Action::TogglePlay);
+    }
+    let mut presses = 0;
+    let mut seen = Vec::new();
+    let mut started = false;
+    for _ in 0..500 {
+        sim.handle(Action::Step);
+        let v = sim.rebalances.get(group).filter(|v| v.started_at >= from);
+        if let Some(v) = v {
+            started = true;
+            presses += 1;
+            seen.push(format!("{:?}@{}", v.phase, sim.now()));
+            if v.finished_at.is_some() {
+                return (presses, seen);
+            }
+        }
+        assert!(!started || presses < 50, "{seen:?}");
+    }
+    panic!("no rebalance of {group} seen: {seen:?}");
+}
+
+/// Finding 5: Step went to the next internal event: 61 presses to cross one rebalance.
+#[test]
+fn step_crosses_a_rebalance_phase_by_phase_in_at_most_six_presses() {
+    // Eager: a third consumer joins.
+    let mut sim = two_consumers();
+    let from = sim.now();
+    sim.handle(Action::AddConsumer);
+    let (n, seen) = presses_to_cross_a_rebalance(&mut sim, "group-1", from);
+    assert!(n <= 6, "eager: {n} presses: {seen:?}");
+    assert!(n >= 2, "each phase its own press: {seen:?}");
+    // Cooperative, with its follow-up round, and KIP-848: the built-in lessons.
+    for (id, group) in
+        [("eager-vs-cooperative", "coop"), ("eager-vs-cooperative", "eager"), ("kip-848", "group-1")]
+    {
+        let mut sim = Sim::with_scenario(built_in(id).unwrap()).unwrap();
+        let (n, seen) = presses_to_cross_a_rebalance(&mut sim, group, 15_000);
+        assert!(n <= 6, "{id}: {n} presses: {seen:?}");
+    }
+    // The fine step stays: one wakeup at a time.
+    let mut sim = two_consumers();
+    sim.handle(Action::TogglePlay);
+    let next = sim.run.next_wakeup().unwrap();
+    sim.handle(Action::StepEvent);
+    assert_eq!(sim.now(), next);
+}

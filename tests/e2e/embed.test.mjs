@@ -116,7 +116,7 @@ test("controls modes: minimal hides editing panels, player has time controls onl
 
   // Player: Play/Pause and Step, no editing at all.
   await assert.doesNotReject(player.getByRole("button", { name: /^(Play|Pause)$/ }).waitFor());
-  await assert.doesNotReject(player.getByRole("button", { name: "Step" }).waitFor());
+  await assert.doesNotReject(player.getByRole("button", { name: "Step", exact: true }).waitFor());
   for (const name of ["Add consumer", "Add producer", "Add topic"]) {
     assert.equal(await player.getByRole("button", { name }).count(), 0, `player has no "${name}"`);
   }
@@ -155,7 +155,7 @@ test("the host's CSS stays out, the playground's CSS stays in", async (t) => {
 
   // Inside: the host's `button { background: red }`, `* { font-family: serif }`,
   // `table { display: none }`, `:root { --bg }` do not apply.
-  const inner = await style(basics.getByRole("button", { name: "Step" }), "background-color", "font-family", "box-sizing");
+  const inner = await style(basics.getByRole("button", { name: "Step", exact: true }), "background-color", "font-family", "box-sizing");
   assert.notEqual(inner["background-color"], "rgb(255, 0, 0)", "the host's red buttons stay out");
   assert.doesNotMatch(inner["font-family"], /Georgia|DejaVu Serif/, "the host's serif font stays out");
   assert.equal(inner["box-sizing"], "border-box");
@@ -201,7 +201,7 @@ test("the JS API: mount(element, options) and unmount(); bad options are a clear
     };
   });
   assert.deepEqual(result, { rendered: true, height: 300, defined: true });
-  await assert.doesNotReject(page.locator("#api").getByRole("button", { name: "Step" }).waitFor());
+  await assert.doesNotReject(page.locator("#api").getByRole("button", { name: "Step", exact: true }).waitFor());
 
   const gone = await page.evaluate(async () => {
     window.apiHandle.unmount();
