@@ -191,8 +191,21 @@ impl Action {
 pub struct Entry {
     pub seq: u64,
     pub event: Event,
-    /// The narration in the current language, computed once (again when the language changes).
-    pub line: String,
+    /// The narration in the current language, computed when first shown (most high-volume
+    /// entries never are: formatting thousands a second at 10× was a frame's cost), once,
+    /// and again after the language changes.
+    line: std::cell::OnceCell<String>,
+}
+
+impl Entry {
+    pub fn new(seq: u64, event: Event) -> Self {
+        Entry { seq, event, line: std::cell::OnceCell::new() }
+    }
+
+    /// The narration in `lang` (the language the model is in).
+    pub fn line(&self, lang: Lang) -> &str {
+        self.line.get_or_init(|| super::narrate_ru::line(&self.event, lang))
+    }
 }
 
 /// Which rebalance protocol a group is going through: they look different.
@@ -569,7 +582,7 @@ impl Sim {
     fn set_lang(&mut self, lang: Lang) {
         self.lang = lang;
         for e in self.timeline.iter_mut().chain(self.noisy.iter_mut()) {
-            e.line = super::narrate_ru::line(&e.event, lang);
+            e.line = std::cell::OnceCell::new();
         }
     }
 
@@ -874,8 +887,7 @@ impl Sim {
             self.seq += 1;
             let noisy = is_high_volume(&event.kind);
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
-            let line = super::narrate_ru::line(&event, self.lang);
-            list.push_back(Entry { seq: self.seq, event, line });
+            list.push_back(Entry::new(self.seq, event));
             if list.len() > TIMELINE_CAP {
                 list.pop_front();
             }
@@ -1553,8 +1565,8 @@ mod tests {
         let mut sim = Sim::new();
         sim.handle(Action::AddConsumer);
         sim.handle(Action::SetLang(Lang::Ru));
-        assert!(sim.timeline.iter().any(|e| e.line.contains("добавлен консьюмер c1")), "{:?}", sim.timeline);
+        assert!(sim.timeline.iter().any(|e| e.line(Lang::Ru).contains("добавлен консьюмер c1")), "{:?}", sim.timeline);
         sim.handle(Action::SetLang(Lang::En));
-        assert!(sim.timeline.iter().any(|e| e.line.contains("consumer c1 added")));
+        assert!(sim.timeline.iter().any(|e| e.line(Lang::En).contains("consumer c1 added")));
     }
 }

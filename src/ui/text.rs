@@ -251,6 +251,11 @@ pub struct Text {
     pub old_member_note: &'static str,
     pub lost_member_note: &'static str,
     pub unsubscribed_rows: &'static str,
+    pub stage: &'static str,
+    pub stage_help: &'static str,
+    pub stage_no_consumers: &'static str,
+    pub stage_rebalancing: &'static str,
+    pub stage_per_second: &'static str,
     pub standalone_group_id_hint: &'static str,
 }
 
@@ -506,6 +511,11 @@ pub static EN: Text = Text {
     old_member_note: "The crashed process is still a member (member.id {}) owning {} until its session timeout ({}); restarted, this consumer joins as a new member.",
     lost_member_note: "{} lost its membership ({}): the coordinator still lists its old member (member.id {}) owning {} until its session timeout ({}); nobody reads them meanwhile. It joins again as a new member once the coordinator accepts it.",
     unsubscribed_rows: "{}: no member of the group subscribes to it now. Kafka keeps the group's committed offsets for it until offsets.retention.minutes (7 days by default) expires them or kafka-consumer-groups --delete-offsets removes them, so --describe still lists these rows and their LAG grows as records arrive.",
+    stage: "Stage",
+    stage_help: "Who writes where, who reads what: a member and the partitions it owns share a colour.",
+    stage_no_consumers: "No consumers yet",
+    stage_rebalancing: "rebalancing: {}",
+    stage_per_second: "{}/s",
     standalone_group_id_hint: "only where offsets are committed (assign() joins no group); empty = no commits",
 };
 
@@ -784,6 +794,11 @@ pub static RU: Text = Text {
     old_member_note: "Упавший процесс всё ещё участник (member.id {}) и владеет {} до session.timeout.ms ({}); после перезапуска этот консьюмер вступает как новый участник.",
     lost_member_note: "{} потерял членство в группе ({}): координатор всё ещё числит его прежнего участника (member.id {}) владельцем {} до session.timeout.ms ({}); всё это время их никто не читает. Он вступит снова как новый участник, когда координатор его примет.",
     unsubscribed_rows: "{}: сейчас на него не подписан ни один участник группы. Kafka хранит закоммиченные смещения группы для него, пока их не удалит offsets.retention.minutes (по умолчанию 7 дней) или kafka-consumer-groups --delete-offsets, поэтому --describe всё ещё показывает эти строки, а их LAG растёт по мере поступления записей.",
+    stage: "Сцена",
+    stage_help: "Кто куда пишет и кто что читает: участник и его партиции одного цвета.",
+    stage_no_consumers: "Консьюмеров пока нет",
+    stage_rebalancing: "ребаланс: {}",
+    stage_per_second: "{}/с",
     standalone_group_id_hint: "только куда фиксируются смещения (assign() не вступает в группу); пусто — без коммитов",
 };
 
@@ -1158,6 +1173,11 @@ mod tests {
             old_member_note,
             lost_member_note,
             unsubscribed_rows,
+            stage,
+            stage_help,
+            stage_no_consumers,
+            stage_rebalancing,
+            stage_per_second,
             standalone_group_id_hint,
             glossary_entries: _,
         } = t;
@@ -1395,6 +1415,11 @@ mod tests {
             *old_member_note,
             *lost_member_note,
             *unsubscribed_rows,
+            *stage,
+            *stage_help,
+            *stage_no_consumers,
+            *stage_rebalancing,
+            *stage_per_second,
             *standalone_group_id_hint,
         ]
     }

@@ -41,7 +41,7 @@ fn update(sim: &mut Sim, name: &str, f: impl FnOnce(&mut crate::core::consumer::
 }
 
 fn lines_since(sim: &Sim, since: Millis) -> Vec<String> {
-    sim.entries(false).into_iter().filter(|e| e.event.at >= since).map(|e| e.line.clone()).collect()
+    sim.entries(false).into_iter().filter(|e| e.event.at >= since).map(|e| e.line(Lang::En).to_string()).collect()
 }
 
 /// Finding 1: both consumers switched to cooperative-sticky were narrated as an eager
@@ -102,7 +102,7 @@ fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained(
         .entries(false)
         .into_iter()
         .filter(|e| e.event.at >= since && matches!(e.event.kind, EventKind::RebalanceStarted { .. }))
-        .map(|e| e.line.clone())
+        .map(|e| e.line(Lang::En).to_string())
         .collect();
     assert_eq!(started.len(), 1, "{started:#?}");
     assert!(started[0].contains("changed its subscription"), "{}", started[0]);
@@ -145,7 +145,7 @@ fn the_at_least_once_lessons_redeliveries_show_in_the_default_timeline() {
     assert!(note.contains("the timeline marks them redelivered"), "{note}");
     sim.handle(Action::SetSpeed(10.0));
     run_until(&mut sim, 30_000);
-    let lines: Vec<String> = sim.entries(false).into_iter().map(|e| e.line.clone()).collect();
+    let lines: Vec<String> = sim.entries(false).into_iter().map(|e| e.line(Lang::En).to_string()).collect();
     assert!(lines.iter().any(|l| l.contains("redelivered")), "{lines:#?}");
     // Routine fetches stay under "Show high-volume events".
     assert!(!sim

@@ -181,6 +181,23 @@ test("the host's CSS stays out, the playground's CSS stays in", async (t) => {
   app.assertClean();
 });
 
+// Finding 6: a docs theme's `html { font-size: 62.5% }` made the embed's headings 11–12 px, as
+// `rem` follows the host page's root element even inside a shadow root.
+test("a host page's html { font-size: 62.5% } does not shrink the embed", async (t) => {
+  const app = await open(t, "embed-example.html");
+  const { page } = app;
+  await page.addStyleTag({ content: "html { font-size: 62.5% !important; }" });
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "10px");
+  const basics = await start(page, "pg-basics");
+  const size = (locator) => locator.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  assert.ok((await size(basics.locator("main.app h1"))) >= 16, "the title");
+  assert.ok((await size(basics.getByRole("button", { name: "Step", exact: true }))) >= 14, "a button");
+  const pad = await basics.locator("main.app").evaluate((el) => parseFloat(getComputedStyle(el).paddingTop));
+  assert.ok(pad >= 8, `spacing follows 16 px, not the host's 10 px (padding ${pad})`);
+  await basics.screenshot({ path: join(RESULTS, "embed-root-62.5.png") });
+  app.assertClean();
+});
+
 test("the JS API: mount(element, options) and unmount(); bad options are a clear error", async (t) => {
   const app = await open(t, "embed-example.html");
   const { page } = app;
