@@ -34,11 +34,13 @@ pub struct ProducerChip {
     pub failing: bool,
 }
 
+/// An owner of a partition: (consumer, hue, an old member or a crashed one still held).
+pub type Owner = (String, u32, bool);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartitionRow {
     pub partition: u32,
-    /// Owners: (consumer, hue, old member / crashed-but-held).
-    pub owners: Vec<(String, u32, bool)>,
+    pub owners: Vec<Owner>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +101,7 @@ impl StageView {
             .collect();
         // Owners as the group counts them: a crashed member keeps its partitions until
         // session.timeout.ms; a restarted consumer's old member too.
-        let mut owners: BTreeMap<(String, u32), Vec<(String, u32, bool)>> = BTreeMap::new();
+        let mut owners: BTreeMap<(String, u32), Vec<Owner>> = BTreeMap::new();
         for c in cluster.consumers().values() {
             let held = !c.is_alive() && cluster.crashed_but_still_member(&c.spec.name);
             if c.is_alive() || held {

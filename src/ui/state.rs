@@ -1565,7 +1565,11 @@ mod tests {
         let mut sim = Sim::new();
         sim.handle(Action::AddConsumer);
         sim.handle(Action::SetLang(Lang::Ru));
-        assert!(sim.timeline.iter().any(|e| e.line(Lang::Ru).contains("добавлен консьюмер c1")), "{:?}", sim.timeline);
+        assert!(
+            sim.timeline.iter().any(|e| e.line(Lang::Ru).contains("добавлен консьюмер c1")),
+            "{:?}",
+            sim.timeline
+        );
         sim.handle(Action::SetLang(Lang::En));
         assert!(sim.timeline.iter().any(|e| e.line(Lang::En).contains("consumer c1 added")));
     }

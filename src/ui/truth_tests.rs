@@ -41,7 +41,11 @@ fn update(sim: &mut Sim, name: &str, f: impl FnOnce(&mut crate::core::consumer::
 }
 
 fn lines_since(sim: &Sim, since: Millis) -> Vec<String> {
-    sim.entries(false).into_iter().filter(|e| e.event.at >= since).map(|e| e.line(Lang::En).to_string()).collect()
+    sim.entries(false)
+        .into_iter()
+        .filter(|e| e.event.at >= since)
+        .map(|e| e.line(Lang::En).to_string())
+        .collect()
 }
 
 /// Finding 1: both consumers switched to cooperative-sticky were narrated as an eager
