@@ -90,6 +90,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let slow = ctx.slow();
     let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
     let rows = MarkerRows::of(&sim, &name);
+    let ix = TopicIndex::of(&sim, &name, &rows);
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")}>
             <div class="topic-head">
@@ -107,7 +108,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
             }
             <div class="lanes">
                 { for (0..topic.partition_count()).map(|p| {
-                    let view = lane_view(&sim, &props.name, topic, p, &rows);
+                    let view = lane_view(&sim, &props.name, topic, p, &rows, &ix);
                     html! { <Lane key={p} {view} {slow} /> }
                 }) }
             </div>
@@ -219,55 +220,87 @@ pub struct LaneView {
     rows: usize,
 }
 
-fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32, rows: &MarkerRows) -> LaneView {
-    let name = &*topic.name;
+/// Who owns and marks what on one topic's lanes, gathered in one pass over the consumers and
+/// groups per frame (not once per lane: at 48 partitions × 24 consumers that was the frame's
+/// cost): owners per partition, positions and committed offsets per partition.
+#[derive(Default)]
+pub struct TopicIndex {
+    owners: BTreeMap<u32, Vec<(String, bool)>>,
+    /// (consumer, position, marker row)
+    positions: BTreeMap<u32, Vec<(String, u64, usize)>>,
+    /// (group, committed offset, marker row)
+    commits: BTreeMap<u32, Vec<(String, u64, usize)>>,
+}
+
+impl TopicIndex {
+    pub fn of(sim: &Sim, name: &str, rows: &MarkerRows) -> Self {
+        let mut ix = TopicIndex::default();
+        let cluster = &sim.run.cluster;
+        for c in cluster.consumers().values() {
+            // A crashed member still owns its partitions in the group's eyes until
+            // session.timeout.ms removes it (nobody reads them meanwhile: no position marker).
+            let shows = c.is_alive() || cluster.crashed_but_still_member(&c.spec.name);
+            if shows {
+                for tp in c.assignment.iter().filter(|tp| &*tp.topic == name) {
+                    ix.owners.entry(tp.partition).or_default().push((c.spec.name.clone(), false));
+                }
+            }
+            if !c.is_alive() {
+                continue;
+            }
+            if let Some(row) = rows.position_row(c) {
+                for (tp, pos) in c.positions.iter().filter(|(tp, _)| &*tp.topic == name) {
+                    ix.positions.entry(tp.partition).or_default().push((c.spec.name.clone(), *pos, row));
+                }
+            }
+        }
+        for g in cluster.groups().values() {
+            // A consumer restarted before its session timeout: its old member still owns.
+            for m in cluster.group_members(&g.id).into_iter().filter(|m| m.old_member) {
+                for tp in m.owns.iter().filter(|tp| &*tp.topic == name) {
+                    ix.owners.entry(tp.partition).or_default().push((m.consumer.clone(), true));
+                }
+            }
+            if let Some(row) = rows.commit_row(&g.id) {
+                for (tp, off) in g.offsets.iter().filter(|(tp, _)| &*tp.topic == name) {
+                    ix.commits.entry(tp.partition).or_default().push((g.id.clone(), *off, row));
+                }
+            }
+        }
+        ix
+    }
+}
+
+fn lane_view(
+    sim: &Sim,
+    topic_name: &AttrValue,
+    topic: &Topic,
+    p: u32,
+    rows: &MarkerRows,
+    ix: &TopicIndex,
+) -> LaneView {
     let (start, end) = topic.partition(p).map_or((0, 0), |log| (log.log_start(), log.log_end()));
     let from = start.max(end.saturating_sub(WINDOW));
     let col_of = |o: u64| o.clamp(from, end) - from;
-    let mut owners = Vec::new();
+    let owners = ix.owners.get(&p).cloned().unwrap_or_default();
     let mut markers = Vec::new();
-    for c in sim.run.cluster.consumers().values() {
-        let owns = c.assignment.iter().any(|tp| &*tp.topic == name && tp.partition == p);
-        // A crashed member still owns its partitions in the group's eyes until
-        // session.timeout.ms removes it (nobody reads them meanwhile: no position marker).
-        if owns && (c.is_alive() || sim.run.cluster.crashed_but_still_member(&c.spec.name)) {
-            owners.push((c.spec.name.clone(), false));
-        }
-        if !c.is_alive() {
-            continue;
-        }
-        if let Some((_, pos)) = c.positions.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            if let Some(row) = rows.position_row(c) {
-                markers.push(Marker {
-                    col: col_of(*pos),
-                    row,
-                    name: c.spec.name.clone(),
-                    offset: *pos,
-                    commit: false,
-                });
-            }
-        }
+    for (name, pos, row) in ix.positions.get(&p).into_iter().flatten() {
+        markers.push(Marker {
+            col: col_of(*pos),
+            row: *row,
+            name: name.clone(),
+            offset: *pos,
+            commit: false,
+        });
     }
-    for g in sim.run.cluster.groups().keys() {
-        // A consumer restarted before its session timeout: its old member still owns.
-        for m in sim.run.cluster.group_members(g).into_iter().filter(|m| m.old_member) {
-            if m.owns.iter().any(|tp| &*tp.topic == name && tp.partition == p) {
-                owners.push((m.consumer, true));
-            }
-        }
-    }
-    for g in sim.run.cluster.groups().values() {
-        if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            if let Some(row) = rows.commit_row(&g.id) {
-                markers.push(Marker {
-                    col: col_of(*off),
-                    row,
-                    name: g.id.clone(),
-                    offset: *off,
-                    commit: true,
-                });
-            }
-        }
+    for (group, off, row) in ix.commits.get(&p).into_iter().flatten() {
+        markers.push(Marker {
+            col: col_of(*off),
+            row: *row,
+            name: group.clone(),
+            offset: *off,
+            commit: true,
+        });
     }
     LaneView {
         topic: topic_name.clone(),
@@ -477,8 +510,9 @@ mod tests {
                     if seen.insert(name.clone(), rows.count()).is_some_and(|before| before != rows.count()) {
                         changes += 1;
                     }
+                    let ix = TopicIndex::of(&sim, name, &rows);
                     for p in 0..topic.partition_count() {
-                        let view = lane_view(&sim, &AttrValue::from(name.clone()), topic, p, &rows);
+                        let view = lane_view(&sim, &AttrValue::from(name.clone()), topic, p, &rows, &ix);
                         let mut used: Vec<usize> = view.markers.iter().map(|m| m.row).collect();
                         assert!(used.iter().all(|r| *r < view.rows), "{id} {name}-{p}: {:?}", view.markers);
                         used.sort_unstable();

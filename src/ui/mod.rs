@@ -44,6 +44,7 @@ pub mod timeline;
 #[cfg(test)]
 mod truth_tests;
 pub mod users;
+pub mod why;
 
 use state::{Action, Ctx, SimState};
 use yew::prelude::*;
@@ -231,6 +232,7 @@ pub fn app(props: &AppProps) -> Html {
                     <aside class="stage-aside">
                         <ContextProvider<Ctx> context={edits}>
                             <session::Notices />
+                            <why::WhyPanel />
                             <session::WatchFor />
                         </ContextProvider<Ctx>>
                     </aside>

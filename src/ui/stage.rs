@@ -261,10 +261,15 @@ fn stage_body(props: &BodyProps) -> Html {
     let v = &props.view;
     let add_producer = ctx.dispatch.reform(|_: MouseEvent| Action::AddProducer);
     let add_consumer = ctx.dispatch.reform(|_: MouseEvent| Action::AddConsumer);
+    let why = ctx.dispatch.clone();
     let member = |m: &MemberChip| {
         html! {
             <li class={classes!("member-chip", m.look)} style={format!("--h: {}", m.hue)}>
-                <span class="who">{ swatch(m.hue) }<a href={format!("#{}-h", m.name)}>{ m.name.clone() }</a></span>
+                <span class="who">
+                    { swatch(m.hue) }<a href={format!("#{}-h", m.name)}>{ m.name.clone() }</a>
+                    <button type="button" class="why-btn" aria-label={fill(t.why_button, &[&m.name])}
+                        onclick={why.reform({ let n = m.name.clone(); move |_: MouseEvent| Action::Why(Some(n.clone())) })}>{ "?" }</button>
+                </span>
                 <span class="what">{ m.activity }</span>
                 <span class="owns-list">
                     if m.owns.is_empty() { <span class="muted">{ t.owns_nothing }</span> }

@@ -97,6 +97,8 @@ pub enum Action {
     Notify(Notice),
     /// Dismiss the notice at this index.
     Dismiss(usize),
+    /// Shows (or, with `None`, closes) the "Why?" chain of a consumer.
+    Why(Option<String>),
     /// The Share field: the link, and whether the clipboard took it (`None`: still trying).
     ShareLink(String, Option<bool>),
     /// Autosave happened (or failed: `false`).
@@ -349,6 +351,8 @@ pub struct Sim {
     /// The scenario's `duration` pause already happened (Play goes on past it).
     pub duration_done: bool,
     pub notices: Vec<Notice>,
+    /// The consumer whose "Why?" chain is shown.
+    pub why: Option<String>,
     /// The session a load replaced, if it held work: "Restore previous session".
     pub previous: Option<Shared>,
     /// The session just before an action cut what came later (after a scrub back): the run's
@@ -412,6 +416,7 @@ impl Sim {
             furthest: 0,
             duration_done: false,
             notices: Vec::new(),
+            why: None,
             previous: None,
             uncut: None,
             share: None,
@@ -672,6 +677,7 @@ impl Sim {
                 | Action::SetLang(_)
                 | Action::Notify(_)
                 | Action::Dismiss(_)
+                | Action::Why(_)
                 | Action::ShareLink(..)
                 | Action::Saved(_)
         );
@@ -778,6 +784,7 @@ impl Sim {
                     self.notices.remove(i);
                 }
             }
+            Action::Why(who) => self.why = who,
             Action::ShareLink(link, copied) => self.share = Some((link, copied)),
             Action::Saved(ok) => {
                 self.save_due = false;

@@ -256,6 +256,11 @@ pub struct Text {
     pub stage_no_consumers: &'static str,
     pub stage_rebalancing: &'static str,
     pub stage_per_second: &'static str,
+    pub why_heading: &'static str,
+    pub why_button: &'static str,
+    pub why_close: &'static str,
+    pub why_removed_at: &'static str,
+    pub why_nothing_yet: &'static str,
     pub standalone_group_id_hint: &'static str,
 }
 
@@ -516,6 +521,11 @@ pub static EN: Text = Text {
     stage_no_consumers: "No consumers yet",
     stage_rebalancing: "rebalancing: {}",
     stage_per_second: "{}/s",
+    why_heading: "Why? {}",
+    why_button: "Why {}?",
+    why_close: "Close Why?",
+    why_removed_at: "The coordinator still lists member {} and removes it at {}: its last heartbeat + session.timeout.ms ({} ms).",
+    why_nothing_yet: "Nothing has happened to it yet.",
     standalone_group_id_hint: "only where offsets are committed (assign() joins no group); empty = no commits",
 };
 
@@ -799,6 +809,11 @@ pub static RU: Text = Text {
     stage_no_consumers: "Консьюмеров пока нет",
     stage_rebalancing: "ребаланс: {}",
     stage_per_second: "{}/с",
+    why_heading: "Почему? {}",
+    why_button: "Почему {}?",
+    why_close: "Закрыть «Почему?»",
+    why_removed_at: "Координатор всё ещё числит участника {} и удалит его в {}: последний heartbeat + session.timeout.ms ({} мс).",
+    why_nothing_yet: "С ним пока ничего не происходило.",
     standalone_group_id_hint: "только куда фиксируются смещения (assign() не вступает в группу); пусто — без коммитов",
 };
 
@@ -1178,6 +1193,11 @@ mod tests {
             stage_no_consumers,
             stage_rebalancing,
             stage_per_second,
+            why_heading,
+            why_button,
+            why_close,
+            why_removed_at,
+            why_nothing_yet,
             standalone_group_id_hint,
             glossary_entries: _,
         } = t;
@@ -1420,6 +1440,11 @@ mod tests {
             *stage_no_consumers,
             *stage_rebalancing,
             *stage_per_second,
+            *why_heading,
+            *why_button,
+            *why_close,
+            *why_removed_at,
+            *why_nothing_yet,
             *standalone_group_id_hint,
         ]
     }

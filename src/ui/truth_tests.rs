@@ -208,3 +208,23 @@ fn step_crosses_a_rebalance_phase_by_phase_in_at_most_six_presses() {
     sim.handle(Action::StepEvent);
     assert_eq!(sim.now(), next);
 }
+
+/// "Why?": the chain for a consumer is the core's events about it and its group, and for a
+/// crashed member when the coordinator removes it (last heartbeat + session.timeout.ms).
+#[test]
+fn why_tells_the_chain_from_the_cores_events() {
+    let t = text_for(Lang::En);
+    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
+    sim.handle(Action::SetSpeed(10.0));
+    run_until(&mut sim, 21_000);
+    let c2 = super::why::chain(&sim, "c2", t, Lang::En).join("\n");
+    assert!(c2.contains("consumer c2 crashed"), "{c2}");
+    assert!(c2.contains("removes it at") && c2.contains("session.timeout.ms"), "{c2}");
+    let c1 = super::why::chain(&sim, "c1", t, Lang::En).join("\n");
+    assert!(c1.contains("c1 now owns"), "{c1}");
+    assert!(c1.contains("rebalance started"), "{c1}");
+    let ru = super::why::chain(&sim, "c2", text_for(Lang::Ru), Lang::Ru).join("\n");
+    assert!(ru.contains("удалит его"), "{ru}");
+    sim.handle(Action::Why(Some("c2".into())));
+    assert_eq!(sim.why.as_deref(), Some("c2"));
+}
