@@ -17,6 +17,8 @@ use yew::prelude::*;
 
 /// Records drawn per lane.
 pub const WINDOW: u64 = 30;
+/// Above 2× speed the lanes are redrawn this often, in real milliseconds (see [`TopicView`]).
+pub const LANE_FAST_MS: f64 = 100.0;
 
 /// A stable hue (0..360) for a record key: FNV-1a, so the same key is the same colour on every
 /// lane and every run.
@@ -89,8 +91,29 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let input_id = format!("partitions-{name}");
     let slow = ctx.slow();
     let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
-    let rows = MarkerRows::of(&sim, &name);
-    let ix = TopicIndex::of(&sim, &name, &rows);
+    // Fast (above 2×), a lane gets more records a frame than it shows: every cell changes every
+    // frame, which cost a long task per frame at 10×. Then the lanes move ten times a second
+    // (what is drawn between is a blur anyway); at 1× and paused, with every record.
+    let fast = sim.playing && sim.speed > 2.0;
+    let stamp = fast.then(|| sim.last_real.map_or(0, |r| (r / LANE_FAST_MS) as u64));
+    let cache = use_mut_ref(|| (None::<u64>, Vec::<LaneView>::new()));
+    let views: Vec<LaneView> = {
+        let mut cache = cache.borrow_mut();
+        let count = topic.partition_count() as usize;
+        if stamp.is_none()
+            || cache.0 != stamp
+            || cache.1.len() != count
+            || cache.1.first().is_some_and(|v| v.epoch != sim.epoch)
+        {
+            let rows = MarkerRows::of(&sim, &name);
+            let ix = TopicIndex::of(&sim, &name, &rows);
+            cache.1 = (0..topic.partition_count())
+                .map(|p| lane_view(&sim, &props.name, topic, p, &rows, &ix))
+                .collect();
+            cache.0 = stamp;
+        }
+        cache.1.clone()
+    };
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")}>
             <div class="topic-head">
@@ -107,9 +130,9 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 <ErrorNote problem={e.clone()} />
             }
             <div class="lanes">
-                { for (0..topic.partition_count()).map(|p| {
-                    let view = lane_view(&sim, &props.name, topic, p, &rows, &ix);
-                    html! { <Lane key={p} {view} {slow} /> }
+                { for views.into_iter().map(|view| {
+                    let key = view.p;
+                    html! { <Lane {key} {view} {slow} /> }
                 }) }
             </div>
         </article>
@@ -340,6 +363,9 @@ pub fn lane(props: &LaneProps) -> Html {
     // The numbers in the label (and the log-end cell's title) change with every record: kept at
     // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
+    // A record's title (key, value) while paused: nobody hovers a moving cell, and writing
+    // thousands of titles a second was much of a fast frame's cost.
+    let detail = !props.slow.playing;
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
     let owner_text = if owners.is_empty() {
         t.owners_none.to_string()
@@ -363,7 +389,7 @@ pub fn lane(props: &LaneProps) -> Html {
                             { for (0..2 * WINDOW).map(|i| {
                                 let slot = i % WINDOW;
                                 let o = from + (slot + WINDOW - from % WINDOW) % WINDOW;
-                                html! { <Cell topic={topic_name.clone()} {p} {epoch} offset={(o < end).then_some(o)} first={o == start} /> }
+                                html! { <Cell topic={topic_name.clone()} {p} {epoch} offset={(o < end).then_some(o)} first={o == start} {detail} /> }
                             }) }
                         </div>
                     </div>
@@ -402,6 +428,8 @@ struct CellProps {
     offset: Option<u64>,
     /// The log's first record (marked).
     first: bool,
+    /// With its title (paused).
+    detail: bool,
 }
 
 /// One record of a lane, coloured by key (an empty slot keeps its place, unseen). Records never
@@ -422,13 +450,15 @@ fn cell(props: &CellProps) -> Html {
         Some(k) => ("rec", Some(format!("--h:{}", key_hue(k))), k.to_string()),
         None => ("rec null", None, "null".to_string()),
     };
-    let value = match &r.value {
-        Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
-        Value::Text(s) => s.to_string(),
-    };
+    let title = props.detail.then(|| {
+        let value = match &r.value {
+            Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
+            Value::Text(s) => s.to_string(),
+        };
+        fill(t.record_title, &[&o, &key, &value])
+    });
     html! {
-        <span class={classes!(class, props.first.then_some("log-start"))} {style}
-            title={fill(t.record_title, &[&o, &key, &value])}></span>
+        <span class={classes!(class, props.first.then_some("log-start"))} {style} {title}></span>
     }
 }
 
