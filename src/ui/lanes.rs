@@ -364,8 +364,18 @@ pub fn lane(props: &LaneProps) -> Html {
     // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
     // A record's title (key, value) while paused: nobody hovers a moving cell, and writing
-    // thousands of titles a second was much of a fast frame's cost.
-    let detail = !props.slow.playing;
+    // thousands of titles a second was much of a fast frame's cost. They come (and go) in a
+    // task of their own after Pause (Play), so the button answers within the frame.
+    let detail_state = use_state(|| !props.slow.playing);
+    {
+        let detail_state = detail_state.clone();
+        use_effect_with(props.slow.playing, move |playing| {
+            let want = !*playing;
+            let later = gloo::timers::callback::Timeout::new(0, move || detail_state.set(want));
+            move || drop(later)
+        });
+    }
+    let detail = *detail_state;
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
     let owner_text = if owners.is_empty() {
         t.owners_none.to_string()
