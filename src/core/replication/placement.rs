@@ -566,7 +566,7 @@ mod tests {
             ([3, 2], 11),
         ];
         for (pair, n) in expected {
-            assert_eq!(counts.get(&pair.to_vec()), Some(&n), "{pair:?}");
+            assert_eq!(counts.get(pair.as_slice()), Some(&n), "{pair:?}");
         }
     }
 
