@@ -16,7 +16,11 @@
 //!      while one broker leads one epoch;
 //!   3. leader epochs only grow (the controller's, and every replica's epoch cache);
 //!   4. with idempotence on, no record is written twice;
-//!   5. a truncation's `lost` range is exactly the records that left the follower's log.
+//!   5. a truncation's `lost` range is exactly the records that left the follower's log;
+//!   6. a consumer reads only below the high watermark, and with unclean election off nothing
+//!      it read is ever lost, whatever `acks` was.
+//! - `soak` (ignored unless asked for): the same driver, seeded, for a million steps
+//!   (`SOAK_STEPS`, `SOAK_SEED`); a failure prints the seed, episode and step to replay.
 
 use broker_playground::core::replication::config::{Acks, TopicReplicationConfig};
 use broker_playground::core::replication::election::{self, PartitionChange, PartitionRegistration};
@@ -89,6 +93,9 @@ struct Sim {
     pending: Option<Pending>,
     /// Acknowledged record id → the offset it was acknowledged at.
     acked: BTreeMap<u64, u64>,
+    /// A consumer (`read_uncommitted`): its position and what it read, offset → record id.
+    consumer_position: u64,
+    consumed: BTreeMap<u64, u64>,
     /// What each truncation cut off, in order: (broker, offset, record id).
     lost: Vec<(BrokerId, u64, u64)>,
     last_errors: Vec<ReplicationErrorCode>,
@@ -116,6 +123,8 @@ impl Sim {
             next_id: 0,
             pending: None,
             acked: BTreeMap::new(),
+            consumer_position: 0,
+            consumed: BTreeMap::new(),
             lost: Vec::new(),
             last_errors: Vec::new(),
             last_leader_epoch: 0,
@@ -434,6 +443,19 @@ impl Sim {
         self.check_pending();
     }
 
+    /// A consumer fetches from the leader: only below the high watermark.
+    fn consume(&mut self, max: u64) {
+        let Some(leader) = self.leader_up() else { return };
+        let r = &self.replicas[&leader];
+        let hw = r.leading.as_ref().unwrap().high_watermark();
+        assert!(hw <= r.log.len() as u64);
+        let end = hw.min(self.consumer_position + max);
+        for o in self.consumer_position..end {
+            self.consumed.insert(o, r.log[o as usize].id);
+        }
+        self.consumer_position = self.consumer_position.max(end);
+    }
+
     // ---- brokers and the controller ----
 
     fn crash(&mut self, b: BrokerId) {
@@ -563,6 +585,20 @@ impl Sim {
             }
             self.last_hw = Some((leader, state.leader_epoch(), hw));
         }
+        // 1b. Without unclean election, nothing a consumer read (below a high watermark) is
+        //     ever lost, whatever `acks` was.
+        if !self.setup.unclean {
+            for (&offset, &id) in &self.consumed {
+                for b in &self.reg.isr {
+                    let log = &self.replicas[b].log;
+                    if log.get(offset as usize).map(|r| r.id) != Some(id) {
+                        return Err(format!(
+                            "record {id} a consumer read at offset {offset} is not on ISR member {b}"
+                        ));
+                    }
+                }
+            }
+        }
         // 1. No acknowledged record is lost.
         if self.setup.safe() {
             for (&id, &offset) in &self.acked {
@@ -591,6 +627,7 @@ enum Op {
     Shutdown(BrokerId),
     Restart(BrokerId),
     Preferred,
+    Consume { max: u64 },
 }
 
 fn run(sim: &mut Sim, op: &Op) {
@@ -603,6 +640,7 @@ fn run(sim: &mut Sim, op: &Op) {
         Op::Shutdown(b) => sim.shutdown(b),
         Op::Restart(b) => sim.restart(b),
         Op::Preferred => sim.preferred_election(),
+        Op::Consume { max } => sim.consume(max),
     }
 }
 
@@ -617,6 +655,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => broker.clone().prop_map(Op::Shutdown),
         2 => broker.prop_map(Op::Restart),
         1 => Just(Op::Preferred),
+        2 => (1u64..6).prop_map(|max| Op::Consume { max }),
     ]
 }
 
@@ -937,4 +976,51 @@ fn follower_joins_the_isr_only_past_the_new_epochs_start() {
     s.fence(2);
     assert_eq!(s.reg.leader, NO_LEADER, "offline rather than led by 3, which lacks records 0 and 1");
     s.check().unwrap();
+}
+
+/// The driver's op mix for the soak, from a seeded PRNG (same weights as `op_strategy`).
+fn random_op(rng: &mut oorandom::Rand64) -> Op {
+    let broker = |rng: &mut oorandom::Rand64| 1 + rng.rand_range(0..3) as BrokerId;
+    match rng.rand_range(0..23) {
+        0..=4 => Op::Produce { count: 1 + rng.rand_range(0..3), lose_response: rng.rand_range(0..5) == 0 },
+        5..=12 => Op::Fetch { follower: broker(rng), batches: 1 + rng.rand_range(0..3) as usize },
+        13..=14 => Op::Tick { ms: 1 + rng.rand_range(0..15_000) },
+        15 => Op::Crash(broker(rng)),
+        16 => Op::Fence(broker(rng)),
+        17 => Op::Shutdown(broker(rng)),
+        18..=19 => Op::Restart(broker(rng)),
+        20 => Op::Preferred,
+        _ => Op::Consume { max: 1 + rng.rand_range(0..5) },
+    }
+}
+
+/// A million steps (`SOAK_STEPS`) of the random driver in episodes of 300, each with its own
+/// setup, from `SOAK_SEED`. `cargo test --release --test replication soak -- --ignored`.
+#[test]
+#[ignore]
+fn soak() {
+    let steps: u64 = std::env::var("SOAK_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let seed: u64 = std::env::var("SOAK_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(14);
+    let mut rng = oorandom::Rand64::new(seed as u128);
+    let mut done = 0;
+    let mut episode = 0;
+    while done < steps {
+        let acks = [Acks::All, Acks::One, Acks::Zero][rng.rand_range(0..3) as usize];
+        let setup = Setup {
+            acks,
+            min_isr: 1 + rng.rand_range(0..3) as u32,
+            unclean: rng.rand_range(0..2) == 1,
+            idempotent: acks == Acks::All && rng.rand_range(0..2) == 1,
+        };
+        let mut sim = Sim::new(setup);
+        for step in 0..300 {
+            let op = random_op(&mut rng);
+            run(&mut sim, &op);
+            if let Err(e) = sim.check() {
+                panic!("soak seed {seed}, episode {episode}, step {step} ({op:?}, {setup:?}): {e}");
+            }
+        }
+        done += 300;
+        episode += 1;
+    }
 }

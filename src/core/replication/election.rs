@@ -26,7 +26,7 @@
 //! with ELR on: a partition whose ISR shrank below `min.insync.replicas` can still elect a
 //! replica that left the ISR cleanly, and an ISR may become empty.
 
-use super::{BrokerId, ReplicationError, ReplicationErrorCode, NO_LEADER};
+use super::{broker_list, BrokerId, ReplicationError, ReplicationErrorCode, NO_LEADER};
 use serde::{Deserialize, Serialize};
 
 /// One partition as the controller records it (`PartitionRegistration`, ELR left out).
@@ -70,6 +70,17 @@ impl PartitionRegistration {
         } else {
             "none".to_string()
         }
+    }
+
+    /// This partition's line in `kafka-topics --describe` (`TopicCommand.PartitionDescription
+    /// .printDescription`), with ELR empty as on a cluster without it.
+    pub fn describe_line(&self, topic: &str, partition: u32) -> String {
+        format!(
+            "\tTopic: {topic}\tPartition: {partition}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: ",
+            self.leader_text(),
+            broker_list(&self.replicas),
+            broker_list(&self.isr)
+        )
     }
 }
 
@@ -400,6 +411,21 @@ mod tests {
         );
         let c = alter_partition(&p, 1, 100, &[1, 2, 3], &|r| r != 3).unwrap().unwrap();
         assert_eq!(c.after.isr, vec![1, 2], "a fenced broker cannot join");
+    }
+
+    /// TopicCommand's partition line, as the issue quotes Kafka 4 printing it.
+    #[test]
+    fn describe_line_is_kafka_topics_describe() {
+        let p = reg(&[1, 2, 3], &[1, 2, 3], 1);
+        assert_eq!(
+            p.describe_line("orders", 0),
+            "\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3\tElr: \tLastKnownElr: "
+        );
+        let offline = reg(&[2, 3], &[2], NO_LEADER);
+        assert_eq!(
+            offline.describe_line("orders", 4),
+            "\tTopic: orders\tPartition: 4\tLeader: none\tReplicas: 2,3\tIsr: 2\tElr: \tLastKnownElr: "
+        );
     }
 
     #[test]
