@@ -274,7 +274,7 @@ impl PartitionState {
     ) -> Result<AppendInfo, ReplicationError> {
         if count == 0 {
             return Err(ReplicationError::new(
-                ReplicationErrorCode::InvalidConfig,
+                ReplicationErrorCode::InvalidRecord,
                 "a produce batch holds at least one record",
             ));
         }
