@@ -29,6 +29,7 @@ pub mod partitioner;
 pub mod producer;
 pub mod scenario;
 pub mod share;
+pub mod share_group;
 pub mod time;
 pub mod topic;
 mod wire;
