@@ -12,11 +12,13 @@
 //! 3. revoke from members holding more than their desired count;
 //! 4. hand partitions with too few members to members with too few partitions, cycling.
 //!
+//! When members subscribe to different topics (`SimpleHeterogeneousAssignmentBuilder`), the same
+//! steps run for each topic among its subscribers (revoking from overfilled members before
+//! over-shared partitions, as Java does there), so balance holds per topic.
+//!
 //! Where the playground differs: Java iterates hash sets (orders that depend on topic ids);
 //! here members go in `member.id` order and partitions in (topic name, partition) order, so the
-//! result is deterministic. When members subscribe to different topics, Kafka uses a
-//! heterogeneous builder; the playground runs the same steps per topic among its subscribers.
-//! Subscribed topics that do not exist (yet) are skipped.
+//! result is deterministic and the same in every run.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,35 +33,65 @@ pub struct MemberSpec {
     pub current: BTreeSet<TopicPartition>,
 }
 
+/// The assignor's failure (`PartitionAssignorException`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignorError {
+    pub message: String,
+}
+
+/// The assignor's name, as `group.share.assignors` and `kafka-share-groups` show it.
+pub const NAME: &str = "simple";
+
 /// Assigns the partitions of `topics` (name → partition count) to `members` (by `member.id`).
-/// Every member appears in the result, with an empty set if it gets nothing.
+/// Every member appears in the result, with an empty set if it gets nothing — except that, as in
+/// Java, a group whose members all subscribe to nothing gets an empty assignment map.
 pub fn assign(
     members: &BTreeMap<String, MemberSpec>,
     topics: &BTreeMap<String, u32>,
-) -> BTreeMap<String, BTreeSet<TopicPartition>> {
+) -> Result<BTreeMap<String, BTreeSet<TopicPartition>>, AssignorError> {
     let mut result: BTreeMap<String, BTreeSet<TopicPartition>> =
         members.keys().map(|m| (m.clone(), BTreeSet::new())).collect();
-    let Some(first) = members.values().next() else { return result };
+    let Some(first) = members.values().next() else { return Ok(result) };
+    if let Some(missing) =
+        members.values().flat_map(|m| m.subscribed_topics.iter()).find(|t| !topics.contains_key(*t))
+    {
+        return Err(AssignorError {
+            message: format!(
+                "Members are subscribed to topic {missing} which doesn't exist in the topic metadata."
+            ),
+        });
+    }
     let homogeneous = members.values().all(|m| m.subscribed_topics == first.subscribed_topics);
     if homogeneous {
+        if first.subscribed_topics.is_empty() {
+            return Ok(BTreeMap::new());
+        }
         let ids: Vec<&String> = members.keys().collect();
-        let built = build(&ids, members, &first.subscribed_topics, topics);
+        let built = build(&ids, members, &first.subscribed_topics, topics, Order::OversharedFirst);
         for (id, partitions) in ids.iter().zip(built) {
             result.insert((*id).clone(), partitions);
         }
-        return result;
+        return Ok(result);
     }
     let all_topics: BTreeSet<&String> = members.values().flat_map(|m| m.subscribed_topics.iter()).collect();
     for topic in all_topics {
         let ids: Vec<&String> =
             members.iter().filter(|(_, m)| m.subscribed_topics.contains(topic)).map(|(id, _)| id).collect();
         let only: BTreeSet<String> = BTreeSet::from([topic.clone()]);
-        let built = build(&ids, members, &only, topics);
+        let built = build(&ids, members, &only, topics, Order::OverfilledFirst);
         for (id, partitions) in ids.iter().zip(built) {
             result.entry((*id).clone()).or_default().extend(partitions);
         }
     }
-    result
+    Ok(result)
+}
+
+/// Which revocation runs first: the homogeneous builder revokes over-shared partitions first,
+/// the heterogeneous one overfilled members first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    OversharedFirst,
+    OverfilledFirst,
 }
 
 /// `SimpleHomogeneousAssignmentBuilder.build` for `ids`, all subscribed to `subscribed`.
@@ -68,6 +100,7 @@ fn build(
     members: &BTreeMap<String, MemberSpec>,
     subscribed: &BTreeSet<String>,
     topics: &BTreeMap<String, u32>,
+    order: Order,
 ) -> Vec<BTreeSet<TopicPartition>> {
     let num_members = ids.len();
     let targets: Vec<TopicPartition> = subscribed
@@ -99,27 +132,16 @@ fn build(
         }
     }
     let overfilled: BTreeSet<usize> = (0..num_members).filter(|&i| by_member[i].len() > desired[i]).collect();
-    // 2. Revoke over-shared partitions, from overfilled members first.
-    for (tp, assigned) in by_partition.iter_mut() {
-        for prefer_overfilled in [true, false] {
-            let candidates: Vec<usize> =
-                assigned.iter().copied().filter(|i| overfilled.contains(i) == prefer_overfilled).collect();
-            for i in candidates {
-                if assigned.len() <= desired_sharing {
-                    break;
-                }
-                assigned.remove(&i);
-                by_member[i].remove(tp);
+    // 2 and 3, in the builder's order.
+    for step in match order {
+        Order::OversharedFirst => [Step::Overshared, Step::Overfilled],
+        Order::OverfilledFirst => [Step::Overfilled, Step::Overshared],
+    } {
+        match step {
+            Step::Overshared => {
+                revoke_overshared(&mut by_partition, &mut by_member, &overfilled, desired_sharing)
             }
-        }
-    }
-    // 3. Revoke from members still holding more than their share.
-    for &i in &overfilled {
-        while by_member[i].len() > desired[i] {
-            let Some(tp) = by_member[i].pop_first() else { break };
-            if let Some(assigned) = by_partition.get_mut(&tp) {
-                assigned.remove(&i);
-            }
+            Step::Overfilled => revoke_overfilled(&mut by_partition, &mut by_member, &overfilled, &desired),
         }
     }
     for tp in &targets {
@@ -161,6 +183,50 @@ fn build(
     by_member
 }
 
+enum Step {
+    Overshared,
+    Overfilled,
+}
+
+/// Revokes from partitions shared by more than `desired_sharing` members, overfilled ones first.
+fn revoke_overshared(
+    by_partition: &mut BTreeMap<TopicPartition, BTreeSet<usize>>,
+    by_member: &mut [BTreeSet<TopicPartition>],
+    overfilled: &BTreeSet<usize>,
+    desired_sharing: usize,
+) {
+    for (tp, assigned) in by_partition.iter_mut() {
+        for prefer_overfilled in [true, false] {
+            let candidates: Vec<usize> =
+                assigned.iter().copied().filter(|i| overfilled.contains(i) == prefer_overfilled).collect();
+            for i in candidates {
+                if assigned.len() <= desired_sharing {
+                    break;
+                }
+                assigned.remove(&i);
+                by_member[i].remove(tp);
+            }
+        }
+    }
+}
+
+/// Revokes from members holding more than their desired count.
+fn revoke_overfilled(
+    by_partition: &mut BTreeMap<TopicPartition, BTreeSet<usize>>,
+    by_member: &mut [BTreeSet<TopicPartition>],
+    overfilled: &BTreeSet<usize>,
+    desired: &[usize],
+) {
+    for &i in overfilled {
+        while by_member[i].len() > desired[i] {
+            let Some(tp) = by_member[i].pop_first() else { break };
+            if let Some(assigned) = by_partition.get_mut(&tp) {
+                assigned.remove(&i);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,7 +248,7 @@ mod tests {
         let members: BTreeMap<String, MemberSpec> =
             ["A", "B", "C"].iter().map(|m| (m.to_string(), spec(&["t"], &[]))).collect();
         let topics = BTreeMap::from([("t".to_string(), 2)]);
-        let result = assign(&members, &topics);
+        let result = assign(&members, &topics).unwrap();
         let counts: Vec<usize> = result.values().map(|s| s.len()).collect();
         assert_eq!(counts, vec![2, 1, 1]);
     }
