@@ -782,3 +782,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// No input panics: offsets and times anywhere in u64, ranges of any size.
+    #[test]
+    fn share_partition_no_input_panics(
+        start in any::<u64>(),
+        calls in prop::collection::vec((0u8..6, any::<u64>(), any::<u64>(), any::<u32>()), 1..40),
+    ) {
+        let mut sp = SharePartition::new(&ShareGroupConfig::default(), ShareAutoOffsetReset::Earliest, start, start);
+        let a = m("a");
+        for (kind, x, y, n) in calls {
+            match kind {
+                0 => { sp.acquire(x, &a, n % 5000, y.min(x), x); }
+                1 => { let _ = sp.acknowledge(x, &a, &[ack(x.min(y), x.max(y), AcknowledgeType::ALL[n as usize % 4])]); }
+                2 => sp.expire_locks(x),
+                3 => sp.update_log_start_offset(x),
+                4 => { let _ = sp.reset_offsets(ResetTarget::Offset(x), y.min(x), x.max(y)); }
+                _ => sp.release_member(&a),
+            }
+            prop_assert!(sp.in_flight_count() <= 2000);
+            prop_assert!(sp.end_offset() >= sp.start_offset());
+        }
+    }
+}

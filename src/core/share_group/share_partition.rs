@@ -74,7 +74,7 @@ pub enum AcknowledgeType {
     Release,
     /// Cannot be processed: archive it, no further attempts.
     Reject,
-    /// Still being processed: extend the acquisition lock (KIP-1222, Kafka 4.2).
+    /// Still being processed: extend the acquisition lock (KIP-1222).
     Renew,
 }
 
