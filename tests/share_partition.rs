@@ -26,6 +26,12 @@ fn fresh() -> SharePartition {
     SharePartition::new(&ShareGroupConfig::default(), ShareAutoOffsetReset::Earliest, 0, 0)
 }
 
+/// A share-partition from offset 0 under the given broker settings.
+fn with(input: ShareGroupConfigInput) -> SharePartition {
+    let config = ShareGroupConfig::new(input).expect("valid test config");
+    SharePartition::new(&config, ShareAutoOffsetReset::Earliest, 0, 0)
+}
+
 fn ack(first: u64, last: u64, t: AcknowledgeType) -> AcknowledgementBatch {
     AcknowledgementBatch { first_offset: first, last_offset: last, acknowledge_type: t }
 }
@@ -94,12 +100,7 @@ fn share_partition_acquire_two_members_get_different_records_of_one_partition() 
 #[test]
 fn share_partition_last_offset_and_max_records_to_acquire_the_window_caps_new_records() {
     // group.share.partition.max.record.locks = 100 (its minimum).
-    let config = ShareGroupConfig::new(ShareGroupConfigInput {
-        partition_max_record_locks: Some(100),
-        ..Default::default()
-    })
-    .unwrap();
-    let mut sp = SharePartition::new(&config, ShareAutoOffsetReset::Earliest, 0, 0);
+    let mut sp = with(ShareGroupConfigInput { partition_max_record_locks: Some(100), ..Default::default() });
     assert_eq!(sp.acquire(0, &m("a"), 500, 0, 1000), vec![range(0, 99, 1)]);
     assert_eq!(sp.in_flight_count(), 100);
     assert!(sp.acquire(0, &m("b"), 500, 0, 1000).is_empty(), "the window is full");
@@ -115,10 +116,7 @@ fn share_partition_last_offset_and_max_records_to_acquire_the_window_caps_new_re
 #[test]
 fn share_partition_acquire_subset_batch_records_a_record_on_its_last_attempt_is_delivered_alone() {
     // delivery.count.limit 3: a record with 2 deliveries goes out on its own.
-    let config =
-        ShareGroupConfig::new(ShareGroupConfigInput { delivery_count_limit: Some(3), ..Default::default() })
-            .unwrap();
-    let mut sp = SharePartition::new(&config, ShareAutoOffsetReset::Earliest, 0, 0);
+    let mut sp = with(ShareGroupConfigInput { delivery_count_limit: Some(3), ..Default::default() });
     let a = m("a");
     sp.acquire(0, &a, 3, 0, 3);
     sp.acknowledge(0, &a, &[ack(0, 0, AcknowledgeType::Accept), ack(1, 2, AcknowledgeType::Release)])
@@ -178,10 +176,7 @@ fn share_partition_acknowledge_release_makes_the_record_available_to_anyone_with
 #[test]
 fn in_flight_state_try_update_state_release_on_the_last_delivery_archives() {
     // group.share.delivery.count.limit 2: the second delivery is the last.
-    let config =
-        ShareGroupConfig::new(ShareGroupConfigInput { delivery_count_limit: Some(2), ..Default::default() })
-            .unwrap();
-    let mut sp = SharePartition::new(&config, ShareAutoOffsetReset::Earliest, 0, 0);
+    let mut sp = with(ShareGroupConfigInput { delivery_count_limit: Some(2), ..Default::default() });
     let a = m("a");
     sp.acquire(0, &a, 1, 0, 1);
     sp.acknowledge(0, &a, &[ack(0, 0, AcknowledgeType::Release)]).unwrap();
@@ -298,10 +293,7 @@ fn share_partition_release_acquisition_lock_on_timeout_returns_the_record_for_an
 
 #[test]
 fn share_partition_lock_expiry_on_the_last_delivery_archives_the_poison_record() {
-    let config =
-        ShareGroupConfig::new(ShareGroupConfigInput { delivery_count_limit: Some(2), ..Default::default() })
-            .unwrap();
-    let mut sp = SharePartition::new(&config, ShareAutoOffsetReset::Earliest, 0, 0);
+    let mut sp = with(ShareGroupConfigInput { delivery_count_limit: Some(2), ..Default::default() });
     let mut now = 0;
     for _ in 0..2 {
         assert_eq!(sp.acquire(now, &m("a"), 1, 0, 1).len(), 1);
@@ -406,12 +398,7 @@ fn share_group_offsets_reset_is_refused_while_a_member_holds_records_and_clamps_
 
 #[test]
 fn share_partition_memory_is_bounded_by_the_window_under_retention() {
-    let config = ShareGroupConfig::new(ShareGroupConfigInput {
-        partition_max_record_locks: Some(100),
-        ..Default::default()
-    })
-    .unwrap();
-    let mut sp = SharePartition::new(&config, ShareAutoOffsetReset::Earliest, 0, 0);
+    let mut sp = with(ShareGroupConfigInput { partition_max_record_locks: Some(100), ..Default::default() });
     let mut lso = 0;
     for round in 0..50u64 {
         sp.acquire(round, &m("slow"), 1000, lso, 1_000_000);

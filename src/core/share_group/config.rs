@@ -183,9 +183,10 @@ impl ShareAutoOffsetReset {
         }
     }
 
-    /// Parses Kafka's value. `by_duration:` is Kafka's too, but the playground does not model it.
+    /// Parses Kafka's value, case-sensitively as `ShareGroupAutoOffsetResetStrategy.Validator`
+    /// does. `by_duration:` is Kafka's too, but the playground does not model it.
     pub fn parse(text: &str) -> Result<ShareAutoOffsetReset, ConfigError> {
-        match text.trim() {
+        match text {
             "latest" => Ok(ShareAutoOffsetReset::Latest),
             "earliest" => Ok(ShareAutoOffsetReset::Earliest),
             t if t.starts_with("by_duration:") => Err(ConfigError {
@@ -193,7 +194,7 @@ impl ShareAutoOffsetReset {
             }),
             t => Err(ConfigError {
                 message: format!(
-                    "Invalid value {t} for configuration {SHARE_AUTO_OFFSET_RESET}: the value must be either 'earliest', 'latest' or of the format 'by_duration:<PnDTnHnMn.nS.>'."
+                    "Invalid value {t} for configuration {SHARE_AUTO_OFFSET_RESET}: Invalid value `{t}` for configuration {SHARE_AUTO_OFFSET_RESET}. The value must be either 'earliest', 'latest' or of the format 'by_duration:<PnDTnHnMn.nS>'."
                 ),
             }),
         }
@@ -221,15 +222,14 @@ impl ShareAcknowledgementMode {
         }
     }
 
-    /// Kafka accepts the value case-insensitively (`ShareAcknowledgementMode.fromString`).
+    /// Parses Kafka's value, case-sensitively as `ShareAcknowledgementMode.Validator` does.
     pub fn parse(text: &str) -> Result<ShareAcknowledgementMode, ConfigError> {
-        match text.trim().to_ascii_lowercase().as_str() {
+        match text {
             "implicit" => Ok(ShareAcknowledgementMode::Implicit),
             "explicit" => Ok(ShareAcknowledgementMode::Explicit),
-            _ => Err(ConfigError {
+            t => Err(ConfigError {
                 message: format!(
-                    "Invalid value {} for configuration {SHARE_ACKNOWLEDGEMENT_MODE}: String must be one of: implicit, explicit",
-                    text.trim()
+                    "Invalid value {t} for configuration {SHARE_ACKNOWLEDGEMENT_MODE}: Invalid value `{t}` for configuration {SHARE_ACKNOWLEDGEMENT_MODE}. The value must either be 'implicit' or 'explicit'."
                 ),
             }),
         }
@@ -239,6 +239,10 @@ impl ShareAcknowledgementMode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refused(input: ShareGroupConfigInput) -> String {
+        ShareGroupConfig::new(input).map(|_| String::new()).unwrap_or_else(|e| e.message)
+    }
 
     #[test]
     fn share_group_config_defaults_are_kafka_4_2s() {
@@ -253,53 +257,36 @@ mod tests {
 
     #[test]
     fn share_group_config_definition_a_delivery_count_limit_of_0_is_rejected_as_configdef_does() {
-        let err = ShareGroupConfig::new(ShareGroupConfigInput {
-            delivery_count_limit: Some(0),
-            ..Default::default()
-        })
-        .unwrap_err();
         assert_eq!(
-            err.message,
+            refused(ShareGroupConfigInput { delivery_count_limit: Some(0), ..Default::default() }),
             "Invalid value 0 for configuration group.share.delivery.count.limit: Value must be at least 2"
         );
-        let err = ShareGroupConfig::new(ShareGroupConfigInput {
+        assert_eq!(refused(ShareGroupConfigInput {
             delivery_count_limit: Some(11),
             ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(
-            err.message,
+        }),
             "Invalid value 11 for configuration group.share.delivery.count.limit: Value must be no more than 10"
         );
     }
 
     #[test]
     fn share_group_config_validate_a_lock_duration_below_the_minimum_is_rejected() {
-        let err = ShareGroupConfig::new(ShareGroupConfigInput {
+        assert_eq!(refused(ShareGroupConfigInput {
             record_lock_duration_ms: Some(500),
             ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(
-            err.message,
+        }),
             "Invalid value 500 for configuration group.share.record.lock.duration.ms: Value must be at least 1000"
         );
-        let err = ShareGroupConfig::new(ShareGroupConfigInput {
+        assert_eq!(refused(ShareGroupConfigInput {
             record_lock_duration_ms: Some(5000),
             ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(
-            err.message,
+        }),
             "group.share.record.lock.duration.ms must be greater than or equal to group.share.min.record.lock.duration.ms"
         );
-        let err = ShareGroupConfig::new(ShareGroupConfigInput {
+        assert_eq!(refused(ShareGroupConfigInput {
             record_lock_duration_ms: Some(90_000),
             ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(
-            err.message,
+        }),
             "group.share.max.record.lock.duration.ms must be greater than or equal to group.share.record.lock.duration.ms"
         );
         // Lowering the minimum makes a short lock legal, as on a real broker.
@@ -314,13 +301,10 @@ mod tests {
 
     #[test]
     fn share_group_config_definition_the_window_is_bounded() {
-        let err = ShareGroupConfig::new(ShareGroupConfigInput {
+        assert_eq!(refused(ShareGroupConfigInput {
             partition_max_record_locks: Some(50),
             ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(
-            err.message,
+        }),
             "Invalid value 50 for configuration group.share.partition.max.record.locks: Value must be at least 100"
         );
     }
@@ -347,9 +331,24 @@ mod tests {
         for m in ShareAcknowledgementMode::ALL {
             assert_eq!(ShareAcknowledgementMode::parse(m.name()), Ok(m));
         }
-        assert_eq!(ShareAcknowledgementMode::parse("EXPLICIT"), Ok(ShareAcknowledgementMode::Explicit));
-        assert!(ShareAutoOffsetReset::parse("none").is_err());
         assert!(ShareAutoOffsetReset::parse("by_duration:PT1H").is_err());
-        assert!(ShareAcknowledgementMode::parse("auto").is_err());
+    }
+
+    #[test]
+    fn share_group_auto_offset_reset_strategy_validator_message() {
+        assert_eq!(
+            ShareAutoOffsetReset::parse("none").unwrap_err().message,
+            "Invalid value none for configuration share.auto.offset.reset: Invalid value `none` for configuration share.auto.offset.reset. The value must be either 'earliest', 'latest' or of the format 'by_duration:<PnDTnHnMn.nS>'."
+        );
+    }
+
+    #[test]
+    fn share_acknowledgement_mode_validator_is_case_sensitive_with_kafkas_message() {
+        // ShareAcknowledgementModeTest#testFromString: "IMPLICIT" is refused.
+        assert_eq!(
+            ShareAcknowledgementMode::parse("EXPLICIT").unwrap_err().message,
+            "Invalid value EXPLICIT for configuration share.acknowledgement.mode: Invalid value `EXPLICIT` for configuration share.acknowledgement.mode. The value must either be 'implicit' or 'explicit'."
+        );
+        assert!(ShareAcknowledgementMode::parse("").is_err());
     }
 }
