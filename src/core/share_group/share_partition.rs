@@ -254,7 +254,8 @@ pub struct SharePartition {
     /// The in-flight records from the SPSO on: `window[i]` is offset `start_offset + i`.
     window: VecDeque<InFlightRecord>,
     /// Records still ACQUIRED though the log start offset moved past them; each is archived when
-    /// its member acknowledges, releases or loses it. Never longer than the window was.
+    /// its lock ends or its member's session does (acknowledgements below the SPSO are skipped,
+    /// as in Kafka). They count against the window, so memory stays bounded by it.
     behind_start: BTreeMap<u64, InFlightRecord>,
     /// (deadline, offset) of every ACQUIRED record: the earliest is the next wakeup.
     locks: BTreeSet<(Millis, u64)>,
