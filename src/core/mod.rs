@@ -29,6 +29,7 @@ pub mod group;
 pub mod log;
 pub mod partitioner;
 pub mod producer;
+pub mod replication;
 pub mod scenario;
 pub mod share;
 pub mod share_group;
