@@ -32,6 +32,7 @@ pub mod producer;
 pub mod replication;
 pub mod scenario;
 pub mod share;
+pub mod share_group;
 pub mod time;
 pub mod topic;
 mod wire;
