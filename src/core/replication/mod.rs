@@ -20,6 +20,8 @@
 //! - [`election`] — the controller's leader election (`PartitionChangeBuilder`,
 //!   `ReplicationControlManager`).
 //! - [`producer_state`] — idempotent-producer duplicate detection (`ProducerStateManager`).
+//! - [`coordinator`] — which broker coordinates a group (`__consumer_offsets` partition
+//!   leader), so the coordinator can fail over.
 //!
 //! # How a host uses it (the wiring that comes with #13's nodes)
 //! - **Create a topic** (controller): [`placement::place`] over the registered brokers, then a
@@ -57,6 +59,7 @@
 //! - No transactions: producer ids and sequences for idempotence only.
 
 pub mod config;
+pub mod coordinator;
 pub mod election;
 pub mod leader_epoch;
 pub mod partition_state;
@@ -87,6 +90,8 @@ pub enum ReplicationErrorCode {
     LeaderNotAvailable,
     NotLeaderOrFollower,
     RequestTimedOut,
+    CoordinatorNotAvailable,
+    NotCoordinator,
     NotEnoughReplicas,
     NotEnoughReplicasAfterAppend,
     InvalidReplicationFactor,
@@ -109,6 +114,8 @@ impl ReplicationErrorCode {
             LeaderNotAvailable => 5,
             NotLeaderOrFollower => 6,
             RequestTimedOut => 7,
+            CoordinatorNotAvailable => 15,
+            NotCoordinator => 16,
             NotEnoughReplicas => 19,
             NotEnoughReplicasAfterAppend => 20,
             InvalidReplicationFactor => 38,
@@ -131,6 +138,8 @@ impl ReplicationErrorCode {
             LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
             NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
             RequestTimedOut => "REQUEST_TIMED_OUT",
+            CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            NotCoordinator => "NOT_COORDINATOR",
             NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
             NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
             InvalidReplicationFactor => "INVALID_REPLICATION_FACTOR",
@@ -153,6 +162,8 @@ impl ReplicationErrorCode {
             LeaderNotAvailable
                 | NotLeaderOrFollower
                 | RequestTimedOut
+                | CoordinatorNotAvailable
+                | NotCoordinator
                 | NotEnoughReplicas
                 | NotEnoughReplicasAfterAppend
                 | FencedLeaderEpoch
