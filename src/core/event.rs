@@ -349,6 +349,23 @@ pub enum EventKind {
     },
 }
 
+/// `text` with every control character written as an escape (`\n`, `\t`, `\u{1b}`), for
+/// line-oriented output (the CLI's timeline, exported logs). Other text is unchanged.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl Event {
     /// The event in plain English, as the timeline and `playground-cli run` print it.
     pub fn narrate(&self) -> String {
@@ -514,9 +531,10 @@ impl Event {
         }
     }
 
-    /// `[mm:ss.mmm] narration`, one timeline line.
+    /// `[mm:ss.mmm] narration`, one timeline line: control characters in what a person typed
+    /// (a note, a key, a value) are escaped (`\n`), so no text can forge a line of its own.
     pub fn line(&self) -> String {
-        format!("[{}] {}", format_clock(self.at), self.narrate())
+        format!("[{}] {}", format_clock(self.at), escape_controls(&self.narrate()))
     }
 
     /// Names this event is about (topic, group, producer, consumer), for timeline filters.

@@ -14,7 +14,7 @@ use crate::core::time::format_clock;
 pub fn line(e: &Event, lang: Lang) -> String {
     match lang {
         Lang::En => e.line(),
-        Lang::Ru => format!("[{}] {}", format_clock(e.at), narrate(e)),
+        Lang::Ru => format!("[{}] {}", format_clock(e.at), crate::core::event::escape_controls(&narrate(e))),
     }
 }
 
