@@ -132,7 +132,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
             <div class="lanes">
                 { for views.into_iter().map(|view| {
                     let key = view.p;
-                    html! { <Lane {key} {view} {slow} /> }
+                    html! { <Lane {key} {view} {slow} {fast} /> }
                 }) }
             </div>
         </article>
@@ -343,6 +343,9 @@ pub struct LaneProps {
     /// When the log start and end written in the label (and its accessible name) are redrawn;
     /// the cells and markers follow every record.
     pub slow: Slow,
+    /// Running above 2× (see [`TopicView`]): the cells go without their titles.
+    #[prop_or_default]
+    pub fast: bool,
 }
 
 /// One partition's lane. The records are drawn by [`Cell`]s that read them through the
@@ -363,14 +366,14 @@ pub fn lane(props: &LaneProps) -> Html {
     // The numbers in the label (and the log-end cell's title) change with every record: kept at
     // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
-    // A record's title (key, value) while paused: nobody hovers a moving cell, and writing
-    // thousands of titles a second was much of a fast frame's cost. They come (and go) in a
-    // task of their own after Pause (Play), so the button answers within the frame.
-    let detail_state = use_state(|| !props.slow.playing);
+    // A record's title (key, value), except while it runs fast: nobody hovers a cell moving at
+    // 10×, and writing thousands of titles a second was much of a fast frame's cost. They come
+    // (and go) in a task of their own after Pause (Play), so the button answers within the frame.
+    let detail_state = use_state(|| !props.fast);
     {
         let detail_state = detail_state.clone();
-        use_effect_with(props.slow.playing, move |playing| {
-            let want = !*playing;
+        use_effect_with(props.fast, move |fast| {
+            let want = !*fast;
             let later = gloo::timers::callback::Timeout::new(0, move || detail_state.set(want));
             move || drop(later)
         });

@@ -216,11 +216,21 @@ fn member_chip(
         _ => None,
     };
     let held = !c.is_alive() && cluster.crashed_but_still_member(&c.spec.name);
-    let owns = if c.is_alive() || held {
-        c.assignment.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect()
-    } else {
-        Vec::new()
-    };
+    // Per topic, its partition numbers ("orders 0 1 2"): short enough that a member's line
+    // keeps its height as partitions move (no layout shift while a lesson runs).
+    let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    if c.is_alive() || held {
+        for tp in &c.assignment {
+            by_topic.entry(&tp.topic).or_default().push(tp.partition);
+        }
+    }
+    let owns = by_topic
+        .into_iter()
+        .map(|(topic, mut ps)| {
+            ps.sort_unstable();
+            format!("{topic} {}", ps.iter().map(u32::to_string).collect::<Vec<_>>().join(" "))
+        })
+        .collect();
     // Consuming and processing alternate with every poll: one word for both on the stage, so
     // it is not redrawn every frame (the card says which).
     let activity = match activity {
@@ -271,7 +281,7 @@ fn stage_body(props: &BodyProps) -> Html {
                         onclick={why.reform({ let n = m.name.clone(); move |_: MouseEvent| Action::Why(Some(n.clone())) })}>{ "?" }</button>
                 </span>
                 <span class="what">{ m.activity }</span>
-                <span class="owns-list">
+                <span class="owns-list" title={m.owns.join(", ")}>
                     if m.owns.is_empty() { <span class="muted">{ t.owns_nothing }</span> }
                     { for m.owns.iter().map(|p| html! { <span class="tp">{ p.clone() }</span> }) }
                 </span>
@@ -333,9 +343,10 @@ fn stage_body(props: &BodyProps) -> Html {
                             <span class="gid">{ g.id.clone() }</span>
                             <span class={classes!("state", g.state)}>{ g.state }</span>
                             <span class="gen">{ format!("{} {}", if g.kip848 { t.epoch } else { t.generation }, g.generation) }</span>
-                            if let Some(p) = g.phase {
-                                <span class="phase">{ fill(t.stage_rebalancing, &[&p]) }</span>
-                            }
+                            // Always there (hidden when Stable): the frame keeps its height.
+                            <span class={classes!("phase", g.phase.is_none().then_some("none"))}>
+                                { g.phase.map_or_else(|| "\u{a0}".to_string(), |p| fill(t.stage_rebalancing, &[&p])) }
+                            </span>
                         </header>
                         <ul class="members">{ for g.members.iter().map(member) }</ul>
                     </section>

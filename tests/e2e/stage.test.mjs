@@ -93,7 +93,7 @@ test("projector 1280×720: 3 producers, 12 partitions, 6 consumers in 2 groups f
   await page.getByLabel("Speed").selectOption("10");
   await page.getByRole("button", { name: "Play" }).click();
   // Mid-rebalance: e3 and k3 join at 00:15; Step (by phase) gets there.
-  await clockAt(page, "00:13");
+  await clockAt(page, "00:10");
   await page.getByRole("button", { name: "Pause" }).click();
   await stepUntil(page, ".group-frame.rebalancing");
   assert.equal(await page.locator(".part").count(), 12);
@@ -116,7 +116,7 @@ test("lessons' key moments at 1280×800 and on a phone: the stage shows them", a
   const moments = [
     ["rebalance-basics", "00:27", [".member-chip.dead"]],
     ["roles", "00:37", [".member-chip.failing"]],
-    ["eager-vs-cooperative", "00:14", [".group-frame.rebalancing"]],
+    ["eager-vs-cooperative", "00:10", [".group-frame.rebalancing"]],
     ["kip-848", "00:31", [".member-chip.dead"]],
   ];
   for (const [id, at, expect] of moments) {
