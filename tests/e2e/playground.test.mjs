@@ -393,7 +393,8 @@ async function laneShown(page, id) {
     const end = Number(lane.querySelector(".lane-meta").textContent.split("…")[1]);
     return {
       end,
-      offsets: cells.map(({ c }) => Number(/offset (\d+)/.exec(c.title)[1])),
+      // A cell has its title (its offset) unless the clock runs fast.
+      offsets: cells.map(({ c }) => (c.title ? Number(/offset (\d+)/.exec(c.title)[1]) : null)),
       steps: cells.map(({ r }, i) => (i ? r.left - cells[i - 1].r.left : 0)),
       leoAfterLast: cells.length ? leo.left - cells[cells.length - 1].r.left : null,
       pitch: cells.length ? cells[0].r.width + 1 : null, // a cell and the 1px gap
@@ -546,7 +547,7 @@ test("a crashed consumer restarted before its session timeout: its old member ke
   assert.equal(owners.c2, undefined, JSON.stringify(owners));
   const laneOwners = await page.locator("[id^='lane-orders-'] .owners").allTextContents();
   assert.equal(laneOwners.filter((o) => o.includes(old)).length, 2, `lanes: ${laneOwners}`);
-  assert.match(await page.locator(".rebalance .waiting").first().textContent(), /Waiting for c2 \(member\.id c2-[0-9a-f]{8}\): its process crashed/);
+  assert.match(await page.locator(".rebalance .waiting").first().textContent(), /Waiting for c2 \(member\.id c2-[0-9a-f]{8}\): that member never answers again/);
   await assert.doesNotReject(card(page, "consumer c2").getByText(/The crashed process is still a member/).waitFor());
   // At the session timeout the coordinator removes it; the round completes, c2 owns again.
   await page.getByRole("button", { name: "Play" }).click();
