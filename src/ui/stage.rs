@@ -348,7 +348,12 @@ fn stage_body(props: &BodyProps) -> Html {
                                 { g.phase.map_or_else(|| "\u{a0}".to_string(), |p| fill(t.stage_rebalancing, &[&p])) }
                             </span>
                         </header>
-                        <ul class="members">{ for g.members.iter().map(member) }</ul>
+                        <ul class="members">
+                            { for g.members.iter().map(member) }
+                            // Room for one more member: a consumer joining (a lesson's script
+                            // adds one mid-run) fills it instead of moving what is below.
+                            <li class="member-chip slot" aria-hidden="true"></li>
+                        </ul>
                     </section>
                 }) }
                 if !v.standalone.is_empty() {
