@@ -344,8 +344,9 @@ fn stage_body(props: &BodyProps) -> Html {
                             <span class={classes!("state", g.state)}>{ g.state }</span>
                             <span class="gen">{ format!("{} {}", if g.kip848 { t.epoch } else { t.generation }, g.generation) }</span>
                             // Always there (hidden when Stable): the frame keeps its height.
-                            <span class={classes!("phase", g.phase.is_none().then_some("none"))}>
-                                { g.phase.map_or_else(|| "\u{a0}".to_string(), |p| fill(t.stage_rebalancing, &[&p])) }
+                            <span class={classes!("phase", g.phase.is_none().then_some("none"))}
+                                title={g.phase.map(|p| fill(t.stage_rebalancing, &[&p]))}>
+                                { g.phase.unwrap_or("\u{a0}") }
                             </span>
                         </header>
                         <ul class="members">
