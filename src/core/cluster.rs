@@ -433,7 +433,7 @@ impl Cluster {
                     )));
                 }
                 self.check_capacity(self.consumers.len())?;
-                self.check_consumer_budget()?;
+                self.check_consumer_budget(&consumer, false)?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 let name = consumer.name.clone();
@@ -443,6 +443,7 @@ impl Cluster {
             }
             Command::UpdateConsumer { consumer } => {
                 consumer.validate()?;
+                self.check_consumer_budget(&consumer, true)?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 if !self.consumers.contains_key(&consumer.name) {

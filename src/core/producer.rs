@@ -206,8 +206,8 @@ impl Cluster {
             return;
         };
         if p.is_running() && p.next_due <= now as f64 && !self.quota_allows(&mut p, now) {
-            // Throttled: its records wait; it looks again a little later.
-            p.next_due = now as f64 + p.interval().max(100.0);
+            // Throttled: its records wait; it looks again when the budget next counts.
+            p.next_due = super::budget::next_count(now) as f64;
         } else if p.is_running() && p.next_due <= now as f64 {
             let interval = p.interval();
             // Records due by now. Bounded so a huge jump in time cannot stall the tab: the
