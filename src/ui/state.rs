@@ -124,6 +124,10 @@ pub enum Notice {
     Imported(String),
     /// File name, then the error naming the field.
     ImportFailed(String, String),
+    /// File name and size: refused by its size, before reading it.
+    ImportTooLarge(String, u64),
+    /// The clock reached the format's limit (24 h) and stopped there.
+    ClockLimit(Millis),
     StorageFailed,
     Rewound(Millis),
     /// Acting after a scrub back dropped what the person had done later: the moment, how many
@@ -139,6 +143,7 @@ impl Notice {
                 | Notice::UnknownScenario(_)
                 | Notice::AutosaveRejected(..)
                 | Notice::ImportFailed(..)
+                | Notice::ImportTooLarge(..)
                 | Notice::StorageFailed
         )
     }
@@ -155,6 +160,11 @@ impl Notice {
             Notice::Loaded(title) => fill(t.loaded, &[&title.get(lang.code())]),
             Notice::Imported(name) => fill(t.imported, &[name]),
             Notice::ImportFailed(name, e) => fill(t.import_failed, &[name, e]),
+            Notice::ImportTooLarge(name, size) => fill(
+                t.import_too_large,
+                &[name, &size.to_string(), &scenario::MAX_SCENARIO_BYTES.to_string()],
+            ),
+            Notice::ClockLimit(at) => fill(t.clock_limit, &[&format_clock(*at)]),
             Notice::StorageFailed => t.storage_failed.to_string(),
             Notice::Rewound(at) => fill(t.rewound, &[&format_clock(*at)]),
             Notice::FutureCut(at, n, last) => {
@@ -573,6 +583,15 @@ impl Sim {
     /// Advances to `target`, replaying what the person did after a scrub back as it comes due,
     /// and pausing once at the scenario's duration.
     fn advance_to(&mut self, mut target: Millis) {
+        // The clock stops where the scenario format does, so every save reads back.
+        if target >= scenario::MAX_DURATION_MS {
+            target = scenario::MAX_DURATION_MS;
+            if self.playing {
+                self.playing = false;
+                self.last_real = None;
+                self.notify(Notice::ClockLimit(target));
+            }
+        }
         if let (Some(d), false) = (self.scenario().duration, self.duration_done) {
             if target >= d.0 {
                 target = d.0;
@@ -1496,5 +1515,25 @@ mod tests {
         assert!(sim.timeline.iter().any(|e| e.line.contains("добавлен консьюмер c1")), "{:?}", sim.timeline);
         sim.handle(Action::SetLang(Lang::En));
         assert!(sim.timeline.iter().any(|e| e.line.contains("consumer c1 added")));
+    }
+
+    #[test]
+    fn the_clock_stops_at_the_formats_limit_and_what_it_saves_reads_back() {
+        let quiet =
+            Scenario::from_json(r#"{"version": 1, "topics": [{"name": "t", "partitions": 1}]}"#).unwrap();
+        let mut sim = Sim::new();
+        let near = scenario::MAX_DURATION_MS - 1_000;
+        sim.handle(Action::Load(Box::new(Load { scenario: quiet, at: near, playing: true, notice: None })));
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 2_000.0);
+        assert_eq!(sim.now(), scenario::MAX_DURATION_MS);
+        assert!(!sim.playing);
+        assert!(sim.notices.contains(&Notice::ClockLimit(scenario::MAX_DURATION_MS)));
+        let saved = crate::core::share::envelope(&sim.export(), sim.at());
+        let back = crate::core::share::open_saved(&saved).expect("the autosave reads back");
+        assert_eq!(back.at, scenario::MAX_DURATION_MS);
+        sim.handle(Action::TogglePlay);
+        run_for(&mut sim, 500.0);
+        assert_eq!(sim.now(), scenario::MAX_DURATION_MS, "Play does not go past it");
     }
 }
