@@ -128,15 +128,9 @@ impl Cluster {
             }
         };
         for p in self.producers.values() {
-            if self.topics.contains_key(&p.spec.topic)
-                || self.config.auto_create_topics_enable
-                || p.error.is_none()
-            {
-                consider(p.next_wakeup());
-            } else {
-                // Retry a failing producer on its schedule, at most once a second.
-                consider(p.next_wakeup().map(|w| w.max(self.now + 1000)));
-            }
+            // (A producer failing for a missing topic retries at most once a second: its
+            // `next_due` says when, so the schedule does not depend on how time is sliced.)
+            consider(p.next_wakeup());
         }
         for c in self.consumers.values() {
             consider(c.next_wakeup());
