@@ -46,6 +46,30 @@ pub enum RebalanceReason {
     MemberRejoined {
         member: String,
     },
+    /// The member rejoined with another `partition.assignment.strategy`.
+    StrategyChanged {
+        member: String,
+    },
+}
+
+/// How the members of a classic group rebalance (Kafka's `RebalanceProtocol`): decided by
+/// the core from the members' assignors, not guessed by whoever shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RebalanceProtocol {
+    /// At least one member revokes everything before it rejoins (its assignors are not all
+    /// cooperative, e.g. the default `range, cooperative-sticky`): it consumes nothing until
+    /// the new assignment arrives.
+    #[default]
+    Eager,
+    /// Every member's assignors are cooperative: members keep what they own while rejoining.
+    Cooperative,
+}
+
+impl RebalanceProtocol {
+    pub fn is_eager(&self) -> bool {
+        *self == RebalanceProtocol::Eager
+    }
 }
 
 /// Why a member left its group.
@@ -222,6 +246,9 @@ pub enum EventKind {
         group: String,
         generation: i32,
         reason: RebalanceReason,
+        /// Eager (omitted) or cooperative, as the group's live members will play it.
+        #[serde(default, skip_serializing_if = "RebalanceProtocol::is_eager")]
+        rebalance_protocol: RebalanceProtocol,
     },
     /// The member gave partitions up (`onPartitionsRevoked`).
     PartitionsRevoked {
@@ -419,7 +446,7 @@ impl Event {
             ),
             CommitFailed { consumer, group, error } => format!("{consumer}: commit for group {group} failed: {error}"),
             GroupStateChanged { group, from, to } => format!("group {group}: {from} -> {to}"),
-            RebalanceStarted { group, generation, reason } => {
+            RebalanceStarted { group, generation, reason, .. } => {
                 format!("group {group}: rebalance started ({}), generation {generation}", reason_text(reason))
             }
             PartitionsRevoked { group, consumer, partitions } => {
@@ -573,6 +600,9 @@ fn reason_text(r: &RebalanceReason) -> String {
             format!("{member} revoked partitions and rejoins to hand them over")
         }
         RebalanceReason::MemberRejoined { member } => format!("member {member} rejoined"),
+        RebalanceReason::StrategyChanged { member } => {
+            format!("member {member} changed partition.assignment.strategy")
+        }
     }
 }
 
