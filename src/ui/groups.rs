@@ -226,7 +226,7 @@ pub struct RebalanceProps {
     pub waiting: Vec<String>,
 }
 
-fn phase_label(t: &'static Text, p: Phase) -> &'static str {
+pub fn phase_label(t: &'static Text, p: Phase) -> &'static str {
     match p {
         Phase::RevokeAll => t.phase_revoke_all,
         Phase::Join => t.phase_join,

@@ -6,6 +6,8 @@
 //!   the reducer and the context every component reads.
 //! - [`text`] — every UI string (one typed catalogue; English today).
 //! - [`controls`] — the header: clock, Play/Pause, Step, speed, projector mode, shortcuts.
+//! - [`stage`] — the first screen: producers → partitions → consumers grouped by group, with
+//!   shared colours, each group's state, generation and rebalance phase; Add producer/consumer.
 //! - [`lanes`] — topics and their partitions as log lanes; "Add topic"; the Partitions field.
 //! - [`producer_card`], [`consumer_card`] — one card per producer / consumer.
 //! - [`groups`] — per group: state, members, the rebalance as it happens, the describe
@@ -34,6 +36,7 @@ pub mod narrate_ru;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
+pub mod stage;
 pub mod start;
 pub mod state;
 pub mod text;
@@ -41,6 +44,7 @@ pub mod timeline;
 #[cfg(test)]
 mod truth_tests;
 pub mod users;
+pub mod why;
 
 use state::{Action, Ctx, SimState};
 use yew::prelude::*;
@@ -252,15 +256,23 @@ pub fn app(props: &AppProps) -> Html {
                     <controls::ReplayProgress />
                 </header>
                 <ContextProvider<Ctx> context={edits.clone()}>
-                    <session::Notices />
                     if full { <session::SessionBar /> }
                 </ContextProvider<Ctx>>
                 <GlobalError />
-                // Every mode says what the scenario shows (folded when embedded): a player is
-                // still a lesson, just without the editing controls.
-                <ContextProvider<Ctx> context={edits}>
-                    <session::WatchFor />
-                </ContextProvider<Ctx>>
+                // The stage (producers → partitions → groups) with what to watch for beside
+                // it: one screen. Everything else is in the panels under it, so nothing
+                // there pushes the stage away. Every mode says what the scenario shows
+                // (folded when embedded): a player is still a lesson.
+                <div class="stage-row">
+                    <stage::Stage can_edit={props.controls != Controls::Player} />
+                    <aside class="stage-aside">
+                        <ContextProvider<Ctx> context={edits}>
+                            <session::Notices />
+                            <why::WhyPanel />
+                            <session::WatchFor />
+                        </ContextProvider<Ctx>>
+                    </aside>
+                </div>
                 <lanes::ClusterView />
                 if props.controls != Controls::Player {
                     <div class="columns">

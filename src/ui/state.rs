@@ -68,7 +68,10 @@ pub enum Action {
     /// A frame: `performance.now()` in ms.
     Tick(f64),
     TogglePlay,
+    /// To the next thing a person would name (see [`Sim::step_to_moment`]).
     Step,
+    /// To the next instant the simulation wakes up at (one event, or a few at one instant).
+    StepEvent,
     SetSpeed(f64),
     SetProjector(bool),
     /// Run a core command; its error (if any) is shown at the given place. Boxed: commands
@@ -94,6 +97,8 @@ pub enum Action {
     Notify(Notice),
     /// Dismiss the notice at this index.
     Dismiss(usize),
+    /// Shows (or, with `None`, closes) the "Why?" chain of a consumer.
+    Why(Option<String>),
     /// The Share field: the link, and whether the clipboard took it (`None`: still trying).
     ShareLink(String, Option<bool>),
     /// Autosave happened (or failed: `false`).
@@ -198,8 +203,21 @@ impl Action {
 pub struct Entry {
     pub seq: u64,
     pub event: Event,
-    /// The narration in the current language, computed once (again when the language changes).
-    pub line: String,
+    /// The narration in the current language, computed when first shown (most high-volume
+    /// entries never are: formatting thousands a second at 10× was a frame's cost), once,
+    /// and again after the language changes.
+    line: std::cell::OnceCell<String>,
+}
+
+impl Entry {
+    pub fn new(seq: u64, event: Event) -> Self {
+        Entry { seq, event, line: std::cell::OnceCell::new() }
+    }
+
+    /// The narration in `lang` (the language the model is in).
+    pub fn line(&self, lang: Lang) -> &str {
+        self.line.get_or_init(|| super::narrate_ru::line(&self.event, lang))
+    }
 }
 
 /// Which rebalance protocol a group is going through: they look different.
@@ -343,6 +361,8 @@ pub struct Sim {
     /// The scenario's `duration` pause already happened (Play goes on past it).
     pub duration_done: bool,
     pub notices: Vec<Notice>,
+    /// The consumer whose "Why?" chain is shown.
+    pub why: Option<String>,
     /// The session a load replaced, if it held work: "Restore previous session".
     pub previous: Option<Shared>,
     /// The session just before an action cut what came later (after a scrub back): the run's
@@ -406,6 +426,7 @@ impl Sim {
             furthest: 0,
             duration_done: false,
             notices: Vec::new(),
+            why: None,
             previous: None,
             uncut: None,
             share: None,
@@ -576,7 +597,7 @@ impl Sim {
     fn set_lang(&mut self, lang: Lang) {
         self.lang = lang;
         for e in self.timeline.iter_mut().chain(self.noisy.iter_mut()) {
-            e.line = super::narrate_ru::line(&e.event, lang);
+            e.line = std::cell::OnceCell::new();
         }
     }
 
@@ -613,6 +634,49 @@ impl Sim {
         self.furthest = self.furthest.max(self.now());
     }
 
+    /// One fine step: to the instant the run next wakes up at (or a replayed action).
+    fn fine_step(&mut self) {
+        let now = self.now();
+        let mut target = self.run.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
+        if let Some(f) = self.future.front() {
+            target = target.min(f.at.0.max(now + 1));
+        }
+        self.advance_to(target);
+        self.sim_time = self.now() as f64;
+    }
+
+    /// What the rebalance views show: a step that changes it reached a rebalance phase.
+    fn phase_signature(&self) -> Vec<(String, Phase, bool, Millis)> {
+        self.rebalances
+            .iter()
+            .map(|(g, v)| (g.clone(), v.phase, v.finished_at.is_some(), v.started_at))
+            .collect()
+    }
+
+    /// `Step`: fine steps until something a person would name happened — a member joins or
+    /// leaves, a rebalance reaches its next phase, an assignment arrives, a commit, an error, a
+    /// scripted action or note — or [`STEP_MAX_MS`] of simulated time passed with none (records
+    /// flowing is not a moment). Scrolling through a rebalance takes a handful of presses.
+    pub fn step_to_moment(&mut self) {
+        let start = self.now();
+        let phases = self.phase_signature();
+        for _ in 0..STEP_MAX_FINE {
+            let seq = self.seq;
+            let before = self.now();
+            self.fine_step();
+            let named =
+                self.timeline.iter().rev().take_while(|e| e.seq > seq).any(|e| is_moment(&e.event.kind));
+            if named
+                || self.phase_signature() != phases
+                || self.now() >= start + STEP_MAX_MS
+                || self.now() == before
+                || self.duration_done
+            {
+                break;
+            }
+        }
+    }
+
     /// Applies an action; `false` when nothing visible changed (no re-render).
     pub fn handle(&mut self, action: Action) -> bool {
         let replaces_the_run = matches!(
@@ -632,6 +696,7 @@ impl Sim {
                 | Action::SetLang(_)
                 | Action::Notify(_)
                 | Action::Dismiss(_)
+                | Action::Why(_)
                 | Action::ShareLink(..)
                 | Action::Saved(_)
         );
@@ -670,15 +735,14 @@ impl Sim {
                 self.last_real = None;
             }
             Action::Step => {
-                let now = self.now();
-                let mut target = self.run.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
-                if let Some(f) = self.future.front() {
-                    target = target.min(f.at.0.max(now + 1));
-                }
                 let playing = self.playing;
-                self.advance_to(target);
-                self.sim_time = self.now() as f64;
+                self.step_to_moment();
                 // Stepping is not playing: the duration pause does not start the clock.
+                self.playing = playing && self.playing;
+            }
+            Action::StepEvent => {
+                let playing = self.playing;
+                self.fine_step();
                 self.playing = playing && self.playing;
             }
             Action::SetSpeed(s) => {
@@ -739,6 +803,7 @@ impl Sim {
                     self.notices.remove(i);
                 }
             }
+            Action::Why(who) => self.why = who,
             Action::ShareLink(link, copied) => self.share = Some((link, copied)),
             Action::Saved(ok) => {
                 self.save_due = false;
@@ -848,8 +913,7 @@ impl Sim {
             self.seq += 1;
             let noisy = is_high_volume(&event.kind);
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
-            let line = super::narrate_ru::line(&event, self.lang);
-            list.push_back(Entry { seq: self.seq, event, line });
+            list.push_back(Entry::new(self.seq, event));
             if list.len() > TIMELINE_CAP {
                 list.pop_front();
             }
@@ -989,6 +1053,33 @@ impl Sim {
     pub fn user_names(&self) -> Vec<String> {
         self.run.cluster.authorizer().users().map(|u| u.as_str().to_string()).collect()
     }
+}
+
+/// `Step` goes at most this far in simulated time when nothing nameable happens.
+pub const STEP_MAX_MS: Millis = 10_000;
+/// … and at most this many fine steps.
+const STEP_MAX_FINE: usize = 20_000;
+
+/// Whether an event is a moment `Step` stops at by itself. Parts of a rebalance (each
+/// member's JoinGroup, revocation, share) are not: `Step` stops when the rebalance reaches its
+/// next phase instead, so a rebalance is a few presses however many members it has.
+pub fn is_moment(kind: &EventKind) -> bool {
+    use EventKind::*;
+    !matches!(
+        kind,
+        Produced { .. }
+            | Fetched { redelivered: 0, .. }
+            | Committed { auto: true, .. }
+            | GroupStateChanged { .. }
+            | MemberJoining { .. }
+            | PartitionsRevoked { .. }
+            | PartitionsAssigned { .. }
+            | JoinCompleted { .. }
+            | MemberReconciled { .. }
+            | PositionRestored { .. }
+            | OffsetReset { .. }
+            | RetentionDeleted { .. }
+    )
 }
 
 /// Events that come with every record or every poll, kept under "Show high-volume events". A
@@ -1186,14 +1277,14 @@ mod tests {
     }
 
     #[test]
-    fn paused_ticks_change_nothing_and_step_moves_to_the_next_wakeup() {
+    fn paused_ticks_change_nothing_and_step_one_event_moves_to_the_next_wakeup() {
         let mut sim = Sim::new();
         sim.handle(Action::TogglePlay);
         assert!(!sim.handle(Action::Tick(0.0)));
         assert!(!sim.handle(Action::Tick(1000.0)));
         assert_eq!(sim.now(), 0);
         let next = sim.run.cluster.next_wakeup().expect("p1 produces");
-        sim.handle(Action::Step);
+        sim.handle(Action::StepEvent);
         assert_eq!(sim.now(), next.max(1));
     }
 
@@ -1500,9 +1591,13 @@ mod tests {
         let mut sim = Sim::new();
         sim.handle(Action::AddConsumer);
         sim.handle(Action::SetLang(Lang::Ru));
-        assert!(sim.timeline.iter().any(|e| e.line.contains("добавлен консьюмер c1")), "{:?}", sim.timeline);
+        assert!(
+            sim.timeline.iter().any(|e| e.line(Lang::Ru).contains("добавлен консьюмер c1")),
+            "{:?}",
+            sim.timeline
+        );
         sim.handle(Action::SetLang(Lang::En));
-        assert!(sim.timeline.iter().any(|e| e.line.contains("consumer c1 added")));
+        assert!(sim.timeline.iter().any(|e| e.line(Lang::En).contains("consumer c1 added")));
     }
 
     #[test]

@@ -240,6 +240,13 @@ impl Cluster {
     pub fn old_member_of(&self, consumer: &str) -> Option<MemberView> {
         let c = self.consumers.get(consumer)?;
         let group = c.group_id()?;
+        // Cheap first (the page asks for every consumer every frame): an old member is one of
+        // this consumer's name that is not its current member.id.
+        let current = current_member_id(c);
+        let g = self.groups.get(group)?;
+        if !g.members.values().any(|m| m.consumer == consumer && current != Some(m.member_id.as_str())) {
+            return None;
+        }
         self.group_members(group).into_iter().find(|m| m.old_member && m.consumer == consumer)
     }
 
