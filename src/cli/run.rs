@@ -59,7 +59,7 @@ pub fn run(args: &[String]) -> Outcome {
 }
 
 /// A scenario file's text, or a built-in scenario by id.
-fn load(target: &str) -> Result<Scenario, String> {
+pub(crate) fn load(target: &str) -> Result<Scenario, String> {
     match std::fs::read_to_string(target) {
         Ok(text) => Scenario::from_json(&text).map_err(|e| format!("{target}: {e}")),
         Err(io) if io.kind() == std::io::ErrorKind::InvalidData => {

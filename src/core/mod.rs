@@ -30,6 +30,7 @@ pub mod producer;
 pub mod scenario;
 pub mod share;
 pub mod time;
+pub mod tools;
 pub mod topic;
 mod wire;
 

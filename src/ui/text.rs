@@ -883,6 +883,18 @@ pub fn error_meaning(lang: Lang, code: ErrorCode) -> &'static str {
             "the member's epoch is behind the group's (KIP-848): it must rejoin",
             "эпоха участника отстаёт от эпохи группы (KIP-848): нужно вступить заново",
         ],
+        NonEmptyGroup => [
+            "the group still has members: stop its consumers first",
+            "в группе ещё есть участники: сначала остановите её консьюмеры",
+        ],
+        GroupIdNotFound => [
+            "there is no group with this id",
+            "группы с таким id нет",
+        ],
+        GroupSubscribedToTopic => [
+            "members of the group still subscribe to the topic: stop them first",
+            "участники группы ещё подписаны на топик: сначала остановите их",
+        ],
     };
     match lang {
         Lang::En => en,
