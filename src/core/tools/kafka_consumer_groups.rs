@@ -679,7 +679,8 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             }
             v
         } else {
-            let mut e = usage_error(SPECS, "One of the reset scopes should be defined: --all-topics, --topic.");
+            let mut e =
+                usage_error(SPECS, "One of the reset scopes should be defined: --all-topics, --topic.");
             e.stderr.insert_str(0, &o.stderr);
             return e;
         };

@@ -8,6 +8,7 @@
 //! messages. Where the playground cannot do what the real tool does, the tool says so plainly
 //! (see [`unsupported`]).
 
+pub mod echo;
 pub mod kafka_acls;
 pub mod kafka_configs;
 pub mod kafka_console_consumer;
