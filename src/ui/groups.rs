@@ -148,6 +148,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
     let dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
     html! {
         <div class="table-wrap">
+            <p class="what-to-type"><span>{ t.you_would_type }</span>{ " " }<code>{ crate::core::tools::echo::describe_group(&props.group) }</code></p>
             <table class="describe">
                 <caption>{ fill(t.describe_caption, &[&props.group]) }</caption>
                 <thead><tr>{ for DESCRIBE_HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>

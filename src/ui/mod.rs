@@ -36,6 +36,7 @@ pub mod producer_card;
 pub mod session;
 pub mod start;
 pub mod state;
+pub mod terminal;
 pub mod text;
 pub mod timeline;
 pub mod users;
@@ -236,6 +237,7 @@ pub fn app(props: &AppProps) -> Html {
                         <timeline::Timeline head={timeline_head} />
                         <users::Users />
                     </div>
+                    <terminal::Terminal />
                     <glossary::Glossary />
                 }
             </main>

@@ -247,6 +247,16 @@ pub struct Text {
     pub act_waiting_old: &'static str,
     pub old_member_note: &'static str,
     pub standalone_group_id_hint: &'static str,
+    pub terminal: &'static str,
+    pub command: &'static str,
+    pub run_as: &'static str,
+    pub run_as_none: &'static str,
+    pub terminal_help: &'static str,
+    pub copy_output: &'static str,
+    pub copy: &'static str,
+    pub clear_terminal: &'static str,
+    pub stop_console: &'static str,
+    pub you_would_type: &'static str,
 }
 
 /// English.
@@ -497,6 +507,16 @@ pub static EN: Text = Text {
     act_waiting_old: "waiting: its old member still holds partitions",
     old_member_note: "The crashed process is still a member (member.id {}) owning {} until its session timeout ({}); restarted, this consumer joins as a new member.",
     standalone_group_id_hint: "only where offsets are committed (assign() joins no group); empty = no commits",
+    terminal: "Terminal",
+    command: "Command",
+    run_as: "Run as",
+    run_as_none: "operator (no credentials)",
+    terminal_help: "Kafka's own tools, as on a real cluster: kafka-topics, kafka-console-producer, kafka-console-consumer, kafka-consumer-groups, kafka-acls, kafka-get-offsets, kafka-configs (with or without .sh; --help prints a tool's usage). Tab completes, ↑/↓ recall, Ctrl-C stops the console consumers. Each page action shows here as the command that does the same.",
+    copy_output: "Copy output",
+    copy: "Copy",
+    clear_terminal: "Clear",
+    stop_console: "Stop (Ctrl-C)",
+    you_would_type: "what you would type:",
 };
 
 /// The catalogue of the language the instance shows (from the App's context).
@@ -770,6 +790,16 @@ pub static RU: Text = Text {
     act_waiting_old: "ждёт: его старый участник ещё держит партиции",
     old_member_note: "Упавший процесс всё ещё участник (member.id {}) и владеет {} до session.timeout.ms ({}); после перезапуска этот консьюмер вступает как новый участник.",
     standalone_group_id_hint: "только куда фиксируются смещения (assign() не вступает в группу); пусто — без коммитов",
+    terminal: "Терминал",
+    command: "Команда",
+    run_as: "Запускать от имени",
+    run_as_none: "оператор (без учётных данных)",
+    terminal_help: "Собственные инструменты Kafka, как на настоящем кластере: kafka-topics, kafka-console-producer, kafka-console-consumer, kafka-consumer-groups, kafka-acls, kafka-get-offsets, kafka-configs (с .sh или без; --help печатает справку инструмента). Tab дополняет, ↑/↓ листают историю, Ctrl-C останавливает консольные консьюмеры. Каждое действие на странице появляется здесь командой, которая делает то же самое.",
+    copy_output: "Скопировать вывод",
+    copy: "Копировать",
+    clear_terminal: "Очистить",
+    stop_console: "Остановить (Ctrl-C)",
+    you_would_type: "что набрать:",
 };
 
 /// A UI language.
@@ -1151,6 +1181,16 @@ mod tests {
             act_waiting_old,
             old_member_note,
             standalone_group_id_hint,
+            terminal,
+            command,
+            run_as,
+            run_as_none,
+            terminal_help,
+            copy_output,
+            copy,
+            clear_terminal,
+            stop_console,
+            you_would_type,
             glossary_entries: _,
         } = t;
         vec![
@@ -1383,6 +1423,16 @@ mod tests {
             *act_waiting_old,
             *old_member_note,
             *standalone_group_id_hint,
+            *terminal,
+            *command,
+            *run_as,
+            *run_as_none,
+            *terminal_help,
+            *copy_output,
+            *copy,
+            *clear_terminal,
+            *stop_console,
+            *you_would_type,
         ]
     }
 

@@ -107,6 +107,20 @@ impl Output {
     }
 }
 
+/// The options a tool takes (for completion), by its name without `.sh`.
+pub fn specs(tool: &str) -> &'static [options::Spec] {
+    match tool {
+        "kafka-topics" => kafka_topics::SPECS,
+        "kafka-consumer-groups" => kafka_consumer_groups::SPECS,
+        "kafka-acls" => kafka_acls::SPECS,
+        "kafka-get-offsets" => kafka_get_offsets::SPECS,
+        "kafka-configs" => kafka_configs::SPECS,
+        "kafka-console-producer" => kafka_console_producer::SPECS,
+        "kafka-console-consumer" => kafka_console_consumer::SPECS,
+        _ => &[],
+    }
+}
+
 /// A tool's name without directory or `.sh`, if it is one of ours.
 pub fn tool_name(word: &str) -> Option<&'static str> {
     let base = word.rsplit('/').next().unwrap_or(word);
