@@ -927,3 +927,110 @@ fn cli_exit_codes_follow_cli_md() {
     );
     assert_eq!(produced.code, 0, "{}", produced.stderr);
 }
+
+mod random_lines {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "kafka-topics.sh",
+        "kafka-consumer-groups",
+        "kafka-acls",
+        "kafka-get-offsets",
+        "kafka-configs",
+        "kafka-console-producer",
+        "kafka-console-consumer",
+        "--bootstrap-server",
+        "localhost:9092",
+        "--create",
+        "--list",
+        "--describe",
+        "--alter",
+        "--delete",
+        "--topic",
+        "orders",
+        "nope",
+        "--partitions",
+        "3",
+        "-1",
+        "0",
+        "99999999999999999999",
+        "--group",
+        "g1",
+        "--reset-offsets",
+        "--to-earliest",
+        "--to-latest",
+        "--shift-by",
+        "--to-offset",
+        "--execute",
+        "--dry-run",
+        "--all-topics",
+        "--all-groups",
+        "--members",
+        "--verbose",
+        "--state",
+        "--offsets",
+        "--delete-offsets",
+        "--add",
+        "--remove",
+        "--force",
+        "--allow-principal",
+        "--deny-principal",
+        "User:bob",
+        "bob",
+        "--operation",
+        "Read",
+        "All",
+        "--cluster",
+        "--producer",
+        "--consumer",
+        "--idempotent",
+        "--resource-pattern-type",
+        "prefixed",
+        "any",
+        "--time",
+        "--from-beginning",
+        "--partition",
+        "--offset",
+        "--max-messages",
+        "--property",
+        "print.key=true",
+        "--entity-type",
+        "topics",
+        "brokers",
+        "--entity-name",
+        "--add-config",
+        "retention.ms=5",
+        "--delete-config",
+        "--config",
+        "'",
+        "\"",
+        "\\",
+        "<script>",
+        "\u{0}",
+        "--help",
+        "--version",
+        "=",
+        "--topic=orders:0,1",
+        "--to-datetime",
+        "1970-01-01T00:00:00.000",
+        "--by-duration",
+        "PT1S",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+        /// Any line made of the tools' own words (and some hostile ones) never panics, and
+        /// every failure is reported with a non-zero status and some text.
+        #[test]
+        fn no_line_panics(idx in proptest::collection::vec(0..WORDS.len(), 0..14), stdin in "[a-z:\n]{0,40}") {
+            let mut run = story();
+            let line: Vec<&str> = idx.iter().map(|i| WORDS[*i]).collect();
+            let line = line.join(" ");
+            let o = tools::run(&line, &mut run, &Context { user: None, stdin, follow: false });
+            if o.status != 0 {
+                prop_assert!(!(o.stdout.is_empty() && o.stderr.is_empty()), "{line}");
+            }
+        }
+    }
+}
