@@ -158,7 +158,8 @@ test("hostile input is shown as text and gets the tool's usage error", async (t)
   let dialogs = 0;
   page.on("dialog", (d) => { dialogs++; d.dismiss(); });
   await type(page, "<script>alert(1)</script><img src=x onerror=alert(2)>");
-  await out(page, "<script>alert(1)</script><img src=x onerror=alert(2)>: command not found");
+  await out(page, "$ <script>alert(1)</script><img src=x onerror=alert(2)>");
+  await out(page, "<script>alert(1)</script><img: command not found");
   await type(page, "kafka-topics --bootstrap-server x --create --topic 'unbalanced");
   await out(page, "sh: syntax error: unterminated quoted string");
   await type(page, `kafka-topics --${"x".repeat(1 << 20)}`);
