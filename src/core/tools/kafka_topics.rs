@@ -197,7 +197,8 @@ fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
         Some(Ok(v)) => Some(v),
         None => None,
     };
-    if crate::core::topic::has_collision_chars(&name) {
+    // `Topic.hasCollisionChars`.
+    if name.contains('.') || name.contains('_') {
         out.outln("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.");
     }
     if rf.is_some_and(|r| !(1..=i64::from(i16::MAX)).contains(&r)) {
@@ -209,13 +210,10 @@ fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
     if let Some(why) = topic_name_problem(&name) {
         return with(out, error(&why));
     }
-    if let Some(other) = target
-        .cluster()
-        .topics()
-        .keys()
-        .find(|t| *t != &name && t.replace('.', "_") == name.replace('.', "_"))
+    if let Err(e) =
+        crate::core::topic::check_collision(&name, target.cluster().topics().keys().map(String::as_str))
     {
-        return with(out, error(&format!("Topic '{name}' collides with existing topic: {other}")));
+        return with(out, error(&super::core_message(&e)));
     }
     if !allowed(&*target, ctx, Operation::Create, ResourceType::Cluster, CLUSTER_NAME)
         && !allowed(&*target, ctx, Operation::Create, ResourceType::Topic, &name)
