@@ -145,13 +145,10 @@ fn resources(opts: &Parsed, ft: FilterType) -> Vec<Resource> {
 }
 
 pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
-    let opts = match options::parse(SPECS, args) {
+    let opts = match options::parse_or_usage(SPECS, args, "This tool helps to manage acls on kafka.") {
         Ok(o) => o,
-        Err(e) => return usage_error(SPECS, &e),
+        Err(usage) => return usage,
     };
-    if args.is_empty() || opts.has("help") {
-        return usage_error(SPECS, "This tool helps to manage acls on kafka.");
-    }
     if opts.has("bootstrap-server") && opts.has("bootstrap-controller") {
         return usage_error(
             SPECS,

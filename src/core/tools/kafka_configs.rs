@@ -118,13 +118,10 @@ fn split_add_config(s: &str) -> Vec<String> {
 }
 
 pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
-    let opts = match options::parse(SPECS, args) {
+    let opts = match options::parse_or_usage(SPECS, args, "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group") {
         Ok(o) => o,
-        Err(e) => return usage_error(SPECS, &e),
+        Err(usage) => return usage,
     };
-    if args.is_empty() || opts.has("help") {
-        return usage_error(SPECS, "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group");
-    }
     if opts.count(&["describe", "alter"]) != 1 {
         return usage_error(SPECS, "Command must include exactly one action: --describe, --alter");
     }

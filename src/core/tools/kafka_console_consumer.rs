@@ -54,13 +54,7 @@ pub struct Format {
 
 impl Format {
     fn from(opts: &Parsed) -> Format {
-        let props: Vec<(String, String)> = opts
-            .values("property")
-            .iter()
-            .filter_map(|kv| {
-                kv.split_once('=').map(|(k, v)| (k.to_string(), v.replace("\\t", "\t").replace("\\n", "\n")))
-            })
-            .collect();
+        let props = options::properties(opts.values("property"));
         let get = |k: &str| props.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone());
         let yes = |k: &str, d: bool| get(k).map_or(d, |v| v.eq_ignore_ascii_case("true"));
         Format {
@@ -143,16 +137,14 @@ fn offset_spec(opts: &Parsed) -> Result<Option<SeekTo>, String> {
 }
 
 pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
-    let opts = match options::parse(SPECS, args) {
+    let opts = match options::parse_or_usage(
+        SPECS,
+        args,
+        "This tool helps to read data from Kafka topics and outputs it to standard output.",
+    ) {
         Ok(o) => o,
-        Err(e) => return usage_error(SPECS, &e),
+        Err(usage) => return usage,
     };
-    if args.is_empty() || opts.has("help") {
-        return usage_error(
-            SPECS,
-            "This tool helps to read data from Kafka topics and outputs it to standard output.",
-        );
-    }
     if opts.count(&["topic", "include"]) != 1 {
         return usage_error(SPECS, "Exactly one of --include/--topic is required. ");
     }

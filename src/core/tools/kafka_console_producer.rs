@@ -26,32 +26,15 @@ pub const SPECS: &[Spec] = &[
     arg("reader-config", "String: config file", "Config properties file for the message reader. Note that [property] takes precedence over this config."),
 ];
 
-fn props(values: &[String]) -> Vec<(String, String)> {
-    values
-        .iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (kv.to_string(), String::new()),
-        })
-        .collect()
-}
-
-/// `\t` and friends in property values, as Kafka unescapes them.
-fn unescape(s: &str) -> String {
-    s.replace("\\t", "\t").replace("\\n", "\n")
-}
-
 pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
-    let opts = match options::parse(SPECS, args) {
+    let opts = match options::parse_or_usage(
+        SPECS,
+        args,
+        "This tool helps to read data from standard input and publish it to Kafka.",
+    ) {
         Ok(o) => o,
-        Err(e) => return usage_error(SPECS, &e),
+        Err(usage) => return usage,
     };
-    if args.is_empty() || opts.has("help") {
-        return usage_error(
-            SPECS,
-            "This tool helps to read data from standard input and publish it to Kafka.",
-        );
-    }
     if !opts.has("topic") {
         return usage_error(SPECS, &options::missing("topic"));
     }
@@ -63,15 +46,15 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             "config files: the terminal reads no files; pass --producer-property / --property.",
         );
     }
-    let reader = props(opts.values("property"));
-    let get = |k: &str| reader.iter().rev().find(|(key, _)| key == k).map(|(_, v)| unescape(v));
+    let reader = options::properties(opts.values("property"));
+    let get = |k: &str| reader.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let parse_key = get("parse.key").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let separator = get("key.separator").unwrap_or_else(|| "\t".into());
     let null_marker = get("null.marker");
     if get("parse.headers").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
         return super::unsupported("parse.headers: headers typed in the terminal are not parsed yet; the producer card's \"Send one\" takes headers.");
     }
-    for (k, v) in props(opts.values("producer-property")) {
+    for (k, v) in options::properties(opts.values("producer-property")) {
         if k == "acks" && !["0", "1", "all", "-1"].contains(&v.as_str()) {
             let mut o = Output::default();
             o.errln(format!("org.apache.kafka.common.config.ConfigException: Invalid value {v} for configuration acks: String must be one of: all, -1, 0, 1"));

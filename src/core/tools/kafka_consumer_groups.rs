@@ -80,13 +80,10 @@ fn preprocess(args: &[String]) -> Vec<String> {
 
 pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     let args = preprocess(args);
-    let opts = match options::parse(SPECS, &args) {
+    let opts = match options::parse_or_usage(SPECS, &args, "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.") {
         Ok(o) => o,
-        Err(e) => return usage_error(SPECS, &e),
+        Err(usage) => return usage,
     };
-    if args.is_empty() || opts.has("help") {
-        return usage_error(SPECS, "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.");
-    }
     if !opts.has("bootstrap-server") {
         return usage_error(SPECS, &options::missing("bootstrap-server"));
     }

@@ -32,13 +32,14 @@ enum Spec2 {
 }
 
 pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
-    let opts = match options::parse(SPECS, args) {
+    let opts = match options::parse_or_usage(
+        SPECS,
+        args,
+        "An interactive shell for getting topic-partition offsets.",
+    ) {
         Ok(o) => o,
-        Err(e) => return usage_error(SPECS, &e),
+        Err(usage) => return usage,
     };
-    if args.is_empty() || opts.has("help") {
-        return usage_error(SPECS, "An interactive shell for getting topic-partition offsets.");
-    }
     if !opts.has("bootstrap-server") {
         return usage_error(SPECS, &options::missing("bootstrap-server"));
     }

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
 use crate::core::command::Command;
+use crate::core::replication::PartitionRegistration;
 use crate::core::topic::MAX_TOPIC_NAME_LEN;
 
 pub const SPECS: &[Spec] = &[
@@ -282,9 +283,9 @@ fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Outpu
             if report {
                 continue;
             }
-            o.outln(format!(
-                "\tTopic: {name}\tPartition: {p}\tLeader: {BROKER_ID}\tReplicas: {BROKER_ID}\tIsr: {BROKER_ID}\tElr: \tLastKnownElr: "
-            ));
+            // Until brokers are wired in (issue #13), every partition is one replica on broker 1.
+            let registration = PartitionRegistration::new(vec![BROKER_ID], |_| true);
+            o.outln(registration.describe_line(name, p));
         }
     }
     o

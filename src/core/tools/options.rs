@@ -192,6 +192,28 @@ pub fn usage_error(specs: &[Spec], message: &str) -> super::Output {
     o.fail()
 }
 
+/// Parses a tool's command line; an option error, no arguments or `--help` end the run with
+/// `about` and the usage (`CommandLineUtils.maybePrintHelpOrVersion`).
+pub fn parse_or_usage(specs: &[Spec], args: &[String], about: &str) -> Result<Parsed, super::Output> {
+    let opts = parse(specs, args).map_err(|e| usage_error(specs, &e))?;
+    if args.is_empty() || opts.has("help") {
+        return Err(usage_error(specs, about));
+    }
+    Ok(opts)
+}
+
+/// `--property k=v` values (the last one of a key wins), `\t` and `\n` unescaped as Kafka's
+/// console tools do.
+pub fn properties(values: &[String]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.replace("\\t", "\t").replace("\\n", "\n")),
+            None => (kv.to_string(), String::new()),
+        })
+        .collect()
+}
+
 /// `Missing required argument "[topic]"` (an OptionSpec prints as its names in brackets).
 pub fn missing(name: &str) -> String {
     format!("Missing required argument \"[{name}]\"")
