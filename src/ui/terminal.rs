@@ -499,7 +499,7 @@ fn panel(props: &PanelProps) -> Html {
                             <div class={class}>
                                 <span class="t-echo-label">{ t.you_would_type }</span>{ " " }
                                 <code>{ l.text.clone() }</code>{ " " }
-                                <button type="button" class="t-copy" onclick={copy(l.text.clone())} aria-label={format!("{} {}", t.copy_output, l.text)}>{ t.copy }</button>
+                                <button type="button" class="t-copy" onclick={copy(l.text.clone())}>{ t.copy }</button>
                             </div>
                         }
                     } else {

@@ -160,7 +160,7 @@ fn users_panel(props: &PanelProps) -> Html {
             if bindings.is_empty() { <p class="muted">{ t.no_roles }</p> }
             <ul class="bindings">
                 { for bindings.iter().map(|b| {
-                    let label = format!("{}: {} ({}) on {}", b.user(), b.role().service_name(), b.role(), b.pattern());
+                    let label = format!("{b} ({})", b.role().service_name());
                     let revoke = {
                         let (user, role, pattern) = (b.user().as_str().to_string(), b.role(), b.pattern().to_string());
                         d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Users, Command::RevokeRole { user: user.clone(), role, pattern: pattern.clone() }))
