@@ -272,6 +272,13 @@ impl Cluster {
 
     fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
         match cmd {
+            Command::AlterGroupOffsets { group, offsets } => {
+                self.alter_group_offsets(&group, offsets, now)?
+            }
+            Command::DeleteGroup { group } => self.delete_group(&group, now)?,
+            Command::DeleteGroupOffsets { group, topic, partitions } => {
+                self.delete_group_offsets(&group, &topic, &partitions, now)?
+            }
             Command::CreateTopic { name, partitions, retention } => {
                 validate_topic_name(&name)?;
                 let n = validate_partition_count(partitions)?;

@@ -39,6 +39,7 @@ pub mod session;
 pub mod stage;
 pub mod start;
 pub mod state;
+pub mod terminal;
 pub mod text;
 pub mod timeline;
 #[cfg(test)]
@@ -286,6 +287,7 @@ pub fn app(props: &AppProps) -> Html {
                         <timeline::Timeline head={timeline_head} />
                         <users::Users />
                     </div>
+                    <terminal::Terminal />
                     <glossary::Glossary />
                 }
             </main>

@@ -60,6 +60,8 @@ pub enum ErrorAt {
     /// The raw ACL form (`kafka-acls --add`) and its list.
     Acls,
     Global,
+    /// The terminal: its commands print their own errors, as Kafka's tools do.
+    Terminal,
 }
 
 /// Everything that can happen to the model.
@@ -103,6 +105,8 @@ pub enum Action {
     ShareLink(String, Option<bool>),
     /// Autosave happened (or failed: `false`).
     Saved(bool),
+    /// The terminal: a command line, Ctrl-C, the Run as select (see `ui::terminal`).
+    Terminal(super::terminal::TermAction),
 }
 
 /// What to load: a scenario, the moment to replay to, and what to tell the person.
@@ -381,6 +385,8 @@ pub struct Sim {
     pub catching_up: Option<Millis>,
     /// Ticks spent catching up (the page redraws on every [`REPLAY_RENDER_EVERY`]th).
     pub catch_up_ticks: u32,
+    /// The terminal's scroll-back, history and running console clients.
+    pub terminal: super::terminal::TermState,
 }
 
 impl Default for Sim {
@@ -434,6 +440,7 @@ impl Sim {
             epoch: 0,
             catching_up: None,
             catch_up_ticks: 0,
+            terminal: Default::default(),
         };
         let events = sim.run.advance(0);
         sim.absorb(events);
@@ -700,6 +707,9 @@ impl Sim {
                 | Action::ShareLink(..)
                 | Action::Saved(_)
         );
+        if replaces_the_run {
+            self.terminal.time_moved();
+        }
         if self.catching_up.is_some() && !replaces_the_run && !leaves_the_run {
             // Play, Step, a command…: they act on the moment being replayed to.
             self.caught_up();
@@ -752,6 +762,7 @@ impl Sim {
             }
             Action::SetProjector(on) => self.projector = on,
             Action::Cmd(at, cmd) => self.command(at, *cmd),
+            Action::Terminal(a) => super::terminal::handle(self, a),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
             Action::SetLang(lang) => {
@@ -814,11 +825,24 @@ impl Sim {
                 }
             }
         }
+        super::terminal::after_tick(self);
         true
     }
 
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
+        // "What would I type?": the terminal echoes the command line of a page action.
+        let echo =
+            if at == ErrorAt::Terminal { Vec::new() } else { crate::core::tools::echo::command_line(&cmd) };
+        if let Err(e) = self.try_command(at.clone(), cmd) {
+            self.errors.insert(at, Problem::Core(e));
+        } else if !echo.is_empty() {
+            self.terminal.echo(echo);
+        }
+    }
+
+    /// [`Sim::command`] without showing its error: the terminal prints it as Kafka's tools do.
+    pub fn try_command(&mut self, at: ErrorAt, cmd: Command) -> Result<(), crate::core::CoreError> {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
         // edit). The session is kept first, so "Undo" can put it back exactly.
@@ -840,10 +864,9 @@ impl Sim {
                     self.future.clear();
                     self.furthest = self.now();
                 }
+                Ok(())
             }
-            Err(e) => {
-                self.errors.insert(at, Problem::Core(e));
-            }
+            Err(e) => Err(e),
         }
     }
 
@@ -908,6 +931,7 @@ impl Sim {
 
     /// Takes in what the core reported: timeline, rebalance views, lag samples.
     fn absorb(&mut self, events: Vec<Event>) {
+        self.terminal.on_events(&self.run.cluster, &events);
         for event in events {
             self.observe(&event);
             self.seq += 1;

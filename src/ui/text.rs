@@ -266,6 +266,16 @@ pub struct Text {
     pub why_removed_at: &'static str,
     pub why_nothing_yet: &'static str,
     pub standalone_group_id_hint: &'static str,
+    pub terminal: &'static str,
+    pub command: &'static str,
+    pub run_as: &'static str,
+    pub run_as_none: &'static str,
+    pub terminal_help: &'static str,
+    pub copy_output: &'static str,
+    pub copy: &'static str,
+    pub clear_terminal: &'static str,
+    pub stop_console: &'static str,
+    pub you_would_type: &'static str,
 }
 
 /// English.
@@ -535,6 +545,16 @@ pub static EN: Text = Text {
     why_removed_at: "The coordinator still lists member {} and removes it at {}: its last heartbeat + session.timeout.ms ({} ms).",
     why_nothing_yet: "Nothing has happened to it yet.",
     standalone_group_id_hint: "only where offsets are committed (assign() joins no group); empty = no commits",
+    terminal: "Terminal",
+    command: "Command",
+    run_as: "Run as",
+    run_as_none: "operator (no credentials)",
+    terminal_help: "Kafka's own tools, as on a real cluster: kafka-topics, kafka-console-producer, kafka-console-consumer, kafka-consumer-groups, kafka-acls, kafka-get-offsets, kafka-configs (with or without .sh; --help prints a tool's usage). Tab completes, ↑/↓ recall, Ctrl-C stops the console consumers. Each page action shows here as the command that does the same.",
+    copy_output: "Copy output",
+    copy: "Copy",
+    clear_terminal: "Clear",
+    stop_console: "Stop (Ctrl-C)",
+    you_would_type: "what you would type:",
 };
 
 /// The catalogue of the language the instance shows (from the App's context).
@@ -827,6 +847,16 @@ pub static RU: Text = Text {
     why_removed_at: "Координатор всё ещё числит участника {} и удалит его в {}: последний heartbeat + session.timeout.ms ({} мс).",
     why_nothing_yet: "С ним пока ничего не происходило.",
     standalone_group_id_hint: "только куда фиксируются смещения (assign() не вступает в группу); пусто — без коммитов",
+    terminal: "Терминал",
+    command: "Команда",
+    run_as: "Запускать от имени",
+    run_as_none: "оператор (без учётных данных)",
+    terminal_help: "Собственные инструменты Kafka, как на настоящем кластере: kafka-topics, kafka-console-producer, kafka-console-consumer, kafka-consumer-groups, kafka-acls, kafka-get-offsets, kafka-configs (с .sh или без; --help печатает справку инструмента). Tab дополняет, ↑/↓ листают историю, Ctrl-C останавливает консольные консьюмеры. Каждое действие на странице появляется здесь командой, которая делает то же самое.",
+    copy_output: "Скопировать вывод",
+    copy: "Копировать",
+    clear_terminal: "Очистить",
+    stop_console: "Остановить (Ctrl-C)",
+    you_would_type: "что набрать:",
 };
 
 /// A UI language.
@@ -939,6 +969,18 @@ pub fn error_meaning(lang: Lang, code: ErrorCode) -> &'static str {
         FencedMemberEpoch => [
             "the member's epoch is behind the group's (KIP-848): it must rejoin",
             "эпоха участника отстаёт от эпохи группы (KIP-848): нужно вступить заново",
+        ],
+        NonEmptyGroup => [
+            "the group still has members: stop its consumers first",
+            "в группе ещё есть участники: сначала остановите её консьюмеры",
+        ],
+        GroupIdNotFound => [
+            "there is no group with this id",
+            "группы с таким id нет",
+        ],
+        GroupSubscribedToTopic => [
+            "members of the group still subscribe to the topic: stop them first",
+            "участники группы ещё подписаны на топик: сначала остановите их",
         ],
     };
     match lang {
@@ -1215,6 +1257,16 @@ mod tests {
             why_removed_at,
             why_nothing_yet,
             standalone_group_id_hint,
+            terminal,
+            command,
+            run_as,
+            run_as_none,
+            terminal_help,
+            copy_output,
+            copy,
+            clear_terminal,
+            stop_console,
+            you_would_type,
             glossary_entries: _,
         } = t;
         vec![
@@ -1466,6 +1518,16 @@ mod tests {
             *why_removed_at,
             *why_nothing_yet,
             *standalone_group_id_hint,
+            *terminal,
+            *command,
+            *run_as,
+            *run_as_none,
+            *terminal_help,
+            *copy_output,
+            *copy,
+            *clear_terminal,
+            *stop_console,
+            *you_would_type,
         ]
     }
 
