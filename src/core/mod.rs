@@ -24,12 +24,16 @@ pub mod consumer;
 pub mod error;
 pub mod event;
 pub mod group;
+pub mod ids;
 pub mod log;
+pub mod net;
 pub mod partitioner;
 pub mod producer;
+pub mod protocol;
 pub mod scenario;
 pub mod share;
 pub mod time;
+pub mod timer;
 pub mod topic;
 mod wire;
 
