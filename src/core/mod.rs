@@ -17,6 +17,7 @@
 //! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
 
 pub mod acl;
+pub mod broker;
 pub mod cluster;
 pub mod command;
 pub mod config;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 impl Cluster {
     pub(crate) fn set_group_state(&mut self, group: &str, to: GroupState, now: Millis) {
-        let Some(g) = self.groups.get_mut(group) else {
+        let Some(g) = self.broker.groups.get_mut(group) else {
             return;
         };
         let from = g.state;
@@ -55,7 +55,7 @@ impl Cluster {
             return;
         };
         let already_joined = c.membership.as_ref().and_then(|m| m.member_id.as_ref()).is_some_and(|id| {
-            self.groups.get(&group_id).is_some_and(|g| {
+            self.broker.groups.get(&group_id).is_some_and(|g| {
                 g.state == GroupState::PreparingRebalance && g.members.get(id).is_some_and(|x| x.joined)
             })
         });
@@ -68,11 +68,11 @@ impl Cluster {
         let topics = topics.clone();
         let cooperative = c.spec.config.is_cooperative();
         let user = c.spec.user.clone();
-        if let Err(code) = self.authorize_group(user.as_deref(), &group_id) {
+        if let Err(code) = self.broker.authorize_group(user.as_deref(), &group_id) {
             self.report_error(name, code, format!("JoinGroup {group_id}"), now);
             return;
         }
-        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let g = self.broker.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Consumer) && !g.members.is_empty() {
             self.report_error(
                 name,
@@ -107,7 +107,7 @@ impl Cluster {
         let mut member_id = m.member_id.clone();
         let mut static_takeover = None;
         if let Some(inst) = &cfg.group_instance_id {
-            let g = &self.groups[&group_id];
+            let g = &self.broker.groups[&group_id];
             if let Some(old) = g.members.values().find(|x| x.instance_id.as_deref() == Some(inst.as_str())) {
                 if member_id.as_deref() != Some(old.member_id.as_str()) {
                     static_takeover = Some((old.member_id.clone(), old.consumer.clone()));
@@ -120,7 +120,7 @@ impl Cluster {
                 self.fence_consumer(&old_consumer, &group_id, now);
             }
             let new_id = self.new_member_id(name);
-            let g = self.groups.get_mut(&group_id).expect("group");
+            let g = self.broker.groups.get_mut(&group_id).expect("group");
             let mut old = g.members.remove(&old_id).expect("member");
             old.member_id = new_id.clone();
             old.consumer = name.to_string();
@@ -155,10 +155,10 @@ impl Cluster {
         }
 
         let member_id = match member_id {
-            Some(id) if self.groups[&group_id].members.contains_key(&id) => id,
+            Some(id) if self.broker.groups[&group_id].members.contains_key(&id) => id,
             _ => self.new_member_id(name),
         };
-        let g = self.groups.get_mut(&group_id).expect("group");
+        let g = self.broker.groups.get_mut(&group_id).expect("group");
         g.protocol = Some(GroupProtocol::Classic);
         g.join_counter += 1;
         let seq = g.join_counter;
@@ -220,10 +220,11 @@ impl Cluster {
             };
             self.start_rebalance(&group_id, reason, now);
             // This member's join counts for the new round.
-            if let Some(x) = self.groups.get_mut(&group_id).and_then(|g| g.members.get_mut(&member_id)) {
+            if let Some(x) = self.broker.groups.get_mut(&group_id).and_then(|g| g.members.get_mut(&member_id))
+            {
                 x.joined = true;
             }
-        } else if let Some(g) = self.groups.get_mut(&group_id) {
+        } else if let Some(g) = self.broker.groups.get_mut(&group_id) {
             // A new member during the initial delay pushes it out (InitialDelayedJoin).
             if let (Some(until), Some(started)) = (g.initial_delay_until, g.rebalance_started_at) {
                 if is_new {
@@ -238,7 +239,7 @@ impl Cluster {
 
     /// Moves a group to PreparingRebalance: every member must rejoin.
     pub(crate) fn start_rebalance(&mut self, group_id: &str, reason: RebalanceReason, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.protocol == Some(GroupProtocol::Consumer) {
@@ -264,7 +265,7 @@ impl Cluster {
                 }
             }
         }
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         let generation = g.generation;
         for m in g.members.values_mut() {
             m.joined = false;
@@ -284,7 +285,7 @@ impl Cluster {
 
     /// Some member asked for a rebalance (e.g. the leader saw new partitions).
     pub(crate) fn request_rebalance(&mut self, group_id: &str, reason: RebalanceReason, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.members.is_empty() {
@@ -302,7 +303,7 @@ impl Cluster {
     /// Completes the join phase when every member has rejoined (and the initial delay, if
     /// any, is over).
     pub(crate) fn try_complete_join(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.state != GroupState::PreparingRebalance {
@@ -318,7 +319,7 @@ impl Cluster {
 
     /// New generation: drop members that did not rejoin, choose leader and protocol.
     fn complete_join(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         let late: Vec<(String, String)> = g
@@ -328,7 +329,7 @@ impl Cluster {
             .map(|m| (m.member_id.clone(), m.consumer.clone()))
             .collect();
         for (member_id, consumer) in late {
-            let g = self.groups.get_mut(group_id).expect("group");
+            let g = self.broker.groups.get_mut(group_id).expect("group");
             g.members.remove(&member_id);
             self.release_departed(&consumer);
             self.events_push(
@@ -341,7 +342,7 @@ impl Cluster {
                 },
             );
         }
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         g.generation += 1;
         g.initial_delay_until = None;
         g.rebalance_deadline = None;
@@ -379,7 +380,7 @@ impl Cluster {
 
     /// The leader's assignment arrives with its SyncGroup; every member gets its share.
     pub(crate) fn complete_sync(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get_mut(group_id) else {
+        let Some(g) = self.broker.groups.get_mut(group_id) else {
             return;
         };
         g.sync_at = None;
@@ -401,7 +402,7 @@ impl Cluster {
             .collect();
         let topics = self.topic_counts();
         let result = assignor::assign(strategy, &topics, &subs);
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         let mut moves = Vec::new();
         let mut new_owner: BTreeMap<TopicPartition, String> = BTreeMap::new();
         for (mid, parts) in &result {
@@ -545,11 +546,11 @@ impl Cluster {
         let my_generation = m.generation;
         let phase = m.phase;
         let user = c.spec.user.clone();
-        if let Err(code) = self.authorize_group(user.as_deref(), &group_id) {
+        if let Err(code) = self.broker.authorize_group(user.as_deref(), &group_id) {
             self.refuse_group_request(name, &group_id, code, format!("Heartbeat {group_id}"), now);
             return;
         }
-        let Some(g) = self.groups.get_mut(&group_id) else {
+        let Some(g) = self.broker.groups.get_mut(&group_id) else {
             return;
         };
         let Some(member) = g.members.get_mut(&member_id) else {
@@ -631,7 +632,7 @@ impl Cluster {
         reason: LeaveReason,
         now: Millis,
     ) {
-        let Some(g) = self.groups.get_mut(group_id) else {
+        let Some(g) = self.broker.groups.get_mut(group_id) else {
             return;
         };
         let Some(m) = g.members.remove(member_id) else {
@@ -649,7 +650,7 @@ impl Cluster {
                 reason,
             },
         );
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         if g.members.is_empty() {
             g.leader = None;
             g.sync_at = None;
@@ -675,7 +676,7 @@ impl Cluster {
                     _ => RebalanceReason::MemberLeft { member },
                 };
                 self.start_rebalance(group_id, reason, now);
-                if let Some(g) = self.groups.get_mut(group_id) {
+                if let Some(g) = self.broker.groups.get_mut(group_id) {
                     for tp in departing {
                         g.owners_before.entry(tp).or_insert_with(|| consumer.clone());
                     }
@@ -689,7 +690,7 @@ impl Cluster {
     /// The coordinator's timers for one group: session expiry, rebalance timeout, the
     /// initial delay, and the pending SyncGroup.
     pub(crate) fn step_group(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.protocol == Some(GroupProtocol::Consumer) {
@@ -704,7 +705,7 @@ impl Cluster {
         for id in expired {
             self.classic_remove_member(group_id, &id, LeaveReason::SessionTimeout, now);
         }
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.state == GroupState::PreparingRebalance {
@@ -714,7 +715,7 @@ impl Cluster {
                 self.try_complete_join(group_id, now);
             }
         }
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.sync_at.is_some_and(|t| t <= now) {

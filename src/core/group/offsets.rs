@@ -91,10 +91,10 @@ impl Cluster {
             return;
         }
         let topics: BTreeSet<&str> = offsets.iter().map(|(tp, _)| &*tp.topic).collect();
-        let auth = self
-            .authorize_group(user.as_deref(), &group_id)
-            .and_then(|_| topics.iter().try_for_each(|t| self.authorize_commit_topic(user.as_deref(), t)));
-        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let auth = self.broker.authorize_group(user.as_deref(), &group_id).and_then(|_| {
+            topics.iter().try_for_each(|t| self.broker.authorize_commit_topic(user.as_deref(), t))
+        });
+        let g = self.broker.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         let verdict = auth.and_then(|_| validate_commit(g, member_id.as_deref(), generation));
         match verdict {
             Ok(()) => {
@@ -131,7 +131,7 @@ impl Cluster {
     /// The `--describe` table for a group: one row per partition it has an owner or a
     /// committed offset for, sorted by topic and partition.
     pub fn describe_group(&self, group_id: &str) -> Vec<DescribeRow> {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return Vec::new();
         };
         // The coordinator's view: a member that crashed (no LeaveGroup) still owns its
@@ -147,7 +147,7 @@ impl Cluster {
         keys.extend(g.offsets.keys().cloned());
         keys.into_iter()
             .filter_map(|tp| {
-                let log_end = self.topics.get(&*tp.topic)?.partition(tp.partition)?.log_end();
+                let log_end = self.broker.topics.get(&*tp.topic)?.partition(tp.partition)?.log_end();
                 let current = g.offsets.get(&tp).copied();
                 Some(DescribeRow {
                     topic: tp.topic.to_string(),
@@ -166,7 +166,7 @@ impl Cluster {
     /// consumer that is the member owns what it has been given; a crashed one what it had;
     /// an old member of a restarted consumer what the coordinator last gave it.
     pub fn group_members(&self, group_id: &str) -> Vec<MemberView> {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return Vec::new();
         };
         let kip848 = g.protocol == Some(GroupProtocol::Consumer);
@@ -250,7 +250,7 @@ impl Cluster {
             return false;
         };
         c.group_id()
-            .and_then(|g| self.groups.get(g))
+            .and_then(|g| self.broker.groups.get(g))
             .is_some_and(|g| g.members.get(member_id).is_some_and(|m| m.consumer == consumer))
     }
 

@@ -1,7 +1,6 @@
 //! Fetch (API key 1): a consumer (or, later, a follower replica) reads from partition logs.
 
 use super::{ErrorCode, TopicPartition};
-use crate::core::log::Record;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchRequest {
@@ -20,19 +19,19 @@ pub struct FetchPartition {
     pub fetch_offset: u64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchResponse {
     /// A request-level error (an authorization failure fails the whole fetch here).
     pub error_code: Option<ErrorCode>,
     pub responses: Vec<PartitionData>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionData {
     pub partition: TopicPartition,
     pub error_code: Option<ErrorCode>,
     pub high_watermark: u64,
     pub log_start_offset: u64,
-    /// Records from `fetch_offset` on, with their offsets.
-    pub records: Vec<(u64, Record)>,
+    // What is simplified: no records. They stay in the log, and the consumer reads
+    // `[fetch_offset, min(high_watermark, fetch_offset + max.poll.records))` by offset.
 }
