@@ -511,26 +511,17 @@ impl Cluster {
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
-                let log = self
-                    .broker
-                    .topics
-                    .get(&topic)
-                    .and_then(|t| t.partition(partition))
-                    .ok_or_else(|| unknown_topic(&topic))?;
+                let (log_start, log_end) = self.list_offsets(&tp).ok_or_else(|| unknown_topic(&topic))?;
                 let offset = match to {
-                    SeekTo::Beginning => log.log_start(),
-                    SeekTo::End => log.log_end(),
+                    SeekTo::Beginning => log_start,
+                    SeekTo::End => log_end,
                     // Past the log end there is nothing to read, and a commit of that position
                     // would put the committed offset past the log end (lag < 0). The Java
                     // client accepts it and fails at the next fetch; the playground says so now.
-                    SeekTo::Offset(o) if o > log.log_end() => {
+                    SeekTo::Offset(o) if o > log_end => {
                         return Err(CoreError::kafka(
                             ErrorCode::OffsetOutOfRange,
-                            format!(
-                                "{topic}-{partition} has offsets {} to {}; {o} is past its end",
-                                log.log_start(),
-                                log.log_end()
-                            ),
+                            format!("{topic}-{partition} has offsets {log_start} to {log_end}; {o} is past its end"),
                         ));
                     }
                     SeekTo::Offset(o) => o,

@@ -11,6 +11,11 @@ use super::event::{EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::protocol::fetch::{FetchPartition, FetchRequest};
+use super::protocol::list_offsets::{
+    ListOffsetsPartition, ListOffsetsRequest, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
+};
+use super::protocol::metadata::MetadataRequest;
+use super::protocol::offset_fetch::OffsetFetchRequest;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -622,14 +627,34 @@ impl Cluster {
         self.consumers.insert(name.to_string(), c);
     }
 
-    /// OffsetFetch for the consumer's group, else `auto.offset.reset`.
+    /// ListOffsets, as a client sends it: where `tp`'s log starts and ends.
+    pub(crate) fn list_offsets(&self, tp: &TopicPartition) -> Option<(u64, u64)> {
+        let ask = |timestamp| {
+            let partitions = vec![ListOffsetsPartition { partition: tp.clone(), timestamp }];
+            let answer = self.broker.list_offsets(&ListOffsetsRequest { replica_id: -1, partitions });
+            answer
+                .partitions
+                .into_iter()
+                .next()
+                .filter(|p| p.error_code.is_none())
+                .map(|p| p.offset.max(0) as u64)
+        };
+        Some((ask(EARLIEST_TIMESTAMP)?, ask(LATEST_TIMESTAMP)?))
+    }
+
+    /// OffsetFetch for the consumer's group, else `auto.offset.reset` (ListOffsets).
     fn init_position(&mut self, c: &mut Consumer, tp: &TopicPartition, now: Millis) {
-        let Some(log) = self.broker.topics.get(&*tp.topic).and_then(|t| t.partition(tp.partition)) else {
+        let Some((log_start, log_end)) = self.list_offsets(tp) else {
             return;
         };
-        let (log_start, log_end) = (log.log_start(), log.log_end());
-        let committed =
-            c.group_id().and_then(|g| self.broker.groups.get(g)).and_then(|g| g.offsets.get(tp).copied());
+        let committed = c.group_id().and_then(|g| {
+            let r = OffsetFetchRequest {
+                group_id: g.into(),
+                partitions: Some(vec![tp.clone()]),
+                require_stable: false,
+            };
+            self.broker.offset_fetch(&r).partitions.into_iter().next().and_then(|(_, o, _)| o)
+        });
         let name = c.spec.name.clone();
         if let Some(off) = committed {
             c.positions.insert(tp.clone(), off);
@@ -746,9 +771,14 @@ impl Cluster {
         let ConsumerMode::Group { topics } = &c.spec.mode else {
             return;
         };
-        let current: BTreeMap<String, u32> = topics
-            .iter()
-            .filter_map(|t| self.broker.topics.get(t).map(|tp| (t.clone(), tp.partition_count())))
+        let answer = self
+            .broker
+            .metadata(&MetadataRequest { topics: Some(topics.clone()), allow_auto_topic_creation: false });
+        let current: BTreeMap<String, u32> = answer
+            .topics
+            .into_iter()
+            .filter(|t| t.error_code.is_none())
+            .map(|t| (t.name, t.partitions.len() as u32))
             .collect();
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
