@@ -16,10 +16,12 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
-use super::ids::BrokerId;
+use super::ids::{BrokerId, NodeId};
 use super::log::{Retention, Value};
+use super::net::{Network, Payload};
 use super::producer::{Outgoing, Producer};
 use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
+use super::protocol::{Authenticated, Request, Response};
 use super::time::Millis;
 use super::topic::{validate_partition_count, validate_topic_name, Topic};
 use std::collections::BTreeMap;
@@ -55,6 +57,8 @@ pub struct Cluster {
     pub(crate) producer_names: Vec<Arc<str>>,
     pub(crate) consumers: BTreeMap<String, Consumer>,
     pub(crate) events: Vec<Event>,
+    /// Every request between a client and the broker goes through here.
+    pub(crate) net: Network<Authenticated, Response>,
 }
 
 impl Cluster {
@@ -69,6 +73,7 @@ impl Cluster {
             producer_names: Vec::new(),
             consumers: BTreeMap::new(),
             events: Vec::new(),
+            net: Network::default(),
         }
     }
 
@@ -221,6 +226,39 @@ impl Cluster {
             self.broker.next_retention_at = t + RETENTION_CHECK_MS;
             self.sweep_retention(t);
         }
+    }
+
+    /// Sends `request` from client `from` (authenticated as `user`) to the broker, and runs the
+    /// network at `now` until its answer is back. The data path has zero latency, so it always
+    /// is; `None` means it timed out, or is still on its way over a slower link.
+    pub(crate) fn call(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        user: Option<&str>,
+        request: Request,
+    ) -> Option<Response> {
+        let to = NodeId::Broker(self.broker.id());
+        let sent = Authenticated { principal: user.map(Into::into), request };
+        let id = self.net.send_request(now, from, to, sent);
+        let mut answer = None;
+        while let Some(env) = self.net.pop_due(now) {
+            match env.payload {
+                Payload::Request(q) => {
+                    if let Some(r) = self.broker.handle(q.principal.as_deref(), &q.request) {
+                        self.net.send_response(env.deliver_at, env.to, env.from, env.correlation, r);
+                    }
+                }
+                Payload::Response(r) if env.correlation == id => answer = Some(r),
+                Payload::Response(_) | Payload::TimedOut => {}
+            }
+        }
+        answer
+    }
+
+    /// The network between the clients and the broker (for the invariant checker).
+    pub fn network(&self) -> &Network<Authenticated, Response> {
+        &self.net
     }
 
     pub(crate) fn events_push(&mut self, at: Millis, kind: EventKind) {
@@ -511,7 +549,8 @@ impl Cluster {
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
-                let (log_start, log_end) = self.list_offsets(&tp).ok_or_else(|| unknown_topic(&topic))?;
+                let (log_start, log_end) =
+                    self.list_offsets(now, &consumer, &tp).ok_or_else(|| unknown_topic(&topic))?;
                 let offset = match to {
                     SeekTo::Beginning => log_start,
                     SeekTo::End => log_end,

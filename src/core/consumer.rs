@@ -10,12 +10,14 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
+use super::ids::NodeId;
 use super::protocol::fetch::{FetchPartition, FetchRequest};
 use super::protocol::list_offsets::{
     ListOffsetsPartition, ListOffsetsRequest, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
 };
 use super::protocol::metadata::MetadataRequest;
 use super::protocol::offset_fetch::OffsetFetchRequest;
+use super::protocol::Response;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -463,7 +465,13 @@ impl Cluster {
             max_records: c.spec.config.max_poll_records,
             partitions,
         };
-        let response = self.broker.fetch(c.spec.user.as_deref(), &request);
+        let user = c.spec.user.clone();
+        let Some(Response::Fetch(response)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
+            self.consumers.insert(name.to_string(), c);
+            return 0;
+        };
         if let Some(code) = response.error_code {
             self.consumer_error(&mut c, code, "fetch refused".into(), now);
             self.consumers.insert(name.to_string(), c);
@@ -627,11 +635,20 @@ impl Cluster {
         self.consumers.insert(name.to_string(), c);
     }
 
-    /// ListOffsets, as a client sends it: where `tp`'s log starts and ends.
-    pub(crate) fn list_offsets(&self, tp: &TopicPartition) -> Option<(u64, u64)> {
-        let ask = |timestamp| {
+    /// ListOffsets, as client `from` sends it: where `tp`'s log starts and ends.
+    pub(crate) fn list_offsets(
+        &mut self,
+        now: Millis,
+        from: &str,
+        tp: &TopicPartition,
+    ) -> Option<(u64, u64)> {
+        let mut ask = |timestamp| {
             let partitions = vec![ListOffsetsPartition { partition: tp.clone(), timestamp }];
-            let answer = self.broker.list_offsets(&ListOffsetsRequest { replica_id: -1, partitions });
+            let request = ListOffsetsRequest { replica_id: -1, partitions }.into();
+            let Some(Response::ListOffsets(answer)) = self.call(now, NodeId::consumer(from), None, request)
+            else {
+                return None;
+            };
             answer
                 .partitions
                 .into_iter()
@@ -644,16 +661,21 @@ impl Cluster {
 
     /// OffsetFetch for the consumer's group, else `auto.offset.reset` (ListOffsets).
     fn init_position(&mut self, c: &mut Consumer, tp: &TopicPartition, now: Millis) {
-        let Some((log_start, log_end)) = self.list_offsets(tp) else {
+        let Some((log_start, log_end)) = self.list_offsets(now, &c.spec.name, tp) else {
             return;
         };
-        let committed = c.group_id().and_then(|g| {
-            let r = OffsetFetchRequest {
-                group_id: g.into(),
+        let committed = c.group_id().map(str::to_string).and_then(|g| {
+            let request = OffsetFetchRequest {
+                group_id: g.as_str().into(),
                 partitions: Some(vec![tp.clone()]),
                 require_stable: false,
             };
-            self.broker.offset_fetch(&r).partitions.into_iter().next().and_then(|(_, o, _)| o)
+            let Some(Response::OffsetFetch(answer)) =
+                self.call(now, NodeId::consumer(&c.spec.name), c.spec.user.as_deref(), request.into())
+            else {
+                return None;
+            };
+            answer.partitions.into_iter().next().and_then(|(_, o, _)| o)
         });
         let name = c.spec.name.clone();
         if let Some(off) = committed {
@@ -771,9 +793,17 @@ impl Cluster {
         let ConsumerMode::Group { topics } = &c.spec.mode else {
             return;
         };
-        let answer = self
-            .broker
-            .metadata(&MetadataRequest { topics: Some(topics.clone()), allow_auto_topic_creation: false });
+        let request = MetadataRequest { topics: Some(topics.clone()), allow_auto_topic_creation: false };
+        let user = c.spec.user.clone();
+        let Some(Response::Metadata(answer)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
+            return;
+        };
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        let Some(m) = &c.membership else { return };
         let current: BTreeMap<String, u32> = answer
             .topics
             .into_iter()

@@ -60,6 +60,9 @@ pub struct Network<Q, R> {
     cut: BTreeSet<(NodeId, NodeId)>,
     request_timeout_ms: Millis,
     outstanding: BTreeMap<CorrelationId, Outstanding>,
+    /// How many envelopes were delivered, and the key of the last one.
+    delivered: u64,
+    last_delivered: Option<(Millis, u64)>,
 }
 
 impl<Q, R> Default for Network<Q, R> {
@@ -80,6 +83,8 @@ impl<Q, R> Network<Q, R> {
             cut: BTreeSet::new(),
             request_timeout_ms: request_timeout_ms.max(1),
             outstanding: BTreeMap::new(),
+            delivered: 0,
+            last_delivered: None,
         }
     }
 
@@ -193,10 +198,27 @@ impl<Q, R> Network<Q, R> {
         self.outstanding.len()
     }
 
+    /// How many envelopes have been delivered so far.
+    pub fn delivered(&self) -> u64 {
+        self.delivered
+    }
+
+    /// The `(deliver_at, seq)` of the last envelope delivered: it only ever grows.
+    pub fn last_delivered(&self) -> Option<(Millis, u64)> {
+        self.last_delivered
+    }
+
     /// The next envelope due at or before `now`, in `(deliver_at, seq)` order. What cannot
     /// cross at its delivery time (its node went down, its link was cut) is lost on the way;
     /// so are responses to requests that already timed out.
     pub fn pop_due(&mut self, now: Millis) -> Option<Envelope<Q, R>> {
+        let env = self.next_due(now)?;
+        self.delivered += 1;
+        self.last_delivered = Some((env.deliver_at, env.seq));
+        Some(env)
+    }
+
+    fn next_due(&mut self, now: Millis) -> Option<Envelope<Q, R>> {
         loop {
             let (&key, _) = self.queue.first_key_value().filter(|(&(t, _), _)| t <= now)?;
             let env = self.queue.remove(&key)?;

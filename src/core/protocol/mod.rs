@@ -148,6 +148,14 @@ messages! {
     ConsumerGroupHeartbeat(consumer_group_heartbeat::ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
 }
 
+/// What crosses the network to a broker: a request, and the principal its connection
+/// authenticated as (Kafka knows it from the SASL session, not from the request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Authenticated {
+    pub principal: Option<std::sync::Arc<str>>,
+    pub request: Request,
+}
+
 /// The wire name of an error code: `NONE` for success, otherwise Kafka's name.
 pub fn error_name(code: Option<ErrorCode>) -> &'static str {
     code.map_or("NONE", ErrorCode::name)
