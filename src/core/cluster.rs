@@ -245,7 +245,7 @@ impl Cluster {
         while let Some(env) = self.net.pop_due(now) {
             match env.payload {
                 Payload::Request(q) => {
-                    if let Some(r) = self.broker.handle(q.principal.as_deref(), &q.request) {
+                    if let Some(r) = self.broker.handle(env.deliver_at, q.principal.as_deref(), &q.request) {
                         self.net.send_response(env.deliver_at, env.to, env.from, env.correlation, r);
                     }
                 }

@@ -13,6 +13,8 @@
 //! the lookup itself is Kafka's ([`partition_for`]). The group protocols' handlers still run
 //! in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
 
+mod coordinator;
+
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
 use crate::core::event::EventKind;
@@ -148,8 +150,9 @@ impl Broker {
 
     /// Answers a request from the client authenticated as `user`; `None` for the requests
     /// whose handlers are not on the broker yet (they still run on the cluster).
-    pub fn handle(&self, user: Option<&str>, request: &Request) -> Option<Response> {
+    pub fn handle(&mut self, now: Millis, user: Option<&str>, request: &Request) -> Option<Response> {
         Some(match request {
+            Request::Heartbeat(r) => self.heartbeat(now, user, r).into(),
             Request::FindCoordinator(r) => self.find_coordinator(r).into(),
             Request::Metadata(r) => self.metadata(r).into(),
             Request::ListOffsets(r) => self.list_offsets(r).into(),

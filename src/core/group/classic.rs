@@ -11,9 +11,12 @@ use super::assignor::{self, MemberSubscription, Strategy, TopicPartition};
 use super::{Group, GroupMember, GroupState};
 use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
-use crate::core::consumer::{ConsumerMode, ConsumerStatus, MemberPhase, Membership};
+use crate::core::consumer::{is_authorization, ConsumerMode, ConsumerStatus, MemberPhase, Membership};
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
+use crate::core::ids::NodeId;
+use crate::core::protocol::heartbeat::HeartbeatRequest;
+use crate::core::protocol::Response;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
@@ -533,45 +536,50 @@ impl Cluster {
         );
     }
 
-    /// Heartbeat from a classic member: learns about rebalances and lost membership.
+    /// Heartbeat from a classic member: it learns about rebalances and lost membership from
+    /// the coordinator's answer alone.
     pub(crate) fn classic_heartbeat(&mut self, name: &str, now: Millis) {
         let Some(c) = self.consumers.get(name) else {
             return;
         };
         let Some(m) = &c.membership else { return };
-        let Some(member_id) = m.member_id.clone() else {
+        let Some(member_id) = m.member_id.as_deref() else {
             return;
         };
         let group_id = m.group.clone();
-        let my_generation = m.generation;
         let phase = m.phase;
+        let request = HeartbeatRequest {
+            group_id: group_id.as_str().into(),
+            generation_id: m.generation,
+            member_id: member_id.into(),
+            group_instance_id: c.spec.config.group_instance_id.clone(),
+        };
         let user = c.spec.user.clone();
-        if let Err(code) = self.broker.authorize_group(user.as_deref(), &group_id) {
-            self.refuse_group_request(name, &group_id, code, format!("Heartbeat {group_id}"), now);
+        let Some(Response::Heartbeat(answer)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
             return;
+        };
+        match answer.error_code {
+            None => {}
+            Some(code) if is_authorization(code) => {
+                self.refuse_group_request(name, &group_id, code, format!("Heartbeat {group_id}"), now);
+            }
+            // We were removed. Partitions are lost (no commit); rejoin.
+            Some(ErrorCode::UnknownMemberId) => {
+                self.lose_membership(name, &group_id, ErrorCode::UnknownMemberId, now)
+            }
+            // A rebalance is on: rejoin at the next poll(). A member already (re)joining
+            // ignores a stale generation.
+            Some(ErrorCode::RebalanceInProgress) => self.need_rejoin(name),
+            Some(ErrorCode::IllegalGeneration) if phase == MemberPhase::Stable => self.need_rejoin(name),
+            Some(_) => {}
         }
-        let Some(g) = self.broker.groups.get_mut(&group_id) else {
-            return;
-        };
-        let Some(member) = g.members.get_mut(&member_id) else {
-            // UNKNOWN_MEMBER_ID: we were removed. Partitions are lost (no commit); rejoin.
-            self.lose_membership(name, &group_id, ErrorCode::UnknownMemberId, now);
-            return;
-        };
-        member.last_heartbeat = now;
-        match g.state {
-            GroupState::PreparingRebalance if !member.joined => {
-                // REBALANCE_IN_PROGRESS: rejoin at the next poll().
-                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
-                    m.rejoin_needed = true;
-                }
-            }
-            GroupState::Stable if phase == MemberPhase::Stable && my_generation != g.generation => {
-                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
-                    m.rejoin_needed = true;
-                }
-            }
-            _ => {}
+    }
+
+    fn need_rejoin(&mut self, name: &str) {
+        if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
+            m.rejoin_needed = true;
         }
     }
 
