@@ -16,6 +16,7 @@ use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
 use crate::core::ids::NodeId;
 use crate::core::protocol::heartbeat::HeartbeatRequest;
+use crate::core::protocol::sync_group::SyncGroupResponse;
 use crate::core::protocol::Response;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
@@ -260,13 +261,16 @@ impl Cluster {
             .collect();
         let delay = self.config.group_initial_rebalance_delay_ms;
         // Members waiting in SyncGroup get REBALANCE_IN_PROGRESS and rejoin.
-        let waiting: Vec<String> = g.members.values().map(|m| m.consumer.clone()).collect();
-        for name in waiting {
-            if let Some(m) = self.consumers.get_mut(&name).and_then(|c| c.membership.as_mut()) {
-                if m.phase == MemberPhase::AwaitingSync {
-                    m.rejoin_needed = true;
-                }
-            }
+        let waiting: Vec<(String, String)> =
+            g.members.values().map(|m| (m.consumer.clone(), m.member_id.clone())).collect();
+        let generation = g.generation;
+        for (name, member_id) in waiting {
+            let answer = SyncGroupResponse {
+                error_code: Some(ErrorCode::RebalanceInProgress),
+                protocol_name: None,
+                assignment: Vec::new(),
+            };
+            self.classic_on_sync_group(&name, group_id, &member_id, generation, answer, now);
         }
         let g = self.broker.groups.get_mut(group_id).expect("group");
         let generation = g.generation;
@@ -451,22 +455,11 @@ impl Cluster {
         );
         let mut stopped = Vec::new();
         for (consumer, parts, member_id) in shares {
-            // Only the client that still is this member gets the SyncGroup answer (one that
-            // lost its membership meanwhile rejoins instead).
-            let Some(c) = self.consumers.get_mut(&consumer) else { continue };
-            let Some(m) = c.membership.as_mut() else { continue };
-            if m.member_id.as_deref() != Some(member_id.as_str())
-                || !matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused)
-            {
-                continue;
+            let answer =
+                SyncGroupResponse { error_code: None, protocol_name: Some(strategy), assignment: parts };
+            if self.classic_on_sync_group(&consumer, group_id, &member_id, generation, answer, now) {
+                stopped.push(consumer);
             }
-            if m.stopped_since.take().is_some() {
-                stopped.push(consumer.clone());
-            }
-            m.phase = MemberPhase::Stable;
-            m.generation = generation;
-            m.next_heartbeat_at = now + c.spec.config.heartbeat_interval_ms;
-            self.deliver_classic_assignment(&consumer, group_id, parts, generation, now);
         }
         self.events_push(
             now,
@@ -478,6 +471,44 @@ impl Cluster {
                 protocol: GroupProtocol::Classic,
             },
         );
+    }
+
+    /// The member's side of a SyncGroup answer for `member_id` in `generation`. Only the client
+    /// that still is this member and is running takes it (one that lost its membership
+    /// meanwhile rejoins instead). REBALANCE_IN_PROGRESS: rejoin. Otherwise it takes its share;
+    /// returns whether it had stopped consuming for this rebalance (eager).
+    fn classic_on_sync_group(
+        &mut self,
+        name: &str,
+        group_id: &str,
+        member_id: &str,
+        generation: i32,
+        answer: SyncGroupResponse,
+        now: Millis,
+    ) -> bool {
+        let Some(c) = self.consumers.get_mut(name) else {
+            return false;
+        };
+        let heartbeat_interval = c.spec.config.heartbeat_interval_ms;
+        let running = matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused);
+        let Some(m) = c.membership.as_mut() else {
+            return false;
+        };
+        if answer.error_code == Some(ErrorCode::RebalanceInProgress) {
+            if m.phase == MemberPhase::AwaitingSync {
+                m.rejoin_needed = true;
+            }
+            return false;
+        }
+        if m.member_id.as_deref() != Some(member_id) || !running {
+            return false;
+        }
+        let stopped = m.stopped_since.take().is_some();
+        m.phase = MemberPhase::Stable;
+        m.generation = generation;
+        m.next_heartbeat_at = now + heartbeat_interval;
+        self.deliver_classic_assignment(name, group_id, answer.assignment, generation, now);
+        stopped
     }
 
     /// The member applies its SyncGroup share: cooperative members revoke what moved away
