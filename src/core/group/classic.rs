@@ -16,6 +16,7 @@ use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
 use crate::core::ids::NodeId;
 use crate::core::protocol::heartbeat::HeartbeatRequest;
+use crate::core::protocol::join_group::JoinGroupResponse;
 use crate::core::protocol::sync_group::SyncGroupResponse;
 use crate::core::protocol::Response;
 use crate::core::time::Millis;
@@ -368,13 +369,25 @@ impl Cluster {
         let leader = g.leader_consumer().unwrap_or_default().to_string();
         let protocol = g.strategy.map(strategy_name).unwrap_or("?").to_string();
         let members: Vec<String> = g.members.values().map(|m| m.consumer.clone()).collect();
+        let answers: Vec<(String, JoinGroupResponse)> = g
+            .members
+            .values()
+            .map(|m| {
+                let answer = JoinGroupResponse {
+                    error_code: None,
+                    generation_id: generation,
+                    protocol_name: g.strategy,
+                    leader: g.leader.as_deref().unwrap_or_default().into(),
+                    member_id: m.member_id.as_str().into(),
+                    members: Vec::new(),
+                };
+                (m.consumer.clone(), answer)
+            })
+            .collect();
         g.sync_at = Some(now + self.config.network_latency_ms);
         self.set_group_state(group_id, GroupState::CompletingRebalance, now);
-        for name in &members {
-            if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
-                m.phase = MemberPhase::AwaitingSync;
-                m.generation = generation;
-            }
+        for (name, answer) in answers {
+            self.classic_on_join_group(&name, &answer);
         }
         self.events_push(
             now,
@@ -471,6 +484,16 @@ impl Cluster {
                 protocol: GroupProtocol::Classic,
             },
         );
+    }
+
+    /// The member's side of a JoinGroup answer: it is in the new generation and sends
+    /// SyncGroup (the playground's coordinator runs the leader's assignor itself, so the
+    /// answer's member list stays empty).
+    fn classic_on_join_group(&mut self, name: &str, answer: &JoinGroupResponse) {
+        if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
+            m.phase = MemberPhase::AwaitingSync;
+            m.generation = answer.generation_id;
+        }
     }
 
     /// The member's side of a SyncGroup answer for `member_id` in `generation`. Only the client
