@@ -844,12 +844,5 @@ fn select_protocol(g: &Group) -> Option<Strategy> {
 
 /// Kafka's name of an assignor, as `partition.assignment.strategy` lists it.
 pub fn strategy_name(s: Strategy) -> &'static str {
-    match s {
-        Strategy::Range => "range",
-        Strategy::RoundRobin => "roundrobin",
-        Strategy::Sticky => "sticky",
-        Strategy::CooperativeSticky => "cooperative-sticky",
-        Strategy::Uniform => "uniform",
-        Strategy::ServerRange => "range",
-    }
+    s.kafka_name()
 }
