@@ -59,6 +59,8 @@ pub struct Cluster {
     pub(crate) events: Vec<Event>,
     /// Every request between a client and the broker goes through here.
     pub(crate) net: Network<Authenticated, Response>,
+    /// The work budget (`budget.rs`): totals a tab can hold.
+    pub(crate) budget: super::budget::BudgetState,
 }
 
 impl Cluster {
@@ -74,6 +76,7 @@ impl Cluster {
             consumers: BTreeMap::new(),
             events: Vec::new(),
             net: Network::default(),
+            budget: Default::default(),
         }
     }
 
@@ -288,12 +291,14 @@ impl Cluster {
             Command::CreateTopic { name, partitions, retention } => {
                 validate_topic_name(&name)?;
                 let n = validate_partition_count(partitions)?;
+                self.check_partition_budget(u64::from(n))?;
                 if self.broker.topics.contains_key(&name) {
                     return Err(CoreError::kafka(
                         ErrorCode::TopicAlreadyExists,
                         format!("Topic '{name}' already exists."),
                     ));
                 }
+                super::topic::check_collision(&name, self.broker.topics.keys().map(String::as_str))?;
                 self.check_capacity(self.broker.topics.len())?;
                 let retention = retention.unwrap_or(self.config.retention);
                 validate_retention(&retention)?;
@@ -324,6 +329,7 @@ impl Cluster {
                     ));
                 }
                 let to = validate_partition_count(total)?;
+                self.check_partition_budget(u64::from(to - from))?;
                 let t = self.broker.topics.get_mut(&topic).expect("checked");
                 t.partitions.resize_with(to as usize, Default::default);
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
@@ -353,6 +359,7 @@ impl Cluster {
             }
             Command::AddProducer { producer } => {
                 producer.validate()?;
+                self.check_rate_budget(producer.rate, None)?;
                 if self.producers.contains_key(&producer.name) {
                     return Err(CoreError::invalid(format!(
                         "there is already a producer named {}",
@@ -369,6 +376,7 @@ impl Cluster {
             }
             Command::UpdateProducer { producer } => {
                 producer.validate()?;
+                self.check_rate_budget(producer.rate, Some(&producer.name))?;
                 self.check_user(producer.user.as_deref())?;
                 let name = producer.name.clone();
                 let Some(p) = self.producers.get_mut(&name) else {
@@ -436,6 +444,7 @@ impl Cluster {
                     )));
                 }
                 self.check_capacity(self.consumers.len())?;
+                self.check_consumer_budget()?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 let name = consumer.name.clone();

@@ -9,7 +9,8 @@
 //! # Layout
 //! - [`cluster`] — [`Cluster`]: `apply(now, command)`, `advance(now)`, `next_wakeup()`.
 //! - [`command`], [`event`], [`error`], [`time`], [`config`] — its vocabulary.
-//! - [`topic`], [`log`] — topics, partition logs, retention.
+//! - [`topic`], [`log`] — topics, partition logs, retention; [`budget`] — the work budget
+//!   (totals across the cluster a tab can hold).
 //! - [`partitioner`], [`producer`] — where records go.
 //! - [`consumer`] — standalone and group consumers, the client side of the protocols.
 //! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
@@ -18,6 +19,7 @@
 
 pub mod acl;
 pub mod broker;
+pub mod budget;
 pub mod cluster;
 pub mod command;
 pub mod config;
@@ -31,8 +33,10 @@ pub mod net;
 pub mod partitioner;
 pub mod producer;
 pub mod protocol;
+pub mod replication;
 pub mod scenario;
 pub mod share;
+pub mod share_group;
 pub mod time;
 pub mod timer;
 pub mod topic;
