@@ -2,13 +2,14 @@
 //! only the broker's own state (its groups) and answers with Kafka's error codes; the member
 //! learns what happened from the answer alone.
 //!
-//! Moved so far: Heartbeat. JoinGroup, SyncGroup, LeaveGroup, OffsetCommit and
+//! Moved so far: Heartbeat and OffsetCommit. JoinGroup, SyncGroup, LeaveGroup and
 //! ConsumerGroupHeartbeat still run in `group/` on the cluster.
 
 use super::Broker;
 use crate::core::error::ErrorCode;
-use crate::core::group::GroupState;
+use crate::core::group::{validate_commit, Group, GroupState};
 use crate::core::protocol::heartbeat::{HeartbeatRequest, HeartbeatResponse};
+use crate::core::protocol::offset_commit::{OffsetCommitRequest, OffsetCommitResponse};
 use crate::core::time::Millis;
 
 impl Broker {
@@ -32,5 +33,37 @@ impl Broker {
             GroupState::Stable if r.generation_id != g.generation => Some(ErrorCode::IllegalGeneration),
             _ => None,
         })
+    }
+
+    /// OffsetCommit (`GroupCoordinator.handleCommitOffsets`): READ on the group and on each
+    /// topic, then the member's generation or epoch (see `validate_commit`); accepted or
+    /// refused whole.
+    pub fn offset_commit(&mut self, user: Option<&str>, r: &OffsetCommitRequest) -> OffsetCommitResponse {
+        let group_id = r.group_id.as_str();
+        let mut last: Option<&str> = None;
+        let auth = self.authorize_group(user, group_id).and_then(|_| {
+            r.offsets.iter().try_for_each(|(tp, _)| {
+                if last == Some(&*tp.topic) {
+                    return Ok(());
+                }
+                last = Some(&tp.topic);
+                self.authorize_commit_topic(user, &tp.topic)
+            })
+        });
+        let g = self.groups.entry(group_id.to_string()).or_insert_with(|| Group::new(group_id));
+        let member_id = r.member_id.as_ref().map(|m| m.as_str());
+        let verdict = auth.and_then(|_| validate_commit(g, member_id, r.generation_id_or_member_epoch));
+        let mut changed = false;
+        if verdict.is_ok() {
+            changed = r.offsets.iter().any(|(tp, o)| g.offsets.get(tp) != Some(o));
+            for (tp, o) in &r.offsets {
+                g.offsets.insert(tp.clone(), *o);
+            }
+        }
+        let error = verdict.err();
+        OffsetCommitResponse {
+            partitions: r.offsets.iter().map(|(tp, _)| (tp.clone(), error)).collect(),
+            changed,
+        }
     }
 }

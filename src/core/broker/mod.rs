@@ -153,6 +153,7 @@ impl Broker {
     pub fn handle(&mut self, now: Millis, user: Option<&str>, request: &Request) -> Option<Response> {
         Some(match request {
             Request::Heartbeat(r) => self.heartbeat(now, user, r).into(),
+            Request::OffsetCommit(r) => self.offset_commit(user, r).into(),
             Request::FindCoordinator(r) => self.find_coordinator(r).into(),
             Request::Metadata(r) => self.metadata(r).into(),
             Request::ListOffsets(r) => self.list_offsets(r).into(),

@@ -12,7 +12,7 @@ mod classic;
 mod consumer_protocol;
 mod offsets;
 
-pub(crate) use offsets::is_group_error;
+pub(crate) use offsets::{is_group_error, validate_commit};
 pub use offsets::{DescribeRow, MemberView};
 
 use crate::core::config::GroupProtocol;

@@ -8,6 +8,9 @@ use crate::core::config::GroupProtocol;
 use crate::core::consumer::Consumer;
 use crate::core::error::ErrorCode;
 use crate::core::event::EventKind;
+use crate::core::ids::NodeId;
+use crate::core::protocol::offset_commit::OffsetCommitRequest;
+use crate::core::protocol::Response;
 use crate::core::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -99,28 +102,31 @@ impl Cluster {
             );
             return;
         }
-        let topics: BTreeSet<&str> = offsets.iter().map(|(tp, _)| &*tp.topic).collect();
-        let auth = self.broker.authorize_group(user.as_deref(), &group_id).and_then(|_| {
-            topics.iter().try_for_each(|t| self.broker.authorize_commit_topic(user.as_deref(), t))
-        });
-        let g = self.broker.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
-        let verdict = auth.and_then(|_| validate_commit(g, member_id.as_deref(), generation));
-        match verdict {
-            Ok(()) => {
-                let changed = offsets.iter().any(|(tp, o)| g.offsets.get(tp) != Some(o));
-                for (tp, o) in &offsets {
-                    g.offsets.insert(tp.clone(), *o);
-                }
+        let request = OffsetCommitRequest {
+            group_id: group_id.as_str().into(),
+            generation_id_or_member_epoch: generation,
+            member_id: member_id.as_deref().map(Into::into),
+            group_instance_id: c.spec.config.group_instance_id.clone(),
+            offsets,
+        };
+        let offsets = request.offsets.clone();
+        let Some(Response::OffsetCommit(answer)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
+            return;
+        };
+        match answer.error() {
+            None => {
                 // The commit went through: an earlier membership or commit refusal is over.
                 self.clear_group_error(name);
-                if changed {
+                if answer.changed {
                     self.events_push(
                         now,
                         EventKind::Committed { consumer: name.to_string(), group: group_id, offsets, auto },
                     );
                 }
             }
-            Err(error) => {
+            Some(error) => {
                 self.events_push(
                     now,
                     EventKind::CommitFailed { consumer: name.to_string(), group: group_id.clone(), error },
@@ -307,7 +313,7 @@ pub(crate) fn is_group_error(e: ErrorCode) -> bool {
     )
 }
 
-fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Result<(), ErrorCode> {
+pub(crate) fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Result<(), ErrorCode> {
     if member_id.is_none() && generation < 0 {
         // Standalone (assign()) commits: fine while nobody uses the group for membership.
         return if g.members.is_empty() { Ok(()) } else { Err(ErrorCode::UnknownMemberId) };

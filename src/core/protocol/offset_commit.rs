@@ -17,4 +17,14 @@ pub struct OffsetCommitRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OffsetCommitResponse {
     pub partitions: Vec<(TopicPartition, Option<ErrorCode>)>,
+    /// Playground only (Kafka's answer does not say): whether any committed offset moved, so
+    /// the timeline shows a commit only when it changed something.
+    pub changed: bool,
+}
+
+impl OffsetCommitResponse {
+    /// The first partition's error (the playground refuses or accepts a commit whole).
+    pub fn error(&self) -> Option<ErrorCode> {
+        self.partitions.iter().find_map(|(_, e)| *e)
+    }
 }
