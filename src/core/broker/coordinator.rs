@@ -67,3 +67,85 @@ impl Broker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::group::GroupMember;
+    use crate::core::ids::{BrokerId, TopicPartition};
+
+    /// A broker whose coordinator hosts group `g`, Stable in generation 3, with member `m1`.
+    fn coordinator() -> Broker {
+        let mut b = Broker::new(BrokerId::FIRST);
+        let mut g = Group::new("g");
+        g.state = GroupState::Stable;
+        g.generation = 3;
+        g.members.insert(
+            "m1".into(),
+            GroupMember {
+                member_id: "m1".into(),
+                consumer: "c1".into(),
+                instance_id: None,
+                topics: vec!["orders".into()],
+                strategies: Vec::new(),
+                owned: Vec::new(),
+                owned_generation: -1,
+                joined: true,
+                join_seq: 1,
+                last_heartbeat: 0,
+                session_timeout_ms: 45_000,
+                rebalance_timeout_ms: 300_000,
+                assignment: Vec::new(),
+                epoch: 0,
+            },
+        );
+        b.groups.insert("g".into(), g);
+        b
+    }
+
+    fn heartbeat(member: &str, generation_id: i32) -> HeartbeatRequest {
+        HeartbeatRequest {
+            group_id: "g".into(),
+            generation_id,
+            member_id: member.into(),
+            group_instance_id: None,
+        }
+    }
+
+    #[test]
+    fn a_heartbeat_tells_a_stale_or_unknown_member_and_keeps_a_live_one() {
+        let mut b = coordinator();
+        assert_eq!(b.heartbeat(700, None, &heartbeat("m1", 3)).error_code, None);
+        assert_eq!(b.groups["g"].members["m1"].last_heartbeat, 700, "the session is renewed");
+        assert_eq!(
+            b.heartbeat(800, None, &heartbeat("m1", 2)).error_code,
+            Some(ErrorCode::IllegalGeneration)
+        );
+        assert_eq!(b.heartbeat(800, None, &heartbeat("m9", 3)).error_code, Some(ErrorCode::UnknownMemberId));
+        b.groups.get_mut("g").unwrap().state = GroupState::PreparingRebalance;
+        b.groups.get_mut("g").unwrap().members.get_mut("m1").unwrap().joined = false;
+        assert_eq!(
+            b.heartbeat(900, None, &heartbeat("m1", 3)).error_code,
+            Some(ErrorCode::RebalanceInProgress)
+        );
+    }
+
+    #[test]
+    fn an_offset_commit_from_a_stale_generation_is_refused_and_writes_nothing() {
+        let mut b = coordinator();
+        let commit = |generation| OffsetCommitRequest {
+            group_id: "g".into(),
+            generation_id_or_member_epoch: generation,
+            member_id: Some("m1".into()),
+            group_instance_id: None,
+            offsets: vec![(TopicPartition::new("orders", 0), 42)],
+        };
+        let refused = b.offset_commit(None, &commit(2));
+        assert_eq!(refused.error(), Some(ErrorCode::IllegalGeneration));
+        assert!(b.groups["g"].offsets.is_empty());
+        let accepted = b.offset_commit(None, &commit(3));
+        assert_eq!((accepted.error(), accepted.changed), (None, true));
+        assert_eq!(b.groups["g"].offsets[&TopicPartition::new("orders", 0)], 42);
+        assert!(!b.offset_commit(None, &commit(3)).changed, "the same offsets again change nothing");
+    }
+}
