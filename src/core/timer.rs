@@ -20,6 +20,9 @@ pub enum Timer {
     RebalanceTimeout,
     /// `group.initial.rebalance.delay.ms` for a new classic group.
     InitialRebalanceDelay,
+    /// The end of the network hop between a JoinGroup answer and the SyncGroup answer
+    /// (`playground.network.latency.ms`).
+    SyncGroupHop,
     /// `log.retention.check.interval.ms` (the playground checks every simulated second).
     RetentionCheck,
     /// A request's `request.timeout.ms`.

@@ -148,4 +148,13 @@ mod tests {
         assert_eq!(b.groups["g"].offsets[&TopicPartition::new("orders", 0)], 42);
         assert!(!b.offset_commit(None, &commit(3)).changed, "the same offsets again change nothing");
     }
+
+    #[test]
+    fn the_broker_says_when_it_wakes_next_and_why() {
+        use crate::core::timer::Timer;
+        let mut b = coordinator();
+        assert_eq!(b.poll_timeout(45_000), Some((45_001, Timer::SessionExpiry)));
+        b.groups.get_mut("g").unwrap().sync_at = Some(200);
+        assert_eq!(b.poll_timeout(45_000), Some((200, Timer::SyncGroupHop)));
+    }
 }

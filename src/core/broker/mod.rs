@@ -96,12 +96,8 @@ impl Broker {
     /// When this broker next needs to run on its own, and why: a coordinator's timer (session,
     /// rebalance, initial delay, the JoinGroup→SyncGroup hop) or the retention check.
     pub fn poll_timeout(&self, kip848_session_ms: Millis) -> Option<(Millis, Timer)> {
-        let groups = self
-            .groups
-            .values()
-            .filter_map(|g| g.next_wakeup(kip848_session_ms))
-            .min()
-            .map(|t| (t, Timer::SessionExpiry));
+        let groups =
+            self.groups.values().filter_map(|g| g.next_timer(kip848_session_ms)).min_by_key(|&(t, _)| t);
         let retention = (self
             .topics
             .values()
