@@ -39,6 +39,7 @@ pub mod share;
 pub mod share_group;
 pub mod time;
 pub mod timer;
+pub mod tools;
 pub mod topic;
 mod wire;
 
