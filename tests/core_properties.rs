@@ -23,8 +23,9 @@
 //! 5. group states move only along Kafka's transitions, continuously (each change starts
 //!    where the last one ended, and the group is in the state last reported);
 //! 6. generations / group epochs only grow;
-//! 7. a refused command changes nothing (state and future behaviour), and
-//! 8. the same seed and commands give the same event hash.
+//! 7. a refused command changes nothing (state and future behaviour);
+//! 8. the same seed and commands give the same event hash;
+//! 9. the network delivers in `(time, seq)` order and every request is answered.
 
 use broker_playground::core::acl::Role;
 use broker_playground::core::command::SeekTo;
@@ -294,6 +295,9 @@ struct World {
     auth: bool,
     checker: Checker,
     step: usize,
+    /// The network's last delivery and count after the previous step (invariant 9).
+    net_last: Option<(u64, u64)>,
+    net_delivered: u64,
     seed: u64,
     /// The commands that built the start, then every command that succeeded, with its time:
     /// what the page's journal holds, so what Export and the autosave write.
@@ -331,6 +335,8 @@ impl World {
             auth: false,
             checker,
             step: 0,
+            net_last: None,
+            net_delivered: 0,
             seed,
             journal: setup.into_iter().map(|c| (0, c)).collect(),
         }
@@ -616,6 +622,24 @@ impl World {
         if self.step.is_multiple_of(16) {
             self.checker.logs_fully_readable(&self.cluster)?;
         }
+        self.check_network()?;
+        Ok(())
+    }
+
+    /// 9. The network: envelopes are delivered in `(time, seq)` order, and every request a
+    ///    client sent was answered (the data path has zero latency and nothing fails yet, so
+    ///    none is still in flight or timed out after a step).
+    fn check_network(&mut self) -> Result<(), String> {
+        let net = self.cluster.network();
+        let last = net.last_delivered();
+        if last < self.net_last || net.delivered() < self.net_delivered {
+            return Err(format!("network delivered {last:?} after {:?}", self.net_last));
+        }
+        if net.outstanding() != 0 || net.next_delivery_at().is_some() {
+            return Err(format!("{} request(s) left unanswered after a step", net.outstanding()));
+        }
+        self.net_last = last;
+        self.net_delivered = net.delivered();
         Ok(())
     }
 

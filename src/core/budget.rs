@@ -113,7 +113,7 @@ impl Cluster {
     }
 
     fn partition_total(&self) -> u64 {
-        self.topics.values().map(|t| u64::from(t.partition_count())).sum()
+        self.broker.topics.values().map(|t| u64::from(t.partition_count())).sum()
     }
 
     /// Whether `more` partitions fit the budget, alone and times the consumers.
@@ -172,8 +172,13 @@ impl Cluster {
         match self.budget.counted {
             Some((at, bytes)) if now / RECOUNT_MS == at / RECOUNT_MS => bytes,
             _ => {
-                let bytes =
-                    self.topics.values().flat_map(|t| t.partitions.iter()).map(|l| l.size_bytes()).sum();
+                let bytes = self
+                    .broker
+                    .topics
+                    .values()
+                    .flat_map(|t| t.partitions.iter())
+                    .map(|l| l.size_bytes())
+                    .sum();
                 self.budget.counted = Some((now, bytes));
                 bytes
             }
