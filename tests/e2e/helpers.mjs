@@ -74,10 +74,25 @@ export async function serveStatic(dir = DIST) {
         res.writeHead(404, { "content-type": "text/plain" }).end("not found");
         return;
       }
+      // Like nginx's brotli_static/gzip_static: the precompressed file beside it, when the
+      // browser accepts it (scripts/postbuild.mjs writes them in release builds).
+      const type = MIME[extname(file)] ?? "application/octet-stream";
+      const accepts = String(req.headers["accept-encoding"] ?? "");
+      let encoding = null;
+      for (const [enc, suffix] of [["br", ".br"], ["gzip", ".gz"]]) {
+        if (!new RegExp(`\\b${enc}\\b`).test(accepts)) continue;
+        const packed = await stat(file + suffix).catch(() => null);
+        if (packed?.isFile()) {
+          [file, info, encoding] = [file + suffix, packed, enc];
+          break;
+        }
+      }
       res.writeHead(200, {
-        "content-type": MIME[extname(file)] ?? "application/octet-stream",
+        "content-type": type,
         "content-length": info.size,
         "cache-control": "no-store",
+        vary: "accept-encoding",
+        ...(encoding ? { "content-encoding": encoding } : {}),
       });
       if (req.method === "HEAD") res.end();
       else createReadStream(file).pipe(res);
