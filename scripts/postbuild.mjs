@@ -11,7 +11,7 @@
 //
 //   node scripts/postbuild.mjs [DIR]     # DIR: $TRUNK_STAGING_DIR, else dist/
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync, unlinkSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from "node:fs";
 import { join, extname, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
@@ -88,11 +88,8 @@ for (const html of files(DIR).filter((f) => f.endsWith(".html") && !f.startsWith
 }
 
 let count = 0;
-for (const file of files(DIR)) {
-  if (file.endsWith(".br") || file.endsWith(".gz")) {
-    unlinkSync(file); // a stale one from an earlier run (staging is fresh, but be safe)
-    continue;
-  }
+// (Run again on a built dist/, it recompresses the files and overwrites their old copies.)
+for (const file of files(DIR).filter((f) => !f.endsWith(".br") && !f.endsWith(".gz"))) {
   const data = readFileSync(file);
   const text = ![".wasm", ".png", ".ico"].includes(extname(file));
   const br = brotliCompressSync(data, {

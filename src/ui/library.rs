@@ -143,15 +143,15 @@ pub fn when_here(id: &str, then: impl FnOnce() + 'static) {
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     use wasm_bindgen::prelude::*;
 
     thread_local! {
-        static FILES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+        /// (id, file text): at most the few lessons a page uses (a `Vec`: no hasher in the wasm).
+        static FILES: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
     }
 
     pub fn get(id: &str) -> Option<String> {
-        FILES.with(|f| f.borrow().get(id).cloned())
+        FILES.with(|f| f.borrow().iter().find(|(i, _)| i == id).map(|(_, text)| text.clone()))
     }
 
     // The snippet lives in `snippets/<crate>-<hash>/inline0.js`: two levels below the wasm.
@@ -177,7 +177,11 @@ export function fetch_scenario(id) {
     }
 
     pub fn put(id: &str, text: &str) {
-        FILES.with(|f| f.borrow_mut().insert(id.to_string(), text.to_string()));
+        FILES.with(|f| {
+            let mut files = f.borrow_mut();
+            files.retain(|(i, _)| i != id);
+            files.push((id.to_string(), text.to_string()));
+        });
     }
 }
 

@@ -14,7 +14,7 @@ use crate::core::time::format_clock;
 pub fn line(e: &Event, lang: Lang) -> String {
     match lang {
         Lang::En => e.line(),
-        Lang::Ru => format!("[{}] {}", format_clock(e.at), narrate(e)),
+        Lang::Ru => format!("[{}] {}", format_clock(e.at), crate::core::event::escape_controls(&narrate(e))),
     }
 }
 
@@ -107,7 +107,7 @@ pub fn narrate(e: &Event) -> String {
             format!("{consumer}: коммит для группы {group} не удался: {error}")
         }
         GroupStateChanged { group, from, to } => format!("группа {group}: {from} -> {to}"),
-        RebalanceStarted { group, generation, reason: r } => {
+        RebalanceStarted { group, generation, reason: r, .. } => {
             format!("группа {group}: начался ребаланс ({}), поколение {generation}", reason(r))
         }
         PartitionsRevoked { group, consumer, partitions } => {
@@ -207,6 +207,7 @@ mod tests {
                 group: "g".into(),
                 generation: 2,
                 reason: RebalanceReason::MemberJoined { member: "c2".into() },
+                rebalance_protocol: Default::default(),
             },
         };
         assert_eq!(

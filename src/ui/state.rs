@@ -16,7 +16,7 @@ use super::text::{fill, text_for, Lang};
 use crate::core::acl::Role;
 use crate::core::config::ConsumerConfig;
 use crate::core::consumer::{ConsumerMode, ConsumerSpec};
-use crate::core::event::{Event, EventKind, Move, RebalanceReason};
+use crate::core::event::{Event, EventKind, Move, RebalanceProtocol, RebalanceReason};
 use crate::core::producer::{KeyMode, ProducerSpec};
 use crate::core::scenario::{self, At, Run, Scenario, ScenarioError, ScriptStep};
 use crate::core::share::Shared;
@@ -827,12 +827,7 @@ impl Sim {
         for event in events {
             self.observe(&event);
             self.seq += 1;
-            let noisy = matches!(
-                event.kind,
-                EventKind::Produced { .. }
-                    | EventKind::Fetched { .. }
-                    | EventKind::Committed { auto: true, .. }
-            );
+            let noisy = is_high_volume(&event.kind);
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
             let line = super::narrate_ru::line(&event, self.lang);
             list.push_back(Entry { seq: self.seq, event, line });
@@ -861,29 +856,6 @@ impl Sim {
         }
     }
 
-    /// Cooperative when every live member that owns partitions (or, if none owns any, every
-    /// live member) speaks only cooperative-sticky: those are the ones that would have to revoke.
-    fn group_kind(&self, group: &str) -> RebalanceKind {
-        let members: Vec<_> = self
-            .run
-            .cluster
-            .consumers()
-            .values()
-            .filter(|c| c.is_alive() && c.spec.is_group() && c.group_id() == Some(group))
-            .collect();
-        let owners: Vec<_> = members.iter().filter(|c| !c.assignment.is_empty()).collect();
-        let cooperative = if owners.is_empty() {
-            !members.is_empty() && members.iter().all(|c| c.spec.config.is_cooperative())
-        } else {
-            owners.iter().all(|c| c.spec.config.is_cooperative())
-        };
-        if cooperative {
-            RebalanceKind::Cooperative
-        } else {
-            RebalanceKind::Eager
-        }
-    }
-
     /// Updates the rebalance view of the event's group.
     fn observe(&mut self, e: &Event) {
         use EventKind::*;
@@ -895,7 +867,7 @@ impl Sim {
                     self.last_added = Some((consumer.clone(), g.to_string()));
                 }
             }
-            RebalanceStarted { group, generation, reason } => {
+            RebalanceStarted { group, generation, reason, rebalance_protocol } => {
                 if let (RebalanceReason::CooperativeFollowUp { .. }, Some(v)) =
                     (reason, self.rebalances.get_mut(group))
                 {
@@ -905,7 +877,11 @@ impl Sim {
                         return;
                     }
                 }
-                let kind = self.group_kind(group);
+                // The core decides eager or cooperative (from the members' assignors).
+                let kind = match rebalance_protocol {
+                    RebalanceProtocol::Eager => RebalanceKind::Eager,
+                    RebalanceProtocol::Cooperative => RebalanceKind::Cooperative,
+                };
                 let first = kind.phases()[0];
                 self.rebalances
                     .insert(group.clone(), RebalanceView::new(kind, first, *generation, reason.clone(), at));
@@ -996,6 +972,17 @@ impl Sim {
     }
 }
 
+/// Events that come with every record or every poll, kept under "Show high-volume events". A
+/// fetch that redelivers records (at-least-once duplicates) is not routine: it stays in the
+/// default timeline, where the at-least-once lesson says to look for it.
+pub fn is_high_volume(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Fetched { redelivered, .. } => *redelivered == 0,
+        EventKind::Produced { .. } | EventKind::Committed { auto: true, .. } => true,
+        _ => false,
+    }
+}
+
 /// The rebalance reason in a few words, in `lang`.
 pub fn reason_text(r: &RebalanceReason, lang: Lang) -> String {
     let t = text_for(lang);
@@ -1008,6 +995,7 @@ pub fn reason_text(r: &RebalanceReason, lang: Lang) -> String {
         RebalanceReason::PartitionsAdded { topic } => (t.reason_partitions_added, topic),
         RebalanceReason::CooperativeFollowUp { member } => (t.reason_follow_up, member),
         RebalanceReason::MemberRejoined { member } => (t.reason_rejoined, member),
+        RebalanceReason::StrategyChanged { member } => (t.reason_strategy, member),
     };
     fill(template, &[who])
 }
