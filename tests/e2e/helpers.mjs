@@ -112,6 +112,25 @@ export async function serveStatic(dir = DIST) {
   };
 }
 
+/** A docs site that copied dist/ to /pg/: serves `docsHtml` as /docs.html beside it.
+ *  Returns { url, close } (close also removes the temporary folder). */
+export async function serveDocsSite(docsHtml) {
+  const { mkdtemp, symlink, writeFile, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const dir = await mkdtemp(join(tmpdir(), "docs-site-"));
+  await symlink(DIST, join(dir, "pg"));
+  await writeFile(join(dir, "docs.html"), docsHtml);
+  await writeFile(join(dir, "index.html"), "<!doctype html><title>docs</title>");
+  const server = await serveStatic(dir);
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Launches Debian's headless Chromium with the flags above. */
 export function launchBrowser(options = {}) {
   return chromium.launch({

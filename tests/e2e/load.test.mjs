@@ -8,10 +8,7 @@
 // (Fast 4G), the test also holds the wasm's response until it has looked at the poster.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, symlink, writeFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DIST, serveStatic, launchBrowser, watchPage } from "./helpers.mjs";
+import { serveDocsSite, launchBrowser, watchPage } from "./helpers.mjs";
 
 const DOCS = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Docs</title>
@@ -24,16 +21,11 @@ const DOCS = `<!doctype html>
 /** Serves dist/ under /pg/ next to the docs page; opens a throttled page whose wasm is held
  *  until `release()`. Everything is closed when `t` ends. */
 async function openHeld(t, path) {
-  const dir = await mkdtemp(join(tmpdir(), "e2e-load-"));
-  await symlink(DIST, join(dir, "pg"));
-  await writeFile(join(dir, "docs.html"), DOCS);
-  await writeFile(join(dir, "index.html"), "<!doctype html><title>-</title>");
-  const server = await serveStatic(dir);
+  const server = await serveDocsSite(DOCS);
   const browser = await launchBrowser();
   t.after(async () => {
     await browser.close();
     await server.close();
-    await rm(dir, { recursive: true, force: true });
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
