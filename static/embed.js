@@ -58,7 +58,7 @@ const FRAME_CSS = `
 .bp-root[data-poster] :is(button, select, input, textarea, summary) { cursor: progress; }
 .bp-placeholder {
   box-sizing: border-box; display: flex; align-items: center; justify-content: center;
-  margin: 0; padding: 1rem; text-align: center; color: #57606a;
+  margin: 0; padding: 16px; text-align: center; color: #57606a;
 }
 .bp-frame:not(.auto) .bp-placeholder { position: absolute; inset: 0; }
 .bp-frame.auto .bp-placeholder { min-height: 420px; }

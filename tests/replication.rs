@@ -23,7 +23,9 @@
 //!   (`SOAK_STEPS`, `SOAK_SEED`); a failure prints the seed, episode and step to replay.
 
 use broker_playground::core::replication::config::{Acks, TopicReplicationConfig};
-use broker_playground::core::replication::election::{self, PartitionChange, PartitionRegistration};
+use broker_playground::core::replication::election::{
+    self, ElectionType, PartitionChange, PartitionRegistration,
+};
 use broker_playground::core::replication::leader_epoch::{truncate_follower, LeaderEpochCache};
 use broker_playground::core::replication::partition_state::{AckAfterAppend, PartitionState};
 use broker_playground::core::replication::placement::{self, MockRandom, UsableBroker};
@@ -506,7 +508,9 @@ impl Sim {
 
     fn preferred_election(&mut self) {
         let active = self.active_set();
-        if let Ok(change) = election::elect_preferred(&self.reg, &|r| active.contains(&r)) {
+        if let Ok(change) =
+            election::elect_leader(&self.reg, ElectionType::Preferred, &|r| active.contains(&r))
+        {
             self.apply(Some(change));
         }
     }

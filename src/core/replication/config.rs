@@ -138,6 +138,35 @@ fn bool_config(name: &str, value: &Value) -> Result<bool, ReplicationError> {
     }
 }
 
+/// Sets `field` from `map[name]` when present, through `parse(name, value)`.
+fn read<T>(
+    map: &Map<String, Value>,
+    name: &str,
+    parse: impl Fn(&str, &Value) -> Result<T, ReplicationError>,
+    field: &mut T,
+) -> Result<(), ReplicationError> {
+    if let Some(v) = map.get(name) {
+        *field = parse(name, v)?;
+    }
+    Ok(())
+}
+
+/// An INT config in `[min, max]`, as `T`.
+fn int_in<T: TryFrom<i64>>(min: i64, max: i64) -> impl Fn(&str, &Value) -> Result<T, ReplicationError> {
+    move |name, v| {
+        let n = int_config(name, v, min, max)?;
+        T::try_from(n).map_err(|_| config_error(name, &n.to_string(), "Value out of range"))
+    }
+}
+
+/// A LONG config in `[min, max]`, as `T`.
+fn long_in<T: TryFrom<i64>>(min: i64, max: i64) -> impl Fn(&str, &Value) -> Result<T, ReplicationError> {
+    move |name, v| {
+        let n = long_config(name, v, min, max)?;
+        T::try_from(n).map_err(|_| config_error(name, &n.to_string(), "Value out of range"))
+    }
+}
+
 /// Topic-level replication settings (a topic's `config`, plus its `replication_factor`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TopicReplicationConfig {
@@ -167,12 +196,8 @@ impl TopicReplicationConfig {
         defaults: &TopicReplicationConfig,
     ) -> Result<Self, ReplicationError> {
         let mut c = defaults.clone();
-        if let Some(v) = map.get("min.insync.replicas") {
-            c.min_insync_replicas = int_config("min.insync.replicas", v, 1, i32::MAX as i64)? as u32;
-        }
-        if let Some(v) = map.get("unclean.leader.election.enable") {
-            c.unclean_leader_election_enable = bool_config("unclean.leader.election.enable", v)?;
-        }
+        read(map, "min.insync.replicas", int_in(1, i32::MAX as i64), &mut c.min_insync_replicas)?;
+        read(map, "unclean.leader.election.enable", bool_config, &mut c.unclean_leader_election_enable)?;
         Ok(c)
     }
 }
@@ -252,26 +277,22 @@ impl BrokerReplicationConfig {
             topic_defaults: TopicReplicationConfig::from_json(map, &TopicReplicationConfig::default())?,
             ..Self::default()
         };
-        if let Some(v) = map.get("default.replication.factor") {
-            c.default_replication_factor =
-                int_config("default.replication.factor", v, 1, i16::MAX as i64)? as i32;
-        }
-        if let Some(v) = map.get("replica.lag.time.max.ms") {
-            c.replica_lag_time_max_ms = long_config("replica.lag.time.max.ms", v, 1, MAX_MS)? as u64;
-        }
-        if let Some(v) = map.get("broker.session.timeout.ms") {
-            c.broker_session_timeout_ms = int_config("broker.session.timeout.ms", v, 1, MAX_MS)? as u64;
-        }
-        if let Some(v) = map.get("broker.heartbeat.interval.ms") {
-            c.broker_heartbeat_interval_ms = int_config("broker.heartbeat.interval.ms", v, 1, MAX_MS)? as u64;
-        }
-        if let Some(v) = map.get("auto.leader.rebalance.enable") {
-            c.auto_leader_rebalance_enable = bool_config("auto.leader.rebalance.enable", v)?;
-        }
-        if let Some(v) = map.get("leader.imbalance.check.interval.seconds") {
-            c.leader_imbalance_check_interval_seconds =
-                long_config("leader.imbalance.check.interval.seconds", v, 1, MAX_MS / 1000)? as u64;
-        }
+        read(
+            map,
+            "default.replication.factor",
+            int_in(1, i16::MAX as i64),
+            &mut c.default_replication_factor,
+        )?;
+        read(map, "replica.lag.time.max.ms", long_in(1, MAX_MS), &mut c.replica_lag_time_max_ms)?;
+        read(map, "broker.session.timeout.ms", int_in(1, MAX_MS), &mut c.broker_session_timeout_ms)?;
+        read(map, "broker.heartbeat.interval.ms", int_in(1, MAX_MS), &mut c.broker_heartbeat_interval_ms)?;
+        read(map, "auto.leader.rebalance.enable", bool_config, &mut c.auto_leader_rebalance_enable)?;
+        read(
+            map,
+            "leader.imbalance.check.interval.seconds",
+            long_in(1, MAX_MS / 1000),
+            &mut c.leader_imbalance_check_interval_seconds,
+        )?;
         if c.broker_heartbeat_interval_ms >= c.broker_session_timeout_ms {
             return Err(ReplicationError::new(
                 ReplicationErrorCode::InvalidConfig,
@@ -347,32 +368,20 @@ impl ProducerReplicationConfig {
     /// Reads and validates, as `ProducerConfig` and `KafkaProducer`'s constructor do.
     pub fn from_json(map: &Map<String, Value>) -> Result<Self, ReplicationError> {
         let mut c = Self::default();
-        if let Some(v) = map.get("acks") {
-            c.acks = Acks::parse(v)?;
-        }
-        if let Some(v) = map.get("enable.idempotence") {
-            c.enable_idempotence = Some(bool_config("enable.idempotence", v)?);
-        }
-        if let Some(v) = map.get("retries") {
-            c.retries = int_config("retries", v, 0, i32::MAX as i64)? as u32;
-        }
-        if let Some(v) = map.get("delivery.timeout.ms") {
-            c.delivery_timeout_ms = int_config("delivery.timeout.ms", v, 0, MAX_MS)? as u64;
-            c.delivery_timeout_set = true;
-        }
-        if let Some(v) = map.get("request.timeout.ms") {
-            c.request_timeout_ms = int_config("request.timeout.ms", v, 0, MAX_MS)? as u64;
-        }
-        if let Some(v) = map.get("retry.backoff.ms") {
-            c.retry_backoff_ms = long_config("retry.backoff.ms", v, 0, MAX_MS)? as u64;
-        }
-        if let Some(v) = map.get("linger.ms") {
-            c.linger_ms = long_config("linger.ms", v, 0, MAX_MS)? as u64;
-        }
-        if let Some(v) = map.get("max.in.flight.requests.per.connection") {
-            c.max_in_flight_requests_per_connection =
-                int_config("max.in.flight.requests.per.connection", v, 1, i32::MAX as i64)? as u32;
-        }
+        read(map, "acks", |_, v| Acks::parse(v), &mut c.acks)?;
+        read(map, "enable.idempotence", |n, v| bool_config(n, v).map(Some), &mut c.enable_idempotence)?;
+        read(map, "retries", int_in(0, i32::MAX as i64), &mut c.retries)?;
+        read(map, "delivery.timeout.ms", int_in(0, MAX_MS), &mut c.delivery_timeout_ms)?;
+        c.delivery_timeout_set = map.contains_key("delivery.timeout.ms");
+        read(map, "request.timeout.ms", int_in(0, MAX_MS), &mut c.request_timeout_ms)?;
+        read(map, "retry.backoff.ms", long_in(0, MAX_MS), &mut c.retry_backoff_ms)?;
+        read(map, "linger.ms", long_in(0, MAX_MS), &mut c.linger_ms)?;
+        read(
+            map,
+            "max.in.flight.requests.per.connection",
+            int_in(1, i32::MAX as i64),
+            &mut c.max_in_flight_requests_per_connection,
+        )?;
         c.validate()?;
         Ok(c)
     }
@@ -424,15 +433,14 @@ impl ProducerReplicationConfig {
     }
 }
 
-/// A broker named by a command or a scenario must exist.
-pub fn known_broker(id: BrokerId, brokers: &[BrokerId]) -> Result<(), ReplicationError> {
+/// A broker named by a command or a scenario (`stop_broker`, …) must exist: a playground
+/// mistake, not a Kafka error, so a one-line message naming the field (the host makes it a
+/// `CoreError::Invalid`).
+pub fn known_broker(id: BrokerId, brokers: &[BrokerId]) -> Result<(), String> {
     if brokers.contains(&id) {
         Ok(())
     } else {
-        Err(ReplicationError::new(
-            ReplicationErrorCode::InvalidConfig,
-            format!("broker: there is no broker {id} (brokers: {})", super::broker_list(brokers)),
-        ))
+        Err(format!("broker: there is no broker {id} (brokers: {})", super::broker_list(brokers)))
     }
 }
 
@@ -579,10 +587,7 @@ mod tests {
         assert!(!c.auto_leader_rebalance_enable);
         assert_eq!(c.topic_defaults.min_insync_replicas, 2);
         assert!(BrokerReplicationConfig::from_json(&map(json!({"broker.session.timeout.ms": 1000}))).is_err());
-        assert_eq!(
-            known_broker(7, &[1, 2, 3]).unwrap_err().message,
-            "broker: there is no broker 7 (brokers: 1,2,3)"
-        );
+        assert_eq!(known_broker(7, &[1, 2, 3]).unwrap_err(), "broker: there is no broker 7 (brokers: 1,2,3)");
         assert!(known_broker(2, &[1, 2, 3]).is_ok());
     }
 }

@@ -234,32 +234,39 @@ pub fn alter_partition(
     Ok(build(partition, &target, Election::Online, is_active))
 }
 
-/// `ReplicationControlManager.electLeader` for `kafka-leader-election --election-type
-/// preferred`: ELECTION_NOT_NEEDED if the preferred replica leads already;
-/// PREFERRED_LEADER_NOT_AVAILABLE if it cannot (down, or out of the ISR).
-pub fn elect_preferred(
-    partition: &PartitionRegistration,
-    is_active: &dyn Fn(BrokerId) -> bool,
-) -> Result<PartitionChange, ReplicationError> {
-    if partition.has_preferred_leader() {
-        return Err(ReplicationError::new(ReplicationErrorCode::ElectionNotNeeded, ""));
-    }
-    build(partition, &partition.isr, Election::Preferred, is_active)
-        .ok_or_else(|| ReplicationError::new(ReplicationErrorCode::PreferredLeaderNotAvailable, ""))
+/// `kafka-leader-election --election-type`: which election a person asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElectionType {
+    Preferred,
+    Unclean,
 }
 
-/// `electLeader` with `--election-type unclean` (also what the controller does for leaderless
-/// partitions of a topic that turns `unclean.leader.election.enable` on): ELECTION_NOT_NEEDED
-/// if the partition has a leader; ELIGIBLE_LEADERS_NOT_AVAILABLE if no replica is alive.
-pub fn elect_unclean(
+/// `ReplicationControlManager.electLeader`, for `kafka-leader-election`:
+/// - `preferred`: ELECTION_NOT_NEEDED if the preferred replica leads already,
+///   PREFERRED_LEADER_NOT_AVAILABLE if it cannot (down, or out of the ISR);
+/// - `unclean` (also what the controller does for leaderless partitions of a topic that turns
+///   `unclean.leader.election.enable` on): ELECTION_NOT_NEEDED if the partition has a leader,
+///   ELIGIBLE_LEADERS_NOT_AVAILABLE if no replica is alive.
+pub fn elect_leader(
     partition: &PartitionRegistration,
+    election_type: ElectionType,
     is_active: &dyn Fn(BrokerId) -> bool,
 ) -> Result<PartitionChange, ReplicationError> {
-    if partition.has_leader() {
+    let (not_needed, election, unavailable) = match election_type {
+        ElectionType::Preferred => (
+            partition.has_preferred_leader(),
+            Election::Preferred,
+            ReplicationErrorCode::PreferredLeaderNotAvailable,
+        ),
+        ElectionType::Unclean => {
+            (partition.has_leader(), Election::Unclean, ReplicationErrorCode::EligibleLeadersNotAvailable)
+        }
+    };
+    if not_needed {
         return Err(ReplicationError::new(ReplicationErrorCode::ElectionNotNeeded, ""));
     }
-    build(partition, &partition.isr, Election::Unclean, is_active)
-        .ok_or_else(|| ReplicationError::new(ReplicationErrorCode::EligibleLeadersNotAvailable, ""))
+    build(partition, &partition.isr, election, is_active)
+        .ok_or_else(|| ReplicationError::new(unavailable, ""))
 }
 
 /// `maybeBalancePartitionLeaders` (every `leader.imbalance.check.interval.seconds` when
@@ -363,15 +370,18 @@ mod tests {
     #[test]
     fn preferred_leader_election() {
         let p = reg(&[1, 2, 3], &[1, 2, 3], 1);
-        assert_eq!(elect_preferred(&p, &|_| true).unwrap_err().code, ReplicationErrorCode::ElectionNotNeeded);
+        assert_eq!(
+            elect_leader(&p, ElectionType::Preferred, &|_| true).unwrap_err().code,
+            ReplicationErrorCode::ElectionNotNeeded
+        );
         let moved = reg(&[1, 2, 3], &[2, 3], 2);
         assert_eq!(
-            elect_preferred(&moved, &|_| true).unwrap_err().code,
+            elect_leader(&moved, ElectionType::Preferred, &|_| true).unwrap_err().code,
             ReplicationErrorCode::PreferredLeaderNotAvailable,
             "1 is not in the ISR"
         );
         let back = reg(&[1, 2, 3], &[2, 3, 1], 2);
-        assert_eq!(elect_preferred(&back, &|_| true).unwrap().after.leader, 1);
+        assert_eq!(elect_leader(&back, ElectionType::Preferred, &|_| true).unwrap().after.leader, 1);
         assert_eq!(rebalance(&back, &|_| true).unwrap().after.leader, 1);
         assert_eq!(rebalance(&back, &|r| r != 1), None);
     }
@@ -381,12 +391,12 @@ mod tests {
     fn unclean_election_by_command() {
         let p = reg(&[1, 2, 3], &[1], NO_LEADER);
         assert_eq!(
-            elect_unclean(&p, &|_| false).unwrap_err().code,
+            elect_leader(&p, ElectionType::Unclean, &|_| false).unwrap_err().code,
             ReplicationErrorCode::EligibleLeadersNotAvailable
         );
-        assert_eq!(elect_unclean(&p, &|r| r == 3).unwrap().after.leader, 3);
+        assert_eq!(elect_leader(&p, ElectionType::Unclean, &|r| r == 3).unwrap().after.leader, 3);
         assert_eq!(
-            elect_unclean(&reg(&[1], &[1], 1), &|_| true).unwrap_err().code,
+            elect_leader(&reg(&[1], &[1], 1), ElectionType::Unclean, &|_| true).unwrap_err().code,
             ReplicationErrorCode::ElectionNotNeeded
         );
     }

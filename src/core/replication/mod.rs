@@ -20,6 +20,34 @@
 //! - [`election`] — the controller's leader election (`PartitionChangeBuilder`,
 //!   `ReplicationControlManager`).
 //! - [`producer_state`] — idempotent-producer duplicate detection (`ProducerStateManager`).
+//! - [`coordinator`] — which broker coordinates a group (`__consumer_offsets` partition
+//!   leader), so the coordinator can fail over.
+//!
+//! # How a host uses it (the wiring that comes with #13's nodes)
+//! - **Create a topic** (controller): [`placement::place`] over the registered brokers, then a
+//!   [`PartitionRegistration::new`] per partition; its leader makes a [`PartitionState`]
+//!   ([`PartitionState::make_leader`]).
+//! - **Produce** (leader): [`ProducerStateTable::check`] (a duplicate is answered with its first
+//!   offset), [`PartitionState::append_records_to_leader`] (NOT_ENOUGH_REPLICAS before writing),
+//!   write the records, [`ProducerStateTable::record_append`]; answer per
+//!   [`partition_state::AckAfterAppend`], `acks=all` through
+//!   [`PartitionState::check_enough_replicas_reach_offset`] after every high watermark move.
+//! - **Follower fetch**: the follower first runs [`leader_epoch::truncate_follower`] against the
+//!   leader's cache (the records in `lost` are gone); the leader runs
+//!   [`PartitionState::update_follower_fetch_state`] at the follower's log end, returns records
+//!   from there and its high watermark; the follower assigns the batches' epochs to its cache
+//!   and records their producer state, and takes
+//!   [`partition_state::follower_high_watermark`].
+//! - **Time**: the leader calls [`PartitionState::maybe_shrink_isr`] at
+//!   [`PartitionState::next_shrink_check`]; every ISR change goes to the controller
+//!   ([`election::alter_partition`]) and back ([`PartitionState::update_from_controller`]).
+//! - **Brokers**: a missed `broker.session.timeout.ms` or a controlled shutdown is
+//!   [`election::remove_broker`], a return [`election::broker_unfenced`], a command
+//!   [`election::elect_leader`], every `leader.imbalance.check.interval.seconds`
+//!   [`election::rebalance`]; a new leader makes its [`PartitionState`], the old one drops it.
+//!
+//! `tests/replication.rs` is this recipe for one partition, and its invariants are the ones the
+//! cluster's random driver should check once it is wired.
 //!
 //! # What is simplified (say so where it shows)
 //! - An ISR change the leader decides (`AlterPartition`) is committed at once; Kafka waits for
@@ -31,6 +59,7 @@
 //! - No transactions: producer ids and sequences for idempotence only.
 
 pub mod config;
+pub mod coordinator;
 pub mod election;
 pub mod leader_epoch;
 pub mod partition_state;
@@ -61,12 +90,15 @@ pub enum ReplicationErrorCode {
     LeaderNotAvailable,
     NotLeaderOrFollower,
     RequestTimedOut,
+    CoordinatorNotAvailable,
+    NotCoordinator,
     NotEnoughReplicas,
     NotEnoughReplicasAfterAppend,
     InvalidReplicationFactor,
     InvalidReplicaAssignment,
     InvalidConfig,
     OutOfOrderSequenceNumber,
+    InvalidRecord,
     FencedLeaderEpoch,
     PreferredLeaderNotAvailable,
     EligibleLeadersNotAvailable,
@@ -82,12 +114,15 @@ impl ReplicationErrorCode {
             LeaderNotAvailable => 5,
             NotLeaderOrFollower => 6,
             RequestTimedOut => 7,
+            CoordinatorNotAvailable => 15,
+            NotCoordinator => 16,
             NotEnoughReplicas => 19,
             NotEnoughReplicasAfterAppend => 20,
             InvalidReplicationFactor => 38,
             InvalidReplicaAssignment => 39,
             InvalidConfig => 40,
             OutOfOrderSequenceNumber => 45,
+            InvalidRecord => 87,
             FencedLeaderEpoch => 74,
             PreferredLeaderNotAvailable => 80,
             EligibleLeadersNotAvailable => 83,
@@ -103,12 +138,15 @@ impl ReplicationErrorCode {
             LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
             NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
             RequestTimedOut => "REQUEST_TIMED_OUT",
+            CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            NotCoordinator => "NOT_COORDINATOR",
             NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
             NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
             InvalidReplicationFactor => "INVALID_REPLICATION_FACTOR",
             InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
             InvalidConfig => "INVALID_CONFIG",
             OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            InvalidRecord => "INVALID_RECORD",
             FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
             PreferredLeaderNotAvailable => "PREFERRED_LEADER_NOT_AVAILABLE",
             EligibleLeadersNotAvailable => "ELIGIBLE_LEADERS_NOT_AVAILABLE",
@@ -124,6 +162,8 @@ impl ReplicationErrorCode {
             LeaderNotAvailable
                 | NotLeaderOrFollower
                 | RequestTimedOut
+                | CoordinatorNotAvailable
+                | NotCoordinator
                 | NotEnoughReplicas
                 | NotEnoughReplicasAfterAppend
                 | FencedLeaderEpoch

@@ -274,7 +274,7 @@ impl PartitionState {
     ) -> Result<AppendInfo, ReplicationError> {
         if count == 0 {
             return Err(ReplicationError::new(
-                ReplicationErrorCode::InvalidConfig,
+                ReplicationErrorCode::InvalidRecord,
                 "a produce batch holds at least one record",
             ));
         }
@@ -496,6 +496,7 @@ mod tests {
     fn lagging_follower_leaves_the_isr_after_the_lag_time() {
         let (mut p, _) = leader_of_three(1);
         p.append_records_to_leader(0, Acks::One, 4).unwrap();
+        assert_eq!(p.next_shrink_check(), Some(LAG + 1), "the host's wakeup");
         p.update_follower_fetch_state(100, 2, 4).unwrap();
         assert_eq!(p.maybe_shrink_isr(LAG), None, "3 was caught up at 0: not yet");
         let (change, moved) = p.maybe_shrink_isr(LAG + 1).unwrap();
