@@ -132,7 +132,7 @@ fn set_aside(text: &str) -> String {
 
 /// `window.confirm`; `true` when the browser cannot ask.
 pub fn confirm(message: &str) -> bool {
-    window().map_or(true, |w| w.confirm_with_message(message).unwrap_or(true))
+    window().is_none_or(|w| w.confirm_with_message(message).unwrap_or(true))
 }
 
 fn location() -> Option<web_sys::Location> {
