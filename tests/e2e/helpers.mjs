@@ -182,6 +182,8 @@ export async function openApp(t, { path = "", selector = "main h1", viewport } =
   const url = new URL(path, base).href;
   await page.goto(url, { waitUntil: "load" });
   if (selector) await page.waitForSelector(selector);
+  // The live app, not the poster (the first frame index.html shows before the wasm).
+  await page.waitForFunction(() => !document.querySelector("#broker-playground-app[data-poster]"));
   return {
     page,
     url,
