@@ -32,6 +32,7 @@ pub mod field;
 pub mod glossary;
 pub mod groups;
 pub mod lanes;
+pub mod library;
 pub mod narrate_ru;
 pub mod problem;
 pub mod producer_card;

@@ -6,10 +6,11 @@
 //! part (address, storage, clipboard, downloads, files). Nothing here logs to the console:
 //! bad links, files and saves are told to the person as notices.
 
+use super::library;
 use super::start::{self, AUTOSAVE_KEY, LANG_KEY, REJECTED_KEY};
 use super::state::{use_sim, Action, Load, Notice, Sim};
 use super::text::{fill, use_text, Lang};
-use crate::core::scenario::{Scenario, BUILT_IN, MAX_SCENARIO_BYTES};
+use crate::core::scenario::{Scenario, MAX_SCENARIO_BYTES};
 use crate::core::share;
 use crate::core::time::Millis;
 use wasm_bindgen::JsCast;
@@ -19,8 +20,18 @@ use yew::prelude::*;
 
 // ---- the browser's part ----
 
+/// The browser's window; `None` natively, where the same components render the posters
+/// (src/bin/playground-poster.rs) and there is no browser to ask or change.
+fn window() -> Option<web_sys::Window> {
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+    } else {
+        None
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    window()?.local_storage().ok().flatten()
 }
 
 pub fn stored(key: &str) -> Option<String> {
@@ -65,9 +76,11 @@ fn tab_id() -> String {
     TAB.with(|t| {
         let mut t = t.borrow_mut();
         if t.is_empty() {
-            let tabs = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+            let tabs = window().and_then(|w| w.session_storage().ok().flatten());
             *t = tabs.as_ref().and_then(|s| s.get_item(TAB_KEY).ok().flatten()).unwrap_or_else(|| {
-                let id = format!("{:012x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
+                // Natively (the posters) there is no browser: any id does.
+                let random = if cfg!(target_arch = "wasm32") { js_sys::Math::random() } else { 0.0 };
+                let id = format!("{:012x}", (random * 2f64.powi(48)) as u64);
                 if let Some(s) = &tabs {
                     let _ = s.set_item(TAB_KEY, &id);
                 }
@@ -119,11 +132,11 @@ fn set_aside(text: &str) -> String {
 
 /// `window.confirm`; `true` when the browser cannot ask.
 pub fn confirm(message: &str) -> bool {
-    web_sys::window().is_none_or(|w| w.confirm_with_message(message).unwrap_or(true))
+    window().is_none_or(|w| w.confirm_with_message(message).unwrap_or(true))
 }
 
 fn location() -> Option<web_sys::Location> {
-    web_sys::window().map(|w| w.location())
+    window().map(|w| w.location())
 }
 
 /// `location.hash` (with its `#`), if any.
@@ -156,7 +169,7 @@ pub fn share_base() -> String {
 /// Removes `?name=…` from the address (keeping the rest) without reloading or adding a
 /// history entry.
 pub fn drop_query(name: &str) {
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = window() else { return };
     let l = w.location();
     let (Ok(search), Ok(path), Ok(hash)) = (l.search(), l.pathname(), l.hash()) else { return };
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
@@ -170,14 +183,14 @@ pub fn drop_query(name: &str) {
 
 /// Removes `#…` from the address without reloading or adding a history entry.
 pub fn clear_hash() {
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = window() else { return };
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address_without_hash()));
     }
 }
 
 fn html_element() -> Option<web_sys::Element> {
-    web_sys::window()?.document()?.document_element()
+    window()?.document()?.document_element()
 }
 
 pub fn html_lang() -> Option<String> {
@@ -191,12 +204,12 @@ pub fn set_html_lang(lang: Lang) {
 }
 
 pub fn navigator_language() -> Option<String> {
-    web_sys::window()?.navigator().language()
+    window()?.navigator().language()
 }
 
 /// Writes `text` to the clipboard; `false` if the browser has no clipboard or refuses.
 pub async fn copy_to_clipboard(text: String) -> bool {
-    let Some(w) = web_sys::window() else { return false };
+    let Some(w) = window() else { return false };
     let navigator = w.navigator();
     let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else { return false };
     if clipboard.is_undefined() || clipboard.is_null() {
@@ -227,7 +240,7 @@ async fn share_link(envelope: String) -> Option<String> {
 /// Offers `text` as a download named `name` (Blob + object URL + a temporary `<a download>`).
 pub fn download(name: &str, text: &str) -> bool {
     let run = || -> Option<()> {
-        let document = web_sys::window()?.document()?;
+        let document = window()?.document()?;
         let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
         let options = web_sys::BlobPropertyBag::new();
         options.set_type("application/json");
@@ -416,17 +429,20 @@ pub fn session_bar() -> Html {
     let lang = ctx.lang;
     let embedded = ctx.embedded;
 
-    // The built-ins' ids and titles, parsed once (not on every frame).
+    // The built-ins' ids and titles (their scenario files are fetched when chosen).
     let built_ins = use_memo((), |_| {
-        BUILT_IN
-            .iter()
-            .filter_map(|(id, _)| crate::core::scenario::built_in(id))
-            .map(|s| (s.id, s.title))
-            .collect::<Vec<_>>()
+        library::CATALOGUE.iter().map(|e| (e.id.to_string(), e.title())).collect::<Vec<_>>()
     });
     let current_id = sim.scenario().id.clone();
-    let is_built_in = BUILT_IN.iter().any(|(id, _)| *id == current_id);
-    let on_scenario = d.reform(|e: Event| Action::LoadBuiltIn(super::dom::event_value(&e)));
+    let is_built_in = library::is_built_in(&current_id);
+    let on_scenario = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let id = super::dom::event_value(&e);
+            let d = d.clone();
+            library::when_here(&id.clone(), move || d.emit(Action::LoadBuiltIn(id)));
+        })
+    };
     // The select shows the scenario loaded, however it was loaded (Restore, Reset, Import, a
     // link): an option's `selected` attribute alone does not move a select the person changed.
     let scenario_select = use_node_ref();

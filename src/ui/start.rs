@@ -5,9 +5,10 @@
 //! the autosave, then the default. A link or autosave that cannot be read is told in a notice
 //! and never leaves the page blank: the default scenario starts instead.
 
+use super::library::built_in;
 use super::state::{Load, Notice};
 use super::text::Lang;
-use crate::core::scenario::{built_in, default_scenario, Scenario};
+use crate::core::scenario::{default_scenario, Scenario};
 use crate::core::share::{self, Shared};
 
 /// Where the browser keeps the session (not when embedded).

@@ -476,7 +476,7 @@ impl Sim {
     pub fn has_work(&self) -> bool {
         !self.run.journal().is_empty()
             || !self.future.is_empty()
-            || scenario::built_in(&self.run.scenario.id).as_ref() != Some(&self.run.scenario)
+            || super::library::built_in(&self.run.scenario.id).as_ref() != Some(&self.run.scenario)
     }
 
     /// The session as a share link carries it.
@@ -777,7 +777,7 @@ impl Sim {
                     self.notify(Notice::ImportFailed(title.en, e.to_string()));
                 }
             }
-            Action::LoadBuiltIn(id) => match scenario::built_in(&id) {
+            Action::LoadBuiltIn(id) => match super::library::built_in(&id) {
                 Some(s) => {
                     let notice = Some(Notice::Loaded(s.title.clone()));
                     let _ = self.load(Load { scenario: s, at: 0, playing: true, notice });
