@@ -4,7 +4,10 @@
 #   1. the core's throughput compiled to wasm32-wasip1, run in Node (V8, as in Chromium);
 #   2. the page in headless Chromium: load, frames at the largest scenario, heap after a long run
 #      (scripts/bench-ui.mjs; BENCH_UI_ARGS="--seconds 10 --heap-sim-minutes 0" for a quick run);
-#   3. everything else natively, plus the release dist/ bundle sizes.
+#   3. what a reader feels while a lesson loads: bytes, first frame, first working control, on
+#      localhost, Fast 4G and Slow 3G, full page and a docs page with two embeds
+#      (scripts/bench-load.mjs);
+#   4. everything else natively, plus the release dist/ bundle sizes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -33,6 +36,9 @@ wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-
 log "page: load, frames and heap in headless Chromium (about 7 minutes with the defaults)…"
 # shellcheck disable=SC2086
 node scripts/bench-ui.mjs ${BENCH_UI_ARGS:-} || log "page figures failed; they stay null"
+log "page: bytes, first frame and first working control on three connections (about 3 minutes)…"
+rm -f target/bench/load.json
+node scripts/bench-load.mjs || log "load figures failed; they stay null"
 
 log "native: building playground-cli as CLI.md runs it (release profile, default features)…"
 cargo build --release --bin playground-cli

@@ -67,7 +67,7 @@ setup_wasm_bindgen() {
   fi
 }
 
-# binaryen 132 (wasm-opt) and playwright-core, exactly as package-lock.json says.
+# binaryen 132 (wasm-opt), esbuild (scripts/postbuild.mjs) and playwright-core, exactly as package-lock.json says.
 setup_npm() {
   command -v npm >/dev/null || die "npm not found: install Node.js 20 or newer"
   local stamp="node_modules/.setup-stamp" want
@@ -76,7 +76,7 @@ setup_npm() {
      [ "$(wasm-opt --version 2>/dev/null | cut -d' ' -f3)" = "$WASM_OPT_VERSION" ]; then
     log "ok: npm packages (package-lock.json unchanged), $(wasm-opt --version)"
   else
-    log "installing: npm ci (binaryen $WASM_OPT_VERSION, playwright-core)"
+    log "installing: npm ci (binaryen $WASM_OPT_VERSION, esbuild, playwright-core)"
     npm ci --no-audit --no-fund
     echo "$want" > "$stamp"
     [ "$(wasm-opt --version | cut -d' ' -f3)" = "$WASM_OPT_VERSION" ] ||

@@ -23,8 +23,18 @@ fn main() {
         lang: query_param(&query, "lang").map(Into::into),
         ..Default::default()
     };
-    // Rendering replaces the root's children: the "Loading…" line index.html shows until now.
-    yew::Renderer::<broker_playground::ui::App>::with_root_and_props(root, props).render();
+    // Rendering replaces the root's children: the poster (the default lesson's first frame,
+    // rendered at build time) or the "Loading…" line index.html shows until now. A lesson named
+    // by `?scenario=` renders once its file (scenarios/<id>.json) is here.
+    let scenario = props.scenario.clone();
+    let render = move || {
+        yew::Renderer::<broker_playground::ui::App>::with_root_and_props(root.clone(), props).render();
+        let _ = root.remove_attribute("data-poster");
+    };
+    match scenario {
+        Some(id) => broker_playground::ui::library::when_here(&id, render),
+        None => render(),
+    }
 }
 
 /// The first non-empty value of `name` in a query string (`?a=1&b=2`), percent-decoded.

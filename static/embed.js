@@ -18,6 +18,11 @@ const BASE = new URL(".", import.meta.url);
 const STYLESHEETS = ["base.css", "app.css", "embed.css"];
 const DEFAULT_HEIGHT = "560px";
 const TAG = "broker-playground";
+/** The built-in lessons: each has a poster (posters/<id>.<controls>.<lang>.html, its first frame
+ *  rendered at build time by the same components) and a scenario file (scenarios/<id>.json).
+ *  scripts/postbuild.mjs fills the list in; `null` (a build without it) means "try any id". */
+const LESSONS = /* lessons */ null;
+const DEFAULT_SCENARIO = "playground";
 /** Attributes that change what the instance runs (a change restarts it). */
 const RUN_ATTRIBUTES = ["scenario", "controls", "lang"];
 
@@ -50,6 +55,7 @@ const FRAME_CSS = `
 }
 .bp-frame.auto { overflow: visible; }
 .bp-root { min-height: 100%; }
+.bp-root[data-poster] :is(button, select, input, textarea, summary) { cursor: progress; }
 .bp-placeholder {
   box-sizing: border-box; display: flex; align-items: center; justify-content: center;
   margin: 0; padding: 16px; text-align: center; color: #57606a;
@@ -78,6 +84,47 @@ function loadWasm() {
     return glue;
   })();
   return wasmPromise;
+}
+
+/** The language an embedded instance speaks, as the wasm decides it (src/ui/start.rs
+ *  `choose_lang`): the `lang` option, then the page's `<html lang>`, then the browser's. */
+function langOf(lang) {
+  for (const v of [lang, document.documentElement.lang, navigator.language]) {
+    const l = String(v ?? "").trim().toLowerCase().split(/[-_]/)[0];
+    if (l === "en" || l === "ru") return l;
+  }
+  return "en";
+}
+
+/** The poster (HTML text) of what these options run, or `null` when there is none. */
+async function loadPoster(options) {
+  const id = String(options.scenario ?? "").trim() || DEFAULT_SCENARIO;
+  const controls = String(options.controls ?? "").trim() || "full";
+  if (LESSONS && !LESSONS.includes(id)) return null;
+  if (!["full", "minimal", "player"].includes(controls)) return null;
+  try {
+    const res = await fetch(new URL(`posters/${id}.${controls}.${langOf(options.lang)}.html`, BASE));
+    return res.ok ? await res.text() : null;
+  } catch {
+    return null; // the poster is a nicety: the wasm still starts
+  }
+}
+
+/** A built-in lesson's scenario file, fetched once per page: `{ id, text }`, or `null` (the
+ *  default lesson is inside the wasm; the wasm itself says what is wrong with an unknown id). */
+const scenarioFiles = new Map();
+function loadScenario(value) {
+  const id = String(value ?? "").trim();
+  if (!id || id === DEFAULT_SCENARIO || (LESSONS && !LESSONS.includes(id))) return Promise.resolve(null);
+  if (!scenarioFiles.has(id))
+    scenarioFiles.set(
+      id,
+      fetch(new URL(`scenarios/${encodeURIComponent(id)}.json`, BASE))
+        .then((res) => (res.ok ? res.text() : null))
+        .then((text) => (text == null ? null : { id, text }))
+        .catch(() => null),
+    );
+  return scenarioFiles.get(id);
 }
 
 /** The stylesheets, fetched once and shared by every shadow root (constructable stylesheets);
@@ -177,6 +224,7 @@ class Instance {
     p.setAttribute("role", problem ? "alert" : "status");
     p.textContent = message;
     this.root.replaceChildren(p);
+    this.root.removeAttribute("data-poster");
   }
 
   get running() {
@@ -192,9 +240,19 @@ class Instance {
       throw new Error(`${TAG}: WebAssembly is not available in this browser`);
     }
     if (!this.root.firstChild) this.placeholder(text.loading);
-    let wasm;
+    // The lesson's first frame, as soon as it and the styles are here (before the wasm).
+    Promise.all([loadPoster(this.options), this.sheets])
+      .then(([poster]) => {
+        if (poster == null || generation !== this.generation || this.handle) return;
+        this.root.innerHTML = poster; // our own build's HTML (src/bin/playground-poster.rs)
+        this.root.setAttribute("data-poster", "");
+      })
+      .catch(() => {});
+    // The lesson's scenario file, alongside the wasm (the wasm would otherwise fetch it first).
+    const scenario = loadScenario(this.options.scenario);
+    let wasm, file;
     try {
-      [wasm] = await Promise.all([loadWasm(), this.sheets]);
+      [wasm, , file] = await Promise.all([loadWasm(), this.sheets, scenario]);
     } catch (err) {
       if (generation === this.generation) this.placeholder(text.failed, true);
       throw err;
@@ -202,8 +260,10 @@ class Instance {
     if (generation !== this.generation) return; // stopped (or restarted) meanwhile
     const { height: _height, ...options } = this.options;
     for (const [k, v] of Object.entries(options)) if (v == null || v === "") delete options[k];
+    if (file) wasm.provide_scenario(file.id, file.text);
     try {
-      this.handle = wasm.mount(this.root, options);
+      this.handle = wasm.mount(this.root, options); // replaces the poster, laid out the same
+      this.root.removeAttribute("data-poster");
     } catch (err) {
       // A bad attribute or option: say which, in the box and in the console.
       this.placeholder(err?.message ?? String(err), true);
@@ -221,6 +281,7 @@ class Instance {
       handle.free?.();
     }
     this.root.replaceChildren();
+    this.root.removeAttribute("data-poster");
   }
 
   onClick(e) {

@@ -28,15 +28,10 @@ const MAX_PARTITIONS_PER_TOPIC: i64 = i32::MAX as i64;
 /// Ten times Kafka's own largest assignor test.
 pub const MAX_TOTAL_PARTITIONS: u64 = 10_000_000;
 
+/// The strategies `assign` runs, by Kafka's names: the client-side ones and KIP-848's `uniform`
+/// (KIP-848's `range` would share `range` with the client-side one).
 fn strategy_from_cli(name: &str) -> Option<Strategy> {
-    match name {
-        "range" => Some(Strategy::Range),
-        "roundrobin" => Some(Strategy::RoundRobin),
-        "sticky" => Some(Strategy::Sticky),
-        "cooperative-sticky" => Some(Strategy::CooperativeSticky),
-        "uniform" => Some(Strategy::Uniform),
-        _ => None,
-    }
+    Strategy::from_name(name).filter(|s| *s != Strategy::ServerRange)
 }
 
 /// `assign --strategy NAME [FILE]`.

@@ -7,9 +7,8 @@
 //!
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
-use super::acl::{
-    AuthConfig, AuthError, Authorizer, AuthorizerSpec, Operation, Request, ResourceType, RoleBinding,
-};
+use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
+use super::broker::Broker;
 use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
@@ -17,16 +16,18 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
+use super::ids::{BrokerId, NodeId};
 use super::log::{Retention, Value};
+use super::net::{Network, Payload};
 use super::producer::{Outgoing, Producer};
+use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
+use super::protocol::{Authenticated, Request, Response};
 use super::time::Millis;
 use super::topic::{validate_partition_count, validate_topic_name, Topic};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// How often retention by time is checked (Kafka: `log.retention.check.interval.ms`,
-/// default 300000; the playground checks every simulated second).
-pub const RETENTION_CHECK_MS: Millis = 1000;
+pub use super::broker::RETENTION_CHECK_MS;
 
 /// Most producers, consumers and topics one cluster may hold (a tab must stay responsive).
 pub const MAX_ENTITIES: usize = 256;
@@ -50,15 +51,14 @@ pub struct Cluster {
     pub(crate) seed: u64,
     pub(crate) rng: oorandom::Rand64,
     pub(crate) config: ClusterConfig,
-    pub(crate) topics: BTreeMap<String, Topic>,
+    /// The one broker: partition logs, group coordinators, the authorizer.
+    pub(crate) broker: Broker,
     pub(crate) producers: BTreeMap<String, Producer>,
     pub(crate) producer_names: Vec<Arc<str>>,
     pub(crate) consumers: BTreeMap<String, Consumer>,
-    pub(crate) groups: BTreeMap<String, Group>,
-    pub(crate) auth: Authorizer,
     pub(crate) events: Vec<Event>,
-    pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
-    pub(crate) next_retention_at: Millis,
+    /// Every request between a client and the broker goes through here.
+    pub(crate) net: Network<Authenticated, Response>,
     /// The work budget (`budget.rs`): totals a tab can hold.
     pub(crate) budget: super::budget::BudgetState,
 }
@@ -70,15 +70,12 @@ impl Cluster {
             seed,
             rng: oorandom::Rand64::new(seed as u128),
             config,
-            topics: BTreeMap::new(),
+            broker: Broker::new(BrokerId::FIRST),
             producers: BTreeMap::new(),
             producer_names: Vec::new(),
             consumers: BTreeMap::new(),
-            groups: BTreeMap::new(),
-            auth: Authorizer::default(),
             events: Vec::new(),
-            retention_pending: BTreeMap::new(),
-            next_retention_at: RETENTION_CHECK_MS,
+            net: Network::default(),
             budget: Default::default(),
         }
     }
@@ -95,7 +92,7 @@ impl Cluster {
         &self.config
     }
     pub fn topics(&self) -> &BTreeMap<String, Topic> {
-        &self.topics
+        &self.broker.topics
     }
     pub fn producers(&self) -> &BTreeMap<String, Producer> {
         &self.producers
@@ -104,17 +101,32 @@ impl Cluster {
         &self.consumers
     }
     pub fn groups(&self) -> &BTreeMap<String, Group> {
-        &self.groups
+        &self.broker.groups
+    }
+    /// The brokers (one, for now).
+    pub fn brokers(&self) -> &[Broker] {
+        std::slice::from_ref(&self.broker)
+    }
+    /// The broker coordinating `group` and the `__consumer_offsets` partition that decides it,
+    /// as FindCoordinator answers (`kafka-consumer-groups --describe --state`'s COORDINATOR).
+    pub fn coordinator(&self, group: &str) -> (BrokerId, u32) {
+        let r = FindCoordinatorRequest {
+            key_type: CoordinatorType::Group,
+            coordinator_keys: vec![group.to_string()],
+        };
+        let id =
+            self.broker.find_coordinator(&r).coordinators.first().map_or(self.broker.id(), |c| c.node_id);
+        (id, partition_for(group, self.broker.offsets_topic_num_partitions))
     }
     pub fn authorizer(&self) -> &Authorizer {
-        &self.auth
+        &self.broker.auth
     }
     /// The name of the producer that wrote a record (`Record::producer`).
     pub fn producer_name(&self, index: u32) -> &str {
         self.producer_names.get(index as usize).map_or("?", |s| s)
     }
     pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
+        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
     }
 
     // ---------------------------------------------------------------- time
@@ -128,31 +140,14 @@ impl Cluster {
             }
         };
         for p in self.producers.values() {
-            if self.topics.contains_key(&p.spec.topic)
-                || self.config.auto_create_topics_enable
-                || p.error.is_none()
-            {
-                consider(p.next_wakeup());
-            } else {
-                // Retry a failing producer on its schedule, at most once a second.
-                consider(p.next_wakeup().map(|w| w.max(self.now + 1000)));
-            }
+            // (A producer failing for a missing topic retries at most once a second: its
+            // `next_due` says when, so the schedule does not depend on how time is sliced.)
+            consider(p.next_wakeup());
         }
         for c in self.consumers.values() {
             consider(c.next_wakeup());
         }
-        let session = self.config.consumer_session_timeout_ms;
-        for g in self.groups.values() {
-            consider(g.next_wakeup(session));
-        }
-        if self
-            .topics
-            .values()
-            .any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
-            || !self.retention_pending.is_empty()
-        {
-            consider(Some(self.next_retention_at));
-        }
+        consider(self.broker.poll_timeout(self.config.consumer_session_timeout_ms).map(|(t, _)| t));
         t.map(|t| t.max(self.now))
     }
 
@@ -206,6 +201,7 @@ impl Cluster {
         }
         let session = self.config.consumer_session_timeout_ms;
         let due: Vec<String> = self
+            .broker
             .groups
             .iter()
             .filter(|(_, g)| g.next_wakeup(session).is_some_and(|w| w <= t))
@@ -223,45 +219,53 @@ impl Cluster {
         for name in due {
             self.step_consumer(&name, t);
         }
-        if t >= self.next_retention_at {
-            self.next_retention_at = t + RETENTION_CHECK_MS;
+        if t >= self.broker.next_retention_at {
+            self.broker.next_retention_at = t + RETENTION_CHECK_MS;
             self.sweep_retention(t);
         }
+    }
+
+    /// Sends `request` from client `from` (authenticated as `user`) to the broker, and runs the
+    /// network at `now` until its answer is back. The data path has zero latency, so it always
+    /// is; `None` means it timed out, or is still on its way over a slower link.
+    pub(crate) fn call(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        user: Option<&str>,
+        request: Request,
+    ) -> Option<Response> {
+        let to = NodeId::Broker(self.broker.id());
+        let sent = Authenticated { principal: user.map(Into::into), request };
+        let id = self.net.send_request(now, from, to, sent);
+        let mut answer = None;
+        while let Some(env) = self.net.pop_due(now) {
+            match env.payload {
+                Payload::Request(q) => {
+                    if let Some(r) = self.broker.handle(env.deliver_at, q.principal.as_deref(), &q.request) {
+                        self.net.send_response(env.deliver_at, env.to, env.from, env.correlation, r);
+                    }
+                }
+                Payload::Response(r) if env.correlation == id => answer = Some(r),
+                Payload::Response(_) | Payload::TimedOut => {}
+            }
+        }
+        answer
+    }
+
+    /// The network between the clients and the broker (for the invariant checker).
+    pub fn network(&self) -> &Network<Authenticated, Response> {
+        &self.net
     }
 
     pub(crate) fn events_push(&mut self, at: Millis, kind: EventKind) {
         self.events.push(Event { at, kind });
     }
 
-    pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
-        *self.retention_pending.entry((topic.to_string(), partition)).or_default() += removed;
-    }
-
+    /// The broker's retention check; what it deleted becomes events.
     fn sweep_retention(&mut self, now: Millis) {
-        let names: Vec<String> = self.topics.keys().cloned().collect();
-        for name in names {
-            let Some(t) = self.topics.get_mut(&name) else {
-                continue;
-            };
-            let retention = t.retention;
-            let mut removed_now = Vec::new();
-            for (p, log) in t.partitions.iter_mut().enumerate() {
-                let r = log.enforce_retention(retention, now);
-                if r > 0 {
-                    removed_now.push((p as u32, r));
-                }
-            }
-            for (p, r) in removed_now {
-                self.retention_note(&name, p, r);
-            }
-        }
-        let pending = std::mem::take(&mut self.retention_pending);
-        for ((topic, partition), removed) in pending {
-            let Some(log) = self.topics.get(&topic).and_then(|t| t.partition(partition)) else {
-                continue;
-            };
-            let log_start = log.log_start();
-            self.events_push(now, EventKind::RetentionDeleted { topic, partition, removed, log_start });
+        for kind in self.broker.sweep_retention(now) {
+            self.events_push(now, kind);
         }
     }
 
@@ -278,31 +282,38 @@ impl Cluster {
 
     fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
         match cmd {
+            Command::AlterGroupOffsets { group, offsets } => {
+                self.alter_group_offsets(&group, offsets, now)?
+            }
+            Command::DeleteGroup { group } => self.delete_group(&group, now)?,
+            Command::DeleteGroupOffsets { group, topic, partitions } => {
+                self.delete_group_offsets(&group, &topic, &partitions, now)?
+            }
             Command::CreateTopic { name, partitions, retention } => {
                 validate_topic_name(&name)?;
                 let n = validate_partition_count(partitions)?;
                 self.check_partition_budget(u64::from(n))?;
-                if self.topics.contains_key(&name) {
+                if self.broker.topics.contains_key(&name) {
                     return Err(CoreError::kafka(
                         ErrorCode::TopicAlreadyExists,
                         format!("Topic '{name}' already exists."),
                     ));
                 }
-                super::topic::check_collision(&name, self.topics.keys().map(String::as_str))?;
-                self.check_capacity(self.topics.len())?;
+                super::topic::check_collision(&name, self.broker.topics.keys().map(String::as_str))?;
+                self.check_capacity(self.broker.topics.len())?;
                 let retention = retention.unwrap_or(self.config.retention);
                 validate_retention(&retention)?;
                 self.create_topic_internal(&name, n, retention, now);
             }
             Command::DeleteTopic { name } => {
-                if self.topics.remove(&name).is_none() {
+                if self.broker.topics.remove(&name).is_none() {
                     return Err(unknown_topic(&name));
                 }
                 self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
             Command::CreatePartitions { topic, total } => {
-                let Some(t) = self.topics.get(&topic) else {
+                let Some(t) = self.broker.topics.get(&topic) else {
                     return Err(unknown_topic(&topic));
                 };
                 let from = t.partition_count();
@@ -320,12 +331,13 @@ impl Cluster {
                 }
                 let to = validate_partition_count(total)?;
                 self.check_partition_budget(u64::from(to - from))?;
-                let t = self.topics.get_mut(&topic).expect("checked");
+                let t = self.broker.topics.get_mut(&topic).expect("checked");
                 t.partitions.resize_with(to as usize, Default::default);
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
                 // KIP-848 groups: the coordinator sees the new metadata at once. Classic
                 // groups: the leader notices at its next metadata refresh.
                 let cg: Vec<String> = self
+                    .broker
                     .groups
                     .values()
                     .filter(|g| {
@@ -340,7 +352,7 @@ impl Cluster {
             }
             Command::SetRetention { topic, retention } => {
                 validate_retention(&retention)?;
-                let Some(t) = self.topics.get_mut(&topic) else {
+                let Some(t) = self.broker.topics.get_mut(&topic) else {
                     return Err(unknown_topic(&topic));
                 };
                 t.retention = retention;
@@ -433,7 +445,7 @@ impl Cluster {
                     )));
                 }
                 self.check_capacity(self.consumers.len())?;
-                self.check_consumer_budget()?;
+                self.check_consumer_budget(&consumer, false)?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 let name = consumer.name.clone();
@@ -443,6 +455,7 @@ impl Cluster {
             }
             Command::UpdateConsumer { consumer } => {
                 consumer.validate()?;
+                self.check_consumer_budget(&consumer, true)?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 if !self.consumers.contains_key(&consumer.name) {
@@ -547,25 +560,18 @@ impl Cluster {
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
-                let log = self
-                    .topics
-                    .get(&topic)
-                    .and_then(|t| t.partition(partition))
-                    .ok_or_else(|| unknown_topic(&topic))?;
+                let (log_start, log_end) =
+                    self.list_offsets(now, &consumer, &tp).ok_or_else(|| unknown_topic(&topic))?;
                 let offset = match to {
-                    SeekTo::Beginning => log.log_start(),
-                    SeekTo::End => log.log_end(),
+                    SeekTo::Beginning => log_start,
+                    SeekTo::End => log_end,
                     // Past the log end there is nothing to read, and a commit of that position
                     // would put the committed offset past the log end (lag < 0). The Java
                     // client accepts it and fails at the next fetch; the playground says so now.
-                    SeekTo::Offset(o) if o > log.log_end() => {
+                    SeekTo::Offset(o) if o > log_end => {
                         return Err(CoreError::kafka(
                             ErrorCode::OffsetOutOfRange,
-                            format!(
-                                "{topic}-{partition} has offsets {} to {}; {o} is past its end",
-                                log.log_start(),
-                                log.log_end()
-                            ),
+                            format!("{topic}-{partition} has offsets {log_start} to {log_end}; {o} is past its end"),
                         ));
                     }
                     SeekTo::Offset(o) => o,
@@ -584,22 +590,22 @@ impl Cluster {
                 self.commit(&consumer, offsets, false, now);
             }
             Command::SetAuthorization { enabled, allow_everyone_if_no_acl_found } => {
-                self.auth.set_enabled(enabled);
+                self.broker.auth.set_enabled(enabled);
                 if let Some(a) = allow_everyone_if_no_acl_found {
-                    self.auth.set_allow_everyone_if_no_acl_found(a);
+                    self.broker.auth.set_allow_everyone_if_no_acl_found(a);
                 }
                 let detail = format!("authorization {}", if enabled { "on" } else { "off" });
                 self.events_push(now, EventKind::AuthorizationChanged { detail });
             }
             Command::AddUser { name } => {
-                self.auth.add_user(&name).map_err(acl_error)?;
+                self.broker.auth.add_user(&name).map_err(acl_error)?;
                 self.events_push(
                     now,
                     EventKind::AuthorizationChanged { detail: format!("user {name} added") },
                 );
             }
             Command::RemoveUser { name } => {
-                if !self.auth.remove_user(&name) {
+                if !self.broker.auth.remove_user(&name) {
                     return Err(CoreError::invalid(format!("no user named {name:?}")));
                 }
                 self.events_push(
@@ -609,13 +615,13 @@ impl Cluster {
             }
             Command::GrantRole { user, role, pattern } => {
                 let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
-                self.auth.grant(b).map_err(acl_error)?;
+                self.broker.auth.grant(b).map_err(acl_error)?;
                 let detail = format!("user {user} granted role {} on {pattern}", role.name());
                 self.events_push(now, EventKind::AuthorizationChanged { detail });
             }
             Command::RevokeRole { user, role, pattern } => {
                 let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
-                if !self.auth.revoke(&b) {
+                if !self.broker.auth.revoke(&b) {
                     return Err(CoreError::invalid(format!(
                         "{user} has no role {} on {pattern}",
                         role.name()
@@ -626,14 +632,14 @@ impl Cluster {
             }
             Command::AddAcl { acl } => {
                 let line = acl.to_string();
-                self.auth.add_acl(acl).map_err(acl_error)?;
+                self.broker.auth.add_acl(acl).map_err(acl_error)?;
                 self.events_push(
                     now,
                     EventKind::AuthorizationChanged { detail: format!("ACL added: {line}") },
                 );
             }
             Command::RemoveAcl { acl } => {
-                if !self.auth.remove_acl(&acl) {
+                if !self.broker.auth.remove_acl(&acl) {
                     return Err(CoreError::invalid("no such ACL"));
                 }
                 self.events_push(
@@ -664,7 +670,8 @@ impl Cluster {
     fn check_standalone_partitions(&self, spec: &ConsumerSpec) -> CoreResult<()> {
         if let ConsumerMode::Standalone { partitions } = &spec.mode {
             for tp in partitions {
-                let ok = self.topics.get(&*tp.topic).is_some_and(|t| tp.partition < t.partition_count());
+                let ok =
+                    self.broker.topics.get(&*tp.topic).is_some_and(|t| tp.partition < t.partition_count());
                 if !ok {
                     return Err(CoreError::kafka(
                         ErrorCode::UnknownTopicOrPartition,
@@ -683,7 +690,7 @@ impl Cluster {
         retention: Retention,
         now: Millis,
     ) {
-        self.topics.insert(name.to_string(), Topic::new(name, partitions, retention));
+        self.broker.topics.insert(name.to_string(), Topic::new(name, partitions, retention));
         self.events_push(now, EventKind::TopicCreated { topic: name.to_string(), partitions });
     }
 
@@ -703,14 +710,14 @@ impl Cluster {
             }
         }
         let mut affected = Vec::new();
-        for g in self.groups.values_mut() {
+        for g in self.broker.groups.values_mut() {
             g.offsets.retain(|tp, _| &*tp.topic != name);
             g.delivered.retain(|tp, _| &*tp.topic != name);
             if g.members.values().any(|m| m.topics.iter().any(|t| t == name)) {
                 affected.push(g.id.clone());
             }
         }
-        self.retention_pending.retain(|(t, _), _| t != name);
+        self.broker.retention_pending.retain(|(t, _), _| t != name);
         for g in affected {
             self.request_rebalance(&g, RebalanceReason::PartitionsAdded { topic: name.to_string() }, now);
         }
@@ -786,52 +793,14 @@ impl Cluster {
 
     // ---------------------------------------------------------------- authorization
 
-    fn principal(user: Option<&str>) -> &str {
-        user.unwrap_or("ANONYMOUS")
-    }
-
-    pub(crate) fn authorize_produce(&self, user: Option<&str>, topic: &str) -> Result<(), ErrorCode> {
-        self.auth.check(Self::principal(user), Request::Produce, Some(topic), None).map_err(auth_code)
-    }
-
-    pub(crate) fn authorize_fetch(
-        &self,
-        user: Option<&str>,
-        parts: &[TopicPartition],
-    ) -> Result<(), ErrorCode> {
-        let mut last: Option<&str> = None;
-        for tp in parts {
-            if last == Some(&*tp.topic) {
-                continue;
-            }
-            last = Some(&tp.topic);
-            self.auth
-                .check(Self::principal(user), Request::Fetch, Some(&tp.topic), None)
-                .map_err(auth_code)?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn authorize_group(&self, user: Option<&str>, group: &str) -> Result<(), ErrorCode> {
-        self.auth.check(Self::principal(user), Request::JoinGroup, None, Some(group)).map_err(auth_code)
-    }
-
-    pub(crate) fn authorize_commit_topic(&self, user: Option<&str>, topic: &str) -> Result<(), ErrorCode> {
-        if self.auth.authorize(Self::principal(user), Operation::Read, ResourceType::Topic, topic) {
-            Ok(())
-        } else {
-            Err(ErrorCode::TopicAuthorizationFailed)
-        }
-    }
-
     /// Replaces the authorizer's configuration (scenario loading).
     pub fn set_auth_config(&mut self, config: AuthConfig) -> CoreResult<()> {
-        self.auth.set_config(config).map_err(acl_error)
+        self.broker.auth.set_config(config).map_err(acl_error)
     }
 
     /// Replaces users, roles, ACLs and settings at once (scenario loading); validated.
     pub fn set_authorizer(&mut self, spec: AuthorizerSpec) -> CoreResult<()> {
-        self.auth = Authorizer::try_from(spec).map_err(acl_error)?;
+        self.broker.auth = Authorizer::try_from(spec).map_err(acl_error)?;
         Ok(())
     }
 }
@@ -844,14 +813,6 @@ fn validate_retention(r: &Retention) -> CoreResult<()> {
         ));
     }
     Ok(())
-}
-
-fn auth_code(e: AuthError) -> ErrorCode {
-    match e {
-        AuthError::TopicAuthorizationFailed { .. } => ErrorCode::TopicAuthorizationFailed,
-        AuthError::GroupAuthorizationFailed { .. } => ErrorCode::GroupAuthorizationFailed,
-        _ => ErrorCode::ClusterAuthorizationFailed,
-    }
 }
 
 fn acl_error(e: super::acl::AclError) -> CoreError {

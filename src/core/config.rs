@@ -2,7 +2,7 @@
 //! (`session.timeout.ms`, `auto.offset.reset`, …) so scenario files read like client configs.
 //! Knobs that exist only in the playground say so in their doc comment.
 
-use super::group::assignor::Strategy;
+use super::group::assignor::{Side, Strategy};
 use super::log::Retention;
 use serde::{Deserialize, Serialize};
 
@@ -269,13 +269,13 @@ impl ConsumerConfig {
             return Err("partition.assignment.strategy must name at least one assignor".into());
         }
         for s in &self.assignment_strategy {
-            if matches!(s, Strategy::Uniform | Strategy::ServerRange) {
+            if s.side() == Side::Server {
                 return Err(format!(
                     "partition.assignment.strategy: {s:?} is a server-side (KIP-848) assignor; use group.remote.assignor"
                 ));
             }
         }
-        if !matches!(self.remote_assignor, Strategy::Uniform | Strategy::ServerRange) {
+        if self.remote_assignor.side() != Side::Server {
             return Err("group.remote.assignor must be uniform or range".into());
         }
         Ok(())

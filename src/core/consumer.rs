@@ -10,6 +10,14 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
+use super::ids::NodeId;
+use super::protocol::fetch::{FetchPartition, FetchRequest};
+use super::protocol::list_offsets::{
+    ListOffsetsPartition, ListOffsetsRequest, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
+};
+use super::protocol::metadata::MetadataRequest;
+use super::protocol::offset_fetch::OffsetFetchRequest;
+use super::protocol::Response;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -438,32 +446,56 @@ impl Cluster {
     }
 
     /// Reads up to `max.poll.records` from owned partitions, taking turns. Returns how many.
+    ///
+    /// One Fetch request to the broker for every owned partition with a position, in this
+    /// poll's turn order; the consumer learns each log's start and end only from the answer.
     fn fetch(&mut self, name: &str, now: Millis) -> u64 {
         let Some(mut c) = self.consumers.remove(name) else {
             return 0;
         };
-        if let Err(code) = self.authorize_fetch(c.spec.user.as_deref(), &c.assignment) {
+        let n = c.assignment.len();
+        let start = c.fetch_cursor % n.max(1);
+        let partitions: Vec<FetchPartition> = (0..n)
+            .filter_map(|k| {
+                let tp = &c.assignment[(start + k) % n];
+                let &fetch_offset = c.positions.get(tp)?;
+                Some(FetchPartition { partition: tp.clone(), fetch_offset })
+            })
+            .collect();
+        let request = FetchRequest {
+            replica_id: -1,
+            max_wait_ms: 0,
+            min_bytes: 0,
+            max_records: c.spec.config.max_poll_records,
+            partitions,
+        };
+        let user = c.spec.user.clone();
+        let Some(Response::Fetch(response)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
+            self.consumers.insert(name.to_string(), c);
+            return 0;
+        };
+        if let Some(code) = response.error_code {
             self.consumer_error(&mut c, code, "fetch refused".into(), now);
             self.consumers.insert(name.to_string(), c);
             return 0;
         }
         let mut budget = c.spec.config.max_poll_records as u64;
-        let n = c.assignment.len();
         let mut total = 0;
-        let start = c.fetch_cursor % n.max(1);
-        for k in 0..n {
+        for part in response.responses {
             if budget == 0 {
                 break;
             }
-            let tp = c.assignment[(start + k) % n].clone();
-            let Some(log) = self.topics.get(&*tp.topic).and_then(|t| t.partition(tp.partition)) else {
+            let tp = part.partition;
+            if part.error_code == Some(ErrorCode::UnknownTopicOrPartition) {
                 continue;
-            };
-            let (log_start, log_end) = (log.log_start(), log.log_end());
+            }
+            let (log_start, log_end) = (part.log_start_offset, part.high_watermark);
             let Some(&pos) = c.positions.get(&tp) else {
                 continue;
             };
-            let pos = if pos < log_start || pos > log_end {
+            let pos = if part.error_code == Some(ErrorCode::OffsetOutOfRange) {
                 // OFFSET_OUT_OF_RANGE: auto.offset.reset decides.
                 match c.spec.config.auto_offset_reset {
                     OffsetReset::None => {
@@ -534,7 +566,7 @@ impl Cluster {
         // reading the same records later sees them as redelivered.
         let high = match c.group_id() {
             Some(g) => {
-                let group = self.groups.entry(g.to_string()).or_insert_with(|| Group::new(g));
+                let group = self.broker.groups.entry(g.to_string()).or_insert_with(|| Group::new(g));
                 group.delivered.entry(tp.clone()).or_insert(0)
             }
             None => c.delivered.entry(tp.clone()).or_insert(0),
@@ -607,14 +639,48 @@ impl Cluster {
         self.consumers.insert(name.to_string(), c);
     }
 
-    /// OffsetFetch for the consumer's group, else `auto.offset.reset`.
+    /// ListOffsets, as client `from` sends it: where `tp`'s log starts and ends.
+    pub(crate) fn list_offsets(
+        &mut self,
+        now: Millis,
+        from: &str,
+        tp: &TopicPartition,
+    ) -> Option<(u64, u64)> {
+        let mut ask = |timestamp| {
+            let partitions = vec![ListOffsetsPartition { partition: tp.clone(), timestamp }];
+            let request = ListOffsetsRequest { replica_id: -1, partitions }.into();
+            let Some(Response::ListOffsets(answer)) = self.call(now, NodeId::consumer(from), None, request)
+            else {
+                return None;
+            };
+            answer
+                .partitions
+                .into_iter()
+                .next()
+                .filter(|p| p.error_code.is_none())
+                .map(|p| p.offset.max(0) as u64)
+        };
+        Some((ask(EARLIEST_TIMESTAMP)?, ask(LATEST_TIMESTAMP)?))
+    }
+
+    /// OffsetFetch for the consumer's group, else `auto.offset.reset` (ListOffsets).
     fn init_position(&mut self, c: &mut Consumer, tp: &TopicPartition, now: Millis) {
-        let Some(log) = self.topics.get(&*tp.topic).and_then(|t| t.partition(tp.partition)) else {
+        let Some((log_start, log_end)) = self.list_offsets(now, &c.spec.name, tp) else {
             return;
         };
-        let (log_start, log_end) = (log.log_start(), log.log_end());
-        let committed =
-            c.group_id().and_then(|g| self.groups.get(g)).and_then(|g| g.offsets.get(tp).copied());
+        let committed = c.group_id().map(str::to_string).and_then(|g| {
+            let request = OffsetFetchRequest {
+                group_id: g.as_str().into(),
+                partitions: Some(vec![tp.clone()]),
+                require_stable: false,
+            };
+            let Some(Response::OffsetFetch(answer)) =
+                self.call(now, NodeId::consumer(&c.spec.name), c.spec.user.as_deref(), request.into())
+            else {
+                return None;
+            };
+            answer.partitions.into_iter().next().and_then(|(_, o, _)| o)
+        });
         let name = c.spec.name.clone();
         if let Some(off) = committed {
             c.positions.insert(tp.clone(), off);
@@ -665,7 +731,7 @@ impl Cluster {
         now: Millis,
     ) -> CoreResult<()> {
         for tp in &partitions {
-            let Some(t) = self.topics.get(&*tp.topic) else {
+            let Some(t) = self.broker.topics.get(&*tp.topic) else {
                 return Err(CoreError::kafka(
                     ErrorCode::UnknownTopicOrPartition,
                     format!("no topic {}", tp.topic),
@@ -731,15 +797,28 @@ impl Cluster {
         let ConsumerMode::Group { topics } = &c.spec.mode else {
             return;
         };
-        let current: BTreeMap<String, u32> = topics
-            .iter()
-            .filter_map(|t| self.topics.get(t).map(|tp| (t.clone(), tp.partition_count())))
+        let request = MetadataRequest { topics: Some(topics.clone()), allow_auto_topic_creation: false };
+        let user = c.spec.user.clone();
+        let Some(Response::Metadata(answer)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
+            return;
+        };
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        let Some(m) = &c.membership else { return };
+        let current: BTreeMap<String, u32> = answer
+            .topics
+            .into_iter()
+            .filter(|t| t.error_code.is_none())
+            .map(|t| (t.name, t.partitions.len() as u32))
             .collect();
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
         let changed = m.known_partitions != current && !m.known_partitions.is_empty();
         let group_id = m.group.clone();
-        let is_leader = self.groups.get(&group_id).is_some_and(|g| g.leader_consumer() == Some(name));
+        let is_leader = self.broker.groups.get(&group_id).is_some_and(|g| g.leader_consumer() == Some(name));
         let grew: Option<String> = current
             .iter()
             .find(|(t, n)| m.known_partitions.get(*t).is_some_and(|old| old < n))
@@ -788,7 +867,7 @@ impl Cluster {
         // The protocol of the group it is in — not its settings, which may have changed since
         // it joined (e.g. edited while crashed).
         let protocol =
-            self.groups.get(&group).and_then(|g| g.protocol).unwrap_or(c.spec.config.group_protocol);
+            self.broker.groups.get(&group).and_then(|g| g.protocol).unwrap_or(c.spec.config.group_protocol);
         // Graceful: commit first (auto-commit on close), then revoke everything.
         if reason == LeaveReason::Left && c.spec.config.enable_auto_commit {
             let offsets = c.commit_positions();

@@ -28,6 +28,11 @@ pub enum ErrorCode {
     NoOffsetForPartition,
     /// KIP-848: the member's epoch is behind the group's.
     FencedMemberEpoch,
+    /// DeleteGroups / OffsetDelete on a group that still has members.
+    NonEmptyGroup,
+    GroupIdNotFound,
+    /// OffsetDelete of a topic the group's members are subscribed to.
+    GroupSubscribedToTopic,
 }
 
 impl ErrorCode {
@@ -50,6 +55,9 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => 42,
             ErrorCode::FencedInstanceId => 82,
             ErrorCode::FencedMemberEpoch => 110,
+            ErrorCode::NonEmptyGroup => 68,
+            ErrorCode::GroupIdNotFound => 69,
+            ErrorCode::GroupSubscribedToTopic => 86,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -73,6 +81,9 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => "INVALID_REQUEST",
             ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
             ErrorCode::FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
+            ErrorCode::NonEmptyGroup => "NON_EMPTY_GROUP",
+            ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
+            ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
             ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
         }
     }

@@ -235,6 +235,20 @@ pub enum EventKind {
         group: String,
         error: ErrorCode,
     },
+    /// An admin client set the group's committed offsets (`--reset-offsets --execute`).
+    GroupOffsetsAltered {
+        group: String,
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    /// An admin client deleted the group's committed offsets of these partitions.
+    GroupOffsetsDeleted {
+        group: String,
+        partitions: Vec<TopicPartition>,
+    },
+    /// An admin client deleted the (empty) group and its offsets.
+    GroupDeleted {
+        group: String,
+    },
 
     // ---- groups ----
     GroupStateChanged {
@@ -445,6 +459,14 @@ impl Event {
                 if *auto { " (auto-commit)" } else { "" }
             ),
             CommitFailed { consumer, group, error } => format!("{consumer}: commit for group {group} failed: {error}"),
+            GroupOffsetsAltered { group, offsets } => format!(
+                "group {group}: committed offsets reset to {}",
+                offsets.iter().map(|(tp, o)| format!("{}-{}={o}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
+            ),
+            GroupOffsetsDeleted { group, partitions } => {
+                format!("group {group}: committed offsets of {} deleted", tps(partitions))
+            }
+            GroupDeleted { group } => format!("group {group} deleted"),
             GroupStateChanged { group, from, to } => format!("group {group}: {from} -> {to}"),
             RebalanceStarted { group, generation, reason, .. } => {
                 format!("group {group}: rebalance started ({}), generation {generation}", reason_text(reason))
@@ -574,6 +596,9 @@ impl Event {
             | StaticMemberRejoined { group, consumer, .. }
             | MemberReconciled { group, consumer, .. } => vec![consumer, group],
             GroupStateChanged { group, .. }
+            | GroupOffsetsAltered { group, .. }
+            | GroupOffsetsDeleted { group, .. }
+            | GroupDeleted { group }
             | RebalanceStarted { group, .. }
             | JoinCompleted { group, .. }
             | AssignmentComputed { group, .. }

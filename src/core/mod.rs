@@ -18,6 +18,7 @@
 //! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
 
 pub mod acl;
+pub mod broker;
 pub mod budget;
 pub mod cluster;
 pub mod command;
@@ -26,14 +27,19 @@ pub mod consumer;
 pub mod error;
 pub mod event;
 pub mod group;
+pub mod ids;
 pub mod log;
+pub mod net;
 pub mod partitioner;
 pub mod producer;
+pub mod protocol;
 pub mod replication;
 pub mod scenario;
 pub mod share;
 pub mod share_group;
 pub mod time;
+pub mod timer;
+pub mod tools;
 pub mod topic;
 mod wire;
 

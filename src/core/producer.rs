@@ -206,8 +206,8 @@ impl Cluster {
             return;
         };
         if p.is_running() && p.next_due <= now as f64 && !self.quota_allows(&mut p, now) {
-            // Throttled: its records wait; it looks again a little later.
-            p.next_due = now as f64 + p.interval().max(100.0);
+            // Throttled: its records wait; it looks again when the budget next counts.
+            p.next_due = super::budget::next_count(now) as f64;
         } else if p.is_running() && p.next_due <= now as f64 {
             let interval = p.interval();
             // Records due by now. Bounded so a huge jump in time cannot stall the tab: the
@@ -222,6 +222,14 @@ impl Cluster {
             // A little seeded jitter (±10%) so traffic does not look machine-made.
             let jitter = 0.9 + 0.2 * self.rng.rand_float();
             p.next_due += interval * (count as f64 - 1.0) + interval * jitter;
+            if p.error.is_some()
+                && !self.broker.topics.contains_key(&p.spec.topic)
+                && !self.config.auto_create_topics_enable
+            {
+                // The topic is missing: retry at most once a second (was decided from the
+                // cluster's clock when asked, so a replay in other slices ran differently).
+                p.next_due = p.next_due.max(now as f64 + 1000.0);
+            }
         }
         self.producers.insert(name.to_string(), p);
     }
@@ -229,14 +237,15 @@ impl Cluster {
     /// Sends `count` records (or the given one), grouping events per partition.
     pub(crate) fn send_batch(&mut self, p: &mut Producer, count: u64, now: Millis, one: Option<Outgoing>) {
         let topic_name = p.spec.topic.clone();
-        if let Err(code) = self.authorize_produce(p.spec.user.as_deref(), &topic_name) {
+        if let Err(code) = self.broker.authorize_produce(p.spec.user.as_deref(), &topic_name) {
             self.producer_failed(p, &topic_name, code, now);
             return;
         }
-        if !self.topics.contains_key(&topic_name) {
+        if !self.broker.topics.contains_key(&topic_name) {
             if self.config.auto_create_topics_enable
                 && super::topic::validate_topic_name(&topic_name).is_ok()
-                && super::topic::check_collision(&topic_name, self.topics.keys().map(String::as_str)).is_ok()
+                && super::topic::check_collision(&topic_name, self.broker.topics.keys().map(String::as_str))
+                    .is_ok()
                 && self.check_partition_budget(u64::from(self.config.num_partitions.max(1))).is_ok()
             {
                 let n = self.config.num_partitions.max(1);
@@ -249,7 +258,7 @@ impl Cluster {
         p.error = None;
         // Field borrows, not `&mut self` calls, inside the loop: one topic lookup per batch,
         // not per record (the hot path of every scenario and of the bench).
-        let Some(topic) = self.topics.get_mut(&topic_name) else {
+        let Some(topic) = self.broker.topics.get_mut(&topic_name) else {
             return;
         };
         let rng = &mut self.rng;
@@ -334,7 +343,7 @@ impl Cluster {
         }
         trim(&mut topic.partitions, &runs, retention, now, &mut trimmed);
         for (partition, removed) in trimmed {
-            self.retention_note(&topic_name, partition, removed);
+            self.broker.retention_note(&topic_name, partition, removed);
         }
         if let Some(part) = bad_partition {
             self.events_push(

@@ -11,7 +11,7 @@ use super::text::{fill, use_text, Text};
 use crate::core::config::{GroupProtocol, ManualCommit, OffsetReset};
 use crate::core::consumer::{Activity, Consumer, ConsumerMode, ConsumerSpec};
 use crate::core::error::ErrorCode;
-use crate::core::group::assignor::{Strategy, TopicPartition};
+use crate::core::group::assignor::{Side, Strategy, TopicPartition};
 use crate::core::Cluster;
 use crate::core::Command;
 use std::rc::Rc;
@@ -341,13 +341,10 @@ fn group_settings(props: &CardProps) -> Html {
         strategy_value(&cfg.assignment_strategy)
     };
     let options: Vec<(String, String)> = if kip848 {
-        vec![("uniform".into(), "uniform".into()), ("server-range".into(), "range".into())]
+        Strategy::on_side(Side::Server).map(|s| (s.name().into(), s.kafka_name().into())).collect()
     } else {
         let mut o: Vec<(String, String)> =
-            [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky]
-                .iter()
-                .map(|s| (s.name().to_string(), s.name().to_string()))
-                .collect();
+            Strategy::on_side(Side::Client).map(|s| (s.name().to_string(), s.name().to_string())).collect();
         o.push(("range,cooperative-sticky".into(), t.default_strategies.into()));
         o
     };

@@ -12,8 +12,10 @@
 //! Options are checked here: an unknown option or value is a JS `Error` naming it, never a panic.
 //! The custom element, shadow root, CSS and lazy start live in `static/embed.js`.
 
+use super::library;
 use super::{App, AppProps, Controls};
-use crate::core::scenario::BUILT_IN;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::{AppHandle, AttrValue};
@@ -25,7 +27,7 @@ pub const LANGS: [&str; 2] = ["en", "ru"];
 /// Read straight from the JS object (no serde: it would cost ~20 kB of wasm).
 #[derive(Debug, Default, PartialEq)]
 pub struct MountOptions {
-    /// A built-in scenario id (see `core::scenario::BUILT_IN`); none: the default scenario.
+    /// A built-in scenario id (see `library::CATALOGUE`); none: the default scenario.
     pub scenario: Option<String>,
     /// `full`, `minimal` or `player`; none: `full`.
     pub controls: Option<String>,
@@ -110,8 +112,8 @@ impl MountOptions {
         let scenario = match self.scenario.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => {
-                if !BUILT_IN.iter().any(|(id, _)| *id == s) {
-                    let ids: Vec<&str> = BUILT_IN.iter().map(|(id, _)| *id).collect();
+                if !library::is_built_in(s) {
+                    let ids: Vec<&str> = library::ids().collect();
                     return Err(format!(
                         "broker-playground: unknown scenario {s:?} (built-in: {})",
                         ids.join(", ")
@@ -127,17 +129,20 @@ impl MountOptions {
     }
 }
 
-/// A mounted instance; `unmount()` removes it (idempotent).
+/// A mounted instance; `unmount()` removes it (idempotent). It renders once its lesson's
+/// scenario file is here (at once when `embed.js` provided it: [`provide_scenario`]).
 #[wasm_bindgen]
 pub struct MountHandle {
-    app: Option<AppHandle<App>>,
+    app: Rc<RefCell<Option<AppHandle<App>>>>,
+    live: Rc<Cell<bool>>,
 }
 
 #[wasm_bindgen]
 impl MountHandle {
     /// Destroys the instance: its DOM, its tick loop, its listeners.
     pub fn unmount(&mut self) {
-        if let Some(app) = self.app.take() {
+        self.live.set(false);
+        if let Some(app) = self.app.borrow_mut().take() {
             app.destroy();
         }
     }
@@ -145,8 +150,15 @@ impl MountHandle {
     /// Whether the instance is still mounted.
     #[wasm_bindgen(getter)]
     pub fn mounted(&self) -> bool {
-        self.app.is_some()
+        self.live.get()
     }
+}
+
+/// Hands over built-in lesson `id`'s scenario file (`scenarios/<id>.json`, fetched by `embed.js`
+/// alongside the wasm), so `mount` renders it at once instead of fetching it first.
+#[wasm_bindgen]
+pub fn provide_scenario(id: &str, text: &str) {
+    library::provide(id, text);
 }
 
 /// Renders an independent playground into `element` (its children are replaced).
@@ -164,8 +176,21 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<MountHandle,
             }
         }
     }
-    let app = yew::Renderer::<App>::with_root_and_props(element, props).render();
-    Ok(MountHandle { app: Some(app) })
+    let (app, live) = (Rc::new(RefCell::new(None)), Rc::new(Cell::new(true)));
+    let scenario = props.scenario.clone();
+    let render = {
+        let (app, live) = (app.clone(), live.clone());
+        move || {
+            if live.get() {
+                *app.borrow_mut() = Some(yew::Renderer::<App>::with_root_and_props(element, props).render());
+            }
+        }
+    };
+    match scenario {
+        Some(id) => library::when_here(&id, render),
+        None => render(),
+    }
+    Ok(MountHandle { app, live })
 }
 
 /// `mount`'s options out of a JS object, its JSON text, `undefined` or `null`.

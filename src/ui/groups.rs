@@ -149,6 +149,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
     let notes = unsubscribed_notes(t, &rows);
     html! {
         <div class="table-wrap">
+            <p class="what-to-type"><span>{ t.you_would_type }</span>{ " " }<code>{ crate::core::tools::echo::describe_group(&props.group) }</code></p>
             <table class="describe">
                 <caption>{ fill(t.describe_caption, &[&props.group]) }</caption>
                 <thead><tr>{ for DESCRIBE_HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>

@@ -32,6 +32,7 @@ pub mod field;
 pub mod glossary;
 pub mod groups;
 pub mod lanes;
+pub mod library;
 pub mod narrate_ru;
 pub mod problem;
 pub mod producer_card;
@@ -39,6 +40,7 @@ pub mod session;
 pub mod stage;
 pub mod start;
 pub mod state;
+pub mod terminal;
 pub mod text;
 pub mod timeline;
 #[cfg(test)]
@@ -113,6 +115,42 @@ pub fn app(props: &AppProps) -> Html {
                 let ok = session::autosave(&sim.borrow());
                 dispatcher.dispatch(Action::Saved(ok));
             }
+        });
+    }
+    // A share link pasted into the address of a page already open: opened (after asking, when
+    // it would replace work; the replaced session is kept as "previous session").
+    {
+        let sim = state.sim.clone();
+        let dispatcher = state.dispatcher();
+        let embedded = props.embedded;
+        use_effect_with((), move |_| {
+            let listener = (!embedded).then(|| {
+                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    let Some(hash) = session::hash().filter(|h| h.starts_with("#s=")) else { return };
+                    session::clear_hash();
+                    let (work, lang) = {
+                        let s = sim.borrow();
+                        (s.has_work(), s.lang)
+                    };
+                    match crate::core::share::decode(&hash) {
+                        Ok(shared) => {
+                            if work && !session::confirm(text::text_for(lang).open_link_confirm) {
+                                return;
+                            }
+                            dispatcher.dispatch(Action::Load(Box::new(state::Load {
+                                at: shared.at,
+                                playing: false,
+                                notice: Some(state::Notice::LinkOpened(shared.at)),
+                                scenario: shared.scenario,
+                            })));
+                        }
+                        Err(e) => {
+                            dispatcher.dispatch(Action::Notify(state::Notice::LinkFailed(e.to_string())))
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
         });
     }
     {
@@ -250,6 +288,7 @@ pub fn app(props: &AppProps) -> Html {
                         <timeline::Timeline head={timeline_head} />
                         <users::Users />
                     </div>
+                    <terminal::Terminal />
                     <glossary::Glossary />
                 }
             </main>

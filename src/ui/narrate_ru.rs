@@ -106,6 +106,15 @@ pub fn narrate(e: &Event) -> String {
         CommitFailed { consumer, group, error } => {
             format!("{consumer}: коммит для группы {group} не удался: {error}")
         }
+        GroupOffsetsAltered { group, offsets } => format!(
+            "группа {group}: закоммиченные offset сброшены на {}",
+            offsets.iter().map(|(tp, o)| format!("{}-{}={o}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
+        ),
+        GroupOffsetsDeleted { group, partitions } => format!(
+            "группа {group}: закоммиченные offset {} удалены",
+            partitions.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
+        ),
+        GroupDeleted { group } => format!("группа {group} удалена"),
         GroupStateChanged { group, from, to } => format!("группа {group}: {from} -> {to}"),
         RebalanceStarted { group, generation, reason: r, .. } => {
             format!("группа {group}: начался ребаланс ({}), поколение {generation}", reason(r))

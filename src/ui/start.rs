@@ -5,9 +5,10 @@
 //! the autosave, then the default. A link or autosave that cannot be read is told in a notice
 //! and never leaves the page blank: the default scenario starts instead.
 
+use super::library::built_in;
 use super::state::{Load, Notice};
 use super::text::Lang;
-use crate::core::scenario::{built_in, default_scenario, Scenario};
+use crate::core::scenario::{default_scenario, Scenario};
 use crate::core::share::{self, Shared};
 
 /// Where the browser keeps the session (not when embedded).
@@ -43,7 +44,7 @@ fn fresh(scenario: Scenario, notice: Option<Notice>) -> Load {
 }
 
 /// Whether an autosave holds work worth offering back (not a built-in as shipped at 00:00).
-fn worth_keeping(s: &Shared) -> bool {
+pub fn worth_keeping(s: &Shared) -> bool {
     s.at > 0 || built_in(&s.scenario.id).as_ref() != Some(&s.scenario)
 }
 
@@ -100,10 +101,7 @@ pub fn choose(hash: Option<&str>, scenario: Option<&str>, autosave: Option<&str>
             false,
         ),
         Some(Err(e)) => start(
-            fresh(
-                default_scenario(),
-                Some(Notice::AutosaveRejected(e.to_string(), REJECTED_KEY.to_string())),
-            ),
+            fresh(default_scenario(), Some(Notice::AutosaveRejected(e.detail(), REJECTED_KEY.to_string()))),
             Source::Default,
             false,
         ),

@@ -60,6 +60,8 @@ pub enum ErrorAt {
     /// The raw ACL form (`kafka-acls --add`) and its list.
     Acls,
     Global,
+    /// The terminal: its commands print their own errors, as Kafka's tools do.
+    Terminal,
 }
 
 /// Everything that can happen to the model.
@@ -103,6 +105,8 @@ pub enum Action {
     ShareLink(String, Option<bool>),
     /// Autosave happened (or failed: `false`).
     Saved(bool),
+    /// The terminal: a command line, Ctrl-C, the Run as select (see `ui::terminal`).
+    Terminal(super::terminal::TermAction),
 }
 
 /// What to load: a scenario, the moment to replay to, and what to tell the person.
@@ -129,6 +133,10 @@ pub enum Notice {
     Imported(String),
     /// File name, then the error naming the field.
     ImportFailed(String, String),
+    /// File name and size: refused by its size, before reading it.
+    ImportTooLarge(String, u64),
+    /// The clock reached the format's limit (24 h) and stopped there.
+    ClockLimit(Millis),
     StorageFailed,
     Rewound(Millis),
     /// Acting after a scrub back dropped what the person had done later: the moment, how many
@@ -144,6 +152,7 @@ impl Notice {
                 | Notice::UnknownScenario(_)
                 | Notice::AutosaveRejected(..)
                 | Notice::ImportFailed(..)
+                | Notice::ImportTooLarge(..)
                 | Notice::StorageFailed
         )
     }
@@ -160,6 +169,11 @@ impl Notice {
             Notice::Loaded(title) => fill(t.loaded, &[&title.get(lang.code())]),
             Notice::Imported(name) => fill(t.imported, &[name]),
             Notice::ImportFailed(name, e) => fill(t.import_failed, &[name, e]),
+            Notice::ImportTooLarge(name, size) => fill(
+                t.import_too_large,
+                &[name, &size.to_string(), &scenario::MAX_SCENARIO_BYTES.to_string()],
+            ),
+            Notice::ClockLimit(at) => fill(t.clock_limit, &[&format_clock(*at)]),
             Notice::StorageFailed => t.storage_failed.to_string(),
             Notice::Rewound(at) => fill(t.rewound, &[&format_clock(*at)]),
             Notice::FutureCut(at, n, last) => {
@@ -371,6 +385,8 @@ pub struct Sim {
     pub catching_up: Option<Millis>,
     /// Ticks spent catching up (the page redraws on every [`REPLAY_RENDER_EVERY`]th).
     pub catch_up_ticks: u32,
+    /// The terminal's scroll-back, history and running console clients.
+    pub terminal: super::terminal::TermState,
 }
 
 impl Default for Sim {
@@ -424,6 +440,7 @@ impl Sim {
             epoch: 0,
             catching_up: None,
             catch_up_ticks: 0,
+            terminal: Default::default(),
         };
         let events = sim.run.advance(0);
         sim.absorb(events);
@@ -459,7 +476,7 @@ impl Sim {
     pub fn has_work(&self) -> bool {
         !self.run.journal().is_empty()
             || !self.future.is_empty()
-            || scenario::built_in(&self.run.scenario.id).as_ref() != Some(&self.run.scenario)
+            || super::library::built_in(&self.run.scenario.id).as_ref() != Some(&self.run.scenario)
     }
 
     /// The session as a share link carries it.
@@ -594,6 +611,15 @@ impl Sim {
     /// Advances to `target`, replaying what the person did after a scrub back as it comes due,
     /// and pausing once at the scenario's duration.
     fn advance_to(&mut self, mut target: Millis) {
+        // The clock stops where the scenario format does, so every save reads back.
+        if target >= scenario::MAX_DURATION_MS {
+            target = scenario::MAX_DURATION_MS;
+            if self.playing {
+                self.playing = false;
+                self.last_real = None;
+                self.notify(Notice::ClockLimit(target));
+            }
+        }
         if let (Some(d), false) = (self.scenario().duration, self.duration_done) {
             if target >= d.0 {
                 target = d.0;
@@ -681,6 +707,9 @@ impl Sim {
                 | Action::ShareLink(..)
                 | Action::Saved(_)
         );
+        if replaces_the_run {
+            self.terminal.time_moved();
+        }
         if self.catching_up.is_some() && !replaces_the_run && !leaves_the_run {
             // Play, Step, a command…: they act on the moment being replayed to.
             self.caught_up();
@@ -733,6 +762,7 @@ impl Sim {
             }
             Action::SetProjector(on) => self.projector = on,
             Action::Cmd(at, cmd) => self.command(at, *cmd),
+            Action::Terminal(a) => super::terminal::handle(self, a),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
             Action::SetLang(lang) => {
@@ -747,7 +777,7 @@ impl Sim {
                     self.notify(Notice::ImportFailed(title.en, e.to_string()));
                 }
             }
-            Action::LoadBuiltIn(id) => match scenario::built_in(&id) {
+            Action::LoadBuiltIn(id) => match super::library::built_in(&id) {
                 Some(s) => {
                     let notice = Some(Notice::Loaded(s.title.clone()));
                     let _ = self.load(Load { scenario: s, at: 0, playing: true, notice });
@@ -795,11 +825,24 @@ impl Sim {
                 }
             }
         }
+        super::terminal::after_tick(self);
         true
     }
 
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
+        // "What would I type?": the terminal echoes the command line of a page action.
+        let echo =
+            if at == ErrorAt::Terminal { Vec::new() } else { crate::core::tools::echo::command_line(&cmd) };
+        if let Err(e) = self.try_command(at.clone(), cmd) {
+            self.errors.insert(at, Problem::Core(e));
+        } else if !echo.is_empty() {
+            self.terminal.echo(echo);
+        }
+    }
+
+    /// [`Sim::command`] without showing its error: the terminal prints it as Kafka's tools do.
+    pub fn try_command(&mut self, at: ErrorAt, cmd: Command) -> Result<(), crate::core::CoreError> {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
         // edit). The session is kept first, so "Undo" can put it back exactly.
@@ -821,10 +864,9 @@ impl Sim {
                     self.future.clear();
                     self.furthest = self.now();
                 }
+                Ok(())
             }
-            Err(e) => {
-                self.errors.insert(at, Problem::Core(e));
-            }
+            Err(e) => Err(e),
         }
     }
 
@@ -889,6 +931,7 @@ impl Sim {
 
     /// Takes in what the core reported: timeline, rebalance views, lag samples.
     fn absorb(&mut self, events: Vec<Event>) {
+        self.terminal.on_events(&self.run.cluster, &events);
         for event in events {
             self.observe(&event);
             self.seq += 1;
@@ -1579,5 +1622,25 @@ mod tests {
         );
         sim.handle(Action::SetLang(Lang::En));
         assert!(sim.timeline.iter().any(|e| e.line(Lang::En).contains("consumer c1 added")));
+    }
+
+    #[test]
+    fn the_clock_stops_at_the_formats_limit_and_what_it_saves_reads_back() {
+        let quiet =
+            Scenario::from_json(r#"{"version": 1, "topics": [{"name": "t", "partitions": 1}]}"#).unwrap();
+        let mut sim = Sim::new();
+        let near = scenario::MAX_DURATION_MS - 1_000;
+        sim.handle(Action::Load(Box::new(Load { scenario: quiet, at: near, playing: true, notice: None })));
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 2_000.0);
+        assert_eq!(sim.now(), scenario::MAX_DURATION_MS);
+        assert!(!sim.playing);
+        assert!(sim.notices.contains(&Notice::ClockLimit(scenario::MAX_DURATION_MS)));
+        let saved = crate::core::share::envelope(&sim.export(), sim.at());
+        let back = crate::core::share::open_saved(&saved).expect("the autosave reads back");
+        assert_eq!(back.at, scenario::MAX_DURATION_MS);
+        sim.handle(Action::TogglePlay);
+        run_for(&mut sim, 500.0);
+        assert_eq!(sim.now(), scenario::MAX_DURATION_MS, "Play does not go past it");
     }
 }

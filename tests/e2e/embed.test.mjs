@@ -46,7 +46,7 @@ const IDS = ["pg-basics", "pg-protocols", "pg-kip848"];
 async function start(page, id) {
   const host = page.locator(`#${id}`);
   await host.scrollIntoViewIfNeeded();
-  await host.locator("main.app h1").waitFor();
+  await host.locator(".bp-root:not([data-poster]) main.app h1").waitFor();
   return host;
 }
 
@@ -61,7 +61,7 @@ test("three instances on a docs page: shadow roots, lazy start, independent stat
   const { page } = app;
 
   // The first instance (near the top) starts; the last one, far below the fold, has not.
-  await page.locator("#pg-basics main.app h1").waitFor();
+  await page.locator("#pg-basics .bp-root:not([data-poster]) main.app h1").waitFor();
   for (const id of IDS) {
     assert.ok(await page.evaluate((id) => document.getElementById(id).shadowRoot !== null, id), `${id} has an open shadow root`);
   }
@@ -190,7 +190,7 @@ test("a host page's html { font-size: 62.5% } does not shrink the embed", async 
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "10px");
   const basics = await start(page, "pg-basics");
   const size = (locator) => locator.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-  assert.ok((await size(basics.locator("main.app h1"))) >= 16, "the title");
+  assert.ok((await size(basics.locator(".bp-root:not([data-poster]) main.app h1"))) >= 16, "the title");
   assert.ok((await size(basics.getByRole("button", { name: "Step", exact: true }))) >= 14, "a button");
   const pad = await basics.locator("main.app").evaluate((el) => parseFloat(getComputedStyle(el).paddingTop));
   assert.ok(pad >= 8, `spacing follows 16 px, not the host's 10 px (padding ${pad})`);
@@ -201,7 +201,7 @@ test("a host page's html { font-size: 62.5% } does not shrink the embed", async 
 test("the JS API: mount(element, options) and unmount(); bad options are a clear error", async (t) => {
   const app = await open(t, "embed-example.html");
   const { page } = app;
-  await page.locator("#pg-basics main.app h1").waitFor();
+  await page.locator("#pg-basics .bp-root:not([data-poster]) main.app h1").waitFor();
   const result = await page.evaluate(async () => {
     const { mount } = await import("./embed.js");
     const el = document.createElement("div");
@@ -229,7 +229,7 @@ test("the JS API: mount(element, options) and unmount(); bad options are a clear
   });
   assert.deepEqual(gone, { children: 0, text: "", sheets: 0 });
   // The other instances keep running.
-  await assert.doesNotReject(page.locator("#pg-basics main.app h1").waitFor());
+  await assert.doesNotReject(page.locator("#pg-basics .bp-root:not([data-poster]) main.app h1").waitFor());
 
   // The same element can hold a new one; unknown values are an Error that names them.
   const errors = await page.evaluate(async () => {
@@ -271,8 +271,8 @@ test("removing an element unmounts it; dist/ copied under a sub-path still works
 
   const app = await open(t, "docs/guide.html", { dir: site });
   const { page } = app;
-  await page.locator("#g1 main.app h1").waitFor();
-  await page.locator("#g2 main.app h1").waitFor();
+  await page.locator("#g1 .bp-root:not([data-poster]) main.app h1").waitFor();
+  await page.locator("#g2 .bp-root:not([data-poster]) main.app h1").waitFor();
   const wasm = app.requests.find((u) => u.endsWith(".wasm"));
   assert.equal(new URL(wasm).pathname, "/docs/static/pg/broker-playground_bg.wasm");
   const h = await page.locator("#g1").evaluate((el) => el.shadowRoot.querySelector(".bp-frame").getBoundingClientRect().height);
@@ -286,11 +286,11 @@ test("removing an element unmounts it; dist/ copied under a sub-path still works
     return { mounted: Boolean(el.shadowRoot.querySelector("main.app")), started: el.started };
   });
   assert.deepEqual(after, { mounted: false, started: false });
-  await assert.doesNotReject(page.locator("#g2 main.app h1").waitFor());
+  await assert.doesNotReject(page.locator("#g2 .bp-root:not([data-poster]) main.app h1").waitFor());
 
   // The example page itself, and the full playground page, from the sub-path.
   await page.goto(new URL("docs/static/pg/embed-example.html", app.base).href, { waitUntil: "load" });
-  await page.locator("#pg-basics main.app h1").waitFor();
+  await page.locator("#pg-basics .bp-root:not([data-poster]) main.app h1").waitFor();
   await page.goto(new URL("docs/static/pg/", app.base).href, { waitUntil: "load" });
   await page.locator("#broker-playground-app main.app h1").waitFor();
   await assert.doesNotReject(page.getByRole("button", { name: "Add topic" }).waitFor());

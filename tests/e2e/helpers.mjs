@@ -74,10 +74,25 @@ export async function serveStatic(dir = DIST) {
         res.writeHead(404, { "content-type": "text/plain" }).end("not found");
         return;
       }
+      // Like nginx's brotli_static/gzip_static: the precompressed file beside it, when the
+      // browser accepts it (scripts/postbuild.mjs writes them in release builds).
+      const type = MIME[extname(file)] ?? "application/octet-stream";
+      const accepts = String(req.headers["accept-encoding"] ?? "");
+      let encoding = null;
+      for (const [enc, suffix] of [["br", ".br"], ["gzip", ".gz"]]) {
+        if (!new RegExp(`\\b${enc}\\b`).test(accepts)) continue;
+        const packed = await stat(file + suffix).catch(() => null);
+        if (packed?.isFile()) {
+          [file, info, encoding] = [file + suffix, packed, enc];
+          break;
+        }
+      }
       res.writeHead(200, {
-        "content-type": MIME[extname(file)] ?? "application/octet-stream",
+        "content-type": type,
         "content-length": info.size,
         "cache-control": "no-store",
+        vary: "accept-encoding",
+        ...(encoding ? { "content-encoding": encoding } : {}),
       });
       if (req.method === "HEAD") res.end();
       else createReadStream(file).pipe(res);
@@ -94,6 +109,25 @@ export async function serveStatic(dir = DIST) {
         server.closeAllConnections?.();
         server.close(() => ok());
       }),
+  };
+}
+
+/** A docs site that copied dist/ to /pg/: serves `docsHtml` as /docs.html beside it.
+ *  Returns { url, close } (close also removes the temporary folder). */
+export async function serveDocsSite(docsHtml) {
+  const { mkdtemp, symlink, writeFile, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const dir = await mkdtemp(join(tmpdir(), "docs-site-"));
+  await symlink(DIST, join(dir, "pg"));
+  await writeFile(join(dir, "docs.html"), docsHtml);
+  await writeFile(join(dir, "index.html"), "<!doctype html><title>docs</title>");
+  const server = await serveStatic(dir);
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -148,6 +182,8 @@ export async function openApp(t, { path = "", selector = "main h1", viewport } =
   const url = new URL(path, base).href;
   await page.goto(url, { waitUntil: "load" });
   if (selector) await page.waitForSelector(selector);
+  // The live app, not the poster (the first frame index.html shows before the wasm).
+  await page.waitForFunction(() => !document.querySelector("#broker-playground-app[data-poster]"));
   return {
     page,
     url,

@@ -11,15 +11,20 @@ use super::assignor::{self, MemberSubscription, Strategy, TopicPartition};
 use super::{Group, GroupMember, GroupState};
 use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
-use crate::core::consumer::{ConsumerMode, ConsumerStatus, MemberPhase, Membership};
+use crate::core::consumer::{is_authorization, ConsumerMode, ConsumerStatus, MemberPhase, Membership};
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceProtocol, RebalanceReason};
+use crate::core::ids::NodeId;
+use crate::core::protocol::heartbeat::HeartbeatRequest;
+use crate::core::protocol::join_group::JoinGroupResponse;
+use crate::core::protocol::sync_group::SyncGroupResponse;
+use crate::core::protocol::Response;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
 impl Cluster {
     pub(crate) fn set_group_state(&mut self, group: &str, to: GroupState, now: Millis) {
-        let Some(g) = self.groups.get_mut(group) else {
+        let Some(g) = self.broker.groups.get_mut(group) else {
             return;
         };
         let from = g.state;
@@ -55,7 +60,7 @@ impl Cluster {
             return;
         };
         let already_joined = c.membership.as_ref().and_then(|m| m.member_id.as_ref()).is_some_and(|id| {
-            self.groups.get(&group_id).is_some_and(|g| {
+            self.broker.groups.get(&group_id).is_some_and(|g| {
                 g.state == GroupState::PreparingRebalance && g.members.get(id).is_some_and(|x| x.joined)
             })
         });
@@ -68,11 +73,11 @@ impl Cluster {
         let topics = topics.clone();
         let cooperative = c.spec.config.is_cooperative();
         let user = c.spec.user.clone();
-        if let Err(code) = self.authorize_group(user.as_deref(), &group_id) {
+        if let Err(code) = self.broker.authorize_group(user.as_deref(), &group_id) {
             self.report_error(name, code, format!("JoinGroup {group_id}"), now);
             return;
         }
-        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let g = self.broker.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Consumer) && !g.members.is_empty() {
             self.report_error(
                 name,
@@ -107,7 +112,7 @@ impl Cluster {
         let mut member_id = m.member_id.clone();
         let mut static_takeover = None;
         if let Some(inst) = &cfg.group_instance_id {
-            let g = &self.groups[&group_id];
+            let g = &self.broker.groups[&group_id];
             if let Some(old) = g.members.values().find(|x| x.instance_id.as_deref() == Some(inst.as_str())) {
                 if member_id.as_deref() != Some(old.member_id.as_str()) {
                     static_takeover = Some((old.member_id.clone(), old.consumer.clone()));
@@ -120,7 +125,7 @@ impl Cluster {
                 self.fence_consumer(&old_consumer, &group_id, now);
             }
             let new_id = self.new_member_id(name);
-            let g = self.groups.get_mut(&group_id).expect("group");
+            let g = self.broker.groups.get_mut(&group_id).expect("group");
             let mut old = g.members.remove(&old_id).expect("member");
             old.member_id = new_id.clone();
             old.consumer = name.to_string();
@@ -155,10 +160,10 @@ impl Cluster {
         }
 
         let member_id = match member_id {
-            Some(id) if self.groups[&group_id].members.contains_key(&id) => id,
+            Some(id) if self.broker.groups[&group_id].members.contains_key(&id) => id,
             _ => self.new_member_id(name),
         };
-        let g = self.groups.get_mut(&group_id).expect("group");
+        let g = self.broker.groups.get_mut(&group_id).expect("group");
         g.protocol = Some(GroupProtocol::Classic);
         g.join_counter += 1;
         let seq = g.join_counter;
@@ -196,7 +201,7 @@ impl Cluster {
         // compares with these (not with another topic subscribed before).
         let known: BTreeMap<String, u32> = topics
             .iter()
-            .filter_map(|t| self.topics.get(t).map(|tp| (t.clone(), tp.partition_count())))
+            .filter_map(|t| self.broker.topics.get(t).map(|tp| (t.clone(), tp.partition_count())))
             .collect();
         let mut handing_over = false;
         if let Some(c) = self.consumers.get_mut(name) {
@@ -233,10 +238,11 @@ impl Cluster {
             };
             self.start_rebalance(&group_id, reason, now);
             // This member's join counts for the new round.
-            if let Some(x) = self.groups.get_mut(&group_id).and_then(|g| g.members.get_mut(&member_id)) {
+            if let Some(x) = self.broker.groups.get_mut(&group_id).and_then(|g| g.members.get_mut(&member_id))
+            {
                 x.joined = true;
             }
-        } else if let Some(g) = self.groups.get_mut(&group_id) {
+        } else if let Some(g) = self.broker.groups.get_mut(&group_id) {
             // A new member during the initial delay pushes it out (InitialDelayedJoin).
             if let (Some(until), Some(started)) = (g.initial_delay_until, g.rebalance_started_at) {
                 if is_new {
@@ -251,7 +257,7 @@ impl Cluster {
 
     /// Moves a group to PreparingRebalance: every member must rejoin.
     pub(crate) fn start_rebalance(&mut self, group_id: &str, reason: RebalanceReason, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.protocol == Some(GroupProtocol::Consumer) {
@@ -269,15 +275,18 @@ impl Cluster {
             .collect();
         let delay = self.config.group_initial_rebalance_delay_ms;
         // Members waiting in SyncGroup get REBALANCE_IN_PROGRESS and rejoin.
-        let waiting: Vec<String> = g.members.values().map(|m| m.consumer.clone()).collect();
-        for name in waiting {
-            if let Some(m) = self.consumers.get_mut(&name).and_then(|c| c.membership.as_mut()) {
-                if m.phase == MemberPhase::AwaitingSync {
-                    m.rejoin_needed = true;
-                }
-            }
+        let waiting: Vec<(String, String)> =
+            g.members.values().map(|m| (m.consumer.clone(), m.member_id.clone())).collect();
+        let generation = g.generation;
+        for (name, member_id) in waiting {
+            let answer = SyncGroupResponse {
+                error_code: Some(ErrorCode::RebalanceInProgress),
+                protocol_name: None,
+                assignment: Vec::new(),
+            };
+            self.classic_on_sync_group(&name, group_id, &member_id, generation, answer, now);
         }
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         let generation = g.generation;
         for m in g.members.values_mut() {
             m.joined = false;
@@ -312,7 +321,7 @@ impl Cluster {
 
     /// Some member asked for a rebalance (e.g. the leader saw new partitions).
     pub(crate) fn request_rebalance(&mut self, group_id: &str, reason: RebalanceReason, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.members.is_empty() {
@@ -330,7 +339,7 @@ impl Cluster {
     /// Completes the join phase when every member has rejoined (and the initial delay, if
     /// any, is over).
     pub(crate) fn try_complete_join(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.state != GroupState::PreparingRebalance {
@@ -346,7 +355,7 @@ impl Cluster {
 
     /// New generation: drop members that did not rejoin, choose leader and protocol.
     fn complete_join(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         let late: Vec<(String, String)> = g
@@ -356,7 +365,7 @@ impl Cluster {
             .map(|m| (m.member_id.clone(), m.consumer.clone()))
             .collect();
         for (member_id, consumer) in late {
-            let g = self.groups.get_mut(group_id).expect("group");
+            let g = self.broker.groups.get_mut(group_id).expect("group");
             g.members.remove(&member_id);
             self.release_departed(&consumer);
             self.events_push(
@@ -369,7 +378,7 @@ impl Cluster {
                 },
             );
         }
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         g.generation += 1;
         g.initial_delay_until = None;
         g.rebalance_deadline = None;
@@ -388,13 +397,25 @@ impl Cluster {
         let leader = g.leader_consumer().unwrap_or_default().to_string();
         let protocol = g.strategy.map(strategy_name).unwrap_or("?").to_string();
         let members: Vec<String> = g.members.values().map(|m| m.consumer.clone()).collect();
+        let answers: Vec<(String, JoinGroupResponse)> = g
+            .members
+            .values()
+            .map(|m| {
+                let answer = JoinGroupResponse {
+                    error_code: None,
+                    generation_id: generation,
+                    protocol_name: g.strategy,
+                    leader: g.leader.as_deref().unwrap_or_default().into(),
+                    member_id: m.member_id.as_str().into(),
+                    members: Vec::new(),
+                };
+                (m.consumer.clone(), answer)
+            })
+            .collect();
         g.sync_at = Some(now + self.config.network_latency_ms);
         self.set_group_state(group_id, GroupState::CompletingRebalance, now);
-        for name in &members {
-            if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
-                m.phase = MemberPhase::AwaitingSync;
-                m.generation = generation;
-            }
+        for (name, answer) in answers {
+            self.classic_on_join_group(&name, &answer);
         }
         self.events_push(
             now,
@@ -407,7 +428,7 @@ impl Cluster {
 
     /// The leader's assignment arrives with its SyncGroup; every member gets its share.
     pub(crate) fn complete_sync(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get_mut(group_id) else {
+        let Some(g) = self.broker.groups.get_mut(group_id) else {
             return;
         };
         g.sync_at = None;
@@ -429,7 +450,7 @@ impl Cluster {
             .collect();
         let topics = self.topic_counts();
         let result = assignor::assign(strategy, &topics, &subs);
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         let mut moves = Vec::new();
         let mut new_owner: BTreeMap<TopicPartition, String> = BTreeMap::new();
         for (mid, parts) in &result {
@@ -475,22 +496,11 @@ impl Cluster {
         );
         let mut stopped = Vec::new();
         for (consumer, parts, member_id) in shares {
-            // Only the client that still is this member gets the SyncGroup answer (one that
-            // lost its membership meanwhile rejoins instead).
-            let Some(c) = self.consumers.get_mut(&consumer) else { continue };
-            let Some(m) = c.membership.as_mut() else { continue };
-            if m.member_id.as_deref() != Some(member_id.as_str())
-                || !matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused)
-            {
-                continue;
+            let answer =
+                SyncGroupResponse { error_code: None, protocol_name: Some(strategy), assignment: parts };
+            if self.classic_on_sync_group(&consumer, group_id, &member_id, generation, answer, now) {
+                stopped.push(consumer);
             }
-            if m.stopped_since.take().is_some() {
-                stopped.push(consumer.clone());
-            }
-            m.phase = MemberPhase::Stable;
-            m.generation = generation;
-            m.next_heartbeat_at = now + c.spec.config.heartbeat_interval_ms;
-            self.deliver_classic_assignment(&consumer, group_id, parts, generation, now);
         }
         self.events_push(
             now,
@@ -502,6 +512,54 @@ impl Cluster {
                 protocol: GroupProtocol::Classic,
             },
         );
+    }
+
+    /// The member's side of a JoinGroup answer: it is in the new generation and sends
+    /// SyncGroup (the playground's coordinator runs the leader's assignor itself, so the
+    /// answer's member list stays empty).
+    fn classic_on_join_group(&mut self, name: &str, answer: &JoinGroupResponse) {
+        if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
+            m.phase = MemberPhase::AwaitingSync;
+            m.generation = answer.generation_id;
+        }
+    }
+
+    /// The member's side of a SyncGroup answer for `member_id` in `generation`. Only the client
+    /// that still is this member and is running takes it (one that lost its membership
+    /// meanwhile rejoins instead). REBALANCE_IN_PROGRESS: rejoin. Otherwise it takes its share;
+    /// returns whether it had stopped consuming for this rebalance (eager).
+    fn classic_on_sync_group(
+        &mut self,
+        name: &str,
+        group_id: &str,
+        member_id: &str,
+        generation: i32,
+        answer: SyncGroupResponse,
+        now: Millis,
+    ) -> bool {
+        let Some(c) = self.consumers.get_mut(name) else {
+            return false;
+        };
+        let heartbeat_interval = c.spec.config.heartbeat_interval_ms;
+        let running = matches!(c.status, ConsumerStatus::Running | ConsumerStatus::Paused);
+        let Some(m) = c.membership.as_mut() else {
+            return false;
+        };
+        if answer.error_code == Some(ErrorCode::RebalanceInProgress) {
+            if m.phase == MemberPhase::AwaitingSync {
+                m.rejoin_needed = true;
+            }
+            return false;
+        }
+        if m.member_id.as_deref() != Some(member_id) || !running {
+            return false;
+        }
+        let stopped = m.stopped_since.take().is_some();
+        m.phase = MemberPhase::Stable;
+        m.generation = generation;
+        m.next_heartbeat_at = now + heartbeat_interval;
+        self.deliver_classic_assignment(name, group_id, answer.assignment, generation, now);
+        stopped
     }
 
     /// The member applies its SyncGroup share: cooperative members revoke what moved away
@@ -561,45 +619,50 @@ impl Cluster {
         );
     }
 
-    /// Heartbeat from a classic member: learns about rebalances and lost membership.
+    /// Heartbeat from a classic member: it learns about rebalances and lost membership from
+    /// the coordinator's answer alone.
     pub(crate) fn classic_heartbeat(&mut self, name: &str, now: Millis) {
         let Some(c) = self.consumers.get(name) else {
             return;
         };
         let Some(m) = &c.membership else { return };
-        let Some(member_id) = m.member_id.clone() else {
+        let Some(member_id) = m.member_id.as_deref() else {
             return;
         };
         let group_id = m.group.clone();
-        let my_generation = m.generation;
         let phase = m.phase;
+        let request = HeartbeatRequest {
+            group_id: group_id.as_str().into(),
+            generation_id: m.generation,
+            member_id: member_id.into(),
+            group_instance_id: c.spec.config.group_instance_id.clone(),
+        };
         let user = c.spec.user.clone();
-        if let Err(code) = self.authorize_group(user.as_deref(), &group_id) {
-            self.refuse_group_request(name, &group_id, code, format!("Heartbeat {group_id}"), now);
+        let Some(Response::Heartbeat(answer)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
             return;
+        };
+        match answer.error_code {
+            None => {}
+            Some(code) if is_authorization(code) => {
+                self.refuse_group_request(name, &group_id, code, format!("Heartbeat {group_id}"), now);
+            }
+            // We were removed. Partitions are lost (no commit); rejoin.
+            Some(ErrorCode::UnknownMemberId) => {
+                self.lose_membership(name, &group_id, ErrorCode::UnknownMemberId, now)
+            }
+            // A rebalance is on: rejoin at the next poll(). A member already (re)joining
+            // ignores a stale generation.
+            Some(ErrorCode::RebalanceInProgress) => self.need_rejoin(name),
+            Some(ErrorCode::IllegalGeneration) if phase == MemberPhase::Stable => self.need_rejoin(name),
+            Some(_) => {}
         }
-        let Some(g) = self.groups.get_mut(&group_id) else {
-            return;
-        };
-        let Some(member) = g.members.get_mut(&member_id) else {
-            // UNKNOWN_MEMBER_ID: we were removed. Partitions are lost (no commit); rejoin.
-            self.lose_membership(name, &group_id, ErrorCode::UnknownMemberId, now);
-            return;
-        };
-        member.last_heartbeat = now;
-        match g.state {
-            GroupState::PreparingRebalance if !member.joined => {
-                // REBALANCE_IN_PROGRESS: rejoin at the next poll().
-                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
-                    m.rejoin_needed = true;
-                }
-            }
-            GroupState::Stable if phase == MemberPhase::Stable && my_generation != g.generation => {
-                if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
-                    m.rejoin_needed = true;
-                }
-            }
-            _ => {}
+    }
+
+    fn need_rejoin(&mut self, name: &str) {
+        if let Some(m) = self.consumers.get_mut(name).and_then(|c| c.membership.as_mut()) {
+            m.rejoin_needed = true;
         }
     }
 
@@ -660,7 +723,7 @@ impl Cluster {
         reason: LeaveReason,
         now: Millis,
     ) {
-        let Some(g) = self.groups.get_mut(group_id) else {
+        let Some(g) = self.broker.groups.get_mut(group_id) else {
             return;
         };
         let Some(m) = g.members.remove(member_id) else {
@@ -678,7 +741,7 @@ impl Cluster {
                 reason,
             },
         );
-        let g = self.groups.get_mut(group_id).expect("group");
+        let g = self.broker.groups.get_mut(group_id).expect("group");
         if g.members.is_empty() {
             g.leader = None;
             g.sync_at = None;
@@ -704,7 +767,7 @@ impl Cluster {
                     _ => RebalanceReason::MemberLeft { member },
                 };
                 self.start_rebalance(group_id, reason, now);
-                if let Some(g) = self.groups.get_mut(group_id) {
+                if let Some(g) = self.broker.groups.get_mut(group_id) {
                     for tp in departing {
                         g.owners_before.entry(tp).or_insert_with(|| consumer.clone());
                     }
@@ -718,7 +781,7 @@ impl Cluster {
     /// The coordinator's timers for one group: session expiry, rebalance timeout, the
     /// initial delay, and the pending SyncGroup.
     pub(crate) fn step_group(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.protocol == Some(GroupProtocol::Consumer) {
@@ -733,7 +796,7 @@ impl Cluster {
         for id in expired {
             self.classic_remove_member(group_id, &id, LeaveReason::SessionTimeout, now);
         }
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.state == GroupState::PreparingRebalance {
@@ -743,7 +806,7 @@ impl Cluster {
                 self.try_complete_join(group_id, now);
             }
         }
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         if g.sync_at.is_some_and(|t| t <= now) {
@@ -811,12 +874,5 @@ fn select_protocol(g: &Group) -> Option<Strategy> {
 
 /// Kafka's name of an assignor, as `partition.assignment.strategy` lists it.
 pub fn strategy_name(s: Strategy) -> &'static str {
-    match s {
-        Strategy::Range => "range",
-        Strategy::RoundRobin => "roundrobin",
-        Strategy::Sticky => "sticky",
-        Strategy::CooperativeSticky => "cooperative-sticky",
-        Strategy::Uniform => "uniform",
-        Strategy::ServerRange => "range",
-    }
+    s.kafka_name()
 }

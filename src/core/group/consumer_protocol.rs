@@ -32,7 +32,7 @@ impl Cluster {
         let cfg = c.spec.config.clone();
         let owned = c.assignment.clone();
         let mut member_id = m.member_id.clone();
-        if let Err(code) = self.authorize_group(c.spec.user.as_deref(), &group_id) {
+        if let Err(code) = self.broker.authorize_group(c.spec.user.as_deref(), &group_id) {
             self.refuse_group_request(
                 name,
                 &group_id,
@@ -42,7 +42,7 @@ impl Cluster {
             );
             return;
         }
-        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
+        let g = self.broker.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Classic) && !g.members.is_empty() {
             self.report_error(
                 name,
@@ -72,7 +72,7 @@ impl Cluster {
                     .map(|x| x.member_id.clone())
             });
             let new_id = format!("{name}-{:08x}", self.rng.rand_u64() as u32);
-            let g = self.groups.get_mut(&group_id).expect("group");
+            let g = self.broker.groups.get_mut(&group_id).expect("group");
             if let Some(old_id) = static_old {
                 let mut old = g.members.remove(&old_id).expect("member");
                 let old_consumer = std::mem::replace(&mut old.consumer, name.to_string());
@@ -135,7 +135,7 @@ impl Cluster {
             }
         }
         let member_id = member_id.expect("set above");
-        let g = self.groups.get_mut(&group_id).expect("group");
+        let g = self.broker.groups.get_mut(&group_id).expect("group");
         let member = g.members.get_mut(&member_id).expect("member");
         member.last_heartbeat = now;
         member.owned = owned.clone();
@@ -151,7 +151,7 @@ impl Cluster {
 
     /// Computes what the member may own now and applies it on the member's side.
     fn cg_reconcile(&mut self, name: &str, group_id: &str, member_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         let Some(member) = g.members.get(member_id) else {
@@ -179,7 +179,7 @@ impl Cluster {
         };
         let added: Vec<TopicPartition> = response.iter().filter(|tp| !owned.contains(tp)).cloned().collect();
         let revoking = !revoke.is_empty();
-        if let Some(g) = self.groups.get_mut(group_id) {
+        if let Some(g) = self.broker.groups.get_mut(group_id) {
             if let Some(x) = g.members.get_mut(member_id) {
                 // A partition being revoked still counts as owned until the member reports it
                 // released (its next heartbeat); only then may its new owner have it.
@@ -268,7 +268,7 @@ impl Cluster {
     /// Bumps the group epoch and computes a new target assignment.
     pub(crate) fn cg_bump(&mut self, group_id: &str, reason: RebalanceReason, now: Millis) {
         let topics = self.topic_counts();
-        let Some(g) = self.groups.get_mut(group_id) else {
+        let Some(g) = self.broker.groups.get_mut(group_id) else {
             return;
         };
         g.generation += 1;
@@ -342,7 +342,7 @@ impl Cluster {
 
     /// Derives the KIP-848 group state: Empty, Reconciling or Stable.
     fn cg_update_state(&mut self, group_id: &str, now: Millis) {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         let to = if g.members.is_empty() {
@@ -363,7 +363,7 @@ impl Cluster {
         let started = g.rebalance_started_at;
         self.set_group_state(group_id, to, now);
         if to == GroupState::Stable {
-            if let Some(g) = self.groups.get_mut(group_id) {
+            if let Some(g) = self.broker.groups.get_mut(group_id) {
                 g.rebalance_started_at = None;
             }
             self.events_push(
@@ -386,7 +386,7 @@ impl Cluster {
         reason: LeaveReason,
         now: Millis,
     ) {
-        let Some(g) = self.groups.get_mut(group_id) else {
+        let Some(g) = self.broker.groups.get_mut(group_id) else {
             return;
         };
         let Some(m) = g.members.remove(member_id) else {
@@ -410,7 +410,7 @@ impl Cluster {
             LeaveReason::MaxPollIntervalExceeded => RebalanceReason::MaxPollIntervalExceeded { member },
             _ => RebalanceReason::MemberLeft { member },
         };
-        if self.groups.get(group_id).is_some_and(|g| g.members.is_empty()) {
+        if self.broker.groups.get(group_id).is_some_and(|g| g.members.is_empty()) {
             self.cg_update_state(group_id, now);
         } else {
             self.cg_bump(group_id, reason, now);
@@ -420,7 +420,7 @@ impl Cluster {
     /// Session expiry (`group.consumer.session.timeout.ms`).
     pub(crate) fn cg_step(&mut self, group_id: &str, now: Millis) {
         let session = self.config.consumer_session_timeout_ms;
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return;
         };
         let expired: Vec<String> = g

@@ -12,11 +12,13 @@ mod classic;
 mod consumer_protocol;
 mod offsets;
 
-pub(crate) use offsets::is_group_error;
+pub use classic::strategy_name;
+pub(crate) use offsets::{is_group_error, validate_commit};
 pub use offsets::{DescribeRow, MemberView};
 
 use crate::core::config::GroupProtocol;
 use crate::core::time::Millis;
+use crate::core::timer::Timer;
 use assignor::{Strategy, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -149,16 +151,24 @@ impl Group {
 
     /// Earliest time the coordinator needs to act.
     pub fn next_wakeup(&self, kip848_session_ms: u64) -> Option<Millis> {
-        let mut t: Option<Millis> = None;
-        let mut consider = |x: Option<Millis>| {
+        self.next_timer(kip848_session_ms).map(|(t, _)| t)
+    }
+
+    /// The coordinator's next timer for this group, and why: the JoinGroup→SyncGroup hop, the
+    /// rebalance timeout, the initial rebalance delay, or a member's session expiry.
+    pub fn next_timer(&self, kip848_session_ms: u64) -> Option<(Millis, Timer)> {
+        let mut next: Option<(Millis, Timer)> = None;
+        let mut consider = |x: Option<Millis>, why: Timer| {
             if let Some(x) = x {
-                t = Some(t.map_or(x, |t| t.min(x)));
+                if next.is_none_or(|(t, _)| x < t) {
+                    next = Some((x, why));
+                }
             }
         };
-        consider(self.sync_at);
+        consider(self.sync_at, Timer::SyncGroupHop);
         if self.state == GroupState::PreparingRebalance {
-            consider(self.rebalance_deadline);
-            consider(self.initial_delay_until);
+            consider(self.rebalance_deadline, Timer::RebalanceTimeout);
+            consider(self.initial_delay_until, Timer::InitialRebalanceDelay);
         }
         for m in self.members.values() {
             if self.member_in_flight(m) {
@@ -168,9 +178,9 @@ impl Group {
                 Some(GroupProtocol::Consumer) => kip848_session_ms,
                 _ => m.session_timeout_ms,
             };
-            consider(Some(m.last_heartbeat + session + 1));
+            consider(Some(m.last_heartbeat + session + 1), Timer::SessionExpiry);
         }
-        t
+        next
     }
 
     /// Classic: a member waiting in JoinGroup / SyncGroup has its session held open.

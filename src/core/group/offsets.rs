@@ -8,6 +8,9 @@ use crate::core::config::GroupProtocol;
 use crate::core::consumer::Consumer;
 use crate::core::error::ErrorCode;
 use crate::core::event::EventKind;
+use crate::core::ids::NodeId;
+use crate::core::protocol::offset_commit::OffsetCommitRequest;
+use crate::core::protocol::Response;
 use crate::core::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -99,28 +102,31 @@ impl Cluster {
             );
             return;
         }
-        let topics: BTreeSet<&str> = offsets.iter().map(|(tp, _)| &*tp.topic).collect();
-        let auth = self
-            .authorize_group(user.as_deref(), &group_id)
-            .and_then(|_| topics.iter().try_for_each(|t| self.authorize_commit_topic(user.as_deref(), t)));
-        let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
-        let verdict = auth.and_then(|_| validate_commit(g, member_id.as_deref(), generation));
-        match verdict {
-            Ok(()) => {
-                let changed = offsets.iter().any(|(tp, o)| g.offsets.get(tp) != Some(o));
-                for (tp, o) in &offsets {
-                    g.offsets.insert(tp.clone(), *o);
-                }
+        let request = OffsetCommitRequest {
+            group_id: group_id.as_str().into(),
+            generation_id_or_member_epoch: generation,
+            member_id: member_id.as_deref().map(Into::into),
+            group_instance_id: c.spec.config.group_instance_id.clone(),
+            offsets,
+        };
+        let offsets = request.offsets.clone();
+        let Some(Response::OffsetCommit(answer)) =
+            self.call(now, NodeId::consumer(name), user.as_deref(), request.into())
+        else {
+            return;
+        };
+        match answer.error() {
+            None => {
                 // The commit went through: an earlier membership or commit refusal is over.
                 self.clear_group_error(name);
-                if changed {
+                if answer.changed {
                     self.events_push(
                         now,
                         EventKind::Committed { consumer: name.to_string(), group: group_id, offsets, auto },
                     );
                 }
             }
-            Err(error) => {
+            Some(error) => {
                 self.events_push(
                     now,
                     EventKind::CommitFailed { consumer: name.to_string(), group: group_id.clone(), error },
@@ -140,7 +146,7 @@ impl Cluster {
     /// The `--describe` table for a group: one row per partition it has an owner or a
     /// committed offset for, sorted by topic and partition.
     pub fn describe_group(&self, group_id: &str) -> Vec<DescribeRow> {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return Vec::new();
         };
         // The coordinator's view: a member that crashed (no LeaveGroup) still owns its
@@ -158,7 +164,7 @@ impl Cluster {
             g.members.values().flat_map(|m| m.topics.iter().map(String::as_str)).collect();
         keys.into_iter()
             .filter_map(|tp| {
-                let log_end = self.topics.get(&*tp.topic)?.partition(tp.partition)?.log_end();
+                let log_end = self.broker.topics.get(&*tp.topic)?.partition(tp.partition)?.log_end();
                 let current = g.offsets.get(&tp).copied();
                 Some(DescribeRow {
                     unsubscribed: !g.members.is_empty() && !subscribed.contains(&*tp.topic),
@@ -178,7 +184,7 @@ impl Cluster {
     /// consumer that is the member owns what it has been given; a crashed one what it had;
     /// an old member of a restarted consumer what the coordinator last gave it.
     pub fn group_members(&self, group_id: &str) -> Vec<MemberView> {
-        let Some(g) = self.groups.get(group_id) else {
+        let Some(g) = self.broker.groups.get(group_id) else {
             return Vec::new();
         };
         let kip848 = g.protocol == Some(GroupProtocol::Consumer);
@@ -243,7 +249,7 @@ impl Cluster {
         // Cheap first (the page asks for every consumer every frame): an old member is one of
         // this consumer's name that is not its current member.id.
         let current = current_member_id(c);
-        let g = self.groups.get(group)?;
+        let g = self.broker.groups.get(group)?;
         if !g.members.values().any(|m| m.consumer == consumer && current != Some(m.member_id.as_str())) {
             return None;
         }
@@ -274,7 +280,7 @@ impl Cluster {
             return false;
         };
         c.group_id()
-            .and_then(|g| self.groups.get(g))
+            .and_then(|g| self.broker.groups.get(g))
             .is_some_and(|g| g.members.get(member_id).is_some_and(|m| m.consumer == consumer))
     }
 
@@ -314,7 +320,7 @@ pub(crate) fn is_group_error(e: ErrorCode) -> bool {
     )
 }
 
-fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Result<(), ErrorCode> {
+pub(crate) fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Result<(), ErrorCode> {
     if member_id.is_none() && generation < 0 {
         // Standalone (assign()) commits: fine while nobody uses the group for membership.
         return if g.members.is_empty() { Ok(()) } else { Err(ErrorCode::UnknownMemberId) };
@@ -342,5 +348,103 @@ fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Resul
                 Ok(())
             }
         }
+    }
+}
+
+/// The admin requests on a group's offsets (`Admin.alterConsumerGroupOffsets`,
+/// `deleteConsumerGroups`, `deleteConsumerGroupOffsets`), as the group coordinator handles
+/// them (`GroupCoordinatorShard` / `OffsetMetadataManager`).
+impl Cluster {
+    /// OffsetCommit from outside the group (generation -1, no member id): accepted only while
+    /// the group has no members.
+    pub(crate) fn alter_group_offsets(
+        &mut self,
+        group_id: &str,
+        offsets: Vec<(String, u32, u64)>,
+        now: Millis,
+    ) -> crate::core::error::CoreResult<()> {
+        use crate::core::error::CoreError;
+        crate::core::cluster::validate_entity_name("group.id", group_id)?;
+        if offsets.is_empty() || offsets.len() > 4096 {
+            return Err(CoreError::invalid("give 1 to 4096 offsets"));
+        }
+        for (topic, partition, offset) in &offsets {
+            let Some(log) = self.broker.topics.get(topic.as_str()).and_then(|t| t.partition(*partition))
+            else {
+                return Err(CoreError::kafka(
+                    ErrorCode::UnknownTopicOrPartition,
+                    "This server does not host this topic-partition.",
+                ));
+            };
+            if *offset > log.log_end() {
+                return Err(CoreError::kafka(
+                    ErrorCode::OffsetOutOfRange,
+                    format!("offset {offset} of {topic}-{partition} is past the log end {}", log.log_end()),
+                ));
+            }
+        }
+        if self.broker.groups.get(group_id).is_some_and(|g| !g.members.is_empty()) {
+            return Err(CoreError::kafka(
+                ErrorCode::UnknownMemberId,
+                "The coordinator is not aware of this member.",
+            ));
+        }
+        let g = self.broker.groups.entry(group_id.to_string()).or_insert_with(|| Group::new(group_id));
+        let offsets: Vec<(TopicPartition, u64)> =
+            offsets.into_iter().map(|(t, p, o)| (TopicPartition::new(t.as_str(), p), o)).collect();
+        for (tp, o) in &offsets {
+            g.offsets.insert(tp.clone(), *o);
+        }
+        self.events_push(now, EventKind::GroupOffsetsAltered { group: group_id.to_string(), offsets });
+        Ok(())
+    }
+
+    /// DeleteGroups: an Empty group (no members) and its offsets go away.
+    pub(crate) fn delete_group(&mut self, group_id: &str, now: Millis) -> crate::core::error::CoreResult<()> {
+        use crate::core::error::CoreError;
+        match self.broker.groups.get(group_id) {
+            None => return Err(CoreError::kafka(ErrorCode::GroupIdNotFound, "The group id does not exist.")),
+            Some(g) if !g.members.is_empty() => {
+                return Err(CoreError::kafka(ErrorCode::NonEmptyGroup, "The group is not empty."))
+            }
+            Some(_) => {}
+        }
+        self.broker.groups.remove(group_id);
+        self.events_push(now, EventKind::GroupDeleted { group: group_id.to_string() });
+        Ok(())
+    }
+
+    /// OffsetDelete: refused while a member subscribes to the topic.
+    pub(crate) fn delete_group_offsets(
+        &mut self,
+        group_id: &str,
+        topic: &str,
+        partitions: &[u32],
+        now: Millis,
+    ) -> crate::core::error::CoreResult<()> {
+        use crate::core::error::CoreError;
+        let Some(g) = self.broker.groups.get_mut(group_id) else {
+            return Err(CoreError::kafka(ErrorCode::GroupIdNotFound, "The group id does not exist."));
+        };
+        if g.members.values().any(|m| m.topics.iter().any(|t| t == topic)) {
+            return Err(CoreError::kafka(
+                ErrorCode::GroupSubscribedToTopic,
+                "The consumer group is actively subscribed to the topic",
+            ));
+        }
+        let mut gone = Vec::new();
+        for p in partitions {
+            let tp = TopicPartition::new(topic, *p);
+            if g.offsets.remove(&tp).is_some() {
+                gone.push(tp);
+            }
+        }
+        if !gone.is_empty() {
+            self.events_push(
+                now,
+                EventKind::GroupOffsetsDeleted { group: group_id.to_string(), partitions: gone },
+            );
+        }
+        Ok(())
     }
 }

@@ -81,33 +81,95 @@ pub enum Strategy {
     ServerRange,
 }
 
-impl Strategy {
-    /// Every strategy, in the order the UI lists them.
-    pub const ALL: [Strategy; 6] = [
-        Strategy::Range,
-        Strategy::RoundRobin,
-        Strategy::Sticky,
-        Strategy::CooperativeSticky,
-        Strategy::Uniform,
-        Strategy::ServerRange,
-    ];
+/// Who runs an assignor. Kafka has two kinds with different interfaces: the classic protocol's
+/// run by the group's leader client (`ConsumerPartitionAssignor`, named in
+/// `partition.assignment.strategy`), and KIP-848's run by the coordinator
+/// (`ConsumerGroupPartitionAssignor`, named in `group.remote.assignor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Client,
+    Server,
+}
 
-    /// Kafka's name: `partition.assignment.strategy` short names for the classic ones,
-    /// `group.remote.assignor` names for KIP-848's (`server-range` here, since `range` is taken).
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::Range => "range",
-            Strategy::RoundRobin => "roundrobin",
-            Strategy::Sticky => "sticky",
-            Strategy::CooperativeSticky => "cooperative-sticky",
-            Strategy::Uniform => "uniform",
-            Strategy::ServerRange => "server-range",
+/// One row of the strategy table.
+pub struct StrategyInfo {
+    pub strategy: Strategy,
+    /// The playground's unique name (scenario files, the page's options, the CLI).
+    pub name: &'static str,
+    /// Kafka's name in its config and in `kafka-consumer-groups --describe`.
+    pub kafka_name: &'static str,
+    pub side: Side,
+    pub assignor: &'static (dyn Assignor + Sync),
+}
+
+/// Every strategy, in the order the page lists them: the one table the core, the CLI and the
+/// page read names and sides from. Adding an assignor: its file, its `Strategy` variant, a row.
+pub const STRATEGIES: [StrategyInfo; 6] = [
+    row(Strategy::Range, "range", "range", Side::Client, &range::RangeAssignor),
+    row(Strategy::RoundRobin, "roundrobin", "roundrobin", Side::Client, &roundrobin::RoundRobinAssignor),
+    row(Strategy::Sticky, "sticky", "sticky", Side::Client, &sticky::StickyAssignor),
+    row(
+        Strategy::CooperativeSticky,
+        "cooperative-sticky",
+        "cooperative-sticky",
+        Side::Client,
+        &cooperative_sticky::CooperativeStickyAssignor,
+    ),
+    row(Strategy::Uniform, "uniform", "uniform", Side::Server, &uniform::UniformAssignor),
+    // `server-range` here, since `range` names the client-side one.
+    row(Strategy::ServerRange, "server-range", "range", Side::Server, &server_range::ServerRangeAssignor),
+];
+
+const fn row(
+    strategy: Strategy,
+    name: &'static str,
+    kafka_name: &'static str,
+    side: Side,
+    assignor: &'static (dyn Assignor + Sync),
+) -> StrategyInfo {
+    StrategyInfo { strategy, name, kafka_name, side, assignor }
+}
+
+impl Strategy {
+    /// Every strategy, in the table's order.
+    pub const ALL: [Strategy; STRATEGIES.len()] = {
+        let mut all = [Strategy::Range; STRATEGIES.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = STRATEGIES[i].strategy;
+            i += 1;
         }
+        all
+    };
+
+    /// This strategy's row of [`STRATEGIES`].
+    pub fn info(self) -> &'static StrategyInfo {
+        // Each variant has its row (a unit test checks), so the fallback is never taken.
+        STRATEGIES.iter().find(|i| i.strategy == self).unwrap_or(&STRATEGIES[0])
+    }
+
+    /// The playground's unique name (`server-range` for KIP-848's `range`).
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// Kafka's name (`range` for both range assignors).
+    pub fn kafka_name(self) -> &'static str {
+        self.info().kafka_name
+    }
+
+    pub fn side(self) -> Side {
+        self.info().side
     }
 
     /// The inverse of [`Strategy::name`].
     pub fn from_name(name: &str) -> Option<Strategy> {
-        Strategy::ALL.into_iter().find(|s| s.name() == name)
+        STRATEGIES.iter().find(|i| i.name == name).map(|i| i.strategy)
+    }
+
+    /// The strategies run on one side, in the table's order.
+    pub fn on_side(side: Side) -> impl Iterator<Item = Strategy> {
+        STRATEGIES.iter().filter(move |i| i.side == side).map(|i| i.strategy)
     }
 }
 
@@ -118,15 +180,8 @@ pub trait Assignor {
 }
 
 /// The assignor behind a strategy.
-pub fn assignor_for(strategy: Strategy) -> Box<dyn Assignor> {
-    match strategy {
-        Strategy::Range => Box::new(range::RangeAssignor),
-        Strategy::RoundRobin => Box::new(roundrobin::RoundRobinAssignor),
-        Strategy::Sticky => Box::new(sticky::StickyAssignor),
-        Strategy::CooperativeSticky => Box::new(cooperative_sticky::CooperativeStickyAssignor),
-        Strategy::Uniform => Box::new(uniform::UniformAssignor),
-        Strategy::ServerRange => Box::new(server_range::ServerRangeAssignor),
-    }
+pub fn assignor_for(strategy: Strategy) -> &'static dyn Assignor {
+    strategy.info().assignor
 }
 
 /// Runs one strategy: `assignor_for(strategy).assign(topics, members)`.
@@ -370,5 +425,22 @@ impl Interned {
             out.insert(m.member_id.clone(), tps);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn every_strategy_has_one_row_with_a_unique_name_and_its_assignor() {
+        for (i, info) in STRATEGIES.iter().enumerate() {
+            assert_eq!(info.strategy.info().name, info.name, "row {i}");
+            assert_eq!(Strategy::from_name(info.name), Some(info.strategy));
+            assert_eq!(info.assignor.name(), info.kafka_name);
+        }
+        assert_eq!(Strategy::ALL.len(), STRATEGIES.len());
+        let servers: Vec<_> = Strategy::on_side(Side::Server).map(Strategy::name).collect();
+        assert_eq!(servers, ["uniform", "server-range"]);
     }
 }

@@ -1,0 +1,160 @@
+//! The group coordinator's request handlers that live on the broker. Each reads and writes
+//! only the broker's own state (its groups) and answers with Kafka's error codes; the member
+//! learns what happened from the answer alone.
+//!
+//! Moved so far: Heartbeat and OffsetCommit. JoinGroup, SyncGroup, LeaveGroup and
+//! ConsumerGroupHeartbeat still run in `group/` on the cluster.
+
+use super::Broker;
+use crate::core::error::ErrorCode;
+use crate::core::group::{validate_commit, Group, GroupState};
+use crate::core::protocol::heartbeat::{HeartbeatRequest, HeartbeatResponse};
+use crate::core::protocol::offset_commit::{OffsetCommitRequest, OffsetCommitResponse};
+use crate::core::time::Millis;
+
+impl Broker {
+    /// Heartbeat (`GroupCoordinator.handleHeartbeat`): an unknown member gets
+    /// UNKNOWN_MEMBER_ID; during a rebalance a member that has not rejoined gets
+    /// REBALANCE_IN_PROGRESS; in a stable group a stale generation gets ILLEGAL_GENERATION.
+    pub fn heartbeat(&mut self, now: Millis, user: Option<&str>, r: &HeartbeatRequest) -> HeartbeatResponse {
+        let answer = |error_code| HeartbeatResponse { error_code };
+        if let Err(code) = self.authorize_group(user, r.group_id.as_str()) {
+            return answer(Some(code));
+        }
+        let Some(g) = self.groups.get_mut(r.group_id.as_str()) else {
+            return answer(Some(ErrorCode::UnknownMemberId));
+        };
+        let Some(member) = g.members.get_mut(r.member_id.as_str()) else {
+            return answer(Some(ErrorCode::UnknownMemberId));
+        };
+        member.last_heartbeat = now;
+        answer(match g.state {
+            GroupState::PreparingRebalance if !member.joined => Some(ErrorCode::RebalanceInProgress),
+            GroupState::Stable if r.generation_id != g.generation => Some(ErrorCode::IllegalGeneration),
+            _ => None,
+        })
+    }
+
+    /// OffsetCommit (`GroupCoordinator.handleCommitOffsets`): READ on the group and on each
+    /// topic, then the member's generation or epoch (see `validate_commit`); accepted or
+    /// refused whole.
+    pub fn offset_commit(&mut self, user: Option<&str>, r: &OffsetCommitRequest) -> OffsetCommitResponse {
+        let group_id = r.group_id.as_str();
+        let mut last: Option<&str> = None;
+        let auth = self.authorize_group(user, group_id).and_then(|_| {
+            r.offsets.iter().try_for_each(|(tp, _)| {
+                if last == Some(&*tp.topic) {
+                    return Ok(());
+                }
+                last = Some(&tp.topic);
+                self.authorize_commit_topic(user, &tp.topic)
+            })
+        });
+        let g = self.groups.entry(group_id.to_string()).or_insert_with(|| Group::new(group_id));
+        let member_id = r.member_id.as_ref().map(|m| m.as_str());
+        let verdict = auth.and_then(|_| validate_commit(g, member_id, r.generation_id_or_member_epoch));
+        let mut changed = false;
+        if verdict.is_ok() {
+            changed = r.offsets.iter().any(|(tp, o)| g.offsets.get(tp) != Some(o));
+            for (tp, o) in &r.offsets {
+                g.offsets.insert(tp.clone(), *o);
+            }
+        }
+        let error = verdict.err();
+        OffsetCommitResponse {
+            partitions: r.offsets.iter().map(|(tp, _)| (tp.clone(), error)).collect(),
+            changed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::group::GroupMember;
+    use crate::core::ids::{BrokerId, TopicPartition};
+
+    /// A broker whose coordinator hosts group `g`, Stable in generation 3, with member `m1`.
+    fn coordinator() -> Broker {
+        let mut b = Broker::new(BrokerId::FIRST);
+        let mut g = Group::new("g");
+        g.state = GroupState::Stable;
+        g.generation = 3;
+        g.members.insert(
+            "m1".into(),
+            GroupMember {
+                member_id: "m1".into(),
+                consumer: "c1".into(),
+                instance_id: None,
+                topics: vec!["orders".into()],
+                strategies: Vec::new(),
+                owned: Vec::new(),
+                owned_generation: -1,
+                joined: true,
+                join_seq: 1,
+                last_heartbeat: 0,
+                session_timeout_ms: 45_000,
+                rebalance_timeout_ms: 300_000,
+                assignment: Vec::new(),
+                epoch: 0,
+            },
+        );
+        b.groups.insert("g".into(), g);
+        b
+    }
+
+    fn heartbeat(member: &str, generation_id: i32) -> HeartbeatRequest {
+        HeartbeatRequest {
+            group_id: "g".into(),
+            generation_id,
+            member_id: member.into(),
+            group_instance_id: None,
+        }
+    }
+
+    #[test]
+    fn a_heartbeat_tells_a_stale_or_unknown_member_and_keeps_a_live_one() {
+        let mut b = coordinator();
+        assert_eq!(b.heartbeat(700, None, &heartbeat("m1", 3)).error_code, None);
+        assert_eq!(b.groups["g"].members["m1"].last_heartbeat, 700, "the session is renewed");
+        assert_eq!(
+            b.heartbeat(800, None, &heartbeat("m1", 2)).error_code,
+            Some(ErrorCode::IllegalGeneration)
+        );
+        assert_eq!(b.heartbeat(800, None, &heartbeat("m9", 3)).error_code, Some(ErrorCode::UnknownMemberId));
+        b.groups.get_mut("g").unwrap().state = GroupState::PreparingRebalance;
+        b.groups.get_mut("g").unwrap().members.get_mut("m1").unwrap().joined = false;
+        assert_eq!(
+            b.heartbeat(900, None, &heartbeat("m1", 3)).error_code,
+            Some(ErrorCode::RebalanceInProgress)
+        );
+    }
+
+    #[test]
+    fn an_offset_commit_from_a_stale_generation_is_refused_and_writes_nothing() {
+        let mut b = coordinator();
+        let commit = |generation| OffsetCommitRequest {
+            group_id: "g".into(),
+            generation_id_or_member_epoch: generation,
+            member_id: Some("m1".into()),
+            group_instance_id: None,
+            offsets: vec![(TopicPartition::new("orders", 0), 42)],
+        };
+        let refused = b.offset_commit(None, &commit(2));
+        assert_eq!(refused.error(), Some(ErrorCode::IllegalGeneration));
+        assert!(b.groups["g"].offsets.is_empty());
+        let accepted = b.offset_commit(None, &commit(3));
+        assert_eq!((accepted.error(), accepted.changed), (None, true));
+        assert_eq!(b.groups["g"].offsets[&TopicPartition::new("orders", 0)], 42);
+        assert!(!b.offset_commit(None, &commit(3)).changed, "the same offsets again change nothing");
+    }
+
+    #[test]
+    fn the_broker_says_when_it_wakes_next_and_why() {
+        use crate::core::timer::Timer;
+        let mut b = coordinator();
+        assert_eq!(b.poll_timeout(45_000), Some((45_001, Timer::SessionExpiry)));
+        b.groups.get_mut("g").unwrap().sync_at = Some(200);
+        assert_eq!(b.poll_timeout(45_000), Some((200, Timer::SyncGroupHop)));
+    }
+}

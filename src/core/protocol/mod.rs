@@ -1,0 +1,182 @@
+//! Kafka's requests, one module per API (`clients/src/main/resources/common/message/*.json`),
+//! with the fields the playground uses under Kafka's names. A response's `error_code` is
+//! `None` for Kafka's `NONE` (0) and otherwise the [`ErrorCode`] it would carry.
+//!
+//! What is simplified: fields are Rust types, not the wire's; Kafka groups partitions by topic
+//! in most requests, these list [`TopicPartition`]s flat; versions and tagged fields are left out.
+//!
+//! # Layout
+//! Data: [`produce`], [`fetch`], [`list_offsets`], [`metadata`]. Groups: [`find_coordinator`],
+//! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
+//! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Admin: [`create_topics`],
+//! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`].
+
+pub mod alter_configs;
+pub mod consumer_group_heartbeat;
+pub mod create_acls;
+pub mod create_partitions;
+pub mod create_topics;
+pub mod delete_acls;
+pub mod delete_topics;
+pub mod fetch;
+pub mod find_coordinator;
+pub mod heartbeat;
+pub mod join_group;
+pub mod leave_group;
+pub mod list_offsets;
+pub mod metadata;
+pub mod offset_commit;
+pub mod offset_fetch;
+pub mod produce;
+pub mod sync_group;
+
+pub use crate::core::error::ErrorCode;
+pub use crate::core::ids::TopicPartition;
+
+/// Kafka's API keys (`ApiKeys.java`), the number every request header starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiKey {
+    Produce = 0,
+    Fetch = 1,
+    ListOffsets = 2,
+    Metadata = 3,
+    OffsetCommit = 8,
+    OffsetFetch = 9,
+    FindCoordinator = 10,
+    JoinGroup = 11,
+    Heartbeat = 12,
+    LeaveGroup = 13,
+    SyncGroup = 14,
+    CreateTopics = 19,
+    DeleteTopics = 20,
+    CreateAcls = 30,
+    DeleteAcls = 31,
+    AlterConfigs = 33,
+    CreatePartitions = 37,
+    ConsumerGroupHeartbeat = 68,
+}
+
+impl ApiKey {
+    /// Kafka's name, as in its request logs and `kafka-broker-api-versions.sh`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiKey::Produce => "Produce",
+            ApiKey::Fetch => "Fetch",
+            ApiKey::ListOffsets => "ListOffsets",
+            ApiKey::Metadata => "Metadata",
+            ApiKey::OffsetCommit => "OffsetCommit",
+            ApiKey::OffsetFetch => "OffsetFetch",
+            ApiKey::FindCoordinator => "FindCoordinator",
+            ApiKey::JoinGroup => "JoinGroup",
+            ApiKey::Heartbeat => "Heartbeat",
+            ApiKey::LeaveGroup => "LeaveGroup",
+            ApiKey::SyncGroup => "SyncGroup",
+            ApiKey::CreateTopics => "CreateTopics",
+            ApiKey::DeleteTopics => "DeleteTopics",
+            ApiKey::CreateAcls => "CreateAcls",
+            ApiKey::DeleteAcls => "DeleteAcls",
+            ApiKey::AlterConfigs => "AlterConfigs",
+            ApiKey::CreatePartitions => "CreatePartitions",
+            ApiKey::ConsumerGroupHeartbeat => "ConsumerGroupHeartbeat",
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($variant:ident($module:ident :: $req:ident, $resp:ident)),* $(,)?) => {
+        /// Any request, as a node sends it.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Request {
+            $($variant($module::$req),)*
+        }
+
+        /// Any response, as a broker answers it.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Response {
+            $($variant($module::$resp),)*
+        }
+
+        impl Request {
+            pub fn api_key(&self) -> ApiKey {
+                match self {
+                    $(Request::$variant(_) => ApiKey::$variant,)*
+                }
+            }
+        }
+
+        impl Response {
+            pub fn api_key(&self) -> ApiKey {
+                match self {
+                    $(Response::$variant(_) => ApiKey::$variant,)*
+                }
+            }
+        }
+
+        $(
+            impl From<$module::$req> for Request {
+                fn from(r: $module::$req) -> Self {
+                    Request::$variant(r)
+                }
+            }
+            impl From<$module::$resp> for Response {
+                fn from(r: $module::$resp) -> Self {
+                    Response::$variant(r)
+                }
+            }
+        )*
+    };
+}
+
+messages! {
+    Produce(produce::ProduceRequest, ProduceResponse),
+    Fetch(fetch::FetchRequest, FetchResponse),
+    ListOffsets(list_offsets::ListOffsetsRequest, ListOffsetsResponse),
+    Metadata(metadata::MetadataRequest, MetadataResponse),
+    OffsetCommit(offset_commit::OffsetCommitRequest, OffsetCommitResponse),
+    OffsetFetch(offset_fetch::OffsetFetchRequest, OffsetFetchResponse),
+    FindCoordinator(find_coordinator::FindCoordinatorRequest, FindCoordinatorResponse),
+    JoinGroup(join_group::JoinGroupRequest, JoinGroupResponse),
+    Heartbeat(heartbeat::HeartbeatRequest, HeartbeatResponse),
+    LeaveGroup(leave_group::LeaveGroupRequest, LeaveGroupResponse),
+    SyncGroup(sync_group::SyncGroupRequest, SyncGroupResponse),
+    CreateTopics(create_topics::CreateTopicsRequest, CreateTopicsResponse),
+    DeleteTopics(delete_topics::DeleteTopicsRequest, DeleteTopicsResponse),
+    CreateAcls(create_acls::CreateAclsRequest, CreateAclsResponse),
+    DeleteAcls(delete_acls::DeleteAclsRequest, DeleteAclsResponse),
+    AlterConfigs(alter_configs::AlterConfigsRequest, AlterConfigsResponse),
+    CreatePartitions(create_partitions::CreatePartitionsRequest, CreatePartitionsResponse),
+    ConsumerGroupHeartbeat(consumer_group_heartbeat::ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
+}
+
+/// What crosses the network to a broker: a request, and the principal its connection
+/// authenticated as (Kafka knows it from the SASL session, not from the request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Authenticated {
+    pub principal: Option<std::sync::Arc<str>>,
+    pub request: Request,
+}
+
+/// The wire name of an error code: `NONE` for success, otherwise Kafka's name.
+pub fn error_name(code: Option<ErrorCode>) -> &'static str {
+    code.map_or("NONE", ErrorCode::name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_request_knows_its_api_key_by_kafkas_number_and_name() {
+        let r: Request = heartbeat::HeartbeatRequest {
+            group_id: "g".into(),
+            generation_id: 3,
+            member_id: "c1-0000abcd".into(),
+            group_instance_id: None,
+        }
+        .into();
+        assert_eq!((r.api_key() as i16, r.api_key().name()), (12, "Heartbeat"));
+        assert_eq!(ApiKey::ConsumerGroupHeartbeat as i16, 68);
+        assert_eq!(error_name(None), "NONE");
+        assert_eq!(error_name(Some(ErrorCode::RebalanceInProgress)), "REBALANCE_IN_PROGRESS");
+    }
+}
