@@ -119,7 +119,7 @@ fn set_aside(text: &str) -> String {
 
 /// `window.confirm`; `true` when the browser cannot ask.
 pub fn confirm(message: &str) -> bool {
-    web_sys::window().map_or(true, |w| w.confirm_with_message(message).unwrap_or(true))
+    web_sys::window().is_none_or(|w| w.confirm_with_message(message).unwrap_or(true))
 }
 
 fn location() -> Option<web_sys::Location> {
