@@ -3,6 +3,7 @@
 use super::Outcome;
 use crate::core::scenario::{built_in, Run, Scenario, BUILT_IN};
 use crate::core::time::parse_duration;
+use crate::i18n::Narrate;
 
 /// When a scenario names no duration, `run` stops after this long.
 pub const DEFAULT_UNTIL_MS: u64 = 60_000;

@@ -78,6 +78,8 @@ pub enum Action {
     AddConsumer,
     /// Show the UI in another language.
     SetLang(Lang),
+    /// A language's data arrived (see `crate::i18n::ru`): the timeline is told again in it.
+    LanguageLoaded,
     /// Start a scenario from scratch (`playing`) or replayed to a moment (paused), with a
     /// notice to show. The session it replaces is kept as "previous" when it holds work.
     Load(Box<Load>),
@@ -566,7 +568,7 @@ impl Sim {
     fn set_lang(&mut self, lang: Lang) {
         self.lang = lang;
         for e in self.timeline.iter_mut().chain(self.noisy.iter_mut()) {
-            e.line = super::narrate_ru::line(&e.event, lang);
+            e.line = crate::i18n::line(&e.event, lang);
         }
     }
 
@@ -611,6 +613,7 @@ impl Sim {
                 | Action::SetSpeed(_)
                 | Action::SetProjector(_)
                 | Action::SetLang(_)
+                | Action::LanguageLoaded
                 | Action::Notify(_)
                 | Action::Dismiss(_)
                 | Action::ShareLink(..)
@@ -671,6 +674,7 @@ impl Sim {
             Action::Cmd(at, cmd) => self.command(at, *cmd),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
+            Action::LanguageLoaded => self.set_lang(self.lang),
             Action::SetLang(lang) => {
                 if lang == self.lang {
                     return false;
@@ -834,7 +838,7 @@ impl Sim {
                     | EventKind::Committed { auto: true, .. }
             );
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
-            let line = super::narrate_ru::line(&event, self.lang);
+            let line = crate::i18n::line(&event, self.lang);
             list.push_back(Entry { seq: self.seq, event, line });
             if list.len() > TIMELINE_CAP {
                 list.pop_front();
@@ -994,22 +998,6 @@ impl Sim {
     pub fn user_names(&self) -> Vec<String> {
         self.run.cluster.authorizer().users().map(|u| u.as_str().to_string()).collect()
     }
-}
-
-/// The rebalance reason in a few words, in `lang`.
-pub fn reason_text(r: &RebalanceReason, lang: Lang) -> String {
-    let t = text_for(lang);
-    let (template, who) = match r {
-        RebalanceReason::MemberJoined { member } => (t.reason_joined, member),
-        RebalanceReason::MemberLeft { member } => (t.reason_left, member),
-        RebalanceReason::SessionTimeout { member } => (t.reason_timed_out, member),
-        RebalanceReason::MaxPollIntervalExceeded { member } => (t.reason_max_poll, member),
-        RebalanceReason::SubscriptionChanged { member } => (t.reason_subscription, member),
-        RebalanceReason::PartitionsAdded { topic } => (t.reason_partitions_added, topic),
-        RebalanceReason::CooperativeFollowUp { member } => (t.reason_follow_up, member),
-        RebalanceReason::MemberRejoined { member } => (t.reason_rejoined, member),
-    };
-    fill(template, &[who])
 }
 
 /// The roles a person can grant, in the order the select lists them.
@@ -1493,7 +1481,11 @@ mod tests {
         let mut sim = Sim::new();
         sim.handle(Action::AddConsumer);
         sim.handle(Action::SetLang(Lang::Ru));
-        assert!(sim.timeline.iter().any(|e| e.line.contains("добавлен консьюмер c1")), "{:?}", sim.timeline);
+        assert!(
+            sim.timeline.iter().any(|e| e.line.contains("добавлен потребитель c1")),
+            "{:?}",
+            sim.timeline
+        );
         sim.handle(Action::SetLang(Lang::En));
         assert!(sim.timeline.iter().any(|e| e.line.contains("consumer c1 added")));
     }

@@ -1,256 +1,267 @@
-//! Every string the UI shows, in one typed catalogue per language ([`EN`], [`RU`]): a field
-//! missing from either is a compile error. [`text_for`] picks one; components call
-//! [`use_text`], which follows the instance's language. Templates use `{}` placeholders, filled by [`fill`].
+//! Every string the UI shows, in one typed catalogue per language: [`EN`] compiled in (a field
+//! missing is a compile error), Russian read from the `ui` section of `src/i18n/ru.json` (the
+//! page fetches it when Russian is first shown; a field missing fails to load, and a test loads
+//! it). [`text_for`] picks one; components call [`use_text`], which follows the instance's
+//! language ([`LangContext`]). Templates use `{}` placeholders, filled by [`fill`].
 //!
 //! Names the tests rely on (UI.md, "Names the page must carry") live here too; translating
 //! them is a decision for the tests as well.
 
 use crate::core::ErrorCode;
+pub use crate::i18n::Lang;
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// One language's strings.
-pub struct Text {
-    pub app_name: &'static str,
-    pub tagline: &'static str,
-    pub play: &'static str,
-    pub pause: &'static str,
-    pub step: &'static str,
-    pub speed: &'static str,
-    pub clock: &'static str,
-    pub clock_help: &'static str,
-    pub projector: &'static str,
-    pub shortcuts: &'static str,
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text<'a> {
+    pub app_name: &'a str,
+    pub tagline: &'a str,
+    pub play: &'a str,
+    pub pause: &'a str,
+    pub step: &'a str,
+    pub speed: &'a str,
+    pub clock: &'a str,
+    pub clock_help: &'a str,
+    pub projector: &'a str,
+    pub shortcuts: &'a str,
 
-    pub cluster: &'static str,
-    pub add_topic: &'static str,
-    pub topic_name: &'static str,
-    pub partition_count: &'static str,
-    pub partitions: &'static str,
-    pub partitions_help: &'static str,
-    pub lane_summary: &'static str,
-    pub log_start: &'static str,
-    pub log_end: &'static str,
-    pub owners_none: &'static str,
-    pub older_records: &'static str,
-    pub legend_position: &'static str,
-    pub legend_commit: &'static str,
-    pub position_title: &'static str,
-    pub commit_title: &'static str,
-    pub record_title: &'static str,
-    pub time_controls: &'static str,
-    pub producer_heading: &'static str,
-    pub consumer_heading: &'static str,
-    pub group_heading: &'static str,
-    pub default_strategies: &'static str,
-    pub none_placeholder: &'static str,
-    pub role_on: &'static str,
+    pub cluster: &'a str,
+    pub add_topic: &'a str,
+    pub topic_name: &'a str,
+    pub partition_count: &'a str,
+    pub partitions: &'a str,
+    pub partitions_help: &'a str,
+    pub lane_summary: &'a str,
+    pub log_start: &'a str,
+    pub log_end: &'a str,
+    pub owners_none: &'a str,
+    pub older_records: &'a str,
+    pub legend_position: &'a str,
+    pub legend_commit: &'a str,
+    pub position_title: &'a str,
+    pub commit_title: &'a str,
+    pub record_title: &'a str,
+    pub time_controls: &'a str,
+    pub producer_heading: &'a str,
+    pub consumer_heading: &'a str,
+    pub group_heading: &'a str,
+    pub default_strategies: &'a str,
+    pub none_placeholder: &'a str,
+    pub role_on: &'a str,
 
-    pub producers: &'static str,
-    pub add_producer: &'static str,
-    pub remove_producer: &'static str,
-    pub topic: &'static str,
-    pub key_mode: &'static str,
-    pub key_fixed: &'static str,
-    pub key_set: &'static str,
-    pub key_none: &'static str,
-    pub key_partition: &'static str,
-    pub key_random: &'static str,
-    pub key: &'static str,
-    pub key_count: &'static str,
-    pub partition: &'static str,
-    pub rate: &'static str,
-    pub rate_help: &'static str,
-    pub send_one: &'static str,
-    pub send_one_named: &'static str,
-    pub hold: &'static str,
-    pub hold_named: &'static str,
-    pub hold_help: &'static str,
-    pub resume: &'static str,
-    pub resume_named: &'static str,
-    pub user: &'static str,
-    pub anonymous: &'static str,
-    pub sent: &'static str,
-    pub paused: &'static str,
+    pub producers: &'a str,
+    pub add_producer: &'a str,
+    pub remove_producer: &'a str,
+    pub topic: &'a str,
+    pub key_mode: &'a str,
+    pub key_fixed: &'a str,
+    pub key_set: &'a str,
+    pub key_none: &'a str,
+    pub key_partition: &'a str,
+    pub key_random: &'a str,
+    pub key: &'a str,
+    pub key_count: &'a str,
+    pub key_count_title: &'a str,
+    pub partition: &'a str,
+    pub rate: &'a str,
+    pub rate_help: &'a str,
+    pub send_one: &'a str,
+    pub send_one_named: &'a str,
+    pub hold: &'a str,
+    pub hold_named: &'a str,
+    pub hold_help: &'a str,
+    pub resume: &'a str,
+    pub resume_named: &'a str,
+    pub user: &'a str,
+    pub anonymous: &'a str,
+    pub sent: &'a str,
+    pub paused: &'a str,
 
-    pub consumers: &'static str,
-    pub add_consumer: &'static str,
-    pub remove_consumer: &'static str,
-    pub crash: &'static str,
-    pub crash_named: &'static str,
-    pub leave_group: &'static str,
-    pub leave_group_named: &'static str,
-    pub restart: &'static str,
-    pub restart_named: &'static str,
-    pub remove: &'static str,
-    pub mode: &'static str,
-    pub standalone: &'static str,
-    pub group: &'static str,
-    pub group_id: &'static str,
-    pub group_id_help: &'static str,
-    pub subscribed_topic: &'static str,
-    pub assignment_strategy: &'static str,
-    pub strategy_help: &'static str,
-    pub server_assignor_help: &'static str,
-    pub protocol: &'static str,
-    pub protocol_help: &'static str,
-    pub processing: &'static str,
-    pub processing_help: &'static str,
-    pub commit_mode: &'static str,
-    pub commit_help: &'static str,
-    pub commit_auto: &'static str,
-    pub commit_after: &'static str,
-    pub commit_before: &'static str,
-    pub offset_reset: &'static str,
-    pub offset_reset_help: &'static str,
-    pub instance_id: &'static str,
-    pub instance_id_help: &'static str,
-    pub session_timeout_help: &'static str,
-    pub pick_partitions: &'static str,
-    pub owns: &'static str,
-    pub owns_nothing: &'static str,
-    pub act_consuming: &'static str,
-    pub act_processing: &'static str,
-    pub act_idle: &'static str,
-    pub act_idle_extra: &'static str,
-    pub act_joining: &'static str,
-    pub act_revoking: &'static str,
-    pub act_paused: &'static str,
-    pub act_crashed: &'static str,
-    pub act_closed: &'static str,
-    pub act_error: &'static str,
-    pub stopped_badge: &'static str,
-    pub no_topic: &'static str,
+    pub consumers: &'a str,
+    pub add_consumer: &'a str,
+    pub remove_consumer: &'a str,
+    pub crash: &'a str,
+    pub crash_named: &'a str,
+    pub leave_group: &'a str,
+    pub leave_group_named: &'a str,
+    pub restart: &'a str,
+    pub restart_named: &'a str,
+    pub remove: &'a str,
+    pub mode: &'a str,
+    pub standalone: &'a str,
+    pub group: &'a str,
+    pub group_id: &'a str,
+    pub group_id_help: &'a str,
+    pub subscribed_topic: &'a str,
+    pub assignment_strategy: &'a str,
+    pub strategy_help: &'a str,
+    pub server_assignor_help: &'a str,
+    pub protocol: &'a str,
+    pub protocol_help: &'a str,
+    pub processing: &'a str,
+    pub processing_help: &'a str,
+    pub commit_mode: &'a str,
+    pub commit_help: &'a str,
+    pub commit_auto: &'a str,
+    pub commit_after: &'a str,
+    pub commit_before: &'a str,
+    pub offset_reset: &'a str,
+    pub offset_reset_help: &'a str,
+    pub instance_id: &'a str,
+    pub instance_id_help: &'a str,
+    pub session_timeout_help: &'a str,
+    pub pick_partitions: &'a str,
+    pub owns: &'a str,
+    pub owns_nothing: &'a str,
+    pub act_consuming: &'a str,
+    pub act_processing: &'a str,
+    pub act_idle: &'a str,
+    pub act_idle_extra: &'a str,
+    pub act_joining: &'a str,
+    pub act_revoking: &'a str,
+    pub act_paused: &'a str,
+    pub act_crashed: &'a str,
+    pub act_closed: &'a str,
+    pub act_error: &'a str,
+    pub stopped_badge: &'a str,
+    pub no_topic: &'a str,
 
-    pub groups: &'static str,
-    pub no_groups: &'static str,
-    pub state: &'static str,
-    pub generation: &'static str,
-    pub epoch: &'static str,
-    pub strategy: &'static str,
-    pub members: &'static str,
-    pub leader: &'static str,
-    pub describe_caption: &'static str,
-    pub lag_over_time: &'static str,
-    pub rebalance: &'static str,
-    pub rebalance_eager: &'static str,
-    pub rebalance_eager_help: &'static str,
-    pub rebalance_coop: &'static str,
-    pub rebalance_coop_help: &'static str,
-    pub rebalance_kip848: &'static str,
-    pub rebalance_kip848_help: &'static str,
-    pub phase_revoke_all: &'static str,
-    pub phase_join: &'static str,
-    pub phase_sync: &'static str,
-    pub phase_revoke_moving: &'static str,
-    pub phase_follow_up: &'static str,
-    pub phase_epoch: &'static str,
-    pub phase_reconcile: &'static str,
-    pub phase_stable: &'static str,
-    pub moves: &'static str,
-    pub nothing_moves: &'static str,
-    pub nobody: &'static str,
-    pub stopped_meanwhile: &'static str,
-    pub nobody_stopped: &'static str,
-    pub in_progress: &'static str,
-    pub finished_in: &'static str,
-    pub reconciled: &'static str,
-    pub revoked_by: &'static str,
-    pub held_while_crashed: &'static str,
-    pub no_groups_standalone: &'static str,
-    pub no_groups_forming: &'static str,
-    pub moves_pending: &'static str,
-    pub standalone_commit_refused: &'static str,
+    pub groups: &'a str,
+    pub no_groups: &'a str,
+    pub state: &'a str,
+    pub generation: &'a str,
+    pub epoch: &'a str,
+    pub strategy: &'a str,
+    pub members: &'a str,
+    pub leader: &'a str,
+    pub describe_caption: &'a str,
+    pub lag_over_time: &'a str,
+    pub rebalance: &'a str,
+    pub rebalance_eager: &'a str,
+    pub rebalance_eager_help: &'a str,
+    pub rebalance_coop: &'a str,
+    pub rebalance_coop_help: &'a str,
+    pub rebalance_kip848: &'a str,
+    pub rebalance_kip848_help: &'a str,
+    pub phase_revoke_all: &'a str,
+    pub phase_join: &'a str,
+    pub phase_sync: &'a str,
+    pub phase_revoke_moving: &'a str,
+    pub phase_follow_up: &'a str,
+    pub phase_epoch: &'a str,
+    pub phase_reconcile: &'a str,
+    pub phase_stable: &'a str,
+    pub moves: &'a str,
+    pub nothing_moves: &'a str,
+    pub nobody: &'a str,
+    pub stopped_meanwhile: &'a str,
+    pub nobody_stopped: &'a str,
+    pub in_progress: &'a str,
+    pub finished_in: &'a str,
+    pub reconciled: &'a str,
+    pub revoked_by: &'a str,
+    pub held_while_crashed: &'a str,
+    pub no_groups_standalone: &'a str,
+    pub no_groups_forming: &'a str,
+    pub moves_pending: &'a str,
+    pub standalone_commit_refused: &'a str,
 
-    pub timeline: &'static str,
-    pub filter: &'static str,
-    pub filter_placeholder: &'static str,
-    pub show_noisy: &'static str,
-    pub happened_at: &'static str,
-    pub about: &'static str,
-    pub no_events: &'static str,
+    pub timeline: &'a str,
+    pub filter: &'a str,
+    pub filter_placeholder: &'a str,
+    pub show_noisy: &'a str,
+    pub happened_at: &'a str,
+    pub about: &'a str,
+    pub no_events: &'a str,
 
-    pub users_roles: &'static str,
-    pub authorization: &'static str,
-    pub authorization_help: &'static str,
-    pub user_name: &'static str,
-    pub add_user: &'static str,
-    pub role: &'static str,
-    pub pattern: &'static str,
-    pub pattern_help: &'static str,
-    pub grant_role: &'static str,
-    pub revoke: &'static str,
-    pub revoke_named: &'static str,
-    pub no_roles: &'static str,
-    pub acls_meaning: &'static str,
-    pub raw_acls: &'static str,
-    pub raw_acls_help: &'static str,
-    pub principal: &'static str,
-    pub operation: &'static str,
-    pub resource_type: &'static str,
-    pub pattern_type: &'static str,
-    pub resource_name: &'static str,
-    pub permission: &'static str,
-    pub add_acl: &'static str,
-    pub remove_acl_named: &'static str,
-    pub role_meanings: &'static str,
-    pub users: &'static str,
-    pub no_users: &'static str,
+    pub users_roles: &'a str,
+    pub authorization: &'a str,
+    pub authorization_help: &'a str,
+    pub user_name: &'a str,
+    pub add_user: &'a str,
+    pub role: &'a str,
+    pub pattern: &'a str,
+    pub pattern_help: &'a str,
+    pub grant_role: &'a str,
+    pub revoke: &'a str,
+    pub revoke_named: &'a str,
+    pub no_roles: &'a str,
+    pub acls_meaning: &'a str,
+    pub raw_acls: &'a str,
+    pub raw_acls_help: &'a str,
+    pub principal: &'a str,
+    pub operation: &'a str,
+    pub resource_type: &'a str,
+    pub pattern_type: &'a str,
+    pub resource_name: &'a str,
+    pub permission: &'a str,
+    pub add_acl: &'a str,
+    pub remove_acl_named: &'a str,
+    pub role_meanings: &'a str,
+    pub users: &'a str,
+    pub no_users: &'a str,
 
-    pub glossary: &'static str,
-    pub glossary_entries: &'static [(&'static str, &'static str)],
+    pub glossary: &'a str,
+    #[serde(borrow)]
+    pub glossary_entries: Cow<'a, [(&'a str, &'a str)]>,
 
-    pub session: &'static str,
-    pub scenario: &'static str,
-    pub scenario_help: &'static str,
-    pub custom_scenario: &'static str,
-    pub watch_for: &'static str,
-    pub share: &'static str,
-    pub share_link: &'static str,
-    pub copied: &'static str,
-    pub copy_refused: &'static str,
-    pub share_unsupported: &'static str,
-    pub export: &'static str,
-    pub import: &'static str,
-    pub import_file: &'static str,
-    pub import_failed: &'static str,
-    pub imported: &'static str,
-    pub reset: &'static str,
-    pub language: &'static str,
-    pub time_scrub: &'static str,
-    pub time_scrub_help: &'static str,
-    pub go_to_moment: &'static str,
-    pub dismiss: &'static str,
-    pub restore_previous: &'static str,
-    pub previous_kept: &'static str,
-    pub loaded: &'static str,
-    pub link_failed: &'static str,
-    pub link_opened: &'static str,
-    pub unknown_scenario: &'static str,
-    pub autosave_rejected: &'static str,
-    pub duration_reached: &'static str,
-    pub storage_failed: &'static str,
-    pub messages: &'static str,
-    pub rewound: &'static str,
-    pub future_cut: &'static str,
-    pub refused: &'static str,
-    pub undo_cut: &'static str,
-    pub replaying: &'static str,
-    pub reason_joined: &'static str,
-    pub reason_left: &'static str,
-    pub reason_timed_out: &'static str,
-    pub reason_max_poll: &'static str,
-    pub reason_subscription: &'static str,
-    pub reason_partitions_added: &'static str,
-    pub reason_follow_up: &'static str,
-    pub reason_rejoined: &'static str,
-    pub old_member: &'static str,
-    pub waiting_for_crashed: &'static str,
-    pub act_waiting_old: &'static str,
-    pub old_member_note: &'static str,
-    pub standalone_group_id_hint: &'static str,
+    pub session: &'a str,
+    pub scenario: &'a str,
+    pub scenario_help: &'a str,
+    pub custom_scenario: &'a str,
+    pub watch_for: &'a str,
+    pub share: &'a str,
+    pub share_link: &'a str,
+    pub copied: &'a str,
+    pub copy_refused: &'a str,
+    pub share_unsupported: &'a str,
+    pub export: &'a str,
+    pub import: &'a str,
+    pub import_file: &'a str,
+    pub import_failed: &'a str,
+    pub imported: &'a str,
+    pub reset: &'a str,
+    pub language: &'a str,
+    pub time_scrub: &'a str,
+    pub time_scrub_help: &'a str,
+    pub go_to_moment: &'a str,
+    pub dismiss: &'a str,
+    pub restore_previous: &'a str,
+    pub previous_kept: &'a str,
+    pub loaded: &'a str,
+    pub link_failed: &'a str,
+    pub link_opened: &'a str,
+    pub unknown_scenario: &'a str,
+    pub autosave_rejected: &'a str,
+    pub duration_reached: &'a str,
+    pub storage_failed: &'a str,
+    pub messages: &'a str,
+    pub rewound: &'a str,
+    pub future_cut: &'a str,
+    pub refused: &'a str,
+    pub undo_cut: &'a str,
+    pub replaying: &'a str,
+    pub reason_joined: &'a str,
+    pub reason_left: &'a str,
+    pub reason_timed_out: &'a str,
+    pub reason_max_poll: &'a str,
+    pub reason_subscription: &'a str,
+    pub reason_partitions_added: &'a str,
+    pub reason_follow_up: &'a str,
+    pub reason_rejoined: &'a str,
+    pub old_member: &'a str,
+    pub waiting_for_crashed: &'a str,
+    pub act_waiting_old: &'a str,
+    pub old_member_note: &'a str,
+    pub standalone_group_id_hint: &'a str,
 }
 
 /// English.
-pub static EN: Text = Text {
+pub static EN: Text<'static> = Text {
     app_name: "Broker Playground",
     tagline: "Apache Kafka's producers, consumers, partitions and consumer groups, simulated in your browser.",
     play: "Play",
@@ -298,6 +309,7 @@ pub static EN: Text = Text {
     key_random: "random key",
     key: "Key",
     key_count: "Number of keys",
+    key_count_title: "keys {}1 … {}{}",
     partition: "Partition",
     rate: "Rate (records/s)",
     rate_help: "records per simulated second; 0 = only \"Send one\"",
@@ -438,7 +450,7 @@ pub static EN: Text = Text {
     no_users: "No users yet.",
 
     glossary: "Glossary",
-    glossary_entries: &[
+    glossary_entries: Cow::Borrowed(&[
         ("Partition", "An ordered, append-only log. A topic is split into partitions; records with the same key go to the same partition."),
         ("Offset", "A record's position in its partition: 0, 1, 2, … The log-end offset is where the next record will go."),
         ("Consumer group", "Consumers sharing a group.id. Each partition is read by at most one member; the group remembers committed offsets."),
@@ -446,7 +458,7 @@ pub static EN: Text = Text {
         ("Rebalance", "The group deciding again who reads which partition, when members join, leave, crash or partitions are added."),
         ("Lag", "LOG-END-OFFSET − CURRENT-OFFSET: how far the group's committed offset is behind the newest record."),
         ("Role", "A managed-Kafka permission (consumer, producer, topic-admin, admin) on a topic pattern; it expands to Kafka ACLs."),
-    ],
+    ]),
 
     session: "Scenario and session",
     scenario: "Scenario",
@@ -501,8 +513,8 @@ pub static EN: Text = Text {
 
 /// The catalogue of the language the instance shows (from the App's context).
 #[yew::hook]
-pub fn use_text() -> &'static Text {
-    text_for(super::state::use_handle().lang)
+pub fn use_text() -> &'static Text<'static> {
+    text_for(use_lang())
 }
 
 /// Replaces each `{}` in `template` with the next argument.
@@ -521,372 +533,145 @@ pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
     out
 }
 
-/// Russian, in the words Russian-speaking Kafka users use (партиция, консьюмер, группа,
-/// ребаланс, коммит, лаг, offset). Kafka's own names (configs, states, table headers) stay.
-pub static RU: Text = Text {
-    app_name: "Broker Playground",
-    tagline: "Продюсеры, консьюмеры, партиции и группы консьюмеров Apache Kafka — симуляция прямо в браузере.",
-    play: "Пуск",
-    pause: "Пауза",
-    step: "Шаг",
-    speed: "Скорость",
-    clock: "Симулированные часы",
-    clock_help: "Симулированное время (мм:сс.ммм). Брокер живёт по этим часам, а не по часам вашего компьютера.",
-    projector: "Режим проектора",
-    shortcuts: "Клавиши: Пробел — пуск/пауза, → или PageDown — шаг, PageUp — пуск/пауза",
-
-    cluster: "Кластер",
-    add_topic: "Добавить топик",
-    topic_name: "Имя топика",
-    partition_count: "Число партиций",
-    partitions: "Партиции",
-    partitions_help: "num.partitions / CreatePartitions: партиции можно добавить, но нельзя удалить",
-    lane_summary: "{}: начало лога {}, конец лога {}",
-    log_start: "начало лога",
-    log_end: "конец лога",
-    owners_none: "нет владельца",
-    older_records: "старые записи не показаны",
-    legend_position: " позиция консьюмера (следующий offset, который вернёт poll()) · ",
-    legend_commit: " закоммиченный offset · цвет ячейки — по ключу, серый — без ключа",
-    position_title: "{}: позиция {}",
-    commit_title: "группа {}: закоммиченный offset {}",
-    record_title: "offset {} · ключ {} · значение {}",
-    time_controls: "Управление временем",
-    producer_heading: "продюсер {}",
-    consumer_heading: "консьюмер {}",
-    group_heading: "группа {}",
-    default_strategies: "range, cooperative-sticky (по умолчанию)",
-    none_placeholder: "(нет)",
-    role_on: "{} на {}",
-
-    producers: "Продюсеры",
-    add_producer: "Добавить продюсера",
-    remove_producer: "Удалить продюсера {}",
-    topic: "Топик",
-    key_mode: "Ключи",
-    key_fixed: "фиксированный ключ",
-    key_set: "ключи из набора",
-    key_none: "без ключа (sticky partitioner)",
-    key_partition: "явная партиция",
-    key_random: "случайный ключ",
-    key: "Ключ",
-    key_count: "Сколько ключей",
-    partition: "Партиция",
-    rate: "Скорость (записей/с)",
-    rate_help: "записей в симулированную секунду; 0 — только «Отправить одну»",
-    send_one: "Отправить одну",
-    send_one_named: "Отправить одну запись от {}",
-    hold: "Придержать",
-    hold_named: "Придержать {}",
-    hold_help: "pause(): на время перестать получать записи (heartbeat продолжаются)",
-    resume: "Продолжить",
-    resume_named: "Продолжить {}",
-    user: "Пользователь",
-    anonymous: "(анонимно)",
-    sent: "отправлено",
-    paused: "на паузе",
-
-    consumers: "Консьюмеры",
-    add_consumer: "Добавить консьюмера",
-    remove_consumer: "Удалить консьюмера {}",
-    crash: "Уронить",
-    crash_named: "Уронить консьюмера {}",
-    leave_group: "Выйти из группы",
-    leave_group_named: "Выйти из группы: консьюмер {}",
-    restart: "Перезапустить",
-    restart_named: "Перезапустить консьюмера {}",
-    remove: "Удалить",
-    mode: "Режим",
-    standalone: "Самостоятельно",
-    group: "Группа",
-    group_id: "Id группы",
-    group_id_help: "group.id (по умолчанию нет; нужен для subscribe())",
-    subscribed_topic: "Подписка на топик",
-    assignment_strategy: "Стратегия назначения",
-    strategy_help: "partition.assignment.strategy (по умолчанию range, cooperative-sticky)",
-    server_assignor_help: "group.remote.assignor (по умолчанию uniform), выбирает брокер",
-    protocol: "Протокол",
-    protocol_help: "group.protocol (по умолчанию classic); consumer = KIP-848",
-    processing: "Обработка одной записи (мс)",
-    processing_help: "сколько времени приложение тратит на каждую запись (настройка песочницы; по умолчанию 0)",
-    commit_mode: "Коммит",
-    commit_help: "enable.auto.commit (по умолчанию true), auto.commit.interval.ms (по умолчанию 5000; здесь 2000)",
-    commit_auto: "автокоммит",
-    commit_after: "вручную, после обработки",
-    commit_before: "вручную, до обработки",
-    offset_reset: "auto.offset.reset",
-    offset_reset_help: "auto.offset.reset (по умолчанию latest; здесь earliest): откуда читать, если нет закоммиченного offset",
-    instance_id: "group.instance.id",
-    instance_id_help: "group.instance.id (по умолчанию нет): статическое членство, KIP-345",
-    session_timeout_help: "session.timeout.ms (по умолчанию 45000; здесь {}): упавший участник удаляется из группы по его истечении",
-    pick_partitions: "Читать эти (assign())",
-    owns: "Владеет",
-    owns_nothing: "ничем",
-    act_consuming: "читает",
-    act_processing: "обрабатывает",
-    act_idle: "простаивает",
-    act_idle_extra: "простаивает: участников больше, чем партиций",
-    act_joining: "вступает в группу",
-    act_revoking: "отдаёт партиции (остановлен)",
-    act_paused: "на паузе",
-    act_crashed: "упал: нет heartbeat",
-    act_closed: "закрыт",
-    act_error: "ошибка",
-    stopped_badge: "остановлен ребалансом",
-    no_topic: "Сначала создайте топик.",
-
-    groups: "Группы консьюмеров",
-    no_groups: "Групп пока нет: добавьте консьюмера.",
-    state: "Состояние",
-    generation: "Поколение (generation)",
-    epoch: "Эпоха группы",
-    strategy: "Стратегия",
-    members: "Участники",
-    leader: "лидер",
-    describe_caption: "kafka-consumer-groups --describe --group {}",
-    lag_over_time: "Лаг группы {} во времени: сейчас {}",
-    rebalance: "Ребаланс",
-    rebalance_eager: "Eager-ребаланс (stop-the-world)",
-    rebalance_eager_help: "Каждый участник отдаёт все свои партиции, затем все заново вступают в группу. В это время никто не читает.",
-    rebalance_coop: "Кооперативный ребаланс (инкрементальный)",
-    rebalance_coop_help: "Участники продолжают читать; отзываются только переезжающие партиции, и следующий раунд передаёт их новым владельцам.",
-    rebalance_kip848: "Протокол consumer (KIP-848)",
-    rebalance_kip848_help: "Брокер увеличивает эпоху группы и вычисляет целевое назначение; каждый участник приходит к нему сам. Общего барьера нет.",
-    phase_revoke_all: "отзыв всех",
-    phase_join: "join",
-    phase_sync: "sync",
-    phase_revoke_moving: "отзыв только переезжающих",
-    phase_follow_up: "повторный раунд",
-    phase_epoch: "новая эпоха",
-    phase_reconcile: "участники сверяются",
-    phase_stable: "stable",
-    moves: "Переезды",
-    nothing_moves: "ничего не переезжает",
-    nobody: "никто",
-    stopped_meanwhile: "Стояли в это время: {}",
-    nobody_stopped: "Никто не прекращал чтение",
-    in_progress: "идёт",
-    finished_in: "завершён за {} мс",
-    reconciled: "Сверились: {}",
-    revoked_by: "Участники, отдавшие партиции: {}",
-    held_while_crashed: "Владеет, пока группа считает их его, до удаления по session.timeout.ms (их никто не читает)",
-    no_groups_standalone: "Групп нет: все консьюмеры в режиме Standalone (assign()). Группа появится, когда в неё вступит консьюмер в режиме Group.",
-    no_groups_forming: "Групп пока нет: группа появится, когда вступит её первый участник (JoinGroup или первый ConsumerGroupHeartbeat).",
-    moves_pending: "станут известны, когда придёт назначение (его считает лидер, раздаёт SyncGroup)",
-    standalone_commit_refused: "этот консьюмер не участник группы (assign(), поколение -1); коммиты не от участников принимаются, только пока в группе никого нет",
-
-    timeline: "Хронология",
-    filter: "Фильтр",
-    filter_placeholder: "топик, группа, консьюмер или слова",
-    show_noisy: "Показывать частые события (запись, чтение, автокоммит)",
-    happened_at: "Произошло в {} (симулированное время)",
-    about: "о ком",
-    no_events: "Ничего не найдено.",
-
-    users_roles: "Пользователи и роли",
-    authorization: "Авторизация",
-    authorization_help: "authorizer.class.name: когда включена, каждому запросу нужен ACL (нет ACL — отказ)",
-    user_name: "Имя пользователя",
-    add_user: "Добавить пользователя",
-    role: "Роль",
-    pattern: "Шаблон топика",
-    pattern_help: "точное имя, префикс* или *",
-    grant_role: "Выдать роль",
-    revoke: "Отозвать",
-    revoke_named: "Отозвать {}",
-    no_roles: "Ролей не выдано.",
-    acls_meaning: "Что это значит в ACL Kafka",
-    raw_acls: "ACL вручную",
-    raw_acls_help: "ACL Kafka, добавленные вручную, как kafka-acls --add. DENY сильнее ALLOW; ALLOW на Read или Write подразумевает Describe.",
-    principal: "Принципал",
-    operation: "Операция",
-    resource_type: "Тип ресурса",
-    pattern_type: "Тип шаблона",
-    resource_name: "Имя ресурса",
-    permission: "Разрешение",
-    add_acl: "Добавить ACL",
-    remove_acl_named: "Удалить ACL {}",
-    role_meanings: "Роли",
-    users: "Пользователи",
-    no_users: "Пользователей пока нет.",
-
-    glossary: "Глоссарий",
-    glossary_entries: &[
-        ("Партиция", "Упорядоченный лог, в который только дописывают. Топик разбит на партиции; записи с одинаковым ключом попадают в одну партицию."),
-        ("Offset (смещение)", "Номер записи в её партиции: 0, 1, 2, … Log-end offset — место, куда ляжет следующая запись."),
-        ("Группа консьюмеров", "Консьюмеры с общим group.id. Каждую партицию читает не больше одного участника; группа хранит закоммиченные offset."),
-        ("Поколение (generation)", "Счётчик, который координатор увеличивает при каждом ребалансе (в KIP-848 — эпоха группы)."),
-        ("Ребаланс", "Группа заново решает, кто какую партицию читает: когда участники вступают, выходят, падают или добавляются партиции."),
-        ("Лаг", "LOG-END-OFFSET − CURRENT-OFFSET: насколько закоммиченный offset группы отстаёт от самой новой записи."),
-        ("Роль", "Право в управляемой Kafka (consumer, producer, topic-admin, admin) на шаблон топиков; раскрывается в ACL Kafka."),
-    ],
-
-    session: "Сценарий и сессия",
-    scenario: "Сценарий",
-    scenario_help: "Выбранный сценарий начинается с начала; текущая сессия сохраняется, и её можно вернуть.",
-    custom_scenario: "{} (ваш файл)",
-    watch_for: "На что смотреть",
-    share: "Поделиться",
-    share_link: "Ссылка на этот момент",
-    copied: "Скопировано в буфер обмена.",
-    copy_refused: "Браузер не разрешил копирование: выделите ссылку и скопируйте её сами.",
-    share_unsupported: "Этот браузер не умеет делать ссылки (нет CompressionStream): используйте «Экспорт».",
-    export: "Экспорт",
-    import: "Импорт",
-    import_file: "Файл сценария для импорта",
-    import_failed: "Не удалось импортировать {}: {}. Ничего не изменилось.",
-    imported: "Импортирован {}.",
-    reset: "Сбросить",
-    language: "Язык",
-    time_scrub: "Время",
-    time_scrub_help: "Потяните назад, чтобы перемотать: прогон воспроизводится заново с того же seed и встаёт на паузу.",
-    go_to_moment: "Перейти к этому моменту",
-    dismiss: "Закрыть",
-    restore_previous: "Вернуть прошлую сессию",
-    previous_kept: "Прошлая сессия сохранена.",
-    loaded: "Загружен сценарий: {}.",
-    link_failed: "Не удалось открыть ссылку: {}. Вместо неё показан сценарий по умолчанию.",
-    link_opened: "Открыта ссылка на момент {} (пауза): нажмите «Пуск», чтобы продолжить.",
-    unknown_scenario: "Встроенного сценария {} нет. Показан сценарий по умолчанию.",
-    autosave_rejected: "Сохранённую сессию не удалось восстановить ({}). Она отложена в хранилище браузера под ключом {}; показан сценарий по умолчанию.",
-    duration_reached: "Сценарий дошёл до конца ({}). Нажмите «Пуск», чтобы продолжить.",
-    storage_failed: "Браузер не разрешает сохранять сессию; после перезагрузки она не восстановится.",
-    messages: "Сообщения",
-    rewound: "Перемотано на {} (пауза).",
-    refused: "Не выполнено:",
-    undo_cut: "Отменить",
-    future_cut: "Действие в {} отменило то, что вы делали после (действий: {}, последнее в {}).",
-    replaying: "Воспроизведение с начала до {}… {}%",
-    reason_joined: "{} вступил в группу",
-    reason_left: "{} вышел из группы",
-    reason_timed_out: "{} не прислал heartbeat вовремя",
-    reason_max_poll: "{} превысил max.poll.interval.ms",
-    reason_subscription: "{} сменил подписку",
-    reason_partitions_added: "в {} добавлены партиции",
-    reason_follow_up: "{} передаёт отозванные партиции",
-    reason_rejoined: "{} вернулся в группу",
-    old_member: "{} (упал, до session.timeout.ms)",
-    waiting_for_crashed: "Ждём {} (member.id {}): его процесс упал и не ответит; координатор удалит его по session.timeout.ms ({}).",
-    act_waiting_old: "ждёт: его старый участник ещё держит партиции",
-    old_member_note: "Упавший процесс всё ещё участник (member.id {}) и владеет {} до session.timeout.ms ({}); после перезапуска этот консьюмер вступает как новый участник.",
-    standalone_group_id_hint: "только куда фиксируются смещения (assign() не вступает в группу); пусто — без коммитов",
-};
-
-/// A UI language.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Lang {
-    #[default]
-    En,
-    Ru,
+/// Russian's `ui` and `errors` sections, once the language layer has the file.
+struct Ru {
+    ui: Text<'static>,
+    errors: BTreeMap<&'static str, &'static str>,
 }
 
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ru];
-
-    /// `en`, `ru`: for `<html lang>`, storage and [`crate::core::scenario::Text::get`].
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ru => "ru",
-        }
-    }
-
-    /// The language's own name, as the Language select lists it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Ru => "Русский",
-        }
-    }
-
-    /// `en`, `ru`, `ru-RU`, `RU`…; anything else is not a language this UI speaks.
-    pub fn parse(s: &str) -> Option<Lang> {
-        let s = s.trim().to_ascii_lowercase();
-        let primary = s.split(['-', '_']).next().unwrap_or("");
-        match primary {
-            "en" => Some(Lang::En),
-            "ru" => Some(Lang::Ru),
-            _ => None,
-        }
-    }
+#[derive(Deserialize)]
+struct RuFile<'a> {
+    #[serde(borrow)]
+    ui: Text<'a>,
+    #[serde(borrow)]
+    errors: BTreeMap<&'a str, &'a str>,
 }
 
-/// One language's catalogue.
-pub fn text_for(lang: Lang) -> &'static Text {
+/// Russian, parsed once from the file the language layer installed (`None` before that, or if
+/// the file does not parse: a test parses it).
+fn ru() -> Option<&'static Ru> {
+    static RU: OnceLock<Option<Ru>> = OnceLock::new();
+    let source = crate::i18n::ru::catalogue()?.source;
+    RU.get_or_init(|| {
+        serde_json::from_str::<RuFile<'static>>(source).ok().map(|f| Ru { ui: f.ui, errors: f.errors })
+    })
+    .as_ref()
+}
+
+/// One language's catalogue (English while the language's data is not loaded yet).
+pub fn text_for(lang: Lang) -> &'static Text<'static> {
     match lang {
         Lang::En => &EN,
-        Lang::Ru => &RU,
+        Lang::Ru => ru().map_or(&EN, |r| &r.ui),
     }
+}
+
+/// Fetches `lang`'s data file (`ru.json`, beside the wasm in `dist/`) and installs it, then
+/// calls `done`; a language already here calls `done` at once. A failed fetch leaves the page
+/// in English and says why in the console.
+pub fn load(lang: Lang, done: yew::Callback<()>) {
+    if lang.is_loaded() {
+        done.emit(());
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match fetch_text(&data_url(lang)).await {
+            Ok(source) => match crate::i18n::ru::install_owned(source) {
+                Ok(_) => done.emit(()),
+                Err(e) => gloo::console::error!(e),
+            },
+            Err(e) => gloo::console::error!(format!("broker-playground: {} not loaded: {e}", lang.code())),
+        }
+    });
+}
+
+/// Where a language's data is: beside the wasm. `embed.js` says where that is
+/// (`globalThis.__brokerPlaygroundBase`), since an embed's page is elsewhere; the page itself
+/// is in `dist/`, so a relative URL serves.
+fn data_url(lang: Lang) -> String {
+    let base = js_sys::Reflect::get(&js_sys::global(), &"__brokerPlaygroundBase".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    format!("{base}{}.json", lang.code())
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let window = web_sys::window().ok_or("no window")?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(js)?;
+    let response: web_sys::Response = response.dyn_into().map_err(js)?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(js)?).await.map_err(js)?;
+    text.as_string().ok_or_else(|| "not text".to_string())
+}
+
+/// The language the instance shows, as a context of its own: [`use_text`] and the components
+/// that need the language subscribe to it, not to the model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LangContext(pub Lang);
+
+/// The language the instance shows.
+#[yew::hook]
+pub fn use_lang() -> Lang {
+    yew::use_context::<LangContext>().unwrap_or_default().0
+}
+
+/// The rebalance panel's reason in a few words, in `lang`.
+pub fn reason_text(r: &crate::core::event::RebalanceReason, lang: Lang) -> String {
+    let t = text_for(lang);
+    let (template, who) = match r {
+        crate::core::event::RebalanceReason::MemberJoined { member } => (t.reason_joined, member),
+        crate::core::event::RebalanceReason::MemberLeft { member } => (t.reason_left, member),
+        crate::core::event::RebalanceReason::SessionTimeout { member } => (t.reason_timed_out, member),
+        crate::core::event::RebalanceReason::MaxPollIntervalExceeded { member } => {
+            (t.reason_max_poll, member)
+        }
+        crate::core::event::RebalanceReason::SubscriptionChanged { member } => {
+            (t.reason_subscription, member)
+        }
+        crate::core::event::RebalanceReason::PartitionsAdded { topic } => (t.reason_partitions_added, topic),
+        crate::core::event::RebalanceReason::CooperativeFollowUp { member } => (t.reason_follow_up, member),
+        crate::core::event::RebalanceReason::MemberRejoined { member } => (t.reason_rejoined, member),
+    };
+    fill(template, &[who])
 }
 
 /// What a Kafka error means, in a sentence a learner can act on, shown after the error's name
 /// (which stays Kafka's, so that it can be looked up). Each arm holds both languages.
 pub fn error_meaning(lang: Lang, code: ErrorCode) -> &'static str {
-    use ErrorCode::*;
-    let [en, ru] = match code {
-        OffsetOutOfRange => [
-            "the offset asked for is not in the log (retention deleted it, or it is past the end); auto.offset.reset decides where reading goes on",
-            "запрошенного смещения нет в журнале (удалено по retention или за концом); куда читать дальше, решает auto.offset.reset",
-        ],
-        UnknownTopicOrPartition => [
-            "this cluster has no such topic or partition",
-            "в кластере нет такого топика или раздела",
-        ],
-        InvalidTopicException => [
-            "not a legal topic name: letters, digits, '.', '_' and '-', at most 249 characters",
-            "недопустимое имя топика: буквы, цифры, «.», «_» и «-», не длиннее 249 символов",
-        ],
-        IllegalGeneration => [
-            "the member's generation is out of date: a rebalance happened, so it must join again",
-            "поколение участника устарело: прошла перебалансировка, нужно вступить в группу заново",
-        ],
-        InconsistentGroupProtocol => [
-            "the member's protocol or assignment strategies have nothing in common with the group's",
-            "протокол или стратегии распределения участника не совпадают с группой",
-        ],
-        UnknownMemberId => [
-            "the coordinator no longer knows this member (for example after session.timeout.ms); it must join again",
-            "координатор больше не знает этого участника (например, после session.timeout.ms); нужно вступить заново",
-        ],
-        RebalanceInProgress => [
-            "the group is rebalancing: the member must rejoin before it can commit",
-            "группа перебалансируется: участник должен вступить заново, прежде чем фиксировать смещения",
-        ],
-        TopicAuthorizationFailed => [
-            "no ACL lets this user do this on the topic",
-            "ни одно правило ACL не разрешает этому пользователю такое действие с топиком",
-        ],
-        GroupAuthorizationFailed => [
-            "no ACL lets this user do this in the consumer group",
-            "ни одно правило ACL не разрешает этому пользователю такое действие в группе",
-        ],
-        ClusterAuthorizationFailed => [
-            "no ACL lets this user do this on the cluster",
-            "ни одно правило ACL не разрешает этому пользователю такое действие с кластером",
-        ],
-        TopicAlreadyExists => ["a topic with this name exists already", "топик с таким именем уже есть"],
-        InvalidPartitions => [
-            "a topic needs at least one partition, and partitions can be added but never removed",
-            "у топика должен быть хотя бы один раздел; разделы можно добавлять, но не удалять",
-        ],
-        InvalidConfig => ["this value is not allowed for the setting", "такое значение настройки недопустимо"],
-        InvalidRequest => ["the broker cannot accept this request", "брокер не может принять такой запрос"],
-        FencedInstanceId => [
-            "another consumer with the same group.instance.id has taken this static member's place",
-            "другой потребитель с тем же group.instance.id занял место этого статического участника",
-        ],
-        NoOffsetForPartition => [
-            "auto.offset.reset is none and the group has no committed offset for the partition",
-            "auto.offset.reset = none, а у группы нет зафиксированного смещения для раздела",
-        ],
-        FencedMemberEpoch => [
-            "the member's epoch is behind the group's (KIP-848): it must rejoin",
-            "эпоха участника отстаёт от эпохи группы (KIP-848): нужно вступить заново",
-        ],
-    };
     match lang {
-        Lang::En => en,
-        Lang::Ru => ru,
+        Lang::En => error_meaning_en(code),
+        Lang::Ru => {
+            ru().and_then(|r| r.errors.get(code.name()).copied()).unwrap_or_else(|| error_meaning_en(code))
+        }
+    }
+}
+
+/// What a Kafka error means, in English.
+fn error_meaning_en(code: ErrorCode) -> &'static str {
+    use ErrorCode::*;
+    match code {
+        OffsetOutOfRange => "the offset asked for is not in the log (retention deleted it, or it is past the end); auto.offset.reset decides where reading goes on",
+        UnknownTopicOrPartition => "this cluster has no such topic or partition",
+        InvalidTopicException => "not a legal topic name: letters, digits, '.', '_' and '-', at most 249 characters",
+        IllegalGeneration => "the member's generation is out of date: a rebalance happened, so it must join again",
+        InconsistentGroupProtocol => "the member's protocol or assignment strategies have nothing in common with the group's",
+        UnknownMemberId => "the coordinator no longer knows this member (for example after session.timeout.ms); it must join again",
+        RebalanceInProgress => "the group is rebalancing: the member must rejoin before it can commit",
+        TopicAuthorizationFailed => "no ACL lets this user do this on the topic",
+        GroupAuthorizationFailed => "no ACL lets this user do this in the consumer group",
+        ClusterAuthorizationFailed => "no ACL lets this user do this on the cluster",
+        TopicAlreadyExists => "a topic with this name exists already",
+        InvalidPartitions => "a topic needs at least one partition, and partitions can be added but never removed",
+        InvalidConfig => "this value is not allowed for the setting",
+        InvalidRequest => "the broker cannot accept this request",
+        FencedInstanceId => "another consumer with the same group.instance.id has taken this static member's place",
+        NoOffsetForPartition => "auto.offset.reset is none and the group has no committed offset for the partition",
+        FencedMemberEpoch => "the member's epoch is behind the group's (KIP-848): it must rejoin",
     }
 }
 
@@ -895,7 +680,7 @@ mod tests {
     use super::*;
 
     /// The glossary's strings, then every plain field.
-    fn all(t: &Text) -> Vec<&'static str> {
+    fn all(t: &'static Text<'static>) -> Vec<&'static str> {
         let mut out = Vec::new();
         let Text { glossary_entries, .. } = t;
         for (a, b) in glossary_entries.iter() {
@@ -908,7 +693,7 @@ mod tests {
 
     /// Every plain string of a catalogue. The pattern names every field (no `..`), so a
     /// field added to `Text` fails to compile here until it is listed.
-    fn fields(t: &Text) -> Vec<&'static str> {
+    fn fields(t: &'static Text<'static>) -> Vec<&'static str> {
         let Text {
             app_name,
             tagline,
@@ -955,6 +740,7 @@ mod tests {
             key_random,
             key,
             key_count,
+            key_count_title,
             partition,
             rate,
             rate_help,
@@ -1187,6 +973,7 @@ mod tests {
             *key_random,
             *key,
             *key_count,
+            *key_count_title,
             *partition,
             *rate,
             *rate_help,
@@ -1376,7 +1163,8 @@ mod tests {
 
     #[test]
     fn no_russian_string_is_empty_and_the_glossaries_match() {
-        let (en, ru) = (all(&EN), all(&RU));
+        let (en, ru) = (all(&EN), all(text_for(Lang::Ru)));
+        assert!(!std::ptr::eq(text_for(Lang::Ru), &EN), "Russian loads from src/i18n/ru.json");
         assert_eq!(en.len(), ru.len());
         for (i, (e, r)) in en.iter().zip(&ru).enumerate() {
             assert!(!r.trim().is_empty(), "Russian string #{i} (English: {e:?}) is empty");
@@ -1388,15 +1176,51 @@ mod tests {
         }
     }
 
+    /// A Russian string with no Russian word in it is untranslated (the phase pills once read
+    /// "join", "sync", "stable"), unless it is a Kafka name shown as Kafka prints it.
     #[test]
-    fn languages_parse_from_codes_and_browser_tags() {
-        assert_eq!(Lang::parse("ru-RU"), Some(Lang::Ru));
-        assert_eq!(Lang::parse("RU"), Some(Lang::Ru));
-        assert_eq!(Lang::parse("en_GB"), Some(Lang::En));
-        assert_eq!(Lang::parse("de"), None);
-        assert_eq!(Lang::parse(""), None);
-        for l in Lang::ALL {
-            assert_eq!(Lang::parse(l.code()), Some(l));
+    fn every_russian_string_is_russian_unless_it_is_a_kafka_name() {
+        const KAFKA_NAMES: &[&str] = &[
+            "Broker Playground",
+            "auto.offset.reset",
+            "group.instance.id",
+            "kafka-consumer-groups --describe --group {}",
+            "{} на {}",
+        ];
+        for (e, r) in fields(&EN).iter().zip(fields(text_for(Lang::Ru))) {
+            let cyrillic =
+                r.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)) || c == 'ё');
+            assert!(
+                cyrillic || KAFKA_NAMES.contains(&r) || r.chars().all(|c| !c.is_alphabetic()),
+                "untranslated: {r:?} (English {e:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn every_kafka_error_has_a_russian_meaning() {
+        use ErrorCode::*;
+        for code in [
+            OffsetOutOfRange,
+            UnknownTopicOrPartition,
+            InvalidTopicException,
+            IllegalGeneration,
+            InconsistentGroupProtocol,
+            UnknownMemberId,
+            RebalanceInProgress,
+            TopicAuthorizationFailed,
+            GroupAuthorizationFailed,
+            ClusterAuthorizationFailed,
+            TopicAlreadyExists,
+            InvalidPartitions,
+            InvalidConfig,
+            InvalidRequest,
+            FencedInstanceId,
+            NoOffsetForPartition,
+            FencedMemberEpoch,
+        ] {
+            assert!(ru().is_some_and(|r| r.errors.contains_key(code.name())), "{}", code.name());
+            assert_ne!(error_meaning(Lang::Ru, code), error_meaning(Lang::En, code));
         }
     }
 }

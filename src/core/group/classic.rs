@@ -27,14 +27,7 @@ impl Cluster {
             return;
         }
         g.state = to;
-        self.events_push(
-            now,
-            EventKind::GroupStateChanged {
-                group: group.to_string(),
-                from: from.name().into(),
-                to: to.name().into(),
-            },
-        );
+        self.events_push(now, EventKind::GroupStateChanged { group: group.to_string(), from, to });
     }
 
     /// A fresh member id: `<consumer>-<8 hex>` (Java: `<client.id>-<UUID>`), from the seed.
@@ -358,7 +351,7 @@ impl Cluster {
         g.strategy = select_protocol(g);
         let generation = g.generation;
         let leader = g.leader_consumer().unwrap_or_default().to_string();
-        let protocol = g.strategy.map(strategy_name).unwrap_or("?").to_string();
+        let protocol = g.strategy;
         let members: Vec<String> = g.members.values().map(|m| m.consumer.clone()).collect();
         g.sync_at = Some(now + self.config.network_latency_ms);
         self.set_group_state(group_id, GroupState::CompletingRebalance, now);
@@ -439,7 +432,7 @@ impl Cluster {
             EventKind::AssignmentComputed {
                 group: group_id.to_string(),
                 generation,
-                strategy: strategy_name(strategy).into(),
+                strategy,
                 moves,
                 assignment: shares.iter().map(|(c, p, _)| (c.clone(), p.clone())).collect(),
                 protocol: GroupProtocol::Classic,
@@ -777,16 +770,4 @@ fn select_protocol(g: &Group) -> Option<Strategy> {
         g.leader.as_ref().and_then(|l| g.members.get(l)).map(|m| m.strategies.clone()).unwrap_or_default();
     let best = votes.values().copied().max().unwrap_or(0);
     leader_prefs.iter().chain(candidates.iter()).copied().find(|s| votes.get(s).copied().unwrap_or(0) == best)
-}
-
-/// Kafka's name of an assignor, as `partition.assignment.strategy` lists it.
-pub fn strategy_name(s: Strategy) -> &'static str {
-    match s {
-        Strategy::Range => "range",
-        Strategy::RoundRobin => "roundrobin",
-        Strategy::Sticky => "sticky",
-        Strategy::CooperativeSticky => "cooperative-sticky",
-        Strategy::Uniform => "uniform",
-        Strategy::ServerRange => "range",
-    }
 }

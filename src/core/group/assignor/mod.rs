@@ -105,6 +105,15 @@ impl Strategy {
         }
     }
 
+    /// The assignor's own name, as the group's protocol and the describe output carry it
+    /// (`ServerRangeAssignor` calls itself `range`).
+    pub fn assignor_name(self) -> &'static str {
+        match self {
+            Strategy::ServerRange => "range",
+            other => other.name(),
+        }
+    }
+
     /// The inverse of [`Strategy::name`].
     pub fn from_name(name: &str) -> Option<Strategy> {
         Strategy::ALL.into_iter().find(|s| s.name() == name)
