@@ -228,6 +228,7 @@ pub struct Text<'a> {
     pub language: &'a str,
     pub time_scrub: &'a str,
     pub time_scrub_help: &'a str,
+    pub scrub_of: &'a str,
     pub go_to_moment: &'a str,
     pub dismiss: &'a str,
     pub restore_previous: &'a str,
@@ -479,6 +480,7 @@ pub static EN: Text<'static> = Text {
     language: "Language",
     time_scrub: "Time",
     time_scrub_help: "Drag back to rewind: the run is replayed from its seed, then paused.",
+    scrub_of: "{} of {}",
     go_to_moment: "Go to this moment",
     dismiss: "Dismiss",
     restore_previous: "Restore previous session",
@@ -895,6 +897,7 @@ mod tests {
             language,
             time_scrub,
             time_scrub_help,
+            scrub_of,
             go_to_moment,
             dismiss,
             restore_previous,
@@ -1128,6 +1131,7 @@ mod tests {
             *language,
             *time_scrub,
             *time_scrub_help,
+            *scrub_of,
             *go_to_moment,
             *dismiss,
             *restore_previous,
@@ -1186,6 +1190,7 @@ mod tests {
             "group.instance.id",
             "kafka-consumer-groups --describe --group {}",
             "{} на {}",
+            "{} из {}",
         ];
         for (e, r) in fields(&EN).iter().zip(fields(text_for(Lang::Ru))) {
             let cyrillic =
