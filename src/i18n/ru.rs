@@ -11,25 +11,19 @@
 //! (`LOG-END-OFFSET`) — stay as Kafka prints them.
 
 use super::Narration;
-use serde::Deserialize;
 use std::sync::OnceLock;
 
 /// The Russian data file's text (compiled in natively; the page fetches it instead).
 pub const SOURCE: &str = include_str!("ru.json");
 
-/// Russian, loaded: the timeline's messages, and the file's text for the page's own sections.
+/// Russian, loaded: the timeline's messages, and the whole file for the page's own sections.
 pub struct Catalogue {
     pub narration: Narration<'static>,
-    /// The whole file (it lives as long as the program): the UI reads its `ui` and `errors`.
-    pub source: &'static str,
+    /// The parsed file (it lives as long as the program): the UI reads its `ui` and `errors`.
+    pub file: &'static serde_json::Value,
 }
 
-#[derive(Deserialize)]
-struct File<'a> {
-    #[serde(borrow)]
-    narration: Narration<'a>,
-}
-
+static FILE: OnceLock<serde_json::Value> = OnceLock::new();
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
 
 /// Russian, once installed (natively: always).
@@ -41,24 +35,16 @@ pub fn catalogue() -> Option<&'static Catalogue> {
     CATALOGUE.get()
 }
 
-/// Installs the Russian data (the text of `ru.json`). Strings are borrowed from `source`, so a
-/// string in the file must not use JSON escapes (a test checks the file). Installing twice
-/// keeps the first.
-pub fn install(source: &'static str) -> Result<&'static Catalogue, String> {
+/// Installs the Russian data (the text of `ru.json`); the error says what is wrong with it.
+/// Installing twice keeps the first.
+pub fn install(source: &str) -> Result<&'static Catalogue, String> {
     if let Some(c) = CATALOGUE.get() {
         return Ok(c);
     }
-    let file: File<'static> = serde_json::from_str(source).map_err(|e| format!("ru.json: {e}"))?;
-    Ok(CATALOGUE.get_or_init(|| Catalogue { narration: file.narration, source }))
-}
-
-/// [`install`] for text fetched at run time: the text is kept for the rest of the program
-/// (one language file, loaded once).
-pub fn install_owned(source: String) -> Result<&'static Catalogue, String> {
-    if let Some(c) = CATALOGUE.get() {
-        return Ok(c);
-    }
-    install(Box::leak(source.into_boxed_str()))
+    let value: serde_json::Value = serde_json::from_str(source).map_err(|e| format!("ru.json: {e}"))?;
+    let file = FILE.get_or_init(|| value);
+    let narration = Narration::from_json(&file["narration"]).map_err(|e| format!("ru.json: {e}"))?;
+    Ok(CATALOGUE.get_or_init(|| Catalogue { narration, file }))
 }
 
 /// One term of the glossary: the English term, the Russian one, and the words it rules out.
@@ -121,7 +107,6 @@ mod tests {
 
     #[test]
     fn the_file_loads_and_borrows_every_string() {
-        assert!(!SOURCE.contains('\\'), "ru.json must not use escapes: its strings are borrowed");
         let c = catalogue().expect("ru.json loads");
         assert!(c.narration.topic_created.contains("{topic}"));
     }
