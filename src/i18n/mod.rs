@@ -106,6 +106,19 @@ impl Narrate for Event {
     }
 }
 
+/// The strings `names` of a language file's object `v` (its `section`), in that order; the
+/// error names the first one missing.
+pub fn read_strings<'a>(
+    v: &'a serde_json::Value,
+    section: &str,
+    names: &[&str],
+) -> Result<Vec<&'a str>, String> {
+    names
+        .iter()
+        .map(|k| v.get(k).and_then(|s| s.as_str()).ok_or_else(|| format!("{section}.{k} is missing")))
+        .collect()
+}
+
 /// Fills a template: each `{name}` becomes the argument of that name; `{}` (unnamed) takes the
 /// next unnamed argument in order, as the page's catalogue writes them. Text in braces that
 /// names no argument is left as it is.

@@ -19,11 +19,18 @@ macro_rules! messages {
             $(pub $field: &'a str,)*
         }
 
+        /// The messages' names, in order.
+        const MESSAGES: &[&str] = &[$(stringify!($field),)*];
+
         impl<'a> Narration<'a> {
             /// From a language file's `narration` object; the error names a missing message.
+            /// (One loop reads them all; the array is then taken apart into the fields, so the
+            /// code does not grow with each message.)
             pub fn from_json(v: &'a serde_json::Value) -> Result<Self, String> {
-                let get = |k: &str| v.get(k).and_then(|s| s.as_str()).ok_or_else(|| format!("narration.{k} is missing"));
-                Ok(Narration { $($field: get(stringify!($field))?,)* })
+                let strings = super::read_strings(v, "narration", MESSAGES)?;
+                let [$($field,)*]: [&'a str; MESSAGES.len()] =
+                    strings.try_into().map_err(|_| "narration: wrong count".to_string())?;
+                Ok(Narration { $($field,)* })
             }
         }
     };

@@ -23,10 +23,16 @@ macro_rules! catalogue {
             pub glossary_entries: Cow<'a, [(&'a str, &'a str)]>,
         }
 
+        /// The strings' names, in order.
+        const STRINGS: &[&str] = &[$(stringify!($field),)*];
+
         impl<'a> Text<'a> {
-            /// From a language file's `ui` object; the error names what is missing.
+            /// From a language file's `ui` object; the error names what is missing. (One loop
+            /// reads every string; the array is then taken apart into the fields.)
             fn from_json(v: &'a serde_json::Value) -> Result<Self, String> {
-                let get = |k: &str| v.get(k).and_then(|s| s.as_str()).ok_or_else(|| format!("ui.{k} is missing"));
+                let strings = crate::i18n::read_strings(v, "ui", STRINGS)?;
+                let [$($field,)*]: [&'a str; STRINGS.len()] =
+                    strings.try_into().map_err(|_| "ui: wrong count".to_string())?;
                 let glossary_entries = v
                     .get("glossary_entries")
                     .and_then(|g| g.as_array())
@@ -37,7 +43,7 @@ macro_rules! catalogue {
                         _ => Err("ui.glossary_entries: each entry is [term, meaning]".to_string()),
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(Text { $($field: get(stringify!($field))?,)* glossary_entries: Cow::Owned(glossary_entries) })
+                Ok(Text { $($field,)* glossary_entries: Cow::Owned(glossary_entries) })
             }
 
             /// Every plain string, in the order of the list.
