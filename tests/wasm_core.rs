@@ -8,7 +8,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const LONG_RUN_HASH: u64 = 0x3554_3e3c_e1ab_56d6;
+const LONG_RUN_HASH: u64 = 0xed0e_af77_e904_021f;
 
 #[wasm_bindgen_test]
 fn long_scenario_replays_bit_for_bit_in_wasm() {

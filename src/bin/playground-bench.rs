@@ -21,6 +21,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Produce + consume `n` records through the core's public API; returns records/s.
 fn core_throughput(n: u64) -> f64 {
     let mut c = Cluster::new(ClusterConfig::default(), 1);
+    // The core's own speed, past the work budget a tab keeps to.
+    c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
     c.apply(0, Command::CreateTopic { name: "bench".into(), partitions: 6, retention: None }).unwrap();
     let mut p = ProducerSpec::new("p1", "bench");
     p.rate = 5_000_000.0;
@@ -78,6 +80,8 @@ fn rss_bytes() -> Option<u64> {
 fn memory_after_10m() -> Option<u64> {
     let before = rss_bytes()?;
     let mut c = Cluster::new(ClusterConfig::default(), 1);
+    // The core's own speed, past the work budget a tab keeps to.
+    c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
     c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 6, retention: None }).unwrap();
     let mut p = ProducerSpec::new("p1", "orders");
     p.rate = 1_000_000.0;

@@ -99,7 +99,7 @@ pub fn assign_json(strategy: Strategy, text: &str) -> Result<String, String> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Input<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "unique_keys")]
     topics: BTreeMap<Name<'a>, i64>,
     #[serde(borrow)]
     members: Vec<MemberIn<'a>>,
@@ -117,6 +117,30 @@ struct MemberIn<'a> {
     owned: Vec<(Name<'a>, i64)>,
     #[serde(default)]
     generation: Option<i32>,
+}
+
+/// A JSON object as a map, refusing a key named twice (a plain map keeps the last silently:
+/// `{"orders": 3, "orders": 300}` would assign 300 partitions). Struct fields are checked by
+/// serde itself ("duplicate field").
+fn unique_keys<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Name<'a>, i64>, D::Error> {
+    struct V<'a>(std::marker::PhantomData<&'a ()>);
+    impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+        type Value = BTreeMap<Name<'a>, i64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of topic names to partition counts")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<Name<'a>, i64>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!("topics: duplicate key `{}`", k.0)));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V(std::marker::PhantomData))
 }
 
 /// A string that borrows from the input when it has no escapes (most topic names), so a

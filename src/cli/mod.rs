@@ -56,12 +56,26 @@ pub const USAGE: &str = "usage: playground-cli <command> [args]
 commands:
   partition --partitions N [--hex] [--json] KEY...   which partition Kafka's default partitioner picks
   assign --strategy NAME [FILE]                       run a consumer-group assignor on a JSON group
-  run SCENARIO [--until DURATION] [--json]            run a scenario headlessly, print its timeline
+  run SCENARIO [--until DURATION] [--json] [--all]    run a scenario headlessly, print its timeline
   scenarios [--json]                                  list the built-in scenarios
 ";
 
-/// Runs one command line (without the program name).
+/// Runs one command line (without the program name), collecting all output in the outcome.
 pub fn main(args: &[String], stdin: &mut dyn Stdin) -> Outcome {
+    let mut streamed = Vec::new();
+    let mut out = main_to(args, stdin, &mut streamed);
+    if !streamed.is_empty() {
+        out.stdout.insert_str(0, &String::from_utf8_lossy(&streamed));
+    }
+    out
+}
+
+/// [`main`], but a command whose output can be long (`run`) writes it to `stdout` as it goes
+/// instead of holding it; the outcome carries the rest.
+pub fn main_to(args: &[String], stdin: &mut dyn Stdin, stdout: &mut dyn std::io::Write) -> Outcome {
+    if args.first().is_some_and(|c| c == "run") {
+        return run::run_to(&args[1..], stdout);
+    }
     let Some((cmd, rest)) = args.split_first() else {
         // The one error that shows the usage after its line.
         return Outcome {

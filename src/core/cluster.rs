@@ -59,6 +59,8 @@ pub struct Cluster {
     pub(crate) events: Vec<Event>,
     pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
     pub(crate) next_retention_at: Millis,
+    /// The work budget (`budget.rs`): totals a tab can hold.
+    pub(crate) budget: super::budget::BudgetState,
 }
 
 impl Cluster {
@@ -77,6 +79,7 @@ impl Cluster {
             events: Vec::new(),
             retention_pending: BTreeMap::new(),
             next_retention_at: RETENTION_CHECK_MS,
+            budget: Default::default(),
         }
     }
 
@@ -278,12 +281,14 @@ impl Cluster {
             Command::CreateTopic { name, partitions, retention } => {
                 validate_topic_name(&name)?;
                 let n = validate_partition_count(partitions)?;
+                self.check_partition_budget(u64::from(n))?;
                 if self.topics.contains_key(&name) {
                     return Err(CoreError::kafka(
                         ErrorCode::TopicAlreadyExists,
                         format!("Topic '{name}' already exists."),
                     ));
                 }
+                super::topic::check_collision(&name, self.topics.keys().map(String::as_str))?;
                 self.check_capacity(self.topics.len())?;
                 let retention = retention.unwrap_or(self.config.retention);
                 validate_retention(&retention)?;
@@ -314,6 +319,7 @@ impl Cluster {
                     ));
                 }
                 let to = validate_partition_count(total)?;
+                self.check_partition_budget(u64::from(to - from))?;
                 let t = self.topics.get_mut(&topic).expect("checked");
                 t.partitions.resize_with(to as usize, Default::default);
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
@@ -342,6 +348,7 @@ impl Cluster {
             }
             Command::AddProducer { producer } => {
                 producer.validate()?;
+                self.check_rate_budget(producer.rate, None)?;
                 if self.producers.contains_key(&producer.name) {
                     return Err(CoreError::invalid(format!(
                         "there is already a producer named {}",
@@ -358,6 +365,7 @@ impl Cluster {
             }
             Command::UpdateProducer { producer } => {
                 producer.validate()?;
+                self.check_rate_budget(producer.rate, Some(&producer.name))?;
                 self.check_user(producer.user.as_deref())?;
                 let name = producer.name.clone();
                 let Some(p) = self.producers.get_mut(&name) else {
@@ -425,6 +433,7 @@ impl Cluster {
                     )));
                 }
                 self.check_capacity(self.consumers.len())?;
+                self.check_consumer_budget()?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 let name = consumer.name.clone();

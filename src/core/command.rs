@@ -150,7 +150,13 @@ pub enum Command {
 impl Command {
     /// One command in the scenario file's form (`{"type": "crash_consumer", "name": "c2"}`).
     pub fn from_json(text: &str) -> Result<Command, String> {
-        let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let mut v = super::wire::parse_strict(text).map_err(|e| {
+            if e.path.is_empty() {
+                e.message
+            } else {
+                format!("{}: {}", e.path, e.message)
+            }
+        })?;
         super::wire::command_to_external(&mut v).map_err(|(_, e)| e)?;
         serde_json::from_value(v).map_err(|e| e.to_string())
     }

@@ -144,6 +144,10 @@ pub struct Membership {
     pub pending_revoke: Vec<TopicPartition>,
     /// KIP-848: send a heartbeat at the next opportunity (acknowledge a reconciliation).
     pub heartbeat_soon: bool,
+    /// Classic, cooperative: it revoked partitions the last assignment moved away and rejoins
+    /// to hand them over (the follow-up rebalance's reason).
+    #[serde(default)]
+    pub handing_over: bool,
     /// Partition counts of subscribed topics as of the last metadata refresh.
     pub known_partitions: BTreeMap<String, u32>,
     pub next_metadata_at: Millis,
@@ -740,6 +744,11 @@ impl Cluster {
             .iter()
             .find(|(t, n)| m.known_partitions.get(*t).is_some_and(|old| old < n))
             .map(|(t, _)| t.clone());
+        // The topic whose metadata changed, for the reason (one that appeared, if none grew).
+        let differs: Option<String> = grew.clone().or_else(|| {
+            current.iter().find(|(t, n)| m.known_partitions.get(*t) != Some(n)).map(|(t, _)| t.clone())
+        });
+        let rejoining = m.rejoin_needed;
         let Some(c) = self.consumers.get_mut(name) else {
             return;
         };
@@ -752,10 +761,11 @@ impl Cluster {
             && protocol == GroupProtocol::Classic
             && (is_leader || grew.is_none())
             && m.phase == MemberPhase::Stable
+            && !rejoining
         {
             // The leader sees the partition count change and asks for a rebalance.
             m.rejoin_needed = true;
-            let topic = grew.unwrap_or_default();
+            let topic = differs.unwrap_or_default();
             self.request_rebalance(&group_id, RebalanceReason::PartitionsAdded { topic }, now);
         }
     }

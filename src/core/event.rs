@@ -51,6 +51,30 @@ pub enum RebalanceReason {
     MemberRejoined {
         member: String,
     },
+    /// The member rejoined with another `partition.assignment.strategy`.
+    StrategyChanged {
+        member: String,
+    },
+}
+
+/// How the members of a classic group rebalance (Kafka's `RebalanceProtocol`): decided by
+/// the core from the members' assignors, not guessed by whoever shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RebalanceProtocol {
+    /// At least one member revokes everything before it rejoins (its assignors are not all
+    /// cooperative, e.g. the default `range, cooperative-sticky`): it consumes nothing until
+    /// the new assignment arrives.
+    #[default]
+    Eager,
+    /// Every member's assignors are cooperative: members keep what they own while rejoining.
+    Cooperative,
+}
+
+impl RebalanceProtocol {
+    pub fn is_eager(&self) -> bool {
+        *self == RebalanceProtocol::Eager
+    }
 }
 
 /// Why a member left its group.
@@ -261,6 +285,9 @@ pub enum EventKind {
         group: String,
         generation: i32,
         reason: RebalanceReason,
+        /// Eager (omitted) or cooperative, as the group's live members will play it.
+        #[serde(default, skip_serializing_if = "RebalanceProtocol::is_eager")]
+        rebalance_protocol: RebalanceProtocol,
     },
     /// The member gave partitions up (`onPartitionsRevoked`).
     PartitionsRevoked {
@@ -360,6 +387,23 @@ pub enum EventKind {
     ScriptStepFailed {
         error: String,
     },
+}
+
+/// `text` with every control character written as an escape (`\n`, `\t`, `\u{1b}`), for
+/// line-oriented output (the CLI's timeline, exported logs). Other text is unchanged.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl Event {

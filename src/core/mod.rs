@@ -9,7 +9,8 @@
 //! # Layout
 //! - [`cluster`] — [`Cluster`]: `apply(now, command)`, `advance(now)`, `next_wakeup()`.
 //! - [`command`], [`event`], [`error`], [`time`], [`config`] — its vocabulary.
-//! - [`topic`], [`log`] — topics, partition logs, retention.
+//! - [`topic`], [`log`] — topics, partition logs, retention; [`budget`] — the work budget
+//!   (totals across the cluster a tab can hold).
 //! - [`partitioner`], [`producer`] — where records go.
 //! - [`consumer`] — standalone and group consumers, the client side of the protocols.
 //! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
@@ -17,6 +18,7 @@
 //! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
 
 pub mod acl;
+pub mod budget;
 pub mod cluster;
 pub mod command;
 pub mod config;
@@ -27,8 +29,10 @@ pub mod group;
 pub mod log;
 pub mod partitioner;
 pub mod producer;
+pub mod replication;
 pub mod scenario;
 pub mod share;
+pub mod share_group;
 pub mod time;
 pub mod topic;
 mod wire;

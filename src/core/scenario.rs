@@ -201,8 +201,9 @@ fn err(path: impl Into<String>, message: impl std::fmt::Display) -> ScenarioErro
     ScenarioError { path: one_line(&path.into()), message: one_line(&message.to_string()) }
 }
 
-/// Most user actions a run remembers (older sessions keep running; Export keeps the first ones).
-pub const MAX_JOURNAL: usize = 5_000;
+/// Most steps a scenario's script may hold, the file's and the person's together: a session
+/// that reaches it refuses further actions (so Export and autosave stay readable).
+pub const MAX_SCRIPT_STEPS: usize = 10_000;
 
 /// Largest scenario text accepted (share links and files): 1 MiB.
 pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
@@ -213,8 +214,8 @@ impl Scenario {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(err("", format!("scenario is larger than {} bytes", MAX_SCENARIO_BYTES)));
         }
-        // serde_json's recursion limit (128) bounds nesting.
-        let raw = serde_json::from_str(text).map_err(|e| err("", format!("not valid JSON: {e}")))?;
+        // serde_json's recursion limit (128) bounds nesting; a key named twice is an error.
+        let raw = super::wire::parse_strict(text).map_err(|e| err(e.path, e.message))?;
         Scenario::from_value(raw)
     }
 
@@ -223,13 +224,27 @@ impl Scenario {
     pub fn from_value(mut raw: serde_json::Value) -> Result<Scenario, ScenarioError> {
         apply_pace_defaults(&mut raw);
         super::wire::scenario_to_external(&mut raw).map_err(|(path, e)| err(path, e))?;
-        // serde_path_to_error names the field that is wrong.
-        let scenario: Scenario = serde_path_to_error::deserialize(raw).map_err(|e| {
-            let path = super::wire::file_path(e.path());
-            err(path, e.into_inner())
-        })?;
+        let scenario: Scenario = super::wire::from_value(&raw).map_err(|(path, e)| err(path, e))?;
         scenario.validate()?;
+        // What this build writes, it must read back: a file that is within the limit as sent
+        // but not as Export writes it (pretty-printed) would make an Export that cannot be
+        // imported, and an autosave that is set aside on reload.
+        let written = scenario.written_len();
+        if written > MAX_SCENARIO_BYTES {
+            return Err(err(
+                "",
+                format!(
+                    "scenario is larger than {MAX_SCENARIO_BYTES} bytes as the playground writes it ({written} bytes)"
+                ),
+            ));
+        }
         Ok(scenario)
+    }
+
+    /// The length of [`Scenario::to_json`], the longest form the playground writes (Export;
+    /// autosaves and links carry the compact form, which is shorter).
+    pub fn written_len(&self) -> usize {
+        self.to_json().len()
     }
 
     /// The scenario file's JSON (what [`Scenario::to_json`] prints and share links carry).
@@ -259,9 +274,8 @@ impl Scenario {
             }
             _ => return Err(err("cluster", "expected an object of broker settings")),
         }
-        let config: ClusterConfig = serde_path_to_error::deserialize(merged).map_err(|e| {
-            let path = format!("cluster.{}", super::wire::file_path(e.path()));
-            err(path, e.into_inner())
+        let config: ClusterConfig = super::wire::from_value(&merged).map_err(|(path, e)| {
+            err(if path.is_empty() { "cluster".into() } else { format!("cluster.{path}") }, e)
         })?;
         config.validate().map_err(|(name, why)| err(format!("cluster.{name}"), why))?;
         Ok(config)
@@ -325,8 +339,8 @@ impl Scenario {
                 }
             }
         }
-        if self.script.len() > 10_000 {
-            return Err(err("script", "at most 10000 steps"));
+        if self.script.len() > MAX_SCRIPT_STEPS {
+            return Err(err("script", format!("at most {MAX_SCRIPT_STEPS} steps")));
         }
         // A dry build catches the rest (duplicate names, unknown users, bad partitions).
         self.build().map(|_| ())
@@ -419,12 +433,14 @@ pub struct Run {
     /// What the person did (commands that succeeded), with their times: Export and Share
     /// append it to the script, and scrubbing back replays it.
     journal: Vec<ScriptStep>,
+    /// How long [`Run::export`] would write, once asked (see [`Run::apply`]).
+    written: Option<usize>,
 }
 
 impl Run {
     pub fn new(scenario: Scenario) -> Result<Run, ScenarioError> {
         let (cluster, pending) = scenario.build_with_events()?;
-        Ok(Run { scenario, cluster, next_step: 0, pending, journal: Vec::new() })
+        Ok(Run { scenario, cluster, next_step: 0, pending, journal: Vec::new(), written: None })
     }
 
     pub fn now(&self) -> Millis {
@@ -441,8 +457,11 @@ impl Run {
     }
 
     /// Runs the cluster and the script up to `now`. A step that fails (e.g. crashing a
-    /// consumer that already crashed) is told in the timeline; the run goes on.
+    /// consumer that already crashed) is told in the timeline; the run goes on. The clock
+    /// stops at [`MAX_DURATION_MS`], the furthest time a scenario file can name: whatever a
+    /// run reaches, its Export, autosave and Share link can be read back.
     pub fn advance(&mut self, now: Millis) -> Vec<Event> {
+        let now = now.min(MAX_DURATION_MS);
         let mut out = std::mem::take(&mut self.pending);
         while let Some(step) = self.scenario.script.get(self.next_step) {
             if step.at.0 > now {
@@ -471,13 +490,28 @@ impl Run {
         out
     }
 
-    /// Runs a user command at `now` (after the script caught up).
+    /// Runs a user command at `now` (after the script caught up). Every command that succeeds
+    /// is journalled, so a session that reached the scenario format's limits (steps, bytes)
+    /// refuses further commands rather than make an Export or autosave that cannot be read.
     pub fn apply(&mut self, now: Millis, cmd: Command) -> Result<Vec<Event>, CoreError> {
-        let mut out = self.advance(now);
-        out.extend(self.cluster.apply(now, cmd.clone())?);
-        if self.journal.len() < MAX_JOURNAL {
-            self.journal.push(ScriptStep { at: At(self.cluster.now()), action: cmd, note: None });
+        let step = ScriptStep { at: At(now.min(MAX_DURATION_MS)), action: cmd, note: None };
+        let steps = self.scenario.script.len() + self.journal.len();
+        if steps >= MAX_SCRIPT_STEPS {
+            return Err(CoreError::invalid(format!(
+                "this session holds {MAX_SCRIPT_STEPS} steps, the most a scenario file can; Export it to keep it"
+            )));
         }
+        let written = *self.written.get_or_insert_with(|| self.scenario.written_len());
+        let more = step_written_len(&step);
+        if written + more > MAX_SCENARIO_BYTES {
+            return Err(CoreError::invalid(format!(
+                "this session is {written} bytes as a scenario file, near the {MAX_SCENARIO_BYTES}-byte limit; Export it to keep it"
+            )));
+        }
+        let mut out = self.advance(now);
+        out.extend(self.cluster.apply(self.cluster.now(), step.action.clone())?);
+        self.written = Some(written + more);
+        self.journal.push(ScriptStep { at: At(self.cluster.now()), ..step });
         Ok(out)
     }
 
@@ -518,6 +552,19 @@ impl Run {
     pub fn steps_done(&self) -> usize {
         self.next_step
     }
+}
+
+/// What one step adds to [`Scenario::to_json`], with room to spare: its pretty JSON, indented
+/// two levels deeper (inside `"script": [`), a comma and a newline, and the time written at
+/// its widest (`"23:59:59.999"`) plus a duration that may grow to it.
+fn step_written_len(step: &ScriptStep) -> usize {
+    let mut v = serde_json::to_value(step).unwrap_or_default();
+    if let Some(action) = v.get_mut("do") {
+        super::wire::command_to_internal(action);
+    }
+    let pretty = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let lines = pretty.lines().count();
+    pretty.len() + 4 * lines + 2 + 32
 }
 
 /// FNV-1a over the events' JSON lines: one number that says "same run" (native vs wasm).

@@ -15,8 +15,14 @@ use serde::{Deserialize, Serialize};
 /// The link format version.
 pub const SHARE_VERSION: u32 = 1;
 
-/// Longest fragment accepted (browsers cope with far more; share links stay small).
-pub const MAX_LINK_CHARS: usize = 256 * 1024;
+/// Longest envelope accepted: a scenario at its limit as the playground writes it (pretty; the
+/// envelope holds the compact form, which is shorter) plus the envelope's own fields.
+pub const MAX_ENVELOPE_BYTES: usize = MAX_SCENARIO_BYTES + 256;
+
+/// Longest fragment accepted: the base64url of any envelope the page can write, deflated, even
+/// when DEFLATE cannot shrink it (stored blocks add 5 bytes per 64 KiB). Whatever the page
+/// shares, the same build opens (Chromium accepts addresses of up to 2 MB).
+pub const MAX_LINK_CHARS: usize = (MAX_ENVELOPE_BYTES + MAX_ENVELOPE_BYTES / 8192 + 64) * 4 / 3 + 4;
 
 /// What a share link carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +63,7 @@ impl std::error::Error for ShareError {}
 /// The JSON a link carries before compression, `{"v": 1, "at": …, "scenario": {…}}`.
 /// Autosave stores it as it is (no compression: saving on `pagehide` cannot wait).
 pub fn envelope(scenario: &Scenario, at: Millis) -> String {
+    let at = at.min(super::scenario::MAX_DURATION_MS);
     let env = serde_json::json!({"v": SHARE_VERSION, "at": at, "scenario": scenario.to_value()});
     serde_json::to_string(&env).unwrap_or_default()
 }
@@ -83,7 +90,7 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     }
     let packed = URL_SAFE_NO_PAD.decode(text.as_bytes()).map_err(|_| ShareError::NotBase64)?;
     // Bounded inflate: a tiny link cannot expand into gigabytes.
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_ENVELOPE_BYTES)
         .map_err(|_| ShareError::NotCompressed)?;
     let text = std::str::from_utf8(&json).map_err(|e| ShareError::NotJson(e.to_string()))?;
     open(text)
@@ -100,11 +107,13 @@ pub fn open_saved(text: &str) -> Result<Shared, ShareError> {
 
 /// Opens an [`envelope`]'s JSON, validating the scenario like a file.
 pub fn open(json: &str) -> Result<Shared, ShareError> {
-    if json.len() > MAX_SCENARIO_BYTES {
+    if json.len() > MAX_ENVELOPE_BYTES {
         return Err(ShareError::TooLong);
     }
-    let env: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    let env = super::wire::parse_strict(json).map_err(|e| {
+        // `scenario.topics: duplicate key …`: the path inside the envelope.
+        ShareError::NotJson(if e.path.is_empty() { e.message } else { format!("{}: {}", e.path, e.message) })
+    })?;
     // The envelope by hand: one JSON reader (the scenario's) in the page, not a second derive.
     let serde_json::Value::Object(mut env) = env else {
         return Err(ShareError::NotJson("expected an object".into()));

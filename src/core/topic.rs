@@ -33,9 +33,27 @@ pub fn validate_topic_name(name: &str) -> CoreResult<()> {
     Ok(())
 }
 
-/// Kafka warns that `.` and `_` collide in metric names (`Topic.hasCollisionChars`).
-pub fn has_collision_chars(name: &str) -> bool {
-    name.contains('.') || name.contains('_')
+/// Kafka's `Topic.unifyCollisionChars`: `.` and `_` are the same character in metric names, so
+/// `a.b` and `a_b` would report into one metric.
+fn unify_collision_chars(name: &str) -> String {
+    name.replace('.', "_")
+}
+
+/// Kafka refuses a topic whose name collides with an existing one's once `.` and `_` are
+/// unified (`Topic.hasCollision`; the controller's `InvalidTopicException`, worded as Kafka
+/// words it). `existing` are the topics there now.
+pub fn check_collision<'a>(name: &str, existing: impl IntoIterator<Item = &'a str>) -> CoreResult<()> {
+    if !(name.contains('.') || name.contains('_')) {
+        return Ok(());
+    }
+    let unified = unify_collision_chars(name);
+    match existing.into_iter().find(|e| *e != name && unify_collision_chars(e) == unified) {
+        Some(other) => Err(CoreError::kafka(
+            ErrorCode::InvalidTopicException,
+            format!("Topic '{name}' collides with existing topic: {other}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks a requested partition count (for create, or the new total for an increase).
@@ -92,6 +110,18 @@ mod tests {
         for bad in ["", ".", "..", "has space", "<script>", "ü", &"x".repeat(250)] {
             let err = validate_topic_name(bad).unwrap_err();
             assert_eq!(err.code(), Some(ErrorCode::InvalidTopicException), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_that_differ_only_in_dot_and_underscore_collide() {
+        let err = check_collision("a_b", ["a.b", "x"]).unwrap_err();
+        assert_eq!(err.code(), Some(ErrorCode::InvalidTopicException));
+        assert!(err.to_string().contains("Topic 'a_b' collides with existing topic: a.b"), "{err}");
+        assert!(check_collision("a.b", ["a_b"]).is_err());
+        assert!(check_collision("a.b.c", ["a_b.c"]).is_err());
+        for ok in ["a.b", "ab", "a-b", "a.c"] {
+            assert!(check_collision(ok, ["a.b", "a-c"]).is_ok(), "{ok}");
         }
     }
 

@@ -121,30 +121,233 @@ pub(crate) fn scenario_to_internal(raw: &mut Value) {
     }
 }
 
-/// A serde error's location as a file's author sees it: `script[2].do.name`, without the
-/// variant segment the externally tagged form adds after `do` and `keys`.
-pub(crate) fn file_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
+/// Why JSON text could not be read: where (a field path as the file writes it, or empty) and
+/// what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Parses JSON text, refusing an object that names a key twice (serde_json's `Value` keeps the
+/// last one silently, so `{"topics": [..], "topics": [..]}` would load half a file). Every JSON
+/// the playground reads as a tree comes through here: scenario files, share links, autosaves.
+/// The error names the key and where it is (`producers[0].rate`).
+pub(crate) fn parse_strict(text: &str) -> Result<Value, JsonError> {
+    use serde::de::DeserializeSeed;
+    let unwind = std::cell::RefCell::new(Unwind::default());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = Strict { unwind: &unwind }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    parsed.map_err(|e| {
+        let unwind = unwind.into_inner();
+        match unwind.duplicate {
+            Some(key) => JsonError {
+                path: render_path(unwind.path.iter().rev()),
+                message: format!("duplicate key `{key}` (a key may appear once in an object)"),
+            },
+            None => JsonError { path: String::new(), message: format!("not valid JSON: {e}") },
+        }
+    })
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+fn render_path<'a>(segments: impl Iterator<Item = &'a Segment>) -> String {
     let mut out = String::new();
-    let mut previous = "";
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Enum { .. } if previous == "do" || previous == "keys" => {}
-            Segment::Map { key: name } | Segment::Enum { variant: name } => {
+    for s in segments {
+        match s {
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            Segment::Key(k) => {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.push_str(name);
+                out.push_str(k);
             }
-            Segment::Unknown => out.push_str(".?"),
         }
-        previous = match segment {
-            Segment::Map { key } => key,
-            _ => "",
-        };
     }
     out
+}
+
+/// A duplicate key found, and the path to it collected innermost first while the parse
+/// unwinds (nothing is recorded on the way down: a file that parses pays nothing for it).
+#[derive(Default)]
+struct Unwind {
+    duplicate: Option<String>,
+    path: Vec<Segment>,
+}
+
+impl Unwind {
+    fn leave(&mut self, s: Segment) {
+        if self.duplicate.is_some() {
+            self.path.push(s);
+        }
+    }
+}
+
+/// Builds a `Value` like serde_json's own, but an object's repeated key is an error.
+#[derive(Clone, Copy)]
+struct Strict<'a> {
+    unwind: &'a std::cell::RefCell<Unwind>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            match seq.next_element_seed(self) {
+                Ok(Some(v)) => out.push(v),
+                Ok(None) => return Ok(Value::Array(out)),
+                Err(e) => {
+                    self.unwind.borrow_mut().leave(Segment::Index(out.len()));
+                    return Err(e);
+                }
+            }
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                let mut unwind = self.unwind.borrow_mut();
+                unwind.duplicate = Some(key.clone());
+                unwind.path.push(Segment::Key(key.clone()));
+                return Err(A::Error::custom(format!("duplicate key `{key}`")));
+            }
+            match map.next_value_seed(self) {
+                Ok(v) => {
+                    out.insert(key, v);
+                }
+                Err(e) => {
+                    self.unwind.borrow_mut().leave(Segment::Key(key));
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Reads `T` from parsed JSON. The error names the field as the file writes it
+/// (`script[2].do.name`, without the variant level the externally tagged form adds after `do`
+/// and `keys`): `Err((path, message))`.
+///
+/// Finding the path costs nothing when the value is good. Only on the error path, the value is
+/// written out again one field per line, remembering each line's path, and read from that text:
+/// serde_json's error then says on which line it stopped, and so which field is wrong.
+pub(crate) fn from_value<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, (String, String)> {
+    let first = match T::deserialize(v) {
+        Ok(t) => return Ok(t),
+        Err(e) => e.to_string(),
+    };
+    let mut lines = Lines { text: String::new(), paths: Vec::new() };
+    lines.new_line(String::new());
+    lines.write(v, "", false);
+    let path = match serde_json::from_str::<T>(&lines.text) {
+        Err(e) if e.line() > 0 => lines.paths.get(e.line() - 1).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    Err((path, first))
+}
+
+/// JSON written one field per line, with the path of what each line holds.
+struct Lines {
+    text: String,
+    paths: Vec<String>,
+}
+
+impl Lines {
+    fn new_line(&mut self, path: String) {
+        if !self.paths.is_empty() {
+            self.text.push('\n');
+        }
+        self.paths.push(path);
+    }
+
+    /// Writes `v` (on the current line) whose path is `path`; `variant` when `v` is an
+    /// externally tagged enum's `{"variant": {…}}`, whose key the file does not write.
+    fn write(&mut self, v: &Value, path: &str, variant: bool) {
+        match v {
+            Value::Object(map) => {
+                self.text.push('{');
+                let tagged = variant && map.len() == 1;
+                for (i, (k, child)) in map.iter().enumerate() {
+                    let child_path = if tagged {
+                        path.to_string()
+                    } else if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    self.new_line(child_path.clone());
+                    self.text.push_str(&serde_json::to_string(k).unwrap_or_default());
+                    self.text.push(':');
+                    let child_variant = !tagged && (k == "do" || k == "keys");
+                    self.write(child, &child_path, child_variant);
+                    if i + 1 < map.len() {
+                        self.text.push(',');
+                    }
+                }
+                self.new_line(path.to_string());
+                self.text.push('}');
+            }
+            Value::Array(items) => {
+                self.text.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    let item_path = format!("{path}[{i}]");
+                    self.new_line(item_path.clone());
+                    self.write(item, &item_path, false);
+                    if i + 1 < items.len() {
+                        self.text.push(',');
+                    }
+                }
+                self.new_line(path.to_string());
+                self.text.push(']');
+            }
+            scalar => self.text.push_str(&serde_json::to_string(scalar).unwrap_or_default()),
+        }
+    }
 }
 
 #[cfg(test)]

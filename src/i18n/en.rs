@@ -83,4 +83,5 @@ pub static NARRATION: Narration<'static> = Narration {
     reason_partitions_added: "partitions added to {topic}",
     reason_follow_up: "{member} revoked partitions and rejoins to hand them over",
     reason_member_rejoined: "member {member} rejoined",
+    reason_strategy_changed: "member {member} changed partition.assignment.strategy",
 };

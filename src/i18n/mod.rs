@@ -24,7 +24,7 @@ pub mod ru;
 
 pub use narrate::{narrate, Narration};
 
-use crate::core::event::Event;
+use crate::core::event::{escape_controls, Event};
 use crate::core::time::format_clock;
 
 /// A language the playground speaks.
@@ -83,9 +83,10 @@ pub fn narration(lang: Lang) -> &'static Narration<'static> {
     }
 }
 
-/// `[mm:ss.mmm] narration`, one timeline line, in `lang`.
+/// `[mm:ss.mmm] narration`, one timeline line, in `lang`: control characters in what a person
+/// typed (a note, a key, a value) are escaped (`\n`), so no text can forge a line of its own.
 pub fn line(e: &Event, lang: Lang) -> String {
-    format!("[{}] {}", format_clock(e.at), narrate(e, lang))
+    format!("[{}] {}", format_clock(e.at), escape_controls(&narrate(e, lang)))
 }
 
 /// English narration as methods, for the CLI and tests: `e.line()`, `e.narrate()`.

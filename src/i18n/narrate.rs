@@ -116,6 +116,7 @@ messages! {
     reason_partitions_added,
     reason_follow_up,
     reason_member_rejoined,
+    reason_strategy_changed,
 }
 
 /// The event in `lang`.
@@ -238,7 +239,7 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
         GroupStateChanged { group, from, to } => {
             fill(n.group_state_changed, &[("group", group), ("from", &from.name()), ("to", &to.name())])
         }
-        RebalanceStarted { group, generation, reason } => fill(
+        RebalanceStarted { group, generation, reason, .. } => fill(
             n.rebalance_started,
             &[("group", group), ("reason", &reason_text(reason, lang)), ("generation", generation)],
         ),
@@ -360,6 +361,7 @@ pub fn reason_text(r: &RebalanceReason, lang: Lang) -> String {
         RebalanceReason::PartitionsAdded { topic } => fill(n.reason_partitions_added, &[("topic", topic)]),
         RebalanceReason::CooperativeFollowUp { member } => fill(n.reason_follow_up, &[("member", member)]),
         RebalanceReason::MemberRejoined { member } => fill(n.reason_member_rejoined, &[("member", member)]),
+        RebalanceReason::StrategyChanged { member } => fill(n.reason_strategy_changed, &[("member", member)]),
     }
 }
 

@@ -261,6 +261,7 @@ mod tests {
                 group: "g".into(),
                 generation: 2,
                 reason: RebalanceReason::MemberJoined { member: "c2".into() },
+                rebalance_protocol: Default::default(),
             },
         };
         assert_eq!(

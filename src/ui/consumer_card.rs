@@ -85,6 +85,21 @@ fn strategy_value(list: &[Strategy]) -> String {
     list.iter().map(|s| s.name()).collect::<Vec<_>>().join(",")
 }
 
+/// The old member a running consumer left behind: a crashed and restarted process, or one
+/// the coordinator refused (the core's `lost_by`), told as what happened to it.
+pub fn old_member_note(t: &'static Text, m: &crate::core::group::MemberView) -> String {
+    let owns = if m.owns.is_empty() {
+        t.owns_nothing.to_string()
+    } else {
+        m.owns.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
+    };
+    let removed = m.removed_at.map_or_else(|| "-".to_string(), crate::core::time::format_clock);
+    match m.lost_by {
+        Some(e) => fill(t.lost_member_note, &[&m.consumer, &e.name(), &m.member_id, &owns, &removed]),
+        None => fill(t.old_member_note, &[&m.member_id, &owns, &removed]),
+    }
+}
+
 /// What the state line says.
 fn activity_text(t: &'static Text, cluster: &Cluster, c: &Consumer) -> &'static str {
     match c.activity(cluster.now()) {
@@ -142,7 +157,8 @@ pub struct ConsumerView {
     pub held_while_crashed: bool,
     /// Restarted before its session timeout: its old member (member.id, what it owns, when
     /// session.timeout.ms removes it), still in the group.
-    pub old_member: Option<(String, Vec<TopicPartition>, Option<crate::core::time::Millis>)>,
+    /// The old member its group still lists, told with why it is old (see [`old_member_note`]).
+    pub old_member: Option<String>,
     /// Topics and their partition counts (selects, the standalone picker).
     pub topics: Rc<Vec<(String, u32)>>,
     pub users: Rc<Vec<String>>,
@@ -169,7 +185,7 @@ impl ConsumerView {
             error: sim.errors.get(&ErrorAt::Consumer(c.spec.name.clone())).cloned(),
             client_error: c.error.clone(),
             held_while_crashed: cluster.crashed_but_still_member(&c.spec.name),
-            old_member: cluster.old_member_of(&c.spec.name).map(|m| (m.member_id, m.owns, m.removed_at)),
+            old_member: cluster.old_member_of(&c.spec.name).map(|m| old_member_note(t, &m)),
             topics: topics.clone(),
             users: users.clone(),
         }
@@ -223,16 +239,8 @@ pub fn consumer_card(props: &CardProps) -> Html {
                     <a class="tp" href={format!("#{}", lane_id(&tp.topic, tp.partition))}>{ format!("{}-{}", tp.topic, tp.partition) }</a>
                 }) }
             </p>
-            if let Some((member_id, owns, removed_at)) = v.old_member.as_ref().filter(|_| v.alive) {
-                <p class="owns old-member">{ fill(t.old_member_note, &[
-                    member_id,
-                    &if owns.is_empty() {
-                        t.owns_nothing.to_string()
-                    } else {
-                        owns.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
-                    },
-                    &removed_at.map_or_else(|| "-".to_string(), crate::core::time::format_clock),
-                ]) }</p>
+            if let Some(note) = v.old_member.as_ref().filter(|_| v.alive) {
+                <p class="owns old-member">{ note.clone() }</p>
             }
             <ModeSwitch name={props.name.clone()} view={props.view.clone()} />
             if is_group {

@@ -146,6 +146,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
     let t = use_text();
     let rows: Vec<DescribeRow> = use_handle().sim.borrow().run.cluster.describe_group(&props.group);
     let dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
+    let notes = unsubscribed_notes(t, &rows);
     html! {
         <div class="table-wrap">
             <table class="describe">
@@ -164,8 +165,17 @@ pub fn describe_table(props: &DescribeProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            { for notes.into_iter().map(|n| html! { <p class="help unsubscribed">{ n }</p> }) }
         </div>
     }
+}
+
+/// Why rows of a topic nobody in the group subscribes to stay in the table (true Kafka
+/// behaviour, which surprises after a subscription change): one sentence per such topic.
+pub fn unsubscribed_notes(t: &'static Text, rows: &[DescribeRow]) -> Vec<String> {
+    let mut topics: Vec<&str> = rows.iter().filter(|r| r.unsubscribed).map(|r| r.topic.as_str()).collect();
+    topics.dedup();
+    topics.into_iter().map(|topic| fill(t.unsubscribed_rows, &[&topic])).collect()
 }
 
 #[derive(Properties, PartialEq)]

@@ -37,6 +37,8 @@ pub mod start;
 pub mod state;
 pub mod text;
 pub mod timeline;
+#[cfg(test)]
+mod truth_tests;
 pub mod users;
 
 use state::{Action, Ctx, SimState};

@@ -16,7 +16,7 @@ use super::text::{fill, text_for, Lang};
 use crate::core::acl::Role;
 use crate::core::config::ConsumerConfig;
 use crate::core::consumer::{ConsumerMode, ConsumerSpec};
-use crate::core::event::{Event, EventKind, Move, RebalanceReason};
+use crate::core::event::{Event, EventKind, Move, RebalanceProtocol, RebalanceReason};
 use crate::core::producer::{KeyMode, ProducerSpec};
 use crate::core::scenario::{self, At, Run, Scenario, ScenarioError, ScriptStep};
 use crate::core::share::Shared;
@@ -831,12 +831,7 @@ impl Sim {
         for event in events {
             self.observe(&event);
             self.seq += 1;
-            let noisy = matches!(
-                event.kind,
-                EventKind::Produced { .. }
-                    | EventKind::Fetched { .. }
-                    | EventKind::Committed { auto: true, .. }
-            );
+            let noisy = is_high_volume(&event.kind);
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
             let line = crate::i18n::line(&event, self.lang);
             list.push_back(Entry { seq: self.seq, event, line });
@@ -865,29 +860,6 @@ impl Sim {
         }
     }
 
-    /// Cooperative when every live member that owns partitions (or, if none owns any, every
-    /// live member) speaks only cooperative-sticky: those are the ones that would have to revoke.
-    fn group_kind(&self, group: &str) -> RebalanceKind {
-        let members: Vec<_> = self
-            .run
-            .cluster
-            .consumers()
-            .values()
-            .filter(|c| c.is_alive() && c.spec.is_group() && c.group_id() == Some(group))
-            .collect();
-        let owners: Vec<_> = members.iter().filter(|c| !c.assignment.is_empty()).collect();
-        let cooperative = if owners.is_empty() {
-            !members.is_empty() && members.iter().all(|c| c.spec.config.is_cooperative())
-        } else {
-            owners.iter().all(|c| c.spec.config.is_cooperative())
-        };
-        if cooperative {
-            RebalanceKind::Cooperative
-        } else {
-            RebalanceKind::Eager
-        }
-    }
-
     /// Updates the rebalance view of the event's group.
     fn observe(&mut self, e: &Event) {
         use EventKind::*;
@@ -899,7 +871,7 @@ impl Sim {
                     self.last_added = Some((consumer.clone(), g.to_string()));
                 }
             }
-            RebalanceStarted { group, generation, reason } => {
+            RebalanceStarted { group, generation, reason, rebalance_protocol } => {
                 if let (RebalanceReason::CooperativeFollowUp { .. }, Some(v)) =
                     (reason, self.rebalances.get_mut(group))
                 {
@@ -909,7 +881,11 @@ impl Sim {
                         return;
                     }
                 }
-                let kind = self.group_kind(group);
+                // The core decides eager or cooperative (from the members' assignors).
+                let kind = match rebalance_protocol {
+                    RebalanceProtocol::Eager => RebalanceKind::Eager,
+                    RebalanceProtocol::Cooperative => RebalanceKind::Cooperative,
+                };
                 let first = kind.phases()[0];
                 self.rebalances
                     .insert(group.clone(), RebalanceView::new(kind, first, *generation, reason.clone(), at));
@@ -997,6 +973,17 @@ impl Sim {
     /// Users known to the authorizer, for the user selects.
     pub fn user_names(&self) -> Vec<String> {
         self.run.cluster.authorizer().users().map(|u| u.as_str().to_string()).collect()
+    }
+}
+
+/// Events that come with every record or every poll, kept under "Show high-volume events". A
+/// fetch that redelivers records (at-least-once duplicates) is not routine: it stays in the
+/// default timeline, where the at-least-once lesson says to look for it.
+pub fn is_high_volume(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Fetched { redelivered, .. } => *redelivered == 0,
+        EventKind::Produced { .. } | EventKind::Committed { auto: true, .. } => true,
+        _ => false,
     }
 }
 

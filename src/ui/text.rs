@@ -282,10 +282,13 @@ catalogue! {
     reason_partitions_added,
     reason_follow_up,
     reason_rejoined,
+    reason_strategy,
     old_member,
     waiting_for_crashed,
     act_waiting_old,
     old_member_note,
+    lost_member_note,
+    unsubscribed_rows,
     standalone_group_id_hint,
 }
 
@@ -415,7 +418,7 @@ pub static EN: Text<'static> = Text {
     lag_over_time: "Lag over time for {}: now {}",
     rebalance: "Rebalance",
     rebalance_eager: "Eager rebalance (stop-the-world)",
-    rebalance_eager_help: "Every member revokes all its partitions, then everyone rejoins. Nobody consumes in between.",
+    rebalance_eager_help: "Eager members revoke all their partitions before they rejoin and consume nothing until the new assignment arrives (a member whose assignors are all cooperative keeps its own).",
     rebalance_coop: "Cooperative rebalance (incremental)",
     rebalance_coop_help: "Members keep consuming; only partitions that move are revoked, and a follow-up round hands them over.",
     rebalance_kip848: "Consumer protocol (KIP-848)",
@@ -534,10 +537,13 @@ pub static EN: Text<'static> = Text {
     reason_partitions_added: "partitions added to {}",
     reason_follow_up: "{} hands over revoked partitions",
     reason_rejoined: "{} rejoined",
-    old_member: "{} (crashed, until session.timeout.ms)",
-    waiting_for_crashed: "Waiting for {} (member.id {}): its process crashed and never answers; the coordinator removes it at its session timeout ({}).",
+    reason_strategy: "{} changed partition.assignment.strategy",
+    old_member: "{} (old member, until session.timeout.ms)",
+    waiting_for_crashed: "Waiting for {} (member.id {}): that member never answers again (its process crashed or lost its membership); the coordinator removes it at its session timeout ({}).",
     act_waiting_old: "waiting: its old member still holds partitions",
     old_member_note: "The crashed process is still a member (member.id {}) owning {} until its session timeout ({}); restarted, this consumer joins as a new member.",
+    lost_member_note: "{} lost its membership ({}): the coordinator still lists its old member (member.id {}) owning {} until its session timeout ({}); nobody reads them meanwhile. It joins again as a new member once the coordinator accepts it.",
+    unsubscribed_rows: "{}: no member of the group subscribes to it now. Kafka keeps the group's committed offsets for it until offsets.retention.minutes (7 days by default) expires them or kafka-consumer-groups --delete-offsets removes them, so --describe still lists these rows and their LAG grows as records arrive.",
     standalone_group_id_hint: "only where offsets are committed (assign() joins no group); empty = no commits",
 };
 
@@ -653,6 +659,7 @@ pub fn reason_text(r: &crate::core::event::RebalanceReason, lang: Lang) -> Strin
         crate::core::event::RebalanceReason::PartitionsAdded { topic } => (t.reason_partitions_added, topic),
         crate::core::event::RebalanceReason::CooperativeFollowUp { member } => (t.reason_follow_up, member),
         crate::core::event::RebalanceReason::MemberRejoined { member } => (t.reason_rejoined, member),
+        crate::core::event::RebalanceReason::StrategyChanged { member } => (t.reason_strategy, member),
     };
     fill(template, &[who])
 }

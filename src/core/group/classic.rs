@@ -13,7 +13,7 @@ use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{ConsumerMode, ConsumerStatus, MemberPhase, Membership};
 use crate::core::error::ErrorCode;
-use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
+use crate::core::event::{EventKind, LeaveReason, Move, RebalanceProtocol, RebalanceReason};
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
@@ -157,6 +157,8 @@ impl Cluster {
         let seq = g.join_counter;
         let is_new = !g.members.contains_key(&member_id);
         let subscription_changed = g.members.get(&member_id).is_some_and(|x| x.topics != topics);
+        let strategy_changed =
+            g.members.get(&member_id).is_some_and(|x| x.strategies != cfg.assignment_strategy);
         let member = g.members.entry(member_id.clone()).or_insert_with(|| GroupMember {
             member_id: member_id.clone(),
             consumer: name.to_string(),
@@ -173,7 +175,7 @@ impl Cluster {
             assignment: Vec::new(),
             epoch: 0,
         });
-        member.topics = topics;
+        member.topics = topics.clone();
         member.strategies = cfg.assignment_strategy.clone();
         member.owned = owned;
         member.owned_generation = owned_generation;
@@ -183,11 +185,20 @@ impl Cluster {
         member.session_timeout_ms = cfg.session_timeout_ms;
         member.rebalance_timeout_ms = cfg.max_poll_interval_ms;
         let state = g.state;
+        // The subscription's partition counts as of this JoinGroup: a later metadata refresh
+        // compares with these (not with another topic subscribed before).
+        let known: BTreeMap<String, u32> = topics
+            .iter()
+            .filter_map(|t| self.topics.get(t).map(|tp| (t.clone(), tp.partition_count())))
+            .collect();
+        let mut handing_over = false;
         if let Some(c) = self.consumers.get_mut(name) {
             if let Some(m) = c.membership.as_mut() {
                 m.member_id = Some(member_id.clone());
                 m.phase = MemberPhase::Joining;
                 m.rejoin_needed = false;
+                m.known_partitions = known;
+                handing_over = std::mem::take(&mut m.handing_over);
             }
         }
         // The coordinator took the JoinGroup: an earlier membership error is over.
@@ -206,7 +217,9 @@ impl Cluster {
                 RebalanceReason::MemberJoined { member: name.to_string() }
             } else if subscription_changed {
                 RebalanceReason::SubscriptionChanged { member: name.to_string() }
-            } else if cooperative && !m.previous.is_empty() {
+            } else if strategy_changed {
+                RebalanceReason::StrategyChanged { member: name.to_string() }
+            } else if cooperative && handing_over {
                 RebalanceReason::CooperativeFollowUp { member: name.to_string() }
             } else {
                 RebalanceReason::MemberRejoined { member: name.to_string() }
@@ -268,10 +281,25 @@ impl Cluster {
         let timeout = g.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(300_000);
         g.rebalance_deadline = Some(now + timeout);
         g.initial_delay_until = (was_empty && delay > 0).then_some(now + delay);
+        // Cooperative only if every live member's assignors are: one eager member revokes
+        // everything and stops (Kafka's RebalanceProtocol is chosen per client).
+        let live: Vec<&str> = g.members.values().map(|m| m.consumer.as_str()).collect();
+        let cooperative = live
+            .iter()
+            .filter_map(|n| self.consumers.get(*n).filter(|c| c.is_alive()))
+            .fold(None, |all, c| Some(all.unwrap_or(true) && c.spec.config.is_cooperative()))
+            .unwrap_or(false);
+        let rebalance_protocol =
+            if cooperative { RebalanceProtocol::Cooperative } else { RebalanceProtocol::Eager };
         self.set_group_state(group_id, GroupState::PreparingRebalance, now);
         self.events_push(
             now,
-            EventKind::RebalanceStarted { group: group_id.to_string(), generation, reason },
+            EventKind::RebalanceStarted {
+                group: group_id.to_string(),
+                generation,
+                reason,
+                rebalance_protocol,
+            },
         );
     }
 
@@ -510,6 +538,7 @@ impl Cluster {
             if !revoked.is_empty() {
                 // Cooperative: hand the revoked partitions over in a follow-up rebalance.
                 m.rejoin_needed = true;
+                m.handing_over = true;
             }
         }
         self.events_push(
@@ -739,6 +768,7 @@ impl Cluster {
             previous_generation: -1,
             pending_revoke: Vec::new(),
             heartbeat_soon: false,
+            handing_over: false,
             known_partitions: BTreeMap::new(),
             next_metadata_at: now,
         });

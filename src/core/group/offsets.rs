@@ -29,6 +29,11 @@ pub struct DescribeRow {
     /// a new member, and the coordinator keeps the old one until session.timeout.ms.
     #[serde(default)]
     pub old_member: bool,
+    /// No member of the group subscribes to this topic (any more): the row is its committed
+    /// offset, which Kafka keeps until `offsets.retention.minutes` expires it (KIP-496) or
+    /// `--delete-offsets` removes it; its LAG grows as records arrive.
+    #[serde(default)]
+    pub unsubscribed: bool,
 }
 
 /// One member as the coordinator sees it (see [`Cluster::group_members`]).
@@ -51,6 +56,10 @@ pub struct MemberView {
     /// every known member rejoined or was removed; KIP-848, the partitions it holds go to
     /// their new owners only once it is removed.
     pub holds_up: bool,
+    /// Old member of a consumer that is still running: the error with which the coordinator
+    /// refused it (e.g. GROUP_AUTHORIZATION_FAILED after a role was revoked). `None` when
+    /// its process crashed and was restarted.
+    pub lost_by: Option<ErrorCode>,
 }
 
 impl Cluster {
@@ -145,11 +154,14 @@ impl Cluster {
         }
         let mut keys: BTreeSet<TopicPartition> = owners.keys().cloned().collect();
         keys.extend(g.offsets.keys().cloned());
+        let subscribed: BTreeSet<&str> =
+            g.members.values().flat_map(|m| m.topics.iter().map(String::as_str)).collect();
         keys.into_iter()
             .filter_map(|tp| {
                 let log_end = self.topics.get(&*tp.topic)?.partition(tp.partition)?.log_end();
                 let current = g.offsets.get(&tp).copied();
                 Some(DescribeRow {
+                    unsubscribed: !g.members.is_empty() && !subscribed.contains(&*tp.topic),
                     topic: tp.topic.to_string(),
                     partition: tp.partition,
                     current_offset: current,
@@ -205,7 +217,12 @@ impl Cluster {
                     } else {
                         g.state == GroupState::PreparingRebalance && !m.joined
                     };
+                let lost_by = client
+                    .filter(|c| old_member && c.is_alive())
+                    .and_then(|c| c.error.as_ref().map(|(e, _)| *e))
+                    .filter(|e| is_group_error(*e));
                 MemberView {
+                    lost_by,
                     member_id: m.member_id.clone(),
                     consumer: m.consumer.clone(),
                     crashed,
