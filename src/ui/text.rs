@@ -765,26 +765,7 @@ mod tests {
 
     #[test]
     fn every_kafka_error_has_a_russian_meaning() {
-        use ErrorCode::*;
-        for code in [
-            OffsetOutOfRange,
-            UnknownTopicOrPartition,
-            InvalidTopicException,
-            IllegalGeneration,
-            InconsistentGroupProtocol,
-            UnknownMemberId,
-            RebalanceInProgress,
-            TopicAuthorizationFailed,
-            GroupAuthorizationFailed,
-            ClusterAuthorizationFailed,
-            TopicAlreadyExists,
-            InvalidPartitions,
-            InvalidConfig,
-            InvalidRequest,
-            FencedInstanceId,
-            NoOffsetForPartition,
-            FencedMemberEpoch,
-        ] {
+        for code in ErrorCode::ALL {
             assert!(ru_error(code).is_some(), "{}", code.name());
             assert_ne!(error_meaning(Lang::Ru, code), error_meaning(Lang::En, code));
         }
