@@ -3,7 +3,10 @@
 // JS heap after a long run. Writes target/bench/ui.json. Uses Chromium's own trace (no app
 // instrumentation): each tick of the simulation and its render run in one main-thread task.
 //
-//   node scripts/bench-ui.mjs [--seconds 30] [--heap-sim-minutes 60]
+//   node scripts/bench-ui.mjs [--seconds 30] [--heap-sim-minutes 60] [--only-frames]
+//
+// Frames are measured at 1× and at 10× speed with 1,000 distinct keys (each cell of a lane a
+// different colour), and how long Pause takes to answer at 10× (issue 17).
 import { deflateRawSync } from "node:zlib";
 import { writeFile, mkdir } from "node:fs/promises";
 import { serveStatic, launchBrowser } from "../tests/e2e/helpers.mjs";
@@ -14,11 +17,14 @@ const arg = (name, dflt) => {
 };
 const SECONDS = arg("--seconds", 30);
 const HEAP_SIM_MINUTES = arg("--heap-sim-minutes", 60);
+const ONLY_FRAMES = process.argv.includes("--only-frames");
+/** Distinct record keys in the big scenario. */
+const KEYS = 1000;
 
 /** The largest scenario the UI allows for the budget: 48 partitions × 24 consumers × 2000 records/s. */
 function bigScenario() {
   const producers = [1, 2, 3, 4].map((i) => ({
-    name: `p${i}`, topic: "orders", rate: 500, keys: { mode: "set", prefix: "user-", count: 200 },
+    name: `p${i}`, topic: "orders", rate: 500, keys: { mode: "set", prefix: "user-", count: KEYS },
   }));
   const consumers = Array.from({ length: 24 }, (_, i) => ({
     name: `c${i + 1}`, mode: { group: { topics: ["orders"] } }, config: { "group.id": "group-1" },
@@ -57,11 +63,12 @@ async function loadToInteractive(browser, base) {
   return median(runs);
 }
 
-async function frames(browser, base) {
+async function frames(browser, base, speed = 1) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(base + shareFragment(bigScenario()));
   await page.getByRole("button", { name: "Add consumer" }).waitFor();
+  if (speed !== 1) await page.getByLabel("Speed").selectOption(String(speed));
   const play = page.getByRole("button", { name: "Play", exact: true });
   if (await play.count()) await play.click();
   await page.waitForTimeout(3000); // the group forms; then measure steady running
@@ -71,8 +78,25 @@ async function frames(browser, base) {
   const tasks = mainTasks(JSON.parse((await browser.stopTracing()).toString()))
     .filter((ms) => ms >= 0.5); // real work, not bookkeeping
   const clock = await page.locator("header time, .clock").first().textContent().catch(() => null);
+  // Pause while it runs: from the click to the button saying Play (a DOM mutation), in ms.
+  const pauseMs = await page.evaluate(
+    () =>
+      new Promise((done) => {
+        const button = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Pause");
+        if (!button) return done(null);
+        const t0 = performance.now();
+        new MutationObserver((_, obs) => {
+          if (button.textContent.trim() === "Play") {
+            obs.disconnect();
+            done(performance.now() - t0);
+          }
+        }).observe(button, { childList: true, subtree: true, characterData: true });
+        button.click();
+      }),
+  );
   await context.close();
   return {
+    pause_ms: pauseMs,
     frame_p95_ms: pct(tasks, 95),
     frame_max_ms: tasks.length ? Math.max(...tasks) : null,
     long_tasks: tasks.filter((ms) => ms >= 50).length,
@@ -132,20 +156,29 @@ async function heapAfterLongRun(browser, base) {
 const server = await serveStatic();
 const browser = await launchBrowser();
 try {
-  const out = {};
-  out.load_to_interactive_ms = await loadToInteractive(browser, server.url);
-  process.stderr.write(`  load -> interactive ${out.load_to_interactive_ms.toFixed(0)} ms\n`);
+  const out = { frame_keys: KEYS };
+  if (!ONLY_FRAMES) {
+    out.load_to_interactive_ms = await loadToInteractive(browser, server.url);
+    process.stderr.write(`  load -> interactive ${out.load_to_interactive_ms.toFixed(0)} ms\n`);
+  }
   Object.assign(out, await frames(browser, server.url));
+  // At 10×: each frame advances ten times as much simulated time.
+  const fast = await frames(browser, server.url, 10);
+  for (const [k, v] of Object.entries(fast)) out[`${k}_10x`] = v;
+  process.stderr.write(`  frames at 10×: p95 ${fast.frame_p95_ms} ms, max ${fast.frame_max_ms} ms, long tasks ${fast.long_tasks}, Pause answers in ${fast.pause_ms?.toFixed(1)} ms\n`);
   if (!out.frame_scenario_loaded) {
     process.stderr.write("  the big scenario did not load (share links unsupported?): frame figures withheld\n");
-    for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks"]) out[k] = null;
+    for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks", "frame_p95_ms_10x", "frame_max_ms_10x", "long_tasks_10x"]) out[k] = null;
   }
   process.stderr.write(`  frames: p95 ${out.frame_p95_ms} ms, max ${out.frame_max_ms} ms, long tasks ${out.long_tasks}\n`);
-  Object.assign(out, await replay(browser, server.url));
-  process.stderr.write(`  replay to 10:00: ${out.replay_to_10min_ms} ms, longest task ${out.replay_longest_task_ms} ms\n`);
-  if (HEAP_SIM_MINUTES > 0) Object.assign(out, await heapAfterLongRun(browser, server.url));
+  if (!ONLY_FRAMES) {
+    Object.assign(out, await replay(browser, server.url));
+    process.stderr.write(`  replay to 10:00: ${out.replay_to_10min_ms} ms, longest task ${out.replay_longest_task_ms} ms\n`);
+    if (HEAP_SIM_MINUTES > 0) Object.assign(out, await heapAfterLongRun(browser, server.url));
+  }
   await mkdir("target/bench", { recursive: true });
-  await writeFile("target/bench/ui.json", JSON.stringify(out, null, 2) + "\n");
+  const file = ONLY_FRAMES ? "target/bench/ui-frames.json" : "target/bench/ui.json";
+  await writeFile(file, JSON.stringify(out, null, 2) + "\n");
 } finally {
   await browser.close();
   await server.close();

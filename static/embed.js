@@ -54,7 +54,7 @@ const FRAME_CSS = `
 .bp-root { min-height: 100%; }
 .bp-placeholder {
   box-sizing: border-box; display: flex; align-items: center; justify-content: center;
-  margin: 0; padding: 1rem; text-align: center; color: #57606a;
+  margin: 0; padding: 16px; text-align: center; color: #57606a;
 }
 .bp-frame:not(.auto) .bp-placeholder { position: absolute; inset: 0; }
 .bp-frame.auto .bp-placeholder { min-height: 420px; }

@@ -174,6 +174,9 @@ enum Op {
     Grant(u8),
     Revoke(u8),
     SlowDown(u8),
+    /// Save the session as the page does (Export's file, the autosave envelope), read it back,
+    /// replay it from the seed to now, and compare with the live cluster.
+    SaveReload,
 }
 
 const TOPICS: [&str; 2] = ["orders", "payments"];
@@ -213,6 +216,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u8..4).prop_map(Op::Grant),
         1 => (0u8..4).prop_map(Op::Revoke),
         1 => idx().prop_map(Op::SlowDown),
+        1 => Just(Op::SaveReload),
     ]
 }
 
@@ -226,7 +230,7 @@ fn random_op(r: &mut oorandom::Rand64) -> Op {
     let wide = r.rand_u64();
     let bit = |n: u32| wide >> n & 1 == 1;
     const WEIGHTS: [u32; 28] =
-        [12, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 3, 1, 1, 1, 1, 0];
+        [12, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 3, 1, 1, 1, 1, 1];
     let total: u32 = WEIGHTS.iter().sum();
     let mut pick = (r.rand_u64() % total as u64) as u32;
     let mut kind = 0;
@@ -271,11 +275,15 @@ fn random_op(r: &mut oorandom::Rand64) -> Op {
         23 => Op::ToggleAuth,
         24 => Op::Grant(a % 4),
         25 => Op::Revoke(d % 4),
-        _ => Op::SlowDown(a),
+        26 => Op::SlowDown(a),
+        _ => Op::SaveReload,
     }
 }
 
 // ------------------------------------------------------------------------------------ the world
+
+/// How far into a session [`Op::SaveReload`] checks (each check replays from the seed).
+static SAVE_RELOAD_UP_TO_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(60_000);
 
 struct World {
     cluster: Cluster,
@@ -287,6 +295,10 @@ struct World {
     auth: bool,
     checker: Checker,
     step: usize,
+    seed: u64,
+    /// The commands that built the start, then every command that succeeded, with its time:
+    /// what the page's journal holds, so what Export and the autosave write.
+    journal: Vec<(u64, Command)>,
 }
 
 fn pick<T: Clone>(items: &[T], i: u8) -> Option<T> {
@@ -297,17 +309,18 @@ impl World {
     fn new(seed: u64) -> World {
         let mut cluster = Cluster::new(ClusterConfig::teaching(), seed);
         let mut events = Vec::new();
-        events.extend(
-            cluster
-                .apply(0, Command::CreateTopic { name: "orders".into(), partitions: 4, retention: None })
-                .unwrap(),
-        );
         let mut p = ProducerSpec::new("p1", "orders");
         p.rate = 20.0;
         p.keys = KeyMode::Set { prefix: "user-".into(), count: 5 };
         p.user = Some("alice".into());
-        events.extend(cluster.apply(0, Command::AddProducer { producer: p }).unwrap());
-        events.extend(cluster.apply(0, Command::AddUser { name: "alice".into() }).unwrap());
+        let setup = vec![
+            Command::CreateTopic { name: "orders".into(), partitions: 4, retention: None },
+            Command::AddProducer { producer: p },
+            Command::AddUser { name: "alice".into() },
+        ];
+        for cmd in &setup {
+            events.extend(cluster.apply(0, cmd.clone()).unwrap());
+        }
         let mut checker = Checker::default();
         checker.observe(&cluster, &events, &BTreeMap::new(), &BTreeMap::new()).unwrap();
         World {
@@ -319,7 +332,46 @@ impl World {
             auth: false,
             checker,
             step: 0,
+            seed,
+            journal: setup.into_iter().map(|c| (0, c)).collect(),
         }
+    }
+
+    /// [`Op::SaveReload`]: the session as a scenario file (its start and every command, at
+    /// their times), through Export's text and the autosave's envelope, replayed from the
+    /// seed to now, must be the live cluster.
+    fn save_reload(&self) -> Result<(), String> {
+        use broker_playground::core::scenario::{At, Run, Scenario, ScriptStep, MAX_DURATION_MS};
+        if self.now > MAX_DURATION_MS.min(SAVE_RELOAD_UP_TO_MS.load(std::sync::atomic::Ordering::Relaxed)) {
+            // The page's clock stops at 24 h; this driver's does not. (And in `cargo test`, a
+            // replay from the seed per save is kept to the first minute; the soak goes on.)
+            return Ok(());
+        }
+        let mut s = Scenario::from_json(r#"{"version": 1}"#).map_err(|e| e.to_string())?;
+        s.seed = self.seed;
+        s.script = self
+            .journal
+            .iter()
+            .map(|(at, c)| ScriptStep { at: At(*at), action: c.clone(), note: None })
+            .collect();
+        let exported =
+            Scenario::from_json(&s.to_json()).map_err(|e| format!("save: Export unreadable: {e}"))?;
+        let saved = broker_playground::core::share::envelope(&exported, self.now);
+        let opened = broker_playground::core::share::open_saved(&saved)
+            .map_err(|e| format!("save: autosave unreadable: {e}"))?;
+        if opened.scenario != s || opened.at != self.now {
+            return Err("save, reload: the scenario read back is not the one saved".into());
+        }
+        let mut run = Run::new(opened.scenario).map_err(|e| format!("reload: {e}"))?;
+        run.advance(self.now);
+        // Both with the work due at this instant done (a command leaves it for the next call).
+        let mut live = self.cluster.clone();
+        live.advance(self.now);
+        let (restored, live) = (fingerprint(&run.cluster), fingerprint(&live));
+        if restored != live {
+            return Err(format!("save, reload, compare: the restored session differs\n restored: {restored}\n live:     {live}"));
+        }
+        Ok(())
     }
 
     fn consumer_name(&self, i: u8) -> Option<String> {
@@ -348,7 +400,7 @@ impl World {
     /// The command an op stands for here and now (`None`: nothing to do it to).
     fn command(&mut self, op: &Op) -> Option<Command> {
         Some(match op {
-            Op::Advance(_) => return None,
+            Op::Advance(_) | Op::SaveReload => return None,
             Op::AddConsumer { group, strategy, kip848, static_member, topics } => {
                 self.added += 1;
                 let name = format!("c{}", self.added);
@@ -525,6 +577,10 @@ impl World {
                 self.now += ms;
                 self.cluster.advance(self.now)
             }
+            Op::SaveReload => {
+                self.save_reload()?;
+                Vec::new()
+            }
             _ => match self.command(op) {
                 None => Vec::new(),
                 Some(cmd) => {
@@ -532,7 +588,10 @@ impl World {
                     // caught up to `now`, without the command.
                     let mut reference = self.cluster.clone();
                     match self.cluster.apply(self.now, cmd.clone()) {
-                        Ok(ev) => ev,
+                        Ok(ev) => {
+                            self.journal.push((self.now, cmd.clone()));
+                            ev
+                        }
                         Err(e) => {
                             // Events of the catch-up stay queued: the next call returns them.
                             let caught_up = reference.advance(self.now);
@@ -1063,6 +1122,7 @@ fn minimise(seed: u64, ops: Vec<Op>) -> Vec<Op> {
 #[test]
 #[ignore = "long: scripts/soak.sh"]
 fn soak() {
+    SAVE_RELOAD_UP_TO_MS.store(u64::MAX, std::sync::atomic::Ordering::Relaxed);
     let var = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
     let (first, episodes) = match var("SOAK_REPLAY") {
         Some(seed) => (seed, 1),

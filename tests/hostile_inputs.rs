@@ -682,3 +682,19 @@ mod findings {
         assert_eq!(e.path, "topics[1]", "{e}");
     }
 }
+
+/// The generated half of the corpus: valid scenarios with every cap at its maximum, alone and
+/// together. Each loads, survives its round trips, and runs through the CLI (here briefly;
+/// the bench runs each for its whole 24 hours and reports time and memory).
+#[test]
+fn extreme_but_valid_scenarios_load_and_run() {
+    let dir = tempdir();
+    for (name, value) in broker_playground::core::budget::extreme_scenarios() {
+        let s = Scenario::from_value(value.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(Scenario::from_json(&s.to_json()).as_ref(), Ok(&s), "{name}");
+        let file = dir.join(format!("{name}.json"));
+        std::fs::write(&file, serde_json::to_string(&value).unwrap()).unwrap();
+        let out = cli::main(&args(&["run", file.to_str().unwrap(), "--until", "1s"]), &mut "");
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+    }
+}

@@ -4,6 +4,7 @@
 //! Exit codes (CLI.md): 0 ok, 2 bad usage or bad input, 1 other failures.
 
 pub mod assign;
+pub mod kafka;
 pub mod partition;
 pub mod run;
 
@@ -58,6 +59,8 @@ commands:
   assign --strategy NAME [FILE]                       run a consumer-group assignor on a JSON group
   run SCENARIO [--until DURATION] [--json] [--all]    run a scenario headlessly, print its timeline
   scenarios [--json]                                  list the built-in scenarios
+  kafka SCENARIO [--at DURATION] -e 'COMMAND LINE'... run Kafka's own tools against a scenario
+        [--input FILE]                                (console-producer lines from FILE or stdin)
 ";
 
 /// Runs one command line (without the program name), collecting all output in the outcome.
@@ -88,6 +91,7 @@ pub fn main_to(args: &[String], stdin: &mut dyn Stdin, stdout: &mut dyn std::io:
         "assign" => assign::run(rest, stdin),
         "partition" => partition::run(rest),
         "run" => run::run(rest),
+        "kafka" => kafka::run(rest, stdin),
         "scenarios" => run::scenarios(rest),
         "-h" | "--help" | "help" => Outcome::ok(USAGE.to_string()),
         other => Outcome::input_error(format!("unknown command `{other}` (try --help)")),

@@ -181,7 +181,7 @@ impl<W: Write> Printer<W> {
 
 /// A scenario file's text, or a built-in scenario by id. The file is read up to one byte past
 /// the size limit, never further (`/dev/zero`, a 600 MB file: refused after 1 MiB).
-fn load(target: &str) -> Result<Scenario, String> {
+pub(crate) fn load(target: &str) -> Result<Scenario, String> {
     let file = match std::fs::File::open(target) {
         Ok(f) => f,
         Err(io) => {

@@ -19,6 +19,7 @@
 //! the limit; nothing is half done.
 
 use super::cluster::Cluster;
+use super::consumer::ConsumerSpec;
 use super::error::{CoreError, CoreResult};
 use super::event::EventKind;
 use super::time::Millis;
@@ -35,6 +36,9 @@ pub struct Budget {
     pub partition_consumers: u64,
     /// Bytes (as `retention.bytes` counts them) kept across all partition logs.
     pub retained_bytes: u64,
+    /// Consumers' own timers per simulated second, all consumers together: polls
+    /// (`playground.poll.interval.ms`) and heartbeats (`heartbeat.interval.ms`).
+    pub consumer_wakeups_per_second: f64,
 }
 
 impl Budget {
@@ -44,6 +48,7 @@ impl Budget {
         partitions: 1_024,
         partition_consumers: 16_384,
         retained_bytes: 16 << 20,
+        consumer_wakeups_per_second: 25_600.0,
     };
 
     /// No totals (the benchmark measures the core itself, far past what a tab shows).
@@ -52,6 +57,7 @@ impl Budget {
         partitions: u64::MAX,
         partition_consumers: u64::MAX,
         retained_bytes: u64::MAX,
+        consumer_wakeups_per_second: f64::INFINITY,
     };
 }
 
@@ -64,6 +70,12 @@ impl Default for Budget {
 /// How often the retained total is counted again (simulated time): between counts producers
 /// may overshoot by at most this long of the budget's rate, ~300 kB.
 const RECOUNT_MS: Millis = 1_000;
+
+/// When the retained bytes are next counted after `now`: throttled producers all look again
+/// then, together (one instant a second, not one per producer).
+pub(crate) fn next_count(now: Millis) -> Millis {
+    (now / RECOUNT_MS + 1) * RECOUNT_MS
+}
 
 /// The budget and what it last counted.
 #[derive(Debug, Clone, Default)]
@@ -124,9 +136,27 @@ impl Cluster {
         Ok(())
     }
 
-    /// Whether one more consumer fits the budget of partitions × consumers.
-    pub(crate) fn check_consumer_budget(&self) -> CoreResult<()> {
+    /// Whether a consumer added (or changed, `replacing` itself) fits the budget: partitions ×
+    /// consumers, and the consumers' timers.
+    pub(crate) fn check_consumer_budget(&self, spec: &ConsumerSpec, replacing: bool) -> CoreResult<()> {
         let b = self.budget.budget;
+        let wakeups = |c: &ConsumerSpec| {
+            1000.0 / c.config.poll_interval_ms.max(1) as f64
+                + 1000.0 / c.config.heartbeat_interval_ms.max(1) as f64
+        };
+        let others: f64 =
+            self.consumers.values().filter(|c| c.spec.name != spec.name).map(|c| wakeups(&c.spec)).sum();
+        if others + wakeups(spec) > b.consumer_wakeups_per_second {
+            return Err(CoreError::invalid(format!(
+                "config: the playground's budget is {} polls and heartbeats per second across all consumers \
+                 (playground.poll.interval.ms and heartbeat.interval.ms: this one would take {:.0}, the others take {others:.0})",
+                b.consumer_wakeups_per_second,
+                wakeups(spec)
+            )));
+        }
+        if replacing {
+            return Ok(());
+        }
         let (total, consumers) = (self.partition_total(), self.consumers.len() as u64 + 1);
         if total.saturating_mul(consumers) > b.partition_consumers {
             return Err(CoreError::invalid(format!(
@@ -140,7 +170,7 @@ impl Cluster {
     /// Bytes kept across all partition logs, counted at most every [`RECOUNT_MS`].
     fn retained_bytes(&mut self, now: Millis) -> u64 {
         match self.budget.counted {
-            Some((at, bytes)) if now < at + RECOUNT_MS && now >= at => bytes,
+            Some((at, bytes)) if now / RECOUNT_MS == at / RECOUNT_MS => bytes,
             _ => {
                 let bytes =
                     self.topics.values().flat_map(|t| t.partitions.iter()).map(|l| l.size_bytes()).sum();
@@ -179,3 +209,121 @@ impl Cluster {
         !over
     }
 }
+
+/// Valid scenarios at the limits: every cap at its maximum, alone and together (the hostile
+/// corpus's generated half; the bench runs each through `playground-cli run` for the whole
+/// 24 hours and the e2e tests load the last one in the page). Each is a scenario file's JSON.
+pub fn extreme_scenarios() -> Vec<(&'static str, serde_json::Value)> {
+    use serde_json::json;
+    let day = "24h";
+    let name = |prefix: &str, i: usize| format!("{prefix}{i:0>width$}", width = 64 - prefix.len());
+    let rate = Budget::PLAYGROUND.records_per_second;
+    // `consumers` consumers polling and heartbeating as often as the budget lets them.
+    let fast_consumer = |group: &str, consumers: u64| {
+        let per_timer = Budget::PLAYGROUND.consumer_wakeups_per_second / 2.0 / consumers as f64;
+        let ms = (1000.0 / per_timer).ceil() as u64;
+        json!({"group.id": group, "max.poll.records": 100_000, "playground.poll.interval.ms": ms,
+            "heartbeat.interval.ms": ms, "session.timeout.ms": ms + 1, "auto.commit.interval.ms": 1,
+            "metadata.max.age.ms": 1, "playground.processing.ms.per.record": 0})
+    };
+    let mut out = Vec::new();
+    out.push((
+        "rate-kept-forever",
+        json!({"version": 1, "topics": [{"name": "t", "partitions": 1, "retention": {}}],
+            "producers": [{"name": "p", "topic": "t", "rate": rate}], "duration": day}),
+    ));
+    out.push((
+        "partitions-random-keys",
+        json!({"version": 1, "topics": [{"name": "t", "partitions": 1024}],
+            "producers": [{"name": "p", "topic": "t", "rate": rate, "keys": {"mode": "random"}}],
+            "duration": day}),
+    ));
+    let topics: Vec<_> =
+        (0..256).map(|i| json!({"name": name("t", i), "partitions": 4, "retention": {}})).collect();
+    let producers: Vec<_> = (0..256)
+        .map(|i| {
+            json!({"name": name("p", i), "topic": name("t", i), "rate": (rate / 256.0).floor(),
+            "keys": {"mode": "set", "prefix": "k".repeat(64), "count": 10_000}})
+        })
+        .collect();
+    out.push((
+        "topics-and-producers-256",
+        json!({"version": 1, "topics": topics, "producers": producers, "duration": day}),
+    ));
+    let consumers: Vec<_> = (0..256)
+        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": ["t"]}}, "config": fast_consumer("g", 256)}))
+        .collect();
+    out.push((
+        "consumers-256",
+        json!({"version": 1, "topics": [{"name": "t", "partitions": 64}],
+            "producers": [{"name": "p", "topic": "t", "rate": rate, "keys": {"mode": "random"}}],
+            "consumers": consumers, "duration": day}),
+    ));
+    // A script as long as the file may be: steps every 10 s, each at the widest.
+    let script = |n: usize, topic: &str| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| {
+                let action = match i % 4 {
+                    0 => json!({"type": "pause_producer", "name": "p"}),
+                    1 => json!({"type": "resume_producer", "name": "p"}),
+                    2 => json!({"type": "send_one", "producer": "p", "key": "k".repeat(256), "value": "v".repeat(1024)}),
+                    _ => json!({"type": "set_retention", "topic": topic, "retention": {"retention.ms": null, "retention.bytes": null}}),
+                };
+                json!({"at": (i as u64 * 10_000).min(MAX_DURATION_MS), "do": action})
+            })
+            .collect()
+    };
+    // As many steps as fit in the file as the playground writes it (a few kB to spare).
+    let fill = |mut v: serde_json::Value, topic: &str| {
+        let size = |v: &serde_json::Value| {
+            super::scenario::Scenario::from_value(v.clone()).map_or(usize::MAX, |s| s.written_len())
+        };
+        let empty = size(&v);
+        v["script"] = serde_json::Value::Array(script(100, topic));
+        let per_step = size(&v).saturating_sub(empty) / 100;
+        let target = super::scenario::MAX_SCENARIO_BYTES - 8_192;
+        let mut n = target.saturating_sub(empty) / per_step.max(1);
+        loop {
+            v["script"] = serde_json::Value::Array(script(n, topic));
+            if n == 0 || size(&v) <= target {
+                return v;
+            }
+            n = n * 99 / 100;
+        }
+    };
+    out.push((
+        "script-at-the-byte-limit",
+        fill(
+            json!({"version": 1, "topics": [{"name": "t", "partitions": 8}],
+                "producers": [{"name": "p", "topic": "t", "rate": rate}], "duration": day}),
+            "t",
+        ),
+    ));
+    // Together: 256 topics over the partition budget, 256 producers sharing the rate, 16
+    // consumers on every topic at the fastest settings (1 024 × 16 = the budget), retention
+    // off, and a long script.
+    let topics: Vec<_> =
+        (0..256).map(|i| json!({"name": name("t", i), "partitions": 4, "retention": {}})).collect();
+    let mut producers: Vec<_> = (0..255)
+        .map(|i| {
+            json!({"name": name("p", i), "topic": name("t", i), "rate": (rate / 256.0).floor(),
+            "keys": {"mode": "random"}})
+        })
+        .collect();
+    producers.push(json!({"name": "p", "topic": name("t", 255), "rate": (rate / 256.0).floor()}));
+    let all: Vec<String> = (0..256).map(|i| name("t", i)).collect();
+    let consumers: Vec<_> = (0..16)
+        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": all}}, "config": fast_consumer("g", 16)}))
+        .collect();
+    out.push((
+        "all-together",
+        fill(
+            json!({"version": 1, "topics": topics, "producers": producers, "consumers": consumers,
+                "duration": day}),
+            &name("t", 255),
+        ),
+    ));
+    out
+}
+
+use super::scenario::MAX_DURATION_MS;

@@ -128,15 +128,9 @@ impl Cluster {
             }
         };
         for p in self.producers.values() {
-            if self.topics.contains_key(&p.spec.topic)
-                || self.config.auto_create_topics_enable
-                || p.error.is_none()
-            {
-                consider(p.next_wakeup());
-            } else {
-                // Retry a failing producer on its schedule, at most once a second.
-                consider(p.next_wakeup().map(|w| w.max(self.now + 1000)));
-            }
+            // (A producer failing for a missing topic retries at most once a second: its
+            // `next_due` says when, so the schedule does not depend on how time is sliced.)
+            consider(p.next_wakeup());
         }
         for c in self.consumers.values() {
             consider(c.next_wakeup());
@@ -278,6 +272,13 @@ impl Cluster {
 
     fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
         match cmd {
+            Command::AlterGroupOffsets { group, offsets } => {
+                self.alter_group_offsets(&group, offsets, now)?
+            }
+            Command::DeleteGroup { group } => self.delete_group(&group, now)?,
+            Command::DeleteGroupOffsets { group, topic, partitions } => {
+                self.delete_group_offsets(&group, &topic, &partitions, now)?
+            }
             Command::CreateTopic { name, partitions, retention } => {
                 validate_topic_name(&name)?;
                 let n = validate_partition_count(partitions)?;
@@ -433,7 +434,7 @@ impl Cluster {
                     )));
                 }
                 self.check_capacity(self.consumers.len())?;
-                self.check_consumer_budget()?;
+                self.check_consumer_budget(&consumer, false)?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 let name = consumer.name.clone();
@@ -443,6 +444,7 @@ impl Cluster {
             }
             Command::UpdateConsumer { consumer } => {
                 consumer.validate()?;
+                self.check_consumer_budget(&consumer, true)?;
                 self.check_user(consumer.user.as_deref())?;
                 self.check_standalone_partitions(&consumer)?;
                 if !self.consumers.contains_key(&consumer.name) {

@@ -117,6 +117,28 @@ pub enum Command {
         consumer: String,
     },
 
+    /// AlterConsumerGroupOffsets (`kafka-consumer-groups --reset-offsets --execute`): sets the
+    /// group's committed offsets, `[topic, partition, offset]` each. The coordinator accepts it
+    /// only while the group has no members (Empty, or not there yet); otherwise
+    /// UNKNOWN_MEMBER_ID, as for any commit from outside the group.
+    AlterGroupOffsets {
+        group: String,
+        offsets: Vec<(String, u32, u64)>,
+    },
+    /// DeleteGroups (`kafka-consumer-groups --delete`): only an Empty group
+    /// (NON_EMPTY_GROUP otherwise; GROUP_ID_NOT_FOUND when there is none).
+    DeleteGroup {
+        group: String,
+    },
+    /// OffsetDelete (`kafka-consumer-groups --delete-offsets`): drops the group's committed
+    /// offsets of these partitions; refused while members are subscribed to the topic
+    /// (GROUP_SUBSCRIBED_TO_TOPIC) — here: while the group has members (NON_EMPTY_GROUP).
+    DeleteGroupOffsets {
+        group: String,
+        topic: String,
+        partitions: Vec<u32>,
+    },
+
     /// Turn the authorizer on or off (and `allow.everyone.if.no.acl.found`).
     SetAuthorization {
         enabled: bool,

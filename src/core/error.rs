@@ -28,11 +28,16 @@ pub enum ErrorCode {
     NoOffsetForPartition,
     /// KIP-848: the member's epoch is behind the group's.
     FencedMemberEpoch,
+    /// DeleteGroups / OffsetDelete on a group that still has members.
+    NonEmptyGroup,
+    GroupIdNotFound,
+    /// OffsetDelete of a topic the group's members are subscribed to.
+    GroupSubscribedToTopic,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -50,6 +55,9 @@ impl ErrorCode {
         ErrorCode::FencedInstanceId,
         ErrorCode::NoOffsetForPartition,
         ErrorCode::FencedMemberEpoch,
+        ErrorCode::NonEmptyGroup,
+        ErrorCode::GroupIdNotFound,
+        ErrorCode::GroupSubscribedToTopic,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -71,6 +79,9 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => 42,
             ErrorCode::FencedInstanceId => 82,
             ErrorCode::FencedMemberEpoch => 110,
+            ErrorCode::NonEmptyGroup => 68,
+            ErrorCode::GroupIdNotFound => 69,
+            ErrorCode::GroupSubscribedToTopic => 86,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -94,6 +105,9 @@ impl ErrorCode {
             ErrorCode::InvalidRequest => "INVALID_REQUEST",
             ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
             ErrorCode::FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
+            ErrorCode::NonEmptyGroup => "NON_EMPTY_GROUP",
+            ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
+            ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
             ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
         }
     }

@@ -274,6 +274,20 @@ pub enum EventKind {
         group: String,
         error: ErrorCode,
     },
+    /// An admin client set the group's committed offsets (`--reset-offsets --execute`).
+    GroupOffsetsAltered {
+        group: String,
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    /// An admin client deleted the group's committed offsets of these partitions.
+    GroupOffsetsDeleted {
+        group: String,
+        partitions: Vec<TopicPartition>,
+    },
+    /// An admin client deleted the (empty) group and its offsets.
+    GroupDeleted {
+        group: String,
+    },
 
     // ---- groups ----
     GroupStateChanged {
@@ -444,6 +458,9 @@ impl Event {
             | StaticMemberRejoined { group, consumer, .. }
             | MemberReconciled { group, consumer, .. } => vec![consumer, group],
             GroupStateChanged { group, .. }
+            | GroupOffsetsAltered { group, .. }
+            | GroupOffsetsDeleted { group, .. }
+            | GroupDeleted { group }
             | RebalanceStarted { group, .. }
             | JoinCompleted { group, .. }
             | AssignmentComputed { group, .. }

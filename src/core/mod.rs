@@ -34,6 +34,7 @@ pub mod scenario;
 pub mod share;
 pub mod share_group;
 pub mod time;
+pub mod tools;
 pub mod topic;
 mod wire;
 

@@ -206,8 +206,8 @@ impl Cluster {
             return;
         };
         if p.is_running() && p.next_due <= now as f64 && !self.quota_allows(&mut p, now) {
-            // Throttled: its records wait; it looks again a little later.
-            p.next_due = now as f64 + p.interval().max(100.0);
+            // Throttled: its records wait; it looks again when the budget next counts.
+            p.next_due = super::budget::next_count(now) as f64;
         } else if p.is_running() && p.next_due <= now as f64 {
             let interval = p.interval();
             // Records due by now. Bounded so a huge jump in time cannot stall the tab: the
@@ -222,6 +222,14 @@ impl Cluster {
             // A little seeded jitter (±10%) so traffic does not look machine-made.
             let jitter = 0.9 + 0.2 * self.rng.rand_float();
             p.next_due += interval * (count as f64 - 1.0) + interval * jitter;
+            if p.error.is_some()
+                && !self.topics.contains_key(&p.spec.topic)
+                && !self.config.auto_create_topics_enable
+            {
+                // The topic is missing: retry at most once a second (was decided from the
+                // cluster's clock when asked, so a replay in other slices ran differently).
+                p.next_due = p.next_due.max(now as f64 + 1000.0);
+            }
         }
         self.producers.insert(name.to_string(), p);
     }

@@ -71,6 +71,9 @@ messages! {
     committed,
     committed_auto,
     commit_failed,
+    group_offsets_altered,
+    group_offsets_deleted,
+    group_deleted,
     group_state_changed,
     rebalance_started,
     revoked,
@@ -236,6 +239,18 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
         CommitFailed { consumer, group, error } => {
             fill(n.commit_failed, &[("consumer", consumer), ("group", group), ("error", error)])
         }
+        GroupOffsetsAltered { group, offsets } => {
+            let offsets = offsets
+                .iter()
+                .map(|(tp, o)| format!("{}-{}={o}", tp.topic, tp.partition))
+                .collect::<Vec<_>>()
+                .join(", ");
+            fill(n.group_offsets_altered, &[("group", group), ("offsets", &offsets)])
+        }
+        GroupOffsetsDeleted { group, partitions } => {
+            fill(n.group_offsets_deleted, &[("group", group), ("partitions", &tps(partitions))])
+        }
+        GroupDeleted { group } => fill(n.group_deleted, &[("group", group)]),
         GroupStateChanged { group, from, to } => {
             fill(n.group_state_changed, &[("group", group), ("from", &from.name()), ("to", &to.name())])
         }

@@ -192,6 +192,13 @@ mod tests {
             "pause",
             "kafka-consumer-groups",
             "kafka-acls",
+            "kafka-topics",
+            "kafka-console-producer",
+            "kafka-console-consumer",
+            "kafka-get-offsets",
+            "kafka-configs",
+            "shift",
+            "tab",
         ];
         let mut bad = Vec::new();
         for (path, s) in all_strings() {

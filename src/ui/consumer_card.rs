@@ -22,7 +22,6 @@ pub fn consumers() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
-    let add = ctx.dispatch.reform(|_: MouseEvent| Action::AddConsumer);
     // Shared by every card's view model (compared by value, built once per frame).
     let topics: Rc<Vec<(String, u32)>> =
         Rc::new(sim.run.cluster.topics().iter().map(|(n, tp)| (n.clone(), tp.partition_count())).collect());
@@ -31,7 +30,6 @@ pub fn consumers() -> Html {
         <section class="panel" aria-labelledby="h-consumers">
             <div class="panel-head">
                 <h2 id="h-consumers">{ t.consumers }</h2>
-                <button type="button" onclick={add}>{ t.add_consumer }</button>
             </div>
             <div class="cards">
                 { for sim.run.cluster.consumers().iter().map(|(n, c)| html! {
@@ -101,7 +99,7 @@ pub fn old_member_note(t: &'static Text, m: &crate::core::group::MemberView) -> 
 }
 
 /// What the state line says.
-fn activity_text(t: &'static Text, cluster: &Cluster, c: &Consumer) -> &'static str {
+pub fn activity_text(t: &'static Text, cluster: &Cluster, c: &Consumer) -> &'static str {
     match c.activity(cluster.now()) {
         Activity::Consuming => t.act_consuming,
         Activity::Processing => t.act_processing,
@@ -367,7 +365,7 @@ fn group_settings(props: &CardProps) -> Html {
                     }) }
                 </select>
             </label>
-            <div class="field">
+            <div class="field wide">
                 <label for={id("strategy")}>{ t.assignment_strategy }</label>
                 <select id={id("strategy")} onchange={on_strategy}
                     title={if kip848 { t.server_assignor_help } else { t.strategy_help }}>
@@ -489,7 +487,7 @@ fn client_settings(props: &CardProps) -> Html {
             <label class="field" title={t.processing_help}>{ t.processing }
                 <CommitInput kind="number" min="0" max="60000" step="10" value={cfg.processing_ms_per_record.to_string()} on_commit={on_processing} />
             </label>
-            <label class="field" title={t.commit_help}>{ t.commit_mode }
+            <label class="field wide" title={t.commit_help}>{ t.commit_mode }
                 <select onchange={on_commit}>
                     { for [("auto", t.commit_auto), ("after", t.commit_after), ("before", t.commit_before)].into_iter().map(|(v, l)| html! {
                         <option value={v} selected={v == commit_value}>{ l }</option>

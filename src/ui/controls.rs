@@ -63,6 +63,7 @@ fn controls_bar(props: &BarProps) -> Html {
     let d = ctx.dispatch.clone();
     let toggle = d.reform(|_: MouseEvent| Action::TogglePlay);
     let step = d.reform(|_: MouseEvent| Action::Step);
+    let step_event = d.reform(|_: MouseEvent| Action::StepEvent);
     let speed = d.reform(|e: Event| Action::SetSpeed(event_value(&e).parse().unwrap_or(1.0)));
     let projector = d.reform(|e: Event| Action::SetProjector(event_checked(&e)));
     let play_label = if v.playing { t.pause } else { t.play };
@@ -73,8 +74,11 @@ fn controls_bar(props: &BarProps) -> Html {
             <button type="button" class="primary" onclick={toggle}>
                 { play_label }
             </button>
-            <button type="button" onclick={step}>
+            <button type="button" onclick={step} title={t.step_help}>
                 { t.step }
+            </button>
+            <button type="button" class="fine-step" onclick={step_event}>
+                { t.step_event }
             </button>
             <label class="inline">
                 { t.speed }

@@ -58,6 +58,7 @@ pub fn shortcut(e: &web_sys::Event) -> Option<Action> {
     let action = match k.key().as_str() {
         " " | "Spacebar" if !on_control => Action::TogglePlay,
         "PageUp" => Action::TogglePlay,
+        "ArrowRight" if k.shift_key() => Action::StepEvent,
         "ArrowRight" | "PageDown" => Action::Step,
         _ => return None,
     };

@@ -149,6 +149,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
     let notes = unsubscribed_notes(t, &rows);
     html! {
         <div class="table-wrap">
+            <p class="what-to-type"><span>{ t.you_would_type }</span>{ " " }<code>{ crate::core::tools::echo::describe_group(&props.group) }</code></p>
             <table class="describe">
                 <caption>{ fill(t.describe_caption, &[&props.group]) }</caption>
                 <thead><tr>{ for DESCRIBE_HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
@@ -226,7 +227,7 @@ pub struct RebalanceProps {
     pub waiting: Vec<String>,
 }
 
-fn phase_label(t: &'static Text, p: Phase) -> &'static str {
+pub fn phase_label(t: &'static Text, p: Phase) -> &'static str {
     match p {
         Phase::RevokeAll => t.phase_revoke_all,
         Phase::Join => t.phase_join,

@@ -17,6 +17,8 @@ use yew::prelude::*;
 
 /// Records drawn per lane.
 pub const WINDOW: u64 = 30;
+/// Above 2× speed the lanes are redrawn this often, in real milliseconds (see [`TopicView`]).
+pub const LANE_FAST_MS: f64 = 100.0;
 
 /// A stable hue (0..360) for a record key: FNV-1a, so the same key is the same colour on every
 /// lane and every run.
@@ -89,7 +91,29 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let input_id = format!("partitions-{name}");
     let slow = ctx.slow();
     let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
-    let rows = MarkerRows::of(&sim, &name);
+    // Fast (above 2×), a lane gets more records a frame than it shows: every cell changes every
+    // frame, which cost a long task per frame at 10×. Then the lanes move ten times a second
+    // (what is drawn between is a blur anyway); at 1× and paused, with every record.
+    let fast = sim.playing && sim.speed > 2.0;
+    let stamp = fast.then(|| sim.last_real.map_or(0, |r| (r / LANE_FAST_MS) as u64));
+    let cache = use_mut_ref(|| (None::<u64>, Vec::<LaneView>::new()));
+    let views: Vec<LaneView> = {
+        let mut cache = cache.borrow_mut();
+        let count = topic.partition_count() as usize;
+        if stamp.is_none()
+            || cache.0 != stamp
+            || cache.1.len() != count
+            || cache.1.first().is_some_and(|v| v.epoch != sim.epoch)
+        {
+            let rows = MarkerRows::of(&sim, &name);
+            let ix = TopicIndex::of(&sim, &name, &rows);
+            cache.1 = (0..topic.partition_count())
+                .map(|p| lane_view(&sim, &props.name, topic, p, &rows, &ix))
+                .collect();
+            cache.0 = stamp;
+        }
+        cache.1.clone()
+    };
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")}>
             <div class="topic-head">
@@ -106,9 +130,9 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 <ErrorNote problem={e.clone()} />
             }
             <div class="lanes">
-                { for (0..topic.partition_count()).map(|p| {
-                    let view = lane_view(&sim, &props.name, topic, p, &rows);
-                    html! { <Lane key={p} {view} {slow} /> }
+                { for views.into_iter().map(|view| {
+                    let key = view.p;
+                    html! { <Lane {key} {view} {slow} /> }
                 }) }
             </div>
         </article>
@@ -219,55 +243,87 @@ pub struct LaneView {
     rows: usize,
 }
 
-fn lane_view(sim: &Sim, topic_name: &AttrValue, topic: &Topic, p: u32, rows: &MarkerRows) -> LaneView {
-    let name = &*topic.name;
+/// Who owns and marks what on one topic's lanes, gathered in one pass over the consumers and
+/// groups per frame (not once per lane: at 48 partitions × 24 consumers that was the frame's
+/// cost): owners per partition, positions and committed offsets per partition.
+#[derive(Default)]
+pub struct TopicIndex {
+    owners: BTreeMap<u32, Vec<(String, bool)>>,
+    /// (consumer, position, marker row)
+    positions: BTreeMap<u32, Vec<(String, u64, usize)>>,
+    /// (group, committed offset, marker row)
+    commits: BTreeMap<u32, Vec<(String, u64, usize)>>,
+}
+
+impl TopicIndex {
+    pub fn of(sim: &Sim, name: &str, rows: &MarkerRows) -> Self {
+        let mut ix = TopicIndex::default();
+        let cluster = &sim.run.cluster;
+        for c in cluster.consumers().values() {
+            // A crashed member still owns its partitions in the group's eyes until
+            // session.timeout.ms removes it (nobody reads them meanwhile: no position marker).
+            let shows = c.is_alive() || cluster.crashed_but_still_member(&c.spec.name);
+            if shows {
+                for tp in c.assignment.iter().filter(|tp| &*tp.topic == name) {
+                    ix.owners.entry(tp.partition).or_default().push((c.spec.name.clone(), false));
+                }
+            }
+            if !c.is_alive() {
+                continue;
+            }
+            if let Some(row) = rows.position_row(c) {
+                for (tp, pos) in c.positions.iter().filter(|(tp, _)| &*tp.topic == name) {
+                    ix.positions.entry(tp.partition).or_default().push((c.spec.name.clone(), *pos, row));
+                }
+            }
+        }
+        for g in cluster.groups().values() {
+            // A consumer restarted before its session timeout: its old member still owns.
+            for m in cluster.group_members(&g.id).into_iter().filter(|m| m.old_member) {
+                for tp in m.owns.iter().filter(|tp| &*tp.topic == name) {
+                    ix.owners.entry(tp.partition).or_default().push((m.consumer.clone(), true));
+                }
+            }
+            if let Some(row) = rows.commit_row(&g.id) {
+                for (tp, off) in g.offsets.iter().filter(|(tp, _)| &*tp.topic == name) {
+                    ix.commits.entry(tp.partition).or_default().push((g.id.clone(), *off, row));
+                }
+            }
+        }
+        ix
+    }
+}
+
+fn lane_view(
+    sim: &Sim,
+    topic_name: &AttrValue,
+    topic: &Topic,
+    p: u32,
+    rows: &MarkerRows,
+    ix: &TopicIndex,
+) -> LaneView {
     let (start, end) = topic.partition(p).map_or((0, 0), |log| (log.log_start(), log.log_end()));
     let from = start.max(end.saturating_sub(WINDOW));
     let col_of = |o: u64| o.clamp(from, end) - from;
-    let mut owners = Vec::new();
+    let owners = ix.owners.get(&p).cloned().unwrap_or_default();
     let mut markers = Vec::new();
-    for c in sim.run.cluster.consumers().values() {
-        let owns = c.assignment.iter().any(|tp| &*tp.topic == name && tp.partition == p);
-        // A crashed member still owns its partitions in the group's eyes until
-        // session.timeout.ms removes it (nobody reads them meanwhile: no position marker).
-        if owns && (c.is_alive() || sim.run.cluster.crashed_but_still_member(&c.spec.name)) {
-            owners.push((c.spec.name.clone(), false));
-        }
-        if !c.is_alive() {
-            continue;
-        }
-        if let Some((_, pos)) = c.positions.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            if let Some(row) = rows.position_row(c) {
-                markers.push(Marker {
-                    col: col_of(*pos),
-                    row,
-                    name: c.spec.name.clone(),
-                    offset: *pos,
-                    commit: false,
-                });
-            }
-        }
+    for (name, pos, row) in ix.positions.get(&p).into_iter().flatten() {
+        markers.push(Marker {
+            col: col_of(*pos),
+            row: *row,
+            name: name.clone(),
+            offset: *pos,
+            commit: false,
+        });
     }
-    for g in sim.run.cluster.groups().keys() {
-        // A consumer restarted before its session timeout: its old member still owns.
-        for m in sim.run.cluster.group_members(g).into_iter().filter(|m| m.old_member) {
-            if m.owns.iter().any(|tp| &*tp.topic == name && tp.partition == p) {
-                owners.push((m.consumer, true));
-            }
-        }
-    }
-    for g in sim.run.cluster.groups().values() {
-        if let Some((_, off)) = g.offsets.iter().find(|(tp, _)| &*tp.topic == name && tp.partition == p) {
-            if let Some(row) = rows.commit_row(&g.id) {
-                markers.push(Marker {
-                    col: col_of(*off),
-                    row,
-                    name: g.id.clone(),
-                    offset: *off,
-                    commit: true,
-                });
-            }
-        }
+    for (group, off, row) in ix.commits.get(&p).into_iter().flatten() {
+        markers.push(Marker {
+            col: col_of(*off),
+            row: *row,
+            name: group.clone(),
+            offset: *off,
+            commit: true,
+        });
     }
     LaneView {
         topic: topic_name.clone(),
@@ -307,6 +363,19 @@ pub fn lane(props: &LaneProps) -> Html {
     // The numbers in the label (and the log-end cell's title) change with every record: kept at
     // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
+    // A record's title (key, value) while paused: nobody hovers a moving cell, and writing
+    // thousands of titles a second was much of a fast frame's cost. They come (and go) in a
+    // task of their own after Pause (Play), so the button answers within the frame.
+    let detail_state = use_state(|| !props.slow.playing);
+    {
+        let detail_state = detail_state.clone();
+        use_effect_with(props.slow.playing, move |playing| {
+            let want = !*playing;
+            let later = gloo::timers::callback::Timeout::new(0, move || detail_state.set(want));
+            move || drop(later)
+        });
+    }
+    let detail = *detail_state;
     let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
     let owner_text = if owners.is_empty() {
         t.owners_none.to_string()
@@ -330,7 +399,7 @@ pub fn lane(props: &LaneProps) -> Html {
                             { for (0..2 * WINDOW).map(|i| {
                                 let slot = i % WINDOW;
                                 let o = from + (slot + WINDOW - from % WINDOW) % WINDOW;
-                                html! { <Cell topic={topic_name.clone()} {p} {epoch} offset={(o < end).then_some(o)} first={o == start} /> }
+                                html! { <Cell topic={topic_name.clone()} {p} {epoch} offset={(o < end).then_some(o)} first={o == start} {detail} /> }
                             }) }
                         </div>
                     </div>
@@ -369,6 +438,8 @@ struct CellProps {
     offset: Option<u64>,
     /// The log's first record (marked).
     first: bool,
+    /// With its title (paused).
+    detail: bool,
 }
 
 /// One record of a lane, coloured by key (an empty slot keeps its place, unseen). Records never
@@ -389,13 +460,15 @@ fn cell(props: &CellProps) -> Html {
         Some(k) => ("rec", Some(format!("--h:{}", key_hue(k))), k.to_string()),
         None => ("rec null", None, "null".to_string()),
     };
-    let value = match &r.value {
-        Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
-        Value::Text(s) => s.to_string(),
-    };
+    let title = props.detail.then(|| {
+        let value = match &r.value {
+            Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
+            Value::Text(s) => s.to_string(),
+        };
+        fill(t.record_title, &[&o, &key, &value])
+    });
     html! {
-        <span class={classes!(class, props.first.then_some("log-start"))} {style}
-            title={fill(t.record_title, &[&o, &key, &value])}></span>
+        <span class={classes!(class, props.first.then_some("log-start"))} {style} {title}></span>
     }
 }
 
@@ -471,14 +544,15 @@ mod tests {
             let mut seen: BTreeMap<String, usize> = BTreeMap::new();
             let mut changes = 0;
             while sim.now() < 60_000 {
-                sim.handle(Action::Step);
+                sim.handle(Action::StepEvent);
                 for (name, topic) in sim.run.cluster.topics() {
                     let rows = MarkerRows::of(&sim, name);
                     if seen.insert(name.clone(), rows.count()).is_some_and(|before| before != rows.count()) {
                         changes += 1;
                     }
+                    let ix = TopicIndex::of(&sim, name, &rows);
                     for p in 0..topic.partition_count() {
-                        let view = lane_view(&sim, &AttrValue::from(name.clone()), topic, p, &rows);
+                        let view = lane_view(&sim, &AttrValue::from(name.clone()), topic, p, &rows, &ix);
                         let mut used: Vec<usize> = view.markers.iter().map(|m| m.row).collect();
                         assert!(used.iter().all(|r| *r < view.rows), "{id} {name}-{p}: {:?}", view.markers);
                         used.sort_unstable();
@@ -502,7 +576,7 @@ mod tests {
     fn eager_vs_cooperative_reserves_two_rows_per_group() {
         let mut sim = Sim::with_scenario(built_in("eager-vs-cooperative").unwrap()).unwrap();
         while sim.now() < 20_000 {
-            sim.handle(Action::Step);
+            sim.handle(Action::StepEvent);
         }
         assert_eq!(MarkerRows::of(&sim, "orders").count(), 4);
     }

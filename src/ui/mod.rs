@@ -7,6 +7,8 @@
 //! - [`text`] — every UI string (one typed catalogue per language: English compiled in,
 //!   Russian from `crate::i18n`'s data, fetched when first shown).
 //! - [`controls`] — the header: clock, Play/Pause, Step, speed, projector mode, shortcuts.
+//! - [`stage`] — the first screen: producers → partitions → consumers grouped by group, with
+//!   shared colours, each group's state, generation and rebalance phase; Add producer/consumer.
 //! - [`lanes`] — topics and their partitions as log lanes; "Add topic"; the Partitions field.
 //! - [`producer_card`], [`consumer_card`] — one card per producer / consumer.
 //! - [`groups`] — per group: state, members, the rebalance as it happens, the describe
@@ -33,13 +35,16 @@ pub mod lanes;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
+pub mod stage;
 pub mod start;
 pub mod state;
+pub mod terminal;
 pub mod text;
 pub mod timeline;
 #[cfg(test)]
 mod truth_tests;
 pub mod users;
+pub mod why;
 
 use state::{Action, Ctx, SimState};
 use yew::prelude::*;
@@ -108,6 +113,42 @@ pub fn app(props: &AppProps) -> Html {
                 let ok = session::autosave(&sim.borrow());
                 dispatcher.dispatch(Action::Saved(ok));
             }
+        });
+    }
+    // A share link pasted into the address of a page already open: opened (after asking, when
+    // it would replace work; the replaced session is kept as "previous session").
+    {
+        let sim = state.sim.clone();
+        let dispatcher = state.dispatcher();
+        let embedded = props.embedded;
+        use_effect_with((), move |_| {
+            let listener = (!embedded).then(|| {
+                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    let Some(hash) = session::hash().filter(|h| h.starts_with("#s=")) else { return };
+                    session::clear_hash();
+                    let (work, lang) = {
+                        let s = sim.borrow();
+                        (s.has_work(), s.lang)
+                    };
+                    match crate::core::share::decode(&hash) {
+                        Ok(shared) => {
+                            if work && !session::confirm(text::text_for(lang).open_link_confirm) {
+                                return;
+                            }
+                            dispatcher.dispatch(Action::Load(Box::new(state::Load {
+                                at: shared.at,
+                                playing: false,
+                                notice: Some(state::Notice::LinkOpened(shared.at)),
+                                scenario: shared.scenario,
+                            })));
+                        }
+                        Err(e) => {
+                            dispatcher.dispatch(Action::Notify(state::Notice::LinkFailed(e.to_string())))
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
         });
     }
     {
@@ -227,15 +268,23 @@ pub fn app(props: &AppProps) -> Html {
                     <controls::ReplayProgress />
                 </header>
                 <ContextProvider<Ctx> context={edits.clone()}>
-                    <session::Notices />
                     if full { <session::SessionBar /> }
                 </ContextProvider<Ctx>>
                 <GlobalError />
-                // Every mode says what the scenario shows (folded when embedded): a player is
-                // still a lesson, just without the editing controls.
-                <ContextProvider<Ctx> context={edits}>
-                    <session::WatchFor />
-                </ContextProvider<Ctx>>
+                // The stage (producers → partitions → groups) with what to watch for beside
+                // it: one screen. Everything else is in the panels under it, so nothing
+                // there pushes the stage away. Every mode says what the scenario shows
+                // (folded when embedded): a player is still a lesson.
+                <div class="stage-row">
+                    <stage::Stage can_edit={props.controls != Controls::Player} />
+                    <aside class="stage-aside">
+                        <ContextProvider<Ctx> context={edits}>
+                            <session::Notices />
+                            <why::WhyPanel />
+                            <session::WatchFor />
+                        </ContextProvider<Ctx>>
+                    </aside>
+                </div>
                 <lanes::ClusterView />
                 if props.controls != Controls::Player {
                     <div class="columns">
@@ -249,6 +298,7 @@ pub fn app(props: &AppProps) -> Html {
                         <timeline::Timeline head={timeline_head} />
                         <users::Users />
                     </div>
+                    <terminal::Terminal />
                     <glossary::Glossary />
                 }
             </main>

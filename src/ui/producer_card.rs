@@ -16,10 +16,6 @@ pub fn producers() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
-    let add = {
-        let d = ctx.dispatch.clone();
-        use_callback((), move |_: MouseEvent, _| d.emit(Action::AddProducer))
-    };
     // Shared by every card's view model (compared by value, built once per frame).
     let topics: Rc<Vec<String>> = Rc::new(sim.run.cluster.topics().keys().cloned().collect());
     let users = Rc::new(sim.user_names());
@@ -27,7 +23,6 @@ pub fn producers() -> Html {
         <section class="panel" aria-labelledby="h-producers">
             <div class="panel-head">
                 <h2 id="h-producers">{ t.producers }</h2>
-                <button type="button" onclick={add}>{ t.add_producer }</button>
             </div>
             <div class="cards">
                 { for sim.run.cluster.producers().keys().map(|n| html! {
@@ -200,7 +195,7 @@ pub fn producer_card(props: &CardProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <label class="field">{ t.key_mode }
+                <label class="field wide">{ t.key_mode }
                     <select onchange={on_mode}>
                         { for [("set", t.key_set), ("fixed", t.key_fixed), ("none", t.key_none), ("partition", t.key_partition), ("random", t.key_random)]
                             .into_iter().map(|(v, l)| html! {

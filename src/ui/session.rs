@@ -9,7 +9,7 @@
 use super::start::{self, AUTOSAVE_KEY, LANG_KEY, REJECTED_KEY};
 use super::state::{use_sim, Action, Load, Notice, Sim};
 use super::text::{fill, use_text, Lang};
-use crate::core::scenario::{Scenario, BUILT_IN};
+use crate::core::scenario::{Scenario, BUILT_IN, MAX_SCENARIO_BYTES};
 use crate::core::share;
 use crate::core::time::Millis;
 use wasm_bindgen::JsCast;
@@ -36,6 +36,90 @@ pub fn unstore(key: &str) {
     if let Some(s) = storage() {
         let _ = s.remove_item(key);
     }
+}
+
+// ---- one saved session per tab ----
+//
+// Each tab saves under its own key (`broker-playground.session.<tab>`; the tab's id lives in
+// `sessionStorage`, which a reload keeps and a new tab does not), so no tab overwrites another's
+// work. `broker-playground.sessions` lists the tabs' sessions, most recently saved last, at most
+// [`MAX_SESSIONS`]. A reload reopens its own tab's session; a new tab opens the most recent
+// one (a copy: from then on it saves under its own key) and offers the one before it as
+// "previous session".
+
+/// Where this tab's id is kept (`sessionStorage`).
+const TAB_KEY: &str = "broker-playground.tab";
+/// The tabs whose sessions are saved, most recent last (a JSON array of tab ids).
+pub const SESSIONS_KEY: &str = "broker-playground.sessions";
+/// Sessions kept (each up to 1 MiB; browsers allow about 5 MB a site).
+pub const MAX_SESSIONS: usize = 4;
+/// Unreadable saves set aside, newest kept (`broker-playground.autosave.rejected.<n>`).
+pub const MAX_SET_ASIDE: u64 = 3;
+
+thread_local! {
+    static TAB: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// This tab's id: from `sessionStorage`, or a new one.
+fn tab_id() -> String {
+    TAB.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.is_empty() {
+            let tabs = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+            *t = tabs.as_ref().and_then(|s| s.get_item(TAB_KEY).ok().flatten()).unwrap_or_else(|| {
+                let id = format!("{:012x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
+                if let Some(s) = &tabs {
+                    let _ = s.set_item(TAB_KEY, &id);
+                }
+                id
+            });
+        }
+        t.clone()
+    })
+}
+
+/// The key a tab's session is saved under.
+pub fn session_key(tab: &str) -> String {
+    format!("broker-playground.session.{tab}")
+}
+
+/// The saved sessions' tab ids, most recently saved last.
+fn sessions() -> Vec<String> {
+    stored(SESSIONS_KEY).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+/// Puts `tab` last in the list, dropping the oldest sessions past [`MAX_SESSIONS`].
+fn touch_session(tab: &str) {
+    let mut list = sessions();
+    if list.last().map(String::as_str) == Some(tab) {
+        return;
+    }
+    list.retain(|t| t != tab);
+    list.push(tab.to_string());
+    while list.len() > MAX_SESSIONS {
+        let old = list.remove(0);
+        unstore(&session_key(&old));
+    }
+    store(SESSIONS_KEY, &serde_json::to_string(&list).unwrap_or_default());
+}
+
+/// Keeps an unreadable save aside under a key of its own (the newest [`MAX_SET_ASIDE`] are
+/// kept), and returns that key: the notice offers it as a download.
+fn set_aside(text: &str) -> String {
+    let next_key = format!("{REJECTED_KEY}.next");
+    let n = stored(&next_key).and_then(|x| x.parse::<u64>().ok()).unwrap_or(1);
+    if n > MAX_SET_ASIDE {
+        unstore(&format!("{REJECTED_KEY}.{}", n - MAX_SET_ASIDE));
+    }
+    let key = format!("{REJECTED_KEY}.{n}");
+    store(&key, text);
+    store(&next_key, &(n + 1).to_string());
+    key
+}
+
+/// `window.confirm`; `true` when the browser cannot ask.
+pub fn confirm(message: &str) -> bool {
+    web_sys::window().is_none_or(|w| w.confirm_with_message(message).unwrap_or(true))
 }
 
 fn location() -> Option<web_sys::Location> {
@@ -163,17 +247,27 @@ pub fn download(name: &str, text: &str) -> bool {
     run().is_some()
 }
 
-/// The first file picked in `input`: its name and text.
-async fn read_file(input: &HtmlInputElement) -> Option<(String, String)> {
+/// The first file picked in `input`: its name and text, or its name and size when it is too
+/// large to be a scenario (checked before reading it: a 600 MB file is never copied in).
+async fn read_file(input: &HtmlInputElement) -> Option<Result<(String, String), (String, u64)>> {
     let file = input.files()?.get(0)?;
     let name = file.name();
+    let size = file.size();
+    if size > MAX_SCENARIO_BYTES as f64 {
+        return Some(Err((name, size as u64)));
+    }
     let text = JsFuture::from(file.text()).await.ok()?.as_string()?;
-    Some((name, text))
+    Some(Ok((name, text)))
 }
 
-/// Saves the session (not when embedded); `false` if the browser refused.
+/// Saves the session under this tab's key (not when embedded); `false` if the browser refused.
 pub fn autosave(sim: &Sim) -> bool {
-    store(AUTOSAVE_KEY, &share::envelope(&sim.export(), sim.at()))
+    let tab = tab_id();
+    let ok = store(&session_key(&tab), &share::envelope(&sim.export(), sim.at()));
+    if ok {
+        touch_session(&tab);
+    }
+    ok
 }
 
 /// `orders-01-05.json`: the scenario id and the simulated time.
@@ -188,11 +282,26 @@ pub fn export_name(scenario: &Scenario, at: Millis) -> String {
 /// (see [`start::choose`]). Also does the browser's part of that decision: sets an
 /// unreadable autosave aside, removes a link from the address, sets `<html lang>`.
 pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: bool) -> Sim {
-    let (hash, query_scenario, query_lang, saved, stored_lang) = if embedded {
-        (None, None, None, None, None)
+    let (hash, query_scenario, query_lang, stored_lang) = if embedded {
+        (None, None, None, None)
     } else {
-        (hash(), query("scenario"), query("lang"), stored(AUTOSAVE_KEY), stored(LANG_KEY))
+        (hash(), query("scenario"), query("lang"), stored(LANG_KEY))
     };
+    // This tab's own session (a reload); else the most recently saved one (a new tab); else what
+    // earlier versions saved under one key for all tabs.
+    let own = if embedded { None } else { Some(session_key(&tab_id())) };
+    let own_saved = own.as_deref().and_then(stored);
+    let (saved, saved_key) = match (&own, own_saved) {
+        (_, Some(text)) => (Some(text), own.clone()),
+        (None, None) => (None, None),
+        (Some(_), None) => sessions()
+            .iter()
+            .rev()
+            .find_map(|t| stored(&session_key(t)).map(|text| (Some(text), Some(session_key(t)))))
+            .or_else(|| stored(AUTOSAVE_KEY).map(|text| (Some(text), Some(AUTOSAVE_KEY.to_string()))))
+            .unwrap_or((None, None)),
+    };
+    let reopened_own = saved_key.is_some() && saved_key == own;
     let from_address = query_scenario.is_some();
     let scenario = scenario_prop.map(str::to_string).or(query_scenario);
     let lang_wish = lang_prop.map(str::to_string).or(query_lang);
@@ -203,13 +312,27 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
         navigator_language().as_deref(),
         embedded,
     );
-    let start = start::choose(hash.as_deref(), scenario.as_deref(), saved.as_deref());
+    let mut start = start::choose(hash.as_deref(), scenario.as_deref(), saved.as_deref());
     if !embedded {
         if start.reject_autosave {
-            if let Some(old) = &saved {
-                store(REJECTED_KEY, old);
+            if let (Some(old), Some(key)) = (&saved, &saved_key) {
+                let aside = set_aside(old);
+                if let Some(Notice::AutosaveRejected(_, k)) = &mut start.load.notice {
+                    *k = aside;
+                }
+                unstore(key);
             }
-            unstore(AUTOSAVE_KEY);
+        }
+        if start.previous.is_none() && !reopened_own {
+            // A new tab: the other tabs' work is offered back, the most recent first.
+            start.previous = sessions()
+                .iter()
+                .rev()
+                .map(|t| session_key(t))
+                .filter(|k| Some(k) != saved_key.as_ref())
+                .filter_map(|k| stored(&k))
+                .filter_map(|text| share::open_saved(&text).ok())
+                .find(start::worth_keeping);
         }
         if start.clear_hash {
             clear_hash();
@@ -251,6 +374,10 @@ pub fn notices() -> Html {
         <section class="notices" aria-label={t.messages}>
             { for sim.notices.iter().enumerate().map(|(i, n)| {
                 let dismiss = ctx.dispatch.reform(move |_: MouseEvent| Action::Dismiss(i));
+                let set_aside = match n {
+                    Notice::AutosaveRejected(_, key) => Some(key.clone()),
+                    _ => None,
+                };
                 let error = n.is_error();
                 let undo = matches!(n, Notice::FutureCut(..)) && sim.uncut.is_some();
                 html! {
@@ -258,6 +385,11 @@ pub fn notices() -> Html {
                         <p>{ n.text(ctx.lang) }</p>
                         if undo {
                             <button type="button" onclick={ctx.dispatch.reform(|_: MouseEvent| Action::UndoCut)}>{ t.undo_cut }</button>
+                        }
+                        if let Some(key) = set_aside {
+                            <button type="button" onclick={Callback::from(move |_: MouseEvent| {
+                                download("set-aside-session.json", &stored(&key).unwrap_or_default());
+                            })}>{ t.download_set_aside }</button>
                         }
                         <button type="button" class="dismiss" onclick={dismiss}>{ t.dismiss }</button>
                     </div>
@@ -362,7 +494,14 @@ pub fn session_bar() -> Html {
                 let picked = read_file(&input).await;
                 // The same file can be picked again.
                 input.set_value("");
-                let Some((name, text)) = picked else { return };
+                let (name, text) = match picked {
+                    Some(Ok(file)) => file,
+                    Some(Err((name, size))) => {
+                        d.emit(Action::Notify(Notice::ImportTooLarge(name, size)));
+                        return;
+                    }
+                    None => return,
+                };
                 match Scenario::from_json(&text) {
                     Ok(scenario) => d.emit(Action::Load(Box::new(Load {
                         scenario,

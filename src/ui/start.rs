@@ -43,7 +43,7 @@ fn fresh(scenario: Scenario, notice: Option<Notice>) -> Load {
 }
 
 /// Whether an autosave holds work worth offering back (not a built-in as shipped at 00:00).
-fn worth_keeping(s: &Shared) -> bool {
+pub fn worth_keeping(s: &Shared) -> bool {
     s.at > 0 || built_in(&s.scenario.id).as_ref() != Some(&s.scenario)
 }
 
@@ -100,10 +100,7 @@ pub fn choose(hash: Option<&str>, scenario: Option<&str>, autosave: Option<&str>
             false,
         ),
         Some(Err(e)) => start(
-            fresh(
-                default_scenario(),
-                Some(Notice::AutosaveRejected(e.to_string(), REJECTED_KEY.to_string())),
-            ),
+            fresh(default_scenario(), Some(Notice::AutosaveRejected(e.detail(), REJECTED_KEY.to_string()))),
             Source::Default,
             false,
         ),

@@ -60,6 +60,8 @@ pub enum ErrorAt {
     /// The raw ACL form (`kafka-acls --add`) and its list.
     Acls,
     Global,
+    /// The terminal: its commands print their own errors, as Kafka's tools do.
+    Terminal,
 }
 
 /// Everything that can happen to the model.
@@ -68,7 +70,10 @@ pub enum Action {
     /// A frame: `performance.now()` in ms.
     Tick(f64),
     TogglePlay,
+    /// To the next thing a person would name (see [`Sim::step_to_moment`]).
     Step,
+    /// To the next instant the simulation wakes up at (one event, or a few at one instant).
+    StepEvent,
     SetSpeed(f64),
     SetProjector(bool),
     /// Run a core command; its error (if any) is shown at the given place. Boxed: commands
@@ -96,10 +101,14 @@ pub enum Action {
     Notify(Notice),
     /// Dismiss the notice at this index.
     Dismiss(usize),
+    /// Shows (or, with `None`, closes) the "Why?" chain of a consumer.
+    Why(Option<String>),
     /// The Share field: the link, and whether the clipboard took it (`None`: still trying).
     ShareLink(String, Option<bool>),
     /// Autosave happened (or failed: `false`).
     Saved(bool),
+    /// The terminal: a command line, Ctrl-C, the Run as select (see `ui::terminal`).
+    Terminal(super::terminal::TermAction),
 }
 
 /// What to load: a scenario, the moment to replay to, and what to tell the person.
@@ -126,6 +135,10 @@ pub enum Notice {
     Imported(String),
     /// File name, then the error naming the field.
     ImportFailed(String, String),
+    /// File name and size: refused by its size, before reading it.
+    ImportTooLarge(String, u64),
+    /// The clock reached the format's limit (24 h) and stopped there.
+    ClockLimit(Millis),
     StorageFailed,
     Rewound(Millis),
     /// Acting after a scrub back dropped what the person had done later: the moment, how many
@@ -141,6 +154,7 @@ impl Notice {
                 | Notice::UnknownScenario(_)
                 | Notice::AutosaveRejected(..)
                 | Notice::ImportFailed(..)
+                | Notice::ImportTooLarge(..)
                 | Notice::StorageFailed
         )
     }
@@ -157,6 +171,11 @@ impl Notice {
             Notice::Loaded(title) => fill(t.loaded, &[&title.get(lang.code())]),
             Notice::Imported(name) => fill(t.imported, &[name]),
             Notice::ImportFailed(name, e) => fill(t.import_failed, &[name, e]),
+            Notice::ImportTooLarge(name, size) => fill(
+                t.import_too_large,
+                &[name, &size.to_string(), &scenario::MAX_SCENARIO_BYTES.to_string()],
+            ),
+            Notice::ClockLimit(at) => fill(t.clock_limit, &[&format_clock(*at)]),
             Notice::StorageFailed => t.storage_failed.to_string(),
             Notice::Rewound(at) => fill(t.rewound, &[&format_clock(*at)]),
             Notice::FutureCut(at, n, last) => {
@@ -190,8 +209,21 @@ impl Action {
 pub struct Entry {
     pub seq: u64,
     pub event: Event,
-    /// The narration in the current language, computed once (again when the language changes).
-    pub line: String,
+    /// The narration in the current language, computed when first shown (most high-volume
+    /// entries never are: formatting thousands a second at 10× was a frame's cost), once,
+    /// and again after the language changes.
+    line: std::cell::OnceCell<String>,
+}
+
+impl Entry {
+    pub fn new(seq: u64, event: Event) -> Self {
+        Entry { seq, event, line: std::cell::OnceCell::new() }
+    }
+
+    /// The narration in `lang` (the language the model is in).
+    pub fn line(&self, lang: Lang) -> &str {
+        self.line.get_or_init(|| crate::i18n::line(&self.event, lang))
+    }
 }
 
 /// Which rebalance protocol a group is going through: they look different.
@@ -335,6 +367,8 @@ pub struct Sim {
     /// The scenario's `duration` pause already happened (Play goes on past it).
     pub duration_done: bool,
     pub notices: Vec<Notice>,
+    /// The consumer whose "Why?" chain is shown.
+    pub why: Option<String>,
     /// The session a load replaced, if it held work: "Restore previous session".
     pub previous: Option<Shared>,
     /// The session just before an action cut what came later (after a scrub back): the run's
@@ -353,6 +387,8 @@ pub struct Sim {
     pub catching_up: Option<Millis>,
     /// Ticks spent catching up (the page redraws on every [`REPLAY_RENDER_EVERY`]th).
     pub catch_up_ticks: u32,
+    /// The terminal's scroll-back, history and running console clients.
+    pub terminal: super::terminal::TermState,
 }
 
 impl Default for Sim {
@@ -398,6 +434,7 @@ impl Sim {
             furthest: 0,
             duration_done: false,
             notices: Vec::new(),
+            why: None,
             previous: None,
             uncut: None,
             share: None,
@@ -405,6 +442,7 @@ impl Sim {
             epoch: 0,
             catching_up: None,
             catch_up_ticks: 0,
+            terminal: Default::default(),
         };
         let events = sim.run.advance(0);
         sim.absorb(events);
@@ -568,13 +606,22 @@ impl Sim {
     fn set_lang(&mut self, lang: Lang) {
         self.lang = lang;
         for e in self.timeline.iter_mut().chain(self.noisy.iter_mut()) {
-            e.line = crate::i18n::line(&e.event, lang);
+            e.line = std::cell::OnceCell::new();
         }
     }
 
     /// Advances to `target`, replaying what the person did after a scrub back as it comes due,
     /// and pausing once at the scenario's duration.
     fn advance_to(&mut self, mut target: Millis) {
+        // The clock stops where the scenario format does, so every save reads back.
+        if target >= scenario::MAX_DURATION_MS {
+            target = scenario::MAX_DURATION_MS;
+            if self.playing {
+                self.playing = false;
+                self.last_real = None;
+                self.notify(Notice::ClockLimit(target));
+            }
+        }
         if let (Some(d), false) = (self.scenario().duration, self.duration_done) {
             if target >= d.0 {
                 target = d.0;
@@ -594,6 +641,49 @@ impl Sim {
         self.sim_time = self.sim_time.max(target as f64);
         self.absorb(events);
         self.furthest = self.furthest.max(self.now());
+    }
+
+    /// One fine step: to the instant the run next wakes up at (or a replayed action).
+    fn fine_step(&mut self) {
+        let now = self.now();
+        let mut target = self.run.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
+        if let Some(f) = self.future.front() {
+            target = target.min(f.at.0.max(now + 1));
+        }
+        self.advance_to(target);
+        self.sim_time = self.now() as f64;
+    }
+
+    /// What the rebalance views show: a step that changes it reached a rebalance phase.
+    fn phase_signature(&self) -> Vec<(String, Phase, bool, Millis)> {
+        self.rebalances
+            .iter()
+            .map(|(g, v)| (g.clone(), v.phase, v.finished_at.is_some(), v.started_at))
+            .collect()
+    }
+
+    /// `Step`: fine steps until something a person would name happened — a member joins or
+    /// leaves, a rebalance reaches its next phase, an assignment arrives, a commit, an error, a
+    /// scripted action or note — or [`STEP_MAX_MS`] of simulated time passed with none (records
+    /// flowing is not a moment). Scrolling through a rebalance takes a handful of presses.
+    pub fn step_to_moment(&mut self) {
+        let start = self.now();
+        let phases = self.phase_signature();
+        for _ in 0..STEP_MAX_FINE {
+            let seq = self.seq;
+            let before = self.now();
+            self.fine_step();
+            let named =
+                self.timeline.iter().rev().take_while(|e| e.seq > seq).any(|e| is_moment(&e.event.kind));
+            if named
+                || self.phase_signature() != phases
+                || self.now() >= start + STEP_MAX_MS
+                || self.now() == before
+                || self.duration_done
+            {
+                break;
+            }
+        }
     }
 
     /// Applies an action; `false` when nothing visible changed (no re-render).
@@ -616,9 +706,13 @@ impl Sim {
                 | Action::LanguageLoaded
                 | Action::Notify(_)
                 | Action::Dismiss(_)
+                | Action::Why(_)
                 | Action::ShareLink(..)
                 | Action::Saved(_)
         );
+        if replaces_the_run {
+            self.terminal.time_moved();
+        }
         if self.catching_up.is_some() && !replaces_the_run && !leaves_the_run {
             // Play, Step, a command…: they act on the moment being replayed to.
             self.caught_up();
@@ -654,15 +748,14 @@ impl Sim {
                 self.last_real = None;
             }
             Action::Step => {
-                let now = self.now();
-                let mut target = self.run.next_wakeup().map_or(now + 100, |w| w.max(now + 1));
-                if let Some(f) = self.future.front() {
-                    target = target.min(f.at.0.max(now + 1));
-                }
                 let playing = self.playing;
-                self.advance_to(target);
-                self.sim_time = self.now() as f64;
+                self.step_to_moment();
                 // Stepping is not playing: the duration pause does not start the clock.
+                self.playing = playing && self.playing;
+            }
+            Action::StepEvent => {
+                let playing = self.playing;
+                self.fine_step();
                 self.playing = playing && self.playing;
             }
             Action::SetSpeed(s) => {
@@ -672,6 +765,7 @@ impl Sim {
             }
             Action::SetProjector(on) => self.projector = on,
             Action::Cmd(at, cmd) => self.command(at, *cmd),
+            Action::Terminal(a) => super::terminal::handle(self, a),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
             Action::LanguageLoaded => self.set_lang(self.lang),
@@ -724,6 +818,7 @@ impl Sim {
                     self.notices.remove(i);
                 }
             }
+            Action::Why(who) => self.why = who,
             Action::ShareLink(link, copied) => self.share = Some((link, copied)),
             Action::Saved(ok) => {
                 self.save_due = false;
@@ -734,11 +829,24 @@ impl Sim {
                 }
             }
         }
+        super::terminal::after_tick(self);
         true
     }
 
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
+        // "What would I type?": the terminal echoes the command line of a page action.
+        let echo =
+            if at == ErrorAt::Terminal { Vec::new() } else { crate::core::tools::echo::command_line(&cmd) };
+        if let Err(e) = self.try_command(at.clone(), cmd) {
+            self.errors.insert(at, Problem::Core(e));
+        } else if !echo.is_empty() {
+            self.terminal.echo(echo);
+        }
+    }
+
+    /// [`Sim::command`] without showing its error: the terminal prints it as Kafka's tools do.
+    pub fn try_command(&mut self, at: ErrorAt, cmd: Command) -> Result<(), crate::core::CoreError> {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
         // edit). The session is kept first, so "Undo" can put it back exactly.
@@ -760,10 +868,9 @@ impl Sim {
                     self.future.clear();
                     self.furthest = self.now();
                 }
+                Ok(())
             }
-            Err(e) => {
-                self.errors.insert(at, Problem::Core(e));
-            }
+            Err(e) => Err(e),
         }
     }
 
@@ -828,13 +935,13 @@ impl Sim {
 
     /// Takes in what the core reported: timeline, rebalance views, lag samples.
     fn absorb(&mut self, events: Vec<Event>) {
+        self.terminal.on_events(&self.run.cluster, &events);
         for event in events {
             self.observe(&event);
             self.seq += 1;
             let noisy = is_high_volume(&event.kind);
             let list = if noisy { &mut self.noisy } else { &mut self.timeline };
-            let line = crate::i18n::line(&event, self.lang);
-            list.push_back(Entry { seq: self.seq, event, line });
+            list.push_back(Entry::new(self.seq, event));
             if list.len() > TIMELINE_CAP {
                 list.pop_front();
             }
@@ -974,6 +1081,33 @@ impl Sim {
     pub fn user_names(&self) -> Vec<String> {
         self.run.cluster.authorizer().users().map(|u| u.as_str().to_string()).collect()
     }
+}
+
+/// `Step` goes at most this far in simulated time when nothing nameable happens.
+pub const STEP_MAX_MS: Millis = 10_000;
+/// … and at most this many fine steps.
+const STEP_MAX_FINE: usize = 20_000;
+
+/// Whether an event is a moment `Step` stops at by itself. Parts of a rebalance (each
+/// member's JoinGroup, revocation, share) are not: `Step` stops when the rebalance reaches its
+/// next phase instead, so a rebalance is a few presses however many members it has.
+pub fn is_moment(kind: &EventKind) -> bool {
+    use EventKind::*;
+    !matches!(
+        kind,
+        Produced { .. }
+            | Fetched { redelivered: 0, .. }
+            | Committed { auto: true, .. }
+            | GroupStateChanged { .. }
+            | MemberJoining { .. }
+            | PartitionsRevoked { .. }
+            | PartitionsAssigned { .. }
+            | JoinCompleted { .. }
+            | MemberReconciled { .. }
+            | PositionRestored { .. }
+            | OffsetReset { .. }
+            | RetentionDeleted { .. }
+    )
 }
 
 /// Events that come with every record or every poll, kept under "Show high-volume events". A
@@ -1154,14 +1288,14 @@ mod tests {
     }
 
     #[test]
-    fn paused_ticks_change_nothing_and_step_moves_to_the_next_wakeup() {
+    fn paused_ticks_change_nothing_and_step_one_event_moves_to_the_next_wakeup() {
         let mut sim = Sim::new();
         sim.handle(Action::TogglePlay);
         assert!(!sim.handle(Action::Tick(0.0)));
         assert!(!sim.handle(Action::Tick(1000.0)));
         assert_eq!(sim.now(), 0);
         let next = sim.run.cluster.next_wakeup().expect("p1 produces");
-        sim.handle(Action::Step);
+        sim.handle(Action::StepEvent);
         assert_eq!(sim.now(), next.max(1));
     }
 
@@ -1469,11 +1603,31 @@ mod tests {
         sim.handle(Action::AddConsumer);
         sim.handle(Action::SetLang(Lang::Ru));
         assert!(
-            sim.timeline.iter().any(|e| e.line.contains("добавлен потребитель c1")),
+            sim.timeline.iter().any(|e| e.line(Lang::Ru).contains("добавлен потребитель c1")),
             "{:?}",
             sim.timeline
         );
         sim.handle(Action::SetLang(Lang::En));
-        assert!(sim.timeline.iter().any(|e| e.line.contains("consumer c1 added")));
+        assert!(sim.timeline.iter().any(|e| e.line(Lang::En).contains("consumer c1 added")));
+    }
+
+    #[test]
+    fn the_clock_stops_at_the_formats_limit_and_what_it_saves_reads_back() {
+        let quiet =
+            Scenario::from_json(r#"{"version": 1, "topics": [{"name": "t", "partitions": 1}]}"#).unwrap();
+        let mut sim = Sim::new();
+        let near = scenario::MAX_DURATION_MS - 1_000;
+        sim.handle(Action::Load(Box::new(Load { scenario: quiet, at: near, playing: true, notice: None })));
+        sim.handle(Action::SetSpeed(10.0));
+        run_for(&mut sim, 2_000.0);
+        assert_eq!(sim.now(), scenario::MAX_DURATION_MS);
+        assert!(!sim.playing);
+        assert!(sim.notices.contains(&Notice::ClockLimit(scenario::MAX_DURATION_MS)));
+        let saved = crate::core::share::envelope(&sim.export(), sim.at());
+        let back = crate::core::share::open_saved(&saved).expect("the autosave reads back");
+        assert_eq!(back.at, scenario::MAX_DURATION_MS);
+        sim.handle(Action::TogglePlay);
+        run_for(&mut sim, 500.0);
+        assert_eq!(sim.now(), scenario::MAX_DURATION_MS, "Play does not go past it");
     }
 }

@@ -99,7 +99,7 @@ fn events(props: &EventsProps) -> Html {
         .into_iter()
         .filter(|e| {
             needle.is_empty()
-                || e.line.to_lowercase().contains(&needle)
+                || e.line(ctx.lang).to_lowercase().contains(&needle)
                 || e.event.subjects().iter().any(|s| s.eq_ignore_ascii_case(&needle))
         })
         .take(SHOWN)
@@ -117,7 +117,7 @@ fn events(props: &EventsProps) -> Html {
                     };
                     html! {
                         <li key={seq} class={classes!(is_sel.then_some("selected"))}>
-                            <button type="button" class="entry" aria-expanded={is_sel.to_string()} {onclick}>{ e.line.clone() }</button>
+                            <button type="button" class="entry" aria-expanded={is_sel.to_string()} {onclick}>{ e.line(ctx.lang).to_string() }</button>
                             if is_sel {
                                 <p class="entry-detail">
                                     { fill(t.happened_at, &[&format_clock(e.event.at)]) }

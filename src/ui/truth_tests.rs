@@ -42,7 +42,11 @@ fn update(sim: &mut Sim, name: &str, f: impl FnOnce(&mut crate::core::consumer::
 }
 
 fn lines_since(sim: &Sim, since: Millis) -> Vec<String> {
-    sim.entries(false).into_iter().filter(|e| e.event.at >= since).map(|e| e.line.clone()).collect()
+    sim.entries(false)
+        .into_iter()
+        .filter(|e| e.event.at >= since)
+        .map(|e| e.line(Lang::En).to_string())
+        .collect()
 }
 
 /// Finding 1: both consumers switched to cooperative-sticky were narrated as an eager
@@ -103,7 +107,7 @@ fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained(
         .entries(false)
         .into_iter()
         .filter(|e| e.event.at >= since && matches!(e.event.kind, EventKind::RebalanceStarted { .. }))
-        .map(|e| e.line.clone())
+        .map(|e| e.line(Lang::En).to_string())
         .collect();
     assert_eq!(started.len(), 1, "{started:#?}");
     assert!(started[0].contains("changed its subscription"), "{}", started[0]);
@@ -146,11 +150,82 @@ fn the_at_least_once_lessons_redeliveries_show_in_the_default_timeline() {
     assert!(note.contains("the timeline marks them redelivered"), "{note}");
     sim.handle(Action::SetSpeed(10.0));
     run_until(&mut sim, 30_000);
-    let lines: Vec<String> = sim.entries(false).into_iter().map(|e| e.line.clone()).collect();
+    let lines: Vec<String> = sim.entries(false).into_iter().map(|e| e.line(Lang::En).to_string()).collect();
     assert!(lines.iter().any(|l| l.contains("redelivered")), "{lines:#?}");
     // Routine fetches stay under "Show high-volume events".
     assert!(!sim
         .entries(false)
         .iter()
         .any(|e| matches!(e.event.kind, EventKind::Fetched { redelivered: 0, .. })));
+}
+
+/// Presses of `Step` from the first that shows `group` rebalancing to the one that shows the
+/// rebalance finished (paused, as a person stepping a lesson would).
+fn presses_to_cross_a_rebalance(sim: &mut Sim, group: &str, from: Millis) -> (usize, Vec<String>) {
+    if sim.playing {
+        sim.handle(Action::TogglePlay);
+    }
+    let mut presses = 0;
+    let mut seen = Vec::new();
+    let mut started = false;
+    for _ in 0..500 {
+        sim.handle(Action::Step);
+        let v = sim.rebalances.get(group).filter(|v| v.started_at >= from);
+        if let Some(v) = v {
+            started = true;
+            presses += 1;
+            seen.push(format!("{:?}@{}", v.phase, sim.now()));
+            if v.finished_at.is_some() {
+                return (presses, seen);
+            }
+        }
+        assert!(!started || presses < 50, "{seen:?}");
+    }
+    panic!("no rebalance of {group} seen: {seen:?}");
+}
+
+/// Finding 5: Step went to the next internal event: 61 presses to cross one rebalance.
+#[test]
+fn step_crosses_a_rebalance_phase_by_phase_in_at_most_six_presses() {
+    // Eager: a third consumer joins.
+    let mut sim = two_consumers();
+    let from = sim.now();
+    sim.handle(Action::AddConsumer);
+    let (n, seen) = presses_to_cross_a_rebalance(&mut sim, "group-1", from);
+    assert!(n <= 6, "eager: {n} presses: {seen:?}");
+    assert!(n >= 2, "each phase its own press: {seen:?}");
+    // Cooperative, with its follow-up round, and KIP-848: the built-in lessons.
+    for (id, group) in
+        [("eager-vs-cooperative", "coop"), ("eager-vs-cooperative", "eager"), ("kip-848", "group-1")]
+    {
+        let mut sim = Sim::with_scenario(built_in(id).unwrap()).unwrap();
+        let (n, seen) = presses_to_cross_a_rebalance(&mut sim, group, 15_000);
+        assert!(n <= 6, "{id}: {n} presses: {seen:?}");
+    }
+    // The fine step stays: one wakeup at a time.
+    let mut sim = two_consumers();
+    sim.handle(Action::TogglePlay);
+    let next = sim.run.next_wakeup().unwrap();
+    sim.handle(Action::StepEvent);
+    assert_eq!(sim.now(), next);
+}
+
+/// "Why?": the chain for a consumer is the core's events about it and its group, and for a
+/// crashed member when the coordinator removes it (last heartbeat + session.timeout.ms).
+#[test]
+fn why_tells_the_chain_from_the_cores_events() {
+    let t = text_for(Lang::En);
+    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
+    sim.handle(Action::SetSpeed(10.0));
+    run_until(&mut sim, 21_000);
+    let c2 = super::why::chain(&sim, "c2", t, Lang::En).join("\n");
+    assert!(c2.contains("consumer c2 crashed"), "{c2}");
+    assert!(c2.contains("removes it at") && c2.contains("session.timeout.ms"), "{c2}");
+    let c1 = super::why::chain(&sim, "c1", t, Lang::En).join("\n");
+    assert!(c1.contains("c1 now owns"), "{c1}");
+    assert!(c1.contains("rebalance started"), "{c1}");
+    let ru = super::why::chain(&sim, "c2", text_for(Lang::Ru), Lang::Ru).join("\n");
+    assert!(ru.contains("удалит его"), "{ru}");
+    sim.handle(Action::Why(Some("c2".into())));
+    assert_eq!(sim.why.as_deref(), Some("c2"));
 }

@@ -6,6 +6,7 @@ use super::problem::{ErrorNote, Problem};
 use super::state::{roles, use_handle, use_sim, Action, ErrorAt, Sim};
 use super::text::{fill, use_text};
 use crate::core::acl::{AclBinding, Operation, PatternType, Permission, ResourceType, Role, RoleBinding};
+use crate::core::tools::echo::role_lines;
 use crate::core::Command;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -147,7 +148,7 @@ fn users_panel(props: &PanelProps) -> Html {
                 </label>
                 <label class="field">{ t.role }
                     <select onchange={on_role}>
-                        { for roles().iter().map(|r| html! { <option value={r.name()} selected={*r == *grant_role}>{ r.name() }</option> }) }
+                        { for roles().iter().map(|r| html! { <option value={r.name()} selected={*r == *grant_role}>{ format!("{} ({})", r.service_name(), r.name()) }</option> }) }
                     </select>
                 </label>
                 <label class="field" title={t.pattern_help}>{ t.pattern }
@@ -159,7 +160,7 @@ fn users_panel(props: &PanelProps) -> Html {
             if bindings.is_empty() { <p class="muted">{ t.no_roles }</p> }
             <ul class="bindings">
                 { for bindings.iter().map(|b| {
-                    let label = b.to_string();
+                    let label = format!("{b} ({})", b.role().service_name());
                     let revoke = {
                         let (user, role, pattern) = (b.user().as_str().to_string(), b.role(), b.pattern().to_string());
                         d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Users, Command::RevokeRole { user: user.clone(), role, pattern: pattern.clone() }))
@@ -172,6 +173,7 @@ fn users_panel(props: &PanelProps) -> Html {
                             </div>
                             <details><summary>{ t.acls_meaning }</summary>
                                 <ul class="acls">{ for b.acls().iter().map(|a| html! { <li><code>{ a.to_string() }</code></li> }) }</ul>
+                                <ul class="acls kafka-acls-lines">{ for role_lines(b, true).into_iter().map(|l| html! { <li><code>{ l }</code></li> }) }</ul>
                             </details>
                         </li>
                     }
@@ -225,11 +227,14 @@ fn users_panel(props: &PanelProps) -> Html {
                 <div class="roles-grid">
                     { for roles().iter().map(|r| {
                         let pattern = if *r == Role::Admin { "*" } else { "orders" };
-                        let acls = RoleBinding::new("alice", *r, pattern).map(|b| b.acls()).unwrap_or_default();
+                        let binding = RoleBinding::new("alice", *r, pattern).ok();
+                        let acls = binding.as_ref().map(|b| b.acls()).unwrap_or_default();
+                        let lines = binding.as_ref().map(|b| role_lines(b, true)).unwrap_or_default();
                         html! {
                             <div class="role-col">
-                                <h4>{ fill(t.role_on, &[&r.name(), &pattern]) }</h4>
+                                <h4>{ fill(t.role_on, &[&format!("{} ({})", r.service_name(), r.name()), &pattern]) }</h4>
                                 <ul class="acls">{ for acls.iter().map(|a| html! { <li><code>{ a.to_string() }</code></li> }) }</ul>
+                                <ul class="acls kafka-acls-lines">{ for lines.iter().map(|l| html! { <li><code>{ l.clone() }</code></li> }) }</ul>
                             </div>
                         }
                     }) }

@@ -116,7 +116,7 @@ test("controls modes: minimal hides editing panels, player has time controls onl
 
   // Player: Play/Pause and Step, no editing at all.
   await assert.doesNotReject(player.getByRole("button", { name: /^(Play|Pause)$/ }).waitFor());
-  await assert.doesNotReject(player.getByRole("button", { name: "Step" }).waitFor());
+  await assert.doesNotReject(player.getByRole("button", { name: "Step", exact: true }).waitFor());
   for (const name of ["Add consumer", "Add producer", "Add topic"]) {
     assert.equal(await player.getByRole("button", { name }).count(), 0, `player has no "${name}"`);
   }
@@ -155,7 +155,7 @@ test("the host's CSS stays out, the playground's CSS stays in", async (t) => {
 
   // Inside: the host's `button { background: red }`, `* { font-family: serif }`,
   // `table { display: none }`, `:root { --bg }` do not apply.
-  const inner = await style(basics.getByRole("button", { name: "Step" }), "background-color", "font-family", "box-sizing");
+  const inner = await style(basics.getByRole("button", { name: "Step", exact: true }), "background-color", "font-family", "box-sizing");
   assert.notEqual(inner["background-color"], "rgb(255, 0, 0)", "the host's red buttons stay out");
   assert.doesNotMatch(inner["font-family"], /Georgia|DejaVu Serif/, "the host's serif font stays out");
   assert.equal(inner["box-sizing"], "border-box");
@@ -181,6 +181,23 @@ test("the host's CSS stays out, the playground's CSS stays in", async (t) => {
   app.assertClean();
 });
 
+// Finding 6: a docs theme's `html { font-size: 62.5% }` made the embed's headings 11–12 px, as
+// `rem` follows the host page's root element even inside a shadow root.
+test("a host page's html { font-size: 62.5% } does not shrink the embed", async (t) => {
+  const app = await open(t, "embed-example.html");
+  const { page } = app;
+  await page.addStyleTag({ content: "html { font-size: 62.5% !important; }" });
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "10px");
+  const basics = await start(page, "pg-basics");
+  const size = (locator) => locator.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  assert.ok((await size(basics.locator("main.app h1"))) >= 16, "the title");
+  assert.ok((await size(basics.getByRole("button", { name: "Step", exact: true }))) >= 14, "a button");
+  const pad = await basics.locator("main.app").evaluate((el) => parseFloat(getComputedStyle(el).paddingTop));
+  assert.ok(pad >= 8, `spacing follows 16 px, not the host's 10 px (padding ${pad})`);
+  await basics.screenshot({ path: join(RESULTS, "embed-root-62.5.png") });
+  app.assertClean();
+});
+
 test("the JS API: mount(element, options) and unmount(); bad options are a clear error", async (t) => {
   const app = await open(t, "embed-example.html");
   const { page } = app;
@@ -201,7 +218,7 @@ test("the JS API: mount(element, options) and unmount(); bad options are a clear
     };
   });
   assert.deepEqual(result, { rendered: true, height: 300, defined: true });
-  await assert.doesNotReject(page.locator("#api").getByRole("button", { name: "Step" }).waitFor());
+  await assert.doesNotReject(page.locator("#api").getByRole("button", { name: "Step", exact: true }).waitFor());
 
   const gone = await page.evaluate(async () => {
     window.apiHandle.unmount();

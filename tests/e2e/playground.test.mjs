@@ -232,7 +232,7 @@ test("time controls: Pause, Step, and the keyboard", async (t) => {
   const before = await clock.textContent();
   await page.waitForTimeout(300);
   assert.equal(await clock.textContent(), before, "the clock stands still while paused");
-  await page.getByRole("button", { name: "Step" }).click();
+  await page.getByRole("button", { name: "Step", exact: true }).click();
   await until(async () => (await clock.textContent()) !== before, { what: "Step to move the clock" });
   const stepped = await clock.textContent();
   await page.locator("body").click({ position: { x: 5, y: 5 } });

@@ -214,10 +214,20 @@ test("a reload keeps the session; a corrupt autosave is set aside with a message
 });
 
 async function checkCorrupt(page) {
-  await page.getByRole("alert").filter({ hasText: "Your saved session could not be restored" }).waitFor();
+  const alert = page.getByRole("alert").filter({ hasText: "Your saved session is damaged and could not be restored" });
+  await alert.waitFor();
+  assert.ok(!(await alert.textContent()).includes("link"), "a save is not called a link");
   assert.equal(await page.locator("article.consumer").count(), 0, "the default scenario");
   assert.equal(await page.locator("[id^='lane-orders-']").count(), 6);
-  assert.equal(await page.evaluate(() => localStorage.getItem("broker-playground.autosave.rejected")), "{corrupt");
+  assert.equal(await page.evaluate(() => localStorage.getItem("broker-playground.autosave.rejected.1")), "{corrupt");
+  // The set-aside save can be downloaded from the message.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    alert.getByRole("button", { name: "Download the set-aside session" }).click(),
+  ]);
+  const file = join(ROOT, "test-results", "set-aside-session.json");
+  await download.saveAs(file);
+  assert.equal(await readFile(file, "utf8"), "{corrupt");
 }
 
 test("a browser without CompressionStream gets a clear word from Share, not a broken link", async (t) => {
@@ -235,7 +245,9 @@ test("a browser without CompressionStream gets a clear word from Share, not a br
   assert.equal(await page.getByLabel("Link to this moment").count(), 0);
   // The session is still saved (as plain JSON: saving on the way out cannot wait for a stream).
   await page.getByRole("button", { name: "Add consumer" }).click();
-  await until(async () => (await page.evaluate(() => localStorage.getItem("broker-playground.autosave")) ?? "").includes('"c1"'), {
+  await until(async () => (await page.evaluate(() => Object.keys(localStorage)
+    .filter((k) => k.startsWith("broker-playground.session."))
+    .map((k) => localStorage.getItem(k)).join(""))).includes('"c1"'), {
     what: "the autosave",
   });
   assert.deepEqual(problems, []);

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A managed-service role. Serialised as `consumer`, `producer`, `topic-admin`, `admin`.
+/// A managed-service role. Serialised as `consumer`, `producer`, `topic-admin`, `admin`,
+/// `topic-producer`, `topic-consumer`; the service calls them `ACCESS_ROLE_CONSUMER` … (see
+/// [`Role::service_name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -19,10 +21,22 @@ pub enum Role {
     TopicAdmin,
     /// Only on `*`.
     Admin,
+    /// The producer's Kafka rights without schema-registry rights (the service added it in
+    /// 2025). The playground has no schema registry, so its ACLs are the producer's.
+    TopicProducer,
+    /// The consumer's Kafka rights without schema-registry rights; ACLs as the consumer's.
+    TopicConsumer,
 }
 
 impl Role {
-    pub const ALL: &'static [Role] = &[Role::Consumer, Role::Producer, Role::TopicAdmin, Role::Admin];
+    pub const ALL: &'static [Role] = &[
+        Role::Consumer,
+        Role::Producer,
+        Role::TopicAdmin,
+        Role::Admin,
+        Role::TopicProducer,
+        Role::TopicConsumer,
+    ];
 
     pub const fn name(self) -> &'static str {
         match self {
@@ -30,6 +44,20 @@ impl Role {
             Role::Producer => "producer",
             Role::TopicAdmin => "topic-admin",
             Role::Admin => "admin",
+            Role::TopicProducer => "topic-producer",
+            Role::TopicConsumer => "topic-consumer",
+        }
+    }
+
+    /// The managed service's own name for the role.
+    pub const fn service_name(self) -> &'static str {
+        match self {
+            Role::Consumer => "ACCESS_ROLE_CONSUMER",
+            Role::Producer => "ACCESS_ROLE_PRODUCER",
+            Role::TopicAdmin => "ACCESS_ROLE_TOPIC_ADMIN",
+            Role::Admin => "ACCESS_ROLE_ADMIN",
+            Role::TopicProducer => "ACCESS_ROLE_TOPIC_PRODUCER",
+            Role::TopicConsumer => "ACCESS_ROLE_TOPIC_CONSUMER",
         }
     }
 }
@@ -44,11 +72,10 @@ impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let key = s.replace('_', "-").to_ascii_lowercase();
-        Role::ALL
-            .iter()
-            .copied()
-            .find(|r| r.name() == key)
-            .ok_or_else(|| format!("unknown role {s:?} (expected consumer, producer, topic-admin or admin)"))
+        let key = key.strip_prefix("access-role-").unwrap_or(&key);
+        Role::ALL.iter().copied().find(|r| r.name() == key).ok_or_else(|| {
+            format!("unknown role {s:?} (expected consumer, producer, topic-admin, admin, topic-producer or topic-consumer)")
+        })
     }
 }
 
@@ -210,6 +237,8 @@ impl RoleBinding {
     ///   `*` READ + DESCRIBE. ALTER is what CreatePartitions checks.
     ///   *Simplification*: no DESCRIBE_CONFIGS/ALTER_CONFIGS, because topic configs are not
     ///   modelled.
+    /// - **topic-consumer**, **topic-producer**: as consumer and producer (what they leave out
+    ///   are schema-registry rights, which the playground does not model).
     /// - **admin** (only on `*`): ALL on TOPIC `*`, GROUP `*`, TRANSACTIONAL_ID `*` and CLUSTER
     ///   `kafka-cluster`. *Simplification*: a real service's admin is often a super user (in
     ///   `super.users`) or has management-plane rights outside Kafka; here it is plain ACLs, so a
@@ -224,8 +253,10 @@ impl RoleBinding {
         let topic = |op| acl(op, ResourceType::Topic, pattern_type, name);
         let any = |op, rt| acl(op, rt, PatternType::Literal, WILDCARD);
         match self.role {
-            Role::Consumer => vec![topic(Describe), topic(Read), any(Read, ResourceType::Group)],
-            Role::Producer => vec![
+            Role::Consumer | Role::TopicConsumer => {
+                vec![topic(Describe), topic(Read), any(Read, ResourceType::Group)]
+            }
+            Role::Producer | Role::TopicProducer => vec![
                 topic(Describe),
                 topic(Write),
                 topic(Create),

@@ -12,6 +12,7 @@ mod classic;
 mod consumer_protocol;
 mod offsets;
 
+pub use classic::strategy_name;
 pub(crate) use offsets::is_group_error;
 pub use offsets::{DescribeRow, MemberView};
 

@@ -240,6 +240,13 @@ impl Cluster {
     pub fn old_member_of(&self, consumer: &str) -> Option<MemberView> {
         let c = self.consumers.get(consumer)?;
         let group = c.group_id()?;
+        // Cheap first (the page asks for every consumer every frame): an old member is one of
+        // this consumer's name that is not its current member.id.
+        let current = current_member_id(c);
+        let g = self.groups.get(group)?;
+        if !g.members.values().any(|m| m.consumer == consumer && current != Some(m.member_id.as_str())) {
+            return None;
+        }
         self.group_members(group).into_iter().find(|m| m.old_member && m.consumer == consumer)
     }
 
@@ -335,5 +342,102 @@ fn validate_commit(g: &Group, member_id: Option<&str>, generation: i32) -> Resul
                 Ok(())
             }
         }
+    }
+}
+
+/// The admin requests on a group's offsets (`Admin.alterConsumerGroupOffsets`,
+/// `deleteConsumerGroups`, `deleteConsumerGroupOffsets`), as the group coordinator handles
+/// them (`GroupCoordinatorShard` / `OffsetMetadataManager`).
+impl Cluster {
+    /// OffsetCommit from outside the group (generation -1, no member id): accepted only while
+    /// the group has no members.
+    pub(crate) fn alter_group_offsets(
+        &mut self,
+        group_id: &str,
+        offsets: Vec<(String, u32, u64)>,
+        now: Millis,
+    ) -> crate::core::error::CoreResult<()> {
+        use crate::core::error::CoreError;
+        crate::core::cluster::validate_entity_name("group.id", group_id)?;
+        if offsets.is_empty() || offsets.len() > 4096 {
+            return Err(CoreError::invalid("give 1 to 4096 offsets"));
+        }
+        for (topic, partition, offset) in &offsets {
+            let Some(log) = self.topics.get(topic.as_str()).and_then(|t| t.partition(*partition)) else {
+                return Err(CoreError::kafka(
+                    ErrorCode::UnknownTopicOrPartition,
+                    "This server does not host this topic-partition.",
+                ));
+            };
+            if *offset > log.log_end() {
+                return Err(CoreError::kafka(
+                    ErrorCode::OffsetOutOfRange,
+                    format!("offset {offset} of {topic}-{partition} is past the log end {}", log.log_end()),
+                ));
+            }
+        }
+        if self.groups.get(group_id).is_some_and(|g| !g.members.is_empty()) {
+            return Err(CoreError::kafka(
+                ErrorCode::UnknownMemberId,
+                "The coordinator is not aware of this member.",
+            ));
+        }
+        let g = self.groups.entry(group_id.to_string()).or_insert_with(|| Group::new(group_id));
+        let offsets: Vec<(TopicPartition, u64)> =
+            offsets.into_iter().map(|(t, p, o)| (TopicPartition::new(t.as_str(), p), o)).collect();
+        for (tp, o) in &offsets {
+            g.offsets.insert(tp.clone(), *o);
+        }
+        self.events_push(now, EventKind::GroupOffsetsAltered { group: group_id.to_string(), offsets });
+        Ok(())
+    }
+
+    /// DeleteGroups: an Empty group (no members) and its offsets go away.
+    pub(crate) fn delete_group(&mut self, group_id: &str, now: Millis) -> crate::core::error::CoreResult<()> {
+        use crate::core::error::CoreError;
+        match self.groups.get(group_id) {
+            None => return Err(CoreError::kafka(ErrorCode::GroupIdNotFound, "The group id does not exist.")),
+            Some(g) if !g.members.is_empty() => {
+                return Err(CoreError::kafka(ErrorCode::NonEmptyGroup, "The group is not empty."))
+            }
+            Some(_) => {}
+        }
+        self.groups.remove(group_id);
+        self.events_push(now, EventKind::GroupDeleted { group: group_id.to_string() });
+        Ok(())
+    }
+
+    /// OffsetDelete: refused while a member subscribes to the topic.
+    pub(crate) fn delete_group_offsets(
+        &mut self,
+        group_id: &str,
+        topic: &str,
+        partitions: &[u32],
+        now: Millis,
+    ) -> crate::core::error::CoreResult<()> {
+        use crate::core::error::CoreError;
+        let Some(g) = self.groups.get_mut(group_id) else {
+            return Err(CoreError::kafka(ErrorCode::GroupIdNotFound, "The group id does not exist."));
+        };
+        if g.members.values().any(|m| m.topics.iter().any(|t| t == topic)) {
+            return Err(CoreError::kafka(
+                ErrorCode::GroupSubscribedToTopic,
+                "The consumer group is actively subscribed to the topic",
+            ));
+        }
+        let mut gone = Vec::new();
+        for p in partitions {
+            let tp = TopicPartition::new(topic, *p);
+            if g.offsets.remove(&tp).is_some() {
+                gone.push(tp);
+            }
+        }
+        if !gone.is_empty() {
+            self.events_push(
+                now,
+                EventKind::GroupOffsetsDeleted { group: group_id.to_string(), partitions: gone },
+            );
+        }
+        Ok(())
     }
 }

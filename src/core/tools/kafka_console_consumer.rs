@@ -1,0 +1,336 @@
+//! `kafka-console-consumer.sh` — apache/kafka
+//! `tools/src/main/java/org/apache/kafka/tools/consumer/ConsoleConsumer.java`,
+//! `ConsoleConsumerOptions.java` and `DefaultMessageFormatter`.
+//!
+//! Two ways to run (see [`Context::follow`]): in the page it starts a simulated consumer
+//! (`console-consumer-N`, a card like any other) whose records stream into the terminal while
+//! time runs; in `playground-cli kafka` it reads what is readable now, as with
+//! `--timeout-ms`, and returns. Without `--group` Kafka makes up a group
+//! (`console-consumer-NNNNN`) that commits nothing; so does the playground.
+
+use super::options::{self, arg, flag, usage_error, Parsed, Spec};
+use super::{Context, Output, Target};
+use crate::core::acl::Request;
+use crate::core::cluster::Cluster;
+use crate::core::command::{Command, SeekTo};
+use crate::core::config::{ConsumerConfig, OffsetReset};
+use crate::core::consumer::ConsumerSpec;
+use crate::core::group::assignor::TopicPartition;
+use crate::core::log::{Record, Value};
+
+pub const SPECS: &[Spec] = &[
+    arg("topic", "String: topic", "The topic to consume on."),
+    arg("include", "String: Java regex (String)", "Regular expression specifying list of topics to include for consumption."),
+    arg("partition", "Integer: partition", "The partition to consume from. Consumption starts from the end of the partition unless '--offset' is specified."),
+    arg("offset", "String: consume offset", "The offset to consume from (a non-negative number), or 'earliest' which means from beginning, or 'latest' which means from end (default: latest)"),
+    arg("consumer-property", "String: consumer_prop", "A mechanism to pass user-defined properties in the form key=value to the consumer."),
+    arg("consumer.config", "String: config file", "Consumer config properties file. Note that [consumer-property] takes precedence over this config."),
+    arg("formatter", "String: class", "The name of a class to use for formatting kafka messages for display. (default: org.apache.kafka.tools.consumer.DefaultMessageFormatter)"),
+    arg("property", "String: prop", "The properties to initialize the message formatter. Default properties include: print.timestamp=true|false, print.key=true|false, print.offset=true|false, print.partition=true|false, print.headers=true|false, print.value=true|false, key.separator=<key.separator>, line.separator=<line.separator>, headers.separator=<line.separator>, null.literal=<null.literal>"),
+    flag("from-beginning", "If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message."),
+    arg("max-messages", "Integer: num_messages", "The maximum number of messages to consume before exiting. If not set, consumption is continual."),
+    arg("timeout-ms", "Integer: timeout_ms", "If specified, exit if no message is available for consumption for the specified interval."),
+    flag("skip-message-on-error", "If there is an error when processing a message, skip it instead of halt."),
+    arg("bootstrap-server", "String: server to connect to", "REQUIRED: The server(s) to connect to."),
+    arg("key-deserializer", "String: deserializer for key", ""),
+    arg("value-deserializer", "String: deserializer for values", ""),
+    flag("enable-systest-events", "Log lifecycle events of the consumer in addition to logging consumed messages. (This is specific for system tests.)"),
+    arg("isolation-level", "String", "Set to read_committed in order to filter out transactional messages which are not committed. Set to read_uncommitted to read all messages. (default: read_uncommitted)"),
+    arg("group", "String: consumer group id", "The consumer group id of the consumer."),
+];
+
+/// `DefaultMessageFormatter`'s settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Format {
+    pub timestamp: bool,
+    pub key: bool,
+    pub offset: bool,
+    pub partition: bool,
+    pub value: bool,
+    pub key_separator: String,
+    pub line_separator: String,
+    pub null_literal: String,
+}
+
+impl Format {
+    fn from(opts: &Parsed) -> Format {
+        let props = options::properties(opts.values("property"));
+        let get = |k: &str| props.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+        let yes = |k: &str, d: bool| get(k).map_or(d, |v| v.eq_ignore_ascii_case("true"));
+        Format {
+            timestamp: yes("print.timestamp", false),
+            key: yes("print.key", false),
+            offset: yes("print.offset", false),
+            partition: yes("print.partition", false),
+            value: yes("print.value", true),
+            key_separator: get("key.separator").unwrap_or_else(|| "\t".into()),
+            line_separator: get("line.separator").unwrap_or_else(|| "\n".into()),
+            null_literal: get("null.literal").unwrap_or_else(|| "null".into()),
+        }
+    }
+
+    /// One record as `DefaultMessageFormatter.writeTo` prints it.
+    pub fn record(&self, cluster: &Cluster, partition: u32, offset: u64, r: &Record) -> String {
+        let mut s = String::new();
+        if self.timestamp {
+            s.push_str(&format!("CreateTime:{}{}", r.timestamp, self.key_separator));
+        }
+        if self.partition {
+            s.push_str(&format!("Partition:{partition}{}", self.key_separator));
+        }
+        if self.offset {
+            s.push_str(&format!("Offset:{offset}{}", self.key_separator));
+        }
+        if self.key {
+            s.push_str(r.key.as_deref().unwrap_or(&self.null_literal));
+            s.push_str(&self.key_separator);
+        }
+        if self.value {
+            s.push_str(&value_text(cluster, r));
+        }
+        s.push_str(&self.line_separator);
+        s
+    }
+}
+
+/// A record's value as text: its text, or `<producer>-<sequence>` (CLI.md).
+pub fn value_text(cluster: &Cluster, r: &Record) -> String {
+    match &r.value {
+        Value::Text(t) => t.to_string(),
+        Value::Seq(n) => format!("{}-{n}", cluster.producer_name(r.producer)),
+    }
+}
+
+/// A console consumer left running in the page: what the terminal prints as its records
+/// arrive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Running {
+    pub consumer: String,
+    pub format: Format,
+    pub max_messages: Option<u64>,
+}
+
+/// Parses the command line of a console consumer for the page's streaming (the format and
+/// `--max-messages`), once [`run`] started it.
+pub fn running(args: &[String], consumer: &str) -> Option<Running> {
+    let opts = options::parse(SPECS, args).ok()?;
+    Some(Running {
+        consumer: consumer.to_string(),
+        format: Format::from(&opts),
+        max_messages: opts.value("max-messages").and_then(|v| v.parse().ok()),
+    })
+}
+
+fn offset_spec(opts: &Parsed) -> Result<Option<SeekTo>, String> {
+    match opts.value("offset") {
+        None => Ok(None),
+        Some("earliest") => Ok(Some(SeekTo::Beginning)),
+        Some("latest") => Ok(Some(SeekTo::End)),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(Some(SeekTo::Offset(n as u64))),
+            _ => Err(format!(
+                "The provided offset value '{}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.",
+                super::shown(v)
+            )),
+        },
+    }
+}
+
+pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
+    let opts = match options::parse_or_usage(
+        SPECS,
+        args,
+        "This tool helps to read data from Kafka topics and outputs it to standard output.",
+    ) {
+        Ok(o) => o,
+        Err(usage) => return usage,
+    };
+    if opts.count(&["topic", "include"]) != 1 {
+        return usage_error(SPECS, "Exactly one of --include/--topic is required. ");
+    }
+    if opts.has("partition") {
+        if !opts.has("topic") {
+            return usage_error(SPECS, "The topic is required when partition is specified.");
+        }
+        if opts.has("from-beginning") && opts.has("offset") {
+            return usage_error(SPECS, "Options from-beginning and offset cannot be specified together.");
+        }
+    } else if opts.has("offset") {
+        return usage_error(SPECS, "The partition is required when offset is specified.");
+    }
+    if !opts.has("bootstrap-server") {
+        return usage_error(SPECS, &options::missing("bootstrap-server"));
+    }
+    if opts.has("group") && opts.has("partition") {
+        return usage_error(SPECS, "Options group and partition cannot be specified together.");
+    }
+    let seek = match offset_spec(&opts) {
+        Ok(s) => s,
+        Err(e) => return usage_error(SPECS, &e),
+    };
+    if opts.has("include") {
+        return super::unsupported("--include: a console consumer here reads one topic (--topic).");
+    }
+    if opts.has("consumer.config") || opts.has("formatter") {
+        return super::unsupported(
+            "config files and custom formatters: the terminal reads no files and has one formatter.",
+        );
+    }
+    let partition = match opts.value("partition").map(|p| super::parse_int::<u32>(p, "partition")) {
+        Some(Err(e)) => return usage_error(SPECS, &e),
+        Some(Ok(p)) => Some(p),
+        None => None,
+    };
+    let max = match opts.value("max-messages").map(|p| super::parse_int::<u64>(p, "max-messages")) {
+        Some(Err(e)) => return usage_error(SPECS, &e),
+        Some(Ok(p)) => Some(p),
+        None => None,
+    };
+    let topic = opts.value("topic").unwrap_or_default().to_string();
+    let group = opts.value("group").map(str::to_string);
+    let format = Format::from(&opts);
+    let mut o = Output::default();
+    let cluster = target.cluster();
+    if let Some(u) = &ctx.user {
+        if cluster.authorizer().check(u, Request::Fetch, Some(&topic), None).is_err() {
+            o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
+            o.errln("Processed a total of 0 messages");
+            return o.fail();
+        }
+        if let Some(g) = &group {
+            if cluster.authorizer().check(u, Request::JoinGroup, Some(&topic), Some(g)).is_err() {
+                o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}"));
+                o.errln("Processed a total of 0 messages");
+                return o.fail();
+            }
+        }
+    }
+    let Some(t) = cluster.topics().get(&topic) else {
+        o.errln(format!("[{}] WARN Error while fetching metadata with correlation id 2 : {{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}", "console-consumer"));
+        o.errln("Processed a total of 0 messages");
+        return o;
+    };
+    if let Some(p) = partition {
+        if p >= t.partition_count() {
+            o.errln(format!("[console-consumer] WARN The partition {topic}-{p} does not exist."));
+            o.errln("Processed a total of 0 messages");
+            return o.fail();
+        }
+    }
+    let from_beginning = opts.has("from-beginning");
+    if ctx.follow {
+        return start(target, ctx, &topic, group, partition, seek, from_beginning, o);
+    }
+    // One shot: read what is readable now.
+    let parts: Vec<u32> = match partition {
+        Some(p) => vec![p],
+        None => (0..t.partition_count()).collect(),
+    };
+    let committed = |p: u32| {
+        group
+            .as_ref()
+            .and_then(|g| cluster.groups().get(g))
+            .and_then(|g| g.offsets.get(&TopicPartition::new(topic.as_str(), p)).copied())
+    };
+    let mut count = 0u64;
+    let mut positions = Vec::new();
+    'outer: for p in parts {
+        let Some(log) = t.partition(p) else { continue };
+        let start = match (seek, committed(p)) {
+            (Some(SeekTo::Beginning), _) => log.log_start(),
+            (Some(SeekTo::End), _) => log.log_end(),
+            (Some(SeekTo::Offset(n)), _) => n.max(log.log_start()),
+            (None, Some(c)) => c.max(log.log_start()),
+            (None, None) if from_beginning => log.log_start(),
+            (None, None) => log.log_end(),
+        };
+        let mut pos = start;
+        for (off, r) in log.read(start, usize::MAX) {
+            if max.is_some_and(|m| count >= m) {
+                positions.push((topic.clone(), p, pos));
+                break 'outer;
+            }
+            o.out(format.record(cluster, p, off, r));
+            count += 1;
+            pos = off + 1;
+            if o.stdout.len() > 4 << 20 {
+                o.errln("(output cut at 4 MiB)");
+                positions.push((topic.clone(), p, pos));
+                break 'outer;
+            }
+        }
+        positions.push((topic.clone(), p, pos));
+    }
+    // A consumer in a group commits its positions on close (enable.auto.commit=true).
+    if let Some(g) = &group {
+        let active = cluster.groups().get(g).is_some_and(|x| !x.members.is_empty());
+        if active {
+            o.errln(format!("(The group {g} has active members: a real console consumer would join it and take part in a rebalance. Run it in the page to see that; here it only read, from the group's committed offsets, and committed nothing.)"));
+        } else if !positions.is_empty() {
+            let offsets = positions;
+            if let Err(e) = target.apply(Command::AlterGroupOffsets { group: g.clone(), offsets }) {
+                o.errln(super::core_message(&e));
+            }
+        }
+    }
+    o.errln(format!("Processed a total of {count} messages"));
+    o
+}
+
+/// The page: a simulated consumer that keeps running.
+#[allow(clippy::too_many_arguments)]
+fn start(
+    target: &mut dyn Target,
+    ctx: &Context,
+    topic: &str,
+    group: Option<String>,
+    partition: Option<u32>,
+    seek: Option<SeekTo>,
+    from_beginning: bool,
+    mut o: Output,
+) -> Output {
+    let cluster = target.cluster();
+    let name = (1..)
+        .map(|n| format!("console-consumer-{n}"))
+        .find(|n| !cluster.consumers().contains_key(n))
+        .unwrap_or_default();
+    let mut config = ConsumerConfig::teaching();
+    config.auto_offset_reset = if from_beginning { OffsetReset::Earliest } else { OffsetReset::Latest };
+    let mut spec = match (&group, partition) {
+        (_, Some(p)) => ConsumerSpec::standalone(&name, vec![TopicPartition::new(topic, p)], config),
+        (Some(g), None) => ConsumerSpec::group(&name, g, &[topic], config),
+        (None, None) => {
+            // Kafka: a made-up group, `console-consumer-<random>`, that commits nothing.
+            let g = format!("{name}-group");
+            config.enable_auto_commit = false;
+            ConsumerSpec::group(&name, &g, &[topic], config)
+        }
+    };
+    spec.user = ctx.user.clone();
+    if let Err(e) = target.apply(Command::AddConsumer { consumer: spec }) {
+        o.errln(super::core_message(&e));
+        return o.fail();
+    }
+    if let Some(p) = partition {
+        let to = seek.unwrap_or(if from_beginning { SeekTo::Beginning } else { SeekTo::End });
+        let to = match to {
+            SeekTo::Offset(n) => {
+                let end = target
+                    .cluster()
+                    .topics()
+                    .get(topic)
+                    .and_then(|t| t.partition(p))
+                    .map_or(0, |l| l.log_end());
+                SeekTo::Offset(n.min(end))
+            }
+            other => other,
+        };
+        if let Err(e) =
+            target.apply(Command::Seek { consumer: name.clone(), topic: topic.to_string(), partition: p, to })
+        {
+            o.errln(super::core_message(&e));
+        }
+    }
+    o.started = Some(name);
+    o
+}

@@ -1,0 +1,870 @@
+//! `kafka-consumer-groups.sh` — apache/kafka
+//! `tools/src/main/java/org/apache/kafka/tools/consumer/group/ConsumerGroupCommand.java` and
+//! `ConsumerGroupCommandOptions.java`.
+
+use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
+use super::{allowed, pad, Context, Output, Target, BOOTSTRAP, BROKER_ID};
+use crate::core::acl::{Operation, ResourceType};
+use crate::core::cluster::Cluster;
+use crate::core::command::Command;
+use crate::core::error::ErrorCode;
+use crate::core::group::assignor::TopicPartition;
+use crate::core::group::{Group, GroupState};
+use std::collections::BTreeMap;
+
+pub const SPECS: &[Spec] = &[
+    arg("bootstrap-server", "String: server to connect to", "REQUIRED: The server(s) to connect to."),
+    arg("group", "String: consumer group", "The consumer group we wish to act on."),
+    arg("topic", "String: topic", "The topic whose consumer group information should be deleted or topic whose should be included in the reset offset process. In `reset-offsets` case, partitions can be specified using this format: `topic1:0,1,2`, where 0,1,2 are the partition to be included in the process."),
+    flag("all-topics", "Consider all topics assigned to a group in the `reset-offsets` process."),
+    flag("list", "List all consumer groups."),
+    flag("describe", "Describe consumer group and list offset lag (number of messages not yet processed) related to given group."),
+    flag("all-groups", "Apply to all consumer groups."),
+    flag("delete", "Pass in groups to delete topic partition offsets and ownership information over the entire consumer group."),
+    arg("timeout", "Long: timeout (ms)", "The timeout that can be set for some use cases."),
+    arg("command-config", "String: command config property file", "Property file containing configs to be passed to Admin Client and Consumer."),
+    flag("reset-offsets", "Reset offsets of consumer group. Supports one consumer group at the time, and instances should be inactive. Has 2 execution options: --dry-run (the default) to plan which offsets to reset, and --execute to update the offsets."),
+    flag("delete-offsets", "Delete offsets of consumer group. Supports one consumer group at the time, and multiple topics."),
+    flag("dry-run", "Only show results without executing changes on Consumer Groups. Supported operations: reset-offsets."),
+    flag("execute", "Execute operation. Supported operations: reset-offsets."),
+    flag("export", "Export operation execution to a CSV file. Supported operations: reset-offsets."),
+    arg("to-offset", "Long: offset", "Reset offsets to a specific offset."),
+    arg("from-file", "String: path to CSV file", "Reset offsets to values defined in CSV file."),
+    arg("to-datetime", "String: datetime", "Reset offsets to offset from datetime. Format: 'YYYY-MM-DDTHH:mm:SS.sss'"),
+    arg("by-duration", "String: duration", "Reset offsets to offset by duration from current timestamp. Format: 'PnDTnHnMnS'"),
+    flag("to-earliest", "Reset offsets to earliest offset."),
+    flag("to-latest", "Reset offsets to latest offset."),
+    flag("to-current", "Reset offsets to current offset."),
+    arg("shift-by", "Long: number-of-offsets", "Reset offsets shifting current offset by 'n', where 'n' can be positive or negative."),
+    flag("members", "Describe members of the group. This option may be used with '--describe' and '--bootstrap-server' options only."),
+    flag("verbose", "Provide additional information, if any, when describing the group. This option may be used with '--offsets'/'--members'/'--state' and '--bootstrap-server' options only."),
+    flag("offsets", "Describe the group and list all topic partitions in the group along with their offset lag. This is the default sub-action of and may be used with '--describe' and '--bootstrap-server' options only."),
+    arg("state", "String", "When specified with '--describe', includes the state of the group. When specified with '--list', it displays the state of all groups. It can also be used to list groups with specific states."),
+    arg("type", "String", "When specified with '--list', it displays the types of all the groups. It can also be used to list groups with specific types."),
+];
+
+const ACTIONS: &[&str] = &["list", "describe", "delete", "reset-offsets", "delete-offsets"];
+const SCENARIOS: &[&str] = &[
+    "to-offset",
+    "shift-by",
+    "to-datetime",
+    "by-duration",
+    "to-earliest",
+    "to-latest",
+    "to-current",
+    "from-file",
+];
+
+/// `ConsumerGroupCommand.printError`: a blank line, then `Error: …`, on stdout.
+fn print_error(o: &mut Output, msg: &str) {
+    o.outln(format!("\nError: {msg}"));
+    o.status = 1;
+}
+
+/// `--state` takes an optional value in Kafka (`--describe --state`, `--list --state Stable`);
+/// jopt-simple reads a following word that is not an option as that value.
+fn preprocess(args: &[String]) -> Vec<String> {
+    let mut v = Vec::with_capacity(args.len());
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "--state" && args.get(i + 1).is_none_or(|n| n.starts_with("--")) {
+            v.push("--state=".to_string());
+        } else {
+            v.push(a.clone());
+        }
+        i += 1;
+    }
+    v
+}
+
+pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
+    let args = preprocess(args);
+    let opts = match options::parse_or_usage(SPECS, &args, "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.") {
+        Ok(o) => o,
+        Err(usage) => return usage,
+    };
+    if !opts.has("bootstrap-server") {
+        return usage_error(SPECS, &options::missing("bootstrap-server"));
+    }
+    let scope = "[group], [all-groups]";
+    if opts.has("describe") {
+        if !opts.has("group") && !opts.has("all-groups") {
+            return usage_error(SPECS, &format!("Option [describe] takes one of these options: {scope}"));
+        }
+        if opts.count(&["members", "offsets", "state"]) > 1 {
+            return usage_error(
+                SPECS,
+                "Option [describe] takes at most one of these options: [members], [offsets], [state]",
+            );
+        }
+        if opts.value("state").is_some_and(|s| !s.is_empty()) {
+            return usage_error(SPECS, "Option [describe] does not take a value for [state]");
+        }
+    }
+    if opts.has("delete") {
+        if !opts.has("group") && !opts.has("all-groups") {
+            return usage_error(SPECS, &format!("Option [delete] takes one of these options: {scope}"));
+        }
+        if opts.has("topic") {
+            return usage_error(
+                SPECS,
+                "The consumer does not support topic-specific offset deletion from a consumer group.",
+            );
+        }
+    }
+    if opts.has("delete-offsets") && (!opts.has("group") || !opts.has("topic")) {
+        return usage_error(SPECS, "Option [delete-offsets] takes the following options: [group], [topic]");
+    }
+    let mut out = Output::default();
+    if opts.has("reset-offsets") {
+        if opts.has("dry-run") && opts.has("execute") {
+            return usage_error(SPECS, "Option [reset-offsets] only accepts one of [execute] and [dry-run]");
+        }
+        if !opts.has("dry-run") && !opts.has("execute") {
+            out.errln("WARN: No action will be performed as the --execute option is missing. As of Kafka 4.0, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.");
+        }
+        if !opts.has("group") && !opts.has("all-groups") {
+            return usage_error(
+                SPECS,
+                &format!("Option [reset-offsets] takes one of these options: {scope}"),
+            );
+        }
+        for used in SCENARIOS {
+            if opts.has(used) {
+                if let Some(other) = SCENARIOS.iter().find(|o| *o != used && opts.has(o)) {
+                    return usage_error(SPECS, &cant_combine(used, other));
+                }
+            }
+        }
+    }
+    if opts.has("group") && opts.has("all-groups") {
+        return usage_error(SPECS, &cant_combine("group", "all-groups"));
+    }
+    if opts.has("group") && opts.has("list") {
+        return usage_error(SPECS, &cant_combine("group", "list"));
+    }
+    if opts.has("topic") {
+        if let Some(bad) = ["list", "describe"].iter().find(|a| opts.has(a)) {
+            return usage_error(SPECS, &cant_combine("topic", bad));
+        }
+    }
+    if opts.count(ACTIONS) != 1 {
+        return usage_error(
+            SPECS,
+            "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets",
+        );
+    }
+    if opts.has("from-file") {
+        return super::unsupported("--from-file: the playground's terminal reads no files.");
+    }
+    if opts.has("type") && opts.value("type").is_some_and(|t| !t.is_empty()) {
+        for t in opts.value("type").unwrap_or_default().split(',') {
+            if !["classic", "consumer", "share", "streams"].contains(&t.trim().to_ascii_lowercase().as_str())
+            {
+                return usage_error(
+                    SPECS,
+                    &format!(
+                        "Invalid types list '{}'. Valid types are: consumer, classic, share, streams",
+                        super::shown(opts.value("type").unwrap_or_default())
+                    ),
+                );
+            }
+        }
+    }
+    if opts.has("list") {
+        list(&opts, &*target, ctx, out)
+    } else if opts.has("describe") {
+        describe(&opts, &*target, ctx, out)
+    } else if opts.has("delete") {
+        delete(&opts, target, ctx, out)
+    } else if opts.has("reset-offsets") {
+        reset(&opts, target, ctx, out)
+    } else {
+        delete_offsets(&opts, target, ctx, out)
+    }
+}
+
+/// Groups the user may describe, in name order (Kafka lists them in the coordinator's order;
+/// sorting keeps the output stable).
+fn visible_groups(target: &dyn Target, ctx: &Context) -> Vec<String> {
+    target
+        .cluster()
+        .groups()
+        .keys()
+        .filter(|g| allowed(target, ctx, Operation::Describe, ResourceType::Group, g))
+        .cloned()
+        .collect()
+}
+
+fn selected_groups(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
+    if opts.has("all-groups") {
+        visible_groups(target, ctx)
+    } else {
+        let mut v: Vec<String> = opts.values("group").to_vec();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Group type as `--list --type` prints it.
+fn group_type(g: &Group) -> &'static str {
+    match g.protocol {
+        Some(crate::core::config::GroupProtocol::Consumer) => "Consumer",
+        _ => "Classic",
+    }
+}
+
+fn list(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) -> Output {
+    let cluster = target.cluster();
+    let groups = visible_groups(target, ctx);
+    let include_state = opts.has("state");
+    let include_type = opts.has("type");
+    if !include_state && !include_type {
+        for g in groups {
+            o.outln(g);
+        }
+        return o;
+    }
+    let states: Vec<String> = opts
+        .value("state")
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split(',').map(|x| x.trim().to_ascii_lowercase()).collect())
+        .unwrap_or_default();
+    let valid =
+        ["preparingrebalance", "completingrebalance", "stable", "dead", "empty", "assigning", "reconciling"];
+    if let Some(bad) = states.iter().find(|s| !valid.contains(&s.as_str())) {
+        let _ = bad;
+        return usage_error(SPECS, &format!("Invalid state list '{}'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling", super::shown(opts.value("state").unwrap_or_default())));
+    }
+    let types: Vec<String> = opts
+        .value("type")
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split(',').map(|x| x.trim().to_ascii_lowercase()).collect())
+        .unwrap_or_default();
+    let rows: Vec<&Group> = groups
+        .iter()
+        .filter_map(|g| cluster.groups().get(g))
+        .filter(|g| states.is_empty() || states.contains(&g.state.name().to_ascii_lowercase()))
+        .filter(|g| types.is_empty() || types.contains(&group_type(g).to_ascii_lowercase()))
+        .collect();
+    let w = rows.iter().map(|g| g.id.chars().count().max(15)).max().unwrap_or(15) + 10;
+    let line = |cells: &[&str]| {
+        let mut s = pad(cells[0], w);
+        for c in &cells[1..] {
+            s.push(' ');
+            s.push_str(&pad(c, 20));
+        }
+        s
+    };
+    let mut header = vec!["GROUP"];
+    if include_type {
+        header.push("TYPE");
+    }
+    if include_state {
+        header.push("STATE");
+    }
+    o.outln(line(&header));
+    for g in rows {
+        let mut cells = vec![g.id.as_str()];
+        if include_type {
+            cells.push(group_type(g));
+        }
+        if include_state {
+            cells.push(g.state.name());
+        }
+        o.outln(line(&cells));
+    }
+    o
+}
+
+/// `shouldPrintMemberState`: false when there is nothing to print.
+fn member_state_ok(o: &mut Output, group: &str, g: Option<&Group>, rows: usize) -> bool {
+    let Some(g) = g else {
+        print_error(o, &format!("Consumer group '{group}' does not exist."));
+        return false;
+    };
+    match g.state {
+        GroupState::Dead => {
+            print_error(o, &format!("Consumer group '{group}' does not exist."));
+            return false;
+        }
+        GroupState::Empty => o.errln(format!("\nConsumer group '{group}' has no active members.")),
+        GroupState::PreparingRebalance
+        | GroupState::CompletingRebalance
+        | GroupState::Assigning
+        | GroupState::Reconciling => o.errln(format!("\nWarning: Consumer group '{group}' is rebalancing.")),
+        GroupState::Stable => {}
+    }
+    rows > 0
+}
+
+/// One row of `--describe --offsets`.
+struct OffsetRow {
+    topic: String,
+    partition: String,
+    current: String,
+    log_end: String,
+    lag: String,
+    consumer_id: String,
+    host: String,
+    client_id: String,
+}
+
+/// `collectGroupsOffsets`: members with partitions, most partitions first, then the
+/// partitions with a committed offset that nobody owns.
+fn offset_rows(cluster: &Cluster, g: &Group) -> Vec<OffsetRow> {
+    let mut members = cluster.group_members(&g.id);
+    members.retain(|m| !m.owns.is_empty());
+    members.sort_by_key(|m| std::cmp::Reverse(m.owns.len()));
+    let mut rows = Vec::new();
+    let mut assigned: Vec<TopicPartition> = Vec::new();
+    let row = |tp: &TopicPartition, who: Option<(&str, &str)>| {
+        let committed = g.offsets.get(tp).copied();
+        let end =
+            cluster.topics().get(&*tp.topic).and_then(|t| t.partition(tp.partition)).map(|l| l.log_end());
+        let dash = || "-".to_string();
+        OffsetRow {
+            topic: tp.topic.to_string(),
+            partition: tp.partition.to_string(),
+            current: committed.map_or_else(dash, |c| c.to_string()),
+            log_end: end.map_or_else(dash, |e| e.to_string()),
+            lag: match (committed, end) {
+                (Some(c), Some(e)) => e.saturating_sub(c).to_string(),
+                _ => dash(),
+            },
+            consumer_id: who.map_or_else(dash, |w| w.0.to_string()),
+            host: who.map_or_else(dash, |_| HOST.to_string()),
+            client_id: who.map_or_else(dash, |w| w.1.to_string()),
+        }
+    };
+    for m in &members {
+        let mut owns = m.owns.clone();
+        owns.sort();
+        for tp in &owns {
+            rows.push(row(tp, Some((&m.member_id, &m.consumer))));
+            assigned.push(tp.clone());
+        }
+    }
+    for tp in g.offsets.keys() {
+        if !assigned.contains(tp) {
+            rows.push(row(tp, None));
+        }
+    }
+    rows
+}
+
+/// Simulated clients have no addresses; Kafka prints the client's IP with a leading `/`.
+const HOST: &str = "/127.0.0.1";
+
+fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) -> Output {
+    let cluster = target.cluster();
+    for group in selected_groups(opts, target, ctx) {
+        if !allowed(target, ctx, Operation::Describe, ResourceType::Group, &group) {
+            print_error(
+                &mut o,
+                &format!("Executing consumer group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"),
+            );
+            continue;
+        }
+        let g = cluster.groups().get(&group);
+        if opts.has("members") {
+            let members = g.map(|g| cluster.group_members(&g.id)).unwrap_or_default();
+            if !member_state_ok(&mut o, &group, g, members.len())
+                && g.is_none_or(|g| g.state == GroupState::Dead)
+            {
+                continue;
+            }
+            let verbose = opts.has("verbose");
+            let gw = members.iter().map(|_| group.chars().count()).max().unwrap_or(0).max(15);
+            let cw = members.iter().map(|m| m.member_id.chars().count()).max().unwrap_or(0).max(15);
+            let hw = HOST.len().max(15);
+            let lw = members.iter().map(|m| m.consumer.chars().count()).max().unwrap_or(0).max(15);
+            let instances: Vec<String> = members
+                .iter()
+                .map(|m| {
+                    g.and_then(|g| g.members.get(&m.member_id))
+                        .and_then(|gm| gm.instance_id.clone())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let with_instance = instances.iter().any(|i| !i.is_empty());
+            let iw = instances.iter().map(|i| i.chars().count()).max().unwrap_or(0).max(17);
+            let line = |o: &mut Output, cells: &[&str], last: &str| {
+                let mut s = String::new();
+                let widths: Vec<usize> =
+                    if with_instance { vec![gw, cw, iw, hw, lw, 15] } else { vec![gw, cw, hw, lw, 15] };
+                for (c, w) in cells.iter().zip(widths) {
+                    s.push_str(&pad(c, w));
+                    s.push(' ');
+                }
+                s.push_str(last);
+                o.outln(s);
+            };
+            o.stdout.push('\n');
+            let tail = if verbose { "ASSIGNMENT" } else { "" };
+            if with_instance {
+                line(
+                    &mut o,
+                    &["GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS"],
+                    tail,
+                );
+            } else {
+                line(&mut o, &["GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS"], tail);
+            }
+            for (m, inst) in members.iter().zip(&instances) {
+                let n = m.owns.len().to_string();
+                let assignment = if !verbose {
+                    String::new()
+                } else if m.owns.is_empty() {
+                    "-".to_string()
+                } else {
+                    let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+                    for tp in &m.owns {
+                        by_topic.entry(&tp.topic).or_default().push(tp.partition);
+                    }
+                    let mut parts: Vec<String> = by_topic
+                        .into_values()
+                        .map(|mut ps| {
+                            // Java sorts the partition numbers as strings.
+                            let mut s: Vec<String> = {
+                                ps.sort();
+                                ps.iter().map(u32::to_string).collect()
+                            };
+                            s.sort();
+                            format!("({})", s.join(","))
+                        })
+                        .collect();
+                    parts.sort();
+                    parts.join(", ")
+                };
+                if with_instance {
+                    line(&mut o, &[&group, &m.member_id, inst, HOST, &m.consumer, &n], &assignment);
+                } else {
+                    line(&mut o, &[&group, &m.member_id, HOST, &m.consumer, &n], &assignment);
+                }
+            }
+        } else if opts.has("state") {
+            if !member_state_ok(&mut o, &group, g, 1) {
+                continue;
+            }
+            let Some(g) = g else { continue };
+            let coordinator = format!("{BOOTSTRAP}  ({BROKER_ID})");
+            let w = coordinator.chars().count().max(25);
+            let strategy = g.strategy.map(crate::core::group::strategy_name).unwrap_or("");
+            let members = g.members.len().to_string();
+            for cells in [
+                ["GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS"],
+                [&g.id, &coordinator, strategy, g.state.name(), &members],
+            ] {
+                o.out(format!(
+                    "\n{} {} {} {} {}",
+                    pad(cells[0], w),
+                    pad(cells[1], 25),
+                    pad(cells[2], 20),
+                    pad(cells[3], 15),
+                    cells[4]
+                ));
+            }
+            o.stdout.push('\n');
+        } else {
+            let rows = g.map(|g| offset_rows(cluster, g)).unwrap_or_default();
+            if !member_state_ok(&mut o, &group, g, rows.len()) {
+                continue;
+            }
+            let gw = group.chars().count().max(15);
+            let tw = rows.iter().map(|r| r.topic.chars().count()).max().unwrap_or(0).max(15);
+            let cw = rows.iter().map(|r| r.consumer_id.chars().count()).max().unwrap_or(0).max(15);
+            let hw = rows.iter().map(|r| r.host.chars().count()).max().unwrap_or(0).max(15);
+            let line = |o: &mut Output, c: [&str; 9]| {
+                o.out(format!(
+                    "\n{} {} {} {} {} {} {} {} {}",
+                    pad(c[0], gw),
+                    pad(c[1], tw),
+                    pad(c[2], 10),
+                    pad(c[3], 15),
+                    pad(c[4], 15),
+                    pad(c[5], 15),
+                    pad(c[6], cw),
+                    pad(c[7], hw),
+                    c[8]
+                ));
+            };
+            line(
+                &mut o,
+                [
+                    "GROUP",
+                    "TOPIC",
+                    "PARTITION",
+                    "CURRENT-OFFSET",
+                    "LOG-END-OFFSET",
+                    "LAG",
+                    "CONSUMER-ID",
+                    "HOST",
+                    "CLIENT-ID",
+                ],
+            );
+            for r in &rows {
+                line(
+                    &mut o,
+                    [
+                        &group,
+                        &r.topic,
+                        &r.partition,
+                        &r.current,
+                        &r.log_end,
+                        &r.lag,
+                        &r.consumer_id,
+                        &r.host,
+                        &r.client_id,
+                    ],
+                );
+            }
+            o.stdout.push('\n');
+        }
+    }
+    o
+}
+
+fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    let groups = selected_groups(opts, &*target, ctx);
+    let mut ok = Vec::new();
+    let mut failed: Vec<(String, String)> = Vec::new();
+    for g in groups {
+        if !allowed(&*target, ctx, Operation::Delete, ResourceType::Group, &g) {
+            failed.push((g.clone(), format!("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}")));
+            continue;
+        }
+        match target.apply(Command::DeleteGroup { group: g.clone() }) {
+            Ok(()) => ok.push(g),
+            Err(e) => {
+                let class = match e.code() {
+                    Some(ErrorCode::NonEmptyGroup) => "GroupNotEmptyException",
+                    Some(ErrorCode::GroupIdNotFound) => "GroupIdNotFoundException",
+                    _ => "KafkaException",
+                };
+                failed.push((
+                    g,
+                    format!("org.apache.kafka.common.errors.{class}: {}", super::core_message(&e)),
+                ));
+            }
+        }
+    }
+    if failed.is_empty() {
+        o.outln(format!("Deletion of requested consumer groups ('{}') was successful.", ok.join("', '")));
+    } else {
+        print_error(&mut o, "Deletion of some consumer groups failed:");
+        for (g, why) in &failed {
+            o.outln(format!("* Group '{g}' could not be deleted due to: {why}"));
+        }
+        if !ok.is_empty() {
+            o.outln(format!("\nThese consumer groups were deleted successfully: '{}'", ok.join("', '")));
+        }
+    }
+    o
+}
+
+/// `topic` or `topic:0,1,2` → partitions (all of the topic's without a list).
+fn parse_topic_partitions(cluster: &Cluster, arg: &str) -> Result<Vec<TopicPartition>, String> {
+    let (topic, list) = match arg.split_once(':') {
+        Some((t, l)) => (t, Some(l)),
+        None => (arg, None),
+    };
+    match list {
+        Some(l) => l
+            .split(',')
+            .map(|p| {
+                p.trim().parse::<u32>().map(|p| TopicPartition::new(topic, p)).map_err(|_| {
+                    format!(
+                        "Invalid partition '{}' specified in topic arg '{}''",
+                        super::shown(p),
+                        super::shown(arg)
+                    )
+                })
+            })
+            .collect(),
+        None => match cluster.topics().get(topic) {
+            Some(t) => Ok((0..t.partition_count()).map(|p| TopicPartition::new(topic, p)).collect()),
+            None => Err("UNKNOWN".into()),
+        },
+    }
+}
+
+/// `Utils.getDateTime`: `YYYY-MM-DDTHH:mm:SS.sss`, optionally with a zone (ignored: UTC).
+/// The simulated clock starts at 1970-01-01T00:00:00.000.
+fn parse_datetime(s: &str) -> Option<u64> {
+    let s = s.trim_end_matches('Z');
+    let (date, time) = s.split_once('T')?;
+    let d: Vec<i64> = date.split('-').map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    let (y, m, day) = (*d.first()?, *d.get(1)?, *d.get(2)?);
+    let time = time.split(['+', '-']).next()?;
+    let (hms, ms) = time.split_once('.').unwrap_or((time, "0"));
+    let t: Vec<i64> = hms.split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    let ms: i64 = ms.get(..3.min(ms.len()))?.parse().ok()?;
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let total = ((days * 24 + t.first()?) * 60 + t.get(1)?) * 60 + t.get(2).copied().unwrap_or(0);
+    u64::try_from(total * 1000 + ms).ok()
+}
+
+/// `java.time.Duration.parse`: `PnDTnHnMn.nS`.
+fn parse_iso_duration(s: &str) -> Option<u64> {
+    let s = s.strip_prefix('P').or_else(|| s.strip_prefix('p'))?;
+    let (days, time) = match s.split_once(['T', 't']) {
+        Some((d, t)) => (d, t),
+        None => (s, ""),
+    };
+    let mut ms: f64 = 0.0;
+    if !days.is_empty() {
+        ms += days.strip_suffix(['D', 'd'])?.parse::<f64>().ok()? * 86_400_000.0;
+    }
+    let mut num = String::new();
+    for c in time.chars() {
+        match c.to_ascii_uppercase() {
+            'H' => ms += std::mem::take(&mut num).parse::<f64>().ok()? * 3_600_000.0,
+            'M' => ms += std::mem::take(&mut num).parse::<f64>().ok()? * 60_000.0,
+            'S' => ms += std::mem::take(&mut num).parse::<f64>().ok()? * 1000.0,
+            c => num.push(c),
+        }
+    }
+    (num.is_empty() && ms.is_finite() && ms >= 0.0).then_some(ms as u64)
+}
+
+fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    let groups = selected_groups(opts, &*target, ctx);
+    let mut plans: Vec<(String, Vec<(TopicPartition, u64)>)> = Vec::new();
+    for group in groups {
+        let cluster = target.cluster();
+        let g = cluster.groups().get(&group);
+        let state = g.map_or(GroupState::Dead, |g| g.state);
+        if !matches!(state, GroupState::Empty | GroupState::Dead) {
+            print_error(
+                &mut o,
+                &format!(
+                    "Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.",
+                    state.name()
+                ),
+            );
+            plans.push((group, Vec::new()));
+            continue;
+        }
+        if !allowed(&*target, ctx, Operation::Read, ResourceType::Group, &group) {
+            print_error(&mut o, &format!("Executing consumer group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"));
+            return o;
+        }
+        let committed: BTreeMap<TopicPartition, u64> = g.map(|g| g.offsets.clone()).unwrap_or_default();
+        let partitions: Vec<TopicPartition> = if opts.has("all-topics") {
+            committed.keys().cloned().collect()
+        } else if opts.has("topic") {
+            let mut v = Vec::new();
+            for t in opts.values("topic") {
+                match parse_topic_partitions(cluster, t) {
+                    Ok(ps) => v.extend(ps),
+                    Err(e) if e == "UNKNOWN" => {
+                        print_error(&mut o, "Executing consumer group command failed due to org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
+                        return o;
+                    }
+                    Err(e) => return usage_error(SPECS, &e),
+                }
+            }
+            v
+        } else {
+            let mut e =
+                usage_error(SPECS, "One of the reset scopes should be defined: --all-topics, --topic.");
+            e.stderr.insert_str(0, &o.stderr);
+            return e;
+        };
+        let bounds = |tp: &TopicPartition| {
+            cluster
+                .topics()
+                .get(&*tp.topic)
+                .and_then(|t| t.partition(tp.partition))
+                .map(|l| (l.log_start(), l.log_end()))
+        };
+        let mut plan = Vec::new();
+        for tp in partitions {
+            let Some((start, end)) = bounds(&tp) else {
+                print_error(&mut o, "Executing consumer group command failed due to org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
+                return o;
+            };
+            let clamp = |x: i64| x.clamp(start as i64, end as i64) as u64;
+            let by_time = |ts: u64| {
+                let log = cluster.topics().get(&*tp.topic).and_then(|t| t.partition(tp.partition));
+                log.and_then(|l| {
+                    l.read(start, usize::MAX).find(|(_, r)| r.timestamp >= ts).map(|(off, _)| off)
+                })
+                .unwrap_or(end)
+            };
+            let new = if let Some(v) = opts.value("to-offset") {
+                match super::parse_int::<i64>(v, "to-offset") {
+                    Ok(n) => clamp(n),
+                    Err(e) => return usage_error(SPECS, &e),
+                }
+            } else if opts.has("to-earliest") {
+                start
+            } else if opts.has("to-latest") {
+                end
+            } else if opts.has("to-current") {
+                committed.get(&tp).copied().unwrap_or(end)
+            } else if let Some(v) = opts.value("shift-by") {
+                let n = match super::parse_int::<i64>(v, "shift-by") {
+                    Ok(n) => n,
+                    Err(e) => return usage_error(SPECS, &e),
+                };
+                let Some(cur) = committed.get(&tp) else {
+                    return usage_error(
+                        SPECS,
+                        &format!("Cannot shift offset for partition {}-{} since there is no current committed offset", tp.topic, tp.partition),
+                    );
+                };
+                clamp((*cur as i64).saturating_add(n))
+            } else if let Some(v) = opts.value("to-datetime") {
+                match parse_datetime(v) {
+                    Some(ts) => by_time(ts),
+                    None => {
+                        print_error(&mut o, &format!("Executing consumer group command failed due to java.text.ParseException: Unparseable date: \"{}\"", super::shown(v)));
+                        return o;
+                    }
+                }
+            } else if let Some(v) = opts.value("by-duration") {
+                match parse_iso_duration(v) {
+                    Some(d) => by_time(cluster.now().saturating_sub(d)),
+                    None => {
+                        print_error(&mut o, &format!("Executing consumer group command failed due to java.time.format.DateTimeParseException: Text cannot be parsed to a Duration: {}", super::shown(v)));
+                        return o;
+                    }
+                }
+            } else {
+                return usage_error(
+                    SPECS,
+                    "Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]",
+                );
+            };
+            plan.push((tp, new));
+        }
+        plan.sort_by(|a, b| a.0.cmp(&b.0));
+        plan.dedup_by(|a, b| a.0 == b.0);
+        if opts.has("execute") && !plan.is_empty() {
+            let offsets = plan.iter().map(|(tp, off)| (tp.topic.to_string(), tp.partition, *off)).collect();
+            if let Err(e) = target.apply(Command::AlterGroupOffsets { group: group.clone(), offsets }) {
+                print_error(
+                    &mut o,
+                    &format!("Executing consumer group command failed due to {}", super::core_message(&e)),
+                );
+                return o;
+            }
+        }
+        plans.push((group, plan));
+    }
+    if opts.has("export") {
+        for (_, plan) in &plans {
+            for (tp, off) in plan {
+                o.outln(format!("{},{},{off}", tp.topic, tp.partition));
+            }
+        }
+        return o;
+    }
+    if !plans.is_empty() {
+        o.out(format!(
+            "\n{} {} {} {}",
+            pad("GROUP", 30),
+            pad("TOPIC", 30),
+            pad("PARTITION", 10),
+            pad("NEW-OFFSET", 15)
+        ));
+    }
+    for (group, plan) in &plans {
+        for (tp, off) in plan {
+            o.out(format!(
+                "\n{} {} {} {}",
+                pad(group, 30),
+                pad(&tp.topic, 30),
+                pad(&tp.partition.to_string(), 10),
+                pad(&off.to_string(), 15)
+            ));
+        }
+    }
+    o.stdout.push('\n');
+    o
+}
+
+fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    let group = opts.value("group").unwrap_or_default().to_string();
+    let topics = opts.values("topic").to_vec();
+    if target.cluster().groups().get(&group).is_none() {
+        print_error(&mut o, &format!("'{group}' does not exist."));
+    } else if !allowed(&*target, ctx, Operation::Delete, ResourceType::Group, &group) {
+        print_error(&mut o, &format!("Access to '{group}' is not authorized."));
+    } else {
+        let mut results: Vec<(String, String, String)> = Vec::new();
+        let mut any_error = false;
+        for t in &topics {
+            let ps = match parse_topic_partitions(target.cluster(), t) {
+                Ok(ps) => ps,
+                Err(_) => {
+                    any_error = true;
+                    let name = t.split(':').next().unwrap_or(t).to_string();
+                    results.push((name, "Not Provided".into(), "Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.".into()));
+                    continue;
+                }
+            };
+            let Some(first) = ps.first() else { continue };
+            let topic = first.topic.to_string();
+            let parts: Vec<u32> = ps.iter().map(|tp| tp.partition).collect();
+            let status = match target.apply(Command::DeleteGroupOffsets {
+                group: group.clone(),
+                topic: topic.clone(),
+                partitions: parts.clone(),
+            }) {
+                Ok(()) => "Successful".to_string(),
+                Err(e) => {
+                    any_error = true;
+                    format!(
+                        "Error: :org.apache.kafka.common.errors.GroupSubscribedToTopicException: {}",
+                        super::core_message(&e)
+                    )
+                }
+            };
+            for p in parts {
+                results.push((topic.clone(), p.to_string(), status.clone()));
+            }
+        }
+        if any_error {
+            print_error(&mut o, "Encounter some partition level error, see the follow-up details:");
+        } else {
+            o.outln(format!(
+                "Request succeed for deleting offsets with topic {} group {group}",
+                topics.join(", ")
+            ));
+        }
+        results.sort_by_key(|r| r.0.clone() + &r.1);
+        o.out(format!("\n{} {} {}", pad("TOPIC", 30), pad("PARTITION", 15), pad("STATUS", 15)));
+        for (t, p, s) in results {
+            o.out(format!("\n{} {} {}", pad(&t, 30), pad(&p, 15), pad(&s, 15)));
+        }
+        o.stdout.push('\n');
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_dates_and_durations() {
+        assert_eq!(parse_datetime("1970-01-01T00:00:30.000"), Some(30_000));
+        assert_eq!(parse_datetime("1970-01-02T00:00:00.5"), Some(86_400_005));
+        assert_eq!(parse_datetime("nope"), None);
+        assert_eq!(parse_iso_duration("PT30S"), Some(30_000));
+        assert_eq!(parse_iso_duration("P1DT1H"), Some(90_000_000));
+        assert_eq!(parse_iso_duration("30s"), None);
+    }
+}

@@ -1,0 +1,155 @@
+//! `kafka-get-offsets.sh` — apache/kafka `tools/src/main/java/org/apache/kafka/tools/GetOffsetShell.java`.
+
+use super::options::{self, arg, flag, usage_error, Spec};
+use super::{allowed, include_list_matches, Context, Output, Target};
+use crate::core::acl::{Operation, ResourceType};
+
+pub const SPECS: &[Spec] = &[
+    arg("bootstrap-server", "String: HOST1:PORT1,...,HOST3:PORT3", "REQUIRED. The server(s) to connect to in the form HOST1:PORT1,HOST2:PORT2."),
+    arg("topic-partitions", "String: topic1:1,topic2:0-3,topic3,topic4:5-,topic5:-3", "Comma separated list of topic-partition patterns to get the offsets for, with the format of '([^:,]*)(?::(?:([0-9]*)|(?:([0-9]*)-([0-9]*))))?'. The first group is an optional regex for the topic name, if omitted, it matches any topic name. The section after ':' describes a partition pattern, which can be: a number, a range in the format of 'NUMBER-NUMBER' (lower inclusive, upper exclusive), an inclusive lower bound in the format of 'NUMBER-', an exclusive upper bound in the format of '-NUMBER' or may be omitted to accept all partitions."),
+    arg("topic", "String: topic", "The topic to get the offsets for. It also accepts a regular expression. If not present, all authorized topics are queried. Cannot be used if --topic-partitions is present."),
+    arg("partitions", "String: partition ids", "Comma separated list of partition ids to get the offsets for. If not present, all partitions of the authorized topics are queried. Cannot be used if --topic-partitions is present."),
+    arg("time", "String: <timestamp> / -1 or latest / -2 or earliest / -3 or max-timestamp", "timestamp of the offsets before that. [Note: No offset is returned, if the timestamp greater than recently committed record timestamp is given.] (default: latest)"),
+    arg("command-config", "String: config file", "Property file containing configs to be passed to Admin Client."),
+    flag("exclude-internal-topics", "By default, internal topics are included. If specified, internal topics are excluded."),
+];
+
+/// `TerseException`: one line on stderr, exit 1.
+fn terse(msg: &str) -> Output {
+    let mut o = Output::default();
+    o.errln(format!("Error occurred: {msg}"));
+    o.fail()
+}
+
+/// Which partitions of a topic a filter keeps.
+type PartitionFilter = Box<dyn Fn(u32) -> bool>;
+
+enum Spec2 {
+    Earliest,
+    Latest,
+    MaxTimestamp,
+    Timestamp(i64),
+}
+
+pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
+    let opts = match options::parse_or_usage(
+        SPECS,
+        args,
+        "An interactive shell for getting topic-partition offsets.",
+    ) {
+        Ok(o) => o,
+        Err(usage) => return usage,
+    };
+    if !opts.has("bootstrap-server") {
+        return usage_error(SPECS, &options::missing("bootstrap-server"));
+    }
+    if opts.has("topic-partitions") && (opts.has("topic") || opts.has("partitions")) {
+        return terse("--topic-partitions cannot be used with --topic or --partitions");
+    }
+    let spec = match opts.value("time").unwrap_or("latest") {
+        "earliest" | "-2" => Spec2::Earliest,
+        "latest" | "-1" => Spec2::Latest,
+        "max-timestamp" | "-3" => Spec2::MaxTimestamp,
+        "earliest-local" | "-4" | "latest-tiered" | "-5" => {
+            return super::unsupported("tiered storage offsets: the playground has no remote storage.")
+        }
+        t => match t.parse::<i64>() {
+            Ok(ts) => Spec2::Timestamp(ts),
+            Err(_) => {
+                return terse(&format!("Malformed time argument {}. Please use -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered, or a specified long format timestamp", super::shown(t)))
+            }
+        },
+    };
+    // (topic regex, partition filter)
+    let mut filters: Vec<(String, PartitionFilter)> = Vec::new();
+    if let Some(tp) = opts.value("topic-partitions") {
+        for part in tp.split(',') {
+            let (topic, range) = match part.split_once(':') {
+                Some((t, r)) => (t, Some(r)),
+                None => (part, None),
+            };
+            let topic = if topic.is_empty() { ".*".to_string() } else { topic.to_string() };
+            let f: Box<dyn Fn(u32) -> bool> = match range {
+                None | Some("") => Box::new(|_| true),
+                Some(r) => match r.split_once('-') {
+                    None => match r.parse::<u32>() {
+                        Ok(n) => Box::new(move |p| p == n),
+                        Err(_) => {
+                            return terse(&format!("Invalid topic-partition rule: {}", super::shown(part)))
+                        }
+                    },
+                    Some((lo, hi)) => {
+                        let lo = if lo.is_empty() { Some(0) } else { lo.parse::<u32>().ok() };
+                        let hi = if hi.is_empty() { Some(u32::MAX) } else { hi.parse::<u32>().ok() };
+                        match (lo, hi) {
+                            (Some(lo), Some(hi)) => Box::new(move |p| p >= lo && p < hi),
+                            _ => {
+                                return terse(&format!(
+                                    "Invalid topic-partition rule: {}",
+                                    super::shown(part)
+                                ))
+                            }
+                        }
+                    }
+                },
+            };
+            filters.push((topic, f));
+        }
+    } else {
+        let topic = opts.value("topic").unwrap_or(".*").to_string();
+        let set: Option<Vec<u32>> = match opts.value("partitions").filter(|p| !p.is_empty()) {
+            None => None,
+            Some(p) => match p.split(',').map(|x| x.parse::<u32>()).collect::<Result<Vec<_>, _>>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    return terse(&format!(
+                    "--partitions expects a comma separated list of numeric partition ids, but received: {}",
+                    super::shown(p)
+                ))
+                }
+            },
+        };
+        filters.push((topic, Box::new(move |p| set.as_ref().is_none_or(|s| s.contains(&p)))));
+    }
+    let cluster = target.cluster();
+    let mut rows: Vec<(String, u32, Option<i64>)> = Vec::new();
+    for (name, t) in cluster.topics() {
+        if !allowed(&*target, ctx, Operation::Describe, ResourceType::Topic, name) {
+            continue;
+        }
+        for p in 0..t.partition_count() {
+            if !filters.iter().any(|(re, f)| include_list_matches(re, name) && f(p)) {
+                continue;
+            }
+            let Some(log) = t.partition(p) else { continue };
+            let offset = match spec {
+                Spec2::Earliest => Some(log.log_start() as i64),
+                Spec2::Latest => Some(log.log_end() as i64),
+                Spec2::MaxTimestamp => {
+                    let mut best: Option<(u64, u64)> = None;
+                    for (off, r) in log.read(log.log_start(), usize::MAX) {
+                        if best.is_none_or(|(ts, _)| r.timestamp > ts) {
+                            best = Some((r.timestamp, off));
+                        }
+                    }
+                    Some(best.map_or(-1, |(_, o)| o as i64))
+                }
+                Spec2::Timestamp(ts) => log
+                    .read(log.log_start(), usize::MAX)
+                    .find(|(_, r)| r.timestamp as i64 >= ts)
+                    .map(|(o, _)| o as i64),
+            };
+            rows.push((name.clone(), p, offset));
+        }
+    }
+    if rows.is_empty() {
+        return terse("Could not match any topic-partitions with the specified filters");
+    }
+    let mut o = Output::default();
+    for (t, p, off) in rows {
+        if let Some(off) = off {
+            o.outln(format!("{t}:{p}:{off}"));
+        }
+    }
+    o
+}

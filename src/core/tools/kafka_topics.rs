@@ -1,0 +1,340 @@
+//! `kafka-topics.sh` — apache/kafka `tools/src/main/java/org/apache/kafka/tools/TopicCommand.java`.
+
+use super::options::{self, arg, cant_combine, flag, missing, usage_error, Spec};
+use super::{
+    allowed, include_list_matches, parse_int, topic_config_entries, Context, Output, Target, BROKER_ID,
+};
+use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
+use crate::core::command::Command;
+use crate::core::replication::PartitionRegistration;
+use crate::core::topic::MAX_TOPIC_NAME_LEN;
+
+pub const SPECS: &[Spec] = &[
+    arg("bootstrap-server", "String: server to connect to", "REQUIRED: The Kafka server to connect to."),
+    arg("command-config", "String: command config property file", "Property file containing configs to be passed to Admin Client."),
+    flag("list", "List all available topics."),
+    flag("create", "Create a new topic."),
+    flag("delete", "Delete a topic."),
+    flag("alter", "Alter the number of partitions and replica assignment. (To alter topic configurations, the kafka-configs tool can be used.)"),
+    flag("describe", "List details for the given topics."),
+    arg("topic", "String: topic", "The topic to create, alter, describe or delete. It also accepts a regular expression, except for --create option. Put topic name in double quotes and use the '\\' prefix to escape regular expression symbols; e.g. \"test\\.topic\"."),
+    arg("topic-id", "String: topic-id", "The topic-id to describe."),
+    arg("config", "String: name=value", "A topic configuration override for the topic being created. The playground models retention.ms and retention.bytes."),
+    arg("partitions", "Integer: # of partitions", "The number of partitions for the topic being created or altered. If not supplied for create, defaults to the cluster default."),
+    arg("replication-factor", "Integer: replication factor", "The replication factor for each partition in the topic being created. If not supplied, defaults to the cluster default."),
+    arg("replica-assignment", "String: broker_id_for_part1_replica1 : broker_id_for_part1_replica2 , ...", "A list of manual partition-to-broker assignments for the topic being created or altered."),
+    flag("under-replicated-partitions", "If set when describing topics, only show under replicated partitions."),
+    flag("unavailable-partitions", "If set when describing topics, only show partitions whose leader is not available."),
+    flag("under-min-isr-partitions", "If set when describing topics, only show partitions whose isr count is less than the configured minimum."),
+    flag("at-min-isr-partitions", "If set when describing topics, only show partitions whose isr count is equal to the configured minimum."),
+    flag("topics-with-overrides", "If set when describing topics, only show topics that have overridden configs."),
+    flag("if-exists", "If set when altering or deleting or describing topics, the action will only execute if the topic exists."),
+    flag("if-not-exists", "If set when creating topics, the action will only execute if the topic does not already exist."),
+    flag("exclude-internal", "Exclude internal topics when listing or describing topics. By default, the internal topics are included."),
+    arg("partition-size-limit-per-response", "Integer: maximum number of partitions in one response", "The maximum partition size to be included in one DescribeTopicPartitions response."),
+];
+
+const ACTIONS: &[&str] = &["create", "list", "alter", "describe", "delete"];
+const REPORTS: &[&str] = &[
+    "under-replicated-partitions",
+    "unavailable-partitions",
+    "under-min-isr-partitions",
+    "at-min-isr-partitions",
+];
+
+/// `TopicCommand.printException`: on stdout, exit 1.
+fn error(message: &str) -> Output {
+    let mut o = Output::default();
+    o.outln(format!("Error while executing topic command : {message}"));
+    o.fail()
+}
+
+/// `Topic.validate`'s messages.
+pub fn topic_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("Topic name is illegal, it can't be empty".into());
+    }
+    if name == "." || name == ".." {
+        return Some("Topic name cannot be \".\" or \"..\"".into());
+    }
+    if name.len() > MAX_TOPIC_NAME_LEN {
+        return Some(format!(
+            "Topic name is illegal, it can't be longer than {MAX_TOPIC_NAME_LEN} characters, topic name: {}",
+            super::shown(name)
+        ));
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Some(format!(
+            "Topic name \"{}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'",
+            super::shown(name)
+        ));
+    }
+    None
+}
+
+pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
+    let opts = match options::parse(SPECS, args) {
+        Ok(o) => o,
+        Err(e) => return usage_error(SPECS, &e),
+    };
+    if args.is_empty() {
+        return usage_error(SPECS, "Create, delete, describe, or change a topic.");
+    }
+    if opts.has("help") {
+        return usage_error(SPECS, "This tool helps to create, delete, describe, or change a topic.");
+    }
+    if opts.has("version") {
+        let mut o = Output::default();
+        o.outln(super::KAFKA_VERSION);
+        return o;
+    }
+    if opts.count(ACTIONS) != 1 {
+        return usage_error(
+            SPECS,
+            "Command must include exactly one action: --list, --describe, --create, --alter or --delete",
+        );
+    }
+    if !opts.has("bootstrap-server") {
+        let mut o = Output::default();
+        o.errln("--bootstrap-server must be specified");
+        return o.fail();
+    }
+    if !opts.has("list") && !opts.has("describe") && !opts.has("topic") {
+        return usage_error(SPECS, &missing("topic"));
+    }
+    if opts.has("alter") && !opts.has("partitions") {
+        if opts.has("config") {
+            return usage_error(
+                SPECS,
+                "Option combination \"[[bootstrap-server], [config]]\" can't be used with option \"[alter]\" (To alter topic configurations, the kafka-configs tool can be used.)",
+            );
+        }
+        return usage_error(SPECS, &missing("partitions"));
+    }
+    // checkInvalidArgs: which options go with which action.
+    let only_with: &[(&str, &[&str])] = &[
+        ("config", &["alter", "create"]),
+        ("partitions", &["alter", "create"]),
+        ("replication-factor", &["create"]),
+        ("replica-assignment", &["alter", "create"]),
+        ("under-replicated-partitions", &["describe"]),
+        ("under-min-isr-partitions", &["describe"]),
+        ("at-min-isr-partitions", &["describe"]),
+        ("unavailable-partitions", &["describe"]),
+        ("topics-with-overrides", &["describe"]),
+        ("if-exists", &["alter", "delete", "describe"]),
+        ("if-not-exists", &["create"]),
+        ("exclude-internal", &["list", "describe"]),
+    ];
+    for (used, allowed_with) in only_with {
+        if opts.has(used) {
+            if let Some(bad) = ACTIONS.iter().find(|a| !allowed_with.contains(a) && opts.has(a)) {
+                return usage_error(SPECS, &cant_combine(used, bad));
+            }
+        }
+    }
+    if opts.has("replica-assignment") {
+        return super::unsupported(
+            "--replica-assignment: the playground places replicas itself (one broker per replica).",
+        );
+    }
+    if opts.has("topic-id") {
+        return super::unsupported("--topic-id: topics in the playground have no topic ids.");
+    }
+    if opts.has("create") {
+        create(&opts, target, ctx)
+    } else if opts.has("list") {
+        let mut o = Output::default();
+        o.outln(matching(&opts, &*target, ctx).join("\n"));
+        o
+    } else if opts.has("describe") {
+        describe(&opts, &*target, ctx)
+    } else if opts.has("alter") {
+        alter(&opts, target, ctx)
+    } else {
+        delete(&opts, target, ctx)
+    }
+}
+
+/// Topics the user may see that `--topic` (a Java regular expression) matches, sorted.
+fn matching(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
+    target
+        .cluster()
+        .topics()
+        .keys()
+        .filter(|t| opts.value("topic").is_none_or(|p| include_list_matches(p, t)))
+        .filter(|t| allowed(target, ctx, Operation::Describe, ResourceType::Topic, t))
+        .cloned()
+        .collect()
+}
+
+/// `ensureTopicExists`: Java formats the `Optional<String>` itself into the message.
+fn ensure_exists(found: &[String], opts: &options::Parsed) -> Result<(), Output> {
+    match opts.value("topic") {
+        Some(t) if !t.is_empty() && found.is_empty() && !opts.has("if-exists") => {
+            Err(error(&format!("Topic 'Optional[{}]' does not exist as expected", super::shown(t))))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    let name = opts.value("topic").unwrap_or_default().to_string();
+    let mut out = Output::default();
+    let retention = match super::kafka_configs::topic_configs_to_add(
+        opts.values("config"),
+        target.cluster().config().retention,
+    ) {
+        Ok(r) => r,
+        Err(e) => return error(&e),
+    };
+    let rf = match opts.value("replication-factor").map(|v| parse_int::<i64>(v, "replication-factor")) {
+        Some(Err(e)) => return error(&e),
+        Some(Ok(v)) => Some(v),
+        None => None,
+    };
+    let partitions = match opts.value("partitions").map(|v| parse_int::<i64>(v, "partitions")) {
+        Some(Err(e)) => return error(&e),
+        Some(Ok(v)) => Some(v),
+        None => None,
+    };
+    // `Topic.hasCollisionChars`.
+    if name.contains('.') || name.contains('_') {
+        out.outln("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.");
+    }
+    if rf.is_some_and(|r| !(1..=i64::from(i16::MAX)).contains(&r)) {
+        return with(out, error("The replication factor must be between 1 and 32767 inclusive"));
+    }
+    if partitions.is_some_and(|p| p < 1) {
+        return with(out, error("The partitions must be greater than 0"));
+    }
+    if let Some(why) = topic_name_problem(&name) {
+        return with(out, error(&why));
+    }
+    if let Err(e) =
+        crate::core::topic::check_collision(&name, target.cluster().topics().keys().map(String::as_str))
+    {
+        return with(out, error(&super::core_message(&e)));
+    }
+    if !allowed(&*target, ctx, Operation::Create, ResourceType::Cluster, CLUSTER_NAME)
+        && !allowed(&*target, ctx, Operation::Create, ResourceType::Topic, &name)
+    {
+        return with(out, error("Authorization failed."));
+    }
+    if target.cluster().topics().contains_key(&name) {
+        if opts.has("if-not-exists") {
+            return out;
+        }
+        return with(out, error(&format!("Topic '{name}' already exists.")));
+    }
+    let brokers = super::broker_count(target.cluster());
+    if let Some(r) = rf.filter(|r| *r > i64::from(brokers)) {
+        return with(
+            out,
+            error(&format!(
+                "Unable to replicate the partition {r} time(s): The target replication factor of {r} cannot be reached because only {brokers} broker(s) are registered."
+            )),
+        );
+    }
+    let partitions = partitions.unwrap_or(i64::from(target.cluster().config().num_partitions));
+    match target.apply(Command::CreateTopic { name: name.clone(), partitions, retention: Some(retention) }) {
+        Ok(()) => {
+            out.outln(format!("Created topic {name}."));
+            out
+        }
+        Err(e) => with(out, error(&super::core_message(&e))),
+    }
+}
+
+/// Output printed so far, then the error.
+fn with(mut before: Output, after: Output) -> Output {
+    before.stdout.push_str(&after.stdout);
+    before.stderr.push_str(&after.stderr);
+    before.status = after.status;
+    before
+}
+
+fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Output {
+    let topics = matching(opts, target, ctx);
+    if let Err(o) = ensure_exists(&topics, opts) {
+        return o;
+    }
+    let report = opts.count(REPORTS) > 0;
+    let overrides_only = opts.has("topics-with-overrides");
+    let cluster = target.cluster();
+    let mut o = Output::default();
+    for name in &topics {
+        let Some(t) = cluster.topics().get(name) else { continue };
+        let configs = topic_config_entries(cluster, t);
+        if !report && (!overrides_only || !configs.is_empty()) {
+            let configs: Vec<String> = configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            o.outln(format!(
+                "Topic: {name}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {}",
+                t.partition_count(),
+                configs.join(",")
+            ));
+        }
+        if overrides_only {
+            continue;
+        }
+        for p in 0..t.partition_count() {
+            // One broker, always up: every replica is in sync and every leader available, so
+            // the reports (--under-replicated-partitions, …) list nothing.
+            if report {
+                continue;
+            }
+            // Until brokers are wired in (issue #13), every partition is one replica on broker 1.
+            let registration = PartitionRegistration::new(vec![BROKER_ID], |_| true);
+            o.outln(registration.describe_line(name, p));
+        }
+    }
+    o
+}
+
+fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    let topics = matching(opts, &*target, ctx);
+    if let Err(o) = ensure_exists(&topics, opts) {
+        return o;
+    }
+    let total = match parse_int::<i64>(opts.value("partitions").unwrap_or_default(), "partitions") {
+        Ok(n) => n,
+        Err(e) => return error(&e),
+    };
+    for name in topics {
+        if !allowed(&*target, ctx, Operation::Alter, ResourceType::Topic, &name) {
+            return error("Topic authorization failed.");
+        }
+        let current = target.cluster().topics().get(&name).map_or(0, |t| i64::from(t.partition_count()));
+        // The controller's own words (ReplicationControlManager.createPartitions).
+        if total < current {
+            return error(&format!(
+                "Topic currently has {current} partitions, which is higher than the requested {total}."
+            ));
+        }
+        if total == current {
+            return error(&format!("Topic already has {current} partitions."));
+        }
+        if let Err(e) = target.apply(Command::CreatePartitions { topic: name, total }) {
+            return error(&super::core_message(&e));
+        }
+    }
+    Output::default()
+}
+
+fn delete(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    let topics = matching(opts, &*target, ctx);
+    if let Err(o) = ensure_exists(&topics, opts) {
+        return o;
+    }
+    for name in &topics {
+        if !allowed(&*target, ctx, Operation::Delete, ResourceType::Topic, name) {
+            return error("Topic authorization failed.");
+        }
+    }
+    for name in topics {
+        if let Err(e) = target.apply(Command::DeleteTopic { name }) {
+            return error(&super::core_message(&e));
+        }
+    }
+    Output::default()
+}

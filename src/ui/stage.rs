@@ -1,0 +1,352 @@
+//! The stage: the first screen's story — producers → the topics' partitions → consumers grouped
+//! by group — with what flows visible. A member and the partitions it owns share a colour (a
+//! swatch beside the partition and the member, and the member's name on the partition); each
+//! group's frame carries its state as Kafka spells it, its generation or epoch and the current
+//! rebalance phase; stopped and crashed members look it. Settings, the describe table, the
+//! timeline, users & roles live in the panels under it.
+//!
+//! Frame cost: [`Stage`] (on the ticking context) computes a [`StageView`] — names, owners,
+//! states, phases; nothing that changes with every record — and [`StageBody`] re-renders only
+//! when it changes. Render functions read no browser API (the page's first frame is rendered
+//! on the server from the same components).
+
+use super::consumer_card::activity_text;
+use super::groups::phase_label;
+use super::state::{use_handle, use_sim, Action, Sim};
+use super::text::{fill, use_text, Text};
+use crate::core::config::GroupProtocol;
+use crate::core::consumer::{Activity, ConsumerMode};
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+/// A consumer's colour: hues spread by the golden angle in name order, so neighbours differ
+/// and a consumer keeps its colour while others come and go after it.
+pub fn member_hue(index: usize) -> u32 {
+    ((index as f64 * 137.508 + 200.0) % 360.0) as u32
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProducerChip {
+    pub name: String,
+    pub topic: String,
+    pub rate: String,
+    pub paused: bool,
+    pub failing: bool,
+}
+
+/// An owner of a partition: (consumer, hue, an old member or a crashed one still held).
+pub type Owner = (String, u32, bool);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartitionRow {
+    pub partition: u32,
+    pub owners: Vec<Owner>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicBlock {
+    pub name: String,
+    pub partitions: Vec<PartitionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberChip {
+    pub name: String,
+    pub hue: u32,
+    pub owns: Vec<String>,
+    pub activity: &'static str,
+    /// `stopped` (an eager rebalance), `dead` (crashed, closed), `failing` (an error), `idle`.
+    pub look: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupFrame {
+    pub id: String,
+    pub state: &'static str,
+    pub kip848: bool,
+    pub generation: i32,
+    /// The current rebalance's phase, while one runs.
+    pub phase: Option<&'static str>,
+    pub members: Vec<MemberChip>,
+}
+
+/// What the stage shows (compared each frame; see the module's frame-cost note).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageView {
+    pub producers: Vec<ProducerChip>,
+    pub topics: Vec<TopicBlock>,
+    pub groups: Vec<GroupFrame>,
+    /// Consumers with `assign()` (no group).
+    pub standalone: Vec<MemberChip>,
+    pub can_edit: bool,
+}
+
+impl StageView {
+    pub fn of(sim: &Sim, t: &'static Text, can_edit: bool) -> Self {
+        let cluster = &sim.run.cluster;
+        let now = cluster.now();
+        let hues: BTreeMap<&str, u32> =
+            cluster.consumers().keys().enumerate().map(|(i, n)| (n.as_str(), member_hue(i))).collect();
+        let hue = |n: &str| hues.get(n).copied().unwrap_or(0);
+        let producers = cluster
+            .producers()
+            .values()
+            .map(|p| ProducerChip {
+                name: p.spec.name.clone(),
+                topic: p.spec.topic.clone(),
+                rate: fill(t.stage_per_second, &[&p.spec.rate]),
+                paused: p.spec.paused,
+                failing: sim.errors.contains_key(&super::state::ErrorAt::Producer(p.spec.name.clone())),
+            })
+            .collect();
+        // Owners as the group counts them: a crashed member keeps its partitions until
+        // session.timeout.ms; a restarted consumer's old member too.
+        let mut owners: BTreeMap<(String, u32), Vec<Owner>> = BTreeMap::new();
+        for c in cluster.consumers().values() {
+            let held = !c.is_alive() && cluster.crashed_but_still_member(&c.spec.name);
+            if c.is_alive() || held {
+                for tp in &c.assignment {
+                    owners.entry((tp.topic.to_string(), tp.partition)).or_default().push((
+                        c.spec.name.clone(),
+                        hue(&c.spec.name),
+                        held,
+                    ));
+                }
+            }
+        }
+        let mut groups = Vec::new();
+        for g in cluster.groups().values() {
+            let members_now = cluster.group_members(&g.id);
+            for m in members_now.iter().filter(|m| m.old_member) {
+                for tp in &m.owns {
+                    owners.entry((tp.topic.to_string(), tp.partition)).or_default().push((
+                        m.consumer.clone(),
+                        hue(&m.consumer),
+                        true,
+                    ));
+                }
+            }
+            let mut members: Vec<MemberChip> = cluster
+                .consumers()
+                .values()
+                .filter(|c| c.spec.is_group() && c.group_id() == Some(g.id.as_str()))
+                .map(|c| member_chip(sim, t, c, hue(&c.spec.name), now))
+                .collect();
+            members.sort_by(|a, b| a.name.cmp(&b.name));
+            if members.is_empty() && g.members.is_empty() && g.offsets.is_empty() {
+                continue;
+            }
+            let phase = sim
+                .rebalances
+                .get(&g.id)
+                .filter(|v| v.finished_at.is_none())
+                .map(|v| phase_label(t, v.phase));
+            groups.push(GroupFrame {
+                id: g.id.clone(),
+                state: g.state.name(),
+                kip848: g.protocol == Some(GroupProtocol::Consumer),
+                generation: g.generation,
+                phase,
+                members,
+            });
+        }
+        // A group consumer whose group the coordinator does not know yet: its frame anyway.
+        for c in cluster.consumers().values() {
+            if let (true, Some(gid)) = (c.spec.is_group(), c.group_id()) {
+                if !groups.iter().any(|g| g.id == gid) {
+                    groups.push(GroupFrame {
+                        id: gid.to_string(),
+                        state: "Empty",
+                        kip848: c.spec.config.group_protocol == GroupProtocol::Consumer,
+                        generation: 0,
+                        phase: None,
+                        members: Vec::new(),
+                    });
+                }
+                if let Some(f) = groups.iter_mut().find(|g| g.id == gid) {
+                    if !f.members.iter().any(|m| m.name == c.spec.name) {
+                        f.members.push(member_chip(sim, t, c, hue(&c.spec.name), now));
+                    }
+                }
+            }
+        }
+        let standalone = cluster
+            .consumers()
+            .values()
+            .filter(|c| matches!(c.spec.mode, ConsumerMode::Standalone { .. }))
+            .map(|c| member_chip(sim, t, c, hue(&c.spec.name), now))
+            .collect();
+        let topics = cluster
+            .topics()
+            .iter()
+            .map(|(name, topic)| TopicBlock {
+                name: name.clone(),
+                partitions: (0..topic.partition_count())
+                    .map(|p| PartitionRow {
+                        partition: p,
+                        owners: owners.remove(&(name.clone(), p)).unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        StageView { producers, topics, groups, standalone, can_edit }
+    }
+}
+
+fn member_chip(
+    sim: &Sim,
+    t: &'static Text,
+    c: &crate::core::consumer::Consumer,
+    hue: u32,
+    now: crate::core::time::Millis,
+) -> MemberChip {
+    let cluster = &sim.run.cluster;
+    let activity = c.activity(now);
+    let stopped = c.is_alive()
+        && c.assignment.is_empty()
+        && c.membership.as_ref().is_some_and(|m| m.stopped_since.is_some());
+    let look = match activity {
+        Activity::Crashed | Activity::Closed => Some("dead"),
+        Activity::Error => Some("failing"),
+        _ if c.error.is_some() => Some("failing"),
+        Activity::Revoking => Some("stopped"),
+        _ if stopped => Some("stopped"),
+        Activity::Paused => Some("paused"),
+        Activity::Idle => Some("idle"),
+        _ => None,
+    };
+    let held = !c.is_alive() && cluster.crashed_but_still_member(&c.spec.name);
+    let owns = if c.is_alive() || held {
+        c.assignment.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect()
+    } else {
+        Vec::new()
+    };
+    // Consuming and processing alternate with every poll: one word for both on the stage, so
+    // it is not redrawn every frame (the card says which).
+    let activity = match activity {
+        Activity::Processing => t.act_consuming,
+        _ => activity_text(t, cluster, c),
+    };
+    MemberChip { name: c.spec.name.clone(), hue, owns, activity, look }
+}
+
+/// The stage, on the ticking context only to build its view.
+#[function_component(Stage)]
+pub fn stage(props: &StageProps) -> Html {
+    let ctx = use_sim();
+    let t = use_text();
+    let view = StageView::of(&ctx.sim.borrow(), t, props.can_edit);
+    html! { <StageBody {view} /> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    /// The Add producer / Add consumer buttons (not in player mode).
+    pub can_edit: bool,
+}
+
+#[derive(Properties, PartialEq)]
+struct BodyProps {
+    view: StageView,
+}
+
+fn swatch(hue: u32) -> Html {
+    html! { <span class="swatch" style={format!("--h: {hue}")} aria-hidden="true"></span> }
+}
+
+#[function_component(StageBody)]
+fn stage_body(props: &BodyProps) -> Html {
+    let ctx = use_handle();
+    let t = use_text();
+    let v = &props.view;
+    let add_producer = ctx.dispatch.reform(|_: MouseEvent| Action::AddProducer);
+    let add_consumer = ctx.dispatch.reform(|_: MouseEvent| Action::AddConsumer);
+    let why = ctx.dispatch.clone();
+    let member = |m: &MemberChip| {
+        html! {
+            <li class={classes!("member-chip", m.look)} style={format!("--h: {}", m.hue)}>
+                <span class="who">
+                    { swatch(m.hue) }<a href={format!("#{}-h", m.name)}>{ m.name.clone() }</a>
+                    <button type="button" class="why-btn" aria-label={fill(t.why_button, &[&m.name])}
+                        onclick={why.reform({ let n = m.name.clone(); move |_: MouseEvent| Action::Why(Some(n.clone())) })}>{ "?" }</button>
+                </span>
+                <span class="what">{ m.activity }</span>
+                <span class="owns-list">
+                    if m.owns.is_empty() { <span class="muted">{ t.owns_nothing }</span> }
+                    { for m.owns.iter().map(|p| html! { <span class="tp">{ p.clone() }</span> }) }
+                </span>
+            </li>
+        }
+    };
+    html! {
+        <section class="stage" aria-labelledby="h-stage">
+            <h2 id="h-stage" class="visually-hidden">{ t.stage }</h2>
+            <div class="stage-col stage-producers">
+                <div class="stage-head">
+                    <h3>{ t.producers }</h3>
+                    if v.can_edit { <button type="button" onclick={add_producer}>{ t.add_producer }</button> }
+                </div>
+                <ul class="chips">
+                    { for v.producers.iter().map(|p| html! {
+                        <li class={classes!("producer-chip", p.paused.then_some("paused"), p.failing.then_some("failing"))}>
+                            <span class="who">{ p.name.clone() }</span>
+                            <span class="flow" aria-hidden="true">{ "→" }</span>
+                            <span class="to">{ p.topic.clone() }</span>
+                            <span class="rate">{ if p.paused { t.paused.to_string() } else { p.rate.clone() } }</span>
+                        </li>
+                    }) }
+                </ul>
+            </div>
+            <div class="stage-col stage-topics">
+                { for v.topics.iter().map(|topic| html! {
+                    <div class="stage-topic">
+                        <p class="stage-topic-name">{ topic.name.clone() }</p>
+                        <ol class="parts">
+                            { for topic.partitions.iter().map(|p| html! {
+                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"))}>
+                                    <span class="pnum">{ format!("{}-{}", topic.name, p.partition) }</span>
+                                    <span class="part-owners">
+                                        if p.owners.is_empty() { <span class="muted">{ "—" }</span> }
+                                        { for p.owners.iter().map(|(c, hue, held)| html! {
+                                            <span class={classes!("owner", held.then_some("held"))} style={format!("--h: {hue}")}>
+                                                { swatch(*hue) }{ c.clone() }
+                                            </span>
+                                        }) }
+                                    </span>
+                                </li>
+                            }) }
+                        </ol>
+                    </div>
+                }) }
+            </div>
+            <div class="stage-col stage-groups">
+                <div class="stage-head">
+                    <h3>{ t.consumers }</h3>
+                    if v.can_edit { <button type="button" onclick={add_consumer}>{ t.add_consumer }</button> }
+                </div>
+                if v.groups.is_empty() && v.standalone.is_empty() {
+                    <p class="muted">{ t.stage_no_consumers }</p>
+                }
+                { for v.groups.iter().map(|g| html! {
+                    <section class={classes!("group-frame", g.phase.is_some().then_some("rebalancing"))} aria-label={g.id.clone()}>
+                        <header class="frame-head">
+                            <span class="gid">{ g.id.clone() }</span>
+                            <span class={classes!("state", g.state)}>{ g.state }</span>
+                            <span class="gen">{ format!("{} {}", if g.kip848 { t.epoch } else { t.generation }, g.generation) }</span>
+                            if let Some(p) = g.phase {
+                                <span class="phase">{ fill(t.stage_rebalancing, &[&p]) }</span>
+                            }
+                        </header>
+                        <ul class="members">{ for g.members.iter().map(member) }</ul>
+                    </section>
+                }) }
+                if !v.standalone.is_empty() {
+                    <section class="group-frame standalone" aria-label={t.standalone}>
+                        <header class="frame-head"><span class="gid">{ t.standalone }</span></header>
+                        <ul class="members">{ for v.standalone.iter().map(member) }</ul>
+                    </section>
+                }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,124 @@
+// Nothing a person can load, type or click kills the page, freezes it, or loses their work
+// (issue #16): two tabs keep their own sessions, a pasted link opens (asking first), an import
+// too large is refused by its size, and the page stays responsive with every cap at its
+// maximum (long tasks are recorded and written to test-results/extreme-page.json for the bench
+// report, not asserted against a time).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import { openApp, ROOT, RESULTS, until } from "./helpers.mjs";
+
+const link = (scenario, at = 0) =>
+  "#s=" + deflateRawSync(Buffer.from(JSON.stringify({ v: 1, at, scenario }))).toString("base64url");
+
+test("two tabs: one tab's autosave never overwrites the other's work", async (t) => {
+  const app = await openApp(t);
+  const a = app.page;
+  await a.getByRole("button", { name: "Add consumer" }).click();
+  await a.getByRole("article", { name: "consumer c1", exact: true }).waitFor();
+  // Tab B opens the most recent session (a copy), then resets to an empty playground.
+  const b = await a.context().newPage();
+  await b.goto(app.url);
+  await b.getByRole("article", { name: "consumer c1", exact: true }).waitFor();
+  await b.getByRole("button", { name: "Reset", exact: true }).click();
+  await until(async () => (await b.locator("article.consumer").count()) === 0, { what: "B reset" });
+  await b.evaluate(() => window.dispatchEvent(new Event("pagehide")));
+  // A's reload reopens A's own session, whatever B saved since.
+  await a.reload();
+  await a.getByRole("article", { name: "consumer c1", exact: true }).waitFor();
+  const sessions = await a.evaluate(() => JSON.parse(localStorage.getItem("broker-playground.sessions")));
+  assert.equal(sessions.length, 2, JSON.stringify(sessions));
+  app.assertClean();
+});
+
+test("a share link pasted into an open page opens it, asking first when it would replace work", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  const scenario = { version: 1, id: "pasted", seed: 1, topics: [{ name: "pasted", partitions: 2 }] };
+  // No work yet: it opens without asking.
+  await page.evaluate((h) => (location.hash = h), link(scenario, 0));
+  await page.getByText(/Opened a shared link at 00:00\.000/).waitFor();
+  assert.equal(await page.locator("[id^='lane-pasted-']").count(), 2);
+  assert.equal(new URL(page.url()).hash, "", "the link is taken out of the address");
+  // With work: it asks; declined, nothing changes.
+  await page.getByRole("button", { name: "Add consumer" }).click();
+  await page.getByRole("article", { name: "consumer c1", exact: true }).waitFor();
+  const other = { ...scenario, id: "other", topics: [{ name: "other", partitions: 3 }] };
+  page.once("dialog", (d) => d.dismiss());
+  await page.evaluate((h) => (location.hash = h), link(other, 0));
+  await until(async () => new URL(page.url()).hash === "", { what: "the hash read" });
+  assert.equal(await page.locator("[id^='lane-other-']").count(), 0, "declined: not opened");
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    d.accept();
+  });
+  await page.evaluate((h) => (location.hash = h), link(other, 0));
+  await until(async () => (await page.locator("[id^='lane-other-']").count()) === 3, { what: "the link opened" });
+  assert.match(asked, /replaces the session shown now/);
+  await page.getByRole("button", { name: "Restore previous session" }).waitFor();
+  app.assertClean();
+});
+
+test("an import too large is refused by its size, before it is read", async (t) => {
+  const app = await openApp(t);
+  const { page } = app;
+  await mkdir(RESULTS, { recursive: true });
+  const big = join(RESULTS, "too-large.json");
+  await writeFile(big, Buffer.alloc(2 * 1024 * 1024, " "));
+  await page.locator("input[type='file']").setInputFiles(big);
+  await page
+    .getByRole("alert")
+    .filter({ hasText: "too-large.json was not imported: it is 2097152 bytes, and a scenario file is at most 1048576 bytes" })
+    .waitFor();
+  app.assertClean();
+});
+
+/** Every cap at its maximum together (src/core/budget.rs's `all-together`, without its script). */
+function extreme() {
+  const name = (prefix, i) => prefix + String(i).padStart(64 - prefix.length, "0");
+  const topics = Array.from({ length: 256 }, (_, i) => ({ name: name("t", i), partitions: 4, retention: {} }));
+  const producers = Array.from({ length: 256 }, (_, i) => ({
+    name: name("p", i), topic: name("t", i), rate: 39, keys: { mode: "random" },
+  }));
+  const all = topics.map((x) => x.name);
+  const consumers = Array.from({ length: 16 }, (_, i) => ({
+    name: name("c", i), mode: { group: { topics: all } },
+    config: { "group.id": "g", "max.poll.records": 100000, "playground.poll.interval.ms": 2, "heartbeat.interval.ms": 2,
+      "session.timeout.ms": 3, "auto.commit.interval.ms": 1, "metadata.max.age.ms": 1 },
+  }));
+  return { version: 1, id: "extreme", seed: 1, topics, producers, consumers, duration: "24h" };
+}
+
+test("every cap at its maximum: the page loads it and stays responsive (long tasks recorded)", async (t) => {
+  const app = await openApp(t, { path: link(extreme()) });
+  const { page } = app;
+  await page.getByText(/Opened a shared link/).waitFor({ timeout: 60_000 });
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => e.duration))).observe({ entryTypes: ["longtask"] });
+  });
+  await page.getByRole("button", { name: "Play" }).click();
+  const started = Date.now();
+  await page.waitForTimeout(10_000);
+  // Still answering: the language switches within a frame or two.
+  const t0 = Date.now();
+  await page.getByLabel("Language").selectOption("ru");
+  await page.getByRole("button", { name: "Пауза" }).waitFor();
+  const answer_ms = Date.now() - t0;
+  const long = await page.evaluate(() => window.__long);
+  const figures = {
+    extreme_page_long_tasks: long.length,
+    extreme_page_longest_task_ms: Math.round(Math.max(0, ...long)),
+    extreme_page_tasks_over_200ms: long.filter((d) => d >= 200).length,
+    extreme_page_answer_ms: answer_ms,
+    extreme_page_watched_ms: Date.now() - started,
+    extreme_page_js_heap_bytes: await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null),
+  };
+  await mkdir(RESULTS, { recursive: true });
+  await writeFile(join(RESULTS, "extreme-page.json"), JSON.stringify(figures, null, 2) + "\n");
+  console.log(JSON.stringify(figures));
+  app.assertClean();
+});

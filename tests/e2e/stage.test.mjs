@@ -1,0 +1,141 @@
+// The stage (issue 17): producers → partitions → consumers grouped by group on one screen.
+// At 1280×720 in projector mode, 1280×800 and a 390 px phone, at lessons' key moments, the
+// stage's elements are inside the viewport without scrolling (at the phone's width: no
+// sideways scroll), and what "What to watch for" asks first is on that screen. Screenshots go
+// to test-results/stage-*.png.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openApp, RESULTS, until } from "./helpers.mjs";
+
+const PROJECTOR = { width: 1280, height: 720 };
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+/** Boxes of the stage's parts that are not inside the viewport (the page scrolled to the top). */
+async function outside(page, selectors) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(150);
+  return page.evaluate((selectors) => {
+    const out = [];
+    const W = window.innerWidth;
+    const H = window.innerHeight;
+    for (const sel of selectors) {
+      const els = document.querySelectorAll(sel);
+      if (els.length === 0) out.push(`${sel}: none on the page`);
+      for (const el of els) {
+        const r = el.getBoundingClientRect();
+        if (r.top < -1 || r.left < -1 || r.bottom > H + 1 || r.right > W + 1)
+          out.push(`${sel} "${el.textContent.trim().slice(0, 30)}" at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`);
+      }
+    }
+    return out;
+  }, selectors);
+}
+
+async function projector(page) {
+  await page.getByLabel("Projector mode").check();
+  await page.waitForSelector("main.projector");
+}
+
+async function clockAt(page, at) {
+  await until(async () => (await page.locator(".clock-time").textContent()) >= at, { what: at });
+}
+
+/** Presses Step (the phase-by-phase one) until `selector` shows, at most 40 times. */
+async function stepUntil(page, selector) {
+  for (let i = 0; i < 40 && (await page.locator(selector).count()) === 0; i++) {
+    await page.getByRole("button", { name: "Step", exact: true }).click();
+    await page.waitForTimeout(50);
+  }
+  assert.ok(await page.locator(selector).count(), `Step reached ${selector}`);
+}
+
+async function noSidewaysScroll(page) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= PHONE.width, `the page scrolls sideways: ${w} px wide`);
+}
+
+test("the default scenario: Add consumer (what to watch for asks first) and the stage on the first screen", async (t) => {
+  for (const [name, viewport] of [["projector", PROJECTOR], ["desktop", DESKTOP], ["phone", PHONE]]) {
+    const app = await openApp(t, { viewport });
+    const { page } = app;
+    if (name === "projector") await projector(page);
+    assert.match(await page.locator(".watch").textContent(), /Add a consumer/);
+    const add = page.getByRole("button", { name: "Add consumer" });
+    assert.deepEqual(await outside(page, [".stage button"]), [], `${name}: Add consumer on the first screen`);
+    await app.screenshot(`stage-default-${name}-before`);
+    for (let i = 0; i < 3; i++) await add.click();
+    await until(async () => (await page.locator(".group-frame .state").first().textContent()) === "Stable", { what: "group-1 Stable" });
+    await page.waitForTimeout(600);
+    if (name !== "phone") {
+      assert.deepEqual(await outside(page, [".stage", ".part", ".member-chip", ".group-frame .state", ".group-frame .gen"]), [], name);
+    } else {
+      await noSidewaysScroll(page);
+    }
+    // The crash the lesson asks for: c2 looks stopped on the stage.
+    await page.getByRole("button", { name: "Crash consumer c2" }).click();
+    await page.locator(".member-chip.dead").waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(RESULTS, `stage-default-${name}-after.png`) });
+    app.assertClean();
+  }
+});
+
+test("projector 1280×720: 3 producers, 12 partitions, 6 consumers in 2 groups fit the first screen", async (t) => {
+  const app = await openApp(t, { path: "?scenario=eager-vs-cooperative", viewport: PROJECTOR });
+  const { page } = app;
+  await projector(page);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByLabel("Partitions").fill("12");
+  await page.getByLabel("Partitions").press("Enter");
+  for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Add producer" }).click();
+  await page.getByLabel("Speed").selectOption("10");
+  await page.getByRole("button", { name: "Play" }).click();
+  // Mid-rebalance: e3 and k3 join at 00:15; Step (by phase) gets there.
+  await clockAt(page, "00:13");
+  await page.getByRole("button", { name: "Pause" }).click();
+  await stepUntil(page, ".group-frame.rebalancing");
+  assert.equal(await page.locator(".part").count(), 12);
+  assert.equal(await page.locator(".producer-chip").count(), 3);
+  assert.equal(await page.locator(".member-chip").count(), 6);
+  assert.equal(await page.locator(".group-frame").count(), 2);
+  const parts = [".stage", ".producer-chip", ".part", ".member-chip", ".frame-head"];
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(RESULTS, "stage-evc-projector-mid.png") });
+  assert.deepEqual(await outside(page, parts), [], "mid-rebalance");
+  await page.getByRole("button", { name: "Play" }).click();
+  await clockAt(page, "00:20");
+  await page.getByRole("button", { name: "Pause" }).click();
+  assert.deepEqual(await outside(page, parts), [], "after");
+  await page.screenshot({ path: join(RESULTS, "stage-evc-projector-after.png") });
+  app.assertClean();
+});
+
+test("lessons' key moments at 1280×800 and on a phone: the stage shows them", async (t) => {
+  const moments = [
+    ["rebalance-basics", "00:27", [".member-chip.dead"]],
+    ["roles", "00:37", [".member-chip.failing"]],
+    ["eager-vs-cooperative", "00:14", [".group-frame.rebalancing"]],
+    ["kip-848", "00:31", [".member-chip.dead"]],
+  ];
+  for (const [id, at, expect] of moments) {
+    for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
+      const app = await openApp(t, { path: `?scenario=${id}`, viewport });
+      const { page } = app;
+      await page.getByLabel("Speed").selectOption("10");
+      await clockAt(page, at);
+      await page.getByRole("button", { name: "Pause" }).click();
+      if (expect[0].includes("rebalancing")) await stepUntil(page, expect[0]);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(RESULTS, `stage-${id}-${name}.png`) });
+      for (const sel of expect) assert.ok(await page.locator(sel).count(), `${id} ${name}: ${sel}`);
+      if (name === "desktop") {
+        assert.deepEqual(await outside(page, [".stage", ".part", ".member-chip", ".frame-head"]), [], `${id} ${name}`);
+      } else {
+        await noSidewaysScroll(page);
+      }
+      app.assertClean();
+    }
+  }
+});
