@@ -283,7 +283,7 @@ fn random_op(r: &mut oorandom::Rand64) -> Op {
 // ------------------------------------------------------------------------------------ the world
 
 /// How far into a session [`Op::SaveReload`] checks (each check replays from the seed).
-static SAVE_RELOAD_UP_TO_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(60_000);
+static SAVE_RELOAD_UP_TO_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(20_000);
 
 struct World {
     cluster: Cluster,
@@ -344,7 +344,7 @@ impl World {
         use broker_playground::core::scenario::{At, Run, Scenario, ScriptStep, MAX_DURATION_MS};
         if self.now > MAX_DURATION_MS.min(SAVE_RELOAD_UP_TO_MS.load(std::sync::atomic::Ordering::Relaxed)) {
             // The page's clock stops at 24 h; this driver's does not. (And in `cargo test`, a
-            // replay from the seed per save is kept to the first minute; the soak goes on.)
+            // replay from the seed per save is kept to the first 20 s; the soak goes on.)
             return Ok(());
         }
         let mut s = Scenario::from_json(r#"{"version": 1}"#).map_err(|e| e.to_string())?;

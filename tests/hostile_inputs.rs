@@ -436,7 +436,7 @@ mod findings {
         c.topics().values().flat_map(|t| t.partitions.iter()).map(|l| l.size_bytes()).sum()
     }
 
-    /// 1. Kept forever at 10 M records/s took the page to 2.5 GB in 7 s: the rate is refused
+    /// Finding 1: Kept forever at 10 M records/s took the page to 2.5 GB in 7 s: the rate is refused
     /// (naming the field and the budget), and at the budget's rate memory stays bounded.
     #[test]
     fn finding_1_keep_forever_at_a_huge_rate() {
@@ -460,7 +460,7 @@ mod findings {
         assert_eq!(quota, 1, "the timeline says once that the producer is throttled");
     }
 
-    /// 2. Every cap at its maximum together froze the page, then aborted it: the totals are
+    /// Finding 2: Every cap at its maximum together froze the page, then aborted it: the totals are
     /// refused, each naming its field and the budget.
     #[test]
     fn finding_2_all_caps_together_are_refused_by_the_budget() {
@@ -489,7 +489,7 @@ mod findings {
         assert_eq!(c.topics()["b"].partition_count(), 20);
     }
 
-    /// 2. One producer with random keys over 1 024 partitions: each record found its partition's
+    /// Finding 2: One producer with random keys over 1 024 partitions: each record found its partition's
     /// run by a linear search (32 s for 2 simulated seconds at 10 M records/s). Unbudgeted, as
     /// the bench runs the core, a second at 1 M records/s is now quick even in a debug build.
     #[test]
@@ -525,7 +525,7 @@ mod findings {
         }
     }
 
-    /// 3. `run` held every event and built one string (1.5 GB per simulated hour): it streams,
+    /// Finding 3: `run` held every event and built one string (1.5 GB per simulated hour): it streams,
     /// so a reader that stops after 1 MB stops a 24-hour run at once, and it folds
     /// high-volume events into one line a second unless asked for `--all`.
     #[test]
@@ -563,7 +563,7 @@ mod findings {
         assert_eq!((&back.scenario, back.at), (s, at), "{case}: link");
     }
 
-    /// 4. The page's clock ran past 24:00:00 and then wrote saves the same build refused.
+    /// Finding 4: The page's clock ran past 24:00:00 and then wrote saves the same build refused.
     #[test]
     fn finding_4_the_clock_stops_at_the_formats_limit() {
         let mut run = Run::new(built_in("lag").unwrap()).unwrap();
@@ -575,7 +575,7 @@ mod findings {
         assert!(share::envelope(&run.export(), u64::MAX).contains(&format!("\"at\":{MAX_DURATION_MS}")));
     }
 
-    /// 5. A valid file that is over the limit as Export writes it, and a session that grows past
+    /// Finding 5: A valid file that is over the limit as Export writes it, and a session that grows past
     /// the limits, made saves and Exports that could not be read back.
     #[test]
     fn finding_5_what_the_playground_writes_it_reads() {
@@ -618,14 +618,14 @@ mod findings {
         reads_back(&run.export(), run.now(), "most bytes");
     }
 
-    /// 8. `run /dev/zero` read gigabytes before its size check: it reads one byte past the limit.
+    /// Finding 8: `run /dev/zero` read gigabytes before its size check: it reads one byte past the limit.
     #[test]
     fn finding_8_the_cli_reads_no_more_than_the_limit() {
         let out = cli::main(&args(&["run", "/dev/zero"]), &mut "");
         assert_input_error(&out, "file too large", "/dev/zero");
     }
 
-    /// 9. A note with a newline forged timeline lines in `run`'s output.
+    /// Finding 9: A note with a newline forged timeline lines in `run`'s output.
     #[test]
     fn finding_9_user_text_cannot_forge_timeline_lines() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -637,7 +637,7 @@ mod findings {
         assert!(out.stdout.contains(r"note: one\n[00:00.000] forged line\r\u{1b}[31mred"), "{}", out.stdout);
     }
 
-    /// 10. Duplicate keys were accepted, the last one winning: now an error naming the key, in
+    /// Finding 10: Duplicate keys were accepted, the last one winning: now an error naming the key, in
     /// every JSON the playground reads.
     #[test]
     fn finding_10_duplicate_keys_are_errors_naming_the_key() {
@@ -667,7 +667,7 @@ mod findings {
         assert!(e.contains("duplicate key `name`"), "{e}");
     }
 
-    /// 11. `a.b` and `a_b` were both created; Kafka refuses the second.
+    /// Finding 11: `a.b` and `a_b` were both created; Kafka refuses the second.
     #[test]
     fn finding_11_topics_that_collide_are_refused_as_kafka_refuses_them() {
         let mut c = Cluster::new(Default::default(), 1);
