@@ -866,7 +866,7 @@ fn select_protocol(g: &Group) -> Option<Strategy> {
 }
 
 /// Kafka's name of an assignor, as `partition.assignment.strategy` lists it (see
-/// [`Strategy::assignor_name`]).
+/// [`Strategy::kafka_name`]).
 pub fn strategy_name(s: Strategy) -> &'static str {
     s.kafka_name()
 }
