@@ -15,6 +15,8 @@
 // CSS stays out and ours stays in. An element starts only when it scrolls into view.
 
 const BASE = new URL(".", import.meta.url);
+// Where the wasm finds its data files (the Russian catalogue: ru.json), beside this script.
+globalThis.__brokerPlaygroundBase ??= BASE.href;
 const STYLESHEETS = ["base.css", "app.css", "embed.css"];
 const DEFAULT_HEIGHT = "560px";
 const TAG = "broker-playground";

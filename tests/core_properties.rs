@@ -40,6 +40,7 @@ use broker_playground::core::log::{PartitionLog, Record, Retention, Value};
 use broker_playground::core::producer::{KeyMode, PartitionerKind, ProducerSpec};
 use broker_playground::core::scenario::event_stream_hash;
 use broker_playground::core::{Cluster, Command, Event};
+use broker_playground::i18n::Narrate;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -789,10 +790,6 @@ struct Checker {
     zombies: BTreeMap<String, u64>,
 }
 
-fn parse_state(s: &str) -> Result<GroupState, String> {
-    serde_json::from_value(serde_json::Value::String(s.into())).map_err(|_| format!("unknown state {s}"))
-}
-
 impl Checker {
     fn release(&mut self, consumer: &str, keep: impl Fn(&TopicPartition) -> bool) {
         for ((_, tp), (holder, released)) in self.holder.iter_mut() {
@@ -909,15 +906,15 @@ impl Checker {
                 }
             }
             GroupStateChanged { group, from, to } => {
-                let (from_s, to_s) = (parse_state(from)?, parse_state(to)?);
+                let (from, to) = (*from, *to);
                 let last = self.states.get(group).copied().unwrap_or(GroupState::Empty);
-                if last != from_s {
-                    return Err(format!("group {group}: {from} -> {to}, but it was {}", last.name()));
+                if last != from {
+                    return Err(format!("group {group}: {from:?} -> {to:?}, but it was {last:?}"));
                 }
-                if !from_s.can_move_to(to_s) {
-                    return Err(format!("group {group}: {from} -> {to} is not a Kafka transition"));
+                if !from.can_move_to(to) {
+                    return Err(format!("group {group}: {from:?} -> {to:?} is not a Kafka transition"));
                 }
-                self.states.insert(group.clone(), to_s);
+                self.states.insert(group.clone(), to);
             }
             JoinCompleted { group, generation, .. } | GroupEpochBumped { group, epoch: generation, .. } => {
                 if let Some(prev) = self.generations.insert(group.clone(), *generation) {

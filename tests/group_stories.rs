@@ -3,6 +3,7 @@
 
 use broker_playground::core::event::{Event, EventKind, LeaveReason, RebalanceReason};
 use broker_playground::core::scenario::{built_in, Run};
+use broker_playground::i18n::Narrate;
 use std::collections::BTreeMap;
 
 fn run(id: &str, until: u64) -> (Run, Vec<Event>) {

@@ -5,6 +5,7 @@
 
 use broker_playground::core::event::EventKind;
 use broker_playground::core::scenario::{built_in, event_stream_hash, Run, BUILT_IN};
+use broker_playground::i18n::Narrate;
 use std::fmt::Write;
 
 fn is_traffic(kind: &EventKind) -> bool {

@@ -10,6 +10,7 @@ use super::Outcome;
 use crate::core::event::{Event, EventKind};
 use crate::core::scenario::{built_in, Run, Scenario, BUILT_IN, MAX_SCENARIO_BYTES};
 use crate::core::time::{parse_duration, Millis};
+use crate::i18n::Narrate;
 use std::io::{Read, Write};
 
 /// When a scenario names no duration, `run` stops after this long.

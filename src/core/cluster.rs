@@ -13,7 +13,7 @@ use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
 use super::error::{CoreError, CoreResult, ErrorCode};
-use super::event::{Event, EventKind, LeaveReason, RebalanceReason};
+use super::event::{AuthorizationChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::{BrokerId, NodeId};
@@ -594,14 +594,14 @@ impl Cluster {
                 if let Some(a) = allow_everyone_if_no_acl_found {
                     self.broker.auth.set_allow_everyone_if_no_acl_found(a);
                 }
-                let detail = format!("authorization {}", if enabled { "on" } else { "off" });
-                self.events_push(now, EventKind::AuthorizationChanged { detail });
+                let change = AuthorizationChange::Switched { on: enabled };
+                self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::AddUser { name } => {
                 self.broker.auth.add_user(&name).map_err(acl_error)?;
                 self.events_push(
                     now,
-                    EventKind::AuthorizationChanged { detail: format!("user {name} added") },
+                    EventKind::AuthorizationChanged { change: AuthorizationChange::UserAdded { user: name } },
                 );
             }
             Command::RemoveUser { name } => {
@@ -610,14 +610,16 @@ impl Cluster {
                 }
                 self.events_push(
                     now,
-                    EventKind::AuthorizationChanged { detail: format!("user {name} removed") },
+                    EventKind::AuthorizationChanged {
+                        change: AuthorizationChange::UserRemoved { user: name },
+                    },
                 );
             }
             Command::GrantRole { user, role, pattern } => {
                 let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
                 self.broker.auth.grant(b).map_err(acl_error)?;
-                let detail = format!("user {user} granted role {} on {pattern}", role.name());
-                self.events_push(now, EventKind::AuthorizationChanged { detail });
+                let change = AuthorizationChange::RoleGranted { user, role, pattern };
+                self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::RevokeRole { user, role, pattern } => {
                 let b = RoleBinding::new(&user, role, &pattern).map_err(acl_error)?;
@@ -627,25 +629,20 @@ impl Cluster {
                         role.name()
                     )));
                 }
-                let detail = format!("user {user} lost role {} on {pattern}", role.name());
-                self.events_push(now, EventKind::AuthorizationChanged { detail });
+                let change = AuthorizationChange::RoleRevoked { user, role, pattern };
+                self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::AddAcl { acl } => {
-                let line = acl.to_string();
-                self.broker.auth.add_acl(acl).map_err(acl_error)?;
-                self.events_push(
-                    now,
-                    EventKind::AuthorizationChanged { detail: format!("ACL added: {line}") },
-                );
+                self.broker.auth.add_acl(acl.clone()).map_err(acl_error)?;
+                let change = AuthorizationChange::AclAdded { acl };
+                self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::RemoveAcl { acl } => {
                 if !self.broker.auth.remove_acl(&acl) {
                     return Err(CoreError::invalid("no such ACL"));
                 }
-                self.events_push(
-                    now,
-                    EventKind::AuthorizationChanged { detail: format!("ACL removed: {acl}") },
-                );
+                let change = AuthorizationChange::AclRemoved { acl };
+                self.events_push(now, EventKind::AuthorizationChanged { change });
             }
         }
         Ok(())

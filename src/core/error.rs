@@ -36,6 +36,30 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every error the playground can produce (for catalogues that must cover them all).
+    pub const ALL: [ErrorCode; 20] = [
+        ErrorCode::OffsetOutOfRange,
+        ErrorCode::UnknownTopicOrPartition,
+        ErrorCode::InvalidTopicException,
+        ErrorCode::IllegalGeneration,
+        ErrorCode::InconsistentGroupProtocol,
+        ErrorCode::UnknownMemberId,
+        ErrorCode::RebalanceInProgress,
+        ErrorCode::TopicAuthorizationFailed,
+        ErrorCode::GroupAuthorizationFailed,
+        ErrorCode::ClusterAuthorizationFailed,
+        ErrorCode::TopicAlreadyExists,
+        ErrorCode::InvalidPartitions,
+        ErrorCode::InvalidConfig,
+        ErrorCode::InvalidRequest,
+        ErrorCode::FencedInstanceId,
+        ErrorCode::NoOffsetForPartition,
+        ErrorCode::FencedMemberEpoch,
+        ErrorCode::NonEmptyGroup,
+        ErrorCode::GroupIdNotFound,
+        ErrorCode::GroupSubscribedToTopic,
+    ];
+
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
     pub fn code(self) -> i16 {
         match self {

@@ -1,13 +1,18 @@
 //! What happened, told as events: the UI animates them and the timeline narrates them.
 //!
-//! Every event carries the simulated time it happened at. Events are data (serde) so the CLI
-//! can print them as JSON lines and tests can compare timelines; [`Event::narrate`] tells one
-//! in plain words.
+//! Every event carries the simulated time it happened at. Events are data only (serde) so the
+//! CLI can print them as JSON lines and tests can compare timelines: where Kafka has a closed
+//! set (group state, strategy, reset policy, an authorization change, a rebalance's reason)
+//! the event carries the enum, never a sentence. The words are the language layer's
+//! (`crate::i18n`): one exhaustive `match` over these kinds, English and Russian.
 
-use super::config::GroupProtocol;
+use super::acl::role::Role;
+use super::acl::AclBinding;
+use super::config::{GroupProtocol, OffsetReset};
 use super::error::ErrorCode;
-use super::group::assignor::TopicPartition;
-use super::time::{format_clock, Millis};
+use super::group::assignor::{Strategy, TopicPartition};
+use super::group::GroupState;
+use super::time::Millis;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,6 +91,40 @@ pub enum LeaveReason {
     RebalanceTimeout,
     /// Another instance with the same `group.instance.id` took its place.
     Fenced,
+}
+
+/// What changed in users, roles and ACLs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum AuthorizationChange {
+    /// `authorizer.class.name` set (on) or cleared (off).
+    Switched {
+        on: bool,
+    },
+    UserAdded {
+        user: String,
+    },
+    UserRemoved {
+        user: String,
+    },
+    RoleGranted {
+        user: String,
+        role: Role,
+        pattern: String,
+    },
+    RoleRevoked {
+        user: String,
+        role: Role,
+        pattern: String,
+    },
+    /// `kafka-acls --add`.
+    AclAdded {
+        acl: AclBinding,
+    },
+    /// `kafka-acls --remove`.
+    AclRemoved {
+        acl: AclBinding,
+    },
 }
 
 /// A partition changing hands in a rebalance (`from`/`to` are consumer names).
@@ -202,7 +241,7 @@ pub enum EventKind {
         consumer: String,
         topic: String,
         partition: u32,
-        policy: String,
+        policy: OffsetReset,
         offset: u64,
         out_of_range: bool,
     },
@@ -253,8 +292,8 @@ pub enum EventKind {
     // ---- groups ----
     GroupStateChanged {
         group: String,
-        from: String,
-        to: String,
+        from: GroupState,
+        to: GroupState,
     },
     RebalanceStarted {
         group: String,
@@ -285,14 +324,15 @@ pub enum EventKind {
         group: String,
         generation: i32,
         leader: String,
-        protocol: String,
+        /// The strategy every member supports that the group chose (`None`: none in common).
+        protocol: Option<Strategy>,
         members: Vec<String>,
     },
     /// The leader's assignment, handed out by SyncGroup (classic) or the target (KIP-848).
     AssignmentComputed {
         group: String,
         generation: i32,
-        strategy: String,
+        strategy: Strategy,
         moves: Vec<Move>,
         assignment: Vec<(String, Vec<TopicPartition>)>,
         /// `consumer` (KIP-848) or `classic` (omitted): which protocol's words tell it.
@@ -348,7 +388,7 @@ pub enum EventKind {
 
     // ---- users and rights ----
     AuthorizationChanged {
-        detail: String,
+        change: AuthorizationChange,
     },
 
     // ---- scenarios ----
@@ -381,184 +421,6 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Event {
-    /// The event in plain English, as the timeline and `playground-cli run` print it.
-    pub fn narrate(&self) -> String {
-        use EventKind::*;
-        match &self.kind {
-            TopicCreated { topic, partitions } => format!("topic {topic} created with {partitions} partitions"),
-            TopicDeleted { topic } => format!("topic {topic} deleted"),
-            PartitionsAdded { topic, from, to } => format!(
-                "topic {topic}: partitions {from} -> {to} (no data moves; keys may now hash to other partitions)"
-            ),
-            RetentionDeleted { topic, partition, removed, log_start } => format!(
-                "retention deleted {removed} old record(s) from {topic}-{partition}; log start is now {log_start}"
-            ),
-            ProducerAdded { producer, topic } => format!("producer {producer} added, writing to {topic}"),
-            ProducerRemoved { producer } => format!("producer {producer} removed"),
-            ProducerPaused { producer } => format!("producer {producer} paused"),
-            ProducerResumed { producer } => format!("producer {producer} resumed"),
-            ProducerChanged { producer } => format!("producer {producer} settings changed"),
-            Produced { producer, topic, partition, base_offset, count, key } => {
-                let key = match key {
-                    Some(k) => format!("key {k:?}"),
-                    None => "no key".to_string(),
-                };
-                if *count == 1 {
-                    format!("{producer} produced a record ({key}) to {topic}-{partition} at offset {base_offset}")
-                } else {
-                    format!(
-                        "{producer} produced {count} records to {topic}-{partition} at offsets {base_offset}..{}",
-                        base_offset + count - 1
-                    )
-                }
-            }
-            ProduceFailed { producer, topic, error } => format!("{producer} could not produce to {topic}: {error}"),
-            ConsumerAdded { consumer } => format!("consumer {consumer} added"),
-            ConsumerRemoved { consumer } => format!("consumer {consumer} removed"),
-            ConsumerChanged { consumer } => format!("consumer {consumer} settings changed"),
-            ConsumerPaused { consumer } => format!("consumer {consumer} paused"),
-            ConsumerResumed { consumer } => format!("consumer {consumer} resumed"),
-            ConsumerCrashed { consumer, unprocessed: 0, .. } => {
-                format!("consumer {consumer} crashed (no more heartbeats, no LeaveGroup)")
-            }
-            ConsumerCrashed { consumer, unprocessed, committed_ahead: true } => format!(
-                "consumer {consumer} crashed mid-batch: {unprocessed} fetched record(s) not processed, but their offsets were committed before processing — nobody will read them again (at-most-once: lost)"
-            ),
-            ConsumerCrashed { consumer, unprocessed, committed_ahead: false } => format!(
-                "consumer {consumer} crashed mid-batch: {unprocessed} fetched record(s) not processed; they are uncommitted and will be read again (at-least-once)"
-            ),
-            ConsumerRestarted { consumer } => format!("consumer {consumer} restarted"),
-            PartitionsAssignedManually { consumer, partitions } => {
-                format!("consumer {consumer} assigned itself {} (standalone, assign())", tps(partitions))
-            }
-            Fetched { consumer, topic, partition, from, count, redelivered } => {
-                let dup = if *redelivered > 0 {
-                    format!(" — {redelivered} redelivered (at-least-once duplicates)")
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{consumer} polled {count} record(s) from {topic}-{partition} at offsets {from}..{}{dup}",
-                    from + count.saturating_sub(1)
-                )
-            }
-            OffsetReset { consumer, topic, partition, policy, offset, out_of_range } => {
-                let why = if *out_of_range { "offset out of range" } else { "no committed offset" };
-                format!("{consumer}: {why} for {topic}-{partition}; auto.offset.reset={policy} -> offset {offset}")
-            }
-            PositionRestored { consumer, topic, partition, offset } => {
-                format!("{consumer} resumes {topic}-{partition} at committed offset {offset}")
-            }
-            Seeked { consumer, topic, partition, offset } => {
-                format!("{consumer} seeked {topic}-{partition} to offset {offset}")
-            }
-            ConsumerError { consumer, error, detail } => format!("{consumer}: {error} ({detail})"),
-            Committed { consumer, group, offsets, auto } => format!(
-                "{consumer} committed {} for group {group}{}",
-                offsets.iter().map(|(tp, o)| format!("{}-{}={o}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", "),
-                if *auto { " (auto-commit)" } else { "" }
-            ),
-            CommitFailed { consumer, group, error } => format!("{consumer}: commit for group {group} failed: {error}"),
-            GroupOffsetsAltered { group, offsets } => format!(
-                "group {group}: committed offsets reset to {}",
-                offsets.iter().map(|(tp, o)| format!("{}-{}={o}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
-            ),
-            GroupOffsetsDeleted { group, partitions } => {
-                format!("group {group}: committed offsets of {} deleted", tps(partitions))
-            }
-            GroupDeleted { group } => format!("group {group} deleted"),
-            GroupStateChanged { group, from, to } => format!("group {group}: {from} -> {to}"),
-            RebalanceStarted { group, generation, reason, .. } => {
-                format!("group {group}: rebalance started ({}), generation {generation}", reason_text(reason))
-            }
-            PartitionsRevoked { group, consumer, partitions } => {
-                format!("group {group}: {consumer} revoked {}", tps(partitions))
-            }
-            MemberJoining { group, consumer, protocol: GroupProtocol::Consumer, .. } => format!(
-                "group {group}: {consumer} joined with a ConsumerGroupHeartbeat (member epoch 0)"
-            ),
-            MemberJoining { group, consumer, .. } => format!("group {group}: {consumer} sent JoinGroup"),
-            JoinCompleted { group, generation, leader, protocol, members } => format!(
-                "group {group}: generation {generation} with {} member(s) ({}); leader {leader}; strategy {protocol}",
-                members.len(),
-                members.join(", ")
-            ),
-            AssignmentComputed { group, generation, strategy, moves, protocol, .. } => {
-                let moved: Vec<String> = moves
-                    .iter()
-                    .map(|m| {
-                        format!(
-                            "{}-{} {} -> {}",
-                            m.partition.topic,
-                            m.partition.partition,
-                            m.from.as_deref().unwrap_or("nobody"),
-                            m.to.as_deref().unwrap_or("nobody")
-                        )
-                    })
-                    .collect();
-                let what = match protocol {
-                    GroupProtocol::Consumer => format!("{strategy} target assignment for group epoch {generation}"),
-                    GroupProtocol::Classic => format!("{strategy} assignment for generation {generation}"),
-                };
-                if moved.is_empty() {
-                    format!("group {group}: {what}; nothing moves")
-                } else {
-                    format!("group {group}: {what}; {}", moved.join(", "))
-                }
-            }
-            PartitionsAssigned { group, consumer, partitions, generation, protocol, .. } => {
-                let epoch = match protocol {
-                    GroupProtocol::Consumer => "member epoch",
-                    GroupProtocol::Classic => "generation",
-                };
-                format!("group {group}: {consumer} now owns {} ({epoch} {generation})", tps(partitions))
-            }
-            RebalanceCompleted { group, generation, duration_ms, stopped, protocol } => {
-                let stopped = if stopped.is_empty() {
-                    "nobody stopped consuming".to_string()
-                } else {
-                    format!("stopped meanwhile: {}", stopped.join(", "))
-                };
-                match protocol {
-                    GroupProtocol::Consumer => format!(
-                        "group {group}: Stable at group epoch {generation}: every member reconciled after {duration_ms} ms; {stopped}"
-                    ),
-                    GroupProtocol::Classic => {
-                        format!("group {group}: Stable at generation {generation} after {duration_ms} ms; {stopped}")
-                    }
-                }
-            }
-            MemberRemoved { group, consumer, reason, .. } => {
-                let why = match reason {
-                    LeaveReason::Left => "left the group (LeaveGroup)",
-                    LeaveReason::SessionTimeout => "removed: no heartbeat within session.timeout.ms",
-                    LeaveReason::MaxPollIntervalExceeded => "left: poll() not called within max.poll.interval.ms",
-                    LeaveReason::RebalanceTimeout => "removed: did not rejoin within the rebalance timeout",
-                    LeaveReason::Fenced => "fenced: another instance took its group.instance.id",
-                };
-                format!("group {group}: {consumer} {why}")
-            }
-            StaticMemberRejoined { group, consumer, instance_id } => format!(
-                "group {group}: static member {consumer} (group.instance.id={instance_id}) rejoined and kept its partitions; no rebalance"
-            ),
-            GroupEpochBumped { group, epoch, reason } => {
-                format!("group {group}: group epoch {epoch} ({}); new target assignment", reason_text(reason))
-            }
-            MemberReconciled { group, consumer, epoch } => {
-                format!("group {group}: {consumer} reconciled to epoch {epoch}")
-            }
-            AuthorizationChanged { detail } => detail.clone(),
-            Note { text, .. } => format!("note: {text}"),
-            ScriptStepFailed { error } => format!("scenario step failed: {error}"),
-        }
-    }
-
-    /// `[mm:ss.mmm] narration`, one timeline line: control characters in what a person typed
-    /// (a note, a key, a value) are escaped (`\n`), so no text can forge a line of its own.
-    pub fn line(&self) -> String {
-        format!("[{}] {}", format_clock(self.at), escape_controls(&self.narrate()))
-    }
-
     /// Names this event is about (topic, group, producer, consumer), for timeline filters.
     pub fn subjects(&self) -> Vec<&str> {
         use EventKind::*;
@@ -607,33 +469,4 @@ impl Event {
             AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } => vec![],
         }
     }
-}
-
-fn reason_text(r: &RebalanceReason) -> String {
-    match r {
-        RebalanceReason::MemberJoined { member } => format!("member {member} joined"),
-        RebalanceReason::MemberLeft { member } => format!("member {member} left"),
-        RebalanceReason::SessionTimeout { member } => format!("member {member} timed out"),
-        RebalanceReason::MaxPollIntervalExceeded { member } => {
-            format!("member {member} exceeded max.poll.interval.ms")
-        }
-        RebalanceReason::SubscriptionChanged { member } => {
-            format!("member {member} changed its subscription")
-        }
-        RebalanceReason::PartitionsAdded { topic } => format!("partitions added to {topic}"),
-        RebalanceReason::CooperativeFollowUp { member } => {
-            format!("{member} revoked partitions and rejoins to hand them over")
-        }
-        RebalanceReason::MemberRejoined { member } => format!("member {member} rejoined"),
-        RebalanceReason::StrategyChanged { member } => {
-            format!("member {member} changed partition.assignment.strategy")
-        }
-    }
-}
-
-fn tps(ps: &[TopicPartition]) -> String {
-    if ps.is_empty() {
-        return "nothing".to_string();
-    }
-    ps.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ")
 }

@@ -115,12 +115,7 @@ pub fn scrub_text(value: Millis, max: Millis, lang: Lang) -> String {
         let (m, s, d) = (tenths / 600, (tenths / 10) % 60, tenths % 10);
         format!("{m:02}:{s:02}.{d}")
     };
-    // The one word here; kept beside its only use rather than in the catalogue.
-    let of = match lang {
-        Lang::Ru => "из",
-        Lang::En => "of",
-    };
-    format!("{} {of} {}", clock(value), clock(max))
+    super::text::fill(super::text::text_for(lang).scrub_of, &[&clock(value), &clock(max)])
 }
 
 /// While a long replay catches up (scrubbing back, a link far into a run): where it is going

@@ -2,8 +2,8 @@
 //! it happens (phases in order, moves, who stopped); the `kafka-consumer-groups --describe`
 //! table; a lag sparkline.
 
-use super::state::{reason_text, use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
-use super::text::{fill, use_text, Text};
+use super::state::{use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
+use super::text::{fill, reason_text, use_text, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::group::{DescribeRow, GroupState};
 use crate::core::time::format_clock;
@@ -244,7 +244,7 @@ pub fn phase_label(t: &'static Text, p: Phase) -> &'static str {
 #[function_component(Rebalance)]
 pub fn rebalance(props: &RebalanceProps) -> Html {
     let t = use_text();
-    let lang = use_handle().lang;
+    let lang = super::text::use_lang();
     let v = &props.view;
     let (title, help, class) = match v.kind {
         RebalanceKind::Eager => (t.rebalance_eager, t.rebalance_eager_help, "eager"),

@@ -4,7 +4,8 @@
 //! # Layout
 //! - [`state`] — the model ([`state::Sim`]: the `Cluster` plus screen-only state), actions,
 //!   the reducer and the context every component reads.
-//! - [`text`] — every UI string (one typed catalogue; English today).
+//! - [`text`] — every UI string (one typed catalogue per language: English compiled in,
+//!   Russian from `crate::i18n`'s data, fetched when first shown).
 //! - [`controls`] — the header: clock, Play/Pause, Step, speed, projector mode, shortcuts.
 //! - [`stage`] — the first screen: producers → partitions → consumers grouped by group, with
 //!   shared colours, each group's state, generation and rebalance phase; Add producer/consumer.
@@ -17,7 +18,6 @@
 //! - [`glossary`] — a short glossary.
 //! - [`session`] — Scenario and Language selects, Share, Export/Import, Reset, autosave,
 //!   notices, "What to watch for"; [`start`] decides what an instance starts with.
-//! - [`narrate_ru`] — the timeline in Russian.
 //! - [`dom`] — small helpers (values from events, the page clock).
 //! - [`embed`] — the wasm-bindgen `mount` API behind `static/embed.js`.
 //!
@@ -33,7 +33,6 @@ pub mod glossary;
 pub mod groups;
 pub mod lanes;
 pub mod library;
-pub mod narrate_ru;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
@@ -225,7 +224,18 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |a: Action| dispatcher.dispatch(a))
     };
-    let lang = state.sim.borrow().lang;
+    // The language asked for is shown once its words are here: Russian is data, fetched the
+    // first time it is needed (`dist/ru.json`); until then the page stays in English.
+    let wanted = state.sim.borrow().lang;
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(wanted, move |wanted| {
+            if !wanted.is_loaded() {
+                text::load(*wanted, Callback::from(move |()| dispatcher.dispatch(Action::LanguageLoaded)));
+            }
+        });
+    }
+    let lang = if wanted.is_loaded() { wanted } else { text::Lang::En };
     let ctx =
         Ctx { sim: state.sim.clone(), version: state.version, lang, embedded: props.embedded, dispatch };
     let handle = state::Handle::from(&ctx);
@@ -245,6 +255,7 @@ pub fn app(props: &AppProps) -> Html {
         Controls::Player => Some("mode-player"),
     };
     html! {
+        <ContextProvider<text::LangContext> context={text::LangContext(lang)}>
         <ContextProvider<state::Handle> context={handle}>
         <ContextProvider<Ctx> context={ctx}>
             <main class={classes!("app", projector.then_some("projector"), props.embedded.then_some("embedded"), mode_class)}
@@ -294,6 +305,7 @@ pub fn app(props: &AppProps) -> Html {
             </main>
         </ContextProvider<Ctx>>
         </ContextProvider<state::Handle>>
+        </ContextProvider<text::LangContext>>
     }
 }
 

@@ -2,8 +2,7 @@
 //! means in the UI's language, then the core's own detail, which stays English and says so
 //! (`lang="en"`) for screen readers.
 
-use super::state::use_handle;
-use super::text::{error_meaning, use_text};
+use super::text::{error_meaning, use_lang, use_text};
 use crate::core::error::{CoreError, ErrorCode};
 use yew::prelude::*;
 
@@ -35,7 +34,7 @@ pub struct ErrorNoteProps {
 #[function_component(ErrorNote)]
 pub fn error_note(props: &ErrorNoteProps) -> Html {
     let t = use_text();
-    let lang = use_handle().lang;
+    let lang = use_lang();
     match &props.problem {
         Problem::Core(CoreError::Kafka { code, message }) => html! {
             <p class="error" role="alert">

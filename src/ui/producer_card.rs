@@ -208,7 +208,7 @@ pub fn producer_card(props: &CardProps) -> Html {
                         <label class="field">{ t.key }<CommitInput value={key.clone()} on_commit={on_key} /></label>
                     },
                     KeyMode::Set { prefix, count } => html! {
-                        <label class="field" title={format!("keys {prefix}1 … {prefix}{count}")}>{ t.key_count }
+                        <label class="field" title={fill(t.key_count_title, &[prefix, prefix, count])}>{ t.key_count }
                             <CommitInput kind="number" min="1" max="10000" value={count.to_string()} on_commit={on_count} /></label>
                     },
                     KeyMode::Partition { partition } => html! {

@@ -83,6 +83,8 @@ pub enum Action {
     AddConsumer,
     /// Show the UI in another language.
     SetLang(Lang),
+    /// A language's data arrived (see `crate::i18n::ru`): the timeline is told again in it.
+    LanguageLoaded,
     /// Start a scenario from scratch (`playing`) or replayed to a moment (paused), with a
     /// notice to show. The session it replaces is kept as "previous" when it holds work.
     Load(Box<Load>),
@@ -220,7 +222,7 @@ impl Entry {
 
     /// The narration in `lang` (the language the model is in).
     pub fn line(&self, lang: Lang) -> &str {
-        self.line.get_or_init(|| super::narrate_ru::line(&self.event, lang))
+        self.line.get_or_init(|| crate::i18n::line(&self.event, lang))
     }
 }
 
@@ -701,6 +703,7 @@ impl Sim {
                 | Action::SetSpeed(_)
                 | Action::SetProjector(_)
                 | Action::SetLang(_)
+                | Action::LanguageLoaded
                 | Action::Notify(_)
                 | Action::Dismiss(_)
                 | Action::Why(_)
@@ -765,6 +768,7 @@ impl Sim {
             Action::Terminal(a) => super::terminal::handle(self, a),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
+            Action::LanguageLoaded => self.set_lang(self.lang),
             Action::SetLang(lang) => {
                 if lang == self.lang {
                     return false;
@@ -1115,23 +1119,6 @@ pub fn is_high_volume(kind: &EventKind) -> bool {
         EventKind::Produced { .. } | EventKind::Committed { auto: true, .. } => true,
         _ => false,
     }
-}
-
-/// The rebalance reason in a few words, in `lang`.
-pub fn reason_text(r: &RebalanceReason, lang: Lang) -> String {
-    let t = text_for(lang);
-    let (template, who) = match r {
-        RebalanceReason::MemberJoined { member } => (t.reason_joined, member),
-        RebalanceReason::MemberLeft { member } => (t.reason_left, member),
-        RebalanceReason::SessionTimeout { member } => (t.reason_timed_out, member),
-        RebalanceReason::MaxPollIntervalExceeded { member } => (t.reason_max_poll, member),
-        RebalanceReason::SubscriptionChanged { member } => (t.reason_subscription, member),
-        RebalanceReason::PartitionsAdded { topic } => (t.reason_partitions_added, topic),
-        RebalanceReason::CooperativeFollowUp { member } => (t.reason_follow_up, member),
-        RebalanceReason::MemberRejoined { member } => (t.reason_rejoined, member),
-        RebalanceReason::StrategyChanged { member } => (t.reason_strategy, member),
-    };
-    fill(template, &[who])
 }
 
 /// The roles a person can grant, in the order the select lists them.
@@ -1616,7 +1603,7 @@ mod tests {
         sim.handle(Action::AddConsumer);
         sim.handle(Action::SetLang(Lang::Ru));
         assert!(
-            sim.timeline.iter().any(|e| e.line(Lang::Ru).contains("добавлен консьюмер c1")),
+            sim.timeline.iter().any(|e| e.line(Lang::Ru).contains("добавлен потребитель c1")),
             "{:?}",
             sim.timeline
         );

@@ -3,7 +3,8 @@
 
 use super::consumer_card::ConsumerView;
 use super::groups::unsubscribed_notes;
-use super::state::{reason_text, Action, ErrorAt, RebalanceKind, Sim};
+use super::state::{Action, ErrorAt, RebalanceKind, Sim};
+use super::text::reason_text;
 use super::text::{text_for, Lang};
 use crate::core::command::Command;
 use crate::core::consumer::ConsumerMode;

@@ -32,14 +32,7 @@ impl Cluster {
             return;
         }
         g.state = to;
-        self.events_push(
-            now,
-            EventKind::GroupStateChanged {
-                group: group.to_string(),
-                from: from.name().into(),
-                to: to.name().into(),
-            },
-        );
+        self.events_push(now, EventKind::GroupStateChanged { group: group.to_string(), from, to });
     }
 
     /// A fresh member id: `<consumer>-<8 hex>` (Java: `<client.id>-<UUID>`), from the seed.
@@ -395,7 +388,7 @@ impl Cluster {
         g.strategy = select_protocol(g);
         let generation = g.generation;
         let leader = g.leader_consumer().unwrap_or_default().to_string();
-        let protocol = g.strategy.map(strategy_name).unwrap_or("?").to_string();
+        let protocol = g.strategy;
         let members: Vec<String> = g.members.values().map(|m| m.consumer.clone()).collect();
         let answers: Vec<(String, JoinGroupResponse)> = g
             .members
@@ -488,7 +481,7 @@ impl Cluster {
             EventKind::AssignmentComputed {
                 group: group_id.to_string(),
                 generation,
-                strategy: strategy_name(strategy).into(),
+                strategy,
                 moves,
                 assignment: shares.iter().map(|(c, p, _)| (c.clone(), p.clone())).collect(),
                 protocol: GroupProtocol::Classic,
@@ -872,7 +865,8 @@ fn select_protocol(g: &Group) -> Option<Strategy> {
     leader_prefs.iter().chain(candidates.iter()).copied().find(|s| votes.get(s).copied().unwrap_or(0) == best)
 }
 
-/// Kafka's name of an assignor, as `partition.assignment.strategy` lists it.
+/// Kafka's name of an assignor, as `partition.assignment.strategy` lists it (see
+/// [`Strategy::kafka_name`]).
 pub fn strategy_name(s: Strategy) -> &'static str {
     s.kafka_name()
 }

@@ -329,7 +329,7 @@ impl Cluster {
             EventKind::AssignmentComputed {
                 group: group_id.to_string(),
                 generation: epoch,
-                strategy: super::classic::strategy_name(strategy).into(),
+                strategy,
                 moves,
                 assignment: shares,
                 protocol: GroupProtocol::Consumer,
