@@ -38,6 +38,18 @@ async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(40)).await;
 }
 
+/// Waits for a state, not a time: polls `ready` every 20 ms for up to 10 s (a loaded machine
+/// can take longer than one `settle` to render), then panics naming `what`.
+async fn until(what: &str, mut ready: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if ready() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{what}");
+}
+
 fn unmount(root: Element, handle: yew::AppHandle<App>) {
     handle.destroy();
     root.remove();
@@ -85,7 +97,10 @@ async fn the_default_scenario_is_one_topic_of_six_partitions_and_one_producer() 
 async fn adding_a_consumer_renders_a_card_with_the_mode_radio_group_in_group_mode() {
     let (root, handle) = render_app().await;
     button(&root, "Add consumer").click();
-    settle().await;
+    until("a consumer card in Group mode", || {
+        root.query_selector("article.consumer input[value='group']:checked").ok().flatten().is_some()
+    })
+    .await;
     let card = root.query_selector("article.consumer").expect("a valid selector").expect("a consumer card");
     let group = card.query_selector("[role='radiogroup']").expect("a valid selector").expect("a radio group");
     let label_id = group.get_attribute("aria-labelledby").expect("labelled");
@@ -110,7 +125,10 @@ async fn adding_a_consumer_renders_a_card_with_the_mode_radio_group_in_group_mod
 async fn the_describe_table_has_kafkas_exact_headers_and_the_group_in_its_caption() {
     let (root, handle) = render_app().await;
     button(&root, "Add consumer").click();
-    settle().await;
+    until("a describe table once a group exists", || {
+        root.query_selector("table.describe caption").ok().flatten().is_some()
+    })
+    .await;
     let table = root
         .query_selector("table.describe")
         .expect("a valid selector")
@@ -165,8 +183,17 @@ async fn the_scenario_select_lists_every_built_in_and_loads_one() {
     assert_eq!(sel.value(), "playground");
     let watch = root.query_selector(".watch").expect("a valid selector").expect("What to watch for");
     assert!(watch.text_content().unwrap_or_default().contains("What to watch for"));
+    // The page fetches a lesson's file from dist/scenarios/ when first chosen; these tests have
+    // no server, so the file is provided as the fetch would provide it.
+    broker_playground::ui::library::provide(
+        "queue-vs-pubsub",
+        include_str!("../src/core/scenarios/queue-vs-pubsub.json"),
+    );
     choose(&sel, "queue-vs-pubsub");
-    settle().await;
+    until("queue-vs-pubsub's consumers appear", || {
+        all(&root, "article h3").iter().any(|h| text_of(h).starts_with("consumer "))
+    })
+    .await;
     let headings: Vec<String> = all(&root, "article h3").iter().map(text_of).collect();
     assert!(headings.iter().any(|h| h.starts_with("consumer ")), "its consumers appear: {headings:?}");
     unmount(root, handle);
