@@ -121,6 +121,11 @@ test("the full page shows its default lesson inline before the wasm, then works 
   const { page, problems, requests, release } = await openHeld(t, "pg/index.html");
   const root = page.locator("#broker-playground-app");
   await page.locator("#broker-playground-app[data-poster] main.app").waitFor();
+  // The poster is in the HTML, but the browser paints nothing before the page's stylesheets
+  // (render-blocking) arrive: measure what a person first sees, once they have.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('link[rel="stylesheet"]')].every((l) => l.sheet !== null),
+  );
   assert.equal(await page.getByRole("group", { name: /^orders-\d+:/ }).count(), 6);
   const add = page.getByRole("button", { name: "Add consumer" });
   assert.equal(await add.isDisabled(), true);
