@@ -102,7 +102,7 @@ function langOf(lang) {
 async function loadPoster(options) {
   const id = String(options.scenario ?? "").trim() || DEFAULT_SCENARIO;
   const controls = String(options.controls ?? "").trim() || "full";
-  if (LESSONS && !LESSONS.includes(id)) return null;
+  if (!LESSONS || !LESSONS.includes(id)) return null; // only built-in ids reach innerHTML
   if (!["full", "minimal", "player"].includes(controls)) return null;
   try {
     const res = await fetch(new URL(`posters/${id}.${controls}.${langOf(options.lang)}.html`, BASE));

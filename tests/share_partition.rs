@@ -383,7 +383,7 @@ fn share_group_offsets_reset_is_refused_while_a_member_holds_records_and_clamps_
     let mut sp = fresh();
     sp.acquire(0, &m("a"), 2, 0, 10);
     let err = sp.reset_offsets(ResetTarget::Earliest, 0, 10).unwrap_err();
-    assert_eq!((err.code.name(), err.message.as_str()), ("GROUP_NOT_EMPTY", "The group is not empty."));
+    assert_eq!((err.code.name(), err.message.as_str()), ("NON_EMPTY_GROUP", "The group is not empty."));
     assert_eq!(sp.start_offset(), 0);
     sp.release_member(&m("a"));
     sp.reset_offsets(ResetTarget::Latest, 0, 10).unwrap();

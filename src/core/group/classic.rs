@@ -864,9 +864,3 @@ fn select_protocol(g: &Group) -> Option<Strategy> {
     let best = votes.values().copied().max().unwrap_or(0);
     leader_prefs.iter().chain(candidates.iter()).copied().find(|s| votes.get(s).copied().unwrap_or(0) == best)
 }
-
-/// Kafka's name of an assignor, as `partition.assignment.strategy` lists it (see
-/// [`Strategy::kafka_name`]).
-pub fn strategy_name(s: Strategy) -> &'static str {
-    s.kafka_name()
-}

@@ -12,7 +12,6 @@ mod classic;
 mod consumer_protocol;
 mod offsets;
 
-pub use classic::strategy_name;
 pub(crate) use offsets::{is_group_error, validate_commit};
 pub use offsets::{DescribeRow, MemberView};
 

@@ -123,7 +123,7 @@ pub struct AcquiredRecords {
 pub enum ShareErrorCode {
     /// `INVALID_REQUEST` (42).
     InvalidRequest,
-    /// `GROUP_NOT_EMPTY` (68).
+    /// `NON_EMPTY_GROUP` (68; Java throws `GroupNotEmptyException`).
     GroupNotEmpty,
     /// `INVALID_RECORD_STATE` (121).
     InvalidRecordState,
@@ -141,7 +141,7 @@ impl ShareErrorCode {
     pub fn name(self) -> &'static str {
         match self {
             ShareErrorCode::InvalidRequest => "INVALID_REQUEST",
-            ShareErrorCode::GroupNotEmpty => "GROUP_NOT_EMPTY",
+            ShareErrorCode::GroupNotEmpty => "NON_EMPTY_GROUP",
             ShareErrorCode::InvalidRecordState => "INVALID_RECORD_STATE",
         }
     }

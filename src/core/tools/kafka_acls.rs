@@ -324,7 +324,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         let mut o = Output::default();
         for (r, acls) in per {
             if let Some(a) = acls.iter().find(|a| a.host != WILDCARD) {
-                o.stdout.push_str(&unsupported_host(&a.host).stderr);
+                o.stderr.push_str(&unsupported_host(&a.host).stderr);
                 return o.fail();
             }
             o.outln(format!(

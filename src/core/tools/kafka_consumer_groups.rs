@@ -452,7 +452,7 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) ->
             let Some(g) = g else { continue };
             let coordinator = format!("{BOOTSTRAP}  ({BROKER_ID})");
             let w = coordinator.chars().count().max(25);
-            let strategy = g.strategy.map(crate::core::group::strategy_name).unwrap_or("");
+            let strategy = g.strategy.map(crate::core::group::assignor::Strategy::kafka_name).unwrap_or("");
             let members = g.members.len().to_string();
             for cells in [
                 ["GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS"],
@@ -602,6 +602,19 @@ fn parse_datetime(s: &str) -> Option<u64> {
     let (hms, ms) = time.split_once('.').unwrap_or((time, "0"));
     let t: Vec<i64> = hms.split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
     let ms: i64 = ms.get(..3.min(ms.len()))?.parse().ok()?;
+    let (h, min, sec) = (*t.first()?, *t.get(1)?, t.get(2).copied().unwrap_or(0));
+    // Out-of-range fields are a ParseException in Kafka; checking them first also keeps the
+    // arithmetic below far from overflow whatever was typed.
+    let in_range = (0..=9999).contains(&y)
+        && (1..=12).contains(&m)
+        && (1..=31).contains(&day)
+        && (0..=23).contains(&h)
+        && (0..=59).contains(&min)
+        && (0..=59).contains(&sec)
+        && (0..=999).contains(&ms);
+    if !in_range {
+        return None;
+    }
     // Days from the civil date (Howard Hinnant's algorithm).
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -610,7 +623,7 @@ fn parse_datetime(s: &str) -> Option<u64> {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    let total = ((days * 24 + t.first()?) * 60 + t.get(1)?) * 60 + t.get(2).copied().unwrap_or(0);
+    let total = ((days * 24 + h) * 60 + min) * 60 + sec;
     u64::try_from(total * 1000 + ms).ok()
 }
 
@@ -866,5 +879,19 @@ mod tests {
         assert_eq!(parse_iso_duration("PT30S"), Some(30_000));
         assert_eq!(parse_iso_duration("P1DT1H"), Some(90_000_000));
         assert_eq!(parse_iso_duration("30s"), None);
+    }
+}
+
+#[cfg(test)]
+mod datetime_tests {
+    use super::parse_datetime;
+
+    #[test]
+    fn a_typed_date_out_of_range_is_refused_not_overflowed() {
+        assert_eq!(parse_datetime("1970-01-01T00:00:01.500"), Some(1500));
+        assert_eq!(parse_datetime("1970-01-01T9999999999999999:00:00"), None);
+        assert_eq!(parse_datetime("99999999999999-01-01T00:00:00"), None);
+        assert_eq!(parse_datetime("1970-13-01T00:00:00"), None);
+        assert_eq!(parse_datetime("1970-01-01T24:00:00"), None);
     }
 }
