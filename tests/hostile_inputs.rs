@@ -550,8 +550,11 @@ mod findings {
         assert!(n_all > 5 * n_folded, "{n_all} vs {n_folded}");
         assert!(folded.stdout.contains("more high-volume events folded"), "{}", &folded.stdout[..500]);
         assert!(folded.stdout.lines().all(|l| l.starts_with('[')));
+        // `--json` is shared/CLI.md's machine contract: one JSON line per event, never folded.
         let json = cli::main(&args(&["run", f, "--until", "3s", "--json"]), &mut "");
-        assert!(json.stdout.lines().any(|l| l.contains(r#""type":"folded""#)));
+        let every = cli::main(&args(&["run", f, "--until", "3s", "--all"]), &mut "");
+        assert!(!json.stdout.lines().any(|l| l.contains(r#""type":"folded""#)));
+        assert_eq!(json.stdout.lines().count(), every.stdout.lines().count());
     }
 
     fn reads_back(s: &Scenario, at: u64, case: &str) {

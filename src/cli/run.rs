@@ -5,6 +5,7 @@
 //! work budget's rate holds one slice of events at a time). Like the page's timeline, it folds
 //! high-volume events (records produced, polled, auto-committed) beyond
 //! [`NOISY_PER_SECOND`] in a simulated second into one summary line; `--all` prints every one.
+//! `--json` never folds: it is one JSON line per event, as shared/CLI.md promises.
 
 use super::Outcome;
 use crate::core::event::{Event, EventKind};
@@ -119,7 +120,8 @@ impl<W: Write> Printer<W> {
             e.kind,
             EventKind::Produced { .. } | EventKind::Fetched { .. } | EventKind::Committed { auto: true, .. }
         );
-        if noisy && !self.all {
+        // `--json` is the machine contract of shared/CLI.md: one JSON line per event, always.
+        if noisy && !self.all && !self.json {
             if self.second != Some(e.at / 1000) {
                 self.flush()?;
                 self.second = Some(e.at / 1000);
