@@ -607,18 +607,8 @@ pub fn use_text() -> &'static Text<'static> {
 
 /// Replaces each `{}` in `template` with the next argument.
 pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut args = args.iter();
-    let mut rest = template;
-    while let Some(i) = rest.find("{}") {
-        out.push_str(&rest[..i]);
-        if let Some(a) = args.next() {
-            out.push_str(&a.to_string());
-        }
-        rest = &rest[i + 2..];
-    }
-    out.push_str(rest);
-    out
+    let positional: Vec<(&str, &dyn std::fmt::Display)> = args.iter().map(|a| ("", *a)).collect();
+    crate::i18n::fill(template, &positional)
 }
 
 /// Russian's `ui` section, once the language layer has the file.
