@@ -928,6 +928,40 @@ fn cli_exit_codes_follow_cli_md() {
     assert_eq!(produced.code, 0, "{}", produced.stderr);
 }
 
+/// CLI.md: console-producer input comes from `--input FILE` (or stdin): each line one record.
+#[test]
+fn cli_console_producer_reads_input_file() {
+    use broker_playground::cli;
+    let dir = std::env::temp_dir().join(format!("kafka-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("lines.txt");
+    std::fs::write(&file, "k1:a\nk2:b\n").unwrap();
+    let end_offsets = |input: Option<&str>| {
+        let mut args: Vec<String> = ["kafka", "rebalance-basics", "--at", "5s"].map(String::from).to_vec();
+        if let Some(f) = input {
+            args.extend(["--input".to_string(), f.to_string()]);
+        }
+        args.extend([
+            "-e".to_string(),
+            "kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders \
+             --property parse.key=true --property key.separator=:"
+                .to_string(),
+            "-e".to_string(),
+            "kafka-get-offsets.sh --bootstrap-server localhost:9092 --topic orders --time -1".to_string(),
+        ]);
+        let out = cli::main(&args, &mut "");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+            .lines()
+            .map(|l| {
+                l.rsplit(':').next().and_then(|n| n.parse::<u64>().ok()).expect("topic:partition:offset")
+            })
+            .sum::<u64>()
+    };
+    assert_eq!(end_offsets(Some(file.to_str().unwrap())), end_offsets(None) + 2, "two lines, two records");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 mod random_lines {
     use super::*;
     use proptest::prelude::*;
