@@ -243,7 +243,9 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         e.errln(format!("org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
         return e.fail();
     }
-    if let Err(e) = target.apply(Command::SetRetention { topic: topic.clone(), retention: r }) {
+    if let Err(e) =
+        target.apply_as(ctx.user.as_deref(), Command::SetRetention { topic: topic.clone(), retention: r })
+    {
         let mut out = Output::default();
         out.errln(super::core_message(&e));
         return out.fail();
