@@ -534,12 +534,12 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) 
     let mut ok = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
     for g in groups {
-        if !allowed(&*target, ctx, Operation::Delete, ResourceType::Group, &g) {
-            failed.push((g.clone(), format!("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}")));
-            continue;
-        }
+        // DeleteGroups: the broker checks DELETE on the group and answers per group.
         match target.apply_as(ctx.user.as_deref(), Command::DeleteGroup { group: g.clone() }) {
             Ok(()) => ok.push(g),
+            Err(e) if e.code() == Some(ErrorCode::GroupAuthorizationFailed) => {
+                failed.push((g.clone(), format!("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}")));
+            }
             Err(e) => {
                 let class = match e.code() {
                     Some(ErrorCode::NonEmptyGroup) => "GroupNotEmptyException",
