@@ -864,6 +864,17 @@ impl Sim {
 
     /// [`Sim::command`] without showing its error: the terminal prints it as Kafka's tools do.
     pub fn try_command(&mut self, at: ErrorAt, cmd: Command) -> Result<(), crate::core::CoreError> {
+        self.try_command_as(at, None, cmd)
+    }
+
+    /// [`Sim::try_command`] on behalf of a user (the terminal's "Run as"): the broker
+    /// authorizes the admin client's requests as that user.
+    pub fn try_command_as(
+        &mut self,
+        at: ErrorAt,
+        user: Option<&str>,
+        cmd: Command,
+    ) -> Result<(), crate::core::CoreError> {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
         // edit). The session is kept first, so "Undo" can put it back exactly.
@@ -872,7 +883,7 @@ impl Sim {
             steps.extend(self.future.iter().cloned());
             Uncut { scenario: self.run.scenario.clone(), steps, at: now, furthest: self.furthest }
         });
-        match self.run.apply(now, cmd) {
+        match self.run.apply_as(now, user, cmd) {
             Ok(events) => {
                 self.errors.remove(&at);
                 self.absorb(events);
