@@ -13,7 +13,7 @@ use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
 use super::error::{CoreError, CoreResult, ErrorCode};
-use super::event::{AuthorizationChange, Event, EventKind, LeaveReason, RebalanceReason};
+use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::{BrokerId, NodeId};
@@ -61,22 +61,27 @@ pub struct Cluster {
     pub(crate) net: Network<Authenticated, Response>,
     /// The work budget (`budget.rs`): totals a tab can hold.
     pub(crate) budget: super::budget::BudgetState,
+    /// The replication of the topic being created ([`Cluster::create_topic`]).
+    pub(crate) next_topic_replication: Option<(i32, super::replication::config::TopicReplicationConfig)>,
 }
 
 impl Cluster {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
+        let mut broker = Broker::new(BrokerId(config.brokers.first().map_or(1, |b| b.id)));
+        broker.replicas = super::broker::replicas::Replication::new(&config, seed);
         Cluster {
             now: 0,
             seed,
             rng: oorandom::Rand64::new(seed as u128),
             config,
-            broker: Broker::new(BrokerId::FIRST),
+            broker,
             producers: BTreeMap::new(),
             producer_names: Vec::new(),
             consumers: BTreeMap::new(),
             events: Vec::new(),
             net: Network::default(),
             budget: Default::default(),
+            next_topic_replication: None,
         }
     }
 
@@ -148,6 +153,7 @@ impl Cluster {
             consider(c.next_wakeup());
         }
         consider(self.broker.poll_timeout(self.config.consumer_session_timeout_ms).map(|(t, _)| t));
+        consider(self.broker.replicas.next_wakeup());
         t.map(|t| t.max(self.now))
     }
 
@@ -199,6 +205,7 @@ impl Cluster {
         for name in due {
             self.step_producer(&name, t);
         }
+        self.step_replicas(t);
         let session = self.config.consumer_session_timeout_ms;
         let due: Vec<String> = self
             .broker
@@ -301,6 +308,7 @@ impl Cluster {
                 }
                 super::topic::check_collision(&name, self.broker.topics.keys().map(String::as_str))?;
                 self.check_capacity(self.broker.topics.len())?;
+                self.check_default_placement()?;
                 let retention = retention.unwrap_or(self.config.retention);
                 validate_retention(&retention)?;
                 self.create_topic_internal(&name, n, retention, now);
@@ -309,6 +317,7 @@ impl Cluster {
                 if self.broker.topics.remove(&name).is_none() {
                     return Err(unknown_topic(&name));
                 }
+                self.broker.replicas.forget_topic(&name);
                 self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
@@ -333,6 +342,7 @@ impl Cluster {
                 self.check_partition_budget(u64::from(to - from))?;
                 let t = self.broker.topics.get_mut(&topic).expect("checked");
                 t.partitions.resize_with(to as usize, Default::default);
+                self.broker.replicas.add_partitions(now, &topic, to - from);
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
                 // KIP-848 groups: the coordinator sees the new metadata at once. Classic
                 // groups: the leader notices at its next metadata refresh.
@@ -358,6 +368,11 @@ impl Cluster {
                 t.retention = retention;
                 self.sweep_retention(now);
             }
+            Command::StopBroker { broker } => self.broker_command(now, broker, BrokerChange::Stopped)?,
+            Command::CrashBroker { broker } => self.broker_command(now, broker, BrokerChange::Crashed)?,
+            Command::StartBroker { broker } => self.broker_command(now, broker, BrokerChange::Started)?,
+            Command::IsolateBroker { broker } => self.broker_command(now, broker, BrokerChange::Isolated)?,
+            Command::HealBroker { broker } => self.broker_command(now, broker, BrokerChange::Healed)?,
             Command::AddProducer { producer } => {
                 producer.validate()?;
                 self.check_rate_budget(producer.rate, None)?;
@@ -688,6 +703,7 @@ impl Cluster {
         now: Millis,
     ) {
         self.broker.topics.insert(name.to_string(), Topic::new(name, partitions, retention));
+        self.place_new_topic(name, partitions, now);
         self.events_push(now, EventKind::TopicCreated { topic: name.to_string(), partitions });
     }
 

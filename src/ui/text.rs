@@ -739,6 +739,21 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         NonEmptyGroup => "the group still has members: stop its consumers first",
         GroupIdNotFound => "there is no group with this id",
         GroupSubscribedToTopic => "members of the group still subscribe to the topic: stop them first",
+        LeaderNotAvailable => "the partition has no leader right now (an election is under way, or no in-sync replica is alive): the client retries",
+        NotLeaderOrFollower => "this broker no longer leads the partition: the client refreshes its metadata and sends to the new leader",
+        RequestTimedOut => "no answer within request.timeout.ms: the broker is down or cut off; the client retries until delivery.timeout.ms",
+        CoordinatorNotAvailable => "the group's coordinator is not available (its broker is down or moving): the client looks it up again",
+        NotCoordinator => "this broker no longer coordinates the group: the client sends FindCoordinator again",
+        NotEnoughReplicas => "acks=all and fewer in-sync replicas than min.insync.replicas: the write is refused, nothing was written",
+        NotEnoughReplicasAfterAppend => "the batch was written, but the ISR shrank below min.insync.replicas before it was replicated: the producer retries",
+        InvalidReplicationFactor => "the replication factor must be at least 1 and at most the number of brokers",
+        InvalidReplicaAssignment => "the replica list names an unknown broker or one broker twice",
+        OutOfOrderSequenceNumber => "the idempotent producer's sequence number has a gap: records were lost between producer and broker",
+        FencedLeaderEpoch => "the request carried an old leader epoch: a newer leader has been elected",
+        PreferredLeaderNotAvailable => "the preferred replica is not alive or not in sync, so it cannot lead",
+        EligibleLeadersNotAvailable => "no replica can become leader: all are down",
+        ElectionNotNeeded => "the partition already has the leader this election would pick",
+        InvalidRecord => "the broker refused the record as malformed",
     }
 }
 

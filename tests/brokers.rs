@@ -1,0 +1,189 @@
+//! Brokers and replication through the whole cluster (issue #14): scenario files with
+//! `brokers`, `replication_factor`, topic and producer configs and broker actions, run as
+//! `playground-cli run` runs them. Each story asserts what a person would see in the timeline.
+
+use broker_playground::core::error::ErrorCode;
+use broker_playground::core::event::{BrokerChange, Event, EventKind};
+use broker_playground::core::replication::config::Acks;
+use broker_playground::core::scenario::{Run, Scenario};
+
+fn scenario(acks: &str, min_isr: u32, script: &str, extra_topic_config: &str) -> Scenario {
+    let text = format!(
+        r#"{{
+  "version": 1,
+  "seed": 7,
+  "brokers": [{{"id": 1, "rack": "zone-a"}}, {{"id": 2, "rack": "zone-b"}}, {{"id": 3, "rack": "zone-c"}}],
+  "topics": [{{"name": "orders", "partitions": 1, "replication_factor": 3,
+              "config": {{"min.insync.replicas": {min_isr}{extra_topic_config}}}}}],
+  "producers": [{{"name": "p1", "topic": "orders", "rate": 20, "config": {{"acks": "{acks}"}}}}],
+  "consumers": [{{"name": "c1", "mode": {{"standalone": {{"partitions": [["orders", 0]]}}}},
+                 "config": {{"auto.offset.reset": "earliest"}}}}],
+  "script": [{script}],
+  "duration": "40s"
+}}"#
+    );
+    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn run(s: Scenario, until: u64) -> (Run, Vec<Event>) {
+    let mut r = Run::new(s).expect("builds");
+    let events = r.advance(until);
+    (r, events)
+}
+
+fn acked(events: &[Event]) -> Vec<(u64, u64)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProduceAcknowledged { base_offset, count, .. } => Some((*base_offset, *count)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn lost(events: &[Event]) -> Vec<(u64, u64)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RecordsLost { from, to, .. } => Some((*from, *to)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn three_brokers_place_three_replicas_on_three_racks_and_the_first_leads() {
+    let (r, _) = run(scenario("all", 2, "", ""), 0);
+    let rep = r.cluster.replication();
+    assert_eq!(rep.nodes.len(), 3);
+    let p = rep.partition("orders", 0).unwrap();
+    let mut replicas = p.registration.replicas.clone();
+    assert_eq!(p.registration.leader, replicas[0], "the preferred leader is the first replica");
+    replicas.sort();
+    assert_eq!(replicas, vec![1, 2, 3]);
+    assert_eq!(p.registration.isr.len(), 3);
+}
+
+#[test]
+fn acks_all_waits_for_the_isr_and_the_consumer_reads_only_below_the_high_watermark() {
+    let (r, events) = run(scenario("all", 2, "", ""), 10_000);
+    let acks = acked(&events);
+    assert!(!acks.is_empty(), "acks=all batches are acknowledged once the followers have them");
+    let produced_at: Vec<u64> =
+        events.iter().filter(|e| matches!(e.kind, EventKind::Produced { .. })).map(|e| e.at).collect();
+    let acked_at: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ProduceAcknowledged { .. }))
+        .map(|e| e.at)
+        .collect();
+    assert!(acked_at[0] > produced_at[0], "the acknowledgement comes after the followers fetched");
+    let hw = r.cluster.replication().partition("orders", 0).unwrap().high_watermark().unwrap();
+    let log_end = r.cluster.topics()["orders"].partitions[0].log_end();
+    assert!(hw <= log_end);
+    let fetched: u64 = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Fetched { count, .. } => Some(*count),
+            _ => None,
+        })
+        .sum();
+    assert!(fetched <= hw, "the consumer read {fetched}, the high watermark is {hw}");
+}
+
+#[test]
+fn acks_one_loses_acknowledged_records_when_the_leader_crashes_and_says_which() {
+    // The leader crashes between a write and the followers' next fetch: acks=1 answered at
+    // once, the new leader never had those records.
+    let s = scenario("1", 1, "", "");
+    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
+    let crash = format!(r#"{{"at": "00:05.100", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
+    let (r, events) = run(scenario("1", 1, &crash, ""), 20_000);
+    let fenced = events.iter().any(|e| {
+        matches!(e.kind, EventKind::BrokerChanged { broker, change: BrokerChange::Fenced } if broker == leader)
+    });
+    assert!(fenced, "the controller fences the crashed broker after broker.session.timeout.ms");
+    let p = r.cluster.replication().partition("orders", 0).unwrap();
+    assert_ne!(p.registration.leader, leader, "a follower from the ISR leads now");
+    let lost = lost(&events);
+    assert!(!lost.is_empty(), "what the followers had not fetched yet is gone");
+    let acks = acked(&events);
+    for (from, to) in &lost {
+        assert!(
+            acks.iter().any(|(b, c)| b + c > *from && *b < *to),
+            "the records lost at {from}..{to} had been acknowledged (acks=1)"
+        );
+    }
+}
+
+#[test]
+fn acks_all_with_min_isr_2_loses_nothing_when_one_broker_dies_and_refuses_writes_when_two_do() {
+    let script = r#"{"at": "5s", "do": {"type": "crash_broker", "broker": 1}},
+                    {"at": "15s", "do": {"type": "crash_broker", "broker": 2}}"#;
+    let (r, events) = run(scenario("all", 2, script, ""), 30_000);
+    assert!(
+        lost(&events).is_empty() || {
+            // Only records never acknowledged may go.
+            let acks = acked(&events);
+            lost(&events).iter().all(|(from, to)| !acks.iter().any(|(b, c)| b + c > *from && b < to))
+        }
+    );
+    let refused = events
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::ProduceFailed { error: ErrorCode::NotEnoughReplicas, .. }));
+    assert!(refused, "with one in-sync replica left, acks=all writes get NOT_ENOUGH_REPLICAS");
+    let p = r.cluster.replication().partition("orders", 0).unwrap();
+    assert_eq!(p.registration.isr, vec![3]);
+}
+
+#[test]
+fn a_stopped_follower_leaves_the_isr_and_rejoins_when_it_is_back() {
+    let script = r#"{"at": "2s", "do": {"type": "stop_broker", "broker": 3}},
+                    {"at": "10s", "do": {"type": "start_broker", "broker": 3}}"#;
+    let (r, events) = run(scenario("all", 1, script, ""), 20_000);
+    let isr_events: Vec<(Vec<i32>, Vec<i32>)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::IsrChanged { added, removed, .. } => Some((added.clone(), removed.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(isr_events.iter().any(|(_, removed)| removed == &vec![3]));
+    assert!(isr_events.iter().any(|(added, _)| added == &vec![3]));
+    assert_eq!(r.cluster.replication().partition("orders", 0).unwrap().registration.isr.len(), 3);
+}
+
+#[test]
+fn bad_input_names_the_field_and_kafkas_error() {
+    let too_many = r#"{"version": 1, "brokers": [{"id": 1}, {"id": 2}],
+        "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}]}"#;
+    let e = Scenario::from_json(too_many).unwrap_err().to_string();
+    assert!(e.starts_with("topics[0]: INVALID_REPLICATION_FACTOR"), "{e}");
+    let acks2 = r#"{"version": 1, "topics": [{"name": "orders", "partitions": 1}],
+        "producers": [{"name": "p1", "topic": "orders", "config": {"acks": "2"}}]}"#;
+    let e = Scenario::from_json(acks2).unwrap_err().to_string();
+    assert!(e.contains("Invalid value 2 for configuration acks"), "{e}");
+    let min0 = r#"{"version": 1, "topics": [{"name": "orders", "partitions": 1,
+        "config": {"min.insync.replicas": 0}}]}"#;
+    let e = Scenario::from_json(min0).unwrap_err().to_string();
+    assert!(e.contains("min.insync.replicas"), "{e}");
+    let twice = r#"{"version": 1, "brokers": [{"id": 1}, {"id": 1}]}"#;
+    let e = Scenario::from_json(twice).unwrap_err().to_string();
+    assert!(e.starts_with("brokers[1].id"), "{e}");
+    let ten: Vec<String> = (1..=10).map(|i| format!(r#"{{"id": {i}}}"#)).collect();
+    let e = Scenario::from_json(&format!(r#"{{"version": 1, "brokers": [{}]}}"#, ten.join(",")))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at most 9 brokers"), "{e}");
+    let mut r = Run::new(scenario("all", 1, "", "")).unwrap();
+    let e = r
+        .apply(1000, broker_playground::core::command::Command::StopBroker { broker: 7 })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no broker 7"), "{e}");
+}
+
+#[test]
+fn acks_is_read_from_the_producer_config() {
+    let (r, _) = run(scenario("1", 1, "", ""), 0);
+    assert_eq!(r.cluster.producers()["p1"].acks, Acks::One);
+}
