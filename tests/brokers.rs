@@ -187,3 +187,32 @@ fn acks_is_read_from_the_producer_config() {
     let (r, _) = run(scenario("1", 1, "", ""), 0);
     assert_eq!(r.cluster.producers()["p1"].acks, Acks::One);
 }
+
+#[test]
+fn kafka_topics_describe_prints_leader_replicas_and_isr_as_kafka_4_does() {
+    use broker_playground::core::tools::{self, Context};
+    let script = r#"{"at": "2s", "do": {"type": "stop_broker", "broker": 3}}"#;
+    let mut r = Run::new(scenario("all", 2, script, "")).unwrap();
+    r.advance(5_000);
+    let ctx = Context { user: None, stdin: String::new(), follow: false };
+    let o = tools::run(
+        "kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders",
+        &mut r,
+        &ctx,
+    );
+    let p = r.cluster.replication().partition("orders", 0).unwrap();
+    let replicas: Vec<String> = p.registration.replicas.iter().map(|b| b.to_string()).collect();
+    let isr: Vec<String> = p.registration.isr.iter().map(|b| b.to_string()).collect();
+    assert!(!isr.contains(&"3".to_string()), "a stopped broker leaves the ISR at once");
+    let line = format!(
+        "\tTopic: orders\tPartition: 0\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: ",
+        p.registration.leader,
+        replicas.join(","),
+        isr.join(",")
+    );
+    assert!(o.stdout.contains("ReplicationFactor: 3"), "{}", o.stdout);
+    assert!(o.stdout.lines().any(|l| l == line), "{}\nwanted {line:?}", o.stdout);
+    let under = "kafka-topics.sh --bootstrap-server localhost:9092 --describe --under-replicated-partitions";
+    let o = tools::run(under, &mut r, &ctx);
+    assert_eq!(o.stdout.lines().count(), 1, "{}", o.stdout);
+}
