@@ -152,6 +152,9 @@ pub struct Producer {
     pub throttled: bool,
     /// `acks` from its config.
     pub acks: Acks,
+    /// The error each partition refused its last write with (the timeline tells a partition's
+    /// error once, not at every record), cleared when a write there succeeds.
+    pub partition_errors: std::collections::BTreeMap<u32, ErrorCode>,
     key_set: Vec<Arc<str>>,
     fixed_key: Option<Arc<str>>,
 }
@@ -169,6 +172,7 @@ impl Producer {
             error: None,
             throttled: false,
             acks: Acks::All,
+            partition_errors: Default::default(),
             key_set: Vec::new(),
             fixed_key: None,
         };
@@ -279,7 +283,7 @@ impl Cluster {
                 return;
             }
         }
-        let previous_error = p.error.take();
+        p.error = None;
         // Partitions that refuse the write (no leader, a leader that does not answer, too few
         // in-sync replicas for acks=all): empty when all take it.
         let gate = self.broker.replicas.produce_gate(&topic_name, p.acks);
@@ -391,6 +395,7 @@ impl Cluster {
             p.error = Some(ErrorCode::UnknownTopicOrPartition);
             return;
         }
+        let runs_written: Vec<(u32, u64)> = runs.iter().map(|r| (r.0, r.2)).collect();
         for (partition, base_offset, count, key) in runs {
             self.events_push(
                 now,
@@ -410,8 +415,13 @@ impl Cluster {
                 self.events_push(now, ack);
             }
         }
+        if !p.partition_errors.is_empty() {
+            for (partition, ..) in &runs_written {
+                p.partition_errors.remove(partition);
+            }
+        }
         for (partition, code) in refused {
-            if previous_error != Some(code) {
+            if p.partition_errors.insert(partition, code) != Some(code) {
                 self.events_push(
                     now,
                     EventKind::ProduceFailed {

@@ -616,6 +616,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("slow-consumer", include_str!("scenarios/slow-consumer.json")),
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
+    ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
 ];
 
 /// A built-in scenario by id.

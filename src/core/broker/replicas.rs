@@ -465,11 +465,21 @@ impl Replication {
                         continue;
                     }
                     let Some(r) = p.replicas.get_mut(&f) else { continue };
-                    if let Ok((Some(change), _)) = state.update_follower_fetch_state(now, f, r.log_end) {
-                        changes.push((name.clone(), index as u32, change.isr, IsrReason::CaughtUp));
-                    }
+                    let joined = match state.update_follower_fetch_state(now, f, r.log_end) {
+                        Ok((Some(change), _)) => {
+                            changes.push((name.clone(), index as u32, change.isr, IsrReason::CaughtUp));
+                            true
+                        }
+                        _ => false,
+                    };
                     let end = state.log_end_offset();
                     r.log_end = end;
+                    if joined {
+                        // A follower catching up fetches again at once (its fetch is answered
+                        // as soon as it is sent): it is caught up now, so the ISR check that
+                        // follows does not take it out again.
+                        let _ = state.update_follower_fetch_state(now, f, end);
+                    }
                     r.cache = leader_cache.clone();
                     r.cache.truncate_from_end(end);
                     r.high_watermark = follower_high_watermark(state.high_watermark(), end);
@@ -542,6 +552,8 @@ impl Replication {
     /// fails them.
     fn answer_pending(&mut self, now: Millis, events: &mut Vec<EventKind>) {
         let pending = std::mem::take(&mut self.pending);
+        // One failure per producer, partition and error at one instant, however many batches.
+        let mut failed: Vec<(String, String, ErrorCode)> = Vec::new();
         for a in pending {
             let p = self.partition(&a.topic, a.partition);
             let state = p.and_then(|p| p.leader_state.as_ref());
@@ -568,11 +580,13 @@ impl Replication {
                     count: a.count,
                     acks: Acks::All,
                 }),
-                Some(Err(error)) => events.push(EventKind::ProduceFailed {
-                    producer: a.producer,
-                    topic: format!("{}-{}", a.topic, a.partition),
-                    error,
-                }),
+                Some(Err(error)) => {
+                    let topic = format!("{}-{}", a.topic, a.partition);
+                    if !failed.iter().any(|(p, t, e)| *p == a.producer && *t == topic && *e == error) {
+                        failed.push((a.producer.clone(), topic.clone(), error));
+                        events.push(EventKind::ProduceFailed { producer: a.producer, topic, error });
+                    }
+                }
             }
         }
     }
