@@ -14,7 +14,7 @@ use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
 use super::error::{CoreError, CoreResult, ErrorCode};
-use super::event::{AuthorizationChange, Event, EventKind, LeaveReason, RebalanceReason};
+use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::{BrokerId, NodeId};
@@ -69,16 +69,20 @@ pub struct Cluster {
     pub(crate) admin: AdminClient,
     /// What each client was told, when a checker asked for it (`learned.rs`).
     pub(crate) learned: Option<super::learned::Learned>,
+    /// The replication of the topic being created ([`Cluster::create_topic`]).
+    pub(crate) next_topic_replication: Option<(i32, super::replication::config::TopicReplicationConfig)>,
 }
 
 impl Cluster {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
+        let mut broker = Broker::new(BrokerId(config.brokers.first().map_or(1, |b| b.id)));
+        broker.replicas = super::broker::replicas::Replication::new(&config, seed);
         Cluster {
             now: 0,
             seed,
             rng: oorandom::Rand64::new(seed as u128),
             config,
-            broker: Broker::new(BrokerId::FIRST),
+            broker,
             producers: Tracked::default(),
             producer_names: Vec::new(),
             consumers: Tracked::default(),
@@ -88,6 +92,7 @@ impl Cluster {
             schedule: Default::default(),
             admin: AdminClient::default(),
             learned: None,
+            next_topic_replication: None,
         }
     }
 
@@ -164,6 +169,7 @@ impl Cluster {
             consider(c.next_wakeup());
         }
         consider(self.broker.poll_timeout(self.config.consumer_session_timeout_ms).map(|(t, _)| t));
+        consider(self.broker.replicas.next_wakeup());
         t.map(|t| t.max(self.now))
     }
 
@@ -211,6 +217,7 @@ impl Cluster {
         for name in self.due(Kind::Producer, t) {
             self.step_producer(&name, t);
         }
+        self.step_replicas(t);
         self.flush_schedule();
         for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
@@ -310,16 +317,20 @@ impl Cluster {
                 }
             }
             Command::CreateTopic { name, partitions, retention } => {
+                self.check_default_placement()?;
                 let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+                self.place_new_topic(&name, partitions, now);
                 self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
             Command::DeleteTopic { name } => {
                 self.admin_delete_topic(now, user, &name)?;
+                self.broker.replicas.forget_topic(&name);
                 self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
             Command::CreatePartitions { topic, total } => {
                 let (from, to) = self.admin_create_partitions(now, user, &topic, total)?;
+                self.broker.replicas.add_partitions(now, &topic, to - from);
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
                 // KIP-848 groups: the coordinator sees the new metadata at once. Classic
                 // groups: the leader notices at its next metadata refresh.
@@ -341,6 +352,11 @@ impl Cluster {
                 self.admin_alter_retention(now, user, &topic, retention)?;
                 self.sweep_retention(now);
             }
+            Command::StopBroker { broker } => self.broker_command(now, broker, BrokerChange::Stopped)?,
+            Command::CrashBroker { broker } => self.broker_command(now, broker, BrokerChange::Crashed)?,
+            Command::StartBroker { broker } => self.broker_command(now, broker, BrokerChange::Started)?,
+            Command::IsolateBroker { broker } => self.broker_command(now, broker, BrokerChange::Isolated)?,
+            Command::HealBroker { broker } => self.broker_command(now, broker, BrokerChange::Healed)?,
             Command::AddProducer { producer } => {
                 producer.validate()?;
                 self.check_rate_budget(producer.rate, None)?;
@@ -669,6 +685,7 @@ impl Cluster {
         now: Millis,
     ) {
         self.broker.topics.insert(name.to_string(), Topic::new(name, partitions, retention));
+        self.place_new_topic(name, partitions, now);
         self.events_push(now, EventKind::TopicCreated { topic: name.to_string(), partitions });
     }
 

@@ -488,8 +488,8 @@ impl Cluster {
                 break;
             }
             let tp = part.partition;
-            if part.error_code == Some(ErrorCode::UnknownTopicOrPartition) {
-                continue;
+            if part.error_code.is_some_and(|e| e != ErrorCode::OffsetOutOfRange) {
+                continue; // unknown partition, or its leader is gone: nothing to read there now
             }
             let (log_start, log_end) = (part.log_start_offset, part.high_watermark);
             let Some(&pos) = c.positions.get(&tp) else {
@@ -528,7 +528,7 @@ impl Cluster {
             } else {
                 pos
             };
-            let count = (log_end - pos).min(budget);
+            let count = log_end.saturating_sub(pos).min(budget);
             if count == 0 {
                 continue;
             }

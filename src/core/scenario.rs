@@ -8,7 +8,7 @@
 use super::acl::AuthorizerSpec;
 use super::cluster::Cluster;
 use super::command::Command;
-use super::config::ClusterConfig;
+use super::config::{BrokerSpec, ClusterConfig};
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::error::CoreError;
 use super::event::Event;
@@ -113,6 +113,12 @@ pub struct TopicSpec {
     pub partitions: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<Retention>,
+    /// Replicas per partition (absent: the broker's `default.replication.factor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication_factor: Option<i64>,
+    /// Topic configs: `min.insync.replicas`, `unclean.leader.election.enable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A timed action.
@@ -159,6 +165,9 @@ pub struct Scenario {
     pub cluster: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<AuthorizerSpec>,
+    /// The brokers, 1 to 9 (absent: one broker, id 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brokers: Vec<BrokerSpec>,
     #[serde(default)]
     pub topics: Vec<TopicSpec>,
     #[serde(default)]
@@ -264,6 +273,11 @@ impl Scenario {
             Pace::Teaching => ClusterConfig::teaching(),
             Pace::KafkaDefaults => ClusterConfig::default(),
         };
+        let base = ClusterConfig { brokers: self.brokers.clone(), ..base };
+        BrokerSpec::validate_all(&self.brokers).map_err(|e| match e.split_once(": ") {
+            Some((at, why)) => err(format!("brokers{at}"), why),
+            None => err("brokers", e),
+        })?;
         let Some(overrides) = &self.cluster else { return Ok(base) };
         let mut merged = serde_json::to_value(&base).map_err(|e| err("cluster", e))?;
         match (merged.as_object_mut(), overrides.as_object()) {
@@ -274,9 +288,10 @@ impl Scenario {
             }
             _ => return Err(err("cluster", "expected an object of broker settings")),
         }
-        let config: ClusterConfig = super::wire::from_value(&merged).map_err(|(path, e)| {
+        let mut config: ClusterConfig = super::wire::from_value(&merged).map_err(|(path, e)| {
             err(if path.is_empty() { "cluster".into() } else { format!("cluster.{path}") }, e)
         })?;
+        config.brokers = self.brokers.clone();
         config.validate().map_err(|(name, why)| err(format!("cluster.{name}"), why))?;
         Ok(config)
     }
@@ -359,12 +374,15 @@ impl Scenario {
             cluster.set_authorizer(auth.clone()).map_err(|e| err("authorization", e))?;
         }
         for (i, t) in self.topics.iter().enumerate() {
-            let cmd = Command::CreateTopic {
-                name: t.name.clone(),
-                partitions: t.partitions,
-                retention: t.retention,
-            };
-            events.extend(cluster.apply(0, cmd).map_err(|e| err(format!("topics[{i}]"), e))?);
+            let made = cluster.create_topic(
+                0,
+                &t.name,
+                t.partitions,
+                t.retention,
+                t.replication_factor,
+                t.config.as_ref(),
+            );
+            events.extend(made.map_err(|e| err(format!("topics[{i}]"), e))?);
         }
         for (i, p) in self.producers.iter().enumerate() {
             events.extend(
@@ -611,6 +629,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("slow-consumer", include_str!("scenarios/slow-consumer.json")),
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
+    ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
 ];
 
 /// A built-in scenario by id.
@@ -631,7 +650,14 @@ pub fn default_scenario() -> Scenario {
         pace: Pace::Teaching,
         cluster: None,
         authorization: None,
-        topics: vec![TopicSpec { name: "orders".into(), partitions: 6, retention: None }],
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions: 6,
+            retention: None,
+            replication_factor: None,
+            config: None,
+        }],
+        brokers: Vec::new(),
         producers: vec![{
             let mut p1 = ProducerSpec::new("p1", "orders");
             p1.keys = super::producer::KeyMode::Set { prefix: "user-".into(), count: 6 };

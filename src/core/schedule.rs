@@ -246,6 +246,10 @@ impl Cluster {
                 None => nodes,
             },
         };
+        let t = match (t, self.broker.replicas.next_wakeup()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let t = t.map(|t| t.max(self.now));
         debug_assert_eq!(t, self.next_wakeup_scan(), "the due-time queue disagrees with a scan");
         t

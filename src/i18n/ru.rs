@@ -160,6 +160,8 @@ mod tests {
             "subscribe",
             "seek",
             "stop-the-world",
+            "acks",
+            "all",
             "eager",
             "range",
             "cooperative-sticky",

@@ -24,6 +24,7 @@
 //! Invariants: the cluster lives in one `Rc<RefCell<..>>` and is never cloned per frame;
 //! text from the model (record keys, names) is rendered as text nodes, never as HTML.
 
+pub mod brokers;
 pub mod consumer_card;
 pub mod controls;
 pub mod dom;
@@ -285,6 +286,7 @@ pub fn app(props: &AppProps) -> Html {
                     </aside>
                 </div>
                 <lanes::ClusterView />
+                <brokers::Brokers />
                 if props.controls != Controls::Player {
                     <div class="columns">
                         <producer_card::Producers />

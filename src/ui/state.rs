@@ -1124,6 +1124,7 @@ pub fn is_moment(kind: &EventKind) -> bool {
     !matches!(
         kind,
         Produced { .. }
+            | ProduceAcknowledged { .. }
             | Fetched { redelivered: 0, .. }
             | Committed { auto: true, .. }
             | GroupStateChanged { .. }
@@ -1144,7 +1145,9 @@ pub fn is_moment(kind: &EventKind) -> bool {
 pub fn is_high_volume(kind: &EventKind) -> bool {
     match kind {
         EventKind::Fetched { redelivered, .. } => *redelivered == 0,
-        EventKind::Produced { .. } | EventKind::Committed { auto: true, .. } => true,
+        EventKind::Produced { .. }
+        | EventKind::ProduceAcknowledged { .. }
+        | EventKind::Committed { auto: true, .. } => true,
         _ => false,
     }
 }

@@ -304,8 +304,8 @@ pub(crate) fn parse_int<T: std::str::FromStr>(value: &str, type_name: &str) -> R
 pub const KAFKA_VERSION: &str = "4.0.0";
 
 /// How many brokers the cluster has (one, until brokers are modelled).
-pub fn broker_count(_cluster: &Cluster) -> u32 {
-    1
+pub fn broker_count(cluster: &Cluster) -> u32 {
+    cluster.replication().nodes.len() as u32
 }
 
 /// A refusal's message as the Java client's exception carries it.
