@@ -210,6 +210,7 @@ impl Cluster {
         for id in due {
             self.step_group(&id, t);
         }
+        self.step_share_coordinator(t);
         let due: Vec<String> = self
             .consumers
             .iter()
@@ -286,6 +287,9 @@ impl Cluster {
                 self.alter_group_offsets(&group, offsets, now)?
             }
             Command::DeleteGroup { group } => self.delete_group(&group, now)?,
+            cmd @ (Command::SetShareGroupConfig { .. }
+            | Command::ResetShareGroupOffsets { .. }
+            | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
             Command::DeleteGroupOffsets { group, topic, partitions } => {
                 self.delete_group_offsets(&group, &topic, &partitions, now)?
             }
@@ -469,7 +473,7 @@ impl Cluster {
                 };
                 let mut spec = c.spec.clone();
                 spec.mode = mode;
-                if spec.is_group() && spec.config.group_id.is_none() {
+                if (spec.is_group() || spec.is_share()) && spec.config.group_id.is_none() {
                     spec.config.group_id = Some("group-1".into());
                 }
                 spec.validate()?;
@@ -542,7 +546,7 @@ impl Cluster {
                 if !c.is_alive() {
                     return Err(CoreError::invalid(format!("consumer {name} is not running")));
                 }
-                if c.spec.config.enable_auto_commit && c.membership.is_none() {
+                if c.spec.config.enable_auto_commit && c.membership.is_none() && !c.spec.is_share() {
                     let offsets = c.commit_positions();
                     self.commit(&name, offsets, true, now);
                 }
@@ -557,6 +561,11 @@ impl Cluster {
                     return Err(unknown("consumer", &consumer));
                 };
                 let tp = TopicPartition::new(topic.as_str(), partition);
+                if c.spec.is_share() {
+                    return Err(CoreError::invalid(format!(
+                        "{consumer} is a share consumer: KafkaShareConsumer has no seek(); reset the share group's offsets instead"
+                    )));
+                }
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
@@ -585,6 +594,10 @@ impl Cluster {
                 };
                 if c.group_id().is_none() {
                     return Err(CoreError::invalid(format!("{consumer} has no group.id to commit to")));
+                }
+                if c.share.is_some() {
+                    self.share_commit(&consumer, now);
+                    return Ok(());
                 }
                 let offsets = self.commit_positions_of(&consumer);
                 self.commit(&consumer, offsets, false, now);
@@ -715,6 +728,7 @@ impl Cluster {
             }
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
+        self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);
         for g in affected {
             self.request_rebalance(&g, RebalanceReason::PartitionsAdded { topic: name.to_string() }, now);
         }
@@ -731,6 +745,7 @@ impl Cluster {
                 let _ = self.apply_standalone(name, partitions, now);
             }
             ConsumerMode::Group { .. } => self.init_membership(name, now),
+            ConsumerMode::Share { .. } => self.start_share_consumer(name, now),
         }
     }
 
@@ -742,10 +757,11 @@ impl Cluster {
         let group_changed = old.config.group_id != spec.config.group_id
             || old.config.group_protocol != spec.config.group_protocol
             || old.config.group_instance_id != spec.config.group_instance_id
-            || old.is_group() != spec.is_group();
+            || old.is_group() != spec.is_group()
+            || old.is_share() != spec.is_share();
         let subscription_changed = old.mode != spec.mode;
         let strategy_changed = old.config.assignment_strategy != spec.config.assignment_strategy;
-        if group_changed && old.is_group() && alive {
+        if group_changed && (old.is_group() || old.is_share()) && alive {
             self.leave_group(&name, LeaveReason::Left, now);
         }
         let c = self.consumers.get_mut(&name).expect("checked");
@@ -769,6 +785,11 @@ impl Cluster {
                     let c = self.consumers.get_mut(&name).expect("checked");
                     c.membership = None;
                     let _ = self.apply_standalone(&name, partitions.clone(), now);
+                }
+            }
+            ConsumerMode::Share { .. } => {
+                if group_changed {
+                    self.restart_share_member(&name, now);
                 }
             }
             ConsumerMode::Group { .. } => {

@@ -33,11 +33,14 @@ pub enum ErrorCode {
     GroupIdNotFound,
     /// OffsetDelete of a topic the group's members are subscribed to.
     GroupSubscribedToTopic,
+    /// KIP-932: an acknowledgement names a record that is not acquired by this member (its
+    /// lock ran out, or another member holds it).
+    InvalidRecordState,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -58,6 +61,7 @@ impl ErrorCode {
         ErrorCode::NonEmptyGroup,
         ErrorCode::GroupIdNotFound,
         ErrorCode::GroupSubscribedToTopic,
+        ErrorCode::InvalidRecordState,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -82,6 +86,7 @@ impl ErrorCode {
             ErrorCode::NonEmptyGroup => 68,
             ErrorCode::GroupIdNotFound => 69,
             ErrorCode::GroupSubscribedToTopic => 86,
+            ErrorCode::InvalidRecordState => 121,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -108,6 +113,7 @@ impl ErrorCode {
             ErrorCode::NonEmptyGroup => "NON_EMPTY_GROUP",
             ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
             ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
+            ErrorCode::InvalidRecordState => "INVALID_RECORD_STATE",
             ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
         }
     }

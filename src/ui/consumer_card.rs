@@ -278,6 +278,7 @@ fn mode_switch(props: &CardProps) -> Html {
         }
         let topic = match &s.mode {
             ConsumerMode::Standalone { partitions } => partitions.first().map(|tp| tp.topic.to_string()),
+            ConsumerMode::Share { topics } => topics.first().cloned(),
             ConsumerMode::Group { .. } => None,
         }
         .or_else(|| cl.topics().keys().next().cloned())?;
@@ -304,7 +305,7 @@ fn group_settings(props: &CardProps) -> Html {
     let id = |what: &str| format!("{name}-{what}");
     let cfg = &c.spec.config;
     let topics = match &c.spec.mode {
-        ConsumerMode::Group { topics } => topics.clone(),
+        ConsumerMode::Group { topics } | ConsumerMode::Share { topics } => topics.clone(),
         ConsumerMode::Standalone { .. } => Vec::new(),
     };
     let on_group = edit(&ctx, &name, |s, v: String| {
@@ -394,7 +395,7 @@ fn standalone_picker(props: &CardProps) -> Html {
     let name = props.name.to_string();
     let chosen: Vec<TopicPartition> = match &c.spec.mode {
         ConsumerMode::Standalone { partitions } => partitions.clone(),
-        ConsumerMode::Group { .. } => Vec::new(),
+        ConsumerMode::Group { .. } | ConsumerMode::Share { .. } => Vec::new(),
     };
     // assign() joins no group, but group.id still names where its offsets are committed
     // (and a commit into a group with members is refused): shown so it can be changed.
@@ -421,7 +422,7 @@ fn standalone_picker(props: &CardProps) -> Html {
                 let onchange = set_mode(&ctx, &name, move |_, s, e: Event| {
                     let mut parts = match &s.mode {
                         ConsumerMode::Standalone { partitions } => partitions.clone(),
-                        ConsumerMode::Group { .. } => Vec::new(),
+                        ConsumerMode::Group { .. } | ConsumerMode::Share { .. } => Vec::new(),
                     };
                     parts.retain(|x| *x != tp);
                     if event_checked(&e) {

@@ -739,6 +739,7 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         NonEmptyGroup => "the group still has members: stop its consumers first",
         GroupIdNotFound => "there is no group with this id",
         GroupSubscribedToTopic => "members of the group still subscribe to the topic: stop them first",
+        InvalidRecordState => "the record is no longer acquired by this consumer: its lock ran out or another consumer holds it",
     }
 }
 

@@ -14,6 +14,7 @@
 //! in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
 
 mod coordinator;
+pub mod share;
 
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
@@ -62,6 +63,8 @@ pub struct Broker {
     pub(crate) next_retention_at: Millis,
     /// `offsets.topic.num.partitions`.
     pub(crate) offsets_topic_num_partitions: u32,
+    /// Share groups: their coordinator and the share-partitions of the partitions led here.
+    pub(crate) share: share::ShareState,
 }
 
 impl Broker {
@@ -75,6 +78,7 @@ impl Broker {
             retention_pending: BTreeMap::new(),
             next_retention_at: RETENTION_CHECK_MS,
             offsets_topic_num_partitions: OFFSETS_TOPIC_NUM_PARTITIONS,
+            share: share::ShareState::default(),
         }
     }
 
@@ -104,10 +108,8 @@ impl Broker {
             .any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
             || !self.retention_pending.is_empty())
         .then_some((self.next_retention_at, Timer::RetentionCheck));
-        match (groups, retention) {
-            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
-            (a, b) => a.or(b),
-        }
+        let share = self.share.next_timer().map(|t| (t, Timer::ShareGroup));
+        [groups, retention, share].into_iter().flatten().min_by_key(|&(t, _)| t)
     }
 
     pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
@@ -155,6 +157,9 @@ impl Broker {
             Request::ListOffsets(r) => self.list_offsets(r).into(),
             Request::OffsetFetch(r) => self.offset_fetch(r).into(),
             Request::Fetch(r) => self.fetch(user, r).into(),
+            Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
+            Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
+            Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
             _ => return None,
         })
     }

@@ -129,6 +129,12 @@ pub fn command_line(cmd: &Command) -> Vec<String> {
                 .iter()
                 .map(|t| format!("kafka-console-consumer.sh {b} --topic {} --group {}", quote(t), quote(g)))
                 .collect(),
+            (ConsumerMode::Share { topics }, Some(g)) => topics
+                .iter()
+                .map(|t| {
+                    format!("kafka-console-share-consumer.sh {b} --topic {} --group {}", quote(t), quote(g))
+                })
+                .collect(),
             (ConsumerMode::Standalone { partitions }, _) => partitions
                 .iter()
                 .map(|tp| {
