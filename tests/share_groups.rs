@@ -284,8 +284,12 @@ fn offsets_are_reset_by_command_only_while_the_group_is_empty() {
     scenario.script.clear();
     let mut run = Run::new(scenario).expect("runs");
     run.advance(3_000);
-    let reset =
-        |to| Command::ResetShareGroupOffsets { group: "workers".into(), topic: Some("orders".into()), to };
+    let reset = |to| Command::ResetShareGroupOffsets {
+        group: "workers".into(),
+        topic: Some("orders".into()),
+        partitions: vec![],
+        to,
+    };
     use broker_playground::core::share_group::share_partition::ResetTarget;
     let e = run.apply(run.cluster.now(), reset(ResetTarget::Latest)).unwrap_err();
     assert_eq!(e.code(), Some(ErrorCode::NonEmptyGroup));

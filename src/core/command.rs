@@ -155,6 +155,9 @@ pub enum Command {
         group: String,
         #[serde(default)]
         topic: Option<String>,
+        /// Of `topic`; empty: all its partitions.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        partitions: Vec<u32>,
         to: ResetTarget,
     },
     /// DeleteShareGroups (`kafka-share-groups --delete`): only an empty group.

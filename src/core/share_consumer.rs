@@ -540,7 +540,7 @@ impl Cluster {
                     .map_err(|m| CoreError::kafka(ErrorCode::InvalidConfig, m))?;
                 self.events_push(now, EventKind::ShareGroupConfigured { group, settings: config });
             }
-            Command::ResetShareGroupOffsets { group, topic, to } => {
+            Command::ResetShareGroupOffsets { group, topic, partitions: only, to } => {
                 super::cluster::validate_entity_name("group", &group)?;
                 let partitions: Vec<TopicPartition> = match &topic {
                     Some(t) => {
@@ -550,7 +550,16 @@ impl Cluster {
                                 format!("This server does not host topic {t:?}."),
                             ));
                         };
-                        (0..n).map(|p| TopicPartition::new(t.as_str(), p)).collect()
+                        if let Some(p) = only.iter().find(|p| **p >= n) {
+                            return Err(CoreError::kafka(
+                                ErrorCode::UnknownTopicOrPartition,
+                                format!("{t} has no partition {p}"),
+                            ));
+                        }
+                        (0..n)
+                            .filter(|p| only.is_empty() || only.contains(p))
+                            .map(|p| TopicPartition::new(t.as_str(), p))
+                            .collect()
                     }
                     None => self.broker.share.partitions_of(&group).map(|(tp, _)| tp.clone()).collect(),
                 };
