@@ -615,6 +615,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("standalone-vs-group", include_str!("scenarios/standalone-vs-group.json")),
     ("queue-vs-pubsub", include_str!("scenarios/queue-vs-pubsub.json")),
     ("more-consumers-than-partitions", include_str!("scenarios/more-consumers-than-partitions.json")),
+    ("share-groups", include_str!("scenarios/share-groups.json")),
     ("rebalance-basics", include_str!("scenarios/rebalance-basics.json")),
     ("leave-vs-crash", include_str!("scenarios/leave-vs-crash.json")),
     ("eager-vs-cooperative", include_str!("scenarios/eager-vs-cooperative.json")),

@@ -36,6 +36,7 @@ pub mod library;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
+pub mod share_panel;
 pub mod stage;
 pub mod start;
 pub mod state;
@@ -292,6 +293,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 }
                 <groups::Groups />
+                <share_panel::ShareGroups />
                 if full {
                     <div class="columns">
                         <timeline::Timeline head={timeline_head} />

@@ -1121,6 +1121,8 @@ pub fn is_moment(kind: &EventKind) -> bool {
             | PositionRestored { .. }
             | OffsetReset { .. }
             | RetentionDeleted { .. }
+            | ShareAcquired { delivery_count: 1, .. }
+            | ShareAcknowledged { .. }
     )
 }
 
@@ -1130,7 +1132,10 @@ pub fn is_moment(kind: &EventKind) -> bool {
 pub fn is_high_volume(kind: &EventKind) -> bool {
     match kind {
         EventKind::Fetched { redelivered, .. } => *redelivered == 0,
-        EventKind::Produced { .. } | EventKind::Committed { auto: true, .. } => true,
+        EventKind::Produced { .. }
+        | EventKind::Committed { auto: true, .. }
+        | EventKind::ShareAcquired { delivery_count: 1, .. }
+        | EventKind::ShareAcknowledged { .. } => true,
         _ => false,
     }
 }

@@ -338,6 +338,15 @@ fn print_offsets(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, &S
     }
 }
 
+/// `kafka-share-groups --describe --group <group>` (offsets) as the tool prints it, for the page.
+pub fn describe_text(cluster: &Cluster, group: &str) -> String {
+    let share = cluster.brokers()[0].share();
+    let Some(g) = share.groups().get(group) else { return String::new() };
+    let mut o = Output::default();
+    print_offsets(&mut o, cluster, &BTreeMap::from([(group.to_string(), g)]), false);
+    o.stdout.trim_start_matches('\n').to_string()
+}
+
 fn print_states(o: &mut Output, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
     for (id, g) in groups {
         maybe_print_empty(o, id, g, 1);
