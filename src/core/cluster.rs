@@ -222,6 +222,7 @@ impl Cluster {
         for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
         }
+        self.step_share_coordinator(t);
         self.flush_schedule();
         for name in self.due(Kind::Consumer, t) {
             self.step_consumer(&name, t);
@@ -310,6 +311,9 @@ impl Cluster {
                 self.admin_delete_group(now, user, &group)?;
                 self.events_push(now, EventKind::GroupDeleted { group });
             }
+            cmd @ (Command::SetShareGroupConfig { .. }
+            | Command::ResetShareGroupOffsets { .. }
+            | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
             Command::DeleteGroupOffsets { group, topic, partitions } => {
                 let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
                 if !gone.is_empty() {
@@ -468,7 +472,7 @@ impl Cluster {
                 };
                 let mut spec = c.spec.clone();
                 spec.mode = mode;
-                if spec.is_group() && spec.config.group_id.is_none() {
+                if (spec.is_group() || spec.is_share()) && spec.config.group_id.is_none() {
                     spec.config.group_id = Some("group-1".into());
                 }
                 spec.validate()?;
@@ -541,7 +545,7 @@ impl Cluster {
                 if !c.is_alive() {
                     return Err(CoreError::invalid(format!("consumer {name} is not running")));
                 }
-                if c.spec.config.enable_auto_commit && c.membership.is_none() {
+                if c.spec.config.enable_auto_commit && c.membership.is_none() && !c.spec.is_share() {
                     let offsets = c.commit_positions();
                     self.commit(&name, offsets, true, now);
                 }
@@ -556,6 +560,11 @@ impl Cluster {
                     return Err(unknown("consumer", &consumer));
                 };
                 let tp = TopicPartition::new(topic.as_str(), partition);
+                if c.spec.is_share() {
+                    return Err(CoreError::invalid(format!(
+                        "{consumer} is a share consumer: KafkaShareConsumer has no seek(); reset the share group's offsets instead"
+                    )));
+                }
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
@@ -584,6 +593,10 @@ impl Cluster {
                 };
                 if c.group_id().is_none() {
                     return Err(CoreError::invalid(format!("{consumer} has no group.id to commit to")));
+                }
+                if c.share.is_some() {
+                    self.share_commit(&consumer, now);
+                    return Ok(());
                 }
                 let offsets = self.commit_positions_of(&consumer);
                 self.commit(&consumer, offsets, false, now);
@@ -713,6 +726,7 @@ impl Cluster {
             }
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
+        self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);
         for g in affected {
             self.request_rebalance(&g, RebalanceReason::PartitionsAdded { topic: name.to_string() }, now);
         }
@@ -729,6 +743,7 @@ impl Cluster {
                 let _ = self.apply_standalone(name, partitions, now);
             }
             ConsumerMode::Group { .. } => self.init_membership(name, now),
+            ConsumerMode::Share { .. } => self.start_share_consumer(name, now),
         }
     }
 
@@ -740,10 +755,11 @@ impl Cluster {
         let group_changed = old.config.group_id != spec.config.group_id
             || old.config.group_protocol != spec.config.group_protocol
             || old.config.group_instance_id != spec.config.group_instance_id
-            || old.is_group() != spec.is_group();
+            || old.is_group() != spec.is_group()
+            || old.is_share() != spec.is_share();
         let subscription_changed = old.mode != spec.mode;
         let strategy_changed = old.config.assignment_strategy != spec.config.assignment_strategy;
-        if group_changed && old.is_group() && alive {
+        if group_changed && (old.is_group() || old.is_share()) && alive {
             self.leave_group(&name, LeaveReason::Left, now);
         }
         let c = self.consumers.get_mut(&name).expect("checked");
@@ -767,6 +783,11 @@ impl Cluster {
                     let c = self.consumers.get_mut(&name).expect("checked");
                     c.membership = None;
                     let _ = self.apply_standalone(&name, partitions.clone(), now);
+                }
+            }
+            ConsumerMode::Share { .. } => {
+                if group_changed {
+                    self.restart_share_member(&name, now);
                 }
             }
             ConsumerMode::Group { .. } => {

@@ -12,7 +12,8 @@
 //! - [`topic`], [`log`] — topics, partition logs, retention; [`budget`] — the work budget
 //!   (totals across the cluster a tab can hold).
 //! - [`partitioner`], [`producer`] — where records go.
-//! - [`consumer`] — standalone and group consumers, the client side of the protocols.
+//! - [`consumer`] — standalone and group consumers, the client side of the protocols;
+//!   [`share_consumer`] — the share consumer (KIP-932), [`share_group`] its pure pieces.
 //! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
 //! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
@@ -39,6 +40,7 @@ pub mod replication;
 pub mod scenario;
 pub mod schedule;
 pub mod share;
+pub mod share_consumer;
 pub mod share_group;
 pub mod time;
 pub mod timer;

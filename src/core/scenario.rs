@@ -174,11 +174,33 @@ pub struct Scenario {
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// Groups' own configs (share groups: `share.auto.offset.reset`, …), set before consumers start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSpec>,
     #[serde(default)]
     pub script: Vec<ScriptStep>,
     /// How long it runs (`playground-cli run` stops there; the UI pauses there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<At>,
+}
+
+/// A group's type (`group.type`): only share groups take configs in scenario files so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupType {
+    Share,
+}
+
+/// One group's configs, applied at the start (`"groups": [{"id": "workers", "type": "share",
+/// "config": {"share.auto.offset.reset": "earliest"}}]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub group_type: GroupType,
+    #[serde(default)]
+    pub config: super::broker::share::ShareGroupSettings,
 }
 
 fn default_seed() -> u64 {
@@ -324,11 +346,12 @@ impl Scenario {
         }
         for (i, c) in self.consumers.iter().enumerate() {
             c.validate().map_err(|e| err(format!("consumers[{i}]"), e))?;
-            if let ConsumerMode::Group { topics: subs } = &c.mode {
+            if let ConsumerMode::Group { topics: subs } | ConsumerMode::Share { topics: subs } = &c.mode {
+                let kind = if c.is_share() { "share" } else { "group" };
                 for t in subs {
                     if !topics.contains(t.as_str()) {
                         return Err(err(
-                            format!("consumers[{i}].mode.group.topics"),
+                            format!("consumers[{i}].mode.{kind}.topics"),
                             format!("no topic named {t:?} in this scenario"),
                         ));
                     }
@@ -390,6 +413,10 @@ impl Scenario {
                     .apply(0, Command::AddProducer { producer: p.clone() })
                     .map_err(|e| err(format!("producers[{i}]"), e))?,
             );
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            let cmd = Command::SetShareGroupConfig { group: g.id.clone(), config: g.config };
+            events.extend(cluster.apply(0, cmd).map_err(|e| err(format!("groups[{i}]"), e))?);
         }
         for (i, c) in self.consumers.iter().enumerate() {
             events.extend(
@@ -619,6 +646,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("standalone-vs-group", include_str!("scenarios/standalone-vs-group.json")),
     ("queue-vs-pubsub", include_str!("scenarios/queue-vs-pubsub.json")),
     ("more-consumers-than-partitions", include_str!("scenarios/more-consumers-than-partitions.json")),
+    ("share-groups", include_str!("scenarios/share-groups.json")),
     ("rebalance-basics", include_str!("scenarios/rebalance-basics.json")),
     ("leave-vs-crash", include_str!("scenarios/leave-vs-crash.json")),
     ("eager-vs-cooperative", include_str!("scenarios/eager-vs-cooperative.json")),
@@ -665,6 +693,7 @@ pub fn default_scenario() -> Scenario {
             p1
         }],
         consumers: Vec::new(),
+        groups: Vec::new(),
         script: Vec::new(),
         duration: None,
     })

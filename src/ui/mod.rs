@@ -37,6 +37,7 @@ pub mod library;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
+pub mod share_panel;
 pub mod stage;
 pub mod start;
 pub mod state;
@@ -294,6 +295,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 }
                 <groups::Groups />
+                <share_panel::ShareGroups />
                 if full {
                     <div class="columns">
                         <timeline::Timeline head={timeline_head} />

@@ -1136,6 +1136,8 @@ pub fn is_moment(kind: &EventKind) -> bool {
             | PositionRestored { .. }
             | OffsetReset { .. }
             | RetentionDeleted { .. }
+            | ShareAcquired { delivery_count: 1, .. }
+            | ShareAcknowledged { .. }
     )
 }
 
@@ -1147,7 +1149,9 @@ pub fn is_high_volume(kind: &EventKind) -> bool {
         EventKind::Fetched { redelivered, .. } => *redelivered == 0,
         EventKind::Produced { .. }
         | EventKind::ProduceAcknowledged { .. }
-        | EventKind::Committed { auto: true, .. } => true,
+        | EventKind::Committed { auto: true, .. }
+        | EventKind::ShareAcquired { delivery_count: 1, .. }
+        | EventKind::ShareAcknowledged { .. } => true,
         _ => false,
     }
 }

@@ -18,6 +18,7 @@ mod coordinator;
 pub mod replicas;
 
 pub(crate) use admin::unknown_topic;
+pub mod share;
 
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
@@ -70,6 +71,8 @@ pub struct Broker {
     /// The brokers and every partition's replicas (`replicas.rs`): leaders, ISR, high
     /// watermarks; the logs above are the leaders' logs.
     pub(crate) replicas: replicas::Replication,
+    /// Share groups: their coordinator and the share-partitions of the partitions led here.
+    pub(crate) share: share::ShareState,
 }
 
 impl Broker {
@@ -84,6 +87,7 @@ impl Broker {
             next_retention_at: RETENTION_CHECK_MS,
             offsets_topic_num_partitions: OFFSETS_TOPIC_NUM_PARTITIONS,
             replicas: replicas::Replication::default(),
+            share: share::ShareState::default(),
         }
     }
 
@@ -108,10 +112,8 @@ impl Broker {
         let groups =
             self.groups.values().filter_map(|g| g.next_timer(kip848_session_ms)).min_by_key(|&(t, _)| t);
         let retention = self.retention_timeout().map(|t| (t, Timer::RetentionCheck));
-        match (groups, retention) {
-            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
-            (a, b) => a.or(b),
-        }
+        let share = self.share.next_timer().map(|t| (t, Timer::ShareGroup));
+        [groups, retention, share].into_iter().flatten().min_by_key(|&(t, _)| t)
     }
 
     /// When the retention check next runs, if there is anything for it to do.
@@ -174,6 +176,9 @@ impl Broker {
             Request::DeleteAcls(r) => self.delete_acls(user, r).into(),
             Request::DeleteGroups(r) => self.delete_groups(user, r).into(),
             Request::OffsetDelete(r) => self.offset_delete(user, r).into(),
+            Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
+            Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
+            Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
             _ => return None,
         })
     }

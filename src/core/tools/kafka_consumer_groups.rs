@@ -63,7 +63,7 @@ fn print_error(o: &mut Output, msg: &str) {
 
 /// `--state` takes an optional value in Kafka (`--describe --state`, `--list --state Stable`);
 /// jopt-simple reads a following word that is not an option as that value.
-fn preprocess(args: &[String]) -> Vec<String> {
+pub(crate) fn preprocess(args: &[String]) -> Vec<String> {
     let mut v = Vec::with_capacity(args.len());
     let mut i = 0;
     while i < args.len() {
