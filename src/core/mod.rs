@@ -15,7 +15,8 @@
 //! - [`consumer`] — standalone and group consumers, the client side of the protocols.
 //! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
-//! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
+//! - [`scenario`] — the scenario file format and the built-in scenarios ([`prediction`]: a
+//!   lesson's questions); [`share`] — share links.
 
 pub mod acl;
 pub mod broker;
@@ -31,6 +32,7 @@ pub mod ids;
 pub mod log;
 pub mod net;
 pub mod partitioner;
+pub mod prediction;
 pub mod producer;
 pub mod protocol;
 pub mod replication;

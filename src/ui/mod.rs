@@ -16,6 +16,8 @@
 //! - [`timeline`] — narrated events, filterable.
 //! - [`users`] — authorization: users, roles on patterns, the ACLs they mean.
 //! - [`glossary`] — a short glossary.
+//! - [`predict`] — a lesson's questions: predict, then reveal (checked against the run).
+//! - [`why`] — "Why?": the chain of the core's events behind a consumer, producer, partition.
 //! - [`session`] — Scenario and Language selects, Share, Export/Import, Reset, autosave,
 //!   notices, "What to watch for"; [`start`] decides what an instance starts with.
 //! - [`dom`] — small helpers (values from events, the page clock).
@@ -33,6 +35,7 @@ pub mod glossary;
 pub mod groups;
 pub mod lanes;
 pub mod library;
+pub mod predict;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
@@ -281,6 +284,7 @@ pub fn app(props: &AppProps) -> Html {
                     <aside class="stage-aside">
                         <ContextProvider<Ctx> context={edits}>
                             <session::Notices />
+                            <predict::PredictPanel />
                             <why::WhyPanel />
                             <session::WatchFor />
                         </ContextProvider<Ctx>>

@@ -14,6 +14,7 @@ use super::consumer_card::activity_text;
 use super::groups::phase_label;
 use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{fill, use_text, Text};
+use super::why::WhyTarget;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
 use std::collections::BTreeMap;
@@ -272,13 +273,16 @@ fn stage_body(props: &BodyProps) -> Html {
     let add_producer = ctx.dispatch.reform(|_: MouseEvent| Action::AddProducer);
     let add_consumer = ctx.dispatch.reform(|_: MouseEvent| Action::AddConsumer);
     let why = ctx.dispatch.clone();
+    // "Why?" for what an element stands for: its button, and `data-why` for the W key.
+    let ask_why = |target: WhyTarget| why.reform(move |_: MouseEvent| Action::Why(Some(target.clone())));
     let member = |m: &MemberChip| {
+        let target = WhyTarget::Consumer(m.name.clone());
         html! {
-            <li class={classes!("member-chip", m.look)} style={format!("--h: {}", m.hue)}>
+            <li class={classes!("member-chip", m.look)} style={format!("--h: {}", m.hue)} data-why={target.attr()}>
                 <span class="who">
                     { swatch(m.hue) }<a href={format!("#{}-h", m.name)}>{ m.name.clone() }</a>
                     <button type="button" class="why-btn" aria-label={fill(t.why_button, &[&m.name])}
-                        onclick={why.reform({ let n = m.name.clone(); move |_: MouseEvent| Action::Why(Some(n.clone())) })}>{ "?" }</button>
+                        onclick={ask_why(target)}>{ "?" }</button>
                 </span>
                 <span class="what">{ m.activity }</span>
                 <span class="owns-list" title={m.owns.join(", ")}>
@@ -297,13 +301,19 @@ fn stage_body(props: &BodyProps) -> Html {
                     if v.can_edit { <button type="button" onclick={add_producer}>{ t.add_producer }</button> }
                 </div>
                 <ul class="chips">
-                    { for v.producers.iter().map(|p| html! {
-                        <li class={classes!("producer-chip", p.paused.then_some("paused"), p.failing.then_some("failing"))}>
-                            <span class="who">{ p.name.clone() }</span>
-                            <span class="flow" aria-hidden="true">{ "→" }</span>
-                            <span class="to">{ p.topic.clone() }</span>
-                            <span class="rate">{ if p.paused { t.paused.to_string() } else { p.rate.clone() } }</span>
-                        </li>
+                    { for v.producers.iter().map(|p| {
+                        let target = WhyTarget::Producer(p.name.clone());
+                        html! {
+                            <li class={classes!("producer-chip", p.paused.then_some("paused"), p.failing.then_some("failing"))}
+                                data-why={target.attr()}>
+                                <span class="who">{ p.name.clone() }</span>
+                                <span class="flow" aria-hidden="true">{ "→" }</span>
+                                <span class="to">{ p.topic.clone() }</span>
+                                <button type="button" class="why-btn" aria-label={fill(t.why_button, &[&p.name])}
+                                    onclick={ask_why(target)}>{ "?" }</button>
+                                <span class="rate">{ if p.paused { t.paused.to_string() } else { p.rate.clone() } }</span>
+                            </li>
+                        }
                     }) }
                 </ul>
             </div>
@@ -312,9 +322,14 @@ fn stage_body(props: &BodyProps) -> Html {
                     <div class="stage-topic">
                         <p class="stage-topic-name">{ topic.name.clone() }</p>
                         <ol class="parts">
-                            { for topic.partitions.iter().map(|p| html! {
-                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"))}>
-                                    <span class="pnum">{ format!("{}-{}", topic.name, p.partition) }</span>
+                            { for topic.partitions.iter().map(|p| {
+                                let target = WhyTarget::Partition { topic: topic.name.clone(), partition: p.partition };
+                                let name = format!("{}-{}", topic.name, p.partition);
+                                html! {
+                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"))} data-why={target.attr()}>
+                                    // The partition's name asks "Why?" about it: its owners, offsets and lag.
+                                    <button type="button" class="pnum" aria-label={fill(t.why_button, &[&name])}
+                                        onclick={ask_why(target)}>{ name.clone() }</button>
                                     <span class="part-owners">
                                         if p.owners.is_empty() { <span class="muted">{ "—" }</span> }
                                         { for p.owners.iter().map(|(c, hue, held)| html! {
@@ -324,7 +339,7 @@ fn stage_body(props: &BodyProps) -> Html {
                                         }) }
                                     </span>
                                 </li>
-                            }) }
+                            }}) }
                         </ol>
                     </div>
                 }) }
