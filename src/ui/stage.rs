@@ -17,7 +17,7 @@ use super::text::{fill, use_text, Text};
 use super::why::WhyTarget;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
 /// A consumer's colour: hues spread by the golden angle in name order, so neighbours differ
@@ -80,6 +80,9 @@ pub struct StageView {
     /// Consumers with `assign()` (no group).
     pub standalone: Vec<MemberChip>,
     pub can_edit: bool,
+    /// A lesson asks which partitions a consumer will own: the partitions' names pick them
+    /// (the consumer, and what is picked so far) instead of asking "Why?".
+    pub picking: Option<(String, BTreeSet<String>)>,
 }
 
 impl StageView {
@@ -190,7 +193,14 @@ impl StageView {
                     .collect(),
             })
             .collect();
-        StageView { producers, topics, groups, standalone, can_edit }
+        let picking = sim.predict.shown.and_then(|i| {
+            let Some(super::predict::Stage::Asking(picked)) = sim.predict.stages.get(i) else { return None };
+            match &sim.run.scenario.predict.get(i)?.ask {
+                crate::core::prediction::Ask::Owns { consumer } => Some((consumer.clone(), picked.clone())),
+                _ => None,
+            }
+        });
+        StageView { producers, topics, groups, standalone, can_edit, picking }
     }
 }
 
@@ -325,11 +335,32 @@ fn stage_body(props: &BodyProps) -> Html {
                             { for topic.partitions.iter().map(|p| {
                                 let target = WhyTarget::Partition { topic: topic.name.clone(), partition: p.partition };
                                 let name = format!("{}-{}", topic.name, p.partition);
+                                let picked = v.picking.as_ref().map(|(_, set)| set.contains(&name));
+                                // The partition's name asks "Why?" about it (its owners, offsets and
+                                // lag); while a lesson asks which partitions a consumer will own, it
+                                // picks the partition instead.
+                                let button = match &v.picking {
+                                    Some((consumer, set)) => {
+                                        let on = !set.contains(&name);
+                                        let key = name.clone();
+                                        let pick = why.reform(move |_: MouseEvent| {
+                                            Action::Predict(super::predict::PredictAction::Pick(key.clone(), on))
+                                        });
+                                        html! {
+                                            <button type="button" class="pnum pick" aria-pressed={(!on).to_string()}
+                                                title={fill(t.predict_pick_partition, &[&name, consumer])}
+                                                onclick={pick}>{ name.clone() }</button>
+                                        }
+                                    }
+                                    None => html! {
+                                        <button type="button" class="pnum" aria-label={fill(t.why_button, &[&name])}
+                                            onclick={ask_why(target.clone())}>{ name.clone() }</button>
+                                    },
+                                };
                                 html! {
-                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"))} data-why={target.attr()}>
-                                    // The partition's name asks "Why?" about it: its owners, offsets and lag.
-                                    <button type="button" class="pnum" aria-label={fill(t.why_button, &[&name])}
-                                        onclick={ask_why(target)}>{ name.clone() }</button>
+                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"), (picked == Some(true)).then_some("picked"))}
+                                    data-why={target.attr()}>
+                                    { button }
                                     <span class="part-owners">
                                         if p.owners.is_empty() { <span class="muted">{ "—" }</span> }
                                         { for p.owners.iter().map(|(c, hue, held)| html! {
