@@ -282,10 +282,12 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="stage-row">
                     <stage::Stage can_edit={props.controls != Controls::Player} />
                     <aside class="stage-aside">
-                        <ContextProvider<Ctx> context={edits}>
+                        <ContextProvider<Ctx> context={edits.clone()}>
                             <session::Notices />
                             <predict::PredictPanel />
-                            <why::WhyPanel />
+                        </ContextProvider<Ctx>>
+                        <why::WhyPanel />
+                        <ContextProvider<Ctx> context={edits}>
                             <session::WatchFor />
                         </ContextProvider<Ctx>>
                     </aside>

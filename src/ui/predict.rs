@@ -417,7 +417,9 @@ pub struct PanelView {
     pub stage: Stage,
     pub multi: bool,
     pub choices: Vec<(String, String)>,
-    /// The reveal's lines: the events (narrated), then what was read.
+    /// The reveal: what the learner said and what the run did.
+    pub answer: Vec<String>,
+    /// The events that led there (narrated), then the group's assignment.
     pub lines: Vec<String>,
     pub explain: Option<String>,
     pub legend: String,
@@ -439,10 +441,10 @@ impl PanelView {
                 set.iter().map(label).collect::<Vec<_>>().join(", ")
             }
         };
-        let mut lines = Vec::new();
+        let (mut answer, mut lines) = (Vec::new(), Vec::new());
         if let Stage::Revealed(r) = &stage {
-            lines.push(fill(t.predict_you_said, &[&list(&r.guess)]));
-            lines.push(fill(t.predict_it_did, &[&format_clock(r.at), &list(&r.truth)]));
+            answer.push(fill(t.predict_you_said, &[&list(&r.guess)]));
+            answer.push(fill(t.predict_it_did, &[&format_clock(r.at), &list(&r.truth)]));
             lines.extend(super::why::tell(&r.story, lang));
             if let Some(a) = &r.assignment {
                 lines.push(a[usize::from(lang == Lang::Ru)].clone());
@@ -463,6 +465,7 @@ impl PanelView {
             stage,
             multi,
             choices,
+            answer,
             lines,
             explain: q.explain.as_ref().map(|e| e.get(lang.code()).to_string()),
             legend,
@@ -555,13 +558,19 @@ fn panel_body(props: &BodyProps) -> Html {
             html! {
                 <>
                     <p class={classes!("verdict", class)} role="status">{ verdict }</p>
-                    <ol class="predict-story">
-                        { for v.lines.iter().map(|l| html! { <li>{ l.clone() }</li> }) }
-                    </ol>
+                    { for v.answer.iter().map(|l| html! { <p class="answer">{ l.clone() }</p> }) }
                     if let Some(e) = &v.explain { <p class="explain">{ e.clone() }</p> }
                     <div class="predict-actions">
                         <button type="button" class="primary" onclick={act(PredictAction::Continue)}>{ t.predict_continue }</button>
                     </div>
+                    if !v.lines.is_empty() {
+                        <details class="predict-how" open=true>
+                            <summary>{ t.predict_how }</summary>
+                            <ol class="predict-story">
+                                { for v.lines.iter().map(|l| html! { <li>{ l.clone() }</li> }) }
+                            </ol>
+                        </details>
+                    }
                 </>
             }
         }

@@ -319,22 +319,35 @@ pub fn tell(events: &[Event], lang: Lang) -> Vec<String> {
     events.iter().map(|e| told(e, lang)).collect()
 }
 
-/// The "Why?" panel: the chain for what the person asked about (beside the stage).
+/// The "Why?" panel: the chain for what the person asked about (beside the stage). On the
+/// ticking context only to know when to redraw: its figures (offsets, lag) change with every
+/// record, so while the clock runs they are redrawn at the `Slow` rate, and exact when paused.
 #[function_component(WhyPanel)]
 pub fn why_panel() -> Html {
     let ctx = use_sim();
+    let target = ctx.sim.borrow().why.clone();
+    match target {
+        Some(target) => html! { <WhyBody {target} slow={ctx.slow()} /> },
+        None => html! {},
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BodyProps {
+    target: WhyTarget,
+    slow: super::state::Slow,
+}
+
+#[function_component(WhyBody)]
+fn why_body(props: &BodyProps) -> Html {
     let handle = use_handle();
     let t = use_text();
-    let sim = ctx.sim.borrow();
-    let Some(target) = sim.why.clone() else {
-        return html! {};
-    };
-    let lines = chain(&sim, &target, t, ctx.lang);
+    let lines = chain(&handle.sim.borrow(), &props.target, t, handle.lang);
     let close = handle.dispatch.reform(|_: MouseEvent| Action::Why(None));
     html! {
-        <section class="panel why" aria-labelledby="h-why" aria-live="polite">
+        <section class="panel why" aria-labelledby="h-why">
             <div class="panel-head">
-                <h2 id="h-why">{ fill(t.why_heading, &[&target.name()]) }</h2>
+                <h2 id="h-why">{ fill(t.why_heading, &[&props.target.name()]) }</h2>
                 <button type="button" onclick={close} aria-label={t.why_close}>{ "×" }</button>
             </div>
             <ol class="why-chain">
