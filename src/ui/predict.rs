@@ -484,7 +484,8 @@ pub fn predict_panel() -> Html {
     let view = PanelView::of(&sim, t, ctx.lang);
     let on = sim.predict.on;
     drop(sim);
-    if count == 0 {
+    // An embed plays its lesson straight through and keeps its aside small: no switch.
+    if count == 0 || (ctx.embedded && view.is_none()) {
         return html! {};
     }
     html! { <PanelBody {view} {count} {on} /> }
