@@ -16,7 +16,8 @@
 //!   [`share_consumer`] — the share consumer (KIP-932), [`share_group`] its pure pieces.
 //! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
-//! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
+//! - [`scenario`] — the scenario file format and the built-in scenarios ([`prediction`]: a
+//!   lesson's questions); [`share`] — share links.
 
 pub mod acl;
 pub mod admin;
@@ -34,6 +35,7 @@ pub mod learned;
 pub mod log;
 pub mod net;
 pub mod partitioner;
+pub mod prediction;
 pub mod producer;
 pub mod protocol;
 pub mod replication;

@@ -182,6 +182,9 @@ pub struct Scenario {
     /// How long it runs (`playground-cli run` stops there; the UI pauses there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<At>,
+    /// Questions the page asks before scripted moments (see [`super::prediction`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub predict: Vec<super::prediction::Prediction>,
 }
 
 /// A group's type (`group.type`): only share groups take configs in scenario files so far.
@@ -380,6 +383,7 @@ impl Scenario {
         if self.script.len() > MAX_SCRIPT_STEPS {
             return Err(err("script", format!("at most {MAX_SCRIPT_STEPS} steps")));
         }
+        super::prediction::validate(&self.predict, self.duration).map_err(|(path, e)| err(path, e))?;
         // A dry build catches the rest (duplicate names, unknown users, bad partitions).
         self.build().map(|_| ())
     }
@@ -696,6 +700,7 @@ pub fn default_scenario() -> Scenario {
         groups: Vec::new(),
         script: Vec::new(),
         duration: None,
+        predict: Vec::new(),
     })
 }
 
