@@ -37,6 +37,7 @@ pub mod replication;
 pub mod scenario;
 pub mod share;
 pub mod share_group;
+pub mod sort;
 pub mod time;
 pub mod timer;
 pub mod tools;
