@@ -666,7 +666,7 @@ impl Cluster {
             return;
         };
         let mut partitions = partitions;
-        partitions.sort();
+        crate::core::sort::ascending(&mut partitions);
         partitions.dedup();
         c.positions.retain(|tp, _| partitions.contains(tp));
         for tp in &partitions {
@@ -786,7 +786,7 @@ impl Cluster {
         }
         self.set_assignment(name, partitions.clone(), now);
         let mut sorted = partitions;
-        sorted.sort();
+        crate::core::sort::ascending(&mut sorted);
         sorted.dedup();
         self.events_push(
             now,

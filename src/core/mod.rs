@@ -44,6 +44,7 @@ pub mod schedule;
 pub mod share;
 pub mod share_consumer;
 pub mod share_group;
+pub mod sort;
 pub mod time;
 pub mod timer;
 pub mod tools;

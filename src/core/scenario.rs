@@ -590,7 +590,7 @@ impl Run {
         let mut steps: Vec<(Millis, u8, usize, ScriptStep)> = Vec::new();
         steps.extend(s.script.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 0, i, st)));
         steps.extend(self.journal.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 1, i, st)));
-        steps.sort_by_key(|(at, src, i, _)| (*at, *src, *i));
+        crate::core::sort::by_key(&mut steps, |(at, src, i, _)| (*at, *src, *i));
         s.script = steps.into_iter().map(|(.., st)| st).collect();
         if let Some(d) = s.duration {
             let last = s.script.last().map_or(0, |st| st.at.0);

@@ -338,7 +338,7 @@ impl RebalanceView {
             self.moves.retain(|o| o.partition != name);
             self.moves.push(ShownMove { partition: name, from: m.from.clone(), to: m.to.clone() });
         }
-        self.moves.sort_by_key(|m| natural_key(&m.partition));
+        crate::core::sort::by_key(&mut self.moves, |m| natural_key(&m.partition));
     }
 }
 
@@ -484,7 +484,7 @@ impl Sim {
         if !self.future.is_empty() {
             s.script.extend(self.future.iter().cloned());
             // Stable: at equal times the steps already there (the script's) stay first.
-            s.script.sort_by_key(|st| st.at.0);
+            crate::core::sort::by_key(&mut s.script, |st| st.at.0);
             if let Some(d) = s.duration {
                 let last = s.script.last().map_or(0, |st| st.at.0);
                 s.duration = Some(At(d.0.max(last)));
@@ -1124,7 +1124,7 @@ impl Sim {
         let mut out: Vec<&Entry> = self.timeline.iter().collect();
         if with_noisy {
             out.extend(self.noisy.iter());
-            out.sort_by_key(|e| e.seq);
+            crate::core::sort::by_key(&mut out, |e| e.seq);
         }
         out.reverse();
         out
