@@ -18,7 +18,7 @@ use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::{BrokerId, NodeId};
 use super::log::{Retention, Value};
-use super::net::{Network, Payload};
+use super::net::Network;
 use super::producer::{Outgoing, Producer};
 use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
 use super::protocol::{Authenticated, Request, Response};
@@ -61,22 +61,31 @@ pub struct Cluster {
     pub(crate) net: Network<Authenticated, Response>,
     /// The work budget (`budget.rs`): totals a tab can hold.
     pub(crate) budget: super::budget::BudgetState,
+    /// Answers on their way to clients (`route.rs`).
+    pub(crate) route: super::route::Route,
+    /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
+    /// (the rebalance's story; the coordinator does not know it).
+    pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
 }
 
 impl Cluster {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
+        let mut broker = Broker::new(BrokerId::FIRST);
+        broker.group_config = super::broker::GroupConfig::of(&config);
         Cluster {
             now: 0,
             seed,
             rng: oorandom::Rand64::new(seed as u128),
             config,
-            broker: Broker::new(BrokerId::FIRST),
+            broker,
             producers: BTreeMap::new(),
             producer_names: Vec::new(),
             consumers: BTreeMap::new(),
             events: Vec::new(),
             net: Network::default(),
             budget: Default::default(),
+            route: Default::default(),
+            sync_stopped: BTreeMap::new(),
         }
     }
 
@@ -227,7 +236,8 @@ impl Cluster {
 
     /// Sends `request` from client `from` (authenticated as `user`) to the broker, and runs the
     /// network at `now` until its answer is back. The data path has zero latency, so it always
-    /// is; `None` means it timed out, or is still on its way over a slower link.
+    /// is; `None` means it timed out, is still on its way over a slower link, or waits at a
+    /// coordinator (JoinGroup, SyncGroup). See `route.rs`.
     pub(crate) fn call(
         &mut self,
         now: Millis,
@@ -235,22 +245,8 @@ impl Cluster {
         user: Option<&str>,
         request: Request,
     ) -> Option<Response> {
-        let to = NodeId::Broker(self.broker.id());
-        let sent = Authenticated { principal: user.map(Into::into), request };
-        let id = self.net.send_request(now, from, to, sent);
-        let mut answer = None;
-        while let Some(env) = self.net.pop_due(now) {
-            match env.payload {
-                Payload::Request(q) => {
-                    if let Some(r) = self.broker.handle(env.deliver_at, q.principal.as_deref(), &q.request) {
-                        self.net.send_response(env.deliver_at, env.to, env.from, env.correlation, r);
-                    }
-                }
-                Payload::Response(r) if env.correlation == id => answer = Some(r),
-                Payload::Response(_) | Payload::TimedOut => {}
-            }
-        }
-        answer
+        let timeout = self.net.request_timeout_ms();
+        self.call_with_timeout(now, from, user, request, timeout).1
     }
 
     /// The network between the clients and the broker (for the invariant checker).

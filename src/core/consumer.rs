@@ -1,8 +1,8 @@
 //! Consumers: standalone (`assign()`) or group members (`subscribe()`), polling on a
 //! schedule, processing for a while, and committing automatically or by hand.
 //!
-//! The client side of the group protocols lives here (when to rejoin, what to revoke);
-//! the coordinator's side lives in `group/`.
+//! The client side of the group protocols lives here and in `group/classic.rs` (when to
+//! rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
 
 use super::cluster::Cluster;
 use super::config::{ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset};
@@ -159,6 +159,12 @@ pub struct Membership {
     /// Partition counts of subscribed topics as of the last metadata refresh.
     pub known_partitions: BTreeMap<String, u32>,
     pub next_metadata_at: Millis,
+    /// Classic: the last JoinGroup answer named it the group's leader.
+    #[serde(default)]
+    pub is_leader: bool,
+    /// Classic: why it rejoins, sent with its JoinGroup (KIP-800's reason).
+    #[serde(default)]
+    pub rejoin_reason: Option<RebalanceReason>,
 }
 
 /// The card's one-line "what is it doing".
@@ -817,8 +823,7 @@ impl Cluster {
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
         let changed = m.known_partitions != current && !m.known_partitions.is_empty();
-        let group_id = m.group.clone();
-        let is_leader = self.broker.groups.get(&group_id).is_some_and(|g| g.leader_consumer() == Some(name));
+        let is_leader = m.is_leader;
         let grew: Option<String> = current
             .iter()
             .find(|(t, n)| m.known_partitions.get(*t).is_some_and(|old| old < n))
@@ -842,10 +847,11 @@ impl Cluster {
             && m.phase == MemberPhase::Stable
             && !rejoining
         {
-            // The leader sees the partition count change and asks for a rebalance.
+            // The leader sees the partition count change and rejoins; its JoinGroup tells the
+            // coordinator why (`ConsumerCoordinator.rejoinNeededOrPending`).
             m.rejoin_needed = true;
             let topic = differs.unwrap_or_default();
-            self.request_rebalance(&group_id, RebalanceReason::PartitionsAdded { topic }, now);
+            m.rejoin_reason = Some(RebalanceReason::PartitionsAdded { topic });
         }
     }
 

@@ -33,11 +33,16 @@ pub enum ErrorCode {
     GroupIdNotFound,
     /// OffsetDelete of a topic the group's members are subscribed to.
     GroupSubscribedToTopic,
+    /// JoinGroup from a new dynamic member: here is your member id, join again with it (KIP-394).
+    MemberIdRequired,
+    /// KIP-848: a static member joins while the member with its `group.instance.id` has not
+    /// left yet.
+    UnreleasedInstanceId,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -58,6 +63,8 @@ impl ErrorCode {
         ErrorCode::NonEmptyGroup,
         ErrorCode::GroupIdNotFound,
         ErrorCode::GroupSubscribedToTopic,
+        ErrorCode::MemberIdRequired,
+        ErrorCode::UnreleasedInstanceId,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -82,6 +89,8 @@ impl ErrorCode {
             ErrorCode::NonEmptyGroup => 68,
             ErrorCode::GroupIdNotFound => 69,
             ErrorCode::GroupSubscribedToTopic => 86,
+            ErrorCode::MemberIdRequired => 79,
+            ErrorCode::UnreleasedInstanceId => 111,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -108,6 +117,8 @@ impl ErrorCode {
             ErrorCode::NonEmptyGroup => "NON_EMPTY_GROUP",
             ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
             ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
+            ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            ErrorCode::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
             ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
         }
     }

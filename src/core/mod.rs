@@ -13,7 +13,8 @@
 //!   (totals across the cluster a tab can hold).
 //! - [`partitioner`], [`producer`] — where records go.
 //! - [`consumer`] — standalone and group consumers, the client side of the protocols.
-//! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
+//! - [`broker`] — the broker: logs, the group coordinators' handlers, the authorizer.
+//! - [`group`] — groups: the classic member's side, KIP-848, assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
 //! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
 
@@ -34,6 +35,7 @@ pub mod partitioner;
 pub mod producer;
 pub mod protocol;
 pub mod replication;
+mod route;
 pub mod scenario;
 pub mod share;
 pub mod share_group;

@@ -739,6 +739,8 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         NonEmptyGroup => "the group still has members: stop its consumers first",
         GroupIdNotFound => "there is no group with this id",
         GroupSubscribedToTopic => "members of the group still subscribe to the topic: stop them first",
+        MemberIdRequired => "a new member first gets its member.id from the coordinator, then joins again with it",
+        UnreleasedInstanceId => "the member with this group.instance.id has not left the group yet",
     }
 }
 
