@@ -12,6 +12,7 @@ use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::NodeId;
 use super::protocol::fetch::{FetchPartition, FetchRequest};
+use super::protocol::leave_group::{LeaveGroupRequest, MemberIdentity};
 use super::protocol::list_offsets::{
     ListOffsetsPartition, ListOffsetsRequest, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
 };
@@ -137,6 +138,9 @@ pub enum MemberPhase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
     pub group: String,
+    /// The protocol it joins with (`group.protocol` when the membership began).
+    #[serde(default)]
+    pub protocol: GroupProtocol,
     pub member_id: Option<String>,
     /// Classic: generation id; KIP-848: member epoch. -1 before the first.
     pub generation: i32,
@@ -870,10 +874,11 @@ impl Cluster {
             return;
         };
         let group = m.group.clone();
-        // The protocol of the group it is in — not its settings, which may have changed since
-        // it joined (e.g. edited while crashed).
-        let protocol =
-            self.broker.groups.get(&group).and_then(|g| g.protocol).unwrap_or(c.spec.config.group_protocol);
+        // The protocol it joined with — not its settings, which may have changed since (e.g.
+        // edited while crashed).
+        let protocol = m.protocol;
+        let instance = c.spec.config.group_instance_id.clone();
+        let user = c.spec.user.clone();
         // Graceful: commit first (auto-commit on close), then revoke everything.
         if reason == LeaveReason::Left && c.spec.config.enable_auto_commit {
             let offsets = c.commit_positions();
@@ -894,7 +899,19 @@ impl Cluster {
             c.pending_commit = pending;
         }
         match protocol {
-            GroupProtocol::Classic => self.classic_remove_member(&group, &member_id, reason, now),
+            GroupProtocol::Classic => {
+                // LeaveGroup: the coordinator removes it at once; whatever it answers, the
+                // member is out of the group as far as it is concerned.
+                let request = LeaveGroupRequest {
+                    group_id: group.as_str().into(),
+                    members: vec![MemberIdentity {
+                        member_id: member_id.as_str().into(),
+                        group_instance_id: instance,
+                        reason: Some(reason),
+                    }],
+                };
+                self.call(now, NodeId::consumer(name), user.as_deref(), request.into());
+            }
             GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),
         }
         if let Some(c) = self.consumers.get_mut(name) {

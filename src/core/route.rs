@@ -83,6 +83,7 @@ impl Cluster {
             Request::SyncGroup(r) => {
                 self.broker.sync_group(at, &from, correlation, user, r).map(Response::from)
             }
+            Request::LeaveGroup(r) => Some(self.broker.leave_group(at, user, r).into()),
             other => self.broker.handle(at, user, other),
         };
         if let Some(r) = answer {

@@ -17,6 +17,7 @@ use crate::core::group::assignor::{Strategy, TopicPartition};
 use crate::core::group::{Group, GroupMember, GroupState};
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupResponse, JoinGroupResponseMember};
+use crate::core::protocol::leave_group::{LeaveGroupRequest, LeaveGroupResponse};
 use crate::core::protocol::sync_group::{SyncGroupRequest, SyncGroupResponse};
 use crate::core::protocol::{ApiKey, Response};
 use crate::core::time::Millis;
@@ -570,6 +571,39 @@ impl Broker {
         });
     }
 
+    /// LeaveGroup (`GroupMetadataManager.classicGroupLeave`): each member named leaves at once
+    /// (UNKNOWN_MEMBER_ID for one the group does not know, FENCED_INSTANCE_ID for a static
+    /// member whose `group.instance.id` another member holds now).
+    pub fn leave_group(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        r: &LeaveGroupRequest,
+    ) -> LeaveGroupResponse {
+        if let Err(code) = self.authorize_group(user, r.group_id.as_str()) {
+            return LeaveGroupResponse { error_code: Some(code), members: Vec::new() };
+        }
+        let group_id = r.group_id.as_str();
+        let mut members = Vec::new();
+        for who in &r.members {
+            let member_id = who.member_id.as_str();
+            let known = self.groups.get(group_id).and_then(|g| g.members.get(member_id));
+            let error = match (known, &who.group_instance_id) {
+                (None, _) => Some(ErrorCode::UnknownMemberId),
+                (Some(m), Some(i)) if m.instance_id.as_deref() != Some(i.as_str()) => {
+                    Some(ErrorCode::FencedInstanceId)
+                }
+                (Some(_), _) => None,
+            };
+            if error.is_none() {
+                let reason = who.reason.unwrap_or(LeaveReason::Left);
+                self.classic_remove_member(group_id, member_id, reason, now);
+            }
+            members.push((who.clone(), error));
+        }
+        LeaveGroupResponse { error_code: None, members }
+    }
+
     /// LeaveGroup, session timeout, max.poll.interval.ms: the member is gone.
     pub(crate) fn classic_remove_member(
         &mut self,
@@ -798,5 +832,48 @@ mod tests {
         assert_eq!((a.error_code, &a.assignment), (None, &share));
         assert_eq!(b.groups["g"].state, GroupState::Stable);
         assert_eq!(b.parked_requests(), 0);
+    }
+}
+
+#[cfg(test)]
+mod leave_tests {
+    use super::*;
+    use crate::core::ids::BrokerId;
+    use crate::core::protocol::leave_group::MemberIdentity;
+
+    #[test]
+    fn leavegroup_removes_a_known_member_at_once_and_names_an_unknown_one() {
+        let mut b = Broker::new(BrokerId::FIRST);
+        let mut g = Group::new("g");
+        g.protocol = Some(GroupProtocol::Classic);
+        g.state = GroupState::Stable;
+        g.generation = 2;
+        g.members.insert(
+            "m1".into(),
+            GroupMember {
+                member_id: "m1".into(),
+                consumer: "c1".into(),
+                instance_id: None,
+                topics: vec!["orders".into()],
+                strategies: vec![Strategy::Range],
+                owned: Vec::new(),
+                owned_generation: -1,
+                joined: true,
+                join_seq: 1,
+                last_heartbeat: 0,
+                session_timeout_ms: 45_000,
+                rebalance_timeout_ms: 300_000,
+                assignment: Vec::new(),
+                epoch: 0,
+            },
+        );
+        b.groups.insert("g".into(), g);
+        let who = |id: &str| MemberIdentity { member_id: id.into(), group_instance_id: None, reason: None };
+        let r = LeaveGroupRequest { group_id: "g".into(), members: vec![who("m9"), who("m1")] };
+        let answer = b.leave_group(10, None, &r);
+        let codes: Vec<_> = answer.members.iter().map(|(_, e)| *e).collect();
+        assert_eq!(codes, [Some(ErrorCode::UnknownMemberId), None]);
+        assert!(b.groups["g"].members.is_empty());
+        assert_eq!(b.groups["g"].state, GroupState::Empty, "the last member leaving empties the group");
     }
 }

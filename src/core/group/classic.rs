@@ -14,7 +14,7 @@ use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{is_authorization, ConsumerMode, ConsumerStatus, MemberPhase, Membership};
 use crate::core::error::ErrorCode;
-use crate::core::event::{EventKind, LeaveReason, RebalanceReason};
+use crate::core::event::{EventKind, RebalanceReason};
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::heartbeat::HeartbeatRequest;
 use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupRequestProtocol, JoinGroupResponse};
@@ -505,18 +505,6 @@ impl Cluster {
         }
     }
 
-    /// The coordinator removes a classic member (the member left, or was made to).
-    pub(crate) fn classic_remove_member(
-        &mut self,
-        group_id: &str,
-        member_id: &str,
-        reason: LeaveReason,
-        now: Millis,
-    ) {
-        self.broker.classic_remove_member(group_id, member_id, reason, now);
-        self.flush_broker(now);
-    }
-
     /// A group-mode consumer gets its client-side membership (not yet joined).
     pub(crate) fn init_membership(&mut self, name: &str, now: Millis) {
         let Some(c) = self.consumers.get_mut(name) else {
@@ -531,6 +519,7 @@ impl Cluster {
         }
         c.membership = Some(Membership {
             group,
+            protocol: c.spec.config.group_protocol,
             member_id: None,
             generation: -1,
             phase: MemberPhase::Unjoined,
