@@ -255,10 +255,9 @@ impl Cluster {
                 })
                 .collect();
             let topics = self.partition_counts(name, now, None);
-            assignor::assign(strategy, &topics, &subs)
-                .into_iter()
-                .map(|(m, parts)| (m.as_str().into(), parts))
-                .collect()
+            // The group chose a strategy every member supports: a client-side one.
+            let chosen = assignor::client_assignor(strategy).unwrap_or(&assignor::range::RangeAssignor);
+            chosen.assign(&topics, &subs).into_iter().map(|(m, parts)| (m.as_str().into(), parts)).collect()
         } else {
             Vec::new()
         };
