@@ -1111,3 +1111,76 @@ fn the_broker_refuses_a_users_admin_request_and_the_tool_says_so() {
     "#]],
     );
 }
+
+/// "What would I type?" for Send one: the console producer and the line typed at its prompt.
+/// Typed into the terminal, that line sends the same record (same key, same value text) to
+/// the same partition as the card's button did.
+#[test]
+fn send_one_is_echoed_as_the_console_producer_line_that_does_the_same() {
+    use broker_playground::core::command::Command;
+    use broker_playground::core::producer::ProducerSpec;
+    use broker_playground::core::tools::echo::command_line;
+
+    let setup = || {
+        let mut run = empty();
+        assert!(
+            sh(&mut run, "kafka-topics.sh $BS --create --topic orders --partitions 6").ends_with("exit 0\n")
+        );
+        let mut spec = ProducerSpec::new("p1", "orders");
+        spec.rate = 0.0;
+        let now = run.now();
+        run.apply(now, Command::AddProducer { producer: spec }).unwrap();
+        run
+    };
+    let end_offsets = |run: &Run| -> Vec<u64> {
+        run.cluster.topics()["orders"].partitions.iter().map(|p| p.log_end()).collect()
+    };
+    for (key, expected_sep, option) in [("user-7", ":", "key.separator=:"), ("a:b", "|", "'key.separator=|'")]
+    {
+        let mut button = setup();
+        let send = Command::SendOne {
+            producer: "p1".into(),
+            key: Some(key.into()),
+            value: None,
+            partition: None,
+            headers: Vec::new(),
+        };
+        let lines = command_line(&send, &button.cluster);
+        assert_eq!(
+            lines,
+            vec![
+                format!("kafka-console-producer.sh {BS} --topic orders --property parse.key=true --property {option}"),
+                format!(">{key}{expected_sep}p1-1"),
+            ]
+        );
+        let now = button.now();
+        button.apply(now, send).unwrap();
+        let mut typed = setup();
+        let out = sh_in(&mut typed, &lines[0], lines[1].strip_prefix('>').unwrap(), None);
+        assert_eq!(out, "--- exit 0\n");
+        assert_eq!(end_offsets(&button), end_offsets(&typed), "the same partition for key {key}");
+        assert_eq!(end_offsets(&button).iter().sum::<u64>(), 1);
+    }
+    // Without a key: the console producer without parse.key.
+    let run = setup();
+    let send = Command::SendOne {
+        producer: "p1".into(),
+        key: None,
+        value: Some("hello".into()),
+        partition: None,
+        headers: Vec::new(),
+    };
+    assert_eq!(
+        command_line(&send, &run.cluster),
+        vec![format!("kafka-console-producer.sh {BS} --topic orders"), ">hello".to_string()]
+    );
+    // A chosen partition: the console producer cannot choose one, so nothing is echoed.
+    let send = Command::SendOne {
+        producer: "p1".into(),
+        key: None,
+        value: None,
+        partition: Some(2),
+        headers: Vec::new(),
+    };
+    assert!(command_line(&send, &run.cluster).is_empty());
+}

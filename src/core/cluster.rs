@@ -23,6 +23,7 @@ use super::net::{Network, Payload};
 use super::producer::{Outgoing, Producer};
 use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
 use super::protocol::{Authenticated, Request, Response};
+use super::schedule::{Kind, Tracked};
 use super::time::Millis;
 use super::topic::Topic;
 use std::collections::BTreeMap;
@@ -54,14 +55,16 @@ pub struct Cluster {
     pub(crate) config: ClusterConfig,
     /// The one broker: partition logs, group coordinators, the authorizer.
     pub(crate) broker: Broker,
-    pub(crate) producers: BTreeMap<String, Producer>,
+    pub(crate) producers: Tracked<Producer>,
     pub(crate) producer_names: Vec<Arc<str>>,
-    pub(crate) consumers: BTreeMap<String, Consumer>,
+    pub(crate) consumers: Tracked<Consumer>,
     pub(crate) events: Vec<Event>,
     /// Every request between a client and the broker goes through here.
     pub(crate) net: Network<Authenticated, Response>,
     /// The work budget (`budget.rs`): totals a tab can hold.
     pub(crate) budget: super::budget::BudgetState,
+    /// When each producer, coordinator and consumer next wakes (`schedule.rs`).
+    pub(crate) schedule: super::schedule::Schedule,
     /// The admin client: topic, config, ACL and group-offset changes go through it.
     pub(crate) admin: AdminClient,
     /// What each client was told, when a checker asked for it (`learned.rs`).
@@ -76,12 +79,13 @@ impl Cluster {
             rng: oorandom::Rand64::new(seed as u128),
             config,
             broker: Broker::new(BrokerId::FIRST),
-            producers: BTreeMap::new(),
+            producers: Tracked::default(),
             producer_names: Vec::new(),
-            consumers: BTreeMap::new(),
+            consumers: Tracked::default(),
             events: Vec::new(),
             net: Network::default(),
             budget: Default::default(),
+            schedule: Default::default(),
             admin: AdminClient::default(),
             learned: None,
         }
@@ -138,8 +142,13 @@ impl Cluster {
 
     // ---------------------------------------------------------------- time
 
-    /// When the cluster next needs to run on its own, if ever.
+    /// When the cluster next needs to run on its own, if ever (`O(log n)`: `schedule.rs`).
     pub fn next_wakeup(&self) -> Option<Millis> {
+        self.next_wakeup_queued()
+    }
+
+    /// [`Cluster::next_wakeup`] by a look at every node (what the queues must agree with).
+    pub(crate) fn next_wakeup_scan(&self) -> Option<Millis> {
         let mut t: Option<Millis> = None;
         let mut consider = |x: Option<Millis>| {
             if let Some(x) = x {
@@ -170,7 +179,8 @@ impl Cluster {
         }
         let mut same_time_steps = 0u32;
         let mut last = self.now;
-        while let Some(t) = self.next_wakeup() {
+        self.flush_schedule();
+        while let Some(t) = self.next_wakeup_queued() {
             if t > now {
                 break;
             }
@@ -190,6 +200,7 @@ impl Cluster {
             }
             self.now = t;
             self.step(t);
+            self.flush_schedule();
         }
         self.now = now;
     }
@@ -197,33 +208,15 @@ impl Cluster {
     /// Everything due at `t`: producers first (so a poll at `t` sees records of `t`), then
     /// the coordinators, then consumers; each in name order.
     fn step(&mut self, t: Millis) {
-        let due: Vec<String> = self
-            .producers
-            .iter()
-            .filter(|(_, p)| p.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        for name in self.due(Kind::Producer, t) {
             self.step_producer(&name, t);
         }
-        let session = self.config.consumer_session_timeout_ms;
-        let due: Vec<String> = self
-            .broker
-            .groups
-            .iter()
-            .filter(|(_, g)| g.next_wakeup(session).is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for id in due {
+        self.flush_schedule();
+        for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
         }
-        let due: Vec<String> = self
-            .consumers
-            .iter()
-            .filter(|(_, c)| c.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        self.flush_schedule();
+        for name in self.due(Kind::Consumer, t) {
             self.step_consumer(&name, t);
         }
         if t >= self.broker.next_retention_at {
@@ -294,7 +287,9 @@ impl Cluster {
     pub fn apply_as(&mut self, now: Millis, user: Option<&str>, cmd: Command) -> CoreResult<Vec<Event>> {
         self.run_until(now);
         let now = self.now;
-        self.apply_command(cmd, now, user)?;
+        let applied = self.apply_command(cmd, now, user);
+        self.flush_schedule();
+        applied?;
         Ok(std::mem::take(&mut self.events))
     }
 

@@ -37,6 +37,7 @@ pub mod producer;
 pub mod protocol;
 pub mod replication;
 pub mod scenario;
+pub mod schedule;
 pub mod share;
 pub mod share_group;
 pub mod time;

@@ -850,8 +850,11 @@ impl Sim {
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
         // "What would I type?": the terminal echoes the command line of a page action.
-        let echo =
-            if at == ErrorAt::Terminal { Vec::new() } else { crate::core::tools::echo::command_line(&cmd) };
+        let echo = if at == ErrorAt::Terminal {
+            Vec::new()
+        } else {
+            crate::core::tools::echo::command_line(&cmd, &self.run.cluster)
+        };
         if let Err(e) = self.try_command(at.clone(), cmd) {
             self.errors.insert(at, Problem::Core(e));
         } else if !echo.is_empty() {

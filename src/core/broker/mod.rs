@@ -37,6 +37,7 @@ use crate::core::protocol::metadata::{
 };
 use crate::core::protocol::offset_fetch::{OffsetFetchRequest, OffsetFetchResponse};
 use crate::core::protocol::{Request, Response};
+use crate::core::schedule::Tracked;
 use crate::core::time::Millis;
 use crate::core::timer::Timer;
 use crate::core::topic::Topic;
@@ -58,7 +59,7 @@ pub struct Broker {
     /// The partition logs (every partition of every topic: one broker leads them all).
     pub(crate) topics: BTreeMap<String, Topic>,
     /// The group coordinators this broker hosts, by `group.id`.
-    pub(crate) groups: BTreeMap<String, Group>,
+    pub(crate) groups: Tracked<Group>,
     pub(crate) auth: Authorizer,
     /// Records retention removed since the last check, per partition (one event each).
     pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
@@ -73,7 +74,7 @@ impl Broker {
             id,
             up: true,
             topics: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            groups: Tracked::default(),
             auth: Authorizer::default(),
             retention_pending: BTreeMap::new(),
             next_retention_at: RETENTION_CHECK_MS,
@@ -101,16 +102,18 @@ impl Broker {
     pub fn poll_timeout(&self, kip848_session_ms: Millis) -> Option<(Millis, Timer)> {
         let groups =
             self.groups.values().filter_map(|g| g.next_timer(kip848_session_ms)).min_by_key(|&(t, _)| t);
-        let retention = (self
-            .topics
-            .values()
-            .any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
-            || !self.retention_pending.is_empty())
-        .then_some((self.next_retention_at, Timer::RetentionCheck));
+        let retention = self.retention_timeout().map(|t| (t, Timer::RetentionCheck));
         match (groups, retention) {
             (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
             (a, b) => a.or(b),
         }
+    }
+
+    /// When the retention check next runs, if there is anything for it to do.
+    pub(crate) fn retention_timeout(&self) -> Option<Millis> {
+        (self.topics.values().any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
+            || !self.retention_pending.is_empty())
+        .then_some(self.next_retention_at)
     }
 
     pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
