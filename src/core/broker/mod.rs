@@ -6,14 +6,17 @@
 //! with [`Broker::poll_timeout`] (retention checks, the coordinators' session and rebalance
 //! timers), each wake-up with its reason.
 //!
-//! What is simplified: Fetch, Produce, OffsetCommit and the group requests are authorized as
-//! Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
+//! What is simplified: Fetch, Produce, OffsetCommit, the group requests and the admin
+//! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
 //! topic or group, which READ implies). One broker hosts every partition and every coordinator (the leader of
 //! every `__consumer_offsets` partition is this broker), so FindCoordinator always names it;
 //! the lookup itself is Kafka's ([`partition_for`]). The group protocols' handlers still run
 //! in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
 
+mod admin;
 mod coordinator;
+
+pub(crate) use admin::unknown_topic;
 
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
@@ -158,6 +161,14 @@ impl Broker {
             Request::ListOffsets(r) => self.list_offsets(r).into(),
             Request::OffsetFetch(r) => self.offset_fetch(r).into(),
             Request::Fetch(r) => self.fetch(user, r).into(),
+            Request::CreateTopics(r) => self.create_topics(user, r).into(),
+            Request::DeleteTopics(r) => self.delete_topics(user, r).into(),
+            Request::CreatePartitions(r) => self.create_partitions(user, r).into(),
+            Request::AlterConfigs(r) => self.alter_configs(user, r).into(),
+            Request::CreateAcls(r) => self.create_acls(user, r).into(),
+            Request::DeleteAcls(r) => self.delete_acls(user, r).into(),
+            Request::DeleteGroups(r) => self.delete_groups(user, r).into(),
+            Request::OffsetDelete(r) => self.offset_delete(user, r).into(),
             _ => return None,
         })
     }
