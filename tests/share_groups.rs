@@ -498,3 +498,32 @@ mod random_driver {
         }
     }
 }
+
+/// KafkaApis' checks: ShareGroupHeartbeat and ShareFetch need READ on the group; ShareFetch needs
+/// READ on each topic. A worker without rights acquires nothing; granted the consumer role, it
+/// joins and reads at its next heartbeat.
+#[test]
+fn share_requests_need_read_on_the_group_and_the_topic() {
+    let text = r#"{
+      "version": 1, "seed": 4,
+      "authorization": {"config": {"enabled": true}, "users": ["alice", "bob"],
+                        "roles": [{"user": "alice", "role": "producer", "pattern": "orders"}]},
+      "topics": [{"name": "orders", "partitions": 1}],
+      "producers": [{"name": "p1", "user": "alice", "topic": "orders", "rate": 2}],
+      "consumers": [{"name": "w", "user": "bob", "mode": {"share": {"topics": ["orders"]}}, "config": {"group.id": "workers"}}],
+      "script": [{"at": "10s", "do": {"type": "grant_role", "user": "bob", "role": "consumer", "pattern": "*"}}]
+    }"#;
+    let (_, events) = run(text, 20_000);
+    let first_error = events.iter().find_map(|e| match &e.kind {
+        EventKind::ConsumerError { consumer, error, .. } if consumer == "w" => Some(*error),
+        _ => None,
+    });
+    assert_eq!(first_error, Some(ErrorCode::GroupAuthorizationFailed));
+    let acquired_at: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::ShareAcquired { consumer, .. } if consumer == "w"))
+        .map(|e| e.at)
+        .collect();
+    assert!(!acquired_at.is_empty(), "granted, w reads");
+    assert!(acquired_at.iter().all(|&t| t >= 10_000), "nothing before the grant");
+}
