@@ -12,6 +12,7 @@ fn is_traffic(kind: &EventKind) -> bool {
     matches!(
         kind,
         EventKind::Produced { .. }
+            | EventKind::ProduceAcknowledged { .. }
             | EventKind::Fetched { redelivered: 0, .. }
             | EventKind::Committed { .. }
             | EventKind::OffsetReset { .. }

@@ -46,6 +46,27 @@ pub enum Command {
         retention: Retention,
     },
 
+    /// A broker's controlled shutdown: leadership moves away first, nothing acknowledged is
+    /// lost.
+    StopBroker {
+        broker: i32,
+    },
+    /// A broker goes without a goodbye; the controller notices after
+    /// `broker.session.timeout.ms`.
+    CrashBroker {
+        broker: i32,
+    },
+    StartBroker {
+        broker: i32,
+    },
+    /// A broker stays up but is cut off from every other node (a network partition).
+    IsolateBroker {
+        broker: i32,
+    },
+    HealBroker {
+        broker: i32,
+    },
+
     AddProducer {
         producer: ProducerSpec,
     },

@@ -35,6 +35,62 @@ pub struct ClusterConfig {
     /// the CompletingRebalance phase is visible. Real clusters take about a millisecond.
     #[serde(rename = "playground.network.latency.ms")]
     pub network_latency_ms: u64,
+    /// The brokers (`node.id`, `broker.rack`), 1 to 9. Written at a scenario's top level
+    /// (`"brokers": [...]`), not under `cluster`; empty means one broker, id 1, no rack.
+    #[serde(skip)]
+    pub brokers: Vec<BrokerSpec>,
+    /// `default.replication.factor` (1 in Apache Kafka): topics created without one.
+    #[serde(rename = "default.replication.factor")]
+    pub default_replication_factor: i32,
+    /// `min.insync.replicas` (1): the broker's default for topics that do not set it.
+    #[serde(rename = "min.insync.replicas")]
+    pub min_insync_replicas: u32,
+    /// `unclean.leader.election.enable` (false): the broker's default for topics.
+    #[serde(rename = "unclean.leader.election.enable")]
+    pub unclean_leader_election_enable: bool,
+    /// `replica.lag.time.max.ms` (30000; 10000 at teaching pace): how long a follower may go
+    /// without catching up before its leader drops it from the ISR.
+    #[serde(rename = "replica.lag.time.max.ms")]
+    pub replica_lag_time_max_ms: u64,
+    /// `broker.session.timeout.ms` (9000; 3000 at teaching pace): how long the controller
+    /// waits for a broker's heartbeat before fencing it (a crash is noticed then).
+    #[serde(rename = "broker.session.timeout.ms")]
+    pub broker_session_timeout_ms: u64,
+}
+
+/// One broker of the cluster: `node.id` and `broker.rack` (a zone, on managed services).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerSpec {
+    pub id: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rack: Option<String>,
+}
+
+/// The most brokers a playground cluster holds.
+pub const MAX_BROKERS: usize = 9;
+
+impl BrokerSpec {
+    /// 1 to 9 brokers, distinct ids from 0 to 1000, racks of 1–64 name characters.
+    pub fn validate_all(brokers: &[BrokerSpec]) -> Result<(), String> {
+        if brokers.len() > MAX_BROKERS {
+            return Err(format!("at most {MAX_BROKERS} brokers (got {})", brokers.len()));
+        }
+        for (i, b) in brokers.iter().enumerate() {
+            if !(0..=1000).contains(&b.id) {
+                return Err(format!("[{i}].id: node.id must be between 0 and 1000 (got {})", b.id));
+            }
+            if brokers[..i].iter().any(|o| o.id == b.id) {
+                return Err(format!("[{i}].id: broker {} is listed twice", b.id));
+            }
+            if let Some(r) = &b.rack {
+                if let Err(e) = super::cluster::validate_entity_name("broker.rack", r) {
+                    return Err(format!("[{i}].rack: {e}"));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for ClusterConfig {
@@ -47,6 +103,12 @@ impl Default for ClusterConfig {
             consumer_session_timeout_ms: 45000,
             retention: Retention::default(),
             network_latency_ms: 5,
+            brokers: Vec::new(),
+            default_replication_factor: 1,
+            min_insync_replicas: 1,
+            unclean_leader_election_enable: false,
+            replica_lag_time_max_ms: 30_000,
+            broker_session_timeout_ms: 9_000,
         }
     }
 }
@@ -59,6 +121,8 @@ impl ClusterConfig {
             consumer_heartbeat_interval_ms: 1000,
             consumer_session_timeout_ms: 6000,
             network_latency_ms: 200,
+            replica_lag_time_max_ms: 10_000,
+            broker_session_timeout_ms: 3_000,
             ..Self::default()
         }
     }
@@ -80,12 +144,21 @@ impl ClusterConfig {
             ("group.consumer.heartbeat.interval.ms", self.consumer_heartbeat_interval_ms, 1),
             ("group.consumer.session.timeout.ms", self.consumer_session_timeout_ms, 1),
             ("playground.network.latency.ms", self.network_latency_ms, 0),
+            ("replica.lag.time.max.ms", self.replica_lag_time_max_ms, 1),
+            ("broker.session.timeout.ms", self.broker_session_timeout_ms, 1),
         ];
         for (name, v, min) in bounded {
             if v < min || v > 86_400_000 {
                 return Err((name, format!("must be between {min} and 86400000 ms (got {v})")));
             }
         }
+        if !(1..=i16::MAX as i32).contains(&self.default_replication_factor) {
+            return Err(("default.replication.factor", "Value must be at least 1".into()));
+        }
+        if self.min_insync_replicas == 0 {
+            return Err(("min.insync.replicas", "Value must be at least 1".into()));
+        }
+        BrokerSpec::validate_all(&self.brokers).map_err(|e| ("brokers", e))?;
         if self.retention.ms == Some(0) || self.retention.bytes == Some(0) {
             return Err(("retention", "retention.ms and retention.bytes must be positive (or null)".into()));
         }

@@ -192,6 +192,57 @@ pub enum EventKind {
         topic: String,
         error: ErrorCode,
     },
+    /// The leader answered a produce batch of a replicated topic (`acks=1`: written;
+    /// `acks=all`: every in-sync replica has it). With one replica the `Produced` event is the
+    /// acknowledgement, and with `acks=0` the producer never hears back.
+    ProduceAcknowledged {
+        producer: String,
+        topic: String,
+        partition: u32,
+        base_offset: u64,
+        count: u64,
+        acks: crate::core::replication::config::Acks,
+    },
+
+    // ---- brokers and replication ----
+    BrokerChanged {
+        broker: i32,
+        change: BrokerChange,
+    },
+    /// The controller elected a leader (`None`: the partition is offline). `unclean`: an
+    /// out-of-sync replica was elected (`unclean.leader.election.enable`).
+    LeaderChanged {
+        topic: String,
+        partition: u32,
+        leader: Option<i32>,
+        leader_epoch: i32,
+        unclean: bool,
+    },
+    IsrChanged {
+        topic: String,
+        partition: u32,
+        isr: Vec<i32>,
+        added: Vec<i32>,
+        removed: Vec<i32>,
+        reason: IsrReason,
+    },
+    /// The new leader of a partition had only up to `from`: offsets `from..to` are gone.
+    RecordsLost {
+        topic: String,
+        partition: u32,
+        leader: i32,
+        from: u64,
+        to: u64,
+    },
+    /// A returning replica cut offsets `from..to` from its log to match its leader (leader
+    /// epochs).
+    ReplicaTruncated {
+        topic: String,
+        partition: u32,
+        broker: i32,
+        from: u64,
+        to: u64,
+    },
 
     // ---- consumers ----
     ConsumerAdded {
@@ -564,7 +615,42 @@ impl Event {
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
             | GroupEpochBumped { group, .. } => vec![group],
-            AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } => vec![],
+            ProduceAcknowledged { producer, topic, .. } => vec![producer, topic],
+            LeaderChanged { topic, .. }
+            | IsrChanged { topic, .. }
+            | RecordsLost { topic, .. }
+            | ReplicaTruncated { topic, .. } => vec![topic],
+            AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } | BrokerChanged { .. } => {
+                vec![]
+            }
         }
     }
+}
+
+/// What happened to a broker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BrokerChange {
+    /// Controlled shutdown (`stop_broker`): leadership moved away first.
+    Stopped,
+    /// No goodbye (`crash_broker`).
+    Crashed,
+    Started,
+    /// Up but cut off from every other node (`isolate_broker`).
+    Isolated,
+    Healed,
+    /// The controller stopped counting it: no heartbeat for `broker.session.timeout.ms`.
+    Fenced,
+}
+
+/// Why an ISR changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsrReason {
+    /// A follower reached the leader's log end: it joins.
+    CaughtUp,
+    /// A follower did not catch up for `replica.lag.time.max.ms`: it leaves.
+    Lagged,
+    /// Its broker was fenced or shut down.
+    BrokerDown,
 }

@@ -53,6 +53,21 @@ messages! {
     produced_one,
     produced_many,
     produce_failed,
+    produce_acknowledged,
+    broker_stopped,
+    broker_crashed,
+    broker_started,
+    broker_isolated,
+    broker_healed,
+    broker_fenced,
+    leader_elected,
+    leader_elected_unclean,
+    leader_none,
+    isr_joined,
+    isr_left_lagged,
+    isr_left_down,
+    records_lost,
+    replica_truncated,
     consumer_added,
     consumer_removed,
     consumer_changed,
@@ -192,6 +207,72 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
         ProduceFailed { producer, topic, error } => {
             fill(n.produce_failed, &[("producer", producer), ("topic", topic), ("error", error)])
         }
+        ProduceAcknowledged { producer, topic, partition, base_offset, count, acks } => {
+            let last = (base_offset + count).saturating_sub(1);
+            fill(
+                n.produce_acknowledged,
+                &[
+                    ("producer", producer),
+                    ("topic", topic),
+                    ("partition", partition),
+                    ("from", base_offset),
+                    ("to", &last),
+                    ("acks", &acks.name()),
+                ],
+            )
+        }
+        BrokerChanged { broker, change } => {
+            use crate::core::event::BrokerChange::*;
+            let m = match change {
+                Stopped => n.broker_stopped,
+                Crashed => n.broker_crashed,
+                Started => n.broker_started,
+                Isolated => n.broker_isolated,
+                Healed => n.broker_healed,
+                Fenced => n.broker_fenced,
+            };
+            fill(m, &[("broker", broker)])
+        }
+        LeaderChanged { topic, partition, leader: None, .. } => {
+            fill(n.leader_none, &[("topic", topic), ("partition", partition)])
+        }
+        LeaderChanged { topic, partition, leader: Some(leader), leader_epoch, unclean } => fill(
+            if *unclean { n.leader_elected_unclean } else { n.leader_elected },
+            &[("topic", topic), ("partition", partition), ("leader", leader), ("epoch", leader_epoch)],
+        ),
+        IsrChanged { topic, partition, isr, added, removed, reason } => {
+            use crate::core::event::IsrReason;
+            let (m, who) = match reason {
+                _ if removed.is_empty() => (n.isr_joined, added),
+                IsrReason::Lagged => (n.isr_left_lagged, removed),
+                _ => (n.isr_left_down, removed),
+            };
+            let list = |ids: &[i32]| ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+            fill(
+                m,
+                &[("brokers", &list(who)), ("topic", topic), ("partition", partition), ("isr", &list(isr))],
+            )
+        }
+        RecordsLost { topic, partition, leader, from, to } => fill(
+            n.records_lost,
+            &[
+                ("topic", topic),
+                ("partition", partition),
+                ("leader", leader),
+                ("from", from),
+                ("to", &to.saturating_sub(1)),
+            ],
+        ),
+        ReplicaTruncated { topic, partition, broker, from, to } => fill(
+            n.replica_truncated,
+            &[
+                ("topic", topic),
+                ("partition", partition),
+                ("broker", broker),
+                ("from", from),
+                ("to", &to.saturating_sub(1)),
+            ],
+        ),
         ConsumerAdded { consumer } => fill(n.consumer_added, &[("consumer", consumer)]),
         ConsumerRemoved { consumer } => fill(n.consumer_removed, &[("consumer", consumer)]),
         ConsumerChanged { consumer } => fill(n.consumer_changed, &[("consumer", consumer)]),

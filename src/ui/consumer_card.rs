@@ -554,7 +554,7 @@ fn standalone_picker(props: &CardProps) -> Html {
                     parts.retain(|x| *x != tp);
                     if event_checked(&e) {
                         parts.push(tp.clone());
-                        parts.sort();
+                        crate::core::sort::ascending(&mut parts);
                     }
                     Some(ConsumerMode::Standalone { partitions: parts })
                 });

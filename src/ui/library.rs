@@ -99,6 +99,11 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         id: "lag", en: "Lag builds up and drains", ru: "Отставание растёт и рассасывается"
     },
+    Entry {
+        id: "acks-and-broker-failure",
+        en: "acks=all and a broker failure",
+        ru: "acks=all и отказ брокера",
+    },
 ];
 
 /// Whether `id` names a built-in lesson.

@@ -10,7 +10,8 @@
 //! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
 //! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
 //! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`]. Admin: [`create_topics`],
-//! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`].
+//! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
+//! [`delete_groups`], [`offset_delete`] (the admin client, `admin.rs`).
 
 pub mod alter_configs;
 pub mod consumer_group_heartbeat;
@@ -18,6 +19,7 @@ pub mod create_acls;
 pub mod create_partitions;
 pub mod create_topics;
 pub mod delete_acls;
+pub mod delete_groups;
 pub mod delete_topics;
 pub mod fetch;
 pub mod find_coordinator;
@@ -27,6 +29,7 @@ pub mod leave_group;
 pub mod list_offsets;
 pub mod metadata;
 pub mod offset_commit;
+pub mod offset_delete;
 pub mod offset_fetch;
 pub mod produce;
 pub mod share_acknowledge;
@@ -57,6 +60,8 @@ pub enum ApiKey {
     DeleteAcls = 31,
     AlterConfigs = 33,
     CreatePartitions = 37,
+    DeleteGroups = 42,
+    OffsetDelete = 47,
     ConsumerGroupHeartbeat = 68,
     ShareGroupHeartbeat = 76,
     ShareFetch = 78,
@@ -84,6 +89,8 @@ impl ApiKey {
             ApiKey::DeleteAcls => "DeleteAcls",
             ApiKey::AlterConfigs => "AlterConfigs",
             ApiKey::CreatePartitions => "CreatePartitions",
+            ApiKey::DeleteGroups => "DeleteGroups",
+            ApiKey::OffsetDelete => "OffsetDelete",
             ApiKey::ConsumerGroupHeartbeat => "ConsumerGroupHeartbeat",
             ApiKey::ShareGroupHeartbeat => "ShareGroupHeartbeat",
             ApiKey::ShareFetch => "ShareFetch",
@@ -155,6 +162,8 @@ messages! {
     DeleteAcls(delete_acls::DeleteAclsRequest, DeleteAclsResponse),
     AlterConfigs(alter_configs::AlterConfigsRequest, AlterConfigsResponse),
     CreatePartitions(create_partitions::CreatePartitionsRequest, CreatePartitionsResponse),
+    DeleteGroups(delete_groups::DeleteGroupsRequest, DeleteGroupsResponse),
+    OffsetDelete(offset_delete::OffsetDeleteRequest, OffsetDeleteResponse),
     ConsumerGroupHeartbeat(consumer_group_heartbeat::ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
     ShareGroupHeartbeat(share_group_heartbeat::ShareGroupHeartbeatRequest, ShareGroupHeartbeatResponse),
     ShareFetch(share_fetch::ShareFetchRequest, ShareFetchResponse),
