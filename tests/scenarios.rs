@@ -18,6 +18,8 @@ fn is_traffic(kind: &EventKind) -> bool {
             | EventKind::OffsetReset { .. }
             | EventKind::PositionRestored { .. }
             | EventKind::RetentionDeleted { .. }
+            | EventKind::ShareAcquired { delivery_count: 1, .. }
+            | EventKind::ShareAcknowledged { .. }
     )
 }
 

@@ -8,7 +8,8 @@
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
-use super::broker::Broker;
+use super::admin::AdminClient;
+use super::broker::{unknown_topic, Broker};
 use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
@@ -22,8 +23,9 @@ use super::net::{Network, Payload};
 use super::producer::{Outgoing, Producer};
 use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
 use super::protocol::{Authenticated, Request, Response};
+use super::schedule::{Kind, Tracked};
 use super::time::Millis;
-use super::topic::{validate_partition_count, validate_topic_name, Topic};
+use super::topic::Topic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -53,14 +55,20 @@ pub struct Cluster {
     pub(crate) config: ClusterConfig,
     /// The one broker: partition logs, group coordinators, the authorizer.
     pub(crate) broker: Broker,
-    pub(crate) producers: BTreeMap<String, Producer>,
+    pub(crate) producers: Tracked<Producer>,
     pub(crate) producer_names: Vec<Arc<str>>,
-    pub(crate) consumers: BTreeMap<String, Consumer>,
+    pub(crate) consumers: Tracked<Consumer>,
     pub(crate) events: Vec<Event>,
     /// Every request between a client and the broker goes through here.
     pub(crate) net: Network<Authenticated, Response>,
     /// The work budget (`budget.rs`): totals a tab can hold.
     pub(crate) budget: super::budget::BudgetState,
+    /// When each producer, coordinator and consumer next wakes (`schedule.rs`).
+    pub(crate) schedule: super::schedule::Schedule,
+    /// The admin client: topic, config, ACL and group-offset changes go through it.
+    pub(crate) admin: AdminClient,
+    /// What each client was told, when a checker asked for it (`learned.rs`).
+    pub(crate) learned: Option<super::learned::Learned>,
     /// The replication of the topic being created ([`Cluster::create_topic`]).
     pub(crate) next_topic_replication: Option<(i32, super::replication::config::TopicReplicationConfig)>,
 }
@@ -75,12 +83,15 @@ impl Cluster {
             rng: oorandom::Rand64::new(seed as u128),
             config,
             broker,
-            producers: BTreeMap::new(),
+            producers: Tracked::default(),
             producer_names: Vec::new(),
-            consumers: BTreeMap::new(),
+            consumers: Tracked::default(),
             events: Vec::new(),
             net: Network::default(),
             budget: Default::default(),
+            schedule: Default::default(),
+            admin: AdminClient::default(),
+            learned: None,
             next_topic_replication: None,
         }
     }
@@ -136,8 +147,13 @@ impl Cluster {
 
     // ---------------------------------------------------------------- time
 
-    /// When the cluster next needs to run on its own, if ever.
+    /// When the cluster next needs to run on its own, if ever (`O(log n)`: `schedule.rs`).
     pub fn next_wakeup(&self) -> Option<Millis> {
+        self.next_wakeup_queued()
+    }
+
+    /// [`Cluster::next_wakeup`] by a look at every node (what the queues must agree with).
+    pub(crate) fn next_wakeup_scan(&self) -> Option<Millis> {
         let mut t: Option<Millis> = None;
         let mut consider = |x: Option<Millis>| {
             if let Some(x) = x {
@@ -169,7 +185,8 @@ impl Cluster {
         }
         let mut same_time_steps = 0u32;
         let mut last = self.now;
-        while let Some(t) = self.next_wakeup() {
+        self.flush_schedule();
+        while let Some(t) = self.next_wakeup_queued() {
             if t > now {
                 break;
             }
@@ -189,6 +206,7 @@ impl Cluster {
             }
             self.now = t;
             self.step(t);
+            self.flush_schedule();
         }
         self.now = now;
     }
@@ -196,34 +214,17 @@ impl Cluster {
     /// Everything due at `t`: producers first (so a poll at `t` sees records of `t`), then
     /// the coordinators, then consumers; each in name order.
     fn step(&mut self, t: Millis) {
-        let due: Vec<String> = self
-            .producers
-            .iter()
-            .filter(|(_, p)| p.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        for name in self.due(Kind::Producer, t) {
             self.step_producer(&name, t);
         }
         self.step_replicas(t);
-        let session = self.config.consumer_session_timeout_ms;
-        let due: Vec<String> = self
-            .broker
-            .groups
-            .iter()
-            .filter(|(_, g)| g.next_wakeup(session).is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for id in due {
+        self.flush_schedule();
+        for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
         }
-        let due: Vec<String> = self
-            .consumers
-            .iter()
-            .filter(|(_, c)| c.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        self.step_share_coordinator(t);
+        self.flush_schedule();
+        for name in self.due(Kind::Consumer, t) {
             self.step_consumer(&name, t);
         }
         if t >= self.broker.next_retention_at {
@@ -243,6 +244,7 @@ impl Cluster {
         request: Request,
     ) -> Option<Response> {
         let to = NodeId::Broker(self.broker.id());
+        let tap = self.learned.is_some().then(|| from.clone());
         let sent = Authenticated { principal: user.map(Into::into), request };
         let id = self.net.send_request(now, from, to, sent);
         let mut answer = None;
@@ -256,6 +258,9 @@ impl Cluster {
                 Payload::Response(r) if env.correlation == id => answer = Some(r),
                 Payload::Response(_) | Payload::TimedOut => {}
             }
+        }
+        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
+            learned.note(&node, r);
         }
         answer
     }
@@ -281,67 +286,54 @@ impl Cluster {
     /// Catches up to `now`, then runs `cmd`. On error nothing changed (events produced while
     /// catching up stay queued and come with the next call).
     pub fn apply(&mut self, now: Millis, cmd: Command) -> CoreResult<Vec<Event>> {
+        self.apply_as(now, None, cmd)
+    }
+
+    /// [`Cluster::apply`] on behalf of `user`: the admin client sends an admin command's
+    /// requests as that principal (`None`: the operator, a super user), and the broker
+    /// authorizes them. Other commands ignore `user` (clients carry their own).
+    pub fn apply_as(&mut self, now: Millis, user: Option<&str>, cmd: Command) -> CoreResult<Vec<Event>> {
         self.run_until(now);
         let now = self.now;
-        self.apply_command(cmd, now)?;
+        let applied = self.apply_command(cmd, now, user);
+        self.flush_schedule();
+        applied?;
         Ok(std::mem::take(&mut self.events))
     }
 
-    fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
+    fn apply_command(&mut self, cmd: Command, now: Millis, user: Option<&str>) -> CoreResult<()> {
         match cmd {
             Command::AlterGroupOffsets { group, offsets } => {
-                self.alter_group_offsets(&group, offsets, now)?
+                let offsets = self.admin_alter_group_offsets(now, user, &group, &offsets)?;
+                self.events_push(now, EventKind::GroupOffsetsAltered { group, offsets });
             }
-            Command::DeleteGroup { group } => self.delete_group(&group, now)?,
+            Command::DeleteGroup { group } => {
+                self.admin_delete_group(now, user, &group)?;
+                self.events_push(now, EventKind::GroupDeleted { group });
+            }
+            cmd @ (Command::SetShareGroupConfig { .. }
+            | Command::ResetShareGroupOffsets { .. }
+            | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
             Command::DeleteGroupOffsets { group, topic, partitions } => {
-                self.delete_group_offsets(&group, &topic, &partitions, now)?
+                let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
+                if !gone.is_empty() {
+                    self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
+                }
             }
             Command::CreateTopic { name, partitions, retention } => {
-                validate_topic_name(&name)?;
-                let n = validate_partition_count(partitions)?;
-                self.check_partition_budget(u64::from(n))?;
-                if self.broker.topics.contains_key(&name) {
-                    return Err(CoreError::kafka(
-                        ErrorCode::TopicAlreadyExists,
-                        format!("Topic '{name}' already exists."),
-                    ));
-                }
-                super::topic::check_collision(&name, self.broker.topics.keys().map(String::as_str))?;
-                self.check_capacity(self.broker.topics.len())?;
                 self.check_default_placement()?;
-                let retention = retention.unwrap_or(self.config.retention);
-                validate_retention(&retention)?;
-                self.create_topic_internal(&name, n, retention, now);
+                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+                self.place_new_topic(&name, partitions, now);
+                self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
             Command::DeleteTopic { name } => {
-                if self.broker.topics.remove(&name).is_none() {
-                    return Err(unknown_topic(&name));
-                }
+                self.admin_delete_topic(now, user, &name)?;
                 self.broker.replicas.forget_topic(&name);
                 self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
             Command::CreatePartitions { topic, total } => {
-                let Some(t) = self.broker.topics.get(&topic) else {
-                    return Err(unknown_topic(&topic));
-                };
-                let from = t.partition_count();
-                if total < from as i64 {
-                    return Err(CoreError::kafka(
-                        ErrorCode::InvalidPartitions,
-                        format!("Topic currently has {from} partitions, which is higher than the requested {total}. Partitions can never be removed."),
-                    ));
-                }
-                if total == from as i64 {
-                    return Err(CoreError::kafka(
-                        ErrorCode::InvalidPartitions,
-                        format!("Topic already has {from} partitions."),
-                    ));
-                }
-                let to = validate_partition_count(total)?;
-                self.check_partition_budget(u64::from(to - from))?;
-                let t = self.broker.topics.get_mut(&topic).expect("checked");
-                t.partitions.resize_with(to as usize, Default::default);
+                let (from, to) = self.admin_create_partitions(now, user, &topic, total)?;
                 self.broker.replicas.add_partitions(now, &topic, to - from);
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
                 // KIP-848 groups: the coordinator sees the new metadata at once. Classic
@@ -361,11 +353,7 @@ impl Cluster {
                 }
             }
             Command::SetRetention { topic, retention } => {
-                validate_retention(&retention)?;
-                let Some(t) = self.broker.topics.get_mut(&topic) else {
-                    return Err(unknown_topic(&topic));
-                };
-                t.retention = retention;
+                self.admin_alter_retention(now, user, &topic, retention)?;
                 self.sweep_retention(now);
             }
             Command::StopBroker { broker } => self.broker_command(now, broker, BrokerChange::Stopped)?,
@@ -484,7 +472,7 @@ impl Cluster {
                 };
                 let mut spec = c.spec.clone();
                 spec.mode = mode;
-                if spec.is_group() && spec.config.group_id.is_none() {
+                if (spec.is_group() || spec.is_share()) && spec.config.group_id.is_none() {
                     spec.config.group_id = Some("group-1".into());
                 }
                 spec.validate()?;
@@ -557,7 +545,7 @@ impl Cluster {
                 if !c.is_alive() {
                     return Err(CoreError::invalid(format!("consumer {name} is not running")));
                 }
-                if c.spec.config.enable_auto_commit && c.membership.is_none() {
+                if c.spec.config.enable_auto_commit && c.membership.is_none() && !c.spec.is_share() {
                     let offsets = c.commit_positions();
                     self.commit(&name, offsets, true, now);
                 }
@@ -572,6 +560,11 @@ impl Cluster {
                     return Err(unknown("consumer", &consumer));
                 };
                 let tp = TopicPartition::new(topic.as_str(), partition);
+                if c.spec.is_share() {
+                    return Err(CoreError::invalid(format!(
+                        "{consumer} is a share consumer: KafkaShareConsumer has no seek(); reset the share group's offsets instead"
+                    )));
+                }
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
@@ -600,6 +593,10 @@ impl Cluster {
                 };
                 if c.group_id().is_none() {
                     return Err(CoreError::invalid(format!("{consumer} has no group.id to commit to")));
+                }
+                if c.share.is_some() {
+                    self.share_commit(&consumer, now);
+                    return Ok(());
                 }
                 let offsets = self.commit_positions_of(&consumer);
                 self.commit(&consumer, offsets, false, now);
@@ -648,14 +645,12 @@ impl Cluster {
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::AddAcl { acl } => {
-                self.broker.auth.add_acl(acl.clone()).map_err(acl_error)?;
+                self.admin_create_acl(now, user, &acl)?;
                 let change = AuthorizationChange::AclAdded { acl };
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::RemoveAcl { acl } => {
-                if !self.broker.auth.remove_acl(&acl) {
-                    return Err(CoreError::invalid("no such ACL"));
-                }
+                self.admin_delete_acl(now, user, &acl)?;
                 let change = AuthorizationChange::AclRemoved { acl };
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
@@ -663,7 +658,7 @@ impl Cluster {
         Ok(())
     }
 
-    fn check_capacity(&self, current: usize) -> CoreResult<()> {
+    pub(crate) fn check_capacity(&self, current: usize) -> CoreResult<()> {
         if current >= MAX_ENTITIES {
             return Err(CoreError::invalid(format!(
                 "the playground holds at most {MAX_ENTITIES} of each kind"
@@ -731,6 +726,7 @@ impl Cluster {
             }
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
+        self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);
         for g in affected {
             self.request_rebalance(&g, RebalanceReason::PartitionsAdded { topic: name.to_string() }, now);
         }
@@ -747,6 +743,7 @@ impl Cluster {
                 let _ = self.apply_standalone(name, partitions, now);
             }
             ConsumerMode::Group { .. } => self.init_membership(name, now),
+            ConsumerMode::Share { .. } => self.start_share_consumer(name, now),
         }
     }
 
@@ -758,10 +755,11 @@ impl Cluster {
         let group_changed = old.config.group_id != spec.config.group_id
             || old.config.group_protocol != spec.config.group_protocol
             || old.config.group_instance_id != spec.config.group_instance_id
-            || old.is_group() != spec.is_group();
+            || old.is_group() != spec.is_group()
+            || old.is_share() != spec.is_share();
         let subscription_changed = old.mode != spec.mode;
         let strategy_changed = old.config.assignment_strategy != spec.config.assignment_strategy;
-        if group_changed && old.is_group() && alive {
+        if group_changed && (old.is_group() || old.is_share()) && alive {
             self.leave_group(&name, LeaveReason::Left, now);
         }
         let c = self.consumers.get_mut(&name).expect("checked");
@@ -785,6 +783,11 @@ impl Cluster {
                     let c = self.consumers.get_mut(&name).expect("checked");
                     c.membership = None;
                     let _ = self.apply_standalone(&name, partitions.clone(), now);
+                }
+            }
+            ConsumerMode::Share { .. } => {
+                if group_changed {
+                    self.restart_share_member(&name, now);
                 }
             }
             ConsumerMode::Group { .. } => {
@@ -818,22 +821,8 @@ impl Cluster {
     }
 }
 
-fn validate_retention(r: &Retention) -> CoreResult<()> {
-    if r.ms == Some(0) || r.bytes == Some(0) {
-        return Err(CoreError::kafka(
-            ErrorCode::InvalidConfig,
-            "retention.ms and retention.bytes must be positive (or null for no limit)",
-        ));
-    }
-    Ok(())
-}
-
 fn acl_error(e: super::acl::AclError) -> CoreError {
     CoreError::invalid(e.to_string())
-}
-
-fn unknown_topic(name: &str) -> CoreError {
-    CoreError::kafka(ErrorCode::UnknownTopicOrPartition, format!("This server does not host topic {name:?}."))
 }
 
 fn unknown(what: &str, name: &str) -> CoreError {

@@ -4,6 +4,7 @@
 
 use super::group::assignor::{Side, Strategy};
 use super::log::Retention;
+use crate::core::share_group::ShareAcknowledgementMode;
 use serde::{Deserialize, Serialize};
 
 /// Broker-side settings.
@@ -263,6 +264,44 @@ pub struct ConsumerConfig {
     /// Playground only: when a consumer with auto-commit off calls `commitSync()`.
     #[serde(rename = "playground.manual.commit")]
     pub manual_commit: ManualCommit,
+    /// `share.acknowledgement.mode` (share consumers): `implicit` accepts every record of a
+    /// poll at the next poll or commit; `explicit` acknowledges each record by the rules below.
+    #[serde(rename = "share.acknowledgement.mode", skip_serializing_if = "is_default")]
+    pub share_acknowledgement_mode: ShareAcknowledgementMode,
+    /// Playground-only (explicit mode): REJECT records whose key matches this pattern
+    /// (`*` matches any run of characters), as an application rejects a poison message.
+    #[serde(rename = "playground.share.reject.keys", skip_serializing_if = "Option::is_none")]
+    pub share_reject_keys: Option<String>,
+    /// Playground-only (explicit mode): the fraction of records whose processing fails (drawn
+    /// from the cluster's seeded PRNG).
+    #[serde(rename = "playground.share.failure.rate", skip_serializing_if = "is_zero")]
+    pub share_failure_rate: f64,
+    /// Playground-only (explicit mode): what the application does with a record whose
+    /// processing failed: RELEASE it (default), REJECT it, or `none` (no acknowledgement: its
+    /// lock runs out).
+    #[serde(rename = "playground.share.on.failure", skip_serializing_if = "is_default")]
+    pub share_on_failure: ShareOnFailure,
+}
+
+/// What a share consumer's application does with a record it failed to process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareOnFailure {
+    /// `acknowledge(record, RELEASE)`: another delivery attempt, by any member.
+    #[default]
+    Release,
+    /// `acknowledge(record, REJECT)`: archived, never delivered again.
+    Reject,
+    /// No acknowledgement: the record stays acquired until its lock runs out.
+    None,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 impl Default for ConsumerConfig {
@@ -284,6 +323,10 @@ impl Default for ConsumerConfig {
             poll_interval_ms: 100,
             processing_ms_per_record: 0.0,
             manual_commit: ManualCommit::AfterProcessing,
+            share_acknowledgement_mode: ShareAcknowledgementMode::Implicit,
+            share_reject_keys: None,
+            share_failure_rate: 0.0,
+            share_on_failure: ShareOnFailure::Release,
         }
     }
 }

@@ -30,6 +30,10 @@ pub enum ConsumerMode {
     Standalone { partitions: Vec<TopicPartition> },
     /// `subscribe(topics)`: the group decides who reads what.
     Group { topics: Vec<String> },
+    /// `KafkaShareConsumer.subscribe(topics)` (KIP-932): a member of the share group `group.id`;
+    /// it reads the partitions the share group coordinator assigns, several members may share
+    /// one, and each record is acquired and acknowledged on its own.
+    Share { topics: Vec<String> },
 }
 
 /// What a consumer is told to be (scenario files and the UI).
@@ -95,12 +99,39 @@ impl ConsumerSpec {
                     return Err(CoreError::invalid("too many partitions assigned (at most 4096)"));
                 }
             }
+            ConsumerMode::Share { topics } => {
+                if self.config.group_id.is_none() {
+                    return Err(CoreError::invalid(
+                        "group.id is required for a share consumer (subscribe())",
+                    ));
+                }
+                if topics.is_empty() {
+                    return Err(CoreError::invalid("a share consumer must subscribe to at least one topic"));
+                }
+                for t in topics {
+                    super::topic::validate_topic_name(t)?;
+                }
+            }
         }
+        super::share_consumer::validate_rules(&self.config).map_err(CoreError::invalid)?;
         Ok(())
     }
 
     pub fn is_group(&self) -> bool {
         matches!(self.mode, ConsumerMode::Group { .. })
+    }
+
+    /// A `KafkaShareConsumer` (a share group member).
+    pub fn is_share(&self) -> bool {
+        matches!(self.mode, ConsumerMode::Share { .. })
+    }
+
+    /// The topics it subscribes to (group or share), none for `assign()`.
+    pub fn subscription(&self) -> &[String] {
+        match &self.mode {
+            ConsumerMode::Group { topics } | ConsumerMode::Share { topics } => topics,
+            ConsumerMode::Standalone { .. } => &[],
+        }
     }
 }
 
@@ -203,6 +234,8 @@ pub struct Consumer {
     /// The batch being processed: when it was fetched, how many records, ms per record, and
     /// whether its offsets were committed before processing (at-most-once).
     pub batch: Option<Batch>,
+    /// A share consumer's client state (member, acquired records, pending acknowledgements).
+    pub share: Option<Box<super::share_consumer::ShareClient>>,
 }
 
 /// A polled batch, for telling what a crash mid-processing loses or repeats.
@@ -244,6 +277,7 @@ impl Consumer {
             redelivered: 0,
             delivered: BTreeMap::new(),
             batch: None,
+            share: None,
         }
     }
 
@@ -267,6 +301,9 @@ impl Consumer {
             if m.member_id.is_some() {
                 t = t.min(m.next_heartbeat_at);
             }
+        }
+        if let Some(s) = &self.share {
+            t = t.min(s.next_heartbeat_at);
         }
         Some(t)
     }
@@ -322,6 +359,9 @@ impl Cluster {
         };
         if !c.is_alive() {
             return;
+        }
+        if c.share.is_some() {
+            return self.step_share_consumer(name, now);
         }
         let heartbeat_due =
             c.membership.as_ref().is_some_and(|m| m.member_id.is_some() && m.next_heartbeat_at <= now);
@@ -626,7 +666,7 @@ impl Cluster {
             return;
         };
         let mut partitions = partitions;
-        partitions.sort();
+        crate::core::sort::ascending(&mut partitions);
         partitions.dedup();
         c.positions.retain(|tp, _| partitions.contains(tp));
         for tp in &partitions {
@@ -746,7 +786,7 @@ impl Cluster {
         }
         self.set_assignment(name, partitions.clone(), now);
         let mut sorted = partitions;
-        sorted.sort();
+        crate::core::sort::ascending(&mut sorted);
         sorted.dedup();
         self.events_push(
             now,
@@ -859,6 +899,9 @@ impl Cluster {
         let Some(c) = self.consumers.get(name) else {
             return;
         };
+        if c.share.is_some() {
+            return self.share_close(name, now);
+        }
         let Some(m) = &c.membership else { return };
         let Some(member_id) = m.member_id.clone() else {
             return;

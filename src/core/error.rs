@@ -49,11 +49,14 @@ pub enum ErrorCode {
     EligibleLeadersNotAvailable,
     ElectionNotNeeded,
     InvalidRecord,
+    /// KIP-932: an acknowledgement names a record that is not acquired by this member (its
+    /// lock ran out, or another member holds it).
+    InvalidRecordState,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 35] = [
+    pub const ALL: [ErrorCode; 36] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -89,6 +92,7 @@ impl ErrorCode {
         ErrorCode::EligibleLeadersNotAvailable,
         ErrorCode::ElectionNotNeeded,
         ErrorCode::InvalidRecord,
+        ErrorCode::InvalidRecordState,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -128,6 +132,7 @@ impl ErrorCode {
             ErrorCode::EligibleLeadersNotAvailable => 83,
             ErrorCode::ElectionNotNeeded => 84,
             ErrorCode::InvalidRecord => 87,
+            ErrorCode::InvalidRecordState => 121,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -154,6 +159,7 @@ impl ErrorCode {
             ErrorCode::NonEmptyGroup => "NON_EMPTY_GROUP",
             ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
             ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
+            ErrorCode::InvalidRecordState => "INVALID_RECORD_STATE",
             ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
             ErrorCode::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
             ErrorCode::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",

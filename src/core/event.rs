@@ -8,10 +8,12 @@
 
 use super::acl::role::Role;
 use super::acl::AclBinding;
+use super::broker::share::ShareGroupSettings;
 use super::config::{GroupProtocol, OffsetReset};
 use super::error::ErrorCode;
 use super::group::assignor::{Strategy, TopicPartition};
 use super::group::GroupState;
+use super::share_group::share_partition::{ArchiveReason, ReturnCause};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -437,6 +439,89 @@ pub enum EventKind {
         epoch: i32,
     },
 
+    // ---- share groups (KIP-932) ----
+    /// A share consumer's first ShareGroupHeartbeat (member epoch 0).
+    ShareMemberJoined {
+        group: String,
+        consumer: String,
+        member_id: String,
+    },
+    ShareMemberLeft {
+        group: String,
+        consumer: String,
+        member_id: String,
+        reason: LeaveReason,
+    },
+    /// The share group coordinator's `simple` assignor ran: a new group epoch and who reads what
+    /// (a partition may be read by several members).
+    ShareAssignmentComputed {
+        group: String,
+        epoch: i32,
+        assignment: Vec<(String, Vec<TopicPartition>)>,
+    },
+    /// The partition leader handed records to a member, locked for it until `lock_until`;
+    /// `delivery_count` is this delivery's number (1 = first).
+    ShareAcquired {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+        delivery_count: u16,
+        lock_until: Millis,
+    },
+    /// Accepted: processing finished; these records are never delivered again.
+    ShareAcknowledged {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+    },
+    /// Back to available, for any member: released, lock expired, or the member's session ended.
+    ShareReleased {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+        cause: ReturnCause,
+    },
+    /// Never delivered again: rejected, past the delivery count limit, or behind the log start.
+    ShareArchived {
+        group: String,
+        consumer: Option<String>,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+        reason: ArchiveReason,
+    },
+    /// The partition leader refused a member's acknowledgements for a partition (all of them).
+    ShareAcknowledgeFailed {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        error: ErrorCode,
+    },
+    /// An admin client moved the share-partition start offsets (`--reset-offsets --execute`).
+    ShareGroupOffsetsReset {
+        group: String,
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    ShareGroupDeleted {
+        group: String,
+    },
+    /// The group's own configs were set (`kafka-configs --entity-type groups`).
+    ShareGroupConfigured {
+        group: String,
+        settings: ShareGroupSettings,
+    },
+
     // ---- users and rights ----
     AuthorizationChanged {
         change: AuthorizationChange,
@@ -507,7 +592,20 @@ impl Event {
             | PartitionsAssigned { group, consumer, .. }
             | MemberRemoved { group, consumer, .. }
             | StaticMemberRejoined { group, consumer, .. }
-            | MemberReconciled { group, consumer, .. } => vec![consumer, group],
+            | MemberReconciled { group, consumer, .. }
+            | ShareMemberJoined { group, consumer, .. }
+            | ShareMemberLeft { group, consumer, .. }
+            | ShareAcknowledged { group, consumer, .. }
+            | ShareReleased { group, consumer, .. }
+            | ShareAcknowledgeFailed { group, consumer, .. } => vec![consumer, group],
+            ShareAcquired { group, consumer, topic, .. } => vec![consumer, group, topic],
+            ShareArchived { group, consumer, topic, .. } => {
+                consumer.iter().map(String::as_str).chain([group.as_str(), topic.as_str()]).collect()
+            }
+            ShareAssignmentComputed { group, .. }
+            | ShareGroupOffsetsReset { group, .. }
+            | ShareGroupDeleted { group }
+            | ShareGroupConfigured { group, .. } => vec![group],
             GroupStateChanged { group, .. }
             | GroupOffsetsAltered { group, .. }
             | GroupOffsetsDeleted { group, .. }

@@ -174,11 +174,36 @@ pub struct Scenario {
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// Groups' own configs (share groups: `share.auto.offset.reset`, …), set before consumers start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSpec>,
     #[serde(default)]
     pub script: Vec<ScriptStep>,
     /// How long it runs (`playground-cli run` stops there; the UI pauses there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<At>,
+    /// Questions the page asks before scripted moments (see [`super::prediction`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub predict: Vec<super::prediction::Prediction>,
+}
+
+/// A group's type (`group.type`): only share groups take configs in scenario files so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupType {
+    Share,
+}
+
+/// One group's configs, applied at the start (`"groups": [{"id": "workers", "type": "share",
+/// "config": {"share.auto.offset.reset": "earliest"}}]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub group_type: GroupType,
+    #[serde(default)]
+    pub config: super::broker::share::ShareGroupSettings,
 }
 
 fn default_seed() -> u64 {
@@ -324,11 +349,12 @@ impl Scenario {
         }
         for (i, c) in self.consumers.iter().enumerate() {
             c.validate().map_err(|e| err(format!("consumers[{i}]"), e))?;
-            if let ConsumerMode::Group { topics: subs } = &c.mode {
+            if let ConsumerMode::Group { topics: subs } | ConsumerMode::Share { topics: subs } = &c.mode {
+                let kind = if c.is_share() { "share" } else { "group" };
                 for t in subs {
                     if !topics.contains(t.as_str()) {
                         return Err(err(
-                            format!("consumers[{i}].mode.group.topics"),
+                            format!("consumers[{i}].mode.{kind}.topics"),
                             format!("no topic named {t:?} in this scenario"),
                         ));
                     }
@@ -357,6 +383,7 @@ impl Scenario {
         if self.script.len() > MAX_SCRIPT_STEPS {
             return Err(err("script", format!("at most {MAX_SCRIPT_STEPS} steps")));
         }
+        super::prediction::validate(&self.predict, self.duration).map_err(|(path, e)| err(path, e))?;
         // A dry build catches the rest (duplicate names, unknown users, bad partitions).
         self.build().map(|_| ())
     }
@@ -390,6 +417,10 @@ impl Scenario {
                     .apply(0, Command::AddProducer { producer: p.clone() })
                     .map_err(|e| err(format!("producers[{i}]"), e))?,
             );
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            let cmd = Command::SetShareGroupConfig { group: g.id.clone(), config: g.config };
+            events.extend(cluster.apply(0, cmd).map_err(|e| err(format!("groups[{i}]"), e))?);
         }
         for (i, c) in self.consumers.iter().enumerate() {
             events.extend(
@@ -512,6 +543,19 @@ impl Run {
     /// is journalled, so a session that reached the scenario format's limits (steps, bytes)
     /// refuses further commands rather than make an Export or autosave that cannot be read.
     pub fn apply(&mut self, now: Millis, cmd: Command) -> Result<Vec<Event>, CoreError> {
+        self.apply_as(now, None, cmd)
+    }
+
+    /// [`Run::apply`] on behalf of `user` (`Cluster::apply_as`: the broker authorizes the
+    /// admin client's requests as that user). The journal keeps the command alone: it
+    /// succeeded, and authorization only ever refuses, so replaying it as the operator does
+    /// the same.
+    pub fn apply_as(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        cmd: Command,
+    ) -> Result<Vec<Event>, CoreError> {
         let step = ScriptStep { at: At(now.min(MAX_DURATION_MS)), action: cmd, note: None };
         let steps = self.scenario.script.len() + self.journal.len();
         if steps >= MAX_SCRIPT_STEPS {
@@ -527,7 +571,7 @@ impl Run {
             )));
         }
         let mut out = self.advance(now);
-        out.extend(self.cluster.apply(self.cluster.now(), step.action.clone())?);
+        out.extend(self.cluster.apply_as(self.cluster.now(), user, step.action.clone())?);
         self.written = Some(written + more);
         self.journal.push(ScriptStep { at: At(self.cluster.now()), ..step });
         Ok(out)
@@ -546,7 +590,7 @@ impl Run {
         let mut steps: Vec<(Millis, u8, usize, ScriptStep)> = Vec::new();
         steps.extend(s.script.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 0, i, st)));
         steps.extend(self.journal.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 1, i, st)));
-        steps.sort_by_key(|(at, src, i, _)| (*at, *src, *i));
+        crate::core::sort::by_key(&mut steps, |(at, src, i, _)| (*at, *src, *i));
         s.script = steps.into_iter().map(|(.., st)| st).collect();
         if let Some(d) = s.duration {
             let last = s.script.last().map_or(0, |st| st.at.0);
@@ -606,6 +650,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("standalone-vs-group", include_str!("scenarios/standalone-vs-group.json")),
     ("queue-vs-pubsub", include_str!("scenarios/queue-vs-pubsub.json")),
     ("more-consumers-than-partitions", include_str!("scenarios/more-consumers-than-partitions.json")),
+    ("share-groups", include_str!("scenarios/share-groups.json")),
     ("rebalance-basics", include_str!("scenarios/rebalance-basics.json")),
     ("leave-vs-crash", include_str!("scenarios/leave-vs-crash.json")),
     ("eager-vs-cooperative", include_str!("scenarios/eager-vs-cooperative.json")),
@@ -652,8 +697,10 @@ pub fn default_scenario() -> Scenario {
             p1
         }],
         consumers: Vec::new(),
+        groups: Vec::new(),
         script: Vec::new(),
         duration: None,
+        predict: Vec::new(),
     })
 }
 

@@ -16,6 +16,8 @@
 //! - [`timeline`] — narrated events, filterable.
 //! - [`users`] — authorization: users, roles on patterns, the ACLs they mean.
 //! - [`glossary`] — a short glossary.
+//! - [`predict`] — a lesson's questions: predict, then reveal (checked against the run).
+//! - [`why`] — "Why?": the chain of the core's events behind a consumer, producer, partition.
 //! - [`session`] — Scenario and Language selects, Share, Export/Import, Reset, autosave,
 //!   notices, "What to watch for"; [`start`] decides what an instance starts with.
 //! - [`dom`] — small helpers (values from events, the page clock).
@@ -34,9 +36,11 @@ pub mod glossary;
 pub mod groups;
 pub mod lanes;
 pub mod library;
+pub mod predict;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
+pub mod share_panel;
 pub mod stage;
 pub mod start;
 pub mod state;
@@ -278,9 +282,12 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="stage-row">
                     <stage::Stage can_edit={props.controls != Controls::Player} />
                     <aside class="stage-aside">
-                        <ContextProvider<Ctx> context={edits}>
+                        <ContextProvider<Ctx> context={edits.clone()}>
                             <session::Notices />
-                            <why::WhyPanel />
+                            <predict::PredictPanel />
+                        </ContextProvider<Ctx>>
+                        <why::WhyPanel />
+                        <ContextProvider<Ctx> context={edits}>
                             <session::WatchFor />
                         </ContextProvider<Ctx>>
                     </aside>
@@ -294,6 +301,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 }
                 <groups::Groups />
+                <share_panel::ShareGroups />
                 if full {
                     <div class="columns">
                         <timeline::Timeline head={timeline_head} />

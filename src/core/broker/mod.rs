@@ -6,15 +6,19 @@
 //! with [`Broker::poll_timeout`] (retention checks, the coordinators' session and rebalance
 //! timers), each wake-up with its reason.
 //!
-//! What is simplified: Fetch, Produce, OffsetCommit and the group requests are authorized as
-//! Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
+//! What is simplified: Fetch, Produce, OffsetCommit, the group requests and the admin
+//! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
 //! topic or group, which READ implies). One broker hosts every partition and every coordinator (the leader of
 //! every `__consumer_offsets` partition is this broker), so FindCoordinator always names it;
 //! the lookup itself is Kafka's ([`partition_for`]). The group protocols' handlers still run
 //! in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
 
+mod admin;
 mod coordinator;
 pub mod replicas;
+
+pub(crate) use admin::unknown_topic;
+pub mod share;
 
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
@@ -35,6 +39,7 @@ use crate::core::protocol::metadata::{
 };
 use crate::core::protocol::offset_fetch::{OffsetFetchRequest, OffsetFetchResponse};
 use crate::core::protocol::{Request, Response};
+use crate::core::schedule::Tracked;
 use crate::core::time::Millis;
 use crate::core::timer::Timer;
 use crate::core::topic::Topic;
@@ -56,7 +61,7 @@ pub struct Broker {
     /// The partition logs (every partition of every topic: one broker leads them all).
     pub(crate) topics: BTreeMap<String, Topic>,
     /// The group coordinators this broker hosts, by `group.id`.
-    pub(crate) groups: BTreeMap<String, Group>,
+    pub(crate) groups: Tracked<Group>,
     pub(crate) auth: Authorizer,
     /// Records retention removed since the last check, per partition (one event each).
     pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
@@ -66,6 +71,8 @@ pub struct Broker {
     /// The brokers and every partition's replicas (`replicas.rs`): leaders, ISR, high
     /// watermarks; the logs above are the leaders' logs.
     pub(crate) replicas: replicas::Replication,
+    /// Share groups: their coordinator and the share-partitions of the partitions led here.
+    pub(crate) share: share::ShareState,
 }
 
 impl Broker {
@@ -74,12 +81,13 @@ impl Broker {
             id,
             up: true,
             topics: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            groups: Tracked::default(),
             auth: Authorizer::default(),
             retention_pending: BTreeMap::new(),
             next_retention_at: RETENTION_CHECK_MS,
             offsets_topic_num_partitions: OFFSETS_TOPIC_NUM_PARTITIONS,
             replicas: replicas::Replication::default(),
+            share: share::ShareState::default(),
         }
     }
 
@@ -103,16 +111,16 @@ impl Broker {
     pub fn poll_timeout(&self, kip848_session_ms: Millis) -> Option<(Millis, Timer)> {
         let groups =
             self.groups.values().filter_map(|g| g.next_timer(kip848_session_ms)).min_by_key(|&(t, _)| t);
-        let retention = (self
-            .topics
-            .values()
-            .any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
+        let retention = self.retention_timeout().map(|t| (t, Timer::RetentionCheck));
+        let share = self.share.next_timer().map(|t| (t, Timer::ShareGroup));
+        [groups, retention, share].into_iter().flatten().min_by_key(|&(t, _)| t)
+    }
+
+    /// When the retention check next runs, if there is anything for it to do.
+    pub(crate) fn retention_timeout(&self) -> Option<Millis> {
+        (self.topics.values().any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
             || !self.retention_pending.is_empty())
-        .then_some((self.next_retention_at, Timer::RetentionCheck));
-        match (groups, retention) {
-            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
-            (a, b) => a.or(b),
-        }
+        .then_some(self.next_retention_at)
     }
 
     pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
@@ -160,6 +168,17 @@ impl Broker {
             Request::ListOffsets(r) => self.list_offsets(r).into(),
             Request::OffsetFetch(r) => self.offset_fetch(r).into(),
             Request::Fetch(r) => self.fetch(user, r).into(),
+            Request::CreateTopics(r) => self.create_topics(user, r).into(),
+            Request::DeleteTopics(r) => self.delete_topics(user, r).into(),
+            Request::CreatePartitions(r) => self.create_partitions(user, r).into(),
+            Request::AlterConfigs(r) => self.alter_configs(user, r).into(),
+            Request::CreateAcls(r) => self.create_acls(user, r).into(),
+            Request::DeleteAcls(r) => self.delete_acls(user, r).into(),
+            Request::DeleteGroups(r) => self.delete_groups(user, r).into(),
+            Request::OffsetDelete(r) => self.offset_delete(user, r).into(),
+            Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
+            Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
+            Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
             _ => return None,
         })
     }

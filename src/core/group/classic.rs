@@ -465,7 +465,7 @@ impl Cluster {
                 moves.push(Move { partition: tp.clone(), from: Some(from.clone()), to: None });
             }
         }
-        moves.sort_by(|a, b| a.partition.cmp(&b.partition));
+        crate::core::sort::by(&mut moves, |a, b| a.partition.cmp(&b.partition));
         let mut shares = Vec::new();
         for (mid, parts) in &result {
             if let Some(m) = g.members.get_mut(mid) {

@@ -173,7 +173,7 @@ impl Cluster {
                     r.push(tp.clone());
                 }
             }
-            r.sort();
+            crate::core::sort::ascending(&mut r);
             let reached = r.len() == desired.len();
             (r, reached)
         };
@@ -207,7 +207,7 @@ impl Cluster {
             let all = {
                 let mut v = self.consumers.get(name).map(|c| c.assignment.clone()).unwrap_or_default();
                 v.extend(added.iter().cloned());
-                v.sort();
+                crate::core::sort::ascending(&mut v);
                 v
             };
             self.set_assignment(name, all.clone(), now);
@@ -313,7 +313,7 @@ impl Cluster {
             from: Some(from.clone()),
             to: None,
         }));
-        moves.sort_by(|a, b| a.partition.cmp(&b.partition));
+        crate::core::sort::by(&mut moves, |a, b| a.partition.cmp(&b.partition));
         let shares: Vec<(String, Vec<TopicPartition>)> = target
             .iter()
             .filter_map(|(mid, parts)| g.members.get(mid).map(|m| (m.consumer.clone(), parts.clone())))

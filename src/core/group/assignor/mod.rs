@@ -207,14 +207,14 @@ pub fn member_info_cmp(a: &MemberSubscription, b: &MemberSubscription) -> Orderi
 /// Indices of `members` in [`member_info_cmp`] order.
 pub fn member_order(members: &[MemberSubscription]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| member_info_cmp(&members[a], &members[b]));
+    crate::core::sort::by(&mut order, |&a, &b| member_info_cmp(&members[a], &members[b]));
     order
 }
 
 /// Indices of `members` by `member.id` alone (what `AbstractStickyAssignor` sorts by).
 pub fn member_id_order(members: &[MemberSubscription]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| members[a].member_id.cmp(&members[b].member_id));
+    crate::core::sort::by(&mut order, |&a, &b| members[a].member_id.cmp(&members[b].member_id));
     order
 }
 

@@ -214,7 +214,7 @@ fn general(g: &Interned, order: &[usize], generations: &[i64]) -> Vec<Vec<u32>> 
     let mut fresh: Vec<u32> = (0..total as u32)
         .filter(|&p| owner[p as usize] == NONE && !subscribers[topic_of[p as usize] as usize].is_empty())
         .collect();
-    fresh.sort_by_key(|&p| (subscribers[topic_of[p as usize] as usize].len(), p));
+    crate::core::sort::by_key(&mut fresh, |&p| (subscribers[topic_of[p as usize] as usize].len(), p));
     for &p in &fresh {
         let m = least_loaded(&count, topic_of[p as usize]);
         owner[p as usize] = m;
