@@ -1141,6 +1141,7 @@ fn send_one_is_echoed_as_the_console_producer_line_that_does_the_same() {
         headers: Vec::new(),
     };
     assert!(command_line(&send, &run.cluster).is_empty());
+}
 
 // ---- the broker authorizes what the tools change ----
 
