@@ -19,7 +19,7 @@ use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::{BrokerId, NodeId};
 use super::log::{Retention, Value};
-use super::net::{Network, Payload};
+use super::net::Network;
 use super::producer::{Outgoing, Producer};
 use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
 use super::protocol::{Authenticated, Request, Response};
@@ -71,12 +71,18 @@ pub struct Cluster {
     pub(crate) learned: Option<super::learned::Learned>,
     /// The replication of the topic being created ([`Cluster::create_topic`]).
     pub(crate) next_topic_replication: Option<(i32, super::replication::config::TopicReplicationConfig)>,
+    /// Answers on their way to clients (`route.rs`).
+    pub(crate) route: super::route::Route,
+    /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
+    /// (the rebalance's story; the coordinator does not know it).
+    pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
 }
 
 impl Cluster {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
         let mut broker = Broker::new(BrokerId(config.brokers.first().map_or(1, |b| b.id)));
         broker.replicas = super::broker::replicas::Replication::new(&config, seed);
+        broker.group_config = super::broker::GroupConfig::of(&config);
         Cluster {
             now: 0,
             seed,
@@ -93,6 +99,8 @@ impl Cluster {
             admin: AdminClient::default(),
             learned: None,
             next_topic_replication: None,
+            route: Default::default(),
+            sync_stopped: BTreeMap::new(),
         }
     }
 
@@ -235,7 +243,8 @@ impl Cluster {
 
     /// Sends `request` from client `from` (authenticated as `user`) to the broker, and runs the
     /// network at `now` until its answer is back. The data path has zero latency, so it always
-    /// is; `None` means it timed out, or is still on its way over a slower link.
+    /// is; `None` means it timed out, is still on its way over a slower link, or waits at a
+    /// coordinator (JoinGroup, SyncGroup). See `route.rs`.
     pub(crate) fn call(
         &mut self,
         now: Millis,
@@ -243,22 +252,9 @@ impl Cluster {
         user: Option<&str>,
         request: Request,
     ) -> Option<Response> {
-        let to = NodeId::Broker(self.broker.id());
         let tap = self.learned.is_some().then(|| from.clone());
-        let sent = Authenticated { principal: user.map(Into::into), request };
-        let id = self.net.send_request(now, from, to, sent);
-        let mut answer = None;
-        while let Some(env) = self.net.pop_due(now) {
-            match env.payload {
-                Payload::Request(q) => {
-                    if let Some(r) = self.broker.handle(env.deliver_at, q.principal.as_deref(), &q.request) {
-                        self.net.send_response(env.deliver_at, env.to, env.from, env.correlation, r);
-                    }
-                }
-                Payload::Response(r) if env.correlation == id => answer = Some(r),
-                Payload::Response(_) | Payload::TimedOut => {}
-            }
-        }
+        let timeout = self.net.request_timeout_ms();
+        let answer = self.call_with_timeout(now, from, user, request, timeout).1;
         if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
             learned.note(&node, r);
         }

@@ -1,8 +1,8 @@
 //! Consumers: standalone (`assign()`) or group members (`subscribe()`), polling on a
 //! schedule, processing for a while, and committing automatically or by hand.
 //!
-//! The client side of the group protocols lives here (when to rejoin, what to revoke);
-//! the coordinator's side lives in `group/`.
+//! The client side of the group protocols lives here and in `group/classic.rs` (when to
+//! rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
 
 use super::cluster::Cluster;
 use super::config::{ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset};
@@ -12,6 +12,7 @@ use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::NodeId;
 use super::protocol::fetch::{FetchPartition, FetchRequest};
+use super::protocol::leave_group::{LeaveGroupRequest, MemberIdentity};
 use super::protocol::list_offsets::{
     ListOffsetsPartition, ListOffsetsRequest, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
 };
@@ -168,6 +169,9 @@ pub enum MemberPhase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
     pub group: String,
+    /// The protocol it joins with (`group.protocol` when the membership began).
+    #[serde(default)]
+    pub protocol: GroupProtocol,
     pub member_id: Option<String>,
     /// Classic: generation id; KIP-848: member epoch. -1 before the first.
     pub generation: i32,
@@ -190,6 +194,12 @@ pub struct Membership {
     /// Partition counts of subscribed topics as of the last metadata refresh.
     pub known_partitions: BTreeMap<String, u32>,
     pub next_metadata_at: Millis,
+    /// Classic: the last JoinGroup answer named it the group's leader.
+    #[serde(default)]
+    pub is_leader: bool,
+    /// Classic: why it rejoins, sent with its JoinGroup (KIP-800's reason).
+    #[serde(default)]
+    pub rejoin_reason: Option<RebalanceReason>,
 }
 
 /// The card's one-line "what is it doing".
@@ -857,8 +867,7 @@ impl Cluster {
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
         let changed = m.known_partitions != current && !m.known_partitions.is_empty();
-        let group_id = m.group.clone();
-        let is_leader = self.broker.groups.get(&group_id).is_some_and(|g| g.leader_consumer() == Some(name));
+        let is_leader = m.is_leader;
         let grew: Option<String> = current
             .iter()
             .find(|(t, n)| m.known_partitions.get(*t).is_some_and(|old| old < n))
@@ -882,10 +891,11 @@ impl Cluster {
             && m.phase == MemberPhase::Stable
             && !rejoining
         {
-            // The leader sees the partition count change and asks for a rebalance.
+            // The leader sees the partition count change and rejoins; its JoinGroup tells the
+            // coordinator why (`ConsumerCoordinator.rejoinNeededOrPending`).
             m.rejoin_needed = true;
             let topic = differs.unwrap_or_default();
-            self.request_rebalance(&group_id, RebalanceReason::PartitionsAdded { topic }, now);
+            m.rejoin_reason = Some(RebalanceReason::PartitionsAdded { topic });
         }
     }
 
@@ -907,10 +917,11 @@ impl Cluster {
             return;
         };
         let group = m.group.clone();
-        // The protocol of the group it is in — not its settings, which may have changed since
-        // it joined (e.g. edited while crashed).
-        let protocol =
-            self.broker.groups.get(&group).and_then(|g| g.protocol).unwrap_or(c.spec.config.group_protocol);
+        // The protocol it joined with — not its settings, which may have changed since (e.g.
+        // edited while crashed).
+        let protocol = m.protocol;
+        let instance = c.spec.config.group_instance_id.clone();
+        let user = c.spec.user.clone();
         // Graceful: commit first (auto-commit on close), then revoke everything.
         if reason == LeaveReason::Left && c.spec.config.enable_auto_commit {
             let offsets = c.commit_positions();
@@ -931,7 +942,19 @@ impl Cluster {
             c.pending_commit = pending;
         }
         match protocol {
-            GroupProtocol::Classic => self.classic_remove_member(&group, &member_id, reason, now),
+            GroupProtocol::Classic => {
+                // LeaveGroup: the coordinator removes it at once; whatever it answers, the
+                // member is out of the group as far as it is concerned.
+                let request = LeaveGroupRequest {
+                    group_id: group.as_str().into(),
+                    members: vec![MemberIdentity {
+                        member_id: member_id.as_str().into(),
+                        group_instance_id: instance,
+                        reason: Some(reason),
+                    }],
+                };
+                self.call(now, NodeId::consumer(name), user.as_deref(), request.into());
+            }
             GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),
         }
         if let Some(c) = self.consumers.get_mut(name) {

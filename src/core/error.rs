@@ -52,11 +52,16 @@ pub enum ErrorCode {
     /// KIP-932: an acknowledgement names a record that is not acquired by this member (its
     /// lock ran out, or another member holds it).
     InvalidRecordState,
+    /// JoinGroup from a new dynamic member: here is your member id, join again with it (KIP-394).
+    MemberIdRequired,
+    /// KIP-848: a static member joins while the member with its `group.instance.id` has not
+    /// left yet.
+    UnreleasedInstanceId,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 36] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -93,6 +98,8 @@ impl ErrorCode {
         ErrorCode::ElectionNotNeeded,
         ErrorCode::InvalidRecord,
         ErrorCode::InvalidRecordState,
+        ErrorCode::MemberIdRequired,
+        ErrorCode::UnreleasedInstanceId,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -133,6 +140,8 @@ impl ErrorCode {
             ErrorCode::ElectionNotNeeded => 84,
             ErrorCode::InvalidRecord => 87,
             ErrorCode::InvalidRecordState => 121,
+            ErrorCode::MemberIdRequired => 79,
+            ErrorCode::UnreleasedInstanceId => 111,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -160,6 +169,8 @@ impl ErrorCode {
             ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
             ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
             ErrorCode::InvalidRecordState => "INVALID_RECORD_STATE",
+            ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            ErrorCode::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
             ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
             ErrorCode::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
             ErrorCode::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",

@@ -14,7 +14,8 @@
 //! - [`partitioner`], [`producer`] — where records go.
 //! - [`consumer`] — standalone and group consumers, the client side of the protocols;
 //!   [`share_consumer`] — the share consumer (KIP-932), [`share_group`] its pure pieces.
-//! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
+//! - [`broker`] — the broker: logs, the group coordinators' handlers, the authorizer.
+//! - [`group`] — groups: the classic member's side, KIP-848, assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
 //! - [`scenario`] — the scenario file format and the built-in scenarios ([`prediction`]: a
 //!   lesson's questions); [`share`] — share links.
@@ -39,6 +40,7 @@ pub mod prediction;
 pub mod producer;
 pub mod protocol;
 pub mod replication;
+mod route;
 pub mod scenario;
 pub mod schedule;
 pub mod share;

@@ -949,6 +949,8 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         ElectionNotNeeded => "the partition already has the leader this election would pick",
         InvalidRecord => "the broker refused the record as malformed",
         InvalidRecordState => "the record is no longer acquired by this consumer: its lock ran out or another consumer holds it",
+        MemberIdRequired => "a new member first gets its member.id from the coordinator, then joins again with it",
+        UnreleasedInstanceId => "the member with this group.instance.id has not left the group yet",
     }
 }
 

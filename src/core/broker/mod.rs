@@ -10,15 +10,19 @@
 //! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
 //! topic or group, which READ implies). One broker hosts every partition and every coordinator (the leader of
 //! every `__consumer_offsets` partition is this broker), so FindCoordinator always names it;
-//! the lookup itself is Kafka's ([`partition_for`]). The group protocols' handlers still run
-//! in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
+//! the lookup itself is Kafka's ([`partition_for`]). KIP-848's ConsumerGroupHeartbeat still
+//! runs in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
 
 mod admin;
+mod classic;
 mod coordinator;
 pub mod replicas;
 
 pub(crate) use admin::unknown_topic;
 pub mod share;
+
+pub use classic::Parked;
+pub use coordinator::{GroupConfig, Output};
 
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
@@ -73,6 +77,14 @@ pub struct Broker {
     pub(crate) replicas: replicas::Replication,
     /// Share groups: their coordinator and the share-partitions of the partitions led here.
     pub(crate) share: share::ShareState,
+    /// The group coordinators' settings.
+    pub(crate) group_config: GroupConfig,
+    /// What the coordinators emitted or answered late since the cluster last took it, in order.
+    pub(crate) outbox: Vec<Output>,
+    /// Group requests held until the round can answer them, by (group, member).
+    pub(crate) parked: BTreeMap<(String, String), Parked>,
+    /// Member ids handed out with MEMBER_ID_REQUIRED, not yet joined with (KIP-394).
+    pub(crate) pending_members: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Broker {
@@ -88,6 +100,10 @@ impl Broker {
             offsets_topic_num_partitions: OFFSETS_TOPIC_NUM_PARTITIONS,
             replicas: replicas::Replication::default(),
             share: share::ShareState::default(),
+            group_config: GroupConfig::default(),
+            outbox: Vec::new(),
+            parked: BTreeMap::new(),
+            pending_members: Default::default(),
         }
     }
 
