@@ -340,3 +340,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn unclean_leader_election_trades_the_records_a_stale_replica_lacks_for_availability() {
+    let unclean = |enabled: bool| {
+        let leader = run(scenario("1", 1, "", ""), 0)
+            .0
+            .cluster
+            .replication()
+            .partition("orders", 0)
+            .unwrap()
+            .registration
+            .leader;
+        let followers: Vec<i32> = [1, 2, 3].into_iter().filter(|&b| b != leader).collect();
+        let script = format!(
+            r#"{{"at": "2s", "do": {{"type": "crash_broker", "broker": {a}}}}},
+               {{"at": "6s", "do": {{"type": "crash_broker", "broker": {b}}}}},
+               {{"at": "12s", "do": {{"type": "crash_broker", "broker": {leader}}}}},
+               {{"at": "18s", "do": {{"type": "start_broker", "broker": {a}}}}}"#,
+            a = followers[0],
+            b = followers[1]
+        );
+        let extra = format!(r#", "unclean.leader.election.enable": {enabled}"#);
+        let (r, events) = run(scenario("1", 1, &script, &extra), 25_000);
+        let p = r.cluster.replication().partition("orders", 0).unwrap().clone();
+        (p.registration.leader, followers[0], events)
+    };
+    let (leader, _, events) = unclean(false);
+    assert_eq!(leader, -1, "no in-sync replica left: the partition stays offline (Leader: none)");
+    assert!(events.iter().any(|e| matches!(e.kind, EventKind::LeaderChanged { leader: None, .. })));
+    assert!(lost(&events).is_empty(), "offline, but nothing lost");
+
+    let (leader, stale, events) = unclean(true);
+    assert_eq!(leader, stale, "the stale replica is elected when it comes back");
+    assert!(events.iter().any(|e| matches!(e.kind, EventKind::LeaderChanged { unclean: true, .. })));
+    let lost = lost(&events);
+    assert_eq!(lost.len(), 1);
+    let (from, to) = lost[0];
+    assert!(to - from > 100, "it lacks everything written since it crashed at 2 s: {from}..{to}");
+}

@@ -93,9 +93,19 @@ impl PartitionReplicas {
 pub struct TopicReplicas {
     pub config: TopicReplicationConfig,
     pub partitions: Vec<PartitionReplicas>,
+    /// Some partition has no leader or fewer in-sync replicas than `min.insync.replicas`
+    /// (kept up to date on every change, so a produce to a healthy topic checks nothing).
+    degraded: bool,
 }
 
 impl TopicReplicas {
+    fn note_health(&mut self) {
+        let min = self.config.min_insync_replicas as usize;
+        self.degraded = self.partitions.iter().any(|p| {
+            !p.registration.has_leader() || p.registration.isr.len() < min.min(p.registration.replicas.len())
+        });
+    }
+
     pub fn replication_factor(&self) -> usize {
         self.partitions.first().map_or(1, |p| p.registration.replicas.len())
     }
@@ -255,10 +265,11 @@ impl Replication {
         };
         let active = self.active_set();
         let (min_isr, lag) = (config.min_insync_replicas, self.lag_ms);
-        let t = self
-            .topics
-            .entry(topic.to_string())
-            .or_insert_with(|| TopicReplicas { config, partitions: Vec::new() });
+        let t = self.topics.entry(topic.to_string()).or_insert_with(|| TopicReplicas {
+            config,
+            partitions: Vec::new(),
+            degraded: false,
+        });
         for replicas in assignments {
             let reg = PartitionRegistration::new(replicas.clone(), |b| active.contains(&b));
             let mut logs: BTreeMap<BrokerId, ReplicaLog> =
@@ -282,6 +293,7 @@ impl Replication {
             });
             t.partitions.push(PartitionReplicas { registration: reg, leader_state, replicas: logs });
         }
+        t.note_health();
         Ok(())
     }
 
@@ -304,6 +316,9 @@ impl Replication {
     /// error the producer gets. Empty when every partition does (the common case).
     pub fn produce_gate(&self, topic: &str, acks: Acks) -> Vec<Option<ErrorCode>> {
         let Some(t) = self.topics.get(topic) else { return Vec::new() };
+        if !t.degraded && self.nodes.iter().all(BrokerNode::is_running) {
+            return Vec::new();
+        }
         let gate: Vec<Option<ErrorCode>> = t
             .partitions
             .iter()
@@ -403,7 +418,7 @@ impl Replication {
                 consider(s + self.session_ms);
             }
         }
-        for tr in self.topics.values() {
+        for tr in self.topics.values().filter(|t| t.replication_factor() > 1) {
             for p in &tr.partitions {
                 if let Some(c) = p.leader_state.as_ref().and_then(PartitionState::next_shrink_check) {
                     if p.leader().and_then(|l| self.node(l)).is_some_and(BrokerNode::is_running) {
@@ -681,6 +696,9 @@ impl Replication {
                 removed,
                 reason,
             });
+        }
+        if let Some(t) = self.topics.get_mut(topic) {
+            t.note_health();
         }
     }
 
