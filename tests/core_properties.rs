@@ -25,7 +25,10 @@
 //! 6. generations / group epochs only grow;
 //! 7. a refused command changes nothing (state and future behaviour);
 //! 8. the same seed and commands give the same event hash;
-//! 9. the network delivers in `(time, seq)` order and every request is answered.
+//! 9. the network delivers in `(time, seq)` order and every request is answered;
+//! 10. nothing is learned except through a message: every consumer position is at most the
+//!     highest offset of its partition that an answer over the network named to that consumer
+//!     (`core::learned`), and every request of the admin client got its answer over the network.
 
 use broker_playground::core::acl::Role;
 use broker_playground::core::command::SeekTo;
@@ -36,6 +39,7 @@ use broker_playground::core::consumer::{ConsumerMode, ConsumerSpec};
 use broker_playground::core::event::EventKind;
 use broker_playground::core::group::assignor::{Strategy as Assignor, TopicPartition};
 use broker_playground::core::group::GroupState;
+use broker_playground::core::ids::NodeId;
 use broker_playground::core::log::{PartitionLog, Record, Retention, Value};
 use broker_playground::core::producer::{KeyMode, PartitionerKind, ProducerSpec};
 use broker_playground::core::scenario::event_stream_hash;
@@ -312,6 +316,7 @@ fn pick<T: Clone>(items: &[T], i: u8) -> Option<T> {
 impl World {
     fn new(seed: u64) -> World {
         let mut cluster = Cluster::new(ClusterConfig::teaching(), seed);
+        cluster.record_learned(true);
         let mut events = Vec::new();
         let mut p = ProducerSpec::new("p1", "orders");
         p.rate = 20.0;
@@ -624,6 +629,35 @@ impl World {
             self.checker.logs_fully_readable(&self.cluster)?;
         }
         self.check_network()?;
+        self.check_learned()?;
+        Ok(())
+    }
+
+    /// 10. Nothing learned except through a message (see `core::learned`): a consumer's
+    ///     position is an offset an answer named to it, or one its fetches counted up to an
+    ///     answer's high watermark, so never past the highest offset answers named to it for
+    ///     that partition; and the admin client heard an answer to every request it sent.
+    fn check_learned(&self) -> Result<(), String> {
+        let learned = self.cluster.learned().ok_or("the cluster stopped recording what clients learn")?;
+        for (name, c) in self.cluster.consumers() {
+            let node = NodeId::consumer(name);
+            for (tp, &pos) in &c.positions {
+                match learned.horizon(&node, tp) {
+                    Some(h) if pos <= h => {}
+                    h => {
+                        return Err(format!(
+                            "{name} holds position {pos} on {}-{}, past every offset an answer named to it ({h:?})",
+                            tp.topic, tp.partition
+                        ))
+                    }
+                }
+            }
+        }
+        let sent = self.cluster.admin().requests_sent();
+        let answered = learned.answers(&NodeId::Admin);
+        if answered != sent {
+            return Err(format!("the admin client sent {sent} requests but heard {answered} answers"));
+        }
         Ok(())
     }
 

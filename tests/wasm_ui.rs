@@ -236,7 +236,7 @@ async fn a_bad_share_fragment_is_a_message_and_the_default_scenario() {
     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#s=not-a-link!!")).unwrap();
     let (root, handle) = render_with(AppProps { lang: Some("en".into()), ..Default::default() }).await;
     let alert = all(&root, "[role='alert']").into_iter().map(|e| text_of(&e)).collect::<Vec<_>>().join(" | ");
-    assert!(alert.contains("This link could not be opened: the link is damaged (not base64url)"), "{alert}");
+    assert!(alert.contains("This link could not be opened: it is damaged (not base64url)"), "{alert}");
     assert_eq!(window.location().hash().unwrap(), "", "the bad link is removed from the address");
     assert_eq!(all(&root, "[id^='lane-orders-']").len(), 6, "the default scenario");
     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before)).unwrap();

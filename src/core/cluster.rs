@@ -8,7 +8,8 @@
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
-use super::broker::Broker;
+use super::admin::AdminClient;
+use super::broker::{unknown_topic, Broker};
 use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
@@ -22,8 +23,9 @@ use super::net::{Network, Payload};
 use super::producer::{Outgoing, Producer};
 use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
 use super::protocol::{Authenticated, Request, Response};
+use super::schedule::{Kind, Tracked};
 use super::time::Millis;
-use super::topic::{validate_partition_count, validate_topic_name, Topic};
+use super::topic::Topic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -53,14 +55,20 @@ pub struct Cluster {
     pub(crate) config: ClusterConfig,
     /// The one broker: partition logs, group coordinators, the authorizer.
     pub(crate) broker: Broker,
-    pub(crate) producers: BTreeMap<String, Producer>,
+    pub(crate) producers: Tracked<Producer>,
     pub(crate) producer_names: Vec<Arc<str>>,
-    pub(crate) consumers: BTreeMap<String, Consumer>,
+    pub(crate) consumers: Tracked<Consumer>,
     pub(crate) events: Vec<Event>,
     /// Every request between a client and the broker goes through here.
     pub(crate) net: Network<Authenticated, Response>,
     /// The work budget (`budget.rs`): totals a tab can hold.
     pub(crate) budget: super::budget::BudgetState,
+    /// When each producer, coordinator and consumer next wakes (`schedule.rs`).
+    pub(crate) schedule: super::schedule::Schedule,
+    /// The admin client: topic, config, ACL and group-offset changes go through it.
+    pub(crate) admin: AdminClient,
+    /// What each client was told, when a checker asked for it (`learned.rs`).
+    pub(crate) learned: Option<super::learned::Learned>,
 }
 
 impl Cluster {
@@ -71,12 +79,15 @@ impl Cluster {
             rng: oorandom::Rand64::new(seed as u128),
             config,
             broker: Broker::new(BrokerId::FIRST),
-            producers: BTreeMap::new(),
+            producers: Tracked::default(),
             producer_names: Vec::new(),
-            consumers: BTreeMap::new(),
+            consumers: Tracked::default(),
             events: Vec::new(),
             net: Network::default(),
             budget: Default::default(),
+            schedule: Default::default(),
+            admin: AdminClient::default(),
+            learned: None,
         }
     }
 
@@ -131,8 +142,13 @@ impl Cluster {
 
     // ---------------------------------------------------------------- time
 
-    /// When the cluster next needs to run on its own, if ever.
+    /// When the cluster next needs to run on its own, if ever (`O(log n)`: `schedule.rs`).
     pub fn next_wakeup(&self) -> Option<Millis> {
+        self.next_wakeup_queued()
+    }
+
+    /// [`Cluster::next_wakeup`] by a look at every node (what the queues must agree with).
+    pub(crate) fn next_wakeup_scan(&self) -> Option<Millis> {
         let mut t: Option<Millis> = None;
         let mut consider = |x: Option<Millis>| {
             if let Some(x) = x {
@@ -163,7 +179,8 @@ impl Cluster {
         }
         let mut same_time_steps = 0u32;
         let mut last = self.now;
-        while let Some(t) = self.next_wakeup() {
+        self.flush_schedule();
+        while let Some(t) = self.next_wakeup_queued() {
             if t > now {
                 break;
             }
@@ -183,6 +200,7 @@ impl Cluster {
             }
             self.now = t;
             self.step(t);
+            self.flush_schedule();
         }
         self.now = now;
     }
@@ -190,33 +208,15 @@ impl Cluster {
     /// Everything due at `t`: producers first (so a poll at `t` sees records of `t`), then
     /// the coordinators, then consumers; each in name order.
     fn step(&mut self, t: Millis) {
-        let due: Vec<String> = self
-            .producers
-            .iter()
-            .filter(|(_, p)| p.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        for name in self.due(Kind::Producer, t) {
             self.step_producer(&name, t);
         }
-        let session = self.config.consumer_session_timeout_ms;
-        let due: Vec<String> = self
-            .broker
-            .groups
-            .iter()
-            .filter(|(_, g)| g.next_wakeup(session).is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for id in due {
+        self.flush_schedule();
+        for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
         }
-        let due: Vec<String> = self
-            .consumers
-            .iter()
-            .filter(|(_, c)| c.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        self.flush_schedule();
+        for name in self.due(Kind::Consumer, t) {
             self.step_consumer(&name, t);
         }
         if t >= self.broker.next_retention_at {
@@ -236,6 +236,7 @@ impl Cluster {
         request: Request,
     ) -> Option<Response> {
         let to = NodeId::Broker(self.broker.id());
+        let tap = self.learned.is_some().then(|| from.clone());
         let sent = Authenticated { principal: user.map(Into::into), request };
         let id = self.net.send_request(now, from, to, sent);
         let mut answer = None;
@@ -249,6 +250,9 @@ impl Cluster {
                 Payload::Response(r) if env.correlation == id => answer = Some(r),
                 Payload::Response(_) | Payload::TimedOut => {}
             }
+        }
+        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
+            learned.note(&node, r);
         }
         answer
     }
@@ -274,65 +278,48 @@ impl Cluster {
     /// Catches up to `now`, then runs `cmd`. On error nothing changed (events produced while
     /// catching up stay queued and come with the next call).
     pub fn apply(&mut self, now: Millis, cmd: Command) -> CoreResult<Vec<Event>> {
+        self.apply_as(now, None, cmd)
+    }
+
+    /// [`Cluster::apply`] on behalf of `user`: the admin client sends an admin command's
+    /// requests as that principal (`None`: the operator, a super user), and the broker
+    /// authorizes them. Other commands ignore `user` (clients carry their own).
+    pub fn apply_as(&mut self, now: Millis, user: Option<&str>, cmd: Command) -> CoreResult<Vec<Event>> {
         self.run_until(now);
         let now = self.now;
-        self.apply_command(cmd, now)?;
+        let applied = self.apply_command(cmd, now, user);
+        self.flush_schedule();
+        applied?;
         Ok(std::mem::take(&mut self.events))
     }
 
-    fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
+    fn apply_command(&mut self, cmd: Command, now: Millis, user: Option<&str>) -> CoreResult<()> {
         match cmd {
             Command::AlterGroupOffsets { group, offsets } => {
-                self.alter_group_offsets(&group, offsets, now)?
+                let offsets = self.admin_alter_group_offsets(now, user, &group, &offsets)?;
+                self.events_push(now, EventKind::GroupOffsetsAltered { group, offsets });
             }
-            Command::DeleteGroup { group } => self.delete_group(&group, now)?,
+            Command::DeleteGroup { group } => {
+                self.admin_delete_group(now, user, &group)?;
+                self.events_push(now, EventKind::GroupDeleted { group });
+            }
             Command::DeleteGroupOffsets { group, topic, partitions } => {
-                self.delete_group_offsets(&group, &topic, &partitions, now)?
+                let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
+                if !gone.is_empty() {
+                    self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
+                }
             }
             Command::CreateTopic { name, partitions, retention } => {
-                validate_topic_name(&name)?;
-                let n = validate_partition_count(partitions)?;
-                self.check_partition_budget(u64::from(n))?;
-                if self.broker.topics.contains_key(&name) {
-                    return Err(CoreError::kafka(
-                        ErrorCode::TopicAlreadyExists,
-                        format!("Topic '{name}' already exists."),
-                    ));
-                }
-                super::topic::check_collision(&name, self.broker.topics.keys().map(String::as_str))?;
-                self.check_capacity(self.broker.topics.len())?;
-                let retention = retention.unwrap_or(self.config.retention);
-                validate_retention(&retention)?;
-                self.create_topic_internal(&name, n, retention, now);
+                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+                self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
             Command::DeleteTopic { name } => {
-                if self.broker.topics.remove(&name).is_none() {
-                    return Err(unknown_topic(&name));
-                }
+                self.admin_delete_topic(now, user, &name)?;
                 self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
             Command::CreatePartitions { topic, total } => {
-                let Some(t) = self.broker.topics.get(&topic) else {
-                    return Err(unknown_topic(&topic));
-                };
-                let from = t.partition_count();
-                if total < from as i64 {
-                    return Err(CoreError::kafka(
-                        ErrorCode::InvalidPartitions,
-                        format!("Topic currently has {from} partitions, which is higher than the requested {total}. Partitions can never be removed."),
-                    ));
-                }
-                if total == from as i64 {
-                    return Err(CoreError::kafka(
-                        ErrorCode::InvalidPartitions,
-                        format!("Topic already has {from} partitions."),
-                    ));
-                }
-                let to = validate_partition_count(total)?;
-                self.check_partition_budget(u64::from(to - from))?;
-                let t = self.broker.topics.get_mut(&topic).expect("checked");
-                t.partitions.resize_with(to as usize, Default::default);
+                let (from, to) = self.admin_create_partitions(now, user, &topic, total)?;
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
                 // KIP-848 groups: the coordinator sees the new metadata at once. Classic
                 // groups: the leader notices at its next metadata refresh.
@@ -351,11 +338,7 @@ impl Cluster {
                 }
             }
             Command::SetRetention { topic, retention } => {
-                validate_retention(&retention)?;
-                let Some(t) = self.broker.topics.get_mut(&topic) else {
-                    return Err(unknown_topic(&topic));
-                };
-                t.retention = retention;
+                self.admin_alter_retention(now, user, &topic, retention)?;
                 self.sweep_retention(now);
             }
             Command::AddProducer { producer } => {
@@ -633,14 +616,12 @@ impl Cluster {
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::AddAcl { acl } => {
-                self.broker.auth.add_acl(acl.clone()).map_err(acl_error)?;
+                self.admin_create_acl(now, user, &acl)?;
                 let change = AuthorizationChange::AclAdded { acl };
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::RemoveAcl { acl } => {
-                if !self.broker.auth.remove_acl(&acl) {
-                    return Err(CoreError::invalid("no such ACL"));
-                }
+                self.admin_delete_acl(now, user, &acl)?;
                 let change = AuthorizationChange::AclRemoved { acl };
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
@@ -648,7 +629,7 @@ impl Cluster {
         Ok(())
     }
 
-    fn check_capacity(&self, current: usize) -> CoreResult<()> {
+    pub(crate) fn check_capacity(&self, current: usize) -> CoreResult<()> {
         if current >= MAX_ENTITIES {
             return Err(CoreError::invalid(format!(
                 "the playground holds at most {MAX_ENTITIES} of each kind"
@@ -802,22 +783,8 @@ impl Cluster {
     }
 }
 
-fn validate_retention(r: &Retention) -> CoreResult<()> {
-    if r.ms == Some(0) || r.bytes == Some(0) {
-        return Err(CoreError::kafka(
-            ErrorCode::InvalidConfig,
-            "retention.ms and retention.bytes must be positive (or null for no limit)",
-        ));
-    }
-    Ok(())
-}
-
 fn acl_error(e: super::acl::AclError) -> CoreError {
     CoreError::invalid(e.to_string())
-}
-
-fn unknown_topic(name: &str) -> CoreError {
-    CoreError::kafka(ErrorCode::UnknownTopicOrPartition, format!("This server does not host topic {name:?}."))
 }
 
 fn unknown(what: &str, name: &str) -> CoreError {

@@ -18,6 +18,7 @@
 //! - [`scenario`] — the scenario file format and the built-in scenarios; [`share`] — share links.
 
 pub mod acl;
+pub mod admin;
 pub mod broker;
 pub mod budget;
 pub mod cluster;
@@ -28,6 +29,7 @@ pub mod error;
 pub mod event;
 pub mod group;
 pub mod ids;
+pub mod learned;
 pub mod log;
 pub mod net;
 pub mod partitioner;
@@ -35,6 +37,7 @@ pub mod producer;
 pub mod protocol;
 pub mod replication;
 pub mod scenario;
+pub mod schedule;
 pub mod share;
 pub mod share_group;
 pub mod time;

@@ -494,6 +494,19 @@ impl Run {
     /// is journalled, so a session that reached the scenario format's limits (steps, bytes)
     /// refuses further commands rather than make an Export or autosave that cannot be read.
     pub fn apply(&mut self, now: Millis, cmd: Command) -> Result<Vec<Event>, CoreError> {
+        self.apply_as(now, None, cmd)
+    }
+
+    /// [`Run::apply`] on behalf of `user` (`Cluster::apply_as`: the broker authorizes the
+    /// admin client's requests as that user). The journal keeps the command alone: it
+    /// succeeded, and authorization only ever refuses, so replaying it as the operator does
+    /// the same.
+    pub fn apply_as(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        cmd: Command,
+    ) -> Result<Vec<Event>, CoreError> {
         let step = ScriptStep { at: At(now.min(MAX_DURATION_MS)), action: cmd, note: None };
         let steps = self.scenario.script.len() + self.journal.len();
         if steps >= MAX_SCRIPT_STEPS {
@@ -509,7 +522,7 @@ impl Run {
             )));
         }
         let mut out = self.advance(now);
-        out.extend(self.cluster.apply(self.cluster.now(), step.action.clone())?);
+        out.extend(self.cluster.apply_as(self.cluster.now(), user, step.action.clone())?);
         self.written = Some(written + more);
         self.journal.push(ScriptStep { at: At(self.cluster.now()), ..step });
         Ok(out)

@@ -60,22 +60,6 @@ impl std::fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
-impl ShareError {
-    /// What is wrong, without saying "link": for a saved session (autosave) read the same way.
-    pub fn detail(&self) -> String {
-        match self {
-            ShareError::TooLong => "it is too long".into(),
-            ShareError::NotBase64 => "it is not base64url".into(),
-            ShareError::NotCompressed => "it does not decompress".into(),
-            ShareError::NotJson(e) => super::error::one_line(e),
-            ShareError::Version(v) => {
-                format!("it is from a newer playground (format {v}; this one reads {SHARE_VERSION})")
-            }
-            ShareError::Scenario(e) => format!("its scenario is invalid: {e}"),
-        }
-    }
-}
-
 /// The JSON a link carries before compression, `{"v": 1, "at": …, "scenario": {…}}`.
 /// Autosave stores it as it is (no compression: saving on `pagehide` cannot wait).
 pub fn envelope(scenario: &Scenario, at: Millis) -> String {

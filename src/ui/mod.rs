@@ -143,9 +143,7 @@ pub fn app(props: &AppProps) -> Html {
                                 scenario: shared.scenario,
                             })));
                         }
-                        Err(e) => {
-                            dispatcher.dispatch(Action::Notify(state::Notice::LinkFailed(e.to_string())))
-                        }
+                        Err(e) => dispatcher.dispatch(Action::Notify(state::Notice::LinkFailed(e))),
                     }
                 })
             });

@@ -11,7 +11,8 @@ use super::start::{self, AUTOSAVE_KEY, LANG_KEY, REJECTED_KEY};
 use super::state::{use_sim, Action, Load, Notice, Sim};
 use super::text::{fill, use_text, Lang};
 use crate::core::scenario::{Scenario, MAX_SCENARIO_BYTES};
-use crate::core::share;
+use crate::core::share::{self, Shared};
+use crate::core::time::format_clock;
 use crate::core::time::Millis;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -53,17 +54,21 @@ pub fn unstore(key: &str) {
 //
 // Each tab saves under its own key (`broker-playground.session.<tab>`; the tab's id lives in
 // `sessionStorage`, which a reload keeps and a new tab does not), so no tab overwrites another's
-// work. `broker-playground.sessions` lists the tabs' sessions, most recently saved last, at most
-// [`MAX_SESSIONS`]. A reload reopens its own tab's session; a new tab opens the most recent
-// one (a copy: from then on it saves under its own key) and offers the one before it as
-// "previous session".
+// work. `broker-playground.sessions` lists the tabs' sessions, most recently saved last, kept
+// while together they fit in [`SESSIONS_BYTES`] (an older one pushed out is set aside, not
+// dropped: see [`touch_session`]). A reload reopens its own tab's session; a new tab opens the
+// most recent one (a copy: from then on it saves under its own key), offers the one before it
+// as "previous session", and lists every other tab's work under it, each with Open.
 
 /// Where this tab's id is kept (`sessionStorage`).
 const TAB_KEY: &str = "broker-playground.tab";
 /// The tabs whose sessions are saved, most recent last (a JSON array of tab ids).
 pub const SESSIONS_KEY: &str = "broker-playground.sessions";
-/// Sessions kept (each up to 1 MiB; browsers allow about 5 MB a site).
-pub const MAX_SESSIONS: usize = 4;
+/// The tabs' sessions are kept while together they take at most this many bytes (each is at
+/// most 1 MiB; browsers allow about 5 MB a site, and the set-aside saves need room too).
+pub const SESSIONS_BYTES: usize = 5 * 512 * 1024;
+/// And at most this many of them (a long workshop day opens many tabs, most of them small).
+pub const MAX_SESSIONS: usize = 64;
 /// Unreadable saves set aside, newest kept (`broker-playground.autosave.rejected.<n>`).
 pub const MAX_SET_ASIDE: u64 = 3;
 
@@ -101,19 +106,39 @@ fn sessions() -> Vec<String> {
     stored(SESSIONS_KEY).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }
 
-/// Puts `tab` last in the list, dropping the oldest sessions past [`MAX_SESSIONS`].
+/// Puts `tab` last in the list. While the sessions take more than [`SESSIONS_BYTES`] (or number
+/// more than [`MAX_SESSIONS`]), the oldest other tab's session leaves the list; if it held
+/// work it is set aside (downloadable), never silently dropped.
 fn touch_session(tab: &str) {
     let mut list = sessions();
-    if list.last().map(String::as_str) == Some(tab) {
-        return;
-    }
+    let was_last = list.last().map(String::as_str) == Some(tab);
     list.retain(|t| t != tab);
     list.push(tab.to_string());
-    while list.len() > MAX_SESSIONS {
-        let old = list.remove(0);
-        unstore(&session_key(&old));
+    let sizes: Vec<usize> = list.iter().map(|t| stored(&session_key(t)).map_or(0, |s| s.len())).collect();
+    let mut total: usize = sizes.iter().sum();
+    let mut evicted = 0;
+    while list.len() - evicted > 1 && (total > SESSIONS_BYTES || list.len() - evicted > MAX_SESSIONS) {
+        let key = session_key(&list[evicted]);
+        if let Some(text) = stored(&key) {
+            if share::open_saved(&text).is_ok_and(|s| start::worth_keeping(&s)) {
+                set_aside(&text);
+            }
+        }
+        unstore(&key);
+        total -= sizes[evicted];
+        evicted += 1;
     }
+    if was_last && evicted == 0 {
+        return;
+    }
+    list.drain(..evicted);
     store(SESSIONS_KEY, &serde_json::to_string(&list).unwrap_or_default());
+}
+
+thread_local! {
+    /// Other tabs' work found when this tab opened (beyond the one offered as "previous"),
+    /// most recent first: the notices list each with Open. Empty natively and when embedded.
+    static OTHERS: std::cell::RefCell<Vec<Shared>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Keeps an unreadable save aside under a key of its own (the newest [`MAX_SET_ASIDE`] are
@@ -336,16 +361,28 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
                 unstore(key);
             }
         }
-        if start.previous.is_none() && !reopened_own {
-            // A new tab: the other tabs' work is offered back, the most recent first.
-            start.previous = sessions()
+        if !reopened_own {
+            // A new tab: every other tab's work is offered back, the most recent first (the
+            // first as "previous session" unless the start already keeps one).
+            let opened = saved.as_deref().and_then(|t| share::open_saved(t).ok());
+            let mut others: Vec<Shared> = Vec::new();
+            for text in sessions()
                 .iter()
                 .rev()
                 .map(|t| session_key(t))
                 .filter(|k| Some(k) != saved_key.as_ref())
                 .filter_map(|k| stored(&k))
-                .filter_map(|text| share::open_saved(&text).ok())
-                .find(start::worth_keeping);
+            {
+                if let Ok(s) = share::open_saved(&text) {
+                    if start::worth_keeping(&s) && Some(&s) != opened.as_ref() && !others.contains(&s) {
+                        others.push(s);
+                    }
+                }
+            }
+            if start.previous.is_none() && !others.is_empty() {
+                start.previous = Some(others.remove(0));
+            }
+            OTHERS.with(|o| *o.borrow_mut() = others);
         }
         if start.clear_hash {
             clear_hash();
@@ -378,11 +415,13 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
 pub fn notices() -> Html {
     let ctx = use_sim();
     let t = use_text();
+    let others = use_state(|| OTHERS.with(|o| o.borrow().clone()));
     let sim = ctx.sim.borrow();
-    if sim.notices.is_empty() && sim.previous.is_none() {
+    if sim.notices.is_empty() && sim.previous.is_none() && others.is_empty() {
         return html! {};
     }
     let restore = ctx.dispatch.reform(|_: MouseEvent| Action::RestorePrevious);
+    let lang = ctx.lang;
     html! {
         <section class="notices" aria-label={t.messages}>
             { for sim.notices.iter().enumerate().map(|(i, n)| {
@@ -412,6 +451,33 @@ pub fn notices() -> Html {
                 <div class="notice" role="status">
                     <p>{ t.previous_kept }</p>
                     <button type="button" onclick={restore}>{ t.restore_previous }</button>
+                </div>
+            }
+            if !others.is_empty() {
+                <div class="notice" role="status">
+                    <p>{ t.other_tabs_work }</p>
+                    <ul class="other-sessions">
+                        { for others.iter().enumerate().map(|(i, s)| {
+                            let title = s.scenario.title.get(lang.code()).to_string();
+                            let label = fill(t.other_tab_session, &[&title, &format_clock(s.at)]);
+                            let open = {
+                                let (others, dispatch, s) = (others.clone(), ctx.dispatch.clone(), s.clone());
+                                Callback::from(move |_: MouseEvent| {
+                                    let mut rest = (*others).clone();
+                                    rest.remove(i);
+                                    others.set(rest);
+                                    let notice = Some(Notice::Loaded(s.scenario.title.clone()));
+                                    dispatch.emit(Action::Load(Box::new(Load { scenario: s.scenario.clone(), at: s.at, playing: false, notice })));
+                                })
+                            };
+                            html! {
+                                <li>
+                                    <span>{ label.clone() }</span>
+                                    <button type="button" aria-label={fill(t.open_other_session, &[&label])} onclick={open}>{ t.open_session }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
                 </div>
             }
         </section>

@@ -19,7 +19,7 @@ use crate::core::consumer::{ConsumerMode, ConsumerSpec};
 use crate::core::event::{Event, EventKind, Move, RebalanceProtocol, RebalanceReason};
 use crate::core::producer::{KeyMode, ProducerSpec};
 use crate::core::scenario::{self, At, Run, Scenario, ScenarioError, ScriptStep};
-use crate::core::share::Shared;
+use crate::core::share::{ShareError, Shared, SHARE_VERSION};
 use crate::core::time::{format_clock, Millis};
 use crate::core::Command;
 use std::cell::RefCell;
@@ -123,12 +123,12 @@ pub struct Load {
 /// A message above the playground; rendered in the current language, dismissible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    /// A `#s=` link did not decode: the reason (ShareError's words).
-    LinkFailed(String),
+    /// A `#s=` link did not decode, and why.
+    LinkFailed(ShareError),
     LinkOpened(Millis),
     UnknownScenario(String),
-    /// The autosave was unreadable: the reason and the key it was moved to.
-    AutosaveRejected(String, String),
+    /// The autosave was unreadable: why, and the key it was moved to.
+    AutosaveRejected(ShareError, String),
     DurationReached(Millis),
     /// A scenario loaded (its title in both languages).
     Loaded(scenario::Text),
@@ -144,6 +144,20 @@ pub enum Notice {
     /// Acting after a scrub back dropped what the person had done later: the moment, how many
     /// actions, and when the last of them was. The whole session is kept as "previous".
     FutureCut(Millis, usize, Millis),
+}
+
+/// Why a link or a save could not be read, in `lang` (a scenario's own error, naming the field,
+/// stays as the core words it).
+pub fn share_error(e: &ShareError, lang: Lang) -> String {
+    let t = text_for(lang);
+    match e {
+        ShareError::TooLong => t.share_too_long.to_string(),
+        ShareError::NotBase64 => t.share_not_base64.to_string(),
+        ShareError::NotCompressed => t.share_not_compressed.to_string(),
+        ShareError::NotJson(e) => fill(t.share_not_json, &[&crate::core::error::one_line(e)]),
+        ShareError::Version(v) => fill(t.share_newer, &[&v.to_string(), &SHARE_VERSION.to_string()]),
+        ShareError::Scenario(e) => fill(t.share_invalid, &[&e.to_string()]),
+    }
 }
 
 impl Notice {
@@ -163,10 +177,10 @@ impl Notice {
     pub fn text(&self, lang: Lang) -> String {
         let t = text_for(lang);
         match self {
-            Notice::LinkFailed(e) => fill(t.link_failed, &[e]),
+            Notice::LinkFailed(e) => fill(t.link_failed, &[&share_error(e, lang)]),
             Notice::LinkOpened(at) => fill(t.link_opened, &[&format_clock(*at)]),
             Notice::UnknownScenario(id) => fill(t.unknown_scenario, &[&format!("{id:?}")]),
-            Notice::AutosaveRejected(e, key) => fill(t.autosave_rejected, &[e, key]),
+            Notice::AutosaveRejected(e, key) => fill(t.autosave_rejected, &[&share_error(e, lang), key]),
             Notice::DurationReached(at) => fill(t.duration_reached, &[&format_clock(*at)]),
             Notice::Loaded(title) => fill(t.loaded, &[&title.get(lang.code())]),
             Notice::Imported(name) => fill(t.imported, &[name]),
@@ -836,8 +850,11 @@ impl Sim {
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
         // "What would I type?": the terminal echoes the command line of a page action.
-        let echo =
-            if at == ErrorAt::Terminal { Vec::new() } else { crate::core::tools::echo::command_line(&cmd) };
+        let echo = if at == ErrorAt::Terminal {
+            Vec::new()
+        } else {
+            crate::core::tools::echo::command_line(&cmd, &self.run.cluster)
+        };
         if let Err(e) = self.try_command(at.clone(), cmd) {
             self.errors.insert(at, Problem::Core(e));
         } else if !echo.is_empty() {
@@ -847,6 +864,17 @@ impl Sim {
 
     /// [`Sim::command`] without showing its error: the terminal prints it as Kafka's tools do.
     pub fn try_command(&mut self, at: ErrorAt, cmd: Command) -> Result<(), crate::core::CoreError> {
+        self.try_command_as(at, None, cmd)
+    }
+
+    /// [`Sim::try_command`] on behalf of a user (the terminal's "Run as"): the broker
+    /// authorizes the admin client's requests as that user.
+    pub fn try_command_as(
+        &mut self,
+        at: ErrorAt,
+        user: Option<&str>,
+        cmd: Command,
+    ) -> Result<(), crate::core::CoreError> {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
         // edit). The session is kept first, so "Undo" can put it back exactly.
@@ -855,7 +883,7 @@ impl Sim {
             steps.extend(self.future.iter().cloned());
             Uncut { scenario: self.run.scenario.clone(), steps, at: now, furthest: self.furthest }
         });
-        match self.run.apply(now, cmd) {
+        match self.run.apply_as(now, user, cmd) {
             Ok(events) => {
                 self.errors.remove(&at);
                 self.absorb(events);
@@ -1576,6 +1604,23 @@ mod tests {
         sim.handle(Action::TogglePlay);
         run_for(&mut sim, 200.0);
         assert!(sim.now() > d, "Play goes on past the end");
+    }
+
+    #[test]
+    fn a_bad_link_or_save_is_told_in_the_pages_language() {
+        let link = Notice::LinkFailed(ShareError::NotBase64);
+        assert_eq!(
+            link.text(Lang::En),
+            "This link could not be opened: it is damaged (not base64url). The default scenario is shown instead."
+        );
+        assert!(link.text(Lang::Ru).starts_with("Не удалось открыть ссылку: она повреждена (не base64url)."));
+        let save = Notice::AutosaveRejected(ShareError::Version(7), "k".into());
+        assert!(save.text(Lang::En).starts_with(
+            "Your saved session could not be restored: it is from a newer playground (format 7; this one reads 1)."
+        ));
+        assert!(save
+            .text(Lang::Ru)
+            .contains("она из более новой версии песочницы (формат 7; эта версия читает 1)"));
     }
 
     #[test]

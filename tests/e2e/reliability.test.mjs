@@ -33,6 +33,46 @@ test("two tabs: one tab's autosave never overwrites the other's work", async (t)
   app.assertClean();
 });
 
+test("many tabs: a new tab offers every other tab's work, and each opens", async (t) => {
+  const app = await openApp(t);
+  const first = app.page;
+  // Five tabs, each with its own work: tab k has k consumers (after Reset).
+  const tabs = [first];
+  for (let k = 2; k <= 5; k++) tabs.push(await first.context().newPage());
+  for (const [i, tab] of tabs.entries()) {
+    if (i > 0) await tab.goto(app.url);
+    await tab.getByRole("button", { name: "Reset", exact: true }).click();
+    await until(async () => (await tab.locator("article.consumer").count()) === 0, { what: `tab ${i + 1} reset` });
+    for (let c = 0; c <= i; c++) await tab.getByRole("button", { name: "Add consumer" }).click();
+    await until(async () => (await tab.locator("article.consumer").count()) === i + 1, { what: `tab ${i + 1} work` });
+    await tab.evaluate(() => window.dispatchEvent(new Event("pagehide")));
+  }
+  const sessions = await first.evaluate(() => JSON.parse(localStorage.getItem("broker-playground.sessions")));
+  assert.equal(sessions.length, 5, "no tab's session was dropped: " + JSON.stringify(sessions));
+  // A sixth tab opens the most recently saved work (the tabs keep running and saving, so which
+  // one that is depends on timing), offers the one before as "previous", and lists the other
+  // three; between them every tab's work is there.
+  const sixth = await first.context().newPage();
+  await sixth.goto(app.url);
+  const consumers = () => sixth.locator("article.consumer").count();
+  await until(async () => (await consumers()) > 0, { what: "some tab's work opened" });
+  const seen = [await consumers()];
+  await sixth.getByRole("button", { name: "Restore previous session" }).click();
+  await until(async () => !seen.includes(await consumers()), { what: "the previous session restored" });
+  seen.push(await consumers());
+  const open = sixth.locator(".other-sessions").getByRole("button", { name: /^Open / });
+  await until(async () => (await open.count()) === 3, { what: "three more tabs' work listed" });
+  await sixth.screenshot({ path: join(RESULTS, "other-tabs.png") });
+  for (let left = 3; left > 0; left--) {
+    await open.first().click();
+    await until(async () => !seen.includes(await consumers()), { what: "a listed session opened" });
+    seen.push(await consumers());
+    assert.equal(await open.count(), left - 1, "an opened session leaves the list");
+  }
+  assert.deepEqual(seen.toSorted(), [1, 2, 3, 4, 5], "every tab's work was offered");
+  app.assertClean();
+});
+
 test("a share link pasted into an open page opens it, asking first when it would replace work", async (t) => {
   const app = await openApp(t);
   const { page } = app;

@@ -141,7 +141,7 @@ test("a tampered link is a clear message and the default scenario, with no conso
   for (const bad of [tampered, `${base}#s=%%%not-base64`, `${base}#s=${payload.slice(0, payload.length / 2)}`]) {
     await page.goto("about:blank");
     await page.goto(bad);
-    const alert = page.getByRole("alert").filter({ hasText: "This link could not be opened: the link" });
+    const alert = page.getByRole("alert").filter({ hasText: "This link could not be opened: it is" });
     await alert.waitFor();
     assert.equal(await page.getByLabel("Scenario", { exact: true }).inputValue(), "playground");
     assert.equal(await page.locator("[id^='lane-orders-']").count(), 6);
@@ -214,7 +214,7 @@ test("a reload keeps the session; a corrupt autosave is set aside with a message
 });
 
 async function checkCorrupt(page) {
-  const alert = page.getByRole("alert").filter({ hasText: "Your saved session is damaged and could not be restored" });
+  const alert = page.getByRole("alert").filter({ hasText: "Your saved session could not be restored" });
   await alert.waitFor();
   assert.ok(!(await alert.textContent()).includes("link"), "a save is not called a link");
   assert.equal(await page.locator("article.consumer").count(), 0, "the default scenario");

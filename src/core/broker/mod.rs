@@ -6,14 +6,17 @@
 //! with [`Broker::poll_timeout`] (retention checks, the coordinators' session and rebalance
 //! timers), each wake-up with its reason.
 //!
-//! What is simplified: Fetch, Produce, OffsetCommit and the group requests are authorized as
-//! Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
+//! What is simplified: Fetch, Produce, OffsetCommit, the group requests and the admin
+//! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
 //! topic or group, which READ implies). One broker hosts every partition and every coordinator (the leader of
 //! every `__consumer_offsets` partition is this broker), so FindCoordinator always names it;
 //! the lookup itself is Kafka's ([`partition_for`]). The group protocols' handlers still run
 //! in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
 
+mod admin;
 mod coordinator;
+
+pub(crate) use admin::unknown_topic;
 
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
@@ -34,6 +37,7 @@ use crate::core::protocol::metadata::{
 };
 use crate::core::protocol::offset_fetch::{OffsetFetchRequest, OffsetFetchResponse};
 use crate::core::protocol::{Request, Response};
+use crate::core::schedule::Tracked;
 use crate::core::time::Millis;
 use crate::core::timer::Timer;
 use crate::core::topic::Topic;
@@ -55,7 +59,7 @@ pub struct Broker {
     /// The partition logs (every partition of every topic: one broker leads them all).
     pub(crate) topics: BTreeMap<String, Topic>,
     /// The group coordinators this broker hosts, by `group.id`.
-    pub(crate) groups: BTreeMap<String, Group>,
+    pub(crate) groups: Tracked<Group>,
     pub(crate) auth: Authorizer,
     /// Records retention removed since the last check, per partition (one event each).
     pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
@@ -70,7 +74,7 @@ impl Broker {
             id,
             up: true,
             topics: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            groups: Tracked::default(),
             auth: Authorizer::default(),
             retention_pending: BTreeMap::new(),
             next_retention_at: RETENTION_CHECK_MS,
@@ -98,16 +102,18 @@ impl Broker {
     pub fn poll_timeout(&self, kip848_session_ms: Millis) -> Option<(Millis, Timer)> {
         let groups =
             self.groups.values().filter_map(|g| g.next_timer(kip848_session_ms)).min_by_key(|&(t, _)| t);
-        let retention = (self
-            .topics
-            .values()
-            .any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
-            || !self.retention_pending.is_empty())
-        .then_some((self.next_retention_at, Timer::RetentionCheck));
+        let retention = self.retention_timeout().map(|t| (t, Timer::RetentionCheck));
         match (groups, retention) {
             (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
             (a, b) => a.or(b),
         }
+    }
+
+    /// When the retention check next runs, if there is anything for it to do.
+    pub(crate) fn retention_timeout(&self) -> Option<Millis> {
+        (self.topics.values().any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
+            || !self.retention_pending.is_empty())
+        .then_some(self.next_retention_at)
     }
 
     pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
@@ -155,6 +161,14 @@ impl Broker {
             Request::ListOffsets(r) => self.list_offsets(r).into(),
             Request::OffsetFetch(r) => self.offset_fetch(r).into(),
             Request::Fetch(r) => self.fetch(user, r).into(),
+            Request::CreateTopics(r) => self.create_topics(user, r).into(),
+            Request::DeleteTopics(r) => self.delete_topics(user, r).into(),
+            Request::CreatePartitions(r) => self.create_partitions(user, r).into(),
+            Request::AlterConfigs(r) => self.alter_configs(user, r).into(),
+            Request::CreateAcls(r) => self.create_acls(user, r).into(),
+            Request::DeleteAcls(r) => self.delete_acls(user, r).into(),
+            Request::DeleteGroups(r) => self.delete_groups(user, r).into(),
+            Request::OffsetDelete(r) => self.offset_delete(user, r).into(),
             _ => return None,
         })
     }

@@ -237,7 +237,10 @@ fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
         );
     }
     let partitions = partitions.unwrap_or(i64::from(target.cluster().config().num_partitions));
-    match target.apply(Command::CreateTopic { name: name.clone(), partitions, retention: Some(retention) }) {
+    match target.apply_as(
+        ctx.user.as_deref(),
+        Command::CreateTopic { name: name.clone(), partitions, retention: Some(retention) },
+    ) {
         Ok(()) => {
             out.outln(format!("Created topic {name}."));
             out
@@ -314,7 +317,8 @@ fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Outp
         if total == current {
             return error(&format!("Topic already has {current} partitions."));
         }
-        if let Err(e) = target.apply(Command::CreatePartitions { topic: name, total }) {
+        if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::CreatePartitions { topic: name, total })
+        {
             return error(&super::core_message(&e));
         }
     }
@@ -332,7 +336,7 @@ fn delete(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
         }
     }
     for name in topics {
-        if let Err(e) = target.apply(Command::DeleteTopic { name }) {
+        if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::DeleteTopic { name }) {
             return error(&super::core_message(&e));
         }
     }

@@ -44,18 +44,27 @@ pub const TOOLS: &[&str] = &[
 
 /// What the tools act on: the cluster to read, and a way to apply commands to it (the CLI's
 /// `Run`, the page's session). A command that succeeds here is journaled like any action.
+///
+/// Changes go through the cluster's admin client as the tool's user ([`Target::apply_as`]),
+/// so the broker authorizes them; the tools' own checks before it only decide which of
+/// Kafka's messages they print, in the order the real tool prints them.
 pub trait Target {
     fn cluster(&self) -> &Cluster;
-    fn apply(&mut self, cmd: Command) -> Result<(), CoreError>;
+    /// Applies `cmd` on behalf of `user` (`None`: the operator).
+    fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError>;
+    /// Applies `cmd` as the operator.
+    fn apply(&mut self, cmd: Command) -> Result<(), CoreError> {
+        self.apply_as(None, cmd)
+    }
 }
 
 impl Target for Run {
     fn cluster(&self) -> &Cluster {
         &self.cluster
     }
-    fn apply(&mut self, cmd: Command) -> Result<(), CoreError> {
+    fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
         let now = self.now();
-        Run::apply(self, now, cmd).map(|_| ())
+        Run::apply_as(self, now, user, cmd).map(|_| ())
     }
 }
 
