@@ -374,27 +374,6 @@ pub struct LaneProps {
     pub running: bool,
 }
 
-/// Whether the browser skips drawing `node` now: `content-visibility: auto` (app.css) skips a
-/// lane off screen, and says so with `contentvisibilityautostatechange` when that changes.
-/// `false` until it says (and on the server, where the first frame is rendered).
-#[hook]
-fn use_skipped(node: NodeRef) -> bool {
-    let skipped = use_state_eq(|| false);
-    {
-        let skipped = skipped.clone();
-        use_effect_with(node, move |node| {
-            let listener = node.get().map(|el| {
-                gloo::events::EventListener::new(&el, "contentvisibilityautostatechange", move |e| {
-                    let now = js_sys::Reflect::get(e, &"skipped".into()).ok().and_then(|v| v.as_bool());
-                    skipped.set(now.unwrap_or(false));
-                })
-            });
-            move || drop(listener)
-        });
-    }
-    *skipped
-}
-
 /// One partition's lane: its label (number, owners, log start and end, at the [`Slow`] rate)
 /// and its [`Track`]. While the clock runs, the track of a lane the browser is not drawing (off
 /// screen) keeps what it showed — redrawing thousands of cells nobody sees was most of a frame
@@ -403,15 +382,31 @@ fn use_skipped(node: NodeRef) -> bool {
 pub fn lane(props: &LaneProps) -> Html {
     let t = use_text();
     let node = use_node_ref();
-    let skipped = use_skipped(node.clone());
+    let skipped = super::dom::use_skipped(node.clone());
     let LaneView { topic: topic_name, p, start, end, owners, .. } = &props.view;
     let (p, start, end) = (*p, *start, *end);
     let name = topic_name.as_str();
     // The numbers in the label (and the log-end cell's title) change with every record: kept at
     // the `Slow` rate.
     let shown = *use_memo(props.slow, move |_| (start, end));
+    // After Pause, a waiting lane catches up in a task of its own (in turns, as when running
+    // fast), so the button answers within the frame.
+    let ran = use_state_eq(|| props.running);
+    {
+        let ran = ran.clone();
+        let turn = 16 * (p % LANE_TURNS);
+        use_effect_with(props.running, move |running| {
+            let later = if *running {
+                ran.set(true);
+                None
+            } else {
+                Some(gloo::timers::callback::Timeout::new(turn, move || ran.set(false)))
+            };
+            move || drop(later)
+        });
+    }
     let track = use_mut_ref(|| (props.view.clone(), props.fast, shown.1));
-    if !(skipped && props.running) {
+    if !(skipped && (props.running || *ran)) {
         *track.borrow_mut() = (props.view.clone(), props.fast, shown.1);
     }
     let (view, fast, log_end) = track.borrow().clone();
