@@ -8,26 +8,7 @@
 //   node scripts/profile-frames.mjs --compare /tmp/dist-before,dist [--speeds 1,10] [--runs 3]
 //     (the bench's frame figures for two builds, alternating in one run: before/after medians)
 import { serveStatic, launchBrowser } from "../tests/e2e/helpers.mjs";
-import { deflateRawSync } from "node:zlib";
-
-// The bench's scenario (scripts/bench-ui.mjs): 48 partitions, 24 consumers, 2,000 records/s, 1,000 keys.
-function bigScenario() {
-  const producers = [1, 2, 3, 4].map((i) => ({
-    name: `p${i}`, topic: "orders", rate: 500, keys: { mode: "set", prefix: "user-", count: 1000 },
-  }));
-  const consumers = Array.from({ length: 24 }, (_, i) => ({
-    name: `c${i + 1}`, mode: { group: { topics: ["orders"] } }, config: { "group.id": "group-1" },
-  }));
-  return { version: 1, id: "bench-big", title: { en: "Bench", ru: "Бенчмарк" }, seed: 1,
-    topics: [{ name: "orders", partitions: 48 }], producers, consumers };
-}
-const shareFragment = (scenario) =>
-  "#s=" + deflateRawSync(Buffer.from(JSON.stringify({ v: 1, at: 0, scenario })), { level: 9 }).toString("base64url");
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : null;
-};
+import { bigScenario, shareFragment, median, pct, pauseAnswers } from "./bench-ui.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -154,21 +135,7 @@ async function benchFrames(browser, base, speed) {
   await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
   await page.waitForTimeout(SECONDS * 1000);
   const b = breakdown(JSON.parse((await browser.stopTracing()).toString()));
-  const pause = await page.evaluate(
-    () =>
-      new Promise((done) => {
-        const button = [...document.querySelectorAll("button")].find((x) => x.textContent.trim() === "Pause");
-        if (!button) return done(null);
-        const t0 = performance.now();
-        new MutationObserver((_, obs) => {
-          if (button.textContent.trim() === "Play") {
-            obs.disconnect();
-            done(performance.now() - t0);
-          }
-        }).observe(button, { childList: true, subtree: true, characterData: true });
-        button.click();
-      }),
-  );
+  const pause = await pauseAnswers(page);
   await context.close();
   return { p95: b.p95, max: b.max, long: b.long, pause, cpu_p95: b.cpu_p95, cpu_total: b.cpu_total_ms };
 }
