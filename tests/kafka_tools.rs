@@ -863,10 +863,10 @@ fn hostile_lines_get_a_usage_error_never_a_panic() {
     check(
         sh(&mut run, "<script>alert(1)</script>"),
         expect![[r#"
-        --- stderr
-        <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-topics)
-        --- exit 127
-    "#]],
+            --- stderr
+            <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-share-groups, kafka-topics)
+            --- exit 127
+        "#]],
     );
     check(
         head(&sh(&mut run, "kafka-topics $BS --create --topic '<script>'"), 1),
@@ -1141,6 +1141,7 @@ fn send_one_is_echoed_as_the_console_producer_line_that_does_the_same() {
         headers: Vec::new(),
     };
     assert!(command_line(&send, &run.cluster).is_empty());
+}
 
 // ---- the broker authorizes what the tools change ----
 

@@ -3,8 +3,9 @@
 //! message").
 //!
 //! Off by default (it costs a map update per answer); `Cluster::record_learned(true)` turns it
-//! on, and the random driver in `tests/core_properties.rs` does. It is filled in one place,
-//! `Cluster::call`, from the answer a client receives over the network and from nothing else;
+//! on, and the random driver in `tests/core_properties.rs` does. It is filled where an answer
+//! reaches a client over the network (`Cluster::call`, and `route.rs`'s dispatch of answers that
+//! arrive later) and from nothing else;
 //! so a client state the checker can explain with it was learned from a message.
 //!
 //! What it keeps, per client and partition: the highest offset any answer named (a Fetch's

@@ -192,8 +192,10 @@ impl Cluster {
             .values()
             .map(|m| {
                 let client = self.consumers.get(&m.consumer);
-                let is_this_member =
-                    client.is_some_and(|c| current_member_id(c) == Some(m.member_id.as_str()));
+                let is_this_member = client.is_some_and(|c| {
+                    current_member_id(c) == Some(m.member_id.as_str())
+                        || joining_static(c).is_some_and(|i| m.instance_id.as_deref() == Some(i))
+                });
                 let alive = client.is_some_and(|c| c.is_alive());
                 let crashed = !(alive && is_this_member);
                 let old_member = crashed && !is_this_member;
@@ -305,6 +307,17 @@ impl Cluster {
 /// The member.id the consumer's process holds now (its current membership), if any.
 fn current_member_id(c: &Consumer) -> Option<&str> {
     c.membership.as_ref().and_then(|m| m.member_id.as_deref())
+}
+
+/// A static member waiting for its first JoinGroup answer does not know its member id yet
+/// (the coordinator gives it with the answer): its `group.instance.id` names it meanwhile.
+fn joining_static(c: &Consumer) -> Option<&str> {
+    let m = c.membership.as_ref()?;
+    if m.member_id.is_none() && m.phase == crate::core::consumer::MemberPhase::Joining {
+        c.spec.config.group_instance_id.as_deref()
+    } else {
+        None
+    }
 }
 
 /// Errors about membership and commits, which a later accepted request shows are over.

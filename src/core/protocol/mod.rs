@@ -8,7 +8,8 @@
 //! # Layout
 //! Data: [`produce`], [`fetch`], [`list_offsets`], [`metadata`]. Groups: [`find_coordinator`],
 //! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
-//! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Admin: [`create_topics`],
+//! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
+//! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`]. Admin: [`create_topics`],
 //! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
 //! [`delete_groups`], [`offset_delete`] (the admin client, `admin.rs`).
 
@@ -31,6 +32,9 @@ pub mod offset_commit;
 pub mod offset_delete;
 pub mod offset_fetch;
 pub mod produce;
+pub mod share_acknowledge;
+pub mod share_fetch;
+pub mod share_group_heartbeat;
 pub mod sync_group;
 
 pub use crate::core::error::ErrorCode;
@@ -59,6 +63,9 @@ pub enum ApiKey {
     DeleteGroups = 42,
     OffsetDelete = 47,
     ConsumerGroupHeartbeat = 68,
+    ShareGroupHeartbeat = 76,
+    ShareFetch = 78,
+    ShareAcknowledge = 79,
 }
 
 impl ApiKey {
@@ -85,6 +92,9 @@ impl ApiKey {
             ApiKey::DeleteGroups => "DeleteGroups",
             ApiKey::OffsetDelete => "OffsetDelete",
             ApiKey::ConsumerGroupHeartbeat => "ConsumerGroupHeartbeat",
+            ApiKey::ShareGroupHeartbeat => "ShareGroupHeartbeat",
+            ApiKey::ShareFetch => "ShareFetch",
+            ApiKey::ShareAcknowledge => "ShareAcknowledge",
         }
     }
 }
@@ -155,6 +165,9 @@ messages! {
     DeleteGroups(delete_groups::DeleteGroupsRequest, DeleteGroupsResponse),
     OffsetDelete(offset_delete::OffsetDeleteRequest, OffsetDeleteResponse),
     ConsumerGroupHeartbeat(consumer_group_heartbeat::ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
+    ShareGroupHeartbeat(share_group_heartbeat::ShareGroupHeartbeatRequest, ShareGroupHeartbeatResponse),
+    ShareFetch(share_fetch::ShareFetchRequest, ShareFetchResponse),
+    ShareAcknowledge(share_acknowledge::ShareAcknowledgeRequest, ShareAcknowledgeResponse),
 }
 
 /// What crosses the network to a broker: a request, and the principal its connection

@@ -272,22 +272,33 @@ fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Outpu
         if !report && (!overrides_only || !configs.is_empty()) {
             let configs: Vec<String> = configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
             o.outln(format!(
-                "Topic: {name}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {}",
+                "Topic: {name}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
                 t.partition_count(),
+                cluster.replication().topics.get(name.as_str()).map_or(1, |r| r.replication_factor()),
                 configs.join(",")
             ));
         }
         if overrides_only {
             continue;
         }
+        let rep = cluster.replication();
+        let min_isr = rep.topics.get(name.as_str()).map_or(1, |r| r.config.min_insync_replicas as usize);
         for p in 0..t.partition_count() {
-            // One broker, always up: every replica is in sync and every leader available, so
-            // the reports (--under-replicated-partitions, …) list nothing.
-            if report {
+            let registration = rep
+                .partition(name, p)
+                .map(|r| r.registration.clone())
+                .unwrap_or_else(|| PartitionRegistration::new(vec![BROKER_ID], |_| true));
+            // The reports list only the partitions they name (`TopicCommand`'s filters).
+            let leader_up =
+                registration.has_leader() && rep.node(registration.leader).is_some_and(|n| n.is_running());
+            let (isr, replicas) = (registration.isr.len(), registration.replicas.len());
+            let listed = (opts.has("under-replicated-partitions") && isr < replicas)
+                || (opts.has("unavailable-partitions") && !leader_up)
+                || (opts.has("under-min-isr-partitions") && isr < min_isr)
+                || (opts.has("at-min-isr-partitions") && isr == min_isr);
+            if report && !listed {
                 continue;
             }
-            // Until brokers are wired in (issue #13), every partition is one replica on broker 1.
-            let registration = PartitionRegistration::new(vec![BROKER_ID], |_| true);
             o.outln(registration.describe_line(name, p));
         }
     }
