@@ -9,6 +9,7 @@
 // different colour), and how long Pause takes to answer at 10× (issue 17).
 import { deflateRawSync } from "node:zlib";
 import { writeFile, mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { serveStatic, launchBrowser } from "../tests/e2e/helpers.mjs";
 
 const arg = (name, dflt) => {
@@ -22,7 +23,7 @@ const ONLY_FRAMES = process.argv.includes("--only-frames");
 const KEYS = 1000;
 
 /** The largest scenario the UI allows for the budget: 48 partitions × 24 consumers × 2000 records/s. */
-function bigScenario() {
+export function bigScenario() {
   const producers = [1, 2, 3, 4].map((i) => ({
     name: `p${i}`, topic: "orders", rate: 500, keys: { mode: "set", prefix: "user-", count: KEYS },
   }));
@@ -35,13 +36,13 @@ function bigScenario() {
   };
 }
 
-function shareFragment(scenario, at = 0) {
+export function shareFragment(scenario, at = 0) {
   const json = JSON.stringify({ v: 1, at, scenario });
   return "#s=" + deflateRawSync(Buffer.from(json), { level: 9 }).toString("base64url");
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs, p) => {
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : null;
 };
@@ -79,8 +80,23 @@ async function frames(browser, base, speed = 1) {
   const tasks = mainTasks(JSON.parse((await browser.stopTracing()).toString()))
     .filter((ms) => ms >= 0.5); // real work, not bookkeeping
   const clock = await page.locator("header time, .clock").first().textContent().catch(() => null);
-  // Pause while it runs: from the click to the button saying Play (a DOM mutation), in ms.
-  const pauseMs = await page.evaluate(
+  const pauseMs = await pauseAnswers(page);
+  await context.close();
+  return {
+    pause_ms: pauseMs,
+    frame_p95_ms: pct(tasks, 95),
+    frame_max_ms: tasks.length ? Math.max(...tasks) : null,
+    long_tasks: tasks.filter((ms) => ms >= 50).length,
+    frame_tasks_measured: tasks.length,
+    frame_clock_at_end: clock,
+    // The figures count only if the big scenario (24 consumers) really loaded.
+    frame_scenario_loaded: consumersShown === 24,
+  };
+}
+
+/** Pause while it runs: from the click to the button saying Play (a DOM mutation), in ms. */
+export function pauseAnswers(page) {
+  return page.evaluate(
     () =>
       new Promise((done) => {
         const button = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Pause");
@@ -95,17 +111,6 @@ async function frames(browser, base, speed = 1) {
         button.click();
       }),
   );
-  await context.close();
-  return {
-    pause_ms: pauseMs,
-    frame_p95_ms: pct(tasks, 95),
-    frame_max_ms: tasks.length ? Math.max(...tasks) : null,
-    long_tasks: tasks.filter((ms) => ms >= 50).length,
-    frame_tasks_measured: tasks.length,
-    frame_clock_at_end: clock,
-    // The figures count only if the big scenario (24 consumers) really loaded.
-    frame_scenario_loaded: consumersShown === 24,
-  };
 }
 
 /** Main-thread tasks (ms) in a Chromium trace. */
@@ -154,33 +159,36 @@ async function heapAfterLongRun(browser, base) {
   return { page_js_heap_after_60min_bytes: usedSize, page_heap_sim_minutes: HEAP_SIM_MINUTES };
 }
 
-const server = await serveStatic();
-const browser = await launchBrowser();
-try {
-  const out = { frame_keys: KEYS };
-  if (!ONLY_FRAMES) {
-    out.load_to_interactive_ms = await loadToInteractive(browser, server.url);
-    process.stderr.write(`  load -> interactive ${out.load_to_interactive_ms.toFixed(0)} ms\n`);
+// Run as a script (scripts/bench.sh); imported, only its helpers (scripts/profile-frames.mjs).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const server = await serveStatic();
+  const browser = await launchBrowser();
+  try {
+    const out = { frame_keys: KEYS };
+    if (!ONLY_FRAMES) {
+      out.load_to_interactive_ms = await loadToInteractive(browser, server.url);
+      process.stderr.write(`  load -> interactive ${out.load_to_interactive_ms.toFixed(0)} ms\n`);
+    }
+    Object.assign(out, await frames(browser, server.url));
+    // At 10×: each frame advances ten times as much simulated time.
+    const fast = await frames(browser, server.url, 10);
+    for (const [k, v] of Object.entries(fast)) out[`${k}_10x`] = v;
+    process.stderr.write(`  frames at 10×: p95 ${fast.frame_p95_ms} ms, max ${fast.frame_max_ms} ms, long tasks ${fast.long_tasks}, Pause answers in ${fast.pause_ms?.toFixed(1)} ms\n`);
+    if (!out.frame_scenario_loaded) {
+      process.stderr.write("  the big scenario did not load (share links unsupported?): frame figures withheld\n");
+      for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks", "frame_p95_ms_10x", "frame_max_ms_10x", "long_tasks_10x"]) out[k] = null;
+    }
+    process.stderr.write(`  frames: p95 ${out.frame_p95_ms} ms, max ${out.frame_max_ms} ms, long tasks ${out.long_tasks}\n`);
+    if (!ONLY_FRAMES) {
+      Object.assign(out, await replay(browser, server.url));
+      process.stderr.write(`  replay to 10:00: ${out.replay_to_10min_ms} ms, longest task ${out.replay_longest_task_ms} ms\n`);
+      if (HEAP_SIM_MINUTES > 0) Object.assign(out, await heapAfterLongRun(browser, server.url));
+    }
+    await mkdir("target/bench", { recursive: true });
+    const file = ONLY_FRAMES ? "target/bench/ui-frames.json" : "target/bench/ui.json";
+    await writeFile(file, JSON.stringify(out, null, 2) + "\n");
+  } finally {
+    await browser.close();
+    await server.close();
   }
-  Object.assign(out, await frames(browser, server.url));
-  // At 10×: each frame advances ten times as much simulated time.
-  const fast = await frames(browser, server.url, 10);
-  for (const [k, v] of Object.entries(fast)) out[`${k}_10x`] = v;
-  process.stderr.write(`  frames at 10×: p95 ${fast.frame_p95_ms} ms, max ${fast.frame_max_ms} ms, long tasks ${fast.long_tasks}, Pause answers in ${fast.pause_ms?.toFixed(1)} ms\n`);
-  if (!out.frame_scenario_loaded) {
-    process.stderr.write("  the big scenario did not load (share links unsupported?): frame figures withheld\n");
-    for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks", "frame_p95_ms_10x", "frame_max_ms_10x", "long_tasks_10x"]) out[k] = null;
-  }
-  process.stderr.write(`  frames: p95 ${out.frame_p95_ms} ms, max ${out.frame_max_ms} ms, long tasks ${out.long_tasks}\n`);
-  if (!ONLY_FRAMES) {
-    Object.assign(out, await replay(browser, server.url));
-    process.stderr.write(`  replay to 10:00: ${out.replay_to_10min_ms} ms, longest task ${out.replay_longest_task_ms} ms\n`);
-    if (HEAP_SIM_MINUTES > 0) Object.assign(out, await heapAfterLongRun(browser, server.url));
-  }
-  await mkdir("target/bench", { recursive: true });
-  const file = ONLY_FRAMES ? "target/bench/ui-frames.json" : "target/bench/ui.json";
-  await writeFile(file, JSON.stringify(out, null, 2) + "\n");
-} finally {
-  await browser.close();
-  await server.close();
 }

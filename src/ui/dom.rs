@@ -3,6 +3,29 @@
 use super::state::Action;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use yew::prelude::*;
+
+/// Whether the browser skips drawing `node` now: `content-visibility: auto` (app.css) skips a
+/// lane off screen, and says so with `contentvisibilityautostatechange` when that
+/// changes. A view that changes while the clock runs can wait while it is skipped.
+/// `false` until it says (and on the server, where the first frame is rendered).
+#[hook]
+pub fn use_skipped(node: NodeRef) -> bool {
+    let skipped = use_state_eq(|| false);
+    {
+        let skipped = skipped.clone();
+        use_effect_with(node, move |node| {
+            let listener = node.get().map(|el| {
+                gloo::events::EventListener::new(&el, "contentvisibilityautostatechange", move |e| {
+                    let now = js_sys::Reflect::get(e, &"skipped".into()).ok().and_then(|v| v.as_bool());
+                    skipped.set(now.unwrap_or(false));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    *skipped
+}
 
 /// `performance.now()` in milliseconds (0 when unavailable).
 pub fn now_ms() -> f64 {

@@ -5,7 +5,7 @@
 use super::field::CommitInput;
 use super::groups::member_label;
 use super::problem::{ErrorNote, Problem};
-use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow};
+use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow, SLOW_MS};
 use super::text::{fill, text_for, use_text};
 use crate::core::consumer::{Consumer, ConsumerMode};
 use crate::core::log::Value;
@@ -19,6 +19,17 @@ use yew::prelude::*;
 pub const WINDOW: u64 = 30;
 /// Above 2× speed the lanes are redrawn this often, in real milliseconds (see [`TopicView`]).
 pub const LANE_FAST_MS: f64 = 100.0;
+/// … in this many turns: lane `p` is redrawn in turn `p % LANE_TURNS`, so a frame (16 ms)
+/// redraws about one lane in six, never all of them at once.
+pub const LANE_TURNS: u32 = 6;
+
+/// Which period of `every` real milliseconds lane `p` is in, its periods shifted by its turn
+/// (see [`LANE_TURNS`]): when it is redrawn, running fast ([`LANE_FAST_MS`]), and when its label's
+/// numbers are ([`SLOW_MS`]).
+pub fn lane_stamp(real_ms: f64, p: u32, every: f64) -> u64 {
+    let shift = f64::from(p % LANE_TURNS) * every / f64::from(LANE_TURNS);
+    ((real_ms.max(0.0) + shift) / every) as u64
+}
 
 /// A stable hue (0..360) for a record key: FNV-1a, so the same key is the same colour on every
 /// lane and every run.
@@ -92,28 +103,40 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let slow = ctx.slow();
     let error = sim.errors.get(&ErrorAt::Topic(name.clone()));
     // Fast (above 2×), a lane gets more records a frame than it shows: every cell changes every
-    // frame, which cost a long task per frame at 10×. Then the lanes move ten times a second
-    // (what is drawn between is a blur anyway); at 1× and paused, with every record.
+    // frame, which cost a long task per frame at 10×. Then each lane moves ten times a second
+    // (what is drawn between is a blur anyway), the lanes taking turns (see [`lane_stamp`]) so
+    // that no frame redraws them all; at 1× and paused, with every record.
     let fast = sim.playing && sim.speed > 2.0;
-    let stamp = fast.then(|| sim.last_real.map_or(0, |r| (r / LANE_FAST_MS) as u64));
-    let cache = use_mut_ref(|| (None::<u64>, Vec::<LaneView>::new()));
+    let real = sim.last_real.unwrap_or(0.0);
+    let cache = use_mut_ref(Vec::<(Option<u64>, LaneView)>::new);
     let views: Vec<LaneView> = {
         let mut cache = cache.borrow_mut();
         let count = topic.partition_count() as usize;
-        if stamp.is_none()
-            || cache.0 != stamp
-            || cache.1.len() != count
-            || cache.1.first().is_some_and(|v| v.epoch != sim.epoch)
-        {
+        let stamps: Vec<Option<u64>> =
+            (0..topic.partition_count()).map(|p| fast.then(|| lane_stamp(real, p, LANE_FAST_MS))).collect();
+        let stale = |i: usize| {
+            cache.get(i).is_none_or(|(stamp, view)| {
+                stamps[i].is_none() || *stamp != stamps[i] || view.epoch != sim.epoch
+            })
+        };
+        if cache.len() != count || (0..count).any(stale) {
             let rows = MarkerRows::of(&sim, &name);
             let ix = TopicIndex::of(&sim, &name, &rows);
-            cache.1 = (0..topic.partition_count())
-                .map(|p| lane_view(&sim, &props.name, topic, p, &rows, &ix))
-                .collect();
-            cache.0 = stamp;
+            let fresh = |p: u32| (stamps[p as usize], lane_view(&sim, &props.name, topic, p, &rows, &ix));
+            if cache.len() != count {
+                *cache = (0..topic.partition_count()).map(fresh).collect();
+            } else {
+                for i in (0..count).filter(|i| stale(*i)).collect::<Vec<_>>() {
+                    cache[i] = fresh(i as u32);
+                }
+            }
         }
-        cache.1.clone()
+        cache.iter().map(|(_, v)| v.clone()).collect()
     };
+    let running = sim.playing;
+    // The labels' numbers too take turns (all 48 at once was a long frame four times a second).
+    let slow_of =
+        |p: u32| if slow.playing { Slow { at: lane_stamp(real, p, SLOW_MS), ..slow } } else { slow };
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")}>
             <div class="topic-head">
@@ -131,8 +154,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
             }
             <div class="lanes">
                 { for views.into_iter().map(|view| {
-                    let key = view.p;
-                    html! { <Lane {key} {view} {slow} {fast} /> }
+                    let (key, slow) = (view.p, slow_of(view.p));
+                    html! { <Lane {key} {view} {slow} {fast} {running} /> }
                 }) }
             </div>
         </article>
@@ -350,9 +373,76 @@ pub struct LaneProps {
     /// Running above 2× (see [`TopicView`]): the cells go without their titles.
     #[prop_or_default]
     pub fast: bool,
+    /// The clock runs: an off-screen lane's records and markers wait until it is on screen.
+    #[prop_or_default]
+    pub running: bool,
 }
 
-/// One partition's lane. The records are drawn by [`Cell`]s that read them through the
+/// One partition's lane: its label (number, owners, log start and end, at the [`Slow`] rate)
+/// and its [`Track`]. While the clock runs, the track of a lane the browser is not drawing (off
+/// screen) keeps what it showed — redrawing thousands of cells nobody sees was most of a frame
+/// at 10× — and catches up in the frame it comes on screen; paused, every lane is exact.
+#[function_component(Lane)]
+pub fn lane(props: &LaneProps) -> Html {
+    let t = use_text();
+    let node = use_node_ref();
+    let skipped = super::dom::use_skipped(node.clone());
+    let LaneView { topic: topic_name, p, start, end, owners, .. } = &props.view;
+    let (p, start, end) = (*p, *start, *end);
+    let name = topic_name.as_str();
+    // The numbers in the label (and the log-end cell's title) change with every record: kept at
+    // the `Slow` rate.
+    let shown = *use_memo(props.slow, move |_| (start, end));
+    // After Pause, a waiting lane catches up in a task of its own (in turns, as when running
+    // fast), so the button answers within the frame.
+    let ran = use_state_eq(|| props.running);
+    {
+        let ran = ran.clone();
+        let turn = 16 * (p % LANE_TURNS);
+        use_effect_with(props.running, move |running| {
+            let later = if *running {
+                ran.set(true);
+                None
+            } else {
+                Some(gloo::timers::callback::Timeout::new(turn, move || ran.set(false)))
+            };
+            move || drop(later)
+        });
+    }
+    let track = use_mut_ref(|| (props.view.clone(), props.fast, shown.1));
+    if !(skipped && (props.running || *ran)) {
+        *track.borrow_mut() = (props.view.clone(), props.fast, shown.1);
+    }
+    let (view, fast, log_end) = track.borrow().clone();
+    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
+    let owner_text = if owners.is_empty() {
+        t.owners_none.to_string()
+    } else {
+        owners.iter().map(|(o, old)| member_label(t, o, *old)).collect::<Vec<_>>().join(", ")
+    };
+    html! {
+        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary} ref={node}>
+            <div class="lane-label">
+                <span class="pnum">{ format!("P{p}") }</span>
+                <span class={classes!("owners", owners.is_empty().then_some("none"))} title={owner_text.clone()}>{ owner_text }</span>
+                <span class="lane-meta">
+                    <span title={t.log_start}>{ shown.0 }</span>{ " … " }<span title={t.log_end}>{ shown.1 }</span>
+                </span>
+            </div>
+            <Track {view} {fast} {log_end} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TrackProps {
+    view: LaneView,
+    fast: bool,
+    /// The log end as the label shows it (the log-end cell's title).
+    log_end: u64,
+}
+
+/// A lane's records and markers. The records are drawn by [`Cell`]s that read them through the
 /// non-ticking handle; the cells box, the markers box and the offsets line are fixed-size and
 /// contained in CSS, so what changes each frame is laid out and painted inside them only.
 ///
@@ -360,16 +450,12 @@ pub struct LaneProps {
 /// slides only the slot that gets a new record changes. The strip holds the ring twice, side by
 /// side, and a transform shows the `WINDOW` cells from slot `from % WINDOW` on, oldest first: a
 /// new record repaints one cell in each copy and moves the strip, and nothing is laid out again.
-#[function_component(Lane)]
-pub fn lane(props: &LaneProps) -> Html {
+#[function_component(Track)]
+fn track(props: &TrackProps) -> Html {
     let t = use_text();
-    let LaneView { topic: topic_name, p, epoch, start, end, owners, markers, rows } = &props.view;
+    let LaneView { topic: topic_name, p, epoch, start, end, markers, rows, .. } = &props.view;
     let (p, epoch, start, end, rows) = (*p, *epoch, *start, *end, *rows);
-    let name = topic_name.as_str();
     let from = start.max(end.saturating_sub(WINDOW));
-    // The numbers in the label (and the log-end cell's title) change with every record: kept at
-    // the `Slow` rate.
-    let shown = *use_memo(props.slow, move |_| (start, end));
     // A record's title (key, value), except while it runs fast: nobody hovers a cell moving at
     // 10×, and writing thousands of titles a second was much of a fast frame's cost. They come
     // (and go) in a task of their own after Pause (Play), so the button answers within the frame.
@@ -383,53 +469,38 @@ pub fn lane(props: &LaneProps) -> Html {
         });
     }
     let detail = *detail_state;
-    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
-    let owner_text = if owners.is_empty() {
-        t.owners_none.to_string()
-    } else {
-        owners.iter().map(|(o, old)| member_label(t, o, *old)).collect::<Vec<_>>().join(", ")
-    };
     html! {
-        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary}>
-            <div class="lane-label">
-                <span class="pnum">{ format!("P{p}") }</span>
-                <span class={classes!("owners", owners.is_empty().then_some("none"))} title={owner_text.clone()}>{ owner_text }</span>
-                <span class="lane-meta">
-                    <span title={t.log_start}>{ shown.0 }</span>{ " … " }<span title={t.log_end}>{ shown.1 }</span>
-                </span>
-            </div>
-            <div class="lane-track">
-                <span class="more" title={t.older_records} aria-hidden="true" hidden={from <= start}>{ "…" }</span>
-                <div class="cells" aria-hidden="true">
-                    <div class="ring">
-                        <div class="strip" style={format!("transform: translateX(calc({} * (var(--cell) + 1px) * -1))", from % WINDOW)}>
-                            { for (0..2 * WINDOW).map(|i| {
-                                let slot = i % WINDOW;
-                                let o = from + (slot + WINDOW - from % WINDOW) % WINDOW;
-                                html! { <Cell topic={topic_name.clone()} {p} {epoch} offset={(o < end).then_some(o)} first={o == start} {detail} /> }
-                            }) }
-                        </div>
+        <div class="lane-track">
+            <span class="more" title={t.older_records} aria-hidden="true" hidden={from <= start}>{ "…" }</span>
+            <div class="cells" aria-hidden="true">
+                <div class="ring">
+                    <div class="strip" style={format!("transform: translateX(calc({} * (var(--cell) + 1px) * -1))", from % WINDOW)}>
+                        { for (0..2 * WINDOW).map(|i| {
+                            let slot = i % WINDOW;
+                            let o = from + (slot + WINDOW - from % WINDOW) % WINDOW;
+                            html! { <Cell topic={topic_name.clone()} {p} {epoch} offset={(o < end).then_some(o)} first={o == start} {detail} /> }
+                        }) }
                     </div>
-                    <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, shown.1)}></span>
                 </div>
-                <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
-                    { for markers.iter().map(|m| {
-                        let (row, end) = (m.row, m.at_end());
-                        let pointer = if m.commit { "⚑" } else { "▲" };
-                        let label = if end { format!("{}{pointer}", m.name) } else { format!("{pointer}{}", m.name) };
-                        let title = if m.commit {
-                            fill(t.commit_title, &[&m.name, &m.offset])
-                        } else {
-                            fill(t.position_title, &[&m.name, &m.offset])
-                        };
-                        html! {
-                            <span class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
-                                style={format!("--col:{}; --row:{row}", m.col)} {title}>
-                                { label }
-                            </span>
-                        }
-                    }) }
-                </div>
+                <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, props.log_end)}></span>
+            </div>
+            <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
+                { for markers.iter().map(|m| {
+                    let (row, end) = (m.row, m.at_end());
+                    let pointer = if m.commit { "⚑" } else { "▲" };
+                    let label = if end { format!("{}{pointer}", m.name) } else { format!("{pointer}{}", m.name) };
+                    let title = if m.commit {
+                        fill(t.commit_title, &[&m.name, &m.offset])
+                    } else {
+                        fill(t.position_title, &[&m.name, &m.offset])
+                    };
+                    html! {
+                        <span class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
+                            style={format!("--col:{}; --row:{row}", m.col)} {title}>
+                            { label }
+                        </span>
+                    }
+                }) }
             </div>
         </div>
     }
