@@ -52,7 +52,7 @@ test("three consumers share six partitions, and a crash hands the partitions ove
   await card(page, "consumer c3").waitFor();
   // A new consumer starts in Group mode, in group-1, subscribed to orders.
   await assert.doesNotReject(card(page, "consumer c1").getByRole("radiogroup", { name: "Mode" }).waitFor());
-  assert.equal(await card(page, "consumer c2").getByRole("radio", { name: "Group" }).isChecked(), true);
+  assert.equal(await card(page, "consumer c2").getByRole("radio", { name: "Group", exact: true }).isChecked(), true);
   assert.equal(await card(page, "consumer c3").getByLabel("Group id").inputValue(), "group-1");
 
   const { headers } = await describe(page, "group-1");
@@ -94,7 +94,7 @@ test("a consumer switched to Standalone reads the partitions it picks", async (t
   assert.equal(await c1.getByRole("textbox", { name: "Group id" }).inputValue(), "group-1");
   await assert.doesNotReject(c1.getByText(/only where offsets are committed/).first().waitFor());
   // Back to Group mode: the group hands it all six.
-  await c1.getByRole("radio", { name: "Group" }).check();
+  await c1.getByRole("radio", { name: "Group", exact: true }).check();
   await until(async () => (await c1.locator(".owns a").count()) === 6, { what: "all 6 partitions in the group" });
   app.assertClean();
 });
@@ -518,7 +518,7 @@ test("a Standalone consumer committing into a live group: UNKNOWN_MEMBER_ID said
   await until(async () => (await error.count()) === 0, { what: "no group.id: no commits, no error", timeout: 5_000 });
   await groupId.fill("group-1");
   await groupId.press("Enter");
-  await c2.getByRole("radio", { name: "Group" }).check();
+  await c2.getByRole("radio", { name: "Group", exact: true }).check();
   await until(async () => (await error.count()) === 0, { what: "the error to clear", timeout: 5_000 });
   await until(async () => (await c2.locator(".owns a").count()) > 0, { what: "c2 consumes in the group" });
   assert.equal(await error.count(), 0, "no stale error while it consumes normally");
