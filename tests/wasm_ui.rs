@@ -314,3 +314,53 @@ async fn a_kafka_error_keeps_its_name_says_what_it_means_in_the_ui_language_and_
     assert_eq!(all(&root, "[id^='lane-orders-']").len(), 6, "the topic keeps its 6 partitions");
     unmount(root, handle);
 }
+
+/// Predict, then reveal: the lesson stops its clock before c2 crashes and asks which
+/// partitions c1 will own; the answer picked (here on the stage and in the panel) is checked
+/// against what the run then does, and the stage's pick and the panel's boxes are one state.
+#[wasm_bindgen_test]
+async fn a_lesson_asks_before_its_moment_and_reveals_the_answer_from_the_run() {
+    broker_playground::ui::library::provide(
+        "rebalance-basics",
+        include_str!("../src/core/scenarios/rebalance-basics.json"),
+    );
+    let props =
+        AppProps { scenario: Some("rebalance-basics".into()), lang: Some("en".into()), ..Default::default() };
+    let (root, handle) = render_with(props).await;
+    choose(&select(&root, "Speed"), "10");
+    until("the question", || root.query_selector(".predict .question").ok().flatten().is_some()).await;
+    let question = text_of(&all(&root, ".predict .question")[0]);
+    assert!(question.contains("which partitions will c1 own"), "{question}");
+    let clock = || text_of(&all(&root, ".clock-time")[0]);
+    assert_eq!(clock(), "00:19.999", "stopped just before the crash");
+    let _ = button(&root, "Play");
+    // Pick orders-0 on the stage: the panel's box follows.
+    let stage_pick = all(&root, ".part button.pnum.pick");
+    assert_eq!(stage_pick.len(), 6, "the stage's partitions pick while asked");
+    stage_pick[0].click();
+    settle().await;
+    let boxes: Vec<web_sys::HtmlInputElement> = all(&root, ".predict-choices input[type=checkbox]")
+        .into_iter()
+        .filter_map(|e| e.dyn_into().ok())
+        .collect();
+    assert_eq!(boxes.len(), 6);
+    assert!(boxes[0].checked(), "picked on the stage, ticked in the panel");
+    assert_eq!(all(&root, ".part.picked").len(), 1);
+    // The rest in the panel.
+    for b in &boxes[1..3] {
+        b.click();
+        settle().await;
+    }
+    assert_eq!(all(&root, ".part.picked").len(), 3);
+    button(&root, "Check my prediction").click();
+    until("the reveal", || root.query_selector(".predict .verdict").ok().flatten().is_some()).await;
+    assert_eq!(text_of(&all(&root, ".predict .verdict")[0]), "Right!");
+    let story = text_of(&all(&root, ".predict-story")[0]);
+    assert!(story.contains("c1 now owns orders-0, orders-1, orders-2"), "{story}");
+    let _ = button(&root, "Play");
+    assert!(clock() > "00:25".to_string(), "revealed after the removal: {}", clock());
+    button(&root, "Continue").click();
+    settle().await;
+    let _ = button(&root, "Pause");
+    unmount(root, handle);
+}

@@ -21,6 +21,8 @@ pub(crate) struct Tagged {
 
 pub(crate) const COMMAND: Tagged = Tagged { field: "type", units: &[] };
 pub(crate) const KEY_MODE: Tagged = Tagged { field: "mode", units: &["none", "random"] };
+/// A lesson question's `ask` (`src/core/prediction.rs`).
+pub(crate) const ASK: Tagged = Tagged { field: "type", units: &["redelivers"] };
 
 /// `{"type": "x", …rest}` → `{"x": {…rest}}`, or `"x"` for a unit variant with nothing else.
 /// A value that is not an object is left for serde to report with its usual message.
@@ -104,6 +106,13 @@ pub(crate) fn scenario_to_external(raw: &mut Value) -> Result<(), (String, Strin
             }
         }
     }
+    if let Some(list) = raw.get_mut("predict").and_then(Value::as_array_mut) {
+        for (i, p) in list.iter_mut().enumerate() {
+            if let Some(ask) = p.get_mut("ask") {
+                to_external(ask, &ASK).map_err(|e| (format!("predict[{i}].ask"), e))?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -117,6 +126,11 @@ pub(crate) fn scenario_to_internal(raw: &mut Value) {
     if let Some(steps) = raw.get_mut("script").and_then(Value::as_array_mut) {
         for action in steps.iter_mut().filter_map(|s| s.get_mut("do")) {
             command_to_internal(action);
+        }
+    }
+    if let Some(list) = raw.get_mut("predict").and_then(Value::as_array_mut) {
+        for ask in list.iter_mut().filter_map(|p| p.get_mut("ask")) {
+            to_internal(ask, &ASK);
         }
     }
 }

@@ -55,7 +55,19 @@ pub fn shortcut(e: &web_sys::Event) -> Option<Action> {
     if in_field {
         return None;
     }
+    // W (by its place on the keyboard, so in any layout): "Why?" for the item in focus.
+    if k.code() == "KeyW" && !k.shift_key() {
+        let target = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-why]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-why"))
+            .and_then(|a| super::why::WhyTarget::parse(&a))?;
+        e.prevent_default();
+        return Some(Action::Why(Some(target)));
+    }
     let action = match k.key().as_str() {
+        "Escape" => return Some(Action::Why(None)),
         " " | "Spacebar" if !on_control => Action::TogglePlay,
         "PageUp" => Action::TogglePlay,
         "ArrowRight" if k.shift_key() => Action::StepEvent,

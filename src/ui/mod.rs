@@ -16,6 +16,8 @@
 //! - [`timeline`] — narrated events, filterable.
 //! - [`users`] — authorization: users, roles on patterns, the ACLs they mean.
 //! - [`glossary`] — a short glossary.
+//! - [`predict`] — a lesson's questions: predict, then reveal (checked against the run).
+//! - [`why`] — "Why?": the chain of the core's events behind a consumer, producer, partition.
 //! - [`session`] — Scenario and Language selects, Share, Export/Import, Reset, autosave,
 //!   notices, "What to watch for"; [`start`] decides what an instance starts with.
 //! - [`dom`] — small helpers (values from events, the page clock).
@@ -24,6 +26,7 @@
 //! Invariants: the cluster lives in one `Rc<RefCell<..>>` and is never cloned per frame;
 //! text from the model (record keys, names) is rendered as text nodes, never as HTML.
 
+pub mod brokers;
 pub mod consumer_card;
 pub mod controls;
 pub mod dom;
@@ -33,9 +36,11 @@ pub mod glossary;
 pub mod groups;
 pub mod lanes;
 pub mod library;
+pub mod predict;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
+pub mod share_panel;
 pub mod stage;
 pub mod start;
 pub mod state;
@@ -277,14 +282,18 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="stage-row">
                     <stage::Stage can_edit={props.controls != Controls::Player} />
                     <aside class="stage-aside">
-                        <ContextProvider<Ctx> context={edits}>
+                        <ContextProvider<Ctx> context={edits.clone()}>
                             <session::Notices />
-                            <why::WhyPanel />
+                            <predict::PredictPanel />
+                        </ContextProvider<Ctx>>
+                        <why::WhyPanel />
+                        <ContextProvider<Ctx> context={edits}>
                             <session::WatchFor />
                         </ContextProvider<Ctx>>
                     </aside>
                 </div>
                 <lanes::ClusterView />
+                <brokers::Brokers />
                 if props.controls != Controls::Player {
                     <div class="columns">
                         <producer_card::Producers />
@@ -292,6 +301,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 }
                 <groups::Groups />
+                <share_panel::ShareGroups />
                 if full {
                     <div class="columns">
                         <timeline::Timeline head={timeline_head} />

@@ -14,9 +14,10 @@ use super::consumer_card::activity_text;
 use super::groups::phase_label;
 use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{fill, use_text, Text};
+use super::why::WhyTarget;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
 /// A consumer's colour: hues spread by the golden angle in name order, so neighbours differ
@@ -79,6 +80,9 @@ pub struct StageView {
     /// Consumers with `assign()` (no group).
     pub standalone: Vec<MemberChip>,
     pub can_edit: bool,
+    /// A lesson asks which partitions a consumer will own: the partitions' names pick them
+    /// (the consumer, and what is picked so far) instead of asking "Why?".
+    pub picking: Option<(String, BTreeSet<String>)>,
 }
 
 impl StageView {
@@ -189,7 +193,14 @@ impl StageView {
                     .collect(),
             })
             .collect();
-        StageView { producers, topics, groups, standalone, can_edit }
+        let picking = sim.predict.shown.and_then(|i| {
+            let Some(super::predict::Stage::Asking(picked)) = sim.predict.stages.get(i) else { return None };
+            match &sim.run.scenario.predict.get(i)?.ask {
+                crate::core::prediction::Ask::Owns { consumer } => Some((consumer.clone(), picked.clone())),
+                _ => None,
+            }
+        });
+        StageView { producers, topics, groups, standalone, can_edit, picking }
     }
 }
 
@@ -272,13 +283,16 @@ fn stage_body(props: &BodyProps) -> Html {
     let add_producer = ctx.dispatch.reform(|_: MouseEvent| Action::AddProducer);
     let add_consumer = ctx.dispatch.reform(|_: MouseEvent| Action::AddConsumer);
     let why = ctx.dispatch.clone();
+    // "Why?" for what an element stands for: its button, and `data-why` for the W key.
+    let ask_why = |target: WhyTarget| why.reform(move |_: MouseEvent| Action::Why(Some(target.clone())));
     let member = |m: &MemberChip| {
+        let target = WhyTarget::Consumer(m.name.clone());
         html! {
-            <li class={classes!("member-chip", m.look)} style={format!("--h: {}", m.hue)}>
+            <li class={classes!("member-chip", m.look)} style={format!("--h: {}", m.hue)} data-why={target.attr()}>
                 <span class="who">
                     { swatch(m.hue) }<a href={format!("#{}-h", m.name)}>{ m.name.clone() }</a>
                     <button type="button" class="why-btn" aria-label={fill(t.why_button, &[&m.name])}
-                        onclick={why.reform({ let n = m.name.clone(); move |_: MouseEvent| Action::Why(Some(n.clone())) })}>{ "?" }</button>
+                        onclick={ask_why(target)}>{ "?" }</button>
                 </span>
                 <span class="what">{ m.activity }</span>
                 <span class="owns-list" title={m.owns.join(", ")}>
@@ -297,13 +311,19 @@ fn stage_body(props: &BodyProps) -> Html {
                     if v.can_edit { <button type="button" onclick={add_producer}>{ t.add_producer }</button> }
                 </div>
                 <ul class="chips">
-                    { for v.producers.iter().map(|p| html! {
-                        <li class={classes!("producer-chip", p.paused.then_some("paused"), p.failing.then_some("failing"))}>
-                            <span class="who">{ p.name.clone() }</span>
-                            <span class="flow" aria-hidden="true">{ "→" }</span>
-                            <span class="to">{ p.topic.clone() }</span>
-                            <span class="rate">{ if p.paused { t.paused.to_string() } else { p.rate.clone() } }</span>
-                        </li>
+                    { for v.producers.iter().map(|p| {
+                        let target = WhyTarget::Producer(p.name.clone());
+                        html! {
+                            <li class={classes!("producer-chip", p.paused.then_some("paused"), p.failing.then_some("failing"))}
+                                data-why={target.attr()}>
+                                <span class="who">{ p.name.clone() }</span>
+                                <span class="flow" aria-hidden="true">{ "→" }</span>
+                                <span class="to">{ p.topic.clone() }</span>
+                                <button type="button" class="why-btn" aria-label={fill(t.why_button, &[&p.name])}
+                                    onclick={ask_why(target)}>{ "?" }</button>
+                                <span class="rate">{ if p.paused { t.paused.to_string() } else { p.rate.clone() } }</span>
+                            </li>
+                        }
                     }) }
                 </ul>
             </div>
@@ -312,9 +332,35 @@ fn stage_body(props: &BodyProps) -> Html {
                     <div class="stage-topic">
                         <p class="stage-topic-name">{ topic.name.clone() }</p>
                         <ol class="parts">
-                            { for topic.partitions.iter().map(|p| html! {
-                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"))}>
-                                    <span class="pnum">{ format!("{}-{}", topic.name, p.partition) }</span>
+                            { for topic.partitions.iter().map(|p| {
+                                let target = WhyTarget::Partition { topic: topic.name.clone(), partition: p.partition };
+                                let name = format!("{}-{}", topic.name, p.partition);
+                                let picked = v.picking.as_ref().map(|(_, set)| set.contains(&name));
+                                // The partition's name asks "Why?" about it (its owners, offsets and
+                                // lag); while a lesson asks which partitions a consumer will own, it
+                                // picks the partition instead.
+                                let button = match &v.picking {
+                                    Some((consumer, set)) => {
+                                        let on = !set.contains(&name);
+                                        let key = name.clone();
+                                        let pick = why.reform(move |_: MouseEvent| {
+                                            Action::Predict(super::predict::PredictAction::Pick(key.clone(), on))
+                                        });
+                                        html! {
+                                            <button type="button" class="pnum pick" aria-pressed={(!on).to_string()}
+                                                title={fill(t.predict_pick_partition, &[&name, consumer])}
+                                                onclick={pick}>{ name.clone() }</button>
+                                        }
+                                    }
+                                    None => html! {
+                                        <button type="button" class="pnum" aria-label={fill(t.why_button, &[&name])}
+                                            onclick={ask_why(target.clone())}>{ name.clone() }</button>
+                                    },
+                                };
+                                html! {
+                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"), (picked == Some(true)).then_some("picked"))}
+                                    data-why={target.attr()}>
+                                    { button }
                                     <span class="part-owners">
                                         if p.owners.is_empty() { <span class="muted">{ "—" }</span> }
                                         { for p.owners.iter().map(|(c, hue, held)| html! {
@@ -324,7 +370,7 @@ fn stage_body(props: &BodyProps) -> Html {
                                         }) }
                                     </span>
                                 </li>
-                            }) }
+                            }}) }
                         </ol>
                     </div>
                 }) }

@@ -101,8 +101,10 @@ pub enum Action {
     Notify(Notice),
     /// Dismiss the notice at this index.
     Dismiss(usize),
-    /// Shows (or, with `None`, closes) the "Why?" chain of a consumer.
-    Why(Option<String>),
+    /// Shows (or, with `None`, closes) the "Why?" chain of a consumer, producer or partition.
+    Why(Option<super::why::WhyTarget>),
+    /// A lesson's question: a pick, an answer, a skip (see `ui::predict`).
+    Predict(super::predict::PredictAction),
     /// The Share field: the link, and whether the clipboard took it (`None`: still trying).
     ShareLink(String, Option<bool>),
     /// Autosave happened (or failed: `false`).
@@ -381,8 +383,10 @@ pub struct Sim {
     /// The scenario's `duration` pause already happened (Play goes on past it).
     pub duration_done: bool,
     pub notices: Vec<Notice>,
-    /// The consumer whose "Why?" chain is shown.
-    pub why: Option<String>,
+    /// What the "Why?" panel explains.
+    pub why: Option<super::why::WhyTarget>,
+    /// The lesson's questions (predict, then reveal) and where each stands.
+    pub predict: super::predict::Predict,
     /// The session a load replaced, if it held work: "Restore previous session".
     pub previous: Option<Shared>,
     /// The session just before an action cut what came later (after a scrub back): the run's
@@ -449,6 +453,7 @@ impl Sim {
             duration_done: false,
             notices: Vec::new(),
             why: None,
+            predict: Default::default(),
             previous: None,
             uncut: None,
             share: None,
@@ -458,6 +463,7 @@ impl Sim {
             catch_up_ticks: 0,
             terminal: Default::default(),
         };
+        sim.predict = super::predict::Predict::new(&sim.run.scenario.predict, false);
         let events = sim.run.advance(0);
         sim.absorb(events);
         Ok(sim)
@@ -518,7 +524,10 @@ impl Sim {
         at: Millis,
     ) -> Result<(), ScenarioError> {
         let run = Run::new(scenario)?;
+        let same =
+            run.scenario.predict == self.run.scenario.predict && run.scenario.id == self.run.scenario.id;
         self.run = run;
+        self.predict.replayed(&self.run.scenario.predict, same, at);
         self.epoch += 1;
         // Found again in the replayed events (a scenario's consumers count too).
         self.last_added = None;
@@ -645,6 +654,12 @@ impl Sim {
                 self.notify(Notice::DurationReached(d.0));
             }
         }
+        // A lesson's question stops the clock just before its moment (`ui::predict`).
+        if let Some(stop) = self.predict.gate(&self.run.scenario.predict, self.now(), target) {
+            target = stop;
+            self.playing = false;
+            self.last_real = None;
+        }
         while self.future.front().is_some_and(|s| s.at.0 <= target) {
             let Some(step) = self.future.pop_front() else { break };
             if let Ok(events) = self.run.apply(step.at.0, step.action) {
@@ -655,6 +670,11 @@ impl Sim {
         self.sim_time = self.sim_time.max(target as f64);
         self.absorb(events);
         self.furthest = self.furthest.max(self.now());
+        if super::predict::check(self) {
+            // The reveal: the stage shows what the answer was read from.
+            self.playing = false;
+            self.last_real = None;
+        }
     }
 
     /// One fine step: to the instant the run next wakes up at (or a replayed action).
@@ -758,16 +778,20 @@ impl Sim {
                 self.advance_to(target);
             }
             Action::TogglePlay => {
+                // Playing on past a question skips it.
+                super::predict::skip(self);
                 self.playing = !self.playing;
                 self.last_real = None;
             }
             Action::Step => {
+                super::predict::skip(self);
                 let playing = self.playing;
                 self.step_to_moment();
                 // Stepping is not playing: the duration pause does not start the clock.
                 self.playing = playing && self.playing;
             }
             Action::StepEvent => {
+                super::predict::skip(self);
                 let playing = self.playing;
                 self.fine_step();
                 self.playing = playing && self.playing;
@@ -833,6 +857,7 @@ impl Sim {
                 }
             }
             Action::Why(who) => self.why = who,
+            Action::Predict(a) => super::predict::handle(self, a),
             Action::ShareLink(link, copied) => self.share = Some((link, copied)),
             Action::Saved(ok) => {
                 self.save_due = false;
@@ -864,6 +889,17 @@ impl Sim {
 
     /// [`Sim::command`] without showing its error: the terminal prints it as Kafka's tools do.
     pub fn try_command(&mut self, at: ErrorAt, cmd: Command) -> Result<(), crate::core::CoreError> {
+        self.try_command_as(at, None, cmd)
+    }
+
+    /// [`Sim::try_command`] on behalf of a user (the terminal's "Run as"): the broker
+    /// authorizes the admin client's requests as that user.
+    pub fn try_command_as(
+        &mut self,
+        at: ErrorAt,
+        user: Option<&str>,
+        cmd: Command,
+    ) -> Result<(), crate::core::CoreError> {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
         // edit). The session is kept first, so "Undo" can put it back exactly.
@@ -872,7 +908,7 @@ impl Sim {
             steps.extend(self.future.iter().cloned());
             Uncut { scenario: self.run.scenario.clone(), steps, at: now, furthest: self.furthest }
         });
-        match self.run.apply(now, cmd) {
+        match self.run.apply_as(now, user, cmd) {
             Ok(events) => {
                 self.errors.remove(&at);
                 self.absorb(events);
@@ -1113,6 +1149,7 @@ pub fn is_moment(kind: &EventKind) -> bool {
     !matches!(
         kind,
         Produced { .. }
+            | ProduceAcknowledged { .. }
             | Fetched { redelivered: 0, .. }
             | Committed { auto: true, .. }
             | GroupStateChanged { .. }
@@ -1124,6 +1161,8 @@ pub fn is_moment(kind: &EventKind) -> bool {
             | PositionRestored { .. }
             | OffsetReset { .. }
             | RetentionDeleted { .. }
+            | ShareAcquired { delivery_count: 1, .. }
+            | ShareAcknowledged { .. }
     )
 }
 
@@ -1133,7 +1172,11 @@ pub fn is_moment(kind: &EventKind) -> bool {
 pub fn is_high_volume(kind: &EventKind) -> bool {
     match kind {
         EventKind::Fetched { redelivered, .. } => *redelivered == 0,
-        EventKind::Produced { .. } | EventKind::Committed { auto: true, .. } => true,
+        EventKind::Produced { .. }
+        | EventKind::ProduceAcknowledged { .. }
+        | EventKind::Committed { auto: true, .. }
+        | EventKind::ShareAcquired { delivery_count: 1, .. }
+        | EventKind::ShareAcknowledged { .. } => true,
         _ => false,
     }
 }

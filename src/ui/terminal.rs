@@ -155,8 +155,8 @@ impl Target for SimTarget<'_> {
     fn cluster(&self) -> &Cluster {
         &self.0.run.cluster
     }
-    fn apply(&mut self, cmd: Command) -> Result<(), crate::core::CoreError> {
-        self.0.try_command(ErrorAt::Terminal, cmd)
+    fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), crate::core::CoreError> {
+        self.0.try_command_as(ErrorAt::Terminal, user, cmd)
     }
 }
 

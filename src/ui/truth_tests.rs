@@ -218,14 +218,250 @@ fn why_tells_the_chain_from_the_cores_events() {
     let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
     sim.handle(Action::SetSpeed(10.0));
     run_until(&mut sim, 21_000);
-    let c2 = super::why::chain(&sim, "c2", t, Lang::En).join("\n");
+    let c2 = super::why::chain(&sim, &super::why::WhyTarget::Consumer("c2".into()), t, Lang::En).join("\n");
     assert!(c2.contains("consumer c2 crashed"), "{c2}");
     assert!(c2.contains("removes it at") && c2.contains("session.timeout.ms"), "{c2}");
-    let c1 = super::why::chain(&sim, "c1", t, Lang::En).join("\n");
+    let c1 = super::why::chain(&sim, &super::why::WhyTarget::Consumer("c1".into()), t, Lang::En).join("\n");
     assert!(c1.contains("c1 now owns"), "{c1}");
     assert!(c1.contains("rebalance started"), "{c1}");
-    let ru = super::why::chain(&sim, "c2", text_for(Lang::Ru), Lang::Ru).join("\n");
+    let ru =
+        super::why::chain(&sim, &super::why::WhyTarget::Consumer("c2".into()), text_for(Lang::Ru), Lang::Ru)
+            .join("\n");
     assert!(ru.contains("удалит его"), "{ru}");
-    sim.handle(Action::Why(Some("c2".into())));
-    assert_eq!(sim.why.as_deref(), Some("c2"));
+    let target = super::why::WhyTarget::Consumer("c2".into());
+    sim.handle(Action::Why(Some(target.clone())));
+    assert_eq!(sim.why.as_ref(), Some(&target));
+}
+
+/// "Why?" on a partition: its owner (and why: the group's assignor, generation, members), its
+/// offset markers (the group's committed offset, the owner's position, the log's end) and the
+/// group's LAG — each line a figure the core reports or an event it emitted.
+#[test]
+fn why_a_partition_tells_its_owner_markers_and_lag_from_the_core() {
+    use super::why::{chain, WhyTarget};
+    let t = text_for(Lang::En);
+    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
+    sim.handle(Action::SetSpeed(10.0));
+    run_until(&mut sim, 19_000);
+    let cluster = &sim.run.cluster;
+    // A partition records were written to and committed on.
+    let row = cluster
+        .describe_group("group-1")
+        .into_iter()
+        .find(|r| r.topic == "orders" && r.log_end_offset > 0 && r.current_offset.is_some())
+        .unwrap();
+    let p = row.partition;
+    let name = format!("orders-{p}");
+    let owner = row.consumer.clone().unwrap();
+    let lines = chain(&sim, &WhyTarget::Partition { topic: "orders".into(), partition: p }, t, Lang::En);
+    let all = lines.join("\n");
+    // Owner: who, and the group's assignment as the coordinator has it.
+    let g = &cluster.groups()["group-1"];
+    assert!(all.contains(&format!("{owner} owns {name} in group group-1.")), "{all}");
+    let members: Vec<String> = cluster.group_members("group-1").into_iter().map(|m| m.consumer).collect();
+    assert!(
+        all.contains(&format!(
+            "Group group-1: range assignor, Generation {}, members {}",
+            g.generation,
+            members.join(" ")
+        )),
+        "{all}"
+    );
+    assert!(all.contains(&format!("{owner} now owns")), "the assignment event: {all}");
+    // Committed marker, and the commit event that set it.
+    let committed = row.current_offset.unwrap();
+    assert!(all.contains(&format!("Group group-1 committed offset {committed} for {name}")), "{all}");
+    let commit_line = lines.iter().position(|l| l.contains("committed offset")).unwrap();
+    assert!(lines[commit_line + 1].contains("committed"), "{}", lines[commit_line + 1]);
+    // LAG = log end − committed, as the describe row has it.
+    let lag = row.lag.unwrap();
+    assert_eq!(lag, row.log_end_offset - committed);
+    assert!(
+        all.contains(&format!(
+            "LAG {lag} = LOG-END-OFFSET {} − CURRENT-OFFSET {committed}",
+            row.log_end_offset
+        )),
+        "{all}"
+    );
+    // Position marker: the owner's position, and the fetch that moved it.
+    let c = &cluster.consumers()[&owner];
+    let position = c.positions.iter().find(|(tp, _)| &*tp.topic == "orders" && tp.partition == p).unwrap().1;
+    assert!(all.contains(&format!("{owner}'s position on {name} is {position}")), "{all}");
+    // Log end marker, and the append that set it.
+    let end = cluster.topics()["orders"].partition(p).unwrap().log_end();
+    assert!(
+        all.contains(&format!("Log end offset {end}: the offset the next record appended to {name} gets")),
+        "{all}"
+    );
+    let last = lines.last().unwrap();
+    assert!(last.contains(&name) && last.contains(&format!("{}", end - 1)), "the last append: {last}");
+
+    // A crashed owner still holds its partitions until last heartbeat + session.timeout.ms.
+    run_until(&mut sim, 21_000);
+    let c2 = sim.run.cluster.consumers()["c2"].assignment.clone();
+    let tp = &c2[0];
+    let m = sim.run.cluster.group_members("group-1").into_iter().find(|m| m.consumer == "c2").unwrap();
+    let removed = m.removed_at.unwrap();
+    let hb = sim.run.cluster.groups()["group-1"].members[&m.member_id].last_heartbeat;
+    let lines = chain(
+        &sim,
+        &WhyTarget::Partition { topic: tp.topic.to_string(), partition: tp.partition },
+        t,
+        Lang::En,
+    );
+    let all = lines.join("\n");
+    assert!(
+        all.contains(&format!(
+            "c2 crashed, but the coordinator lists it until {} = last heartbeat {} + session.timeout.ms (6000 ms)",
+            crate::core::time::format_clock(removed),
+            crate::core::time::format_clock(hb)
+        )),
+        "{all}"
+    );
+    // In Russian too, with the same figures.
+    let ru = chain(
+        &sim,
+        &WhyTarget::Partition { topic: tp.topic.to_string(), partition: tp.partition },
+        text_for(Lang::Ru),
+        Lang::Ru,
+    );
+    assert!(ru.join("\n").contains("session.timeout.ms (6000 мс)"), "{ru:?}");
+}
+
+/// "Why?" on a client that fails: its error, Kafka's name and meaning, and the authorization
+/// change that caused it (consumer and producer).
+#[test]
+fn why_a_failing_client_tells_its_error_and_the_change_behind_it() {
+    use super::why::{chain, WhyTarget};
+    let t = text_for(Lang::En);
+    let mut sim = Sim::with_scenario(built_in("roles").unwrap()).unwrap();
+    sim.handle(Action::SetSpeed(10.0));
+    run_until(&mut sim, 38_000);
+    let c1 = chain(&sim, &WhyTarget::Consumer("c1".into()), t, Lang::En);
+    let (code, _) = sim.run.cluster.consumers()["c1"].error.clone().expect("c1 fails after 00:35");
+    assert!(c1[0].starts_with(&format!("c1 fails with {}:", code.name())), "{c1:?}");
+    assert!(c1.iter().any(|l| l.contains("revoked")), "the revocation behind it: {c1:?}");
+    // The producer: alice loses her role.
+    sim.handle(Action::cmd(
+        ErrorAt::Users,
+        Command::RevokeRole {
+            user: "alice".into(),
+            role: crate::core::acl::Role::Producer,
+            pattern: "orders".into(),
+        },
+    ));
+    run_until(&mut sim, 41_000);
+    let code = sim.run.cluster.producers()["p1"].error.expect("p1 fails without its role");
+    let p1 = chain(&sim, &WhyTarget::Producer("p1".into()), t, Lang::En);
+    assert!(p1[0].starts_with(&format!("p1 fails with {}: ", code.name())), "{p1:?}");
+    assert!(p1[0].contains(super::text::error_meaning(Lang::En, code)), "{p1:?}");
+    assert!(p1.iter().any(|l| l.contains("alice lost role producer")), "{p1:?}");
+    // The W key and the buttons name targets the same way.
+    for target in [
+        WhyTarget::Consumer("c1".into()),
+        WhyTarget::Producer("p1".into()),
+        WhyTarget::Partition { topic: "my.topic-1".into(), partition: 11 },
+    ] {
+        assert_eq!(WhyTarget::parse(&target.attr()), Some(target));
+    }
+}
+
+/// Predict, then reveal: the answer is read from the run (the consumer's assignment once its
+/// group's rebalance has finished), a right answer is marked right and a wrong one wrong, and
+/// the reveal tells the rebalance's events.
+#[test]
+fn a_prediction_is_checked_against_what_the_run_does() {
+    use super::predict::tests::walk;
+    // Right: c1 owns orders-0..2 once the group rebalanced without c2 (range, two members).
+    let (sim, reveals) =
+        walk("rebalance-basics", |_, _| Some(vec!["orders-0".into(), "orders-1".into(), "orders-2".into()]));
+    let r = reveals[0].clone().expect("revealed");
+    let owns: std::collections::BTreeSet<String> = sim.run.rewind(r.at).unwrap().cluster.consumers()["c1"]
+        .assignment
+        .iter()
+        .map(|tp| format!("{}-{}", tp.topic, tp.partition))
+        .collect();
+    assert_eq!(r.truth, owns, "the truth is the run's");
+    assert!(r.correct());
+    assert!(r.asked_at < 20_000 && r.at > 25_000, "asked before the crash, read after the removal: {r:?}");
+    let story = super::why::tell(&r.story, Lang::En).join("\n");
+    assert!(
+        story.contains("c2 removed") && story.contains("c1 now owns orders-0, orders-1, orders-2"),
+        "{story}"
+    );
+    // Wrong: the same run, another answer.
+    let (_, reveals) = walk("rebalance-basics", |_, _| Some(vec!["orders-3".into()]));
+    let r = reveals[0].clone().unwrap();
+    assert!(!r.correct());
+    assert_eq!(r.truth.len(), 3);
+}
+
+/// Every built-in lesson that asks reveals each answer (none hangs), the run then reaches its
+/// end, and the answers are what each lesson teaches — read from the run, not the file.
+#[test]
+fn every_lessons_questions_are_revealed_with_what_the_lesson_teaches() {
+    use super::predict::tests::walk;
+    use std::collections::BTreeSet;
+    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+    let expect: &[(&str, &[&[&str]])] = &[
+        ("rebalance-basics", &[&["orders-0", "orders-1", "orders-2"]]),
+        ("eager-vs-cooperative", &[&[]]),
+        ("kip-848", &[&["orders-5"]]),
+        ("leave-vs-crash", &[&["now"], &["later"]]),
+        ("static-membership", &[&["none"]]),
+        ("more-consumers-than-partitions", &[&["c2"]]),
+        ("at-least-once", &[&["yes"]]),
+        ("standalone-vs-group", &[&["orders-0", "orders-1", "orders-2", "orders-3"]]),
+    ];
+    for (id, truths) in expect {
+        let (sim, reveals) = walk(id, |_, c| Some(vec![c[0].0.clone()]));
+        assert_eq!(reveals.len(), truths.len(), "{id}");
+        for (r, t) in reveals.iter().zip(truths.iter()) {
+            let r = r.as_ref().unwrap_or_else(|| panic!("{id}: not revealed"));
+            assert_eq!(r.truth, set(t), "{id}");
+        }
+        assert_eq!(sim.now(), sim.run.scenario.duration.unwrap().0, "{id} played to its end");
+    }
+    // Skipped: no reveal, and the lesson plays on.
+    let (sim, reveals) = walk("leave-vs-crash", |_, _| None);
+    assert!(reveals.iter().all(Option::is_none));
+    assert_eq!(sim.now(), 45_000);
+}
+
+/// Questions are asked only when asking is on (the page), stop the clock just before their
+/// moment, and playing on skips them; a scrub back before a question asks it again.
+#[test]
+fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
+    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
+    sim.handle(Action::SetSpeed(10.0));
+    run_until(&mut sim, 21_000);
+    assert!(sim.predict.shown.is_none(), "off: never asked");
+    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
+    sim.predict.on = true;
+    sim.handle(Action::SetSpeed(10.0));
+    let mut real = 0.0;
+    while sim.playing {
+        real += 16.0;
+        sim.handle(Action::Tick(real));
+    }
+    assert_eq!(sim.now(), 19_999, "just before the crash at 00:20");
+    assert!(sim.predict.asking());
+    assert!(sim.run.cluster.consumers()["c2"].is_alive(), "c2 not crashed yet");
+    sim.handle(Action::TogglePlay);
+    assert!(sim.playing && !sim.predict.asking(), "Play skips the question");
+    assert_eq!(sim.predict.stages[0], super::predict::Stage::Skipped);
+    run_until(&mut sim, 22_000);
+    // Back before 00:20: asked again on the way.
+    sim.handle(Action::Rewind(10_000));
+    while sim.catching_up.is_some() {
+        sim.handle(Action::Tick(real));
+        real += 16.0;
+    }
+    assert_eq!(sim.predict.stages[0], super::predict::Stage::Ahead);
+    sim.handle(Action::TogglePlay);
+    while sim.playing {
+        real += 16.0;
+        sim.handle(Action::Tick(real));
+    }
+    assert!(sim.predict.asking() && sim.now() == 19_999);
 }

@@ -167,7 +167,7 @@ export function watchPage(page) {
  * launches Chromium, opens a page at `path` and waits for the app's first render (`selector`).
  * Everything is closed when the test `t` ends.
  */
-export async function openApp(t, { path = "", selector = "main h1", viewport } = {}) {
+export async function openApp(t, { path = "", selector = "main h1", viewport, predict = false } = {}) {
   const server = process.env.E2E_BASE_URL ? null : await serveStatic();
   const base = process.env.E2E_BASE_URL ?? server.url;
   const browser = await launchBrowser();
@@ -176,6 +176,9 @@ export async function openApp(t, { path = "", selector = "main h1", viewport } =
     await server?.close();
   });
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 800 } });
+  // A lesson's questions stop its clock (src/ui/predict.rs): off, as a person who unticked
+  // "Ask me to predict", unless the test is about them (`predict: true`).
+  if (!predict) await context.addInitScript(() => localStorage.setItem("broker-playground.predict", "off"));
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const problems = watchPage(page);

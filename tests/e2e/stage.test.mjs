@@ -51,6 +51,27 @@ async function stepUntil(page, selector) {
   assert.ok(await page.locator(selector).count(), `Step reached ${selector}`);
 }
 
+/** Text that is cut (ellipsis, overflow) or outside its group frame: the frames' headers. */
+async function cutHeaders(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll(".frame-head .gid, .frame-head .state, .frame-head .gen, .frame-head .phase:not(.none)")) {
+      const frame = el.closest(".group-frame").getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.className} "${el.textContent}" is cut: ${el.scrollWidth} > ${el.clientWidth}`);
+      if (r.left < frame.left - 1 || r.right > frame.right + 1) out.push(`${el.className} "${el.textContent}" leaves its frame`);
+      if (r.width < 8) out.push(`${el.className} "${el.textContent}" is ${r.width} px wide`);
+    }
+    // The group id and the phase, side by side on the border, never overlap.
+    for (const head of document.querySelectorAll(".frame-head")) {
+      const gid = head.querySelector(".gid")?.getBoundingClientRect();
+      const phase = head.querySelector(".phase:not(.none)")?.getBoundingClientRect();
+      if (gid && phase && gid.right > phase.left) out.push(`"${head.textContent}": the group id and the phase overlap`);
+    }
+    return out;
+  });
+}
+
 async function noSidewaysScroll(page) {
   const w = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w <= PHONE.width, `the page scrolls sideways: ${w} px wide`);
@@ -104,10 +125,14 @@ test("projector 1280×720: 3 producers, 12 partitions, 6 consumers in 2 groups f
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(RESULTS, "stage-evc-projector-mid.png") });
   assert.deepEqual(await outside(page, parts), [], "mid-rebalance");
+  // The group id, state, generation and phase pill are whole (they were cut at 1280×720).
+  assert.ok(await page.locator(".frame-head .phase:not(.none)").count() >= 1, "a phase pill shows");
+  assert.deepEqual(await cutHeaders(page), [], "headers mid-rebalance");
   await page.getByRole("button", { name: "Play" }).click();
   await clockAt(page, "00:20");
   await page.getByRole("button", { name: "Pause" }).click();
   assert.deepEqual(await outside(page, parts), [], "after");
+  assert.deepEqual(await cutHeaders(page), [], "headers after");
   await page.screenshot({ path: join(RESULTS, "stage-evc-projector-after.png") });
   app.assertClean();
 });

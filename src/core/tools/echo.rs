@@ -126,10 +126,42 @@ pub fn command_line(cmd: &Command, cluster: &Cluster) -> Vec<String> {
         Command::DeleteGroup { group } => {
             vec![format!("kafka-consumer-groups.sh {b} --delete --group {}", quote(group))]
         }
+        Command::DeleteShareGroup { group } => {
+            vec![format!("kafka-share-groups.sh {b} --delete --group {}", quote(group))]
+        }
+        Command::ResetShareGroupOffsets { group, topic, partitions, to } => {
+            use crate::core::share_group::share_partition::ResetTarget;
+            let scope = match topic {
+                None => "--all-topics".to_string(),
+                Some(t) if partitions.is_empty() => format!("--topic {}", quote(t)),
+                Some(t) => format!(
+                    "--topic {}",
+                    quote(&format!(
+                        "{t}:{}",
+                        partitions.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+                    ))
+                ),
+            };
+            let to = match to {
+                ResetTarget::Earliest => "--to-earliest".to_string(),
+                ResetTarget::Latest => "--to-latest".to_string(),
+                ResetTarget::Offset(n) => format!("--to-offset {n}"),
+            };
+            vec![format!(
+                "kafka-share-groups.sh {b} --reset-offsets --group {} {scope} {to} --execute",
+                quote(group)
+            )]
+        }
         Command::AddConsumer { consumer } => match (&consumer.mode, &consumer.config.group_id) {
             (ConsumerMode::Group { topics }, Some(g)) => topics
                 .iter()
                 .map(|t| format!("kafka-console-consumer.sh {b} --topic {} --group {}", quote(t), quote(g)))
+                .collect(),
+            (ConsumerMode::Share { topics }, Some(g)) => topics
+                .iter()
+                .map(|t| {
+                    format!("kafka-console-share-consumer.sh {b} --topic {} --group {}", quote(t), quote(g))
+                })
                 .collect(),
             (ConsumerMode::Standalone { partitions }, _) => partitions
                 .iter()

@@ -26,14 +26,16 @@
 //! balancing moves) its result depends on hash order; we use member-id order, which Java
 //! itself uses where it sorts (`Collections.sort(unfilledMembers)`).
 
-use super::{member_id_order, Assignor, GroupAssignment, Interned, MemberSubscription, NONE};
+use super::{
+    member_id_order, ConsumerPartitionAssignor, GroupAssignment, Interned, MemberSubscription, NONE,
+};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The Java client's `StickyAssignor`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StickyAssignor;
 
-impl Assignor for StickyAssignor {
+impl ConsumerPartitionAssignor for StickyAssignor {
     fn name(&self) -> &'static str {
         "sticky"
     }
