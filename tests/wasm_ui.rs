@@ -108,7 +108,7 @@ async fn adding_a_consumer_renders_a_card_with_the_mode_radio_group_in_group_mod
     assert_eq!(label.text_content().unwrap_or_default(), "Mode");
     let radios = all(&group, "label");
     let names: Vec<String> = radios.iter().map(text_of).collect();
-    assert_eq!(names, ["Standalone", "Group"]);
+    assert_eq!(names, ["Standalone", "Group", "Share group"]);
     let checked = group
         .query_selector("input[value='group']")
         .expect("a valid selector")
