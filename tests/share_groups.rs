@@ -302,3 +302,228 @@ fn offsets_are_reset_by_command_only_while_the_group_is_empty() {
     let end = run.cluster.topics()["orders"].partition(0).unwrap().log_end();
     assert_eq!(sp.start_offset(), end);
 }
+
+/// What the events say about each record, checked as they come: the issue's invariants.
+#[derive(Default)]
+struct Ledger {
+    /// (group, topic, partition, offset) → (holder, delivery count) while acquired.
+    held: BTreeMap<(String, String, u32, u64), (String, u16)>,
+    /// Acknowledged or archived: never delivered again.
+    done: BTreeSet<(String, String, u32, u64)>,
+    /// Highest SPSO seen per share-partition.
+    spso: BTreeMap<(String, String, u32), u64>,
+}
+
+impl Ledger {
+    fn see(&mut self, e: &Event, limit: u16) -> Result<(), String> {
+        match &e.kind {
+            EventKind::ShareAcquired {
+                group,
+                consumer,
+                topic,
+                partition,
+                first_offset,
+                last_offset,
+                delivery_count,
+                ..
+            } => {
+                for o in *first_offset..=*last_offset {
+                    let k = (group.clone(), topic.clone(), *partition, o);
+                    if self.done.contains(&k) {
+                        return Err(format!("{k:?} delivered again after it was done"));
+                    }
+                    if let Some(h) = self.held.get(&k) {
+                        return Err(format!("{k:?} acquired by {consumer} while {h:?} holds it"));
+                    }
+                    if *delivery_count > limit {
+                        return Err(format!("{k:?} delivery {delivery_count} past the limit {limit}"));
+                    }
+                    self.held.insert(k, (consumer.clone(), *delivery_count));
+                }
+            }
+            EventKind::ShareAcknowledged { group, topic, partition, first_offset, last_offset, .. }
+            | EventKind::ShareArchived { group, topic, partition, first_offset, last_offset, .. } => {
+                for o in *first_offset..=*last_offset {
+                    let k = (group.clone(), topic.clone(), *partition, o);
+                    self.held.remove(&k);
+                    if !self.done.insert(k.clone()) {
+                        return Err(format!("{k:?} finished twice"));
+                    }
+                }
+            }
+            EventKind::ShareReleased { group, topic, partition, first_offset, last_offset, .. } => {
+                for o in *first_offset..=*last_offset {
+                    self.held.remove(&(group.clone(), topic.clone(), *partition, o));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The share-partitions' state agrees with the events; the SPSO never moves back; every
+    /// record below it was finished or is behind the log start.
+    fn check_state(&mut self, run: &Run) -> Result<(), String> {
+        let share = run.cluster.brokers()[0].share();
+        for g in share.groups().keys() {
+            for (tp, sp) in share.partitions_of(g) {
+                let key = (g.clone(), tp.topic.to_string(), tp.partition);
+                let start = sp.start_offset();
+                let last = self.spso.insert(key.clone(), start).unwrap_or(0);
+                if start < last {
+                    return Err(format!("{key:?}: SPSO went back from {last} to {start}"));
+                }
+                let log_start =
+                    run.cluster.topics()[&*tp.topic].partition(tp.partition).map_or(0, |l| l.log_start());
+                for o in log_start.min(start)..start {
+                    let k = (key.0.clone(), key.1.clone(), key.2, o);
+                    if o >= log_start && !self.done.contains(&k) {
+                        return Err(format!("{k:?} is below the SPSO {start} but was never finished"));
+                    }
+                }
+                for (o, r) in sp.records() {
+                    let k = (key.0.clone(), key.1.clone(), key.2, o);
+                    if (r.state == RecordState::Acquired) != self.held.contains_key(&k) {
+                        return Err(format!(
+                            "{k:?}: state {:?} but the events say {:?}",
+                            r.state,
+                            self.held.get(&k)
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+mod random_driver {
+    use super::*;
+    use broker_playground::core::consumer::ConsumerSpec;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Wait(u16),
+        Add { worker: u8, explicit: bool, reject: bool, rate_pct: u8, ms: u16, max: u8 },
+        Crash(u8),
+        Restart(u8),
+        Leave(u8),
+        Remove(u8),
+        Commit(u8),
+        Rate(u8),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (1u16..8000).prop_map(Op::Wait),
+            2 => (0u8..5, any::<bool>(), any::<bool>(), 0u8..60, 0u16..3000, 1u8..6)
+                .prop_map(|(worker, explicit, reject, rate_pct, ms, max)| Op::Add { worker, explicit, reject, rate_pct, ms, max }),
+            1 => (0u8..5).prop_map(Op::Crash),
+            1 => (0u8..5).prop_map(Op::Restart),
+            1 => (0u8..5).prop_map(Op::Leave),
+            1 => (0u8..5).prop_map(Op::Remove),
+            1 => (0u8..5).prop_map(Op::Commit),
+            1 => (0u8..20).prop_map(Op::Rate),
+        ]
+    }
+
+    fn scenario(limit: u16, partitions: u8) -> String {
+        format!(
+            r#"{{"version": 1, "seed": 5,
+              "topics": [{{"name": "orders", "partitions": {partitions}, "retention": {{"ms": 20000, "bytes": null}}}}],
+              "producers": [{{"name": "p1", "topic": "orders", "keys": {{"mode": "set", "prefix": "k", "count": 5}}, "rate": 5}}],
+              "groups": [{{"id": "workers", "type": "share", "config": {{"share.auto.offset.reset": "earliest",
+                 "share.record.lock.duration.ms": 15000, "share.delivery.count.limit": {limit}}}}}]}}"#
+        )
+    }
+
+    fn apply(run: &mut Run, op: &Op) -> Vec<Event> {
+        let now = run.cluster.now();
+        let name = |w: &u8| format!("w{w}");
+        let cmd = match op {
+            Op::Wait(ms) => return run.advance(now + u64::from(*ms)),
+            Op::Add { worker, explicit, reject, rate_pct, ms, max } => {
+                let mut spec: ConsumerSpec = serde_json::from_value(serde_json::json!({
+                    "name": name(worker), "mode": {"share": {"topics": ["orders"]}},
+                    "config": {"group.id": "workers"}
+                }))
+                .unwrap();
+                spec.config.max_poll_records = u32::from(*max);
+                spec.config.processing_ms_per_record = f64::from(*ms);
+                if *explicit {
+                    spec.config.share_acknowledgement_mode =
+                        broker_playground::core::share_group::ShareAcknowledgementMode::Explicit;
+                    spec.config.share_reject_keys = reject.then(|| "k3".to_string());
+                    spec.config.share_failure_rate = f64::from(*rate_pct) / 100.0;
+                }
+                Command::AddConsumer { consumer: spec }
+            }
+            Op::Crash(w) => Command::CrashConsumer { name: name(w) },
+            Op::Restart(w) => Command::RestartConsumer { name: name(w) },
+            Op::Leave(w) => Command::LeaveGroup { name: name(w) },
+            Op::Remove(w) => Command::RemoveConsumer { name: name(w) },
+            Op::Commit(w) => Command::CommitSync { consumer: name(w) },
+            Op::Rate(r) => {
+                let mut p = run.cluster.producers()["p1"].spec.clone();
+                p.rate = f64::from(*r);
+                Command::UpdateProducer { producer: p }
+            }
+        };
+        // A refused command leaves the events of catching up queued: take them.
+        run.apply(now, cmd).unwrap_or_else(|_| run.advance(now))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// The issue's invariants over random share workers: a record is acquired by at most
+        /// one member at a time; its delivery count never passes the limit; an acknowledged or
+        /// archived record is never delivered again; the SPSO never moves back; every record
+        /// below it was acknowledged or archived (or retention removed it).
+        #[test]
+        fn share_group_invariants_hold_under_random_workers(
+            limit in 2u16..6,
+            partitions in 1u8..4,
+            ops in prop::collection::vec(op(), 1..60),
+        ) {
+            let mut run = Run::new(Scenario::from_json(&scenario(limit, partitions)).unwrap()).unwrap();
+            let mut ledger = Ledger::default();
+            for op in &ops {
+                for e in apply(&mut run, op) {
+                    ledger.see(&e, limit).map_err(|m| TestCaseError::fail(format!("after {op:?}: {m}")))?;
+                }
+                ledger.check_state(&run).map_err(|m| TestCaseError::fail(format!("after {op:?}: {m}")))?;
+            }
+        }
+    }
+}
+
+/// KafkaApis' checks: ShareGroupHeartbeat and ShareFetch need READ on the group; ShareFetch needs
+/// READ on each topic. A worker without rights acquires nothing; granted the consumer role, it
+/// joins and reads at its next heartbeat.
+#[test]
+fn share_requests_need_read_on_the_group_and_the_topic() {
+    let text = r#"{
+      "version": 1, "seed": 4,
+      "authorization": {"config": {"enabled": true}, "users": ["alice", "bob"],
+                        "roles": [{"user": "alice", "role": "producer", "pattern": "orders"}]},
+      "topics": [{"name": "orders", "partitions": 1}],
+      "producers": [{"name": "p1", "user": "alice", "topic": "orders", "rate": 2}],
+      "consumers": [{"name": "w", "user": "bob", "mode": {"share": {"topics": ["orders"]}}, "config": {"group.id": "workers"}}],
+      "script": [{"at": "10s", "do": {"type": "grant_role", "user": "bob", "role": "consumer", "pattern": "*"}}]
+    }"#;
+    let (_, events) = run(text, 20_000);
+    let first_error = events.iter().find_map(|e| match &e.kind {
+        EventKind::ConsumerError { consumer, error, .. } if consumer == "w" => Some(*error),
+        _ => None,
+    });
+    assert_eq!(first_error, Some(ErrorCode::GroupAuthorizationFailed));
+    let acquired_at: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::ShareAcquired { consumer, .. } if consumer == "w"))
+        .map(|e| e.at)
+        .collect();
+    assert!(!acquired_at.is_empty(), "granted, w reads");
+    assert!(acquired_at.iter().all(|&t| t >= 10_000), "nothing before the grant");
+}

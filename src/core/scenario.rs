@@ -571,7 +571,14 @@ impl Run {
             )));
         }
         let mut out = self.advance(now);
-        out.extend(self.cluster.apply_as(self.cluster.now(), user, step.action.clone())?);
+        match self.cluster.apply_as(self.cluster.now(), user, step.action.clone()) {
+            Ok(events) => out.extend(events),
+            Err(e) => {
+                // What happened while catching up did happen: it comes with the next call.
+                self.pending = out;
+                return Err(e);
+            }
+        }
         self.written = Some(written + more);
         self.journal.push(ScriptStep { at: At(self.cluster.now()), ..step });
         Ok(out)

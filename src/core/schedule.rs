@@ -54,9 +54,7 @@ impl<'a, V> IntoIterator for &'a Tracked<V> {
 
 impl<V> Tracked<V> {
     fn touch(&mut self, name: &str) {
-        if !self.all && self.touched.last().is_none_or(|l| l != name) {
-            self.touched.push(name.to_string());
-        }
+        note(&mut self.touched, self.all, name);
     }
 
     pub fn get_mut<Q>(&mut self, name: &Q) -> Option<&mut V>
@@ -64,10 +62,9 @@ impl<V> Tracked<V> {
         String: Borrow<Q>,
         Q: Ord + AsRef<str> + ?Sized,
     {
-        if self.map.contains_key(name) {
-            self.touch(name.as_ref());
-        }
-        self.map.get_mut(name)
+        let node = self.map.get_mut(name)?;
+        note(&mut self.touched, self.all, name.as_ref());
+        Some(node)
     }
 
     pub fn insert(&mut self, name: String, node: V) -> Option<V> {
@@ -120,6 +117,13 @@ impl<V> Tracked<V> {
         } else {
             Some(names)
         }
+    }
+}
+
+/// Notes `name` as touched (once in a row; not at all when everything is).
+fn note(touched: &mut Vec<String>, all: bool, name: &str) {
+    if !all && touched.last().is_none_or(|l| l != name) {
+        touched.push(name.to_string());
     }
 }
 
