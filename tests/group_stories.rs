@@ -339,3 +339,37 @@ fn a_static_member_restarted_replaces_its_old_member_at_once() {
         assert!(!c2.owns.is_empty(), "c2 has its partitions back at once");
     }
 }
+
+/// Two processes with one `group.instance.id`: the second takes the static member's place; the
+/// first learns it from its next Heartbeat (FENCED_INSTANCE_ID), loses its partitions and closes
+/// — as the Java client does. It is never told by the coordinator writing its state.
+#[test]
+fn a_second_instance_with_the_same_group_instance_id_fences_the_first_at_its_next_heartbeat() {
+    use broker_playground::core::config::{ClusterConfig, ConsumerConfig};
+    use broker_playground::core::consumer::{ConsumerSpec, ConsumerStatus};
+    use broker_playground::core::{Cluster, Command, ErrorCode};
+    let mut c = Cluster::new(ClusterConfig::teaching(), 7);
+    c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 2, retention: None }).unwrap();
+    let spec = |name: &str| {
+        let config = ConsumerConfig { group_instance_id: Some("app-1".into()), ..ConsumerConfig::default() };
+        ConsumerSpec::group(name, "g", &["orders"], config)
+    };
+    c.apply(0, Command::AddConsumer { consumer: spec("first") }).unwrap();
+    c.advance(5_000);
+    assert_eq!(c.consumers()["first"].assignment.len(), 2);
+    let mut events = c.apply(5_000, Command::AddConsumer { consumer: spec("second") }).unwrap();
+    events.extend(c.advance(5_000));
+    // Taken over at its first poll: the coordinator says so, but the first process still runs.
+    assert!(events.iter().any(|e| matches!(&e.kind,
+        EventKind::MemberRemoved { consumer, reason: LeaveReason::Fenced, .. } if consumer == "first")));
+    assert_eq!(c.consumers()["first"].status, ConsumerStatus::Running);
+    events.extend(c.advance(5_000 + 3_001)); // heartbeat.interval.ms: 3 s
+    let fenced = events
+        .iter()
+        .find(|e| matches!(&e.kind, EventKind::ConsumerError { consumer, error: ErrorCode::FencedInstanceId, .. } if consumer == "first"))
+        .expect("the first instance learns it is fenced");
+    assert!(fenced.at > 5_000, "from its next heartbeat, not at the takeover");
+    assert_eq!(c.consumers()["first"].status, ConsumerStatus::Closed);
+    assert!(c.consumers()["first"].assignment.is_empty());
+    assert_eq!(c.consumers()["second"].assignment.len(), 2, "the static member's partitions, no rebalance");
+}

@@ -424,6 +424,10 @@ impl Cluster {
         let Some(c) = self.consumers.get_mut(name) else {
             return;
         };
+        if !c.is_alive() {
+            // Its heartbeat this step closed it (FENCED_INSTANCE_ID is fatal in the Java client).
+            return;
+        }
         let busy = c.busy_until > now;
         if busy {
             // Still processing the previous batch; poll() comes when it is done.
