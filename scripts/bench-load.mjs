@@ -6,7 +6,8 @@
 // run of each, then the next round) so a slow moment of the machine does not land on one case.
 // Writes target/bench/load.json (scripts/bench.sh merges it into report.json).
 //
-//   node scripts/bench-load.mjs [--runs 5]
+//   node scripts/bench-load.mjs [--runs 5] [--only docs_two_embeds.fast_4g[,page.slow_3g…]]
+//   (--only: just those cases, for a quick look while working; it writes no load.json)
 //
 // first frame: the lesson (lanes, cards) is on screen — the poster, or the app if it came first;
 // first working control: the app has replaced the poster and its Step button is enabled.
@@ -21,6 +22,7 @@ const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const RUNS = arg("--runs", 5);
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1].split(",") : null;
 
 export const NETWORKS = {
   localhost: null,
@@ -134,6 +136,7 @@ try {
     for (const [net, conditions] of Object.entries(NETWORKS)) {
       for (const [name, url] of Object.entries(pages)) {
         const key = `${name}.${net}`;
+        if (ONLY && !ONLY.includes(key)) continue;
         const r = await once(browser, url, conditions);
         (results[key] ??= []).push(r);
         process.stderr.write(
@@ -152,9 +155,13 @@ try {
       console_errors: [...new Set(runs.flatMap((r) => r.errors))],
     };
   }
-  await mkdir("target/bench", { recursive: true });
-  await writeFile("target/bench/load.json", JSON.stringify({ load: out }, null, 2) + "\n");
-  process.stderr.write(`${JSON.stringify(out, null, 2)}\n`);
+  if (ONLY) {
+    process.stderr.write(`${JSON.stringify(out.cases, null, 2)}\n`);
+  } else {
+    await mkdir("target/bench", { recursive: true });
+    await writeFile("target/bench/load.json", JSON.stringify({ load: out }, null, 2) + "\n");
+    process.stderr.write(`${JSON.stringify(out, null, 2)}\n`);
+  }
 } finally {
   await browser.close();
   await server.close();

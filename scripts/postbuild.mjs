@@ -50,6 +50,13 @@ const embed = join(DIR, "embed.js");
 const embedText = readFileSync(embed, "utf8");
 if (embedText.includes("/* lessons */ null")) writeFileSync(embed, embedText.replace("/* lessons */ null", JSON.stringify(ids)));
 else log(`${embed}: no \`/* lessons */ null\` to fill (already filled?)`);
+// …and which modules the wasm's JS glue imports (snippets/…), so it fetches them alongside the
+// glue instead of after it (one round trip fewer before the wasm starts).
+const glue = readFileSync(join(DIR, "broker-playground.js"), "utf8");
+const snippets = [...glue.matchAll(/from\s*["']\.\/(snippets\/[^"']+)["']/g)].map((m) => m[1]);
+const embedNow = readFileSync(embed, "utf8");
+if (embedNow.includes("/* snippets */ null")) writeFileSync(embed, embedNow.replace("/* snippets */ null", JSON.stringify(snippets)));
+else log(`${embed}: no \`/* snippets */ null\` to fill (already filled?)`);
 
 // ---- 2. scenarios as data ----
 const scenarios = join(DIR, "scenarios");

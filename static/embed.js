@@ -77,15 +77,39 @@ const wasmSupported = () =>
   typeof WebAssembly.instantiate === "function" &&
   typeof WebAssembly.Module === "function";
 
-/** The wasm module's exports, loaded once for every instance on the page. */
+/** The JS modules the glue imports (wasm-bindgen's snippets/…), relative to this file.
+ *  scripts/postbuild.mjs fills the list in; `null` (a build without it) leaves them to the glue. */
+const SNIPPETS = /* snippets */ null;
+
+/** The wasm module's exports, loaded once for every instance on the page. The wasm, the glue
+ *  and the glue's own imports are fetched at once rather than one after another (two round
+ *  trips fewer), and the wasm is compiled while it downloads (issue 18: first working control). */
 let wasmPromise = null;
 function loadWasm() {
-  wasmPromise ??= (async () => {
-    const glue = await import(new URL("broker-playground.js", BASE).href);
-    await glue.default({ module_or_path: new URL("broker-playground_bg.wasm", BASE) });
+  // After a task: every instance that starts now asks for its poster first (on HTTP/1.1 the
+  // browser opens six connections to a host, and a first frame should not queue behind the wasm).
+  wasmPromise ??= new Promise((ok) => setTimeout(ok, 0)).then(async () => {
+    const compiled = compileWasm(new URL("broker-playground_bg.wasm", BASE));
+    compiled.catch(() => {}); // reported below, once the glue is here too
+    const [glue] = await Promise.all([
+      import(new URL("broker-playground.js", BASE).href),
+      ...(SNIPPETS ?? []).map((s) => import(new URL(s, BASE).href)),
+    ]);
+    await glue.default({ module_or_path: await compiled });
     return glue;
-  })();
+  });
   return wasmPromise;
+}
+
+/** The compiled wasm module: compiled as it streams in where the server says `application/wasm`,
+ *  from the whole download otherwise. */
+async function compileWasm(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`failed to fetch Wasm: ${res.status} ${res.statusText} fetching '${res.url}'`);
+  const type = res.headers.get("content-type") ?? "";
+  if (typeof WebAssembly.compileStreaming === "function" && type.split(";")[0].trim() === "application/wasm")
+    return WebAssembly.compileStreaming(res);
+  return WebAssembly.compile(await res.arrayBuffer());
 }
 
 /** The language an embedded instance speaks, as the wasm decides it (src/ui/start.rs
@@ -105,7 +129,8 @@ async function loadPoster(options) {
   if (!LESSONS || !LESSONS.includes(id)) return null; // only built-in ids reach innerHTML
   if (!["full", "minimal", "player"].includes(controls)) return null;
   try {
-    const res = await fetch(new URL(`posters/${id}.${controls}.${langOf(options.lang)}.html`, BASE));
+    const url = new URL(`posters/${id}.${controls}.${langOf(options.lang)}.html`, BASE);
+    const res = await fetch(url, { priority: "high" }); // the first frame: ahead of the wasm
     return res.ok ? await res.text() : null;
   } catch {
     return null; // the poster is a nicety: the wasm still starts
@@ -250,8 +275,9 @@ class Instance {
         this.root.setAttribute("data-poster", "");
       })
       .catch(() => {});
-    // The lesson's scenario file, alongside the wasm (the wasm would otherwise fetch it first).
-    const scenario = loadScenario(this.options.scenario);
+    // The lesson's scenario file, alongside the wasm (the wasm would otherwise fetch it first),
+    // after the posters (see loadWasm).
+    const scenario = new Promise((ok) => setTimeout(ok, 0)).then(() => loadScenario(this.options.scenario));
     let wasm, file;
     try {
       [wasm, , file] = await Promise.all([loadWasm(), this.sheets, scenario]);

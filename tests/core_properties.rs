@@ -25,7 +25,10 @@
 //! 6. generations / group epochs only grow;
 //! 7. a refused command changes nothing (state and future behaviour);
 //! 8. the same seed and commands give the same event hash;
-//! 9. the network delivers in `(time, seq)` order and every request is answered.
+//! 9. the network delivers in `(time, seq)` order and every request is answered;
+//! 10. nothing is learned except through a message: every consumer position is at most the
+//!     highest offset of its partition that an answer over the network named to that consumer
+//!     (`core::learned`), and every request of the admin client got its answer over the network.
 
 use broker_playground::core::acl::Role;
 use broker_playground::core::command::SeekTo;
@@ -33,13 +36,14 @@ use broker_playground::core::config::{
     ClusterConfig, ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset,
 };
 use broker_playground::core::consumer::{ConsumerMode, ConsumerSpec};
-use broker_playground::core::event::EventKind;
+use broker_playground::core::event::{EventKind, LeaveReason};
 use broker_playground::core::group::assignor::{Strategy as Assignor, TopicPartition};
 use broker_playground::core::group::GroupState;
+use broker_playground::core::ids::NodeId;
 use broker_playground::core::log::{PartitionLog, Record, Retention, Value};
 use broker_playground::core::producer::{KeyMode, PartitionerKind, ProducerSpec};
 use broker_playground::core::scenario::event_stream_hash;
-use broker_playground::core::{Cluster, Command, Event};
+use broker_playground::core::{Cluster, Command, ErrorCode, Event};
 use broker_playground::i18n::Narrate;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -312,6 +316,7 @@ fn pick<T: Clone>(items: &[T], i: u8) -> Option<T> {
 impl World {
     fn new(seed: u64) -> World {
         let mut cluster = Cluster::new(ClusterConfig::teaching(), seed);
+        cluster.record_learned(true);
         let mut events = Vec::new();
         let mut p = ProducerSpec::new("p1", "orders");
         p.rate = 20.0;
@@ -624,20 +629,54 @@ impl World {
             self.checker.logs_fully_readable(&self.cluster)?;
         }
         self.check_network()?;
+        self.check_learned()?;
         Ok(())
     }
 
-    /// 9. The network: envelopes are delivered in `(time, seq)` order, and every request a
-    ///    client sent was answered (the data path has zero latency and nothing fails yet, so
-    ///    none is still in flight or timed out after a step).
+    /// 10. Nothing learned except through a message (see `core::learned`): a consumer's
+    ///     position is an offset an answer named to it, or one its fetches counted up to an
+    ///     answer's high watermark, so never past the highest offset answers named to it for
+    ///     that partition; and the admin client heard an answer to every request it sent.
+    fn check_learned(&self) -> Result<(), String> {
+        let learned = self.cluster.learned().ok_or("the cluster stopped recording what clients learn")?;
+        for (name, c) in self.cluster.consumers() {
+            let node = NodeId::consumer(name);
+            for (tp, &pos) in &c.positions {
+                match learned.horizon(&node, tp) {
+                    Some(h) if pos <= h => {}
+                    h => {
+                        return Err(format!(
+                            "{name} holds position {pos} on {}-{}, past every offset an answer named to it ({h:?})",
+                            tp.topic, tp.partition
+                        ))
+                    }
+                }
+            }
+        }
+        let sent = self.cluster.admin().requests_sent();
+        let answered = learned.answers(&NodeId::Admin);
+        if answered != sent {
+            return Err(format!("the admin client sent {sent} requests but heard {answered} answers"));
+        }
+        Ok(())
+    }
+
+    /// 9. The network: envelopes are delivered in `(time, seq)` order, nothing due is left
+    ///    undelivered after a step, and every request a client sent was answered, except the
+    ///    JoinGroup and SyncGroup requests a coordinator holds until its round completes (the
+    ///    data path has zero latency and nothing fails yet).
     fn check_network(&mut self) -> Result<(), String> {
         let net = self.cluster.network();
         let last = net.last_delivered();
         if last < self.net_last || net.delivered() < self.net_delivered {
             return Err(format!("network delivered {last:?} after {:?}", self.net_last));
         }
-        if net.outstanding() != 0 || net.next_delivery_at().is_some() {
-            return Err(format!("{} request(s) left unanswered after a step", net.outstanding()));
+        let held: usize = self.cluster.brokers().iter().map(|b| b.parked_requests()).sum();
+        if net.outstanding() > held || net.next_delivery_at().is_some_and(|t| t <= self.cluster.now()) {
+            return Err(format!(
+                "{} request(s) left unanswered after a step ({held} held by a coordinator)",
+                net.outstanding()
+            ));
         }
         self.net_last = last;
         self.net_delivered = net.delivered();
@@ -788,6 +827,9 @@ struct Checker {
     generations: BTreeMap<String, i32>,
     /// Consumers that own partitions but are no current member of their group, since when.
     zombies: BTreeMap<String, u64>,
+    /// Static members another instance took over, until they learn it (FENCED_INSTANCE_ID
+    /// from their next request). Kafka does not stop their fetches meanwhile: zombie reads.
+    fenced: BTreeSet<String>,
 }
 
 impl Checker {
@@ -871,6 +913,9 @@ impl Checker {
                     ));
                 }
                 seen.insert(*from, from + count);
+                if self.fenced.contains(consumer) {
+                    return Ok(());
+                }
                 if let (Some(g), true) = (group, is_group) {
                     let key = (g.clone(), tp);
                     if let Some((other, false)) = self.holder.get(&key) {
@@ -899,11 +944,19 @@ impl Checker {
             | PartitionsAssignedManually { consumer, .. }
             | MemberRemoved { consumer, .. } => {
                 self.release(consumer, |_| false);
+                if matches!(e.kind, MemberRemoved { reason: LeaveReason::Fenced, .. }) {
+                    self.fenced.insert(consumer.clone());
+                } else if !matches!(e.kind, MemberRemoved { .. }) {
+                    self.fenced.remove(consumer);
+                }
                 if matches!(e.kind, ConsumerRestarted { .. } | ConsumerRemoved { .. }) {
                     // A group-less consumer's delivery history is that process's.
                     let domain = format!("c:{consumer}");
                     self.delivered.retain(|(d, _), _| *d != domain);
                 }
+            }
+            ConsumerError { consumer, error: ErrorCode::FencedInstanceId, .. } => {
+                self.fenced.remove(consumer);
             }
             GroupStateChanged { group, from, to } => {
                 let (from, to) = (*from, *to);

@@ -4,6 +4,7 @@
 //! The expected texts are Kafka's formats filled with the playground's values; where they
 //! differ from a real cluster (host `/127.0.0.1`, no topic ids) the tool module says why.
 
+use broker_playground::core::command::Command;
 use broker_playground::core::scenario::{built_in, Run, Scenario};
 use broker_playground::core::tools::{self, Context};
 use expect_test::{expect, Expect};
@@ -862,10 +863,10 @@ fn hostile_lines_get_a_usage_error_never_a_panic() {
     check(
         sh(&mut run, "<script>alert(1)</script>"),
         expect![[r#"
-        --- stderr
-        <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-topics)
-        --- exit 127
-    "#]],
+            --- stderr
+            <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-share-groups, kafka-topics)
+            --- exit 127
+        "#]],
     );
     check(
         head(&sh(&mut run, "kafka-topics $BS --create --topic '<script>'"), 1),
@@ -1067,4 +1068,119 @@ mod random_lines {
             }
         }
     }
+}
+
+/// "What would I type?" for Send one: the console producer and the line typed at its prompt.
+/// Typed into the terminal, that line sends the same record (same key, same value text) to
+/// the same partition as the card's button did.
+#[test]
+fn send_one_is_echoed_as_the_console_producer_line_that_does_the_same() {
+    use broker_playground::core::command::Command;
+    use broker_playground::core::producer::ProducerSpec;
+    use broker_playground::core::tools::echo::command_line;
+
+    let setup = || {
+        let mut run = empty();
+        assert!(
+            sh(&mut run, "kafka-topics.sh $BS --create --topic orders --partitions 6").ends_with("exit 0\n")
+        );
+        let mut spec = ProducerSpec::new("p1", "orders");
+        spec.rate = 0.0;
+        let now = run.now();
+        run.apply(now, Command::AddProducer { producer: spec }).unwrap();
+        run
+    };
+    let end_offsets = |run: &Run| -> Vec<u64> {
+        run.cluster.topics()["orders"].partitions.iter().map(|p| p.log_end()).collect()
+    };
+    for (key, expected_sep, option) in [("user-7", ":", "key.separator=:"), ("a:b", "|", "'key.separator=|'")]
+    {
+        let mut button = setup();
+        let send = Command::SendOne {
+            producer: "p1".into(),
+            key: Some(key.into()),
+            value: None,
+            partition: None,
+            headers: Vec::new(),
+        };
+        let lines = command_line(&send, &button.cluster);
+        assert_eq!(
+            lines,
+            vec![
+                format!("kafka-console-producer.sh {BS} --topic orders --property parse.key=true --property {option}"),
+                format!(">{key}{expected_sep}p1-1"),
+            ]
+        );
+        let now = button.now();
+        button.apply(now, send).unwrap();
+        let mut typed = setup();
+        let out = sh_in(&mut typed, &lines[0], lines[1].strip_prefix('>').unwrap(), None);
+        assert_eq!(out, "--- exit 0\n");
+        assert_eq!(end_offsets(&button), end_offsets(&typed), "the same partition for key {key}");
+        assert_eq!(end_offsets(&button).iter().sum::<u64>(), 1);
+    }
+    // Without a key: the console producer without parse.key.
+    let run = setup();
+    let send = Command::SendOne {
+        producer: "p1".into(),
+        key: None,
+        value: Some("hello".into()),
+        partition: None,
+        headers: Vec::new(),
+    };
+    assert_eq!(
+        command_line(&send, &run.cluster),
+        vec![format!("kafka-console-producer.sh {BS} --topic orders"), ">hello".to_string()]
+    );
+    // A chosen partition: the console producer cannot choose one, so nothing is echoed.
+    let send = Command::SendOne {
+        producer: "p1".into(),
+        key: None,
+        value: None,
+        partition: Some(2),
+        headers: Vec::new(),
+    };
+    assert!(command_line(&send, &run.cluster).is_empty());
+}
+
+// ---- the broker authorizes what the tools change ----
+
+/// The tools change the cluster through the admin client as the terminal's user: the broker
+/// refuses what that user may not do, and the tool prints Kafka's exception for the answer.
+#[test]
+fn the_broker_refuses_a_users_admin_request_and_the_tool_says_so() {
+    let mut run = story();
+    let lock = Command::SetAuthorization { enabled: true, allow_everyone_if_no_acl_found: Some(false) };
+    run.apply(run.now(), lock).unwrap();
+    check(
+        sh_in(
+            &mut run,
+            "kafka-configs $BS --topic orders --alter --add-config retention.ms=60000",
+            "",
+            Some("bob"),
+        ),
+        expect![[r#"
+        --- stderr
+        Error while executing config command with args '--bootstrap-server localhost:9092 --topic orders --alter --add-config retention.ms=60000'
+        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+        --- exit 1
+    "#]],
+    );
+    check(
+        sh_in(&mut run, "kafka-consumer-groups $BS --delete --group g1", "", Some("bob")),
+        expect![[r#"
+
+            Error: Deletion of some consumer groups failed:
+            * Group 'g1' could not be deleted due to: org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g1
+            --- exit 1
+        "#]],
+    );
+    // The operator may; the group is gone.
+    check(
+        sh(&mut run, "kafka-consumer-groups $BS --delete --group g1"),
+        expect![[r#"
+        Deletion of requested consumer groups ('g1') was successful.
+        --- exit 0
+    "#]],
+    );
 }

@@ -12,11 +12,14 @@ fn is_traffic(kind: &EventKind) -> bool {
     matches!(
         kind,
         EventKind::Produced { .. }
+            | EventKind::ProduceAcknowledged { .. }
             | EventKind::Fetched { redelivered: 0, .. }
             | EventKind::Committed { .. }
             | EventKind::OffsetReset { .. }
             | EventKind::PositionRestored { .. }
             | EventKind::RetentionDeleted { .. }
+            | EventKind::ShareAcquired { delivery_count: 1, .. }
+            | EventKind::ShareAcknowledged { .. }
     )
 }
 

@@ -7,11 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
+use broker_playground::core::error::ErrorCode;
 use broker_playground::core::share_group::assignor::{self, MemberSpec, TopicPartition};
 use broker_playground::core::share_group::config::{ShareGroupConfig, ShareGroupConfigInput};
 use broker_playground::core::share_group::share_partition::{
     AcknowledgeType, AcknowledgementBatch, AcquiredRecords, ArchiveReason, MemberId, RecordState,
-    ResetTarget, ReturnCause, ShareErrorCode, SharePartition, SharePartitionEvent,
+    ResetTarget, ReturnCause, SharePartition, SharePartitionEvent,
 };
 use broker_playground::core::share_group::ShareAutoOffsetReset;
 use proptest::prelude::*;
@@ -204,7 +205,7 @@ fn share_partition_acknowledge_per_offset_batch_records_by_a_non_owner_is_invali
     let err = sp.acknowledge(0, &m("b"), &[ack(0, 0, AcknowledgeType::Accept)]).unwrap_err();
     assert_eq!(
         (err.code, err.code.code(), err.message.as_str()),
-        (ShareErrorCode::InvalidRecordState, 121, "Member is not the owner of offset")
+        (ErrorCode::InvalidRecordState, 121, "Member is not the owner of offset")
     );
     assert_eq!(state(&sp, 0), Some(RecordState::Acquired));
 }
@@ -216,7 +217,7 @@ fn share_partition_acknowledge_a_record_that_is_not_acquired_is_invalid_record_s
     sp.acquire(0, &a, 3, 0, 3);
     sp.acknowledge(0, &a, &[ack(1, 1, AcknowledgeType::Accept)]).unwrap();
     let err = sp.acknowledge(0, &a, &[ack(1, 1, AcknowledgeType::Reject)]).unwrap_err();
-    assert_eq!(err.code, ShareErrorCode::InvalidRecordState);
+    assert_eq!(err.code, ErrorCode::InvalidRecordState);
     assert_eq!(err.message, "The batch cannot be acknowledged. The offset is not acquired.");
 }
 
@@ -246,7 +247,7 @@ fn share_partition_rollback_or_process_state_updates_a_refused_acknowledgement_c
     let err = sp
         .acknowledge(0, &a, &[ack(0, 3, AcknowledgeType::Accept), ack(4, 4, AcknowledgeType::Accept)])
         .unwrap_err();
-    assert_eq!(err.code, ShareErrorCode::InvalidRecordState);
+    assert_eq!(err.code, ErrorCode::InvalidRecordState);
     let after: Vec<_> = sp.records().map(|(o, r)| (o, r.clone())).collect();
     assert_eq!(before, after);
     assert_eq!(sp.start_offset(), 0);
@@ -288,7 +289,7 @@ fn share_partition_release_acquisition_lock_on_timeout_returns_the_record_for_an
     // The slow worker's records go to another worker.
     assert_eq!(sp.acquire(LOCK, &m("c"), 5, 0, 3), vec![range(0, 1, 2)]);
     let late = sp.acknowledge(LOCK + 1, &a, &[ack(0, 0, AcknowledgeType::Accept)]).unwrap_err();
-    assert_eq!(late.code, ShareErrorCode::InvalidRecordState, "a's acknowledgement comes too late");
+    assert_eq!(late.code, ErrorCode::InvalidRecordState, "a's acknowledgement comes too late");
 }
 
 #[test]

@@ -118,7 +118,10 @@ impl<W: Write> Printer<W> {
     fn event(&mut self, e: &Event) -> std::io::Result<()> {
         let noisy = matches!(
             e.kind,
-            EventKind::Produced { .. } | EventKind::Fetched { .. } | EventKind::Committed { auto: true, .. }
+            EventKind::Produced { .. }
+                | EventKind::ProduceAcknowledged { .. }
+                | EventKind::Fetched { .. }
+                | EventKind::Committed { auto: true, .. }
         );
         // `--json` is the machine contract of shared/CLI.md: one JSON line per event, always.
         if noisy && !self.all && !self.json {
@@ -134,6 +137,7 @@ impl<W: Write> Printer<W> {
                 match &e.kind {
                     EventKind::Produced { count, .. } => f.produced += count,
                     EventKind::Fetched { count, .. } => f.polled += count,
+                    EventKind::ProduceAcknowledged { .. } => {}
                     _ => f.commits += 1,
                 }
                 return Ok(());

@@ -8,22 +8,24 @@
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
-use super::broker::Broker;
+use super::admin::AdminClient;
+use super::broker::{unknown_topic, Broker};
 use super::command::{Command, SeekTo};
 use super::config::{ClusterConfig, GroupProtocol};
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
 use super::error::{CoreError, CoreResult, ErrorCode};
-use super::event::{AuthorizationChange, Event, EventKind, LeaveReason, RebalanceReason};
+use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::{BrokerId, NodeId};
 use super::log::{Retention, Value};
-use super::net::{Network, Payload};
+use super::net::Network;
 use super::producer::{Outgoing, Producer};
 use super::protocol::find_coordinator::{partition_for, CoordinatorType, FindCoordinatorRequest};
 use super::protocol::{Authenticated, Request, Response};
+use super::schedule::{Kind, Tracked};
 use super::time::Millis;
-use super::topic::{validate_partition_count, validate_topic_name, Topic};
+use super::topic::Topic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -53,30 +55,52 @@ pub struct Cluster {
     pub(crate) config: ClusterConfig,
     /// The one broker: partition logs, group coordinators, the authorizer.
     pub(crate) broker: Broker,
-    pub(crate) producers: BTreeMap<String, Producer>,
+    pub(crate) producers: Tracked<Producer>,
     pub(crate) producer_names: Vec<Arc<str>>,
-    pub(crate) consumers: BTreeMap<String, Consumer>,
+    pub(crate) consumers: Tracked<Consumer>,
     pub(crate) events: Vec<Event>,
     /// Every request between a client and the broker goes through here.
     pub(crate) net: Network<Authenticated, Response>,
     /// The work budget (`budget.rs`): totals a tab can hold.
     pub(crate) budget: super::budget::BudgetState,
+    /// When each producer, coordinator and consumer next wakes (`schedule.rs`).
+    pub(crate) schedule: super::schedule::Schedule,
+    /// The admin client: topic, config, ACL and group-offset changes go through it.
+    pub(crate) admin: AdminClient,
+    /// What each client was told, when a checker asked for it (`learned.rs`).
+    pub(crate) learned: Option<super::learned::Learned>,
+    /// The replication of the topic being created ([`Cluster::create_topic`]).
+    pub(crate) next_topic_replication: Option<(i32, super::replication::config::TopicReplicationConfig)>,
+    /// Answers on their way to clients (`route.rs`).
+    pub(crate) route: super::route::Route,
+    /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
+    /// (the rebalance's story; the coordinator does not know it).
+    pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
 }
 
 impl Cluster {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
+        let mut broker = Broker::new(BrokerId(config.brokers.first().map_or(1, |b| b.id)));
+        broker.replicas = super::broker::replicas::Replication::new(&config, seed);
+        broker.group_config = super::broker::GroupConfig::of(&config);
         Cluster {
             now: 0,
             seed,
             rng: oorandom::Rand64::new(seed as u128),
             config,
-            broker: Broker::new(BrokerId::FIRST),
-            producers: BTreeMap::new(),
+            broker,
+            producers: Tracked::default(),
             producer_names: Vec::new(),
-            consumers: BTreeMap::new(),
+            consumers: Tracked::default(),
             events: Vec::new(),
             net: Network::default(),
             budget: Default::default(),
+            schedule: Default::default(),
+            admin: AdminClient::default(),
+            learned: None,
+            next_topic_replication: None,
+            route: Default::default(),
+            sync_stopped: BTreeMap::new(),
         }
     }
 
@@ -131,8 +155,13 @@ impl Cluster {
 
     // ---------------------------------------------------------------- time
 
-    /// When the cluster next needs to run on its own, if ever.
+    /// When the cluster next needs to run on its own, if ever (`O(log n)`: `schedule.rs`).
     pub fn next_wakeup(&self) -> Option<Millis> {
+        self.next_wakeup_queued()
+    }
+
+    /// [`Cluster::next_wakeup`] by a look at every node (what the queues must agree with).
+    pub(crate) fn next_wakeup_scan(&self) -> Option<Millis> {
         let mut t: Option<Millis> = None;
         let mut consider = |x: Option<Millis>| {
             if let Some(x) = x {
@@ -148,6 +177,7 @@ impl Cluster {
             consider(c.next_wakeup());
         }
         consider(self.broker.poll_timeout(self.config.consumer_session_timeout_ms).map(|(t, _)| t));
+        consider(self.broker.replicas.next_wakeup());
         t.map(|t| t.max(self.now))
     }
 
@@ -163,7 +193,8 @@ impl Cluster {
         }
         let mut same_time_steps = 0u32;
         let mut last = self.now;
-        while let Some(t) = self.next_wakeup() {
+        self.flush_schedule();
+        while let Some(t) = self.next_wakeup_queued() {
             if t > now {
                 break;
             }
@@ -183,6 +214,7 @@ impl Cluster {
             }
             self.now = t;
             self.step(t);
+            self.flush_schedule();
         }
         self.now = now;
     }
@@ -190,33 +222,17 @@ impl Cluster {
     /// Everything due at `t`: producers first (so a poll at `t` sees records of `t`), then
     /// the coordinators, then consumers; each in name order.
     fn step(&mut self, t: Millis) {
-        let due: Vec<String> = self
-            .producers
-            .iter()
-            .filter(|(_, p)| p.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        for name in self.due(Kind::Producer, t) {
             self.step_producer(&name, t);
         }
-        let session = self.config.consumer_session_timeout_ms;
-        let due: Vec<String> = self
-            .broker
-            .groups
-            .iter()
-            .filter(|(_, g)| g.next_wakeup(session).is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for id in due {
+        self.step_replicas(t);
+        self.flush_schedule();
+        for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
         }
-        let due: Vec<String> = self
-            .consumers
-            .iter()
-            .filter(|(_, c)| c.next_wakeup().is_some_and(|w| w <= t))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in due {
+        self.step_share_coordinator(t);
+        self.flush_schedule();
+        for name in self.due(Kind::Consumer, t) {
             self.step_consumer(&name, t);
         }
         if t >= self.broker.next_retention_at {
@@ -227,7 +243,8 @@ impl Cluster {
 
     /// Sends `request` from client `from` (authenticated as `user`) to the broker, and runs the
     /// network at `now` until its answer is back. The data path has zero latency, so it always
-    /// is; `None` means it timed out, or is still on its way over a slower link.
+    /// is; `None` means it timed out, is still on its way over a slower link, or waits at a
+    /// coordinator (JoinGroup, SyncGroup). See `route.rs`.
     pub(crate) fn call(
         &mut self,
         now: Millis,
@@ -235,20 +252,11 @@ impl Cluster {
         user: Option<&str>,
         request: Request,
     ) -> Option<Response> {
-        let to = NodeId::Broker(self.broker.id());
-        let sent = Authenticated { principal: user.map(Into::into), request };
-        let id = self.net.send_request(now, from, to, sent);
-        let mut answer = None;
-        while let Some(env) = self.net.pop_due(now) {
-            match env.payload {
-                Payload::Request(q) => {
-                    if let Some(r) = self.broker.handle(env.deliver_at, q.principal.as_deref(), &q.request) {
-                        self.net.send_response(env.deliver_at, env.to, env.from, env.correlation, r);
-                    }
-                }
-                Payload::Response(r) if env.correlation == id => answer = Some(r),
-                Payload::Response(_) | Payload::TimedOut => {}
-            }
+        let tap = self.learned.is_some().then(|| from.clone());
+        let timeout = self.net.request_timeout_ms();
+        let answer = self.call_with_timeout(now, from, user, request, timeout).1;
+        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
+            learned.note(&node, r);
         }
         answer
     }
@@ -274,65 +282,55 @@ impl Cluster {
     /// Catches up to `now`, then runs `cmd`. On error nothing changed (events produced while
     /// catching up stay queued and come with the next call).
     pub fn apply(&mut self, now: Millis, cmd: Command) -> CoreResult<Vec<Event>> {
+        self.apply_as(now, None, cmd)
+    }
+
+    /// [`Cluster::apply`] on behalf of `user`: the admin client sends an admin command's
+    /// requests as that principal (`None`: the operator, a super user), and the broker
+    /// authorizes them. Other commands ignore `user` (clients carry their own).
+    pub fn apply_as(&mut self, now: Millis, user: Option<&str>, cmd: Command) -> CoreResult<Vec<Event>> {
         self.run_until(now);
         let now = self.now;
-        self.apply_command(cmd, now)?;
+        let applied = self.apply_command(cmd, now, user);
+        self.flush_schedule();
+        applied?;
         Ok(std::mem::take(&mut self.events))
     }
 
-    fn apply_command(&mut self, cmd: Command, now: Millis) -> CoreResult<()> {
+    fn apply_command(&mut self, cmd: Command, now: Millis, user: Option<&str>) -> CoreResult<()> {
         match cmd {
             Command::AlterGroupOffsets { group, offsets } => {
-                self.alter_group_offsets(&group, offsets, now)?
+                let offsets = self.admin_alter_group_offsets(now, user, &group, &offsets)?;
+                self.events_push(now, EventKind::GroupOffsetsAltered { group, offsets });
             }
-            Command::DeleteGroup { group } => self.delete_group(&group, now)?,
+            Command::DeleteGroup { group } => {
+                self.admin_delete_group(now, user, &group)?;
+                self.events_push(now, EventKind::GroupDeleted { group });
+            }
+            cmd @ (Command::SetShareGroupConfig { .. }
+            | Command::ResetShareGroupOffsets { .. }
+            | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
             Command::DeleteGroupOffsets { group, topic, partitions } => {
-                self.delete_group_offsets(&group, &topic, &partitions, now)?
+                let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
+                if !gone.is_empty() {
+                    self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
+                }
             }
             Command::CreateTopic { name, partitions, retention } => {
-                validate_topic_name(&name)?;
-                let n = validate_partition_count(partitions)?;
-                self.check_partition_budget(u64::from(n))?;
-                if self.broker.topics.contains_key(&name) {
-                    return Err(CoreError::kafka(
-                        ErrorCode::TopicAlreadyExists,
-                        format!("Topic '{name}' already exists."),
-                    ));
-                }
-                super::topic::check_collision(&name, self.broker.topics.keys().map(String::as_str))?;
-                self.check_capacity(self.broker.topics.len())?;
-                let retention = retention.unwrap_or(self.config.retention);
-                validate_retention(&retention)?;
-                self.create_topic_internal(&name, n, retention, now);
+                self.check_default_placement()?;
+                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+                self.place_new_topic(&name, partitions, now);
+                self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
             Command::DeleteTopic { name } => {
-                if self.broker.topics.remove(&name).is_none() {
-                    return Err(unknown_topic(&name));
-                }
+                self.admin_delete_topic(now, user, &name)?;
+                self.broker.replicas.forget_topic(&name);
                 self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
             Command::CreatePartitions { topic, total } => {
-                let Some(t) = self.broker.topics.get(&topic) else {
-                    return Err(unknown_topic(&topic));
-                };
-                let from = t.partition_count();
-                if total < from as i64 {
-                    return Err(CoreError::kafka(
-                        ErrorCode::InvalidPartitions,
-                        format!("Topic currently has {from} partitions, which is higher than the requested {total}. Partitions can never be removed."),
-                    ));
-                }
-                if total == from as i64 {
-                    return Err(CoreError::kafka(
-                        ErrorCode::InvalidPartitions,
-                        format!("Topic already has {from} partitions."),
-                    ));
-                }
-                let to = validate_partition_count(total)?;
-                self.check_partition_budget(u64::from(to - from))?;
-                let t = self.broker.topics.get_mut(&topic).expect("checked");
-                t.partitions.resize_with(to as usize, Default::default);
+                let (from, to) = self.admin_create_partitions(now, user, &topic, total)?;
+                self.broker.replicas.add_partitions(now, &topic, to - from);
                 self.events_push(now, EventKind::PartitionsAdded { topic: topic.clone(), from, to });
                 // KIP-848 groups: the coordinator sees the new metadata at once. Classic
                 // groups: the leader notices at its next metadata refresh.
@@ -351,13 +349,14 @@ impl Cluster {
                 }
             }
             Command::SetRetention { topic, retention } => {
-                validate_retention(&retention)?;
-                let Some(t) = self.broker.topics.get_mut(&topic) else {
-                    return Err(unknown_topic(&topic));
-                };
-                t.retention = retention;
+                self.admin_alter_retention(now, user, &topic, retention)?;
                 self.sweep_retention(now);
             }
+            Command::StopBroker { broker } => self.broker_command(now, broker, BrokerChange::Stopped)?,
+            Command::CrashBroker { broker } => self.broker_command(now, broker, BrokerChange::Crashed)?,
+            Command::StartBroker { broker } => self.broker_command(now, broker, BrokerChange::Started)?,
+            Command::IsolateBroker { broker } => self.broker_command(now, broker, BrokerChange::Isolated)?,
+            Command::HealBroker { broker } => self.broker_command(now, broker, BrokerChange::Healed)?,
             Command::AddProducer { producer } => {
                 producer.validate()?;
                 self.check_rate_budget(producer.rate, None)?;
@@ -469,7 +468,7 @@ impl Cluster {
                 };
                 let mut spec = c.spec.clone();
                 spec.mode = mode;
-                if spec.is_group() && spec.config.group_id.is_none() {
+                if (spec.is_group() || spec.is_share()) && spec.config.group_id.is_none() {
                     spec.config.group_id = Some("group-1".into());
                 }
                 spec.validate()?;
@@ -542,7 +541,7 @@ impl Cluster {
                 if !c.is_alive() {
                     return Err(CoreError::invalid(format!("consumer {name} is not running")));
                 }
-                if c.spec.config.enable_auto_commit && c.membership.is_none() {
+                if c.spec.config.enable_auto_commit && c.membership.is_none() && !c.spec.is_share() {
                     let offsets = c.commit_positions();
                     self.commit(&name, offsets, true, now);
                 }
@@ -557,6 +556,11 @@ impl Cluster {
                     return Err(unknown("consumer", &consumer));
                 };
                 let tp = TopicPartition::new(topic.as_str(), partition);
+                if c.spec.is_share() {
+                    return Err(CoreError::invalid(format!(
+                        "{consumer} is a share consumer: KafkaShareConsumer has no seek(); reset the share group's offsets instead"
+                    )));
+                }
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
@@ -585,6 +589,10 @@ impl Cluster {
                 };
                 if c.group_id().is_none() {
                     return Err(CoreError::invalid(format!("{consumer} has no group.id to commit to")));
+                }
+                if c.share.is_some() {
+                    self.share_commit(&consumer, now);
+                    return Ok(());
                 }
                 let offsets = self.commit_positions_of(&consumer);
                 self.commit(&consumer, offsets, false, now);
@@ -633,14 +641,12 @@ impl Cluster {
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::AddAcl { acl } => {
-                self.broker.auth.add_acl(acl.clone()).map_err(acl_error)?;
+                self.admin_create_acl(now, user, &acl)?;
                 let change = AuthorizationChange::AclAdded { acl };
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
             Command::RemoveAcl { acl } => {
-                if !self.broker.auth.remove_acl(&acl) {
-                    return Err(CoreError::invalid("no such ACL"));
-                }
+                self.admin_delete_acl(now, user, &acl)?;
                 let change = AuthorizationChange::AclRemoved { acl };
                 self.events_push(now, EventKind::AuthorizationChanged { change });
             }
@@ -648,7 +654,7 @@ impl Cluster {
         Ok(())
     }
 
-    fn check_capacity(&self, current: usize) -> CoreResult<()> {
+    pub(crate) fn check_capacity(&self, current: usize) -> CoreResult<()> {
         if current >= MAX_ENTITIES {
             return Err(CoreError::invalid(format!(
                 "the playground holds at most {MAX_ENTITIES} of each kind"
@@ -688,6 +694,7 @@ impl Cluster {
         now: Millis,
     ) {
         self.broker.topics.insert(name.to_string(), Topic::new(name, partitions, retention));
+        self.place_new_topic(name, partitions, now);
         self.events_push(now, EventKind::TopicCreated { topic: name.to_string(), partitions });
     }
 
@@ -715,6 +722,7 @@ impl Cluster {
             }
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
+        self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);
         for g in affected {
             self.request_rebalance(&g, RebalanceReason::PartitionsAdded { topic: name.to_string() }, now);
         }
@@ -731,6 +739,7 @@ impl Cluster {
                 let _ = self.apply_standalone(name, partitions, now);
             }
             ConsumerMode::Group { .. } => self.init_membership(name, now),
+            ConsumerMode::Share { .. } => self.start_share_consumer(name, now),
         }
     }
 
@@ -742,10 +751,11 @@ impl Cluster {
         let group_changed = old.config.group_id != spec.config.group_id
             || old.config.group_protocol != spec.config.group_protocol
             || old.config.group_instance_id != spec.config.group_instance_id
-            || old.is_group() != spec.is_group();
+            || old.is_group() != spec.is_group()
+            || old.is_share() != spec.is_share();
         let subscription_changed = old.mode != spec.mode;
         let strategy_changed = old.config.assignment_strategy != spec.config.assignment_strategy;
-        if group_changed && old.is_group() && alive {
+        if group_changed && (old.is_group() || old.is_share()) && alive {
             self.leave_group(&name, LeaveReason::Left, now);
         }
         let c = self.consumers.get_mut(&name).expect("checked");
@@ -769,6 +779,11 @@ impl Cluster {
                     let c = self.consumers.get_mut(&name).expect("checked");
                     c.membership = None;
                     let _ = self.apply_standalone(&name, partitions.clone(), now);
+                }
+            }
+            ConsumerMode::Share { .. } => {
+                if group_changed {
+                    self.restart_share_member(&name, now);
                 }
             }
             ConsumerMode::Group { .. } => {
@@ -802,22 +817,8 @@ impl Cluster {
     }
 }
 
-fn validate_retention(r: &Retention) -> CoreResult<()> {
-    if r.ms == Some(0) || r.bytes == Some(0) {
-        return Err(CoreError::kafka(
-            ErrorCode::InvalidConfig,
-            "retention.ms and retention.bytes must be positive (or null for no limit)",
-        ));
-    }
-    Ok(())
-}
-
 fn acl_error(e: super::acl::AclError) -> CoreError {
     CoreError::invalid(e.to_string())
-}
-
-fn unknown_topic(name: &str) -> CoreError {
-    CoreError::kafka(ErrorCode::UnknownTopicOrPartition, format!("This server does not host topic {name:?}."))
 }
 
 fn unknown(what: &str, name: &str) -> CoreError {

@@ -1,9 +1,11 @@
 //! What a person (or a scenario script) can do to the cluster.
 
 use super::acl::{AclBinding, Role};
+use super::broker::share::ShareGroupSettings;
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::log::Retention;
 use super::producer::ProducerSpec;
+use super::share_group::share_partition::ResetTarget;
 use serde::{Deserialize, Serialize};
 
 /// Where `seek()` moves a position.
@@ -42,6 +44,27 @@ pub enum Command {
     SetRetention {
         topic: String,
         retention: Retention,
+    },
+
+    /// A broker's controlled shutdown: leadership moves away first, nothing acknowledged is
+    /// lost.
+    StopBroker {
+        broker: i32,
+    },
+    /// A broker goes without a goodbye; the controller notices after
+    /// `broker.session.timeout.ms`.
+    CrashBroker {
+        broker: i32,
+    },
+    StartBroker {
+        broker: i32,
+    },
+    /// A broker stays up but is cut off from every other node (a network partition).
+    IsolateBroker {
+        broker: i32,
+    },
+    HealBroker {
+        broker: i32,
     },
 
     AddProducer {
@@ -137,6 +160,30 @@ pub enum Command {
         group: String,
         topic: String,
         partitions: Vec<u32>,
+    },
+
+    /// A share group's own configs (`kafka-configs --alter --entity-type groups`, scenario files'
+    /// `groups`): `share.auto.offset.reset`, `share.record.lock.duration.ms`,
+    /// `share.delivery.count.limit`; the ones left out take the broker's.
+    SetShareGroupConfig {
+        group: String,
+        config: ShareGroupSettings,
+    },
+    /// AlterShareGroupOffsets (`kafka-share-groups --reset-offsets --execute`): moves the
+    /// share-partition start offset of every partition of `topic` (all topics the group has
+    /// read when absent). Only while the group has no members (NON_EMPTY_GROUP otherwise).
+    ResetShareGroupOffsets {
+        group: String,
+        #[serde(default)]
+        topic: Option<String>,
+        /// Of `topic`; empty: all its partitions.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        partitions: Vec<u32>,
+        to: ResetTarget,
+    },
+    /// DeleteShareGroups (`kafka-share-groups --delete`): only an empty group.
+    DeleteShareGroup {
+        group: String,
     },
 
     /// Turn the authorizer on or off (and `allow.everyone.if.no.acl.found`).

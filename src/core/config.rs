@@ -4,6 +4,7 @@
 
 use super::group::assignor::{Side, Strategy};
 use super::log::Retention;
+use crate::core::share_group::ShareAcknowledgementMode;
 use serde::{Deserialize, Serialize};
 
 /// Broker-side settings.
@@ -34,6 +35,62 @@ pub struct ClusterConfig {
     /// the CompletingRebalance phase is visible. Real clusters take about a millisecond.
     #[serde(rename = "playground.network.latency.ms")]
     pub network_latency_ms: u64,
+    /// The brokers (`node.id`, `broker.rack`), 1 to 9. Written at a scenario's top level
+    /// (`"brokers": [...]`), not under `cluster`; empty means one broker, id 1, no rack.
+    #[serde(skip)]
+    pub brokers: Vec<BrokerSpec>,
+    /// `default.replication.factor` (1 in Apache Kafka): topics created without one.
+    #[serde(rename = "default.replication.factor")]
+    pub default_replication_factor: i32,
+    /// `min.insync.replicas` (1): the broker's default for topics that do not set it.
+    #[serde(rename = "min.insync.replicas")]
+    pub min_insync_replicas: u32,
+    /// `unclean.leader.election.enable` (false): the broker's default for topics.
+    #[serde(rename = "unclean.leader.election.enable")]
+    pub unclean_leader_election_enable: bool,
+    /// `replica.lag.time.max.ms` (30000; 10000 at teaching pace): how long a follower may go
+    /// without catching up before its leader drops it from the ISR.
+    #[serde(rename = "replica.lag.time.max.ms")]
+    pub replica_lag_time_max_ms: u64,
+    /// `broker.session.timeout.ms` (9000; 3000 at teaching pace): how long the controller
+    /// waits for a broker's heartbeat before fencing it (a crash is noticed then).
+    #[serde(rename = "broker.session.timeout.ms")]
+    pub broker_session_timeout_ms: u64,
+}
+
+/// One broker of the cluster: `node.id` and `broker.rack` (a zone, on managed services).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerSpec {
+    pub id: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rack: Option<String>,
+}
+
+/// The most brokers a playground cluster holds.
+pub const MAX_BROKERS: usize = 9;
+
+impl BrokerSpec {
+    /// 1 to 9 brokers, distinct ids from 0 to 1000, racks of 1–64 name characters.
+    pub fn validate_all(brokers: &[BrokerSpec]) -> Result<(), String> {
+        if brokers.len() > MAX_BROKERS {
+            return Err(format!("at most {MAX_BROKERS} brokers (got {})", brokers.len()));
+        }
+        for (i, b) in brokers.iter().enumerate() {
+            if !(0..=1000).contains(&b.id) {
+                return Err(format!("[{i}].id: node.id must be between 0 and 1000 (got {})", b.id));
+            }
+            if brokers[..i].iter().any(|o| o.id == b.id) {
+                return Err(format!("[{i}].id: broker {} is listed twice", b.id));
+            }
+            if let Some(r) = &b.rack {
+                if let Err(e) = super::cluster::validate_entity_name("broker.rack", r) {
+                    return Err(format!("[{i}].rack: {e}"));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for ClusterConfig {
@@ -46,6 +103,12 @@ impl Default for ClusterConfig {
             consumer_session_timeout_ms: 45000,
             retention: Retention::default(),
             network_latency_ms: 5,
+            brokers: Vec::new(),
+            default_replication_factor: 1,
+            min_insync_replicas: 1,
+            unclean_leader_election_enable: false,
+            replica_lag_time_max_ms: 30_000,
+            broker_session_timeout_ms: 9_000,
         }
     }
 }
@@ -58,6 +121,8 @@ impl ClusterConfig {
             consumer_heartbeat_interval_ms: 1000,
             consumer_session_timeout_ms: 6000,
             network_latency_ms: 200,
+            replica_lag_time_max_ms: 10_000,
+            broker_session_timeout_ms: 3_000,
             ..Self::default()
         }
     }
@@ -79,12 +144,21 @@ impl ClusterConfig {
             ("group.consumer.heartbeat.interval.ms", self.consumer_heartbeat_interval_ms, 1),
             ("group.consumer.session.timeout.ms", self.consumer_session_timeout_ms, 1),
             ("playground.network.latency.ms", self.network_latency_ms, 0),
+            ("replica.lag.time.max.ms", self.replica_lag_time_max_ms, 1),
+            ("broker.session.timeout.ms", self.broker_session_timeout_ms, 1),
         ];
         for (name, v, min) in bounded {
             if v < min || v > 86_400_000 {
                 return Err((name, format!("must be between {min} and 86400000 ms (got {v})")));
             }
         }
+        if !(1..=i16::MAX as i32).contains(&self.default_replication_factor) {
+            return Err(("default.replication.factor", "Value must be at least 1".into()));
+        }
+        if self.min_insync_replicas == 0 {
+            return Err(("min.insync.replicas", "Value must be at least 1".into()));
+        }
+        BrokerSpec::validate_all(&self.brokers).map_err(|e| ("brokers", e))?;
         if self.retention.ms == Some(0) || self.retention.bytes == Some(0) {
             return Err(("retention", "retention.ms and retention.bytes must be positive (or null)".into()));
         }
@@ -190,6 +264,44 @@ pub struct ConsumerConfig {
     /// Playground only: when a consumer with auto-commit off calls `commitSync()`.
     #[serde(rename = "playground.manual.commit")]
     pub manual_commit: ManualCommit,
+    /// `share.acknowledgement.mode` (share consumers): `implicit` accepts every record of a
+    /// poll at the next poll or commit; `explicit` acknowledges each record by the rules below.
+    #[serde(rename = "share.acknowledgement.mode", skip_serializing_if = "is_default")]
+    pub share_acknowledgement_mode: ShareAcknowledgementMode,
+    /// Playground-only (explicit mode): REJECT records whose key matches this pattern
+    /// (`*` matches any run of characters), as an application rejects a poison message.
+    #[serde(rename = "playground.share.reject.keys", skip_serializing_if = "Option::is_none")]
+    pub share_reject_keys: Option<String>,
+    /// Playground-only (explicit mode): the fraction of records whose processing fails (drawn
+    /// from the cluster's seeded PRNG).
+    #[serde(rename = "playground.share.failure.rate", skip_serializing_if = "is_zero")]
+    pub share_failure_rate: f64,
+    /// Playground-only (explicit mode): what the application does with a record whose
+    /// processing failed: RELEASE it (default), REJECT it, or `none` (no acknowledgement: its
+    /// lock runs out).
+    #[serde(rename = "playground.share.on.failure", skip_serializing_if = "is_default")]
+    pub share_on_failure: ShareOnFailure,
+}
+
+/// What a share consumer's application does with a record it failed to process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareOnFailure {
+    /// `acknowledge(record, RELEASE)`: another delivery attempt, by any member.
+    #[default]
+    Release,
+    /// `acknowledge(record, REJECT)`: archived, never delivered again.
+    Reject,
+    /// No acknowledgement: the record stays acquired until its lock runs out.
+    None,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 impl Default for ConsumerConfig {
@@ -211,6 +323,10 @@ impl Default for ConsumerConfig {
             poll_interval_ms: 100,
             processing_ms_per_record: 0.0,
             manual_commit: ManualCommit::AfterProcessing,
+            share_acknowledgement_mode: ShareAcknowledgementMode::Implicit,
+            share_reject_keys: None,
+            share_failure_rate: 0.0,
+            share_on_failure: ShareOnFailure::Release,
         }
     }
 }

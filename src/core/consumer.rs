@@ -1,8 +1,8 @@
 //! Consumers: standalone (`assign()`) or group members (`subscribe()`), polling on a
 //! schedule, processing for a while, and committing automatically or by hand.
 //!
-//! The client side of the group protocols lives here (when to rejoin, what to revoke);
-//! the coordinator's side lives in `group/`.
+//! The client side of the group protocols lives here and in `group/classic.rs` (when to
+//! rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
 
 use super::cluster::Cluster;
 use super::config::{ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset};
@@ -12,6 +12,7 @@ use super::group::assignor::TopicPartition;
 use super::group::Group;
 use super::ids::NodeId;
 use super::protocol::fetch::{FetchPartition, FetchRequest};
+use super::protocol::leave_group::{LeaveGroupRequest, MemberIdentity};
 use super::protocol::list_offsets::{
     ListOffsetsPartition, ListOffsetsRequest, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
 };
@@ -30,6 +31,10 @@ pub enum ConsumerMode {
     Standalone { partitions: Vec<TopicPartition> },
     /// `subscribe(topics)`: the group decides who reads what.
     Group { topics: Vec<String> },
+    /// `KafkaShareConsumer.subscribe(topics)` (KIP-932): a member of the share group `group.id`;
+    /// it reads the partitions the share group coordinator assigns, several members may share
+    /// one, and each record is acquired and acknowledged on its own.
+    Share { topics: Vec<String> },
 }
 
 /// What a consumer is told to be (scenario files and the UI).
@@ -95,12 +100,39 @@ impl ConsumerSpec {
                     return Err(CoreError::invalid("too many partitions assigned (at most 4096)"));
                 }
             }
+            ConsumerMode::Share { topics } => {
+                if self.config.group_id.is_none() {
+                    return Err(CoreError::invalid(
+                        "group.id is required for a share consumer (subscribe())",
+                    ));
+                }
+                if topics.is_empty() {
+                    return Err(CoreError::invalid("a share consumer must subscribe to at least one topic"));
+                }
+                for t in topics {
+                    super::topic::validate_topic_name(t)?;
+                }
+            }
         }
+        super::share_consumer::validate_rules(&self.config).map_err(CoreError::invalid)?;
         Ok(())
     }
 
     pub fn is_group(&self) -> bool {
         matches!(self.mode, ConsumerMode::Group { .. })
+    }
+
+    /// A `KafkaShareConsumer` (a share group member).
+    pub fn is_share(&self) -> bool {
+        matches!(self.mode, ConsumerMode::Share { .. })
+    }
+
+    /// The topics it subscribes to (group or share), none for `assign()`.
+    pub fn subscription(&self) -> &[String] {
+        match &self.mode {
+            ConsumerMode::Group { topics } | ConsumerMode::Share { topics } => topics,
+            ConsumerMode::Standalone { .. } => &[],
+        }
     }
 }
 
@@ -137,6 +169,9 @@ pub enum MemberPhase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
     pub group: String,
+    /// The protocol it joins with (`group.protocol` when the membership began).
+    #[serde(default)]
+    pub protocol: GroupProtocol,
     pub member_id: Option<String>,
     /// Classic: generation id; KIP-848: member epoch. -1 before the first.
     pub generation: i32,
@@ -159,6 +194,12 @@ pub struct Membership {
     /// Partition counts of subscribed topics as of the last metadata refresh.
     pub known_partitions: BTreeMap<String, u32>,
     pub next_metadata_at: Millis,
+    /// Classic: the last JoinGroup answer named it the group's leader.
+    #[serde(default)]
+    pub is_leader: bool,
+    /// Classic: why it rejoins, sent with its JoinGroup (KIP-800's reason).
+    #[serde(default)]
+    pub rejoin_reason: Option<RebalanceReason>,
 }
 
 /// The card's one-line "what is it doing".
@@ -203,6 +244,8 @@ pub struct Consumer {
     /// The batch being processed: when it was fetched, how many records, ms per record, and
     /// whether its offsets were committed before processing (at-most-once).
     pub batch: Option<Batch>,
+    /// A share consumer's client state (member, acquired records, pending acknowledgements).
+    pub share: Option<Box<super::share_consumer::ShareClient>>,
 }
 
 /// A polled batch, for telling what a crash mid-processing loses or repeats.
@@ -244,6 +287,7 @@ impl Consumer {
             redelivered: 0,
             delivered: BTreeMap::new(),
             batch: None,
+            share: None,
         }
     }
 
@@ -267,6 +311,9 @@ impl Consumer {
             if m.member_id.is_some() {
                 t = t.min(m.next_heartbeat_at);
             }
+        }
+        if let Some(s) = &self.share {
+            t = t.min(s.next_heartbeat_at);
         }
         Some(t)
     }
@@ -322,6 +369,9 @@ impl Cluster {
         };
         if !c.is_alive() {
             return;
+        }
+        if c.share.is_some() {
+            return self.step_share_consumer(name, now);
         }
         let heartbeat_due =
             c.membership.as_ref().is_some_and(|m| m.member_id.is_some() && m.next_heartbeat_at <= now);
@@ -488,8 +538,8 @@ impl Cluster {
                 break;
             }
             let tp = part.partition;
-            if part.error_code == Some(ErrorCode::UnknownTopicOrPartition) {
-                continue;
+            if part.error_code.is_some_and(|e| e != ErrorCode::OffsetOutOfRange) {
+                continue; // unknown partition, or its leader is gone: nothing to read there now
             }
             let (log_start, log_end) = (part.log_start_offset, part.high_watermark);
             let Some(&pos) = c.positions.get(&tp) else {
@@ -528,7 +578,7 @@ impl Cluster {
             } else {
                 pos
             };
-            let count = (log_end - pos).min(budget);
+            let count = log_end.saturating_sub(pos).min(budget);
             if count == 0 {
                 continue;
             }
@@ -626,7 +676,7 @@ impl Cluster {
             return;
         };
         let mut partitions = partitions;
-        partitions.sort();
+        crate::core::sort::ascending(&mut partitions);
         partitions.dedup();
         c.positions.retain(|tp, _| partitions.contains(tp));
         for tp in &partitions {
@@ -746,7 +796,7 @@ impl Cluster {
         }
         self.set_assignment(name, partitions.clone(), now);
         let mut sorted = partitions;
-        sorted.sort();
+        crate::core::sort::ascending(&mut sorted);
         sorted.dedup();
         self.events_push(
             now,
@@ -817,8 +867,7 @@ impl Cluster {
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
         let changed = m.known_partitions != current && !m.known_partitions.is_empty();
-        let group_id = m.group.clone();
-        let is_leader = self.broker.groups.get(&group_id).is_some_and(|g| g.leader_consumer() == Some(name));
+        let is_leader = m.is_leader;
         let grew: Option<String> = current
             .iter()
             .find(|(t, n)| m.known_partitions.get(*t).is_some_and(|old| old < n))
@@ -842,10 +891,11 @@ impl Cluster {
             && m.phase == MemberPhase::Stable
             && !rejoining
         {
-            // The leader sees the partition count change and asks for a rebalance.
+            // The leader sees the partition count change and rejoins; its JoinGroup tells the
+            // coordinator why (`ConsumerCoordinator.rejoinNeededOrPending`).
             m.rejoin_needed = true;
             let topic = differs.unwrap_or_default();
-            self.request_rebalance(&group_id, RebalanceReason::PartitionsAdded { topic }, now);
+            m.rejoin_reason = Some(RebalanceReason::PartitionsAdded { topic });
         }
     }
 
@@ -859,15 +909,19 @@ impl Cluster {
         let Some(c) = self.consumers.get(name) else {
             return;
         };
+        if c.share.is_some() {
+            return self.share_close(name, now);
+        }
         let Some(m) = &c.membership else { return };
         let Some(member_id) = m.member_id.clone() else {
             return;
         };
         let group = m.group.clone();
-        // The protocol of the group it is in — not its settings, which may have changed since
-        // it joined (e.g. edited while crashed).
-        let protocol =
-            self.broker.groups.get(&group).and_then(|g| g.protocol).unwrap_or(c.spec.config.group_protocol);
+        // The protocol it joined with — not its settings, which may have changed since (e.g.
+        // edited while crashed).
+        let protocol = m.protocol;
+        let instance = c.spec.config.group_instance_id.clone();
+        let user = c.spec.user.clone();
         // Graceful: commit first (auto-commit on close), then revoke everything.
         if reason == LeaveReason::Left && c.spec.config.enable_auto_commit {
             let offsets = c.commit_positions();
@@ -888,7 +942,19 @@ impl Cluster {
             c.pending_commit = pending;
         }
         match protocol {
-            GroupProtocol::Classic => self.classic_remove_member(&group, &member_id, reason, now),
+            GroupProtocol::Classic => {
+                // LeaveGroup: the coordinator removes it at once; whatever it answers, the
+                // member is out of the group as far as it is concerned.
+                let request = LeaveGroupRequest {
+                    group_id: group.as_str().into(),
+                    members: vec![MemberIdentity {
+                        member_id: member_id.as_str().into(),
+                        group_instance_id: instance,
+                        reason: Some(reason),
+                    }],
+                };
+                self.call(now, NodeId::consumer(name), user.as_deref(), request.into());
+            }
             GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),
         }
         if let Some(c) = self.consumers.get_mut(name) {

@@ -33,11 +33,35 @@ pub enum ErrorCode {
     GroupIdNotFound,
     /// OffsetDelete of a topic the group's members are subscribed to.
     GroupSubscribedToTopic,
+    // Replication (brokers, leaders, ISR, acks, idempotence).
+    LeaderNotAvailable,
+    NotLeaderOrFollower,
+    RequestTimedOut,
+    CoordinatorNotAvailable,
+    NotCoordinator,
+    NotEnoughReplicas,
+    NotEnoughReplicasAfterAppend,
+    InvalidReplicationFactor,
+    InvalidReplicaAssignment,
+    OutOfOrderSequenceNumber,
+    FencedLeaderEpoch,
+    PreferredLeaderNotAvailable,
+    EligibleLeadersNotAvailable,
+    ElectionNotNeeded,
+    InvalidRecord,
+    /// KIP-932: an acknowledgement names a record that is not acquired by this member (its
+    /// lock ran out, or another member holds it).
+    InvalidRecordState,
+    /// JoinGroup from a new dynamic member: here is your member id, join again with it (KIP-394).
+    MemberIdRequired,
+    /// KIP-848: a static member joins while the member with its `group.instance.id` has not
+    /// left yet.
+    UnreleasedInstanceId,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -58,6 +82,24 @@ impl ErrorCode {
         ErrorCode::NonEmptyGroup,
         ErrorCode::GroupIdNotFound,
         ErrorCode::GroupSubscribedToTopic,
+        ErrorCode::LeaderNotAvailable,
+        ErrorCode::NotLeaderOrFollower,
+        ErrorCode::RequestTimedOut,
+        ErrorCode::CoordinatorNotAvailable,
+        ErrorCode::NotCoordinator,
+        ErrorCode::NotEnoughReplicas,
+        ErrorCode::NotEnoughReplicasAfterAppend,
+        ErrorCode::InvalidReplicationFactor,
+        ErrorCode::InvalidReplicaAssignment,
+        ErrorCode::OutOfOrderSequenceNumber,
+        ErrorCode::FencedLeaderEpoch,
+        ErrorCode::PreferredLeaderNotAvailable,
+        ErrorCode::EligibleLeadersNotAvailable,
+        ErrorCode::ElectionNotNeeded,
+        ErrorCode::InvalidRecord,
+        ErrorCode::InvalidRecordState,
+        ErrorCode::MemberIdRequired,
+        ErrorCode::UnreleasedInstanceId,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -82,6 +124,24 @@ impl ErrorCode {
             ErrorCode::NonEmptyGroup => 68,
             ErrorCode::GroupIdNotFound => 69,
             ErrorCode::GroupSubscribedToTopic => 86,
+            ErrorCode::LeaderNotAvailable => 5,
+            ErrorCode::NotLeaderOrFollower => 6,
+            ErrorCode::RequestTimedOut => 7,
+            ErrorCode::CoordinatorNotAvailable => 15,
+            ErrorCode::NotCoordinator => 16,
+            ErrorCode::NotEnoughReplicas => 19,
+            ErrorCode::NotEnoughReplicasAfterAppend => 20,
+            ErrorCode::InvalidReplicationFactor => 38,
+            ErrorCode::InvalidReplicaAssignment => 39,
+            ErrorCode::OutOfOrderSequenceNumber => 45,
+            ErrorCode::FencedLeaderEpoch => 74,
+            ErrorCode::PreferredLeaderNotAvailable => 80,
+            ErrorCode::EligibleLeadersNotAvailable => 83,
+            ErrorCode::ElectionNotNeeded => 84,
+            ErrorCode::InvalidRecord => 87,
+            ErrorCode::InvalidRecordState => 121,
+            ErrorCode::MemberIdRequired => 79,
+            ErrorCode::UnreleasedInstanceId => 111,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -108,8 +168,45 @@ impl ErrorCode {
             ErrorCode::NonEmptyGroup => "NON_EMPTY_GROUP",
             ErrorCode::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
             ErrorCode::GroupSubscribedToTopic => "GROUP_SUBSCRIBED_TO_TOPIC",
+            ErrorCode::InvalidRecordState => "INVALID_RECORD_STATE",
+            ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            ErrorCode::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
             ErrorCode::NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
+            ErrorCode::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
+            ErrorCode::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            ErrorCode::RequestTimedOut => "REQUEST_TIMED_OUT",
+            ErrorCode::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            ErrorCode::NotCoordinator => "NOT_COORDINATOR",
+            ErrorCode::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
+            ErrorCode::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+            ErrorCode::InvalidReplicationFactor => "INVALID_REPLICATION_FACTOR",
+            ErrorCode::InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
+            ErrorCode::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            ErrorCode::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
+            ErrorCode::PreferredLeaderNotAvailable => "PREFERRED_LEADER_NOT_AVAILABLE",
+            ErrorCode::EligibleLeadersNotAvailable => "ELIGIBLE_LEADERS_NOT_AVAILABLE",
+            ErrorCode::ElectionNotNeeded => "ELECTION_NOT_NEEDED",
+            ErrorCode::InvalidRecord => "INVALID_RECORD",
         }
+    }
+
+    /// Whether a client retries it (Kafka's `RetriableException` subclasses).
+    pub fn is_retriable(self) -> bool {
+        use ErrorCode::*;
+        matches!(
+            self,
+            LeaderNotAvailable
+                | NotLeaderOrFollower
+                | RequestTimedOut
+                | CoordinatorNotAvailable
+                | NotCoordinator
+                | NotEnoughReplicas
+                | NotEnoughReplicasAfterAppend
+                | FencedLeaderEpoch
+                | PreferredLeaderNotAvailable
+                | EligibleLeadersNotAvailable
+                | UnknownTopicOrPartition
+        )
     }
 }
 

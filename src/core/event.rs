@@ -8,10 +8,12 @@
 
 use super::acl::role::Role;
 use super::acl::AclBinding;
+use super::broker::share::ShareGroupSettings;
 use super::config::{GroupProtocol, OffsetReset};
 use super::error::ErrorCode;
 use super::group::assignor::{Strategy, TopicPartition};
 use super::group::GroupState;
+use super::share_group::share_partition::{ArchiveReason, ReturnCause};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -189,6 +191,57 @@ pub enum EventKind {
         producer: String,
         topic: String,
         error: ErrorCode,
+    },
+    /// The leader answered a produce batch of a replicated topic (`acks=1`: written;
+    /// `acks=all`: every in-sync replica has it). With one replica the `Produced` event is the
+    /// acknowledgement, and with `acks=0` the producer never hears back.
+    ProduceAcknowledged {
+        producer: String,
+        topic: String,
+        partition: u32,
+        base_offset: u64,
+        count: u64,
+        acks: crate::core::replication::config::Acks,
+    },
+
+    // ---- brokers and replication ----
+    BrokerChanged {
+        broker: i32,
+        change: BrokerChange,
+    },
+    /// The controller elected a leader (`None`: the partition is offline). `unclean`: an
+    /// out-of-sync replica was elected (`unclean.leader.election.enable`).
+    LeaderChanged {
+        topic: String,
+        partition: u32,
+        leader: Option<i32>,
+        leader_epoch: i32,
+        unclean: bool,
+    },
+    IsrChanged {
+        topic: String,
+        partition: u32,
+        isr: Vec<i32>,
+        added: Vec<i32>,
+        removed: Vec<i32>,
+        reason: IsrReason,
+    },
+    /// The new leader of a partition had only up to `from`: offsets `from..to` are gone.
+    RecordsLost {
+        topic: String,
+        partition: u32,
+        leader: i32,
+        from: u64,
+        to: u64,
+    },
+    /// A returning replica cut offsets `from..to` from its log to match its leader (leader
+    /// epochs).
+    ReplicaTruncated {
+        topic: String,
+        partition: u32,
+        broker: i32,
+        from: u64,
+        to: u64,
     },
 
     // ---- consumers ----
@@ -386,6 +439,89 @@ pub enum EventKind {
         epoch: i32,
     },
 
+    // ---- share groups (KIP-932) ----
+    /// A share consumer's first ShareGroupHeartbeat (member epoch 0).
+    ShareMemberJoined {
+        group: String,
+        consumer: String,
+        member_id: String,
+    },
+    ShareMemberLeft {
+        group: String,
+        consumer: String,
+        member_id: String,
+        reason: LeaveReason,
+    },
+    /// The share group coordinator's `simple` assignor ran: a new group epoch and who reads what
+    /// (a partition may be read by several members).
+    ShareAssignmentComputed {
+        group: String,
+        epoch: i32,
+        assignment: Vec<(String, Vec<TopicPartition>)>,
+    },
+    /// The partition leader handed records to a member, locked for it until `lock_until`;
+    /// `delivery_count` is this delivery's number (1 = first).
+    ShareAcquired {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+        delivery_count: u16,
+        lock_until: Millis,
+    },
+    /// Accepted: processing finished; these records are never delivered again.
+    ShareAcknowledged {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+    },
+    /// Back to available, for any member: released, lock expired, or the member's session ended.
+    ShareReleased {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+        cause: ReturnCause,
+    },
+    /// Never delivered again: rejected, past the delivery count limit, or behind the log start.
+    ShareArchived {
+        group: String,
+        consumer: Option<String>,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        last_offset: u64,
+        reason: ArchiveReason,
+    },
+    /// The partition leader refused a member's acknowledgements for a partition (all of them).
+    ShareAcknowledgeFailed {
+        group: String,
+        consumer: String,
+        topic: String,
+        partition: u32,
+        error: ErrorCode,
+    },
+    /// An admin client moved the share-partition start offsets (`--reset-offsets --execute`).
+    ShareGroupOffsetsReset {
+        group: String,
+        offsets: Vec<(TopicPartition, u64)>,
+    },
+    ShareGroupDeleted {
+        group: String,
+    },
+    /// The group's own configs were set (`kafka-configs --entity-type groups`).
+    ShareGroupConfigured {
+        group: String,
+        settings: ShareGroupSettings,
+    },
+
     // ---- users and rights ----
     AuthorizationChanged {
         change: AuthorizationChange,
@@ -456,7 +592,20 @@ impl Event {
             | PartitionsAssigned { group, consumer, .. }
             | MemberRemoved { group, consumer, .. }
             | StaticMemberRejoined { group, consumer, .. }
-            | MemberReconciled { group, consumer, .. } => vec![consumer, group],
+            | MemberReconciled { group, consumer, .. }
+            | ShareMemberJoined { group, consumer, .. }
+            | ShareMemberLeft { group, consumer, .. }
+            | ShareAcknowledged { group, consumer, .. }
+            | ShareReleased { group, consumer, .. }
+            | ShareAcknowledgeFailed { group, consumer, .. } => vec![consumer, group],
+            ShareAcquired { group, consumer, topic, .. } => vec![consumer, group, topic],
+            ShareArchived { group, consumer, topic, .. } => {
+                consumer.iter().map(String::as_str).chain([group.as_str(), topic.as_str()]).collect()
+            }
+            ShareAssignmentComputed { group, .. }
+            | ShareGroupOffsetsReset { group, .. }
+            | ShareGroupDeleted { group }
+            | ShareGroupConfigured { group, .. } => vec![group],
             GroupStateChanged { group, .. }
             | GroupOffsetsAltered { group, .. }
             | GroupOffsetsDeleted { group, .. }
@@ -466,7 +615,42 @@ impl Event {
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
             | GroupEpochBumped { group, .. } => vec![group],
-            AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } => vec![],
+            ProduceAcknowledged { producer, topic, .. } => vec![producer, topic],
+            LeaderChanged { topic, .. }
+            | IsrChanged { topic, .. }
+            | RecordsLost { topic, .. }
+            | ReplicaTruncated { topic, .. } => vec![topic],
+            AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } | BrokerChanged { .. } => {
+                vec![]
+            }
         }
     }
+}
+
+/// What happened to a broker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BrokerChange {
+    /// Controlled shutdown (`stop_broker`): leadership moved away first.
+    Stopped,
+    /// No goodbye (`crash_broker`).
+    Crashed,
+    Started,
+    /// Up but cut off from every other node (`isolate_broker`).
+    Isolated,
+    Healed,
+    /// The controller stopped counting it: no heartbeat for `broker.session.timeout.ms`.
+    Fenced,
+}
+
+/// Why an ISR changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsrReason {
+    /// A follower reached the leader's log end: it joins.
+    CaughtUp,
+    /// A follower did not catch up for `replica.lag.time.max.ms`: it leaves.
+    Lagged,
+    /// Its broker was fenced or shut down.
+    BrokerDown,
 }

@@ -167,6 +167,28 @@ impl PartitionLog {
         self.log_end().saturating_sub(from.max(self.log_start))
     }
 
+    /// Cuts the log back so it ends at `end` (a new leader had less: replication's
+    /// truncation). Returns how many records went.
+    pub fn truncate_to(&mut self, end: u64) -> u64 {
+        let mut removed = 0;
+        while self.log_end() > end {
+            match self.records.pop_back() {
+                Some(r) => {
+                    self.size_bytes -= r.size_bytes();
+                    removed += 1;
+                }
+                None => break,
+            }
+        }
+        if self.records.is_empty() && end < self.log_start {
+            self.log_start = end;
+        }
+        if !self.headers.is_empty() {
+            let _ = self.headers.split_off(&end);
+        }
+        removed
+    }
+
     /// Applies retention at `now`: drops records older than `retention.ms` and, oldest first,
     /// records past `retention.bytes`. Returns how many were deleted. (Kafka deletes whole
     /// segments; the playground deletes record by record — simplified.)

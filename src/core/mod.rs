@@ -12,13 +12,16 @@
 //! - [`topic`], [`log`] — topics, partition logs, retention; [`budget`] — the work budget
 //!   (totals across the cluster a tab can hold).
 //! - [`partitioner`], [`producer`] — where records go.
-//! - [`consumer`] — standalone and group consumers, the client side of the protocols.
-//! - [`group`] — the coordinator (classic eager/cooperative, KIP-848), assignors, offsets.
+//! - [`consumer`] — standalone and group consumers, the client side of the protocols;
+//!   [`share_consumer`] — the share consumer (KIP-932), [`share_group`] its pure pieces.
+//! - [`broker`] — the broker: logs, the group coordinators' handlers, the authorizer.
+//! - [`group`] — groups: the classic member's side, KIP-848, assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
 //! - [`scenario`] — the scenario file format and the built-in scenarios ([`prediction`]: a
 //!   lesson's questions); [`share`] — share links.
 
 pub mod acl;
+pub mod admin;
 pub mod broker;
 pub mod budget;
 pub mod cluster;
@@ -29,6 +32,7 @@ pub mod error;
 pub mod event;
 pub mod group;
 pub mod ids;
+pub mod learned;
 pub mod log;
 pub mod net;
 pub mod partitioner;
@@ -36,9 +40,13 @@ pub mod prediction;
 pub mod producer;
 pub mod protocol;
 pub mod replication;
+mod route;
 pub mod scenario;
+pub mod schedule;
 pub mod share;
+pub mod share_consumer;
 pub mod share_group;
+pub mod sort;
 pub mod time;
 pub mod timer;
 pub mod tools;

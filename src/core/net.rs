@@ -148,10 +148,23 @@ impl<Q, R> Network<Q, R> {
     /// Sends a request; it arrives after the link's latency, or is lost if it cannot cross, in
     /// which case the requester gets [`Payload::TimedOut`] after `request.timeout.ms`.
     pub fn send_request(&mut self, now: Millis, from: NodeId, to: NodeId, request: Q) -> CorrelationId {
+        self.send_request_with_timeout(now, from, to, request, self.request_timeout_ms)
+    }
+
+    /// [`Network::send_request`] with the request's own timeout (a JoinGroup may wait for the
+    /// whole rebalance: Kafka gives it `rebalance.timeout.ms` plus 5 s).
+    pub fn send_request_with_timeout(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        to: NodeId,
+        request: Q,
+        timeout_ms: Millis,
+    ) -> CorrelationId {
         let correlation = CorrelationId(self.next_correlation);
         self.next_correlation += 1;
         let timeout_key = self.push(
-            now.saturating_add(self.request_timeout_ms),
+            now.saturating_add(timeout_ms.max(1)),
             to.clone(),
             from.clone(),
             correlation,

@@ -6,6 +6,7 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::EventKind;
 use super::log::{PartitionLog, Record, Retention, Value};
 use super::partitioner::{partition_for_key, round_robin, StickyState};
+use super::replication::config::{Acks, ProducerReplicationConfig};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -57,6 +58,11 @@ pub struct ProducerSpec {
     pub batch_size: u64,
     #[serde(default)]
     pub paused: bool,
+    /// Client settings by Kafka's names that decide what a write is promised: `acks`,
+    /// `enable.idempotence`, `retries`, `delivery.timeout.ms`, `request.timeout.ms`, …
+    /// (values as JSON numbers/booleans or Kafka's strings; `replication::config`).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub config: serde_json::Map<String, serde_json::Value>,
 }
 
 fn default_keys() -> KeyMode {
@@ -84,11 +90,24 @@ impl ProducerSpec {
             rate: default_rate(),
             batch_size: default_batch_size(),
             paused: false,
+            config: serde_json::Map::new(),
         }
+    }
+
+    /// The replication settings of `config`, checked as `ProducerConfig` does.
+    pub fn replication_config(&self) -> CoreResult<ProducerReplicationConfig> {
+        if let Some(k) = self.config.keys().find(|k| !ProducerReplicationConfig::KEYS.contains(&k.as_str())) {
+            return Err(CoreError::kafka(
+                ErrorCode::InvalidConfig,
+                format!("Unknown producer config name: {k}"),
+            ));
+        }
+        ProducerReplicationConfig::from_json(&self.config).map_err(|e| CoreError::kafka(e.code, e.message))
     }
 
     pub fn validate(&self) -> CoreResult<()> {
         super::cluster::validate_entity_name("producer", &self.name)?;
+        self.replication_config()?;
         if !(self.rate.is_finite() && (0.0..=MAX_RATE).contains(&self.rate)) {
             return Err(CoreError::invalid(format!("rate must be between 0 and {MAX_RATE} records/s")));
         }
@@ -131,6 +150,11 @@ pub struct Producer {
     pub error: Option<ErrorCode>,
     /// Held back by the work budget's quota on retained bytes (`budget.rs`).
     pub throttled: bool,
+    /// `acks` from its config.
+    pub acks: Acks,
+    /// The error each partition refused its last write with (the timeline tells a partition's
+    /// error once, not at every record), cleared when a write there succeeds.
+    pub partition_errors: std::collections::BTreeMap<u32, ErrorCode>,
     key_set: Vec<Arc<str>>,
     fixed_key: Option<Arc<str>>,
 }
@@ -147,6 +171,8 @@ impl Producer {
             rr_counter: 0,
             error: None,
             throttled: false,
+            acks: Acks::All,
+            partition_errors: Default::default(),
             key_set: Vec::new(),
             fixed_key: None,
         };
@@ -165,6 +191,7 @@ impl Producer {
     }
 
     fn prepare_keys(&mut self) {
+        self.acks = self.spec.replication_config().map_or(Acks::All, |c| c.acks);
         self.key_set.clear();
         self.fixed_key = None;
         match &self.spec.keys {
@@ -247,6 +274,7 @@ impl Cluster {
                 && super::topic::check_collision(&topic_name, self.broker.topics.keys().map(String::as_str))
                     .is_ok()
                 && self.check_partition_budget(u64::from(self.config.num_partitions.max(1))).is_ok()
+                && self.check_default_placement().is_ok()
             {
                 let n = self.config.num_partitions.max(1);
                 self.create_topic_internal(&topic_name, n, self.config.retention, now);
@@ -256,6 +284,10 @@ impl Cluster {
             }
         }
         p.error = None;
+        // Partitions that refuse the write (no leader, a leader that does not answer, too few
+        // in-sync replicas for acks=all): empty when all take it.
+        let gate = self.broker.replicas.produce_gate(&topic_name, p.acks);
+        let mut refused: Vec<(u32, ErrorCode)> = Vec::new();
         // Field borrows, not `&mut self` calls, inside the loop: one topic lookup per batch,
         // not per record (the hot path of every scenario and of the bench).
         let Some(topic) = self.broker.topics.get_mut(&topic_name) else {
@@ -312,6 +344,12 @@ impl Cluster {
                     }
                 },
             };
+            if let Some(Some(code)) = gate.get(partition as usize) {
+                if !refused.iter().any(|&(q, _)| q == partition) {
+                    refused.push((partition, *code));
+                }
+                continue;
+            }
             let key = record.key.clone();
             let Some(log) = topic.partitions.get_mut(partition as usize) else {
                 break;
@@ -357,6 +395,7 @@ impl Cluster {
             p.error = Some(ErrorCode::UnknownTopicOrPartition);
             return;
         }
+        let runs_written: Vec<(u32, u64)> = runs.iter().map(|r| (r.0, r.2)).collect();
         for (partition, base_offset, count, key) in runs {
             self.events_push(
                 now,
@@ -369,6 +408,30 @@ impl Cluster {
                     key: key.map(|k| k.to_string()),
                 },
             );
+            let name = &p.spec.name;
+            if let Some(ack) =
+                self.broker.replicas.appended(now, name, &topic_name, partition, base_offset, count, p.acks)
+            {
+                self.events_push(now, ack);
+            }
+        }
+        if !p.partition_errors.is_empty() {
+            for (partition, ..) in &runs_written {
+                p.partition_errors.remove(partition);
+            }
+        }
+        for (partition, code) in refused {
+            if p.partition_errors.insert(partition, code) != Some(code) {
+                self.events_push(
+                    now,
+                    EventKind::ProduceFailed {
+                        producer: p.spec.name.clone(),
+                        topic: format!("{topic_name}-{partition}"),
+                        error: code,
+                    },
+                );
+            }
+            p.error = Some(code);
         }
     }
 

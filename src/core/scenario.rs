@@ -8,7 +8,7 @@
 use super::acl::AuthorizerSpec;
 use super::cluster::Cluster;
 use super::command::Command;
-use super::config::ClusterConfig;
+use super::config::{BrokerSpec, ClusterConfig};
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::error::CoreError;
 use super::event::Event;
@@ -113,6 +113,12 @@ pub struct TopicSpec {
     pub partitions: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<Retention>,
+    /// Replicas per partition (absent: the broker's `default.replication.factor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication_factor: Option<i64>,
+    /// Topic configs: `min.insync.replicas`, `unclean.leader.election.enable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A timed action.
@@ -159,12 +165,18 @@ pub struct Scenario {
     pub cluster: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<AuthorizerSpec>,
+    /// The brokers, 1 to 9 (absent: one broker, id 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brokers: Vec<BrokerSpec>,
     #[serde(default)]
     pub topics: Vec<TopicSpec>,
     #[serde(default)]
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// Groups' own configs (share groups: `share.auto.offset.reset`, …), set before consumers start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSpec>,
     #[serde(default)]
     pub script: Vec<ScriptStep>,
     /// How long it runs (`playground-cli run` stops there; the UI pauses there).
@@ -173,6 +185,25 @@ pub struct Scenario {
     /// Questions the page asks before scripted moments (see [`super::prediction`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub predict: Vec<super::prediction::Prediction>,
+}
+
+/// A group's type (`group.type`): only share groups take configs in scenario files so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupType {
+    Share,
+}
+
+/// One group's configs, applied at the start (`"groups": [{"id": "workers", "type": "share",
+/// "config": {"share.auto.offset.reset": "earliest"}}]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub group_type: GroupType,
+    #[serde(default)]
+    pub config: super::broker::share::ShareGroupSettings,
 }
 
 fn default_seed() -> u64 {
@@ -267,6 +298,11 @@ impl Scenario {
             Pace::Teaching => ClusterConfig::teaching(),
             Pace::KafkaDefaults => ClusterConfig::default(),
         };
+        let base = ClusterConfig { brokers: self.brokers.clone(), ..base };
+        BrokerSpec::validate_all(&self.brokers).map_err(|e| match e.split_once(": ") {
+            Some((at, why)) => err(format!("brokers{at}"), why),
+            None => err("brokers", e),
+        })?;
         let Some(overrides) = &self.cluster else { return Ok(base) };
         let mut merged = serde_json::to_value(&base).map_err(|e| err("cluster", e))?;
         match (merged.as_object_mut(), overrides.as_object()) {
@@ -277,9 +313,10 @@ impl Scenario {
             }
             _ => return Err(err("cluster", "expected an object of broker settings")),
         }
-        let config: ClusterConfig = super::wire::from_value(&merged).map_err(|(path, e)| {
+        let mut config: ClusterConfig = super::wire::from_value(&merged).map_err(|(path, e)| {
             err(if path.is_empty() { "cluster".into() } else { format!("cluster.{path}") }, e)
         })?;
+        config.brokers = self.brokers.clone();
         config.validate().map_err(|(name, why)| err(format!("cluster.{name}"), why))?;
         Ok(config)
     }
@@ -312,11 +349,12 @@ impl Scenario {
         }
         for (i, c) in self.consumers.iter().enumerate() {
             c.validate().map_err(|e| err(format!("consumers[{i}]"), e))?;
-            if let ConsumerMode::Group { topics: subs } = &c.mode {
+            if let ConsumerMode::Group { topics: subs } | ConsumerMode::Share { topics: subs } = &c.mode {
+                let kind = if c.is_share() { "share" } else { "group" };
                 for t in subs {
                     if !topics.contains(t.as_str()) {
                         return Err(err(
-                            format!("consumers[{i}].mode.group.topics"),
+                            format!("consumers[{i}].mode.{kind}.topics"),
                             format!("no topic named {t:?} in this scenario"),
                         ));
                     }
@@ -363,12 +401,15 @@ impl Scenario {
             cluster.set_authorizer(auth.clone()).map_err(|e| err("authorization", e))?;
         }
         for (i, t) in self.topics.iter().enumerate() {
-            let cmd = Command::CreateTopic {
-                name: t.name.clone(),
-                partitions: t.partitions,
-                retention: t.retention,
-            };
-            events.extend(cluster.apply(0, cmd).map_err(|e| err(format!("topics[{i}]"), e))?);
+            let made = cluster.create_topic(
+                0,
+                &t.name,
+                t.partitions,
+                t.retention,
+                t.replication_factor,
+                t.config.as_ref(),
+            );
+            events.extend(made.map_err(|e| err(format!("topics[{i}]"), e))?);
         }
         for (i, p) in self.producers.iter().enumerate() {
             events.extend(
@@ -376,6 +417,10 @@ impl Scenario {
                     .apply(0, Command::AddProducer { producer: p.clone() })
                     .map_err(|e| err(format!("producers[{i}]"), e))?,
             );
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            let cmd = Command::SetShareGroupConfig { group: g.id.clone(), config: g.config };
+            events.extend(cluster.apply(0, cmd).map_err(|e| err(format!("groups[{i}]"), e))?);
         }
         for (i, c) in self.consumers.iter().enumerate() {
             events.extend(
@@ -498,6 +543,19 @@ impl Run {
     /// is journalled, so a session that reached the scenario format's limits (steps, bytes)
     /// refuses further commands rather than make an Export or autosave that cannot be read.
     pub fn apply(&mut self, now: Millis, cmd: Command) -> Result<Vec<Event>, CoreError> {
+        self.apply_as(now, None, cmd)
+    }
+
+    /// [`Run::apply`] on behalf of `user` (`Cluster::apply_as`: the broker authorizes the
+    /// admin client's requests as that user). The journal keeps the command alone: it
+    /// succeeded, and authorization only ever refuses, so replaying it as the operator does
+    /// the same.
+    pub fn apply_as(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        cmd: Command,
+    ) -> Result<Vec<Event>, CoreError> {
         let step = ScriptStep { at: At(now.min(MAX_DURATION_MS)), action: cmd, note: None };
         let steps = self.scenario.script.len() + self.journal.len();
         if steps >= MAX_SCRIPT_STEPS {
@@ -513,7 +571,7 @@ impl Run {
             )));
         }
         let mut out = self.advance(now);
-        out.extend(self.cluster.apply(self.cluster.now(), step.action.clone())?);
+        out.extend(self.cluster.apply_as(self.cluster.now(), user, step.action.clone())?);
         self.written = Some(written + more);
         self.journal.push(ScriptStep { at: At(self.cluster.now()), ..step });
         Ok(out)
@@ -532,7 +590,7 @@ impl Run {
         let mut steps: Vec<(Millis, u8, usize, ScriptStep)> = Vec::new();
         steps.extend(s.script.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 0, i, st)));
         steps.extend(self.journal.iter().cloned().enumerate().map(|(i, st)| (st.at.0, 1, i, st)));
-        steps.sort_by_key(|(at, src, i, _)| (*at, *src, *i));
+        crate::core::sort::by_key(&mut steps, |(at, src, i, _)| (*at, *src, *i));
         s.script = steps.into_iter().map(|(.., st)| st).collect();
         if let Some(d) = s.duration {
             let last = s.script.last().map_or(0, |st| st.at.0);
@@ -592,6 +650,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("standalone-vs-group", include_str!("scenarios/standalone-vs-group.json")),
     ("queue-vs-pubsub", include_str!("scenarios/queue-vs-pubsub.json")),
     ("more-consumers-than-partitions", include_str!("scenarios/more-consumers-than-partitions.json")),
+    ("share-groups", include_str!("scenarios/share-groups.json")),
     ("rebalance-basics", include_str!("scenarios/rebalance-basics.json")),
     ("leave-vs-crash", include_str!("scenarios/leave-vs-crash.json")),
     ("eager-vs-cooperative", include_str!("scenarios/eager-vs-cooperative.json")),
@@ -602,6 +661,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("slow-consumer", include_str!("scenarios/slow-consumer.json")),
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
+    ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
 ];
 
 /// A built-in scenario by id.
@@ -622,7 +682,14 @@ pub fn default_scenario() -> Scenario {
         pace: Pace::Teaching,
         cluster: None,
         authorization: None,
-        topics: vec![TopicSpec { name: "orders".into(), partitions: 6, retention: None }],
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions: 6,
+            retention: None,
+            replication_factor: None,
+            config: None,
+        }],
+        brokers: Vec::new(),
         producers: vec![{
             let mut p1 = ProducerSpec::new("p1", "orders");
             p1.keys = super::producer::KeyMode::Set { prefix: "user-".into(), count: 6 };
@@ -630,6 +697,7 @@ pub fn default_scenario() -> Scenario {
             p1
         }],
         consumers: Vec::new(),
+        groups: Vec::new(),
         script: Vec::new(),
         duration: None,
         predict: Vec::new(),

@@ -27,6 +27,9 @@ pub enum Timer {
     RetentionCheck,
     /// A request's `request.timeout.ms`.
     RequestTimeout,
+    /// A share-partition's acquisition lock running out, or a share member's session ending
+    /// (`group.share.record.lock.duration.ms`, `group.share.session.timeout.ms`).
+    ShareGroup,
 }
 
 /// Wake-ups by reason; at most one per reason (setting it again moves it).

@@ -7,6 +7,8 @@ use crate::core::acl::AclBinding;
 use crate::core::config::GroupProtocol;
 use crate::core::event::{AuthorizationChange, Event, EventKind, LeaveReason, Move, RebalanceReason};
 use crate::core::group::assignor::TopicPartition;
+use crate::core::share_group::share_partition::{ArchiveReason, ReturnCause};
+use crate::core::time::format_clock;
 
 /// Defines [`Narration`] from its list of messages, with the reader of a language file's
 /// `narration` object: plain field lookups (the wasm has a JSON reader already; a serde derive
@@ -51,6 +53,21 @@ messages! {
     produced_one,
     produced_many,
     produce_failed,
+    produce_acknowledged,
+    broker_stopped,
+    broker_crashed,
+    broker_started,
+    broker_isolated,
+    broker_healed,
+    broker_fenced,
+    leader_elected,
+    leader_elected_unclean,
+    leader_none,
+    isr_joined,
+    isr_left_lagged,
+    isr_left_down,
+    records_lost,
+    replica_truncated,
     consumer_added,
     consumer_removed,
     consumer_changed,
@@ -101,6 +118,23 @@ messages! {
     static_rejoined,
     group_epoch_bumped,
     member_reconciled,
+    share_member_joined,
+    share_member_left,
+    share_member_session_timeout,
+    share_assignment,
+    share_acquired,
+    share_acquired_again,
+    share_acknowledged,
+    share_released,
+    share_lock_expired,
+    share_session_ended,
+    share_rejected,
+    share_archived_limit,
+    share_archived_log_start,
+    share_ack_failed,
+    share_offsets_reset,
+    share_group_deleted,
+    share_group_configured,
     authorization_on,
     authorization_off,
     user_added,
@@ -173,6 +207,72 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
         ProduceFailed { producer, topic, error } => {
             fill(n.produce_failed, &[("producer", producer), ("topic", topic), ("error", error)])
         }
+        ProduceAcknowledged { producer, topic, partition, base_offset, count, acks } => {
+            let last = (base_offset + count).saturating_sub(1);
+            fill(
+                n.produce_acknowledged,
+                &[
+                    ("producer", producer),
+                    ("topic", topic),
+                    ("partition", partition),
+                    ("from", base_offset),
+                    ("to", &last),
+                    ("acks", &acks.name()),
+                ],
+            )
+        }
+        BrokerChanged { broker, change } => {
+            use crate::core::event::BrokerChange::*;
+            let m = match change {
+                Stopped => n.broker_stopped,
+                Crashed => n.broker_crashed,
+                Started => n.broker_started,
+                Isolated => n.broker_isolated,
+                Healed => n.broker_healed,
+                Fenced => n.broker_fenced,
+            };
+            fill(m, &[("broker", broker)])
+        }
+        LeaderChanged { topic, partition, leader: None, .. } => {
+            fill(n.leader_none, &[("topic", topic), ("partition", partition)])
+        }
+        LeaderChanged { topic, partition, leader: Some(leader), leader_epoch, unclean } => fill(
+            if *unclean { n.leader_elected_unclean } else { n.leader_elected },
+            &[("topic", topic), ("partition", partition), ("leader", leader), ("epoch", leader_epoch)],
+        ),
+        IsrChanged { topic, partition, isr, added, removed, reason } => {
+            use crate::core::event::IsrReason;
+            let (m, who) = match reason {
+                _ if removed.is_empty() => (n.isr_joined, added),
+                IsrReason::Lagged => (n.isr_left_lagged, removed),
+                _ => (n.isr_left_down, removed),
+            };
+            let list = |ids: &[i32]| ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+            fill(
+                m,
+                &[("brokers", &list(who)), ("topic", topic), ("partition", partition), ("isr", &list(isr))],
+            )
+        }
+        RecordsLost { topic, partition, leader, from, to } => fill(
+            n.records_lost,
+            &[
+                ("topic", topic),
+                ("partition", partition),
+                ("leader", leader),
+                ("from", from),
+                ("to", &to.saturating_sub(1)),
+            ],
+        ),
+        ReplicaTruncated { topic, partition, broker, from, to } => fill(
+            n.replica_truncated,
+            &[
+                ("topic", topic),
+                ("partition", partition),
+                ("broker", broker),
+                ("from", from),
+                ("to", &to.saturating_sub(1)),
+            ],
+        ),
         ConsumerAdded { consumer } => fill(n.consumer_added, &[("consumer", consumer)]),
         ConsumerRemoved { consumer } => fill(n.consumer_removed, &[("consumer", consumer)]),
         ConsumerChanged { consumer } => fill(n.consumer_changed, &[("consumer", consumer)]),
@@ -352,6 +452,107 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
         MemberReconciled { group, consumer, epoch } => {
             fill(n.member_reconciled, &[("group", group), ("consumer", consumer), ("epoch", epoch)])
         }
+        ShareMemberJoined { group, consumer, .. } => {
+            fill(n.share_member_joined, &[("group", group), ("consumer", consumer)])
+        }
+        ShareMemberLeft { group, consumer, reason, .. } => fill(
+            match reason {
+                LeaveReason::SessionTimeout => n.share_member_session_timeout,
+                _ => n.share_member_left,
+            },
+            &[("group", group), ("consumer", consumer)],
+        ),
+        ShareAssignmentComputed { group, epoch, assignment } => {
+            let text =
+                assignment.iter().map(|(c, ps)| format!("{c} [{}]", tps(ps))).collect::<Vec<_>>().join(", ");
+            fill(
+                n.share_assignment,
+                &[
+                    ("group", group),
+                    ("epoch", epoch),
+                    ("assignor", &crate::core::share_group::assignor::NAME),
+                    ("assignment", &text),
+                ],
+            )
+        }
+        ShareAcquired {
+            consumer,
+            topic,
+            partition,
+            first_offset,
+            last_offset,
+            delivery_count,
+            lock_until,
+            ..
+        } => fill(
+            if *delivery_count > 1 { n.share_acquired_again } else { n.share_acquired },
+            &[
+                ("consumer", consumer),
+                ("partition", &format!("{topic}-{partition}")),
+                ("offsets", &span(*first_offset, *last_offset)),
+                ("delivery", delivery_count),
+                ("until", &format_clock(*lock_until)),
+            ],
+        ),
+        ShareAcknowledged { consumer, topic, partition, first_offset, last_offset, .. } => fill(
+            n.share_acknowledged,
+            &[
+                ("consumer", consumer),
+                ("partition", &format!("{topic}-{partition}")),
+                ("offsets", &span(*first_offset, *last_offset)),
+            ],
+        ),
+        ShareReleased { consumer, topic, partition, first_offset, last_offset, cause, .. } => fill(
+            match cause {
+                ReturnCause::Released => n.share_released,
+                ReturnCause::LockExpired => n.share_lock_expired,
+                ReturnCause::SessionEnded => n.share_session_ended,
+            },
+            &[
+                ("consumer", consumer),
+                ("partition", &format!("{topic}-{partition}")),
+                ("offsets", &span(*first_offset, *last_offset)),
+            ],
+        ),
+        ShareArchived { consumer, topic, partition, first_offset, last_offset, reason, .. } => fill(
+            match reason {
+                ArchiveReason::Rejected => n.share_rejected,
+                ArchiveReason::DeliveryCountLimit(_) => n.share_archived_limit,
+                ArchiveReason::LogStartMoved => n.share_archived_log_start,
+            },
+            &[
+                ("consumer", &consumer.as_deref().unwrap_or(n.nobody)),
+                ("partition", &format!("{topic}-{partition}")),
+                ("offsets", &span(*first_offset, *last_offset)),
+            ],
+        ),
+        ShareAcknowledgeFailed { consumer, topic, partition, error, .. } => fill(
+            n.share_ack_failed,
+            &[("consumer", consumer), ("partition", &format!("{topic}-{partition}")), ("error", error)],
+        ),
+        ShareGroupOffsetsReset { group, offsets } => {
+            let text = offsets
+                .iter()
+                .map(|(tp, o)| format!("{}-{}={o}", tp.topic, tp.partition))
+                .collect::<Vec<_>>()
+                .join(", ");
+            fill(n.share_offsets_reset, &[("group", group), ("offsets", &text)])
+        }
+        ShareGroupDeleted { group } => fill(n.share_group_deleted, &[("group", group)]),
+        ShareGroupConfigured { group, settings } => {
+            let mut parts = Vec::new();
+            if let Some(r) = settings.auto_offset_reset {
+                parts.push(format!("share.auto.offset.reset={}", r.name()));
+            }
+            if let Some(ms) = settings.record_lock_duration_ms {
+                parts.push(format!("share.record.lock.duration.ms={ms}"));
+            }
+            if let Some(l) = settings.delivery_count_limit {
+                parts.push(format!("share.delivery.count.limit={l}"));
+            }
+            let text = if parts.is_empty() { n.nothing.to_string() } else { parts.join(", ") };
+            fill(n.share_group_configured, &[("group", group), ("configs", &text)])
+        }
         AuthorizationChanged { change } => authorization(n, change),
         Note { text, text_ru } => {
             let text = if lang == Lang::Ru && !text_ru.is_empty() { text_ru } else { text };
@@ -377,6 +578,15 @@ pub fn reason_text(r: &RebalanceReason, lang: Lang) -> String {
         RebalanceReason::CooperativeFollowUp { member } => fill(n.reason_follow_up, &[("member", member)]),
         RebalanceReason::MemberRejoined { member } => fill(n.reason_member_rejoined, &[("member", member)]),
         RebalanceReason::StrategyChanged { member } => fill(n.reason_strategy_changed, &[("member", member)]),
+    }
+}
+
+/// A share event's offsets: `7` or `7..9`.
+fn span(first: u64, last: u64) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}..{last}")
     }
 }
 

@@ -162,6 +162,8 @@ mod tests {
             "subscribe",
             "seek",
             "stop-the-world",
+            "acks",
+            "all",
             "eager",
             "range",
             "cooperative-sticky",

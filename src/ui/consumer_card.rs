@@ -160,7 +160,14 @@ pub struct ConsumerView {
     /// Topics and their partition counts (selects, the standalone picker).
     pub topics: Rc<Vec<(String, u32)>>,
     pub users: Rc<Vec<String>>,
+    /// A share consumer: the records it holds (partition, offset, delivery count; the first
+    /// few) and how many it accepted, released and rejected.
+    pub share: Option<ShareCardView>,
 }
+
+/// A share consumer's records on its card: the first few it holds (partition, offset,
+/// delivery count), how many it holds, and its accepted, released and rejected counts.
+pub type ShareCardView = (Vec<(String, u64, u16)>, usize, [u64; 3]);
 
 impl ConsumerView {
     pub fn of(
@@ -186,6 +193,21 @@ impl ConsumerView {
             old_member: cluster.old_member_of(&c.spec.name).map(|m| old_member_note(t, &m)),
             topics: topics.clone(),
             users: users.clone(),
+            share: c.share.as_ref().map(|s| {
+                let holding = s.holding();
+                let shown = holding
+                    .iter()
+                    .take(12)
+                    .map(|r| {
+                        (
+                            format!("{}-{}", r.partition.topic, r.partition.partition),
+                            r.offset,
+                            r.delivery_count,
+                        )
+                    })
+                    .collect();
+                (shown, holding.len(), [s.accepted, s.released, s.rejected])
+            }),
         }
     }
 }
@@ -219,7 +241,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
         <article class={classes!("card", "consumer", stopped.then_some("stopped"), state_class)} aria-labelledby={id("h")}>
             <header class="card-head">
                 <h3 id={id("h")}>{ fill(t.consumer_heading, &[&name]) }</h3>
-                if let Some(g) = cfg.group_id.as_ref().filter(|_| is_group) {
+                if let Some(g) = cfg.group_id.as_ref().filter(|_| is_group || v.spec.is_share()) {
                     <span class="badge">{ g.clone() }</span>
                 }
                 if stopped { <span class="badge warn">{ t.stopped_badge }</span> }
@@ -241,7 +263,9 @@ pub fn consumer_card(props: &CardProps) -> Html {
                 <p class="owns old-member">{ note.clone() }</p>
             }
             <ModeSwitch name={props.name.clone()} view={props.view.clone()} />
-            if is_group {
+            if v.spec.is_share() {
+                <ShareSettings name={props.name.clone()} view={props.view.clone()} />
+            } else if is_group {
                 <GroupSettings name={props.name.clone()} view={props.view.clone()} />
             } else {
                 <StandalonePicker name={props.name.clone()} view={props.view.clone()} />
@@ -269,8 +293,21 @@ fn mode_switch(props: &CardProps) -> Html {
     let c = &*props.view;
     let name = props.name.to_string();
     let is_group = c.spec.is_group();
+    let is_share = c.spec.is_share();
     let to_standalone = set_mode(&ctx, &name, |_, s, _: Event| {
-        (s.is_group()).then(|| ConsumerMode::Standalone { partitions: Vec::new() })
+        (s.is_group() || s.is_share()).then(|| ConsumerMode::Standalone { partitions: Vec::new() })
+    });
+    let to_share = set_mode(&ctx, &name, |cl, s, _: Event| {
+        if s.is_share() {
+            return None;
+        }
+        let topic = match &s.mode {
+            ConsumerMode::Standalone { partitions } => partitions.first().map(|tp| tp.topic.to_string()),
+            ConsumerMode::Group { topics } => topics.first().cloned(),
+            ConsumerMode::Share { .. } => None,
+        }
+        .or_else(|| cl.topics().keys().next().cloned())?;
+        Some(ConsumerMode::Share { topics: vec![topic] })
     });
     let to_group = set_mode(&ctx, &name, |cl, s, _: Event| {
         if s.is_group() {
@@ -278,6 +315,7 @@ fn mode_switch(props: &CardProps) -> Html {
         }
         let topic = match &s.mode {
             ConsumerMode::Standalone { partitions } => partitions.first().map(|tp| tp.topic.to_string()),
+            ConsumerMode::Share { topics } => topics.first().cloned(),
             ConsumerMode::Group { .. } => None,
         }
         .or_else(|| cl.topics().keys().next().cloned())?;
@@ -288,8 +326,9 @@ fn mode_switch(props: &CardProps) -> Html {
     html! {
         <div class="mode" role="radiogroup" aria-labelledby={label_id.clone()}>
             <span id={label_id} class="label">{ t.mode }</span>
-            <label><input type="radio" name={radio_name.clone()} value="standalone" checked={!is_group} onchange={to_standalone} />{ t.standalone }</label>
-            <label><input type="radio" name={radio_name} value="group" checked={is_group} onchange={to_group} />{ t.group }</label>
+            <label><input type="radio" name={radio_name.clone()} value="standalone" checked={!is_group && !is_share} onchange={to_standalone} />{ t.standalone }</label>
+            <label><input type="radio" name={radio_name.clone()} value="group" checked={is_group} onchange={to_group} />{ t.group }</label>
+            <label><input type="radio" name={radio_name} value="share" checked={is_share} onchange={to_share} />{ t.share_mode }</label>
         </div>
     }
 }
@@ -304,7 +343,7 @@ fn group_settings(props: &CardProps) -> Html {
     let id = |what: &str| format!("{name}-{what}");
     let cfg = &c.spec.config;
     let topics = match &c.spec.mode {
-        ConsumerMode::Group { topics } => topics.clone(),
+        ConsumerMode::Group { topics } | ConsumerMode::Share { topics } => topics.clone(),
         ConsumerMode::Standalone { .. } => Vec::new(),
     };
     let on_group = edit(&ctx, &name, |s, v: String| {
@@ -385,6 +424,95 @@ fn group_settings(props: &CardProps) -> Html {
     }
 }
 
+/// Share group mode (`KafkaShareConsumer`): group id, subscription, the acknowledgement mode
+/// and the application's rule, and the records it holds now.
+#[function_component(ShareSettings)]
+fn share_settings(props: &CardProps) -> Html {
+    use crate::core::config::ShareOnFailure;
+    use crate::core::share_group::ShareAcknowledgementMode;
+    let ctx = use_handle();
+    let t = use_text();
+    let c = &*props.view;
+    let name = props.name.to_string();
+    let id = |what: &str| format!("{name}-{what}");
+    let cfg = &c.spec.config;
+    let topics = c.spec.subscription().to_vec();
+    let on_group = edit(&ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.group_id = (!v.is_empty()).then_some(v);
+    });
+    let on_topic =
+        edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Share { topics: vec![event_value(&e)] });
+    let on_mode = edit(&ctx, &name, |s, e: Event| {
+        s.config.share_acknowledgement_mode = if event_value(&e) == "explicit" {
+            ShareAcknowledgementMode::Explicit
+        } else {
+            s.config.share_reject_keys = None;
+            s.config.share_failure_rate = 0.0;
+            ShareAcknowledgementMode::Implicit
+        };
+    });
+    let on_reject = edit(&ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.share_reject_keys = (!v.is_empty()).then_some(v);
+    });
+    let on_rate = edit(&ctx, &name, |s, v: String| {
+        s.config.share_failure_rate = v.trim().parse().unwrap_or(s.config.share_failure_rate);
+    });
+    let on_failure = edit(&ctx, &name, |s, e: Event| {
+        s.config.share_on_failure = match event_value(&e).as_str() {
+            "reject" => ShareOnFailure::Reject,
+            "none" => ShareOnFailure::None,
+            _ => ShareOnFailure::Release,
+        };
+    });
+    let explicit = cfg.share_acknowledgement_mode == ShareAcknowledgementMode::Explicit;
+    let (holds, held, counts) = c.share.clone().unwrap_or_default();
+    let holds_text = holds.iter().map(|(tp, o, d)| format!("{tp}@{o}×{d}")).collect::<Vec<_>>().join(", ");
+    html! {
+        <div class="grid">
+            <div class="field">
+                <label for={id("group")}>{ t.group_id }</label>
+                <CommitInput id={id("group")} value={cfg.group_id.clone().unwrap_or_default()}
+                    on_commit={on_group} title={t.group_id_help} />
+            </div>
+            <label class="field">{ t.subscribed_topic }
+                <select onchange={on_topic}>
+                    { for c.topics.iter().map(|(tn, _)| html! {
+                        <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="field wide">{ t.share_ack_mode }
+                <select onchange={on_mode}>
+                    <option value="implicit" selected={!explicit}>{ fill(t.share_ack_implicit, &[&"implicit"]) }</option>
+                    <option value="explicit" selected={explicit}>{ fill(t.share_ack_explicit, &[&"explicit"]) }</option>
+                </select>
+            </label>
+            if explicit {
+                <label class="field">{ t.share_reject_keys }
+                    <CommitInput value={cfg.share_reject_keys.clone().unwrap_or_default()}
+                        on_commit={on_reject} placeholder={t.none_placeholder} />
+                </label>
+                <label class="field">{ t.share_failure_rate }
+                    <CommitInput value={cfg.share_failure_rate.to_string()} on_commit={on_rate} />
+                </label>
+                <label class="field">{ t.share_on_failure }
+                    <select onchange={on_failure}>
+                        <option value="release" selected={cfg.share_on_failure == ShareOnFailure::Release}>{ t.share_on_failure_release }</option>
+                        <option value="reject" selected={cfg.share_on_failure == ShareOnFailure::Reject}>{ t.share_on_failure_reject }</option>
+                        <option value="none" selected={cfg.share_on_failure == ShareOnFailure::None}>{ t.share_on_failure_none }</option>
+                    </select>
+                </label>
+            }
+            <p class="field wide share-holds">
+                { if held == 0 { t.share_holds_nothing.to_string() } else { fill(t.share_holds, &[&held, &holds_text]) } }
+                { " · " }{ fill(t.share_counts, &[&counts[0], &counts[1], &counts[2]]) }
+            </p>
+        </div>
+    }
+}
+
 /// Standalone mode: the partitions to `assign()`, as checkboxes.
 #[function_component(StandalonePicker)]
 fn standalone_picker(props: &CardProps) -> Html {
@@ -394,7 +522,7 @@ fn standalone_picker(props: &CardProps) -> Html {
     let name = props.name.to_string();
     let chosen: Vec<TopicPartition> = match &c.spec.mode {
         ConsumerMode::Standalone { partitions } => partitions.clone(),
-        ConsumerMode::Group { .. } => Vec::new(),
+        ConsumerMode::Group { .. } | ConsumerMode::Share { .. } => Vec::new(),
     };
     // assign() joins no group, but group.id still names where its offsets are committed
     // (and a commit into a group with members is refused): shown so it can be changed.
@@ -421,12 +549,12 @@ fn standalone_picker(props: &CardProps) -> Html {
                 let onchange = set_mode(&ctx, &name, move |_, s, e: Event| {
                     let mut parts = match &s.mode {
                         ConsumerMode::Standalone { partitions } => partitions.clone(),
-                        ConsumerMode::Group { .. } => Vec::new(),
+                        ConsumerMode::Group { .. } | ConsumerMode::Share { .. } => Vec::new(),
                     };
                     parts.retain(|x| *x != tp);
                     if event_checked(&e) {
                         parts.push(tp.clone());
-                        parts.sort();
+                        crate::core::sort::ascending(&mut parts);
                     }
                     Some(ConsumerMode::Standalone { partitions: parts })
                 });

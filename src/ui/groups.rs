@@ -69,6 +69,8 @@ pub fn group_panel(props: &GroupProps) -> Html {
     let strategy = g.strategy.map_or("-", |s| s.name());
     let leader = g.leader.as_deref();
     let members = sim.run.cluster.group_members(&g.id);
+    // FindCoordinator's answer: the broker leading the group's `__consumer_offsets` partition.
+    let (coordinator, offsets_partition) = sim.run.cluster.coordinator(&g.id);
     // The crashed members the rebalance waits for (classic: the JoinGroup round; KIP-848:
     // the partitions they hold), with when session.timeout.ms removes them.
     let waiting: Vec<String> = members
@@ -94,6 +96,9 @@ pub fn group_panel(props: &GroupProps) -> Html {
                 <div><dt>{ if kip848 { t.epoch } else { t.generation } }</dt><dd>{ g.generation }</dd></div>
                 <div><dt>{ t.protocol }</dt><dd>{ protocol }</dd></div>
                 <div><dt>{ t.strategy }</dt><dd>{ strategy }</dd></div>
+                <div><dt>{ t.coordinator }</dt><dd>{
+                    fill(t.coordinator_value, &[&coordinator.to_string(), &offsets_partition.to_string()])
+                }</dd></div>
                 <div><dt>{ t.members }</dt><dd>
                     if members.is_empty() { { "-" } }
                     { for members.iter().map(|m| html! {

@@ -197,6 +197,9 @@ impl MarkerRows {
                         standalone.push(c.spec.name.clone());
                     }
                 }
+                // A share group has no committed offsets or positions: its lane view is the
+                // share-partition's (SPSO and each record's state).
+                ConsumerMode::Share { .. } => {}
             }
         }
         MarkerRows { groups: groups.into_iter().collect(), standalone }
@@ -221,6 +224,7 @@ impl MarkerRows {
             ConsumerMode::Standalone { .. } => {
                 self.standalone.iter().position(|n| *n == c.spec.name).map(|j| 2 * self.groups.len() + j)
             }
+            ConsumerMode::Share { .. } => None,
         }
     }
 }

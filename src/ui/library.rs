@@ -55,6 +55,11 @@ pub const CATALOGUE: &[Entry] = &[
         ru: "Консьюмеров больше, чем партиций",
     },
     Entry {
+        id: "share-groups",
+        en: "More consumers than partitions: share groups",
+        ru: "Потребителей больше, чем разделов: группы совместного чтения",
+    },
+    Entry {
         id: "rebalance-basics",
         en: "A member crashes: session timeout",
         ru: "Участник падает: session timeout",
@@ -93,6 +98,11 @@ pub const CATALOGUE: &[Entry] = &[
     },
     Entry {
         id: "lag", en: "Lag builds up and drains", ru: "Отставание растёт и рассасывается"
+    },
+    Entry {
+        id: "acks-and-broker-failure",
+        en: "acks=all and a broker failure",
+        ru: "acks=all и отказ брокера",
     },
 ];
 

@@ -26,6 +26,7 @@
 //! Invariants: the cluster lives in one `Rc<RefCell<..>>` and is never cloned per frame;
 //! text from the model (record keys, names) is rendered as text nodes, never as HTML.
 
+pub mod brokers;
 pub mod consumer_card;
 pub mod controls;
 pub mod dom;
@@ -39,6 +40,7 @@ pub mod predict;
 pub mod problem;
 pub mod producer_card;
 pub mod session;
+pub mod share_panel;
 pub mod stage;
 pub mod start;
 pub mod state;
@@ -291,6 +293,7 @@ pub fn app(props: &AppProps) -> Html {
                     </aside>
                 </div>
                 <lanes::ClusterView />
+                <brokers::Brokers />
                 if props.controls != Controls::Player {
                     <div class="columns">
                         <producer_card::Producers />
@@ -298,6 +301,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 }
                 <groups::Groups />
+                <share_panel::ShareGroups />
                 if full {
                     <div class="columns">
                         <timeline::Timeline head={timeline_head} />

@@ -7,6 +7,7 @@ use super::state::{use_handle, use_sim, Action, ErrorAt, Handle, Sim};
 use super::text::{fill, use_text};
 use crate::core::error::ErrorCode;
 use crate::core::producer::{KeyMode, ProducerSpec};
+use crate::core::replication::config::Acks;
 use crate::core::Command;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -45,6 +46,8 @@ pub struct ProducerView {
     pub error: Option<Problem>,
     pub topics: Rc<Vec<String>>,
     pub users: Rc<Vec<String>>,
+    /// Its `acks`, shown (and chosen) when the cluster has more than one broker.
+    pub acks: Option<Acks>,
 }
 
 impl ProducerView {
@@ -56,6 +59,7 @@ impl ProducerView {
             error: sim.errors.get(&ErrorAt::Producer(name.to_string())).cloned(),
             topics: topics.clone(),
             users: users.clone(),
+            acks: (sim.run.cluster.replication().nodes.len() > 1).then_some(p.acks),
         })
     }
 }
@@ -120,6 +124,15 @@ pub fn producer_card(props: &CardProps) -> Html {
     let at = ErrorAt::Producer(name.clone());
 
     let on_topic = edit(&ctx, &name, |s, e: Event| s.topic = event_value(&e));
+    let on_acks = edit(&ctx, &name, |s, e: Event| {
+        s.config.insert("acks".into(), serde_json::Value::String(event_value(&e)));
+        if event_value(&e) != "all" {
+            // Idempotence needs acks=all (Kafka refuses the pair when set explicitly).
+            s.config.insert("enable.idempotence".into(), serde_json::Value::Bool(false));
+        } else {
+            s.config.remove("enable.idempotence");
+        }
+    });
     let on_mode = edit(&ctx, &name, |s, e: Event| {
         s.keys = match event_value(&e).as_str() {
             "fixed" => KeyMode::Fixed { key: "user-1".into() },
@@ -220,6 +233,15 @@ pub fn producer_card(props: &CardProps) -> Html {
                 <label class="field" title={t.rate_help}>{ t.rate }
                     <CommitInput kind="number" min="0" max="1000" step="0.5" value={spec.rate.to_string()} on_commit={on_rate} />
                 </label>
+                if let Some(acks) = v.acks {
+                    <label class="field" title={t.acks_help}>{ t.acks_label }
+                        <select onchange={on_acks}>
+                            { for [Acks::Zero, Acks::One, Acks::All].into_iter().map(|a| html! {
+                                <option value={a.name()} selected={a == acks}>{ a.name() }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
                 <label class="field">{ t.user }
                     <select onchange={on_user}>
                         <option value="" selected={spec.user.is_none()}>{ t.anonymous }</option>

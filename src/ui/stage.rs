@@ -136,7 +136,7 @@ impl StageView {
                 .filter(|c| c.spec.is_group() && c.group_id() == Some(g.id.as_str()))
                 .map(|c| member_chip(sim, t, c, hue(&c.spec.name), now))
                 .collect();
-            members.sort_by(|a, b| a.name.cmp(&b.name));
+            crate::core::sort::by(&mut members, |a, b| a.name.cmp(&b.name));
             if members.is_empty() && g.members.is_empty() && g.offsets.is_empty() {
                 continue;
             }

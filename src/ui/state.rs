@@ -338,7 +338,7 @@ impl RebalanceView {
             self.moves.retain(|o| o.partition != name);
             self.moves.push(ShownMove { partition: name, from: m.from.clone(), to: m.to.clone() });
         }
-        self.moves.sort_by_key(|m| natural_key(&m.partition));
+        crate::core::sort::by_key(&mut self.moves, |m| natural_key(&m.partition));
     }
 }
 
@@ -484,7 +484,7 @@ impl Sim {
         if !self.future.is_empty() {
             s.script.extend(self.future.iter().cloned());
             // Stable: at equal times the steps already there (the script's) stay first.
-            s.script.sort_by_key(|st| st.at.0);
+            crate::core::sort::by_key(&mut s.script, |st| st.at.0);
             if let Some(d) = s.duration {
                 let last = s.script.last().map_or(0, |st| st.at.0);
                 s.duration = Some(At(d.0.max(last)));
@@ -875,8 +875,11 @@ impl Sim {
     /// Runs a command now; shows its error where it belongs, or clears the old one.
     pub fn command(&mut self, at: ErrorAt, cmd: Command) {
         // "What would I type?": the terminal echoes the command line of a page action.
-        let echo =
-            if at == ErrorAt::Terminal { Vec::new() } else { crate::core::tools::echo::command_line(&cmd) };
+        let echo = if at == ErrorAt::Terminal {
+            Vec::new()
+        } else {
+            crate::core::tools::echo::command_line(&cmd, &self.run.cluster)
+        };
         if let Err(e) = self.try_command(at.clone(), cmd) {
             self.errors.insert(at, Problem::Core(e));
         } else if !echo.is_empty() {
@@ -886,6 +889,17 @@ impl Sim {
 
     /// [`Sim::command`] without showing its error: the terminal prints it as Kafka's tools do.
     pub fn try_command(&mut self, at: ErrorAt, cmd: Command) -> Result<(), crate::core::CoreError> {
+        self.try_command_as(at, None, cmd)
+    }
+
+    /// [`Sim::try_command`] on behalf of a user (the terminal's "Run as"): the broker
+    /// authorizes the admin client's requests as that user.
+    pub fn try_command_as(
+        &mut self,
+        at: ErrorAt,
+        user: Option<&str>,
+        cmd: Command,
+    ) -> Result<(), crate::core::CoreError> {
         let now = self.now();
         // A new action after scrubbing back cuts what the person did later (as in a video
         // edit). The session is kept first, so "Undo" can put it back exactly.
@@ -894,7 +908,7 @@ impl Sim {
             steps.extend(self.future.iter().cloned());
             Uncut { scenario: self.run.scenario.clone(), steps, at: now, furthest: self.furthest }
         });
-        match self.run.apply(now, cmd) {
+        match self.run.apply_as(now, user, cmd) {
             Ok(events) => {
                 self.errors.remove(&at);
                 self.absorb(events);
@@ -1110,7 +1124,7 @@ impl Sim {
         let mut out: Vec<&Entry> = self.timeline.iter().collect();
         if with_noisy {
             out.extend(self.noisy.iter());
-            out.sort_by_key(|e| e.seq);
+            crate::core::sort::by_key(&mut out, |e| e.seq);
         }
         out.reverse();
         out
@@ -1135,6 +1149,7 @@ pub fn is_moment(kind: &EventKind) -> bool {
     !matches!(
         kind,
         Produced { .. }
+            | ProduceAcknowledged { .. }
             | Fetched { redelivered: 0, .. }
             | Committed { auto: true, .. }
             | GroupStateChanged { .. }
@@ -1146,6 +1161,8 @@ pub fn is_moment(kind: &EventKind) -> bool {
             | PositionRestored { .. }
             | OffsetReset { .. }
             | RetentionDeleted { .. }
+            | ShareAcquired { delivery_count: 1, .. }
+            | ShareAcknowledged { .. }
     )
 }
 
@@ -1155,7 +1172,11 @@ pub fn is_moment(kind: &EventKind) -> bool {
 pub fn is_high_volume(kind: &EventKind) -> bool {
     match kind {
         EventKind::Fetched { redelivered, .. } => *redelivered == 0,
-        EventKind::Produced { .. } | EventKind::Committed { auto: true, .. } => true,
+        EventKind::Produced { .. }
+        | EventKind::ProduceAcknowledged { .. }
+        | EventKind::Committed { auto: true, .. }
+        | EventKind::ShareAcquired { delivery_count: 1, .. }
+        | EventKind::ShareAcknowledged { .. } => true,
         _ => false,
     }
 }

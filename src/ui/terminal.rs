@@ -155,8 +155,8 @@ impl Target for SimTarget<'_> {
     fn cluster(&self) -> &Cluster {
         &self.0.run.cluster
     }
-    fn apply(&mut self, cmd: Command) -> Result<(), crate::core::CoreError> {
-        self.0.try_command(ErrorAt::Terminal, cmd)
+    fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), crate::core::CoreError> {
+        self.0.try_command_as(ErrorAt::Terminal, user, cmd)
     }
 }
 
@@ -312,7 +312,7 @@ pub fn complete(sim: &Sim, input: &str) -> (String, Vec<String>) {
         }
     };
     let mut matches: Vec<String> = candidates.into_iter().filter(|c| c.starts_with(&word)).collect();
-    matches.sort();
+    crate::core::sort::ascending(&mut matches);
     matches.dedup();
     let prefix = input[..input.len() - word_len_in_input(input, &word, ends_with_space)].to_string();
     match matches.len() {

@@ -149,6 +149,10 @@ test("Tab completion, history, --help and page actions echoed, by keyboard", asy
   // A page action shows the command that does the same.
   await page.getByRole("button", { name: "Add consumer" }).click();
   await out(page, "kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic orders --group group-1");
+  // Send one: the console producer, then the line typed at its prompt.
+  await page.getByRole("button", { name: "Send one record from p1" }).click();
+  await out(page, "kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders");
+  await out(page, />(\S+[:|#~^])?p1-\d+/);
   app.assertClean();
 });
 

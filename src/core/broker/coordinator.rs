@@ -2,17 +2,61 @@
 //! only the broker's own state (its groups) and answers with Kafka's error codes; the member
 //! learns what happened from the answer alone.
 //!
-//! Moved so far: Heartbeat and OffsetCommit. JoinGroup, SyncGroup, LeaveGroup and
-//! ConsumerGroupHeartbeat still run in `group/` on the cluster.
+//! Here: Heartbeat, OffsetCommit and what every coordinator request shares ([`Output`],
+//! [`GroupConfig`]); JoinGroup and SyncGroup are in `classic.rs`. ConsumerGroupHeartbeat
+//! still runs in `group/` on the cluster.
 
 use super::Broker;
+use crate::core::config::ClusterConfig;
 use crate::core::error::ErrorCode;
+use crate::core::event::EventKind;
 use crate::core::group::{validate_commit, Group, GroupState};
+use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::heartbeat::{HeartbeatRequest, HeartbeatResponse};
 use crate::core::protocol::offset_commit::{OffsetCommitRequest, OffsetCommitResponse};
+use crate::core::protocol::Response;
 use crate::core::time::Millis;
 
+/// What a coordinator produces besides the answer to the request at hand, in order: events,
+/// answers to requests it held, and members it removed whose process is gone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    Event(EventKind),
+    Reply {
+        to: NodeId,
+        correlation: CorrelationId,
+        response: Response,
+    },
+    /// A member removed whose client may be gone: a dead process holds nothing any more (the
+    /// simulation clears it, for the views; a live one learns from its next request).
+    Departed(String),
+}
+
+/// The coordinator's settings (`group.*` on the broker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GroupConfig {
+    /// `group.initial.rebalance.delay.ms`.
+    pub initial_rebalance_delay_ms: u64,
+    /// `playground.network.latency.ms`: the JoinGroup→SyncGroup hop, charged to the SyncGroup
+    /// round (its answers come one hop after the JoinGroup answers).
+    pub sync_hop_ms: u64,
+}
+
+impl GroupConfig {
+    pub fn of(c: &ClusterConfig) -> Self {
+        GroupConfig {
+            initial_rebalance_delay_ms: c.group_initial_rebalance_delay_ms,
+            sync_hop_ms: c.network_latency_ms,
+        }
+    }
+}
+
 impl Broker {
+    /// Takes what the coordinators produced since the last call.
+    pub(crate) fn take_outbox(&mut self) -> Vec<Output> {
+        std::mem::take(&mut self.outbox)
+    }
+
     /// Heartbeat (`GroupCoordinator.handleHeartbeat`): an unknown member gets
     /// UNKNOWN_MEMBER_ID; during a rebalance a member that has not rejoined gets
     /// REBALANCE_IN_PROGRESS; in a stable group a stale generation gets ILLEGAL_GENERATION.
@@ -25,7 +69,16 @@ impl Broker {
             return answer(Some(ErrorCode::UnknownMemberId));
         };
         let Some(member) = g.members.get_mut(r.member_id.as_str()) else {
-            return answer(Some(ErrorCode::UnknownMemberId));
+            // A static member whose group.instance.id another instance took over is fenced.
+            let fenced = r
+                .group_instance_id
+                .as_ref()
+                .is_some_and(|i| g.members.values().any(|m| m.instance_id.as_deref() == Some(i.as_str())));
+            return answer(Some(if fenced {
+                ErrorCode::FencedInstanceId
+            } else {
+                ErrorCode::UnknownMemberId
+            }));
         };
         member.last_heartbeat = now;
         answer(match g.state {
@@ -154,7 +207,9 @@ mod tests {
         use crate::core::timer::Timer;
         let mut b = coordinator();
         assert_eq!(b.poll_timeout(45_000), Some((45_001, Timer::SessionExpiry)));
-        b.groups.get_mut("g").unwrap().sync_at = Some(200);
+        let g = b.groups.get_mut("g").unwrap();
+        g.sync_at = Some(200);
+        g.state = GroupState::CompletingRebalance;
         assert_eq!(b.poll_timeout(45_000), Some((200, Timer::SyncGroupHop)));
     }
 }

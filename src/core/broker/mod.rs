@@ -6,14 +6,23 @@
 //! with [`Broker::poll_timeout`] (retention checks, the coordinators' session and rebalance
 //! timers), each wake-up with its reason.
 //!
-//! What is simplified: Fetch, Produce, OffsetCommit and the group requests are authorized as
-//! Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
+//! What is simplified: Fetch, Produce, OffsetCommit, the group requests and the admin
+//! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
 //! topic or group, which READ implies). One broker hosts every partition and every coordinator (the leader of
 //! every `__consumer_offsets` partition is this broker), so FindCoordinator always names it;
-//! the lookup itself is Kafka's ([`partition_for`]). The group protocols' handlers still run
-//! in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
+//! the lookup itself is Kafka's ([`partition_for`]). KIP-848's ConsumerGroupHeartbeat still
+//! runs in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
 
+mod admin;
+mod classic;
 mod coordinator;
+pub mod replicas;
+
+pub(crate) use admin::unknown_topic;
+pub mod share;
+
+pub use classic::Parked;
+pub use coordinator::{GroupConfig, Output};
 
 use crate::core::acl::{AuthError, Authorizer, Operation, Request as AclRequest, ResourceType};
 use crate::core::error::ErrorCode;
@@ -34,6 +43,7 @@ use crate::core::protocol::metadata::{
 };
 use crate::core::protocol::offset_fetch::{OffsetFetchRequest, OffsetFetchResponse};
 use crate::core::protocol::{Request, Response};
+use crate::core::schedule::Tracked;
 use crate::core::time::Millis;
 use crate::core::timer::Timer;
 use crate::core::topic::Topic;
@@ -55,13 +65,26 @@ pub struct Broker {
     /// The partition logs (every partition of every topic: one broker leads them all).
     pub(crate) topics: BTreeMap<String, Topic>,
     /// The group coordinators this broker hosts, by `group.id`.
-    pub(crate) groups: BTreeMap<String, Group>,
+    pub(crate) groups: Tracked<Group>,
     pub(crate) auth: Authorizer,
     /// Records retention removed since the last check, per partition (one event each).
     pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
     pub(crate) next_retention_at: Millis,
     /// `offsets.topic.num.partitions`.
     pub(crate) offsets_topic_num_partitions: u32,
+    /// The brokers and every partition's replicas (`replicas.rs`): leaders, ISR, high
+    /// watermarks; the logs above are the leaders' logs.
+    pub(crate) replicas: replicas::Replication,
+    /// Share groups: their coordinator and the share-partitions of the partitions led here.
+    pub(crate) share: share::ShareState,
+    /// The group coordinators' settings.
+    pub(crate) group_config: GroupConfig,
+    /// What the coordinators emitted or answered late since the cluster last took it, in order.
+    pub(crate) outbox: Vec<Output>,
+    /// Group requests held until the round can answer them, by (group, member).
+    pub(crate) parked: BTreeMap<(String, String), Parked>,
+    /// Member ids handed out with MEMBER_ID_REQUIRED, not yet joined with (KIP-394).
+    pub(crate) pending_members: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Broker {
@@ -70,11 +93,17 @@ impl Broker {
             id,
             up: true,
             topics: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            groups: Tracked::default(),
             auth: Authorizer::default(),
             retention_pending: BTreeMap::new(),
             next_retention_at: RETENTION_CHECK_MS,
             offsets_topic_num_partitions: OFFSETS_TOPIC_NUM_PARTITIONS,
+            replicas: replicas::Replication::default(),
+            share: share::ShareState::default(),
+            group_config: GroupConfig::default(),
+            outbox: Vec::new(),
+            parked: BTreeMap::new(),
+            pending_members: Default::default(),
         }
     }
 
@@ -98,16 +127,16 @@ impl Broker {
     pub fn poll_timeout(&self, kip848_session_ms: Millis) -> Option<(Millis, Timer)> {
         let groups =
             self.groups.values().filter_map(|g| g.next_timer(kip848_session_ms)).min_by_key(|&(t, _)| t);
-        let retention = (self
-            .topics
-            .values()
-            .any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
+        let retention = self.retention_timeout().map(|t| (t, Timer::RetentionCheck));
+        let share = self.share.next_timer().map(|t| (t, Timer::ShareGroup));
+        [groups, retention, share].into_iter().flatten().min_by_key(|&(t, _)| t)
+    }
+
+    /// When the retention check next runs, if there is anything for it to do.
+    pub(crate) fn retention_timeout(&self) -> Option<Millis> {
+        (self.topics.values().any(|t| t.retention.ms.is_some() && t.partitions.iter().any(|p| !p.is_empty()))
             || !self.retention_pending.is_empty())
-        .then_some((self.next_retention_at, Timer::RetentionCheck));
-        match (groups, retention) {
-            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
-            (a, b) => a.or(b),
-        }
+        .then_some(self.next_retention_at)
     }
 
     pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
@@ -155,6 +184,17 @@ impl Broker {
             Request::ListOffsets(r) => self.list_offsets(r).into(),
             Request::OffsetFetch(r) => self.offset_fetch(r).into(),
             Request::Fetch(r) => self.fetch(user, r).into(),
+            Request::CreateTopics(r) => self.create_topics(user, r).into(),
+            Request::DeleteTopics(r) => self.delete_topics(user, r).into(),
+            Request::CreatePartitions(r) => self.create_partitions(user, r).into(),
+            Request::AlterConfigs(r) => self.alter_configs(user, r).into(),
+            Request::CreateAcls(r) => self.create_acls(user, r).into(),
+            Request::DeleteAcls(r) => self.delete_acls(user, r).into(),
+            Request::DeleteGroups(r) => self.delete_groups(user, r).into(),
+            Request::OffsetDelete(r) => self.offset_delete(user, r).into(),
+            Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
+            Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
+            Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
             _ => return None,
         })
     }
@@ -193,13 +233,23 @@ impl Broker {
                 };
             };
             let partitions = (0..t.partition_count())
-                .map(|p| MetadataResponsePartition {
-                    error_code: None,
-                    partition_index: p,
-                    leader_id: self.id,
-                    leader_epoch: 0,
-                    replica_nodes: vec![self.id],
-                    isr_nodes: vec![self.id],
+                .map(|p| match self.replicas.partition(name, p) {
+                    Some(r) => MetadataResponsePartition {
+                        error_code: (!r.registration.has_leader()).then_some(ErrorCode::LeaderNotAvailable),
+                        partition_index: p,
+                        leader_id: BrokerId(r.registration.leader),
+                        leader_epoch: r.registration.leader_epoch,
+                        replica_nodes: r.registration.replicas.iter().map(|&b| BrokerId(b)).collect(),
+                        isr_nodes: r.registration.isr.iter().map(|&b| BrokerId(b)).collect(),
+                    },
+                    None => MetadataResponsePartition {
+                        error_code: None,
+                        partition_index: p,
+                        leader_id: self.id,
+                        leader_epoch: 0,
+                        replica_nodes: vec![self.id],
+                        isr_nodes: vec![self.id],
+                    },
                 })
                 .collect();
             MetadataResponseTopic { error_code: None, name: name.to_string(), partitions }
@@ -208,7 +258,8 @@ impl Broker {
             Some(names) => names.iter().map(|n| topic(n)).collect(),
             None => self.topics.keys().map(|n| topic(n)).filter(|t| t.error_code.is_none()).collect(),
         };
-        MetadataResponse { brokers: vec![self.id], controller_id: self.id, topics }
+        let brokers = self.replicas.nodes.iter().filter(|n| n.is_running()).map(|n| BrokerId(n.id)).collect();
+        MetadataResponse { brokers, controller_id: self.id, topics }
     }
 
     /// ListOffsets: the earliest or latest offset of each partition.
@@ -222,7 +273,10 @@ impl Broker {
                     match self.topics.get(&*tp.topic).and_then(|t| t.partition(tp.partition)) {
                         None => (Some(ErrorCode::UnknownTopicOrPartition), -1),
                         Some(log) if p.timestamp == EARLIEST_TIMESTAMP => (None, log.log_start() as i64),
-                        Some(log) if p.timestamp == LATEST_TIMESTAMP => (None, log.log_end() as i64),
+                        Some(log) if p.timestamp == LATEST_TIMESTAMP => {
+                            let end = self.readable_end(&tp.topic, tp.partition, log.log_end());
+                            (None, end as i64)
+                        }
                         // By timestamp: the first record at or after it (records are in time order).
                         Some(log) => {
                             let t = p.timestamp.max(0) as Millis;
@@ -273,19 +327,27 @@ impl Broker {
                     },
                     Some(log) => {
                         let (start, end) = (log.log_start(), log.log_end());
-                        let error_code = (p.fetch_offset < start || p.fetch_offset > end)
-                            .then_some(ErrorCode::OffsetOutOfRange);
-                        PartitionData {
-                            partition: tp,
-                            error_code,
-                            high_watermark: end,
-                            log_start_offset: start,
-                        }
+                        let (error_code, high_watermark) =
+                            match self.replicas.readable(&tp.topic, tp.partition) {
+                                Err(code) => (Some(code), start),
+                                Ok(hw) => (
+                                    (p.fetch_offset < start || p.fetch_offset > end)
+                                        .then_some(ErrorCode::OffsetOutOfRange),
+                                    hw.unwrap_or(end).min(end),
+                                ),
+                            };
+                        PartitionData { partition: tp, error_code, high_watermark, log_start_offset: start }
                     }
                 }
             })
             .collect();
         FetchResponse { error_code: None, responses }
+    }
+
+    /// Where reading ends in a partition: its high watermark (consumers read only what every
+    /// in-sync replica has), or `log_end` when it is not replicated.
+    pub(crate) fn readable_end(&self, topic: &str, partition: u32, log_end: u64) -> u64 {
+        self.replicas.readable(topic, partition).ok().flatten().map_or(log_end, |hw| hw.min(log_end))
     }
 
     // ------------------------------------------------------------------ authorization

@@ -6,7 +6,7 @@
 //! it must give up; a partition goes to its new owner only after the old owner reported it
 //! released.
 
-use super::assignor::{self, MemberSubscription, TopicPartition};
+use super::assignor::{self, GroupSpec, MemberSpec, TopicPartition};
 use super::{Group, GroupMember, GroupState};
 use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
@@ -173,7 +173,7 @@ impl Cluster {
                     r.push(tp.clone());
                 }
             }
-            r.sort();
+            crate::core::sort::ascending(&mut r);
             let reached = r.len() == desired.len();
             (r, reached)
         };
@@ -207,7 +207,7 @@ impl Cluster {
             let all = {
                 let mut v = self.consumers.get(name).map(|c| c.assignment.clone()).unwrap_or_default();
                 v.extend(added.iter().cloned());
-                v.sort();
+                crate::core::sort::ascending(&mut v);
                 v
             };
             self.set_assignment(name, all.clone(), now);
@@ -274,18 +274,20 @@ impl Cluster {
         g.generation += 1;
         let epoch = g.generation;
         let strategy = g.strategy.unwrap_or(assignor::Strategy::Uniform);
-        let subs: Vec<MemberSubscription> = g
-            .members
-            .values()
-            .map(|m| MemberSubscription {
-                member_id: m.member_id.clone(),
-                group_instance_id: m.instance_id.clone(),
-                topics: m.topics.clone(),
-                owned: g.target.get(&m.member_id).cloned().unwrap_or_default(),
-                generation: Some(g.target_epoch),
-            })
-            .collect();
-        let target = assignor::assign(strategy, &topics, &subs);
+        let spec = GroupSpec {
+            members: g
+                .members
+                .values()
+                .map(|m| MemberSpec {
+                    member_id: m.member_id.clone(),
+                    instance_id: m.instance_id.clone(),
+                    subscribed_topics: m.topics.clone(),
+                    assigned_partitions: g.target.get(&m.member_id).cloned().unwrap_or_default(),
+                })
+                .collect(),
+        };
+        let server = assignor::server_assignor(strategy).unwrap_or(&assignor::uniform::UniformAssignor);
+        let target = server.assign(&spec, &topics);
         // Owners now, plus a member that just left (so its partitions show where they go).
         let mut before: BTreeMap<TopicPartition, String> = std::mem::take(&mut g.owners_before);
         before.extend(
@@ -313,7 +315,7 @@ impl Cluster {
             from: Some(from.clone()),
             to: None,
         }));
-        moves.sort_by(|a, b| a.partition.cmp(&b.partition));
+        crate::core::sort::by(&mut moves, |a, b| a.partition.cmp(&b.partition));
         let shares: Vec<(String, Vec<TopicPartition>)> = target
             .iter()
             .filter_map(|(mid, parts)| g.members.get(mid).map(|m| (m.consumer.clone(), parts.clone())))

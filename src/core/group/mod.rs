@@ -108,6 +108,9 @@ pub struct Group {
     pub rebalance_deadline: Option<Millis>,
     pub initial_delay_until: Option<Millis>,
     pub sync_at: Option<Millis>,
+    /// Classic: the assignment the leader sent with its SyncGroup, until the round completes.
+    #[serde(default)]
+    pub pending_assignment: Option<BTreeMap<String, Vec<TopicPartition>>>,
     /// Owners (consumer names) when the current rebalance started, for the moves list.
     pub owners_before: BTreeMap<TopicPartition, String>,
     /// KIP-848: the target assignment and its epoch.
@@ -132,6 +135,7 @@ impl Group {
             rebalance_deadline: None,
             initial_delay_until: None,
             sync_at: None,
+            pending_assignment: None,
             owners_before: BTreeMap::new(),
             target: BTreeMap::new(),
             target_epoch: 0,
@@ -168,6 +172,10 @@ impl Group {
         if self.state == GroupState::PreparingRebalance {
             consider(self.rebalance_deadline, Timer::RebalanceTimeout);
             consider(self.initial_delay_until, Timer::InitialRebalanceDelay);
+        }
+        if self.state == GroupState::CompletingRebalance {
+            // The leader's SyncGroup never came (`expirePendingSync`).
+            consider(self.rebalance_deadline, Timer::RebalanceTimeout);
         }
         for m in self.members.values() {
             if self.member_in_flight(m) {

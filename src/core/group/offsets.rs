@@ -192,8 +192,10 @@ impl Cluster {
             .values()
             .map(|m| {
                 let client = self.consumers.get(&m.consumer);
-                let is_this_member =
-                    client.is_some_and(|c| current_member_id(c) == Some(m.member_id.as_str()));
+                let is_this_member = client.is_some_and(|c| {
+                    current_member_id(c) == Some(m.member_id.as_str())
+                        || joining_static(c).is_some_and(|i| m.instance_id.as_deref() == Some(i))
+                });
                 let alive = client.is_some_and(|c| c.is_alive());
                 let crashed = !(alive && is_this_member);
                 let old_member = crashed && !is_this_member;
@@ -307,6 +309,17 @@ fn current_member_id(c: &Consumer) -> Option<&str> {
     c.membership.as_ref().and_then(|m| m.member_id.as_deref())
 }
 
+/// A static member waiting for its first JoinGroup answer does not know its member id yet
+/// (the coordinator gives it with the answer): its `group.instance.id` names it meanwhile.
+fn joining_static(c: &Consumer) -> Option<&str> {
+    let m = c.membership.as_ref()?;
+    if m.member_id.is_none() && m.phase == crate::core::consumer::MemberPhase::Joining {
+        c.spec.config.group_instance_id.as_deref()
+    } else {
+        None
+    }
+}
+
 /// Errors about membership and commits, which a later accepted request shows are over.
 pub(crate) fn is_group_error(e: ErrorCode) -> bool {
     matches!(
@@ -348,103 +361,5 @@ pub(crate) fn validate_commit(g: &Group, member_id: Option<&str>, generation: i3
                 Ok(())
             }
         }
-    }
-}
-
-/// The admin requests on a group's offsets (`Admin.alterConsumerGroupOffsets`,
-/// `deleteConsumerGroups`, `deleteConsumerGroupOffsets`), as the group coordinator handles
-/// them (`GroupCoordinatorShard` / `OffsetMetadataManager`).
-impl Cluster {
-    /// OffsetCommit from outside the group (generation -1, no member id): accepted only while
-    /// the group has no members.
-    pub(crate) fn alter_group_offsets(
-        &mut self,
-        group_id: &str,
-        offsets: Vec<(String, u32, u64)>,
-        now: Millis,
-    ) -> crate::core::error::CoreResult<()> {
-        use crate::core::error::CoreError;
-        crate::core::cluster::validate_entity_name("group.id", group_id)?;
-        if offsets.is_empty() || offsets.len() > 4096 {
-            return Err(CoreError::invalid("give 1 to 4096 offsets"));
-        }
-        for (topic, partition, offset) in &offsets {
-            let Some(log) = self.broker.topics.get(topic.as_str()).and_then(|t| t.partition(*partition))
-            else {
-                return Err(CoreError::kafka(
-                    ErrorCode::UnknownTopicOrPartition,
-                    "This server does not host this topic-partition.",
-                ));
-            };
-            if *offset > log.log_end() {
-                return Err(CoreError::kafka(
-                    ErrorCode::OffsetOutOfRange,
-                    format!("offset {offset} of {topic}-{partition} is past the log end {}", log.log_end()),
-                ));
-            }
-        }
-        if self.broker.groups.get(group_id).is_some_and(|g| !g.members.is_empty()) {
-            return Err(CoreError::kafka(
-                ErrorCode::UnknownMemberId,
-                "The coordinator is not aware of this member.",
-            ));
-        }
-        let g = self.broker.groups.entry(group_id.to_string()).or_insert_with(|| Group::new(group_id));
-        let offsets: Vec<(TopicPartition, u64)> =
-            offsets.into_iter().map(|(t, p, o)| (TopicPartition::new(t.as_str(), p), o)).collect();
-        for (tp, o) in &offsets {
-            g.offsets.insert(tp.clone(), *o);
-        }
-        self.events_push(now, EventKind::GroupOffsetsAltered { group: group_id.to_string(), offsets });
-        Ok(())
-    }
-
-    /// DeleteGroups: an Empty group (no members) and its offsets go away.
-    pub(crate) fn delete_group(&mut self, group_id: &str, now: Millis) -> crate::core::error::CoreResult<()> {
-        use crate::core::error::CoreError;
-        match self.broker.groups.get(group_id) {
-            None => return Err(CoreError::kafka(ErrorCode::GroupIdNotFound, "The group id does not exist.")),
-            Some(g) if !g.members.is_empty() => {
-                return Err(CoreError::kafka(ErrorCode::NonEmptyGroup, "The group is not empty."))
-            }
-            Some(_) => {}
-        }
-        self.broker.groups.remove(group_id);
-        self.events_push(now, EventKind::GroupDeleted { group: group_id.to_string() });
-        Ok(())
-    }
-
-    /// OffsetDelete: refused while a member subscribes to the topic.
-    pub(crate) fn delete_group_offsets(
-        &mut self,
-        group_id: &str,
-        topic: &str,
-        partitions: &[u32],
-        now: Millis,
-    ) -> crate::core::error::CoreResult<()> {
-        use crate::core::error::CoreError;
-        let Some(g) = self.broker.groups.get_mut(group_id) else {
-            return Err(CoreError::kafka(ErrorCode::GroupIdNotFound, "The group id does not exist."));
-        };
-        if g.members.values().any(|m| m.topics.iter().any(|t| t == topic)) {
-            return Err(CoreError::kafka(
-                ErrorCode::GroupSubscribedToTopic,
-                "The consumer group is actively subscribed to the topic",
-            ));
-        }
-        let mut gone = Vec::new();
-        for p in partitions {
-            let tp = TopicPartition::new(topic, *p);
-            if g.offsets.remove(&tp).is_some() {
-                gone.push(tp);
-            }
-        }
-        if !gone.is_empty() {
-            self.events_push(
-                now,
-                EventKind::GroupOffsetsDeleted { group: group_id.to_string(), partitions: gone },
-            );
-        }
-        Ok(())
     }
 }

@@ -1,5 +1,9 @@
 //! AlterConfigs (API key 33): a topic's `retention.ms` / `retention.bytes`
 //! (`kafka-configs.sh --alter --entity-type topics`).
+//!
+//! What is simplified: Kafka 4's `kafka-configs` sends IncrementalAlterConfigs (44) with one
+//! SET or DELETE per key; the playground's admin client sends the two values the change results
+//! in, whole, which is AlterConfigs' meaning.
 
 use super::ErrorCode;
 use crate::core::log::Retention;

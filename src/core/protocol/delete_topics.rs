@@ -10,5 +10,12 @@ pub struct DeleteTopicsRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteTopicsResponse {
-    pub responses: Vec<(String, Option<ErrorCode>)>,
+    pub responses: Vec<DeletableTopicResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletableTopicResult {
+    pub name: String,
+    pub error_code: Option<ErrorCode>,
+    pub error_message: Option<String>,
 }

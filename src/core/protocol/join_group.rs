@@ -2,6 +2,7 @@
 //! once the rebalance's join phase ends, giving the leader every member's subscription.
 
 use super::ErrorCode;
+use crate::core::event::RebalanceReason;
 use crate::core::group::assignor::{Strategy, TopicPartition};
 use crate::core::ids::{GroupId, MemberId};
 
@@ -16,7 +17,8 @@ pub struct JoinGroupRequest {
     pub group_instance_id: Option<String>,
     /// `partition.assignment.strategy`, in preference order, each with the member's metadata.
     pub protocols: Vec<JoinGroupRequestProtocol>,
-    pub reason: Option<String>,
+    /// Why the member (re)joins (KIP-800 sends it as text; here the typed reason).
+    pub reason: Option<RebalanceReason>,
 }
 
 /// One strategy the member supports and its `ConsumerProtocolSubscription`.
@@ -45,4 +47,6 @@ pub struct JoinGroupResponseMember {
     pub group_instance_id: Option<String>,
     pub topics: Vec<String>,
     pub owned_partitions: Vec<TopicPartition>,
+    /// The generation of `owned_partitions` (`ConsumerProtocolSubscription.generationId`).
+    pub generation_id: i32,
 }

@@ -1,6 +1,7 @@
 //! LeaveGroup (API key 13): members leave at once instead of waiting for their session to end.
 
 use super::ErrorCode;
+use crate::core::event::LeaveReason;
 use crate::core::ids::{GroupId, MemberId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +14,8 @@ pub struct LeaveGroupRequest {
 pub struct MemberIdentity {
     pub member_id: MemberId,
     pub group_instance_id: Option<String>,
-    pub reason: Option<String>,
+    /// Why it leaves (KIP-800 sends it as text; here the typed reason).
+    pub reason: Option<LeaveReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

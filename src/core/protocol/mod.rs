@@ -8,8 +8,10 @@
 //! # Layout
 //! Data: [`produce`], [`fetch`], [`list_offsets`], [`metadata`]. Groups: [`find_coordinator`],
 //! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
-//! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Admin: [`create_topics`],
-//! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`].
+//! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
+//! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`]. Admin: [`create_topics`],
+//! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
+//! [`delete_groups`], [`offset_delete`] (the admin client, `admin.rs`).
 
 pub mod alter_configs;
 pub mod consumer_group_heartbeat;
@@ -17,6 +19,7 @@ pub mod create_acls;
 pub mod create_partitions;
 pub mod create_topics;
 pub mod delete_acls;
+pub mod delete_groups;
 pub mod delete_topics;
 pub mod fetch;
 pub mod find_coordinator;
@@ -26,8 +29,12 @@ pub mod leave_group;
 pub mod list_offsets;
 pub mod metadata;
 pub mod offset_commit;
+pub mod offset_delete;
 pub mod offset_fetch;
 pub mod produce;
+pub mod share_acknowledge;
+pub mod share_fetch;
+pub mod share_group_heartbeat;
 pub mod sync_group;
 
 pub use crate::core::error::ErrorCode;
@@ -53,7 +60,12 @@ pub enum ApiKey {
     DeleteAcls = 31,
     AlterConfigs = 33,
     CreatePartitions = 37,
+    DeleteGroups = 42,
+    OffsetDelete = 47,
     ConsumerGroupHeartbeat = 68,
+    ShareGroupHeartbeat = 76,
+    ShareFetch = 78,
+    ShareAcknowledge = 79,
 }
 
 impl ApiKey {
@@ -77,7 +89,12 @@ impl ApiKey {
             ApiKey::DeleteAcls => "DeleteAcls",
             ApiKey::AlterConfigs => "AlterConfigs",
             ApiKey::CreatePartitions => "CreatePartitions",
+            ApiKey::DeleteGroups => "DeleteGroups",
+            ApiKey::OffsetDelete => "OffsetDelete",
             ApiKey::ConsumerGroupHeartbeat => "ConsumerGroupHeartbeat",
+            ApiKey::ShareGroupHeartbeat => "ShareGroupHeartbeat",
+            ApiKey::ShareFetch => "ShareFetch",
+            ApiKey::ShareAcknowledge => "ShareAcknowledge",
         }
     }
 }
@@ -145,7 +162,12 @@ messages! {
     DeleteAcls(delete_acls::DeleteAclsRequest, DeleteAclsResponse),
     AlterConfigs(alter_configs::AlterConfigsRequest, AlterConfigsResponse),
     CreatePartitions(create_partitions::CreatePartitionsRequest, CreatePartitionsResponse),
+    DeleteGroups(delete_groups::DeleteGroupsRequest, DeleteGroupsResponse),
+    OffsetDelete(offset_delete::OffsetDeleteRequest, OffsetDeleteResponse),
     ConsumerGroupHeartbeat(consumer_group_heartbeat::ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
+    ShareGroupHeartbeat(share_group_heartbeat::ShareGroupHeartbeatRequest, ShareGroupHeartbeatResponse),
+    ShareFetch(share_fetch::ShareFetchRequest, ShareFetchResponse),
+    ShareAcknowledge(share_acknowledge::ShareAcknowledgeRequest, ShareAcknowledgeResponse),
 }
 
 /// What crosses the network to a broker: a request, and the principal its connection

@@ -231,7 +231,7 @@ impl RackList {
             rack.unfenced.initialize(random);
         }
         // Option's order is OptionalStringComparator's: no rack first, then by name.
-        rack_names.sort();
+        crate::core::sort::ascending(&mut rack_names);
         let offset =
             if rack_names.is_empty() { 0 } else { random.next_int(rack_names.len() as i32) as usize };
         RackList {

@@ -164,7 +164,8 @@ impl ShareGroupConfig {
 
 /// `share.auto.offset.reset` (a group config): where a share-partition's start offset (SPSO)
 /// begins when the group first reads it (`ShareGroupAutoOffsetResetStrategy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ShareAutoOffsetReset {
     /// The log end (high watermark): only records produced from now on. Kafka's default.
     #[default]
@@ -202,7 +203,8 @@ impl ShareAutoOffsetReset {
 }
 
 /// `share.acknowledgement.mode` (a share consumer config).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ShareAcknowledgementMode {
     /// The next `poll` or `commitSync`/`commitAsync` accepts every record the last poll delivered.
     #[default]

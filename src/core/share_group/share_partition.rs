@@ -21,6 +21,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::config::{ShareAutoOffsetReset, ShareGroupConfig};
+use crate::core::error::ErrorCode;
 use crate::core::time::Millis;
 
 /// A share group member's `member.id`, shared cheaply between records, locks and events.
@@ -66,7 +67,8 @@ impl RecordState {
 }
 
 /// `AcknowledgeType` (clients): what a share consumer says about a record it acquired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AcknowledgeType {
     /// Processed: the record is acknowledged.
     Accept,
@@ -118,43 +120,16 @@ pub struct AcquiredRecords {
     pub delivery_count: u16,
 }
 
-/// Kafka's error for a share request the partition refuses; nothing of the request is applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ShareErrorCode {
-    /// `INVALID_REQUEST` (42).
-    InvalidRequest,
-    /// `NON_EMPTY_GROUP` (68; Java throws `GroupNotEmptyException`).
-    GroupNotEmpty,
-    /// `INVALID_RECORD_STATE` (121).
-    InvalidRecordState,
-}
-
-impl ShareErrorCode {
-    pub fn code(self) -> i16 {
-        match self {
-            ShareErrorCode::InvalidRequest => 42,
-            ShareErrorCode::GroupNotEmpty => 68,
-            ShareErrorCode::InvalidRecordState => 121,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ShareErrorCode::InvalidRequest => "INVALID_REQUEST",
-            ShareErrorCode::GroupNotEmpty => "NON_EMPTY_GROUP",
-            ShareErrorCode::InvalidRecordState => "INVALID_RECORD_STATE",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// Kafka's error for a share request the partition refuses (`INVALID_REQUEST`,
+/// `INVALID_RECORD_STATE`, `NON_EMPTY_GROUP`); nothing of the request is applied.
 pub struct ShareError {
-    pub code: ShareErrorCode,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl ShareError {
-    fn new(code: ShareErrorCode, message: &str) -> ShareError {
+    fn new(code: ErrorCode, message: &str) -> ShareError {
         ShareError { code, message: message.to_string() }
     }
 }
@@ -166,7 +141,8 @@ impl fmt::Display for ShareError {
 }
 
 /// Why an acquired record went back to AVAILABLE (or, at the delivery count limit, to ARCHIVED).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ReturnCause {
     /// The member acknowledged it with RELEASE.
     Released,
@@ -176,7 +152,8 @@ pub enum ReturnCause {
     SessionEnded,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ArchiveReason {
     /// The member acknowledged it with REJECT.
     Rejected,
@@ -224,7 +201,8 @@ pub enum SharePartitionEvent {
 }
 
 /// Where `kafka-share-groups --reset-offsets` (`Admin.alterShareGroupOffsets`) puts the SPSO.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResetTarget {
     Earliest,
     Latest,
@@ -292,6 +270,17 @@ impl SharePartition {
     /// acquisitions from now on.
     pub fn set_record_lock_duration_ms(&mut self, ms: Millis) {
         self.record_lock_duration_ms = ms;
+    }
+
+    /// A group's own `share.delivery.count.limit` (validated by the caller against
+    /// [`super::config`]'s bounds); applies to deliveries from now on.
+    pub fn set_delivery_count_limit(&mut self, limit: u16) {
+        self.delivery_count_limit = limit;
+    }
+
+    /// `group.share.delivery.count.limit` in force for this share-partition.
+    pub fn delivery_count_limit(&self) -> u16 {
+        self.delivery_count_limit
     }
 
     /// The share-partition start offset (SPSO): every record before it is done with.
@@ -527,7 +516,7 @@ impl SharePartition {
         for batch in batches {
             if batch.first_offset > batch.last_offset {
                 return Err(ShareError::new(
-                    ShareErrorCode::InvalidRequest,
+                    ErrorCode::InvalidRequest,
                     "The first offset of an acknowledgement batch is after its last offset.",
                 ));
             }
@@ -535,7 +524,7 @@ impl SharePartition {
         }
         ranges.sort_unstable();
         if ranges.windows(2).any(|w| w[1].0 <= w[0].1) {
-            return Err(ShareError::new(ShareErrorCode::InvalidRequest, "Acknowledgement batches overlap."));
+            return Err(ShareError::new(ErrorCode::InvalidRequest, "Acknowledgement batches overlap."));
         }
         let next_new = self.next_new_offset();
         for batch in batches {
@@ -544,13 +533,13 @@ impl SharePartition {
             }
             if batch.first_offset >= next_new {
                 return Err(ShareError::new(
-                    ShareErrorCode::InvalidRequest,
+                    ErrorCode::InvalidRequest,
                     "Batch record not found. The first offset in request is past acquired records.",
                 ));
             }
             if batch.last_offset >= next_new {
                 return Err(ShareError::new(
-                    ShareErrorCode::InvalidRequest,
+                    ErrorCode::InvalidRequest,
                     "Batch record not found. The last offset in request is past acquired records.",
                 ));
             }
@@ -558,13 +547,13 @@ impl SharePartition {
                 let Some(record) = self.record(offset) else { continue };
                 if record.state != RecordState::Acquired {
                     return Err(ShareError::new(
-                        ShareErrorCode::InvalidRecordState,
+                        ErrorCode::InvalidRecordState,
                         "The batch cannot be acknowledged. The offset is not acquired.",
                     ));
                 }
                 if record.member.as_ref() != Some(member) {
                     return Err(ShareError::new(
-                        ShareErrorCode::InvalidRecordState,
+                        ErrorCode::InvalidRecordState,
                         "Member is not the owner of offset",
                     ));
                 }
@@ -711,7 +700,7 @@ impl SharePartition {
         high_watermark: u64,
     ) -> Result<(), ShareError> {
         if !self.locks.is_empty() {
-            return Err(ShareError::new(ShareErrorCode::GroupNotEmpty, "The group is not empty."));
+            return Err(ShareError::new(ErrorCode::NonEmptyGroup, "The group is not empty."));
         }
         let high_watermark = high_watermark.max(log_start_offset);
         let to = match target {
@@ -796,7 +785,7 @@ mod tests {
                 }],
             )
             .unwrap_err();
-        assert_eq!(err.code, ShareErrorCode::InvalidRequest);
+        assert_eq!(err.code, ErrorCode::InvalidRequest);
         assert_eq!(sp.record(0).map(|r| r.state), Some(RecordState::Acquired));
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{quote, BOOTSTRAP};
 use crate::core::acl::{AclBinding, PatternType, Permission, ResourceType, RoleBinding};
+use crate::core::cluster::Cluster;
 use crate::core::command::Command;
 use crate::core::consumer::ConsumerMode;
 
@@ -77,8 +78,9 @@ pub fn role_lines(binding: &RoleBinding, add: bool) -> Vec<String> {
     acl_lines(&binding.acls(), add)
 }
 
-/// The command line for a page action, when Kafka's tools have one.
-pub fn command_line(cmd: &Command) -> Vec<String> {
+/// The command line for a page action, when Kafka's tools have one. `cluster` is the state the
+/// action applies to (Send one names its producer; the command line names the topic).
+pub fn command_line(cmd: &Command, cluster: &Cluster) -> Vec<String> {
     let b = bs();
     match cmd {
         Command::CreateTopic { name, partitions, .. } => {
@@ -124,10 +126,42 @@ pub fn command_line(cmd: &Command) -> Vec<String> {
         Command::DeleteGroup { group } => {
             vec![format!("kafka-consumer-groups.sh {b} --delete --group {}", quote(group))]
         }
+        Command::DeleteShareGroup { group } => {
+            vec![format!("kafka-share-groups.sh {b} --delete --group {}", quote(group))]
+        }
+        Command::ResetShareGroupOffsets { group, topic, partitions, to } => {
+            use crate::core::share_group::share_partition::ResetTarget;
+            let scope = match topic {
+                None => "--all-topics".to_string(),
+                Some(t) if partitions.is_empty() => format!("--topic {}", quote(t)),
+                Some(t) => format!(
+                    "--topic {}",
+                    quote(&format!(
+                        "{t}:{}",
+                        partitions.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+                    ))
+                ),
+            };
+            let to = match to {
+                ResetTarget::Earliest => "--to-earliest".to_string(),
+                ResetTarget::Latest => "--to-latest".to_string(),
+                ResetTarget::Offset(n) => format!("--to-offset {n}"),
+            };
+            vec![format!(
+                "kafka-share-groups.sh {b} --reset-offsets --group {} {scope} {to} --execute",
+                quote(group)
+            )]
+        }
         Command::AddConsumer { consumer } => match (&consumer.mode, &consumer.config.group_id) {
             (ConsumerMode::Group { topics }, Some(g)) => topics
                 .iter()
                 .map(|t| format!("kafka-console-consumer.sh {b} --topic {} --group {}", quote(t), quote(g)))
+                .collect(),
+            (ConsumerMode::Share { topics }, Some(g)) => topics
+                .iter()
+                .map(|t| {
+                    format!("kafka-console-share-consumer.sh {b} --topic {} --group {}", quote(t), quote(g))
+                })
                 .collect(),
             (ConsumerMode::Standalone { partitions }, _) => partitions
                 .iter()
@@ -141,9 +175,28 @@ pub fn command_line(cmd: &Command) -> Vec<String> {
                 .collect(),
             _ => Vec::new(),
         },
-        Command::SendOne { producer: _, key, value, partition: None, .. } => {
-            let _ = (key, value);
-            Vec::new()
+        // The console producer, then the line typed at its `>` prompt. It cannot choose a
+        // partition (Kafka's ConsoleProducer has no such option), so a Send one to a chosen
+        // partition has no command line.
+        Command::SendOne { producer, key, value, partition: None, .. } => {
+            let Some(p) = cluster.producers().get(producer) else { return Vec::new() };
+            // What the record's value will be: the text given, or the producer's next sequence
+            // number as the lanes show it (`p1-7`).
+            let value = value.clone().unwrap_or_else(|| format!("{producer}-{}", p.seq + 1));
+            let topic = quote(&p.spec.topic);
+            match key {
+                Some(k) => {
+                    let Some(sep) = [":", "|", "#", "~", "^"].into_iter().find(|s| !k.contains(s)) else {
+                        return Vec::new();
+                    };
+                    let line = format!("{k}{sep}{value}");
+                    vec![
+                        format!("kafka-console-producer.sh {b} --topic {topic} --property parse.key=true --property {}", quote(&format!("key.separator={sep}"))),
+                        format!(">{line}"),
+                    ]
+                }
+                None => vec![format!("kafka-console-producer.sh {b} --topic {topic}"), format!(">{value}")],
+            }
         }
         _ => Vec::new(),
     }

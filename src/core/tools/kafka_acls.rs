@@ -336,7 +336,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
                 if target.cluster().authorizer().raw_acls().contains(&a) {
                     continue;
                 }
-                if let Err(e) = target.apply(Command::AddAcl { acl: a }) {
+                if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::AddAcl { acl: a }) {
                     return with(
                         o,
                         error(&format!(
@@ -412,7 +412,7 @@ fn remove(
             .filter(|a| acls.is_empty() || acls.contains(a))
             .collect();
         for a in victims {
-            if let Err(e) = target.apply(Command::RemoveAcl { acl: a }) {
+            if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::RemoveAcl { acl: a }) {
                 return with(o, error(&super::core_message(&e)));
             }
         }

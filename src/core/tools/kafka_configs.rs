@@ -5,7 +5,7 @@
 
 use super::options::{self, arg, flag, usage_error, Spec};
 use super::{allowed, Context, Output, Target};
-use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
+use crate::core::acl::{Operation, ResourceType};
 use crate::core::command::Command;
 use crate::core::log::Retention;
 
@@ -235,17 +235,20 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             }
         }
     }
-    if !allowed(&*target, ctx, Operation::AlterConfigs, ResourceType::Topic, &topic)
-        && !allowed(&*target, ctx, Operation::AlterConfigs, ResourceType::Cluster, CLUSTER_NAME)
-    {
-        let mut e = Output::default();
-        e.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
-        e.errln(format!("org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
-        return e.fail();
-    }
-    if let Err(e) = target.apply(Command::SetRetention { topic: topic.clone(), retention: r }) {
+    // AlterConfigs: the broker checks ALTER_CONFIGS on the topic (or the cluster).
+    let altered =
+        target.apply_as(ctx.user.as_deref(), Command::SetRetention { topic: topic.clone(), retention: r });
+    if let Err(e) = altered {
         let mut out = Output::default();
-        out.errln(super::core_message(&e));
+        if e.code() == Some(crate::core::ErrorCode::TopicAuthorizationFailed) {
+            out.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
+            out.errln(format!(
+                "org.apache.kafka.common.errors.TopicAuthorizationException: {}",
+                super::core_message(&e)
+            ));
+        } else {
+            out.errln(super::core_message(&e));
+        }
         return out.fail();
     }
     o.outln(format!("Completed updating config for topic {topic}."));

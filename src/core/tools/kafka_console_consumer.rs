@@ -268,7 +268,9 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             o.errln(format!("(The group {g} has active members: a real console consumer would join it and take part in a rebalance. Run it in the page to see that; here it only read, from the group's committed offsets, and committed nothing.)"));
         } else if !positions.is_empty() {
             let offsets = positions;
-            if let Err(e) = target.apply(Command::AlterGroupOffsets { group: g.clone(), offsets }) {
+            if let Err(e) =
+                target.apply_as(ctx.user.as_deref(), Command::AlterGroupOffsets { group: g.clone(), offsets })
+            {
                 o.errln(super::core_message(&e));
             }
         }

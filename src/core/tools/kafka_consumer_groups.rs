@@ -3,7 +3,7 @@
 //! `ConsumerGroupCommandOptions.java`.
 
 use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
-use super::{allowed, pad, Context, Output, Target, BOOTSTRAP, BROKER_ID};
+use super::{allowed, pad, Context, Output, Target, BOOTSTRAP};
 use crate::core::acl::{Operation, ResourceType};
 use crate::core::cluster::Cluster;
 use crate::core::command::Command;
@@ -63,7 +63,7 @@ fn print_error(o: &mut Output, msg: &str) {
 
 /// `--state` takes an optional value in Kafka (`--describe --state`, `--list --state Stable`);
 /// jopt-simple reads a following word that is not an option as that value.
-fn preprocess(args: &[String]) -> Vec<String> {
+pub(crate) fn preprocess(args: &[String]) -> Vec<String> {
     let mut v = Vec::with_capacity(args.len());
     let mut i = 0;
     while i < args.len() {
@@ -202,7 +202,7 @@ fn selected_groups(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Vec<Str
         visible_groups(target, ctx)
     } else {
         let mut v: Vec<String> = opts.values("group").to_vec();
-        v.sort();
+        crate::core::sort::ascending(&mut v);
         v.dedup();
         v
     }
@@ -317,7 +317,7 @@ struct OffsetRow {
 fn offset_rows(cluster: &Cluster, g: &Group) -> Vec<OffsetRow> {
     let mut members = cluster.group_members(&g.id);
     members.retain(|m| !m.owns.is_empty());
-    members.sort_by_key(|m| std::cmp::Reverse(m.owns.len()));
+    crate::core::sort::by_key(&mut members, |m| std::cmp::Reverse(m.owns.len()));
     let mut rows = Vec::new();
     let mut assigned: Vec<TopicPartition> = Vec::new();
     let row = |tp: &TopicPartition, who: Option<(&str, &str)>| {
@@ -341,7 +341,7 @@ fn offset_rows(cluster: &Cluster, g: &Group) -> Vec<OffsetRow> {
     };
     for m in &members {
         let mut owns = m.owns.clone();
-        owns.sort();
+        crate::core::sort::ascending(&mut owns);
         for tp in &owns {
             rows.push(row(tp, Some((&m.member_id, &m.consumer))));
             assigned.push(tp.clone());
@@ -429,14 +429,14 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) ->
                         .map(|mut ps| {
                             // Java sorts the partition numbers as strings.
                             let mut s: Vec<String> = {
-                                ps.sort();
+                                crate::core::sort::ascending(&mut ps);
                                 ps.iter().map(u32::to_string).collect()
                             };
-                            s.sort();
+                            crate::core::sort::ascending(&mut s);
                             format!("({})", s.join(","))
                         })
                         .collect();
-                    parts.sort();
+                    crate::core::sort::ascending(&mut parts);
                     parts.join(", ")
                 };
                 if with_instance {
@@ -450,7 +450,9 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) ->
                 continue;
             }
             let Some(g) = g else { continue };
-            let coordinator = format!("{BOOTSTRAP}  ({BROKER_ID})");
+            // FindCoordinator's answer (`Node.host():port  (idString)`).
+            let (id, _) = target.cluster().coordinator(&g.id);
+            let coordinator = format!("{BOOTSTRAP}  ({id})");
             let w = coordinator.chars().count().max(25);
             let strategy = g.strategy.map(crate::core::group::assignor::Strategy::kafka_name).unwrap_or("");
             let members = g.members.len().to_string();
@@ -532,12 +534,12 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) 
     let mut ok = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
     for g in groups {
-        if !allowed(&*target, ctx, Operation::Delete, ResourceType::Group, &g) {
-            failed.push((g.clone(), format!("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}")));
-            continue;
-        }
-        match target.apply(Command::DeleteGroup { group: g.clone() }) {
+        // DeleteGroups: the broker checks DELETE on the group and answers per group.
+        match target.apply_as(ctx.user.as_deref(), Command::DeleteGroup { group: g.clone() }) {
             Ok(()) => ok.push(g),
+            Err(e) if e.code() == Some(ErrorCode::GroupAuthorizationFailed) => {
+                failed.push((g.clone(), format!("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}")));
+            }
             Err(e) => {
                 let class = match e.code() {
                     Some(ErrorCode::NonEmptyGroup) => "GroupNotEmptyException",
@@ -762,11 +764,13 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             };
             plan.push((tp, new));
         }
-        plan.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::core::sort::by(&mut plan, |a, b| a.0.cmp(&b.0));
         plan.dedup_by(|a, b| a.0 == b.0);
         if opts.has("execute") && !plan.is_empty() {
             let offsets = plan.iter().map(|(tp, off)| (tp.topic.to_string(), tp.partition, *off)).collect();
-            if let Err(e) = target.apply(Command::AlterGroupOffsets { group: group.clone(), offsets }) {
+            if let Err(e) = target
+                .apply_as(ctx.user.as_deref(), Command::AlterGroupOffsets { group: group.clone(), offsets })
+            {
                 print_error(
                     &mut o,
                     &format!("Executing consumer group command failed due to {}", super::core_message(&e)),
@@ -831,11 +835,14 @@ fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: 
             let Some(first) = ps.first() else { continue };
             let topic = first.topic.to_string();
             let parts: Vec<u32> = ps.iter().map(|tp| tp.partition).collect();
-            let status = match target.apply(Command::DeleteGroupOffsets {
-                group: group.clone(),
-                topic: topic.clone(),
-                partitions: parts.clone(),
-            }) {
+            let status = match target.apply_as(
+                ctx.user.as_deref(),
+                Command::DeleteGroupOffsets {
+                    group: group.clone(),
+                    topic: topic.clone(),
+                    partitions: parts.clone(),
+                },
+            ) {
                 Ok(()) => "Successful".to_string(),
                 Err(e) => {
                     any_error = true;
@@ -857,7 +864,7 @@ fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: 
                 topics.join(", ")
             ));
         }
-        results.sort_by_key(|r| r.0.clone() + &r.1);
+        crate::core::sort::by_key(&mut results, |r| r.0.clone() + &r.1);
         o.out(format!("\n{} {} {}", pad("TOPIC", 30), pad("PARTITION", 15), pad("STATUS", 15)));
         for (t, p, s) in results {
             o.out(format!("\n{} {} {}", pad(&t, 30), pad(&p, 15), pad(&s, 15)));

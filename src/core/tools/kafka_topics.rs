@@ -237,7 +237,10 @@ fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
         );
     }
     let partitions = partitions.unwrap_or(i64::from(target.cluster().config().num_partitions));
-    match target.apply(Command::CreateTopic { name: name.clone(), partitions, retention: Some(retention) }) {
+    match target.apply_as(
+        ctx.user.as_deref(),
+        Command::CreateTopic { name: name.clone(), partitions, retention: Some(retention) },
+    ) {
         Ok(()) => {
             out.outln(format!("Created topic {name}."));
             out
@@ -269,22 +272,33 @@ fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Outpu
         if !report && (!overrides_only || !configs.is_empty()) {
             let configs: Vec<String> = configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
             o.outln(format!(
-                "Topic: {name}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {}",
+                "Topic: {name}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
                 t.partition_count(),
+                cluster.replication().topics.get(name.as_str()).map_or(1, |r| r.replication_factor()),
                 configs.join(",")
             ));
         }
         if overrides_only {
             continue;
         }
+        let rep = cluster.replication();
+        let min_isr = rep.topics.get(name.as_str()).map_or(1, |r| r.config.min_insync_replicas as usize);
         for p in 0..t.partition_count() {
-            // One broker, always up: every replica is in sync and every leader available, so
-            // the reports (--under-replicated-partitions, …) list nothing.
-            if report {
+            let registration = rep
+                .partition(name, p)
+                .map(|r| r.registration.clone())
+                .unwrap_or_else(|| PartitionRegistration::new(vec![BROKER_ID], |_| true));
+            // The reports list only the partitions they name (`TopicCommand`'s filters).
+            let leader_up =
+                registration.has_leader() && rep.node(registration.leader).is_some_and(|n| n.is_running());
+            let (isr, replicas) = (registration.isr.len(), registration.replicas.len());
+            let listed = (opts.has("under-replicated-partitions") && isr < replicas)
+                || (opts.has("unavailable-partitions") && !leader_up)
+                || (opts.has("under-min-isr-partitions") && isr < min_isr)
+                || (opts.has("at-min-isr-partitions") && isr == min_isr);
+            if report && !listed {
                 continue;
             }
-            // Until brokers are wired in (issue #13), every partition is one replica on broker 1.
-            let registration = PartitionRegistration::new(vec![BROKER_ID], |_| true);
             o.outln(registration.describe_line(name, p));
         }
     }
@@ -314,7 +328,8 @@ fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Outp
         if total == current {
             return error(&format!("Topic already has {current} partitions."));
         }
-        if let Err(e) = target.apply(Command::CreatePartitions { topic: name, total }) {
+        if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::CreatePartitions { topic: name, total })
+        {
             return error(&super::core_message(&e));
         }
     }
@@ -332,7 +347,7 @@ fn delete(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
         }
     }
     for name in topics {
-        if let Err(e) = target.apply(Command::DeleteTopic { name }) {
+        if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::DeleteTopic { name }) {
             return error(&super::core_message(&e));
         }
     }

@@ -15,6 +15,7 @@ pub mod kafka_console_consumer;
 pub mod kafka_console_producer;
 pub mod kafka_consumer_groups;
 pub mod kafka_get_offsets;
+pub mod kafka_share_groups;
 pub mod kafka_topics;
 pub mod options;
 
@@ -39,23 +40,33 @@ pub const TOOLS: &[&str] = &[
     "kafka-console-producer.sh",
     "kafka-consumer-groups.sh",
     "kafka-get-offsets.sh",
+    "kafka-share-groups.sh",
     "kafka-topics.sh",
 ];
 
 /// What the tools act on: the cluster to read, and a way to apply commands to it (the CLI's
 /// `Run`, the page's session). A command that succeeds here is journaled like any action.
+///
+/// Changes go through the cluster's admin client as the tool's user ([`Target::apply_as`]),
+/// so the broker authorizes them; the tools' own checks before it only decide which of
+/// Kafka's messages they print, in the order the real tool prints them.
 pub trait Target {
     fn cluster(&self) -> &Cluster;
-    fn apply(&mut self, cmd: Command) -> Result<(), CoreError>;
+    /// Applies `cmd` on behalf of `user` (`None`: the operator).
+    fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError>;
+    /// Applies `cmd` as the operator.
+    fn apply(&mut self, cmd: Command) -> Result<(), CoreError> {
+        self.apply_as(None, cmd)
+    }
 }
 
 impl Target for Run {
     fn cluster(&self) -> &Cluster {
         &self.cluster
     }
-    fn apply(&mut self, cmd: Command) -> Result<(), CoreError> {
+    fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
         let now = self.now();
-        Run::apply(self, now, cmd).map(|_| ())
+        Run::apply_as(self, now, user, cmd).map(|_| ())
     }
 }
 
@@ -114,6 +125,7 @@ pub fn specs(tool: &str) -> &'static [options::Spec] {
         "kafka-consumer-groups" => kafka_consumer_groups::SPECS,
         "kafka-acls" => kafka_acls::SPECS,
         "kafka-get-offsets" => kafka_get_offsets::SPECS,
+        "kafka-share-groups" => kafka_share_groups::SPECS,
         "kafka-configs" => kafka_configs::SPECS,
         "kafka-console-producer" => kafka_console_producer::SPECS,
         "kafka-console-consumer" => kafka_console_consumer::SPECS,
@@ -157,6 +169,7 @@ pub fn run(line: &str, target: &mut dyn Target, ctx: &Context) -> Output {
         "kafka-consumer-groups" => kafka_consumer_groups::run(args, target, ctx),
         "kafka-acls" => kafka_acls::run(args, target, ctx),
         "kafka-get-offsets" => kafka_get_offsets::run(args, target, ctx),
+        "kafka-share-groups" => kafka_share_groups::run(args, target, ctx),
         "kafka-configs" => kafka_configs::run(args, target, ctx),
         "kafka-console-producer" => kafka_console_producer::run(args, target, ctx),
         "kafka-console-consumer" => kafka_console_consumer::run(args, target, ctx),
@@ -295,8 +308,8 @@ pub(crate) fn parse_int<T: std::str::FromStr>(value: &str, type_name: &str) -> R
 pub const KAFKA_VERSION: &str = "4.0.0";
 
 /// How many brokers the cluster has (one, until brokers are modelled).
-pub fn broker_count(_cluster: &Cluster) -> u32 {
-    1
+pub fn broker_count(cluster: &Cluster) -> u32 {
+    cluster.replication().nodes.len() as u32
 }
 
 /// A refusal's message as the Java client's exception carries it.

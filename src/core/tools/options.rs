@@ -120,7 +120,7 @@ pub fn parse(specs: &[Spec], args: &[String]) -> Result<Parsed, String> {
 pub fn help(specs: &[Spec]) -> String {
     const COL: usize = 39;
     let mut all: Vec<Spec> = specs.iter().copied().chain([HELP, VERSION]).collect();
-    all.sort_by_key(|s| s.name);
+    crate::core::sort::by_key(&mut all, |s| s.name);
     let mut out = String::new();
     let row = |out: &mut String, left: &[String], right: &[String]| {
         for k in 0..left.len().max(right.len()) {

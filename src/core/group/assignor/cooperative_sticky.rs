@@ -9,16 +9,21 @@
 //! it is added to a member that did not own it *and* revoked from a member that did.
 
 use super::sticky::sticky_lists;
-use super::{Assignor, GroupAssignment, Interned, MemberSubscription, NONE};
+use super::{ConsumerPartitionAssignor, GroupAssignment, Interned, MemberSubscription, NONE};
+use crate::core::event::RebalanceProtocol;
 use std::collections::BTreeMap;
 
 /// The Java client's `CooperativeStickyAssignor`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CooperativeStickyAssignor;
 
-impl Assignor for CooperativeStickyAssignor {
+impl ConsumerPartitionAssignor for CooperativeStickyAssignor {
     fn name(&self) -> &'static str {
         "cooperative-sticky"
+    }
+
+    fn supported_protocols(&self) -> &'static [RebalanceProtocol] {
+        &[RebalanceProtocol::Eager, RebalanceProtocol::Cooperative]
     }
 
     fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {

@@ -1,6 +1,9 @@
 //! Partition assignors, bit-for-bit the Java client's (and KIP-848's server-side ones).
 //!
-//! One trait, one file per strategy. Member order everywhere is Kafka's: static members
+//! Two traits, as Kafka has them: [`ConsumerPartitionAssignor`] for the classic protocol's
+//! client-side strategies, run by the group's leader, and [`ConsumerGroupPartitionAssignor`] for
+//! KIP-848's server-side ones, run by the coordinator; one file per strategy, one row each in
+//! [`STRATEGIES`]. Member order everywhere is Kafka's: static members
 //! (with `group.instance.id`) first, by instance id; then dynamic members by `member.id`
 //! (Java `String.compareTo`, which for our ASCII ids is byte order). The sticky assignors are
 //! the exception Java makes: `AbstractStickyAssignor` only ever sees member ids and sorts those.
@@ -26,6 +29,7 @@ pub mod server_range;
 pub mod sticky;
 pub mod uniform;
 
+use crate::core::event::RebalanceProtocol;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -99,35 +103,60 @@ pub struct StrategyInfo {
     /// Kafka's name in its config and in `kafka-consumer-groups --describe`.
     pub kafka_name: &'static str,
     pub side: Side,
-    pub assignor: &'static (dyn Assignor + Sync),
+    pub assignor: AssignorKind,
+}
+
+/// The assignor behind a strategy, of the kind its side runs.
+#[derive(Clone, Copy)]
+pub enum AssignorKind {
+    /// Run by a classic group's leader, on the client.
+    Client(&'static (dyn ConsumerPartitionAssignor + Sync)),
+    /// Run by the group coordinator, on the broker (KIP-848).
+    Server(&'static (dyn ConsumerGroupPartitionAssignor + Sync)),
+}
+
+impl AssignorKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AssignorKind::Client(a) => a.name(),
+            AssignorKind::Server(a) => a.name(),
+        }
+    }
 }
 
 /// Every strategy, in the order the page lists them: the one table the core, the CLI and the
 /// page read names and sides from. Adding an assignor: its file, its `Strategy` variant, a row.
 pub const STRATEGIES: [StrategyInfo; 6] = [
-    row(Strategy::Range, "range", "range", Side::Client, &range::RangeAssignor),
-    row(Strategy::RoundRobin, "roundrobin", "roundrobin", Side::Client, &roundrobin::RoundRobinAssignor),
-    row(Strategy::Sticky, "sticky", "sticky", Side::Client, &sticky::StickyAssignor),
-    row(
+    client(Strategy::Range, "range", "range", &range::RangeAssignor),
+    client(Strategy::RoundRobin, "roundrobin", "roundrobin", &roundrobin::RoundRobinAssignor),
+    client(Strategy::Sticky, "sticky", "sticky", &sticky::StickyAssignor),
+    client(
         Strategy::CooperativeSticky,
         "cooperative-sticky",
         "cooperative-sticky",
-        Side::Client,
         &cooperative_sticky::CooperativeStickyAssignor,
     ),
-    row(Strategy::Uniform, "uniform", "uniform", Side::Server, &uniform::UniformAssignor),
+    server(Strategy::Uniform, "uniform", "uniform", &uniform::UniformAssignor),
     // `server-range` here, since `range` names the client-side one.
-    row(Strategy::ServerRange, "server-range", "range", Side::Server, &server_range::ServerRangeAssignor),
+    server(Strategy::ServerRange, "server-range", "range", &server_range::ServerRangeAssignor),
 ];
 
-const fn row(
+const fn client(
     strategy: Strategy,
     name: &'static str,
     kafka_name: &'static str,
-    side: Side,
-    assignor: &'static (dyn Assignor + Sync),
+    assignor: &'static (dyn ConsumerPartitionAssignor + Sync),
 ) -> StrategyInfo {
-    StrategyInfo { strategy, name, kafka_name, side, assignor }
+    StrategyInfo { strategy, name, kafka_name, side: Side::Client, assignor: AssignorKind::Client(assignor) }
+}
+
+const fn server(
+    strategy: Strategy,
+    name: &'static str,
+    kafka_name: &'static str,
+    assignor: &'static (dyn ConsumerGroupPartitionAssignor + Sync),
+) -> StrategyInfo {
+    StrategyInfo { strategy, name, kafka_name, side: Side::Server, assignor: AssignorKind::Server(assignor) }
 }
 
 impl Strategy {
@@ -173,24 +202,107 @@ impl Strategy {
     }
 }
 
-/// One assignor. `topics` maps topic name -> partition count.
-pub trait Assignor {
+/// A client-side assignor (Kafka's `ConsumerPartitionAssignor`): named in
+/// `partition.assignment.strategy`, run by a classic group's leader over every member's
+/// subscription (`ConsumerProtocolSubscription`: topics, owned partitions, their generation)
+/// and the partition counts its metadata gives. `metadata` maps topic name -> partition count.
+pub trait ConsumerPartitionAssignor {
     fn name(&self) -> &'static str;
-    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment;
+    /// `supportedProtocols()`: EAGER, and COOPERATIVE for the cooperative assignor.
+    fn supported_protocols(&self) -> &'static [RebalanceProtocol] {
+        &[RebalanceProtocol::Eager]
+    }
+    fn assign(
+        &self,
+        metadata: &BTreeMap<String, u32>,
+        subscriptions: &[MemberSubscription],
+    ) -> GroupAssignment;
 }
 
-/// The assignor behind a strategy.
-pub fn assignor_for(strategy: Strategy) -> &'static dyn Assignor {
-    strategy.info().assignor
+/// One member as a server-side assignor sees it (`MemberSubscriptionAndAssignmentImpl`):
+/// what it subscribes to and its current target assignment. No generations: the coordinator
+/// knows the current assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemberSpec {
+    pub member_id: String,
+    pub instance_id: Option<String>,
+    pub subscribed_topics: Vec<String>,
+    /// Its partitions in the current target assignment.
+    pub assigned_partitions: Vec<TopicPartition>,
 }
 
-/// Runs one strategy: `assignor_for(strategy).assign(topics, members)`.
+/// The group as the coordinator hands it to its assignor (Kafka's `GroupSpec`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupSpec {
+    pub members: Vec<MemberSpec>,
+}
+
+impl GroupSpec {
+    /// The members in the shared form the algorithms read (`owned` is the current target).
+    pub(crate) fn subscriptions(&self) -> Vec<MemberSubscription> {
+        self.members
+            .iter()
+            .map(|m| MemberSubscription {
+                member_id: m.member_id.clone(),
+                group_instance_id: m.instance_id.clone(),
+                topics: m.subscribed_topics.clone(),
+                owned: m.assigned_partitions.clone(),
+                generation: None,
+            })
+            .collect()
+    }
+
+    fn of(members: &[MemberSubscription]) -> Self {
+        GroupSpec {
+            members: members
+                .iter()
+                .map(|m| MemberSpec {
+                    member_id: m.member_id.clone(),
+                    instance_id: m.group_instance_id.clone(),
+                    subscribed_topics: m.topics.clone(),
+                    assigned_partitions: m.owned.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A server-side assignor (KIP-848's `ConsumerGroupPartitionAssignor`): named in
+/// `group.remote.assignor`, run by the group coordinator to compute a consumer group's target
+/// assignment. `topics` maps topic name -> partition count (its `SubscribedTopicDescriber`).
+pub trait ConsumerGroupPartitionAssignor {
+    fn name(&self) -> &'static str;
+    fn assign(&self, group: &GroupSpec, topics: &BTreeMap<String, u32>) -> GroupAssignment;
+}
+
+/// The client-side assignor behind a strategy (`None` for a server-side one).
+pub fn client_assignor(strategy: Strategy) -> Option<&'static dyn ConsumerPartitionAssignor> {
+    match strategy.info().assignor {
+        AssignorKind::Client(a) => Some(a),
+        AssignorKind::Server(_) => None,
+    }
+}
+
+/// The server-side assignor behind a strategy (`None` for a client-side one).
+pub fn server_assignor(strategy: Strategy) -> Option<&'static dyn ConsumerGroupPartitionAssignor> {
+    match strategy.info().assignor {
+        AssignorKind::Server(a) => Some(a),
+        AssignorKind::Client(_) => None,
+    }
+}
+
+/// Runs one strategy over members given in the client-side form, whichever side it runs on
+/// (a server-side assignor takes `owned` as the current target): what the CLI's `assign`,
+/// the bench and the ported Kafka tests call.
 pub fn assign(
     strategy: Strategy,
     topics: &BTreeMap<String, u32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
-    assignor_for(strategy).assign(topics, members)
+    match strategy.info().assignor {
+        AssignorKind::Client(a) => a.assign(topics, members),
+        AssignorKind::Server(a) => a.assign(&GroupSpec::of(members), topics),
+    }
 }
 
 /// Kafka's `MemberInfo.compareTo` (`AbstractPartitionAssignor.MemberInfo`): static members
@@ -207,14 +319,14 @@ pub fn member_info_cmp(a: &MemberSubscription, b: &MemberSubscription) -> Orderi
 /// Indices of `members` in [`member_info_cmp`] order.
 pub fn member_order(members: &[MemberSubscription]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| member_info_cmp(&members[a], &members[b]));
+    crate::core::sort::by(&mut order, |&a, &b| member_info_cmp(&members[a], &members[b]));
     order
 }
 
 /// Indices of `members` by `member.id` alone (what `AbstractStickyAssignor` sorts by).
 pub fn member_id_order(members: &[MemberSubscription]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| members[a].member_id.cmp(&members[b].member_id));
+    crate::core::sort::by(&mut order, |&a, &b| members[a].member_id.cmp(&members[b].member_id));
     order
 }
 
@@ -442,5 +554,26 @@ mod table_tests {
         assert_eq!(Strategy::ALL.len(), STRATEGIES.len());
         let servers: Vec<_> = Strategy::on_side(Side::Server).map(Strategy::name).collect();
         assert_eq!(servers, ["uniform", "server-range"]);
+    }
+
+    #[test]
+    fn client_and_server_assignors_are_different_kinds_and_each_side_runs_its_own() {
+        for info in &STRATEGIES {
+            let kind_side = match info.assignor {
+                AssignorKind::Client(_) => Side::Client,
+                AssignorKind::Server(_) => Side::Server,
+            };
+            assert_eq!(kind_side, info.side, "{}", info.name);
+            assert_eq!(client_assignor(info.strategy).is_some(), info.side == Side::Client);
+            assert_eq!(server_assignor(info.strategy).is_some(), info.side == Side::Server);
+        }
+        let cooperative: Vec<_> = Strategy::on_side(Side::Client)
+            .filter(|s| {
+                client_assignor(*s)
+                    .is_some_and(|a| a.supported_protocols().contains(&RebalanceProtocol::Cooperative))
+            })
+            .map(Strategy::name)
+            .collect();
+        assert_eq!(cooperative, ["cooperative-sticky"]);
     }
 }

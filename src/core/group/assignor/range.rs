@@ -7,14 +7,14 @@
 //! ranges. Topics are independent, which is why range piles the extra partitions of every topic
 //! onto the same first members — the imbalance Kafka's docs warn about.
 
-use super::{member_order, Assignor, GroupAssignment, Interned, MemberSubscription};
+use super::{member_order, ConsumerPartitionAssignor, GroupAssignment, Interned, MemberSubscription};
 use std::collections::BTreeMap;
 
 /// The Java client's `RangeAssignor`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RangeAssignor;
 
-impl Assignor for RangeAssignor {
+impl ConsumerPartitionAssignor for RangeAssignor {
     fn name(&self) -> &'static str {
         "range"
     }

@@ -6,14 +6,14 @@
 //! skipped. The iterator carries on across topics (it does not restart), which is what spreads
 //! small topics over different members.
 
-use super::{member_order, Assignor, GroupAssignment, Interned, MemberSubscription};
+use super::{member_order, ConsumerPartitionAssignor, GroupAssignment, Interned, MemberSubscription};
 use std::collections::BTreeMap;
 
 /// The Java client's `RoundRobinAssignor`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RoundRobinAssignor;
 
-impl Assignor for RoundRobinAssignor {
+impl ConsumerPartitionAssignor for RoundRobinAssignor {
     fn name(&self) -> &'static str {
         "roundrobin"
     }

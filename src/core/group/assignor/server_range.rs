@@ -9,19 +9,20 @@
 //! recomputes the ranges each time.
 
 use super::range::range_by_topic;
-use super::{member_id_order, Assignor, GroupAssignment, Interned, MemberSubscription};
+use super::{member_id_order, ConsumerGroupPartitionAssignor, GroupAssignment, GroupSpec, Interned};
 use std::collections::BTreeMap;
 
 /// KIP-848's `range` server-side assignor.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServerRangeAssignor;
 
-impl Assignor for ServerRangeAssignor {
+impl ConsumerGroupPartitionAssignor for ServerRangeAssignor {
     fn name(&self) -> &'static str {
         "range"
     }
 
-    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
+    fn assign(&self, group: &GroupSpec, topics: &BTreeMap<String, u32>) -> GroupAssignment {
+        let members = &group.subscriptions()[..];
         let g = Interned::new(topics, members);
         let lists = range_by_topic(&g, &member_id_order(members));
         g.output(members, lists)

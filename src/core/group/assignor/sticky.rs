@@ -26,14 +26,16 @@
 //! balancing moves) its result depends on hash order; we use member-id order, which Java
 //! itself uses where it sorts (`Collections.sort(unfilledMembers)`).
 
-use super::{member_id_order, Assignor, GroupAssignment, Interned, MemberSubscription, NONE};
+use super::{
+    member_id_order, ConsumerPartitionAssignor, GroupAssignment, Interned, MemberSubscription, NONE,
+};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The Java client's `StickyAssignor`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StickyAssignor;
 
-impl Assignor for StickyAssignor {
+impl ConsumerPartitionAssignor for StickyAssignor {
     fn name(&self) -> &'static str {
         "sticky"
     }
@@ -214,7 +216,7 @@ fn general(g: &Interned, order: &[usize], generations: &[i64]) -> Vec<Vec<u32>> 
     let mut fresh: Vec<u32> = (0..total as u32)
         .filter(|&p| owner[p as usize] == NONE && !subscribers[topic_of[p as usize] as usize].is_empty())
         .collect();
-    fresh.sort_by_key(|&p| (subscribers[topic_of[p as usize] as usize].len(), p));
+    crate::core::sort::by_key(&mut fresh, |&p| (subscribers[topic_of[p as usize] as usize].len(), p));
     for &p in &fresh {
         let m = least_loaded(&count, topic_of[p as usize]);
         owner[p as usize] = m;

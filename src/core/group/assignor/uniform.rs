@@ -16,19 +16,22 @@
 //! member's current target assignment. Java iterates members in hash order; we use member-id
 //! order. Subscribed topics that do not exist are ignored (Java throws).
 
-use super::{member_id_order, Assignor, GroupAssignment, Interned, MemberSubscription};
+use super::{
+    member_id_order, ConsumerGroupPartitionAssignor, GroupAssignment, GroupSpec, Interned, MemberSubscription,
+};
 use std::collections::BTreeMap;
 
 /// KIP-848's `uniform` server-side assignor.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UniformAssignor;
 
-impl Assignor for UniformAssignor {
+impl ConsumerGroupPartitionAssignor for UniformAssignor {
     fn name(&self) -> &'static str {
         "uniform"
     }
 
-    fn assign(&self, topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> GroupAssignment {
+    fn assign(&self, group: &GroupSpec, topics: &BTreeMap<String, u32>) -> GroupAssignment {
+        let members = &group.subscriptions()[..];
         let g = Interned::new(topics, members);
         let lists = if members.is_empty() {
             Vec::new()

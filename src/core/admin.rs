@@ -1,0 +1,490 @@
+//! The admin client: the node that changes the cluster's topics, configs, ACLs and groups, as
+//! Kafka's `Admin` client does, by sending Kafka's requests over the network and reading the
+//! answers (`KafkaAdminClient`: `createTopics`, `deleteTopics`, `createPartitions`,
+//! `incrementalAlterConfigs`, `createAcls`, `deleteAcls`, `deleteConsumerGroups`,
+//! `deleteConsumerGroupOffsets`, `alterConsumerGroupOffsets`).
+//!
+//! The page, scenario scripts and Kafka's tools (`tools/`) all change the cluster through it:
+//! `Cluster::apply` hands an admin [`Command`] here, the admin client sends the request as the
+//! command's user (none: the operator, a super user), the broker authorizes and answers
+//! (`broker/admin.rs`), and the one-line [`CoreError`] a person reads is made from the answer's
+//! error code and message. A refused request changed nothing on the broker, so the command
+//! leaves the state intact.
+//!
+//! Where it takes more than one request, it does what Kafka's tools do: `kafka-topics --alter`
+//! describes the topic (Metadata) before CreatePartitions; `--reset-offsets` lists the offsets
+//! (ListOffsets) before committing them; the playground's work budget (a limit of the tab, not
+//! of Kafka) is checked between a `validate_only` request and the real one.
+//!
+//! Not sent as Kafka requests: user accounts, managed-service roles and switching the
+//! authorizer. Those are a managed service's control plane (or the broker's static
+//! configuration), not Kafka's protocol; `Cluster::apply_command` still applies them.
+
+use super::acl::AclBinding;
+use super::cluster::Cluster;
+use super::command::Command;
+use super::error::{CoreError, CoreResult, ErrorCode};
+use super::ids::{GroupId, NodeId, TopicPartition};
+use super::log::Retention;
+use super::protocol::alter_configs::AlterConfigsRequest;
+use super::protocol::create_acls::CreateAclsRequest;
+use super::protocol::create_partitions::{CreatePartitionsRequest, CreatePartitionsTopic};
+use super::protocol::create_topics::{CreatableTopic, CreateTopicsRequest};
+use super::protocol::delete_acls::DeleteAclsRequest;
+use super::protocol::delete_groups::DeleteGroupsRequest;
+use super::protocol::delete_topics::DeleteTopicsRequest;
+use super::protocol::list_offsets::{ListOffsetsPartition, ListOffsetsRequest, LATEST_TIMESTAMP};
+use super::protocol::metadata::MetadataRequest;
+use super::protocol::offset_commit::OffsetCommitRequest;
+use super::protocol::offset_delete::OffsetDeleteRequest;
+use super::protocol::offset_fetch::OffsetFetchRequest;
+use super::protocol::{ApiKey, Request, Response};
+use super::time::Millis;
+
+/// The admin client's `default.api.timeout.ms`-bounded request timeout.
+const TIMEOUT_MS: u64 = 30_000;
+
+/// The admin client node. It keeps no copy of the cluster: everything it knows of a topic or a
+/// group it has just been told in an answer.
+#[derive(Debug, Clone, Default)]
+pub struct AdminClient {
+    /// Requests sent so far.
+    pub(crate) sent: u64,
+}
+
+impl AdminClient {
+    /// Its address on the network.
+    pub const NODE: NodeId = NodeId::Admin;
+
+    /// Requests sent so far.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent
+    }
+
+    /// It has no timers: it acts only when a person (or a script) asks.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        None
+    }
+}
+
+/// Is this command one the admin client sends (rather than a producer's, a consumer's, or the
+/// control plane's)?
+pub fn is_admin(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::CreateTopic { .. }
+            | Command::DeleteTopic { .. }
+            | Command::CreatePartitions { .. }
+            | Command::SetRetention { .. }
+            | Command::AddAcl { .. }
+            | Command::RemoveAcl { .. }
+            | Command::AlterGroupOffsets { .. }
+            | Command::DeleteGroup { .. }
+            | Command::DeleteGroupOffsets { .. }
+    )
+}
+
+/// The message of an answer that carries only a code: Kafka's default (`Errors.java`).
+fn default_message(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::GroupIdNotFound => "The group id does not exist.",
+        ErrorCode::NonEmptyGroup => "The group is not empty.",
+        ErrorCode::GroupSubscribedToTopic => "The consumer group is actively subscribed to the topic",
+        ErrorCode::UnknownMemberId => "The coordinator is not aware of this member.",
+        ErrorCode::GroupAuthorizationFailed => "Group authorization failed.",
+        ErrorCode::TopicAuthorizationFailed => "Topic authorization failed.",
+        ErrorCode::ClusterAuthorizationFailed => "Cluster authorization failed.",
+        ErrorCode::UnknownTopicOrPartition => "This server does not host this topic-partition.",
+        other => other.name(),
+    }
+}
+
+/// The error a person reads for an answer's `(error_code, error_message)`.
+fn refused(code: Option<ErrorCode>, message: Option<String>) -> CoreResult<()> {
+    match code {
+        None => Ok(()),
+        Some(code) => Err(CoreError::kafka(code, message.unwrap_or_else(|| default_message(code).into()))),
+    }
+}
+
+fn unexpected(api: ApiKey) -> CoreError {
+    CoreError::invalid(format!("the broker answered {} with something else", api.name()))
+}
+
+/// Takes the typed answer out of a [`Response`].
+macro_rules! answer {
+    ($response:expr, $variant:ident) => {
+        match $response {
+            Response::$variant(r) => r,
+            _ => return Err(unexpected(ApiKey::$variant)),
+        }
+    };
+}
+
+impl Cluster {
+    /// The admin client node.
+    pub fn admin(&self) -> &AdminClient {
+        &self.admin
+    }
+
+    /// Sends one admin request as `user` and returns the broker's answer.
+    fn admin_call(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        request: impl Into<Request>,
+    ) -> CoreResult<Response> {
+        self.admin.sent += 1;
+        self.call(now, AdminClient::NODE, user, request.into()).ok_or_else(|| {
+            CoreError::invalid(format!(
+                "the broker did not answer within request.timeout.ms ({TIMEOUT_MS} ms)"
+            ))
+        })
+    }
+
+    /// CreateTopics, first with `validate_only` (Kafka's checks), then the playground's budget
+    /// and capacity, then for real. Returns the partition count created.
+    pub(crate) fn admin_create_topic(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        name: &str,
+        partitions: i64,
+        retention: Option<Retention>,
+    ) -> CoreResult<u32> {
+        let mut request = CreateTopicsRequest {
+            topics: vec![CreatableTopic {
+                name: name.to_string(),
+                num_partitions: partitions,
+                replication_factor: -1,
+                retention: Some(retention.unwrap_or(self.config.retention)),
+            }],
+            timeout_ms: TIMEOUT_MS,
+            validate_only: true,
+        };
+        for validate_only in [true, false] {
+            request.validate_only = validate_only;
+            let r = answer!(self.admin_call(now, user, request.clone())?, CreateTopics);
+            let Some(t) = r.topics.into_iter().next() else {
+                return Err(unexpected(ApiKey::CreateTopics));
+            };
+            refused(t.error_code, t.error_message)?;
+            if validate_only {
+                self.check_partition_budget(u64::from(t.num_partitions))?;
+                self.check_capacity(self.broker.topics.len())?;
+            } else {
+                return Ok(t.num_partitions);
+            }
+        }
+        Err(unexpected(ApiKey::CreateTopics))
+    }
+
+    /// DeleteTopics of one topic.
+    pub(crate) fn admin_delete_topic(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        name: &str,
+    ) -> CoreResult<()> {
+        let request = DeleteTopicsRequest { topic_names: vec![name.to_string()], timeout_ms: TIMEOUT_MS };
+        let r = answer!(self.admin_call(now, user, request)?, DeleteTopics);
+        let t = r.responses.into_iter().next().ok_or_else(|| unexpected(ApiKey::DeleteTopics))?;
+        refused(t.error_code, t.error_message)
+    }
+
+    /// Metadata for the topic's partition count (as `kafka-topics --alter` describes the topic
+    /// first), CreatePartitions with `validate_only`, the budget, then for real. Returns the
+    /// partition counts before and after.
+    pub(crate) fn admin_create_partitions(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        topic: &str,
+        total: i64,
+    ) -> CoreResult<(u32, u32)> {
+        let metadata =
+            MetadataRequest { topics: Some(vec![topic.to_string()]), allow_auto_topic_creation: false };
+        let m = answer!(self.admin_call(now, user, metadata)?, Metadata);
+        let t = m.topics.into_iter().next().ok_or_else(|| unexpected(ApiKey::Metadata))?;
+        if t.error_code == Some(ErrorCode::UnknownTopicOrPartition) {
+            return Err(crate::core::broker::unknown_topic(topic));
+        }
+        refused(t.error_code, None)?;
+        let from = t.partitions.len() as u32;
+        let mut request = CreatePartitionsRequest {
+            topics: vec![CreatePartitionsTopic { name: topic.to_string(), count: total }],
+            timeout_ms: TIMEOUT_MS,
+            validate_only: true,
+        };
+        for validate_only in [true, false] {
+            request.validate_only = validate_only;
+            let r = answer!(self.admin_call(now, user, request.clone())?, CreatePartitions);
+            let t = r.results.into_iter().next().ok_or_else(|| unexpected(ApiKey::CreatePartitions))?;
+            refused(t.error_code, t.error_message)?;
+            if validate_only {
+                // Accepted, so `total` is a valid count above `from`.
+                self.check_partition_budget(total as u64 - u64::from(from))?;
+            }
+        }
+        Ok((from, total as u32))
+    }
+
+    /// AlterConfigs of a topic's retention.
+    pub(crate) fn admin_alter_retention(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        topic: &str,
+        retention: Retention,
+    ) -> CoreResult<()> {
+        let request = AlterConfigsRequest { topic: topic.to_string(), retention, validate_only: false };
+        let r = answer!(self.admin_call(now, user, request)?, AlterConfigs);
+        refused(r.error_code, r.error_message)
+    }
+
+    /// CreateAcls of one binding. The binding is checked here first, as the Java client builds
+    /// an `AclBinding` only from valid parts.
+    pub(crate) fn admin_create_acl(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        acl: &AclBinding,
+    ) -> CoreResult<()> {
+        acl.validate().map_err(|e| CoreError::invalid(e.to_string()))?;
+        let r = answer!(
+            self.admin_call(now, user, CreateAclsRequest { creations: vec![acl.clone()] })?,
+            CreateAcls
+        );
+        let (code, message) = r.results.into_iter().next().ok_or_else(|| unexpected(ApiKey::CreateAcls))?;
+        refused(code, message)
+    }
+
+    /// DeleteAcls of one exact binding; matching none is refused here ("no such ACL").
+    pub(crate) fn admin_delete_acl(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        acl: &AclBinding,
+    ) -> CoreResult<()> {
+        let r = answer!(
+            self.admin_call(now, user, DeleteAclsRequest { filters: vec![acl.clone()] })?,
+            DeleteAcls
+        );
+        let (code, matched) =
+            r.filter_results.into_iter().next().ok_or_else(|| unexpected(ApiKey::DeleteAcls))?;
+        refused(code, None)?;
+        if matched.is_empty() {
+            return Err(CoreError::invalid("no such ACL"));
+        }
+        Ok(())
+    }
+
+    /// `alterConsumerGroupOffsets`: ListOffsets for the partitions (each must exist, and an
+    /// offset may not pass its log end: a playground rule, so lag never goes below zero), then
+    /// an OffsetCommit from outside the group (no member, generation -1), which the
+    /// coordinator accepts only while the group has no members (UNKNOWN_MEMBER_ID).
+    pub(crate) fn admin_alter_group_offsets(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        group_id: &str,
+        offsets: &[(String, u32, u64)],
+    ) -> CoreResult<Vec<(TopicPartition, u64)>> {
+        crate::core::cluster::validate_entity_name("group.id", group_id)?;
+        if offsets.is_empty() || offsets.len() > 4096 {
+            return Err(CoreError::invalid("give 1 to 4096 offsets"));
+        }
+        let offsets: Vec<(TopicPartition, u64)> =
+            offsets.iter().map(|(t, p, o)| (TopicPartition::new(t.as_str(), *p), *o)).collect();
+        let list = ListOffsetsRequest {
+            replica_id: -1,
+            partitions: offsets
+                .iter()
+                .map(|(tp, _)| ListOffsetsPartition { partition: tp.clone(), timestamp: LATEST_TIMESTAMP })
+                .collect(),
+        };
+        let ends = answer!(self.admin_call(now, user, list)?, ListOffsets);
+        for ((tp, offset), end) in offsets.iter().zip(&ends.partitions) {
+            refused(end.error_code, None)?;
+            if *offset as i64 > end.offset {
+                return Err(CoreError::kafka(
+                    ErrorCode::OffsetOutOfRange,
+                    format!(
+                        "offset {offset} of {}-{} is past the log end {}",
+                        tp.topic, tp.partition, end.offset
+                    ),
+                ));
+            }
+        }
+        let commit = OffsetCommitRequest {
+            group_id: GroupId::from(group_id),
+            generation_id_or_member_epoch: -1,
+            member_id: None,
+            group_instance_id: None,
+            offsets: offsets.clone(),
+        };
+        let r = answer!(self.admin_call(now, user, commit)?, OffsetCommit);
+        refused(r.error(), None)?;
+        Ok(offsets)
+    }
+
+    /// `deleteConsumerGroups` of one group.
+    pub(crate) fn admin_delete_group(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        group_id: &str,
+    ) -> CoreResult<()> {
+        let r = answer!(
+            self.admin_call(now, user, DeleteGroupsRequest { groups_names: vec![group_id.to_string()] })?,
+            DeleteGroups
+        );
+        let (_, code) = r.results.into_iter().next().ok_or_else(|| unexpected(ApiKey::DeleteGroups))?;
+        refused(code, None)
+    }
+
+    /// `deleteConsumerGroupOffsets`: OffsetFetch first (to say which offsets went), then
+    /// OffsetDelete. Returns the partitions whose committed offset was deleted.
+    pub(crate) fn admin_delete_group_offsets(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        group_id: &str,
+        topic: &str,
+        partitions: &[u32],
+    ) -> CoreResult<Vec<TopicPartition>> {
+        let asked: Vec<TopicPartition> = partitions.iter().map(|p| TopicPartition::new(topic, *p)).collect();
+        let fetch = OffsetFetchRequest {
+            group_id: GroupId::from(group_id),
+            partitions: Some(asked.clone()),
+            require_stable: false,
+        };
+        let committed = answer!(self.admin_call(now, user, fetch)?, OffsetFetch);
+        let r = answer!(
+            self.admin_call(
+                now,
+                user,
+                OffsetDeleteRequest { group_id: group_id.to_string(), partitions: asked }
+            )?,
+            OffsetDelete
+        );
+        refused(r.error_code, None)?;
+        for (_, code) in &r.partitions {
+            refused(*code, None)?;
+        }
+        let had: Vec<TopicPartition> =
+            committed.partitions.into_iter().filter(|(_, o, _)| o.is_some()).map(|(tp, _, _)| tp).collect();
+        Ok(had)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::acl::{Operation, PatternType, Permission, ResourceType};
+    use crate::core::config::ClusterConfig;
+
+    fn with_topic() -> Cluster {
+        let mut c = Cluster::new(ClusterConfig::default(), 1);
+        c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 3, retention: None }).unwrap();
+        c
+    }
+
+    fn shown(r: CoreResult<Vec<crate::core::event::Event>>) -> String {
+        r.map(|_| String::new()).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_admin_command_is_requests_over_the_network() {
+        let c = with_topic();
+        // CreateTopics with validate_only, then for real: two requests, two answers.
+        assert_eq!(c.admin.requests_sent(), 2);
+        assert_eq!(c.network().delivered(), 4);
+        assert_eq!(c.network().outstanding(), 0);
+        assert_eq!(c.topics()["orders"].partition_count(), 3);
+    }
+
+    #[test]
+    fn the_broker_authorizes_the_admin_clients_requests_as_its_user() {
+        let mut c = with_topic();
+        let lock = Command::SetAuthorization { enabled: true, allow_everyone_if_no_acl_found: Some(false) };
+        c.apply(0, lock).unwrap();
+        let delete = || Command::DeleteTopic { name: "orders".into() };
+        let e = c.apply_as(0, Some("alice"), delete()).unwrap_err();
+        assert_eq!(e.to_string(), "TOPIC_AUTHORIZATION_FAILED: Topic authorization failed.");
+        assert!(c.topics().contains_key("orders"), "a refused request changes nothing");
+        let acl = |op, rt, name: &str| {
+            AclBinding::new("User:alice", op, rt, PatternType::Literal, name, Permission::Allow)
+        };
+        let e = c.apply_as(
+            0,
+            Some("alice"),
+            Command::AddAcl { acl: acl(Operation::All, ResourceType::Topic, "*") },
+        );
+        assert_eq!(shown(e), "CLUSTER_AUTHORIZATION_FAILED: Cluster authorization failed.");
+        // The operator (no user) is a super user; then alice may delete.
+        c.apply(0, Command::AddAcl { acl: acl(Operation::Delete, ResourceType::Topic, "orders") }).unwrap();
+        c.apply_as(0, Some("alice"), delete()).unwrap();
+        assert!(c.topics().is_empty());
+    }
+
+    #[test]
+    fn the_error_a_person_reads_comes_from_the_answer() {
+        let mut c = with_topic();
+        let mut run = |cmd| shown(c.apply(0, cmd));
+        assert_eq!(
+            run(Command::CreateTopic { name: "orders".into(), partitions: 1, retention: None }),
+            "TOPIC_ALREADY_EXISTS: Topic 'orders' already exists."
+        );
+        assert_eq!(
+            run(Command::CreatePartitions { topic: "orders".into(), total: 2 }),
+            "INVALID_PARTITIONS: Topic currently has 3 partitions, which is higher than the requested 2. Partitions can never be removed."
+        );
+        assert_eq!(
+            run(Command::CreatePartitions { topic: "nope".into(), total: 2 }),
+            "UNKNOWN_TOPIC_OR_PARTITION: This server does not host topic \"nope\"."
+        );
+        assert_eq!(
+            run(Command::DeleteGroup { group: "g".into() }),
+            "GROUP_ID_NOT_FOUND: The group id does not exist."
+        );
+        assert_eq!(
+            run(Command::DeleteGroupOffsets {
+                group: "g".into(),
+                topic: "orders".into(),
+                partitions: vec![0]
+            }),
+            "GROUP_ID_NOT_FOUND: The group id does not exist."
+        );
+        assert_eq!(
+            run(Command::AlterGroupOffsets { group: "g".into(), offsets: vec![("orders".into(), 7, 0)] }),
+            "UNKNOWN_TOPIC_OR_PARTITION: This server does not host this topic-partition."
+        );
+        assert_eq!(
+            run(Command::AlterGroupOffsets { group: "g".into(), offsets: vec![("orders".into(), 0, 5)] }),
+            "OFFSET_OUT_OF_RANGE: offset 5 of orders-0 is past the log end 0"
+        );
+        assert_eq!(
+            run(Command::AlterGroupOffsets { group: "g".into(), offsets: vec![("orders".into(), 0, 0)] }),
+            ""
+        );
+        assert_eq!(
+            run(Command::DeleteGroupOffsets {
+                group: "g".into(),
+                topic: "orders".into(),
+                partitions: vec![0]
+            }),
+            ""
+        );
+        assert_eq!(run(Command::DeleteGroup { group: "g".into() }), "");
+        let acl = AclBinding::new(
+            "User:bob",
+            Operation::Read,
+            ResourceType::Topic,
+            PatternType::Literal,
+            "orders",
+            Permission::Allow,
+        );
+        assert_eq!(run(Command::RemoveAcl { acl }), "no such ACL");
+    }
+}

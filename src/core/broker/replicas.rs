@@ -1,0 +1,924 @@
+//! The brokers of the cluster and every partition's replicas, wired from `replication/`'s pure
+//! pieces: the controller's registrations (placement, elections, fencing), each partition's
+//! leader state (ISR, high watermark, `acks`), each replica's log end and leader-epoch cache,
+//! followers fetching from their leader, and produce requests waiting for the ISR (`acks=all`).
+//!
+//! What is simplified (README "What is simplified"):
+//! - The records live once, in the partition log the [`super::Broker`] keeps: it is the current
+//!   leader's log. A follower's log is a prefix of it, kept as its log end offset and its
+//!   leader-epoch cache; when a new leader has less than the old one, the partition log is cut
+//!   back to the new leader's log end (the records past it are named in a `RecordsLost` event),
+//!   and a returning replica truncates by the leader-epoch rules (`ReplicaTruncated`).
+//! - Followers fetch every `playground.network.latency.ms` while they are behind (Kafka's
+//!   fetch waits in the leader's purgatory until data arrives: about one round trip); the
+//!   leader learns a follower's log end from its next fetch, so the high watermark moves one
+//!   round after the copy, as in Kafka.
+//! - One controller (KRaft's quorum is not shown); an ISR change the leader decides is committed
+//!   at once. A request to a crashed or isolated broker fails at once with REQUEST_TIMED_OUT
+//!   rather than after `request.timeout.ms`; a failed batch is not retried (the producer counts
+//!   it as failed). Group coordinators stay on the first broker (they do not fail over yet).
+
+use crate::core::config::{BrokerSpec, ClusterConfig};
+use crate::core::error::{CoreError, CoreResult, ErrorCode};
+use crate::core::event::{BrokerChange, EventKind, IsrReason};
+use crate::core::replication::config::{Acks, TopicReplicationConfig};
+use crate::core::replication::election::{self, PartitionChange, PartitionRegistration};
+use crate::core::replication::leader_epoch::{truncate_follower, LeaderEpochCache};
+use crate::core::replication::partition_state::{follower_high_watermark, AckAfterAppend, PartitionState};
+use crate::core::replication::placement::{self, UsableBroker};
+use crate::core::replication::{BrokerId, NO_LEADER};
+use crate::core::time::Millis;
+use crate::core::topic::Topic;
+use std::collections::BTreeMap;
+
+/// Whether a broker runs, and if not, how it went away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrokerState {
+    Running,
+    /// Controlled shutdown: leadership moved away first.
+    Stopped,
+    /// Gone without a goodbye: noticed when its heartbeats stop (`broker.session.timeout.ms`).
+    Crashed,
+    /// Up, but cut off from every other node.
+    Isolated,
+}
+
+/// One broker as the cluster sees it.
+#[derive(Debug, Clone)]
+pub struct BrokerNode {
+    pub id: BrokerId,
+    pub rack: Option<String>,
+    pub state: BrokerState,
+    /// The controller no longer counts it (after a controlled shutdown, or its session
+    /// timed out); it may not lead or join an ISR until it is back.
+    pub fenced: bool,
+    /// When its heartbeats stopped reaching the controller (crash or isolation).
+    silent_since: Option<Millis>,
+}
+
+impl BrokerNode {
+    pub fn is_running(&self) -> bool {
+        self.state == BrokerState::Running
+    }
+}
+
+/// One replica of a partition: how far its log goes, and the epochs in it.
+#[derive(Debug, Clone, Default)]
+pub struct ReplicaLog {
+    pub log_end: u64,
+    pub high_watermark: u64,
+    cache: LeaderEpochCache,
+}
+
+/// One partition's replicas: the controller's registration, the leader's state, each replica.
+#[derive(Debug, Clone)]
+pub struct PartitionReplicas {
+    pub registration: PartitionRegistration,
+    leader_state: Option<PartitionState>,
+    pub replicas: BTreeMap<BrokerId, ReplicaLog>,
+}
+
+impl PartitionReplicas {
+    /// What consumers may read up to (the leader's high watermark).
+    pub fn high_watermark(&self) -> Option<u64> {
+        self.leader_state.as_ref().map(PartitionState::high_watermark)
+    }
+    pub fn leader(&self) -> Option<BrokerId> {
+        self.registration.has_leader().then_some(self.registration.leader)
+    }
+}
+
+/// A topic's replication: its settings and its partitions' replicas.
+#[derive(Debug, Clone)]
+pub struct TopicReplicas {
+    pub config: TopicReplicationConfig,
+    pub partitions: Vec<PartitionReplicas>,
+}
+
+impl TopicReplicas {
+    pub fn replication_factor(&self) -> usize {
+        self.partitions.first().map_or(1, |p| p.registration.replicas.len())
+    }
+}
+
+/// An `acks=all` batch the leader wrote, waiting for the ISR (Kafka's produce purgatory).
+#[derive(Debug, Clone)]
+struct PendingAck {
+    producer: String,
+    topic: String,
+    partition: u32,
+    base_offset: u64,
+    count: u64,
+    leader: BrokerId,
+    leader_epoch: i32,
+    deadline: Millis,
+}
+
+/// The brokers, the controller's view of every partition, and the replicas.
+#[derive(Debug, Clone)]
+pub struct Replication {
+    pub nodes: Vec<BrokerNode>,
+    pub topics: BTreeMap<String, TopicReplicas>,
+    pending: Vec<PendingAck>,
+    /// Placement's randomness, apart from the cluster's (one broker draws nothing).
+    rng: oorandom::Rand64,
+    next_fetch_at: Option<Millis>,
+    fetch_interval_ms: Millis,
+    lag_ms: Millis,
+    session_ms: Millis,
+    request_timeout_ms: Millis,
+    defaults: TopicReplicationConfig,
+    default_replication_factor: i32,
+}
+
+impl Default for Replication {
+    fn default() -> Self {
+        Replication::new(&ClusterConfig::default(), 0)
+    }
+}
+
+impl Replication {
+    pub fn new(config: &ClusterConfig, seed: u64) -> Self {
+        let specs: Vec<BrokerSpec> = if config.brokers.is_empty() {
+            vec![BrokerSpec { id: 1, rack: None }]
+        } else {
+            config.brokers.clone()
+        };
+        let nodes = specs
+            .into_iter()
+            .map(|b| BrokerNode {
+                id: b.id,
+                rack: b.rack,
+                state: BrokerState::Running,
+                fenced: false,
+                silent_since: None,
+            })
+            .collect();
+        Replication {
+            nodes,
+            topics: BTreeMap::new(),
+            pending: Vec::new(),
+            rng: oorandom::Rand64::new(u128::from(seed) ^ 0x005e_ed0f_7e91_1ca5),
+            next_fetch_at: None,
+            fetch_interval_ms: config.network_latency_ms.max(1),
+            lag_ms: config.replica_lag_time_max_ms,
+            session_ms: config.broker_session_timeout_ms,
+            request_timeout_ms: 30_000,
+            defaults: TopicReplicationConfig {
+                min_insync_replicas: config.min_insync_replicas,
+                unclean_leader_election_enable: config.unclean_leader_election_enable,
+            },
+            default_replication_factor: config.default_replication_factor,
+        }
+    }
+
+    pub fn node(&self, id: BrokerId) -> Option<&BrokerNode> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    fn active_set(&self) -> Vec<BrokerId> {
+        self.nodes.iter().filter(|n| n.is_running() && !n.fenced).map(|n| n.id).collect()
+    }
+
+    pub fn partition(&self, topic: &str, partition: u32) -> Option<&PartitionReplicas> {
+        self.topics.get(topic)?.partitions.get(partition as usize)
+    }
+
+    /// What a consumer may read up to in `topic-partition`, or why it cannot read there:
+    /// no leader (LEADER_NOT_AVAILABLE) or a leader that does not answer (REQUEST_TIMED_OUT).
+    pub fn readable(&self, topic: &str, partition: u32) -> Result<Option<u64>, ErrorCode> {
+        let Some(p) = self.partition(topic, partition) else { return Ok(None) };
+        let Some(leader) = p.leader() else { return Err(ErrorCode::LeaderNotAvailable) };
+        if !self.node(leader).is_some_and(BrokerNode::is_running) {
+            return Err(ErrorCode::RequestTimedOut);
+        }
+        Ok(p.high_watermark())
+    }
+
+    // ------------------------------------------------------------------ topics
+
+    /// Checks a topic's replication settings, as CreateTopics does, before anything is made:
+    /// the replication factor (`-1`/absent: `default.replication.factor`) against the brokers,
+    /// and its `config` keys. Returns the factor and the settings.
+    pub fn check_topic(
+        &self,
+        replication_factor: Option<i64>,
+        config: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> CoreResult<(i32, TopicReplicationConfig)> {
+        let rf = crate::core::replication::config::replication_factor(
+            replication_factor.unwrap_or(-1),
+            self.default_replication_factor,
+        )
+        .map_err(|e| CoreError::kafka(e.code, e.message))?;
+        let brokers = self.nodes.len();
+        if rf as usize > brokers {
+            return Err(CoreError::kafka(
+                ErrorCode::InvalidReplicationFactor,
+                format!("Unable to replicate the partition {rf} time(s): The target replication factor of {rf} cannot be reached because only {brokers} broker(s) are registered."),
+            ));
+        }
+        let empty = serde_json::Map::new();
+        let map = config.unwrap_or(&empty);
+        if let Some(k) = map.keys().find(|k| !TopicReplicationConfig::KEYS.contains(&k.as_str())) {
+            return Err(CoreError::kafka(
+                ErrorCode::InvalidConfig,
+                format!("Unknown topic config name: {k}"),
+            ));
+        }
+        let c = TopicReplicationConfig::from_json(map, &self.defaults)
+            .map_err(|e| CoreError::kafka(e.code, e.message))?;
+        Ok((rf, c))
+    }
+
+    /// Places `count` new partitions of `topic` (from `first` on) with `rf` replicas each
+    /// (KRaft's `StripedReplicaPlacer` over the registered brokers; one broker places without
+    /// drawing), and makes each partition's first in-sync replica its leader. The one function
+    /// topic creation (scenario, admin client, auto-creation) and CreatePartitions call.
+    pub fn place_partitions(
+        &mut self,
+        now: Millis,
+        topic: &str,
+        rf: i32,
+        config: TopicReplicationConfig,
+        count: u32,
+    ) -> CoreResult<()> {
+        let assignments: Vec<Vec<BrokerId>> = if self.nodes.len() == 1 {
+            vec![vec![self.nodes[0].id]; count as usize]
+        } else {
+            let usable: Vec<UsableBroker> = self
+                .nodes
+                .iter()
+                .map(|n| UsableBroker::new(n.id, n.rack.as_deref(), n.fenced || !n.is_running()))
+                .collect();
+            placement::place(&mut self.rng, count, rf, &usable)
+                .map_err(|e| CoreError::kafka(e.code, e.message))?
+        };
+        let active = self.active_set();
+        let (min_isr, lag) = (config.min_insync_replicas, self.lag_ms);
+        let t = self
+            .topics
+            .entry(topic.to_string())
+            .or_insert_with(|| TopicReplicas { config, partitions: Vec::new() });
+        for replicas in assignments {
+            let reg = PartitionRegistration::new(replicas.clone(), |b| active.contains(&b));
+            let mut logs: BTreeMap<BrokerId, ReplicaLog> =
+                replicas.iter().map(|&b| (b, ReplicaLog::default())).collect();
+            let index = t.partitions.len() as u32;
+            let leader_state = logs.get_mut(&reg.leader).map(|r| {
+                PartitionState::make_leader(
+                    now,
+                    topic,
+                    index,
+                    reg.leader,
+                    &reg.replicas,
+                    &reg.isr,
+                    reg.leader_epoch,
+                    0,
+                    0,
+                    &mut r.cache,
+                    min_isr,
+                    lag,
+                )
+            });
+            t.partitions.push(PartitionReplicas { registration: reg, leader_state, replicas: logs });
+        }
+        Ok(())
+    }
+
+    /// CreatePartitions: the new partitions are placed like the topic's first ones (same
+    /// replication factor and settings). Nothing is placed when no broker can take them.
+    pub fn add_partitions(&mut self, now: Millis, topic: &str, count: u32) {
+        let Some(t) = self.topics.get(topic) else { return };
+        let (rf, config) = (t.replication_factor() as i32, t.config.clone());
+        let _ = self.place_partitions(now, topic, rf, config, count);
+    }
+
+    pub fn forget_topic(&mut self, topic: &str) {
+        self.topics.remove(topic);
+        self.pending.retain(|p| p.topic != topic);
+    }
+
+    // ------------------------------------------------------------------ produce
+
+    /// Whether each partition of `topic` takes a write with `acks` now: `None` yes, or the
+    /// error the producer gets. Empty when every partition does (the common case).
+    pub fn produce_gate(&self, topic: &str, acks: Acks) -> Vec<Option<ErrorCode>> {
+        let Some(t) = self.topics.get(topic) else { return Vec::new() };
+        let gate: Vec<Option<ErrorCode>> = t
+            .partitions
+            .iter()
+            .map(|p| {
+                let Some(leader) = p.leader() else { return Some(ErrorCode::LeaderNotAvailable) };
+                if !self.node(leader).is_some_and(BrokerNode::is_running) {
+                    return Some(ErrorCode::RequestTimedOut);
+                }
+                match &p.leader_state {
+                    None => Some(ErrorCode::NotLeaderOrFollower),
+                    Some(s) if acks == Acks::All && s.is_under_min_isr() => {
+                        Some(ErrorCode::NotEnoughReplicas)
+                    }
+                    Some(_) => None,
+                }
+            })
+            .collect();
+        if gate.iter().all(Option::is_none) {
+            Vec::new()
+        } else {
+            gate
+        }
+    }
+
+    /// The leader wrote `count` records of `producer` at `base_offset` (checked open by
+    /// [`Replication::produce_gate`]). Returns whether the producer is answered now
+    /// (`acks=1`, or a single in-sync replica); an `acks=all` batch otherwise waits for the ISR.
+    #[allow(clippy::too_many_arguments)]
+    pub fn appended(
+        &mut self,
+        now: Millis,
+        producer: &str,
+        topic: &str,
+        partition: u32,
+        base_offset: u64,
+        count: u64,
+        acks: Acks,
+    ) -> Option<EventKind> {
+        let timeout = self.request_timeout_ms;
+        let p = self.topics.get_mut(topic)?.partitions.get_mut(partition as usize)?;
+        let leader = p.registration.leader;
+        let state = p.leader_state.as_mut()?;
+        let info = state.append_records_to_leader(now, acks, count).ok()?;
+        let epoch = state.leader_epoch();
+        let log_end = state.log_end_offset();
+        let hw = state.high_watermark();
+        if let Some(r) = p.replicas.get_mut(&leader) {
+            r.log_end = log_end;
+            r.high_watermark = hw;
+        }
+        let replicated = p.registration.replicas.len() > 1;
+        if replicated {
+            self.next_fetch_at.get_or_insert(now + self.fetch_interval_ms);
+        }
+        let ack = |acks| EventKind::ProduceAcknowledged {
+            producer: producer.to_string(),
+            topic: topic.to_string(),
+            partition,
+            base_offset,
+            count,
+            acks,
+        };
+        match info.ack {
+            AckAfterAppend::Never => None,
+            AckAfterAppend::Now => replicated.then(|| ack(Acks::One)),
+            AckAfterAppend::WhenReplicated(required) => {
+                if !replicated {
+                    return None; // answered at once: the Produced event is its acknowledgement
+                }
+                if state.check_enough_replicas_reach_offset(required) == Ok(true) {
+                    return Some(ack(Acks::All));
+                }
+                self.pending.push(PendingAck {
+                    producer: producer.to_string(),
+                    topic: topic.to_string(),
+                    partition,
+                    base_offset,
+                    count,
+                    leader,
+                    leader_epoch: epoch,
+                    deadline: now + timeout,
+                });
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /// When the replicas next need to run: a follower's fetch, a leader's ISR check, the
+    /// controller noticing a silent broker, a waiting produce timing out.
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        let mut t = self.next_fetch_at;
+        let mut consider = |x: Millis| t = Some(t.map_or(x, |t: Millis| t.min(x)));
+        for n in &self.nodes {
+            if let (false, Some(s)) = (n.fenced, n.silent_since) {
+                consider(s + self.session_ms);
+            }
+        }
+        for tr in self.topics.values() {
+            for p in &tr.partitions {
+                if let Some(c) = p.leader_state.as_ref().and_then(PartitionState::next_shrink_check) {
+                    if p.leader().and_then(|l| self.node(l)).is_some_and(BrokerNode::is_running) {
+                        consider(c);
+                    }
+                }
+            }
+        }
+        for a in &self.pending {
+            consider(a.deadline);
+        }
+        t
+    }
+
+    /// Everything due at `now`: the controller fences silent brokers, followers fetch, leaders
+    /// shrink their ISR, waiting produce requests are answered. `logs` are the partition logs
+    /// (cut back when a new leader has less).
+    pub fn run(&mut self, now: Millis, logs: &mut BTreeMap<String, Topic>) -> Vec<EventKind> {
+        let mut events = Vec::new();
+        // The controller: a broker silent for broker.session.timeout.ms is fenced.
+        let silent: Vec<BrokerId> = self
+            .nodes
+            .iter()
+            .filter(|n| !n.fenced && n.silent_since.is_some_and(|s| now >= s + self.session_ms))
+            .map(|n| n.id)
+            .collect();
+        for b in silent {
+            events.push(EventKind::BrokerChanged { broker: b, change: BrokerChange::Fenced });
+            self.fence(now, b, logs, &mut events);
+        }
+        if self.next_fetch_at.is_some_and(|t| t <= now) {
+            self.next_fetch_at = None;
+            self.fetch_round(now, logs, &mut events);
+        }
+        self.shrink_isrs(now, logs, &mut events);
+        self.answer_pending(now, &mut events);
+        events
+    }
+
+    /// Every running follower fetches from its running leader: the leader counts the
+    /// follower's log end (ISR expansion, high watermark), then the follower copies what it
+    /// lacks and takes the leader's high watermark.
+    fn fetch_round(&mut self, now: Millis, logs: &mut BTreeMap<String, Topic>, events: &mut Vec<EventKind>) {
+        let running: Vec<BrokerId> = self.nodes.iter().filter(|n| n.is_running()).map(|n| n.id).collect();
+        let mut behind = false;
+        let mut changes = Vec::new();
+        for (name, t) in self.topics.iter_mut() {
+            for (index, p) in t.partitions.iter_mut().enumerate() {
+                let leader = p.registration.leader;
+                if leader == NO_LEADER || !running.contains(&leader) || p.replicas.len() < 2 {
+                    continue;
+                }
+                let Some(state) = p.leader_state.as_mut() else { continue };
+                let leader_cache = p.replicas.get(&leader).map(|r| r.cache.clone()).unwrap_or_default();
+                let followers: Vec<BrokerId> =
+                    p.registration.replicas.iter().copied().filter(|&f| f != leader).collect();
+                for f in followers {
+                    if !running.contains(&f) {
+                        continue;
+                    }
+                    let Some(r) = p.replicas.get_mut(&f) else { continue };
+                    let joined = match state.update_follower_fetch_state(now, f, r.log_end) {
+                        Ok((Some(change), _)) => {
+                            changes.push((name.clone(), index as u32, change.isr, IsrReason::CaughtUp));
+                            true
+                        }
+                        _ => false,
+                    };
+                    let end = state.log_end_offset();
+                    r.log_end = end;
+                    if joined {
+                        // A follower catching up fetches again at once (its fetch is answered
+                        // as soon as it is sent): it is caught up now, so the ISR check that
+                        // follows does not take it out again.
+                        let _ = state.update_follower_fetch_state(now, f, end);
+                    }
+                    r.cache = leader_cache.clone();
+                    r.cache.truncate_from_end(end);
+                    r.high_watermark = follower_high_watermark(state.high_watermark(), end);
+                }
+                if let Some(r) = p.replicas.get_mut(&leader) {
+                    r.high_watermark = state.high_watermark();
+                }
+                let lagging = p.registration.replicas.iter().any(|&f| {
+                    f != leader
+                        && running.contains(&f)
+                        && state.follower(f).is_none_or(|s| s.log_end_offset != Some(state.log_end_offset()))
+                });
+                behind |= lagging || state.high_watermark() < state.log_end_offset();
+            }
+        }
+        for (topic, partition, isr, reason) in changes {
+            self.alter_partition(now, &topic, partition, isr, reason, logs, events);
+        }
+        if behind {
+            self.next_fetch_at = Some(now + self.fetch_interval_ms);
+        }
+    }
+
+    /// Leaders drop followers that have not caught up for `replica.lag.time.max.ms`.
+    fn shrink_isrs(&mut self, now: Millis, logs: &mut BTreeMap<String, Topic>, events: &mut Vec<EventKind>) {
+        let mut changes = Vec::new();
+        for (name, t) in self.topics.iter_mut() {
+            for (index, p) in t.partitions.iter_mut().enumerate() {
+                let leader = p.registration.leader;
+                if !self.nodes.iter().any(|n| n.id == leader && n.is_running()) {
+                    continue;
+                }
+                let Some(state) = p.leader_state.as_mut() else { continue };
+                if state.next_shrink_check().is_none_or(|t| t > now) {
+                    continue;
+                }
+                if let Some((change, _)) = state.maybe_shrink_isr(now) {
+                    changes.push((name.clone(), index as u32, change.isr, IsrReason::Lagged));
+                }
+            }
+        }
+        for (topic, partition, isr, reason) in changes {
+            self.alter_partition(now, &topic, partition, isr, reason, logs, events);
+        }
+    }
+
+    /// The leader's ISR change goes to the controller (`AlterPartition`) and comes back.
+    #[allow(clippy::too_many_arguments)]
+    fn alter_partition(
+        &mut self,
+        now: Millis,
+        topic: &str,
+        partition: u32,
+        isr: Vec<BrokerId>,
+        reason: IsrReason,
+        logs: &mut BTreeMap<String, Topic>,
+        events: &mut Vec<EventKind>,
+    ) {
+        let active = self.active_set();
+        let Some(p) = self.partition(topic, partition) else { return };
+        let reg = p.registration.clone();
+        if let Ok(Some(change)) =
+            election::alter_partition(&reg, reg.leader, reg.leader_epoch, &isr, &|b| active.contains(&b))
+        {
+            self.apply_change(now, topic, partition, change, reason, logs, events);
+        }
+    }
+
+    /// `acks=all` batches whose ISR has them are acknowledged; a leader change or a timeout
+    /// fails them.
+    fn answer_pending(&mut self, now: Millis, events: &mut Vec<EventKind>) {
+        let pending = std::mem::take(&mut self.pending);
+        // One failure per producer, partition and error at one instant, however many batches.
+        let mut failed: Vec<(String, String, ErrorCode)> = Vec::new();
+        for a in pending {
+            let p = self.partition(&a.topic, a.partition);
+            let state = p.and_then(|p| p.leader_state.as_ref());
+            let outcome = match (p, state) {
+                (Some(p), Some(s))
+                    if p.registration.leader == a.leader && s.leader_epoch() == a.leader_epoch =>
+                {
+                    match s.check_enough_replicas_reach_offset(a.base_offset + a.count) {
+                        Ok(true) => Some(Ok(())),
+                        Ok(false) if now >= a.deadline => Some(Err(ErrorCode::RequestTimedOut)),
+                        Ok(false) => None,
+                        Err(e) => Some(Err(e.code)),
+                    }
+                }
+                _ => Some(Err(ErrorCode::NotLeaderOrFollower)),
+            };
+            match outcome {
+                None => self.pending.push(a),
+                Some(Ok(())) => events.push(EventKind::ProduceAcknowledged {
+                    producer: a.producer,
+                    topic: a.topic,
+                    partition: a.partition,
+                    base_offset: a.base_offset,
+                    count: a.count,
+                    acks: Acks::All,
+                }),
+                Some(Err(error)) => {
+                    let topic = format!("{}-{}", a.topic, a.partition);
+                    if !failed.iter().any(|(p, t, e)| *p == a.producer && *t == topic && *e == error) {
+                        failed.push((a.producer.clone(), topic.clone(), error));
+                        events.push(EventKind::ProduceFailed { producer: a.producer, topic, error });
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ controller
+
+    /// Applies a controller decision to a partition: a new leader takes over (the partition log
+    /// is cut back to what it has; its leader state starts), or the ISR changes.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_change(
+        &mut self,
+        now: Millis,
+        topic: &str,
+        partition: u32,
+        change: PartitionChange,
+        reason: IsrReason,
+        logs: &mut BTreeMap<String, Topic>,
+        events: &mut Vec<EventKind>,
+    ) {
+        let fenced: Vec<BrokerId> = self.nodes.iter().filter(|n| n.fenced).map(|n| n.id).collect();
+        let lag = self.lag_ms;
+        let Some(t) = self.topics.get_mut(topic) else { return };
+        let min_isr = t.config.min_insync_replicas;
+        let Some(p) = t.partitions.get_mut(partition as usize) else { return };
+        let PartitionChange { before, after, unclean } = change;
+        p.registration = after.clone();
+        if before.leader != after.leader {
+            p.leader_state = None;
+            let leader = after.leader;
+            let log = logs.get_mut(topic).and_then(|t| t.partitions.get_mut(partition as usize));
+            if let (Some(r), Some(log)) = (p.replicas.get_mut(&leader), log) {
+                let end = log.log_end();
+                r.log_end = r.log_end.min(end);
+                if r.log_end < end {
+                    log.truncate_to(r.log_end);
+                    events.push(EventKind::RecordsLost {
+                        topic: topic.to_string(),
+                        partition,
+                        leader,
+                        from: r.log_end,
+                        to: end,
+                    });
+                }
+                let mut state = PartitionState::make_leader(
+                    now,
+                    topic,
+                    partition,
+                    leader,
+                    &after.replicas,
+                    &after.isr,
+                    after.leader_epoch,
+                    r.log_end,
+                    r.high_watermark,
+                    &mut r.cache,
+                    min_isr,
+                    lag,
+                );
+                for &b in &fenced {
+                    state.set_isr_eligible(b, false);
+                }
+                r.high_watermark = state.high_watermark();
+                p.leader_state = Some(state);
+            }
+            events.push(EventKind::LeaderChanged {
+                topic: topic.to_string(),
+                partition,
+                leader: (leader != NO_LEADER).then_some(leader),
+                leader_epoch: after.leader_epoch,
+                unclean,
+            });
+            self.next_fetch_at.get_or_insert(now + self.fetch_interval_ms);
+        } else if let Some(state) = p.leader_state.as_mut() {
+            if let Some(r) = p.replicas.get_mut(&after.leader) {
+                state.update_from_controller(
+                    now,
+                    &after.replicas,
+                    &after.isr,
+                    after.leader_epoch,
+                    &mut r.cache,
+                );
+                r.high_watermark = state.high_watermark();
+            }
+        }
+        if before.isr != after.isr {
+            let added = after.isr.iter().copied().filter(|b| !before.isr.contains(b)).collect();
+            let removed = before.isr.iter().copied().filter(|b| !after.isr.contains(b)).collect();
+            events.push(EventKind::IsrChanged {
+                topic: topic.to_string(),
+                partition,
+                isr: after.isr.clone(),
+                added,
+                removed,
+                reason,
+            });
+        }
+    }
+
+    /// The controller removes `broker` from every partition (fenced after its session timed
+    /// out, or in a controlled shutdown): new leaders from the ISR, or none.
+    fn fence(
+        &mut self,
+        now: Millis,
+        broker: BrokerId,
+        logs: &mut BTreeMap<String, Topic>,
+        events: &mut Vec<EventKind>,
+    ) {
+        if let Some(n) = self.nodes.iter_mut().find(|n| n.id == broker) {
+            n.fenced = true;
+            n.silent_since = None;
+        }
+        let active = self.active_set();
+        let mut changes = Vec::new();
+        for (name, t) in &mut self.topics {
+            let unclean = t.config.unclean_leader_election_enable;
+            for (index, p) in t.partitions.iter_mut().enumerate() {
+                if let Some(s) = p.leader_state.as_mut() {
+                    s.set_isr_eligible(broker, false);
+                }
+                if let Some(c) =
+                    election::remove_broker(&p.registration, broker, &|b| active.contains(&b), unclean)
+                {
+                    changes.push((name.clone(), index as u32, c));
+                }
+            }
+        }
+        for (topic, partition, change) in changes {
+            self.apply_change(now, &topic, partition, change, IsrReason::BrokerDown, logs, events);
+        }
+    }
+
+    /// A broker comes back (started or healed): unfenced, each of its replicas truncates to
+    /// what its leader has (leader epochs), and partitions without a leader may elect it.
+    fn unfence(
+        &mut self,
+        now: Millis,
+        broker: BrokerId,
+        logs: &mut BTreeMap<String, Topic>,
+        events: &mut Vec<EventKind>,
+    ) {
+        let active = self.active_set();
+        let mut changes = Vec::new();
+        for (name, t) in &mut self.topics {
+            let unclean = t.config.unclean_leader_election_enable;
+            for (index, p) in t.partitions.iter_mut().enumerate() {
+                if let Some(s) = p.leader_state.as_mut() {
+                    s.set_isr_eligible(broker, true);
+                }
+                if !p.registration.replicas.contains(&broker) {
+                    continue;
+                }
+                let leader = p.registration.leader;
+                if leader != NO_LEADER && leader != broker {
+                    let (leader_cache, leader_end) = match (p.replicas.get(&leader), &p.leader_state) {
+                        (Some(l), Some(s)) => (l.cache.clone(), s.log_end_offset()),
+                        _ => continue,
+                    };
+                    if let Some(r) = p.replicas.get_mut(&broker) {
+                        let cut = truncate_follower(
+                            &mut r.cache,
+                            r.log_end,
+                            r.high_watermark,
+                            &leader_cache,
+                            leader_end,
+                        );
+                        r.log_end = cut.truncate_to;
+                        r.high_watermark = r.high_watermark.min(cut.truncate_to);
+                        if !cut.lost.is_empty() {
+                            events.push(EventKind::ReplicaTruncated {
+                                topic: name.clone(),
+                                partition: index as u32,
+                                broker,
+                                from: cut.lost.start,
+                                to: cut.lost.end,
+                            });
+                        }
+                    }
+                } else if leader == NO_LEADER {
+                    if let Some(c) =
+                        election::broker_unfenced(&p.registration, broker, &|b| active.contains(&b), unclean)
+                    {
+                        changes.push((name.clone(), index as u32, c));
+                    }
+                }
+            }
+        }
+        for (topic, partition, change) in changes {
+            self.apply_change(now, &topic, partition, change, IsrReason::CaughtUp, logs, events);
+        }
+        self.next_fetch_at.get_or_insert(now + self.fetch_interval_ms);
+    }
+
+    /// A broker action (stop, crash, start, isolate, heal) at `now`; refused, with nothing
+    /// changed, for an unknown broker or one in the wrong state.
+    pub fn broker_action(
+        &mut self,
+        now: Millis,
+        broker: BrokerId,
+        change: BrokerChange,
+        logs: &mut BTreeMap<String, Topic>,
+    ) -> CoreResult<Vec<EventKind>> {
+        let Some(n) = self.nodes.iter().find(|n| n.id == broker) else {
+            let ids: Vec<String> = self.nodes.iter().map(|n| n.id.to_string()).collect();
+            return Err(CoreError::invalid(format!(
+                "there is no broker {broker} (the brokers are {})",
+                ids.join(", ")
+            )));
+        };
+        let state = n.state;
+        let wrong = |what: &str| Err(CoreError::invalid(format!("broker {broker} {what}")));
+        let mut events = Vec::new();
+        match change {
+            BrokerChange::Stopped | BrokerChange::Crashed | BrokerChange::Isolated
+                if state != BrokerState::Running =>
+            {
+                return wrong("is not running");
+            }
+            BrokerChange::Started if !matches!(state, BrokerState::Stopped | BrokerState::Crashed) => {
+                return wrong("is not stopped");
+            }
+            BrokerChange::Healed if state != BrokerState::Isolated => return wrong("is not isolated"),
+            BrokerChange::Fenced => return wrong("is fenced by the controller, not by a command"),
+            BrokerChange::Stopped => {
+                // Controlled shutdown: the controller moves leadership away first.
+                self.set_state(broker, BrokerState::Stopped, None);
+                events.push(EventKind::BrokerChanged { broker, change });
+                self.fence(now, broker, logs, &mut events);
+                return Ok(events);
+            }
+            BrokerChange::Crashed => self.set_state(broker, BrokerState::Crashed, Some(now)),
+            BrokerChange::Isolated => self.set_state(broker, BrokerState::Isolated, Some(now)),
+            BrokerChange::Started | BrokerChange::Healed => {
+                self.set_state(broker, BrokerState::Running, None);
+                if let Some(n) = self.nodes.iter_mut().find(|n| n.id == broker) {
+                    n.fenced = false;
+                }
+                events.push(EventKind::BrokerChanged { broker, change });
+                self.unfence(now, broker, logs, &mut events);
+                return Ok(events);
+            }
+        }
+        events.push(EventKind::BrokerChanged { broker, change });
+        Ok(events)
+    }
+
+    fn set_state(&mut self, broker: BrokerId, state: BrokerState, silent_since: Option<Millis>) {
+        if let Some(n) = self.nodes.iter_mut().find(|n| n.id == broker) {
+            n.state = state;
+            n.silent_since = silent_since;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------- the cluster's calls
+
+use crate::core::cluster::Cluster;
+use crate::core::log::Retention;
+
+impl Cluster {
+    /// The brokers and every partition's replicas (read-only).
+    pub fn replication(&self) -> &Replication {
+        &self.broker.replicas
+    }
+
+    /// Creates a topic with its replication settings (`replication_factor`: absent or -1 for
+    /// `default.replication.factor`; `config`: `min.insync.replicas`,
+    /// `unclean.leader.election.enable`), as CreateTopics does: everything is checked before
+    /// anything is made. Scenario topics and the admin path come through here.
+    pub fn create_topic(
+        &mut self,
+        now: Millis,
+        name: &str,
+        partitions: i64,
+        retention: Option<Retention>,
+        replication_factor: Option<i64>,
+        config: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> CoreResult<Vec<crate::core::event::Event>> {
+        let placement = self.broker.replicas.check_topic(replication_factor, config)?;
+        self.next_topic_replication = Some(placement);
+        let cmd =
+            crate::core::command::Command::CreateTopic { name: name.to_string(), partitions, retention };
+        let result = self.apply(now, cmd);
+        self.next_topic_replication = None;
+        result
+    }
+
+    /// Places a new topic's partitions (called when the topic is made): with the settings
+    /// [`Cluster::create_topic`] checked, or the broker's defaults.
+    pub(crate) fn place_new_topic(&mut self, name: &str, partitions: u32, now: Millis) {
+        let placement = match self.next_topic_replication.take() {
+            Some(p) => Ok(p),
+            None => self.broker.replicas.check_topic(None, None),
+        };
+        if let Ok((rf, config)) = placement {
+            let _ = self.broker.replicas.place_partitions(now, name, rf, config, partitions);
+        }
+    }
+
+    /// Whether a topic with the broker's default replication can be made now.
+    pub(crate) fn check_default_placement(&self) -> CoreResult<()> {
+        let (rf, _) = self.broker.replicas.check_topic(None, None)?;
+        let up = self.broker.replicas.nodes.iter().filter(|n| n.is_running() && !n.fenced).count();
+        if up == 0 || (rf as usize) > self.broker.replicas.nodes.len() {
+            return Err(CoreError::kafka(
+                ErrorCode::InvalidReplicationFactor,
+                "Unable to replicate the partition: all brokers are currently fenced.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The replicas' work due at `now` (followers' fetches, ISR checks, the controller).
+    pub(crate) fn step_replicas(&mut self, now: Millis) {
+        if self.broker.replicas.next_wakeup().is_none_or(|t| t > now) {
+            return;
+        }
+        let broker = &mut self.broker;
+        for kind in broker.replicas.run(now, &mut broker.topics) {
+            self.events_push(now, kind);
+        }
+    }
+
+    /// `stop_broker`, `crash_broker`, `start_broker`, `isolate_broker`, `heal_broker`.
+    pub(crate) fn broker_command(
+        &mut self,
+        now: Millis,
+        broker: i32,
+        change: BrokerChange,
+    ) -> CoreResult<()> {
+        let b = &mut self.broker;
+        for kind in b.replicas.broker_action(now, broker, change, &mut b.topics)? {
+            self.events_push(now, kind);
+        }
+        Ok(())
+    }
+}

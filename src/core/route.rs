@@ -1,0 +1,192 @@
+//! How envelopes reach the nodes: the broker's handlers for requests, the clients' for the
+//! answers addressed to them. Every delivery goes through [`Network::pop_due`], so the order is
+//! always `(time, seq)`.
+//!
+//! A client that gets an answer may send requests of its own (a member answered by JoinGroup
+//! sends SyncGroup). So answers for a client other than the one waiting in [`Cluster::call`] go
+//! to an inbox that the outermost delivery drains in order — never a recursion as deep as the
+//! group is large.
+//!
+//! [`Network::pop_due`]: crate::core::net::Network::pop_due
+
+use crate::core::broker::Output;
+use crate::core::cluster::Cluster;
+use crate::core::config::GroupProtocol;
+use crate::core::event::{EventKind, RebalanceProtocol};
+use crate::core::ids::{CorrelationId, NodeId};
+use crate::core::net::Payload;
+use crate::core::protocol::{Authenticated, Request, Response};
+use crate::core::time::Millis;
+
+/// An envelope for a client, waiting in the inbox.
+pub(crate) type Delivery = (NodeId, CorrelationId, Payload<Authenticated, Response>);
+
+impl Cluster {
+    /// Sends `request` from client `from` (authenticated as `user`) to the broker with its own
+    /// request timeout, and delivers everything due at `now`. Returns the correlation id and,
+    /// if it came back at once, the answer (`None`: the broker holds it, or it timed out).
+    pub(crate) fn call_with_timeout(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        user: Option<&str>,
+        request: Request,
+        timeout: Millis,
+    ) -> (CorrelationId, Option<Response>) {
+        let to = NodeId::Broker(self.broker.id());
+        let sent = Authenticated { principal: user.map(Into::into), request };
+        let id = self.net.send_request_with_timeout(now, from, to, sent, timeout);
+        (id, self.run_network(now, Some(id)))
+    }
+
+    /// Delivers every envelope due at `now`: requests to the broker (what it produces joins
+    /// the queue), the answer to `waiting_for` back to the caller, other answers to their
+    /// clients through the inbox.
+    pub(crate) fn run_network(
+        &mut self,
+        now: Millis,
+        waiting_for: Option<CorrelationId>,
+    ) -> Option<Response> {
+        self.route.depth += 1;
+        let mut answer = None;
+        while let Some(env) = self.net.pop_due(now) {
+            match env.payload {
+                Payload::Request(q) => {
+                    self.deliver_request(env.deliver_at, env.from, env.to, env.correlation, q)
+                }
+                Payload::Response(r) if Some(env.correlation) == waiting_for => answer = Some(r),
+                payload => self.route.inbox.push_back((env.to, env.correlation, payload)),
+            }
+        }
+        self.route.depth -= 1;
+        if self.route.depth == 0 {
+            self.drain_inbox(now);
+        }
+        answer
+    }
+
+    /// The broker handles a request; its answer (if it has one now) goes back on the network,
+    /// and so does what its coordinators produced meanwhile.
+    fn deliver_request(
+        &mut self,
+        at: Millis,
+        from: NodeId,
+        to: NodeId,
+        correlation: CorrelationId,
+        q: Authenticated,
+    ) {
+        let user = q.principal.as_deref();
+        let answer = match &q.request {
+            Request::JoinGroup(r) => {
+                self.broker.join_group(at, &from, correlation, user, r, &mut self.rng).map(Response::from)
+            }
+            Request::SyncGroup(r) => {
+                self.broker.sync_group(at, &from, correlation, user, r).map(Response::from)
+            }
+            Request::LeaveGroup(r) => Some(self.broker.leave_group(at, user, r).into()),
+            other => self.broker.handle(at, user, other),
+        };
+        if let Some(r) = answer {
+            self.net.send_response(at, to, from, correlation, r);
+        }
+        self.take_broker_outbox(at, false);
+    }
+
+    /// Delivers what the broker's coordinators produced on their own (their timers, or a
+    /// command): events in order, each late answer delivered before the next event.
+    pub(crate) fn flush_broker(&mut self, now: Millis) {
+        self.take_broker_outbox(now, true);
+    }
+
+    fn take_broker_outbox(&mut self, now: Millis, deliver_each: bool) {
+        let broker = NodeId::Broker(self.broker.id());
+        for out in self.broker.take_outbox() {
+            match out {
+                Output::Event(kind) => self.push_coordinator_event(now, kind),
+                Output::Reply { to, correlation, response } => {
+                    self.net.send_response(now, broker.clone(), to, correlation, response);
+                    if deliver_each {
+                        self.run_network(now, None);
+                    }
+                }
+                Output::Departed(consumer) => self.release_departed(&consumer),
+            }
+        }
+    }
+
+    /// A coordinator's event, with what only the members know filled in: whether they play
+    /// the rebalance eager or cooperative, and who had stopped consuming.
+    fn push_coordinator_event(&mut self, now: Millis, mut kind: EventKind) {
+        match &mut kind {
+            EventKind::RebalanceStarted { group, rebalance_protocol, .. } => {
+                self.sync_stopped.remove(group.as_str());
+                // Cooperative only if every live member's assignors are: one eager member
+                // revokes everything and stops (Kafka's RebalanceProtocol is chosen per client).
+                let cooperative = self
+                    .broker
+                    .groups
+                    .get(group.as_str())
+                    .into_iter()
+                    .flat_map(|g| g.members.values())
+                    .filter_map(|m| self.consumers.get(&m.consumer).filter(|c| c.is_alive()))
+                    .fold(None, |all, c| Some(all.unwrap_or(true) && c.spec.config.is_cooperative()))
+                    .unwrap_or(false);
+                *rebalance_protocol =
+                    if cooperative { RebalanceProtocol::Cooperative } else { RebalanceProtocol::Eager };
+            }
+            EventKind::RebalanceCompleted { group, stopped, protocol: GroupProtocol::Classic, .. } => {
+                *stopped = self.sync_stopped.remove(group.as_str()).unwrap_or_default();
+            }
+            _ => {}
+        }
+        self.events_push(now, kind);
+    }
+
+    fn drain_inbox(&mut self, now: Millis) {
+        if self.route.draining {
+            return;
+        }
+        self.route.draining = true;
+        while let Some((to, correlation, payload)) = self.route.inbox.pop_front() {
+            self.dispatch(now, to, correlation, payload);
+        }
+        self.route.draining = false;
+    }
+
+    /// An answer (or a timeout) reaches its client.
+    fn dispatch(
+        &mut self,
+        now: Millis,
+        to: NodeId,
+        correlation: CorrelationId,
+        payload: Payload<Authenticated, Response>,
+    ) {
+        if let (Some(learned), Payload::Response(r)) = (self.learned.as_mut(), &payload) {
+            learned.note(&to, r);
+        }
+        let NodeId::Consumer(name) = to else {
+            return;
+        };
+        match payload {
+            Payload::Response(Response::JoinGroup(a)) => {
+                self.classic_on_join_group(&name, correlation, a, now)
+            }
+            Payload::Response(Response::SyncGroup(a)) => {
+                self.classic_on_sync_group(&name, correlation, a, now)
+            }
+            Payload::TimedOut => self.classic_timed_out(&name, correlation),
+            _ => {}
+        }
+    }
+}
+
+/// The delivery state: how deep the calls are, and the answers waiting for their client.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Route {
+    pub depth: u32,
+    pub draining: bool,
+    pub inbox: std::collections::VecDeque<Delivery>,
+    /// Each classic member's JoinGroup or SyncGroup in flight, as its client's network layer
+    /// tracks it (Kafka's `NetworkClient` in-flight requests).
+    pub awaiting: std::collections::BTreeMap<String, CorrelationId>,
+}

@@ -1,0 +1,616 @@
+//! `kafka-share-groups.sh` — apache/kafka
+//! `tools/src/main/java/org/apache/kafka/tools/consumer/group/ShareGroupCommand.java` and
+//! `ShareGroupCommandOptions.java` (Kafka 4.2): `--list [--state]`, `--describe` with
+//! `--offsets` (the default), `--members` or `--state` (and `--verbose`), `--reset-offsets`,
+//! `--delete`.
+//!
+//! The `--describe --offsets` table has 4.2's columns (GROUP TOPIC PARTITION START-OFFSET LAG, as
+//! `ShareGroupCommandTest` checks them); START-OFFSET is the share-partition start offset (SPSO)
+//! and LAG the records from it to the high watermark that are not acknowledged or archived yet.
+//! Not modelled (said plainly): `--delete-offsets`, `--to-datetime`, `--to-current`,
+//! `--from-file`, `--export`.
+
+use super::kafka_consumer_groups::preprocess;
+use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
+use super::{allowed, pad, unsupported, Context, Output, Target, BOOTSTRAP, BROKER_ID};
+use crate::core::acl::{Operation, ResourceType};
+use crate::core::broker::share::ShareGroup;
+use crate::core::cluster::Cluster;
+use crate::core::command::Command;
+use crate::core::ids::TopicPartition;
+use crate::core::share_group::share_partition::{ResetTarget, SharePartition};
+use std::collections::BTreeMap;
+
+pub const SPECS: &[Spec] = &[
+    arg("bootstrap-server", "String: server to connect to", "REQUIRED: The server(s) to connect to."),
+    arg("group", "String: group id", "The share group id."),
+    arg("topic", "String: topic", "The topic whose offset information should be deleted or reset. When resetting offsets, partitions can be specified using this format: `topic:0,1,2`, where 0,1,2 are the partitions to be included."),
+    flag("all-topics", "Apply to all topics. Supported operation: reset-offsets."),
+    flag("list", "List all share groups."),
+    flag("describe", "Describe share group, members and offset information."),
+    flag("all-groups", "Apply to all share groups."),
+    flag("delete", "Delete share group."),
+    arg("timeout", "Long: timeout (ms)", "The timeout that can be set for some use cases. For example, it can be used when describing the group to specify the maximum amount of time in milliseconds to wait before the group stabilizes."),
+    arg("command-config", "String: command config property file", "Property file containing configs to be passed to Admin Client."),
+    flag("reset-offsets", "Reset offsets of share group. Supports one share group at a time, and instances must be inactive. Has 2 execution options: --dry-run to plan which offsets to reset, and --execute to reset the offsets. Additionally, the --export option can be used to generate the offsets in CSV format for export to a file. You must choose one of the following reset specifications: --to-datetime, --to-earliest, --to-latest, --from-file, --to-current, --to-offset. To define the scope, use --all-topics or --topic. The scope must be specified unless you use --from-file. Fails if neither --dry-run nor --execute is specified."),
+    flag("delete-offsets", "Delete offsets of share group. Supports one share group at a time, and multiple topics."),
+    flag("dry-run", "Output offset reset information without executing the operation. Supported operation: reset-offsets."),
+    flag("execute", "Execute the offset reset operation. Supported operation: reset-offsets."),
+    flag("export", "Generate offset reset information in CSV format for export to a file. Supported operation: reset-offsets."),
+    arg("to-offset", "Long: offset", "Reset offsets to a specific offset."),
+    arg("from-file", "String: path to CSV file", "Reset offsets to values defined in CSV file."),
+    arg("to-datetime", "String: datetime", "Reset offsets to offset from datetime. Format: 'YYYY-MM-DDThh:mm:ss.sss'"),
+    flag("to-earliest", "Reset offsets to earliest offset."),
+    flag("to-latest", "Reset offsets to latest offset."),
+    flag("to-current", "Reset offsets to current offset."),
+    flag("members", "Describe members of the group. This option may be used with the --describe option only."),
+    flag("offsets", "Describe the group and list all topic partitions in the group along with their offset information. This is the default sub-action and may be used with the --describe option only."),
+    arg("state", "String", "When specified with --describe, it displays the state of the group. When specified with --list, it displays the state of all groups. It can also be used to list groups with specific states. Valid values are Empty, Stable and Dead."),
+    flag("verbose", "Provide additional information, if any, when describing the group. This option may be used with the --describe option only."),
+];
+
+const ACTIONS: &[&str] = &["list", "describe", "delete", "reset-offsets", "delete-offsets"];
+const SCENARIOS: &[&str] =
+    &["from-file", "to-current", "to-datetime", "to-earliest", "to-latest", "to-offset"];
+const HOST: &str = "/127.0.0.1";
+
+/// `ShareGroupCommand.printError`: a blank line, then `Error: …`, on stdout.
+fn print_error(o: &mut Output, msg: &str) {
+    o.outln(format!("\nError: {msg}"));
+    o.status = 1;
+}
+
+fn brackets(names: &[&str]) -> String {
+    names.iter().map(|n| format!("[{n}]")).collect::<Vec<_>>().join(", ")
+}
+
+/// `ShareGroupCommandOptions.checkArgs`, in its order.
+fn check_args(opts: &Parsed) -> Result<(), Output> {
+    let usage = |m: String| Err(usage_error(SPECS, &m));
+    if !opts.has("bootstrap-server") {
+        return usage(options::missing("bootstrap-server"));
+    }
+    if opts.has("describe") {
+        if !opts.has("group") && !opts.has("all-groups") {
+            return usage(format!(
+                "Option [describe] takes one of these options: {}",
+                brackets(&["all-groups", "group"])
+            ));
+        }
+        if opts.count(&["members", "offsets", "state"]) > 1 {
+            return usage(format!(
+                "Option [describe] takes at most one of these options: {}",
+                brackets(&["members", "offsets", "state"])
+            ));
+        }
+        if opts.value("state").is_some_and(|s| !s.is_empty()) {
+            return usage("Option [describe] does not take a value for [state]".into());
+        }
+    }
+    if opts.has("delete") {
+        if !opts.has("group") && !opts.has("all-groups") {
+            return usage("Option [delete] takes the options [group] or [all-groups].".into());
+        }
+        if opts.has("all-groups") && opts.has("group") {
+            return usage("Option [delete] takes either [group] or [all-groups], not both.".into());
+        }
+        if opts.has("all-topics") || opts.has("topic") {
+            return usage("Option [delete] does not take the options [topic] or [all-topics].".into());
+        }
+    }
+    if opts.has("delete-offsets") && (!opts.has("group") || !opts.has("topic")) {
+        return usage(format!(
+            "Option [delete-offsets] takes the following options: {}",
+            brackets(&["group", "topic"])
+        ));
+    }
+    if opts.has("reset-offsets") {
+        if opts.has("dry-run") && opts.has("execute") {
+            return usage("Option [reset-offsets] only accepts one of [execute] and [dry-run]".into());
+        }
+        if !opts.has("dry-run") && !opts.has("execute") {
+            return usage("Option [reset-offsets] takes the option: [execute] or [dry-run]".into());
+        }
+        if !opts.has("group") {
+            return usage("Option [reset-offsets] takes the option: [group]".into());
+        }
+        let scope = ["all-topics", "from-file", "topic"];
+        if !scope.iter().any(|s| opts.has(s)) {
+            return usage(format!("Option [reset-offsets] takes one of these options: {}", brackets(&scope)));
+        }
+        for used in ["topic", "all-topics", "from-file"] {
+            if let Some(other) = scope.iter().find(|o| **o != used && opts.has(used) && opts.has(o)) {
+                return usage(cant_combine(used, other));
+            }
+        }
+        if !SCENARIOS.iter().any(|s| opts.has(s)) {
+            return usage(format!(
+                "Option [reset-offsets] takes one of these options: {}",
+                brackets(SCENARIOS)
+            ));
+        }
+        for used in ["to-offset", "to-datetime", "to-earliest", "to-latest", "to-current", "from-file"] {
+            if let Some(other) = SCENARIOS.iter().find(|o| **o != used && opts.has(used) && opts.has(o)) {
+                return usage(cant_combine(used, other));
+            }
+        }
+    }
+    if opts.has("group") && opts.has("all-groups") {
+        return usage(cant_combine("group", "all-groups"));
+    }
+    if opts.has("group") && opts.has("list") {
+        return usage(cant_combine("group", "list"));
+    }
+    if opts.has("topic") {
+        if let Some(other) = ["describe", "delete", "list"].iter().find(|o| opts.has(o)) {
+            return usage(cant_combine("topic", other));
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
+    let args = preprocess(args);
+    let opts = match options::parse_or_usage(
+        SPECS,
+        &args,
+        "This tool helps to list, describe, delete and manage the offsets of share groups.",
+    ) {
+        Ok(o) => o,
+        Err(usage) => return usage,
+    };
+    if let Err(usage) = check_args(&opts) {
+        return usage;
+    }
+    if ACTIONS.iter().filter(|a| opts.has(a)).count() != 1 {
+        return usage_error(
+            SPECS,
+            "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets.",
+        );
+    }
+    if opts.has("list") {
+        list(&opts, target, ctx)
+    } else if opts.has("describe") {
+        describe(&opts, target, ctx)
+    } else if opts.has("delete") {
+        delete(&opts, target, ctx)
+    } else if opts.has("reset-offsets") {
+        reset_offsets(&opts, target, ctx)
+    } else {
+        unsupported(
+            "kafka-share-groups --delete-offsets (share groups' offsets are kept until the group is deleted)",
+        )
+    }
+}
+
+fn visible_groups(target: &dyn Target, ctx: &Context) -> Vec<String> {
+    let share = target.cluster().brokers()[0].share();
+    share
+        .groups()
+        .keys()
+        .filter(|g| allowed(target, ctx, Operation::Describe, ResourceType::Group, g))
+        .cloned()
+        .collect()
+}
+
+fn list(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
+    let mut o = Output::default();
+    let groups = visible_groups(target, ctx);
+    let share = target.cluster().brokers()[0].share();
+    if !opts.has("state") {
+        for g in groups {
+            o.outln(g);
+        }
+        return o;
+    }
+    let wanted: Vec<String> = match opts.value("state").filter(|s| !s.is_empty()) {
+        None => Vec::new(),
+        Some(list) => {
+            let mut v = Vec::new();
+            for s in list.split(',').map(str::trim) {
+                let Some(name) = ["Empty", "Stable", "Dead"].iter().find(|n| n.eq_ignore_ascii_case(s))
+                else {
+                    return usage_error(
+                        SPECS,
+                        &format!("Invalid state list '{list}'. Valid states are: Empty, Stable, Dead"),
+                    );
+                };
+                v.push(name.to_string());
+            }
+            v
+        }
+    };
+    let rows: Vec<(String, &str)> = groups
+        .into_iter()
+        .filter_map(|g| {
+            let state = share.groups().get(&g)?.state().name();
+            (wanted.is_empty() || wanted.iter().any(|w| w == state)).then_some((g, state))
+        })
+        .collect();
+    let w = rows.iter().map(|(g, _)| g.chars().count()).max().unwrap_or(0).max(15);
+    o.outln(format!("{} STATE", pad("GROUP", w)));
+    for (g, s) in rows {
+        o.outln(format!("{} {s}", pad(&g, w)));
+    }
+    o
+}
+
+/// The share groups to describe, or the error Kafka's admin client reports for one that is not.
+fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
+    let mut o = Output::default();
+    let ids: Vec<String> = if opts.has("all-groups") {
+        visible_groups(target, ctx)
+    } else {
+        let mut v = opts.values("group").to_vec();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let cluster = target.cluster();
+    let share = cluster.brokers()[0].share();
+    let mut groups: BTreeMap<String, &ShareGroup> = BTreeMap::new();
+    for id in &ids {
+        if !allowed(target, ctx, Operation::Describe, ResourceType::Group, id) {
+            print_error(&mut o, &format!("Executing share group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {id}"));
+            return o;
+        }
+        match share.groups().get(id) {
+            Some(g) => {
+                groups.insert(id.clone(), g);
+            }
+            None => {
+                let why = if cluster.groups().contains_key(id) {
+                    format!("Group {id} is not a share group.")
+                } else {
+                    format!("Group {id} not found.")
+                };
+                print_error(&mut o, &format!("Executing share group command failed due to org.apache.kafka.common.errors.GroupIdNotFoundException: {why}"));
+                return o;
+            }
+        }
+    }
+    let verbose = opts.has("verbose");
+    if opts.has("members") {
+        print_members(&mut o, &groups, verbose);
+    } else if opts.has("state") {
+        print_states(&mut o, &groups, verbose);
+    } else {
+        print_offsets(&mut o, cluster, &groups, verbose);
+    }
+    o
+}
+
+/// `maybePrintEmptyGroupState`: an empty group is said so on stderr.
+fn maybe_print_empty(o: &mut Output, group: &str, g: &ShareGroup, rows: usize) -> bool {
+    if g.members.is_empty() {
+        o.errln(format!("\nShare group '{group}' has no active members."));
+    }
+    rows > 0
+}
+
+/// Records from the SPSO to the high watermark that are not acknowledged or archived yet.
+fn lag(sp: &SharePartition, high_watermark: u64) -> u64 {
+    let done = sp.records().filter(|(_, r)| r.state.is_terminal()).count() as u64;
+    high_watermark.saturating_sub(sp.start_offset()).saturating_sub(done)
+}
+
+fn print_offsets(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
+    let share = cluster.brokers()[0].share();
+    for id in groups.keys() {
+        let rows: Vec<(&TopicPartition, &SharePartition)> = share.partitions_of(id).collect();
+        let gw = id.chars().count().max(15);
+        let tw = rows.iter().map(|(tp, _)| tp.topic.chars().count()).max().unwrap_or(0).max(15);
+        let line = |o: &mut Output, cells: [&str; 6]| {
+            if verbose {
+                o.out(format!(
+                    "\n{} {} {} {} {} {}",
+                    pad(cells[0], gw),
+                    pad(cells[1], tw),
+                    pad(cells[2], 10),
+                    pad(cells[3], 13),
+                    pad(cells[4], 13),
+                    cells[5]
+                ));
+            } else {
+                o.out(format!(
+                    "\n{} {} {} {} {}",
+                    pad(cells[0], gw),
+                    pad(cells[1], tw),
+                    pad(cells[2], 10),
+                    pad(cells[4], 13),
+                    cells[5]
+                ));
+            }
+        };
+        line(o, ["GROUP", "TOPIC", "PARTITION", "LEADER-EPOCH", "START-OFFSET", "LAG"]);
+        for (tp, sp) in rows {
+            let hw = cluster
+                .topics()
+                .get(&*tp.topic)
+                .and_then(|t| t.partition(tp.partition))
+                .map_or(0, |l| l.log_end());
+            let p = tp.partition.to_string();
+            let start = sp.start_offset().to_string();
+            let lag = lag(sp, hw).to_string();
+            line(o, [id, &tp.topic, &p, "0", &start, &lag]);
+        }
+        o.out("\n");
+    }
+}
+
+/// `kafka-share-groups --describe --group <group>` (offsets) as the tool prints it, for the page.
+pub fn describe_text(cluster: &Cluster, group: &str) -> String {
+    let share = cluster.brokers()[0].share();
+    let Some(g) = share.groups().get(group) else { return String::new() };
+    let mut o = Output::default();
+    print_offsets(&mut o, cluster, &BTreeMap::from([(group.to_string(), g)]), false);
+    o.stdout.trim_start_matches('\n').to_string()
+}
+
+fn print_states(o: &mut Output, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
+    for (id, g) in groups {
+        maybe_print_empty(o, id, g, 1);
+        let gw = id.chars().count().max(15);
+        let coordinator = format!("{BOOTSTRAP}  ({BROKER_ID})");
+        let cw = coordinator.chars().count().max(25);
+        let members = g.members.len().to_string();
+        if verbose {
+            let (ge, ae) = (g.group_epoch.to_string(), g.assignment_epoch.to_string());
+            o.out(format!(
+                "\n{} {} {} {} {} #MEMBERS",
+                pad("GROUP", gw),
+                pad("COORDINATOR (ID)", cw),
+                pad("STATE", 15),
+                pad("GROUP-EPOCH", 12),
+                pad("ASSIGNMENT-EPOCH", 17)
+            ));
+            o.out(format!(
+                "\n{} {} {} {} {} {members}",
+                pad(id, gw),
+                pad(&coordinator, cw),
+                pad(g.state().name(), 15),
+                pad(&ge, 12),
+                pad(&ae, 17)
+            ));
+        } else {
+            o.out(format!(
+                "\n{} {} {} #MEMBERS",
+                pad("GROUP", gw),
+                pad("COORDINATOR (ID)", cw),
+                pad("STATE", 15)
+            ));
+            o.out(format!(
+                "\n{} {} {} {members}",
+                pad(id, gw),
+                pad(&coordinator, cw),
+                pad(g.state().name(), 15)
+            ));
+        }
+        o.out("\n");
+    }
+}
+
+/// `getAssignmentString`: `topic:0,1;other:2`, topics sorted.
+fn assignment_string(parts: &std::collections::BTreeSet<TopicPartition>) -> String {
+    let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for tp in parts {
+        by_topic.entry(&tp.topic).or_default().push(tp.partition);
+    }
+    by_topic
+        .iter()
+        .map(|(t, ps)| format!("{t}:{}", ps.iter().map(u32::to_string).collect::<Vec<_>>().join(",")))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn print_members(o: &mut Output, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
+    for (id, g) in groups {
+        if !maybe_print_empty(o, id, g, g.members.len()) {
+            continue;
+        }
+        let gw = id.chars().count().max(15);
+        let mw = g.members.keys().map(|m| m.chars().count()).max().unwrap_or(0).max(15);
+        let hw = HOST.len().max(15);
+        let cw = g.members.values().map(|m| m.client_id.chars().count()).max().unwrap_or(0).max(15);
+        let head = |o: &mut Output, cells: [&str; 7]| {
+            let mut s = format!(
+                "\n{} {} {} {} {} ",
+                pad(cells[0], gw),
+                pad(cells[1], mw),
+                pad(cells[2], hw),
+                pad(cells[3], cw),
+                pad(cells[4], 12)
+            );
+            if verbose {
+                s.push_str(&pad(cells[5], 13));
+                s.push(' ');
+            }
+            s.push_str(cells[6]);
+            o.out(s);
+        };
+        head(o, ["GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "MEMBER-EPOCH", "ASSIGNMENT"]);
+        for m in g.members.values() {
+            let n = m.assignment.len().to_string();
+            let e = m.member_epoch.to_string();
+            head(o, [id, &m.member_id, HOST, &m.client_id, &n, &e, &assignment_string(&m.assignment)]);
+        }
+        o.out("\n");
+    }
+}
+
+fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    let mut o = Output::default();
+    let mut ids: Vec<String> =
+        if opts.has("all-groups") { visible_groups(target, ctx) } else { opts.values("group").to_vec() };
+    ids.dedup();
+    let mut failed: Vec<(String, String)> = Vec::new();
+    let mut deleted: Vec<String> = Vec::new();
+    for id in ids {
+        let share = target.cluster().brokers()[0].share();
+        let Some(g) = share.groups().get(&id) else {
+            failed.push((
+                id.clone(),
+                format!("java.lang.IllegalArgumentException: Group '{id}' is not a share group."),
+            ));
+            continue;
+        };
+        if !g.members.is_empty() {
+            failed.push((
+                id.clone(),
+                format!(
+                    "org.apache.kafka.common.errors.GroupNotEmptyException: Share group '{id}' is not EMPTY."
+                ),
+            ));
+            continue;
+        }
+        if !allowed(target, ctx, Operation::Delete, ResourceType::Group, &id) {
+            failed.push((
+                id.clone(),
+                "org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed."
+                    .into(),
+            ));
+            continue;
+        }
+        match target.apply(Command::DeleteShareGroup { group: id.clone() }) {
+            Ok(()) => deleted.push(id),
+            Err(e) => failed.push((id, super::core_message(&e))),
+        }
+    }
+    let quoted = |v: &[String]| v.iter().map(|g| format!("'{g}'")).collect::<Vec<_>>().join(", ");
+    if failed.is_empty() {
+        o.outln(format!("Deletion of requested share groups ({}) was successful.", quoted(&deleted)));
+    } else {
+        print_error(&mut o, "Deletion of some share groups failed:");
+        for (g, why) in &failed {
+            o.outln(format!("* Group '{g}' could not be deleted due to: {why}"));
+        }
+        if !deleted.is_empty() {
+            o.outln(format!("\nThese share groups were deleted successfully: {}", quoted(&deleted)));
+        }
+    }
+    o
+}
+
+fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    let mut o = Output::default();
+    for (flag, what) in
+        [("to-datetime", "--to-datetime"), ("to-current", "--to-current"), ("from-file", "--from-file")]
+    {
+        if opts.has(flag) {
+            return unsupported(&format!("kafka-share-groups --reset-offsets {what}"));
+        }
+    }
+    let group = opts.value("group").unwrap_or_default().to_string();
+    let cluster = target.cluster();
+    let share = cluster.brokers()[0].share();
+    if share.groups().get(&group).is_some_and(|g| !g.members.is_empty()) {
+        o.errln(format!("Share group '{group}' is not empty."));
+        return o.fail();
+    }
+    if !allowed(target, ctx, Operation::Read, ResourceType::Group, &group) {
+        print_error(
+            &mut o,
+            &format!("Executing share group command failed due to Not authorized to access group: {group}"),
+        );
+        return o;
+    }
+    // The partitions: `--topic t` or `t:0,1`, or every partition the group has a start offset for.
+    let mut parts: Vec<TopicPartition> = Vec::new();
+    if opts.has("all-topics") {
+        parts.extend(share.partitions_of(&group).map(|(tp, _)| tp.clone()));
+    }
+    for spec in opts.values("topic") {
+        let (topic, list) = match spec.split_once(':') {
+            Some((t, l)) => (t, Some(l)),
+            None => (spec.as_str(), None),
+        };
+        let Some(t) = cluster.topics().get(topic) else {
+            print_error(
+                &mut o,
+                &format!("Executing share group command failed due to Topic {topic} does not exist."),
+            );
+            return o;
+        };
+        match list {
+            None => parts.extend((0..t.partition_count()).map(|p| TopicPartition::new(topic, p))),
+            Some(l) => {
+                for p in l.split(',') {
+                    match p.trim().parse::<u32>() {
+                        Ok(p) if p < t.partition_count() => parts.push(TopicPartition::new(topic, p)),
+                        _ => {
+                            print_error(&mut o, &format!("Executing share group command failed due to Invalid partition '{p}' of topic {topic}"));
+                            return o;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    parts.sort();
+    parts.dedup();
+    let to = if opts.has("to-earliest") {
+        ResetTarget::Earliest
+    } else if opts.has("to-latest") {
+        ResetTarget::Latest
+    } else {
+        match opts.value("to-offset").map(|v| super::parse_int::<u64>(v, "to-offset")) {
+            Some(Ok(n)) => ResetTarget::Offset(n),
+            Some(Err(e)) => return usage_error(SPECS, &e),
+            None => ResetTarget::Earliest,
+        }
+    };
+    let plan: Vec<(TopicPartition, u64)> = parts
+        .iter()
+        .map(|tp| {
+            let log = cluster.topics().get(&*tp.topic).and_then(|t| t.partition(tp.partition));
+            let (start, end) = log.map_or((0, 0), |l| (l.log_start(), l.log_end()));
+            let off = match to {
+                ResetTarget::Earliest => start,
+                ResetTarget::Latest => end,
+                ResetTarget::Offset(n) => n.clamp(start, end),
+            };
+            (tp.clone(), off)
+        })
+        .collect();
+    if opts.has("execute") {
+        let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for tp in &parts {
+            by_topic.entry(&tp.topic).or_default().push(tp.partition);
+        }
+        for (topic, partitions) in by_topic {
+            let cmd = Command::ResetShareGroupOffsets {
+                group: group.clone(),
+                topic: Some(topic.to_string()),
+                partitions,
+                to,
+            };
+            if let Err(e) = target.apply(cmd) {
+                print_error(
+                    &mut o,
+                    &format!("Executing share group command failed due to {}", super::core_message(&e)),
+                );
+                return o;
+            }
+        }
+    }
+    if !plan.is_empty() {
+        o.out(format!(
+            "\n{} {} {} {}",
+            pad("GROUP", 30),
+            pad("TOPIC", 30),
+            pad("PARTITION", 10),
+            pad("NEW-OFFSET", 15)
+        ));
+    }
+    for (tp, off) in &plan {
+        o.out(format!(
+            "\n{} {} {} {}",
+            pad(&group, 30),
+            pad(&tp.topic, 30),
+            pad(&tp.partition.to_string(), 10),
+            pad(&off.to_string(), 15)
+        ));
+    }
+    o.out("\n");
+    o
+}

@@ -1,0 +1,342 @@
+//! Brokers and replication through the whole cluster (issue #14): scenario files with
+//! `brokers`, `replication_factor`, topic and producer configs and broker actions, run as
+//! `playground-cli run` runs them. Each story asserts what a person would see in the timeline.
+
+use broker_playground::core::error::ErrorCode;
+use broker_playground::core::event::{BrokerChange, Event, EventKind};
+use broker_playground::core::replication::config::Acks;
+use broker_playground::core::scenario::{Run, Scenario};
+
+fn scenario(acks: &str, min_isr: u32, script: &str, extra_topic_config: &str) -> Scenario {
+    let text = format!(
+        r#"{{
+  "version": 1,
+  "seed": 7,
+  "brokers": [{{"id": 1, "rack": "zone-a"}}, {{"id": 2, "rack": "zone-b"}}, {{"id": 3, "rack": "zone-c"}}],
+  "topics": [{{"name": "orders", "partitions": 1, "replication_factor": 3,
+              "config": {{"min.insync.replicas": {min_isr}{extra_topic_config}}}}}],
+  "producers": [{{"name": "p1", "topic": "orders", "rate": 20, "config": {{"acks": "{acks}"}}}}],
+  "consumers": [{{"name": "c1", "mode": {{"standalone": {{"partitions": [["orders", 0]]}}}},
+                 "config": {{"auto.offset.reset": "earliest"}}}}],
+  "script": [{script}],
+  "duration": "40s"
+}}"#
+    );
+    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn run(s: Scenario, until: u64) -> (Run, Vec<Event>) {
+    let mut r = Run::new(s).expect("builds");
+    let events = r.advance(until);
+    (r, events)
+}
+
+fn acked(events: &[Event]) -> Vec<(u64, u64)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProduceAcknowledged { base_offset, count, .. } => Some((*base_offset, *count)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn lost(events: &[Event]) -> Vec<(u64, u64)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RecordsLost { from, to, .. } => Some((*from, *to)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn three_brokers_place_three_replicas_on_three_racks_and_the_first_leads() {
+    let (r, _) = run(scenario("all", 2, "", ""), 0);
+    let rep = r.cluster.replication();
+    assert_eq!(rep.nodes.len(), 3);
+    let p = rep.partition("orders", 0).unwrap();
+    let mut replicas = p.registration.replicas.clone();
+    assert_eq!(p.registration.leader, replicas[0], "the preferred leader is the first replica");
+    replicas.sort();
+    assert_eq!(replicas, vec![1, 2, 3]);
+    assert_eq!(p.registration.isr.len(), 3);
+}
+
+#[test]
+fn acks_all_waits_for_the_isr_and_the_consumer_reads_only_below_the_high_watermark() {
+    let (r, events) = run(scenario("all", 2, "", ""), 10_000);
+    let acks = acked(&events);
+    assert!(!acks.is_empty(), "acks=all batches are acknowledged once the followers have them");
+    let produced_at: Vec<u64> =
+        events.iter().filter(|e| matches!(e.kind, EventKind::Produced { .. })).map(|e| e.at).collect();
+    let acked_at: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ProduceAcknowledged { .. }))
+        .map(|e| e.at)
+        .collect();
+    assert!(acked_at[0] > produced_at[0], "the acknowledgement comes after the followers fetched");
+    let hw = r.cluster.replication().partition("orders", 0).unwrap().high_watermark().unwrap();
+    let log_end = r.cluster.topics()["orders"].partitions[0].log_end();
+    assert!(hw <= log_end);
+    let fetched: u64 = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Fetched { count, .. } => Some(*count),
+            _ => None,
+        })
+        .sum();
+    assert!(fetched <= hw, "the consumer read {fetched}, the high watermark is {hw}");
+}
+
+#[test]
+fn acks_one_loses_acknowledged_records_when_the_leader_crashes_and_says_which() {
+    // The leader crashes between a write and the followers' next fetch: acks=1 answered at
+    // once, the new leader never had those records.
+    let s = scenario("1", 1, "", "");
+    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
+    let crash = format!(r#"{{"at": "00:05.100", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
+    let (r, events) = run(scenario("1", 1, &crash, ""), 20_000);
+    let fenced = events.iter().any(|e| {
+        matches!(e.kind, EventKind::BrokerChanged { broker, change: BrokerChange::Fenced } if broker == leader)
+    });
+    assert!(fenced, "the controller fences the crashed broker after broker.session.timeout.ms");
+    let p = r.cluster.replication().partition("orders", 0).unwrap();
+    assert_ne!(p.registration.leader, leader, "a follower from the ISR leads now");
+    let lost = lost(&events);
+    assert!(!lost.is_empty(), "what the followers had not fetched yet is gone");
+    let acks = acked(&events);
+    for (from, to) in &lost {
+        assert!(
+            acks.iter().any(|(b, c)| b + c > *from && *b < *to),
+            "the records lost at {from}..{to} had been acknowledged (acks=1)"
+        );
+    }
+}
+
+#[test]
+fn acks_all_with_min_isr_2_loses_nothing_when_one_broker_dies_and_refuses_writes_when_two_do() {
+    let script = r#"{"at": "5s", "do": {"type": "crash_broker", "broker": 1}},
+                    {"at": "15s", "do": {"type": "crash_broker", "broker": 2}}"#;
+    let (r, events) = run(scenario("all", 2, script, ""), 30_000);
+    assert!(
+        lost(&events).is_empty() || {
+            // Only records never acknowledged may go.
+            let acks = acked(&events);
+            lost(&events).iter().all(|(from, to)| !acks.iter().any(|(b, c)| b + c > *from && b < to))
+        }
+    );
+    let refused = events
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::ProduceFailed { error: ErrorCode::NotEnoughReplicas, .. }));
+    assert!(refused, "with one in-sync replica left, acks=all writes get NOT_ENOUGH_REPLICAS");
+    let p = r.cluster.replication().partition("orders", 0).unwrap();
+    assert_eq!(p.registration.isr, vec![3]);
+}
+
+#[test]
+fn a_stopped_follower_leaves_the_isr_and_rejoins_when_it_is_back() {
+    let script = r#"{"at": "2s", "do": {"type": "stop_broker", "broker": 3}},
+                    {"at": "10s", "do": {"type": "start_broker", "broker": 3}}"#;
+    let (r, events) = run(scenario("all", 1, script, ""), 20_000);
+    let isr_events: Vec<(Vec<i32>, Vec<i32>)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::IsrChanged { added, removed, .. } => Some((added.clone(), removed.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(isr_events.iter().any(|(_, removed)| removed == &vec![3]));
+    assert!(isr_events.iter().any(|(added, _)| added == &vec![3]));
+    assert_eq!(r.cluster.replication().partition("orders", 0).unwrap().registration.isr.len(), 3);
+}
+
+#[test]
+fn bad_input_names_the_field_and_kafkas_error() {
+    let too_many = r#"{"version": 1, "brokers": [{"id": 1}, {"id": 2}],
+        "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}]}"#;
+    let e = Scenario::from_json(too_many).unwrap_err().to_string();
+    assert!(e.starts_with("topics[0]: INVALID_REPLICATION_FACTOR"), "{e}");
+    let acks2 = r#"{"version": 1, "topics": [{"name": "orders", "partitions": 1}],
+        "producers": [{"name": "p1", "topic": "orders", "config": {"acks": "2"}}]}"#;
+    let e = Scenario::from_json(acks2).unwrap_err().to_string();
+    assert!(e.contains("Invalid value 2 for configuration acks"), "{e}");
+    let min0 = r#"{"version": 1, "topics": [{"name": "orders", "partitions": 1,
+        "config": {"min.insync.replicas": 0}}]}"#;
+    let e = Scenario::from_json(min0).unwrap_err().to_string();
+    assert!(e.contains("min.insync.replicas"), "{e}");
+    let twice = r#"{"version": 1, "brokers": [{"id": 1}, {"id": 1}]}"#;
+    let e = Scenario::from_json(twice).unwrap_err().to_string();
+    assert!(e.starts_with("brokers[1].id"), "{e}");
+    let ten: Vec<String> = (1..=10).map(|i| format!(r#"{{"id": {i}}}"#)).collect();
+    let e = Scenario::from_json(&format!(r#"{{"version": 1, "brokers": [{}]}}"#, ten.join(",")))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at most 9 brokers"), "{e}");
+    let mut r = Run::new(scenario("all", 1, "", "")).unwrap();
+    let e = r
+        .apply(1000, broker_playground::core::command::Command::StopBroker { broker: 7 })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no broker 7"), "{e}");
+}
+
+#[test]
+fn acks_is_read_from_the_producer_config() {
+    let (r, _) = run(scenario("1", 1, "", ""), 0);
+    assert_eq!(r.cluster.producers()["p1"].acks, Acks::One);
+}
+
+#[test]
+fn kafka_topics_describe_prints_leader_replicas_and_isr_as_kafka_4_does() {
+    use broker_playground::core::tools::{self, Context};
+    let script = r#"{"at": "2s", "do": {"type": "stop_broker", "broker": 3}}"#;
+    let mut r = Run::new(scenario("all", 2, script, "")).unwrap();
+    r.advance(5_000);
+    let ctx = Context { user: None, stdin: String::new(), follow: false };
+    let o = tools::run(
+        "kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders",
+        &mut r,
+        &ctx,
+    );
+    let p = r.cluster.replication().partition("orders", 0).unwrap();
+    let replicas: Vec<String> = p.registration.replicas.iter().map(|b| b.to_string()).collect();
+    let isr: Vec<String> = p.registration.isr.iter().map(|b| b.to_string()).collect();
+    assert!(!isr.contains(&"3".to_string()), "a stopped broker leaves the ISR at once");
+    let line = format!(
+        "\tTopic: orders\tPartition: 0\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: ",
+        p.registration.leader,
+        replicas.join(","),
+        isr.join(",")
+    );
+    assert!(o.stdout.contains("ReplicationFactor: 3"), "{}", o.stdout);
+    assert!(o.stdout.lines().any(|l| l == line), "{}\nwanted {line:?}", o.stdout);
+    let under = "kafka-topics.sh --bootstrap-server localhost:9092 --describe --under-replicated-partitions";
+    let o = tools::run(under, &mut r, &ctx);
+    assert_eq!(o.stdout.lines().count(), 1, "{}", o.stdout);
+}
+
+// ------------------------------------------------------------------ the random driver
+
+use broker_playground::core::command::Command;
+use broker_playground::core::log::Value;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    Stop(i32),
+    Crash(i32),
+    Start(i32),
+    Isolate(i32),
+    Heal(i32),
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    (0..5u8, 1..=3i32).prop_map(|(k, b)| match k {
+        0 => Fault::Stop(b),
+        1 => Fault::Crash(b),
+        2 => Fault::Start(b),
+        3 => Fault::Isolate(b),
+        _ => Fault::Heal(b),
+    })
+}
+
+fn safe_cluster() -> Scenario {
+    Scenario::from_json(
+        r#"{
+  "version": 1, "seed": 11,
+  "brokers": [{"id": 1, "rack": "zone-a"}, {"id": 2, "rack": "zone-b"}, {"id": 3, "rack": "zone-c"}],
+  "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3,
+              "config": {"min.insync.replicas": 2, "unclean.leader.election.enable": false}}],
+  "producers": [{"name": "p1", "topic": "orders", "rate": 40, "config": {"acks": "all"}}],
+  "consumers": [{"name": "c1", "mode": {"standalone": {"partitions": [["orders", 0], ["orders", 1], ["orders", 2]]}},
+                 "config": {"auto.offset.reset": "earliest"}}]
+}"#,
+    )
+    .unwrap()
+}
+
+/// The record at `offset` of `orders-partition`: its producer sequence.
+fn seq_at(r: &Run, partition: u32, offset: u64) -> Option<u64> {
+    match r.cluster.topics()["orders"].partitions[partition as usize].get(offset)?.value {
+        Value::Seq(s) => Some(s),
+        Value::Text(_) => None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// With `acks=all`, `min.insync.replicas=2` and unclean election off, whatever brokers
+    /// stop, crash, return, are cut off or healed: no acknowledged record and no record a
+    /// consumer read is ever lost or replaced; the high watermark never passes an ISR member's
+    /// log end; leader epochs only grow.
+    #[test]
+    fn acknowledged_and_consumed_records_survive_any_broker_faults(
+        faults in prop::collection::vec((1u64..4_000, fault()), 1..14)
+    ) {
+        let mut r = Run::new(safe_cluster()).unwrap();
+        let mut kept: BTreeMap<(u32, u64), u64> = BTreeMap::new();
+        let mut epochs = [0i32; 3];
+        let mut now = 0;
+        let steps = faults.iter().flat_map(|&(d, f)| [(d, None), (0, Some(f))]).chain([(6_000, None)]);
+        for (delay, f) in steps {
+            // Small slices, so what was read or acknowledged is noted before anything else moves.
+            let end = now + delay;
+            while now < end || delay == 0 {
+                now = (now + 100).min(end);
+                let events = match f {
+                    Some(f) if now == end => {
+                        let cmd = match f {
+                            Fault::Stop(b) => Command::StopBroker { broker: b },
+                            Fault::Crash(b) => Command::CrashBroker { broker: b },
+                            Fault::Start(b) => Command::StartBroker { broker: b },
+                            Fault::Isolate(b) => Command::IsolateBroker { broker: b },
+                            Fault::Heal(b) => Command::HealBroker { broker: b },
+                        };
+                        r.apply(now, cmd).unwrap_or_default()
+                    }
+                    _ => r.advance(now),
+                };
+                for e in &events {
+                    let (partition, from, count) = match &e.kind {
+                        EventKind::ProduceAcknowledged { partition, base_offset, count, .. } => (*partition, *base_offset, *count),
+                        EventKind::Fetched { partition, from, count, .. } => (*partition, *from, *count),
+                        _ => continue,
+                    };
+                    for o in from..from + count {
+                        if let Some(s) = seq_at(&r, partition, o) {
+                            kept.entry((partition, o)).or_insert(s);
+                        }
+                    }
+                }
+                for (&(partition, offset), &seq) in &kept {
+                    let log = &r.cluster.topics()["orders"].partitions[partition as usize];
+                    if offset >= log.log_start() {
+                        prop_assert_eq!(seq_at(&r, partition, offset), Some(seq), "orders-{} offset {} lost or replaced at {}", partition, offset, now);
+                    }
+                }
+                let rep = r.cluster.replication();
+                for p in 0..3u32 {
+                    let pr = rep.partition("orders", p).unwrap();
+                    prop_assert!(pr.registration.leader_epoch >= epochs[p as usize], "leader epochs only grow");
+                    epochs[p as usize] = pr.registration.leader_epoch;
+                    if let Some(hw) = pr.high_watermark() {
+                        let leader_end = r.cluster.topics()["orders"].partitions[p as usize].log_end();
+                        prop_assert!(hw <= leader_end);
+                        for b in &pr.registration.isr {
+                            if *b != pr.registration.leader {
+                                prop_assert!(hw <= pr.replicas[b].log_end, "HW {} past ISR member {}'s log end {}", hw, b, pr.replicas[b].log_end);
+                            }
+                        }
+                    }
+                }
+                if now >= end {
+                    break;
+                }
+            }
+        }
+    }
+}
