@@ -358,7 +358,7 @@ async fn a_lesson_asks_before_its_moment_and_reveals_the_answer_from_the_run() {
     let story = text_of(&all(&root, ".predict-story")[0]);
     assert!(story.contains("c1 now owns orders-0, orders-1, orders-2"), "{story}");
     let _ = button(&root, "Play");
-    assert!(clock() > "00:25".to_string(), "revealed after the removal: {}", clock());
+    assert!(clock().as_str() > "00:25", "revealed after the removal: {}", clock());
     button(&root, "Continue").click();
     settle().await;
     let _ = button(&root, "Pause");

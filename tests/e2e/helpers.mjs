@@ -178,7 +178,14 @@ export async function openApp(t, { path = "", selector = "main h1", viewport, pr
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 800 } });
   // A lesson's questions stop its clock (src/ui/predict.rs): off, as a person who unticked
   // "Ask me to predict", unless the test is about them (`predict: true`).
-  if (!predict) await context.addInitScript(() => localStorage.setItem("broker-playground.predict", "off"));
+  // (about:blank has no storage: the script runs there too.)
+  if (!predict) {
+    await context.addInitScript(() => {
+      try {
+        localStorage.setItem("broker-playground.predict", "off");
+      } catch {}
+    });
+  }
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const problems = watchPage(page);
