@@ -7,7 +7,8 @@
 #   3. what a reader feels while a lesson loads: bytes, first frame, first working control, on
 #      localhost, Fast 4G and Slow 3G, full page and a docs page with two embeds
 #      (scripts/bench-load.mjs);
-#   4. everything else natively, plus the release dist/ bundle sizes.
+#   4. everything else natively, plus the release dist/ bundle sizes (`scripts/bench.sh
+#      --skip-extreme` leaves out the 24-hour extreme scenarios, up to 600 s each).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"

@@ -6,7 +6,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openApp, RESULTS, until } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import { deflateRawSync } from "node:zlib";
+import { openApp, RESULTS, ROOT, until } from "./helpers.mjs";
+
+/** A share link that opens built-in lesson `id` paused at exactly `at` ("mm:ss"). */
+function linkAt(id, at) {
+  const scenario = JSON.parse(readFileSync(join(ROOT, "src/core/scenarios", `${id}.json`), "utf8"));
+  const [m, s] = at.split(":").map(Number);
+  const envelope = { v: 1, at: (m * 60 + s) * 1000, scenario };
+  return "#s=" + deflateRawSync(Buffer.from(JSON.stringify(envelope))).toString("base64url");
+}
+
+/** Two animation frames: what the page laid out is what the next read sees. */
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 const PROJECTOR = { width: 1280, height: 720 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -15,7 +28,7 @@ const PHONE = { width: 390, height: 844 };
 /** Boxes of the stage's parts that are not inside the viewport (the page scrolled to the top). */
 async function outside(page, selectors) {
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(150);
+  await frames(page);
   return page.evaluate((selectors) => {
     const out = [];
     const W = window.innerWidth;
@@ -146,11 +159,11 @@ test("lessons' key moments at 1280×800 and on a phone: the stage shows them", a
   ];
   for (const [id, at, expect] of moments) {
     for (const [name, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
-      const app = await openApp(t, { path: `?scenario=${id}`, viewport });
+      // Opened paused at exactly that moment (a share link), not played to it: a loaded
+      // machine would overshoot a moment the clock reaches at 10×.
+      const app = await openApp(t, { path: "/" + linkAt(id, at), viewport });
       const { page } = app;
-      await page.getByLabel("Speed").selectOption("10");
-      await clockAt(page, at);
-      await page.getByRole("button", { name: "Pause" }).click();
+      await page.getByText(`Opened a shared link at ${at}.000`).waitFor();
       if (expect[0].includes("rebalancing")) await stepUntil(page, expect[0]);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(RESULTS, `stage-${id}-${name}.png`) });
