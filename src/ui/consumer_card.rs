@@ -333,6 +333,39 @@ fn mode_switch(props: &CardProps) -> Html {
     }
 }
 
+/// The group id and the subscribed topic, as a group or a share consumer edits them.
+fn group_and_topic(ctx: &Handle, t: &'static Text, props: &CardProps, share: bool) -> Html {
+    let c = &*props.view;
+    let name = props.name.to_string();
+    let id = |what: &str| format!("{name}-{what}");
+    let cfg = &c.spec.config;
+    let topics = c.spec.subscription();
+    let on_group = edit(ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.group_id = (!v.is_empty()).then_some(v);
+    });
+    let on_topic = edit(ctx, &name, move |s, e: Event| {
+        let topics = vec![event_value(&e)];
+        s.mode = if share { ConsumerMode::Share { topics } } else { ConsumerMode::Group { topics } };
+    });
+    html! {
+        <>
+                <div class="field">
+                    <label for={id("group")}>{ t.group_id }</label>
+                    <CommitInput id={id("group")} value={cfg.group_id.clone().unwrap_or_default()}
+                        on_commit={on_group} title={t.group_id_help} />
+                </div>
+                <label class="field">{ t.subscribed_topic }
+                    <select onchange={on_topic}>
+                        { for c.topics.iter().map(|(tn, _)| html! {
+                                <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
+                        }) }
+                    </select>
+                </label>
+        </>
+    }
+}
+
 /// Group mode: group id, subscription, assignment strategy, protocol, static membership.
 #[function_component(GroupSettings)]
 fn group_settings(props: &CardProps) -> Html {
@@ -342,16 +375,7 @@ fn group_settings(props: &CardProps) -> Html {
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
     let cfg = &c.spec.config;
-    let topics = match &c.spec.mode {
-        ConsumerMode::Group { topics } | ConsumerMode::Share { topics } => topics.clone(),
-        ConsumerMode::Standalone { .. } => Vec::new(),
-    };
-    let on_group = edit(&ctx, &name, |s, v: String| {
-        let v = v.trim().to_string();
-        s.config.group_id = (!v.is_empty()).then_some(v);
-    });
-    let on_topic =
-        edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Group { topics: vec![event_value(&e)] });
+    let share = false;
     let kip848 = cfg.group_protocol == GroupProtocol::Consumer;
     let on_strategy = edit(&ctx, &name, move |s, e: Event| {
         let v = event_value(&e);
@@ -389,18 +413,7 @@ fn group_settings(props: &CardProps) -> Html {
     };
     html! {
         <div class="grid">
-            <div class="field">
-                <label for={id("group")}>{ t.group_id }</label>
-                <CommitInput id={id("group")} value={cfg.group_id.clone().unwrap_or_default()}
-                    on_commit={on_group} title={t.group_id_help} />
-            </div>
-            <label class="field">{ t.subscribed_topic }
-                <select onchange={on_topic}>
-                    { for c.topics.iter().map(|(tn, _)| html! {
-                        <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
-                    }) }
-                </select>
-            </label>
+            { group_and_topic(&ctx, t, props, share) }
             <div class="field wide">
                 <label for={id("strategy")}>{ t.assignment_strategy }</label>
                 <select id={id("strategy")} onchange={on_strategy}
@@ -434,15 +447,8 @@ fn share_settings(props: &CardProps) -> Html {
     let t = use_text();
     let c = &*props.view;
     let name = props.name.to_string();
-    let id = |what: &str| format!("{name}-{what}");
     let cfg = &c.spec.config;
-    let topics = c.spec.subscription().to_vec();
-    let on_group = edit(&ctx, &name, |s, v: String| {
-        let v = v.trim().to_string();
-        s.config.group_id = (!v.is_empty()).then_some(v);
-    });
-    let on_topic =
-        edit(&ctx, &name, |s, e: Event| s.mode = ConsumerMode::Share { topics: vec![event_value(&e)] });
+    let share = true;
     let on_mode = edit(&ctx, &name, |s, e: Event| {
         s.config.share_acknowledgement_mode = if event_value(&e) == "explicit" {
             ShareAcknowledgementMode::Explicit
@@ -471,18 +477,7 @@ fn share_settings(props: &CardProps) -> Html {
     let holds_text = holds.iter().map(|(tp, o, d)| format!("{tp}@{o}×{d}")).collect::<Vec<_>>().join(", ");
     html! {
         <div class="grid">
-            <div class="field">
-                <label for={id("group")}>{ t.group_id }</label>
-                <CommitInput id={id("group")} value={cfg.group_id.clone().unwrap_or_default()}
-                    on_commit={on_group} title={t.group_id_help} />
-            </div>
-            <label class="field">{ t.subscribed_topic }
-                <select onchange={on_topic}>
-                    { for c.topics.iter().map(|(tn, _)| html! {
-                        <option value={tn.clone()} selected={topics.first() == Some(tn)}>{ tn.clone() }</option>
-                    }) }
-                </select>
-            </label>
+            { group_and_topic(&ctx, t, props, share) }
             <label class="field wide">{ t.share_ack_mode }
                 <select onchange={on_mode}>
                     <option value="implicit" selected={!explicit}>{ fill(t.share_ack_implicit, &[&"implicit"]) }</option>
