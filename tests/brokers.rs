@@ -379,3 +379,49 @@ fn unclean_leader_election_trades_the_records_a_stale_replica_lacks_for_availabi
     let (from, to) = lost[0];
     assert!(to - from > 100, "it lacks everything written since it crashed at 2 s: {from}..{to}");
 }
+
+/// shared/CLI.md's `run --json` lines for a produce batch: `produce_acknowledged` and
+/// `produce_failed` with exactly the fields it names (the playground-cli binary, as CLI.md runs it).
+#[test]
+fn run_json_prints_produce_acknowledged_and_failed_as_cli_md_names_them() {
+    let text = r#"{"version": 1, "id": "b", "seed": 1,
+        "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
+        "topics": [{"name": "orders", "partitions": 2, "replication_factor": 3, "config": {"min.insync.replicas": 2}}],
+        "producers": [{"name": "p1", "topic": "orders", "rate": 2, "config": {"acks": "all"}}],
+        "script": [{"at": "3s", "do": {"type": "crash_broker", "broker": 2}},
+                   {"at": "4s", "do": {"type": "crash_broker", "broker": 3}}]}"#;
+    let dir = std::env::temp_dir().join(format!("brokers-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("b.json");
+    std::fs::write(&file, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_playground-cli"))
+        .args(["run", file.to_str().unwrap(), "--until", "20s", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let of = |t: &str| lines.iter().filter(|v| v["type"] == t).cloned().collect::<Vec<_>>();
+    let acked = of("produce_acknowledged");
+    assert!(!acked.is_empty());
+    for a in &acked {
+        assert_eq!(keys(a), ["acks", "at", "base_offset", "count", "partition", "producer", "topic", "type"]);
+        assert_eq!(a["topic"], "orders");
+        assert_eq!(a["acks"], "all");
+    }
+    let failed = of("produce_failed");
+    assert!(!failed.is_empty(), "two of three brokers down with min.insync.replicas=2");
+    for f in &failed {
+        assert_eq!(keys(f), ["at", "count", "error", "partition", "producer", "retriable", "topic", "type"]);
+        assert_eq!(f["topic"], "orders", "the topic alone; the partition has its own field");
+        assert!(f["partition"].as_u64().is_some_and(|p| p < 2));
+        assert!(f["count"].as_u64().is_some_and(|c| c >= 1));
+        assert_eq!(f["retriable"], true, "{f}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -187,10 +187,18 @@ pub enum EventKind {
         count: u64,
         key: Option<String>,
     },
+    /// A produce the producer hears back about as failed (shared/CLI.md's `produce_failed`):
+    /// the partition when the failure is the partition's (none when the topic itself is
+    /// refused or missing), the records in the failed batch, and whether Kafka's client retries
+    /// that error (a `RetriableException`).
     ProduceFailed {
         producer: String,
         topic: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        partition: Option<u32>,
+        count: u64,
         error: ErrorCode,
+        retriable: bool,
     },
     /// The leader answered a produce batch of a replicated topic (`acks=1`: written;
     /// `acks=all`: every in-sync replica has it). With one replica the `Produced` event is the

@@ -265,7 +265,7 @@ impl Cluster {
     pub(crate) fn send_batch(&mut self, p: &mut Producer, count: u64, now: Millis, one: Option<Outgoing>) {
         let topic_name = p.spec.topic.clone();
         if let Err(code) = self.broker.authorize_produce(p.spec.user.as_deref(), &topic_name) {
-            self.producer_failed(p, &topic_name, code, now);
+            self.producer_failed(p, &topic_name, count, code, now);
             return;
         }
         if !self.broker.topics.contains_key(&topic_name) {
@@ -279,7 +279,7 @@ impl Cluster {
                 let n = self.config.num_partitions.max(1);
                 self.create_topic_internal(&topic_name, n, self.config.retention, now);
             } else {
-                self.producer_failed(p, &topic_name, ErrorCode::UnknownTopicOrPartition, now);
+                self.producer_failed(p, &topic_name, count, ErrorCode::UnknownTopicOrPartition, now);
                 return;
             }
         }
@@ -287,7 +287,8 @@ impl Cluster {
         // Partitions that refuse the write (no leader, a leader that does not answer, too few
         // in-sync replicas for acks=all): empty when all take it.
         let gate = self.broker.replicas.produce_gate(&topic_name, p.acks);
-        let mut refused: Vec<(u32, ErrorCode)> = Vec::new();
+        // (partition, error, records refused).
+        let mut refused: Vec<(u32, ErrorCode, u64)> = Vec::new();
         // Field borrows, not `&mut self` calls, inside the loop: one topic lookup per batch,
         // not per record (the hot path of every scenario and of the bench).
         let Some(topic) = self.broker.topics.get_mut(&topic_name) else {
@@ -345,8 +346,9 @@ impl Cluster {
                 },
             };
             if let Some(Some(code)) = gate.get(partition as usize) {
-                if !refused.iter().any(|&(q, _)| q == partition) {
-                    refused.push((partition, *code));
+                match refused.iter_mut().find(|r| r.0 == partition) {
+                    Some(r) => r.2 += 1,
+                    None => refused.push((partition, *code, 1)),
                 }
                 continue;
             }
@@ -388,8 +390,11 @@ impl Cluster {
                 now,
                 EventKind::ProduceFailed {
                     producer: p.spec.name.clone(),
-                    topic: format!("{topic_name}-{part}"),
+                    topic: topic_name.clone(),
+                    partition: Some(part),
+                    count: 1,
                     error: ErrorCode::UnknownTopicOrPartition,
+                    retriable: ErrorCode::UnknownTopicOrPartition.is_retriable(),
                 },
             );
             p.error = Some(ErrorCode::UnknownTopicOrPartition);
@@ -420,14 +425,17 @@ impl Cluster {
                 p.partition_errors.remove(partition);
             }
         }
-        for (partition, code) in refused {
+        for (partition, code, count) in refused {
             if p.partition_errors.insert(partition, code) != Some(code) {
                 self.events_push(
                     now,
                     EventKind::ProduceFailed {
                         producer: p.spec.name.clone(),
-                        topic: format!("{topic_name}-{partition}"),
+                        topic: topic_name.clone(),
+                        partition: Some(partition),
+                        count,
                         error: code,
+                        retriable: code.is_retriable(),
                     },
                 );
             }
@@ -435,7 +443,7 @@ impl Cluster {
         }
     }
 
-    fn producer_failed(&mut self, p: &mut Producer, topic: &str, code: ErrorCode, now: Millis) {
+    fn producer_failed(&mut self, p: &mut Producer, topic: &str, count: u64, code: ErrorCode, now: Millis) {
         // A producer retries on its schedule; tell the timeline only when the error changes.
         if p.error != Some(code) {
             self.events_push(
@@ -443,7 +451,10 @@ impl Cluster {
                 EventKind::ProduceFailed {
                     producer: p.spec.name.clone(),
                     topic: topic.to_string(),
+                    partition: None,
+                    count,
                     error: code,
+                    retriable: code.is_retriable(),
                 },
             );
         }

@@ -204,8 +204,13 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ],
             )
         }
-        ProduceFailed { producer, topic, error } => {
-            fill(n.produce_failed, &[("producer", producer), ("topic", topic), ("error", error)])
+        ProduceFailed { producer, topic, partition, error, .. } => {
+            // The partition's name (`orders-2`) when the failure is the partition's.
+            let place = match partition {
+                Some(p) => format!("{topic}-{p}"),
+                None => topic.clone(),
+            };
+            fill(n.produce_failed, &[("producer", producer), ("topic", &place), ("error", error)])
         }
         ProduceAcknowledged { producer, topic, partition, base_offset, count, acks } => {
             let last = (base_offset + count).saturating_sub(1);

@@ -596,10 +596,17 @@ impl Replication {
                     acks: Acks::All,
                 }),
                 Some(Err(error)) => {
-                    let topic = format!("{}-{}", a.topic, a.partition);
-                    if !failed.iter().any(|(p, t, e)| *p == a.producer && *t == topic && *e == error) {
-                        failed.push((a.producer.clone(), topic.clone(), error));
-                        events.push(EventKind::ProduceFailed { producer: a.producer, topic, error });
+                    let key = (a.producer.clone(), format!("{}-{}", a.topic, a.partition), error);
+                    if !failed.contains(&key) {
+                        failed.push(key);
+                        events.push(EventKind::ProduceFailed {
+                            producer: a.producer,
+                            topic: a.topic,
+                            partition: Some(a.partition),
+                            count: a.count,
+                            error,
+                            retriable: error.is_retriable(),
+                        });
                     }
                 }
             }
