@@ -333,12 +333,86 @@ proptest! {
                         }
                     }
                 }
+                prop_assert_eq!(r.cluster.produce_requests_overdue(now), 0, "a request neither answered nor timed out at {}", now);
                 if now >= end {
                     break;
                 }
             }
+            // With idempotence on (the default), no record is ever written twice.
+            prop_assert_eq!(written_twice(&r), Vec::<(u32, u64)>::new());
         }
     }
+}
+
+/// Records of `orders` that appear twice in their partition's log: (partition, sequence).
+fn written_twice(r: &Run) -> Vec<(u32, u64)> {
+    let mut twice = Vec::new();
+    for (p, log) in r.cluster.topics()["orders"].partitions.iter().enumerate() {
+        let mut seen = std::collections::BTreeSet::new();
+        for o in log.log_start()..log.log_end() {
+            if let Some(Value::Seq(s)) = log.get(o).map(|rec| rec.value.clone()) {
+                if !seen.insert(s) {
+                    twice.push((p as u32, s));
+                }
+            }
+        }
+    }
+    twice
+}
+
+/// A request to a crashed leader is not answered: it times out after `request.timeout.ms`
+/// (not at once), and the producer refreshes its metadata and retries on the new leader.
+#[test]
+fn a_request_to_a_crashed_leader_times_out_after_request_timeout_ms_and_is_retried() {
+    let s = scenario("all", 1, "", "");
+    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
+    let crash = format!(r#"{{"at": "00:05.000", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
+    let (r, events) = run(scenario("all", 1, &crash, ""), 30_000);
+    let timed_out: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ProduceFailed { error: ErrorCode::RequestTimedOut, .. }))
+        .map(|e| e.at)
+        .collect();
+    assert!(!timed_out.is_empty(), "the producer heard nothing from the crashed leader");
+    // The last request sent before the crash (held for the ISR, at most one fetch round
+    // earlier) times out 10 s after it was sent: request.timeout.ms at teaching pace.
+    assert!(timed_out[0] >= 5_000 + 9_000, "after request.timeout.ms, not at once: {timed_out:?}");
+    let acked_after =
+        events.iter().any(|e| e.at > timed_out[0] && matches!(e.kind, EventKind::ProduceAcknowledged { .. }));
+    assert!(acked_after, "retried on the new leader and acknowledged");
+    assert_eq!(r.cluster.produce_requests_overdue(30_000), 0);
+    assert!(written_twice(&r).is_empty(), "idempotence: each record once");
+}
+
+/// The lesson: without idempotence a retry after a lost answer is written twice, and the
+/// timeline names both offsets; with it, the leader drops the retry.
+#[test]
+fn retries_without_idempotence_write_duplicates_and_idempotence_writes_once() {
+    let s = broker_playground::core::scenario::built_in("retries-and-duplicates").unwrap();
+    let (r, events) = run(s, 25_000);
+    let dups: Vec<(String, u32, u64, u64)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::DuplicateWritten { producer, partition, first_offset, duplicate_offset, .. } => {
+                Some((producer.clone(), *partition, *first_offset, *duplicate_offset))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!dups.is_empty(), "plain writes its retried batches twice");
+    let log = &r.cluster.topics()["orders"].partitions[0];
+    for (producer, partition, first, second) in &dups {
+        assert_eq!((producer.as_str(), *partition), ("plain", 0));
+        assert!(first < second);
+        assert_eq!(log.get(*first), log.get(*second), "the lane holds the same record at both offsets");
+    }
+    let skipped = events.iter().any(|e| {
+        matches!(&e.kind, EventKind::DuplicateBatchSkipped { producer, partition: 1, .. } if producer == "safe")
+    });
+    assert!(skipped, "safe's retries are recognised by the leader");
+    let twice = written_twice(&r);
+    assert!(twice.iter().all(|(p, _)| *p == 0), "orders-1 (idempotent) has every record once: {twice:?}");
+    assert!(!twice.is_empty());
 }
 
 #[test]

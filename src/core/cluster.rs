@@ -178,6 +178,7 @@ impl Cluster {
         }
         consider(self.broker.poll_timeout(self.config.consumer_session_timeout_ms).map(|(t, _)| t));
         consider(self.broker.replicas.next_wakeup());
+        consider(self.broker.produce.next_timer());
         t.map(|t| t.max(self.now))
     }
 
@@ -226,6 +227,7 @@ impl Cluster {
             self.step_producer(&name, t);
         }
         self.step_replicas(t);
+        self.answer_held_produces(t);
         self.flush_schedule();
         for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
@@ -325,6 +327,7 @@ impl Cluster {
             Command::DeleteTopic { name } => {
                 self.admin_delete_topic(now, user, &name)?;
                 self.broker.replicas.forget_topic(&name);
+                self.broker.forget_produce_topic(&name);
                 self.events_push(now, EventKind::TopicDeleted { topic: name.clone() });
                 self.forget_topic(&name, now);
             }
@@ -352,11 +355,11 @@ impl Cluster {
                 self.admin_alter_retention(now, user, &topic, retention)?;
                 self.sweep_retention(now);
             }
-            Command::StopBroker { broker } => self.broker_command(now, broker, BrokerChange::Stopped)?,
-            Command::CrashBroker { broker } => self.broker_command(now, broker, BrokerChange::Crashed)?,
-            Command::StartBroker { broker } => self.broker_command(now, broker, BrokerChange::Started)?,
-            Command::IsolateBroker { broker } => self.broker_command(now, broker, BrokerChange::Isolated)?,
-            Command::HealBroker { broker } => self.broker_command(now, broker, BrokerChange::Healed)?,
+            Command::StopBroker { broker } => self.broker_change(now, broker, BrokerChange::Stopped)?,
+            Command::CrashBroker { broker } => self.broker_change(now, broker, BrokerChange::Crashed)?,
+            Command::StartBroker { broker } => self.broker_change(now, broker, BrokerChange::Started)?,
+            Command::IsolateBroker { broker } => self.broker_change(now, broker, BrokerChange::Isolated)?,
+            Command::HealBroker { broker } => self.broker_change(now, broker, BrokerChange::Healed)?,
             Command::AddProducer { producer } => {
                 producer.validate()?;
                 self.check_rate_budget(producer.rate, None)?;
@@ -371,7 +374,10 @@ impl Cluster {
                 let index = self.producer_names.len() as u32;
                 self.producer_names.push(Arc::from(producer.name.as_str()));
                 let (name, topic) = (producer.name.clone(), producer.topic.clone());
-                self.producers.insert(name.clone(), Producer::new(producer, index, now));
+                let mut p = Producer::new(producer, index, now);
+                p.configure(self.config.producer_defaults);
+                self.producers.insert(name.clone(), p);
+                self.sync_producer_links();
                 self.events_push(now, EventKind::ProducerAdded { producer: name, topic });
             }
             Command::UpdateProducer { producer } => {
@@ -383,6 +389,7 @@ impl Cluster {
                     return Err(unknown("producer", &name));
                 };
                 p.set_spec(producer, now);
+                p.configure(self.config.producer_defaults);
                 self.events_push(now, EventKind::ProducerChanged { producer: name });
             }
             Command::RemoveProducer { name } => {
@@ -432,7 +439,8 @@ impl Cluster {
                         headers.iter().map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str()))).collect()
                     }),
                 };
-                self.send_batch(&mut p, 1, now, Some(out));
+                self.accumulate(&mut p, 1, now, Some(out));
+                self.producer_send(&mut p, now);
                 self.producers.insert(producer, p);
             }
             Command::AddConsumer { consumer } => {

@@ -56,6 +56,11 @@ pub struct ClusterConfig {
     /// waits for a broker's heartbeat before fencing it (a crash is noticed then).
     #[serde(rename = "broker.session.timeout.ms")]
     pub broker_session_timeout_ms: u64,
+    /// The pace's defaults for producers' `request.timeout.ms` and `delivery.timeout.ms`
+    /// (client settings: a producer's own `config` overrides them). Not a broker setting, so
+    /// not in the file's `cluster`; it comes with the pace.
+    #[serde(skip)]
+    pub producer_defaults: super::producer::ProducerDefaults,
 }
 
 /// One broker of the cluster: `node.id` and `broker.rack` (a zone, on managed services).
@@ -109,6 +114,7 @@ impl Default for ClusterConfig {
             unclean_leader_election_enable: false,
             replica_lag_time_max_ms: 30_000,
             broker_session_timeout_ms: 9_000,
+            producer_defaults: super::producer::ProducerDefaults::KAFKA,
         }
     }
 }
@@ -123,6 +129,7 @@ impl ClusterConfig {
             network_latency_ms: 200,
             replica_lag_time_max_ms: 10_000,
             broker_session_timeout_ms: 3_000,
+            producer_defaults: super::producer::ProducerDefaults::TEACHING,
             ..Self::default()
         }
     }

@@ -211,6 +211,39 @@ pub enum EventKind {
         count: u64,
         acks: crate::core::replication::config::Acks,
     },
+    /// The producer gave a batch up: it was older than `delivery.timeout.ms` before it was
+    /// acknowledged (Kafka's `TimeoutException`: "Expiring N record(s) for orders-0:…").
+    BatchExpired {
+        producer: String,
+        topic: String,
+        partition: u32,
+        count: u64,
+        elapsed_ms: u64,
+    },
+    /// A batch is in the log twice: a producer without idempotence retried it after an
+    /// attempt whose answer it never got, but the leader had written it (`first_offset`) and
+    /// wrote the retry too (`duplicate_offset`). Seen by the simulation, not by Kafka: neither
+    /// the producer nor the broker can tell.
+    DuplicateWritten {
+        producer: String,
+        topic: String,
+        partition: u32,
+        first_offset: u64,
+        duplicate_offset: u64,
+        count: u64,
+    },
+    /// The leader recognised a retried batch of an idempotent producer (same producer id,
+    /// epoch and sequence numbers as one it has) and answered with the offset it was first
+    /// written at, writing nothing.
+    DuplicateBatchSkipped {
+        producer: String,
+        topic: String,
+        partition: u32,
+        producer_id: i64,
+        base_sequence: i32,
+        base_offset: u64,
+        count: u64,
+    },
 
     // ---- brokers and replication ----
     BrokerChanged {
@@ -623,7 +656,10 @@ impl Event {
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
             | GroupEpochBumped { group, .. } => vec![group],
-            ProduceAcknowledged { producer, topic, .. } => vec![producer, topic],
+            ProduceAcknowledged { producer, topic, .. }
+            | BatchExpired { producer, topic, .. }
+            | DuplicateWritten { producer, topic, .. }
+            | DuplicateBatchSkipped { producer, topic, .. } => vec![producer, topic],
             LeaderChanged { topic, .. }
             | IsrChanged { topic, .. }
             | RecordsLost { topic, .. }

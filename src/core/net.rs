@@ -60,6 +60,8 @@ pub struct Network<Q, R> {
     cut: BTreeSet<(NodeId, NodeId)>,
     request_timeout_ms: Millis,
     outstanding: BTreeMap<CorrelationId, Outstanding>,
+    /// Requests that expect no answer (a Produce with `acks=0`), until delivered or lost.
+    one_way: BTreeSet<CorrelationId>,
     /// How many envelopes were delivered, and the key of the last one.
     delivered: u64,
     last_delivered: Option<(Millis, u64)>,
@@ -83,6 +85,7 @@ impl<Q, R> Network<Q, R> {
             cut: BTreeSet::new(),
             request_timeout_ms: request_timeout_ms.max(1),
             outstanding: BTreeMap::new(),
+            one_way: BTreeSet::new(),
             delivered: 0,
             last_delivered: None,
         }
@@ -179,6 +182,20 @@ impl<Q, R> Network<Q, R> {
         correlation
     }
 
+    /// Sends a request that expects no answer (Kafka's `expectResponse = false`: a Produce with
+    /// `acks=0`). It is delivered or lost like any request; nothing times out, and an answer to
+    /// it is dropped.
+    pub fn send_one_way(&mut self, now: Millis, from: NodeId, to: NodeId, request: Q) -> CorrelationId {
+        let correlation = CorrelationId(self.next_correlation);
+        self.next_correlation += 1;
+        if self.can_reach(&from, &to) {
+            let at = now.saturating_add(self.latency(&from, &to));
+            self.one_way.insert(correlation);
+            self.push(at, from, to, correlation, Payload::Request(request));
+        }
+        correlation
+    }
+
     /// Answers request `correlation` (sent by `to` to `from`). An answer to a request that is not
     /// outstanding — already answered, timed out, or never sent — is dropped and `false` returned.
     pub fn send_response(
@@ -243,7 +260,10 @@ impl<Q, R> Network<Q, R> {
                     }
                 }
                 Payload::Request(_) => {
-                    if self.can_reach(&env.from, &env.to) && self.outstanding.contains_key(&env.correlation) {
+                    let one_way = self.one_way.remove(&env.correlation);
+                    if self.can_reach(&env.from, &env.to)
+                        && (one_way || self.outstanding.contains_key(&env.correlation))
+                    {
                         return Some(env);
                     }
                 }
@@ -322,6 +342,18 @@ mod tests {
         assert_eq!(net.pop_due(999), None);
         assert_eq!(net.pop_due(1_000).map(|e| e.payload), Some(Payload::TimedOut));
         assert!(!net.send_response(1_001, broker(), NodeId::consumer("c"), c, "late"), "already over");
+    }
+
+    #[test]
+    fn a_one_way_request_is_delivered_and_never_times_out() {
+        let mut net = Net::new(0, 1_000);
+        let c = net.send_one_way(0, NodeId::producer("p"), broker(), "acks=0");
+        assert_eq!(net.pop_due(0).map(|e| e.payload), Some(Payload::Request("acks=0")));
+        assert!(!net.send_response(0, broker(), NodeId::producer("p"), c, "no"), "no answer expected");
+        assert_eq!((net.outstanding(), net.next_delivery_at()), (0, None));
+        net.set_node_up(&broker(), false);
+        net.send_one_way(5, NodeId::producer("p"), broker(), "lost");
+        assert_eq!((net.pop_due(10_000), net.next_delivery_at()), (None, None));
     }
 
     #[test]

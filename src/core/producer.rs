@@ -4,7 +4,7 @@
 use super::cluster::Cluster;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::EventKind;
-use super::log::{PartitionLog, Record, Retention, Value};
+use super::log::{Record, Value};
 use super::partitioner::{partition_for_key, round_robin, StickyState};
 use super::replication::config::{Acks, ProducerReplicationConfig};
 use super::time::Millis;
@@ -134,6 +134,29 @@ impl ProducerSpec {
     }
 }
 
+/// The pace's defaults for a producer's timeouts (`ClusterConfig::producer_defaults`):
+/// Kafka's, or scaled down at teaching pace like the broker's timeouts (÷3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProducerDefaults {
+    /// `request.timeout.ms` (30000; 10000 at teaching pace).
+    pub request_timeout_ms: u64,
+    /// `delivery.timeout.ms` (120000; 40000 at teaching pace).
+    pub delivery_timeout_ms: u64,
+}
+
+impl ProducerDefaults {
+    pub const KAFKA: ProducerDefaults =
+        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000 };
+    pub const TEACHING: ProducerDefaults =
+        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000 };
+}
+
+impl Default for ProducerDefaults {
+    fn default() -> Self {
+        Self::KAFKA
+    }
+}
+
 /// A producer's running state.
 #[derive(Debug, Clone)]
 pub struct Producer {
@@ -143,6 +166,7 @@ pub struct Producer {
     /// When the next record is due (fractional milliseconds).
     pub next_due: f64,
     pub seq: u64,
+    /// Records the leader acknowledged (with `acks=0`: records sent).
     pub sent: u64,
     pub sticky: StickyState,
     pub rr_counter: u32,
@@ -153,14 +177,168 @@ pub struct Producer {
     /// `acks` from its config.
     pub acks: Acks,
     /// The error each partition refused its last write with (the timeline tells a partition's
-    /// error once, not at every record), cleared when a write there succeeds.
+    /// error once, not at every retry), cleared when a write there succeeds.
     pub partition_errors: std::collections::BTreeMap<u32, ErrorCode>,
+    /// The client: what it learned from the brokers and the batches it has not finished.
+    pub client: ProducerClient,
     key_set: Vec<Arc<str>>,
     fixed_key: Option<Arc<str>>,
 }
 
+/// One partition's batch, kept by the producer until it is answered (to retry it).
+#[derive(Debug, Clone)]
+pub(crate) struct Batch {
+    /// Creation order: a retried batch goes back before newer ones of its partition.
+    id: u64,
+    partition: u32,
+    records: Arc<Vec<Record>>,
+    headers: Vec<(u32, super::log::Headers)>,
+    /// Idempotence: the first record's sequence number (-1 until first sent) and the epoch.
+    base_sequence: i32,
+    producer_epoch: i16,
+    created: Millis,
+    attempts: u32,
+    retry_at: Millis,
+    /// An earlier attempt ended with no answer (or after the leader wrote it): the leader may
+    /// have it already.
+    unknown_outcome: bool,
+}
+
+impl Batch {
+    fn count(&self) -> u64 {
+        self.records.len() as u64
+    }
+}
+
+/// A Produce request waiting for its answer.
+#[derive(Debug, Clone)]
+struct InFlight {
+    correlation: crate::core::ids::CorrelationId,
+    broker: i32,
+    deadline: Millis,
+    batches: Vec<Batch>,
+}
+
+/// What a Metadata answer told the producer about its topic.
+#[derive(Debug, Clone)]
+struct TopicMetadata {
+    topic: Arc<str>,
+    /// Each partition's leader (-1: none).
+    leaders: Vec<i32>,
+    /// Whether each partition has more than one replica.
+    replicated: Vec<bool>,
+}
+
+/// The producer as a client on the network (Kafka's `Sender` and `RecordAccumulator`): it
+/// learns leaders from Metadata, asks InitProducerId for its id when idempotent, sends one
+/// Produce request per leader with one batch per partition, at most
+/// `max.in.flight.requests.per.connection` unanswered per broker, retries what may be retried
+/// after `retry.backoff.ms` and gives a batch up after `delivery.timeout.ms`.
+#[derive(Debug, Clone)]
+pub struct ProducerClient {
+    /// The settings in force (the pace's timeouts where the producer sets none).
+    pub config: ProducerReplicationConfig,
+    pub idempotent: bool,
+    /// From InitProducerId (-1: none yet).
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    bump_epoch: bool,
+    node: crate::core::ids::NodeId,
+    metadata: Option<TopicMetadata>,
+    metadata_stale: bool,
+    next_metadata_at: Millis,
+    init_retry_at: Millis,
+    next_sequence: Vec<i32>,
+    next_batch_id: u64,
+    queue: std::collections::VecDeque<Batch>,
+    in_flight: Vec<InFlight>,
+    wake_at: Option<Millis>,
+    /// Records acknowledged, given up, and written twice (seen by the simulation).
+    pub acknowledged: u64,
+    pub failed: u64,
+    pub duplicates: u64,
+}
+
+impl ProducerClient {
+    fn new(name: &str) -> Self {
+        ProducerClient {
+            config: ProducerReplicationConfig::default(),
+            idempotent: true,
+            producer_id: -1,
+            producer_epoch: -1,
+            bump_epoch: false,
+            node: crate::core::ids::NodeId::producer(name),
+            metadata: None,
+            metadata_stale: false,
+            next_metadata_at: 0,
+            init_retry_at: 0,
+            next_sequence: Vec::new(),
+            next_batch_id: 0,
+            queue: Default::default(),
+            in_flight: Vec::new(),
+            wake_at: None,
+            acknowledged: 0,
+            failed: 0,
+            duplicates: 0,
+        }
+    }
+
+    /// Records made and not yet acknowledged or given up (queued or in flight).
+    pub fn pending_records(&self) -> u64 {
+        self.queue.iter().map(Batch::count).sum::<u64>()
+            + self.in_flight.iter().flat_map(|f| &f.batches).map(Batch::count).sum::<u64>()
+    }
+
+    /// Produce requests sent and not answered yet.
+    pub fn in_flight_requests(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// The producer's node on the network.
+    pub fn node(&self) -> &crate::core::ids::NodeId {
+        &self.node
+    }
+
+    fn request_timeout(&self) -> Millis {
+        self.config.request_timeout_ms.max(1)
+    }
+
+    /// A retried batch back in creation order, before the newer ones of its partition.
+    fn requeue(&mut self, batch: Batch) {
+        let at = self.queue.iter().position(|b| b.id > batch.id).unwrap_or(self.queue.len());
+        self.queue.insert(at, batch);
+    }
+
+    /// When the client next needs to run: an answer's deadline, a retry, a refresh, a batch
+    /// expiring.
+    fn plan(&mut self, now: Millis) {
+        let mut t: Option<Millis> = None;
+        let mut consider = |x: Millis| {
+            let x = x.max(now + 1);
+            t = Some(t.map_or(x, |t: Millis| t.min(x)));
+        };
+        for f in &self.in_flight {
+            consider(f.deadline);
+        }
+        if let Some(oldest) = self.queue.iter().map(|b| b.created).min() {
+            consider(oldest.saturating_add(self.config.effective_delivery_timeout_ms()));
+            for b in &self.queue {
+                consider(b.retry_at);
+            }
+            if self.metadata.is_none() || self.metadata_stale {
+                consider(self.next_metadata_at);
+            }
+            if self.idempotent && (self.producer_id < 0 || self.bump_epoch) {
+                consider(self.init_retry_at);
+            }
+        }
+        self.wake_at = t;
+    }
+}
+
 impl Producer {
     pub fn new(spec: ProducerSpec, index: u32, now: Millis) -> Self {
+        let client = ProducerClient::new(&spec.name);
         let mut p = Producer {
             spec,
             index,
@@ -173,6 +351,7 @@ impl Producer {
             throttled: false,
             acks: Acks::All,
             partition_errors: Default::default(),
+            client,
             key_set: Vec::new(),
             fixed_key: None,
         };
@@ -185,9 +364,34 @@ impl Producer {
         self.spec = spec;
         if topic_changed {
             self.sticky = StickyState::default();
+            // Batches for the old topic are dropped with it (the playground's producer writes
+            // to one topic).
+            self.client.queue.clear();
+            self.client.in_flight.clear();
+            self.client.metadata = None;
+            self.client.next_sequence.clear();
         }
         self.next_due = self.next_due.max(now as f64);
         self.prepare_keys();
+    }
+
+    /// Reads the client settings over the pace's defaults.
+    pub(crate) fn configure(&mut self, defaults: ProducerDefaults) {
+        let mut map = self.spec.config.clone();
+        map.entry("request.timeout.ms").or_insert_with(|| defaults.request_timeout_ms.into());
+        let mut c = ProducerReplicationConfig::from_json(&map)
+            .or_else(|_| self.spec.replication_config())
+            .unwrap_or_default();
+        if !self.spec.config.contains_key("delivery.timeout.ms") {
+            c.delivery_timeout_ms = defaults.delivery_timeout_ms;
+        }
+        let idempotent = c.idempotence_enabled();
+        if idempotent && !self.client.idempotent {
+            self.client.producer_id = -1;
+            self.client.next_sequence.clear();
+        }
+        self.client.idempotent = idempotent;
+        self.client.config = c;
     }
 
     fn prepare_keys(&mut self) {
@@ -214,7 +418,11 @@ impl Producer {
     }
 
     pub fn next_wakeup(&self) -> Option<Millis> {
-        self.is_running().then(|| self.next_due.ceil() as Millis)
+        let run = self.is_running().then(|| self.next_due.ceil() as Millis);
+        match (run, self.client.wake_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
 
@@ -226,12 +434,27 @@ pub(crate) struct Outgoing {
     pub headers: Option<super::log::Headers>,
 }
 
+use super::ids::{BrokerId, NodeId, TopicPartition};
+use super::net::Payload;
+use super::protocol::init_producer_id::InitProducerIdRequest;
+use super::protocol::metadata::MetadataRequest;
+use super::protocol::produce::{PartitionProduceData, ProduceRequest, ProduceResponse, NO_PRODUCER_ID};
+use super::protocol::{Authenticated, Request, Response};
+
+/// A step's batch for one partition while it is made: partition, records, headers by index.
+type NewBatch = (u32, Vec<Record>, Vec<(u32, super::log::Headers)>);
+
+/// How far back the simulation looks for the first copy of a batch written twice.
+const DUPLICATE_SCAN: u64 = 100_000;
+
 impl Cluster {
-    /// Runs one producer up to `now`: every record due by then is sent.
+    /// Runs one producer up to `now`: every record due by then is made into batches, and what
+    /// can be sent is sent.
     pub(crate) fn step_producer(&mut self, name: &str, now: Millis) {
         let Some(mut p) = self.producers.remove(name) else {
             return;
         };
+        self.producer_timeouts(&mut p, now);
         if p.is_running() && p.next_due <= now as f64 && !self.quota_allows(&mut p, now) {
             // Throttled: its records wait; it looks again when the budget next counts.
             p.next_due = super::budget::next_count(now) as f64;
@@ -245,7 +468,7 @@ impl Cluster {
             if backlog > max {
                 p.next_due = now as f64 - interval * (max as f64 - 1.0);
             }
-            self.send_batch(&mut p, count, now, None);
+            self.accumulate(&mut p, count, now, None);
             // A little seeded jitter (±10%) so traffic does not look machine-made.
             let jitter = 0.9 + 0.2 * self.rng.rand_float();
             p.next_due += interval * (count as f64 - 1.0) + interval * jitter;
@@ -258,16 +481,14 @@ impl Cluster {
                 p.next_due = p.next_due.max(now as f64 + 1000.0);
             }
         }
+        self.producer_send(&mut p, now);
         self.producers.insert(name.to_string(), p);
     }
 
-    /// Sends `count` records (or the given one), grouping events per partition.
-    pub(crate) fn send_batch(&mut self, p: &mut Producer, count: u64, now: Millis, one: Option<Outgoing>) {
+    /// `send()` for `count` records (or the given one): keys, partitions, batches in the
+    /// accumulator, one per partition (the records of one step go together).
+    pub(crate) fn accumulate(&mut self, p: &mut Producer, count: u64, now: Millis, one: Option<Outgoing>) {
         let topic_name = p.spec.topic.clone();
-        if let Err(code) = self.broker.authorize_produce(p.spec.user.as_deref(), &topic_name) {
-            self.producer_failed(p, &topic_name, count, code, now);
-            return;
-        }
         if !self.broker.topics.contains_key(&topic_name) {
             if self.config.auto_create_topics_enable
                 && super::topic::validate_topic_name(&topic_name).is_ok()
@@ -283,27 +504,16 @@ impl Cluster {
                 return;
             }
         }
-        p.error = None;
-        // Partitions that refuse the write (no leader, a leader that does not answer, too few
-        // in-sync replicas for acks=all): empty when all take it.
-        let gate = self.broker.replicas.produce_gate(&topic_name, p.acks);
-        // (partition, error, records refused).
-        let mut refused: Vec<(u32, ErrorCode, u64)> = Vec::new();
-        // Field borrows, not `&mut self` calls, inside the loop: one topic lookup per batch,
-        // not per record (the hot path of every scenario and of the bench).
-        let Some(topic) = self.broker.topics.get_mut(&topic_name) else {
+        if !self.producer_metadata(p, now) {
             return;
-        };
+        }
+        let Some(meta) = p.client.metadata.as_ref() else { return };
+        let n = meta.leaders.len() as u32;
         let rng = &mut self.rng;
-        let n = topic.partition_count();
-        let retention = topic.retention;
-        // (partition, base offset, count, first key) runs, in send order.
-        let mut runs: Vec<(u32, u64, u64, Option<Arc<str>>)> = Vec::new();
-        // Index into `runs` of each partition's run (`u32::MAX`: none yet).
-        let mut run_of: Vec<u32> = if count > 1 { vec![u32::MAX; n as usize] } else { Vec::new() };
-        // Records retention removed to make room, per partition, noted once after the loop.
-        let mut trimmed: Vec<(u32, u64)> = Vec::new();
-        let mut since_trim = 0;
+        // The step's batches, in the order their partitions were first written to, and the
+        // index of each partition's batch (`u32::MAX`: none yet).
+        let mut batches: Vec<NewBatch> = Vec::new();
+        let mut batch_of: Vec<u32> = if count > 1 { vec![u32::MAX; n as usize] } else { Vec::new() };
         let mut bad_partition = None;
         let mut one = one;
         for _ in 0..count {
@@ -345,52 +555,30 @@ impl Cluster {
                     }
                 },
             };
-            if let Some(Some(code)) = gate.get(partition as usize) {
-                match refused.iter_mut().find(|r| r.0 == partition) {
-                    Some(r) => r.2 += 1,
-                    None => refused.push((partition, *code, 1)),
-                }
-                continue;
-            }
-            let key = record.key.clone();
-            let Some(log) = topic.partitions.get_mut(partition as usize) else {
-                break;
-            };
-            let offset = log.append(record);
-            if let Some(h) = headers {
-                log.set_headers(offset, h);
-            }
-            p.sent += 1;
-            // One event per partition per step: within a step only this producer appends, so
-            // a partition's records in it have consecutive offsets.
-            // The partition's run, found by index: a search of `runs` per record made a batch
-            // over 1 024 partitions quadratic (32 s for 2 simulated seconds).
-            let slot = run_of.get(partition as usize).copied().unwrap_or(u32::MAX);
-            match runs.get_mut(slot as usize) {
-                Some((_, base, c, _)) if *base + *c == offset => *c += 1,
+            // The partition's batch, found by index: a search per record made a step over
+            // 1 024 partitions quadratic.
+            let slot = batch_of.get(partition as usize).copied().unwrap_or(u32::MAX);
+            let batch = match batches.get_mut(slot as usize) {
+                Some(b) if b.0 == partition => b,
                 _ => {
-                    if let Some(s) = run_of.get_mut(partition as usize) {
-                        *s = runs.len() as u32;
+                    if let Some(s) = batch_of.get_mut(partition as usize) {
+                        *s = batches.len() as u32;
                     }
-                    runs.push((partition, offset, 1, key));
+                    batches.push((partition, Vec::new(), Vec::new()));
+                    batches.last_mut().expect("pushed")
                 }
+            };
+            if let Some(h) = headers {
+                batch.2.push((batch.1.len() as u32, h));
             }
-            since_trim += 1;
-            if since_trim == TRIM_EVERY {
-                since_trim = 0;
-                trim(&mut topic.partitions, &runs, retention, now, &mut trimmed);
-            }
-        }
-        trim(&mut topic.partitions, &runs, retention, now, &mut trimmed);
-        for (partition, removed) in trimmed {
-            self.broker.retention_note(&topic_name, partition, removed);
+            batch.1.push(record);
         }
         if let Some(part) = bad_partition {
             self.events_push(
                 now,
                 EventKind::ProduceFailed {
                     producer: p.spec.name.clone(),
-                    topic: topic_name.clone(),
+                    topic: topic_name,
                     partition: Some(part),
                     count: 1,
                     error: ErrorCode::UnknownTopicOrPartition,
@@ -400,46 +588,465 @@ impl Cluster {
             p.error = Some(ErrorCode::UnknownTopicOrPartition);
             return;
         }
-        let runs_written: Vec<(u32, u64)> = runs.iter().map(|r| (r.0, r.2)).collect();
-        for (partition, base_offset, count, key) in runs {
+        for (partition, records, headers) in batches {
+            let id = p.client.next_batch_id;
+            p.client.next_batch_id += 1;
+            p.client.queue.push_back(Batch {
+                id,
+                partition,
+                records: Arc::new(records),
+                headers,
+                base_sequence: -1,
+                producer_epoch: -1,
+                created: now,
+                attempts: 0,
+                retry_at: now,
+                unknown_outcome: false,
+            });
+        }
+    }
+
+    /// The first broker the producer can reach (its bootstrap connection), if any.
+    fn any_broker(&self, p: &Producer) -> Option<i32> {
+        self.broker
+            .replicas
+            .nodes
+            .iter()
+            .map(|n| n.id)
+            .find(|&b| self.net.can_reach(&p.client.node, &NodeId::Broker(BrokerId(b))))
+    }
+
+    /// Makes sure the producer knows its topic's leaders: a Metadata request when it has none,
+    /// when an error said they moved (at most every `retry.backoff.ms`), or when the topic's
+    /// partition count changed (the playground's shortcut: Kafka notices at its next refresh,
+    /// `metadata.max.age.ms`). Returns whether it has metadata to go on.
+    fn producer_metadata(&mut self, p: &mut Producer, now: Millis) -> bool {
+        let count = self.broker.topics.get(&p.spec.topic).map(|t| t.partition_count() as usize);
+        let fresh = p
+            .client
+            .metadata
+            .as_ref()
+            .is_some_and(|m| *m.topic == *p.spec.topic && Some(m.leaders.len()) == count);
+        if fresh && (!p.client.metadata_stale || now < p.client.next_metadata_at) {
+            return true;
+        }
+        let Some(to) = self.any_broker(p) else {
+            return fresh;
+        };
+        let request =
+            MetadataRequest { topics: Some(vec![p.spec.topic.clone()]), allow_auto_topic_creation: false };
+        let timeout = p.client.request_timeout();
+        let node = p.client.node.clone();
+        let user = p.spec.user.clone();
+        let (_, answer) =
+            self.call_broker(now, node, to, user.as_deref(), Request::Metadata(request), Some(timeout));
+        p.client.next_metadata_at = now + p.client.config.retry_backoff_ms.max(1);
+        let Some(Response::Metadata(m)) = answer else { return fresh };
+        let Some(t) = m.topics.into_iter().find(|t| t.name == p.spec.topic && t.error_code.is_none()) else {
+            p.client.metadata = None;
+            return false;
+        };
+        let mut leaders = vec![-1; t.partitions.len()];
+        let mut replicated = vec![false; t.partitions.len()];
+        for part in &t.partitions {
+            if let Some(i) = (part.partition_index as usize).checked_sub(0).filter(|&i| i < leaders.len()) {
+                leaders[i] = if part.error_code.is_none() { part.leader_id.0 } else { -1 };
+                replicated[i] = part.replica_nodes.len() > 1;
+            }
+        }
+        p.client.metadata_stale = leaders.iter().any(|&l| l < 0);
+        let topic = match p.client.metadata.take() {
+            Some(old) if *old.topic == *p.spec.topic => old.topic,
+            _ => Arc::from(p.spec.topic.as_str()),
+        };
+        if p.client.next_sequence.len() < leaders.len() {
+            p.client.next_sequence.resize(leaders.len(), 0);
+        }
+        p.client.metadata = Some(TopicMetadata { topic, leaders, replicated });
+        true
+    }
+
+    /// An idempotent producer's InitProducerId (its first, or an epoch bump after a batch it
+    /// gave up left a gap in its sequence numbers). Returns whether it has an id to send with.
+    fn producer_init(&mut self, p: &mut Producer, now: Millis) -> bool {
+        if !p.client.idempotent {
+            return true;
+        }
+        if p.client.producer_id >= 0 && !p.client.bump_epoch {
+            return true;
+        }
+        // The epoch is bumped only once nothing of the old one is in flight.
+        if now < p.client.init_retry_at || (p.client.bump_epoch && !p.client.in_flight.is_empty()) {
+            return false;
+        }
+        let Some(to) = self.any_broker(p) else { return false };
+        let request = InitProducerIdRequest {
+            transactional_id: None,
+            transaction_timeout_ms: 60_000,
+            producer_id: if p.client.bump_epoch { p.client.producer_id } else { -1 },
+            producer_epoch: if p.client.bump_epoch { p.client.producer_epoch } else { -1 },
+            topic: p.spec.topic.clone(),
+        };
+        let timeout = p.client.request_timeout();
+        let (node, user) = (p.client.node.clone(), p.spec.user.clone());
+        let (_, answer) =
+            self.call_broker(now, node, to, user.as_deref(), Request::InitProducerId(request), Some(timeout));
+        p.client.init_retry_at = now + 1000;
+        match answer {
+            Some(Response::InitProducerId(a)) if a.error_code.is_none() => {
+                p.client.producer_id = a.producer_id;
+                p.client.producer_epoch = a.producer_epoch;
+                p.client.bump_epoch = false;
+                // A new epoch numbers every partition from 0 again.
+                p.client.next_sequence.iter_mut().for_each(|s| *s = 0);
+                for b in &mut p.client.queue {
+                    b.base_sequence = -1;
+                }
+                true
+            }
+            Some(Response::InitProducerId(a)) => {
+                let code = a.error_code.unwrap_or(ErrorCode::ClusterAuthorizationFailed);
+                let (topic, count) = (p.spec.topic.clone(), p.client.pending_records());
+                self.producer_failed(p, &topic, count, code, now);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// The producer's own clock: requests past `request.timeout.ms` are over (Kafka's
+    /// `NetworkClient.handleTimedOutRequests`; a late answer is then dropped).
+    fn producer_timeouts(&mut self, p: &mut Producer, now: Millis) {
+        while let Some(i) = p.client.in_flight.iter().position(|f| f.deadline <= now) {
+            let f = p.client.in_flight.remove(i);
+            self.produce_answered(p, f.batches, None, now);
+        }
+    }
+
+    /// Sends what can be sent: one Produce request per leader, one batch per partition, at
+    /// most `max.in.flight.requests.per.connection` unanswered per broker; gives up batches
+    /// older than `delivery.timeout.ms`.
+    pub(crate) fn producer_send(&mut self, p: &mut Producer, now: Millis) {
+        self.expire_batches(p, now);
+        if p.client.queue.is_empty() {
+            p.client.plan(now);
+            return;
+        }
+        if (p.client.metadata.is_none() || p.client.metadata_stale) && !self.producer_metadata(p, now) {
+            p.client.plan(now);
+            return;
+        }
+        if !self.producer_init(p, now) {
+            p.client.plan(now);
+            return;
+        }
+        let max_in_flight = p.client.config.max_in_flight_requests_per_connection.max(1) as usize;
+        // (leader, batches) per request being built; the partitions held back this round.
+        let mut requests: Vec<(i32, Vec<Batch>)> = Vec::new();
+        let mut held: Vec<u32> = Vec::new();
+        let queue = std::mem::take(&mut p.client.queue);
+        for mut b in queue {
+            let leader =
+                p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
+            let in_flight = |l: i32| p.client.in_flight.iter().filter(|f| f.broker == l).count();
+            let sendable = match leader {
+                Some(l) if l >= 0 && b.retry_at <= now && !held.contains(&b.partition) => {
+                    match requests.iter().position(|r| r.0 == l) {
+                        Some(i) => !requests[i].1.iter().any(|x| x.partition == b.partition),
+                        None => in_flight(l) < max_in_flight,
+                    }
+                }
+                Some(l) if l < 0 => {
+                    p.client.metadata_stale = true;
+                    false
+                }
+                _ => false,
+            };
+            if !sendable {
+                // Its partition's newer batches wait behind it (order, and sequence numbers).
+                held.push(b.partition);
+                p.client.queue.push_back(b);
+                continue;
+            }
+            if p.client.idempotent {
+                if b.base_sequence < 0 || b.producer_epoch != p.client.producer_epoch {
+                    let part = b.partition as usize;
+                    if p.client.next_sequence.len() <= part {
+                        p.client.next_sequence.resize(part + 1, 0);
+                    }
+                    b.base_sequence = p.client.next_sequence[part];
+                    b.producer_epoch = p.client.producer_epoch;
+                    let next = i64::from(b.base_sequence) + b.count() as i64;
+                    p.client.next_sequence[part] = (next % (i64::from(i32::MAX) + 1)) as i32;
+                }
+            } else {
+                b.base_sequence = -1;
+            }
+            let l = leader.unwrap_or(-1);
+            match requests.iter_mut().find(|r| r.0 == l) {
+                Some(r) => r.1.push(b),
+                None => requests.push((l, vec![b])),
+            }
+        }
+        for (leader, batches) in requests {
+            self.send_produce(p, leader, batches, now);
+        }
+        p.client.plan(now);
+    }
+
+    fn send_produce(&mut self, p: &mut Producer, leader: i32, mut batches: Vec<Batch>, now: Millis) {
+        let Some(topic) = p.client.metadata.as_ref().map(|m| m.topic.clone()) else {
+            for b in batches {
+                p.client.requeue(b);
+            }
+            return;
+        };
+        let idempotent = p.client.idempotent;
+        let (producer_id, epoch) =
+            if idempotent { (p.client.producer_id, p.client.producer_epoch) } else { (NO_PRODUCER_ID, -1) };
+        let partition_data = batches
+            .iter_mut()
+            .map(|b| {
+                b.attempts += 1;
+                PartitionProduceData {
+                    partition: TopicPartition { topic: topic.clone(), partition: b.partition },
+                    producer_id,
+                    producer_epoch: epoch,
+                    base_sequence: b.base_sequence,
+                    records: b.records.clone(),
+                    headers: b.headers.clone(),
+                }
+            })
+            .collect();
+        let timeout = p.client.request_timeout();
+        let acks = p.acks;
+        let request = ProduceRequest { acks: acks.required_acks(), timeout_ms: timeout, partition_data };
+        let one_way = acks == Acks::Zero;
+        let (node, user) = (p.client.node.clone(), p.spec.user.clone());
+        let (correlation, answer) = self.call_broker(
+            now,
+            node,
+            leader,
+            user.as_deref(),
+            Request::Produce(request),
+            (!one_way).then_some(timeout),
+        );
+        if one_way {
+            // acks=0: done once sent; the producer never hears back.
+            for b in &batches {
+                p.sent += b.count();
+                p.client.acknowledged += b.count();
+            }
+            p.error = None;
+            return;
+        }
+        match answer {
+            Some(Response::Produce(r)) => self.produce_answered(p, batches, Some(r), now),
+            Some(_) => self.produce_answered(p, batches, None, now),
+            None => p.client.in_flight.push(InFlight {
+                correlation,
+                broker: leader,
+                deadline: now + timeout,
+                batches,
+            }),
+        }
+    }
+
+    /// An answer (`None`: the request timed out) to a producer's request, delivered later
+    /// (a held `acks=all` answer) or its timeout.
+    pub(crate) fn producer_answered(
+        &mut self,
+        name: &str,
+        correlation: crate::core::ids::CorrelationId,
+        payload: Payload<Authenticated, Response>,
+        now: Millis,
+    ) {
+        let Some(mut p) = self.producers.remove(name) else { return };
+        if let Some(i) = p.client.in_flight.iter().position(|f| f.correlation == correlation) {
+            let f = p.client.in_flight.remove(i);
+            let answer = match payload {
+                Payload::Response(Response::Produce(r)) => Some(r),
+                _ => None,
+            };
+            self.produce_answered(&mut p, f.batches, answer, now);
+            // What waited for a free slot goes now.
+            p.client.wake_at = if p.client.queue.is_empty() { p.client.wake_at } else { Some(now) };
+            if p.client.queue.is_empty() {
+                p.client.plan(now);
+            }
+        }
+        self.producers.insert(name.to_string(), p);
+    }
+
+    /// Each batch's answer: acknowledged, retried, or given up.
+    fn produce_answered(
+        &mut self,
+        p: &mut Producer,
+        batches: Vec<Batch>,
+        answer: Option<ProduceResponse>,
+        now: Millis,
+    ) {
+        for mut b in batches {
+            let r = answer
+                .as_ref()
+                .and_then(|a| a.responses.iter().find(|r| r.partition.partition == b.partition));
+            let error = match r {
+                Some(r) => r.error_code,
+                None => Some(ErrorCode::RequestTimedOut),
+            };
+            let topic = p.spec.topic.clone();
+            match error {
+                None => {
+                    let base_offset = r.map_or(0, |r| r.base_offset.max(0) as u64);
+                    self.batch_acknowledged(p, &topic, &b, base_offset, now);
+                }
+                Some(code) => {
+                    if matches!(
+                        code,
+                        ErrorCode::NotLeaderOrFollower
+                            | ErrorCode::LeaderNotAvailable
+                            | ErrorCode::UnknownTopicOrPartition
+                            | ErrorCode::RequestTimedOut
+                    ) {
+                        p.client.metadata_stale = true;
+                    }
+                    // No answer, or an answer after the leader wrote it: it may be there.
+                    if matches!(code, ErrorCode::RequestTimedOut | ErrorCode::NotEnoughReplicasAfterAppend) {
+                        b.unknown_outcome = true;
+                    }
+                    let retriable = code.is_retriable()
+                        || (code == ErrorCode::OutOfOrderSequenceNumber
+                            && p.client
+                                .queue
+                                .iter()
+                                .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
+                                .any(|x| x.partition == b.partition && x.id < b.id));
+                    if p.partition_errors.insert(b.partition, code) != Some(code) {
+                        self.events_push(
+                            now,
+                            EventKind::ProduceFailed {
+                                producer: p.spec.name.clone(),
+                                topic: topic.clone(),
+                                partition: Some(b.partition),
+                                count: b.count(),
+                                error: code,
+                                retriable,
+                            },
+                        );
+                    }
+                    p.error = Some(code);
+                    let delivery = p.client.config.effective_delivery_timeout_ms();
+                    let retries_left = b.attempts <= p.client.config.retries;
+                    if retriable && retries_left && now.saturating_sub(b.created) < delivery {
+                        b.retry_at = now + p.client.config.retry_backoff_ms;
+                        p.client.requeue(b);
+                    } else {
+                        self.batch_given_up(p, &b);
+                    }
+                }
+            }
+        }
+    }
+
+    fn batch_acknowledged(
+        &mut self,
+        p: &mut Producer,
+        topic: &str,
+        b: &Batch,
+        base_offset: u64,
+        now: Millis,
+    ) {
+        let count = b.count();
+        p.sent += count;
+        p.client.acknowledged += count;
+        p.error = None;
+        if !p.partition_errors.is_empty() {
+            p.partition_errors.remove(&b.partition);
+        }
+        let replicated = p
+            .client
+            .metadata
+            .as_ref()
+            .and_then(|m| m.replicated.get(b.partition as usize))
+            .copied()
+            .unwrap_or(false);
+        if replicated {
             self.events_push(
                 now,
-                EventKind::Produced {
+                EventKind::ProduceAcknowledged {
                     producer: p.spec.name.clone(),
-                    topic: topic_name.clone(),
-                    partition,
+                    topic: topic.to_string(),
+                    partition: b.partition,
                     base_offset,
                     count,
-                    key: key.map(|k| k.to_string()),
+                    acks: p.acks,
                 },
             );
-            let name = &p.spec.name;
-            if let Some(ack) =
-                self.broker.replicas.appended(now, name, &topic_name, partition, base_offset, count, p.acks)
-            {
-                self.events_push(now, ack);
-            }
         }
-        if !p.partition_errors.is_empty() {
-            for (partition, ..) in &runs_written {
-                p.partition_errors.remove(partition);
-            }
+        if b.unknown_outcome && b.base_sequence < 0 {
+            self.note_duplicate(p, topic, b, base_offset, now);
         }
-        for (partition, code, count) in refused {
-            if p.partition_errors.insert(partition, code) != Some(code) {
-                self.events_push(
-                    now,
-                    EventKind::ProduceFailed {
-                        producer: p.spec.name.clone(),
-                        topic: topic_name.clone(),
-                        partition: Some(partition),
-                        count,
-                        error: code,
-                        retriable: code.is_retriable(),
-                    },
-                );
+    }
+
+    /// The simulation looks for an earlier copy of a batch retried without idempotence (Kafka
+    /// cannot tell; the lane shows both copies).
+    fn note_duplicate(&mut self, p: &mut Producer, topic: &str, b: &Batch, base_offset: u64, now: Millis) {
+        let Some(first) = b.records.first() else { return };
+        let Some(log) = self.broker.topics.get(topic).and_then(|t| t.partition(b.partition)) else { return };
+        let from = log.log_start().max(base_offset.saturating_sub(DUPLICATE_SCAN));
+        let Some(earlier) = (from..base_offset).find(|&o| log.get(o) == Some(first)) else { return };
+        p.client.duplicates += b.count();
+        self.events_push(
+            now,
+            EventKind::DuplicateWritten {
+                producer: p.spec.name.clone(),
+                topic: topic.to_string(),
+                partition: b.partition,
+                first_offset: earlier,
+                duplicate_offset: base_offset,
+                count: b.count(),
+            },
+        );
+    }
+
+    /// A batch the producer will not retry: its records are failed (its callback gets the
+    /// error). An idempotent producer bumps its epoch, since its sequence now has a gap.
+    fn batch_given_up(&mut self, p: &mut Producer, b: &Batch) {
+        p.client.failed += b.count();
+        if p.client.idempotent && b.base_sequence >= 0 {
+            p.client.bump_epoch = true;
+        }
+    }
+
+    /// Batches older than `delivery.timeout.ms` are given up (Kafka's `TimeoutException`).
+    fn expire_batches(&mut self, p: &mut Producer, now: Millis) {
+        let timeout = p.client.config.effective_delivery_timeout_ms();
+        if p.client
+            .queue
+            .front()
+            .is_none_or(|_| p.client.queue.iter().all(|b| now.saturating_sub(b.created) < timeout))
+        {
+            return;
+        }
+        let queue = std::mem::take(&mut p.client.queue);
+        for b in queue {
+            let elapsed = now.saturating_sub(b.created);
+            if elapsed < timeout {
+                p.client.queue.push_back(b);
+                continue;
             }
-            p.error = Some(code);
+            p.error = Some(ErrorCode::RequestTimedOut);
+            self.events_push(
+                now,
+                EventKind::BatchExpired {
+                    producer: p.spec.name.clone(),
+                    topic: p.spec.topic.clone(),
+                    partition: b.partition,
+                    count: b.count(),
+                    elapsed_ms: elapsed,
+                },
+            );
+            self.batch_given_up(p, &b);
         }
     }
 
@@ -460,31 +1067,55 @@ impl Cluster {
         }
         p.error = Some(code);
     }
-}
 
-/// How many records a batch appends between retention passes. Every record of a batch has the
-/// same timestamp and sizes are positive, so trimming after each append or after many removes
-/// exactly the same records (a suffix that once outgrew `retention.bytes` only grows); batching
-/// the pass is what keeps it off the per-record path, and this bound keeps a huge batch from
-/// holding more than a few thousand extra records in memory meanwhile.
-const TRIM_EVERY: u32 = 4096;
-
-/// Applies retention to the partitions a batch wrote to, adding what it removed to `trimmed`.
-fn trim(
-    logs: &mut [PartitionLog],
-    runs: &[(u32, u64, u64, Option<Arc<str>>)],
-    retention: Retention,
-    now: Millis,
-    trimmed: &mut Vec<(u32, u64)>,
-) {
-    for &(partition, ..) in runs {
-        let Some(log) = logs.get_mut(partition as usize) else { continue };
-        let removed = log.enforce_retention(retention, now);
-        if removed > 0 {
-            match trimmed.iter_mut().find(|(tp, _)| *tp == partition) {
-                Some((_, r)) => *r += removed,
-                None => trimmed.push((partition, removed)),
+    /// Producers reach a broker only while it runs: a stopped, crashed or isolated broker
+    /// gets nothing from them and answers nothing (their requests time out).
+    pub(crate) fn sync_producer_links(&mut self) {
+        let brokers: Vec<(i32, bool)> =
+            self.broker.replicas.nodes.iter().map(|n| (n.id, n.is_running())).collect();
+        for p in self.producers.values() {
+            for &(id, up) in &brokers {
+                self.net.set_link_up(&p.client.node, &NodeId::Broker(BrokerId(id)), up);
             }
         }
+    }
+
+    /// A broker action (`stop_broker`, …), then the network and the produce purgatory follow.
+    pub(crate) fn broker_change(
+        &mut self,
+        now: Millis,
+        broker: i32,
+        change: super::event::BrokerChange,
+    ) -> CoreResult<()> {
+        self.broker_command(now, broker, change)?;
+        self.sync_producer_links();
+        self.answer_held_produces(now);
+        Ok(())
+    }
+
+    /// Produce requests past their time and still unanswered: producers' requests whose
+    /// `request.timeout.ms` is over, and answers the purgatory holds past the request's
+    /// timeout. Always 0 after `advance(now)`: every request is answered or times out.
+    pub fn produce_requests_overdue(&self, now: Millis) -> usize {
+        let producers =
+            self.producers.values().flat_map(|p| &p.client.in_flight).filter(|f| f.deadline <= now).count();
+        producers + usize::from(self.broker.produce.next_timer().is_some_and(|t| t < now))
+    }
+
+    /// The produce purgatory: held `acks=all` answers go out when the in-sync replicas have
+    /// the batches, leadership moved, or the request's time is up.
+    pub(crate) fn answer_held_produces(&mut self, now: Millis) {
+        if !self.broker.produce.is_holding() {
+            return;
+        }
+        self.broker.answer_held_produces(now);
+        let replies = std::mem::take(&mut self.broker.produce.replies);
+        if replies.is_empty() {
+            return;
+        }
+        for (from, to, correlation, response) in replies {
+            self.net.send_response(now, from, to, correlation, response.into());
+        }
+        self.run_network(now, None);
     }
 }

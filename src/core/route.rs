@@ -39,6 +39,27 @@ impl Cluster {
         (id, self.run_network(now, Some(id)))
     }
 
+    /// Sends `request` from client `from` to broker `to` (the partition leader a producer
+    /// learned from Metadata), and delivers everything due at `now`; as
+    /// [`Cluster::call_with_timeout`]. `timeout` `None`: no answer is expected (`acks=0`).
+    pub(crate) fn call_broker(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        to: i32,
+        user: Option<&str>,
+        request: Request,
+        timeout: Option<Millis>,
+    ) -> (CorrelationId, Option<Response>) {
+        let to = NodeId::Broker(crate::core::ids::BrokerId(to));
+        let sent = Authenticated { principal: user.map(Into::into), request };
+        let id = match timeout {
+            None => self.net.send_one_way(now, from, to, sent),
+            Some(t) => self.net.send_request_with_timeout(now, from, to, sent, t),
+        };
+        (id, self.run_network(now, timeout.map(|_| id)))
+    }
+
     /// Delivers every envelope due at `now`: requests to the broker (what it produces joins
     /// the queue), the answer to `waiting_for` back to the caller, other answers to their
     /// clients through the inbox.
@@ -75,6 +96,17 @@ impl Cluster {
         correlation: CorrelationId,
         q: Authenticated,
     ) {
+        let q = match q {
+            Authenticated { principal, request: Request::Produce(r) } => {
+                // acks=0 and answers held for the ISR (acks=all) come back as `None`.
+                if let Some(r) = self.broker.produce(at, &to, &from, correlation, principal.as_deref(), r) {
+                    self.net.send_response(at, to, from, correlation, r.into());
+                }
+                self.take_broker_outbox(at, false);
+                return;
+            }
+            q => q,
+        };
         let user = q.principal.as_deref();
         let answer = match &q.request {
             Request::JoinGroup(r) => {
@@ -164,8 +196,10 @@ impl Cluster {
         if let (Some(learned), Payload::Response(r)) = (self.learned.as_mut(), &payload) {
             learned.note(&to, r);
         }
-        let NodeId::Consumer(name) = to else {
-            return;
+        let name = match to {
+            NodeId::Consumer(name) => name,
+            NodeId::Producer(name) => return self.producer_answered(&name, correlation, payload, now),
+            _ => return,
         };
         match payload {
             Payload::Response(Response::JoinGroup(a)) => {

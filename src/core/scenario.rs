@@ -317,6 +317,7 @@ impl Scenario {
             err(if path.is_empty() { "cluster".into() } else { format!("cluster.{path}") }, e)
         })?;
         config.brokers = self.brokers.clone();
+        config.producer_defaults = base.producer_defaults;
         config.validate().map_err(|(name, why)| err(format!("cluster.{name}"), why))?;
         Ok(config)
     }
@@ -669,6 +670,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
     ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
+    ("retries-and-duplicates", include_str!("scenarios/retries-and-duplicates.json")),
 ];
 
 /// A built-in scenario by id.

@@ -251,10 +251,15 @@ impl Cluster {
             },
         };
         // The replicas' and the share coordinator's timers (one look each, not per node).
-        let t = [t, self.broker.replicas.next_wakeup(), self.broker.share.next_timer()]
-            .into_iter()
-            .flatten()
-            .min();
+        let t = [
+            t,
+            self.broker.replicas.next_wakeup(),
+            self.broker.share.next_timer(),
+            self.broker.produce.next_timer(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let t = t.map(|t| t.max(self.now));
         debug_assert_eq!(t, self.next_wakeup_scan(), "the due-time queue disagrees with a scan");
         t

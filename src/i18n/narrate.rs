@@ -54,6 +54,9 @@ messages! {
     produced_many,
     produce_failed,
     produce_acknowledged,
+    batch_expired,
+    duplicate_written,
+    duplicate_batch_skipped,
     broker_stopped,
     broker_crashed,
     broker_started,
@@ -212,6 +215,47 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             };
             fill(n.produce_failed, &[("producer", producer), ("topic", &place), ("error", error)])
         }
+        BatchExpired { producer, topic, partition, count, elapsed_ms } => fill(
+            n.batch_expired,
+            &[
+                ("producer", producer),
+                ("topic", topic),
+                ("partition", partition),
+                ("count", count),
+                ("elapsed", elapsed_ms),
+            ],
+        ),
+        DuplicateWritten { producer, topic, partition, first_offset, duplicate_offset, count } => fill(
+            n.duplicate_written,
+            &[
+                ("producer", producer),
+                ("topic", topic),
+                ("partition", partition),
+                ("first", first_offset),
+                ("second", duplicate_offset),
+                ("count", count),
+            ],
+        ),
+        DuplicateBatchSkipped {
+            producer,
+            topic,
+            partition,
+            producer_id,
+            base_sequence,
+            base_offset,
+            count,
+        } => fill(
+            n.duplicate_batch_skipped,
+            &[
+                ("producer", producer),
+                ("topic", topic),
+                ("partition", partition),
+                ("id", producer_id),
+                ("sequence", base_sequence),
+                ("offset", base_offset),
+                ("count", count),
+            ],
+        ),
         ProduceAcknowledged { producer, topic, partition, base_offset, count, acks } => {
             let last = (base_offset + count).saturating_sub(1);
             fill(

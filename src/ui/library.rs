@@ -104,6 +104,11 @@ pub const CATALOGUE: &[Entry] = &[
         en: "acks=all and a broker failure",
         ru: "acks=all и отказ брокера",
     },
+    Entry {
+        id: "retries-and-duplicates",
+        en: "Retries without idempotence write duplicates",
+        ru: "Повторы без идемпотентности пишут дубликаты",
+    },
 ];
 
 /// Whether `id` names a built-in lesson.

@@ -1,6 +1,6 @@
 //! Producer cards: topic, key mode, rate, hold/resume, "Send one", user, errors, remove.
 
-use super::dom::event_value;
+use super::dom::{event_checked, event_value};
 use super::field::CommitInput;
 use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Handle, Sim};
@@ -48,6 +48,9 @@ pub struct ProducerView {
     pub users: Rc<Vec<String>>,
     /// Its `acks`, shown (and chosen) when the cluster has more than one broker.
     pub acks: Option<Acks>,
+    /// Whether it is idempotent, and its producer id and epoch once InitProducerId answered.
+    pub idempotent: bool,
+    pub producer_id: Option<(i64, i16)>,
 }
 
 impl ProducerView {
@@ -60,6 +63,9 @@ impl ProducerView {
             topics: topics.clone(),
             users: users.clone(),
             acks: (sim.run.cluster.replication().nodes.len() > 1).then_some(p.acks),
+            idempotent: p.client.idempotent,
+            producer_id: (p.client.producer_id >= 0)
+                .then_some((p.client.producer_id, p.client.producer_epoch)),
         })
     }
 }
@@ -71,6 +77,18 @@ fn sent_badge(props: &CardName) -> Html {
     let t = use_text();
     let sent = ctx.sim.borrow().run.cluster.producers().get(props.name.as_str()).map_or(0, |p| p.sent);
     html! { <span class="badge">{ format!("{sent} {}", t.sent) }</span> }
+}
+
+/// What became of its records: acknowledged, given up, written twice (changes with each
+/// answer, so a component of its own like the badge).
+#[function_component(OutcomeLine)]
+fn outcome_line(props: &CardName) -> Html {
+    let ctx = use_sim();
+    let t = use_text();
+    let sim = ctx.sim.borrow();
+    let Some(p) = sim.run.cluster.producers().get(props.name.as_str()) else { return html! {} };
+    let c = &p.client;
+    html! { <span>{ fill(t.producer_outcome, &[&c.acknowledged, &c.failed, &c.duplicates]) }</span> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -131,6 +149,14 @@ pub fn producer_card(props: &CardProps) -> Html {
             s.config.insert("enable.idempotence".into(), serde_json::Value::Bool(false));
         } else {
             s.config.remove("enable.idempotence");
+        }
+    });
+    let on_idempotence = edit(&ctx, &name, |s, e: Event| {
+        let on = event_checked(&e);
+        s.config.insert("enable.idempotence".into(), serde_json::Value::Bool(on));
+        if on {
+            // Kafka refuses idempotence without acks=all when it is set explicitly.
+            s.config.insert("acks".into(), serde_json::Value::String("all".into()));
         }
     });
     let on_mode = edit(&ctx, &name, |s, e: Event| {
@@ -241,6 +267,10 @@ pub fn producer_card(props: &CardProps) -> Html {
                             }) }
                         </select>
                     </label>
+                    <label class="field" title={t.idempotence_help}>
+                        <input type="checkbox" checked={v.idempotent} onchange={on_idempotence} />
+                        { "enable.idempotence" }
+                    </label>
                 }
                 <label class="field">{ t.user }
                     <select onchange={on_user}>
@@ -251,6 +281,14 @@ pub fn producer_card(props: &CardProps) -> Html {
                     </select>
                 </label>
             </div>
+            if v.acks.is_some() {
+                <p class="hint">
+                    <OutcomeLine name={name.clone()} />
+                    if let Some((id, epoch)) = v.producer_id {
+                        { " · " }{ fill(t.producer_idempotent, &[&id, &epoch]) }
+                    }
+                </p>
+            }
             if let Some(code) = v.client_error {
                 <ErrorNote problem={Problem::kafka(code, "")} />
             }

@@ -413,6 +413,9 @@ catalogue! {
     leader_none,
     acks_label,
     acks_help,
+    idempotence_help,
+    producer_outcome,
+    producer_idempotent,
 }
 
 /// English.
@@ -656,6 +659,9 @@ pub static EN: Text<'static> = Text {
     leader_none: "none (offline)",
     acks_label: "acks",
     acks_help: "0: no answer; 1: the leader wrote it; all: every in-sync replica has it (min.insync.replicas)",
+    idempotence_help: "enable.idempotence: a producer id and sequence numbers let the leader drop a retried batch it already has (needs acks=all)",
+    producer_outcome: "{} acknowledged · {} failed · {} written twice",
+    producer_idempotent: "idempotent: producer id {}, epoch {}",
     glossary: "Glossary",
     glossary_entries: Cow::Borrowed(&[
         ("Partition", "An ordered, append-only log. A topic is split into partitions; records with the same key go to the same partition."),

@@ -16,6 +16,7 @@
 mod admin;
 mod classic;
 mod coordinator;
+pub mod produce;
 pub mod replicas;
 
 pub(crate) use admin::unknown_topic;
@@ -75,6 +76,8 @@ pub struct Broker {
     /// The brokers and every partition's replicas (`replicas.rs`): leaders, ISR, high
     /// watermarks; the logs above are the leaders' logs.
     pub(crate) replicas: replicas::Replication,
+    /// Producing: idempotent producers' state per partition, held `acks=all` answers.
+    pub(crate) produce: produce::ProduceState,
     /// Share groups: their coordinator and the share-partitions of the partitions led here.
     pub(crate) share: share::ShareState,
     /// The group coordinators' settings.
@@ -99,6 +102,7 @@ impl Broker {
             next_retention_at: RETENTION_CHECK_MS,
             offsets_topic_num_partitions: OFFSETS_TOPIC_NUM_PARTITIONS,
             replicas: replicas::Replication::default(),
+            produce: produce::ProduceState::default(),
             share: share::ShareState::default(),
             group_config: GroupConfig::default(),
             outbox: Vec::new(),
@@ -195,6 +199,7 @@ impl Broker {
             Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
             Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
             Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
+            Request::InitProducerId(r) => self.init_producer_id(user, r).into(),
             _ => return None,
         })
     }

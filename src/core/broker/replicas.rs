@@ -111,6 +111,14 @@ impl TopicReplicas {
     }
 }
 
+/// What [`Replication::leader_append`] tells the Produce handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaderAppend {
+    pub leader_epoch: i32,
+    /// `acks=all`: the offset every in-sync replica must reach before the answer.
+    pub required: Option<u64>,
+}
+
 /// An `acks=all` batch the leader wrote, waiting for the ISR (Kafka's produce purgatory).
 #[derive(Debug, Clone)]
 struct PendingAck {
@@ -403,6 +411,83 @@ impl Replication {
                 });
                 None
             }
+        }
+    }
+
+    /// Whether broker `to` refuses a write to `topic-partition` before looking at the batch
+    /// (`Partition.appendRecordsToLeader`'s first checks): NOT_LEADER_OR_FOLLOWER, or with
+    /// `acks=all` NOT_ENOUGH_REPLICAS. `None`: it takes it (also a topic never placed).
+    pub fn write_refused(&self, to: BrokerId, topic: &str, partition: u32, acks: Acks) -> Option<ErrorCode> {
+        let p = self.partition(topic, partition)?;
+        match p.leader_state.as_ref() {
+            Some(s) if p.registration.leader == to => {
+                (acks == Acks::All && s.is_under_min_isr()).then_some(ErrorCode::NotEnoughReplicas)
+            }
+            _ => Some(ErrorCode::NotLeaderOrFollower),
+        }
+    }
+
+    /// The Produce handler's append on broker `to` (`Partition.appendRecordsToLeader`): `to`
+    /// must lead the partition (else NOT_LEADER_OR_FOLLOWER), and with `acks=all` the ISR must
+    /// be at least `min.insync.replicas` (else NOT_ENOUGH_REPLICAS, nothing written). A topic
+    /// without replication state (never placed) takes the write as one replica would.
+    pub fn leader_append(
+        &mut self,
+        now: Millis,
+        to: BrokerId,
+        topic: &str,
+        partition: u32,
+        count: u64,
+        acks: Acks,
+    ) -> Result<LeaderAppend, ErrorCode> {
+        let Some(t) = self.topics.get_mut(topic) else {
+            return Ok(LeaderAppend { leader_epoch: 0, required: None });
+        };
+        let p = t.partitions.get_mut(partition as usize).ok_or(ErrorCode::UnknownTopicOrPartition)?;
+        let leader = p.registration.leader;
+        let state = match p.leader_state.as_mut() {
+            Some(s) if leader == to => s,
+            _ => return Err(ErrorCode::NotLeaderOrFollower),
+        };
+        let info = state.append_records_to_leader(now, acks, count).map_err(|e| e.code)?;
+        let (epoch, log_end, hw) = (state.leader_epoch(), state.log_end_offset(), state.high_watermark());
+        if let Some(r) = p.replicas.get_mut(&leader) {
+            r.log_end = log_end;
+            r.high_watermark = hw;
+        }
+        if p.registration.replicas.len() > 1 {
+            self.next_fetch_at.get_or_insert(now + self.fetch_interval_ms);
+        }
+        let required = match info.ack {
+            AckAfterAppend::WhenReplicated(required) => Some(required),
+            AckAfterAppend::Never | AckAfterAppend::Now => None,
+        };
+        Ok(LeaderAppend { leader_epoch: epoch, required })
+    }
+
+    /// Whether an `acks=all` batch written on `leader` in `leader_epoch`, ending before
+    /// `required`, is answered now (`checkEnoughReplicasReachOffset`): `None` keep waiting,
+    /// `Some(Ok)` every in-sync replica has it, `Some(Err)` NOT_LEADER_OR_FOLLOWER (leadership
+    /// moved) or NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+    pub fn produce_status(
+        &self,
+        topic: &str,
+        partition: u32,
+        leader: BrokerId,
+        leader_epoch: i32,
+        required: u64,
+    ) -> Option<Result<(), ErrorCode>> {
+        let Some(t) = self.topics.get(topic) else { return Some(Ok(())) };
+        let p = t.partitions.get(partition as usize);
+        match p.and_then(|p| p.leader_state.as_ref().filter(|_| p.registration.leader == leader)) {
+            Some(s) if s.leader_epoch() == leader_epoch => {
+                match s.check_enough_replicas_reach_offset(required) {
+                    Ok(true) => Some(Ok(())),
+                    Ok(false) => None,
+                    Err(e) => Some(Err(e.code)),
+                }
+            }
+            _ => Some(Err(ErrorCode::NotLeaderOrFollower)),
         }
     }
 

@@ -6,7 +6,7 @@
 //! in most requests, these list [`TopicPartition`]s flat; versions and tagged fields are left out.
 //!
 //! # Layout
-//! Data: [`produce`], [`fetch`], [`list_offsets`], [`metadata`]. Groups: [`find_coordinator`],
+//! Data: [`produce`] (and [`init_producer_id`] for idempotence), [`fetch`], [`list_offsets`], [`metadata`]. Groups: [`find_coordinator`],
 //! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
 //! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
 //! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`]. Admin: [`create_topics`],
@@ -24,6 +24,7 @@ pub mod delete_topics;
 pub mod fetch;
 pub mod find_coordinator;
 pub mod heartbeat;
+pub mod init_producer_id;
 pub mod join_group;
 pub mod leave_group;
 pub mod list_offsets;
@@ -56,6 +57,7 @@ pub enum ApiKey {
     SyncGroup = 14,
     CreateTopics = 19,
     DeleteTopics = 20,
+    InitProducerId = 22,
     CreateAcls = 30,
     DeleteAcls = 31,
     AlterConfigs = 33,
@@ -85,6 +87,7 @@ impl ApiKey {
             ApiKey::SyncGroup => "SyncGroup",
             ApiKey::CreateTopics => "CreateTopics",
             ApiKey::DeleteTopics => "DeleteTopics",
+            ApiKey::InitProducerId => "InitProducerId",
             ApiKey::CreateAcls => "CreateAcls",
             ApiKey::DeleteAcls => "DeleteAcls",
             ApiKey::AlterConfigs => "AlterConfigs",
@@ -158,6 +161,7 @@ messages! {
     SyncGroup(sync_group::SyncGroupRequest, SyncGroupResponse),
     CreateTopics(create_topics::CreateTopicsRequest, CreateTopicsResponse),
     DeleteTopics(delete_topics::DeleteTopicsRequest, DeleteTopicsResponse),
+    InitProducerId(init_producer_id::InitProducerIdRequest, InitProducerIdResponse),
     CreateAcls(create_acls::CreateAclsRequest, CreateAclsResponse),
     DeleteAcls(delete_acls::DeleteAclsRequest, DeleteAclsResponse),
     AlterConfigs(alter_configs::AlterConfigsRequest, AlterConfigsResponse),
