@@ -23,7 +23,16 @@ fn core_throughput(n: u64) -> f64 {
     let mut c = Cluster::new(ClusterConfig::default(), 1);
     // The core's own speed, past the work budget a tab keeps to.
     c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(0, Command::CreateTopic { name: "bench".into(), partitions: 6, retention: None }).unwrap();
+    c.apply(
+        0,
+        Command::CreateTopic {
+            name: "bench".into(),
+            partitions: 6,
+            retention: None,
+            replication_factor: None,
+        },
+    )
+    .unwrap();
     let mut p = ProducerSpec::new("p1", "bench");
     p.rate = 5_000_000.0;
     c.apply(0, Command::AddProducer { producer: p }).unwrap();
@@ -90,7 +99,16 @@ fn memory_after_10m() -> Option<u64> {
     let mut c = Cluster::new(ClusterConfig::default(), 1);
     // The core's own speed, past the work budget a tab keeps to.
     c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 6, retention: None }).unwrap();
+    c.apply(
+        0,
+        Command::CreateTopic {
+            name: "orders".into(),
+            partitions: 6,
+            retention: None,
+            replication_factor: None,
+        },
+    )
+    .unwrap();
     let mut p = ProducerSpec::new("p1", "orders");
     p.rate = 1_000_000.0;
     p.keys = broker_playground::core::producer::KeyMode::Set { prefix: "user-".into(), count: 100 };

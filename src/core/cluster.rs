@@ -316,9 +316,11 @@ impl Cluster {
                     self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
                 }
             }
-            Command::CreateTopic { name, partitions, retention } => {
-                self.check_default_placement()?;
-                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+            Command::CreateTopic { name, partitions, retention, replication_factor } => {
+                let rf = self.check_placement(replication_factor)?;
+                let partitions = self
+                    .admin_create_topic(now, user, &name, partitions, retention, rf)
+                    .inspect_err(|_| self.next_topic_replication = None)?;
                 self.place_new_topic(&name, partitions, now);
                 self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }

@@ -32,6 +32,9 @@ pub enum Command {
         partitions: i64,
         #[serde(default)]
         retention: Option<Retention>,
+        /// `--replication-factor`; absent: `default.replication.factor` (CreateTopics' -1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replication_factor: Option<i64>,
     },
     DeleteTopic {
         name: String,

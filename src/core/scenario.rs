@@ -669,6 +669,11 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
     ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
+    ("acks-1-loses-records", include_str!("scenarios/acks-1-loses-records.json")),
+    ("min-insync-replicas", include_str!("scenarios/min-insync-replicas.json")),
+    ("unclean-leader-election", include_str!("scenarios/unclean-leader-election.json")),
+    ("isr-shrink-and-expand", include_str!("scenarios/isr-shrink-and-expand.json")),
+    ("zone-outage", include_str!("scenarios/zone-outage.json")),
 ];
 
 /// A built-in scenario by id.

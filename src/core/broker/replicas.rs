@@ -890,8 +890,12 @@ impl Cluster {
     ) -> CoreResult<Vec<crate::core::event::Event>> {
         let placement = self.broker.replicas.check_topic(replication_factor, config)?;
         self.next_topic_replication = Some(placement);
-        let cmd =
-            crate::core::command::Command::CreateTopic { name: name.to_string(), partitions, retention };
+        let cmd = crate::core::command::Command::CreateTopic {
+            name: name.to_string(),
+            partitions,
+            retention,
+            replication_factor: None,
+        };
         let result = self.apply(now, cmd);
         self.next_topic_replication = None;
         result
@@ -920,6 +924,29 @@ impl Cluster {
             ));
         }
         Ok(())
+    }
+
+    /// Whether a topic with `replication_factor` replicas (absent: the settings
+    /// [`Cluster::create_topic`] checked, else `default.replication.factor`) can be made now.
+    /// A factor given here is kept for [`Cluster::place_new_topic`]. Returns the factor the
+    /// CreateTopics request carries.
+    pub(crate) fn check_placement(&mut self, replication_factor: Option<i64>) -> CoreResult<i16> {
+        if let (None, Some(rf)) = (&self.next_topic_replication, replication_factor) {
+            self.next_topic_replication = Some(self.broker.replicas.check_topic(Some(rf), None)?);
+        }
+        let rf = match &self.next_topic_replication {
+            Some((rf, _)) => *rf,
+            None => self.broker.replicas.check_topic(None, None)?.0,
+        };
+        let up = self.broker.replicas.nodes.iter().filter(|n| n.is_running() && !n.fenced).count();
+        if up == 0 || (rf as usize) > self.broker.replicas.nodes.len() {
+            self.next_topic_replication = None;
+            return Err(CoreError::kafka(
+                ErrorCode::InvalidReplicationFactor,
+                "Unable to replicate the partition: all brokers are currently fenced.",
+            ));
+        }
+        Ok(rf as i16)
     }
 
     /// The replicas' work due at `now` (followers' fetches, ISR checks, the controller).

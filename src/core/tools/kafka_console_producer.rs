@@ -83,9 +83,12 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             return o.fail();
         }
         let partitions = i64::from(target.cluster().config().num_partitions);
-        if let Err(e) =
-            target.apply(Command::CreateTopic { name: topic.clone(), partitions, retention: None })
-        {
+        if let Err(e) = target.apply(Command::CreateTopic {
+            name: topic.clone(),
+            partitions,
+            retention: None,
+            replication_factor: None,
+        }) {
             o.errln(super::core_message(&e));
             return o.fail();
         }
