@@ -275,3 +275,51 @@ fn kafka_topics_create_honours_the_replication_factor() {
     );
     assert!(line[0].ends_with("--create --topic five --partitions 1 --replication-factor 3"), "{line:?}");
 }
+
+/// Followers fetch over the network (issue #13/#14): cut only the link between a follower's
+/// broker and its leader's — both keep running and keep their controller sessions — and the
+/// follower's fetches stop arriving: it leaves the ISR after `replica.lag.time.max.ms`
+/// ("not caught up"), is never fenced, and rejoins once the link is mended.
+#[test]
+fn a_follower_cut_off_from_its_leader_alone_leaves_the_isr_because_its_fetches_are_lost() {
+    use broker_playground::core::scenario::Scenario;
+    let text = r#"{"version": 1, "seed": 7,
+      "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
+      "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
+      "producers": [{"name": "p1", "topic": "orders", "rate": 10, "config": {"acks": "1"}}]}"#;
+    let mut r = Run::new(Scenario::from_json(text).unwrap()).unwrap();
+    let mut events = r.advance(2_000);
+    let p = r.cluster.replication().partition("orders", 0).unwrap().clone();
+    let leader = p.registration.leader;
+    let follower = *p.registration.replicas.iter().find(|&&b| b != leader).unwrap();
+    let delivered = r.cluster.replication().fetch_network().delivered();
+    events.extend(r.cluster.set_broker_link(2_000, leader, follower, false));
+    events.extend(r.advance(14_000));
+    let net = r.cluster.replication().fetch_network();
+    assert!(net.delivered() > delivered, "the other follower's fetches still cross");
+    assert!(net.outstanding() > 0, "the cut-off follower's fetches are lost and wait for their timeout");
+    let isr: Vec<(u64, Vec<i32>, IsrReason)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::IsrChanged { removed, reason, .. } if !removed.is_empty() => {
+                Some((e.at, removed.clone(), *reason))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(isr.len(), 1, "{isr:?}");
+    assert_eq!((isr[0].1.clone(), isr[0].2), (vec![follower], IsrReason::Lagged));
+    assert!((11_000..=12_200).contains(&isr[0].0), "after replica.lag.time.max.ms (10 s): {isr:?}");
+    assert!(!events.iter().any(|e| matches!(e.kind, EventKind::BrokerChanged { .. })), "nobody is fenced");
+    let behind = r.cluster.replication().partition("orders", 0).unwrap().replicas[&follower].log_end;
+    let mut more = r.cluster.set_broker_link(14_000, leader, follower, true);
+    more.extend(r.advance(16_000));
+    assert!(
+        more.iter()
+            .any(|e| matches!(&e.kind, EventKind::IsrChanged { added, .. } if added == &vec![follower])),
+        "it rejoins once its fetches arrive again"
+    );
+    assert!(
+        r.cluster.replication().partition("orders", 0).unwrap().replicas[&follower].log_end > behind + 50
+    );
+}
