@@ -527,3 +527,149 @@ fn share_requests_need_read_on_the_group_and_the_topic() {
     assert!(!acquired_at.is_empty(), "granted, w reads");
     assert!(acquired_at.iter().all(|&t| t >= 10_000), "nothing before the grant");
 }
+
+/// The built-in share lessons do what their "What to watch for" says.
+mod lessons {
+    use super::*;
+    use broker_playground::core::scenario::built_in;
+
+    fn lesson(id: &str) -> (Run, Vec<Event>) {
+        let scenario = built_in(id).expect("built-in");
+        let until = scenario.duration.map_or(60_000, |d| d.0);
+        let mut run = Run::new(scenario).expect("runs");
+        let events = run.advance(until);
+        (run, events)
+    }
+
+    fn acquired_by(events: &[Event], after: u64) -> BTreeMap<String, u64> {
+        let mut n = BTreeMap::new();
+        for e in events.iter().filter(|e| e.at >= after) {
+            if let EventKind::ShareAcquired { consumer, first_offset, last_offset, .. } = &e.kind {
+                *n.entry(consumer.clone()).or_default() += last_offset - first_offset + 1;
+            }
+        }
+        n
+    }
+
+    /// `SimpleAssignor` (group-coordinator `modern/share/`): more members than partitions, each
+    /// partition goes to several members, and every one of them acquires records.
+    #[test]
+    fn five_workers_on_two_partitions_all_get_work_and_a_sixth_joins_without_a_stop() {
+        let (_, events) = lesson("share-more-workers");
+        let all = acquired_by(&events, 0);
+        let names: Vec<&str> = all.keys().map(String::as_str).collect();
+        assert_eq!(names, ["w1", "w2", "w3", "w4", "w5", "w6"]);
+        assert!(acquired_by(&events, 15_000).len() == 6, "after w6 joins, all six still get records");
+        assert!(
+            !events.iter().any(|e| matches!(e.kind, EventKind::ShareReleased { .. })),
+            "nobody gives back"
+        );
+    }
+
+    /// `SharePartition.acquisitionLockTimeoutTask`: the lock runs out, the record is available to
+    /// any member; the late acknowledgement is INVALID_RECORD_STATE (`SharePartition.acknowledge`).
+    #[test]
+    fn a_slow_workers_lock_expires_w2_gets_the_record_and_w1s_ack_is_refused() {
+        let (_, events) = lesson("share-slow-worker");
+        let expired = events.iter().find(|e| {
+            matches!(&e.kind, EventKind::ShareReleased { consumer, cause: ReturnCause::LockExpired, .. } if consumer == "w1")
+        });
+        let expired = expired.expect("w1's lock runs out");
+        assert_eq!(expired.at, 15_000);
+        assert!(events.iter().any(|e| matches!(&e.kind,
+            EventKind::ShareAcquired { consumer, first_offset: 0, delivery_count: 2, .. } if consumer == "w2")));
+        assert!(events.iter().any(|e| e.at == 20_000 && matches!(&e.kind,
+            EventKind::ShareAcknowledgeFailed { consumer, error: ErrorCode::InvalidRecordState, .. } if consumer == "w1")));
+    }
+
+    /// `SharePartition`: REJECT archives at once; a RELEASE at the last allowed delivery
+    /// (`group.share.delivery.count.limit`) archives too.
+    #[test]
+    fn the_poison_record_is_rejected_in_strict_and_archived_after_three_deliveries_in_retry() {
+        let (run, events) = lesson("share-poison");
+        let archived: Vec<(&str, &ArchiveReason)> = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::ShareArchived { group, reason, .. } => Some((group.as_str(), reason)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            archived,
+            [
+                ("strict", &ArchiveReason::Rejected),
+                ("retry", &ArchiveReason::DeliveryCountLimit(ReturnCause::Released))
+            ]
+        );
+        let retry_deliveries = events
+            .iter()
+            .filter(|e| matches!(&e.kind, EventKind::ShareAcquired { group, first_offset, last_offset, .. } if group == "retry" && (*first_offset..=*last_offset).contains(&20)))
+            .count();
+        assert_eq!(retry_deliveries, 3);
+        let share = run.cluster.brokers()[0].share();
+        for g in ["strict", "retry"] {
+            let (_, sp) = share.partitions_of(g).next().expect("read");
+            assert!(sp.start_offset() > 20, "{g}: the SPSO moved past the poison record");
+        }
+    }
+
+    /// A crashed member sends nothing: its acquired records come back at lock expiry
+    /// (`SharePartition`), before its session times out (`GroupMetadataManager`).
+    #[test]
+    fn a_crashed_workers_records_return_at_lock_expiry_and_it_leaves_at_session_timeout() {
+        let (_, events) = lesson("share-crash");
+        let crash = events
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::ShareConsumerCrashed { consumer, holding, .. } if consumer == "w1" => {
+                    Some(*holding)
+                }
+                _ => None,
+            })
+            .expect("crash event");
+        let redelivered: u64 = events
+            .iter()
+            .filter(|e| e.at > 10_000)
+            .filter_map(|e| match &e.kind {
+                EventKind::ShareAcquired {
+                    consumer, first_offset, last_offset, delivery_count: 2, ..
+                } => {
+                    assert_ne!(consumer, "w1");
+                    Some(last_offset - first_offset + 1)
+                }
+                _ => None,
+            })
+            .sum();
+        assert_eq!(redelivered, crash, "each record w1 held comes back once, to another worker");
+        let left = events
+            .iter()
+            .find(|e| matches!(&e.kind, EventKind::ShareMemberLeft { consumer, .. } if consumer == "w1"));
+        assert_eq!(left.map(|e| e.at), Some(55_000));
+    }
+
+    /// The classic group keeps each partition with one owner, in offset order; the share group
+    /// hands one partition's records to several workers.
+    #[test]
+    fn the_classic_group_keeps_partition_order_and_the_share_group_spreads_it() {
+        let (_, events) = lesson("share-groups");
+        let mut classic_readers: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+        let mut next: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut share_readers: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+        for e in &events {
+            match &e.kind {
+                EventKind::Fetched { consumer, partition, from, count, .. } if consumer.starts_with('c') => {
+                    classic_readers.entry(*partition).or_default().insert(consumer.clone());
+                    let n = next.entry(*partition).or_insert(*from);
+                    assert_eq!(*from, *n, "classic reads partition {partition} in order");
+                    *n = from + count;
+                }
+                EventKind::ShareAcquired { consumer, partition, .. } => {
+                    share_readers.entry(*partition).or_default().insert(consumer.clone());
+                }
+                _ => {}
+            }
+        }
+        assert!(classic_readers.values().all(|r| r.len() == 1), "{classic_readers:?}");
+        assert!(share_readers.values().all(|r| r.len() >= 2), "{share_readers:?}");
+    }
+}

@@ -121,6 +121,7 @@ messages! {
     share_member_joined,
     share_member_left,
     share_member_session_timeout,
+    share_consumer_crashed,
     share_assignment,
     share_acquired,
     share_acquired_again,
@@ -467,6 +468,9 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             },
             &[("group", group), ("consumer", consumer)],
         ),
+        ShareConsumerCrashed { group, consumer, holding } => {
+            fill(n.share_consumer_crashed, &[("group", group), ("consumer", consumer), ("holding", holding)])
+        }
         ShareAssignmentComputed { group, epoch, assignment } => {
             let text =
                 assignment.iter().map(|(c, ps)| format!("{c} [{}]", tps(ps))).collect::<Vec<_>>().join(", ");

@@ -454,6 +454,7 @@ fn share_settings(props: &CardProps) -> Html {
             ShareAcknowledgementMode::Explicit
         } else {
             s.config.share_reject_keys = None;
+            s.config.share_fail_keys = None;
             s.config.share_failure_rate = 0.0;
             ShareAcknowledgementMode::Implicit
         };
@@ -461,6 +462,10 @@ fn share_settings(props: &CardProps) -> Html {
     let on_reject = edit(&ctx, &name, |s, v: String| {
         let v = v.trim().to_string();
         s.config.share_reject_keys = (!v.is_empty()).then_some(v);
+    });
+    let on_fail_keys = edit(&ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.share_fail_keys = (!v.is_empty()).then_some(v);
     });
     let on_rate = edit(&ctx, &name, |s, v: String| {
         s.config.share_failure_rate = v.trim().parse().unwrap_or(s.config.share_failure_rate);
@@ -488,6 +493,10 @@ fn share_settings(props: &CardProps) -> Html {
                 <label class="field">{ t.share_reject_keys }
                     <CommitInput value={cfg.share_reject_keys.clone().unwrap_or_default()}
                         on_commit={on_reject} placeholder={t.none_placeholder} />
+                </label>
+                <label class="field">{ t.share_fail_keys }
+                    <CommitInput value={cfg.share_fail_keys.clone().unwrap_or_default()}
+                        on_commit={on_fail_keys} placeholder={t.none_placeholder} />
                 </label>
                 <label class="field">{ t.share_failure_rate }
                     <CommitInput value={cfg.share_failure_rate.to_string()} on_commit={on_rate} />
