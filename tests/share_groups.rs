@@ -673,3 +673,80 @@ mod lessons {
         assert!(share_readers.values().all(|r| r.len() >= 2), "{share_readers:?}");
     }
 }
+
+/// `GroupMetadataManager.classicGroupJoin`: a JoinGroup for a share group's id is answered
+/// INCONSISTENT_GROUP_PROTOCOL with an empty member id; no classic group is made and the share
+/// group carries on.
+#[test]
+fn a_classic_consumer_joining_a_share_group_id_is_refused_and_creates_nothing() {
+    let mut scenario = Scenario::from_json(WORKERS).expect("loads");
+    scenario.script.clear();
+    let mut run = Run::new(scenario).expect("runs");
+    run.advance(2_000);
+    let mut c = run.cluster.consumers()["g1"].spec.clone();
+    c.name = "intruder".into();
+    c.config.group_id = Some("workers".into());
+    run.apply(run.cluster.now(), Command::AddConsumer { consumer: c }).expect("added");
+    let events = run.advance(6_000);
+    assert!(events.iter().any(|e| matches!(&e.kind,
+        EventKind::ConsumerError { consumer, error: ErrorCode::InconsistentGroupProtocol, .. } if consumer == "intruder")));
+    assert!(!run.cluster.groups().contains_key("workers"), "no classic group of that id");
+    assert!(run.cluster.consumers()["intruder"].assignment.is_empty());
+    assert_eq!(run.cluster.brokers()[0].share().groups()["workers"].members.len(), 3);
+    assert!(events.iter().any(|e| e.at > 2_000 && matches!(&e.kind, EventKind::ShareAcquired { .. })));
+}
+
+/// A share consumer has no `assign()` (`KafkaShareConsumer` offers only `subscribe`): a share mode
+/// naming partitions is refused with the field's path, and nothing loads.
+#[test]
+fn a_share_consumer_given_partitions_is_refused_naming_the_field() {
+    let bad = WORKERS.replacen(
+        r#""mode": {"share": {"topics": ["orders"]}}"#,
+        r#""mode": {"share": {"topics": ["orders"], "partitions": [{"topic": "orders", "partition": 0}]}}"#,
+        1,
+    );
+    let e = Scenario::from_json(&bad).unwrap_err().to_string();
+    assert!(e.starts_with("consumers[0].mode"), "{e}");
+    assert!(e.contains("partitions"), "{e}");
+}
+
+/// `GroupConfig.validateValues` with `ShareGroupConfig`'s bounds (Kafka 4.2): a group's
+/// `share.delivery.count.limit` within group.share.min/max.delivery.count.limit (2..=10), its
+/// `share.record.lock.duration.ms` within group.share.min/max.record.lock.duration.ms
+/// (15000..=60000). Out of bounds is INVALID_CONFIG with Kafka's words, and the group's settings
+/// and its share-partitions stay as they were.
+#[test]
+fn group_share_configs_out_of_kafkas_bounds_change_nothing() {
+    use broker_playground::core::broker::share::ShareGroupSettings;
+    let mut scenario = Scenario::from_json(WORKERS).expect("loads");
+    scenario.script.clear();
+    let mut run = Run::new(scenario).expect("runs");
+    run.advance(2_000);
+    let before = run.cluster.brokers()[0].share().groups()["workers"].settings;
+    let cases = [
+        (ShareGroupSettings { delivery_count_limit: Some(0), ..before }, "share.delivery.count.limit must be greater than or equal to group.share.min.delivery.count.limit"),
+        (ShareGroupSettings { delivery_count_limit: Some(1), ..before }, "greater than or equal to group.share.min.delivery.count.limit"),
+        (ShareGroupSettings { delivery_count_limit: Some(11), ..before }, "share.delivery.count.limit must be less than or equal to group.share.max.delivery.count.limit"),
+        (ShareGroupSettings { record_lock_duration_ms: Some(14_999), ..before }, "share.record.lock.duration.ms must be greater than or equal to group.share.min.record.lock.duration.ms"),
+        (ShareGroupSettings { record_lock_duration_ms: Some(60_001), ..before }, "share.record.lock.duration.ms must be less than or equal to group.share.max.record.lock.duration.ms"),
+    ];
+    for (config, words) in cases {
+        let e = run
+            .apply(run.cluster.now(), Command::SetShareGroupConfig { group: "workers".into(), config })
+            .unwrap_err();
+        assert_eq!(e.code(), Some(ErrorCode::InvalidConfig), "{e}");
+        assert!(e.to_string().contains(words), "{e}");
+        assert_eq!(run.cluster.brokers()[0].share().groups()["workers"].settings, before);
+    }
+    for ok in [
+        ShareGroupSettings { delivery_count_limit: Some(2), ..before },
+        ShareGroupSettings {
+            delivery_count_limit: Some(10),
+            record_lock_duration_ms: Some(60_000),
+            ..before
+        },
+    ] {
+        run.apply(run.cluster.now(), Command::SetShareGroupConfig { group: "workers".into(), config: ok })
+            .expect("within bounds");
+    }
+}

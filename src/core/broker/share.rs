@@ -178,6 +178,13 @@ impl ShareState {
         self.partitions.iter().filter(move |((g, _), _)| g == group).map(|((_, tp), sp)| (tp, sp))
     }
 
+    /// A classic JoinGroup for `group` when it is a share group: `GroupMetadataManager.classicGroupJoin`
+    /// answers a group of another type (not a consumer group) with INCONSISTENT_GROUP_PROTOCOL and
+    /// an empty member id, and creates nothing.
+    pub fn refuses_classic_join(&self, group: &str) -> Option<ErrorCode> {
+        self.groups.contains_key(group).then_some(ErrorCode::InconsistentGroupProtocol)
+    }
+
     pub fn partition(&self, group: &str, tp: &TopicPartition) -> Option<&SharePartition> {
         self.partitions.get(&(group.to_string(), tp.clone()))
     }
