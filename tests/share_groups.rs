@@ -750,3 +750,102 @@ fn group_share_configs_out_of_kafkas_bounds_change_nothing() {
             .expect("within bounds");
     }
 }
+
+/// Share-partitions live on their partition's leader (`SharePartitionManager` on the leader,
+/// `SharePartition.maybeInitialize` on a new one); the share coordinator is FindCoordinator's
+/// answer for the group, as for consumer groups.
+mod on_the_leader {
+    use super::*;
+
+    const THREE_BROKERS: &str = r#"{
+      "version": 1, "seed": 9,
+      "brokers": [{"id": 1}, {"id": 2}, {"id": 3}],
+      "topics": [{"name": "orders", "partitions": 3, "replication_factor": 2}],
+      "producers": [{"name": "p1", "topic": "orders", "keys": {"mode": "set", "prefix": "k", "count": 9}, "rate": 9, "config": {"acks": "all"}}],
+      "groups": [{"id": "workers", "type": "share",
+                  "config": {"share.auto.offset.reset": "earliest", "share.record.lock.duration.ms": 15000}}],
+      "consumers": [
+        {"name": "w1", "mode": {"share": {"topics": ["orders"]}},
+         "config": {"group.id": "workers", "max.poll.records": 3, "playground.processing.ms.per.record": 2000}},
+        {"name": "w2", "mode": {"share": {"topics": ["orders"]}},
+         "config": {"group.id": "workers", "max.poll.records": 3, "playground.processing.ms.per.record": 2000}}
+      ]
+    }"#;
+
+    fn leader(run: &Run, p: u32) -> i32 {
+        run.cluster.replication().partition("orders", p).and_then(|r| r.leader()).expect("leader")
+    }
+
+    #[test]
+    fn each_share_partition_is_on_its_leader_and_moves_with_leadership() {
+        let mut run = Run::new(Scenario::from_json(THREE_BROKERS).unwrap()).unwrap();
+        run.advance(5_000);
+        let broker = &run.cluster.brokers()[0];
+        let hosts: Vec<i32> = (0..3)
+            .map(|p| {
+                let tp = broker_playground::core::ids::TopicPartition::new("orders", p);
+                broker.share_partition_host("workers", &tp).expect("read").0
+            })
+            .collect();
+        assert_eq!(hosts, (0..3).map(|p| leader(&run, p)).collect::<Vec<_>>());
+        assert!(hosts.iter().collect::<BTreeSet<_>>().len() > 1, "not all on one broker: {hosts:?}");
+        assert_eq!(broker.share_coordinator("workers"), run.cluster.coordinator("workers").0);
+
+        // The leader of orders-0 stops (controlled shutdown: leadership moves at once).
+        let old = leader(&run, 0);
+        let held_before: u64 = {
+            let (_, sp) = run.cluster.brokers()[0].share().partitions_of("workers").next().unwrap();
+            sp.records().filter(|(_, r)| r.state == RecordState::Acquired).count() as u64
+        };
+        assert!(held_before > 0, "someone holds records of orders-0");
+        let mut events = run.apply(run.cluster.now(), Command::StopBroker { broker: old }).expect("stops");
+        events.extend(run.advance(run.cluster.now() + 2_000));
+        let new = leader(&run, 0);
+        assert_ne!(new, old);
+        let moved = events.iter().find_map(|e| match &e.kind {
+            EventKind::SharePartitionMoved { partition: 0, from, to, .. } => Some((*from, *to)),
+            _ => None,
+        });
+        assert_eq!(moved, Some((old, new)));
+        let returned: u64 = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::ShareReleased {
+                    partition: 0,
+                    first_offset,
+                    last_offset,
+                    cause: ReturnCause::LeaderChanged,
+                    ..
+                } => Some(last_offset - first_offset + 1),
+                _ => None,
+            })
+            .sum();
+        assert_eq!(returned, held_before, "what was acquired on the old leader is available on the new one");
+        let tp = broker_playground::core::ids::TopicPartition::new("orders", 0);
+        assert_eq!(run.cluster.brokers()[0].share_partition_host("workers", &tp).map(|b| b.0), Some(new));
+        // The workers go on reading orders-0 from its new leader.
+        let later = run.advance(run.cluster.now() + 10_000);
+        assert!(later.iter().any(|e| matches!(&e.kind, EventKind::ShareAcquired { partition: 0, .. })));
+    }
+
+    /// While the share coordinator's broker is down, ShareGroupHeartbeat gets
+    /// COORDINATOR_NOT_AVAILABLE; acquisitions from partitions led elsewhere go on.
+    #[test]
+    fn the_share_coordinator_is_find_coordinators_broker() {
+        let mut run = Run::new(Scenario::from_json(THREE_BROKERS).unwrap()).unwrap();
+        run.advance(3_000);
+        let coordinator = run.cluster.coordinator("workers").0;
+        let out = broker_playground::core::tools::run(
+            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group workers --state",
+            &mut run,
+            &Default::default(),
+        );
+        assert!(out.stdout.contains(&format!("localhost:9092  ({coordinator})")), "{}", out.stdout);
+        run.apply(run.cluster.now(), Command::CrashBroker { broker: coordinator.0 }).expect("crash");
+        let events = run.advance(run.cluster.now() + 8_000);
+        assert!(events.iter().any(|e| matches!(
+            &e.kind,
+            EventKind::ConsumerError { error: ErrorCode::CoordinatorNotAvailable, .. }
+        )));
+    }
+}

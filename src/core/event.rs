@@ -468,6 +468,15 @@ pub enum EventKind {
         consumer: String,
         holding: u64,
     },
+    /// The leadership of a partition moved, and with it `group`'s share-partition: broker `to`
+    /// loaded it from the share coordinator's persisted state.
+    SharePartitionMoved {
+        group: String,
+        topic: String,
+        partition: u32,
+        from: i32,
+        to: i32,
+    },
     /// The share group coordinator's `simple` assignor ran: a new group epoch and who reads what
     /// (a partition may be read by several members).
     ShareAssignmentComputed {
@@ -623,6 +632,7 @@ impl Event {
             | ShareGroupOffsetsReset { group, .. }
             | ShareGroupDeleted { group }
             | ShareGroupConfigured { group, .. } => vec![group],
+            SharePartitionMoved { group, topic, .. } => vec![group, topic],
             GroupStateChanged { group, .. }
             | GroupOffsetsAltered { group, .. }
             | GroupOffsetsDeleted { group, .. }

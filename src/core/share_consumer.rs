@@ -188,8 +188,12 @@ impl Cluster {
         }
     }
 
-    /// The broker's share-group timers: lock expiries and session timeouts.
+    /// The broker's share-group timers: lock expiries and session timeouts; and share-partitions
+    /// following their partition's leadership when it moved.
     pub(crate) fn step_share_coordinator(&mut self, now: Millis) {
+        if self.broker.follow_share_leaders() {
+            self.take_share_events(now);
+        }
         if self.broker.share.next_timer().is_some_and(|t| t <= now) {
             self.broker.share_tick(now);
             self.take_share_events(now);

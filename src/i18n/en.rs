@@ -86,6 +86,8 @@ pub static NARRATION: Narration<'static> = Narration {
     share_member_joined: "{consumer} joined share group {group} (ShareGroupHeartbeat, member epoch 0)",
     share_member_left: "{consumer} left share group {group}; what it still held is released",
     share_member_session_timeout: "share group {group}: {consumer}'s session timed out (no heartbeat within group.share.session.timeout.ms); it is removed",
+    share_partition_moved: "share group {group}: leadership of {partition} moved from broker {from} to broker {to}, and the share-partition with it: broker {to} loaded it from the share coordinator's persisted state",
+    share_leader_changed: "{partition} [{offsets}]: no longer acquired by {consumer}: acquisitions are not persisted, so the new leader has them available again (one delivery fewer)",
     share_consumer_crashed: "consumer {consumer} crashed holding {holding} record(s) of share group {group} it had not acknowledged, processed or not: they stay acquired by it until their locks run out or its session ends",
     share_assignment: "share group {group}: epoch {epoch}, the {assignor} assignor gives {assignment}",
     share_acquired: "{consumer} acquired {partition} [{offsets}] (delivery {delivery}), locked until {until}",

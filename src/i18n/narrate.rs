@@ -122,6 +122,8 @@ messages! {
     share_member_left,
     share_member_session_timeout,
     share_consumer_crashed,
+    share_partition_moved,
+    share_leader_changed,
     share_assignment,
     share_acquired,
     share_acquired_again,
@@ -468,6 +470,10 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             },
             &[("group", group), ("consumer", consumer)],
         ),
+        SharePartitionMoved { group, topic, partition, from, to } => fill(
+            n.share_partition_moved,
+            &[("group", group), ("partition", &format!("{topic}-{partition}")), ("from", from), ("to", to)],
+        ),
         ShareConsumerCrashed { group, consumer, holding } => {
             fill(n.share_consumer_crashed, &[("group", group), ("consumer", consumer), ("holding", holding)])
         }
@@ -516,6 +522,7 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ReturnCause::Released => n.share_released,
                 ReturnCause::LockExpired => n.share_lock_expired,
                 ReturnCause::SessionEnded => n.share_session_ended,
+                ReturnCause::LeaderChanged => n.share_leader_changed,
             },
             &[
                 ("consumer", consumer),
