@@ -405,13 +405,23 @@ mod random_driver {
     #[derive(Debug, Clone)]
     enum Op {
         Wait(u16),
-        Add { worker: u8, explicit: bool, reject: bool, rate_pct: u8, ms: u16, max: u8 },
+        Add {
+            worker: u8,
+            explicit: bool,
+            reject: bool,
+            rate_pct: u8,
+            ms: u16,
+            max: u8,
+        },
         Crash(u8),
         Restart(u8),
         Leave(u8),
         Remove(u8),
         Commit(u8),
         Rate(u8),
+        /// Stop (controlled shutdown), crash or start broker 1..=3: leadership moves, and the
+        /// share-partitions with it.
+        Broker(u8, u8),
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -425,16 +435,20 @@ mod random_driver {
             1 => (0u8..5).prop_map(Op::Remove),
             1 => (0u8..5).prop_map(Op::Commit),
             1 => (0u8..20).prop_map(Op::Rate),
+            1 => (1u8..4, 0u8..3).prop_map(|(b, what)| Op::Broker(b, what)),
         ]
     }
 
-    fn scenario(limit: u16, partitions: u8) -> String {
+    fn scenario(limit: u16, partitions: u8, brokers: u8) -> String {
+        let ids: Vec<String> = (1..=brokers).map(|b| format!(r#"{{"id": {b}}}"#)).collect();
+        let rf = brokers.min(2);
         format!(
-            r#"{{"version": 1, "seed": 5,
-              "topics": [{{"name": "orders", "partitions": {partitions}, "retention": {{"ms": 20000, "bytes": null}}}}],
+            r#"{{"version": 1, "seed": 5, "brokers": [{}],
+              "topics": [{{"name": "orders", "partitions": {partitions}, "replication_factor": {rf}, "retention": {{"ms": 20000, "bytes": null}}}}],
               "producers": [{{"name": "p1", "topic": "orders", "keys": {{"mode": "set", "prefix": "k", "count": 5}}, "rate": 5}}],
               "groups": [{{"id": "workers", "type": "share", "config": {{"share.auto.offset.reset": "earliest",
-                 "share.record.lock.duration.ms": 15000, "share.delivery.count.limit": {limit}}}}}]}}"#
+                 "share.record.lock.duration.ms": 15000, "share.delivery.count.limit": {limit}}}}}]}}"#,
+            ids.join(", ")
         )
     }
 
@@ -464,6 +478,14 @@ mod random_driver {
             Op::Leave(w) => Command::LeaveGroup { name: name(w) },
             Op::Remove(w) => Command::RemoveConsumer { name: name(w) },
             Op::Commit(w) => Command::CommitSync { consumer: name(w) },
+            Op::Broker(b, what) => {
+                let broker = i32::from(*b);
+                match what {
+                    0 => Command::StopBroker { broker },
+                    1 => Command::CrashBroker { broker },
+                    _ => Command::StartBroker { broker },
+                }
+            }
             Op::Rate(r) => {
                 let mut p = run.cluster.producers()["p1"].spec.clone();
                 p.rate = f64::from(*r);
@@ -485,9 +507,10 @@ mod random_driver {
         fn share_group_invariants_hold_under_random_workers(
             limit in 2u16..6,
             partitions in 1u8..4,
+            brokers in 1u8..4,
             ops in prop::collection::vec(op(), 1..60),
         ) {
-            let mut run = Run::new(Scenario::from_json(&scenario(limit, partitions)).unwrap()).unwrap();
+            let mut run = Run::new(Scenario::from_json(&scenario(limit, partitions, brokers)).unwrap()).unwrap();
             let mut ledger = Ledger::default();
             for op in &ops {
                 for e in apply(&mut run, op) {

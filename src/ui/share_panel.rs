@@ -79,7 +79,7 @@ pub fn share_groups() -> Html {
                                     <ol class="share-records" aria-label={name.clone()}>
                                         { for sp.records().take(SHOWN_RECORDS).map(|(o, r)| {
                                             let (class, words) = record_cell(t, o, r);
-                                            html! { <li class={classes!("rec", class)} title={words.clone()} aria-label={words} tabindex="0">{ o }</li> }
+                                            html! { <li class={classes!("rec", class)} aria-label={words} tabindex="0">{ o }</li> }
                                         }) }
                                     </ol>
                                 </div>
