@@ -522,10 +522,12 @@ impl Cluster {
                     Some(b) if c.busy_until > now => (b.unprocessed_at(now), b.committed_before_processing),
                     _ => (0, false),
                 };
-                self.events_push(
-                    now,
-                    EventKind::ConsumerCrashed { consumer: name, unprocessed, committed_ahead },
-                );
+                let kind = super::share_consumer::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
+                    consumer: name,
+                    unprocessed,
+                    committed_ahead,
+                });
+                self.events_push(now, kind);
             }
             Command::RestartConsumer { name } => {
                 let c = self.consumers.get(&name).expect("checked");
