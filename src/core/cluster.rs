@@ -310,6 +310,9 @@ impl Cluster {
             cmd @ (Command::SetShareGroupConfig { .. }
             | Command::ResetShareGroupOffsets { .. }
             | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
+            Command::ElectLeaders { election_type, partitions } => {
+                self.admin_elect_leaders(now, user, election_type, partitions.as_deref())?;
+            }
             Command::DeleteGroupOffsets { group, topic, partitions } => {
                 let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
                 if !gone.is_empty() {

@@ -164,6 +164,13 @@ pub enum Command {
         topic: String,
         partitions: Vec<u32>,
     },
+    /// ElectLeaders (`kafka-leader-election`): a preferred or unclean election for the listed
+    /// partitions, or for every partition (`partitions` absent: `--all-topic-partitions`).
+    ElectLeaders {
+        election_type: super::protocol::elect_leaders::ElectionType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partitions: Option<Vec<super::protocol::elect_leaders::ElectionPartition>>,
+    },
 
     /// A share group's own configs (`kafka-configs --alter --entity-type groups`, scenario files'
     /// `groups`): `share.auto.offset.reset`, `share.record.lock.duration.ms`,
