@@ -76,6 +76,10 @@ pub struct Cluster {
     /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
     /// (the rebalance's story; the coordinator does not know it).
     pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
+    /// Highest offset delivered to any consumer with a `group.id` per group and partition, to
+    /// spot redeliveries: the simulation's bookkeeping, not the coordinator's (so reading
+    /// creates no group).
+    pub(crate) group_delivered: BTreeMap<String, BTreeMap<TopicPartition, u64>>,
 }
 
 impl Cluster {
@@ -101,6 +105,7 @@ impl Cluster {
             next_topic_replication: None,
             route: Default::default(),
             sync_stopped: BTreeMap::new(),
+            group_delivered: BTreeMap::new(),
         }
     }
 
@@ -305,6 +310,7 @@ impl Cluster {
             }
             Command::DeleteGroup { group } => {
                 self.admin_delete_group(now, user, &group)?;
+                self.group_delivered.remove(&group);
                 self.events_push(now, EventKind::GroupDeleted { group });
             }
             cmd @ (Command::SetShareGroupConfig { .. }
@@ -723,10 +729,12 @@ impl Cluster {
         let mut affected = Vec::new();
         for g in self.broker.groups.values_mut() {
             g.offsets.retain(|tp, _| &*tp.topic != name);
-            g.delivered.retain(|tp, _| &*tp.topic != name);
             if g.members.values().any(|m| m.topics.iter().any(|t| t == name)) {
                 affected.push(g.id.clone());
             }
+        }
+        for d in self.group_delivered.values_mut() {
+            d.retain(|tp, _| &*tp.topic != name);
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
         self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);

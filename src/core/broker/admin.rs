@@ -137,7 +137,6 @@ impl Broker {
                 }
                 for g in self.groups.values_mut() {
                     g.offsets.retain(|tp, _| &*tp.topic != name);
-                    g.delivered.retain(|tp, _| &*tp.topic != name);
                 }
                 self.retention_pending.retain(|(t, _), _| t != name);
                 Ok(())
