@@ -126,7 +126,7 @@ pub struct TopicSpec {
 #[serde(deny_unknown_fields)]
 pub struct ScriptStep {
     pub at: At,
-    #[serde(rename = "do")]
+    #[serde(rename = "do", deserialize_with = "super::command_read::read")]
     pub action: Command,
     /// Shown in the timeline when the step runs (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
