@@ -183,12 +183,9 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
             C::DeleteGroupOffsets { group: f.req()?, topic: f.req()?, partitions: f.req()? }
         }
         "set_share_group_config" => C::SetShareGroupConfig { group: f.req()?, config: f.req()? },
-        "reset_share_group_offsets" => C::ResetShareGroupOffsets {
-            group: f.req()?,
-            topic: f.opt()?,
-            partitions: f.opt()?,
-            to: f.req()?,
-        },
+        "reset_share_group_offsets" => {
+            C::ResetShareGroupOffsets { group: f.req()?, topic: f.opt()?, partitions: f.opt()?, to: f.req()? }
+        }
         "delete_share_group" => C::DeleteShareGroup { group: f.req()? },
         "set_authorization" => {
             C::SetAuthorization { enabled: f.req()?, allow_everyone_if_no_acl_found: f.opt()? }
@@ -347,10 +344,7 @@ mod tests {
             return (e.clone(), e);
         }
         let doc = json!({ "do": v });
-        (
-            from_value::<Derived>(&doc).map(|d| d.action),
-            from_value::<Read>(&doc).map(|r| r.action),
-        )
+        (from_value::<Derived>(&doc).map(|d| d.action), from_value::<Read>(&doc).map(|r| r.action))
     }
 
     /// One command of every kind, every field set, as files write them.
@@ -481,7 +475,8 @@ mod tests {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            prop_oneof![Just(0i64), Just(-1), Just(1 << 31), Just(i64::MIN), -3i64..300].prop_map(Value::from),
+            prop_oneof![Just(0i64), Just(-1), Just(1 << 31), Just(i64::MIN), -3i64..300]
+                .prop_map(Value::from),
             Just(Value::from(u64::MAX)),
             Just(json!(2.5)),
             "[a-z_.]{0,8}".prop_map(Value::from),
