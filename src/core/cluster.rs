@@ -26,6 +26,7 @@ use super::protocol::{Authenticated, Request, Response};
 use super::schedule::{Kind, Tracked};
 use super::time::Millis;
 use super::topic::Topic;
+use crate::core::sort::CollectTree;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -155,7 +156,7 @@ impl Cluster {
         self.producer_names.get(index as usize).map_or("?", |s| s)
     }
     pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
+        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect_map()
     }
 
     // ---------------------------------------------------------------- time

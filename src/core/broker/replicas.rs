@@ -29,6 +29,7 @@ use crate::core::replication::leader_epoch::{truncate_follower, LeaderEpochCache
 use crate::core::replication::partition_state::{AckAfterAppend, PartitionState};
 use crate::core::replication::placement::{self, UsableBroker};
 use crate::core::replication::{BrokerId, NO_LEADER};
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use crate::core::topic::Topic;
 use std::collections::BTreeMap;
@@ -289,7 +290,7 @@ impl Replication {
         for replicas in assignments {
             let reg = PartitionRegistration::new(replicas.clone(), |b| active.contains(&b));
             let mut logs: BTreeMap<BrokerId, ReplicaLog> =
-                replicas.iter().map(|&b| (b, ReplicaLog::default())).collect();
+                replicas.iter().map(|&b| (b, ReplicaLog::default())).collect_map();
             let index = t.partitions.len() as u32;
             let leader_state = logs.get_mut(&reg.leader).map(|r| {
                 PartitionState::make_leader(
