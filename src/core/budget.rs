@@ -478,14 +478,18 @@ mod tests {
         Command::AddConsumer { consumer: ConsumerSpec::group(name, group, topics, config) }
     }
 
-    fn topic(c: &mut Cluster, name: &str, partitions: i64) {
-        c.apply(0, Command::CreateTopic { name: name.into(), partitions, retention: None }).unwrap();
+    /// A cluster with these topics (through a scenario file, as a person makes one).
+    fn cluster(topics: &[(&str, u32)]) -> Cluster {
+        let topics: Vec<_> =
+            topics.iter().map(|(name, n)| serde_json::json!({"name": name, "partitions": n})).collect();
+        let s =
+            super::super::scenario::Scenario::from_value(serde_json::json!({"version": 1, "topics": topics}));
+        super::super::scenario::Run::new(s.unwrap()).unwrap().cluster
     }
 
     #[test]
     fn metadata_refreshes_count_as_wakeups_and_are_refused_naming_the_field() {
-        let mut c = Cluster::new(Default::default(), 1);
-        topic(&mut c, "t", 1);
+        let mut c = cluster(&[("t", 1)]);
         // Polls every 1 ms (1 000/s) with a refresh on each (1 000/s) and a heartbeat every second.
         c.apply(0, consumer("a", "g", &["t"], 1, 1)).unwrap();
         let e = c.apply(0, consumer("b", "g", &["t"], 1, 1)).unwrap_err().to_string();
@@ -497,8 +501,7 @@ mod tests {
 
     #[test]
     fn partition_reads_are_charged_per_poll_and_refresh() {
-        let mut c = Cluster::new(Default::default(), 1);
-        topic(&mut c, "t", 1024);
+        let mut c = cluster(&[("t", 1024)]);
         // One group polling 1 024 partitions every 100 ms reads 10 240 a second between its
         // members, and each refresh (every 5 s) describes all 1 024: 16 members fit.
         for i in 0..16 {
@@ -516,8 +519,7 @@ mod tests {
 
     #[test]
     fn a_topic_grown_under_fast_subscribers_is_refused_naming_partitions() {
-        let mut c = Cluster::new(Default::default(), 1);
-        topic(&mut c, "t", 8);
+        let mut c = cluster(&[("t", 8)]);
         // Metadata every poll, every 2 ms: 8 × (500 + 500) = 8 000 reads a second.
         c.apply(0, consumer("a", "g", &["t"], 2, 1)).unwrap();
         let e =
@@ -525,13 +527,12 @@ mod tests {
         assert!(e.starts_with("partitions: the playground's budget is 32768 partition reads"), "{e}");
         assert_eq!(c.topics()["t"].partition_count(), 8);
         // A topic nobody subscribes to is not charged.
-        topic(&mut c, "u", 512);
+        c.check_topic_partition_budget("u", 512).unwrap();
     }
 
     #[test]
     fn the_bench_frame_scenario_and_the_generated_extremes_fit() {
-        let mut c = Cluster::new(Default::default(), 1);
-        topic(&mut c, "orders", 48);
+        let mut c = cluster(&[("orders", 48)]);
         for i in 0..24 {
             c.apply(0, consumer(&format!("c{i}"), "group-1", &["orders"], 100, 5_000)).unwrap();
         }
