@@ -183,7 +183,7 @@ impl Cluster {
             };
             refused(t.error_code, t.error_message)?;
             if validate_only {
-                self.check_partition_budget(u64::from(t.num_partitions))?;
+                self.check_topic_partition_budget(&t.name, u64::from(t.num_partitions))?;
                 self.check_capacity(self.broker.topics.len())?;
             } else {
                 return Ok(t.num_partitions);
@@ -257,7 +257,7 @@ impl Cluster {
             refused(t.error_code, t.error_message)?;
             if validate_only {
                 // Accepted, so `total` is a valid count above `from`.
-                self.check_partition_budget(total as u64 - u64::from(from))?;
+                self.check_topic_partition_budget(topic, total as u64 - u64::from(from))?;
             }
         }
         Ok((from, total as u32))

@@ -113,9 +113,15 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let fast = sim.playing && sim.speed > 2.0;
     let real = sim.last_real.unwrap_or(0.0);
     let cache = use_mut_ref(Vec::<(Option<u64>, LaneView)>::new);
+    // A topic off screen (`content-visibility: auto` on `.topic`) keeps its lanes as they were
+    // while the clock runs: with every cap at its maximum (1 024 lanes) gathering them all each
+    // frame was most of a frame's work.
+    let node = use_node_ref();
+    let skipped = super::dom::use_skipped(node.clone());
     let views: Vec<LaneView> = {
         let mut cache = cache.borrow_mut();
         let count = topic.partition_count() as usize;
+        let waits = skipped && sim.playing && cache.len() == count;
         let stamps: Vec<Option<u64>> =
             (0..topic.partition_count()).map(|p| fast.then(|| lane_stamp(real, p, LANE_FAST_MS))).collect();
         let stale = |i: usize| {
@@ -123,7 +129,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 stamps[i].is_none() || *stamp != stamps[i] || view.epoch != sim.epoch
             })
         };
-        if cache.len() != count || (0..count).any(stale) {
+        if !waits && (cache.len() != count || (0..count).any(stale)) {
             let rows = MarkerRows::of(&sim, &name);
             let ix = TopicIndex::of(&sim, &name, &rows);
             let fresh = |p: u32| (stamps[p as usize], lane_view(&sim, &props.name, topic, p, &rows, &ix));
@@ -142,7 +148,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let slow_of =
         |p: u32| if slow.playing { Slow { at: lane_stamp(real, p, SLOW_MS), ..slow } } else { slow };
     html! {
-        <article class="topic" aria-labelledby={format!("topic-{name}")}>
+        <article class="topic" aria-labelledby={format!("topic-{name}")} ref={node}
+            style={format!("--lanes: {}", topic.partition_count())}>
             <div class="topic-head">
                 <h3 id={format!("topic-{name}")}>{ name.clone() }</h3>
                 <div class="field inline">

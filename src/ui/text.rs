@@ -66,6 +66,7 @@ catalogue! {
     speed,
     clock,
     clock_help,
+    clock_behind,
     projector,
     shortcuts,
     cluster,
@@ -451,6 +452,7 @@ pub static EN: Text<'static> = Text {
     speed: "Speed",
     clock: "Simulated clock",
     clock_help: "Simulated time (mm:ss.mmm). The broker runs on this clock, not on your computer's.",
+    clock_behind: "behind: this scenario needs more work per second than this tab can do, so the clock runs slower than the speed chosen",
     projector: "Projector mode",
     shortcuts: "Keys: Space play/pause, → or PageDown step, Shift+→ one event, PageUp play/pause, W why (the item in focus), Esc close",
 

@@ -167,7 +167,7 @@ export function watchPage(page) {
  * launches Chromium, opens a page at `path` and waits for the app's first render (`selector`).
  * Everything is closed when the test `t` ends.
  */
-export async function openApp(t, { path = "", selector = "main h1", viewport, predict = false } = {}) {
+export async function openApp(t, { path = "", selector = "main h1", viewport, predict = false, timeout = 15_000 } = {}) {
   const server = process.env.E2E_BASE_URL ? null : await serveStatic();
   const base = process.env.E2E_BASE_URL ?? server.url;
   const browser = await launchBrowser();
@@ -187,7 +187,7 @@ export async function openApp(t, { path = "", selector = "main h1", viewport, pr
     });
   }
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(timeout);
   const problems = watchPage(page);
   const url = new URL(path, base).href;
   await page.goto(url, { waitUntil: "load" });
