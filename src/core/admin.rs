@@ -163,12 +163,13 @@ impl Cluster {
         name: &str,
         partitions: i64,
         retention: Option<Retention>,
+        replication_factor: i16,
     ) -> CoreResult<u32> {
         let mut request = CreateTopicsRequest {
             topics: vec![CreatableTopic {
                 name: name.to_string(),
                 num_partitions: partitions,
-                replication_factor: -1,
+                replication_factor,
                 retention: Some(retention.unwrap_or(self.config.retention)),
             }],
             timeout_ms: TIMEOUT_MS,
@@ -419,7 +420,16 @@ mod tests {
 
     fn with_topic() -> Cluster {
         let mut c = Cluster::new(ClusterConfig::default(), 1);
-        c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 3, retention: None }).unwrap();
+        c.apply(
+            0,
+            Command::CreateTopic {
+                name: "orders".into(),
+                partitions: 3,
+                retention: None,
+                replication_factor: None,
+            },
+        )
+        .unwrap();
         c
     }
 
@@ -466,7 +476,12 @@ mod tests {
         let mut c = with_topic();
         let mut run = |cmd| shown(c.apply(0, cmd));
         assert_eq!(
-            run(Command::CreateTopic { name: "orders".into(), partitions: 1, retention: None }),
+            run(Command::CreateTopic {
+                name: "orders".into(),
+                partitions: 1,
+                retention: None,
+                replication_factor: None
+            }),
             "TOPIC_ALREADY_EXISTS: Topic 'orders' already exists."
         );
         assert_eq!(

@@ -299,6 +299,11 @@ pub struct ConsumerConfig {
     /// (`*` matches any run of characters), as an application rejects a poison message.
     #[serde(rename = "playground.share.reject.keys", skip_serializing_if = "Option::is_none")]
     pub share_reject_keys: Option<String>,
+    /// Playground-only (explicit mode): processing fails for records whose key matches this
+    /// pattern, every time (a poison message the application cannot handle); what it then does
+    /// is `playground.share.on.failure`.
+    #[serde(rename = "playground.share.fail.keys", skip_serializing_if = "Option::is_none")]
+    pub share_fail_keys: Option<String>,
     /// Playground-only (explicit mode): the fraction of records whose processing fails (drawn
     /// from the cluster's seeded PRNG).
     #[serde(rename = "playground.share.failure.rate", skip_serializing_if = "is_zero")]
@@ -352,6 +357,7 @@ impl Default for ConsumerConfig {
             manual_commit: ManualCommit::AfterProcessing,
             share_acknowledgement_mode: ShareAcknowledgementMode::Implicit,
             share_reject_keys: None,
+            share_fail_keys: None,
             share_failure_rate: 0.0,
             share_on_failure: ShareOnFailure::Release,
         }

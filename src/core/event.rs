@@ -469,6 +469,23 @@ pub enum EventKind {
         member_id: String,
         reason: LeaveReason,
     },
+    /// A share consumer stopped without a word, holding `holding` acquired records it had not
+    /// acknowledged (processed or not): they come back when their locks run out or its session
+    /// ends.
+    ShareConsumerCrashed {
+        group: String,
+        consumer: String,
+        holding: u64,
+    },
+    /// The leadership of a partition moved, and with it `group`'s share-partition: broker `to`
+    /// loaded it from the share coordinator's persisted state.
+    SharePartitionMoved {
+        group: String,
+        topic: String,
+        partition: u32,
+        from: i32,
+        to: i32,
+    },
     /// The share group coordinator's `simple` assignor ran: a new group epoch and who reads what
     /// (a partition may be read by several members).
     ShareAssignmentComputed {
@@ -612,6 +629,7 @@ impl Event {
             | MemberReconciled { group, consumer, .. }
             | ShareMemberJoined { group, consumer, .. }
             | ShareMemberLeft { group, consumer, .. }
+            | ShareConsumerCrashed { group, consumer, .. }
             | ShareAcknowledged { group, consumer, .. }
             | ShareReleased { group, consumer, .. }
             | ShareAcknowledgeFailed { group, consumer, .. } => vec![consumer, group],
@@ -623,6 +641,7 @@ impl Event {
             | ShareGroupOffsetsReset { group, .. }
             | ShareGroupDeleted { group }
             | ShareGroupConfigured { group, .. } => vec![group],
+            SharePartitionMoved { group, topic, .. } => vec![group, topic],
             GroupStateChanged { group, .. }
             | GroupOffsetsAltered { group, .. }
             | GroupOffsetsDeleted { group, .. }

@@ -67,8 +67,8 @@ impl Broker {
     /// CreateTopics: CREATE on the cluster or on the topic (else TOPIC_AUTHORIZATION_FAILED,
     /// "Authorization failed." as `ControllerApis` words it), then the name, the partition
     /// count, TOPIC_ALREADY_EXISTS, the `.`/`_` collision and the configs. `validate_only`
-    /// checks without creating. What is simplified: `replication_factor` is not checked here
-    /// (one broker; `kafka-topics --create` refuses more than one replica itself).
+    /// checks without creating; `replication_factor` (-1: `default.replication.factor`) against
+    /// the registered brokers (INVALID_REPLICATION_FACTOR). The cluster places the replicas.
     pub fn create_topics(&mut self, user: Option<&str>, r: &CreateTopicsRequest) -> CreateTopicsResponse {
         let mut topics = Vec::with_capacity(r.topics.len());
         for t in &r.topics {
@@ -84,6 +84,7 @@ impl Broker {
                 }
                 validate_topic_name(name)?;
                 let n = validate_partition_count(t.num_partitions)?;
+                self.replicas.check_topic(Some(i64::from(t.replication_factor)), None)?;
                 if self.topics.contains_key(name) {
                     return Err(CoreError::kafka(
                         ErrorCode::TopicAlreadyExists,
@@ -136,7 +137,6 @@ impl Broker {
                 }
                 for g in self.groups.values_mut() {
                     g.offsets.retain(|tp, _| &*tp.topic != name);
-                    g.delivered.retain(|tp, _| &*tp.topic != name);
                 }
                 self.retention_pending.retain(|(t, _), _| t != name);
                 Ok(())

@@ -229,7 +229,12 @@ fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
     let partitions = partitions.unwrap_or(i64::from(target.cluster().config().num_partitions));
     match target.apply_as(
         ctx.user.as_deref(),
-        Command::CreateTopic { name: name.clone(), partitions, retention: Some(retention) },
+        Command::CreateTopic {
+            name: name.clone(),
+            partitions,
+            retention: Some(retention),
+            replication_factor: rf,
+        },
     ) {
         Ok(()) => {
             out.outln(format!("Created topic {name}."));
