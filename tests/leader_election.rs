@@ -446,3 +446,20 @@ fn at_kafkas_pace_the_check_waits_five_minutes() {
     let moved = elections(&run.advance(301_000));
     assert!(!moved.is_empty() && moved.iter().all(|m| m.0 == 301_000 && m.2 == 1), "{moved:?}");
 }
+
+/// An election typed in the terminal is a step of the session: exported, read back and replayed
+/// from the seed, it elects the same leaders.
+#[test]
+fn an_election_is_journaled_and_replays() {
+    let mut run = cluster(false, 1);
+    run.advance(5_000);
+    let out = sh(&mut run, "kafka-leader-election $BS --election-type preferred --all-topic-partitions");
+    assert!(out.starts_with("Successfully completed"), "{out}");
+    let after = leaders(&run);
+    let text = run.export().to_json();
+    assert!(text.contains("\"elect_leaders\""), "{text}");
+    let mut again = Run::new(Scenario::from_json(&text).unwrap()).unwrap();
+    again.advance(run.now());
+    assert_eq!(leaders(&again), after);
+    assert_eq!(run.rewind(run.now()).map(|r| leaders(&r)).ok(), Some(after));
+}

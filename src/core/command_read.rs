@@ -1,6 +1,6 @@
 //! Reading a [`Command`] from JSON with one hand-written serde visitor (issue 18, bytes).
 //!
-//! Serde's derive compiled a visitor, a field enum and a positional reader for each of the 45
+//! Serde's derive compiled a visitor, a field enum and a positional reader for each of the 46
 //! commands: ~53 kB of the page's wasm in one function. Here every command is a row of a table
 //! (its name as files write it, its fields and how each field is read) and one loop reads any of
 //! them. It reads the form serde's derive reads (externally tagged, `{"crash_consumer": {"name":
@@ -17,6 +17,7 @@ use super::command::{Command, SeekTo};
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::log::Retention;
 use super::producer::ProducerSpec;
+use super::protocol::elect_leaders::{ElectionPartition, ElectionType};
 use super::share_group::share_partition::ResetTarget;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
 use std::fmt;
@@ -56,6 +57,7 @@ trait Take: Sized {
 kinds! {
     Str: String,
     I64: i64,
+    OptI64: Option<i64>,
     I32: i32,
     U32: u32,
     Bool: bool,
@@ -75,6 +77,8 @@ kinds! {
     Reset: ResetTarget,
     RoleName: Role,
     Acl: AclBinding,
+    Election: ElectionType,
+    OptElectionParts: Option<Vec<ElectionPartition>>,
 }
 
 use Kind as K;
@@ -82,7 +86,15 @@ use Kind as K;
 /// Every command as files name it, with its fields in declaration order (the order serde's
 /// derive reports a missing field in) and their kinds. [`build`] makes the command of a row.
 const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
-    ("create_topic", &[("name", K::Str), ("partitions", K::I64), ("retention", K::OptRetain)]),
+    (
+        "create_topic",
+        &[
+            ("name", K::Str),
+            ("partitions", K::I64),
+            ("retention", K::OptRetain),
+            ("replication_factor", K::OptI64),
+        ],
+    ),
     ("delete_topic", &[("name", K::Str)]),
     ("create_partitions", &[("topic", K::Str), ("total", K::I64)]),
     ("set_retention", &[("topic", K::Str), ("retention", K::Retain)]),
@@ -120,6 +132,7 @@ const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
     ("alter_group_offsets", &[("group", K::Str), ("offsets", K::Offsets)]),
     ("delete_group", &[("group", K::Str)]),
     ("delete_group_offsets", &[("group", K::Str), ("topic", K::Str), ("partitions", K::U32s)]),
+    ("elect_leaders", &[("election_type", K::Election), ("partitions", K::OptElectionParts)]),
     ("set_share_group_config", &[("group", K::Str), ("config", K::ShareConfig)]),
     (
         "reset_share_group_offsets",
@@ -145,7 +158,12 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
     let (name, fields) = COMMANDS.get(row).copied().unwrap_or(("", &[]));
     let mut f = Fields { values: values.into_iter(), names: fields.iter() };
     Ok(match name {
-        "create_topic" => C::CreateTopic { name: f.req()?, partitions: f.req()?, retention: f.opt()? },
+        "create_topic" => C::CreateTopic {
+            name: f.req()?,
+            partitions: f.req()?,
+            retention: f.opt()?,
+            replication_factor: f.opt()?,
+        },
         "delete_topic" => C::DeleteTopic { name: f.req()? },
         "create_partitions" => C::CreatePartitions { topic: f.req()?, total: f.req()? },
         "set_retention" => C::SetRetention { topic: f.req()?, retention: f.req()? },
@@ -182,6 +200,7 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
         "delete_group_offsets" => {
             C::DeleteGroupOffsets { group: f.req()?, topic: f.req()?, partitions: f.req()? }
         }
+        "elect_leaders" => C::ElectLeaders { election_type: f.req()?, partitions: f.opt()? },
         "set_share_group_config" => C::SetShareGroupConfig { group: f.req()?, config: f.req()? },
         "reset_share_group_offsets" => {
             C::ResetShareGroupOffsets { group: f.req()?, topic: f.opt()?, partitions: f.opt()?, to: f.req()? }
@@ -358,7 +377,7 @@ mod tests {
             "config": {"group.id": "g"}, "paused": false});
         vec![
             json!({"type": "create_topic", "name": "t", "partitions": 3,
-                "retention": {"retention.ms": 1000, "retention.bytes": null}}),
+                "retention": {"retention.ms": 1000, "retention.bytes": null}, "replication_factor": 3}),
             json!({"type": "delete_topic", "name": "t"}),
             json!({"type": "create_partitions", "topic": "t", "total": 6}),
             json!({"type": "set_retention", "topic": "t",
@@ -390,6 +409,8 @@ mod tests {
             json!({"type": "alter_group_offsets", "group": "g", "offsets": [["t", 0, 7], ["u", 1, 0]]}),
             json!({"type": "delete_group", "group": "g"}),
             json!({"type": "delete_group_offsets", "group": "g", "topic": "t", "partitions": [0, 2]}),
+            json!({"type": "elect_leaders", "election_type": "preferred",
+                "partitions": [{"topic": "orders", "partition": 1}]}),
             json!({"type": "set_share_group_config", "group": "s",
                 "config": {"share.auto.offset.reset": "earliest", "share.delivery.count.limit": 3}}),
             json!({"type": "reset_share_group_offsets", "group": "s", "topic": "t",
@@ -453,6 +474,8 @@ mod tests {
             json!({"type": "add_acl", "acl": {"principal": "User:a"}}),
             json!({"type": "grant_role", "user": "a", "role": "root", "pattern": "*"}),
             json!({"type": "delete_group_offsets", "group": "g", "topic": "t"}),
+            json!({"type": "elect_leaders", "election_type": "leader"}),
+            json!({"type": "elect_leaders", "election_type": "unclean", "partitions": [{"topic": "t"}]}),
             json!({"type": "add_user"}),
             json!({"type": 3}),
             json!({"name": "c"}),
