@@ -9,6 +9,8 @@ use broker_playground::core::scenario::{built_in, Run, Scenario};
 use broker_playground::core::tools::{self, Context};
 use expect_test::{expect, Expect};
 
+mod common;
+
 const BS: &str = "--bootstrap-server localhost:9092";
 
 /// An empty cluster at teaching pace, authorization off.
@@ -19,16 +21,7 @@ fn empty() -> Run {
 
 /// Runs one line; the text shows stdout, then stderr after `--- stderr`, then the status.
 fn sh_in(run: &mut Run, line: &str, stdin: &str, user: Option<&str>) -> String {
-    let line = line.replace("$BS", BS);
-    let ctx = Context { user: user.map(str::to_string), stdin: stdin.to_string(), follow: false };
-    let o = tools::run(&line, run, &ctx);
-    let mut s = o.stdout.clone();
-    if !o.stderr.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&o.stderr);
-    }
-    s.push_str(&format!("--- exit {}\n", o.status));
-    s
+    common::sh_as(run, line, stdin, user)
 }
 
 fn sh(run: &mut Run, line: &str) -> String {
@@ -1186,4 +1179,48 @@ fn the_broker_refuses_a_users_admin_request_and_the_tool_says_so() {
         --- exit 0
     "#]],
     );
+}
+
+// ---- must-show gaps: --producer-property acks, --timeout-ms, print.timestamp ----
+
+#[test]
+fn producer_property_acks_timeout_ms_and_print_timestamp() {
+    let mut run = story();
+    // A valid acks is taken; a wrong one is the producer config's own refusal.
+    assert_eq!(
+        sh_in(
+            &mut run,
+            "kafka-console-producer.sh $BS --topic orders --producer-property acks=all",
+            "x\n",
+            None
+        ),
+        "--- exit 0\n"
+    );
+    check(
+        sh_in(
+            &mut run,
+            "kafka-console-producer.sh $BS --topic orders --producer-property acks=2",
+            "x\n",
+            None,
+        ),
+        expect![[r#"
+            --- stderr
+            org.apache.kafka.common.config.ConfigException: Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1
+            --- exit 1
+        "#]],
+    );
+    // --timeout-ms: the consumer reads what is readable and stops, as it does here anyway.
+    let out = sh(
+        &mut run,
+        "kafka-console-consumer.sh $BS --topic orders --partition 0 --offset 0 --timeout-ms 1000",
+    );
+    assert_eq!(out, "b\ne\n--- stderr\nProcessed a total of 2 messages\n--- exit 0\n");
+    // print.timestamp: CreateTime first, before the partition and the key.
+    let out = sh(&mut run, "kafka-console-consumer.sh $BS --topic orders --partition 0 --offset 0 --max-messages 1 --property print.timestamp=true --property print.key=true");
+    let first = out.lines().next().unwrap_or_default();
+    let fields: Vec<&str> = first.split('\t').collect();
+    assert_eq!(fields.len(), 3, "{out}");
+    assert!(fields[0].starts_with("CreateTime:") && fields[0][11..].parse::<u64>().is_ok(), "{out}");
+    assert_eq!(&fields[1..], ["k2", "b"]);
+    assert!(out.ends_with("Processed a total of 1 messages\n--- exit 0\n"), "{out}");
 }

@@ -6,8 +6,13 @@
 use broker_playground::core::command::Command;
 use broker_playground::core::event::{ElectionTrigger, Event, EventKind};
 use broker_playground::core::scenario::{Run, Scenario};
-use broker_playground::core::tools::{self, Context};
 use expect_test::{expect, Expect};
+
+mod common;
+
+fn sh_as(run: &mut Run, line: &str, user: Option<&str>) -> String {
+    common::sh_as(run, line, "", user)
+}
 
 /// Three brokers, `orders` with 3 partitions of 3 replicas; broker `stopped` is stopped at 1 s
 /// and started again at 2 s, so by 5 s it is back in every ISR but leads nothing.
@@ -26,19 +31,6 @@ fn cluster(auto_rebalance: bool, stopped: i32) -> Run {
     );
     let s = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     Run::new(s).unwrap()
-}
-
-fn sh_as(run: &mut Run, line: &str, user: Option<&str>) -> String {
-    let line = line.replace("$BS", "--bootstrap-server localhost:9092");
-    let ctx = Context { user: user.map(str::to_string), stdin: String::new(), follow: false };
-    let o = tools::run(&line, run, &ctx);
-    let mut s = o.stdout.clone();
-    if !o.stderr.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&o.stderr);
-    }
-    s.push_str(&format!("--- exit {}\n", o.status));
-    s
 }
 
 fn sh(run: &mut Run, line: &str) -> String {
@@ -453,4 +445,21 @@ fn at_kafkas_pace_the_check_waits_five_minutes() {
     assert!(elections(&run.advance(300_999)).is_empty());
     let moved = elections(&run.advance(301_000));
     assert!(!moved.is_empty() && moved.iter().all(|m| m.0 == 301_000 && m.2 == 1), "{moved:?}");
+}
+
+/// An election typed in the terminal is a step of the session: exported, read back and replayed
+/// from the seed, it elects the same leaders.
+#[test]
+fn an_election_is_journaled_and_replays() {
+    let mut run = cluster(false, 1);
+    run.advance(5_000);
+    let out = sh(&mut run, "kafka-leader-election $BS --election-type preferred --all-topic-partitions");
+    assert!(out.starts_with("Successfully completed"), "{out}");
+    let after = leaders(&run);
+    let text = run.export().to_json();
+    assert!(text.contains("\"elect_leaders\""), "{text}");
+    let mut again = Run::new(Scenario::from_json(&text).unwrap()).unwrap();
+    again.advance(run.now());
+    assert_eq!(leaders(&again), after);
+    assert_eq!(run.rewind(run.now()).map(|r| leaders(&r)).ok(), Some(after));
 }

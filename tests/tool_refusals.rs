@@ -5,8 +5,10 @@
 
 use broker_playground::core::command::Command;
 use broker_playground::core::scenario::{Run, Scenario};
-use broker_playground::core::tools::{self, Context};
+use common::sh_as;
 use expect_test::{expect, Expect};
+
+mod common;
 
 /// `orders` (3 partitions) and the inactive group `g1` with committed offsets; then the
 /// authorizer is switched on with no ACLs at all.
@@ -25,19 +27,6 @@ fn locked(auto_create: bool) -> Run {
     let lock = Command::SetAuthorization { enabled: true, allow_everyone_if_no_acl_found: Some(false) };
     run.apply(run.now(), lock).unwrap();
     run
-}
-
-fn sh_as(run: &mut Run, line: &str, stdin: &str, user: Option<&str>) -> String {
-    let line = line.replace("$BS", "--bootstrap-server localhost:9092");
-    let ctx = Context { user: user.map(str::to_string), stdin: stdin.to_string(), follow: false };
-    let o = tools::run(&line, run, &ctx);
-    let mut s = o.stdout.clone();
-    if !o.stderr.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&o.stderr);
-    }
-    s.push_str(&format!("--- exit {}\n", o.status));
-    s
 }
 
 fn bob(run: &mut Run, line: &str) -> String {

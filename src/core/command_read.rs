@@ -1,6 +1,6 @@
 //! Reading a [`Command`] from JSON with one hand-written serde visitor (issue 18, bytes).
 //!
-//! Serde's derive compiled a visitor, a field enum and a positional reader for each of the 45
+//! Serde's derive compiled a visitor, a field enum and a positional reader for each of the 46
 //! commands: ~53 kB of the page's wasm in one function. Here every command is a row of a table
 //! (its name as files write it, its fields and how each field is read) and one loop reads any of
 //! them. It reads the form serde's derive reads (externally tagged, `{"crash_consumer": {"name":
@@ -17,6 +17,7 @@ use super::command::{Command, SeekTo};
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::log::Retention;
 use super::producer::ProducerSpec;
+use super::protocol::elect_leaders::{ElectionPartition, ElectionType};
 use super::share_group::share_partition::ResetTarget;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
 use std::fmt;
@@ -56,6 +57,7 @@ trait Take: Sized {
 kinds! {
     Str: String,
     I64: i64,
+    OptI64: Option<i64>,
     I32: i32,
     U32: u32,
     Bool: bool,
@@ -76,8 +78,8 @@ kinds! {
     Reset: ResetTarget,
     RoleName: Role,
     Acl: AclBinding,
-    Election: crate::core::protocol::elect_leaders::ElectionType,
-    OptElectionPartitions: Option<Vec<crate::core::protocol::elect_leaders::ElectionPartition>>,
+    Election: ElectionType,
+    OptElectionParts: Option<Vec<ElectionPartition>>,
 }
 
 use Kind as K;
@@ -131,7 +133,7 @@ const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
     ("alter_group_offsets", &[("group", K::Str), ("offsets", K::Offsets)]),
     ("delete_group", &[("group", K::Str)]),
     ("delete_group_offsets", &[("group", K::Str), ("topic", K::Str), ("partitions", K::U32s)]),
-    ("elect_leaders", &[("election_type", K::Election), ("partitions", K::OptElectionPartitions)]),
+    ("elect_leaders", &[("election_type", K::Election), ("partitions", K::OptElectionParts)]),
     ("set_share_group_config", &[("group", K::Str), ("config", K::ShareConfig)]),
     (
         "reset_share_group_offsets",
@@ -409,7 +411,7 @@ mod tests {
             json!({"type": "delete_group", "group": "g"}),
             json!({"type": "delete_group_offsets", "group": "g", "topic": "t", "partitions": [0, 2]}),
             json!({"type": "elect_leaders", "election_type": "preferred",
-                "partitions": [{"topic": "t", "partition": 0}]}),
+                "partitions": [{"topic": "orders", "partition": 1}]}),
             json!({"type": "set_share_group_config", "group": "s",
                 "config": {"share.auto.offset.reset": "earliest", "share.delivery.count.limit": 3}}),
             json!({"type": "reset_share_group_offsets", "group": "s", "topic": "t",
@@ -473,6 +475,8 @@ mod tests {
             json!({"type": "add_acl", "acl": {"principal": "User:a"}}),
             json!({"type": "grant_role", "user": "a", "role": "root", "pattern": "*"}),
             json!({"type": "delete_group_offsets", "group": "g", "topic": "t"}),
+            json!({"type": "elect_leaders", "election_type": "leader"}),
+            json!({"type": "elect_leaders", "election_type": "unclean", "partitions": [{"topic": "t"}]}),
             json!({"type": "add_user"}),
             json!({"type": 3}),
             json!({"name": "c"}),

@@ -202,6 +202,7 @@ mod tests {
             "kafka-console-consumer",
             "kafka-get-offsets",
             "kafka-configs",
+            "kafka-share-groups",
             "shift",
             "tab",
         ];

@@ -835,7 +835,7 @@ pub static EN: Text<'static> = Text {
     command: "Command",
     run_as: "Run as",
     run_as_none: "operator (no credentials)",
-    terminal_help: "Kafka's own tools, as on a real cluster: kafka-topics, kafka-console-producer, kafka-console-consumer, kafka-consumer-groups, kafka-acls, kafka-get-offsets, kafka-configs (with or without .sh; --help prints a tool's usage). Tab completes, ↑/↓ recall, Ctrl-C stops the console consumers. Each page action shows here as the command that does the same.",
+    terminal_help: "Kafka's own tools, as on a real cluster: kafka-topics, kafka-console-producer, kafka-console-consumer, kafka-consumer-groups, kafka-acls, kafka-get-offsets, kafka-configs, kafka-share-groups, kafka-leader-election (with or without .sh; --help prints a tool's usage). Tab completes, ↑/↓ recall, Ctrl-C stops the console consumers. Each page action shows here as the command that does the same.",
     copy_output: "Copy output",
     copy: "Copy",
     clear_terminal: "Clear",

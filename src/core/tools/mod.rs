@@ -50,8 +50,11 @@ pub const TOOLS: &[&str] = &[
 /// `Run`, the page's session). A command that succeeds here is journaled like any action.
 ///
 /// Changes go through the cluster's admin client as the tool's user ([`Target::apply_as`]),
-/// so the broker authorizes them; the tools' own checks before it only decide which of
-/// Kafka's messages they print, in the order the real tool prints them.
+/// so the broker authorizes them, and only the broker: a refusal comes back as its error code
+/// and the tool prints it as Kafka's tool prints that exception. What a tool reads (lists,
+/// describes) it reads from the cluster, filtered by [`allowed`] as the broker's Metadata and
+/// Describe answers would be. (Share-group admin commands are the exception: they are not
+/// Kafka requests yet, and `kafka-share-groups` still checks the group's ACLs itself.)
 pub trait Target {
     fn cluster(&self) -> &Cluster;
     /// Applies `cmd` on behalf of `user` (`None`: the operator).
@@ -278,7 +281,8 @@ pub fn unsupported(what: &str) -> Output {
     o.fail()
 }
 
-/// May the tool's user do `op` on the resource? (The authorizer off, or no user: yes.)
+/// May the tool's user do `op` on the resource? (The authorizer off, or no user: yes.) For
+/// reads only: what a Metadata or Describe answer would show this user.
 pub(crate) fn allowed(
     target: &dyn Target,
     ctx: &Context,
