@@ -152,20 +152,27 @@ pub fn describe_table(props: &DescribeProps) -> Html {
     let rows: Vec<DescribeRow> = use_handle().sim.borrow().run.cluster.describe_group(&props.group);
     let dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
     let notes = unsubscribed_notes(t, &rows);
+    // A LAG figure asks "Why?" (one handler for the table's buttons).
+    let why = super::why::on_click(use_handle().dispatch.clone());
     html! {
         <div class="table-wrap">
             <p class="what-to-type"><span>{ t.you_would_type }</span>{ " " }<code>{ crate::core::tools::echo::describe_group(&props.group) }</code></p>
             <table class="describe">
                 <caption>{ fill(t.describe_caption, &[&props.group]) }</caption>
                 <thead><tr>{ for DESCRIBE_HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
-                <tbody>
+                <tbody onclick={why}>
                     { for rows.iter().map(|r| html! {
                         <tr>
                             <td>{ r.topic.clone() }</td>
                             <td class="num">{ r.partition }</td>
                             <td class="num">{ dash(r.current_offset) }</td>
                             <td class="num">{ r.log_end_offset }</td>
-                            <td class="num">{ dash(r.lag) }</td>
+                            <td class="num">
+                                <button type="button" class="ask" title={t.why_lag_title}
+                                    data-why={super::why::WhyTarget::Lag { group: props.group.to_string(), topic: r.topic.clone(), partition: r.partition }.attr()}>
+                                    { dash(r.lag) }
+                                </button>
+                            </td>
                             <td>{ r.consumer.as_deref().map_or_else(|| "-".into(), |c| member_label(t, c, r.old_member)) }</td>
                         </tr>
                     }) }

@@ -448,20 +448,28 @@ pub fn lane(props: &LaneProps) -> Html {
     }
     let (view, fast, log_end) = track.borrow().clone();
     let summary = lane_summary(t, &format!("{name}-{p}"), shown.0, shown.1, shown.2);
+    // Its markers and figures ask "Why?" (one handler for the lane; see `why::on_click`).
+    let dispatch = use_handle().dispatch.clone();
+    let why = (*use_memo((), move |_| super::why::on_click(dispatch))).clone();
+    let mark = |mark: super::why::Mark| {
+        super::why::WhyTarget::Mark { topic: name.to_string(), partition: p, mark }.attr()
+    };
     let owner_text = if owners.is_empty() {
         t.owners_none.to_string()
     } else {
         owners.iter().map(|(o, old)| member_label(t, o, *old)).collect::<Vec<_>>().join(", ")
     };
     html! {
-        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary} ref={node}>
+        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary} ref={node} onclick={why}>
             <div class="lane-label">
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))} title={owner_text.clone()}>{ owner_text }</span>
                 <span class="lane-meta">
-                    <span title={t.log_start}>{ shown.0 }</span>{ " … " }<span title={t.log_end}>{ shown.1 }</span>
+                    <button type="button" class="ask" title={t.log_start} data-why={mark(super::why::Mark::LogStart)}>{ shown.0 }</button>
+                    { " … " }
+                    <button type="button" class="ask" title={t.log_end} data-why={mark(super::why::Mark::LogEnd)}>{ shown.1 }</button>
                     if let Some(hw) = shown.2 {
-                        { " · " }<span class="hw-num" title={t.high_watermark}>{ format!("HW {hw}") }</span>
+                        { " · " }<button type="button" class="ask hw-num" title={t.high_watermark} data-why={mark(super::why::Mark::HighWatermark)}>{ format!("HW {hw}") }</button>
                     }
                 </span>
             </div>
@@ -525,7 +533,8 @@ fn track(props: &TrackProps) -> Html {
                         }) }
                     </div>
                 </div>
-                <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, props.log_end)}></span>
+                <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, props.log_end)}
+                    data-why={super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark: super::why::Mark::LogEnd }.attr()}></span>
                 if let Some((x, w)) = above {
                     <span class="hw-band" style={format!("--x:{x}; --w:{w}")}></span>
                     <span class="hw-line" style={format!("--x:{x}")}></span>
@@ -541,11 +550,13 @@ fn track(props: &TrackProps) -> Html {
                     } else {
                         fill(t.position_title, &[&m.name, &m.offset])
                     };
+                    let mark = if m.commit { super::why::Mark::Committed(m.name.clone()) } else { super::why::Mark::Position(m.name.clone()) };
+                    let why = super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark };
                     html! {
-                        <span class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
-                            style={format!("--col:{}; --row:{row}", m.col)} {title}>
+                        <button type="button" class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
+                            style={format!("--col:{}; --row:{row}", m.col)} {title} data-why={why.attr()}>
                             { label }
-                        </span>
+                        </button>
                     }
                 }) }
             </div>

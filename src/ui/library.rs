@@ -60,6 +60,26 @@ pub const CATALOGUE: &[Entry] = &[
         ru: "Потребителей больше, чем разделов: группы совместного чтения",
     },
     Entry {
+        id: "share-more-workers",
+        en: "Share group: five workers, two partitions",
+        ru: "Группа совместного чтения: пять обработчиков, два раздела",
+    },
+    Entry {
+        id: "share-slow-worker",
+        en: "Share group: a slow worker's lock runs out",
+        ru: "Группа совместного чтения: у медленного обработчика истекает блокировка",
+    },
+    Entry {
+        id: "share-poison",
+        en: "Share group: a poison record",
+        ru: "Группа совместного чтения: «ядовитая» запись",
+    },
+    Entry {
+        id: "share-crash",
+        en: "Share group: a worker crashes holding records",
+        ru: "Группа совместного чтения: обработчик падает с захваченными записями",
+    },
+    Entry {
         id: "rebalance-basics",
         en: "A member crashes: session timeout",
         ru: "Участник падает: session timeout",

@@ -54,7 +54,13 @@ pub(crate) fn unknown_topic(name: &str) -> CoreError {
 
 impl Broker {
     /// May `user` do `op` on the resource? No user: the operator, a super user.
-    fn admin_allowed(&self, user: Option<&str>, op: Operation, rt: ResourceType, name: &str) -> bool {
+    pub(super) fn admin_allowed(
+        &self,
+        user: Option<&str>,
+        op: Operation,
+        rt: ResourceType,
+        name: &str,
+    ) -> bool {
         user.is_none_or(|u| self.auth.authorize(u, op, rt, name))
     }
 
@@ -131,7 +137,6 @@ impl Broker {
                 }
                 for g in self.groups.values_mut() {
                     g.offsets.retain(|tp, _| &*tp.topic != name);
-                    g.delivered.retain(|tp, _| &*tp.topic != name);
                 }
                 self.retention_pending.retain(|(t, _), _| t != name);
                 Ok(())
@@ -164,13 +169,16 @@ impl Broker {
                 if t.count < i64::from(from) {
                     return Err(CoreError::kafka(
                         ErrorCode::InvalidPartitions,
-                        format!("Topic currently has {from} partitions, which is higher than the requested {}. Partitions can never be removed.", t.count),
+                        format!(
+                            "The topic {} currently has {from} partition(s); {} would not be an increase.",
+                            t.name, t.count
+                        ),
                     ));
                 }
                 if t.count == i64::from(from) {
                     return Err(CoreError::kafka(
                         ErrorCode::InvalidPartitions,
-                        format!("Topic already has {from} partitions."),
+                        format!("Topic already has {from} partition(s)."),
                     ));
                 }
                 let to = validate_partition_count(t.count)?;

@@ -29,6 +29,7 @@ use crate::core::replication::leader_epoch::{truncate_follower, LeaderEpochCache
 use crate::core::replication::partition_state::{AckAfterAppend, PartitionState};
 use crate::core::replication::placement::{self, UsableBroker};
 use crate::core::replication::{BrokerId, NO_LEADER};
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use crate::core::topic::Topic;
 use std::collections::BTreeMap;
@@ -151,6 +152,8 @@ pub struct Replication {
     request_timeout_ms: Millis,
     defaults: TopicReplicationConfig,
     default_replication_factor: i32,
+    /// `auto.leader.rebalance.enable`'s check (`leader_election.rs`).
+    pub(super) leader_rebalance: super::leader_election::LeaderRebalance,
 }
 
 impl Default for Replication {
@@ -192,6 +195,7 @@ impl Replication {
                 unclean_leader_election_enable: config.unclean_leader_election_enable,
             },
             default_replication_factor: config.default_replication_factor,
+            leader_rebalance: super::leader_election::LeaderRebalance::new(config),
         }
     }
 
@@ -199,7 +203,7 @@ impl Replication {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    fn active_set(&self) -> Vec<BrokerId> {
+    pub(super) fn active_set(&self) -> Vec<BrokerId> {
         self.nodes.iter().filter(|n| n.is_running() && !n.fenced).map(|n| n.id).collect()
     }
 
@@ -286,7 +290,7 @@ impl Replication {
         for replicas in assignments {
             let reg = PartitionRegistration::new(replicas.clone(), |b| active.contains(&b));
             let mut logs: BTreeMap<BrokerId, ReplicaLog> =
-                replicas.iter().map(|&b| (b, ReplicaLog::default())).collect();
+                replicas.iter().map(|&b| (b, ReplicaLog::default())).collect_map();
             let index = t.partitions.len() as u32;
             let leader_state = logs.get_mut(&reg.leader).map(|r| {
                 PartitionState::make_leader(
@@ -443,6 +447,9 @@ impl Replication {
         for a in &self.pending {
             consider(a.deadline);
         }
+        if let Some(c) = self.leader_rebalance.next_check {
+            consider(c);
+        }
         t
     }
 
@@ -468,6 +475,7 @@ impl Replication {
         }
         self.shrink_isrs(now, logs, &mut events);
         self.answer_pending(now, &mut events);
+        self.maybe_balance_partition_leaders(now, logs, &mut events);
         events
     }
 
@@ -585,7 +593,7 @@ impl Replication {
     /// Applies a controller decision to a partition: a new leader takes over (the partition log
     /// is cut back to what it has; its leader state starts), or the ISR changes.
     #[allow(clippy::too_many_arguments)]
-    fn apply_change(
+    pub(super) fn apply_change(
         &mut self,
         now: Millis,
         topic: &str,
@@ -602,6 +610,7 @@ impl Replication {
         let Some(p) = t.partitions.get_mut(partition as usize) else { return };
         let PartitionChange { before, after, unclean } = change;
         p.registration = after.clone();
+        self.leader_rebalance.note(now, &after);
         if before.leader != after.leader {
             p.leader_state = None;
             let leader = after.leader;
