@@ -61,6 +61,7 @@ kinds! {
     Bool: bool,
     OptStr: Option<String>,
     OptU32: Option<u32>,
+    OptI64: Option<i64>,
     OptBool: Option<bool>,
     Retain: Retention,
     OptRetain: Option<Retention>,
@@ -82,7 +83,15 @@ use Kind as K;
 /// Every command as files name it, with its fields in declaration order (the order serde's
 /// derive reports a missing field in) and their kinds. [`build`] makes the command of a row.
 const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
-    ("create_topic", &[("name", K::Str), ("partitions", K::I64), ("retention", K::OptRetain)]),
+    (
+        "create_topic",
+        &[
+            ("name", K::Str),
+            ("partitions", K::I64),
+            ("retention", K::OptRetain),
+            ("replication_factor", K::OptI64),
+        ],
+    ),
     ("delete_topic", &[("name", K::Str)]),
     ("create_partitions", &[("topic", K::Str), ("total", K::I64)]),
     ("set_retention", &[("topic", K::Str), ("retention", K::Retain)]),
@@ -145,7 +154,12 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
     let (name, fields) = COMMANDS.get(row).copied().unwrap_or(("", &[]));
     let mut f = Fields { values: values.into_iter(), names: fields.iter() };
     Ok(match name {
-        "create_topic" => C::CreateTopic { name: f.req()?, partitions: f.req()?, retention: f.opt()? },
+        "create_topic" => C::CreateTopic {
+            name: f.req()?,
+            partitions: f.req()?,
+            retention: f.opt()?,
+            replication_factor: f.opt()?,
+        },
         "delete_topic" => C::DeleteTopic { name: f.req()? },
         "create_partitions" => C::CreatePartitions { topic: f.req()?, total: f.req()? },
         "set_retention" => C::SetRetention { topic: f.req()?, retention: f.req()? },
