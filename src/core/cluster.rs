@@ -17,7 +17,7 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
-use super::ids::{BrokerId, NodeId};
+use super::ids::{BrokerId, CorrelationId, NodeId};
 use super::log::{Retention, Value};
 use super::net::Network;
 use super::producer::{Outgoing, Producer};
@@ -154,9 +154,6 @@ impl Cluster {
     pub fn producer_name(&self, index: u32) -> &str {
         self.producer_names.get(index as usize).map_or("?", |s| s)
     }
-    pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
-    }
 
     // ---------------------------------------------------------------- time
 
@@ -257,13 +254,19 @@ impl Cluster {
         user: Option<&str>,
         request: Request,
     ) -> Option<Response> {
-        let tap = self.learned.is_some().then(|| from.clone());
+        self.call_correlated(now, from, user, request).1
+    }
+
+    /// [`Cluster::call`], also returning the request's correlation id.
+    pub(crate) fn call_correlated(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        user: Option<&str>,
+        request: Request,
+    ) -> (CorrelationId, Option<Response>) {
         let timeout = self.net.request_timeout_ms();
-        let answer = self.call_with_timeout(now, from, user, request, timeout).1;
-        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
-            learned.note(&node, r);
-        }
-        answer
+        self.call_with_timeout(now, from, user, request, timeout)
     }
 
     /// The network between the clients and the broker (for the invariant checker).
@@ -351,7 +354,8 @@ impl Cluster {
                     .map(|g| g.id.clone())
                     .collect();
                 for g in cg {
-                    self.cg_bump(&g, RebalanceReason::PartitionsAdded { topic: topic.clone() }, now);
+                    self.broker.cg_bump(&g, RebalanceReason::PartitionsAdded { topic: topic.clone() }, now);
+                    self.flush_broker(now);
                 }
             }
             Command::SetRetention { topic, retention } => {

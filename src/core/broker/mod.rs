@@ -10,11 +10,11 @@
 //! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
 //! topic or group, which READ implies). One broker hosts every partition and every coordinator (the leader of
 //! every `__consumer_offsets` partition is this broker), so FindCoordinator always names it;
-//! the lookup itself is Kafka's ([`partition_for`]). KIP-848's ConsumerGroupHeartbeat still
-//! runs in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
+//! the lookup itself is Kafka's ([`partition_for`]).
 
 mod admin;
 mod classic;
+mod consumer_group;
 mod coordinator;
 pub mod replicas;
 
