@@ -228,6 +228,7 @@ impl Cluster {
             self.step_producer(&name, t);
         }
         self.step_replicas(t);
+        self.step_coordinators(t);
         self.flush_schedule();
         for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
@@ -300,6 +301,9 @@ impl Cluster {
         self.run_until(now);
         let now = self.now;
         let applied = self.apply_command(cmd, now, user);
+        if applied.is_ok() {
+            self.step_coordinators(now);
+        }
         self.flush_schedule();
         applied?;
         Ok(std::mem::take(&mut self.events))

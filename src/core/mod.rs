@@ -28,6 +28,7 @@ pub mod cluster;
 pub mod command;
 pub mod config;
 pub mod consumer;
+mod coordinator_lookup;
 pub mod error;
 pub mod event;
 pub mod group;

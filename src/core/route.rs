@@ -33,13 +33,23 @@ impl Cluster {
         request: Request,
         timeout: Millis,
     ) -> (CorrelationId, Option<Response>) {
-        let to = NodeId::Broker(self.broker.id());
-        let tap = self.learned.is_some().then(|| from.clone());
+        // A consumer sends its group requests to the coordinator FindCoordinator named.
+        let group = matches!(from, NodeId::Consumer(_))
+            .then(|| crate::core::coordinator_lookup::coordinator_group(&request).map(str::to_string))
+            .flatten();
+        let to = match group {
+            Some(_) => NodeId::Broker(self.destination(now, &from, &request)),
+            None => NodeId::Broker(self.broker.id()),
+        };
+        let tap = (self.learned.is_some() || group.is_some()).then(|| from.clone());
         let sent = Authenticated { principal: user.map(Into::into), request };
         let id = self.net.send_request_with_timeout(now, from, to, sent, timeout);
         let answer = self.run_network(now, Some(id));
-        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
-            learned.note(&node, r);
+        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap.as_ref(), answer.as_ref()) {
+            learned.note(node, r);
+        }
+        if let Some(node) = tap.filter(|_| group.is_some()) {
+            self.note_coordinator_answer(&node, group, answer.as_ref());
         }
         (id, answer)
     }
@@ -80,6 +90,12 @@ impl Cluster {
         correlation: CorrelationId,
         q: Authenticated,
     ) {
+        if matches!(from, NodeId::Consumer(_)) {
+            if let Some(refused) = self.coordinator_refusal(&to, &q.request) {
+                self.net.send_response(at, to, from, correlation, refused);
+                return;
+            }
+        }
         let user = q.principal.as_deref();
         let answer = match &q.request {
             Request::JoinGroup(r) => {
@@ -120,7 +136,9 @@ impl Cluster {
         while let Some(out) = outputs.next() {
             match out {
                 Output::ReplyFirst { to, correlation, response } => {
-                    self.net.send_response(now, broker.clone(), to, correlation, response);
+                    let broker =
+                        self.net.responder_of(correlation).cloned().unwrap_or_else(|| broker.clone());
+                    self.net.send_response(now, broker, to, correlation, response);
                     let rest: Vec<Output> = outputs.by_ref().collect();
                     if !rest.is_empty() {
                         self.route.after_answer.insert(correlation, rest);
@@ -131,7 +149,9 @@ impl Cluster {
                 }
                 Output::Event(kind) => self.push_coordinator_event(now, kind),
                 Output::Reply { to, correlation, response } => {
-                    self.net.send_response(now, broker.clone(), to, correlation, response);
+                    let broker =
+                        self.net.responder_of(correlation).cloned().unwrap_or_else(|| broker.clone());
+                    self.net.send_response(now, broker, to, correlation, response);
                     if deliver_each {
                         self.run_network(now, None);
                     }
@@ -199,6 +219,9 @@ impl Cluster {
         if let (Some(learned), Payload::Response(r)) = (self.learned.as_mut(), &payload) {
             learned.note(&to, r);
         }
+        if let Payload::Response(r) = &payload {
+            self.note_late_coordinator_answer(&to, r);
+        }
         let NodeId::Consumer(name) = to else {
             return;
         };
@@ -234,4 +257,11 @@ pub(crate) struct Route {
     /// What a coordinator emitted after an answer its client handles first
     /// ([`Output::ReplyFirst`]), by that answer's correlation id.
     pub after_answer: std::collections::BTreeMap<CorrelationId, Vec<Output>>,
+    /// The coordinator each client knows for a group (`AbstractCoordinator.coordinator`).
+    pub coordinators: std::collections::BTreeMap<(NodeId, String), crate::core::ids::BrokerId>,
+    /// The coordinator a client forgot, and why, until FindCoordinator names the next one.
+    pub lost_coordinators: std::collections::BTreeMap<
+        (NodeId, String),
+        (crate::core::ids::BrokerId, crate::core::error::ErrorCode),
+    >,
 }

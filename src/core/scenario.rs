@@ -669,6 +669,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
     ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
+    ("coordinator-failover", include_str!("scenarios/coordinator-failover.json")),
 ];
 
 /// A built-in scenario by id.

@@ -104,6 +104,11 @@ pub const CATALOGUE: &[Entry] = &[
         en: "acks=all and a broker failure",
         ru: "acks=all и отказ брокера",
     },
+    Entry {
+        id: "coordinator-failover",
+        en: "The coordinator moves and the group carries on",
+        ru: "Координатор переезжает, а группа продолжает работу",
+    },
 ];
 
 /// Whether `id` names a built-in lesson.

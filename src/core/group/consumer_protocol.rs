@@ -99,6 +99,9 @@ impl Cluster {
                 let detail = format!("ConsumerGroupHeartbeat {group_id}");
                 return self.refuse_group_request(name, &group_id, code, detail, now);
             }
+            // The coordinator moved or is down: it asks FindCoordinator again and retries at its
+            // next heartbeat, still a member.
+            Some(ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable) => return,
             // Another instance took its group.instance.id: fatal in the Java client.
             Some(ErrorCode::FencedInstanceId) => return self.fence_consumer(name, &group_id, now),
             // UNKNOWN_MEMBER_ID (removed meanwhile): it joins again with epoch 0.
