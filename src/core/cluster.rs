@@ -323,15 +323,20 @@ impl Cluster {
             cmd @ (Command::SetShareGroupConfig { .. }
             | Command::ResetShareGroupOffsets { .. }
             | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
+            Command::ElectLeaders { election_type, partitions } => {
+                self.admin_elect_leaders(now, user, election_type, partitions.as_deref())?;
+            }
             Command::DeleteGroupOffsets { group, topic, partitions } => {
                 let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
                 if !gone.is_empty() {
                     self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
                 }
             }
-            Command::CreateTopic { name, partitions, retention } => {
-                self.check_default_placement()?;
-                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+            Command::CreateTopic { name, partitions, retention, replication_factor } => {
+                let rf = self.check_placement(replication_factor)?;
+                let partitions = self
+                    .admin_create_topic(now, user, &name, partitions, retention, rf)
+                    .inspect_err(|_| self.next_topic_replication = None)?;
                 self.place_new_topic(&name, partitions, now);
                 self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
@@ -534,10 +539,12 @@ impl Cluster {
                     Some(b) if c.busy_until > now => (b.unprocessed_at(now), b.committed_before_processing),
                     _ => (0, false),
                 };
-                self.events_push(
-                    now,
-                    EventKind::ConsumerCrashed { consumer: name, unprocessed, committed_ahead },
-                );
+                let kind = super::share_consumer::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
+                    consumer: name,
+                    unprocessed,
+                    committed_ahead,
+                });
+                self.events_push(now, kind);
             }
             Command::RestartConsumer { name } => {
                 let c = self.consumers.get(&name).expect("checked");

@@ -19,6 +19,7 @@ use super::protocol::metadata::MetadataRequest;
 use super::protocol::offset_fetch::OffsetFetchRequest;
 use super::protocol::Response;
 use super::time::Millis;
+use crate::core::sort::CollectTree;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -863,7 +864,7 @@ impl Cluster {
             .into_iter()
             .filter(|t| t.error_code.is_none())
             .map(|t| (t.name, t.partitions.len() as u32))
-            .collect();
+            .collect_map();
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
         let changed = m.known_partitions != current && !m.known_partitions.is_empty();

@@ -30,6 +30,7 @@ use crate::core::protocol::consumer_group_heartbeat::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, LEAVE_GROUP_MEMBER_EPOCH,
     LEAVE_GROUP_STATIC_MEMBER_EPOCH,
 };
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -218,8 +219,12 @@ impl Broker {
         let desired: Vec<TopicPartition> = g.target.get(member_id).cloned().unwrap_or_default();
         let owned = member.owned.clone();
         let revoking = owned.iter().any(|tp| !desired.contains(tp));
-        let held_by_others: BTreeSet<&TopicPartition> =
-            g.members.values().filter(|x| x.member_id != member_id).flat_map(|x| x.owned.iter()).collect();
+        let held_by_others: BTreeSet<&TopicPartition> = g
+            .members
+            .values()
+            .filter(|x| x.member_id != member_id)
+            .flat_map(|x| x.owned.iter())
+            .collect_set();
         let target_epoch = g.target_epoch;
         let (response, reached) = if revoking {
             (owned.iter().filter(|tp| desired.contains(tp)).cloned().collect::<Vec<_>>(), false)
@@ -266,7 +271,7 @@ impl Broker {
     /// server-side assignor.
     pub(crate) fn cg_bump(&mut self, group_id: &str, reason: RebalanceReason, now: Millis) {
         let topics: BTreeMap<String, u32> =
-            self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect();
+            self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect_map();
         let Some(g) = self.groups.get_mut(group_id) else {
             return;
         };
@@ -387,7 +392,7 @@ impl Broker {
             return;
         };
         g.target.remove(member_id);
-        g.owners_before = m.owned.iter().map(|tp| (tp.clone(), m.consumer.clone())).collect();
+        g.owners_before = m.owned.iter().map(|tp| (tp.clone(), m.consumer.clone())).collect_map();
         self.outbox.push(Output::Departed(m.consumer.clone()));
         self.emit(EventKind::MemberRemoved {
             group: group_id.to_string(),
