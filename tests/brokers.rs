@@ -252,7 +252,10 @@ fn safe_cluster() -> Scenario {
               "config": {"min.insync.replicas": 2, "unclean.leader.election.enable": false}}],
   "producers": [{"name": "p1", "topic": "orders", "rate": 40, "config": {"acks": "all"}}],
   "consumers": [{"name": "c1", "mode": {"standalone": {"partitions": [["orders", 0], ["orders", 1], ["orders", 2]]}},
-                 "config": {"auto.offset.reset": "earliest"}}]
+                 "config": {"auto.offset.reset": "earliest"}},
+                {"name": "g1", "mode": {"group": {"topics": ["orders"]}}, "config": {"group.id": "group-1", "auto.offset.reset": "earliest"}},
+                {"name": "g2", "mode": {"group": {"topics": ["orders"]}}, "config": {"group.id": "group-1", "auto.offset.reset": "earliest"}},
+                {"name": "k1", "mode": {"group": {"topics": ["orders"]}}, "config": {"group.id": "group-2", "auto.offset.reset": "earliest", "group.protocol": "consumer"}}]
 }"#,
     )
     .unwrap()
@@ -272,7 +275,9 @@ proptest! {
     /// With `acks=all`, `min.insync.replicas=2` and unclean election off, whatever brokers
     /// stop, crash, return, are cut off or healed: no acknowledged record and no record a
     /// consumer read is ever lost or replaced; the high watermark never passes an ISR member's
-    /// log end; leader epochs only grow.
+    /// log end; leader epochs only grow; and whichever broker coordinates a group (the leader
+    /// of its `__consumer_offsets` partition, which moves with the faults), no committed
+    /// offset ever goes back.
     #[test]
     fn acknowledged_and_consumed_records_survive_any_broker_faults(
         faults in prop::collection::vec((1u64..4_000, fault()), 1..14)
@@ -290,6 +295,7 @@ fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
     let mut r = Run::new(safe_cluster()).unwrap();
     let mut kept: BTreeMap<(u32, u64), u64> = BTreeMap::new();
     let mut epochs = [0i32; 3];
+    let mut committed: BTreeMap<(String, u32), u64> = BTreeMap::new();
     let mut now = 0;
     let steps = faults.iter().flat_map(|&(d, f)| [(d, None), (0, Some(f))]).chain([(6_000, None)]);
     for (delay, f) in steps {
@@ -336,6 +342,12 @@ fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
                         offset,
                         now
                     );
+                }
+            }
+            for group in ["group-1", "group-2"] {
+                for (tp, &o) in r.cluster.groups().get(group).map(|g| &g.offsets).into_iter().flatten() {
+                    let before = committed.insert((group.to_string(), tp.partition), o).unwrap_or(0);
+                    prop_assert!(o >= before, "{} committed {} for orders-{} after {} at {}", group, o, tp.partition, before, now);
                 }
             }
             let rep = r.cluster.replication();

@@ -659,6 +659,27 @@ impl World {
                 }
             }
         }
+        // A group member owns only partitions an answer gave it; a KIP-848 member's epoch is
+        // the one its last ConsumerGroupHeartbeat answer named.
+        for (name, c) in self.cluster.consumers() {
+            let node = NodeId::consumer(name);
+            let Some(m) = c.membership.as_ref().filter(|_| c.spec.is_group() && c.is_alive()) else {
+                continue;
+            };
+            if let Some(tp) = c.assignment.iter().find(|tp| !learned.was_assigned(&node, tp)) {
+                return Err(format!("{name} owns {}-{} but no answer assigned it", tp.topic, tp.partition));
+            }
+            if m.protocol == GroupProtocol::Consumer
+                && m.member_id.is_some()
+                && learned.member_epoch(&node) != Some(m.generation)
+            {
+                return Err(format!(
+                    "{name} holds member epoch {} but its last ConsumerGroupHeartbeat answer named {:?}",
+                    m.generation,
+                    learned.member_epoch(&node)
+                ));
+            }
+        }
         let sent = self.cluster.admin().requests_sent();
         let answered = learned.answers(&NodeId::Admin);
         if answered != sent {

@@ -17,7 +17,7 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
-use super::ids::{BrokerId, NodeId};
+use super::ids::{BrokerId, CorrelationId, NodeId};
 use super::log::{Retention, Value};
 use super::net::Network;
 use super::producer::{Outgoing, Producer};
@@ -26,7 +26,6 @@ use super::protocol::{Authenticated, Request, Response};
 use super::schedule::{Kind, Tracked};
 use super::time::Millis;
 use super::topic::Topic;
-use crate::core::sort::CollectTree;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -155,9 +154,6 @@ impl Cluster {
     pub fn producer_name(&self, index: u32) -> &str {
         self.producer_names.get(index as usize).map_or("?", |s| s)
     }
-    pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect_map()
-    }
 
     // ---------------------------------------------------------------- time
 
@@ -232,6 +228,7 @@ impl Cluster {
             self.step_producer(&name, t);
         }
         self.step_replicas(t);
+        self.step_coordinators(t);
         self.flush_schedule();
         for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
@@ -258,13 +255,19 @@ impl Cluster {
         user: Option<&str>,
         request: Request,
     ) -> Option<Response> {
-        let tap = self.learned.is_some().then(|| from.clone());
+        self.call_correlated(now, from, user, request).1
+    }
+
+    /// [`Cluster::call`], also returning the request's correlation id.
+    pub(crate) fn call_correlated(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        user: Option<&str>,
+        request: Request,
+    ) -> (CorrelationId, Option<Response>) {
         let timeout = self.net.request_timeout_ms();
-        let answer = self.call_with_timeout(now, from, user, request, timeout).1;
-        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
-            learned.note(&node, r);
-        }
-        answer
+        self.call_with_timeout(now, from, user, request, timeout)
     }
 
     /// The network between the clients and the broker (for the invariant checker).
@@ -298,6 +301,9 @@ impl Cluster {
         self.run_until(now);
         let now = self.now;
         let applied = self.apply_command(cmd, now, user);
+        if applied.is_ok() {
+            self.step_coordinators(now);
+        }
         self.flush_schedule();
         applied?;
         Ok(std::mem::take(&mut self.events))
@@ -357,7 +363,8 @@ impl Cluster {
                     .map(|g| g.id.clone())
                     .collect();
                 for g in cg {
-                    self.cg_bump(&g, RebalanceReason::PartitionsAdded { topic: topic.clone() }, now);
+                    self.broker.cg_bump(&g, RebalanceReason::PartitionsAdded { topic: topic.clone() }, now);
+                    self.flush_broker(now);
                 }
             }
             Command::SetRetention { topic, retention } => {

@@ -956,7 +956,7 @@ impl Cluster {
                 };
                 self.call(now, NodeId::consumer(name), user.as_deref(), request.into());
             }
-            GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),
+            GroupProtocol::Consumer => self.cg_leave(name, &member_id, reason, now),
         }
         if let Some(c) = self.consumers.get_mut(name) {
             if let Some(m) = c.membership.as_mut() {

@@ -213,6 +213,25 @@ pub enum EventKind {
     },
 
     // ---- brokers and replication ----
+    /// A group's coordinator moved: the leader of its `__consumer_offsets` partition changed
+    /// (`to: None`: no replica runs, COORDINATOR_NOT_AVAILABLE; `cause`: what happened to the
+    /// broker it left, `None` when it had none).
+    CoordinatorMoved {
+        group: String,
+        partition: u32,
+        from: Option<crate::core::ids::BrokerId>,
+        to: Option<crate::core::ids::BrokerId>,
+        cause: Option<BrokerChange>,
+    },
+    /// A client learned its group's coordinator had moved (it got `error` from broker `from`)
+    /// and FindCoordinator named broker `to`.
+    CoordinatorFound {
+        client: String,
+        group: String,
+        from: crate::core::ids::BrokerId,
+        to: crate::core::ids::BrokerId,
+        error: crate::core::error::ErrorCode,
+    },
     BrokerChanged {
         broker: i32,
         change: BrokerChange,
@@ -650,7 +669,9 @@ impl Event {
             | JoinCompleted { group, .. }
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
-            | GroupEpochBumped { group, .. } => vec![group],
+            | GroupEpochBumped { group, .. }
+            | CoordinatorMoved { group, .. } => vec![group],
+            CoordinatorFound { client, group, .. } => vec![client, group],
             ProduceAcknowledged { producer, topic, .. } => vec![producer, topic],
             LeaderChanged { topic, .. }
             | IsrChanged { topic, .. }

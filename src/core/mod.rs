@@ -29,6 +29,7 @@ pub mod command;
 mod command_read;
 pub mod config;
 pub mod consumer;
+mod coordinator_lookup;
 pub mod error;
 pub mod event;
 pub mod group;

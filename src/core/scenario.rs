@@ -679,6 +679,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("unclean-leader-election", include_str!("scenarios/unclean-leader-election.json")),
     ("isr-shrink-and-expand", include_str!("scenarios/isr-shrink-and-expand.json")),
     ("zone-outage", include_str!("scenarios/zone-outage.json")),
+    ("coordinator-failover", include_str!("scenarios/coordinator-failover.json")),
 ];
 
 /// A built-in scenario by id.

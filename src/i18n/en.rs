@@ -125,4 +125,12 @@ pub static NARRATION: Narration<'static> = Narration {
     reason_follow_up: "{member} revoked partitions and rejoins to hand them over",
     reason_member_rejoined: "member {member} rejoined",
     reason_strategy_changed: "member {member} changed partition.assignment.strategy",
+    coordinator_moved: "group {group}: coordinator moved from broker {from} to broker {to}, the new leader of __consumer_offsets-{partition}: {why}; it loads the group's committed offsets and members",
+    coordinator_back: "group {group}: broker {to} leads __consumer_offsets-{partition} and coordinates the group again",
+    coordinator_none: "group {group} has no coordinator: {why}, and no other replica of __consumer_offsets-{partition} runs (COORDINATOR_NOT_AVAILABLE)",
+    coordinator_found: "{client}: {error} from broker {from}; FindCoordinator names broker {to} for group {group}",
+    cause_stopped: "broker {broker} stopped",
+    cause_crashed: "broker {broker} crashed",
+    cause_isolated: "broker {broker} is cut off",
+    cause_fenced: "the controller fenced broker {broker}",
 };

@@ -160,6 +160,14 @@ messages! {
     reason_follow_up,
     reason_member_rejoined,
     reason_strategy_changed,
+    coordinator_moved,
+    coordinator_back,
+    coordinator_none,
+    coordinator_found,
+    cause_stopped,
+    cause_crashed,
+    cause_isolated,
+    cause_fenced,
 }
 
 /// The event in `lang`.
@@ -232,6 +240,45 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ],
             )
         }
+        CoordinatorMoved { group, partition, from, to, cause } => {
+            use crate::core::event::BrokerChange::*;
+            let why = match cause {
+                Some(Stopped) => n.cause_stopped,
+                Some(Crashed) => n.cause_crashed,
+                Some(Isolated) => n.cause_isolated,
+                _ => n.cause_fenced,
+            };
+            let from = from.map_or(String::new(), |b| b.0.to_string());
+            let why = fill(why, &[("broker", &from)]);
+            match to {
+                None => {
+                    fill(n.coordinator_none, &[("group", group), ("partition", partition), ("why", &why)])
+                }
+                Some(to) if from.is_empty() => {
+                    fill(n.coordinator_back, &[("group", group), ("partition", partition), ("to", &to.0)])
+                }
+                Some(to) => fill(
+                    n.coordinator_moved,
+                    &[
+                        ("group", group),
+                        ("partition", partition),
+                        ("from", &from),
+                        ("to", &to.0),
+                        ("why", &why),
+                    ],
+                ),
+            }
+        }
+        CoordinatorFound { client, group, from, to, error } => fill(
+            n.coordinator_found,
+            &[
+                ("client", client),
+                ("group", group),
+                ("from", &from.0),
+                ("to", &to.0),
+                ("error", &error.name()),
+            ],
+        ),
         BrokerChanged { broker, change } => {
             use crate::core::event::BrokerChange::*;
             let m = match change {

@@ -149,6 +149,11 @@ pub const CATALOGUE: &[Entry] = &[
         en: "Three zones survive a zone outage",
         ru: "Три зоны переживают отказ зоны",
     },
+    Entry {
+        id: "coordinator-failover",
+        en: "The coordinator moves and the group carries on",
+        ru: "Координатор переезжает, а группа продолжает работу",
+    },
 ];
 
 /// Whether `id` names a built-in lesson.

@@ -89,7 +89,7 @@ impl Broker {
     }
 
     /// Fails the request `member` left waiting, whichever it is, with `code`.
-    fn fail_parked(&mut self, group: &str, member: &str, code: ErrorCode) {
+    pub(crate) fn fail_parked(&mut self, group: &str, member: &str, code: ErrorCode) {
         if let Some(p) = self.parked.remove(&(group.to_string(), member.to_string())) {
             let response = match p.api {
                 ApiKey::JoinGroup => join_error(code, member).into(),

@@ -4,7 +4,7 @@
 //!
 //! Here: Heartbeat, OffsetCommit and what every coordinator request shares ([`Output`],
 //! [`GroupConfig`]); JoinGroup and SyncGroup are in `classic.rs`. ConsumerGroupHeartbeat
-//! still runs in `group/` on the cluster.
+//! is in `consumer_group.rs`.
 
 use super::Broker;
 use crate::core::config::ClusterConfig;
@@ -27,6 +27,13 @@ pub enum Output {
         correlation: CorrelationId,
         response: Response,
     },
+    /// An answer its client handles before the outputs after it are delivered (KIP-848: the
+    /// member takes its assignment, then the coordinator's "reconciled" and state events).
+    ReplyFirst {
+        to: NodeId,
+        correlation: CorrelationId,
+        response: Response,
+    },
     /// A member removed whose client may be gone: a dead process holds nothing any more (the
     /// simulation clears it, for the views; a live one learns from its next request).
     Departed(String),
@@ -40,6 +47,10 @@ pub struct GroupConfig {
     /// `playground.network.latency.ms`: the JoinGroup→SyncGroup hop, charged to the SyncGroup
     /// round (its answers come one hop after the JoinGroup answers).
     pub sync_hop_ms: u64,
+    /// `group.consumer.session.timeout.ms` (KIP-848).
+    pub consumer_session_timeout_ms: u64,
+    /// `group.consumer.heartbeat.interval.ms` (KIP-848), told to members in each answer.
+    pub consumer_heartbeat_interval_ms: u64,
 }
 
 impl GroupConfig {
@@ -47,6 +58,8 @@ impl GroupConfig {
         GroupConfig {
             initial_rebalance_delay_ms: c.group_initial_rebalance_delay_ms,
             sync_hop_ms: c.network_latency_ms,
+            consumer_session_timeout_ms: c.consumer_session_timeout_ms,
+            consumer_heartbeat_interval_ms: c.consumer_heartbeat_interval_ms,
         }
     }
 }
