@@ -23,7 +23,7 @@ export const KEY_MOMENTS = {
   "standalone-vs-group": { before: "00:19", after: "00:21", key: [".group-frame.standalone", chip("c3", ".dead")] },
   "queue-vs-pubsub": { before: "00:01", after: "00:10", key: [chip("c3"), ".group-frame:nth-of-type(2)"] },
   "more-consumers-than-partitions": { before: "00:19", after: "00:27", key: [chip("c1", ".dead")], keyBefore: [".member-chip.idle"] },
-  "share-groups": { before: "00:19", after: "00:21" },
+  "share-groups": { before: "00:19", after: "00:21", key: [chip("w1", ".dead"), chip("c3", ".idle")] },
   "rebalance-basics": { before: "00:19", after: "00:21", key: [chip("c2", ".dead"), ".part .owner.held"] },
   "leave-vs-crash": { before: "00:29", after: "00:31", key: [chip("c2", ".dead")] },
   "eager-vs-cooperative": { before: "00:14", after: "00:14.900", step: ".group-frame.rebalancing", key: [".group-frame.rebalancing", ".frame-head .phase:not(.none)"] },
