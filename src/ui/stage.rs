@@ -17,6 +17,7 @@ use super::text::{fill, use_text, Text};
 use super::why::WhyTarget;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
+use crate::core::sort::CollectTree;
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
@@ -92,7 +93,7 @@ impl StageView {
         let cluster = &sim.run.cluster;
         let now = cluster.now();
         let hues: BTreeMap<&str, u32> =
-            cluster.consumers().keys().enumerate().map(|(i, n)| (n.as_str(), member_hue(i))).collect();
+            cluster.consumers().keys().enumerate().map(|(i, n)| (n.as_str(), member_hue(i))).collect_map();
         let hue = |n: &str| hues.get(n).copied().unwrap_or(0);
         let producers = cluster
             .producers()

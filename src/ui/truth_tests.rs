@@ -102,7 +102,12 @@ fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained(
     let t = text_for(Lang::En);
     sim.handle(Action::cmd(
         ErrorAt::Global,
-        Command::CreateTopic { name: "payments".into(), partitions: 3, retention: None },
+        Command::CreateTopic {
+            name: "payments".into(),
+            partitions: 3,
+            retention: None,
+            replication_factor: None,
+        },
     ));
     assert!(sim.run.cluster.describe_group("group-1").iter().all(|r| !r.unsubscribed));
     assert!(unsubscribed_notes(t, &sim.run.cluster.describe_group("group-1")).is_empty());
@@ -412,6 +417,10 @@ fn every_lessons_questions_are_revealed_with_what_the_lesson_teaches() {
         ("more-consumers-than-partitions", &[&["c2"]]),
         ("at-least-once", &[&["yes"]]),
         ("standalone-vs-group", &[&["orders-0", "orders-1", "orders-2", "orders-3"]]),
+        ("acks-1-loses-records", &[&["yes"]]),
+        ("min-insync-replicas", &[&["no"]]),
+        ("unclean-leader-election", &[&["yes"]]),
+        ("zone-outage", &[&["no"]]),
     ];
     for (id, truths) in expect {
         let (sim, reveals) = walk(id, |_, c| Some(vec![c[0].0.clone()]));
