@@ -61,6 +61,9 @@ kinds! {
     Bool: bool,
     OptStr: Option<String>,
     OptU32: Option<u32>,
+    OptI64: Option<i64>,
+    Election: crate::core::protocol::elect_leaders::ElectionType,
+    OptElectionPartitions: Option<Vec<crate::core::protocol::elect_leaders::ElectionPartition>>,
     OptBool: Option<bool>,
     Retain: Retention,
     OptRetain: Option<Retention>,
@@ -82,7 +85,15 @@ use Kind as K;
 /// Every command as files name it, with its fields in declaration order (the order serde's
 /// derive reports a missing field in) and their kinds. [`build`] makes the command of a row.
 const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
-    ("create_topic", &[("name", K::Str), ("partitions", K::I64), ("retention", K::OptRetain)]),
+    (
+        "create_topic",
+        &[
+            ("name", K::Str),
+            ("partitions", K::I64),
+            ("retention", K::OptRetain),
+            ("replication_factor", K::OptI64),
+        ],
+    ),
     ("delete_topic", &[("name", K::Str)]),
     ("create_partitions", &[("topic", K::Str), ("total", K::I64)]),
     ("set_retention", &[("topic", K::Str), ("retention", K::Retain)]),
@@ -120,6 +131,7 @@ const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
     ("alter_group_offsets", &[("group", K::Str), ("offsets", K::Offsets)]),
     ("delete_group", &[("group", K::Str)]),
     ("delete_group_offsets", &[("group", K::Str), ("topic", K::Str), ("partitions", K::U32s)]),
+    ("elect_leaders", &[("election_type", K::Election), ("partitions", K::OptElectionPartitions)]),
     ("set_share_group_config", &[("group", K::Str), ("config", K::ShareConfig)]),
     (
         "reset_share_group_offsets",
@@ -145,7 +157,12 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
     let (name, fields) = COMMANDS.get(row).copied().unwrap_or(("", &[]));
     let mut f = Fields { values: values.into_iter(), names: fields.iter() };
     Ok(match name {
-        "create_topic" => C::CreateTopic { name: f.req()?, partitions: f.req()?, retention: f.opt()? },
+        "create_topic" => C::CreateTopic {
+            name: f.req()?,
+            partitions: f.req()?,
+            retention: f.opt()?,
+            replication_factor: f.opt()?,
+        },
         "delete_topic" => C::DeleteTopic { name: f.req()? },
         "create_partitions" => C::CreatePartitions { topic: f.req()?, total: f.req()? },
         "set_retention" => C::SetRetention { topic: f.req()?, retention: f.req()? },
@@ -182,6 +199,7 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
         "delete_group_offsets" => {
             C::DeleteGroupOffsets { group: f.req()?, topic: f.req()?, partitions: f.req()? }
         }
+        "elect_leaders" => C::ElectLeaders { election_type: f.req()?, partitions: f.opt()? },
         "set_share_group_config" => C::SetShareGroupConfig { group: f.req()?, config: f.req()? },
         "reset_share_group_offsets" => {
             C::ResetShareGroupOffsets { group: f.req()?, topic: f.opt()?, partitions: f.opt()?, to: f.req()? }
@@ -390,6 +408,7 @@ mod tests {
             json!({"type": "alter_group_offsets", "group": "g", "offsets": [["t", 0, 7], ["u", 1, 0]]}),
             json!({"type": "delete_group", "group": "g"}),
             json!({"type": "delete_group_offsets", "group": "g", "topic": "t", "partitions": [0, 2]}),
+            json!({"type": "elect_leaders", "election_type": "preferred"}),
             json!({"type": "set_share_group_config", "group": "s",
                 "config": {"share.auto.offset.reset": "earliest", "share.delivery.count.limit": 3}}),
             json!({"type": "reset_share_group_offsets", "group": "s", "topic": "t",
