@@ -658,7 +658,7 @@ fn client_settings(props: &CardProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label class="field">{ t.user }
+            <label class="field wide">{ t.user }
                 <select onchange={on_user}>
                     <option value="" selected={spec.user.is_none()}>{ t.anonymous }</option>
                     { for users.iter().map(|u| html! {

@@ -24,6 +24,14 @@ fn run_until(sim: &mut Sim, until: Millis) {
     }
 }
 
+/// A built-in lesson played at 10× to `at`.
+fn lesson_at(id: &str, at: Millis) -> Sim {
+    let mut sim = Sim::with_scenario(built_in(id).unwrap()).unwrap();
+    sim.handle(Action::SetSpeed(10.0));
+    run_until(&mut sim, at);
+    sim
+}
+
 fn two_consumers() -> Sim {
     let mut sim = Sim::new();
     sim.handle(Action::SetSpeed(10.0));
@@ -131,9 +139,7 @@ fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained(
 /// crashed process is still a member". c1 never crashed: the coordinator refused it.
 #[test]
 fn a_member_that_lost_its_rights_is_not_called_crashed() {
-    let mut sim = Sim::with_scenario(built_in("roles").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 37_000);
+    let sim = lesson_at("roles", 37_000);
     for lang in Lang::ALL {
         let t = text_for(lang);
         let c1 = &sim.run.cluster.consumers()["c1"];
@@ -220,9 +226,7 @@ fn step_crosses_a_rebalance_phase_by_phase_in_at_most_six_presses() {
 #[test]
 fn why_tells_the_chain_from_the_cores_events() {
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 21_000);
+    let mut sim = lesson_at("rebalance-basics", 21_000);
     let c2 = super::why::chain(&sim, &super::why::WhyTarget::Consumer("c2".into()), t, Lang::En).join("\n");
     assert!(c2.contains("consumer c2 crashed"), "{c2}");
     assert!(c2.contains("removes it at") && c2.contains("session.timeout.ms"), "{c2}");
@@ -245,9 +249,7 @@ fn why_tells_the_chain_from_the_cores_events() {
 fn why_a_partition_tells_its_owner_markers_and_lag_from_the_core() {
     use super::why::{chain, WhyTarget};
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 19_000);
+    let mut sim = lesson_at("rebalance-basics", 19_000);
     let cluster = &sim.run.cluster;
     // A partition records were written to and committed on.
     let row = cluster
@@ -339,9 +341,7 @@ fn why_a_partition_tells_its_owner_markers_and_lag_from_the_core() {
 fn why_a_failing_client_tells_its_error_and_the_change_behind_it() {
     use super::why::{chain, WhyTarget};
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("roles").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 38_000);
+    let mut sim = lesson_at("roles", 38_000);
     let c1 = chain(&sim, &WhyTarget::Consumer("c1".into()), t, Lang::En);
     let (code, _) = sim.run.cluster.consumers()["c1"].error.clone().expect("c1 fails after 00:35");
     assert!(c1[0].starts_with(&format!("c1 fails with {}:", code.name())), "{c1:?}");
@@ -441,9 +441,7 @@ fn every_lessons_questions_are_revealed_with_what_the_lesson_teaches() {
 /// moment, and playing on skips them; a scrub back before a question asks it again.
 #[test]
 fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 21_000);
+    let sim = lesson_at("rebalance-basics", 21_000);
     assert!(sim.predict.shown.is_none(), "off: never asked");
     let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
     sim.predict.on = true;
@@ -482,9 +480,7 @@ fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
 fn why_a_lane_marker_tells_the_figure_it_marks_and_the_event_that_set_it() {
     use super::why::{chain, Mark, WhyTarget};
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 19_000);
+    let sim = lesson_at("rebalance-basics", 19_000);
     let cluster = &sim.run.cluster;
     let row = cluster
         .describe_group("group-1")
@@ -546,9 +542,7 @@ fn why_a_lane_marker_tells_the_figure_it_marks_and_the_event_that_set_it() {
 fn why_the_high_watermark_tells_the_isr_and_what_waits_above_it() {
     use super::why::{chain, Mark, WhyTarget};
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("acks-and-broker-failure").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 12_000);
+    let mut sim = lesson_at("acks-and-broker-failure", 12_000);
     let topic = sim.run.cluster.topics().keys().next().unwrap().clone();
     let rep = &sim.run.cluster.replication().topics[&topic].partitions[0];
     let hw = rep.high_watermark().expect("partition 0 has a leader");
@@ -608,9 +602,7 @@ fn why_the_high_watermark_tells_the_isr_and_what_waits_above_it() {
 #[test]
 fn why_an_idle_consumer_owns_nothing_from_the_assignment_event() {
     use super::why::{chain, WhyTarget};
-    let mut sim = Sim::with_scenario(built_in("more-consumers-than-partitions").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 15_000);
+    let sim = lesson_at("more-consumers-than-partitions", 15_000);
     let cluster = &sim.run.cluster;
     let idle = cluster
         .consumers()
@@ -686,9 +678,7 @@ fn why_a_stopped_or_crashed_member_says_since_when_and_until_when() {
     );
     assert!(!lines.iter().any(|l| l.contains("owns nothing")), "stopped, not idle: {lines:#?}");
     // Crashed: rebalance-basics, c2 at 00:20.
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 21_000);
+    let sim = lesson_at("rebalance-basics", 21_000);
     let m = sim.run.cluster.group_members("group-1").into_iter().find(|m| m.consumer == "c2").unwrap();
     let hb = sim.run.cluster.groups()["group-1"].members[&m.member_id].last_heartbeat;
     let at = m.removed_at.unwrap();
@@ -710,9 +700,7 @@ fn why_a_stopped_or_crashed_member_says_since_when_and_until_when() {
 #[test]
 fn why_a_lag_cell_tells_log_end_minus_committed_and_what_set_each() {
     use super::why::{chain, WhyTarget};
-    let mut sim = Sim::with_scenario(built_in("lag").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 20_000);
+    let sim = lesson_at("lag", 20_000);
     let (group, row) = sim
         .run
         .cluster
@@ -746,9 +734,7 @@ fn why_a_lag_cell_tells_log_end_minus_committed_and_what_set_each() {
 fn why_a_generation_tells_what_bumped_it_and_each_members() {
     use super::why::{chain, WhyTarget};
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 19_000);
+    let sim = lesson_at("rebalance-basics", 19_000);
     let g = sim.run.cluster.groups()["group-1"].generation;
     let lines = chain(&sim, &WhyTarget::Generation("group-1".into()), t, Lang::En);
     assert!(
@@ -762,9 +748,7 @@ fn why_a_generation_tells_what_bumped_it_and_each_members() {
         assert!(lines.contains(&format!("{c}: generation {mine} (the group's: {g}).")), "{lines:?}");
     }
     // KIP-848: the group epoch, and each member's epoch.
-    let mut sim = Sim::with_scenario(built_in("kip-848").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 12_000);
+    let sim = lesson_at("kip-848", 12_000);
     let e = sim.run.cluster.groups()["group-1"].generation;
     let lines = chain(&sim, &WhyTarget::Generation("group-1".into()), t, Lang::En);
     assert!(lines[0].starts_with(&format!("Group group-1 is at group epoch {e}")), "{lines:?}");
@@ -794,4 +778,20 @@ fn every_why_target_reads_back_from_its_attribute() {
     }
     assert_eq!(WhyTarget::parse("mark:committed:orders:0"), None, "a committed marker names its group");
     assert_eq!(WhyTarget::parse("mark:hw:orders:x"), None);
+}
+
+/// The stage shows every consumer grouped by group: a share group's members (KIP-932) in its
+/// own frame, with its state and epoch as the share coordinator has them (they were missing
+/// from the stage: the share-groups lesson's crash of w1 could not be seen there).
+#[test]
+fn the_stage_frames_a_share_groups_members() {
+    let sim = lesson_at("share-groups", 21_000);
+    let view = super::stage::StageView::of(&sim, text_for(Lang::En), true);
+    let workers = view.groups.iter().find(|g| g.id == "workers" && g.share).expect("the share group's frame");
+    let names: Vec<&str> = workers.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["w1", "w2", "w3"]);
+    let g = &sim.run.cluster.brokers()[0].share().groups()["workers"];
+    assert_eq!((workers.state, workers.generation), (g.state().name(), g.group_epoch));
+    assert_eq!(workers.members[0].look, Some("dead"), "w1 crashed at 00:20");
+    assert!(view.groups.iter().any(|g| g.id == "orders-app" && !g.share));
 }

@@ -519,10 +519,14 @@ impl Part<'_, '_> {
     /// The leader's high watermark: up to where every in-sync replica has the records, and
     /// what consumers may read; the records above it wait for the followers; the latest ISR
     /// change.
-    fn high_watermark(&self, out: &mut Vec<String>) {
+    fn high_watermark(&self, out: &mut Vec<String>, always: bool) {
         let cluster = &self.sim.run.cluster;
         let Some(topic) = cluster.replication().topics.get(self.topic) else { return };
         let Some(p) = topic.partitions.get(self.partition as usize) else { return };
+        // One replica: the high watermark is the log end; said only when asked about it.
+        if p.registration.replicas.len() < 2 && !always {
+            return;
+        }
         let Some(hw) = p.high_watermark() else { return };
         let isr: Vec<String> = p.registration.isr.iter().map(ToString::to_string).collect();
         out.push(fill(self.t.why_hw, &[&hw, &isr.join(" "), &self.name]));
@@ -571,6 +575,7 @@ fn partition_chain(sim: &Sim, topic: &str, partition: u32, t: &Text, lang: Lang)
     }
     part.log_start(&mut out, false);
     part.log_end(&mut out);
+    part.high_watermark(&mut out, false);
     out
 }
 
@@ -599,9 +604,9 @@ fn mark_chain(sim: &Sim, topic: &str, partition: u32, mark: &Mark, t: &Text, lan
         Mark::LogStart => part.log_start(&mut out, true),
         Mark::LogEnd => {
             part.log_end(&mut out);
-            part.high_watermark(&mut out);
+            part.high_watermark(&mut out, false);
         }
-        Mark::HighWatermark => part.high_watermark(&mut out),
+        Mark::HighWatermark => part.high_watermark(&mut out, true),
     }
     out
 }

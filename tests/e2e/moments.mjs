@@ -23,7 +23,7 @@ export const KEY_MOMENTS = {
   "standalone-vs-group": { before: "00:19", after: "00:21", key: [".group-frame.standalone", chip("c3", ".dead")] },
   "queue-vs-pubsub": { before: "00:01", after: "00:10", key: [chip("c3"), ".group-frame:nth-of-type(2)"] },
   "more-consumers-than-partitions": { before: "00:19", after: "00:27", key: [chip("c1", ".dead")], keyBefore: [".member-chip.idle"] },
-  "share-groups": { before: "00:19", after: "00:21" },
+  "share-groups": { before: "00:19", after: "00:21", key: [chip("w1", ".dead"), chip("c3", ".idle")] },
   "rebalance-basics": { before: "00:19", after: "00:21", key: [chip("c2", ".dead"), ".part .owner.held"] },
   "leave-vs-crash": { before: "00:29", after: "00:31", key: [chip("c2", ".dead")] },
   "eager-vs-cooperative": { before: "00:14", after: "00:14.900", step: ".group-frame.rebalancing", key: [".group-frame.rebalancing", ".frame-head .phase:not(.none)"] },
@@ -35,6 +35,15 @@ export const KEY_MOMENTS = {
   "roles": { before: "00:34", after: "00:37", key: [chip("c1", ".failing")] },
   "lag": { before: "00:19", after: "00:25", key: [chip("c2"), chip("c3")] },
   "acks-and-broker-failure": { before: "00:10", after: "00:14" },
+  "share-more-workers": { before: "00:14", after: "00:16", key: [chip("w6")] },
+  "share-slow-worker": { before: "00:14", after: "00:16", key: [chip("w1"), chip("w2")] },
+  "share-poison": { before: "00:04", after: "00:06" },
+  "share-crash": { before: "00:09", after: "00:11", key: [chip("w1", ".dead")] },
+  "acks-1-loses-records": { before: "00:10", after: "00:14", key: [chip("c1")] },
+  "min-insync-replicas": { before: "00:09", after: "00:14", key: [chip("ledger")] },
+  "unclean-leader-election": { before: "00:19", after: "00:21" },
+  "isr-shrink-and-expand": { before: "00:04", after: "00:10" },
+  "zone-outage": { before: "00:09", after: "00:14", key: [chip("c1"), chip("c2")] },
 };
 
 /** The stage's own parts: on the first screen at every moment (1280 wide). */

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { launchBrowser, openApp, RESULTS, serveStatic, until, watchPage } from "./helpers.mjs";
+import { launchBrowser, newPage, openApp, RESULTS, serveStatic, until } from "./helpers.mjs";
 import { clock, lesson, lessons, linkAt, momentOf, ms, STAGE } from "./moments.mjs";
 
 /** Two animation frames: what the page laid out is what the next read sees. */
@@ -187,15 +187,7 @@ test("every lesson's key moment, before and after, at 1280Ã—720 projector, 1280Ã
     await browser.close();
     await server.close();
   });
-  const context = await browser.newContext({ viewport: DESKTOP });
-  await context.addInitScript(() => {
-    try {
-      localStorage.setItem("broker-playground.predict", "off");
-    } catch {}
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const problems = watchPage(page);
+  const { page, problems } = await newPage(browser, { viewport: DESKTOP });
   const failures = [];
   const ids = lessons();
   assert.ok(ids.length >= 18, `the built-in lessons: ${ids}`);
