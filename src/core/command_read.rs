@@ -63,7 +63,6 @@ kinds! {
     Bool: bool,
     OptStr: Option<String>,
     OptU32: Option<u32>,
-    OptI64: Option<i64>,
     OptBool: Option<bool>,
     Retain: Retention,
     OptRetain: Option<Retention>,
