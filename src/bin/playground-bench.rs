@@ -18,6 +18,17 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Runs the cluster to `t`; the records its consumers fetched meanwhile.
+fn advance_counting(c: &mut Cluster, t: u64) -> u64 {
+    c.advance(t)
+        .iter()
+        .filter_map(|e| match e.kind {
+            broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
+            _ => None,
+        })
+        .sum()
+}
+
 /// Produce + consume `n` records through the core's public API; returns records/s.
 fn core_throughput(n: u64) -> f64 {
     let mut c = Cluster::new(ClusterConfig::default(), 1);
@@ -36,14 +47,7 @@ fn core_throughput(n: u64) -> f64 {
     let mut t = 0;
     while t < ms {
         t += 100;
-        consumed += c
-            .advance(t)
-            .iter()
-            .filter_map(|e| match e.kind {
-                broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
-                _ => None,
-            })
-            .sum::<u64>();
+        consumed += advance_counting(&mut c, t);
     }
     consumed as f64 / start.elapsed().as_secs_f64()
 }
@@ -94,14 +98,7 @@ fn group_consumption(n: u64, share: bool) -> (f64, usize) {
     let (mut consumed, mut window) = (0, 0);
     while t < ms {
         t += 100;
-        consumed += c
-            .advance(t)
-            .iter()
-            .filter_map(|e| match e.kind {
-                broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
-                _ => None,
-            })
-            .sum::<u64>();
+        consumed += advance_counting(&mut c, t);
         let share_state = c.brokers()[0].share();
         for (_, sp) in share_state.partitions_of(group) {
             window = window.max(sp.in_flight_count());
