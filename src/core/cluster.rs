@@ -26,6 +26,7 @@ use super::protocol::{Authenticated, Request, Response};
 use super::schedule::{Kind, Tracked};
 use super::time::Millis;
 use super::topic::Topic;
+use crate::core::sort::CollectTree;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -76,6 +77,10 @@ pub struct Cluster {
     /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
     /// (the rebalance's story; the coordinator does not know it).
     pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
+    /// Highest offset delivered to any consumer with a `group.id` per group and partition, to
+    /// spot redeliveries: the simulation's bookkeeping, not the coordinator's (so reading
+    /// creates no group).
+    pub(crate) group_delivered: BTreeMap<String, BTreeMap<TopicPartition, u64>>,
 }
 
 impl Cluster {
@@ -101,6 +106,7 @@ impl Cluster {
             next_topic_replication: None,
             route: Default::default(),
             sync_stopped: BTreeMap::new(),
+            group_delivered: BTreeMap::new(),
         }
     }
 
@@ -150,7 +156,7 @@ impl Cluster {
         self.producer_names.get(index as usize).map_or("?", |s| s)
     }
     pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
+        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect_map()
     }
 
     // ---------------------------------------------------------------- time
@@ -305,20 +311,26 @@ impl Cluster {
             }
             Command::DeleteGroup { group } => {
                 self.admin_delete_group(now, user, &group)?;
+                self.group_delivered.remove(&group);
                 self.events_push(now, EventKind::GroupDeleted { group });
             }
             cmd @ (Command::SetShareGroupConfig { .. }
             | Command::ResetShareGroupOffsets { .. }
             | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
+            Command::ElectLeaders { election_type, partitions } => {
+                self.admin_elect_leaders(now, user, election_type, partitions.as_deref())?;
+            }
             Command::DeleteGroupOffsets { group, topic, partitions } => {
                 let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
                 if !gone.is_empty() {
                     self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
                 }
             }
-            Command::CreateTopic { name, partitions, retention } => {
-                self.check_default_placement()?;
-                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+            Command::CreateTopic { name, partitions, retention, replication_factor } => {
+                let rf = self.check_placement(replication_factor)?;
+                let partitions = self
+                    .admin_create_topic(now, user, &name, partitions, retention, rf)
+                    .inspect_err(|_| self.next_topic_replication = None)?;
                 self.place_new_topic(&name, partitions, now);
                 self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
@@ -718,10 +730,12 @@ impl Cluster {
         let mut affected = Vec::new();
         for g in self.broker.groups.values_mut() {
             g.offsets.retain(|tp, _| &*tp.topic != name);
-            g.delivered.retain(|tp, _| &*tp.topic != name);
             if g.members.values().any(|m| m.topics.iter().any(|t| t == name)) {
                 affected.push(g.id.clone());
             }
+        }
+        for d in self.group_delivered.values_mut() {
+            d.retain(|tp, _| &*tp.topic != name);
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
         self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);

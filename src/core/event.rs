@@ -251,6 +251,15 @@ pub enum EventKind {
         from: u64,
         to: u64,
     },
+    /// The controller elected `leader` on request or on its own schedule, not because a
+    /// broker failed: `kafka-leader-election`, or `auto.leader.rebalance.enable` moving
+    /// leadership back to the preferred replica. The partition's `LeaderChanged` follows.
+    LeaderElection {
+        topic: String,
+        partition: u32,
+        leader: i32,
+        trigger: ElectionTrigger,
+    },
 
     // ---- consumers ----
     ConsumerAdded {
@@ -646,7 +655,8 @@ impl Event {
             LeaderChanged { topic, .. }
             | IsrChanged { topic, .. }
             | RecordsLost { topic, .. }
-            | ReplicaTruncated { topic, .. } => vec![topic],
+            | ReplicaTruncated { topic, .. }
+            | LeaderElection { topic, .. } => vec![topic],
             AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } | BrokerChanged { .. } => {
                 vec![]
             }
@@ -668,6 +678,18 @@ pub enum BrokerChange {
     Healed,
     /// The controller stopped counting it: no heartbeat for `broker.session.timeout.ms`.
     Fenced,
+}
+
+/// What asked the controller for a [`EventKind::LeaderElection`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionTrigger {
+    /// `auto.leader.rebalance.enable`: the check every `leader.imbalance.check.interval.seconds`.
+    AutoRebalance,
+    /// `kafka-leader-election --election-type preferred`.
+    Preferred,
+    /// `kafka-leader-election --election-type unclean`: an out-of-sync replica may be elected.
+    Unclean,
 }
 
 /// Why an ISR changed.

@@ -26,6 +26,7 @@ pub mod broker;
 pub mod budget;
 pub mod cluster;
 pub mod command;
+mod command_read;
 pub mod config;
 pub mod consumer;
 pub mod error;

@@ -68,6 +68,9 @@ messages! {
     isr_left_down,
     records_lost,
     replica_truncated,
+    election_auto_rebalance,
+    election_preferred,
+    election_unclean,
     consumer_added,
     consumer_removed,
     consumer_changed,
@@ -271,6 +274,15 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ("to", &to.saturating_sub(1)),
             ],
         ),
+        LeaderElection { topic, partition, leader, trigger } => {
+            use crate::core::event::ElectionTrigger;
+            let m = match trigger {
+                ElectionTrigger::AutoRebalance => n.election_auto_rebalance,
+                ElectionTrigger::Preferred => n.election_preferred,
+                ElectionTrigger::Unclean => n.election_unclean,
+            };
+            fill(m, &[("topic", topic), ("partition", partition), ("leader", leader)])
+        }
         ReplicaTruncated { topic, partition, broker, from, to } => fill(
             n.replica_truncated,
             &[

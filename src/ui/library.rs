@@ -124,6 +124,31 @@ pub const CATALOGUE: &[Entry] = &[
         en: "acks=all and a broker failure",
         ru: "acks=all и отказ брокера",
     },
+    Entry {
+        id: "acks-1-loses-records",
+        en: "acks=1 loses acknowledged records",
+        ru: "acks=1 теряет подтверждённые записи",
+    },
+    Entry {
+        id: "min-insync-replicas",
+        en: "acks=all and min.insync.replicas=2",
+        ru: "acks=all и min.insync.replicas=2",
+    },
+    Entry {
+        id: "unclean-leader-election",
+        en: "Unclean leader election: availability for data",
+        ru: "Нечистые выборы лидера: доступность ценой данных",
+    },
+    Entry {
+        id: "isr-shrink-and-expand",
+        en: "A follower falls out of the ISR and back",
+        ru: "Ведомая реплика выпадает из ISR и возвращается",
+    },
+    Entry {
+        id: "zone-outage",
+        en: "Three zones survive a zone outage",
+        ru: "Три зоны переживают отказ зоны",
+    },
 ];
 
 /// Whether `id` names a built-in lesson.

@@ -20,6 +20,7 @@ use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupResponse, Joi
 use crate::core::protocol::leave_group::{LeaveGroupRequest, LeaveGroupResponse};
 use crate::core::protocol::sync_group::{SyncGroupRequest, SyncGroupResponse};
 use crate::core::protocol::{ApiKey, Response};
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
@@ -303,7 +304,7 @@ impl Broker {
             .members
             .values()
             .flat_map(|m| m.assignment.iter().map(move |tp| (tp.clone(), m.consumer.clone())))
-            .collect();
+            .collect_map();
         let waiting: Vec<String> = g.members.keys().cloned().collect();
         for member in waiting {
             let answer = sync_error(ErrorCode::RebalanceInProgress);

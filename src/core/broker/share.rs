@@ -45,6 +45,7 @@ use crate::core::share_group::share_partition::{
     self, MemberId, ResetTarget, SharePartition, SharePartitionEvent,
 };
 use crate::core::share_group::ShareAutoOffsetReset;
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -439,7 +440,7 @@ impl Broker {
                 }
                 m.last_heartbeat = now;
                 if let Some(topics) = &r.subscribed_topic_names {
-                    let topics: BTreeSet<String> = topics.iter().cloned().collect();
+                    let topics: BTreeSet<String> = topics.iter().cloned().collect_set();
                     if topics != m.subscribed_topics {
                         m.subscribed_topics = topics;
                         changed = true;
@@ -470,7 +471,7 @@ impl Broker {
     }
 
     pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
+        self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect_map()
     }
 
     /// ShareFetch (`KafkaApis.handleShareFetchRequest`, `SharePartitionManager.fetchMessages`):
@@ -884,9 +885,9 @@ impl ShareState {
     fn maybe_reassign(&mut self, group: &str, counts: &BTreeMap<String, u32>, changed: bool) {
         let Some(g) = self.groups.get_mut(group) else { return };
         let subscribed: BTreeSet<&String> =
-            g.members.values().flat_map(|m| m.subscribed_topics.iter()).collect();
+            g.members.values().flat_map(|m| m.subscribed_topics.iter()).collect_set();
         let now_counts: BTreeMap<String, u32> =
-            subscribed.iter().filter_map(|t| counts.get(*t).map(|n| ((*t).clone(), *n))).collect();
+            subscribed.iter().filter_map(|t| counts.get(*t).map(|n| ((*t).clone(), *n))).collect_map();
         if !changed && now_counts == g.topic_counts {
             return;
         }
@@ -901,12 +902,12 @@ impl ShareState {
                         .iter()
                         .filter(|t| now_counts.contains_key(*t))
                         .cloned()
-                        .collect(),
-                    current: m.assignment.iter().map(|tp| (tp.topic.to_string(), tp.partition)).collect(),
+                        .collect_set(),
+                    current: m.assignment.iter().map(|tp| (tp.topic.to_string(), tp.partition)).collect_set(),
                 };
                 (m.member_id.clone(), spec)
             })
-            .collect();
+            .collect_map();
         let assigned = assignor::assign(&specs, &now_counts).unwrap_or_default();
         g.group_epoch += 1;
         g.assignment_epoch = g.group_epoch;

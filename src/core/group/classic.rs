@@ -21,6 +21,7 @@ use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupRequestProtoc
 use crate::core::protocol::metadata::MetadataRequest;
 use crate::core::protocol::sync_group::{SyncGroupRequest, SyncGroupResponse};
 use crate::core::protocol::Response;
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
@@ -185,7 +186,7 @@ impl Cluster {
             .into_iter()
             .filter(|t| t.error_code.is_none())
             .map(|t| (t.name, t.partitions.len() as u32))
-            .collect()
+            .collect_map()
     }
 
     /// The member's process runs, is in `phase`, and its JoinGroup or SyncGroup in flight is

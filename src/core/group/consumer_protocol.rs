@@ -13,6 +13,7 @@ use crate::core::config::GroupProtocol;
 use crate::core::consumer::{ConsumerMode, MemberPhase};
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -160,8 +161,12 @@ impl Cluster {
         let desired: Vec<TopicPartition> = g.target.get(member_id).cloned().unwrap_or_default();
         let owned = member.owned.clone();
         let revoke: Vec<TopicPartition> = owned.iter().filter(|tp| !desired.contains(tp)).cloned().collect();
-        let held_by_others: BTreeSet<&TopicPartition> =
-            g.members.values().filter(|x| x.member_id != member_id).flat_map(|x| x.owned.iter()).collect();
+        let held_by_others: BTreeSet<&TopicPartition> = g
+            .members
+            .values()
+            .filter(|x| x.member_id != member_id)
+            .flat_map(|x| x.owned.iter())
+            .collect_set();
         let target_epoch = g.target_epoch;
         let (response, reached) = if !revoke.is_empty() {
             // First release: the member must give these up before it gets anything new.
@@ -395,7 +400,7 @@ impl Cluster {
             return;
         };
         g.target.remove(member_id);
-        g.owners_before = m.owned.iter().map(|tp| (tp.clone(), m.consumer.clone())).collect();
+        g.owners_before = m.owned.iter().map(|tp| (tp.clone(), m.consumer.clone())).collect_map();
         self.release_departed(&m.consumer);
         self.events_push(
             now,
