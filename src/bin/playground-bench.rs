@@ -18,6 +18,17 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Runs the cluster to `t`; the records its consumers fetched meanwhile.
+fn advance_counting(c: &mut Cluster, t: u64) -> u64 {
+    c.advance(t)
+        .iter()
+        .filter_map(|e| match e.kind {
+            broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
+            _ => None,
+        })
+        .sum()
+}
+
 /// Produce + consume `n` records through the core's public API; returns records/s.
 fn core_throughput(n: u64) -> f64 {
     core_throughput_on(n, ClusterConfig::default())
@@ -74,16 +85,89 @@ fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
     let mut t = 0;
     while t < ms {
         t += 100;
-        consumed += c
-            .advance(t)
-            .iter()
-            .filter_map(|e| match e.kind {
-                broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
-                _ => None,
-            })
-            .sum::<u64>();
+        consumed += advance_counting(&mut c, t);
     }
     consumed as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Consumption by a group of three consumers reading a 6-partition topic the producer fills
+/// at 5 M records/s: a classic consumer group (`share` false: each partition one owner, offsets
+/// counted) or a share group (KIP-932: every record acquired under a lock, then acknowledged).
+/// Returns records consumed per wall-clock second and, for the share group, the most in-flight
+/// records any share-partition held — bounded by `group.share.partition.max.record.locks`
+/// (per-record state is only kept inside that window), so memory does not grow with the log.
+fn group_consumption(n: u64, share: bool) -> (f64, usize) {
+    use broker_playground::core::broker::share::ShareGroupSettings;
+    use broker_playground::core::consumer::ConsumerMode;
+    use broker_playground::core::share_group::ShareAutoOffsetReset;
+    let mut c = Cluster::new(ClusterConfig::default(), 1);
+    c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
+    c.apply(
+        0,
+        Command::CreateTopic {
+            name: "bench".into(),
+            partitions: 6,
+            retention: None,
+            replication_factor: None,
+        },
+    )
+    .unwrap();
+    let group = if share { "workers" } else { "readers" };
+    if share {
+        let config = ShareGroupSettings {
+            auto_offset_reset: Some(ShareAutoOffsetReset::Earliest),
+            ..Default::default()
+        };
+        c.apply(0, Command::SetShareGroupConfig { group: group.into(), config }).unwrap();
+    }
+    let cfg = ConsumerConfig {
+        max_poll_records: 100_000,
+        poll_interval_ms: 1,
+        auto_offset_reset: broker_playground::core::config::OffsetReset::Earliest,
+        ..ConsumerConfig::default()
+    };
+    for i in 1..=3 {
+        let mut spec = ConsumerSpec::group(&format!("c{i}"), group, &["bench"], cfg.clone());
+        if share {
+            spec.mode = ConsumerMode::Share { topics: vec!["bench".into()] };
+        }
+        c.apply(0, Command::AddConsumer { consumer: spec }).unwrap();
+    }
+    // The group forms first (a classic group's first rebalance waits
+    // group.initial.rebalance.delay.ms), then the producer starts and the clock runs.
+    let mut t = 10_000;
+    c.advance(t);
+    let mut p = ProducerSpec::new("p1", "bench");
+    p.rate = 5_000_000.0;
+    c.apply(t, Command::AddProducer { producer: p }).unwrap();
+    let ms = t + n / 5_000 + 1;
+    let start = Instant::now();
+    let (mut consumed, mut window) = (0, 0);
+    while t < ms {
+        t += 100;
+        consumed += advance_counting(&mut c, t);
+        let share_state = c.brokers()[0].share();
+        for (_, sp) in share_state.partitions_of(group) {
+            window = window.max(sp.in_flight_count());
+        }
+    }
+    (consumed as f64 / start.elapsed().as_secs_f64(), window)
+}
+
+/// `--groups-only`: a classic group's and a share group's consumption in one run, as JSON.
+fn group_figures(n: u64) -> J {
+    let classic = median((0..3).map(|_| group_consumption(n, false).0).collect());
+    let runs: Vec<(f64, usize)> = (0..3).map(|_| group_consumption(n, true)).collect();
+    let window = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let share = median(runs.into_iter().map(|r| r.0).collect());
+    let cap = broker_playground::core::share_group::config::ShareGroupConfig::default()
+        .partition_max_record_locks();
+    json!({
+        "classic_group_records_per_s": classic,
+        "share_group_records_per_s": share,
+        "share_max_in_flight_per_partition": window,
+        "share_in_flight_cap_per_partition": cap,
+    })
 }
 
 /// The memory-bound floor: append the same records to a Vec, then read each back. Each
@@ -435,7 +519,28 @@ fn throughput_only() {
     if !args.iter().any(|a| a == "--skip-replication") {
         replication_figures(&mut r, n, 3, "");
     }
+    if let J::Object(g) = group_figures(n / 5) {
+        r.extend(g);
+    }
     println!("{}", J::Object(r));
+}
+
+/// The classic-vs-share consumption figures natively (`*_native`), and in wasm from
+/// target/bench/wasm.json when scripts/bench.sh left it (`*_wasm`).
+fn share_figures(r: &mut Map<String, J>) {
+    let native = group_figures(2_000_000);
+    for k in ["classic_group_records_per_s", "share_group_records_per_s"] {
+        r.insert(format!("{k}_native"), native[k].clone());
+    }
+    for k in ["share_max_in_flight_per_partition", "share_in_flight_cap_per_partition"] {
+        r.insert(k.into(), native[k].clone());
+    }
+    let wasm = std::fs::read_to_string("target/bench/wasm.json").ok();
+    if let Some(v) = wasm.and_then(|t| serde_json::from_str::<J>(&t).ok()) {
+        for k in ["classic_group_records_per_s", "share_group_records_per_s"] {
+            r.insert(format!("{k}_wasm"), v[k].clone());
+        }
+    }
 }
 
 /// Figures measured in wasm by scripts/bench.sh, if it left them.
@@ -485,6 +590,9 @@ fn main() {
     if std::env::args().any(|a| a == "--throughput-only") {
         return throughput_only();
     }
+    if std::env::args().any(|a| a == "--groups-only") {
+        return println!("{}", group_figures(2_000_000));
+    }
     if std::env::args().any(|a| a == "--replication-only") {
         // `--replication-only [--records N]`: issue #14's RF 3 vs RF 1 figures alone.
         let args: Vec<String> = std::env::args().collect();
@@ -533,6 +641,8 @@ fn main() {
     if let Some(parts) = wasm_breakdown("target/bench/named.wasm") {
         r.insert("wasm_breakdown".into(), parts);
     }
+    eprintln!("classic group vs share group consumption, 2M records, 3 runs each…");
+    share_figures(&mut r);
     wasm_figures(&mut r);
     ui_figures(&mut r);
     if let (Some(w), Some(j)) =

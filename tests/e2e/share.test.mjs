@@ -90,7 +90,17 @@ test("a card switched to Share group mode: share panel with SPSO/SPEO, record st
   // Each share consumer's card says what it holds and what it acknowledged.
   assert.match(await card(page, "consumer c2").locator(".share-holds").innerText(), /accepted|ACCEPT|acknowledged/i);
 
-  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  // Stop the clock at a moment with records in flight (acknowledged ones leave the window).
+  await until(
+    async () => {
+      await page.getByRole("button", { name: "Pause", exact: true }).click();
+      if ((await panel.locator("ol.share-records .rec").count()) > 0) return true;
+      await page.getByRole("button", { name: "Play", exact: true }).click();
+      await page.waitForTimeout(150);
+      return false;
+    },
+    { what: "a paused moment with records in flight" },
+  );
   // The delivery count: in each cell's accessible name, shown on keyboard focus and hover.
   const cell = panel.locator("ol.share-records .rec").first();
   const words = await cell.getAttribute("aria-label");
