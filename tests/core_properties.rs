@@ -323,7 +323,12 @@ impl World {
         p.keys = KeyMode::Set { prefix: "user-".into(), count: 5 };
         p.user = Some("alice".into());
         let setup = vec![
-            Command::CreateTopic { name: "orders".into(), partitions: 4, retention: None },
+            Command::CreateTopic {
+                name: "orders".into(),
+                partitions: 4,
+                retention: None,
+                replication_factor: None,
+            },
             Command::AddProducer { producer: p },
             Command::AddUser { name: "alice".into() },
         ];
@@ -460,6 +465,7 @@ impl World {
                 name: TOPICS[*t as usize % 2].into(),
                 partitions: *n as i64,
                 retention: None,
+                replication_factor: None,
             },
             // Mostly payments; orders now and then (it takes the default producer's topic away).
             Op::DeleteTopic(t) => Command::DeleteTopic { name: TOPICS[usize::from(*t != 0)].into() },

@@ -146,16 +146,16 @@ fn topics_alter_and_delete() {
     check(
         sh(&mut run, "kafka-topics $BS --alter --topic orders --partitions 4"),
         expect![[r#"
-        Error while executing topic command : Topic currently has 8 partitions, which is higher than the requested 4.
-        --- exit 1
-    "#]],
+            Error while executing topic command : The topic orders currently has 8 partition(s); 4 would not be an increase.
+            --- exit 1
+        "#]],
     );
     check(
         sh(&mut run, "kafka-topics $BS --alter --topic orders --partitions 8"),
         expect![[r#"
-        Error while executing topic command : Topic already has 8 partitions.
-        --- exit 1
-    "#]],
+            Error while executing topic command : Topic already has 8 partition(s).
+            --- exit 1
+        "#]],
     );
     check(
         sh(&mut run, "kafka-topics $BS --delete --topic orders"),
@@ -781,9 +781,12 @@ fn acls_add_list_remove() {
             Some("bob"),
         ),
         expect![[r#"
-        Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
-        --- exit 1
-    "#]],
+            Adding ACLs for resource `ResourcePattern(resourceType=TOPIC, name=*, patternType=LITERAL)`: 
+             	(principal=User:bob, host=*, operation=ALL, permissionType=ALLOW) 
+
+            Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+            --- exit 1
+        "#]],
     );
 }
 
@@ -864,7 +867,7 @@ fn hostile_lines_get_a_usage_error_never_a_panic() {
         sh(&mut run, "<script>alert(1)</script>"),
         expect![[r#"
             --- stderr
-            <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-share-groups, kafka-topics)
+            <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-leader-election, kafka-share-groups, kafka-topics)
             --- exit 127
         "#]],
     );

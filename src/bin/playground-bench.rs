@@ -20,10 +20,48 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Produce + consume `n` records through the core's public API; returns records/s.
 fn core_throughput(n: u64) -> f64 {
-    let mut c = Cluster::new(ClusterConfig::default(), 1);
+    core_throughput_on(n, ClusterConfig::default())
+}
+
+/// The same with replication (issue #14): `brokers` brokers in as many racks, every topic
+/// with that replication factor, `min.insync.replicas` 2 when there are several, the producer's
+/// default `acks=all`; followers fetch every `playground.network.latency.ms`.
+fn core_throughput_replicated(n: u64, brokers: i32) -> f64 {
+    let config = ClusterConfig {
+        brokers: (1..=brokers)
+            .map(|id| broker_playground::core::config::BrokerSpec { id, rack: Some(format!("zone-{id}")) })
+            .collect(),
+        default_replication_factor: brokers,
+        min_insync_replicas: if brokers > 1 { 2 } else { 1 },
+        ..ClusterConfig::default()
+    };
+    core_throughput_on(n, config)
+}
+
+/// Replication factor 3 on 3 brokers beside factor 1 on 1, in the same run: records/s of each
+/// (`core_records_per_s{suffix}_rf1`, `…_rf3`) and the cost ratio.
+fn replication_figures(r: &mut Map<String, J>, n: u64, runs: usize, suffix: &str) {
+    let rf1 = median((0..runs).map(|_| core_throughput_replicated(n, 1)).collect());
+    let rf3 = median((0..runs).map(|_| core_throughput_replicated(n, 3)).collect());
+    r.insert(format!("core_records_per_s{suffix}_rf1"), json!(rf1));
+    r.insert(format!("core_records_per_s{suffix}_rf3"), json!(rf3));
+    r.insert(format!("core_rf3_cost_vs_rf1{suffix}"), json!(if rf3 > 0.0 { rf1 / rf3 } else { f64::NAN }));
+}
+
+fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
+    let mut c = Cluster::new(config, 1);
     // The core's own speed, past the work budget a tab keeps to.
     c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(0, Command::CreateTopic { name: "bench".into(), partitions: 6, retention: None }).unwrap();
+    c.apply(
+        0,
+        Command::CreateTopic {
+            name: "bench".into(),
+            partitions: 6,
+            retention: None,
+            replication_factor: None,
+        },
+    )
+    .unwrap();
     let mut p = ProducerSpec::new("p1", "bench");
     p.rate = 5_000_000.0;
     c.apply(0, Command::AddProducer { producer: p }).unwrap();
@@ -90,7 +128,16 @@ fn memory_after_10m() -> Option<u64> {
     let mut c = Cluster::new(ClusterConfig::default(), 1);
     // The core's own speed, past the work budget a tab keeps to.
     c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 6, retention: None }).unwrap();
+    c.apply(
+        0,
+        Command::CreateTopic {
+            name: "orders".into(),
+            partitions: 6,
+            retention: None,
+            replication_factor: None,
+        },
+    )
+    .unwrap();
     let mut p = ProducerSpec::new("p1", "orders");
     p.rate = 1_000_000.0;
     p.keys = broker_playground::core::producer::KeyMode::Set { prefix: "user-".into(), count: 100 };
@@ -382,7 +429,13 @@ fn throughput_only() {
         args.windows(2).find(|w| w[0] == "--records").and_then(|w| w[1].parse().ok()).unwrap_or(5_000_000);
     let core = median((0..3).map(|_| core_throughput(n)).collect());
     let floor = median((0..3).map(|_| floor_throughput(n)).collect());
-    println!("{}", json!({"core_records_per_s": core, "floor_records_per_s": floor}));
+    let mut r = Map::new();
+    r.insert("core_records_per_s".into(), json!(core));
+    r.insert("floor_records_per_s".into(), json!(floor));
+    if !args.iter().any(|a| a == "--skip-replication") {
+        replication_figures(&mut r, n, 3, "");
+    }
+    println!("{}", J::Object(r));
 }
 
 /// Figures measured in wasm by scripts/bench.sh, if it left them.
@@ -391,6 +444,10 @@ fn wasm_figures(r: &mut Map<String, J>) {
     let Ok(v) = serde_json::from_str::<J>(&text) else { return };
     r.insert("core_records_per_s_wasm".into(), v["core_records_per_s"].clone());
     r.insert("floor_records_per_s_wasm".into(), v["floor_records_per_s"].clone());
+    for k in ["rf1", "rf3"] {
+        r.insert(format!("core_records_per_s_wasm_{k}"), v[format!("core_records_per_s_{k}")].clone());
+    }
+    r.insert("core_rf3_cost_vs_rf1_wasm".into(), v["core_rf3_cost_vs_rf1"].clone());
 }
 
 /// The page's figures, measured in headless Chromium by scripts/bench-ui.mjs (ui.json) and
@@ -426,6 +483,19 @@ fn main() {
     if std::env::args().any(|a| a == "--throughput-only") {
         return throughput_only();
     }
+    if std::env::args().any(|a| a == "--replication-only") {
+        // `--replication-only [--records N]`: issue #14's RF 3 vs RF 1 figures alone.
+        let args: Vec<String> = std::env::args().collect();
+        let n = args
+            .windows(2)
+            .find(|w| w[0] == "--records")
+            .and_then(|w| w[1].parse().ok())
+            .unwrap_or(2_000_000);
+        let mut r = Map::new();
+        replication_figures(&mut r, n, 3, "_native");
+        println!("{}", J::Object(r));
+        return;
+    }
     let mut r = Map::new();
     if std::env::args().any(|a| a == "--extreme-only") {
         cli_extreme(&mut r);
@@ -442,6 +512,8 @@ fn main() {
         "floor_records_per_s_native".into(),
         json!(median((0..5).map(|_| floor_throughput(n)).collect())),
     );
+    eprintln!("core produce+consume with replication factor 3 on 3 brokers beside 1 on 1…");
+    replication_figures(&mut r, n / 2, 3, "_native");
     eprintln!("sticky 1M x 2000…");
     r.insert("sticky_1m_x_2000_ms".into(), json!(median((0..3).map(|_| sticky(false)).collect())));
     r.insert("sticky_1m_x_2000_after_leave_ms".into(), json!(median((0..3).map(|_| sticky(true)).collect())));

@@ -77,6 +77,10 @@ pub struct Cluster {
     /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
     /// (the rebalance's story; the coordinator does not know it).
     pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
+    /// Highest offset delivered to any consumer with a `group.id` per group and partition, to
+    /// spot redeliveries: the simulation's bookkeeping, not the coordinator's (so reading
+    /// creates no group).
+    pub(crate) group_delivered: BTreeMap<String, BTreeMap<TopicPartition, u64>>,
 }
 
 impl Cluster {
@@ -102,6 +106,7 @@ impl Cluster {
             next_topic_replication: None,
             route: Default::default(),
             sync_stopped: BTreeMap::new(),
+            group_delivered: BTreeMap::new(),
         }
     }
 
@@ -306,20 +311,26 @@ impl Cluster {
             }
             Command::DeleteGroup { group } => {
                 self.admin_delete_group(now, user, &group)?;
+                self.group_delivered.remove(&group);
                 self.events_push(now, EventKind::GroupDeleted { group });
             }
             cmd @ (Command::SetShareGroupConfig { .. }
             | Command::ResetShareGroupOffsets { .. }
             | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
+            Command::ElectLeaders { election_type, partitions } => {
+                self.admin_elect_leaders(now, user, election_type, partitions.as_deref())?;
+            }
             Command::DeleteGroupOffsets { group, topic, partitions } => {
                 let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
                 if !gone.is_empty() {
                     self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
                 }
             }
-            Command::CreateTopic { name, partitions, retention } => {
-                self.check_default_placement()?;
-                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+            Command::CreateTopic { name, partitions, retention, replication_factor } => {
+                let rf = self.check_placement(replication_factor)?;
+                let partitions = self
+                    .admin_create_topic(now, user, &name, partitions, retention, rf)
+                    .inspect_err(|_| self.next_topic_replication = None)?;
                 self.place_new_topic(&name, partitions, now);
                 self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
@@ -521,10 +532,12 @@ impl Cluster {
                     Some(b) if c.busy_until > now => (b.unprocessed_at(now), b.committed_before_processing),
                     _ => (0, false),
                 };
-                self.events_push(
-                    now,
-                    EventKind::ConsumerCrashed { consumer: name, unprocessed, committed_ahead },
-                );
+                let kind = super::share_consumer::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
+                    consumer: name,
+                    unprocessed,
+                    committed_ahead,
+                });
+                self.events_push(now, kind);
             }
             Command::RestartConsumer { name } => {
                 let c = self.consumers.get(&name).expect("checked");
@@ -717,10 +730,12 @@ impl Cluster {
         let mut affected = Vec::new();
         for g in self.broker.groups.values_mut() {
             g.offsets.retain(|tp, _| &*tp.topic != name);
-            g.delivered.retain(|tp, _| &*tp.topic != name);
             if g.members.values().any(|m| m.topics.iter().any(|t| t == name)) {
                 affected.push(g.id.clone());
             }
+        }
+        for d in self.group_delivered.values_mut() {
+            d.retain(|tp, _| &*tp.topic != name);
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
         self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);

@@ -34,6 +34,9 @@ pub enum Command {
         partitions: i64,
         #[serde(default)]
         retention: Option<Retention>,
+        /// `--replication-factor`; absent: `default.replication.factor` (CreateTopics' -1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replication_factor: Option<i64>,
     },
     DeleteTopic {
         name: String,
@@ -162,6 +165,13 @@ pub enum Command {
         group: String,
         topic: String,
         partitions: Vec<u32>,
+    },
+    /// ElectLeaders (`kafka-leader-election`): a preferred or unclean election for the listed
+    /// partitions, or for every partition (`partitions` absent: `--all-topic-partitions`).
+    ElectLeaders {
+        election_type: super::protocol::elect_leaders::ElectionType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partitions: Option<Vec<super::protocol::elect_leaders::ElectionPartition>>,
     },
 
     /// A share group's own configs (`kafka-configs --alter --entity-type groups`, scenario files'

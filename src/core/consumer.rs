@@ -9,7 +9,6 @@ use super::config::{ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset};
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
-use super::group::Group;
 use super::ids::NodeId;
 use super::protocol::fetch::{FetchPartition, FetchRequest};
 use super::protocol::leave_group::{LeaveGroupRequest, MemberIdentity};
@@ -620,10 +619,7 @@ impl Cluster {
         // a member or a commit (a standalone consumer that commits by hand), so a member
         // reading the same records later sees them as redelivered.
         let high = match c.group_id() {
-            Some(g) => {
-                let group = self.broker.groups.entry(g.to_string()).or_insert_with(|| Group::new(g));
-                group.delivered.entry(tp.clone()).or_insert(0)
-            }
+            Some(g) => self.group_delivered.entry(g.to_string()).or_default().entry(tp.clone()).or_insert(0),
             None => c.delivered.entry(tp.clone()).or_insert(0),
         };
         let redelivered = high.saturating_sub(from).min(count);

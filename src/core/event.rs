@@ -251,6 +251,15 @@ pub enum EventKind {
         from: u64,
         to: u64,
     },
+    /// The controller elected `leader` on request or on its own schedule, not because a
+    /// broker failed: `kafka-leader-election`, or `auto.leader.rebalance.enable` moving
+    /// leadership back to the preferred replica. The partition's `LeaderChanged` follows.
+    LeaderElection {
+        topic: String,
+        partition: u32,
+        leader: i32,
+        trigger: ElectionTrigger,
+    },
 
     // ---- consumers ----
     ConsumerAdded {
@@ -460,6 +469,23 @@ pub enum EventKind {
         member_id: String,
         reason: LeaveReason,
     },
+    /// A share consumer stopped without a word, holding `holding` acquired records it had not
+    /// acknowledged (processed or not): they come back when their locks run out or its session
+    /// ends.
+    ShareConsumerCrashed {
+        group: String,
+        consumer: String,
+        holding: u64,
+    },
+    /// The leadership of a partition moved, and with it `group`'s share-partition: broker `to`
+    /// loaded it from the share coordinator's persisted state.
+    SharePartitionMoved {
+        group: String,
+        topic: String,
+        partition: u32,
+        from: i32,
+        to: i32,
+    },
     /// The share group coordinator's `simple` assignor ran: a new group epoch and who reads what
     /// (a partition may be read by several members).
     ShareAssignmentComputed {
@@ -603,6 +629,7 @@ impl Event {
             | MemberReconciled { group, consumer, .. }
             | ShareMemberJoined { group, consumer, .. }
             | ShareMemberLeft { group, consumer, .. }
+            | ShareConsumerCrashed { group, consumer, .. }
             | ShareAcknowledged { group, consumer, .. }
             | ShareReleased { group, consumer, .. }
             | ShareAcknowledgeFailed { group, consumer, .. } => vec![consumer, group],
@@ -614,6 +641,7 @@ impl Event {
             | ShareGroupOffsetsReset { group, .. }
             | ShareGroupDeleted { group }
             | ShareGroupConfigured { group, .. } => vec![group],
+            SharePartitionMoved { group, topic, .. } => vec![group, topic],
             GroupStateChanged { group, .. }
             | GroupOffsetsAltered { group, .. }
             | GroupOffsetsDeleted { group, .. }
@@ -627,7 +655,8 @@ impl Event {
             LeaderChanged { topic, .. }
             | IsrChanged { topic, .. }
             | RecordsLost { topic, .. }
-            | ReplicaTruncated { topic, .. } => vec![topic],
+            | ReplicaTruncated { topic, .. }
+            | LeaderElection { topic, .. } => vec![topic],
             AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } | BrokerChanged { .. } => {
                 vec![]
             }
@@ -649,6 +678,18 @@ pub enum BrokerChange {
     Healed,
     /// The controller stopped counting it: no heartbeat for `broker.session.timeout.ms`.
     Fenced,
+}
+
+/// What asked the controller for a [`EventKind::LeaderElection`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionTrigger {
+    /// `auto.leader.rebalance.enable`: the check every `leader.imbalance.check.interval.seconds`.
+    AutoRebalance,
+    /// `kafka-leader-election --election-type preferred`.
+    Preferred,
+    /// `kafka-leader-election --election-type unclean`: an out-of-sync replica may be elected.
+    Unclean,
 }
 
 /// Why an ISR changed.

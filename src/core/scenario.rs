@@ -659,6 +659,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("queue-vs-pubsub", include_str!("scenarios/queue-vs-pubsub.json")),
     ("more-consumers-than-partitions", include_str!("scenarios/more-consumers-than-partitions.json")),
     ("share-groups", include_str!("scenarios/share-groups.json")),
+    ("share-more-workers", include_str!("scenarios/share-more-workers.json")),
+    ("share-slow-worker", include_str!("scenarios/share-slow-worker.json")),
+    ("share-poison", include_str!("scenarios/share-poison.json")),
+    ("share-crash", include_str!("scenarios/share-crash.json")),
     ("rebalance-basics", include_str!("scenarios/rebalance-basics.json")),
     ("leave-vs-crash", include_str!("scenarios/leave-vs-crash.json")),
     ("eager-vs-cooperative", include_str!("scenarios/eager-vs-cooperative.json")),
@@ -670,6 +674,11 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
     ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
+    ("acks-1-loses-records", include_str!("scenarios/acks-1-loses-records.json")),
+    ("min-insync-replicas", include_str!("scenarios/min-insync-replicas.json")),
+    ("unclean-leader-election", include_str!("scenarios/unclean-leader-election.json")),
+    ("isr-shrink-and-expand", include_str!("scenarios/isr-shrink-and-expand.json")),
+    ("zone-outage", include_str!("scenarios/zone-outage.json")),
 ];
 
 /// A built-in scenario by id.

@@ -68,6 +68,9 @@ messages! {
     isr_left_down,
     records_lost,
     replica_truncated,
+    election_auto_rebalance,
+    election_preferred,
+    election_unclean,
     consumer_added,
     consumer_removed,
     consumer_changed,
@@ -121,6 +124,9 @@ messages! {
     share_member_joined,
     share_member_left,
     share_member_session_timeout,
+    share_consumer_crashed,
+    share_partition_moved,
+    share_leader_changed,
     share_assignment,
     share_acquired,
     share_acquired_again,
@@ -268,6 +274,15 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ("to", &to.saturating_sub(1)),
             ],
         ),
+        LeaderElection { topic, partition, leader, trigger } => {
+            use crate::core::event::ElectionTrigger;
+            let m = match trigger {
+                ElectionTrigger::AutoRebalance => n.election_auto_rebalance,
+                ElectionTrigger::Preferred => n.election_preferred,
+                ElectionTrigger::Unclean => n.election_unclean,
+            };
+            fill(m, &[("topic", topic), ("partition", partition), ("leader", leader)])
+        }
         ReplicaTruncated { topic, partition, broker, from, to } => fill(
             n.replica_truncated,
             &[
@@ -467,6 +482,13 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             },
             &[("group", group), ("consumer", consumer)],
         ),
+        SharePartitionMoved { group, topic, partition, from, to } => fill(
+            n.share_partition_moved,
+            &[("group", group), ("partition", &format!("{topic}-{partition}")), ("from", from), ("to", to)],
+        ),
+        ShareConsumerCrashed { group, consumer, holding } => {
+            fill(n.share_consumer_crashed, &[("group", group), ("consumer", consumer), ("holding", holding)])
+        }
         ShareAssignmentComputed { group, epoch, assignment } => {
             let text =
                 assignment.iter().map(|(c, ps)| format!("{c} [{}]", tps(ps))).collect::<Vec<_>>().join(", ");
@@ -512,6 +534,7 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ReturnCause::Released => n.share_released,
                 ReturnCause::LockExpired => n.share_lock_expired,
                 ReturnCause::SessionEnded => n.share_session_ended,
+                ReturnCause::LeaderChanged => n.share_leader_changed,
             },
             &[
                 ("consumer", consumer),

@@ -389,7 +389,16 @@ fn stage_body(props: &BodyProps) -> Html {
                         <header class="frame-head">
                             <span class="gid">{ g.id.clone() }</span>
                             <span class={classes!("state", g.state)}>{ g.state }</span>
-                            <span class="gen">{ format!("{} {}", if g.kip848 { t.epoch } else { t.generation }, g.generation) }</span>
+                            // The generation (epoch) asks "Why?": what bumps it, and the members' own.
+                            { {
+                                let target = WhyTarget::Generation(g.id.clone());
+                                html! {
+                                    <button type="button" class="gen ask" data-why={target.attr()}
+                                        title={fill(t.why_button, &[&t.generation])} onclick={ask_why(target)}>
+                                        { format!("{} {}", if g.kip848 { t.epoch } else { t.generation }, g.generation) }
+                                    </button>
+                                }
+                            } }
                             // Always there (hidden when Stable): the frame keeps its height.
                             <span class={classes!("phase", g.phase.is_none().then_some("none"))}
                                 title={g.phase.map(|p| fill(t.stage_rebalancing, &[&p]))}>

@@ -123,6 +123,9 @@ impl Broker {
         if let Err(code) = self.authorize_group(user, &group_id) {
             return Some(join_error(code, &request_member));
         }
+        if let Some(code) = self.share.refuses_classic_join(&group_id) {
+            return Some(join_error(code, ""));
+        }
         let client = client_id(from);
         let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
         if g.protocol == Some(GroupProtocol::Consumer) && !g.members.is_empty() {

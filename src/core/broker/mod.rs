@@ -16,6 +16,7 @@
 mod admin;
 mod classic;
 mod coordinator;
+mod leader_election;
 pub mod replicas;
 
 pub(crate) use admin::unknown_topic;
@@ -192,6 +193,7 @@ impl Broker {
             Request::DeleteAcls(r) => self.delete_acls(user, r).into(),
             Request::DeleteGroups(r) => self.delete_groups(user, r).into(),
             Request::OffsetDelete(r) => self.offset_delete(user, r).into(),
+            Request::ElectLeaders(r) => self.elect_leaders(now, user, r).into(),
             Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
             Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
             Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),

@@ -9,10 +9,12 @@
 //!   leader-epoch cache; when a new leader has less than the old one, the partition log is cut
 //!   back to the new leader's log end (the records past it are named in a `RecordsLost` event),
 //!   and a returning replica truncates by the leader-epoch rules (`ReplicaTruncated`).
-//! - Followers fetch every `playground.network.latency.ms` while they are behind (Kafka's
-//!   fetch waits in the leader's purgatory until data arrives: about one round trip); the
-//!   leader learns a follower's log end from its next fetch, so the high watermark moves one
-//!   round after the copy, as in Kafka.
+//! - Followers send Fetch requests over the brokers' network ([`fetch`]) every
+//!   `playground.network.latency.ms` while they are behind (Kafka's fetch waits in the
+//!   leader's purgatory until data arrives: about one round trip); the leader learns a
+//!   follower's log end from its next fetch, so the high watermark moves one round after the
+//!   copy, as in Kafka. A returning replica truncates by its leader's epoch cache read
+//!   directly (Kafka asks with OffsetsForLeaderEpoch).
 //! - One controller (KRaft's quorum is not shown); an ISR change the leader decides is committed
 //!   at once. A request to a crashed or isolated broker fails at once with REQUEST_TIMED_OUT
 //!   rather than after `request.timeout.ms`; a failed batch is not retried (the producer counts
@@ -24,13 +26,15 @@ use crate::core::event::{BrokerChange, EventKind, IsrReason};
 use crate::core::replication::config::{Acks, TopicReplicationConfig};
 use crate::core::replication::election::{self, PartitionChange, PartitionRegistration};
 use crate::core::replication::leader_epoch::{truncate_follower, LeaderEpochCache};
-use crate::core::replication::partition_state::{follower_high_watermark, AckAfterAppend, PartitionState};
+use crate::core::replication::partition_state::{AckAfterAppend, PartitionState};
 use crate::core::replication::placement::{self, UsableBroker};
 use crate::core::replication::{BrokerId, NO_LEADER};
 use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use crate::core::topic::Topic;
 use std::collections::BTreeMap;
+
+pub mod fetch;
 
 /// Whether a broker runs, and if not, how it went away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +64,12 @@ pub struct BrokerNode {
 impl BrokerNode {
     pub fn is_running(&self) -> bool {
         self.state == BrokerState::Running
+    }
+
+    /// Its process runs (up, or up but cut off): it keeps fetching, whether or not anything
+    /// arrives.
+    pub fn process_runs(&self) -> bool {
+        matches!(self.state, BrokerState::Running | BrokerState::Isolated)
     }
 }
 
@@ -133,6 +143,8 @@ pub struct Replication {
     pending: Vec<PendingAck>,
     /// Placement's randomness, apart from the cluster's (one broker draws nothing).
     rng: oorandom::Rand64,
+    /// The brokers' network for followers' Fetch requests ([`fetch`]).
+    fetch_net: fetch::FetchNetwork,
     next_fetch_at: Option<Millis>,
     fetch_interval_ms: Millis,
     lag_ms: Millis,
@@ -140,6 +152,8 @@ pub struct Replication {
     request_timeout_ms: Millis,
     defaults: TopicReplicationConfig,
     default_replication_factor: i32,
+    /// `auto.leader.rebalance.enable`'s check (`leader_election.rs`).
+    pub(super) leader_rebalance: super::leader_election::LeaderRebalance,
 }
 
 impl Default for Replication {
@@ -170,6 +184,7 @@ impl Replication {
             topics: BTreeMap::new(),
             pending: Vec::new(),
             rng: oorandom::Rand64::new(u128::from(seed) ^ 0x005e_ed0f_7e91_1ca5),
+            fetch_net: fetch::FetchNetwork::new(0, 30_000),
             next_fetch_at: None,
             fetch_interval_ms: config.network_latency_ms.max(1),
             lag_ms: config.replica_lag_time_max_ms,
@@ -180,6 +195,7 @@ impl Replication {
                 unclean_leader_election_enable: config.unclean_leader_election_enable,
             },
             default_replication_factor: config.default_replication_factor,
+            leader_rebalance: super::leader_election::LeaderRebalance::new(config),
         }
     }
 
@@ -187,7 +203,7 @@ impl Replication {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    fn active_set(&self) -> Vec<BrokerId> {
+    pub(super) fn active_set(&self) -> Vec<BrokerId> {
         self.nodes.iter().filter(|n| n.is_running() && !n.fenced).map(|n| n.id).collect()
     }
 
@@ -431,6 +447,9 @@ impl Replication {
         for a in &self.pending {
             consider(a.deadline);
         }
+        if let Some(c) = self.leader_rebalance.next_check {
+            consider(c);
+        }
         t
     }
 
@@ -456,61 +475,16 @@ impl Replication {
         }
         self.shrink_isrs(now, logs, &mut events);
         self.answer_pending(now, &mut events);
+        self.maybe_balance_partition_leaders(now, logs, &mut events);
         events
     }
 
-    /// Every running follower fetches from its running leader: the leader counts the
-    /// follower's log end (ISR expansion, high watermark), then the follower copies what it
-    /// lacks and takes the leader's high watermark.
+    /// Every follower fetches from its leader over the brokers' network ([`fetch`]): the
+    /// leader counts the follower's log end (ISR expansion, high watermark), the follower takes
+    /// what it lacks and the leader's high watermark. ISR changes go to the controller after.
     fn fetch_round(&mut self, now: Millis, logs: &mut BTreeMap<String, Topic>, events: &mut Vec<EventKind>) {
-        let running: Vec<BrokerId> = self.nodes.iter().filter(|n| n.is_running()).map(|n| n.id).collect();
-        let mut behind = false;
-        let mut changes = Vec::new();
-        for (name, t) in self.topics.iter_mut() {
-            for (index, p) in t.partitions.iter_mut().enumerate() {
-                let leader = p.registration.leader;
-                if leader == NO_LEADER || !running.contains(&leader) || p.replicas.len() < 2 {
-                    continue;
-                }
-                let Some(state) = p.leader_state.as_mut() else { continue };
-                let leader_cache = p.replicas.get(&leader).map(|r| r.cache.clone()).unwrap_or_default();
-                let followers: Vec<BrokerId> =
-                    p.registration.replicas.iter().copied().filter(|&f| f != leader).collect();
-                for f in followers {
-                    if !running.contains(&f) {
-                        continue;
-                    }
-                    let Some(r) = p.replicas.get_mut(&f) else { continue };
-                    let joined = match state.update_follower_fetch_state(now, f, r.log_end) {
-                        Ok((Some(change), _)) => {
-                            changes.push((name.clone(), index as u32, change.isr, IsrReason::CaughtUp));
-                            true
-                        }
-                        _ => false,
-                    };
-                    let end = state.log_end_offset();
-                    r.log_end = end;
-                    if joined {
-                        // A follower catching up fetches again at once (its fetch is answered
-                        // as soon as it is sent): it is caught up now, so the ISR check that
-                        // follows does not take it out again.
-                        let _ = state.update_follower_fetch_state(now, f, end);
-                    }
-                    r.cache = leader_cache.clone();
-                    r.cache.truncate_from_end(end);
-                    r.high_watermark = follower_high_watermark(state.high_watermark(), end);
-                }
-                if let Some(r) = p.replicas.get_mut(&leader) {
-                    r.high_watermark = state.high_watermark();
-                }
-                let lagging = p.registration.replicas.iter().any(|&f| {
-                    f != leader
-                        && running.contains(&f)
-                        && state.follower(f).is_none_or(|s| s.log_end_offset != Some(state.log_end_offset()))
-                });
-                behind |= lagging || state.high_watermark() < state.log_end_offset();
-            }
-        }
+        let changes = self.exchange_fetches(now);
+        let behind = self.followers_behind();
         for (topic, partition, isr, reason) in changes {
             self.alter_partition(now, &topic, partition, isr, reason, logs, events);
         }
@@ -619,7 +593,7 @@ impl Replication {
     /// Applies a controller decision to a partition: a new leader takes over (the partition log
     /// is cut back to what it has; its leader state starts), or the ISR changes.
     #[allow(clippy::too_many_arguments)]
-    fn apply_change(
+    pub(super) fn apply_change(
         &mut self,
         now: Millis,
         topic: &str,
@@ -636,6 +610,7 @@ impl Replication {
         let Some(p) = t.partitions.get_mut(partition as usize) else { return };
         let PartitionChange { before, after, unclean } = change;
         p.registration = after.clone();
+        self.leader_rebalance.note(now, &after);
         if before.leader != after.leader {
             p.leader_state = None;
             let leader = after.leader;
@@ -862,6 +837,7 @@ impl Replication {
             n.state = state;
             n.silent_since = silent_since;
         }
+        self.set_fetch_node(broker, state == BrokerState::Running);
     }
 }
 
@@ -891,8 +867,12 @@ impl Cluster {
     ) -> CoreResult<Vec<crate::core::event::Event>> {
         let placement = self.broker.replicas.check_topic(replication_factor, config)?;
         self.next_topic_replication = Some(placement);
-        let cmd =
-            crate::core::command::Command::CreateTopic { name: name.to_string(), partitions, retention };
+        let cmd = crate::core::command::Command::CreateTopic {
+            name: name.to_string(),
+            partitions,
+            retention,
+            replication_factor: None,
+        };
         let result = self.apply(now, cmd);
         self.next_topic_replication = None;
         result
@@ -923,6 +903,29 @@ impl Cluster {
         Ok(())
     }
 
+    /// Whether a topic with `replication_factor` replicas (absent: the settings
+    /// [`Cluster::create_topic`] checked, else `default.replication.factor`) can be made now.
+    /// A factor given here is kept for [`Cluster::place_new_topic`]. Returns the factor the
+    /// CreateTopics request carries.
+    pub(crate) fn check_placement(&mut self, replication_factor: Option<i64>) -> CoreResult<i16> {
+        if let (None, Some(rf)) = (&self.next_topic_replication, replication_factor) {
+            self.next_topic_replication = Some(self.broker.replicas.check_topic(Some(rf), None)?);
+        }
+        let rf = match &self.next_topic_replication {
+            Some((rf, _)) => *rf,
+            None => self.broker.replicas.check_topic(None, None)?.0,
+        };
+        let up = self.broker.replicas.nodes.iter().filter(|n| n.is_running() && !n.fenced).count();
+        if up == 0 || (rf as usize) > self.broker.replicas.nodes.len() {
+            self.next_topic_replication = None;
+            return Err(CoreError::kafka(
+                ErrorCode::InvalidReplicationFactor,
+                "Unable to replicate the partition: all brokers are currently fenced.",
+            ));
+        }
+        Ok(rf as i16)
+    }
+
     /// The replicas' work due at `now` (followers' fetches, ISR checks, the controller).
     pub(crate) fn step_replicas(&mut self, now: Millis) {
         if self.broker.replicas.next_wakeup().is_none_or(|t| t > now) {
@@ -932,6 +935,24 @@ impl Cluster {
         for kind in broker.replicas.run(now, &mut broker.topics) {
             self.events_push(now, kind);
         }
+    }
+
+    /// Cuts or mends the link between two brokers' replica fetchers (nothing else changes):
+    /// a follower then leaves the ISR after `replica.lag.time.max.ms` without being fenced.
+    pub fn set_broker_link(
+        &mut self,
+        now: Millis,
+        a: i32,
+        b: i32,
+        up: bool,
+    ) -> Vec<crate::core::event::Event> {
+        let mut out = self.advance(now);
+        self.broker.replicas.set_fetch_link(a, b, up);
+        if up {
+            self.broker.replicas.next_fetch_soon(now);
+        }
+        out.extend(self.advance(now));
+        out
     }
 
     /// `stop_broker`, `crash_broker`, `start_broker`, `isolate_broker`, `heal_broker`.

@@ -142,7 +142,7 @@ impl Cluster {
                 return;
             }
             Some(ErrorCode::InconsistentGroupProtocol) => {
-                let detail = format!("group {group_id} uses the consumer protocol (KIP-848)");
+                let detail = format!("group {group_id} is a consumer-protocol (KIP-848) or share group");
                 self.report_error(name, ErrorCode::InconsistentGroupProtocol, detail, now);
                 return;
             }

@@ -15,6 +15,7 @@ pub mod kafka_console_consumer;
 pub mod kafka_console_producer;
 pub mod kafka_consumer_groups;
 pub mod kafka_get_offsets;
+pub mod kafka_leader_election;
 pub mod kafka_share_groups;
 pub mod kafka_topics;
 pub mod options;
@@ -40,6 +41,7 @@ pub const TOOLS: &[&str] = &[
     "kafka-console-producer.sh",
     "kafka-consumer-groups.sh",
     "kafka-get-offsets.sh",
+    "kafka-leader-election.sh",
     "kafka-share-groups.sh",
     "kafka-topics.sh",
 ];
@@ -125,6 +127,7 @@ pub fn specs(tool: &str) -> &'static [options::Spec] {
         "kafka-consumer-groups" => kafka_consumer_groups::SPECS,
         "kafka-acls" => kafka_acls::SPECS,
         "kafka-get-offsets" => kafka_get_offsets::SPECS,
+        "kafka-leader-election" => kafka_leader_election::SPECS,
         "kafka-share-groups" => kafka_share_groups::SPECS,
         "kafka-configs" => kafka_configs::SPECS,
         "kafka-console-producer" => kafka_console_producer::SPECS,
@@ -169,6 +172,7 @@ pub fn run(line: &str, target: &mut dyn Target, ctx: &Context) -> Output {
         "kafka-consumer-groups" => kafka_consumer_groups::run(args, target, ctx),
         "kafka-acls" => kafka_acls::run(args, target, ctx),
         "kafka-get-offsets" => kafka_get_offsets::run(args, target, ctx),
+        "kafka-leader-election" => kafka_leader_election::run(args, target, ctx),
         "kafka-share-groups" => kafka_share_groups::run(args, target, ctx),
         "kafka-configs" => kafka_configs::run(args, target, ctx),
         "kafka-console-producer" => kafka_console_producer::run(args, target, ctx),
@@ -316,6 +320,48 @@ pub fn broker_count(cluster: &Cluster) -> u32 {
 pub fn core_message(e: &CoreError) -> String {
     match e {
         CoreError::Kafka { message, .. } | CoreError::Invalid { message } => super::error::one_line(message),
+    }
+}
+
+/// The exception a Kafka error code becomes in the Java client (`Errors.exception`), by its
+/// full class name.
+pub fn exception_class(code: super::error::ErrorCode) -> String {
+    use super::error::ErrorCode as E;
+    let name = match code {
+        E::UnknownTopicOrPartition => "UnknownTopicOrPartitionException",
+        E::InvalidTopicException => "InvalidTopicException",
+        E::TopicAuthorizationFailed => "TopicAuthorizationException",
+        E::GroupAuthorizationFailed => "GroupAuthorizationException",
+        E::ClusterAuthorizationFailed => "ClusterAuthorizationException",
+        E::TopicAlreadyExists => "TopicExistsException",
+        E::InvalidPartitions => "InvalidPartitionsException",
+        E::InvalidConfig => "InvalidConfigurationException",
+        E::InvalidRequest => "InvalidRequestException",
+        E::NonEmptyGroup => "GroupNotEmptyException",
+        E::GroupIdNotFound => "GroupIdNotFoundException",
+        E::GroupSubscribedToTopic => "GroupSubscribedToTopicException",
+        E::InvalidReplicationFactor => "InvalidReplicationFactorException",
+        E::LeaderNotAvailable => "LeaderNotAvailableException",
+        E::NotLeaderOrFollower => "NotLeaderOrFollowerException",
+        E::RequestTimedOut => "TimeoutException",
+        E::NotEnoughReplicas => "NotEnoughReplicasException",
+        E::PreferredLeaderNotAvailable => "PreferredLeaderNotAvailableException",
+        E::EligibleLeadersNotAvailable => "EligibleLeadersNotAvailableException",
+        E::ElectionNotNeeded => "ElectionNotNeededException",
+        E::UnknownMemberId => "UnknownMemberIdException",
+        E::RebalanceInProgress => "RebalanceInProgressException",
+        _ => "UnknownServerException",
+    };
+    format!("org.apache.kafka.common.errors.{name}")
+}
+
+/// A refusal as the Java client's exception prints (`Throwable.toString`): its class, then
+/// the broker's message.
+pub fn java_exception(e: &CoreError) -> String {
+    let message = core_message(e);
+    match e.code() {
+        Some(code) => format!("{}: {message}", exception_class(code)),
+        None => format!("org.apache.kafka.common.KafkaException: {message}"),
     }
 }
 
