@@ -17,6 +17,7 @@ use super::command::{Command, SeekTo};
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::log::Retention;
 use super::producer::ProducerSpec;
+use super::protocol::elect_leaders::{ElectionPartition, ElectionType};
 use super::share_group::share_partition::ResetTarget;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
 use std::fmt;
@@ -75,6 +76,9 @@ kinds! {
     Reset: ResetTarget,
     RoleName: Role,
     Acl: AclBinding,
+    OptI64: Option<i64>,
+    Election: ElectionType,
+    OptElectionPartitions: Option<Vec<ElectionPartition>>,
 }
 
 use Kind as K;
@@ -82,7 +86,15 @@ use Kind as K;
 /// Every command as files name it, with its fields in declaration order (the order serde's
 /// derive reports a missing field in) and their kinds. [`build`] makes the command of a row.
 const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
-    ("create_topic", &[("name", K::Str), ("partitions", K::I64), ("retention", K::OptRetain)]),
+    (
+        "create_topic",
+        &[
+            ("name", K::Str),
+            ("partitions", K::I64),
+            ("retention", K::OptRetain),
+            ("replication_factor", K::OptI64),
+        ],
+    ),
     ("delete_topic", &[("name", K::Str)]),
     ("create_partitions", &[("topic", K::Str), ("total", K::I64)]),
     ("set_retention", &[("topic", K::Str), ("retention", K::Retain)]),
@@ -120,6 +132,7 @@ const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
     ("alter_group_offsets", &[("group", K::Str), ("offsets", K::Offsets)]),
     ("delete_group", &[("group", K::Str)]),
     ("delete_group_offsets", &[("group", K::Str), ("topic", K::Str), ("partitions", K::U32s)]),
+    ("elect_leaders", &[("election_type", K::Election), ("partitions", K::OptElectionPartitions)]),
     ("set_share_group_config", &[("group", K::Str), ("config", K::ShareConfig)]),
     (
         "reset_share_group_offsets",
@@ -145,7 +158,12 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
     let (name, fields) = COMMANDS.get(row).copied().unwrap_or(("", &[]));
     let mut f = Fields { values: values.into_iter(), names: fields.iter() };
     Ok(match name {
-        "create_topic" => C::CreateTopic { name: f.req()?, partitions: f.req()?, retention: f.opt()? },
+        "create_topic" => C::CreateTopic {
+            name: f.req()?,
+            partitions: f.req()?,
+            retention: f.opt()?,
+            replication_factor: f.opt()?,
+        },
         "delete_topic" => C::DeleteTopic { name: f.req()? },
         "create_partitions" => C::CreatePartitions { topic: f.req()?, total: f.req()? },
         "set_retention" => C::SetRetention { topic: f.req()?, retention: f.req()? },
@@ -182,6 +200,7 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
         "delete_group_offsets" => {
             C::DeleteGroupOffsets { group: f.req()?, topic: f.req()?, partitions: f.req()? }
         }
+        "elect_leaders" => C::ElectLeaders { election_type: f.req()?, partitions: f.opt()? },
         "set_share_group_config" => C::SetShareGroupConfig { group: f.req()?, config: f.req()? },
         "reset_share_group_offsets" => {
             C::ResetShareGroupOffsets { group: f.req()?, topic: f.opt()?, partitions: f.opt()?, to: f.req()? }
@@ -358,7 +377,7 @@ mod tests {
             "config": {"group.id": "g"}, "paused": false});
         vec![
             json!({"type": "create_topic", "name": "t", "partitions": 3,
-                "retention": {"retention.ms": 1000, "retention.bytes": null}}),
+                "retention": {"retention.ms": 1000, "retention.bytes": null}, "replication_factor": 3}),
             json!({"type": "delete_topic", "name": "t"}),
             json!({"type": "create_partitions", "topic": "t", "total": 6}),
             json!({"type": "set_retention", "topic": "t",
@@ -390,6 +409,8 @@ mod tests {
             json!({"type": "alter_group_offsets", "group": "g", "offsets": [["t", 0, 7], ["u", 1, 0]]}),
             json!({"type": "delete_group", "group": "g"}),
             json!({"type": "delete_group_offsets", "group": "g", "topic": "t", "partitions": [0, 2]}),
+            json!({"type": "elect_leaders", "election_type": "unclean",
+                "partitions": [{"topic": "t", "partition": 0}]}),
             json!({"type": "set_share_group_config", "group": "s",
                 "config": {"share.auto.offset.reset": "earliest", "share.delivery.count.limit": 3}}),
             json!({"type": "reset_share_group_offsets", "group": "s", "topic": "t",
@@ -405,6 +426,54 @@ mod tests {
         ]
     }
 
+    /// Every command, by the name files write: a command added to [`Command`] without a row in
+    /// [`COMMANDS`] (and a sample below) stops this compiling.
+    fn row_name(c: &Command) -> &'static str {
+        use Command as C;
+        match c {
+            C::CreateTopic { .. } => "create_topic",
+            C::DeleteTopic { .. } => "delete_topic",
+            C::CreatePartitions { .. } => "create_partitions",
+            C::SetRetention { .. } => "set_retention",
+            C::StopBroker { .. } => "stop_broker",
+            C::CrashBroker { .. } => "crash_broker",
+            C::StartBroker { .. } => "start_broker",
+            C::IsolateBroker { .. } => "isolate_broker",
+            C::HealBroker { .. } => "heal_broker",
+            C::AddProducer { .. } => "add_producer",
+            C::UpdateProducer { .. } => "update_producer",
+            C::RemoveProducer { .. } => "remove_producer",
+            C::PauseProducer { .. } => "pause_producer",
+            C::ResumeProducer { .. } => "resume_producer",
+            C::SendOne { .. } => "send_one",
+            C::AddConsumer { .. } => "add_consumer",
+            C::UpdateConsumer { .. } => "update_consumer",
+            C::SetConsumerMode { .. } => "set_consumer_mode",
+            C::RemoveConsumer { .. } => "remove_consumer",
+            C::PauseConsumer { .. } => "pause_consumer",
+            C::ResumeConsumer { .. } => "resume_consumer",
+            C::CrashConsumer { .. } => "crash_consumer",
+            C::RestartConsumer { .. } => "restart_consumer",
+            C::LeaveGroup { .. } => "leave_group",
+            C::Seek { .. } => "seek",
+            C::CommitSync { .. } => "commit_sync",
+            C::AlterGroupOffsets { .. } => "alter_group_offsets",
+            C::DeleteGroup { .. } => "delete_group",
+            C::DeleteGroupOffsets { .. } => "delete_group_offsets",
+            C::ElectLeaders { .. } => "elect_leaders",
+            C::SetShareGroupConfig { .. } => "set_share_group_config",
+            C::ResetShareGroupOffsets { .. } => "reset_share_group_offsets",
+            C::DeleteShareGroup { .. } => "delete_share_group",
+            C::SetAuthorization { .. } => "set_authorization",
+            C::AddUser { .. } => "add_user",
+            C::RemoveUser { .. } => "remove_user",
+            C::GrantRole { .. } => "grant_role",
+            C::RevokeRole { .. } => "revoke_role",
+            C::AddAcl { .. } => "add_acl",
+            C::RemoveAcl { .. } => "remove_acl",
+        }
+    }
+
     #[test]
     fn every_command_reads_as_the_derive_reads_it_and_round_trips() {
         let samples = samples();
@@ -414,6 +483,9 @@ mod tests {
         for s in &samples {
             let (derived, read) = both(s);
             let command = derived.clone().unwrap_or_else(|e| panic!("{s}: {e:?}"));
+            assert_eq!(row_name(&command), s["type"], "{s}");
+            // Every field of the sample is set: a field missing from the row would be refused
+            // by the reader as unknown.
             assert_eq!(read, derived, "{s}");
             // Written as files write it, read back: the same command.
             let mut v = serde_json::to_value(&command).unwrap();

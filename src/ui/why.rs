@@ -646,19 +646,7 @@ fn generation_chain(sim: &Sim, group: &str, t: &Text, lang: Lang) -> Vec<String>
             out.push(fill(word, &[&m.consumer, &x.generation, &g.generation]));
         }
     }
-    out.extend(high_watermark_line(sim, topic, partition, log.log_end(), t));
     out
-}
-
-/// A replicated partition's high watermark, and what lies past it (written, not yet readable).
-fn high_watermark_line(sim: &Sim, topic: &str, partition: u32, log_end: u64, t: &Text) -> Option<String> {
-    let p = sim.run.cluster.replication().partition(topic, partition)?;
-    if p.registration.replicas.len() < 2 {
-        return None;
-    }
-    let hw = p.high_watermark()?;
-    let isr: Vec<String> = p.registration.isr.iter().map(i32::to_string).collect();
-    Some(fill(t.why_high_watermark, &[&hw, &isr.join(","), &log_end.saturating_sub(hw)]))
 }
 
 /// The events of a reveal or a chain, told (for `predict`).
