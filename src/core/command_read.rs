@@ -426,6 +426,54 @@ mod tests {
         ]
     }
 
+    /// Every command, by the name files write: a command added to [`Command`] without a row in
+    /// [`COMMANDS`] (and a sample below) stops this compiling.
+    fn row_name(c: &Command) -> &'static str {
+        use Command as C;
+        match c {
+            C::CreateTopic { .. } => "create_topic",
+            C::DeleteTopic { .. } => "delete_topic",
+            C::CreatePartitions { .. } => "create_partitions",
+            C::SetRetention { .. } => "set_retention",
+            C::StopBroker { .. } => "stop_broker",
+            C::CrashBroker { .. } => "crash_broker",
+            C::StartBroker { .. } => "start_broker",
+            C::IsolateBroker { .. } => "isolate_broker",
+            C::HealBroker { .. } => "heal_broker",
+            C::AddProducer { .. } => "add_producer",
+            C::UpdateProducer { .. } => "update_producer",
+            C::RemoveProducer { .. } => "remove_producer",
+            C::PauseProducer { .. } => "pause_producer",
+            C::ResumeProducer { .. } => "resume_producer",
+            C::SendOne { .. } => "send_one",
+            C::AddConsumer { .. } => "add_consumer",
+            C::UpdateConsumer { .. } => "update_consumer",
+            C::SetConsumerMode { .. } => "set_consumer_mode",
+            C::RemoveConsumer { .. } => "remove_consumer",
+            C::PauseConsumer { .. } => "pause_consumer",
+            C::ResumeConsumer { .. } => "resume_consumer",
+            C::CrashConsumer { .. } => "crash_consumer",
+            C::RestartConsumer { .. } => "restart_consumer",
+            C::LeaveGroup { .. } => "leave_group",
+            C::Seek { .. } => "seek",
+            C::CommitSync { .. } => "commit_sync",
+            C::AlterGroupOffsets { .. } => "alter_group_offsets",
+            C::DeleteGroup { .. } => "delete_group",
+            C::DeleteGroupOffsets { .. } => "delete_group_offsets",
+            C::ElectLeaders { .. } => "elect_leaders",
+            C::SetShareGroupConfig { .. } => "set_share_group_config",
+            C::ResetShareGroupOffsets { .. } => "reset_share_group_offsets",
+            C::DeleteShareGroup { .. } => "delete_share_group",
+            C::SetAuthorization { .. } => "set_authorization",
+            C::AddUser { .. } => "add_user",
+            C::RemoveUser { .. } => "remove_user",
+            C::GrantRole { .. } => "grant_role",
+            C::RevokeRole { .. } => "revoke_role",
+            C::AddAcl { .. } => "add_acl",
+            C::RemoveAcl { .. } => "remove_acl",
+        }
+    }
+
     #[test]
     fn every_command_reads_as_the_derive_reads_it_and_round_trips() {
         let samples = samples();
@@ -435,6 +483,9 @@ mod tests {
         for s in &samples {
             let (derived, read) = both(s);
             let command = derived.clone().unwrap_or_else(|e| panic!("{s}: {e:?}"));
+            assert_eq!(row_name(&command), s["type"], "{s}");
+            // Every field of the sample is set: a field missing from the row would be refused
+            // by the reader as unknown.
             assert_eq!(read, derived, "{s}");
             // Written as files write it, read back: the same command.
             let mut v = serde_json::to_value(&command).unwrap();

@@ -237,7 +237,7 @@ impl Cluster {
                     s.next_heartbeat_at = now + s.heartbeat_interval_ms;
                 }
                 if let Some(mut assignment) = r.assignment {
-                    assignment.sort();
+                    crate::core::sort::ascending(&mut assignment);
                     c.assignment = assignment;
                 }
                 if c.error.as_ref().is_some_and(|(e, _)| crate::core::group::is_group_error(*e)) {

@@ -527,7 +527,7 @@ impl SharePartition {
             }
             ranges.push((batch.first_offset, batch.last_offset));
         }
-        ranges.sort_unstable();
+        crate::core::sort::ascending(&mut ranges);
         if ranges.windows(2).any(|w| w[1].0 <= w[0].1) {
             return Err(ShareError::new(ErrorCode::InvalidRequest, "Acknowledgement batches overlap."));
         }

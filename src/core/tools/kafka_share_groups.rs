@@ -242,7 +242,7 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
         visible_groups(target, ctx)
     } else {
         let mut v = opts.values("group").to_vec();
-        v.sort();
+        crate::core::sort::ascending(&mut v);
         v.dedup();
         v
     };
@@ -548,7 +548,7 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
             }
         }
     }
-    parts.sort();
+    crate::core::sort::ascending(&mut parts);
     parts.dedup();
     let to = if opts.has("to-earliest") {
         ResetTarget::Earliest
