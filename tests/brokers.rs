@@ -347,7 +347,15 @@ fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
             for group in ["group-1", "group-2"] {
                 for (tp, &o) in r.cluster.groups().get(group).map(|g| &g.offsets).into_iter().flatten() {
                     let before = committed.insert((group.to_string(), tp.partition), o).unwrap_or(0);
-                    prop_assert!(o >= before, "{} committed {} for orders-{} after {} at {}", group, o, tp.partition, before, now);
+                    prop_assert!(
+                        o >= before,
+                        "{} committed {} for orders-{} after {} at {}",
+                        group,
+                        o,
+                        tp.partition,
+                        before,
+                        now
+                    );
                 }
             }
             let rep = r.cluster.replication();
