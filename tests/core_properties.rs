@@ -973,7 +973,10 @@ impl Checker {
                 self.release(consumer, |_| false);
                 if matches!(e.kind, MemberRemoved { reason: LeaveReason::Fenced, .. }) {
                     self.fenced.insert(consumer.clone());
-                } else if !matches!(e.kind, MemberRemoved { .. }) {
+                } else if !matches!(e.kind, MemberRemoved { .. } | ConsumerChanged { .. }) {
+                    // A fenced instance stays a zombie through a settings change: only
+                    // FENCED_INSTANCE_ID, a restart or its removal tells it (Kafka's Fetch does
+                    // not check group membership, so it may read until then).
                     self.fenced.remove(consumer);
                 }
                 if matches!(e.kind, ConsumerRestarted { .. } | ConsumerRemoved { .. }) {
