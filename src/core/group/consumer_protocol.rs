@@ -91,6 +91,11 @@ impl Cluster {
         }
         match a.error_code {
             None => {}
+            // A member whose group is no longer a consumer-protocol group: fatal in the Java
+            // client (`transitionToFatal`: its partitions are lost and its assignment cleared).
+            Some(ErrorCode::InconsistentGroupProtocol) if !joined => {
+                return self.lose_membership(name, &group_id, ErrorCode::InconsistentGroupProtocol, now);
+            }
             Some(ErrorCode::InconsistentGroupProtocol) => {
                 let detail = a.error_message.unwrap_or_else(|| format!("group {group_id}"));
                 return self.report_error(name, ErrorCode::InconsistentGroupProtocol, detail, now);
