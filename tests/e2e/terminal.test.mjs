@@ -55,6 +55,8 @@ function parseDescribe(text) {
 const lane = (page, topic, p) => page.getByRole("group", { name: new RegExp(`^${topic}-${p}\\b`) });
 
 async function logEnd(page, topic, p) {
+  // A lane off screen waits while the clock runs (frames.test.mjs): look at it, as a person would.
+  await lane(page, topic, p).first().scrollIntoViewIfNeeded();
   const name = await lane(page, topic, p).first().getAttribute("aria-label");
   const m = /log end (\d+)/.exec(name ?? "");
   return m ? Number(m[1]) : -1;
