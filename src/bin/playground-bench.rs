@@ -59,20 +59,21 @@ fn replication_figures(r: &mut Map<String, J>, n: u64, runs: usize, suffix: &str
     r.insert(format!("core_rf3_cost_vs_rf1{suffix}"), json!(if rf3 > 0.0 { rf1 / rf3 } else { f64::NAN }));
 }
 
-fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
+/// A cluster for the bench: the work budget a tab keeps to lifted (the core's own speed is
+/// measured), with one 6-partition topic `topic`.
+fn bench_cluster(config: ClusterConfig, topic: &str) -> Cluster {
     let mut c = Cluster::new(config, 1);
-    // The core's own speed, past the work budget a tab keeps to.
     c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
     c.apply(
         0,
-        Command::CreateTopic {
-            name: "bench".into(),
-            partitions: 6,
-            retention: None,
-            replication_factor: None,
-        },
+        Command::CreateTopic { name: topic.into(), partitions: 6, retention: None, replication_factor: None },
     )
     .unwrap();
+    c
+}
+
+fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
+    let mut c = bench_cluster(config, "bench");
     let mut p = ProducerSpec::new("p1", "bench");
     p.rate = 5_000_000.0;
     c.apply(0, Command::AddProducer { producer: p }).unwrap();
@@ -100,18 +101,7 @@ fn group_consumption(n: u64, share: bool) -> (f64, usize) {
     use broker_playground::core::broker::share::ShareGroupSettings;
     use broker_playground::core::consumer::ConsumerMode;
     use broker_playground::core::share_group::ShareAutoOffsetReset;
-    let mut c = Cluster::new(ClusterConfig::default(), 1);
-    c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(
-        0,
-        Command::CreateTopic {
-            name: "bench".into(),
-            partitions: 6,
-            retention: None,
-            replication_factor: None,
-        },
-    )
-    .unwrap();
+    let mut c = bench_cluster(ClusterConfig::default(), "bench");
     let group = if share { "workers" } else { "readers" };
     if share {
         let config = ShareGroupSettings {
@@ -209,19 +199,7 @@ fn rss_bytes() -> Option<u64> {
 /// Memory held after producing 10 M records with default retention (RSS growth).
 fn memory_after_10m() -> Option<u64> {
     let before = rss_bytes()?;
-    let mut c = Cluster::new(ClusterConfig::default(), 1);
-    // The core's own speed, past the work budget a tab keeps to.
-    c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(
-        0,
-        Command::CreateTopic {
-            name: "orders".into(),
-            partitions: 6,
-            retention: None,
-            replication_factor: None,
-        },
-    )
-    .unwrap();
+    let mut c = bench_cluster(ClusterConfig::default(), "orders");
     let mut p = ProducerSpec::new("p1", "orders");
     p.rate = 1_000_000.0;
     p.keys = broker_playground::core::producer::KeyMode::Set { prefix: "user-".into(), count: 100 };
