@@ -18,7 +18,8 @@
 //! - One controller (KRaft's quorum is not shown); an ISR change the leader decides is committed
 //!   at once. A request to a crashed or isolated broker fails at once with REQUEST_TIMED_OUT
 //!   rather than after `request.timeout.ms`; a failed batch is not retried (the producer counts
-//!   it as failed). Group coordinators stay on the first broker (they do not fail over yet).
+//!   it as failed). Group coordinators fail over with their `__consumer_offsets` partition
+//!   (`offsets_topic.rs`).
 
 use crate::core::config::{BrokerSpec, ClusterConfig};
 use crate::core::error::{CoreError, CoreResult, ErrorCode};
