@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # THE BENCH COMMAND: builds in release and writes target/bench/report.json, printing each
 # figure beside its budget. Separate from the test command; nothing here is a pass/fail test.
-#   1. the core's throughput compiled to wasm32-wasip1, run in Node (V8, as in Chromium);
+#   1. the core's throughput compiled to wasm32-wasip1, run in Node (V8, as in Chromium), and a
+#      classic group's and a share group's consumption beside it (`playground-bench --groups-only`
+#      runs that part alone, natively or in wasm);
 #   2. the page in headless Chromium: load, frames at the largest scenario, heap after a long run
 #      (scripts/bench-ui.mjs; BENCH_UI_ARGS="--seconds 10 --heap-sim-minutes 0" for a quick run);
 #   3. what a reader feels while a lesson loads: bytes, first frame, first working control, on

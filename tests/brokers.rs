@@ -252,7 +252,10 @@ fn safe_cluster() -> Scenario {
               "config": {"min.insync.replicas": 2, "unclean.leader.election.enable": false}}],
   "producers": [{"name": "p1", "topic": "orders", "rate": 40, "config": {"acks": "all"}}],
   "consumers": [{"name": "c1", "mode": {"standalone": {"partitions": [["orders", 0], ["orders", 1], ["orders", 2]]}},
-                 "config": {"auto.offset.reset": "earliest"}}]
+                 "config": {"auto.offset.reset": "earliest"}},
+                {"name": "g1", "mode": {"group": {"topics": ["orders"]}}, "config": {"group.id": "group-1", "auto.offset.reset": "earliest"}},
+                {"name": "g2", "mode": {"group": {"topics": ["orders"]}}, "config": {"group.id": "group-1", "auto.offset.reset": "earliest"}},
+                {"name": "k1", "mode": {"group": {"topics": ["orders"]}}, "config": {"group.id": "group-2", "auto.offset.reset": "earliest", "group.protocol": "consumer"}}]
 }"#,
     )
     .unwrap()
@@ -272,76 +275,124 @@ proptest! {
     /// With `acks=all`, `min.insync.replicas=2` and unclean election off, whatever brokers
     /// stop, crash, return, are cut off or healed: no acknowledged record and no record a
     /// consumer read is ever lost or replaced; the high watermark never passes an ISR member's
-    /// log end; leader epochs only grow.
+    /// log end; leader epochs only grow; and whichever broker coordinates a group (the leader
+    /// of its `__consumer_offsets` partition, which moves with the faults), no committed
+    /// offset ever goes back.
     #[test]
     fn acknowledged_and_consumed_records_survive_any_broker_faults(
         faults in prop::collection::vec((1u64..4_000, fault()), 1..14)
     ) {
-        let mut r = Run::new(safe_cluster()).unwrap();
-        let mut kept: BTreeMap<(u32, u64), u64> = BTreeMap::new();
-        let mut epochs = [0i32; 3];
-        let mut now = 0;
-        let steps = faults.iter().flat_map(|&(d, f)| [(d, None), (0, Some(f))]).chain([(6_000, None)]);
-        for (delay, f) in steps {
-            // Small slices, so what was read or acknowledged is noted before anything else moves.
-            let end = now + delay;
-            while now < end || delay == 0 {
-                now = (now + 100).min(end);
-                let events = match f {
-                    Some(f) if now == end => {
-                        let cmd = match f {
-                            Fault::Stop(b) => Command::StopBroker { broker: b },
-                            Fault::Crash(b) => Command::CrashBroker { broker: b },
-                            Fault::Start(b) => Command::StartBroker { broker: b },
-                            Fault::Isolate(b) => Command::IsolateBroker { broker: b },
-                            Fault::Heal(b) => Command::HealBroker { broker: b },
-                        };
-                        r.apply(now, cmd).unwrap_or_default()
-                    }
-                    _ => r.advance(now),
-                };
-                for e in &events {
-                    let (partition, from, count) = match &e.kind {
-                        EventKind::ProduceAcknowledged { partition, base_offset, count, .. } => (*partition, *base_offset, *count),
-                        EventKind::Fetched { partition, from, count, .. } => (*partition, *from, *count),
-                        _ => continue,
+        drive_faults(&faults)?;
+    }
+}
+
+/// The driver: runs [`safe_cluster`] through `faults` (each after its delay) in 100 ms slices
+/// and checks after every slice that no acknowledged or consumed record was lost or replaced,
+/// that the high watermark never passes an ISR member's log end, and that leader epochs only
+/// grow. Returns the slices it ran.
+fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
+    let mut slices = 0;
+    let mut r = Run::new(safe_cluster()).unwrap();
+    let mut kept: BTreeMap<(u32, u64), u64> = BTreeMap::new();
+    let mut epochs = [0i32; 3];
+    let mut committed: BTreeMap<(String, u32), u64> = BTreeMap::new();
+    let mut now = 0;
+    let steps = faults.iter().flat_map(|&(d, f)| [(d, None), (0, Some(f))]).chain([(6_000, None)]);
+    for (delay, f) in steps {
+        // Small slices, so what was read or acknowledged is noted before anything else moves.
+        let end = now + delay;
+        while now < end || delay == 0 {
+            now = (now + 100).min(end);
+            slices += 1;
+            let events = match f {
+                Some(f) if now == end => {
+                    let cmd = match f {
+                        Fault::Stop(b) => Command::StopBroker { broker: b },
+                        Fault::Crash(b) => Command::CrashBroker { broker: b },
+                        Fault::Start(b) => Command::StartBroker { broker: b },
+                        Fault::Isolate(b) => Command::IsolateBroker { broker: b },
+                        Fault::Heal(b) => Command::HealBroker { broker: b },
                     };
-                    for o in from..from + count {
-                        if let Some(s) = seq_at(&r, partition, o) {
-                            kept.entry((partition, o)).or_insert(s);
-                        }
-                    }
+                    r.apply(now, cmd).unwrap_or_default()
                 }
-                for (&(partition, offset), &seq) in &kept {
-                    let log = &r.cluster.topics()["orders"].partitions[partition as usize];
-                    if offset >= log.log_start() {
-                        prop_assert_eq!(seq_at(&r, partition, offset), Some(seq), "orders-{} offset {} lost or replaced at {}", partition, offset, now);
+                _ => r.advance(now),
+            };
+            for e in &events {
+                let (partition, from, count) = match &e.kind {
+                    EventKind::ProduceAcknowledged { partition, base_offset, count, .. } => {
+                        (*partition, *base_offset, *count)
                     }
-                }
-                let rep = r.cluster.replication();
-                for p in 0..3u32 {
-                    let pr = rep.partition("orders", p).unwrap();
-                    prop_assert!(pr.registration.leader_epoch >= epochs[p as usize], "leader epochs only grow");
-                    epochs[p as usize] = pr.registration.leader_epoch;
-                    if let Some(hw) = pr.high_watermark() {
-                        let leader_end = r.cluster.topics()["orders"].partitions[p as usize].log_end();
-                        prop_assert!(hw <= leader_end);
-                        for b in &pr.registration.isr {
-                            if *b != pr.registration.leader {
-                                prop_assert!(hw <= pr.replicas[b].log_end, "HW {} past ISR member {}'s log end {}", hw, b, pr.replicas[b].log_end);
-                            }
-                        }
+                    EventKind::Fetched { partition, from, count, .. } => (*partition, *from, *count),
+                    _ => continue,
+                };
+                for o in from..from + count {
+                    if let Some(s) = seq_at(&r, partition, o) {
+                        kept.entry((partition, o)).or_insert(s);
                     }
-                }
-                prop_assert_eq!(r.cluster.produce_requests_overdue(now), 0, "a request neither answered nor timed out at {}", now);
-                if now >= end {
-                    break;
                 }
             }
-            // With idempotence on (the default), no record is ever written twice.
-            prop_assert_eq!(written_twice(&r), Vec::<(u32, u64)>::new());
+            for (&(partition, offset), &seq) in &kept {
+                let log = &r.cluster.topics()["orders"].partitions[partition as usize];
+                if offset >= log.log_start() {
+                    prop_assert_eq!(
+                        seq_at(&r, partition, offset),
+                        Some(seq),
+                        "orders-{} offset {} lost or replaced at {}",
+                        partition,
+                        offset,
+                        now
+                    );
+                }
+            }
+            for group in ["group-1", "group-2"] {
+                for (tp, &o) in r.cluster.groups().get(group).map(|g| &g.offsets).into_iter().flatten() {
+                    let before = committed.insert((group.to_string(), tp.partition), o).unwrap_or(0);
+                    prop_assert!(
+                        o >= before,
+                        "{} committed {} for orders-{} after {} at {}",
+                        group,
+                        o,
+                        tp.partition,
+                        before,
+                        now
+                    );
+                }
+            }
+            let rep = r.cluster.replication();
+            for p in 0..3u32 {
+                let pr = rep.partition("orders", p).unwrap();
+                prop_assert!(pr.registration.leader_epoch >= epochs[p as usize], "leader epochs only grow");
+                epochs[p as usize] = pr.registration.leader_epoch;
+                if let Some(hw) = pr.high_watermark() {
+                    let leader_end = r.cluster.topics()["orders"].partitions[p as usize].log_end();
+                    prop_assert!(hw <= leader_end);
+                    for b in &pr.registration.isr {
+                        if *b != pr.registration.leader {
+                            prop_assert!(
+                                hw <= pr.replicas[b].log_end,
+                                "HW {} past ISR member {}'s log end {}",
+                                hw,
+                                b,
+                                pr.replicas[b].log_end
+                            );
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(
+                r.cluster.produce_requests_overdue(now),
+                0,
+                "a request neither answered nor timed out at {}",
+                now
+            );
+            if now >= end {
+                break;
+            }
         }
+        // With idempotence on (the default), no record is ever written twice.
+        prop_assert_eq!(written_twice(&r), Vec::<(u32, u64)>::new());
     }
+    Ok(slices)
 }
 
 /// Records of `orders` that appear twice in their partition's log: (partition, sequence).
@@ -498,4 +549,37 @@ fn run_json_prints_produce_acknowledged_and_failed_as_cli_md_names_them() {
         assert_eq!(f["retriable"], true, "{f}");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The soak (issue #14): the broker-fault driver above for `SOAK_STEPS` 100 ms slices (default
+/// a million), in seeded episodes of 40 faults from `SOAK_SEED`; a failure names the seed and
+/// the episode's faults. `cargo test --release --test brokers broker_fault_soak -- --ignored`.
+#[test]
+#[ignore = "long: a million slices"]
+fn broker_fault_soak() {
+    let steps: u64 = std::env::var("SOAK_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let seed: u64 = std::env::var("SOAK_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(14);
+    let mut rng = oorandom::Rand64::new(u128::from(seed));
+    let (mut done, mut episode) = (0, 0);
+    while done < steps {
+        let faults: Vec<(u64, Fault)> = (0..40)
+            .map(|_| {
+                let b = 1 + rng.rand_range(0..3) as i32;
+                let f = match rng.rand_range(0..5) {
+                    0 => Fault::Stop(b),
+                    1 => Fault::Crash(b),
+                    2 => Fault::Start(b),
+                    3 => Fault::Isolate(b),
+                    _ => Fault::Heal(b),
+                };
+                (1 + rng.rand_range(0..4_000), f)
+            })
+            .collect();
+        match drive_faults(&faults) {
+            Ok(n) => done += n,
+            Err(e) => panic!("soak seed {seed}, episode {episode}: {e}\nfaults: {faults:?}"),
+        }
+        episode += 1;
+    }
+    eprintln!("{done} slices in {episode} episodes, clean");
 }

@@ -323,7 +323,12 @@ impl World {
         p.keys = KeyMode::Set { prefix: "user-".into(), count: 5 };
         p.user = Some("alice".into());
         let setup = vec![
-            Command::CreateTopic { name: "orders".into(), partitions: 4, retention: None },
+            Command::CreateTopic {
+                name: "orders".into(),
+                partitions: 4,
+                retention: None,
+                replication_factor: None,
+            },
             Command::AddProducer { producer: p },
             Command::AddUser { name: "alice".into() },
         ];
@@ -460,6 +465,7 @@ impl World {
                 name: TOPICS[*t as usize % 2].into(),
                 partitions: *n as i64,
                 retention: None,
+                replication_factor: None,
             },
             // Mostly payments; orders now and then (it takes the default producer's topic away).
             Op::DeleteTopic(t) => Command::DeleteTopic { name: TOPICS[usize::from(*t != 0)].into() },
@@ -651,6 +657,27 @@ impl World {
                         ))
                     }
                 }
+            }
+        }
+        // A group member owns only partitions an answer gave it; a KIP-848 member's epoch is
+        // the one its last ConsumerGroupHeartbeat answer named.
+        for (name, c) in self.cluster.consumers() {
+            let node = NodeId::consumer(name);
+            let Some(m) = c.membership.as_ref().filter(|_| c.spec.is_group() && c.is_alive()) else {
+                continue;
+            };
+            if let Some(tp) = c.assignment.iter().find(|tp| !learned.was_assigned(&node, tp)) {
+                return Err(format!("{name} owns {}-{} but no answer assigned it", tp.topic, tp.partition));
+            }
+            if m.protocol == GroupProtocol::Consumer
+                && m.member_id.is_some()
+                && learned.member_epoch(&node) != Some(m.generation)
+            {
+                return Err(format!(
+                    "{name} holds member epoch {} but its last ConsumerGroupHeartbeat answer named {:?}",
+                    m.generation,
+                    learned.member_epoch(&node)
+                ));
             }
         }
         let sent = self.cluster.admin().requests_sent();
@@ -946,7 +973,10 @@ impl Checker {
                 self.release(consumer, |_| false);
                 if matches!(e.kind, MemberRemoved { reason: LeaveReason::Fenced, .. }) {
                     self.fenced.insert(consumer.clone());
-                } else if !matches!(e.kind, MemberRemoved { .. }) {
+                } else if !matches!(e.kind, MemberRemoved { .. } | ConsumerChanged { .. }) {
+                    // A fenced instance stays a zombie through a settings change: only
+                    // FENCED_INSTANCE_ID, a restart or its removal tells it (Kafka's Fetch does
+                    // not check group membership, so it may read until then).
                     self.fenced.remove(consumer);
                 }
                 if matches!(e.kind, ConsumerRestarted { .. } | ConsumerRemoved { .. }) {
@@ -1060,6 +1090,25 @@ impl Checker {
         }
         if partitions != self.logs.len() {
             return Err(format!("{} partitions, but the events told of {}", partitions, self.logs.len()));
+        }
+        // An idempotent producer (the default) never has a record written twice, whatever
+        // its retries: the leader recognises a batch it already has.
+        let idempotent: BTreeSet<u32> =
+            c.producers().values().filter(|p| p.client.idempotent).map(|p| p.index).collect();
+        for (name, t) in c.topics() {
+            for (p, log) in t.partitions.iter().enumerate() {
+                let mut seen = BTreeSet::new();
+                for (o, r) in log.read(log.log_start(), usize::MAX) {
+                    if let Value::Seq(s) = r.value {
+                        if idempotent.contains(&r.producer) && !seen.insert((r.producer, s)) {
+                            return Err(format!(
+                                "{name}-{p}: record {s} of producer #{} written twice (again at {o})",
+                                r.producer
+                            ));
+                        }
+                    }
+                }
+            }
         }
         Ok(())
     }

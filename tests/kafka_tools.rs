@@ -9,6 +9,8 @@ use broker_playground::core::scenario::{built_in, Run, Scenario};
 use broker_playground::core::tools::{self, Context};
 use expect_test::{expect, Expect};
 
+mod common;
+
 const BS: &str = "--bootstrap-server localhost:9092";
 
 /// An empty cluster at teaching pace, authorization off.
@@ -19,16 +21,7 @@ fn empty() -> Run {
 
 /// Runs one line; the text shows stdout, then stderr after `--- stderr`, then the status.
 fn sh_in(run: &mut Run, line: &str, stdin: &str, user: Option<&str>) -> String {
-    let line = line.replace("$BS", BS);
-    let ctx = Context { user: user.map(str::to_string), stdin: stdin.to_string(), follow: false };
-    let o = tools::run(&line, run, &ctx);
-    let mut s = o.stdout.clone();
-    if !o.stderr.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&o.stderr);
-    }
-    s.push_str(&format!("--- exit {}\n", o.status));
-    s
+    common::sh_as(run, line, stdin, user)
 }
 
 fn sh(run: &mut Run, line: &str) -> String {
@@ -146,16 +139,16 @@ fn topics_alter_and_delete() {
     check(
         sh(&mut run, "kafka-topics $BS --alter --topic orders --partitions 4"),
         expect![[r#"
-        Error while executing topic command : Topic currently has 8 partitions, which is higher than the requested 4.
-        --- exit 1
-    "#]],
+            Error while executing topic command : The topic orders currently has 8 partition(s); 4 would not be an increase.
+            --- exit 1
+        "#]],
     );
     check(
         sh(&mut run, "kafka-topics $BS --alter --topic orders --partitions 8"),
         expect![[r#"
-        Error while executing topic command : Topic already has 8 partitions.
-        --- exit 1
-    "#]],
+            Error while executing topic command : Topic already has 8 partition(s).
+            --- exit 1
+        "#]],
     );
     check(
         sh(&mut run, "kafka-topics $BS --delete --topic orders"),
@@ -781,9 +774,12 @@ fn acls_add_list_remove() {
             Some("bob"),
         ),
         expect![[r#"
-        Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
-        --- exit 1
-    "#]],
+            Adding ACLs for resource `ResourcePattern(resourceType=TOPIC, name=*, patternType=LITERAL)`: 
+             	(principal=User:bob, host=*, operation=ALL, permissionType=ALLOW) 
+
+            Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+            --- exit 1
+        "#]],
     );
 }
 
@@ -864,7 +860,7 @@ fn hostile_lines_get_a_usage_error_never_a_panic() {
         sh(&mut run, "<script>alert(1)</script>"),
         expect![[r#"
             --- stderr
-            <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-share-groups, kafka-topics)
+            <script>alert(1)</script>: command not found (this terminal runs Kafka's tools: kafka-acls, kafka-configs, kafka-console-consumer, kafka-console-producer, kafka-consumer-groups, kafka-get-offsets, kafka-leader-election, kafka-share-groups, kafka-topics)
             --- exit 127
         "#]],
     );
@@ -1183,4 +1179,48 @@ fn the_broker_refuses_a_users_admin_request_and_the_tool_says_so() {
         --- exit 0
     "#]],
     );
+}
+
+// ---- must-show gaps: --producer-property acks, --timeout-ms, print.timestamp ----
+
+#[test]
+fn producer_property_acks_timeout_ms_and_print_timestamp() {
+    let mut run = story();
+    // A valid acks is taken; a wrong one is the producer config's own refusal.
+    assert_eq!(
+        sh_in(
+            &mut run,
+            "kafka-console-producer.sh $BS --topic orders --producer-property acks=all",
+            "x\n",
+            None
+        ),
+        "--- exit 0\n"
+    );
+    check(
+        sh_in(
+            &mut run,
+            "kafka-console-producer.sh $BS --topic orders --producer-property acks=2",
+            "x\n",
+            None,
+        ),
+        expect![[r#"
+            --- stderr
+            org.apache.kafka.common.config.ConfigException: Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1
+            --- exit 1
+        "#]],
+    );
+    // --timeout-ms: the consumer reads what is readable and stops, as it does here anyway.
+    let out = sh(
+        &mut run,
+        "kafka-console-consumer.sh $BS --topic orders --partition 0 --offset 0 --timeout-ms 1000",
+    );
+    assert_eq!(out, "b\ne\n--- stderr\nProcessed a total of 2 messages\n--- exit 0\n");
+    // print.timestamp: CreateTime first, before the partition and the key.
+    let out = sh(&mut run, "kafka-console-consumer.sh $BS --topic orders --partition 0 --offset 0 --max-messages 1 --property print.timestamp=true --property print.key=true");
+    let first = out.lines().next().unwrap_or_default();
+    let fields: Vec<&str> = first.split('\t').collect();
+    assert_eq!(fields.len(), 3, "{out}");
+    assert!(fields[0].starts_with("CreateTime:") && fields[0][11..].parse::<u64>().is_ok(), "{out}");
+    assert_eq!(&fields[1..], ["k2", "b"]);
+    assert!(out.ends_with("Processed a total of 1 messages\n--- exit 0\n"), "{out}");
 }

@@ -405,13 +405,23 @@ mod random_driver {
     #[derive(Debug, Clone)]
     enum Op {
         Wait(u16),
-        Add { worker: u8, explicit: bool, reject: bool, rate_pct: u8, ms: u16, max: u8 },
+        Add {
+            worker: u8,
+            explicit: bool,
+            reject: bool,
+            rate_pct: u8,
+            ms: u16,
+            max: u8,
+        },
         Crash(u8),
         Restart(u8),
         Leave(u8),
         Remove(u8),
         Commit(u8),
         Rate(u8),
+        /// Stop (controlled shutdown), crash or start broker 1..=3: leadership moves, and the
+        /// share-partitions with it.
+        Broker(u8, u8),
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -425,16 +435,20 @@ mod random_driver {
             1 => (0u8..5).prop_map(Op::Remove),
             1 => (0u8..5).prop_map(Op::Commit),
             1 => (0u8..20).prop_map(Op::Rate),
+            1 => (1u8..4, 0u8..3).prop_map(|(b, what)| Op::Broker(b, what)),
         ]
     }
 
-    fn scenario(limit: u16, partitions: u8) -> String {
+    fn scenario(limit: u16, partitions: u8, brokers: u8) -> String {
+        let ids: Vec<String> = (1..=brokers).map(|b| format!(r#"{{"id": {b}}}"#)).collect();
+        let rf = brokers.min(2);
         format!(
-            r#"{{"version": 1, "seed": 5,
-              "topics": [{{"name": "orders", "partitions": {partitions}, "retention": {{"ms": 20000, "bytes": null}}}}],
+            r#"{{"version": 1, "seed": 5, "brokers": [{}],
+              "topics": [{{"name": "orders", "partitions": {partitions}, "replication_factor": {rf}, "retention": {{"ms": 20000, "bytes": null}}}}],
               "producers": [{{"name": "p1", "topic": "orders", "keys": {{"mode": "set", "prefix": "k", "count": 5}}, "rate": 5}}],
               "groups": [{{"id": "workers", "type": "share", "config": {{"share.auto.offset.reset": "earliest",
-                 "share.record.lock.duration.ms": 15000, "share.delivery.count.limit": {limit}}}}}]}}"#
+                 "share.record.lock.duration.ms": 15000, "share.delivery.count.limit": {limit}}}}}]}}"#,
+            ids.join(", ")
         )
     }
 
@@ -464,6 +478,14 @@ mod random_driver {
             Op::Leave(w) => Command::LeaveGroup { name: name(w) },
             Op::Remove(w) => Command::RemoveConsumer { name: name(w) },
             Op::Commit(w) => Command::CommitSync { consumer: name(w) },
+            Op::Broker(b, what) => {
+                let broker = i32::from(*b);
+                match what {
+                    0 => Command::StopBroker { broker },
+                    1 => Command::CrashBroker { broker },
+                    _ => Command::StartBroker { broker },
+                }
+            }
             Op::Rate(r) => {
                 let mut p = run.cluster.producers()["p1"].spec.clone();
                 p.rate = f64::from(*r);
@@ -485,9 +507,10 @@ mod random_driver {
         fn share_group_invariants_hold_under_random_workers(
             limit in 2u16..6,
             partitions in 1u8..4,
+            brokers in 1u8..4,
             ops in prop::collection::vec(op(), 1..60),
         ) {
-            let mut run = Run::new(Scenario::from_json(&scenario(limit, partitions)).unwrap()).unwrap();
+            let mut run = Run::new(Scenario::from_json(&scenario(limit, partitions, brokers)).unwrap()).unwrap();
             let mut ledger = Ledger::default();
             for op in &ops {
                 for e in apply(&mut run, op) {
@@ -526,4 +549,334 @@ fn share_requests_need_read_on_the_group_and_the_topic() {
         .collect();
     assert!(!acquired_at.is_empty(), "granted, w reads");
     assert!(acquired_at.iter().all(|&t| t >= 10_000), "nothing before the grant");
+}
+
+/// The built-in share lessons do what their "What to watch for" says.
+mod lessons {
+    use super::*;
+    use broker_playground::core::scenario::built_in;
+
+    fn lesson(id: &str) -> (Run, Vec<Event>) {
+        let scenario = built_in(id).expect("built-in");
+        let until = scenario.duration.map_or(60_000, |d| d.0);
+        let mut run = Run::new(scenario).expect("runs");
+        let events = run.advance(until);
+        (run, events)
+    }
+
+    fn acquired_by(events: &[Event], after: u64) -> BTreeMap<String, u64> {
+        let mut n = BTreeMap::new();
+        for e in events.iter().filter(|e| e.at >= after) {
+            if let EventKind::ShareAcquired { consumer, first_offset, last_offset, .. } = &e.kind {
+                *n.entry(consumer.clone()).or_default() += last_offset - first_offset + 1;
+            }
+        }
+        n
+    }
+
+    /// `SimpleAssignor` (group-coordinator `modern/share/`): more members than partitions, each
+    /// partition goes to several members, and every one of them acquires records.
+    #[test]
+    fn five_workers_on_two_partitions_all_get_work_and_a_sixth_joins_without_a_stop() {
+        let (_, events) = lesson("share-more-workers");
+        let all = acquired_by(&events, 0);
+        let names: Vec<&str> = all.keys().map(String::as_str).collect();
+        assert_eq!(names, ["w1", "w2", "w3", "w4", "w5", "w6"]);
+        assert!(acquired_by(&events, 15_000).len() == 6, "after w6 joins, all six still get records");
+        assert!(
+            !events.iter().any(|e| matches!(e.kind, EventKind::ShareReleased { .. })),
+            "nobody gives back"
+        );
+    }
+
+    /// `SharePartition.acquisitionLockTimeoutTask`: the lock runs out, the record is available to
+    /// any member; the late acknowledgement is INVALID_RECORD_STATE (`SharePartition.acknowledge`).
+    #[test]
+    fn a_slow_workers_lock_expires_w2_gets_the_record_and_w1s_ack_is_refused() {
+        let (_, events) = lesson("share-slow-worker");
+        let expired = events.iter().find(|e| {
+            matches!(&e.kind, EventKind::ShareReleased { consumer, cause: ReturnCause::LockExpired, .. } if consumer == "w1")
+        });
+        let expired = expired.expect("w1's lock runs out");
+        assert_eq!(expired.at, 15_000);
+        assert!(events.iter().any(|e| matches!(&e.kind,
+            EventKind::ShareAcquired { consumer, first_offset: 0, delivery_count: 2, .. } if consumer == "w2")));
+        assert!(events.iter().any(|e| e.at == 20_000 && matches!(&e.kind,
+            EventKind::ShareAcknowledgeFailed { consumer, error: ErrorCode::InvalidRecordState, .. } if consumer == "w1")));
+    }
+
+    /// `SharePartition`: REJECT archives at once; a RELEASE at the last allowed delivery
+    /// (`group.share.delivery.count.limit`) archives too.
+    #[test]
+    fn the_poison_record_is_rejected_in_strict_and_archived_after_three_deliveries_in_retry() {
+        let (run, events) = lesson("share-poison");
+        let archived: Vec<(&str, &ArchiveReason)> = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::ShareArchived { group, reason, .. } => Some((group.as_str(), reason)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            archived,
+            [
+                ("strict", &ArchiveReason::Rejected),
+                ("retry", &ArchiveReason::DeliveryCountLimit(ReturnCause::Released))
+            ]
+        );
+        let retry_deliveries = events
+            .iter()
+            .filter(|e| matches!(&e.kind, EventKind::ShareAcquired { group, first_offset, last_offset, .. } if group == "retry" && (*first_offset..=*last_offset).contains(&20)))
+            .count();
+        assert_eq!(retry_deliveries, 3);
+        let share = run.cluster.brokers()[0].share();
+        for g in ["strict", "retry"] {
+            let (_, sp) = share.partitions_of(g).next().expect("read");
+            assert!(sp.start_offset() > 20, "{g}: the SPSO moved past the poison record");
+        }
+    }
+
+    /// A crashed member sends nothing: its acquired records come back at lock expiry
+    /// (`SharePartition`), before its session times out (`GroupMetadataManager`).
+    #[test]
+    fn a_crashed_workers_records_return_at_lock_expiry_and_it_leaves_at_session_timeout() {
+        let (_, events) = lesson("share-crash");
+        let crash = events
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::ShareConsumerCrashed { consumer, holding, .. } if consumer == "w1" => {
+                    Some(*holding)
+                }
+                _ => None,
+            })
+            .expect("crash event");
+        let redelivered: u64 = events
+            .iter()
+            .filter(|e| e.at > 10_000)
+            .filter_map(|e| match &e.kind {
+                EventKind::ShareAcquired {
+                    consumer, first_offset, last_offset, delivery_count: 2, ..
+                } => {
+                    assert_ne!(consumer, "w1");
+                    Some(last_offset - first_offset + 1)
+                }
+                _ => None,
+            })
+            .sum();
+        assert_eq!(redelivered, crash, "each record w1 held comes back once, to another worker");
+        let left = events
+            .iter()
+            .find(|e| matches!(&e.kind, EventKind::ShareMemberLeft { consumer, .. } if consumer == "w1"));
+        assert_eq!(left.map(|e| e.at), Some(55_000));
+    }
+
+    /// The classic group keeps each partition with one owner, in offset order; the share group
+    /// hands one partition's records to several workers.
+    #[test]
+    fn the_classic_group_keeps_partition_order_and_the_share_group_spreads_it() {
+        let (_, events) = lesson("share-groups");
+        let mut classic_readers: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+        let mut next: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut share_readers: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+        for e in &events {
+            match &e.kind {
+                EventKind::Fetched { consumer, partition, from, count, .. } if consumer.starts_with('c') => {
+                    classic_readers.entry(*partition).or_default().insert(consumer.clone());
+                    let n = next.entry(*partition).or_insert(*from);
+                    assert_eq!(*from, *n, "classic reads partition {partition} in order");
+                    *n = from + count;
+                }
+                EventKind::ShareAcquired { consumer, partition, .. } => {
+                    share_readers.entry(*partition).or_default().insert(consumer.clone());
+                }
+                _ => {}
+            }
+        }
+        assert!(classic_readers.values().all(|r| r.len() == 1), "{classic_readers:?}");
+        assert!(share_readers.values().all(|r| r.len() >= 2), "{share_readers:?}");
+    }
+}
+
+/// `GroupMetadataManager.classicGroupJoin`: a JoinGroup for a share group's id is answered
+/// INCONSISTENT_GROUP_PROTOCOL with an empty member id; no classic group is made and the share
+/// group carries on.
+#[test]
+fn a_classic_consumer_joining_a_share_group_id_is_refused_and_creates_nothing() {
+    let mut scenario = Scenario::from_json(WORKERS).expect("loads");
+    scenario.script.clear();
+    let mut run = Run::new(scenario).expect("runs");
+    run.advance(2_000);
+    let mut c = run.cluster.consumers()["g1"].spec.clone();
+    c.name = "intruder".into();
+    c.config.group_id = Some("workers".into());
+    run.apply(run.cluster.now(), Command::AddConsumer { consumer: c }).expect("added");
+    let events = run.advance(6_000);
+    assert!(events.iter().any(|e| matches!(&e.kind,
+        EventKind::ConsumerError { consumer, error: ErrorCode::InconsistentGroupProtocol, .. } if consumer == "intruder")));
+    assert!(!run.cluster.groups().contains_key("workers"), "no classic group of that id");
+    assert!(run.cluster.consumers()["intruder"].assignment.is_empty());
+    assert_eq!(run.cluster.brokers()[0].share().groups()["workers"].members.len(), 3);
+    assert!(events.iter().any(|e| e.at > 2_000 && matches!(&e.kind, EventKind::ShareAcquired { .. })));
+}
+
+/// A share consumer has no `assign()` (`KafkaShareConsumer` offers only `subscribe`): a share mode
+/// naming partitions is refused with the field's path, and nothing loads.
+#[test]
+fn a_share_consumer_given_partitions_is_refused_naming_the_field() {
+    let bad = WORKERS.replacen(
+        r#""mode": {"share": {"topics": ["orders"]}}"#,
+        r#""mode": {"share": {"topics": ["orders"], "partitions": [{"topic": "orders", "partition": 0}]}}"#,
+        1,
+    );
+    let e = Scenario::from_json(&bad).unwrap_err().to_string();
+    assert!(e.starts_with("consumers[0].mode"), "{e}");
+    assert!(e.contains("partitions"), "{e}");
+}
+
+/// `GroupConfig.validateValues` with `ShareGroupConfig`'s bounds (Kafka 4.2): a group's
+/// `share.delivery.count.limit` within group.share.min/max.delivery.count.limit (2..=10), its
+/// `share.record.lock.duration.ms` within group.share.min/max.record.lock.duration.ms
+/// (15000..=60000). Out of bounds is INVALID_CONFIG with Kafka's words, and the group's settings
+/// and its share-partitions stay as they were.
+#[test]
+fn group_share_configs_out_of_kafkas_bounds_change_nothing() {
+    use broker_playground::core::broker::share::ShareGroupSettings;
+    let mut scenario = Scenario::from_json(WORKERS).expect("loads");
+    scenario.script.clear();
+    let mut run = Run::new(scenario).expect("runs");
+    run.advance(2_000);
+    let before = run.cluster.brokers()[0].share().groups()["workers"].settings;
+    let cases = [
+        (ShareGroupSettings { delivery_count_limit: Some(0), ..before }, "share.delivery.count.limit must be greater than or equal to group.share.min.delivery.count.limit"),
+        (ShareGroupSettings { delivery_count_limit: Some(1), ..before }, "greater than or equal to group.share.min.delivery.count.limit"),
+        (ShareGroupSettings { delivery_count_limit: Some(11), ..before }, "share.delivery.count.limit must be less than or equal to group.share.max.delivery.count.limit"),
+        (ShareGroupSettings { record_lock_duration_ms: Some(14_999), ..before }, "share.record.lock.duration.ms must be greater than or equal to group.share.min.record.lock.duration.ms"),
+        (ShareGroupSettings { record_lock_duration_ms: Some(60_001), ..before }, "share.record.lock.duration.ms must be less than or equal to group.share.max.record.lock.duration.ms"),
+    ];
+    for (config, words) in cases {
+        let e = run
+            .apply(run.cluster.now(), Command::SetShareGroupConfig { group: "workers".into(), config })
+            .unwrap_err();
+        assert_eq!(e.code(), Some(ErrorCode::InvalidConfig), "{e}");
+        assert!(e.to_string().contains(words), "{e}");
+        assert_eq!(run.cluster.brokers()[0].share().groups()["workers"].settings, before);
+    }
+    for ok in [
+        ShareGroupSettings { delivery_count_limit: Some(2), ..before },
+        ShareGroupSettings {
+            delivery_count_limit: Some(10),
+            record_lock_duration_ms: Some(60_000),
+            ..before
+        },
+    ] {
+        run.apply(run.cluster.now(), Command::SetShareGroupConfig { group: "workers".into(), config: ok })
+            .expect("within bounds");
+    }
+}
+
+/// Share-partitions live on their partition's leader (`SharePartitionManager` on the leader,
+/// `SharePartition.maybeInitialize` on a new one); the share coordinator is FindCoordinator's
+/// answer for the group, as for consumer groups.
+mod on_the_leader {
+    use super::*;
+
+    const THREE_BROKERS: &str = r#"{
+      "version": 1, "seed": 9,
+      "brokers": [{"id": 1}, {"id": 2}, {"id": 3}],
+      "topics": [{"name": "orders", "partitions": 3, "replication_factor": 2}],
+      "producers": [{"name": "p1", "topic": "orders", "keys": {"mode": "set", "prefix": "k", "count": 9}, "rate": 9, "config": {"acks": "all"}}],
+      "groups": [{"id": "workers", "type": "share",
+                  "config": {"share.auto.offset.reset": "earliest", "share.record.lock.duration.ms": 15000}}],
+      "consumers": [
+        {"name": "w1", "mode": {"share": {"topics": ["orders"]}},
+         "config": {"group.id": "workers", "max.poll.records": 3, "playground.processing.ms.per.record": 2000}},
+        {"name": "w2", "mode": {"share": {"topics": ["orders"]}},
+         "config": {"group.id": "workers", "max.poll.records": 3, "playground.processing.ms.per.record": 2000}}
+      ]
+    }"#;
+
+    fn leader(run: &Run, p: u32) -> i32 {
+        run.cluster.replication().partition("orders", p).and_then(|r| r.leader()).expect("leader")
+    }
+
+    #[test]
+    fn each_share_partition_is_on_its_leader_and_moves_with_leadership() {
+        let mut run = Run::new(Scenario::from_json(THREE_BROKERS).unwrap()).unwrap();
+        run.advance(5_000);
+        let broker = &run.cluster.brokers()[0];
+        let hosts: Vec<i32> = (0..3)
+            .map(|p| {
+                let tp = broker_playground::core::ids::TopicPartition::new("orders", p);
+                broker.share_partition_host("workers", &tp).expect("read").0
+            })
+            .collect();
+        assert_eq!(hosts, (0..3).map(|p| leader(&run, p)).collect::<Vec<_>>());
+        assert!(hosts.iter().collect::<BTreeSet<_>>().len() > 1, "not all on one broker: {hosts:?}");
+        assert_eq!(broker.share_coordinator("workers"), run.cluster.coordinator("workers").0);
+
+        // The leader of orders-0 stops (controlled shutdown: leadership moves at once).
+        let old = leader(&run, 0);
+        let held_before: u64 = {
+            let (_, sp) = run.cluster.brokers()[0].share().partitions_of("workers").next().unwrap();
+            sp.records().filter(|(_, r)| r.state == RecordState::Acquired).count() as u64
+        };
+        assert!(held_before > 0, "someone holds records of orders-0");
+        let mut events = run.apply(run.cluster.now(), Command::StopBroker { broker: old }).expect("stops");
+        events.extend(run.advance(run.cluster.now() + 2_000));
+        let new = leader(&run, 0);
+        assert_ne!(new, old);
+        let moved = events.iter().find_map(|e| match &e.kind {
+            EventKind::SharePartitionMoved { partition: 0, from, to, .. } => Some((*from, *to)),
+            _ => None,
+        });
+        assert_eq!(moved, Some((old, new)));
+        let returned: u64 = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::ShareReleased {
+                    partition: 0,
+                    first_offset,
+                    last_offset,
+                    cause: ReturnCause::LeaderChanged,
+                    ..
+                } => Some(last_offset - first_offset + 1),
+                _ => None,
+            })
+            .sum();
+        assert_eq!(returned, held_before, "what was acquired on the old leader is available on the new one");
+        let tp = broker_playground::core::ids::TopicPartition::new("orders", 0);
+        assert_eq!(run.cluster.brokers()[0].share_partition_host("workers", &tp).map(|b| b.0), Some(new));
+        // The workers go on reading orders-0 from its new leader.
+        let later = run.advance(run.cluster.now() + 10_000);
+        assert!(later.iter().any(|e| matches!(&e.kind, EventKind::ShareAcquired { partition: 0, .. })));
+    }
+
+    /// While the share coordinator's broker is down, ShareGroupHeartbeat gets
+    /// COORDINATOR_NOT_AVAILABLE; acquisitions from partitions led elsewhere go on.
+    #[test]
+    fn the_share_coordinator_is_find_coordinators_broker() {
+        let mut run = Run::new(Scenario::from_json(THREE_BROKERS).unwrap()).unwrap();
+        run.advance(3_000);
+        let coordinator = run.cluster.coordinator("workers").0;
+        let out = broker_playground::core::tools::run(
+            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group workers --state",
+            &mut run,
+            &Default::default(),
+        );
+        assert!(out.stdout.contains(&format!("localhost:9092  ({coordinator})")), "{}", out.stdout);
+        run.apply(run.cluster.now(), Command::CrashBroker { broker: coordinator.0 }).expect("crash");
+        let crashed_at = run.cluster.now();
+        let events = run.advance(crashed_at + 8_000);
+        // The coordinator fails over (the next leader of the group's `__consumer_offsets`
+        // partition, once the controller fences the crashed broker), and the share group
+        // carries on there: its members acquire records again after the move.
+        let moved = run.cluster.coordinator("workers").0;
+        assert_ne!(moved, coordinator, "the share group's coordinator moved off the crashed broker");
+        // Fenced after broker.session.timeout.ms (3 s at teaching pace).
+        let moved_at = crashed_at + 3_000;
+        assert!(
+            events.iter().any(|e| e.at > moved_at && matches!(&e.kind, EventKind::ShareAcquired { .. })),
+            "share consumers acquire records after the coordinator moved"
+        );
+    }
 }

@@ -796,3 +796,37 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- leader change
+
+/// `SharePartition.maybeInitialize` on a new leader builds the cached state from the persisted
+/// state batches; acquisitions are never written (`writeShareGroupState` runs on acknowledge,
+/// release and lock timeout), so what was ACQUIRED is AVAILABLE there, one delivery fewer, and
+/// acknowledged records stay acknowledged.
+#[test]
+fn share_partition_maybe_initialize_on_a_new_leader_makes_acquired_records_available() {
+    let mut sp = fresh();
+    let (a, b) = (m("a"), m("b"));
+    assert_eq!(sp.acquire(0, &a, 2, 0, 6), vec![range(0, 1, 1)]);
+    sp.acknowledge(1, &a, &[ack(0, 0, AcknowledgeType::Accept)]).unwrap();
+    assert_eq!(sp.acquire(2, &b, 2, 0, 6), vec![range(2, 3, 1)]);
+    sp.take_events();
+    sp.reload_on_new_leader();
+    assert_eq!(state(&sp, 0), None, "acknowledged and behind the SPSO");
+    for o in 1..=3 {
+        assert_eq!(state(&sp, o), Some(RecordState::Available), "offset {o}");
+        assert_eq!(sp.record(o).map(|r| r.delivery_count), Some(0));
+    }
+    assert_eq!(sp.next_wakeup(), None, "no locks left");
+    let returned: Vec<u64> = sp
+        .take_events()
+        .into_iter()
+        .filter_map(|e| match e {
+            SharePartitionEvent::Returned { offset, cause: ReturnCause::LeaderChanged, .. } => Some(offset),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(returned, vec![1, 2, 3]);
+    // Anyone may acquire them again, delivery 1 as the new leader counts.
+    assert_eq!(sp.acquire(3, &b, 10, 0, 6), vec![range(1, 5, 1)]);
+}

@@ -18,12 +18,62 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Runs the cluster to `t`; the records its consumers fetched meanwhile.
+fn advance_counting(c: &mut Cluster, t: u64) -> u64 {
+    c.advance(t)
+        .iter()
+        .filter_map(|e| match e.kind {
+            broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
+            _ => None,
+        })
+        .sum()
+}
+
 /// Produce + consume `n` records through the core's public API; returns records/s.
 fn core_throughput(n: u64) -> f64 {
-    let mut c = Cluster::new(ClusterConfig::default(), 1);
-    // The core's own speed, past the work budget a tab keeps to.
+    core_throughput_on(n, ClusterConfig::default())
+}
+
+/// The same with replication (issue #14): `brokers` brokers in as many racks, every topic
+/// with that replication factor, `min.insync.replicas` 2 when there are several, the producer's
+/// default `acks=all`; followers fetch every `playground.network.latency.ms`.
+fn core_throughput_replicated(n: u64, brokers: i32) -> f64 {
+    let config = ClusterConfig {
+        brokers: (1..=brokers)
+            .map(|id| broker_playground::core::config::BrokerSpec { id, rack: Some(format!("zone-{id}")) })
+            .collect(),
+        default_replication_factor: brokers,
+        min_insync_replicas: if brokers > 1 { 2 } else { 1 },
+        ..ClusterConfig::default()
+    };
+    core_throughput_on(n, config)
+}
+
+/// Replication factor 3 on 3 brokers beside factor 1 on 1, in the same run: records/s of each
+/// (`core_records_per_s{suffix}_rf1`, `…_rf3`) and the cost ratio.
+fn replication_figures(r: &mut Map<String, J>, n: u64, runs: usize, suffix: &str) {
+    let rf1 = median((0..runs).map(|_| core_throughput_replicated(n, 1)).collect());
+    let rf3 = median((0..runs).map(|_| core_throughput_replicated(n, 3)).collect());
+    r.insert(format!("core_records_per_s{suffix}_rf1"), json!(rf1));
+    r.insert(format!("core_records_per_s{suffix}_rf3"), json!(rf3));
+    r.insert(format!("core_rf3_cost_vs_rf1{suffix}"), json!(if rf3 > 0.0 { rf1 / rf3 } else { f64::NAN }));
+}
+
+/// A cluster for the bench: the work budget a tab keeps to lifted (the core's own speed is
+/// measured), with one 6-partition topic `topic`.
+fn bench_cluster(config: ClusterConfig, topic: &str) -> Cluster {
+    let mut c = Cluster::new(config, 1);
     c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(0, Command::CreateTopic { name: "bench".into(), partitions: 6, retention: None }).unwrap();
+    c.apply(
+        0,
+        Command::CreateTopic { name: topic.into(), partitions: 6, retention: None, replication_factor: None },
+    )
+    .unwrap();
+    c
+}
+
+fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
+    let mut c = bench_cluster(config, "bench");
     let mut p = ProducerSpec::new("p1", "bench");
     p.rate = 5_000_000.0;
     c.apply(0, Command::AddProducer { producer: p }).unwrap();
@@ -36,16 +86,78 @@ fn core_throughput(n: u64) -> f64 {
     let mut t = 0;
     while t < ms {
         t += 100;
-        consumed += c
-            .advance(t)
-            .iter()
-            .filter_map(|e| match e.kind {
-                broker_playground::core::EventKind::Fetched { count, .. } => Some(count),
-                _ => None,
-            })
-            .sum::<u64>();
+        consumed += advance_counting(&mut c, t);
     }
     consumed as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Consumption by a group of three consumers reading a 6-partition topic the producer fills
+/// at 5 M records/s: a classic consumer group (`share` false: each partition one owner, offsets
+/// counted) or a share group (KIP-932: every record acquired under a lock, then acknowledged).
+/// Returns records consumed per wall-clock second and, for the share group, the most in-flight
+/// records any share-partition held — bounded by `group.share.partition.max.record.locks`
+/// (per-record state is only kept inside that window), so memory does not grow with the log.
+fn group_consumption(n: u64, share: bool) -> (f64, usize) {
+    use broker_playground::core::broker::share::ShareGroupSettings;
+    use broker_playground::core::consumer::ConsumerMode;
+    use broker_playground::core::share_group::ShareAutoOffsetReset;
+    let mut c = bench_cluster(ClusterConfig::default(), "bench");
+    let group = if share { "workers" } else { "readers" };
+    if share {
+        let config = ShareGroupSettings {
+            auto_offset_reset: Some(ShareAutoOffsetReset::Earliest),
+            ..Default::default()
+        };
+        c.apply(0, Command::SetShareGroupConfig { group: group.into(), config }).unwrap();
+    }
+    let cfg = ConsumerConfig {
+        max_poll_records: 100_000,
+        poll_interval_ms: 1,
+        auto_offset_reset: broker_playground::core::config::OffsetReset::Earliest,
+        ..ConsumerConfig::default()
+    };
+    for i in 1..=3 {
+        let mut spec = ConsumerSpec::group(&format!("c{i}"), group, &["bench"], cfg.clone());
+        if share {
+            spec.mode = ConsumerMode::Share { topics: vec!["bench".into()] };
+        }
+        c.apply(0, Command::AddConsumer { consumer: spec }).unwrap();
+    }
+    // The group forms first (a classic group's first rebalance waits
+    // group.initial.rebalance.delay.ms), then the producer starts and the clock runs.
+    let mut t = 10_000;
+    c.advance(t);
+    let mut p = ProducerSpec::new("p1", "bench");
+    p.rate = 5_000_000.0;
+    c.apply(t, Command::AddProducer { producer: p }).unwrap();
+    let ms = t + n / 5_000 + 1;
+    let start = Instant::now();
+    let (mut consumed, mut window) = (0, 0);
+    while t < ms {
+        t += 100;
+        consumed += advance_counting(&mut c, t);
+        let share_state = c.brokers()[0].share();
+        for (_, sp) in share_state.partitions_of(group) {
+            window = window.max(sp.in_flight_count());
+        }
+    }
+    (consumed as f64 / start.elapsed().as_secs_f64(), window)
+}
+
+/// `--groups-only`: a classic group's and a share group's consumption in one run, as JSON.
+fn group_figures(n: u64) -> J {
+    let classic = median((0..3).map(|_| group_consumption(n, false).0).collect());
+    let runs: Vec<(f64, usize)> = (0..3).map(|_| group_consumption(n, true)).collect();
+    let window = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let share = median(runs.into_iter().map(|r| r.0).collect());
+    let cap = broker_playground::core::share_group::config::ShareGroupConfig::default()
+        .partition_max_record_locks();
+    json!({
+        "classic_group_records_per_s": classic,
+        "share_group_records_per_s": share,
+        "share_max_in_flight_per_partition": window,
+        "share_in_flight_cap_per_partition": cap,
+    })
 }
 
 /// The memory-bound floor: append the same records to a Vec, then read each back. Each
@@ -87,10 +199,7 @@ fn rss_bytes() -> Option<u64> {
 /// Memory held after producing 10 M records with default retention (RSS growth).
 fn memory_after_10m() -> Option<u64> {
     let before = rss_bytes()?;
-    let mut c = Cluster::new(ClusterConfig::default(), 1);
-    // The core's own speed, past the work budget a tab keeps to.
-    c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 6, retention: None }).unwrap();
+    let mut c = bench_cluster(ClusterConfig::default(), "orders");
     let mut p = ProducerSpec::new("p1", "orders");
     p.rate = 1_000_000.0;
     p.keys = broker_playground::core::producer::KeyMode::Set { prefix: "user-".into(), count: 100 };
@@ -382,7 +491,34 @@ fn throughput_only() {
         args.windows(2).find(|w| w[0] == "--records").and_then(|w| w[1].parse().ok()).unwrap_or(5_000_000);
     let core = median((0..3).map(|_| core_throughput(n)).collect());
     let floor = median((0..3).map(|_| floor_throughput(n)).collect());
-    println!("{}", json!({"core_records_per_s": core, "floor_records_per_s": floor}));
+    let mut r = Map::new();
+    r.insert("core_records_per_s".into(), json!(core));
+    r.insert("floor_records_per_s".into(), json!(floor));
+    if !args.iter().any(|a| a == "--skip-replication") {
+        replication_figures(&mut r, n, 3, "");
+    }
+    if let J::Object(g) = group_figures(n / 5) {
+        r.extend(g);
+    }
+    println!("{}", J::Object(r));
+}
+
+/// The classic-vs-share consumption figures natively (`*_native`), and in wasm from
+/// target/bench/wasm.json when scripts/bench.sh left it (`*_wasm`).
+fn share_figures(r: &mut Map<String, J>) {
+    let native = group_figures(2_000_000);
+    for k in ["classic_group_records_per_s", "share_group_records_per_s"] {
+        r.insert(format!("{k}_native"), native[k].clone());
+    }
+    for k in ["share_max_in_flight_per_partition", "share_in_flight_cap_per_partition"] {
+        r.insert(k.into(), native[k].clone());
+    }
+    let wasm = std::fs::read_to_string("target/bench/wasm.json").ok();
+    if let Some(v) = wasm.and_then(|t| serde_json::from_str::<J>(&t).ok()) {
+        for k in ["classic_group_records_per_s", "share_group_records_per_s"] {
+            r.insert(format!("{k}_wasm"), v[k].clone());
+        }
+    }
 }
 
 /// Figures measured in wasm by scripts/bench.sh, if it left them.
@@ -391,13 +527,19 @@ fn wasm_figures(r: &mut Map<String, J>) {
     let Ok(v) = serde_json::from_str::<J>(&text) else { return };
     r.insert("core_records_per_s_wasm".into(), v["core_records_per_s"].clone());
     r.insert("floor_records_per_s_wasm".into(), v["floor_records_per_s"].clone());
+    for k in ["rf1", "rf3"] {
+        r.insert(format!("core_records_per_s_wasm_{k}"), v[format!("core_records_per_s_{k}")].clone());
+    }
+    r.insert("core_rf3_cost_vs_rf1_wasm".into(), v["core_rf3_cost_vs_rf1"].clone());
 }
 
 /// The page's figures, measured in headless Chromium by scripts/bench-ui.mjs (ui.json) and
 /// scripts/bench-load.mjs (load.json: bytes, first frame and first working control per
 /// connection, under `load`).
 fn ui_figures(r: &mut Map<String, J>) {
-    for file in ["target/bench/ui.json", "target/bench/load.json"] {
+    // The page with every cap at its maximum: written by tests/e2e/reliability.test.mjs (its
+    // last run; the figures stay absent when it has not run).
+    for file in ["target/bench/ui.json", "target/bench/load.json", "test-results/extreme-page.json"] {
         let Ok(text) = std::fs::read_to_string(file) else { continue };
         let Ok(J::Object(v)) = serde_json::from_str::<J>(&text) else { continue };
         for (k, val) in v {
@@ -426,6 +568,22 @@ fn main() {
     if std::env::args().any(|a| a == "--throughput-only") {
         return throughput_only();
     }
+    if std::env::args().any(|a| a == "--groups-only") {
+        return println!("{}", group_figures(2_000_000));
+    }
+    if std::env::args().any(|a| a == "--replication-only") {
+        // `--replication-only [--records N]`: issue #14's RF 3 vs RF 1 figures alone.
+        let args: Vec<String> = std::env::args().collect();
+        let n = args
+            .windows(2)
+            .find(|w| w[0] == "--records")
+            .and_then(|w| w[1].parse().ok())
+            .unwrap_or(2_000_000);
+        let mut r = Map::new();
+        replication_figures(&mut r, n, 3, "_native");
+        println!("{}", J::Object(r));
+        return;
+    }
     let mut r = Map::new();
     if std::env::args().any(|a| a == "--extreme-only") {
         cli_extreme(&mut r);
@@ -442,6 +600,8 @@ fn main() {
         "floor_records_per_s_native".into(),
         json!(median((0..5).map(|_| floor_throughput(n)).collect())),
     );
+    eprintln!("core produce+consume with replication factor 3 on 3 brokers beside 1 on 1…");
+    replication_figures(&mut r, n / 2, 3, "_native");
     eprintln!("sticky 1M x 2000…");
     r.insert("sticky_1m_x_2000_ms".into(), json!(median((0..3).map(|_| sticky(false)).collect())));
     r.insert("sticky_1m_x_2000_after_leave_ms".into(), json!(median((0..3).map(|_| sticky(true)).collect())));
@@ -459,6 +619,8 @@ fn main() {
     if let Some(parts) = wasm_breakdown("target/bench/named.wasm") {
         r.insert("wasm_breakdown".into(), parts);
     }
+    eprintln!("classic group vs share group consumption, 2M records, 3 runs each…");
+    share_figures(&mut r);
     wasm_figures(&mut r);
     ui_figures(&mut r);
     if let (Some(w), Some(j)) =
@@ -493,6 +655,7 @@ fn main() {
         ("memory_after_10m_records_bytes", "<= 64 MB", 64.0 * 1024.0 * 1024.0, false),
         ("cli_extreme_max_s", "<= 60 s", 60.0, false),
         ("cli_extreme_max_rss_bytes", "<= 512 MB", 512.0 * 1024.0 * 1024.0, false),
+        ("extreme_page_tasks_over_200ms", "0 (no task >= 200 ms after load)", 0.0, false),
         ("core_records_per_s_wasm", ">= 2 M records/s", 2e6, true),
         ("wasm_plus_js_brotli_bytes", "<= 300 kB brotli", 300_000.0, false),
         ("first_frame_slow_3g_ms", "<= 2500 ms (docs page)", 2500.0, false),

@@ -33,6 +33,9 @@ use super::protocol::create_topics::{CreatableTopic, CreateTopicsRequest};
 use super::protocol::delete_acls::DeleteAclsRequest;
 use super::protocol::delete_groups::DeleteGroupsRequest;
 use super::protocol::delete_topics::DeleteTopicsRequest;
+use super::protocol::elect_leaders::{
+    group_by_topic, ElectLeadersRequest, ElectLeadersResponse, ElectionPartition, ElectionType,
+};
 use super::protocol::list_offsets::{ListOffsetsPartition, ListOffsetsRequest, LATEST_TIMESTAMP};
 use super::protocol::metadata::MetadataRequest;
 use super::protocol::offset_commit::OffsetCommitRequest;
@@ -50,6 +53,9 @@ const TIMEOUT_MS: u64 = 30_000;
 pub struct AdminClient {
     /// Requests sent so far.
     pub(crate) sent: u64,
+    /// The answer to its last ElectLeaders request (what `Admin.electLeaders`' future holds
+    /// for `kafka-leader-election` to print).
+    pub(crate) last_election: Option<ElectLeadersResponse>,
 }
 
 impl AdminClient {
@@ -59,6 +65,11 @@ impl AdminClient {
     /// Requests sent so far.
     pub fn requests_sent(&self) -> u64 {
         self.sent
+    }
+
+    /// The answer to the last ElectLeaders request, if it succeeded as a whole.
+    pub fn last_election(&self) -> Option<&ElectLeadersResponse> {
+        self.last_election.as_ref()
     }
 
     /// It has no timers: it acts only when a person (or a script) asks.
@@ -81,6 +92,7 @@ pub fn is_admin(cmd: &Command) -> bool {
             | Command::AlterGroupOffsets { .. }
             | Command::DeleteGroup { .. }
             | Command::DeleteGroupOffsets { .. }
+            | Command::ElectLeaders { .. }
     )
 }
 
@@ -151,12 +163,13 @@ impl Cluster {
         name: &str,
         partitions: i64,
         retention: Option<Retention>,
+        replication_factor: i16,
     ) -> CoreResult<u32> {
         let mut request = CreateTopicsRequest {
             topics: vec![CreatableTopic {
                 name: name.to_string(),
                 num_partitions: partitions,
-                replication_factor: -1,
+                replication_factor,
                 retention: Some(retention.unwrap_or(self.config.retention)),
             }],
             timeout_ms: TIMEOUT_MS,
@@ -170,13 +183,34 @@ impl Cluster {
             };
             refused(t.error_code, t.error_message)?;
             if validate_only {
-                self.check_partition_budget(u64::from(t.num_partitions))?;
+                self.check_topic_partition_budget(&t.name, u64::from(t.num_partitions))?;
                 self.check_capacity(self.broker.topics.len())?;
             } else {
                 return Ok(t.num_partitions);
             }
         }
         Err(unexpected(ApiKey::CreateTopics))
+    }
+
+    /// ElectLeaders (`Admin.electLeaders`): the answer is kept for the tool to read; a
+    /// top-level error (CLUSTER_AUTHORIZATION_FAILED) fails the whole call.
+    pub(crate) fn admin_elect_leaders(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        election_type: ElectionType,
+        partitions: Option<&[ElectionPartition]>,
+    ) -> CoreResult<()> {
+        self.admin.last_election = None;
+        let request = ElectLeadersRequest {
+            election_type,
+            topic_partitions: partitions.map(group_by_topic),
+            timeout_ms: TIMEOUT_MS,
+        };
+        let r = answer!(self.admin_call(now, user, request)?, ElectLeaders);
+        refused(r.error_code, None)?;
+        self.admin.last_election = Some(r);
+        Ok(())
     }
 
     /// DeleteTopics of one topic.
@@ -223,7 +257,7 @@ impl Cluster {
             refused(t.error_code, t.error_message)?;
             if validate_only {
                 // Accepted, so `total` is a valid count above `from`.
-                self.check_partition_budget(total as u64 - u64::from(from))?;
+                self.check_topic_partition_budget(topic, total as u64 - u64::from(from))?;
             }
         }
         Ok((from, total as u32))
@@ -386,7 +420,16 @@ mod tests {
 
     fn with_topic() -> Cluster {
         let mut c = Cluster::new(ClusterConfig::default(), 1);
-        c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 3, retention: None }).unwrap();
+        c.apply(
+            0,
+            Command::CreateTopic {
+                name: "orders".into(),
+                partitions: 3,
+                retention: None,
+                replication_factor: None,
+            },
+        )
+        .unwrap();
         c
     }
 
@@ -433,12 +476,17 @@ mod tests {
         let mut c = with_topic();
         let mut run = |cmd| shown(c.apply(0, cmd));
         assert_eq!(
-            run(Command::CreateTopic { name: "orders".into(), partitions: 1, retention: None }),
+            run(Command::CreateTopic {
+                name: "orders".into(),
+                partitions: 1,
+                retention: None,
+                replication_factor: None
+            }),
             "TOPIC_ALREADY_EXISTS: Topic 'orders' already exists."
         );
         assert_eq!(
             run(Command::CreatePartitions { topic: "orders".into(), total: 2 }),
-            "INVALID_PARTITIONS: Topic currently has 3 partitions, which is higher than the requested 2. Partitions can never be removed."
+            "INVALID_PARTITIONS: The topic orders currently has 3 partition(s); 2 would not be an increase."
         );
         assert_eq!(
             run(Command::CreatePartitions { topic: "nope".into(), total: 2 }),

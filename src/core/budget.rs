@@ -9,6 +9,10 @@
 //!   refused when a producer is added or changed (`rate`: a playground knob, not Kafka's);
 //! - **partitions across all topics** and **partitions × consumers** (what rebalances and the
 //!   lanes cost), refused when topics, partitions or consumers are added;
+//! - **consumers' wake-ups per second** (polls, heartbeats and metadata refreshes) and the
+//!   **partitions they read per second** (each poll's Fetch and each metadata refresh reads
+//!   every partition the consumer may own), refused when a consumer is added or changed or
+//!   partitions are added;
 //! - **bytes retained across all partition logs** ([`Budget::retained_bytes`]), whatever the
 //!   topics' retention says (retention off, or 7 days, keeps everything a 24-hour run writes).
 //!   Kafka would accept the records, so this one is not refused: producers are throttled, as a
@@ -19,7 +23,7 @@
 //! the limit; nothing is half done.
 
 use super::cluster::Cluster;
-use super::consumer::ConsumerSpec;
+use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::error::{CoreError, CoreResult};
 use super::event::EventKind;
 use super::time::Millis;
@@ -37,8 +41,13 @@ pub struct Budget {
     /// Bytes (as `retention.bytes` counts them) kept across all partition logs.
     pub retained_bytes: u64,
     /// Consumers' own timers per simulated second, all consumers together: polls
-    /// (`playground.poll.interval.ms`) and heartbeats (`heartbeat.interval.ms`).
+    /// (`playground.poll.interval.ms`), heartbeats (`heartbeat.interval.ms`) and metadata
+    /// refreshes (`metadata.max.age.ms`, at most one a poll).
     pub consumer_wakeups_per_second: f64,
+    /// Partitions read per simulated second, all consumers together: each poll fetches, and
+    /// each metadata refresh describes, every partition the consumer may own (its subscribed
+    /// topics' partitions, or those it `assign()`ed).
+    pub partition_reads_per_second: f64,
 }
 
 impl Budget {
@@ -48,7 +57,8 @@ impl Budget {
         partitions: 1_024,
         partition_consumers: 16_384,
         retained_bytes: 16 << 20,
-        consumer_wakeups_per_second: 25_600.0,
+        consumer_wakeups_per_second: 3_200.0,
+        partition_reads_per_second: 32_768.0,
     };
 
     /// No totals (the benchmark measures the core itself, far past what a tab shows).
@@ -58,12 +68,40 @@ impl Budget {
         partition_consumers: u64::MAX,
         retained_bytes: u64::MAX,
         consumer_wakeups_per_second: f64::INFINITY,
+        partition_reads_per_second: f64::INFINITY,
     };
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Budget::PLAYGROUND
+    }
+}
+
+/// A consumer's own timers, per simulated second.
+struct Timers {
+    polls: f64,
+    heartbeats: f64,
+    /// Metadata refreshes: a group member refreshes inside `poll()` once its metadata is
+    /// `metadata.max.age.ms` old, so at most once a poll.
+    refreshes: f64,
+}
+
+impl Timers {
+    fn of(spec: &ConsumerSpec) -> Self {
+        let per_second = |ms: u64| 1000.0 / ms.max(1) as f64;
+        let c = &spec.config;
+        let refreshes =
+            if spec.is_group() { per_second(c.metadata_max_age_ms.max(c.poll_interval_ms)) } else { 0.0 };
+        Timers {
+            polls: per_second(c.poll_interval_ms),
+            heartbeats: per_second(c.heartbeat_interval_ms),
+            refreshes,
+        }
+    }
+
+    fn total(&self) -> f64 {
+        self.polls + self.heartbeats + self.refreshes
     }
 }
 
@@ -136,22 +174,97 @@ impl Cluster {
         Ok(())
     }
 
+    /// [`Cluster::check_partition_budget`] for `more` partitions of `topic` (new or grown),
+    /// and the partitions its subscribers would then read per second.
+    pub(crate) fn check_topic_partition_budget(&self, topic: &str, more: u64) -> CoreResult<()> {
+        self.check_partition_budget(more)?;
+        let max = self.budget.budget.partition_reads_per_second;
+        let reads = self.partition_reads(None, Some((topic, more)));
+        if reads > max {
+            return Err(CoreError::invalid(format!(
+                "partitions: the playground's budget is {max} partition reads per second across all consumers \
+                 (their polls and metadata refreshes would read {reads:.0} with these partitions)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Partitions `spec` may own: its subscribed topics' (with `grown`'s topic `more` larger),
+    /// or those it `assign()`s.
+    fn readable_partitions(&self, spec: &ConsumerSpec, grown: Option<(&str, u64)>) -> f64 {
+        match &spec.mode {
+            ConsumerMode::Standalone { partitions } => partitions.len() as f64,
+            ConsumerMode::Group { topics } | ConsumerMode::Share { topics } => topics
+                .iter()
+                .map(|t| {
+                    let now =
+                        self.broker.topics.get(t.as_str()).map_or(0, |t| u64::from(t.partition_count()));
+                    let more = grown.filter(|(g, _)| g == t).map_or(0, |(_, m)| m);
+                    (now + more) as f64
+                })
+                .sum(),
+        }
+    }
+
+    /// Partitions all consumers read per simulated second (see
+    /// [`Budget::partition_reads_per_second`]), with `with` added or in place of the consumer of
+    /// its name, and `grown`'s topic larger. A poll fetches the partitions the consumer owns:
+    /// the members of a (classic or KIP-848) group divide their subscription, so each is
+    /// charged its share; a share-group member may be given every partition, a standalone
+    /// consumer reads all it assigned. A metadata refresh describes every subscribed partition.
+    fn partition_reads(&self, with: Option<&ConsumerSpec>, grown: Option<(&str, u64)>) -> f64 {
+        let specs: Vec<&ConsumerSpec> = self
+            .consumers
+            .values()
+            .map(|c| &c.spec)
+            .filter(|s| with.is_none_or(|w| w.name != s.name))
+            .chain(with)
+            .collect();
+        let mut members: std::collections::BTreeMap<&str, f64> = Default::default();
+        for s in specs.iter().filter(|s| s.is_group()) {
+            *members.entry(s.config.group_id.as_deref().unwrap_or_default()).or_default() += 1.0;
+        }
+        specs
+            .iter()
+            .map(|s| {
+                let t = Timers::of(s);
+                let partitions = self.readable_partitions(s, grown);
+                let share = match s.is_group() {
+                    true => {
+                        members.get(s.config.group_id.as_deref().unwrap_or_default()).copied().unwrap_or(1.0)
+                    }
+                    false => 1.0,
+                };
+                t.polls * partitions / share + t.refreshes * partitions
+            })
+            .sum()
+    }
+
     /// Whether a consumer added (or changed, `replacing` itself) fits the budget: partitions ×
-    /// consumers, and the consumers' timers.
+    /// consumers, the consumers' timers, and the partitions they read.
     pub(crate) fn check_consumer_budget(&self, spec: &ConsumerSpec, replacing: bool) -> CoreResult<()> {
         let b = self.budget.budget;
-        let wakeups = |c: &ConsumerSpec| {
-            1000.0 / c.config.poll_interval_ms.max(1) as f64
-                + 1000.0 / c.config.heartbeat_interval_ms.max(1) as f64
-        };
-        let others: f64 =
-            self.consumers.values().filter(|c| c.spec.name != spec.name).map(|c| wakeups(&c.spec)).sum();
-        if others + wakeups(spec) > b.consumer_wakeups_per_second {
+        let wakeups: f64 = self
+            .consumers
+            .values()
+            .filter(|c| c.spec.name != spec.name)
+            .map(|c| Timers::of(&c.spec).total())
+            .sum();
+        let own = Timers::of(spec).total();
+        if wakeups + own > b.consumer_wakeups_per_second {
             return Err(CoreError::invalid(format!(
-                "config: the playground's budget is {} polls and heartbeats per second across all consumers \
-                 (playground.poll.interval.ms and heartbeat.interval.ms: this one would take {:.0}, the others take {others:.0})",
+                "config: the playground's budget is {} polls, heartbeats and metadata refreshes per second across all consumers \
+                 (playground.poll.interval.ms, heartbeat.interval.ms and metadata.max.age.ms: this one would take {own:.0}, the others take {wakeups:.0})",
                 b.consumer_wakeups_per_second,
-                wakeups(spec)
+            )));
+        }
+        let reads = self.partition_reads(Some(spec), None);
+        if reads > b.partition_reads_per_second {
+            return Err(CoreError::invalid(format!(
+                "config: the playground's budget is {} partition reads per second across all consumers \
+                 (each poll fetches the partitions a consumer owns and each metadata refresh describes all it subscribes to; \
+                 playground.poll.interval.ms and metadata.max.age.ms: with this one they would read {reads:.0})",
+                b.partition_reads_per_second,
             )));
         }
         if replacing {
@@ -223,12 +336,13 @@ pub fn extreme_scenarios() -> Vec<(&'static str, serde_json::Value)> {
     let day = "24h";
     let name = |prefix: &str, i: usize| format!("{prefix}{i:0>width$}", width = 64 - prefix.len());
     let rate = Budget::PLAYGROUND.records_per_second;
-    // `consumers` consumers polling and heartbeating as often as the budget lets them.
-    let fast_consumer = |group: &str, consumers: u64| {
-        let per_timer = Budget::PLAYGROUND.consumer_wakeups_per_second / 2.0 / consumers as f64;
-        let ms = (1000.0 / per_timer).ceil() as u64;
-        json!({"group.id": group, "max.poll.records": 100_000, "playground.poll.interval.ms": ms,
-            "heartbeat.interval.ms": ms, "session.timeout.ms": ms + 1, "auto.commit.interval.ms": 1,
+    // `consumers` consumers each subscribed to `partitions` partitions, polling (and refreshing
+    // metadata on every poll) as often as the partition-read budget lets them, and
+    // heartbeating with the rest of the wake-up budget.
+    let fast_consumer = |group: &str, consumers: u64, partitions: u64| {
+        let (timers, reads) = fast_timers(consumers, partitions);
+        json!({"group.id": group, "max.poll.records": 100_000, "playground.poll.interval.ms": reads,
+            "heartbeat.interval.ms": timers, "session.timeout.ms": timers + 1, "auto.commit.interval.ms": 1,
             "metadata.max.age.ms": 1, "playground.processing.ms.per.record": 0})
     };
     let mut out = Vec::new();
@@ -256,7 +370,7 @@ pub fn extreme_scenarios() -> Vec<(&'static str, serde_json::Value)> {
         json!({"version": 1, "topics": topics, "producers": producers, "duration": day}),
     ));
     let consumers: Vec<_> = (0..256)
-        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": ["t"]}}, "config": fast_consumer("g", 256)}))
+        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": ["t"]}}, "config": fast_consumer("g", 256, 64)}))
         .collect();
     out.push((
         "consumers-256",
@@ -318,7 +432,7 @@ pub fn extreme_scenarios() -> Vec<(&'static str, serde_json::Value)> {
     producers.push(json!({"name": "p", "topic": name("t", 255), "rate": (rate / 256.0).floor()}));
     let all: Vec<String> = (0..256).map(|i| name("t", i)).collect();
     let consumers: Vec<_> = (0..16)
-        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": all}}, "config": fast_consumer("g", 16)}))
+        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": all}}, "config": fast_consumer("g", 16, 1024)}))
         .collect();
     out.push((
         "all-together",
@@ -331,4 +445,100 @@ pub fn extreme_scenarios() -> Vec<(&'static str, serde_json::Value)> {
     out
 }
 
+/// The fastest timers `consumers` consumers reading `partitions` partitions each may have, as
+/// (heartbeat.interval.ms, playground.poll.interval.ms) with `metadata.max.age.ms` 1 (a
+/// refresh every poll), all in one group: polls as often as
+/// [`Budget::partition_reads_per_second`] allows (and at most a third of the wake-ups),
+/// heartbeats with the wake-ups left.
+pub fn fast_timers(consumers: u64, partitions: u64) -> (u64, u64) {
+    let b = Budget::PLAYGROUND;
+    let n = consumers.max(1) as f64;
+    // One group: its polls read the subscription once between them, the refreshes once each.
+    let polls = (b.partition_reads_per_second / (partitions.max(1) as f64 * (n + 1.0)))
+        .min(b.consumer_wakeups_per_second / 3.0 / n);
+    let poll_ms = (1000.0 / polls).ceil() as u64;
+    let heartbeats = b.consumer_wakeups_per_second / n - 2.0 * 1000.0 / poll_ms as f64;
+    ((1000.0 / heartbeats).ceil() as u64, poll_ms)
+}
+
 use super::scenario::MAX_DURATION_MS;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::ConsumerConfig;
+    use crate::core::Command;
+
+    fn consumer(name: &str, group: &str, topics: &[&str], poll_ms: u64, metadata_ms: u64) -> Command {
+        let config = ConsumerConfig {
+            poll_interval_ms: poll_ms,
+            metadata_max_age_ms: metadata_ms,
+            ..ConsumerConfig::teaching()
+        };
+        Command::AddConsumer { consumer: ConsumerSpec::group(name, group, topics, config) }
+    }
+
+    /// A cluster with these topics (through a scenario file, as a person makes one).
+    fn cluster(topics: &[(&str, u32)]) -> Cluster {
+        let topics: Vec<_> =
+            topics.iter().map(|(name, n)| serde_json::json!({"name": name, "partitions": n})).collect();
+        let s =
+            super::super::scenario::Scenario::from_value(serde_json::json!({"version": 1, "topics": topics}));
+        super::super::scenario::Run::new(s.unwrap()).unwrap().cluster
+    }
+
+    #[test]
+    fn metadata_refreshes_count_as_wakeups_and_are_refused_naming_the_field() {
+        let mut c = cluster(&[("t", 1)]);
+        // Polls every 1 ms (1 000/s) with a refresh on each (1 000/s) and a heartbeat every second.
+        c.apply(0, consumer("a", "g", &["t"], 1, 1)).unwrap();
+        let e = c.apply(0, consumer("b", "g", &["t"], 1, 1)).unwrap_err().to_string();
+        assert!(e.contains("budget is 3200 polls, heartbeats and metadata refreshes"), "{e}");
+        assert!(e.contains("metadata.max.age.ms"), "{e}");
+        // Without the refreshes on every poll it fits.
+        c.apply(0, consumer("b", "g", &["t"], 1, 5_000)).unwrap();
+    }
+
+    #[test]
+    fn partition_reads_are_charged_per_poll_and_refresh() {
+        let mut c = cluster(&[("t", 1024)]);
+        // One group polling 1 024 partitions every 100 ms reads 10 240 a second between its
+        // members, and each refresh (every 5 s) describes all 1 024: 16 members fit.
+        for i in 0..16 {
+            c.apply(0, consumer(&format!("c{i}"), "g", &["t"], 100, 5_000)).unwrap();
+        }
+        // A group-less reader of everything every 20 ms is 51 200 a second: refused.
+        let fast = ConsumerConfig { poll_interval_ms: 20, ..ConsumerConfig::teaching() };
+        let all = (0..1024).map(|p| crate::core::group::assignor::TopicPartition::new("t", p)).collect();
+        let spec = ConsumerSpec::standalone("s", all, fast);
+        let e = c.apply(0, Command::AddConsumer { consumer: spec }).unwrap_err().to_string();
+        assert!(e.contains("budget is 32768 partition reads per second"), "{e}");
+        assert!(e.contains("playground.poll.interval.ms"), "{e}");
+        assert!(!c.consumers().contains_key("s"));
+    }
+
+    #[test]
+    fn a_topic_grown_under_fast_subscribers_is_refused_naming_partitions() {
+        let mut c = cluster(&[("t", 8)]);
+        // Metadata every poll, every 2 ms: 8 × (500 + 500) = 8 000 reads a second.
+        c.apply(0, consumer("a", "g", &["t"], 2, 1)).unwrap();
+        let e =
+            c.apply(0, Command::CreatePartitions { topic: "t".into(), total: 64 }).unwrap_err().to_string();
+        assert!(e.starts_with("partitions: the playground's budget is 32768 partition reads"), "{e}");
+        assert_eq!(c.topics()["t"].partition_count(), 8);
+        // A topic nobody subscribes to is not charged.
+        c.check_topic_partition_budget("u", 512).unwrap();
+    }
+
+    #[test]
+    fn the_bench_frame_scenario_and_the_generated_extremes_fit() {
+        let mut c = cluster(&[("orders", 48)]);
+        for i in 0..24 {
+            c.apply(0, consumer(&format!("c{i}"), "group-1", &["orders"], 100, 5_000)).unwrap();
+        }
+        for (n, p) in [(256, 64), (16, 1024)] {
+            let (heartbeat, poll) = fast_timers(n, p);
+            assert!(heartbeat >= 1 && poll >= heartbeat, "{n} × {p}: {heartbeat} {poll}");
+        }
+    }
+}

@@ -17,7 +17,7 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
-use super::ids::{BrokerId, NodeId};
+use super::ids::{BrokerId, CorrelationId, NodeId};
 use super::log::{Retention, Value};
 use super::net::Network;
 use super::producer::{Outgoing, Producer};
@@ -76,6 +76,10 @@ pub struct Cluster {
     /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
     /// (the rebalance's story; the coordinator does not know it).
     pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
+    /// Highest offset delivered to any consumer with a `group.id` per group and partition, to
+    /// spot redeliveries: the simulation's bookkeeping, not the coordinator's (so reading
+    /// creates no group).
+    pub(crate) group_delivered: BTreeMap<String, BTreeMap<TopicPartition, u64>>,
 }
 
 impl Cluster {
@@ -101,6 +105,7 @@ impl Cluster {
             next_topic_replication: None,
             route: Default::default(),
             sync_stopped: BTreeMap::new(),
+            group_delivered: BTreeMap::new(),
         }
     }
 
@@ -148,9 +153,6 @@ impl Cluster {
     /// The name of the producer that wrote a record (`Record::producer`).
     pub fn producer_name(&self, index: u32) -> &str {
         self.producer_names.get(index as usize).map_or("?", |s| s)
-    }
-    pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.broker.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
     }
 
     // ---------------------------------------------------------------- time
@@ -228,6 +230,7 @@ impl Cluster {
         }
         self.step_replicas(t);
         self.answer_held_produces(t);
+        self.step_coordinators(t);
         self.flush_schedule();
         for id in self.due(Kind::Group, t) {
             self.step_group(&id, t);
@@ -254,13 +257,19 @@ impl Cluster {
         user: Option<&str>,
         request: Request,
     ) -> Option<Response> {
-        let tap = self.learned.is_some().then(|| from.clone());
+        self.call_correlated(now, from, user, request).1
+    }
+
+    /// [`Cluster::call`], also returning the request's correlation id.
+    pub(crate) fn call_correlated(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        user: Option<&str>,
+        request: Request,
+    ) -> (CorrelationId, Option<Response>) {
         let timeout = self.net.request_timeout_ms();
-        let answer = self.call_with_timeout(now, from, user, request, timeout).1;
-        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap, answer.as_ref()) {
-            learned.note(&node, r);
-        }
-        answer
+        self.call_with_timeout(now, from, user, request, timeout)
     }
 
     /// The network between the clients and the broker (for the invariant checker).
@@ -294,6 +303,9 @@ impl Cluster {
         self.run_until(now);
         let now = self.now;
         let applied = self.apply_command(cmd, now, user);
+        if applied.is_ok() {
+            self.step_coordinators(now);
+        }
         self.flush_schedule();
         applied?;
         Ok(std::mem::take(&mut self.events))
@@ -307,20 +319,26 @@ impl Cluster {
             }
             Command::DeleteGroup { group } => {
                 self.admin_delete_group(now, user, &group)?;
+                self.group_delivered.remove(&group);
                 self.events_push(now, EventKind::GroupDeleted { group });
             }
             cmd @ (Command::SetShareGroupConfig { .. }
             | Command::ResetShareGroupOffsets { .. }
             | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
+            Command::ElectLeaders { election_type, partitions } => {
+                self.admin_elect_leaders(now, user, election_type, partitions.as_deref())?;
+            }
             Command::DeleteGroupOffsets { group, topic, partitions } => {
                 let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
                 if !gone.is_empty() {
                     self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
                 }
             }
-            Command::CreateTopic { name, partitions, retention } => {
-                self.check_default_placement()?;
-                let partitions = self.admin_create_topic(now, user, &name, partitions, retention)?;
+            Command::CreateTopic { name, partitions, retention, replication_factor } => {
+                let rf = self.check_placement(replication_factor)?;
+                let partitions = self
+                    .admin_create_topic(now, user, &name, partitions, retention, rf)
+                    .inspect_err(|_| self.next_topic_replication = None)?;
                 self.place_new_topic(&name, partitions, now);
                 self.events_push(now, EventKind::TopicCreated { topic: name, partitions });
             }
@@ -348,7 +366,8 @@ impl Cluster {
                     .map(|g| g.id.clone())
                     .collect();
                 for g in cg {
-                    self.cg_bump(&g, RebalanceReason::PartitionsAdded { topic: topic.clone() }, now);
+                    self.broker.cg_bump(&g, RebalanceReason::PartitionsAdded { topic: topic.clone() }, now);
+                    self.flush_broker(now);
                 }
             }
             Command::SetRetention { topic, retention } => {
@@ -528,10 +547,12 @@ impl Cluster {
                     Some(b) if c.busy_until > now => (b.unprocessed_at(now), b.committed_before_processing),
                     _ => (0, false),
                 };
-                self.events_push(
-                    now,
-                    EventKind::ConsumerCrashed { consumer: name, unprocessed, committed_ahead },
-                );
+                let kind = super::share_consumer::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
+                    consumer: name,
+                    unprocessed,
+                    committed_ahead,
+                });
+                self.events_push(now, kind);
             }
             Command::RestartConsumer { name } => {
                 let c = self.consumers.get(&name).expect("checked");
@@ -724,10 +745,12 @@ impl Cluster {
         let mut affected = Vec::new();
         for g in self.broker.groups.values_mut() {
             g.offsets.retain(|tp, _| &*tp.topic != name);
-            g.delivered.retain(|tp, _| &*tp.topic != name);
             if g.members.values().any(|m| m.topics.iter().any(|t| t == name)) {
                 affected.push(g.id.clone());
             }
+        }
+        for d in self.group_delivered.values_mut() {
+            d.retain(|tp, _| &*tp.topic != name);
         }
         self.broker.retention_pending.retain(|(t, _), _| t != name);
         self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);

@@ -21,8 +21,10 @@ pub enum SeekTo {
 /// e.g. `{"type": "crash_consumer", "name": "c2"}`; serde derives it externally tagged
 /// (`{"crash_consumer": {"name": "c2"}}`) and [`crate::core::scenario`] converts between the two
 /// (see `wire` there: serde's internally tagged enums cost the page ~30 kB of gzipped wasm).
-/// Read a single command with [`Command::from_json`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read a single command with [`Command::from_json`]. Reading goes through
+/// [`super::command_read`], not serde's derive (kept for its tests), which cost the page ~50 kB.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// CreateTopics. Partition counts are i64 so that bad values get INVALID_PARTITIONS
@@ -32,6 +34,9 @@ pub enum Command {
         partitions: i64,
         #[serde(default)]
         retention: Option<Retention>,
+        /// `--replication-factor`; absent: `default.replication.factor` (CreateTopics' -1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replication_factor: Option<i64>,
     },
     DeleteTopic {
         name: String,
@@ -161,6 +166,13 @@ pub enum Command {
         topic: String,
         partitions: Vec<u32>,
     },
+    /// ElectLeaders (`kafka-leader-election`): a preferred or unclean election for the listed
+    /// partitions, or for every partition (`partitions` absent: `--all-topic-partitions`).
+    ElectLeaders {
+        election_type: super::protocol::elect_leaders::ElectionType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partitions: Option<Vec<super::protocol::elect_leaders::ElectionPartition>>,
+    },
 
     /// A share group's own configs (`kafka-configs --alter --entity-type groups`, scenario files'
     /// `groups`): `share.auto.offset.reset`, `share.record.lock.duration.ms`,
@@ -227,6 +239,9 @@ impl Command {
             }
         })?;
         super::wire::command_to_external(&mut v).map_err(|(_, e)| e)?;
-        serde_json::from_value(v).map_err(|e| e.to_string())
+        /// The command alone, read as a script step's `do` is.
+        #[derive(Deserialize)]
+        struct One(#[serde(deserialize_with = "super::command_read::read")] Command);
+        super::wire::from_value::<One>(&v).map(|one| one.0).map_err(|(_, e)| e)
     }
 }

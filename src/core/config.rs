@@ -61,6 +61,20 @@ pub struct ClusterConfig {
     /// not in the file's `cluster`; it comes with the pace.
     #[serde(skip)]
     pub producer_defaults: super::producer::ProducerDefaults,
+    /// `auto.leader.rebalance.enable` (true): the controller moves each partition's leadership
+    /// back to its preferred replica (the first) once that replica is in sync again.
+    #[serde(rename = "auto.leader.rebalance.enable")]
+    pub auto_leader_rebalance_enable: bool,
+    /// `leader.imbalance.check.interval.seconds` (300; 10 at teaching pace): the KRaft
+    /// controller checks this long after a partition stopped being led by its preferred
+    /// replica, and again every interval while one is.
+    #[serde(rename = "leader.imbalance.check.interval.seconds")]
+    pub leader_imbalance_check_interval_seconds: u64,
+    /// `leader.imbalance.per.broker.percentage` (10). Accepted and without effect, as in Kafka
+    /// 4: only the ZooKeeper controller (removed in 4.0) read it; the KRaft controller moves
+    /// every partition not led by its preferred replica.
+    #[serde(rename = "leader.imbalance.per.broker.percentage")]
+    pub leader_imbalance_per_broker_percentage: i32,
 }
 
 /// One broker of the cluster: `node.id` and `broker.rack` (a zone, on managed services).
@@ -115,6 +129,9 @@ impl Default for ClusterConfig {
             replica_lag_time_max_ms: 30_000,
             broker_session_timeout_ms: 9_000,
             producer_defaults: super::producer::ProducerDefaults::KAFKA,
+            auto_leader_rebalance_enable: true,
+            leader_imbalance_check_interval_seconds: 300,
+            leader_imbalance_per_broker_percentage: 10,
         }
     }
 }
@@ -130,6 +147,7 @@ impl ClusterConfig {
             replica_lag_time_max_ms: 10_000,
             broker_session_timeout_ms: 3_000,
             producer_defaults: super::producer::ProducerDefaults::TEACHING,
+            leader_imbalance_check_interval_seconds: 10,
             ..Self::default()
         }
     }
@@ -158,6 +176,15 @@ impl ClusterConfig {
             if v < min || v > 86_400_000 {
                 return Err((name, format!("must be between {min} and 86400000 ms (got {v})")));
             }
+        }
+        if !(1..=86_400).contains(&self.leader_imbalance_check_interval_seconds) {
+            return Err((
+                "leader.imbalance.check.interval.seconds",
+                format!(
+                    "must be between 1 and 86400 s (got {})",
+                    self.leader_imbalance_check_interval_seconds
+                ),
+            ));
         }
         if !(1..=i16::MAX as i32).contains(&self.default_replication_factor) {
             return Err(("default.replication.factor", "Value must be at least 1".into()));
@@ -279,6 +306,11 @@ pub struct ConsumerConfig {
     /// (`*` matches any run of characters), as an application rejects a poison message.
     #[serde(rename = "playground.share.reject.keys", skip_serializing_if = "Option::is_none")]
     pub share_reject_keys: Option<String>,
+    /// Playground-only (explicit mode): processing fails for records whose key matches this
+    /// pattern, every time (a poison message the application cannot handle); what it then does
+    /// is `playground.share.on.failure`.
+    #[serde(rename = "playground.share.fail.keys", skip_serializing_if = "Option::is_none")]
+    pub share_fail_keys: Option<String>,
     /// Playground-only (explicit mode): the fraction of records whose processing fails (drawn
     /// from the cluster's seeded PRNG).
     #[serde(rename = "playground.share.failure.rate", skip_serializing_if = "is_zero")]
@@ -332,6 +364,7 @@ impl Default for ConsumerConfig {
             manual_commit: ManualCommit::AfterProcessing,
             share_acknowledgement_mode: ShareAcknowledgementMode::Implicit,
             share_reject_keys: None,
+            share_fail_keys: None,
             share_failure_rate: 0.0,
             share_on_failure: ShareOnFailure::Release,
         }

@@ -9,7 +9,6 @@ use super::config::{ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset};
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
-use super::group::Group;
 use super::ids::NodeId;
 use super::protocol::fetch::{FetchPartition, FetchRequest};
 use super::protocol::leave_group::{LeaveGroupRequest, MemberIdentity};
@@ -20,6 +19,7 @@ use super::protocol::metadata::MetadataRequest;
 use super::protocol::offset_fetch::OffsetFetchRequest;
 use super::protocol::Response;
 use super::time::Millis;
+use crate::core::sort::CollectTree;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -619,10 +619,7 @@ impl Cluster {
         // a member or a commit (a standalone consumer that commits by hand), so a member
         // reading the same records later sees them as redelivered.
         let high = match c.group_id() {
-            Some(g) => {
-                let group = self.broker.groups.entry(g.to_string()).or_insert_with(|| Group::new(g));
-                group.delivered.entry(tp.clone()).or_insert(0)
-            }
+            Some(g) => self.group_delivered.entry(g.to_string()).or_default().entry(tp.clone()).or_insert(0),
             None => c.delivered.entry(tp.clone()).or_insert(0),
         };
         let redelivered = high.saturating_sub(from).min(count);
@@ -867,7 +864,7 @@ impl Cluster {
             .into_iter()
             .filter(|t| t.error_code.is_none())
             .map(|t| (t.name, t.partitions.len() as u32))
-            .collect();
+            .collect_map();
         let age = c.spec.config.metadata_max_age_ms;
         let protocol = c.spec.config.group_protocol;
         let changed = m.known_partitions != current && !m.known_partitions.is_empty();
@@ -959,7 +956,7 @@ impl Cluster {
                 };
                 self.call(now, NodeId::consumer(name), user.as_deref(), request.into());
             }
-            GroupProtocol::Consumer => self.cg_remove_member(&group, &member_id, reason, now),
+            GroupProtocol::Consumer => self.cg_leave(name, &member_id, reason, now),
         }
         if let Some(c) = self.consumers.get_mut(name) {
             if let Some(m) = c.membership.as_mut() {

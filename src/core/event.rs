@@ -246,6 +246,25 @@ pub enum EventKind {
     },
 
     // ---- brokers and replication ----
+    /// A group's coordinator moved: the leader of its `__consumer_offsets` partition changed
+    /// (`to: None`: no replica runs, COORDINATOR_NOT_AVAILABLE; `cause`: what happened to the
+    /// broker it left, `None` when it had none).
+    CoordinatorMoved {
+        group: String,
+        partition: u32,
+        from: Option<crate::core::ids::BrokerId>,
+        to: Option<crate::core::ids::BrokerId>,
+        cause: Option<BrokerChange>,
+    },
+    /// A client learned its group's coordinator had moved (it got `error` from broker `from`)
+    /// and FindCoordinator named broker `to`.
+    CoordinatorFound {
+        client: String,
+        group: String,
+        from: crate::core::ids::BrokerId,
+        to: crate::core::ids::BrokerId,
+        error: crate::core::error::ErrorCode,
+    },
     BrokerChanged {
         broker: i32,
         change: BrokerChange,
@@ -283,6 +302,15 @@ pub enum EventKind {
         broker: i32,
         from: u64,
         to: u64,
+    },
+    /// The controller elected `leader` on request or on its own schedule, not because a
+    /// broker failed: `kafka-leader-election`, or `auto.leader.rebalance.enable` moving
+    /// leadership back to the preferred replica. The partition's `LeaderChanged` follows.
+    LeaderElection {
+        topic: String,
+        partition: u32,
+        leader: i32,
+        trigger: ElectionTrigger,
     },
 
     // ---- consumers ----
@@ -493,6 +521,23 @@ pub enum EventKind {
         member_id: String,
         reason: LeaveReason,
     },
+    /// A share consumer stopped without a word, holding `holding` acquired records it had not
+    /// acknowledged (processed or not): they come back when their locks run out or its session
+    /// ends.
+    ShareConsumerCrashed {
+        group: String,
+        consumer: String,
+        holding: u64,
+    },
+    /// The leadership of a partition moved, and with it `group`'s share-partition: broker `to`
+    /// loaded it from the share coordinator's persisted state.
+    SharePartitionMoved {
+        group: String,
+        topic: String,
+        partition: u32,
+        from: i32,
+        to: i32,
+    },
     /// The share group coordinator's `simple` assignor ran: a new group epoch and who reads what
     /// (a partition may be read by several members).
     ShareAssignmentComputed {
@@ -636,6 +681,7 @@ impl Event {
             | MemberReconciled { group, consumer, .. }
             | ShareMemberJoined { group, consumer, .. }
             | ShareMemberLeft { group, consumer, .. }
+            | ShareConsumerCrashed { group, consumer, .. }
             | ShareAcknowledged { group, consumer, .. }
             | ShareReleased { group, consumer, .. }
             | ShareAcknowledgeFailed { group, consumer, .. } => vec![consumer, group],
@@ -647,6 +693,7 @@ impl Event {
             | ShareGroupOffsetsReset { group, .. }
             | ShareGroupDeleted { group }
             | ShareGroupConfigured { group, .. } => vec![group],
+            SharePartitionMoved { group, topic, .. } => vec![group, topic],
             GroupStateChanged { group, .. }
             | GroupOffsetsAltered { group, .. }
             | GroupOffsetsDeleted { group, .. }
@@ -655,7 +702,9 @@ impl Event {
             | JoinCompleted { group, .. }
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
-            | GroupEpochBumped { group, .. } => vec![group],
+            | GroupEpochBumped { group, .. }
+            | CoordinatorMoved { group, .. } => vec![group],
+            CoordinatorFound { client, group, .. } => vec![client, group],
             ProduceAcknowledged { producer, topic, .. }
             | BatchExpired { producer, topic, .. }
             | DuplicateWritten { producer, topic, .. }
@@ -663,7 +712,8 @@ impl Event {
             LeaderChanged { topic, .. }
             | IsrChanged { topic, .. }
             | RecordsLost { topic, .. }
-            | ReplicaTruncated { topic, .. } => vec![topic],
+            | ReplicaTruncated { topic, .. }
+            | LeaderElection { topic, .. } => vec![topic],
             AuthorizationChanged { .. } | Note { .. } | ScriptStepFailed { .. } | BrokerChanged { .. } => {
                 vec![]
             }
@@ -685,6 +735,18 @@ pub enum BrokerChange {
     Healed,
     /// The controller stopped counting it: no heartbeat for `broker.session.timeout.ms`.
     Fenced,
+}
+
+/// What asked the controller for a [`EventKind::LeaderElection`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionTrigger {
+    /// `auto.leader.rebalance.enable`: the check every `leader.imbalance.check.interval.seconds`.
+    AutoRebalance,
+    /// `kafka-leader-election --election-type preferred`.
+    Preferred,
+    /// `kafka-leader-election --election-type unclean`: an out-of-sync replica may be elected.
+    Unclean,
 }
 
 /// Why an ISR changed.

@@ -14,6 +14,10 @@
 //! committed offset restored, a seek the broker confirmed) or from records a Fetch counted up to
 //! the high watermark it named; either way it is at most that highest offset. A position past it
 //! would be an offset the consumer read from somewhere other than an answer.
+//!
+//! And, per group member: every partition a SyncGroup or ConsumerGroupHeartbeat answer gave
+//! it, and the last member epoch a ConsumerGroupHeartbeat answer named. A member that owns a
+//! partition no answer gave it, or holds an epoch no answer named, learned it elsewhere.
 
 use super::ids::{NodeId, TopicPartition};
 use super::protocol::Response;
@@ -25,6 +29,10 @@ pub struct Learned {
     horizon: BTreeMap<(NodeId, TopicPartition), u64>,
     /// Answers received, per node.
     answers: BTreeMap<NodeId, u64>,
+    /// Partitions an answer assigned to the node (SyncGroup, ConsumerGroupHeartbeat).
+    assigned: std::collections::BTreeSet<(NodeId, TopicPartition)>,
+    /// The member epoch the node's last successful ConsumerGroupHeartbeat answer named.
+    member_epoch: BTreeMap<NodeId, i32>,
 }
 
 impl Learned {
@@ -57,8 +65,26 @@ impl Learned {
                     }
                 }
             }
+            Response::SyncGroup(r) if r.error_code.is_none() => {
+                self.assigned.extend(r.assignment.iter().map(|tp| (to.clone(), tp.clone())));
+            }
+            Response::ConsumerGroupHeartbeat(r) if r.error_code.is_none() => {
+                self.member_epoch.insert(to.clone(), r.member_epoch);
+                let given = r.assignment.iter().flatten();
+                self.assigned.extend(given.map(|tp| (to.clone(), tp.clone())));
+            }
             _ => {}
         }
+    }
+
+    /// Whether an answer ever assigned `tp` to `node` (SyncGroup or ConsumerGroupHeartbeat).
+    pub fn was_assigned(&self, node: &NodeId, tp: &TopicPartition) -> bool {
+        self.assigned.contains(&(node.clone(), tp.clone()))
+    }
+
+    /// The member epoch `node`'s last successful ConsumerGroupHeartbeat answer named.
+    pub fn member_epoch(&self, node: &NodeId) -> Option<i32> {
+        self.member_epoch.get(node).copied()
     }
 
     /// The highest offset of `tp` an answer named to `node`, if any did.
@@ -97,7 +123,16 @@ mod tests {
     fn a_consumers_positions_are_within_what_answers_told_it() {
         let mut c = Cluster::new(ClusterConfig::default(), 7);
         c.record_learned(true);
-        c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 1, retention: None }).unwrap();
+        c.apply(
+            0,
+            Command::CreateTopic {
+                name: "orders".into(),
+                partitions: 1,
+                retention: None,
+                replication_factor: None,
+            },
+        )
+        .unwrap();
         let mut p = ProducerSpec::new("p1", "orders");
         p.rate = 10.0;
         c.apply(0, Command::AddProducer { producer: p }).unwrap();

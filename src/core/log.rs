@@ -1,8 +1,10 @@
 //! A partition's log: append-only, dense offsets, with retention moving the log start.
 //!
-//! Storage is a ring buffer (`VecDeque`) indexed by `offset - log_start`, so appends and
-//! reads are O(1) / O(batch). A record's key and text value are reference-counted: producers
-//! reuse one allocation per distinct key, and generated values are just sequence numbers.
+//! Storage is a ring buffer (`VecDeque`) of chunks: a producer's batch as the Produce request
+//! carried it (shared with the producer, so appending it copies no record), or records appended
+//! one by one. Appends are O(1) per batch; a read finds its chunk by binary search and then
+//! goes record by record. A record's key and text value are reference-counted: producers reuse
+//! one allocation per distinct key, and generated values are just sequence numbers.
 
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -88,11 +90,38 @@ impl Default for Retention {
 /// Record headers (`Header[]` in Kafka): name/value pairs.
 pub type Headers = Arc<[(Arc<str>, Arc<str>)]>;
 
+/// A run of consecutive records stored together: a producer's batch as the Produce request
+/// carried it (shared with the producer, which keeps it until it is answered: appending a
+/// batch copies nothing), or records appended one by one. `start..end` of `records` are in the
+/// log; the rest went to retention (front) or truncation (back).
+#[derive(Debug, Clone)]
+struct Chunk {
+    records: Arc<Vec<Record>>,
+    start: usize,
+    end: usize,
+    /// The size of `start..end` ([`Record::size_bytes`]).
+    bytes: u64,
+    /// The offset of `records[start]`.
+    base: u64,
+}
+
+impl Chunk {
+    fn live(&self) -> &[Record] {
+        &self.records[self.start..self.end]
+    }
+}
+
+/// A batch this small is copied into the last chunk rather than kept as a chunk of its own
+/// (a chunk per one-record batch would cost more than the records).
+const SHARE_FROM: usize = 64;
+
 /// One partition's log.
 #[derive(Debug, Clone, Default)]
 pub struct PartitionLog {
-    records: VecDeque<Record>,
+    /// The records from `log_start` on, in chunks ([`Chunk`]).
+    chunks: VecDeque<Chunk>,
     log_start: u64,
+    len: u64,
     size_bytes: u64,
     /// Headers of the records that have any, by offset (sparse: generated traffic has none).
     headers: std::collections::BTreeMap<u64, Headers>,
@@ -110,26 +139,76 @@ impl PartitionLog {
 
     /// Offset the next record will get (Kafka's log-end offset, LEO).
     pub fn log_end(&self) -> u64 {
-        self.log_start + self.records.len() as u64
+        self.log_start + self.len
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len == 0
     }
 
     pub fn size_bytes(&self) -> u64 {
         self.size_bytes
     }
 
+    /// The last chunk, if records can be pushed onto it (this log alone holds it, and nothing
+    /// was truncated from it).
+    fn open_chunk(&mut self) -> Option<&mut Vec<Record>> {
+        let c = self.chunks.back_mut()?;
+        let end = c.end;
+        Arc::get_mut(&mut c.records).filter(|v| v.len() == end)
+    }
+
     /// Appends and returns the record's offset.
     pub fn append(&mut self, record: Record) -> u64 {
         let offset = self.log_end();
-        self.size_bytes += record.size_bytes();
-        self.records.push_back(record);
+        let bytes = record.size_bytes();
+        self.size_bytes += bytes;
+        match self.open_chunk() {
+            Some(v) => {
+                v.push(record);
+                let c = self.chunks.back_mut().expect("open");
+                c.end += 1;
+                c.bytes += bytes;
+            }
+            None => self.chunks.push_back(Chunk {
+                records: Arc::new(vec![record]),
+                start: 0,
+                end: 1,
+                bytes,
+                base: offset,
+            }),
+        }
+        self.len += 1;
+        offset
+    }
+
+    /// Appends a producer's batch and returns its base offset. A large batch is kept as it
+    /// is, shared with whoever else holds it; a small one is copied.
+    pub fn append_batch(&mut self, records: &Arc<Vec<Record>>) -> u64 {
+        let offset = self.log_end();
+        if records.is_empty() {
+            return offset;
+        }
+        if records.len() < SHARE_FROM {
+            for r in records.iter() {
+                self.append(r.clone());
+            }
+            return offset;
+        }
+        let bytes = records.iter().map(Record::size_bytes).sum::<u64>();
+        self.size_bytes += bytes;
+        self.chunks.push_back(Chunk {
+            records: Arc::clone(records),
+            start: 0,
+            end: records.len(),
+            bytes,
+            base: offset,
+        });
+        self.len += records.len() as u64;
         offset
     }
 
@@ -145,21 +224,36 @@ impl PartitionLog {
         self.headers.get(&offset).map_or(&[], |h| h)
     }
 
+    /// The chunk holding the record `idx` records after the log start, and its index in it.
+    fn locate(&self, idx: u64) -> Option<(usize, usize)> {
+        if idx >= self.len {
+            return None;
+        }
+        let offset = self.log_start + idx;
+        let c = self.chunks.partition_point(|c| c.base <= offset).checked_sub(1)?;
+        let chunk = &self.chunks[c];
+        Some((c, chunk.start + (offset - chunk.base) as usize))
+    }
+
     /// The record at `offset`, if it is within `[log_start, log_end)`.
     pub fn get(&self, offset: u64) -> Option<&Record> {
         let idx = offset.checked_sub(self.log_start)?;
-        self.records.get(usize::try_from(idx).ok()?)
+        let (c, i) = self.locate(idx)?;
+        self.chunks[c].records.get(i)
     }
 
     /// Up to `max` records from `from` (which must be within the log), with their offsets.
     pub fn read(&self, from: u64, max: usize) -> impl Iterator<Item = (u64, &Record)> + '_ {
-        let start = from.saturating_sub(self.log_start) as usize;
-        let start = start.min(self.records.len());
-        self.records
-            .range(start..)
+        let idx = from.saturating_sub(self.log_start).min(self.len);
+        let first_offset = self.log_start + idx;
+        let (chunk, at) = self.locate(idx).unwrap_or((self.chunks.len(), 0));
+        self.chunks
+            .range(chunk..)
+            .enumerate()
+            .flat_map(move |(k, c)| if k == 0 { &c.records[at..c.end] } else { c.live() })
             .take(max)
             .enumerate()
-            .map(move |(i, r)| (self.log_start + start as u64 + i as u64, r))
+            .map(move |(i, r)| (first_offset + i as u64, r))
     }
 
     /// Number of records readable from `from` to the log end.
@@ -172,15 +266,22 @@ impl PartitionLog {
     pub fn truncate_to(&mut self, end: u64) -> u64 {
         let mut removed = 0;
         while self.log_end() > end {
-            match self.records.pop_back() {
-                Some(r) => {
-                    self.size_bytes -= r.size_bytes();
-                    removed += 1;
-                }
-                None => break,
+            let Some(c) = self.chunks.back_mut() else { break };
+            let live = c.end - c.start;
+            let chunk_base = self.log_start + self.len - live as u64;
+            let cut = live - (end.saturating_sub(chunk_base) as usize).min(live);
+            for r in &c.records[c.end - cut..c.end] {
+                self.size_bytes -= r.size_bytes();
+                c.bytes -= r.size_bytes();
+            }
+            c.end -= cut;
+            self.len -= cut as u64;
+            removed += cut as u64;
+            if c.end == c.start {
+                self.chunks.pop_back();
             }
         }
-        if self.records.is_empty() && end < self.log_start {
+        if self.len == 0 && end < self.log_start {
             self.log_start = end;
         }
         if !self.headers.is_empty() {
@@ -193,28 +294,53 @@ impl PartitionLog {
     /// records past `retention.bytes`. Returns how many were deleted. (Kafka deletes whole
     /// segments; the playground deletes record by record — simplified.)
     pub fn enforce_retention(&mut self, retention: Retention, now: Millis) -> u64 {
-        // Count first, then drop them in one drain (cheaper than popping one by one).
         let mut size = self.size_bytes;
-        let mut removed = 0;
-        for front in &self.records {
-            let too_old = retention.ms.is_some_and(|ms| now.saturating_sub(front.timestamp) > ms);
-            let too_big = retention.bytes.is_some_and(|b| size > b);
-            if !(too_old || too_big) {
-                break;
+        let mut removed = 0u64;
+        'chunks: while let Some(c) = self.chunks.front_mut() {
+            // A whole chunk goes at once when the log is over `retention.bytes` even without it.
+            if retention.bytes.is_some_and(|b| size - c.bytes > b) {
+                size -= c.bytes;
+                removed += (c.end - c.start) as u64;
+                self.chunks.pop_front();
+                continue;
             }
-            size -= front.size_bytes();
-            removed += 1;
+            while c.start < c.end {
+                let front = &c.records[c.start];
+                let too_old = retention.ms.is_some_and(|ms| now.saturating_sub(front.timestamp) > ms);
+                let too_big = retention.bytes.is_some_and(|b| size > b);
+                if !(too_old || too_big) {
+                    break 'chunks;
+                }
+                size -= front.size_bytes();
+                c.bytes -= front.size_bytes();
+                c.start += 1;
+                c.base += 1;
+                removed += 1;
+            }
+            self.chunks.pop_front();
         }
         if removed == 0 {
             return 0;
         }
-        self.records.drain(..removed);
+        // Records appended one by one share a growing chunk: once half of it is gone, the
+        // gone part is freed.
+        if let Some(c) = self.chunks.front_mut() {
+            let start = c.start;
+            if let Some(v) =
+                Arc::get_mut(&mut c.records).filter(|v| start >= SHARE_FROM && start * 2 >= v.len())
+            {
+                v.drain(..start);
+                c.end -= start;
+                c.start = 0;
+            }
+        }
         self.size_bytes = size;
-        self.log_start += removed as u64;
+        self.log_start += removed;
+        self.len -= removed;
         if !self.headers.is_empty() {
             self.headers = self.headers.split_off(&self.log_start);
         }
-        removed as u64
+        removed
     }
 }
 
@@ -299,5 +425,110 @@ mod tests {
         assert!(log.size_bytes() <= one * 10 + 10);
         assert_eq!(log.log_end(), 100);
         assert!(log.len() <= 10);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod model {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Append(u64),
+            Batch(u64, usize),
+            Truncate(u64),
+            RetainMs(u64),
+            RetainBytes(u64),
+            Snapshot,
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                4 => (0u64..1000).prop_map(Op::Append),
+                3 => (0u64..1000, 0usize..200).prop_map(|(t, n)| Op::Batch(t, n)),
+                1 => (0u64..400).prop_map(Op::Truncate),
+                1 => (0u64..1000).prop_map(Op::RetainMs),
+                1 => (0u64..6000).prop_map(Op::RetainBytes),
+                1 => Just(Op::Snapshot),
+            ]
+        }
+
+        proptest! {
+            /// The chunked log (batches shared with their producer, records appended one by
+            /// one, retention, truncation, a snapshot appended to afterwards) holds exactly
+            /// what a plain list of records would, at the same offsets and byte size.
+            #[test]
+            fn the_chunked_log_reads_like_a_plain_list(ops in proptest::collection::vec(op(), 0..60)) {
+                let mut log = PartitionLog::new();
+                let mut model: VecDeque<Record> = VecDeque::new();
+                let mut start = 0u64;
+                let mut snapshots = Vec::new();
+                let mut seq = 0;
+                let mut next = |t: u64| {
+                    seq += 1;
+                    Record { timestamp: t, key: None, value: Value::Seq(seq), producer: 0 }
+                };
+                for op in ops {
+                    match op {
+                        Op::Append(t) => {
+                            let r = next(t);
+                            prop_assert_eq!(log.append(r.clone()), start + model.len() as u64);
+                            model.push_back(r);
+                        }
+                        Op::Batch(t, n) => {
+                            let batch: Arc<Vec<Record>> = Arc::new((0..n).map(|_| next(t)).collect());
+                            prop_assert_eq!(log.append_batch(&batch), start + model.len() as u64);
+                            model.extend(batch.iter().cloned());
+                        }
+                        Op::Truncate(end) => {
+                            let keep = end.saturating_sub(start).min(model.len() as u64) as usize;
+                            let gone = (model.len() - keep) as u64;
+                            model.truncate(keep);
+                            prop_assert_eq!(log.truncate_to(end), gone);
+                            if model.is_empty() && end < start {
+                                start = end;
+                            }
+                        }
+                        Op::RetainMs(now) | Op::RetainBytes(now) => {
+                            let retention = match op {
+                                Op::RetainMs(_) => Retention { ms: Some(300), bytes: None },
+                                _ => Retention { ms: None, bytes: Some(now) },
+                            };
+                            let mut size: u64 = model.iter().map(Record::size_bytes).sum();
+                            let mut gone = 0;
+                            while let Some(f) = model.front() {
+                                let old = retention.ms.is_some_and(|ms| 1000u64.saturating_sub(f.timestamp) > ms);
+                                let big = retention.bytes.is_some_and(|b| size > b);
+                                if !(old || big) {
+                                    break;
+                                }
+                                size -= f.size_bytes();
+                                model.pop_front();
+                                gone += 1;
+                            }
+                            start += gone;
+                            prop_assert_eq!(log.enforce_retention(retention, 1000), gone);
+                        }
+                        Op::Snapshot => snapshots.push((log.clone(), model.clone(), start)),
+                    }
+                    prop_assert_eq!((log.log_start(), log.len()), (start, model.len()));
+                    prop_assert_eq!(log.size_bytes(), model.iter().map(Record::size_bytes).sum::<u64>());
+                    for (i, r) in model.iter().enumerate() {
+                        prop_assert_eq!(log.get(start + i as u64), Some(r));
+                    }
+                    prop_assert_eq!(log.get(start + model.len() as u64), None);
+                    let from = start + model.len() as u64 / 3;
+                    let read: Vec<(u64, &Record)> = log.read(from, 7).collect();
+                    let want: Vec<(u64, &Record)> =
+                        model.iter().enumerate().map(|(i, r)| (start + i as u64, r)).skip((from - start) as usize).take(7).collect();
+                    prop_assert_eq!(read, want);
+                }
+                // Snapshots taken along the way are untouched by what came after.
+                for (snap, m, st) in snapshots {
+                    prop_assert_eq!(snap.log_start(), st);
+                    prop_assert!(m.iter().enumerate().all(|(i, r)| snap.get(st + i as u64) == Some(r)));
+                }
+            }
+        }
     }
 }

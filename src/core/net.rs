@@ -218,6 +218,11 @@ impl<Q, R> Network<Q, R> {
         true
     }
 
+    /// The node request `correlation` was sent to, while it is outstanding.
+    pub fn responder_of(&self, correlation: CorrelationId) -> Option<&NodeId> {
+        self.outstanding.get(&correlation).map(|o| &o.responder)
+    }
+
     /// When the next envelope is due (a delivery or a timeout), if any.
     pub fn next_delivery_at(&self) -> Option<Millis> {
         self.queue.keys().next().map(|&(t, _)| t)

@@ -67,6 +67,9 @@ pub enum Ask {
     Rebalance { group: String },
     /// Whether any record is delivered again (a redelivery) within `within`.
     Redelivers,
+    /// Whether any record of `topic` is lost (a new leader had less than the old one) within
+    /// `within` (issue #14's replication lessons).
+    Lost { topic: String },
 }
 
 /// Checks a scenario's questions; `Err((field path, message))`.
@@ -105,6 +108,7 @@ pub(crate) fn validate(list: &[Prediction], duration: Option<At>) -> Result<(), 
             Ask::Owner { group, topic, .. } => &[group, topic],
             Ask::Stops { group } | Ask::Rebalance { group } => &[group],
             Ask::Redelivers => &[],
+            Ask::Lost { topic } => &[topic],
         };
         if names.iter().any(|n| n.trim().is_empty()) {
             return Err((at("ask"), "names a consumer, group or topic with an empty name".into()));

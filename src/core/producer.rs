@@ -303,6 +303,35 @@ impl ProducerClient {
         self.config.request_timeout_ms.max(1)
     }
 
+    /// Kafka's `RecordAccumulator.tryAppend`: records join their partition's newest batch
+    /// while it has not been sent and they fit in `batch.size` (a sent batch is closed).
+    /// Returns whether they did.
+    fn append_to_unsent(
+        &mut self,
+        partition: u32,
+        records: &mut Vec<Record>,
+        headers: &[(u32, super::log::Headers)],
+        batch_size: u64,
+    ) -> bool {
+        let Some(last) = self.queue.iter_mut().rev().find(|b| b.partition == partition) else {
+            return false;
+        };
+        if last.attempts > 0 || last.base_sequence >= 0 {
+            return false;
+        }
+        let bytes = |r: &[Record]| r.iter().map(Record::size_bytes).sum::<u64>();
+        if bytes(&last.records) + bytes(records) > batch_size {
+            return false;
+        }
+        // Not yet sent, so only this producer holds it, unless the whole cluster was cloned (a
+        // snapshot): then this copies, and behaves the same.
+        let v = Arc::make_mut(&mut last.records);
+        let base = v.len() as u32;
+        v.append(records);
+        last.headers.extend(headers.iter().map(|(i, h)| (base + i, h.clone())));
+        true
+    }
+
     /// A retried batch back in creation order, before the newer ones of its partition.
     fn requeue(&mut self, batch: Batch) {
         let at = self.queue.iter().position(|b| b.id > batch.id).unwrap_or(self.queue.len());
@@ -441,8 +470,9 @@ use super::protocol::metadata::MetadataRequest;
 use super::protocol::produce::{PartitionProduceData, ProduceRequest, ProduceResponse, NO_PRODUCER_ID};
 use super::protocol::{Authenticated, Request, Response};
 
-/// A step's batch for one partition while it is made: partition, records, headers by index.
-type NewBatch = (u32, Vec<Record>, Vec<(u32, super::log::Headers)>);
+/// A step's batch for one partition while it is made: partition, records, headers by index,
+/// bytes ([`Record::size_bytes`]).
+type NewBatch = (u32, Vec<Record>, Vec<(u32, super::log::Headers)>, u64);
 
 /// How far back the simulation looks for the first copy of a batch written twice.
 const DUPLICATE_SCAN: u64 = 100_000;
@@ -509,6 +539,7 @@ impl Cluster {
         }
         let Some(meta) = p.client.metadata.as_ref() else { return };
         let n = meta.leaders.len() as u32;
+        let batch_size = p.spec.batch_size;
         let rng = &mut self.rng;
         // The step's batches, in the order their partitions were first written to, and the
         // index of each partition's batch (`u32::MAX`: none yet).
@@ -516,7 +547,7 @@ impl Cluster {
         let mut batch_of: Vec<u32> = if count > 1 { vec![u32::MAX; n as usize] } else { Vec::new() };
         let mut bad_partition = None;
         let mut one = one;
-        for _ in 0..count {
+        for made in 0..count {
             let out = match one.take() {
                 Some(o) => o,
                 None => {
@@ -540,6 +571,7 @@ impl Cluster {
             };
             let headers = out.headers;
             let record = Record { timestamp: now, key: out.key, value: out.value, producer: p.index };
+            let size = record.size_bytes();
             let partition = match out.partition {
                 Some(part) if part < n => part,
                 Some(part) => {
@@ -551,20 +583,24 @@ impl Cluster {
                     (Some(k), PartitionerKind::Default) => partition_for_key(k.as_bytes(), n),
                     (None, PartitionerKind::Default) => {
                         let r = rng.rand_u64() as u32;
-                        p.sticky.next(n, p.spec.batch_size, record.size_bytes(), r)
+                        p.sticky.next(n, p.spec.batch_size, size, r)
                     }
                 },
             };
             // The partition's batch, found by index: a search per record made a step over
             // 1 024 partitions quadratic.
+            // A batch holds at most `batch.size` bytes (one record at least), as Kafka's do.
             let slot = batch_of.get(partition as usize).copied().unwrap_or(u32::MAX);
             let batch = match batches.get_mut(slot as usize) {
-                Some(b) if b.0 == partition => b,
+                Some(b) if b.0 == partition && b.3 + size <= batch_size => b,
                 _ => {
                     if let Some(s) = batch_of.get_mut(partition as usize) {
                         *s = batches.len() as u32;
                     }
-                    batches.push((partition, Vec::new(), Vec::new()));
+                    // Room for a full batch of records this size, or the step's remaining
+                    // ones: the batch becomes the log's storage as it is (broker/produce.rs).
+                    let room = ((count - made) as usize).min((batch_size / size.max(1)) as usize + 1);
+                    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0));
                     batches.last_mut().expect("pushed")
                 }
             };
@@ -572,6 +608,7 @@ impl Cluster {
                 batch.2.push((batch.1.len() as u32, h));
             }
             batch.1.push(record);
+            batch.3 += size;
         }
         if let Some(part) = bad_partition {
             self.events_push(
@@ -588,7 +625,13 @@ impl Cluster {
             p.error = Some(ErrorCode::UnknownTopicOrPartition);
             return;
         }
-        for (partition, records, headers) in batches {
+        for (partition, mut records, headers, _) in batches {
+            if p.client.append_to_unsent(partition, &mut records, &headers, batch_size) {
+                continue;
+            }
+            if records.capacity() > records.len() + records.len() / 4 {
+                records.shrink_to_fit();
+            }
             let id = p.client.next_batch_id;
             p.client.next_batch_id += 1;
             p.client.queue.push_back(Batch {
@@ -653,6 +696,9 @@ impl Cluster {
                 leaders[i] = if part.error_code.is_none() { part.leader_id.0 } else { -1 };
                 replicated[i] = part.replica_nodes.len() > 1;
             }
+            if let Some(code) = part.error_code {
+                self.leader_unknown(p, &t.name, part.partition_index, code, now);
+            }
         }
         p.client.metadata_stale = leaders.iter().any(|&l| l < 0);
         let topic = match p.client.metadata.take() {
@@ -664,6 +710,35 @@ impl Cluster {
         }
         p.client.metadata = Some(TopicMetadata { topic, leaders, replicated });
         true
+    }
+
+    /// Metadata named no leader for a partition the producer has records waiting for (Kafka's
+    /// client logs "Error while fetching metadata … LEADER_NOT_AVAILABLE"; the records wait).
+    /// Told once, like a refused write.
+    fn leader_unknown(
+        &mut self,
+        p: &mut Producer,
+        topic: &str,
+        partition: u32,
+        code: ErrorCode,
+        now: Millis,
+    ) {
+        let waiting: u64 = p.client.queue.iter().filter(|b| b.partition == partition).map(Batch::count).sum();
+        if waiting == 0 || p.partition_errors.insert(partition, code) == Some(code) {
+            return;
+        }
+        p.error = Some(code);
+        self.events_push(
+            now,
+            EventKind::ProduceFailed {
+                producer: p.spec.name.clone(),
+                topic: topic.to_string(),
+                partition: Some(partition),
+                count: waiting,
+                error: code,
+                retriable: code.is_retriable(),
+            },
+        );
     }
 
     /// An idempotent producer's InitProducerId (its first, or an epoch bump after a batch it
@@ -740,6 +815,20 @@ impl Cluster {
             p.client.plan(now);
             return;
         }
+        // Kafka's `Sender` drains again as long as requests go out (one batch per partition
+        // per request). Bounded: a batch refused at once with `retry.backoff.ms` 0 is not
+        // sent again and again within the instant.
+        for _ in 0..p.client.queue.len() {
+            if p.client.queue.is_empty() || !self.producer_send_round(p, now) {
+                break;
+            }
+        }
+        p.client.plan(now);
+    }
+
+    /// One drain of the queue: at most one request per leader, one batch per partition in it.
+    /// Returns whether any request was sent.
+    fn producer_send_round(&mut self, p: &mut Producer, now: Millis) -> bool {
         let max_in_flight = p.client.config.max_in_flight_requests_per_connection.max(1) as usize;
         // (leader, batches) per request being built; the partitions held back this round.
         let mut requests: Vec<(i32, Vec<Batch>)> = Vec::new();
@@ -749,8 +838,36 @@ impl Cluster {
             let leader =
                 p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
             let in_flight = |l: i32| p.client.in_flight.iter().filter(|f| f.broker == l).count();
+            // Kafka's `shouldStopDrainBatchesForPartition`: an idempotent producer retries a
+            // batch only once it is its partition's first unanswered one (so sequences reach
+            // the leader in order; in effect one request in flight for that partition).
+            let waits_its_turn = p.client.idempotent
+                && b.attempts > 0
+                && p.client
+                    .in_flight
+                    .iter()
+                    .flat_map(|f| &f.batches)
+                    .any(|x| x.partition == b.partition && x.id < b.id);
+            // At most `max.in.flight.requests.per.connection` batches of a partition unanswered,
+            // whichever brokers they went to (the leader remembers a producer's last 5 batches,
+            // `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`: a retry older than those would look
+            // out of order instead of duplicate).
+            let partition_full = p.client.idempotent
+                && p.client
+                    .in_flight
+                    .iter()
+                    .flat_map(|f| &f.batches)
+                    .filter(|x| x.partition == b.partition)
+                    .count()
+                    >= max_in_flight;
             let sendable = match leader {
-                Some(l) if l >= 0 && b.retry_at <= now && !held.contains(&b.partition) => {
+                Some(l)
+                    if l >= 0
+                        && b.retry_at <= now
+                        && !held.contains(&b.partition)
+                        && !waits_its_turn
+                        && !partition_full =>
+                {
                     match requests.iter().position(|r| r.0 == l) {
                         Some(i) => !requests[i].1.iter().any(|x| x.partition == b.partition),
                         None => in_flight(l) < max_in_flight,
@@ -788,10 +905,11 @@ impl Cluster {
                 None => requests.push((l, vec![b])),
             }
         }
+        let sent = !requests.is_empty();
         for (leader, batches) in requests {
             self.send_produce(p, leader, batches, now);
         }
-        p.client.plan(now);
+        sent
     }
 
     fn send_produce(&mut self, p: &mut Producer, leader: i32, mut batches: Vec<Batch>, now: Millis) {

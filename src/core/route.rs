@@ -33,10 +33,25 @@ impl Cluster {
         request: Request,
         timeout: Millis,
     ) -> (CorrelationId, Option<Response>) {
-        let to = NodeId::Broker(self.broker.id());
+        // A consumer sends its group requests to the coordinator FindCoordinator named.
+        let group = matches!(from, NodeId::Consumer(_))
+            .then(|| crate::core::coordinator_lookup::coordinator_group(&request).map(str::to_string))
+            .flatten();
+        let to = match group {
+            Some(_) => NodeId::Broker(self.destination(now, &from, &request)),
+            None => NodeId::Broker(self.broker.id()),
+        };
+        let tap = (self.learned.is_some() || group.is_some()).then(|| from.clone());
         let sent = Authenticated { principal: user.map(Into::into), request };
         let id = self.net.send_request_with_timeout(now, from, to, sent, timeout);
-        (id, self.run_network(now, Some(id)))
+        let answer = self.run_network(now, Some(id));
+        if let (Some(learned), Some(node), Some(r)) = (self.learned.as_mut(), tap.as_ref(), answer.as_ref()) {
+            learned.note(node, r);
+        }
+        if let Some(node) = tap.filter(|_| group.is_some()) {
+            self.note_coordinator_answer(&node, group, answer.as_ref());
+        }
+        (id, answer)
     }
 
     /// Sends `request` from client `from` to broker `to` (the partition leader a producer
@@ -96,6 +111,12 @@ impl Cluster {
         correlation: CorrelationId,
         q: Authenticated,
     ) {
+        if matches!(from, NodeId::Consumer(_)) {
+            if let Some(refused) = self.coordinator_refusal(&to, &q.request) {
+                self.net.send_response(at, to, from, correlation, refused);
+                return;
+            }
+        }
         let q = match q {
             Authenticated { principal, request: Request::Produce(r) } => {
                 // acks=0 and answers held for the ISR (acks=all) come back as `None`.
@@ -116,6 +137,10 @@ impl Cluster {
                 self.broker.sync_group(at, &from, correlation, user, r).map(Response::from)
             }
             Request::LeaveGroup(r) => Some(self.broker.leave_group(at, user, r).into()),
+            Request::ConsumerGroupHeartbeat(r) => {
+                self.broker.consumer_group_heartbeat(at, &from, correlation, user, r, &mut self.rng);
+                None
+            }
             other => self.broker.handle(at, user, other),
         };
         if let Some(r) = answer {
@@ -131,18 +156,48 @@ impl Cluster {
     }
 
     fn take_broker_outbox(&mut self, now: Millis, deliver_each: bool) {
+        let outputs = self.broker.take_outbox();
+        self.deliver_outputs(now, outputs, deliver_each);
+    }
+
+    /// Delivers a coordinator's outputs in order. After a [`Output::ReplyFirst`] the rest wait
+    /// until its client has handled that answer ([`Cluster::after_answer`]).
+    fn deliver_outputs(&mut self, now: Millis, outputs: Vec<Output>, deliver_each: bool) {
         let broker = NodeId::Broker(self.broker.id());
-        for out in self.broker.take_outbox() {
+        let mut outputs = outputs.into_iter();
+        while let Some(out) = outputs.next() {
             match out {
+                Output::ReplyFirst { to, correlation, response } => {
+                    let broker =
+                        self.net.responder_of(correlation).cloned().unwrap_or_else(|| broker.clone());
+                    self.net.send_response(now, broker, to, correlation, response);
+                    let rest: Vec<Output> = outputs.by_ref().collect();
+                    if !rest.is_empty() {
+                        self.route.after_answer.insert(correlation, rest);
+                    }
+                    if deliver_each {
+                        self.run_network(now, None);
+                    }
+                }
                 Output::Event(kind) => self.push_coordinator_event(now, kind),
                 Output::Reply { to, correlation, response } => {
-                    self.net.send_response(now, broker.clone(), to, correlation, response);
+                    let broker =
+                        self.net.responder_of(correlation).cloned().unwrap_or_else(|| broker.clone());
+                    self.net.send_response(now, broker, to, correlation, response);
                     if deliver_each {
                         self.run_network(now, None);
                     }
                 }
                 Output::Departed(consumer) => self.release_departed(&consumer),
             }
+        }
+    }
+
+    /// The client has handled the answer `correlation` (or it is lost): what its coordinator
+    /// emitted after that answer is delivered now.
+    pub(crate) fn after_answer(&mut self, correlation: CorrelationId, now: Millis) {
+        if let Some(rest) = self.route.after_answer.remove(&correlation) {
+            self.deliver_outputs(now, rest, true);
         }
     }
 
@@ -196,6 +251,9 @@ impl Cluster {
         if let (Some(learned), Payload::Response(r)) = (self.learned.as_mut(), &payload) {
             learned.note(&to, r);
         }
+        if let Payload::Response(r) = &payload {
+            self.note_late_coordinator_answer(&to, r);
+        }
         let name = match to {
             NodeId::Consumer(name) => name,
             NodeId::Producer(name) => return self.producer_answered(&name, correlation, payload, now),
@@ -208,7 +266,14 @@ impl Cluster {
             Payload::Response(Response::SyncGroup(a)) => {
                 self.classic_on_sync_group(&name, correlation, a, now)
             }
-            Payload::TimedOut => self.classic_timed_out(&name, correlation),
+            Payload::Response(Response::ConsumerGroupHeartbeat(a)) => {
+                self.cg_on_heartbeat(&name, a, now);
+                self.after_answer(correlation, now);
+            }
+            Payload::TimedOut => {
+                self.classic_timed_out(&name, correlation);
+                self.after_answer(correlation, now);
+            }
             _ => {}
         }
     }
@@ -223,4 +288,14 @@ pub(crate) struct Route {
     /// Each classic member's JoinGroup or SyncGroup in flight, as its client's network layer
     /// tracks it (Kafka's `NetworkClient` in-flight requests).
     pub awaiting: std::collections::BTreeMap<String, CorrelationId>,
+    /// What a coordinator emitted after an answer its client handles first
+    /// ([`Output::ReplyFirst`]), by that answer's correlation id.
+    pub after_answer: std::collections::BTreeMap<CorrelationId, Vec<Output>>,
+    /// The coordinator each client knows for a group (`AbstractCoordinator.coordinator`).
+    pub coordinators: std::collections::BTreeMap<(NodeId, String), crate::core::ids::BrokerId>,
+    /// The coordinator a client forgot, and why, until FindCoordinator names the next one.
+    pub lost_coordinators: std::collections::BTreeMap<
+        (NodeId, String),
+        (crate::core::ids::BrokerId, crate::core::error::ErrorCode),
+    >,
 }

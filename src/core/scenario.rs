@@ -15,6 +15,7 @@ use super::event::Event;
 use super::log::Retention;
 use super::producer::ProducerSpec;
 use super::time::{format_clock, parse_duration, Millis};
+use crate::core::sort::CollectTree;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeSet;
 
@@ -126,7 +127,7 @@ pub struct TopicSpec {
 #[serde(deny_unknown_fields)]
 pub struct ScriptStep {
     pub at: At,
-    #[serde(rename = "do")]
+    #[serde(rename = "do", deserialize_with = "super::command_read::read")]
     pub action: Command,
     /// Shown in the timeline when the step runs (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -339,7 +340,7 @@ impl Scenario {
             super::topic::validate_partition_count(t.partitions)
                 .map_err(|e| err(format!("topics[{i}].partitions"), e))?;
         }
-        let mut topics: BTreeSet<&str> = self.topics.iter().map(|t| t.name.as_str()).collect();
+        let mut topics: BTreeSet<&str> = self.topics.iter().map(|t| t.name.as_str()).collect_set();
         for step in &self.script {
             if let Command::CreateTopic { name, .. } = &step.action {
                 topics.insert(name);
@@ -659,6 +660,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("queue-vs-pubsub", include_str!("scenarios/queue-vs-pubsub.json")),
     ("more-consumers-than-partitions", include_str!("scenarios/more-consumers-than-partitions.json")),
     ("share-groups", include_str!("scenarios/share-groups.json")),
+    ("share-more-workers", include_str!("scenarios/share-more-workers.json")),
+    ("share-slow-worker", include_str!("scenarios/share-slow-worker.json")),
+    ("share-poison", include_str!("scenarios/share-poison.json")),
+    ("share-crash", include_str!("scenarios/share-crash.json")),
     ("rebalance-basics", include_str!("scenarios/rebalance-basics.json")),
     ("leave-vs-crash", include_str!("scenarios/leave-vs-crash.json")),
     ("eager-vs-cooperative", include_str!("scenarios/eager-vs-cooperative.json")),
@@ -670,6 +675,12 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("roles", include_str!("scenarios/roles.json")),
     ("lag", include_str!("scenarios/lag.json")),
     ("acks-and-broker-failure", include_str!("scenarios/acks-and-broker-failure.json")),
+    ("acks-1-loses-records", include_str!("scenarios/acks-1-loses-records.json")),
+    ("min-insync-replicas", include_str!("scenarios/min-insync-replicas.json")),
+    ("unclean-leader-election", include_str!("scenarios/unclean-leader-election.json")),
+    ("isr-shrink-and-expand", include_str!("scenarios/isr-shrink-and-expand.json")),
+    ("zone-outage", include_str!("scenarios/zone-outage.json")),
+    ("coordinator-failover", include_str!("scenarios/coordinator-failover.json")),
     ("retries-and-duplicates", include_str!("scenarios/retries-and-duplicates.json")),
 ];
 

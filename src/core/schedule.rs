@@ -190,7 +190,7 @@ impl Queue {
     fn due_by(&self, t: Millis) -> Vec<String> {
         let mut due: Vec<String> =
             self.by_time.iter().take_while(|(w, _)| *w <= t).map(|(_, n)| n.clone()).collect();
-        due.sort_unstable();
+        crate::core::sort::ascending(&mut due);
         due
     }
 }

@@ -5,9 +5,11 @@
 //! - `share.acknowledgement.mode=implicit` (Kafka's default): the next `poll()` or `commitSync()`
 //!   accepts every record the last poll returned.
 //! - `explicit`: the application acknowledges each record; here its choice is a rule on the
-//!   consumer: REJECT keys matching `playground.share.reject.keys`, and for the share of records
-//!   whose processing fails (`playground.share.failure.rate`, drawn from the cluster's seeded PRNG)
-//!   RELEASE, REJECT or nothing (`playground.share.on.failure`).
+//!   consumer: REJECT keys matching `playground.share.reject.keys`, and for the records whose
+//!   processing fails — keys matching `playground.share.fail.keys` every time, and a share
+//!   `playground.share.failure.rate` of the others, drawn from the cluster's seeded PRNG —
+//!   RELEASE, REJECT or nothing (`playground.share.on.failure`). These rules are the
+//!   playground's stand-in for an application's code, not Kafka settings.
 //! - Acknowledgements travel with the next ShareFetch, or alone in a ShareAcknowledge on
 //!   `commitSync()` and `close()`; `close()` ends the share session (what it still holds is
 //!   released) and leaves the group. A crashed consumer says nothing: its records come back when
@@ -121,12 +123,17 @@ pub(crate) fn validate_rules(config: &ConsumerConfig) -> Result<(), String> {
     if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
         return Err("playground.share.failure.rate must be between 0 and 1".into());
     }
-    if config.share_reject_keys.as_ref().is_some_and(|p| p.is_empty() || p.len() > 64) {
-        return Err("playground.share.reject.keys must be 1 to 64 characters long".into());
+    for (name, pattern) in [
+        ("playground.share.reject.keys", &config.share_reject_keys),
+        ("playground.share.fail.keys", &config.share_fail_keys),
+    ] {
+        if pattern.as_ref().is_some_and(|p| p.is_empty() || p.len() > 64) {
+            return Err(format!("{name} must be 1 to 64 characters long"));
+        }
     }
-    let rules = config.share_reject_keys.is_some() || rate > 0.0;
+    let rules = config.share_reject_keys.is_some() || config.share_fail_keys.is_some() || rate > 0.0;
     if rules && config.share_acknowledgement_mode == ShareAcknowledgementMode::Implicit {
-        return Err("playground.share.reject.keys and playground.share.failure.rate decide explicit acknowledgements: set share.acknowledgement.mode=explicit".into());
+        return Err("playground.share.reject.keys, playground.share.fail.keys and playground.share.failure.rate decide explicit acknowledgements: set share.acknowledgement.mode=explicit".into());
     }
     Ok(())
 }
@@ -151,6 +158,18 @@ pub fn key_matches(pattern: &str, key: &str) -> bool {
     true
 }
 
+/// A share consumer's crash as its event: how many acquired records it held without having
+/// acknowledged them (processed or not, sent or not). `None` for other consumers.
+pub(crate) fn crashed(c: &super::consumer::Consumer, name: &str) -> Option<EventKind> {
+    let s = c.share.as_ref()?;
+    let pending: usize = s.pending.values().map(Vec::len).sum();
+    Some(EventKind::ShareConsumerCrashed {
+        group: c.group_id().unwrap_or_default().to_string(),
+        consumer: name.to_string(),
+        holding: (s.holding().len() + pending) as u64,
+    })
+}
+
 impl Cluster {
     /// A new share consumer: a member id of its own; it joins at its first step.
     pub(crate) fn start_share_consumer(&mut self, name: &str, now: Millis) {
@@ -169,8 +188,12 @@ impl Cluster {
         }
     }
 
-    /// The broker's share-group timers: lock expiries and session timeouts.
+    /// The broker's share-group timers: lock expiries and session timeouts; and share-partitions
+    /// following their partition's leadership when it moved.
     pub(crate) fn step_share_coordinator(&mut self, now: Millis) {
+        if self.broker.follow_share_leaders() {
+            self.take_share_events(now);
+        }
         if self.broker.share.next_timer().is_some_and(|t| t <= now) {
             self.broker.share_tick(now);
             self.take_share_events(now);
@@ -214,7 +237,7 @@ impl Cluster {
                     s.next_heartbeat_at = now + s.heartbeat_interval_ms;
                 }
                 if let Some(mut assignment) = r.assignment {
-                    assignment.sort();
+                    crate::core::sort::ascending(&mut assignment);
                     c.assignment = assignment;
                 }
                 if c.error.as_ref().is_some_and(|(e, _)| crate::core::group::is_group_error(*e)) {
@@ -252,14 +275,16 @@ impl Cluster {
             let t = match config.share_acknowledgement_mode {
                 ShareAcknowledgementMode::Implicit => Some(AcknowledgeType::Accept),
                 ShareAcknowledgementMode::Explicit => {
-                    let poison = config
-                        .share_reject_keys
-                        .as_deref()
-                        .is_some_and(|p| r.key.as_deref().is_some_and(|k| key_matches(p, k)));
-                    if poison {
+                    let matches = |pattern: &Option<String>| {
+                        pattern
+                            .as_deref()
+                            .is_some_and(|p| r.key.as_deref().is_some_and(|k| key_matches(p, k)))
+                    };
+                    if matches(&config.share_reject_keys) {
                         Some(AcknowledgeType::Reject)
-                    } else if config.share_failure_rate > 0.0
-                        && self.rng.rand_float() < config.share_failure_rate
+                    } else if matches(&config.share_fail_keys)
+                        || (config.share_failure_rate > 0.0
+                            && self.rng.rand_float() < config.share_failure_rate)
                     {
                         match config.share_on_failure {
                             ShareOnFailure::Release => Some(AcknowledgeType::Release),

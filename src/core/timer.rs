@@ -60,7 +60,7 @@ impl TimerTable {
     pub fn expire(&mut self, now: Millis) -> Vec<(Millis, Timer)> {
         let mut due: Vec<(Millis, Timer)> =
             self.at.iter().filter(|(_, &t)| t <= now).map(|(&k, &t)| (t, k)).collect();
-        due.sort();
+        crate::core::sort::ascending(&mut due);
         for (_, k) in &due {
             self.at.remove(k);
         }

@@ -71,6 +71,9 @@ messages! {
     isr_left_down,
     records_lost,
     replica_truncated,
+    election_auto_rebalance,
+    election_preferred,
+    election_unclean,
     consumer_added,
     consumer_removed,
     consumer_changed,
@@ -124,6 +127,9 @@ messages! {
     share_member_joined,
     share_member_left,
     share_member_session_timeout,
+    share_consumer_crashed,
+    share_partition_moved,
+    share_leader_changed,
     share_assignment,
     share_acquired,
     share_acquired_again,
@@ -157,6 +163,14 @@ messages! {
     reason_follow_up,
     reason_member_rejoined,
     reason_strategy_changed,
+    coordinator_moved,
+    coordinator_back,
+    coordinator_none,
+    coordinator_found,
+    cause_stopped,
+    cause_crashed,
+    cause_isolated,
+    cause_fenced,
 }
 
 /// The event in `lang`.
@@ -270,6 +284,45 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ],
             )
         }
+        CoordinatorMoved { group, partition, from, to, cause } => {
+            use crate::core::event::BrokerChange::*;
+            let why = match cause {
+                Some(Stopped) => n.cause_stopped,
+                Some(Crashed) => n.cause_crashed,
+                Some(Isolated) => n.cause_isolated,
+                _ => n.cause_fenced,
+            };
+            let from = from.map_or(String::new(), |b| b.0.to_string());
+            let why = fill(why, &[("broker", &from)]);
+            match to {
+                None => {
+                    fill(n.coordinator_none, &[("group", group), ("partition", partition), ("why", &why)])
+                }
+                Some(to) if from.is_empty() => {
+                    fill(n.coordinator_back, &[("group", group), ("partition", partition), ("to", &to.0)])
+                }
+                Some(to) => fill(
+                    n.coordinator_moved,
+                    &[
+                        ("group", group),
+                        ("partition", partition),
+                        ("from", &from),
+                        ("to", &to.0),
+                        ("why", &why),
+                    ],
+                ),
+            }
+        }
+        CoordinatorFound { client, group, from, to, error } => fill(
+            n.coordinator_found,
+            &[
+                ("client", client),
+                ("group", group),
+                ("from", &from.0),
+                ("to", &to.0),
+                ("error", &error.name()),
+            ],
+        ),
         BrokerChanged { broker, change } => {
             use crate::core::event::BrokerChange::*;
             let m = match change {
@@ -312,6 +365,15 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ("to", &to.saturating_sub(1)),
             ],
         ),
+        LeaderElection { topic, partition, leader, trigger } => {
+            use crate::core::event::ElectionTrigger;
+            let m = match trigger {
+                ElectionTrigger::AutoRebalance => n.election_auto_rebalance,
+                ElectionTrigger::Preferred => n.election_preferred,
+                ElectionTrigger::Unclean => n.election_unclean,
+            };
+            fill(m, &[("topic", topic), ("partition", partition), ("leader", leader)])
+        }
         ReplicaTruncated { topic, partition, broker, from, to } => fill(
             n.replica_truncated,
             &[
@@ -511,6 +573,13 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             },
             &[("group", group), ("consumer", consumer)],
         ),
+        SharePartitionMoved { group, topic, partition, from, to } => fill(
+            n.share_partition_moved,
+            &[("group", group), ("partition", &format!("{topic}-{partition}")), ("from", from), ("to", to)],
+        ),
+        ShareConsumerCrashed { group, consumer, holding } => {
+            fill(n.share_consumer_crashed, &[("group", group), ("consumer", consumer), ("holding", holding)])
+        }
         ShareAssignmentComputed { group, epoch, assignment } => {
             let text =
                 assignment.iter().map(|(c, ps)| format!("{c} [{}]", tps(ps))).collect::<Vec<_>>().join(", ");
@@ -556,6 +625,7 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ReturnCause::Released => n.share_released,
                 ReturnCause::LockExpired => n.share_lock_expired,
                 ReturnCause::SessionEnded => n.share_session_ended,
+                ReturnCause::LeaderChanged => n.share_leader_changed,
             },
             &[
                 ("consumer", consumer),

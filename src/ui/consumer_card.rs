@@ -78,6 +78,56 @@ fn set_mode<E: 'static>(
     })
 }
 
+/// Group or Share group mode: the subscribed topic carries over, and a group id that names a
+/// group of the other kind is replaced by a free one (`group-N` / `share-group-N`), since Kafka
+/// refuses a consumer joining a share group's id and a share consumer joining a consumer group's.
+fn switch_kind(ctx: &Handle, name: &str, share: bool) -> Callback<Event> {
+    let sim = ctx.sim.clone();
+    let d = ctx.dispatch.clone();
+    let name = name.to_string();
+    Callback::from(move |_: Event| {
+        let spec = {
+            let s = sim.borrow();
+            let cl = &s.run.cluster;
+            cl.consumers().get(&name).and_then(|c| {
+                let mut spec = c.spec.clone();
+                if (share && spec.is_share()) || (!share && spec.is_group()) {
+                    return None;
+                }
+                let topic = match &spec.mode {
+                    ConsumerMode::Standalone { partitions } => {
+                        partitions.first().map(|tp| tp.topic.to_string())
+                    }
+                    ConsumerMode::Group { topics } | ConsumerMode::Share { topics } => {
+                        topics.first().cloned()
+                    }
+                }
+                .or_else(|| cl.topics().keys().next().cloned())?;
+                let other_kind = |id: &str| {
+                    if share {
+                        cl.groups().contains_key(id)
+                    } else {
+                        cl.brokers()[0].share().groups().contains_key(id)
+                    }
+                };
+                if spec.config.group_id.as_deref().is_none_or(other_kind) {
+                    let prefix = if share { "share-group-" } else { "group-" };
+                    spec.config.group_id = (1..).map(|n| format!("{prefix}{n}")).find(|id| !other_kind(id));
+                }
+                spec.mode = if share {
+                    ConsumerMode::Share { topics: vec![topic] }
+                } else {
+                    ConsumerMode::Group { topics: vec![topic] }
+                };
+                Some(spec)
+            })
+        };
+        if let Some(spec) = spec {
+            d.emit(Action::cmd(ErrorAt::Consumer(name.clone()), Command::UpdateConsumer { consumer: spec }));
+        }
+    })
+}
+
 /// The strategy select's value for a strategy list.
 fn strategy_value(list: &[Strategy]) -> String {
     list.iter().map(|s| s.name()).collect::<Vec<_>>().join(",")
@@ -297,30 +347,8 @@ fn mode_switch(props: &CardProps) -> Html {
     let to_standalone = set_mode(&ctx, &name, |_, s, _: Event| {
         (s.is_group() || s.is_share()).then(|| ConsumerMode::Standalone { partitions: Vec::new() })
     });
-    let to_share = set_mode(&ctx, &name, |cl, s, _: Event| {
-        if s.is_share() {
-            return None;
-        }
-        let topic = match &s.mode {
-            ConsumerMode::Standalone { partitions } => partitions.first().map(|tp| tp.topic.to_string()),
-            ConsumerMode::Group { topics } => topics.first().cloned(),
-            ConsumerMode::Share { .. } => None,
-        }
-        .or_else(|| cl.topics().keys().next().cloned())?;
-        Some(ConsumerMode::Share { topics: vec![topic] })
-    });
-    let to_group = set_mode(&ctx, &name, |cl, s, _: Event| {
-        if s.is_group() {
-            return None;
-        }
-        let topic = match &s.mode {
-            ConsumerMode::Standalone { partitions } => partitions.first().map(|tp| tp.topic.to_string()),
-            ConsumerMode::Share { topics } => topics.first().cloned(),
-            ConsumerMode::Group { .. } => None,
-        }
-        .or_else(|| cl.topics().keys().next().cloned())?;
-        Some(ConsumerMode::Group { topics: vec![topic] })
-    });
+    let to_share = switch_kind(&ctx, &name, true);
+    let to_group = switch_kind(&ctx, &name, false);
     let radio_name = format!("{name}-mode");
     let label_id = format!("{name}-mode-label");
     html! {
@@ -454,6 +482,7 @@ fn share_settings(props: &CardProps) -> Html {
             ShareAcknowledgementMode::Explicit
         } else {
             s.config.share_reject_keys = None;
+            s.config.share_fail_keys = None;
             s.config.share_failure_rate = 0.0;
             ShareAcknowledgementMode::Implicit
         };
@@ -461,6 +490,10 @@ fn share_settings(props: &CardProps) -> Html {
     let on_reject = edit(&ctx, &name, |s, v: String| {
         let v = v.trim().to_string();
         s.config.share_reject_keys = (!v.is_empty()).then_some(v);
+    });
+    let on_fail_keys = edit(&ctx, &name, |s, v: String| {
+        let v = v.trim().to_string();
+        s.config.share_fail_keys = (!v.is_empty()).then_some(v);
     });
     let on_rate = edit(&ctx, &name, |s, v: String| {
         s.config.share_failure_rate = v.trim().parse().unwrap_or(s.config.share_failure_rate);
@@ -488,6 +521,10 @@ fn share_settings(props: &CardProps) -> Html {
                 <label class="field">{ t.share_reject_keys }
                     <CommitInput value={cfg.share_reject_keys.clone().unwrap_or_default()}
                         on_commit={on_reject} placeholder={t.none_placeholder} />
+                </label>
+                <label class="field">{ t.share_fail_keys }
+                    <CommitInput value={cfg.share_fail_keys.clone().unwrap_or_default()}
+                        on_commit={on_fail_keys} placeholder={t.none_placeholder} />
                 </label>
                 <label class="field">{ t.share_failure_rate }
                     <CommitInput value={cfg.share_failure_rate.to_string()} on_commit={on_rate} />
@@ -621,7 +658,7 @@ fn client_settings(props: &CardProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label class="field">{ t.user }
+            <label class="field wide">{ t.user }
                 <select onchange={on_user}>
                     <option value="" selected={spec.user.is_none()}>{ t.anonymous }</option>
                     { for users.iter().map(|u| html! {

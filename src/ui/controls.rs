@@ -140,7 +140,10 @@ pub fn replay_progress() -> Html {
 fn clock() -> Html {
     let ctx = use_sim();
     let t = use_text();
-    let now = format_clock(ctx.sim.borrow().now());
+    let (now, behind) = {
+        let sim = ctx.sim.borrow();
+        (format_clock(sim.now()), sim.is_behind())
+    };
     // A fixed-width box (as many `ch` as characters, in a monospace font): the time changing
     // is laid out inside it, not through the header (see `.clock-time` in app.css).
     let width = format!("width: {}ch", now.chars().count());
@@ -148,6 +151,9 @@ fn clock() -> Html {
         <span class="clock" role="timer" title={t.clock_help}>
             <span class="visually-hidden">{ t.clock }{ " " }</span>
             <span class="clock-time" style={width}>{ now }</span>
+            if behind {
+                <span class="clock-behind" title={t.clock_behind}>{ "⏳" }<span class="visually-hidden">{ t.clock_behind }</span></span>
+            }
         </span>
     }
 }

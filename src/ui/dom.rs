@@ -16,7 +16,13 @@ pub fn use_skipped(node: NodeRef) -> bool {
         let skipped = skipped.clone();
         use_effect_with(node, move |node| {
             let listener = node.get().map(|el| {
+                let own: wasm_bindgen::JsValue = el.clone().into();
                 gloo::events::EventListener::new(&el, "contentvisibilityautostatechange", move |e| {
+                    // Only this element's own state: a child's (a lane of this topic) may reach
+                    // it too, and must not stop the whole topic.
+                    if e.target().map(wasm_bindgen::JsValue::from).as_ref() != Some(&own) {
+                        return;
+                    }
                     let now = js_sys::Reflect::get(e, &"skipped".into()).ok().and_then(|v| v.as_bool());
                     skipped.set(now.unwrap_or(false));
                 })

@@ -152,20 +152,27 @@ pub fn describe_table(props: &DescribeProps) -> Html {
     let rows: Vec<DescribeRow> = use_handle().sim.borrow().run.cluster.describe_group(&props.group);
     let dash = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
     let notes = unsubscribed_notes(t, &rows);
+    // A LAG figure asks "Why?" (one handler for the table's buttons).
+    let why = super::why::on_click(use_handle().dispatch.clone());
     html! {
         <div class="table-wrap">
             <p class="what-to-type"><span>{ t.you_would_type }</span>{ " " }<code>{ crate::core::tools::echo::describe_group(&props.group) }</code></p>
             <table class="describe">
                 <caption>{ fill(t.describe_caption, &[&props.group]) }</caption>
                 <thead><tr>{ for DESCRIBE_HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
-                <tbody>
+                <tbody onclick={why}>
                     { for rows.iter().map(|r| html! {
                         <tr>
                             <td>{ r.topic.clone() }</td>
                             <td class="num">{ r.partition }</td>
                             <td class="num">{ dash(r.current_offset) }</td>
                             <td class="num">{ r.log_end_offset }</td>
-                            <td class="num">{ dash(r.lag) }</td>
+                            <td class="num">
+                                <button type="button" class="ask" title={t.why_lag_title}
+                                    data-why={super::why::WhyTarget::Lag { group: props.group.to_string(), topic: r.topic.clone(), partition: r.partition }.attr()}>
+                                    { dash(r.lag) }
+                                </button>
+                            </td>
                             <td>{ r.consumer.as_deref().map_or_else(|| "-".into(), |c| member_label(t, c, r.old_member)) }</td>
                         </tr>
                     }) }
@@ -329,8 +336,16 @@ mod tests {
         for lang in Lang::ALL {
             let t = text_for(lang);
             let mut c = Cluster::new(ClusterConfig::teaching(), 7);
-            c.apply(0, Command::CreateTopic { name: "orders".into(), partitions: 2, retention: None })
-                .unwrap();
+            c.apply(
+                0,
+                Command::CreateTopic {
+                    name: "orders".into(),
+                    partitions: 2,
+                    retention: None,
+                    replication_factor: None,
+                },
+            )
+            .unwrap();
             assert_eq!(no_groups_text(t, &c), t.no_groups);
             let tp = TopicPartition::new("orders", 0);
             let spec = ConsumerSpec::standalone("c1", vec![tp], ConsumerConfig::teaching());

@@ -59,12 +59,16 @@ pub fn cluster_view() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
+    let replicated = sim.run.cluster.replication().topics.values().any(|tr| tr.replication_factor() > 1);
     html! {
         <section class="panel cluster" aria-labelledby="h-cluster">
             <h2 id="h-cluster">{ t.cluster }</h2>
             <p class="legend">
                 <span class="mk pos">{ "▲ c1" }</span>{ t.legend_position }
                 <span class="mk commit">{ "⚑ group" }</span>{ t.legend_commit }
+                if replicated {
+                    { " · " }<span class="legend-hw" aria-hidden="true"></span>{ t.legend_hw }
+                }
             </p>
             { for sim.run.cluster.topics().keys().map(|name| html! {
                 <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
@@ -109,9 +113,15 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let fast = sim.playing && sim.speed > 2.0;
     let real = sim.last_real.unwrap_or(0.0);
     let cache = use_mut_ref(Vec::<(Option<u64>, LaneView)>::new);
+    // A topic off screen (`content-visibility: auto` on `.topic`) keeps its lanes as they were
+    // while the clock runs: with every cap at its maximum (1 024 lanes) gathering them all each
+    // frame was most of a frame's work.
+    let node = use_node_ref();
+    let skipped = super::dom::use_skipped(node.clone());
     let views: Vec<LaneView> = {
         let mut cache = cache.borrow_mut();
         let count = topic.partition_count() as usize;
+        let waits = skipped && sim.playing && cache.len() == count;
         let stamps: Vec<Option<u64>> =
             (0..topic.partition_count()).map(|p| fast.then(|| lane_stamp(real, p, LANE_FAST_MS))).collect();
         let stale = |i: usize| {
@@ -119,7 +129,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
                 stamps[i].is_none() || *stamp != stamps[i] || view.epoch != sim.epoch
             })
         };
-        if cache.len() != count || (0..count).any(stale) {
+        if !waits && (cache.len() != count || (0..count).any(stale)) {
             let rows = MarkerRows::of(&sim, &name);
             let ix = TopicIndex::of(&sim, &name, &rows);
             let fresh = |p: u32| (stamps[p as usize], lane_view(&sim, &props.name, topic, p, &rows, &ix));
@@ -138,7 +148,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let slow_of =
         |p: u32| if slow.playing { Slow { at: lane_stamp(real, p, SLOW_MS), ..slow } } else { slow };
     html! {
-        <article class="topic" aria-labelledby={format!("topic-{name}")}>
+        <article class="topic" aria-labelledby={format!("topic-{name}")} ref={node}
+            style={format!("--lanes: {}", topic.partition_count())}>
             <div class="topic-head">
                 <h3 id={format!("topic-{name}")}>{ name.clone() }</h3>
                 <div class="field inline">
@@ -160,6 +171,11 @@ pub fn topic_view(props: &TopicProps) -> Html {
             </div>
         </article>
     }
+}
+
+/// The first offset a lane draws (the last [`WINDOW`] records).
+fn from_of(start: u64, end: u64) -> u64 {
+    start.max(end.saturating_sub(WINDOW))
 }
 
 /// One marker under a lane.
@@ -268,6 +284,29 @@ pub struct LaneView {
     markers: Vec<Marker>,
     /// Marker rows reserved under the lane (the topic's [`MarkerRows::count`]).
     rows: usize,
+    /// The high watermark of a replicated partition (what consumers may read up to); `None`
+    /// with one replica (it equals the log end) or while the partition has no leader.
+    hw: Option<u64>,
+}
+
+/// The high watermark a lane marks: only a replicated partition's (with one replica it is
+/// always the log end, and the lane looks as before).
+fn lane_high_watermark(sim: &Sim, topic: &str, p: u32) -> Option<u64> {
+    let part = sim.run.cluster.replication().partition(topic, p)?;
+    (part.registration.replicas.len() > 1).then(|| part.high_watermark()).flatten()
+}
+
+/// The lane's accessible name: where its log starts and ends, and for a replicated partition
+/// its high watermark and how many records past it are written but not yet readable.
+fn lane_summary(t: &super::text::Text, name: &str, start: u64, end: u64, hw: Option<u64>) -> String {
+    let head = fill(t.lane_summary, &[&name, &start, &end]);
+    match hw {
+        None => head,
+        Some(hw) => {
+            let unread = end.saturating_sub(hw);
+            format!("{head}, {}", fill(t.lane_summary_hw, &[&hw, &unread]))
+        }
+    }
 }
 
 /// Who owns and marks what on one topic's lanes, gathered in one pass over the consumers and
@@ -361,6 +400,7 @@ fn lane_view(
         owners,
         markers,
         rows: rows.count(),
+        hw: lane_high_watermark(sim, topic_name, p),
     }
 }
 
@@ -387,12 +427,12 @@ pub fn lane(props: &LaneProps) -> Html {
     let t = use_text();
     let node = use_node_ref();
     let skipped = super::dom::use_skipped(node.clone());
-    let LaneView { topic: topic_name, p, start, end, owners, .. } = &props.view;
-    let (p, start, end) = (*p, *start, *end);
+    let LaneView { topic: topic_name, p, start, end, owners, hw, .. } = &props.view;
+    let (p, start, end, hw) = (*p, *start, *end, *hw);
     let name = topic_name.as_str();
     // The numbers in the label (and the log-end cell's title) change with every record: kept at
     // the `Slow` rate.
-    let shown = *use_memo(props.slow, move |_| (start, end));
+    let shown = *use_memo(props.slow, move |_| (start, end, hw));
     // After Pause, a waiting lane catches up in a task of its own (in turns, as when running
     // fast), so the button answers within the frame.
     let ran = use_state_eq(|| props.running);
@@ -414,19 +454,30 @@ pub fn lane(props: &LaneProps) -> Html {
         *track.borrow_mut() = (props.view.clone(), props.fast, shown.1);
     }
     let (view, fast, log_end) = track.borrow().clone();
-    let summary = fill(t.lane_summary, &[&format!("{name}-{p}"), &shown.0, &shown.1]);
+    let summary = lane_summary(t, &format!("{name}-{p}"), shown.0, shown.1, shown.2);
+    // Its markers and figures ask "Why?" (one handler for the lane; see `why::on_click`).
+    let dispatch = use_handle().dispatch.clone();
+    let why = (*use_memo((), move |_| super::why::on_click(dispatch))).clone();
+    let mark = |mark: super::why::Mark| {
+        super::why::WhyTarget::Mark { topic: name.to_string(), partition: p, mark }.attr()
+    };
     let owner_text = if owners.is_empty() {
         t.owners_none.to_string()
     } else {
         owners.iter().map(|(o, old)| member_label(t, o, *old)).collect::<Vec<_>>().join(", ")
     };
     html! {
-        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary} ref={node}>
+        <div class="lane" id={lane_id(name, p)} role="group" aria-label={summary} ref={node} onclick={why}>
             <div class="lane-label">
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))} title={owner_text.clone()}>{ owner_text }</span>
                 <span class="lane-meta">
-                    <span title={t.log_start}>{ shown.0 }</span>{ " … " }<span title={t.log_end}>{ shown.1 }</span>
+                    <button type="button" class="ask" title={t.log_start} data-why={mark(super::why::Mark::LogStart)}>{ shown.0 }</button>
+                    { " … " }
+                    <button type="button" class="ask" title={t.log_end} data-why={mark(super::why::Mark::LogEnd)}>{ shown.1 }</button>
+                    if let Some(hw) = shown.2 {
+                        { " · " }<button type="button" class="ask hw-num" title={t.high_watermark} data-why={mark(super::why::Mark::HighWatermark)}>{ format!("HW {hw}") }</button>
+                    }
                 </span>
             </div>
             <Track {view} {fast} {log_end} />
@@ -453,9 +504,16 @@ struct TrackProps {
 #[function_component(Track)]
 fn track(props: &TrackProps) -> Html {
     let t = use_text();
-    let LaneView { topic: topic_name, p, epoch, start, end, markers, rows, .. } = &props.view;
+    let LaneView { topic: topic_name, p, epoch, start, end, markers, rows, hw, .. } = &props.view;
     let (p, epoch, start, end, rows) = (*p, *epoch, *start, *end, *rows);
-    let from = start.max(end.saturating_sub(WINDOW));
+    // Records past the high watermark: written (in the lane) but not yet readable. A hatched
+    // band over them and a line at the high watermark, both moved by transforms like the
+    // log-end cell; the band's width is laid out inside the contained cells box only.
+    let above = hw.map(|hw| {
+        let hw = hw.clamp(from_of(start, end), end);
+        (hw - from_of(start, end), end - hw)
+    });
+    let from = from_of(start, end);
     // A record's title (key, value), except while it runs fast: nobody hovers a cell moving at
     // 10×, and writing thousands of titles a second was much of a fast frame's cost. They come
     // (and go) in a task of their own after Pause (Play), so the button answers within the frame.
@@ -482,7 +540,12 @@ fn track(props: &TrackProps) -> Html {
                         }) }
                     </div>
                 </div>
-                <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, props.log_end)}></span>
+                <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, props.log_end)}
+                    data-why={super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark: super::why::Mark::LogEnd }.attr()}></span>
+                if let Some((x, w)) = above {
+                    <span class="hw-band" style={format!("--x:{x}; --w:{w}")}></span>
+                    <span class="hw-line" style={format!("--x:{x}")}></span>
+                }
             </div>
             <div class="markers" style={format!("height: calc({rows} * var(--mk-row))")}>
                 { for markers.iter().map(|m| {
@@ -494,11 +557,13 @@ fn track(props: &TrackProps) -> Html {
                     } else {
                         fill(t.position_title, &[&m.name, &m.offset])
                     };
+                    let mark = if m.commit { super::why::Mark::Committed(m.name.clone()) } else { super::why::Mark::Position(m.name.clone()) };
+                    let why = super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark };
                     html! {
-                        <span class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
-                            style={format!("--col:{}; --row:{row}", m.col)} {title}>
+                        <button type="button" class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
+                            style={format!("--col:{}; --row:{row}", m.col)} {title} data-why={why.attr()}>
                             { label }
-                        </span>
+                        </button>
                     }
                 }) }
             </div>
@@ -576,7 +641,12 @@ pub fn add_topic(props: &AddTopicProps) -> Html {
                 .unwrap_or(0);
             d.emit(Action::cmd(
                 ErrorAt::NewTopic,
-                Command::CreateTopic { name: name.trim().to_string(), partitions, retention: None },
+                Command::CreateTopic {
+                    name: name.trim().to_string(),
+                    partitions,
+                    retention: None,
+                    replication_factor: None,
+                },
             ));
         })
     };
@@ -612,6 +682,48 @@ pub fn owners_of(sim: &Sim, topic: &str) -> BTreeMap<u32, Vec<String>> {
 mod tests {
     use super::*;
     use crate::core::scenario::{built_in, BUILT_IN};
+
+    fn orders_0_at(sim: &mut Sim, at: u64) -> LaneView {
+        while sim.now() < at {
+            sim.handle(Action::StepEvent);
+        }
+        let topic = sim.run.cluster.topics().get("orders").unwrap();
+        let rows = MarkerRows::of(sim, "orders");
+        let ix = TopicIndex::of(sim, "orders", &rows);
+        lane_view(sim, &AttrValue::from("orders"), topic, 0, &rows, &ix)
+    }
+
+    /// Issue #14: a record past the high watermark is in the lane but not yet readable. In the
+    /// ISR lesson, while the cut-off follower is still in the ISR, the high watermark stops
+    /// below the log end and the lane says so in its accessible name; once the follower has
+    /// left the ISR the high watermark catches up. One broker: no high watermark is drawn.
+    #[test]
+    fn a_replicated_lane_marks_its_high_watermark_and_names_the_records_not_yet_readable() {
+        use crate::ui::text::{text_for, Lang};
+        let mut sim = Sim::with_scenario(built_in("isr-shrink-and-expand").unwrap()).unwrap();
+        let stalled = orders_0_at(&mut sim, 9_500);
+        let hw = stalled.hw.expect("a replicated partition has a high watermark");
+        // The five batches in flight (max.in.flight.requests.per.connection) are written and
+        // wait; shop holds its later records back.
+        assert!(
+            stalled.end - hw >= 5,
+            "acks=all waits for the cut-off follower: hw {hw}, end {}",
+            stalled.end
+        );
+        let en = lane_summary(text_for(Lang::En), "orders-0", stalled.start, stalled.end, stalled.hw);
+        assert_eq!(
+            en,
+            format!("orders-0: log start 0, log end {}, high watermark {hw}: {} record(s) written, not yet readable", stalled.end, stalled.end - hw)
+        );
+        let ru = lane_summary(text_for(Lang::Ru), "orders-0", stalled.start, stalled.end, stalled.hw);
+        assert!(ru.contains(&format!("граница чтения (HW) {hw}")), "{ru}");
+        let caught_up = orders_0_at(&mut sim, 11_000);
+        assert!(caught_up.end - caught_up.hw.unwrap() <= 2, "{caught_up:?}");
+
+        let mut single = Sim::with_scenario(built_in("lag").unwrap()).unwrap();
+        let view = orders_0_at(&mut single, 2_000);
+        assert_eq!(view.hw, None, "one replica: the lane looks as before");
+    }
 
     /// Every built-in run for a minute: a lane's marker rows (its height) never change while the
     /// clock runs, and no two markers of a lane share a row (their labels never overlap).

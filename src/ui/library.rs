@@ -60,6 +60,26 @@ pub const CATALOGUE: &[Entry] = &[
         ru: "Потребителей больше, чем разделов: группы совместного чтения",
     },
     Entry {
+        id: "share-more-workers",
+        en: "Share group: five workers, two partitions",
+        ru: "Группа совместного чтения: пять обработчиков, два раздела",
+    },
+    Entry {
+        id: "share-slow-worker",
+        en: "Share group: a slow worker's lock runs out",
+        ru: "Группа совместного чтения: у медленного обработчика истекает блокировка",
+    },
+    Entry {
+        id: "share-poison",
+        en: "Share group: a poison record",
+        ru: "Группа совместного чтения: «ядовитая» запись",
+    },
+    Entry {
+        id: "share-crash",
+        en: "Share group: a worker crashes holding records",
+        ru: "Группа совместного чтения: обработчик падает с захваченными записями",
+    },
+    Entry {
         id: "rebalance-basics",
         en: "A member crashes: session timeout",
         ru: "Участник падает: session timeout",
@@ -103,6 +123,36 @@ pub const CATALOGUE: &[Entry] = &[
         id: "acks-and-broker-failure",
         en: "acks=all and a broker failure",
         ru: "acks=all и отказ брокера",
+    },
+    Entry {
+        id: "acks-1-loses-records",
+        en: "acks=1 loses acknowledged records",
+        ru: "acks=1 теряет подтверждённые записи",
+    },
+    Entry {
+        id: "min-insync-replicas",
+        en: "acks=all and min.insync.replicas=2",
+        ru: "acks=all и min.insync.replicas=2",
+    },
+    Entry {
+        id: "unclean-leader-election",
+        en: "Unclean leader election: availability for data",
+        ru: "Нечистые выборы лидера: доступность ценой данных",
+    },
+    Entry {
+        id: "isr-shrink-and-expand",
+        en: "A follower falls out of the ISR and back",
+        ru: "Ведомая реплика выпадает из ISR и возвращается",
+    },
+    Entry {
+        id: "zone-outage",
+        en: "Three zones survive a zone outage",
+        ru: "Три зоны переживают отказ зоны",
+    },
+    Entry {
+        id: "coordinator-failover",
+        en: "The coordinator moves and the group carries on",
+        ru: "Координатор переезжает, а группа продолжает работу",
     },
     Entry {
         id: "retries-and-duplicates",

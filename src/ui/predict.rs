@@ -188,7 +188,7 @@ pub fn choices(sim: &Sim, ask: &Ask, t: &Text, within: Millis) -> (bool, Vec<(St
                 ("none".into(), fill(t.predict_not_within, &[&(within / 1000)])),
             ],
         ),
-        Ask::Redelivers => {
+        Ask::Redelivers | Ask::Lost { .. } => {
             (false, vec![("yes".into(), t.predict_yes.into()), ("no".into(), t.predict_no.into())])
         }
     }
@@ -201,7 +201,7 @@ fn group_of(sim: &Sim, ask: &Ask) -> Option<String> {
             sim.run.cluster.consumers().get(consumer).and_then(|c| c.group_id()).map(str::to_string)
         }
         Ask::Owner { group, .. } | Ask::Stops { group } | Ask::Rebalance { group } => Some(group.clone()),
-        Ask::Redelivers => None,
+        Ask::Redelivers | Ask::Lost { .. } => None,
     }
 }
 
@@ -310,12 +310,23 @@ pub fn truth(
         }
         Ask::Redelivers => {
             let first = after.iter().find(|e| matches!(e.kind, EventKind::Fetched { redelivered: 1.., .. }));
-            match first {
-                Some(e) => Some((BTreeSet::from(["yes".to_string()]), vec![(**e).clone()])),
-                None if late => Some((BTreeSet::from(["no".to_string()]), Vec::new())),
-                None => None,
-            }
+            yes_or_no(first.copied(), late)
         }
+        Ask::Lost { topic } => {
+            let first = after
+                .iter()
+                .find(|e| matches!(&e.kind, EventKind::RecordsLost { topic: t, .. } if t == topic));
+            yes_or_no(first.copied(), late)
+        }
+    }
+}
+
+/// A yes/no question's answer: yes at the first event that shows it, no once `within` passed.
+fn yes_or_no(first: Option<&Event>, late: bool) -> Option<(BTreeSet<String>, Vec<Event>)> {
+    match first {
+        Some(e) => Some((BTreeSet::from(["yes".to_string()]), vec![e.clone()])),
+        None if late => Some((BTreeSet::from(["no".to_string()]), Vec::new())),
+        None => None,
     }
 }
 
@@ -458,6 +469,7 @@ impl PanelView {
             Ask::Stops { group } => fill(t.predict_pick_stopped, &[group]),
             Ask::Rebalance { group } => fill(t.predict_pick_when, &[group]),
             Ask::Redelivers => t.predict_pick_redelivered.to_string(),
+            Ask::Lost { topic } => fill(t.predict_pick_lost, &[topic]),
         };
         Some(PanelView {
             index,

@@ -36,10 +36,13 @@ pub fn share_groups() -> Html {
     let sim = ctx.sim.borrow();
     let t = use_text();
     let cluster = &sim.run.cluster;
-    let share = cluster.brokers()[0].share();
+    let broker = &cluster.brokers()[0];
+    let share = broker.share();
     if share.groups().is_empty() {
         return html! {};
     }
+    // Where things live matters only with several brokers.
+    let several = cluster.replication().nodes.len() > 1;
     html! {
         <section class="panel share-groups" aria-labelledby="h-share-groups">
             <h2 id="h-share-groups">{ t.share_groups }</h2>
@@ -50,6 +53,9 @@ pub fn share_groups() -> Html {
                     <article class="group share-group" key={id.clone()} aria-labelledby={format!("sg-{id}")}>
                         <h3 id={format!("sg-{id}")}>{ id.clone() }</h3>
                         <p class="state-line">{ fill(t.share_group_line, &[&g.state().name(), &g.group_epoch, &crate::core::share_group::assignor::NAME, &g.members.len()]) }</p>
+                        if several {
+                            <p class="muted">{ fill(t.share_coordinator_on, &[&broker.share_coordinator(id)]) }</p>
+                        }
                         <ul class="share-members">
                             { for g.members.values().map(|m| {
                                 let tps = m.assignment.iter().map(|tp| format!("{}-{}", tp.topic, tp.partition)).collect::<Vec<_>>().join(", ");
@@ -63,11 +69,17 @@ pub fn share_groups() -> Html {
                             let name = format!("{}-{}", tp.topic, tp.partition);
                             html! {
                                 <div class="share-partition">
-                                    <p>{ fill(t.share_partition_line, &[&name, &sp.start_offset(), &sp.end_offset(), &sp.in_flight_count()]) }</p>
+                                    <p>{ fill(t.share_partition_line, &[&name, &sp.start_offset(), &sp.end_offset(), &sp.in_flight_count()]) }
+                                        if several {
+                                            if let Some(host) = broker.share_partition_host(id, tp) {
+                                                { " · " }{ fill(t.share_partition_on, &[&host]) }
+                                            }
+                                        }
+                                    </p>
                                     <ol class="share-records" aria-label={name.clone()}>
                                         { for sp.records().take(SHOWN_RECORDS).map(|(o, r)| {
                                             let (class, words) = record_cell(t, o, r);
-                                            html! { <li class={classes!("rec", class)} title={words.clone()} aria-label={words} tabindex="0">{ o }</li> }
+                                            html! { <li class={classes!("rec", class)} aria-label={words} tabindex="0">{ o }</li> }
                                         }) }
                                     </ol>
                                 </div>

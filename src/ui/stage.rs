@@ -17,6 +17,7 @@ use super::text::{fill, use_text, Text};
 use super::why::WhyTarget;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
+use crate::core::sort::CollectTree;
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
@@ -66,6 +67,8 @@ pub struct GroupFrame {
     pub state: &'static str,
     pub kip848: bool,
     pub generation: i32,
+    /// A share group (KIP-932): its epoch; no rebalance phases, no "Why?" on its epoch.
+    pub share: bool,
     /// The current rebalance's phase, while one runs.
     pub phase: Option<&'static str>,
     pub members: Vec<MemberChip>,
@@ -90,7 +93,7 @@ impl StageView {
         let cluster = &sim.run.cluster;
         let now = cluster.now();
         let hues: BTreeMap<&str, u32> =
-            cluster.consumers().keys().enumerate().map(|(i, n)| (n.as_str(), member_hue(i))).collect();
+            cluster.consumers().keys().enumerate().map(|(i, n)| (n.as_str(), member_hue(i))).collect_map();
         let hue = |n: &str| hues.get(n).copied().unwrap_or(0);
         let producers = cluster
             .producers()
@@ -150,6 +153,7 @@ impl StageView {
                 state: g.state.name(),
                 kip848: g.protocol == Some(GroupProtocol::Consumer),
                 generation: g.generation,
+                share: false,
                 phase,
                 members,
             });
@@ -163,6 +167,7 @@ impl StageView {
                         state: "Empty",
                         kip848: c.spec.config.group_protocol == GroupProtocol::Consumer,
                         generation: 0,
+                        share: false,
                         phase: None,
                         members: Vec::new(),
                     });
@@ -172,6 +177,27 @@ impl StageView {
                         f.members.push(member_chip(sim, t, c, hue(&c.spec.name), now));
                     }
                 }
+            }
+        }
+        // Share groups (KIP-932): their members, each in its group's frame, with the group's
+        // state and epoch as the share coordinator has them.
+        let share = cluster.brokers().first().map(|b| b.share().groups());
+        for c in cluster.consumers().values().filter(|c| c.spec.is_share()) {
+            let Some(gid) = c.group_id() else { continue };
+            if !groups.iter().any(|g| g.share && g.id == gid) {
+                let g = share.and_then(|s| s.get(gid));
+                groups.push(GroupFrame {
+                    id: gid.to_string(),
+                    state: g.map_or("Empty", |g| g.state().name()),
+                    kip848: true,
+                    generation: g.map_or(0, |g| g.group_epoch),
+                    share: true,
+                    phase: None,
+                    members: Vec::new(),
+                });
+            }
+            if let Some(f) = groups.iter_mut().find(|g| g.share && g.id == gid) {
+                f.members.push(member_chip(sim, t, c, hue(&c.spec.name), now));
             }
         }
         let standalone = cluster
@@ -302,6 +328,19 @@ fn stage_body(props: &BodyProps) -> Html {
             </li>
         }
     };
+    // The generation (epoch) asks "Why?": what bumps it, and the members' own (a share
+    // group's epoch is told in its panel).
+    let generation = |g: &GroupFrame| {
+        let text = format!("{} {}", if g.kip848 { t.epoch } else { t.generation }, g.generation);
+        if g.share {
+            return html! { <span class="gen">{ text }</span> };
+        }
+        let target = WhyTarget::Generation(g.id.clone());
+        html! {
+            <button type="button" class="gen ask" data-why={target.attr()}
+                title={fill(t.why_button, &[&t.generation])} onclick={ask_why(target)}>{ text }</button>
+        }
+    };
     html! {
         <section class="stage" aria-labelledby="h-stage">
             <h2 id="h-stage" class="visually-hidden">{ t.stage }</h2>
@@ -388,7 +427,7 @@ fn stage_body(props: &BodyProps) -> Html {
                         <header class="frame-head">
                             <span class="gid">{ g.id.clone() }</span>
                             <span class={classes!("state", g.state)}>{ g.state }</span>
-                            <span class="gen">{ format!("{} {}", if g.kip848 { t.epoch } else { t.generation }, g.generation) }</span>
+                            { generation(g) }
                             // Always there (hidden when Stable): the frame keeps its height.
                             <span class={classes!("phase", g.phase.is_none().then_some("none"))}
                                 title={g.phase.map(|p| fill(t.stage_rebalancing, &[&p]))}>

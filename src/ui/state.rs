@@ -46,6 +46,14 @@ pub const REPLAY_EVENTS_AT_ONCE: usize = 40_000;
 pub const REPLAY_RENDER_EVERY: u32 = 15;
 /// Longest real-time gap one frame may advance (a hidden tab does not jump minutes ahead).
 pub const MAX_FRAME_MS: f64 = 250.0;
+/// Longest the core may run in one tick before the page gets its turn, in real milliseconds:
+/// a scenario that costs more than that per frame (every cap at its maximum) advances in
+/// slices, and the clock says it is behind ([`Sim::behind`]) instead of freezing the page.
+pub const FRAME_WORK_MS: f64 = 12.0;
+/// The largest slice of simulated time one step of a tick takes (see [`Sim::slice_ms`]).
+const MAX_SLICE_MS: Millis = 64;
+/// How long (real ms) the clock keeps saying it is behind after the last tick that was.
+const BEHIND_SHOWN_MS: f64 = 1_000.0;
 /// The speeds offered.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 5.0, 10.0];
 
@@ -407,6 +415,24 @@ pub struct Sim {
     pub catch_up_ticks: u32,
     /// The terminal's scroll-back, history and running console clients.
     pub terminal: super::terminal::TermState,
+    /// The page's clock in real milliseconds (`performance.now()`; a constant natively, where
+    /// ticks are given their time): what bounds a tick's work to [`FRAME_WORK_MS`].
+    pub wall: fn() -> f64,
+    /// Simulated milliseconds one slice of a tick advances, adapted to what a slice cost.
+    pub slice_ms: Millis,
+    /// The real time until which the clock says the run cannot keep up with the speed (the
+    /// core needed more than a frame's work for a frame): the clock runs slower then.
+    pub behind_until: Option<f64>,
+}
+
+/// The page's clock (see [`Sim::wall`]).
+#[cfg(target_arch = "wasm32")]
+fn wall_clock() -> f64 {
+    super::dom::now_ms()
+}
+#[cfg(not(target_arch = "wasm32"))]
+fn wall_clock() -> f64 {
+    0.0
 }
 
 impl Default for Sim {
@@ -462,6 +488,9 @@ impl Sim {
             catching_up: None,
             catch_up_ticks: 0,
             terminal: Default::default(),
+            wall: wall_clock,
+            slice_ms: 1,
+            behind_until: None,
         };
         sim.predict = super::predict::Predict::new(&sim.run.scenario.predict, false);
         let events = sim.run.advance(0);
@@ -550,7 +579,13 @@ impl Sim {
 
     /// Goes on with a replay ([`Sim::catching_up`]) until `budget` events have been absorbed
     /// or it is there. Counting events, not reading a clock, keeps this deterministic.
+    /// A tick's catch-up also stops at `deadline` on the page's clock ([`Sim::wall`]), so a
+    /// scenario whose events are costly never holds the page for long.
     pub fn catch_up(&mut self, budget: usize) {
+        self.catch_up_until(budget, f64::INFINITY);
+    }
+
+    fn catch_up_until(&mut self, budget: usize, deadline: f64) {
         let Some(at) = self.catching_up else { return };
         let mut absorbed = 0;
         // At least one slice, so that steps at the very moment (`at` = now) are applied too.
@@ -568,7 +603,7 @@ impl Sim {
             let events = self.run.advance(next);
             absorbed += events.len() + 1;
             self.absorb(events);
-            if self.now() >= at || absorbed >= budget {
+            if self.now() >= at || absorbed >= budget || (self.wall)() >= deadline {
                 break;
             }
         }
@@ -677,6 +712,43 @@ impl Sim {
         }
     }
 
+    /// A tick's advance to `target`: in slices of simulated time, until it is there or the
+    /// tick has used [`FRAME_WORK_MS`] of real time since `started` (on [`Sim::wall`]). A
+    /// slice doubles while it costs little and halves when it costs much, so a cheap scenario
+    /// takes a few slices a frame and a costly one (every cap at its maximum) one instant at a
+    /// time. Short of `target`, the clock drops what it could not do (it runs slower than the
+    /// speed) and says so for a while ([`Sim::is_behind`]). The core gives the same run however
+    /// time is sliced, so this changes when things are shown, never what happens.
+    fn advance_sliced(&mut self, target: Millis, started: f64) {
+        let deadline = started + FRAME_WORK_MS;
+        loop {
+            let before = (self.wall)();
+            let next = (self.now() + self.slice_ms.max(1)).min(target);
+            self.advance_to(next);
+            let spent = (self.wall)() - before;
+            if spent < FRAME_WORK_MS / 8.0 {
+                self.slice_ms = (self.slice_ms * 2).clamp(1, MAX_SLICE_MS);
+            } else if spent > FRAME_WORK_MS / 3.0 {
+                self.slice_ms = (self.slice_ms / 2).max(1);
+            }
+            if self.now() >= target || !self.playing || self.catching_up.is_some() {
+                return;
+            }
+            let now = (self.wall)();
+            if now >= deadline {
+                self.sim_time = self.now() as f64;
+                self.behind_until = Some(now + BEHIND_SHOWN_MS);
+                return;
+            }
+        }
+    }
+
+    /// Whether the clock is running slower than the speed chosen, because the core cannot do a
+    /// frame's work within a frame (see [`Sim::advance_sliced`]).
+    pub fn is_behind(&self) -> bool {
+        self.playing && self.last_real.zip(self.behind_until).is_some_and(|(real, until)| real < until)
+    }
+
     /// One fine step: to the instant the run next wakes up at (or a replayed action).
     fn fine_step(&mut self) {
         let now = self.now();
@@ -760,7 +832,8 @@ impl Sim {
                 if self.catch_up_ticks.is_multiple_of(REPLAY_RENDER_EVERY) {
                     return true;
                 }
-                self.catch_up(REPLAY_EVENTS_PER_TICK);
+                let deadline = (self.wall)() + FRAME_WORK_MS;
+                self.catch_up_until(REPLAY_EVENTS_PER_TICK, deadline);
                 return self.catching_up.is_none();
             }
             Action::Tick(real) => {
@@ -775,7 +848,7 @@ impl Sim {
                 if target <= self.now() {
                     return false;
                 }
-                self.advance_to(target);
+                self.advance_sliced(target, real);
             }
             Action::TogglePlay => {
                 // Playing on past a question skips it.
@@ -1357,6 +1430,43 @@ mod tests {
         let next = sim.run.cluster.next_wakeup().expect("p1 produces");
         sim.handle(Action::StepEvent);
         assert_eq!(sim.now(), next.max(1));
+    }
+
+    thread_local! {
+        /// A page clock for the tests: each reading is 5 ms after the one before.
+        static FAKE_WALL: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    }
+    fn slow_wall() -> f64 {
+        FAKE_WALL.with(|w| {
+            w.set(w.get() + 5.0);
+            w.get()
+        })
+    }
+
+    #[test]
+    fn a_tick_that_runs_out_of_time_stops_short_and_the_clock_says_it_is_behind() {
+        // The core "costs" 5 ms of the page's clock per reading: a tick gets a few slices in
+        // before FRAME_WORK_MS is used up, never the whole frame.
+        let mut slow = Sim::new();
+        slow.wall = slow_wall;
+        slow.handle(Action::SetSpeed(10.0));
+        slow.handle(Action::Tick(FAKE_WALL.with(|w| w.get())));
+        let real = FAKE_WALL.with(|w| w.get()) + MAX_FRAME_MS;
+        slow.handle(Action::Tick(real));
+        assert!(slow.now() > 0, "at least one slice");
+        assert!(slow.now() < 2_500, "short of the frame's 2.5 s: {}", slow.now());
+        assert!(slow.is_behind());
+        // What is left of the frame is dropped, not owed: the next tick does not jump ahead.
+        assert_eq!(slow.sim_time, slow.now() as f64);
+        // The next tick goes on from there.
+        let at = slow.now();
+        slow.handle(Action::Tick(FAKE_WALL.with(|w| w.get()) + 16.0));
+        assert!(slow.now() > at);
+        // A tick that keeps up is not behind.
+        let mut fast = Sim::new();
+        run_for(&mut fast, 1_000.0);
+        assert!(fast.now() >= 1_000);
+        assert!(!fast.is_behind());
     }
 
     #[test]

@@ -308,6 +308,13 @@ pub fn complete(sim: &Sim, input: &str) -> (String, Vec<String>) {
             }
             Some("--bootstrap-server") => vec![tools::BOOTSTRAP.to_string()],
             Some("--entity-type") => vec!["topics".into(), "brokers".into()],
+            Some("--election-type") => vec!["PREFERRED".into(), "UNCLEAN".into()],
+            Some("--partition") => {
+                // The partitions of the topic named before it.
+                let topic = done.iter().position(|w| w == "--topic").and_then(|i| done.get(i + 1));
+                let count = topic.and_then(|t| cluster.topics().get(t)).map_or(0, |t| t.partition_count());
+                (0..count).map(|p| p.to_string()).collect()
+            }
             _ => Vec::new(),
         }
     };
@@ -617,6 +624,19 @@ mod tests {
             complete(&sim, "kafka-topics --describe --topic or").0,
             "kafka-topics --describe --topic orders "
         );
+        assert_eq!(complete(&sim, "kafka-leader").0, "kafka-leader-election.sh ");
+        assert_eq!(
+            complete(&sim, "kafka-leader-election --election-type P").0,
+            "kafka-leader-election --election-type PREFERRED "
+        );
+        assert_eq!(
+            complete(&sim, "kafka-leader-election --all-t").0,
+            "kafka-leader-election --all-topic-partitions "
+        );
+        let (_, list) = complete(&sim, "kafka-leader-election --topic orders --partition ");
+        assert_eq!(list, ["0", "1", "2", "3", "4", "5"]);
+        run(&mut sim, "kafka-leader-election.sh --help");
+        assert!(text(&sim).contains("--all-topic-partitions"), "--help prints the usage");
         let (line, list) = complete(&sim, "kafka-consol");
         assert_eq!(line, "kafka-console-");
         assert_eq!(list, ["kafka-console-consumer.sh", "kafka-console-producer.sh"]);

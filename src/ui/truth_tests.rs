@@ -4,7 +4,7 @@
 use super::consumer_card::ConsumerView;
 use super::groups::unsubscribed_notes;
 use super::state::{Action, ErrorAt, RebalanceKind, Sim};
-use super::text::reason_text;
+use super::text::{fill, reason_text};
 use super::text::{text_for, Lang};
 use crate::core::command::Command;
 use crate::core::consumer::ConsumerMode;
@@ -22,6 +22,14 @@ fn run_until(sim: &mut Sim, until: Millis) {
         real += 16.0;
         sim.handle(Action::Tick(real));
     }
+}
+
+/// A built-in lesson played at 10× to `at`.
+fn lesson_at(id: &str, at: Millis) -> Sim {
+    let mut sim = Sim::with_scenario(built_in(id).unwrap()).unwrap();
+    sim.handle(Action::SetSpeed(10.0));
+    run_until(&mut sim, at);
+    sim
 }
 
 fn two_consumers() -> Sim {
@@ -94,7 +102,12 @@ fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained(
     let t = text_for(Lang::En);
     sim.handle(Action::cmd(
         ErrorAt::Global,
-        Command::CreateTopic { name: "payments".into(), partitions: 3, retention: None },
+        Command::CreateTopic {
+            name: "payments".into(),
+            partitions: 3,
+            retention: None,
+            replication_factor: None,
+        },
     ));
     assert!(sim.run.cluster.describe_group("group-1").iter().all(|r| !r.unsubscribed));
     assert!(unsubscribed_notes(t, &sim.run.cluster.describe_group("group-1")).is_empty());
@@ -126,9 +139,7 @@ fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained(
 /// crashed process is still a member". c1 never crashed: the coordinator refused it.
 #[test]
 fn a_member_that_lost_its_rights_is_not_called_crashed() {
-    let mut sim = Sim::with_scenario(built_in("roles").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 37_000);
+    let sim = lesson_at("roles", 37_000);
     for lang in Lang::ALL {
         let t = text_for(lang);
         let c1 = &sim.run.cluster.consumers()["c1"];
@@ -215,9 +226,7 @@ fn step_crosses_a_rebalance_phase_by_phase_in_at_most_six_presses() {
 #[test]
 fn why_tells_the_chain_from_the_cores_events() {
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 21_000);
+    let mut sim = lesson_at("rebalance-basics", 21_000);
     let c2 = super::why::chain(&sim, &super::why::WhyTarget::Consumer("c2".into()), t, Lang::En).join("\n");
     assert!(c2.contains("consumer c2 crashed"), "{c2}");
     assert!(c2.contains("removes it at") && c2.contains("session.timeout.ms"), "{c2}");
@@ -240,9 +249,7 @@ fn why_tells_the_chain_from_the_cores_events() {
 fn why_a_partition_tells_its_owner_markers_and_lag_from_the_core() {
     use super::why::{chain, WhyTarget};
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 19_000);
+    let mut sim = lesson_at("rebalance-basics", 19_000);
     let cluster = &sim.run.cluster;
     // A partition records were written to and committed on.
     let row = cluster
@@ -334,9 +341,7 @@ fn why_a_partition_tells_its_owner_markers_and_lag_from_the_core() {
 fn why_a_failing_client_tells_its_error_and_the_change_behind_it() {
     use super::why::{chain, WhyTarget};
     let t = text_for(Lang::En);
-    let mut sim = Sim::with_scenario(built_in("roles").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 38_000);
+    let mut sim = lesson_at("roles", 38_000);
     let c1 = chain(&sim, &WhyTarget::Consumer("c1".into()), t, Lang::En);
     let (code, _) = sim.run.cluster.consumers()["c1"].error.clone().expect("c1 fails after 00:35");
     assert!(c1[0].starts_with(&format!("c1 fails with {}:", code.name())), "{c1:?}");
@@ -412,6 +417,10 @@ fn every_lessons_questions_are_revealed_with_what_the_lesson_teaches() {
         ("more-consumers-than-partitions", &[&["c2"]]),
         ("at-least-once", &[&["yes"]]),
         ("standalone-vs-group", &[&["orders-0", "orders-1", "orders-2", "orders-3"]]),
+        ("acks-1-loses-records", &[&["yes"]]),
+        ("min-insync-replicas", &[&["no"]]),
+        ("unclean-leader-election", &[&["yes"]]),
+        ("zone-outage", &[&["no"]]),
     ];
     for (id, truths) in expect {
         let (sim, reveals) = walk(id, |_, c| Some(vec![c[0].0.clone()]));
@@ -432,9 +441,7 @@ fn every_lessons_questions_are_revealed_with_what_the_lesson_teaches() {
 /// moment, and playing on skips them; a scrub back before a question asks it again.
 #[test]
 fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
-    let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
-    sim.handle(Action::SetSpeed(10.0));
-    run_until(&mut sim, 21_000);
+    let sim = lesson_at("rebalance-basics", 21_000);
     assert!(sim.predict.shown.is_none(), "off: never asked");
     let mut sim = Sim::with_scenario(built_in("rebalance-basics").unwrap()).unwrap();
     sim.predict.on = true;
@@ -464,4 +471,327 @@ fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
         sim.handle(Action::Tick(real));
     }
     assert!(sim.predict.asking() && sim.now() == 19_999);
+}
+
+/// "Why?" on each marker of a lane (a group's committed offset, a consumer's position, the
+/// log's start and end): the figure it marks as the core reports it, the event that set it,
+/// and what follows from it (the LAG; records read past the commit).
+#[test]
+fn why_a_lane_marker_tells_the_figure_it_marks_and_the_event_that_set_it() {
+    use super::why::{chain, Mark, WhyTarget};
+    let t = text_for(Lang::En);
+    let sim = lesson_at("rebalance-basics", 19_000);
+    let cluster = &sim.run.cluster;
+    let row = cluster
+        .describe_group("group-1")
+        .into_iter()
+        .find(|r| r.log_end_offset > 0 && r.current_offset.is_some())
+        .unwrap();
+    let (p, name, owner) =
+        (row.partition, format!("orders-{}", row.partition), row.consumer.clone().unwrap());
+    let committed = row.current_offset.unwrap();
+    let mark = |mark: Mark| WhyTarget::Mark { topic: "orders".into(), partition: p, mark };
+    // The group's committed offset (⚑): the figure first, then the commit that set it, the LAG.
+    let lines = chain(&sim, &mark(Mark::Committed("group-1".into())), t, Lang::En);
+    assert_eq!(
+        lines[0],
+        format!("Group group-1 committed offset {committed} for {name}: a new owner starts reading there.")
+    );
+    assert!(lines[1].contains("committed"), "the commit event: {lines:?}");
+    let lag = row.lag.unwrap();
+    assert!(
+        lines[2].starts_with(&format!("Group group-1: LAG {lag} = LOG-END-OFFSET {}", row.log_end_offset)),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l == &format!("{owner} owns {name} in group group-1.")), "{lines:?}");
+    // The owner's position (▲), the fetch that moved it, how far past the commit it has read.
+    let c = &cluster.consumers()[&owner];
+    let position = *c.positions.iter().find(|(tp, _)| &*tp.topic == "orders" && tp.partition == p).unwrap().1;
+    let lines = chain(&sim, &mark(Mark::Position(owner.clone())), t, Lang::En);
+    assert_eq!(
+        lines[0],
+        format!("{owner}'s position on {name} is {position}: the offset of the next record it fetches.")
+    );
+    assert!(lines[1].contains(&owner) && lines[1].contains(&name), "the fetch: {lines:?}");
+    assert!(position > committed, "auto-commit trails the position here");
+    assert!(
+        lines.contains(&format!(
+            "{owner} has read {} records past group group-1's committed offset {committed}: if it stopped now, the next owner would read them again.",
+            position - committed
+        )),
+        "{lines:?}"
+    );
+    // The log's end and start.
+    let end = cluster.topics()["orders"].partition(p).unwrap().log_end();
+    let lines = chain(&sim, &mark(Mark::LogEnd), t, Lang::En);
+    assert_eq!(
+        lines[0],
+        format!("Log end offset {end}: the offset the next record appended to {name} gets.")
+    );
+    assert!(lines[1].contains(&format!("{}", end - 1)), "the last append: {lines:?}");
+    let lines = chain(&sim, &mark(Mark::LogStart), t, Lang::En);
+    assert_eq!(lines, vec![format!("Log start offset 0: retention has deleted no record of {name} yet.")]);
+    // Russian: the same figures.
+    let ru = chain(&sim, &mark(Mark::Position(owner.clone())), text_for(Lang::Ru), Lang::Ru).join("\n");
+    assert!(ru.contains(&format!("прочитал на {} записей", position - committed)), "{ru}");
+}
+
+/// "Why?" on the high watermark: the leader's HW as the core has it, the in-sync replicas,
+/// and the records above it waiting for the followers (acks-and-broker-failure, 3 brokers).
+#[test]
+fn why_the_high_watermark_tells_the_isr_and_what_waits_above_it() {
+    use super::why::{chain, Mark, WhyTarget};
+    let t = text_for(Lang::En);
+    let mut sim = lesson_at("acks-and-broker-failure", 12_000);
+    let topic = sim.run.cluster.topics().keys().next().unwrap().clone();
+    let rep = &sim.run.cluster.replication().topics[&topic].partitions[0];
+    let hw = rep.high_watermark().expect("partition 0 has a leader");
+    let isr: Vec<String> = rep.registration.isr.iter().map(ToString::to_string).collect();
+    let lines = chain(
+        &sim,
+        &WhyTarget::Mark { topic: topic.clone(), partition: 0, mark: Mark::HighWatermark },
+        t,
+        Lang::En,
+    );
+    assert_eq!(
+        lines[0],
+        format!("High watermark {hw}: every in-sync replica (brokers {}) has the records of {topic}-0 below it, and consumers read only below it.", isr.join(" "))
+    );
+    let end = sim.run.cluster.topics()[&topic].partition(0).unwrap().log_end();
+    if end > hw {
+        assert_eq!(
+            lines[1],
+            format!(
+                "{} records (log end {end} − high watermark {hw}) wait for the followers to fetch them.",
+                end - hw
+            )
+        );
+    }
+    // Later the leader drops the crashed broker from the ISR: the chain tells that event.
+    run_until(&mut sim, 25_000);
+    let changed = sim
+        .timeline
+        .iter()
+        .chain(sim.noisy.iter())
+        .filter(
+            |e| matches!(&e.event.kind, EventKind::IsrChanged { topic: x, partition: 0, .. } if *x == topic),
+        )
+        .max_by_key(|e| e.seq)
+        .expect("the ISR shrank")
+        .line(Lang::En)
+        .to_string();
+    let lines = chain(
+        &sim,
+        &WhyTarget::Mark { topic: topic.clone(), partition: 0, mark: Mark::HighWatermark },
+        t,
+        Lang::En,
+    );
+    assert!(lines.contains(&changed), "{changed} in {lines:#?}");
+    // One in-sync replica, min.insync.replicas 2: the high watermark stays where it is.
+    let rep = &sim.run.cluster.replication().topics[&topic];
+    let (hw, isr) = (rep.partitions[0].high_watermark().unwrap(), rep.partitions[0].registration.isr.len());
+    let end = sim.run.cluster.topics()[&topic].partition(0).unwrap().log_end();
+    let min_isr = rep.config.min_insync_replicas;
+    if (isr as u32) < min_isr && end > hw {
+        assert!(lines[1].contains(&format!("fewer than min.insync.replicas ({min_isr})")), "{lines:#?}");
+    }
+}
+
+/// "Why?" on an idle consumer: the group's latest assignment (the core's event) gave it
+/// nothing; with more members than partitions, how many wait.
+#[test]
+fn why_an_idle_consumer_owns_nothing_from_the_assignment_event() {
+    use super::why::{chain, WhyTarget};
+    let sim = lesson_at("more-consumers-than-partitions", 15_000);
+    let cluster = &sim.run.cluster;
+    let idle = cluster
+        .consumers()
+        .values()
+        .find(|c| c.is_alive() && c.assignment.is_empty())
+        .expect("a consumer owns nothing")
+        .spec
+        .name
+        .clone();
+    let g = &cluster.groups()["group-1"];
+    let partitions: u32 = cluster.topics()["orders"].partition_count();
+    let members = g.members.len();
+    assert!(members > partitions as usize);
+    let lines = chain(&sim, &WhyTarget::Consumer(idle.clone()), text_for(Lang::En), Lang::En);
+    assert!(
+        lines.contains(&format!(
+            "{idle} owns nothing: in the latest assignment (range assignor, Generation {}) the group's {partitions} partitions went to {partitions} of its {members} members.",
+            g.generation
+        )),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&format!(
+            "Group group-1 has {members} members for {partitions} partitions, and a partition has one owner in a group: {} of them wait idle until a member leaves or partitions are added.",
+            members - partitions as usize
+        )),
+        "{lines:#?}"
+    );
+    let ru = chain(&sim, &WhyTarget::Consumer(idle.clone()), text_for(Lang::Ru), Lang::Ru).join("\n");
+    assert!(
+        ru.contains(&format!("{idle} не получил ни одного раздела")) && ru.contains("простаивают"),
+        "{ru}"
+    );
+    // An owner is not called idle.
+    let owner = cluster.consumers().values().find(|c| !c.assignment.is_empty()).unwrap().spec.name.clone();
+    let lines = chain(&sim, &WhyTarget::Consumer(owner), text_for(Lang::En), Lang::En).join("\n");
+    assert!(!lines.contains("owns nothing"), "{lines}");
+}
+
+/// "Why?" on a stopped member (eager: it revoked everything) says since when; on a crashed one,
+/// when the coordinator removes it: last heartbeat + session.timeout.ms, the core's figures.
+#[test]
+fn why_a_stopped_or_crashed_member_says_since_when_and_until_when() {
+    use super::why::{chain, WhyTarget};
+    let t = text_for(Lang::En);
+    // Eager: a third consumer joins; step until a member has revoked everything.
+    let mut sim = two_consumers();
+    sim.handle(Action::TogglePlay);
+    sim.handle(Action::AddConsumer);
+    let mut stopped = None;
+    for _ in 0..400 {
+        sim.handle(Action::StepEvent);
+        stopped = sim.run.cluster.consumers().values().find_map(|c| {
+            let since = c.membership.as_ref()?.stopped_since?;
+            (c.is_alive() && c.assignment.is_empty()).then(|| (c.spec.name.clone(), since))
+        });
+        if stopped.is_some() {
+            break;
+        }
+    }
+    let (name, since) = stopped.expect("an eager member stops");
+    let lines = chain(&sim, &WhyTarget::Consumer(name.clone()), t, Lang::En);
+    let line = lines
+        .iter()
+        .find(|l| l.contains("has consumed nothing since"))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(
+        line.starts_with(&format!(
+            "{name} has consumed nothing since {}: in an eager rebalance",
+            crate::core::time::format_clock(since)
+        )),
+        "{line}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("owns nothing")), "stopped, not idle: {lines:#?}");
+    // Crashed: rebalance-basics, c2 at 00:20.
+    let sim = lesson_at("rebalance-basics", 21_000);
+    let m = sim.run.cluster.group_members("group-1").into_iter().find(|m| m.consumer == "c2").unwrap();
+    let hb = sim.run.cluster.groups()["group-1"].members[&m.member_id].last_heartbeat;
+    let at = m.removed_at.unwrap();
+    assert_eq!(at, hb + 6_000);
+    let lines = chain(&sim, &WhyTarget::Consumer("c2".into()), t, Lang::En);
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!(
+            "The coordinator still lists member {} and removes it at {} = last heartbeat {} + session.timeout.ms (6000 ms).",
+            m.member_id,
+            crate::core::time::format_clock(at),
+            crate::core::time::format_clock(hb)
+        )
+    );
+}
+
+/// "Why?" on a LAG cell of the describe table: LOG-END-OFFSET − CURRENT-OFFSET as the row
+/// has them, the commit and the append that set each.
+#[test]
+fn why_a_lag_cell_tells_log_end_minus_committed_and_what_set_each() {
+    use super::why::{chain, WhyTarget};
+    let sim = lesson_at("lag", 20_000);
+    let (group, row) = sim
+        .run
+        .cluster
+        .groups()
+        .keys()
+        .find_map(|g| {
+            let rows = sim.run.cluster.describe_group(g);
+            rows.into_iter().find(|r| r.lag.is_some_and(|l| l > 0)).map(|r| (g.clone(), r))
+        })
+        .expect("a partition lags");
+    let target = WhyTarget::Lag { group: group.clone(), topic: row.topic.clone(), partition: row.partition };
+    for lang in Lang::ALL {
+        let lines = chain(&sim, &target, text_for(lang), lang);
+        let current = row.current_offset.unwrap();
+        assert_eq!(
+            lines[0],
+            fill(text_for(lang).why_lag, &[&group, &row.lag.unwrap(), &row.log_end_offset, &current])
+        );
+        let name = format!("{}-{}", row.topic, row.partition);
+        assert_eq!(lines[1], fill(text_for(lang).why_committed, &[&group, &current, &name]));
+        assert!(
+            lines.iter().any(|l| l == &fill(text_for(lang).why_log_end, &[&row.log_end_offset, &name])),
+            "{lines:?}"
+        );
+    }
+}
+
+/// "Why?" on a group's generation (classic) or epoch (KIP-848): the figure, what bumps it, the
+/// rebalances that did, and each member's own.
+#[test]
+fn why_a_generation_tells_what_bumped_it_and_each_members() {
+    use super::why::{chain, WhyTarget};
+    let t = text_for(Lang::En);
+    let sim = lesson_at("rebalance-basics", 19_000);
+    let g = sim.run.cluster.groups()["group-1"].generation;
+    let lines = chain(&sim, &WhyTarget::Generation("group-1".into()), t, Lang::En);
+    assert!(
+        lines[0].starts_with(&format!("Group group-1 is at generation {g}: the coordinator bumps it")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.contains("rebalance started")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains(&format!("generation {g} with"))), "{lines:?}");
+    for c in ["c1", "c2", "c3"] {
+        let mine = sim.run.cluster.consumers()[c].membership.as_ref().unwrap().generation;
+        assert!(lines.contains(&format!("{c}: generation {mine} (the group's: {g}).")), "{lines:?}");
+    }
+    // KIP-848: the group epoch, and each member's epoch.
+    let sim = lesson_at("kip-848", 12_000);
+    let e = sim.run.cluster.groups()["group-1"].generation;
+    let lines = chain(&sim, &WhyTarget::Generation("group-1".into()), t, Lang::En);
+    assert!(lines[0].starts_with(&format!("Group group-1 is at group epoch {e}")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains(": member epoch ")), "{lines:?}");
+    let ru = chain(&sim, &WhyTarget::Generation("group-1".into()), text_for(Lang::Ru), Lang::Ru).join("\n");
+    assert!(ru.contains(&format!("в эпохе {e}")), "{ru}");
+}
+
+/// The buttons, markers, cells and the W key name targets the same way (`data-why`).
+#[test]
+fn every_why_target_reads_back_from_its_attribute() {
+    use super::why::{Mark, WhyTarget};
+    let tp = |mark| WhyTarget::Mark { topic: "my.topic-1".into(), partition: 11, mark };
+    for target in [
+        WhyTarget::Consumer("c1".into()),
+        WhyTarget::Producer("p1".into()),
+        WhyTarget::Partition { topic: "my.topic-1".into(), partition: 11 },
+        tp(Mark::Committed("group-1".into())),
+        tp(Mark::Position("c-2".into())),
+        tp(Mark::LogStart),
+        tp(Mark::LogEnd),
+        tp(Mark::HighWatermark),
+        WhyTarget::Lag { group: "g.1".into(), topic: "orders".into(), partition: 0 },
+        WhyTarget::Generation("group-1".into()),
+    ] {
+        assert_eq!(WhyTarget::parse(&target.attr()), Some(target));
+    }
+    assert_eq!(WhyTarget::parse("mark:committed:orders:0"), None, "a committed marker names its group");
+    assert_eq!(WhyTarget::parse("mark:hw:orders:x"), None);
+}
+
+/// The stage shows every consumer grouped by group: a share group's members (KIP-932) in its
+/// own frame, with its state and epoch as the share coordinator has them (they were missing
+/// from the stage: the share-groups lesson's crash of w1 could not be seen there).
+#[test]
+fn the_stage_frames_a_share_groups_members() {
+    let sim = lesson_at("share-groups", 21_000);
+    let view = super::stage::StageView::of(&sim, text_for(Lang::En), true);
+    let workers = view.groups.iter().find(|g| g.id == "workers" && g.share).expect("the share group's frame");
+    let names: Vec<&str> = workers.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["w1", "w2", "w3"]);
+    let g = &sim.run.cluster.brokers()[0].share().groups()["workers"];
+    assert_eq!((workers.state, workers.generation), (g.state().name(), g.group_epoch));
+    assert_eq!(workers.members[0].look, Some("dead"), "w1 crashed at 00:20");
+    assert!(view.groups.iter().any(|g| g.id == "orders-app" && !g.share));
 }

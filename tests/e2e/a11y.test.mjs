@@ -58,3 +58,37 @@ test("axe: a crashed consumer's card keeps AA contrast, light and dark", async (
   await dead.screenshot({ path: join(RESULTS, "a11y-crashed-card-dark.png") });
   app.assertClean();
 });
+
+test("axe: the stage in projector mode, the predict dialog and Why? (a marker, a LAG cell, a generation), light and dark", async (t) => {
+  const { linkAt } = await import("./moments.mjs");
+  // rebalance-basics just before c2 crashes: the lesson asks which partitions c1 will own.
+  const app = await openApp(t, { path: "/" + linkAt("rebalance-basics", "00:19.500"), predict: true, viewport: { width: 1280, height: 720 } });
+  const { page } = app;
+  await page.getByLabel("Projector mode").check();
+  await page.waitForSelector("main.projector");
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.locator("section.predict .question").waitFor({ timeout: 20_000 });
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    assert.deepEqual(await seriousViolations(page), [], `projector, the predict dialog, ${scheme}`);
+  }
+  await page.getByRole("button", { name: "Skip" }).click();
+  const pause = page.getByRole("button", { name: "Pause" });
+  if (await pause.count()) await pause.click();
+  // Why? on a lane's committed-offset marker, then on a LAG cell and on a generation.
+  for (const open of [
+    () => page.locator(".lane .mk.commit").first().click(),
+    () => page.locator("table.describe tbody button.ask").first().click(),
+    () => page.locator(".frame-head button.gen").first().click(),
+  ]) {
+    await open();
+    await page.locator("section.why .why-chain li").first().waitFor();
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      assert.deepEqual(await seriousViolations(page), [], `Why? ${await page.locator("#h-why").textContent()}, ${scheme}`);
+    }
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(RESULTS, "a11y-projector-why-dark.png") });
+  app.assertClean();
+});

@@ -24,7 +24,7 @@ test("an off-screen lane waits while the clock runs and catches up the moment it
   // Keys user-1..6 go to some partitions only: use one that gets records.
   const busy = await until(async () => {
     for (let p = 0; p < 6; p++) {
-      const end = await page.locator(`#lane-orders-${p} .lane-meta`).evaluate((m) => Number(m.textContent.split("…")[1]));
+      const end = await page.locator(`#lane-orders-${p} .lane-meta`).evaluate((m) => parseInt(m.textContent.split("…")[1], 10));
       if (end > 40) return `lane-orders-${p}`;
     }
     return null;
@@ -34,9 +34,9 @@ test("an off-screen lane waits while the clock runs and catches up the moment it
 
   // Off screen: the records it draws stay as they are, though records keep arriving.
   const before = await drawn(page, busy);
-  const endBefore = await page.locator(`#${busy} .lane-meta`).evaluate((m) => Number(m.textContent.split("…")[1]));
+  const endBefore = await page.locator(`#${busy} .lane-meta`).evaluate((m) => parseInt(m.textContent.split("…")[1], 10));
   await page.waitForTimeout(1000);
-  const endAfter = await page.locator(`#${busy} .lane-meta`).evaluate((m) => Number(m.textContent.split("…")[1]));
+  const endAfter = await page.locator(`#${busy} .lane-meta`).evaluate((m) => parseInt(m.textContent.split("…")[1], 10));
   assert.ok(endAfter > endBefore, `records arrive (${endBefore} → ${endAfter}); the label keeps counting`);
   assert.deepEqual(await drawn(page, busy), before, "nobody sees it: it is not redrawn");
 
@@ -50,7 +50,7 @@ test("an off-screen lane waits while the clock runs and catches up the moment it
   await page.evaluate(() => window.scrollTo(0, 0));
   await until(async () => (await page.locator(".strip > .rec[title]").count()) > 0, { what: "record titles once paused" });
   const exact = await page.locator(`#${busy}`).evaluate((lane) => {
-    const end = Number(lane.querySelector(".lane-meta").textContent.split("…")[1]);
+    const end = parseInt(lane.querySelector(".lane-meta").textContent.split("…")[1], 10);
     const offsets = [...lane.querySelectorAll(".strip > .rec[title]")].map((c) => Number(/offset (\d+)/.exec(c.title)[1]));
     return { end, newest: Math.max(...offsets) };
   });

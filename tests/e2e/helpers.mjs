@@ -162,19 +162,8 @@ export function watchPage(page) {
   return problems;
 }
 
-/**
- * Starts the static server (unless E2E_BASE_URL points at a running one, e.g. `trunk serve`),
- * launches Chromium, opens a page at `path` and waits for the app's first render (`selector`).
- * Everything is closed when the test `t` ends.
- */
-export async function openApp(t, { path = "", selector = "main h1", viewport, predict = false } = {}) {
-  const server = process.env.E2E_BASE_URL ? null : await serveStatic();
-  const base = process.env.E2E_BASE_URL ?? server.url;
-  const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await server?.close();
-  });
+/** A page in a new context of `browser`, its problems watched (see [`watchPage`]). */
+export async function newPage(browser, { viewport, predict = false, timeout = 15_000 } = {}) {
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 800 } });
   // A lesson's questions stop its clock (src/ui/predict.rs): off, as a person who unticked
   // "Ask me to predict", unless the test is about them (`predict: true`).
@@ -187,8 +176,24 @@ export async function openApp(t, { path = "", selector = "main h1", viewport, pr
     });
   }
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const problems = watchPage(page);
+  page.setDefaultTimeout(timeout);
+  return { page, problems: watchPage(page) };
+}
+
+/**
+ * Starts the static server (unless E2E_BASE_URL points at a running one, e.g. `trunk serve`),
+ * launches Chromium, opens a page at `path` and waits for the app's first render (`selector`).
+ * Everything is closed when the test `t` ends.
+ */
+export async function openApp(t, { path = "", selector = "main h1", viewport, predict = false, timeout = 15_000 } = {}) {
+  const server = process.env.E2E_BASE_URL ? null : await serveStatic();
+  const base = process.env.E2E_BASE_URL ?? server.url;
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await server?.close();
+  });
+  const { page, problems } = await newPage(browser, { viewport, predict, timeout });
   const url = new URL(path, base).href;
   await page.goto(url, { waitUntil: "load" });
   if (selector) await page.waitForSelector(selector);

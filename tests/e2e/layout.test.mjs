@@ -189,3 +189,47 @@ test("the Time range is read as the clock, not milliseconds", async (t) => {
   assert.ok(Math.abs(tenths(text.split(" ")[0]) - tenths(clock)) <= 1, `${text} reads the clock ${clock}`);
   app.assertClean();
 });
+
+/** Selects whose chosen option's text does not fit inside them (text + padding + the arrow). */
+async function cutSelects(page) {
+  return page.evaluate(() => {
+    const canvas = document.createElement("canvas").getContext("2d");
+    const out = [];
+    for (const s of document.querySelectorAll("select")) {
+      const r = s.getBoundingClientRect();
+      if (r.width === 0 || !s.selectedOptions[0]) continue;
+      const cs = getComputedStyle(s);
+      canvas.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const text = s.selectedOptions[0].textContent;
+      const need = canvas.measureText(text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) + 16;
+      if (need > s.clientWidth + 1) out.push(`"${text}" needs ${Math.round(need)} px, has ${s.clientWidth} (${s.getAttribute("aria-label") ?? s.id})`);
+    }
+    return out;
+  });
+}
+
+// Issue 17, finding 8: narrow selects cut their values ("keys from a", "range, coope",
+// "автокоммит"), and the producer card was 290 px wide in a 600 px empty panel.
+test("every select shows its whole value and a producer card uses its panel, in English and Russian, desktop, projector and phone", async (t) => {
+  const bad = [];
+  for (const lang of ["en", "ru"]) {
+    const app = await openApp(t, { path: `?scenario=eager-vs-cooperative&lang=${lang}` });
+    const { page } = app;
+    await page.locator(".card.consumer select").first().waitFor();
+    await page.locator("article.consumer").nth(3).waitFor();
+    for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["projector", { width: 1280, height: 720 }], ["phone", { width: 390, height: 844 }]]) {
+      await page.setViewportSize(viewport);
+      const projector = page.locator(".controls input[type=checkbox]").first();
+      if ((name === "projector") !== (await projector.isChecked())) await projector.setChecked(name === "projector");
+      await page.waitForTimeout(200);
+      for (const s of await cutSelects(page)) bad.push(`${lang} ${name}: ${s}`);
+      const widths = await page.locator("article.producer").first().evaluate((card) => {
+        const panel = card.closest(".panel") ?? card.parentElement;
+        return [card.getBoundingClientRect().width, panel.getBoundingClientRect().width];
+      });
+      if (widths[0] < widths[1] * 0.6) bad.push(`${lang} ${name}: the producer card is ${Math.round(widths[0])} px in a ${Math.round(widths[1])} px panel`);
+    }
+    app.assertClean();
+  }
+  assert.deepEqual(bad, []);
+});

@@ -390,7 +390,7 @@ async function laneShown(page, id) {
       .filter(({ r, c }) => getComputedStyle(c).visibility !== "hidden" && r.left >= ring.left - 0.5 && r.right <= ring.right + 0.5)
       .sort((a, b) => a.r.left - b.r.left);
     const leo = lane.querySelector(".rec.leo").getBoundingClientRect();
-    const end = Number(lane.querySelector(".lane-meta").textContent.split("…")[1]);
+    const end = parseInt(lane.querySelector(".lane-meta").textContent.split("…")[1], 10);
     return {
       end,
       // A cell has its title (its offset) unless the clock runs fast.
@@ -444,7 +444,7 @@ test("the describe table follows the run, and is exact once paused", async (t) =
   // Paused: every row matches its lane, and LAG is LOG-END-OFFSET − CURRENT-OFFSET.
   const { rows } = await describe(page, "group-1");
   for (const r of rows) {
-    const end = await page.locator(`#lane-orders-${r.PARTITION} .lane-meta`).evaluate((m) => Number(m.textContent.split("…")[1]));
+    const end = await page.locator(`#lane-orders-${r.PARTITION} .lane-meta`).evaluate((m) => parseInt(m.textContent.split("…")[1], 10));
     assert.equal(Number(r["LOG-END-OFFSET"]), end, `partition ${r.PARTITION}: the lane says ${end}`);
     if (r["CURRENT-OFFSET"] !== "-") {
       assert.equal(Number(r.LAG), end - Number(r["CURRENT-OFFSET"]), `partition ${r.PARTITION}: lag`);

@@ -104,3 +104,50 @@ test("Why? on a partition tells its owner, offsets and lag; W asks it for the it
   await until(async () => (await page.locator("section.why").count()) === 0, { what: "Why? closed" });
   app.assertClean();
 });
+
+test("Why? on a lane's markers, a LAG cell, a generation and an idle member: by click and by W, Esc closes", async (t) => {
+  const { linkAt } = await import("./moments.mjs");
+  // more-consumers-than-partitions at 00:12: c1–c3 own one partition each, c4 sits idle.
+  const app = await openApp(t, { path: "/" + linkAt("more-consumers-than-partitions", "00:12") });
+  const { page } = app;
+  await page.getByText("Opened a shared link at 00:12.000").waitFor();
+  const why = page.locator("section.why");
+  const heading = () => page.locator("#h-why").textContent();
+  const chain = () => why.locator(".why-chain").textContent();
+  // A committed-offset marker (⚑), clicked.
+  await page.locator(".lane .mk.commit").first().click();
+  await why.waitFor();
+  assert.match(await heading(), /^Why\? orders-\d: committed offset of group-1$/);
+  assert.match(await chain(), /Group group-1 committed offset \d+ for orders-\d: a new owner starts reading there\./);
+  assert.match(await chain(), /LAG \d+ = LOG-END-OFFSET \d+ − CURRENT-OFFSET \d+/);
+  // A position marker (▲), by keyboard: focus it, W.
+  await page.locator(".lane .mk.pos").first().focus();
+  await page.keyboard.press("w");
+  await until(async () => /: position of c\d$/.test(await heading()), { what: "Why? a position" });
+  assert.match(await chain(), /c\d's position on orders-\d is \d+: the offset of the next record it fetches\./);
+  // The log end, from the lane's figures (a button), by Enter.
+  await page.locator(".lane-meta button.ask").nth(1).focus();
+  await page.keyboard.press("Enter");
+  await until(async () => /: log end/i.test(await heading()), { what: "Why? the log end" });
+  assert.match(await chain(), /Log end offset \d+: the offset the next record appended to orders-\d gets/);
+  // A LAG cell of the describe table.
+  await page.locator("table.describe tbody button.ask").first().click();
+  await until(async () => /^Why\? group-1 orders-0: LAG$/.test(await heading()), { what: "Why? a LAG cell" });
+  assert.match(await chain(), /^Group group-1: LAG/);
+  // The group's generation, on the stage.
+  await page.locator(".frame-head button.gen").first().click();
+  await until(async () => /^Why\? group-1: Generation$/.test(await heading()), { what: "Why? the generation" });
+  assert.match(await chain(), /Group group-1 is at generation \d+: the coordinator bumps it/);
+  // The idle member: why it owns nothing, by W on its "?" button.
+  const idle = (await page.locator(".member-chip.idle .who a").textContent()).trim();
+  await page.getByRole("button", { name: `Why ${idle}?` }).focus();
+  await page.keyboard.press("w");
+  await until(async () => (await heading()) === `Why? ${idle}`, { what: `Why? ${idle}` });
+  assert.match(await chain(), new RegExp(`${idle} owns nothing: in the latest assignment \\(range assignor, Generation \\d+\\) the group's 3 partitions went to 3 of its 4 members\\.`));
+  assert.match(await chain(), /Group group-1 has 4 members for 3 partitions/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(RESULTS, "why-idle.png") });
+  await page.keyboard.press("Escape");
+  await until(async () => (await page.locator("section.why").count()) === 0, { what: "Why? closed" });
+  app.assertClean();
+});

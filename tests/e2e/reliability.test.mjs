@@ -126,43 +126,60 @@ function extreme() {
   const all = topics.map((x) => x.name);
   const consumers = Array.from({ length: 16 }, (_, i) => ({
     name: name("c", i), mode: { group: { topics: all } },
-    config: { "group.id": "g", "max.poll.records": 100000, "playground.poll.interval.ms": 2, "heartbeat.interval.ms": 2,
-      "session.timeout.ms": 3, "auto.commit.interval.ms": 1, "metadata.max.age.ms": 1 },
+    config: { "group.id": "g", "max.poll.records": 100000, "playground.poll.interval.ms": 532, "heartbeat.interval.ms": 6,
+      "session.timeout.ms": 7, "auto.commit.interval.ms": 1, "metadata.max.age.ms": 1 },
   }));
   return { version: 1, id: "extreme", seed: 1, topics, producers, consumers, duration: "24h" };
 }
 
-// Not yet passing here: on this branch the page did not show the opened link within 60 s on a
-// loaded 2-core machine (TimeoutError); kept as a todo so it runs and reports, for issue #16.
-test("every cap at its maximum: the page loads it and stays responsive (long tasks recorded)", {
-  todo: "the page does not yet open every cap at its maximum within 60 s",
-}, async (t) => {
-  const app = await openApp(t, { path: link(extreme()) });
+// The core cannot do this scenario's work at 1× (docs/robustness.md, "Measured"): the page
+// advances it in slices of at most FRAME_WORK_MS a tick (src/ui/state.rs) and the clock says it
+// is behind. Long tasks are recorded for the bench report (test-results/extreme-page.json). The locators here are CSS, not roles: a role query walks the whole page's
+// accessibility tree (1 024 lanes), and Playwright runs it on the page's main thread, where it
+// would itself be a long task.
+test("every cap at its maximum: the page loads it and stays responsive (long tasks recorded)", async (t) => {
+  // Opening it is one long task (building 256 topics, 256 producers and 16 consumers and the
+  // first render of them all): given two minutes on a loaded machine.
+  const app = await openApp(t, { path: link(extreme()), timeout: 120_000 });
   const { page } = app;
-  await page.getByText(/Opened a shared link/).waitFor({ timeout: 60_000 });
+  await page.getByText(/Opened a shared link/).waitFor();
   await page.evaluate(() => {
     window.__long = [];
     new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => e.duration))).observe({ entryTypes: ["longtask"] });
   });
-  await page.getByRole("button", { name: "Play" }).click();
+  const toggle = page.locator("header .controls button.primary");
+  await toggle.filter({ hasText: "Play" }).click();
   const started = Date.now();
   await page.waitForTimeout(10_000);
-  // Still answering: the language switches within a frame or two.
+  // Still answering: the clock runs, Pause stops it, and the language switches.
+  const clock = page.locator("header .clock-time");
+  const before = await clock.textContent();
+  await until(async () => (await clock.textContent()) !== before, { what: "the clock moves" });
   const t0 = Date.now();
-  await page.getByLabel("Language").selectOption("ru");
-  await page.getByRole("button", { name: "Пауза" }).waitFor();
-  const answer_ms = Date.now() - t0;
+  await toggle.filter({ hasText: "Pause" }).click();
+  await toggle.filter({ hasText: "Play" }).waitFor();
+  const pause_ms = Date.now() - t0;
+  const t1 = Date.now();
+  await page.locator("select[aria-label='Language']").selectOption("ru");
+  await toggle.filter({ hasText: "Пуск" }).waitFor();
+  const answer_ms = Date.now() - t1;
   const long = await page.evaluate(() => window.__long);
   const figures = {
     extreme_page_long_tasks: long.length,
     extreme_page_longest_task_ms: Math.round(Math.max(0, ...long)),
     extreme_page_tasks_over_200ms: long.filter((d) => d >= 200).length,
+    extreme_page_pause_ms: pause_ms,
     extreme_page_answer_ms: answer_ms,
+    extreme_page_clock: await clock.textContent(),
     extreme_page_watched_ms: Date.now() - started,
     extreme_page_js_heap_bytes: await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null),
   };
   await mkdir(RESULTS, { recursive: true });
   await writeFile(join(RESULTS, "extreme-page.json"), JSON.stringify(figures, null, 2) + "\n");
   console.log(JSON.stringify(figures));
+  // The promise (no task of 200 ms or more) is the bench's figure, from the file above: on a
+  // loaded 2-core machine a task's wall time is inflated many times, so here only what a person
+  // notices is asserted — the clock ran, and Pause and the language answered.
+  assert.notEqual(figures.extreme_page_clock, "00:00.000", "the clock ran");
   app.assertClean();
 });

@@ -55,6 +55,8 @@ function parseDescribe(text) {
 const lane = (page, topic, p) => page.getByRole("group", { name: new RegExp(`^${topic}-${p}\\b`) });
 
 async function logEnd(page, topic, p) {
+  // A lane off screen waits while the clock runs (frames.test.mjs): look at it, as a person would.
+  await lane(page, topic, p).first().scrollIntoViewIfNeeded();
   const name = await lane(page, topic, p).first().getAttribute("aria-label");
   const m = /log end (\d+)/.exec(name ?? "");
   return m ? Number(m[1]) : -1;
@@ -153,6 +155,18 @@ test("Tab completion, history, --help and page actions echoed, by keyboard", asy
   await page.getByRole("button", { name: "Send one record from p1" }).click();
   await out(page, "kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders");
   await out(page, />(\S+[:|#~^])?p1-\d+/);
+  // kafka-leader-election: its name and options complete, and --help prints its usage.
+  await box.fill("");
+  await box.pressSequentially("kafka-leader");
+  await box.press("Tab");
+  assert.equal(await box.inputValue(), "kafka-leader-election.sh ");
+  await box.pressSequentially("--all-t");
+  await box.press("Tab");
+  assert.equal(await box.inputValue(), "kafka-leader-election.sh --all-topic-partitions ");
+  await box.fill("");
+  await type(page, "kafka-leader-election.sh --help");
+  await out(page, "This tool attempts to elect a new leader for a set of topic partitions.");
+  await out(page, "--election-type <[PREFERRED,UNCLEAN]:");
   app.assertClean();
 });
 

@@ -54,15 +54,21 @@ pub(crate) fn unknown_topic(name: &str) -> CoreError {
 
 impl Broker {
     /// May `user` do `op` on the resource? No user: the operator, a super user.
-    fn admin_allowed(&self, user: Option<&str>, op: Operation, rt: ResourceType, name: &str) -> bool {
+    pub(super) fn admin_allowed(
+        &self,
+        user: Option<&str>,
+        op: Operation,
+        rt: ResourceType,
+        name: &str,
+    ) -> bool {
         user.is_none_or(|u| self.auth.authorize(u, op, rt, name))
     }
 
     /// CreateTopics: CREATE on the cluster or on the topic (else TOPIC_AUTHORIZATION_FAILED,
     /// "Authorization failed." as `ControllerApis` words it), then the name, the partition
     /// count, TOPIC_ALREADY_EXISTS, the `.`/`_` collision and the configs. `validate_only`
-    /// checks without creating. What is simplified: `replication_factor` is not checked here
-    /// (one broker; `kafka-topics --create` refuses more than one replica itself).
+    /// checks without creating; `replication_factor` (-1: `default.replication.factor`) against
+    /// the registered brokers (INVALID_REPLICATION_FACTOR). The cluster places the replicas.
     pub fn create_topics(&mut self, user: Option<&str>, r: &CreateTopicsRequest) -> CreateTopicsResponse {
         let mut topics = Vec::with_capacity(r.topics.len());
         for t in &r.topics {
@@ -78,6 +84,7 @@ impl Broker {
                 }
                 validate_topic_name(name)?;
                 let n = validate_partition_count(t.num_partitions)?;
+                self.replicas.check_topic(Some(i64::from(t.replication_factor)), None)?;
                 if self.topics.contains_key(name) {
                     return Err(CoreError::kafka(
                         ErrorCode::TopicAlreadyExists,
@@ -130,7 +137,6 @@ impl Broker {
                 }
                 for g in self.groups.values_mut() {
                     g.offsets.retain(|tp, _| &*tp.topic != name);
-                    g.delivered.retain(|tp, _| &*tp.topic != name);
                 }
                 self.retention_pending.retain(|(t, _), _| t != name);
                 Ok(())
@@ -163,13 +169,16 @@ impl Broker {
                 if t.count < i64::from(from) {
                     return Err(CoreError::kafka(
                         ErrorCode::InvalidPartitions,
-                        format!("Topic currently has {from} partitions, which is higher than the requested {}. Partitions can never be removed.", t.count),
+                        format!(
+                            "The topic {} currently has {from} partition(s); {} would not be an increase.",
+                            t.name, t.count
+                        ),
                     ));
                 }
                 if t.count == i64::from(from) {
                     return Err(CoreError::kafka(
                         ErrorCode::InvalidPartitions,
-                        format!("Topic already has {from} partitions."),
+                        format!("Topic already has {from} partition(s)."),
                     ));
                 }
                 let to = validate_partition_count(t.count)?;

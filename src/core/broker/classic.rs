@@ -20,6 +20,7 @@ use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupResponse, Joi
 use crate::core::protocol::leave_group::{LeaveGroupRequest, LeaveGroupResponse};
 use crate::core::protocol::sync_group::{SyncGroupRequest, SyncGroupResponse};
 use crate::core::protocol::{ApiKey, Response};
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
@@ -88,7 +89,7 @@ impl Broker {
     }
 
     /// Fails the request `member` left waiting, whichever it is, with `code`.
-    fn fail_parked(&mut self, group: &str, member: &str, code: ErrorCode) {
+    pub(crate) fn fail_parked(&mut self, group: &str, member: &str, code: ErrorCode) {
         if let Some(p) = self.parked.remove(&(group.to_string(), member.to_string())) {
             let response = match p.api {
                 ApiKey::JoinGroup => join_error(code, member).into(),
@@ -121,6 +122,9 @@ impl Broker {
         let request_member = r.member_id.as_ref().map(|m| m.as_str().to_string()).unwrap_or_default();
         if let Err(code) = self.authorize_group(user, &group_id) {
             return Some(join_error(code, &request_member));
+        }
+        if let Some(code) = self.share.refuses_classic_join(&group_id) {
+            return Some(join_error(code, ""));
         }
         let client = client_id(from);
         let g = self.groups.entry(group_id.clone()).or_insert_with(|| Group::new(&group_id));
@@ -300,7 +304,7 @@ impl Broker {
             .members
             .values()
             .flat_map(|m| m.assignment.iter().map(move |tp| (tp.clone(), m.consumer.clone())))
-            .collect();
+            .collect_map();
         let waiting: Vec<String> = g.members.keys().cloned().collect();
         for member in waiting {
             let answer = sync_error(ErrorCode::RebalanceInProgress);

@@ -4,7 +4,7 @@
 //!
 //! Here: Heartbeat, OffsetCommit and what every coordinator request shares ([`Output`],
 //! [`GroupConfig`]); JoinGroup and SyncGroup are in `classic.rs`. ConsumerGroupHeartbeat
-//! still runs in `group/` on the cluster.
+//! is in `consumer_group.rs`.
 
 use super::Broker;
 use crate::core::config::ClusterConfig;
@@ -27,6 +27,13 @@ pub enum Output {
         correlation: CorrelationId,
         response: Response,
     },
+    /// An answer its client handles before the outputs after it are delivered (KIP-848: the
+    /// member takes its assignment, then the coordinator's "reconciled" and state events).
+    ReplyFirst {
+        to: NodeId,
+        correlation: CorrelationId,
+        response: Response,
+    },
     /// A member removed whose client may be gone: a dead process holds nothing any more (the
     /// simulation clears it, for the views; a live one learns from its next request).
     Departed(String),
@@ -40,6 +47,10 @@ pub struct GroupConfig {
     /// `playground.network.latency.ms`: the JoinGroup→SyncGroup hop, charged to the SyncGroup
     /// round (its answers come one hop after the JoinGroup answers).
     pub sync_hop_ms: u64,
+    /// `group.consumer.session.timeout.ms` (KIP-848).
+    pub consumer_session_timeout_ms: u64,
+    /// `group.consumer.heartbeat.interval.ms` (KIP-848), told to members in each answer.
+    pub consumer_heartbeat_interval_ms: u64,
 }
 
 impl GroupConfig {
@@ -47,6 +58,8 @@ impl GroupConfig {
         GroupConfig {
             initial_rebalance_delay_ms: c.group_initial_rebalance_delay_ms,
             sync_hop_ms: c.network_latency_ms,
+            consumer_session_timeout_ms: c.consumer_session_timeout_ms,
+            consumer_heartbeat_interval_ms: c.consumer_heartbeat_interval_ms,
         }
     }
 }
@@ -103,11 +116,16 @@ impl Broker {
                 self.authorize_commit_topic(user, &tp.topic)
             })
         });
-        let g = self.groups.entry(group_id.to_string()).or_insert_with(|| Group::new(group_id));
         let member_id = r.member_id.as_ref().map(|m| m.as_str());
-        let verdict = auth.and_then(|_| validate_commit(g, member_id, r.generation_id_or_member_epoch));
+        // Authorized and valid first; only an accepted commit may create the group (a
+        // group-less commit to a group nobody has used yet: Kafka's "simple" group).
+        let verdict = auth.and_then(|_| match self.groups.get(group_id) {
+            Some(g) => validate_commit(g, member_id, r.generation_id_or_member_epoch),
+            None => validate_commit(&Group::new(group_id), member_id, r.generation_id_or_member_epoch),
+        });
         let mut changed = false;
         if verdict.is_ok() {
+            let g = self.groups.entry(group_id.to_string()).or_insert_with(|| Group::new(group_id));
             changed = r.offsets.iter().any(|(tp, o)| g.offsets.get(tp) != Some(o));
             for (tp, o) in &r.offsets {
                 g.offsets.insert(tp.clone(), *o);
@@ -200,6 +218,32 @@ mod tests {
         assert_eq!((accepted.error(), accepted.changed), (None, true));
         assert_eq!(b.groups["g"].offsets[&TopicPartition::new("orders", 0)], 42);
         assert!(!b.offset_commit(None, &commit(3)).changed, "the same offsets again change nothing");
+    }
+
+    #[test]
+    fn a_refused_offset_commit_leaves_no_group_behind() {
+        let mut b = Broker::new(BrokerId::FIRST);
+        b.auth.set_enabled(true);
+        b.auth.set_allow_everyone_if_no_acl_found(false);
+        let commit = OffsetCommitRequest {
+            group_id: "nobody-reads-here".into(),
+            generation_id_or_member_epoch: -1,
+            member_id: None,
+            group_instance_id: None,
+            offsets: vec![(TopicPartition::new("orders", 0), 1)],
+        };
+        let refused = b.offset_commit(Some("mallory"), &commit);
+        assert_eq!(refused.error(), Some(ErrorCode::GroupAuthorizationFailed));
+        assert!(b.groups.is_empty(), "a user without READ on the group created nothing");
+        let from_a_stranger =
+            OffsetCommitRequest { member_id: Some("m9".into()), generation_id_or_member_epoch: 4, ..commit };
+        assert_eq!(
+            b.offset_commit(None, &from_a_stranger).error(),
+            Some(ErrorCode::GroupAuthorizationFailed)
+        );
+        b.auth.set_enabled(false);
+        assert_eq!(b.offset_commit(None, &from_a_stranger).error(), Some(ErrorCode::UnknownMemberId));
+        assert!(b.groups.is_empty(), "an invalid commit creates nothing either");
     }
 
     #[test]

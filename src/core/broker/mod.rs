@@ -8,14 +8,17 @@
 //!
 //! What is simplified: Fetch, Produce, OffsetCommit, the group requests and the admin
 //! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
-//! topic or group, which READ implies). One broker hosts every partition and every coordinator (the leader of
-//! every `__consumer_offsets` partition is this broker), so FindCoordinator always names it;
-//! the lookup itself is Kafka's ([`partition_for`]). KIP-848's ConsumerGroupHeartbeat still
-//! runs in `group/` on the cluster, which is being split into nodes (see ARCHITECTURE.md).
+//! topic or group, which READ implies). This node holds every partition log and every group for the
+//! whole cluster; which broker leads a partition is `replicas.rs`'s, and which broker
+//! coordinates a group — the leader of its `__consumer_offsets` partition ([`partition_for`]),
+//! moving when that broker goes — is `offsets_topic.rs`'s.
 
 mod admin;
 mod classic;
+mod consumer_group;
 mod coordinator;
+mod leader_election;
+mod offsets_topic;
 pub mod produce;
 pub mod replicas;
 
@@ -88,6 +91,8 @@ pub struct Broker {
     pub(crate) parked: BTreeMap<(String, String), Parked>,
     /// Member ids handed out with MEMBER_ID_REQUIRED, not yet joined with (KIP-394).
     pub(crate) pending_members: std::collections::BTreeSet<(String, String)>,
+    /// Where each group's coordinator lives: the `__consumer_offsets` leaders.
+    pub(crate) offsets_topic: offsets_topic::OffsetsTopic,
 }
 
 impl Broker {
@@ -108,6 +113,7 @@ impl Broker {
             outbox: Vec::new(),
             parked: BTreeMap::new(),
             pending_members: Default::default(),
+            offsets_topic: Default::default(),
         }
     }
 
@@ -196,6 +202,7 @@ impl Broker {
             Request::DeleteAcls(r) => self.delete_acls(user, r).into(),
             Request::DeleteGroups(r) => self.delete_groups(user, r).into(),
             Request::OffsetDelete(r) => self.offset_delete(user, r).into(),
+            Request::ElectLeaders(r) => self.elect_leaders(now, user, r).into(),
             Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
             Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
             Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
@@ -211,20 +218,16 @@ impl Broker {
             .iter()
             .map(|key| {
                 let partition = partition_for(key, self.offsets_topic_num_partitions);
-                let error_code = (r.key_type != CoordinatorType::Group).then_some(ErrorCode::InvalidRequest);
-                Coordinator {
-                    key: key.clone(),
-                    node_id: self.offsets_partition_leader(partition),
-                    error_code,
-                }
+                let leader = self.offsets_leader(partition);
+                let error_code = if r.key_type != CoordinatorType::Group {
+                    Some(ErrorCode::InvalidRequest)
+                } else {
+                    self.live_coordinator(key).err()
+                };
+                Coordinator { key: key.clone(), node_id: leader.unwrap_or(BrokerId(-1)), error_code }
             })
             .collect();
         FindCoordinatorResponse { coordinators }
-    }
-
-    /// The leader of a `__consumer_offsets` partition: with one broker, always this one.
-    fn offsets_partition_leader(&self, _partition: u32) -> BrokerId {
-        self.id
     }
 
     /// Metadata: topics and their leaders (all this broker).

@@ -244,18 +244,13 @@ impl Broker {
         let Some(log) = topic.partitions.get_mut(tp.partition as usize) else {
             return fail(ErrorCode::UnknownTopicOrPartition, None);
         };
-        let base_offset = log.log_end();
-        let mut removed = 0;
-        for (i, record) in data.records.iter().enumerate() {
-            log.append(record.clone());
-            if (i + 1) % TRIM_EVERY == 0 {
-                removed += log.enforce_retention(retention, now);
-            }
-        }
+        // The batch is stored as it came (shared with the producer, not copied), then
+        // retention makes room.
+        let base_offset = log.append_batch(&data.records);
         for (i, h) in &data.headers {
             log.set_headers(base_offset + u64::from(*i), h.clone());
         }
-        removed += log.enforce_retention(retention, now);
+        let removed = log.enforce_retention(retention, now);
         if removed > 0 {
             self.retention_note(&tp.topic, tp.partition, removed);
         }
@@ -374,10 +369,6 @@ impl Broker {
         self.produce.producers.remove(topic);
     }
 }
-
-/// How many records a batch appends between retention passes (as the log's own batching
-/// did): trimming after each append or after many removes the same records.
-const TRIM_EVERY: usize = 4096;
 
 fn ok(tp: &crate::core::ids::TopicPartition, base_offset: u64) -> PartitionProduceResponse {
     PartitionProduceResponse {

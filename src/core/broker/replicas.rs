@@ -9,14 +9,17 @@
 //!   leader-epoch cache; when a new leader has less than the old one, the partition log is cut
 //!   back to the new leader's log end (the records past it are named in a `RecordsLost` event),
 //!   and a returning replica truncates by the leader-epoch rules (`ReplicaTruncated`).
-//! - Followers fetch every `playground.network.latency.ms` while they are behind (Kafka's
-//!   fetch waits in the leader's purgatory until data arrives: about one round trip); the
-//!   leader learns a follower's log end from its next fetch, so the high watermark moves one
-//!   round after the copy, as in Kafka.
+//! - Followers send Fetch requests over the brokers' network ([`fetch`]) every
+//!   `playground.network.latency.ms` while they are behind (Kafka's fetch waits in the
+//!   leader's purgatory until data arrives: about one round trip); the leader learns a
+//!   follower's log end from its next fetch, so the high watermark moves one round after the
+//!   copy, as in Kafka. A returning replica truncates by its leader's epoch cache read
+//!   directly (Kafka asks with OffsetsForLeaderEpoch).
 //! - One controller (KRaft's quorum is not shown); an ISR change the leader decides is committed
 //!   at once. A request to a crashed or isolated broker fails at once with REQUEST_TIMED_OUT
 //!   rather than after `request.timeout.ms`; a failed batch is not retried (the producer counts
-//!   it as failed). Group coordinators stay on the first broker (they do not fail over yet).
+//!   it as failed). Group coordinators fail over with their `__consumer_offsets` partition
+//!   (`offsets_topic.rs`).
 
 use crate::core::config::{BrokerSpec, ClusterConfig};
 use crate::core::error::{CoreError, CoreResult, ErrorCode};
@@ -24,12 +27,15 @@ use crate::core::event::{BrokerChange, EventKind, IsrReason};
 use crate::core::replication::config::{Acks, TopicReplicationConfig};
 use crate::core::replication::election::{self, PartitionChange, PartitionRegistration};
 use crate::core::replication::leader_epoch::{truncate_follower, LeaderEpochCache};
-use crate::core::replication::partition_state::{follower_high_watermark, AckAfterAppend, PartitionState};
+use crate::core::replication::partition_state::{AckAfterAppend, PartitionState};
 use crate::core::replication::placement::{self, UsableBroker};
 use crate::core::replication::{BrokerId, NO_LEADER};
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use crate::core::topic::Topic;
 use std::collections::BTreeMap;
+
+pub mod fetch;
 
 /// Whether a broker runs, and if not, how it went away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +65,12 @@ pub struct BrokerNode {
 impl BrokerNode {
     pub fn is_running(&self) -> bool {
         self.state == BrokerState::Running
+    }
+
+    /// Its process runs (up, or up but cut off): it keeps fetching, whether or not anything
+    /// arrives.
+    pub fn process_runs(&self) -> bool {
+        matches!(self.state, BrokerState::Running | BrokerState::Isolated)
     }
 }
 
@@ -119,34 +131,23 @@ pub struct LeaderAppend {
     pub required: Option<u64>,
 }
 
-/// An `acks=all` batch the leader wrote, waiting for the ISR (Kafka's produce purgatory).
-#[derive(Debug, Clone)]
-struct PendingAck {
-    producer: String,
-    topic: String,
-    partition: u32,
-    base_offset: u64,
-    count: u64,
-    leader: BrokerId,
-    leader_epoch: i32,
-    deadline: Millis,
-}
-
 /// The brokers, the controller's view of every partition, and the replicas.
 #[derive(Debug, Clone)]
 pub struct Replication {
     pub nodes: Vec<BrokerNode>,
     pub topics: BTreeMap<String, TopicReplicas>,
-    pending: Vec<PendingAck>,
     /// Placement's randomness, apart from the cluster's (one broker draws nothing).
     rng: oorandom::Rand64,
+    /// The brokers' network for followers' Fetch requests ([`fetch`]).
+    fetch_net: fetch::FetchNetwork,
     next_fetch_at: Option<Millis>,
     fetch_interval_ms: Millis,
     lag_ms: Millis,
     session_ms: Millis,
-    request_timeout_ms: Millis,
     defaults: TopicReplicationConfig,
     default_replication_factor: i32,
+    /// `auto.leader.rebalance.enable`'s check (`leader_election.rs`).
+    pub(super) leader_rebalance: super::leader_election::LeaderRebalance,
 }
 
 impl Default for Replication {
@@ -175,18 +176,18 @@ impl Replication {
         Replication {
             nodes,
             topics: BTreeMap::new(),
-            pending: Vec::new(),
             rng: oorandom::Rand64::new(u128::from(seed) ^ 0x005e_ed0f_7e91_1ca5),
+            fetch_net: fetch::FetchNetwork::new(0, 30_000),
             next_fetch_at: None,
             fetch_interval_ms: config.network_latency_ms.max(1),
             lag_ms: config.replica_lag_time_max_ms,
             session_ms: config.broker_session_timeout_ms,
-            request_timeout_ms: 30_000,
             defaults: TopicReplicationConfig {
                 min_insync_replicas: config.min_insync_replicas,
                 unclean_leader_election_enable: config.unclean_leader_election_enable,
             },
             default_replication_factor: config.default_replication_factor,
+            leader_rebalance: super::leader_election::LeaderRebalance::new(config),
         }
     }
 
@@ -194,7 +195,7 @@ impl Replication {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    fn active_set(&self) -> Vec<BrokerId> {
+    pub(super) fn active_set(&self) -> Vec<BrokerId> {
         self.nodes.iter().filter(|n| n.is_running() && !n.fenced).map(|n| n.id).collect()
     }
 
@@ -281,7 +282,7 @@ impl Replication {
         for replicas in assignments {
             let reg = PartitionRegistration::new(replicas.clone(), |b| active.contains(&b));
             let mut logs: BTreeMap<BrokerId, ReplicaLog> =
-                replicas.iter().map(|&b| (b, ReplicaLog::default())).collect();
+                replicas.iter().map(|&b| (b, ReplicaLog::default())).collect_map();
             let index = t.partitions.len() as u32;
             let leader_state = logs.get_mut(&reg.leader).map(|r| {
                 PartitionState::make_leader(
@@ -315,104 +316,9 @@ impl Replication {
 
     pub fn forget_topic(&mut self, topic: &str) {
         self.topics.remove(topic);
-        self.pending.retain(|p| p.topic != topic);
     }
 
     // ------------------------------------------------------------------ produce
-
-    /// Whether each partition of `topic` takes a write with `acks` now: `None` yes, or the
-    /// error the producer gets. Empty when every partition does (the common case).
-    pub fn produce_gate(&self, topic: &str, acks: Acks) -> Vec<Option<ErrorCode>> {
-        let Some(t) = self.topics.get(topic) else { return Vec::new() };
-        if !t.degraded && self.nodes.iter().all(BrokerNode::is_running) {
-            return Vec::new();
-        }
-        let gate: Vec<Option<ErrorCode>> = t
-            .partitions
-            .iter()
-            .map(|p| {
-                let Some(leader) = p.leader() else { return Some(ErrorCode::LeaderNotAvailable) };
-                if !self.node(leader).is_some_and(BrokerNode::is_running) {
-                    return Some(ErrorCode::RequestTimedOut);
-                }
-                match &p.leader_state {
-                    None => Some(ErrorCode::NotLeaderOrFollower),
-                    Some(s) if acks == Acks::All && s.is_under_min_isr() => {
-                        Some(ErrorCode::NotEnoughReplicas)
-                    }
-                    Some(_) => None,
-                }
-            })
-            .collect();
-        if gate.iter().all(Option::is_none) {
-            Vec::new()
-        } else {
-            gate
-        }
-    }
-
-    /// The leader wrote `count` records of `producer` at `base_offset` (checked open by
-    /// [`Replication::produce_gate`]). Returns whether the producer is answered now
-    /// (`acks=1`, or a single in-sync replica); an `acks=all` batch otherwise waits for the ISR.
-    #[allow(clippy::too_many_arguments)]
-    pub fn appended(
-        &mut self,
-        now: Millis,
-        producer: &str,
-        topic: &str,
-        partition: u32,
-        base_offset: u64,
-        count: u64,
-        acks: Acks,
-    ) -> Option<EventKind> {
-        let timeout = self.request_timeout_ms;
-        let p = self.topics.get_mut(topic)?.partitions.get_mut(partition as usize)?;
-        let leader = p.registration.leader;
-        let state = p.leader_state.as_mut()?;
-        let info = state.append_records_to_leader(now, acks, count).ok()?;
-        let epoch = state.leader_epoch();
-        let log_end = state.log_end_offset();
-        let hw = state.high_watermark();
-        if let Some(r) = p.replicas.get_mut(&leader) {
-            r.log_end = log_end;
-            r.high_watermark = hw;
-        }
-        let replicated = p.registration.replicas.len() > 1;
-        if replicated {
-            self.next_fetch_at.get_or_insert(now + self.fetch_interval_ms);
-        }
-        let ack = |acks| EventKind::ProduceAcknowledged {
-            producer: producer.to_string(),
-            topic: topic.to_string(),
-            partition,
-            base_offset,
-            count,
-            acks,
-        };
-        match info.ack {
-            AckAfterAppend::Never => None,
-            AckAfterAppend::Now => replicated.then(|| ack(Acks::One)),
-            AckAfterAppend::WhenReplicated(required) => {
-                if !replicated {
-                    return None; // answered at once: the Produced event is its acknowledgement
-                }
-                if state.check_enough_replicas_reach_offset(required) == Ok(true) {
-                    return Some(ack(Acks::All));
-                }
-                self.pending.push(PendingAck {
-                    producer: producer.to_string(),
-                    topic: topic.to_string(),
-                    partition,
-                    base_offset,
-                    count,
-                    leader,
-                    leader_epoch: epoch,
-                    deadline: now + timeout,
-                });
-                None
-            }
-        }
-    }
 
     /// Whether broker `to` refuses a write to `topic-partition` before looking at the batch
     /// (`Partition.appendRecordsToLeader`'s first checks): NOT_LEADER_OR_FOLLOWER, or with
@@ -494,7 +400,7 @@ impl Replication {
     // ------------------------------------------------------------------ time
 
     /// When the replicas next need to run: a follower's fetch, a leader's ISR check, the
-    /// controller noticing a silent broker, a waiting produce timing out.
+    /// controller noticing a silent broker. (Held produce requests wait in the broker's purgatory, `broker/produce.rs`.)
     pub fn next_wakeup(&self) -> Option<Millis> {
         let mut t = self.next_fetch_at;
         let mut consider = |x: Millis| t = Some(t.map_or(x, |t: Millis| t.min(x)));
@@ -512,14 +418,14 @@ impl Replication {
                 }
             }
         }
-        for a in &self.pending {
-            consider(a.deadline);
+        if let Some(c) = self.leader_rebalance.next_check {
+            consider(c);
         }
         t
     }
 
     /// Everything due at `now`: the controller fences silent brokers, followers fetch, leaders
-    /// shrink their ISR, waiting produce requests are answered. `logs` are the partition logs
+    /// shrink their ISR. `logs` are the partition logs
     /// (cut back when a new leader has less).
     pub fn run(&mut self, now: Millis, logs: &mut BTreeMap<String, Topic>) -> Vec<EventKind> {
         let mut events = Vec::new();
@@ -539,62 +445,16 @@ impl Replication {
             self.fetch_round(now, logs, &mut events);
         }
         self.shrink_isrs(now, logs, &mut events);
-        self.answer_pending(now, &mut events);
+        self.maybe_balance_partition_leaders(now, logs, &mut events);
         events
     }
 
-    /// Every running follower fetches from its running leader: the leader counts the
-    /// follower's log end (ISR expansion, high watermark), then the follower copies what it
-    /// lacks and takes the leader's high watermark.
+    /// Every follower fetches from its leader over the brokers' network ([`fetch`]): the
+    /// leader counts the follower's log end (ISR expansion, high watermark), the follower takes
+    /// what it lacks and the leader's high watermark. ISR changes go to the controller after.
     fn fetch_round(&mut self, now: Millis, logs: &mut BTreeMap<String, Topic>, events: &mut Vec<EventKind>) {
-        let running: Vec<BrokerId> = self.nodes.iter().filter(|n| n.is_running()).map(|n| n.id).collect();
-        let mut behind = false;
-        let mut changes = Vec::new();
-        for (name, t) in self.topics.iter_mut() {
-            for (index, p) in t.partitions.iter_mut().enumerate() {
-                let leader = p.registration.leader;
-                if leader == NO_LEADER || !running.contains(&leader) || p.replicas.len() < 2 {
-                    continue;
-                }
-                let Some(state) = p.leader_state.as_mut() else { continue };
-                let leader_cache = p.replicas.get(&leader).map(|r| r.cache.clone()).unwrap_or_default();
-                let followers: Vec<BrokerId> =
-                    p.registration.replicas.iter().copied().filter(|&f| f != leader).collect();
-                for f in followers {
-                    if !running.contains(&f) {
-                        continue;
-                    }
-                    let Some(r) = p.replicas.get_mut(&f) else { continue };
-                    let joined = match state.update_follower_fetch_state(now, f, r.log_end) {
-                        Ok((Some(change), _)) => {
-                            changes.push((name.clone(), index as u32, change.isr, IsrReason::CaughtUp));
-                            true
-                        }
-                        _ => false,
-                    };
-                    let end = state.log_end_offset();
-                    r.log_end = end;
-                    if joined {
-                        // A follower catching up fetches again at once (its fetch is answered
-                        // as soon as it is sent): it is caught up now, so the ISR check that
-                        // follows does not take it out again.
-                        let _ = state.update_follower_fetch_state(now, f, end);
-                    }
-                    r.cache = leader_cache.clone();
-                    r.cache.truncate_from_end(end);
-                    r.high_watermark = follower_high_watermark(state.high_watermark(), end);
-                }
-                if let Some(r) = p.replicas.get_mut(&leader) {
-                    r.high_watermark = state.high_watermark();
-                }
-                let lagging = p.registration.replicas.iter().any(|&f| {
-                    f != leader
-                        && running.contains(&f)
-                        && state.follower(f).is_none_or(|s| s.log_end_offset != Some(state.log_end_offset()))
-                });
-                behind |= lagging || state.high_watermark() < state.log_end_offset();
-            }
-        }
+        let changes = self.exchange_fetches(now);
+        let behind = self.followers_behind();
         for (topic, partition, isr, reason) in changes {
             self.alter_partition(now, &topic, partition, isr, reason, logs, events);
         }
@@ -648,62 +508,12 @@ impl Replication {
         }
     }
 
-    /// `acks=all` batches whose ISR has them are acknowledged; a leader change or a timeout
-    /// fails them.
-    fn answer_pending(&mut self, now: Millis, events: &mut Vec<EventKind>) {
-        let pending = std::mem::take(&mut self.pending);
-        // One failure per producer, partition and error at one instant, however many batches.
-        let mut failed: Vec<(String, String, ErrorCode)> = Vec::new();
-        for a in pending {
-            let p = self.partition(&a.topic, a.partition);
-            let state = p.and_then(|p| p.leader_state.as_ref());
-            let outcome = match (p, state) {
-                (Some(p), Some(s))
-                    if p.registration.leader == a.leader && s.leader_epoch() == a.leader_epoch =>
-                {
-                    match s.check_enough_replicas_reach_offset(a.base_offset + a.count) {
-                        Ok(true) => Some(Ok(())),
-                        Ok(false) if now >= a.deadline => Some(Err(ErrorCode::RequestTimedOut)),
-                        Ok(false) => None,
-                        Err(e) => Some(Err(e.code)),
-                    }
-                }
-                _ => Some(Err(ErrorCode::NotLeaderOrFollower)),
-            };
-            match outcome {
-                None => self.pending.push(a),
-                Some(Ok(())) => events.push(EventKind::ProduceAcknowledged {
-                    producer: a.producer,
-                    topic: a.topic,
-                    partition: a.partition,
-                    base_offset: a.base_offset,
-                    count: a.count,
-                    acks: Acks::All,
-                }),
-                Some(Err(error)) => {
-                    let key = (a.producer.clone(), format!("{}-{}", a.topic, a.partition), error);
-                    if !failed.contains(&key) {
-                        failed.push(key);
-                        events.push(EventKind::ProduceFailed {
-                            producer: a.producer,
-                            topic: a.topic,
-                            partition: Some(a.partition),
-                            count: a.count,
-                            error,
-                            retriable: error.is_retriable(),
-                        });
-                    }
-                }
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ controller
 
     /// Applies a controller decision to a partition: a new leader takes over (the partition log
     /// is cut back to what it has; its leader state starts), or the ISR changes.
     #[allow(clippy::too_many_arguments)]
-    fn apply_change(
+    pub(super) fn apply_change(
         &mut self,
         now: Millis,
         topic: &str,
@@ -720,6 +530,7 @@ impl Replication {
         let Some(p) = t.partitions.get_mut(partition as usize) else { return };
         let PartitionChange { before, after, unclean } = change;
         p.registration = after.clone();
+        self.leader_rebalance.note(now, &after);
         if before.leader != after.leader {
             p.leader_state = None;
             let leader = after.leader;
@@ -946,6 +757,7 @@ impl Replication {
             n.state = state;
             n.silent_since = silent_since;
         }
+        self.set_fetch_node(broker, state == BrokerState::Running);
     }
 }
 
@@ -975,8 +787,12 @@ impl Cluster {
     ) -> CoreResult<Vec<crate::core::event::Event>> {
         let placement = self.broker.replicas.check_topic(replication_factor, config)?;
         self.next_topic_replication = Some(placement);
-        let cmd =
-            crate::core::command::Command::CreateTopic { name: name.to_string(), partitions, retention };
+        let cmd = crate::core::command::Command::CreateTopic {
+            name: name.to_string(),
+            partitions,
+            retention,
+            replication_factor: None,
+        };
         let result = self.apply(now, cmd);
         self.next_topic_replication = None;
         result
@@ -1007,6 +823,29 @@ impl Cluster {
         Ok(())
     }
 
+    /// Whether a topic with `replication_factor` replicas (absent: the settings
+    /// [`Cluster::create_topic`] checked, else `default.replication.factor`) can be made now.
+    /// A factor given here is kept for [`Cluster::place_new_topic`]. Returns the factor the
+    /// CreateTopics request carries.
+    pub(crate) fn check_placement(&mut self, replication_factor: Option<i64>) -> CoreResult<i16> {
+        if let (None, Some(rf)) = (&self.next_topic_replication, replication_factor) {
+            self.next_topic_replication = Some(self.broker.replicas.check_topic(Some(rf), None)?);
+        }
+        let rf = match &self.next_topic_replication {
+            Some((rf, _)) => *rf,
+            None => self.broker.replicas.check_topic(None, None)?.0,
+        };
+        let up = self.broker.replicas.nodes.iter().filter(|n| n.is_running() && !n.fenced).count();
+        if up == 0 || (rf as usize) > self.broker.replicas.nodes.len() {
+            self.next_topic_replication = None;
+            return Err(CoreError::kafka(
+                ErrorCode::InvalidReplicationFactor,
+                "Unable to replicate the partition: all brokers are currently fenced.",
+            ));
+        }
+        Ok(rf as i16)
+    }
+
     /// The replicas' work due at `now` (followers' fetches, ISR checks, the controller).
     pub(crate) fn step_replicas(&mut self, now: Millis) {
         if self.broker.replicas.next_wakeup().is_none_or(|t| t > now) {
@@ -1016,6 +855,24 @@ impl Cluster {
         for kind in broker.replicas.run(now, &mut broker.topics) {
             self.events_push(now, kind);
         }
+    }
+
+    /// Cuts or mends the link between two brokers' replica fetchers (nothing else changes):
+    /// a follower then leaves the ISR after `replica.lag.time.max.ms` without being fenced.
+    pub fn set_broker_link(
+        &mut self,
+        now: Millis,
+        a: i32,
+        b: i32,
+        up: bool,
+    ) -> Vec<crate::core::event::Event> {
+        let mut out = self.advance(now);
+        self.broker.replicas.set_fetch_link(a, b, up);
+        if up {
+            self.broker.replicas.next_fetch_soon(now);
+        }
+        out.extend(self.advance(now));
+        out
     }
 
     /// `stop_broker`, `crash_broker`, `start_broker`, `isolate_broker`, `heal_broker`.

@@ -8,9 +8,17 @@
 //! topic), plus the admin operations `kafka-share-groups` needs (describe, reset offsets, delete).
 //!
 //! Where the playground simplifies Kafka:
-//! - the coordinator and the share-partitions live in one broker's state (with one broker, the
-//!   leader of every partition); [`share_partition_leader`] is the one lookup to change;
-//! - no `__share_group_state` persister: the share-partitions' state is in memory;
+//! - the share coordinator is the group's coordinator as FindCoordinator (key type GROUP) names
+//!   it, as for consumer groups; while that broker is down, ShareGroupHeartbeat gets
+//!   COORDINATOR_NOT_AVAILABLE;
+//! - each share-partition is hosted by its partition's leader ([`share_partition_leader`]): it
+//!   remembers the broker it lives on, a ShareFetch or ShareAcknowledge while the partition has no
+//!   running leader gets the error a Fetch gets (LEADER_NOT_AVAILABLE or REQUEST_TIMED_OUT, at
+//!   once), and records are acquired only up to the leader's high watermark. When leadership
+//!   moves, the new leader's share-partition is the old one as the share coordinator persisted
+//!   it (`SharePartition.maybeInitialize`): acquired records are AVAILABLE again with one
+//!   delivery fewer, everything else kept. All brokers' share state sits in one `ShareState`
+//!   (the playground's one broker state), and there is no `__share_group_state` topic;
 //! - a ShareFetch from a member the coordinator does not know is refused with UNKNOWN_MEMBER_ID
 //!   (Kafka checks share sessions, not group membership, at the partition leader);
 //! - the group's assignment is the target assignment at once (share groups never revoke first,
@@ -37,6 +45,7 @@ use crate::core::share_group::share_partition::{
     self, MemberId, ResetTarget, SharePartition, SharePartitionEvent,
 };
 use crate::core::share_group::ShareAutoOffsetReset;
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -161,6 +170,9 @@ pub struct ShareState {
     /// (group, partition) → the share-partition, hosted by the partition's leader.
     pub(crate) partitions: BTreeMap<(String, TopicPartition), SharePartition>,
     pub(crate) config: ShareGroupConfig,
+    /// (group, partition) → the broker hosting the share-partition: its leader when it was
+    /// created or last loaded.
+    pub(crate) hosts: BTreeMap<(String, TopicPartition), BrokerId>,
     /// What happened, for the cluster to take (`Cluster::take_share_events`).
     pub(crate) events: Vec<EventKind>,
 }
@@ -176,6 +188,13 @@ impl ShareState {
         group: &'a str,
     ) -> impl Iterator<Item = (&'a TopicPartition, &'a SharePartition)> + 'a {
         self.partitions.iter().filter(move |((g, _), _)| g == group).map(|((_, tp), sp)| (tp, sp))
+    }
+
+    /// A classic JoinGroup for `group` when it is a share group: `GroupMetadataManager.classicGroupJoin`
+    /// answers a group of another type (not a consumer group) with INCONSISTENT_GROUP_PROTOCOL and
+    /// an empty member id, and creates nothing.
+    pub fn refuses_classic_join(&self, group: &str) -> Option<ErrorCode> {
+        self.groups.contains_key(group).then_some(ErrorCode::InconsistentGroupProtocol)
     }
 
     pub fn partition(&self, group: &str, tp: &TopicPartition) -> Option<&SharePartition> {
@@ -311,9 +330,13 @@ fn extend_range(last: &mut EventKind, next: &EventKind) -> bool {
     }
 }
 
-/// The broker that hosts `tp`'s share-partitions: the partition's leader. With one broker, it.
-pub fn share_partition_leader(broker: &Broker, _tp: &TopicPartition) -> BrokerId {
-    broker.id
+/// The broker that hosts `tp`'s share-partitions: the partition's leader (`None` while it has
+/// none; a partition replication does not know is the first broker's).
+pub fn share_partition_leader(broker: &Broker, tp: &TopicPartition) -> Option<BrokerId> {
+    match broker.replicas.partition(&tp.topic, tp.partition) {
+        Some(p) => p.leader().map(BrokerId),
+        None => Some(broker.id),
+    }
 }
 
 fn batches(list: &[AcknowledgementBatch]) -> Vec<share_partition::AcknowledgementBatch> {
@@ -349,6 +372,13 @@ impl Broker {
             return ShareGroupHeartbeatResponse::error(
                 ErrorCode::GroupAuthorizationFailed,
                 format!("Not authorized to access group: {}", r.group_id),
+            );
+        }
+        let coordinator = self.share_coordinator(&r.group_id);
+        if !self.replicas.node(coordinator.0).is_none_or(|n| n.is_running()) {
+            return ShareGroupHeartbeatResponse::error(
+                ErrorCode::CoordinatorNotAvailable,
+                "The coordinator is not available.",
             );
         }
         if self.groups.contains_key(&r.group_id) {
@@ -410,7 +440,7 @@ impl Broker {
                 }
                 m.last_heartbeat = now;
                 if let Some(topics) = &r.subscribed_topic_names {
-                    let topics: BTreeSet<String> = topics.iter().cloned().collect();
+                    let topics: BTreeSet<String> = topics.iter().cloned().collect_set();
                     if topics != m.subscribed_topics {
                         m.subscribed_topics = topics;
                         changed = true;
@@ -441,7 +471,7 @@ impl Broker {
     }
 
     pub(crate) fn topic_counts(&self) -> BTreeMap<String, u32> {
-        self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect()
+        self.topics.iter().map(|(n, t)| (n.clone(), t.partition_count())).collect_map()
     }
 
     /// ShareFetch (`KafkaApis.handleShareFetchRequest`, `SharePartitionManager.fetchMessages`):
@@ -487,11 +517,18 @@ impl Broker {
                 responses.push(data);
                 continue;
             }
-            let Some((log_start, high_watermark)) = self.log_bounds(tp) else {
-                data.error_code = Some(ErrorCode::UnknownTopicOrPartition);
-                responses.push(data);
-                continue;
+            let (log_start, high_watermark) = match self.leader_bounds(tp) {
+                Ok(bounds) => bounds,
+                Err(code) => {
+                    data.error_code = Some(code);
+                    if !p.acknowledgement_batches.is_empty() {
+                        data.acknowledge_error_code = Some(code);
+                    }
+                    responses.push(data);
+                    continue;
+                }
             };
+            self.follow_share_leader(&r.group_id, tp);
             let sp = self.share_partition_mut(&r.group_id, tp, log_start, high_watermark);
             if !p.acknowledgement_batches.is_empty() {
                 if let Err(e) = sp.acknowledge(now, &member, &batches(&p.acknowledgement_batches)) {
@@ -553,7 +590,16 @@ impl Broker {
             };
             if !self.may_read(user, ResourceType::Topic, &tp.topic) {
                 data.error_code = Some(ErrorCode::TopicAuthorizationFailed);
-            } else if let Some(sp) = self.share.partitions.get_mut(&(r.group_id.clone(), tp.clone())) {
+                responses.push(data);
+                continue;
+            }
+            if let Err(code) = self.leader_bounds(tp) {
+                data.error_code = Some(code);
+                responses.push(data);
+                continue;
+            }
+            self.follow_share_leader(&r.group_id, tp);
+            if let Some(sp) = self.share.partitions.get_mut(&(r.group_id.clone(), tp.clone())) {
                 if let Err(e) = sp.acknowledge(now, &member, &batches(&p.acknowledgement_batches)) {
                     data.error_code = Some(e.code);
                     data.error_message = Some(e.message);
@@ -569,6 +615,70 @@ impl Broker {
             self.share.release_member(&r.group_id, &member);
         }
         ShareAcknowledgeResponse { error_code: None, error_message: None, responses }
+    }
+
+    /// What a share-partition may acquire from: the log start and the leader's high watermark,
+    /// or the error a Fetch gets when the partition has no running leader.
+    fn leader_bounds(&self, tp: &TopicPartition) -> Result<(u64, u64), ErrorCode> {
+        let Some((log_start, log_end)) = self.log_bounds(tp) else {
+            return Err(ErrorCode::UnknownTopicOrPartition);
+        };
+        let hw = self.replicas.readable(&tp.topic, tp.partition)?;
+        Ok((log_start, hw.map_or(log_end, |hw| hw.min(log_end))))
+    }
+
+    /// The broker hosting `group`'s share-partition of `tp`, if it exists.
+    pub fn share_partition_host(&self, group: &str, tp: &TopicPartition) -> Option<BrokerId> {
+        self.share.hosts.get(&(group.to_string(), tp.clone())).copied()
+    }
+
+    /// The share coordinator of `group`: FindCoordinator's answer for key type GROUP.
+    pub fn share_coordinator(&self, group: &str) -> BrokerId {
+        let r = crate::core::protocol::find_coordinator::FindCoordinatorRequest {
+            key_type: crate::core::protocol::find_coordinator::CoordinatorType::Group,
+            coordinator_keys: vec![group.to_string()],
+        };
+        self.find_coordinator(&r).coordinators.first().map_or(self.id, |c| c.node_id)
+    }
+
+    /// Every share-partition whose partition's leader changed moves to it
+    /// ([`Broker::follow_share_leader`]); `true` if one did. A look at each share-partition's
+    /// host: nothing when there are none.
+    pub(crate) fn follow_share_leaders(&mut self) -> bool {
+        let moved: Vec<(String, TopicPartition)> = self
+            .share
+            .hosts
+            .iter()
+            .filter(|((_, tp), host)| share_partition_leader(self, tp).is_some_and(|l| l != **host))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for (group, tp) in &moved {
+            self.follow_share_leader(group, tp);
+        }
+        !moved.is_empty()
+    }
+
+    /// Leadership of `tp` moved since `group`'s share-partition was loaded: the new leader loads
+    /// it from the persisted state (acquired records come back), and says so.
+    fn follow_share_leader(&mut self, group: &str, tp: &TopicPartition) {
+        let Some(leader) = share_partition_leader(self, tp) else { return };
+        let key = (group.to_string(), tp.clone());
+        let Some(sp) = self.share.partitions.get_mut(&key) else { return };
+        let host = self.share.hosts.entry(key).or_insert(leader);
+        if *host == leader {
+            return;
+        }
+        let from = std::mem::replace(host, leader);
+        sp.reload_on_new_leader();
+        let events = sp.take_events();
+        self.share.events.push(EventKind::SharePartitionMoved {
+            group: group.to_string(),
+            topic: tp.topic.to_string(),
+            partition: tp.partition,
+            from: from.0,
+            to: leader.0,
+        });
+        self.share.note(group, tp, events);
     }
 
     fn log_bounds(&self, tp: &TopicPartition) -> Option<(u64, u64)> {
@@ -600,7 +710,9 @@ impl Broker {
         log_start: u64,
         high_watermark: u64,
     ) -> &mut SharePartition {
+        let leader = share_partition_leader(self, tp).unwrap_or(self.id);
         let share = &mut self.share;
+        share.hosts.entry((group.to_string(), tp.clone())).or_insert(leader);
         let settings = share.groups.get(group).map(|g| g.settings).unwrap_or_default();
         let config = share.config;
         share.partitions.entry((group.to_string(), tp.clone())).or_insert_with(|| {
@@ -613,6 +725,7 @@ impl Broker {
 
     /// Lock expiries and session timeouts due at `now`.
     pub(crate) fn share_tick(&mut self, now: Millis) {
+        self.follow_share_leaders();
         let counts = self.topic_counts();
         let share = &mut self.share;
         let expired: Vec<(String, String)> = share
@@ -686,6 +799,7 @@ impl Broker {
             Some(_) => {
                 self.share.groups.remove(group);
                 self.share.partitions.retain(|(g, _), _| g != group);
+                self.share.hosts.retain(|(g, _), _| g != group);
                 Ok(())
             }
         }
@@ -771,9 +885,9 @@ impl ShareState {
     fn maybe_reassign(&mut self, group: &str, counts: &BTreeMap<String, u32>, changed: bool) {
         let Some(g) = self.groups.get_mut(group) else { return };
         let subscribed: BTreeSet<&String> =
-            g.members.values().flat_map(|m| m.subscribed_topics.iter()).collect();
+            g.members.values().flat_map(|m| m.subscribed_topics.iter()).collect_set();
         let now_counts: BTreeMap<String, u32> =
-            subscribed.iter().filter_map(|t| counts.get(*t).map(|n| ((*t).clone(), *n))).collect();
+            subscribed.iter().filter_map(|t| counts.get(*t).map(|n| ((*t).clone(), *n))).collect_map();
         if !changed && now_counts == g.topic_counts {
             return;
         }
@@ -788,12 +902,12 @@ impl ShareState {
                         .iter()
                         .filter(|t| now_counts.contains_key(*t))
                         .cloned()
-                        .collect(),
-                    current: m.assignment.iter().map(|tp| (tp.topic.to_string(), tp.partition)).collect(),
+                        .collect_set(),
+                    current: m.assignment.iter().map(|tp| (tp.topic.to_string(), tp.partition)).collect_set(),
                 };
                 (m.member_id.clone(), spec)
             })
-            .collect();
+            .collect_map();
         let assigned = assignor::assign(&specs, &now_counts).unwrap_or_default();
         g.group_epoch += 1;
         g.assignment_epoch = g.group_epoch;

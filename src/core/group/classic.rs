@@ -21,6 +21,7 @@ use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupRequestProtoc
 use crate::core::protocol::metadata::MetadataRequest;
 use crate::core::protocol::sync_group::{SyncGroupRequest, SyncGroupResponse};
 use crate::core::protocol::Response;
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
 
@@ -28,19 +29,6 @@ use std::collections::BTreeMap;
 const JOIN_GROUP_TIMEOUT_LAPSE_MS: Millis = 5_000;
 
 impl Cluster {
-    /// KIP-848's group state changes (the classic ones are the broker's).
-    pub(crate) fn set_group_state(&mut self, group: &str, to: GroupState, now: Millis) {
-        let Some(g) = self.broker.groups.get_mut(group) else {
-            return;
-        };
-        let from = g.state;
-        if from == to {
-            return;
-        }
-        g.state = to;
-        self.events_push(now, EventKind::GroupStateChanged { group: group.to_string(), from, to });
-    }
-
     /// The member's side of `poll()` when it must (re)join: eager members commit and revoke
     /// everything first (`onJoinPrepare`), then send JoinGroup. A new member learns its
     /// member id from a first MEMBER_ID_REQUIRED answer and sends JoinGroup again with it.
@@ -141,7 +129,7 @@ impl Cluster {
                 return;
             }
             Some(ErrorCode::InconsistentGroupProtocol) => {
-                let detail = format!("group {group_id} uses the consumer protocol (KIP-848)");
+                let detail = format!("group {group_id} is a consumer-protocol (KIP-848) or share group");
                 self.report_error(name, ErrorCode::InconsistentGroupProtocol, detail, now);
                 return;
             }
@@ -185,7 +173,7 @@ impl Cluster {
             .into_iter()
             .filter(|t| t.error_code.is_none())
             .map(|t| (t.name, t.partitions.len() as u32))
-            .collect()
+            .collect_map()
     }
 
     /// The member's process runs, is in `phase`, and its JoinGroup or SyncGroup in flight is
@@ -462,7 +450,7 @@ impl Cluster {
 
     /// Another instance with the same `group.instance.id` took this one's place; it learns it
     /// (FENCED_INSTANCE_ID) from its next request, and closes (a fatal error in the Java client).
-    fn fence_consumer(&mut self, name: &str, group_id: &str, now: Millis) {
+    pub(crate) fn fence_consumer(&mut self, name: &str, group_id: &str, now: Millis) {
         self.lose_membership(name, group_id, ErrorCode::FencedInstanceId, now);
         if let Some(c) = self.consumers.get_mut(name) {
             if c.is_alive() {
@@ -477,7 +465,8 @@ impl Cluster {
             return;
         };
         if g.protocol == Some(GroupProtocol::Consumer) {
-            return self.cg_step(group_id, now);
+            self.broker.consumer_group_tick(group_id, now);
+            return self.flush_broker(now);
         }
         self.broker.classic_tick(group_id, now);
         self.flush_broker(now);
@@ -494,7 +483,8 @@ impl Cluster {
         let kip848 = g.protocol == Some(GroupProtocol::Consumer);
         match g.state {
             GroupState::Stable | GroupState::Reconciling | GroupState::Assigning if kip848 => {
-                self.cg_bump(group_id, reason, now)
+                self.broker.cg_bump(group_id, reason, now);
+                self.flush_broker(now);
             }
             GroupState::Stable | GroupState::CompletingRebalance => {
                 self.broker.start_rebalance(group_id, reason, now);

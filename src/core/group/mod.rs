@@ -102,8 +102,6 @@ pub struct Group {
     pub leader: Option<String>,
     pub members: BTreeMap<String, GroupMember>,
     pub offsets: BTreeMap<TopicPartition, u64>,
-    /// Highest offset delivered to any member per partition, to spot redeliveries.
-    pub delivered: BTreeMap<TopicPartition, u64>,
     pub rebalance_started_at: Option<Millis>,
     pub rebalance_deadline: Option<Millis>,
     pub initial_delay_until: Option<Millis>,
@@ -130,7 +128,6 @@ impl Group {
             leader: None,
             members: BTreeMap::new(),
             offsets: BTreeMap::new(),
-            delivered: BTreeMap::new(),
             rebalance_started_at: None,
             rebalance_deadline: None,
             initial_delay_until: None,

@@ -11,6 +11,7 @@ use crate::core::event::EventKind;
 use crate::core::ids::NodeId;
 use crate::core::protocol::offset_commit::OffsetCommitRequest;
 use crate::core::protocol::Response;
+use crate::core::sort::CollectTree;
 use crate::core::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -158,10 +159,10 @@ impl Cluster {
                 owners.insert(tp, (m.consumer.clone(), m.old_member));
             }
         }
-        let mut keys: BTreeSet<TopicPartition> = owners.keys().cloned().collect();
+        let mut keys: BTreeSet<TopicPartition> = owners.keys().cloned().collect_set();
         keys.extend(g.offsets.keys().cloned());
         let subscribed: BTreeSet<&str> =
-            g.members.values().flat_map(|m| m.topics.iter().map(String::as_str)).collect();
+            g.members.values().flat_map(|m| m.topics.iter().map(String::as_str)).collect_set();
         keys.into_iter()
             .filter_map(|tp| {
                 let log_end = self.broker.topics.get(&*tp.topic)?.partition(tp.partition)?.log_end();

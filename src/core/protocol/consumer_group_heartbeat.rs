@@ -3,6 +3,7 @@
 //! epoch and the target assignment the member reconciles to.
 
 use super::{ErrorCode, TopicPartition};
+use crate::core::event::LeaveReason;
 use crate::core::group::assignor::Strategy;
 use crate::core::ids::{GroupId, MemberId};
 
@@ -26,6 +27,9 @@ pub struct ConsumerGroupHeartbeatRequest {
     pub server_assignor: Option<Strategy>,
     /// What the member owns now; `None`: unchanged.
     pub topic_partitions: Option<Vec<TopicPartition>>,
+    /// Why a member leaves (epoch -1). The playground's: Kafka's ConsumerGroupHeartbeat has
+    /// no such field (the client logs why); the classic LeaveGroup has `reason` (KIP-800).
+    pub leave_reason: Option<LeaveReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@
 //! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
 //! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`]. Admin: [`create_topics`],
 //! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
-//! [`delete_groups`], [`offset_delete`] (the admin client, `admin.rs`).
+//! [`delete_groups`], [`offset_delete`], [`elect_leaders`] (the admin client, `admin.rs`).
 
 pub mod alter_configs;
 pub mod consumer_group_heartbeat;
@@ -21,6 +21,7 @@ pub mod create_topics;
 pub mod delete_acls;
 pub mod delete_groups;
 pub mod delete_topics;
+pub mod elect_leaders;
 pub mod fetch;
 pub mod find_coordinator;
 pub mod heartbeat;
@@ -63,6 +64,7 @@ pub enum ApiKey {
     AlterConfigs = 33,
     CreatePartitions = 37,
     DeleteGroups = 42,
+    ElectLeaders = 43,
     OffsetDelete = 47,
     ConsumerGroupHeartbeat = 68,
     ShareGroupHeartbeat = 76,
@@ -93,6 +95,7 @@ impl ApiKey {
             ApiKey::AlterConfigs => "AlterConfigs",
             ApiKey::CreatePartitions => "CreatePartitions",
             ApiKey::DeleteGroups => "DeleteGroups",
+            ApiKey::ElectLeaders => "ElectLeaders",
             ApiKey::OffsetDelete => "OffsetDelete",
             ApiKey::ConsumerGroupHeartbeat => "ConsumerGroupHeartbeat",
             ApiKey::ShareGroupHeartbeat => "ShareGroupHeartbeat",
@@ -167,6 +170,7 @@ messages! {
     AlterConfigs(alter_configs::AlterConfigsRequest, AlterConfigsResponse),
     CreatePartitions(create_partitions::CreatePartitionsRequest, CreatePartitionsResponse),
     DeleteGroups(delete_groups::DeleteGroupsRequest, DeleteGroupsResponse),
+    ElectLeaders(elect_leaders::ElectLeadersRequest, ElectLeadersResponse),
     OffsetDelete(offset_delete::OffsetDeleteRequest, OffsetDeleteResponse),
     ConsumerGroupHeartbeat(consumer_group_heartbeat::ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse),
     ShareGroupHeartbeat(share_group_heartbeat::ShareGroupHeartbeatRequest, ShareGroupHeartbeatResponse),

@@ -23,6 +23,7 @@
 use super::config::Acks;
 use super::leader_epoch::LeaderEpochCache;
 use super::{BrokerId, ReplicationError, ReplicationErrorCode};
+use crate::core::sort::CollectTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the leader knows of one follower (`ReplicaState`).
@@ -145,7 +146,7 @@ impl PartitionState {
                     },
                 )
             })
-            .collect();
+            .collect_map();
         let mut state = PartitionState {
             topic: topic.to_string(),
             partition,

@@ -122,7 +122,7 @@ impl BrokerList {
 
     fn initialize(&mut self, random: &mut dyn PlacementRandom) {
         if !self.brokers.is_empty() {
-            self.brokers.sort_unstable();
+            crate::core::sort::ascending(&mut self.brokers);
             self.offset = random.next_int(self.brokers.len() as i32) as usize;
         }
     }
@@ -360,7 +360,7 @@ pub fn validate_manual_assignment(
         return Err(invalid("The manual partition assignment includes an empty replica list.".into()));
     }
     let mut sorted = replicas.to_vec();
-    sorted.sort_unstable();
+    crate::core::sort::ascending(&mut sorted);
     let mut prev = None;
     for id in sorted {
         if !registered.contains(&id) {

@@ -20,6 +20,7 @@
 //! here members go in `member.id` order and partitions in (topic name, partition) order, so the
 //! result is deterministic and the same in every run.
 
+use crate::core::sort::CollectTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A topic-partition: (topic name, partition).
@@ -50,7 +51,7 @@ pub fn assign(
     topics: &BTreeMap<String, u32>,
 ) -> Result<BTreeMap<String, BTreeSet<TopicPartition>>, AssignorError> {
     let mut result: BTreeMap<String, BTreeSet<TopicPartition>> =
-        members.keys().map(|m| (m.clone(), BTreeSet::new())).collect();
+        members.keys().map(|m| (m.clone(), BTreeSet::new())).collect_map();
     let Some(first) = members.values().next() else { return Ok(result) };
     if let Some(missing) =
         members.values().flat_map(|m| m.subscribed_topics.iter()).find(|t| !topics.contains_key(*t))
@@ -73,7 +74,8 @@ pub fn assign(
         }
         return Ok(result);
     }
-    let all_topics: BTreeSet<&String> = members.values().flat_map(|m| m.subscribed_topics.iter()).collect();
+    let all_topics: BTreeSet<&String> =
+        members.values().flat_map(|m| m.subscribed_topics.iter()).collect_set();
     for topic in all_topics {
         let ids: Vec<&String> =
             members.iter().filter(|(_, m)| m.subscribed_topics.contains(topic)).map(|(id, _)| id).collect();
@@ -112,7 +114,7 @@ fn build(
     if num_members == 0 || targets.is_empty() {
         return by_member;
     }
-    let target_set: BTreeSet<&TopicPartition> = targets.iter().collect();
+    let target_set: BTreeSet<&TopicPartition> = targets.iter().collect_set();
     let num_partitions = targets.len();
     // Members per partition, rounded up; assignments per member spread as evenly as possible.
     let desired_sharing = num_members.div_ceil(num_partitions);
@@ -131,7 +133,8 @@ fn build(
             }
         }
     }
-    let overfilled: BTreeSet<usize> = (0..num_members).filter(|&i| by_member[i].len() > desired[i]).collect();
+    let overfilled: BTreeSet<usize> =
+        (0..num_members).filter(|&i| by_member[i].len() > desired[i]).collect_set();
     // 2 and 3, in the builder's order.
     for step in match order {
         Order::OversharedFirst => [Step::Overshared, Step::Overfilled],

@@ -150,6 +150,11 @@ pub enum ReturnCause {
     LockExpired,
     /// The member's share session ended (it left, crashed or was fenced).
     SessionEnded,
+    /// The partition's leadership moved: the new leader loaded the share-partition from the
+    /// share coordinator's persisted state (`SharePartition.maybeInitialize`), where an
+    /// acquisition is never written, so the record is AVAILABLE there with the delivery count
+    /// it had before this acquisition.
+    LeaderChanged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -522,7 +527,7 @@ impl SharePartition {
             }
             ranges.push((batch.first_offset, batch.last_offset));
         }
-        ranges.sort_unstable();
+        crate::core::sort::ascending(&mut ranges);
         if ranges.windows(2).any(|w| w[1].0 <= w[0].1) {
             return Err(ShareError::new(ErrorCode::InvalidRequest, "Acknowledgement batches overlap."));
         }
@@ -615,6 +620,40 @@ impl SharePartition {
         for (deadline, offset) in held {
             self.locks.remove(&(deadline, offset));
             self.return_one(offset, ReturnCause::SessionEnded);
+        }
+        self.advance_start_offset();
+    }
+
+    /// The share-partition as a new leader loads it (`maybeInitialize` reads the persisted state
+    /// batches): what was ACQUIRED on the old leader is AVAILABLE, its delivery count one less
+    /// (acquisitions are not persisted; acknowledgements, releases and lock expiries are). Records
+    /// acquired behind the SPSO are archived, as their lock expiry would have.
+    pub fn reload_on_new_leader(&mut self) {
+        for (_, offset) in std::mem::take(&mut self.locks) {
+            if let Some(mut record) = self.behind_start.remove(&offset) {
+                let member = record.member.take();
+                self.events.push(SharePartitionEvent::Archived {
+                    member,
+                    offset,
+                    reason: ArchiveReason::LogStartMoved,
+                });
+                continue;
+            }
+            let Some(i) = self.index_of(offset) else { continue };
+            let record = &mut self.window[i];
+            record.lock_deadline = None;
+            if record.state != RecordState::Acquired {
+                continue;
+            }
+            if let Some(member) = record.member.take() {
+                record.state = RecordState::Available;
+                record.delivery_count = record.delivery_count.saturating_sub(1);
+                self.events.push(SharePartitionEvent::Returned {
+                    member,
+                    offset,
+                    cause: ReturnCause::LeaderChanged,
+                });
+            }
         }
         self.advance_start_offset();
     }

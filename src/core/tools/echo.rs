@@ -83,8 +83,12 @@ pub fn role_lines(binding: &RoleBinding, add: bool) -> Vec<String> {
 pub fn command_line(cmd: &Command, cluster: &Cluster) -> Vec<String> {
     let b = bs();
     match cmd {
-        Command::CreateTopic { name, partitions, .. } => {
-            vec![format!("kafka-topics.sh {b} --create --topic {} --partitions {partitions}", quote(name))]
+        Command::CreateTopic { name, partitions, replication_factor, .. } => {
+            let rf = replication_factor.map_or(String::new(), |r| format!(" --replication-factor {r}"));
+            vec![format!(
+                "kafka-topics.sh {b} --create --topic {} --partitions {partitions}{rf}",
+                quote(name)
+            )]
         }
         Command::DeleteTopic { name } => {
             vec![format!("kafka-topics.sh {b} --delete --topic {}", quote(name))]

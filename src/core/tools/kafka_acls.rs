@@ -316,11 +316,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
                 "You must specify one of: --allow-principal, --deny-principal when trying to add ACLs.",
             );
         }
-        if !allowed(&*target, ctx, Operation::Alter, ResourceType::Cluster, CLUSTER_NAME) {
-            return error(
-                "org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.",
-            );
-        }
+        // The broker authorizes CreateAcls (ALTER on the cluster); its refusal is printed.
         let mut o = Output::default();
         for (r, acls) in per {
             if let Some(a) = acls.iter().find(|a| a.host != WILDCARD) {
@@ -337,13 +333,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
                     continue;
                 }
                 if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::AddAcl { acl: a }) {
-                    return with(
-                        o,
-                        error(&format!(
-                            "org.apache.kafka.common.errors.InvalidRequestException: {}",
-                            super::core_message(&e)
-                        )),
-                    );
+                    return with(o, error(&super::java_exception(&e)));
                 }
             }
         }
@@ -374,11 +364,6 @@ fn remove(
     pt: PatternType,
     per: Vec<(Resource, Vec<AclBinding>)>,
 ) -> Output {
-    if !allowed(&*target, ctx, Operation::Alter, ResourceType::Cluster, CLUSTER_NAME) {
-        return error(
-            "org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.",
-        );
-    }
     let mut o = Output::default();
     for (r, acls) in per {
         let filter = format!(
@@ -413,7 +398,7 @@ fn remove(
             .collect();
         for a in victims {
             if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::RemoveAcl { acl: a }) {
-                return with(o, error(&super::core_message(&e)));
+                return with(o, error(&super::java_exception(&e)));
             }
         }
     }

@@ -82,11 +82,23 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic {topic} not present in metadata after 60000 ms."));
             return o.fail();
         }
+        // Auto-creation happens as the producer's user: the broker allows it with CREATE on
+        // the cluster or the topic (`KafkaApis.handleTopicMetadataRequest`), else the topic's
+        // metadata says TOPIC_AUTHORIZATION_FAILED.
         let partitions = i64::from(target.cluster().config().num_partitions);
-        if let Err(e) =
-            target.apply(Command::CreateTopic { name: topic.clone(), partitions, retention: None })
-        {
-            o.errln(super::core_message(&e));
+        let create = Command::CreateTopic {
+            name: topic.clone(),
+            partitions,
+            retention: None,
+            replication_factor: None,
+        };
+        if let Err(e) = target.apply_as(user.as_deref(), create) {
+            if e.code() == Some(crate::core::error::ErrorCode::TopicAuthorizationFailed) {
+                o.errln(format!("[{PRODUCER}] WARN Error while fetching metadata with correlation id 1 : {{{topic}=TOPIC_AUTHORIZATION_FAILED}}"));
+                o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
+            } else {
+                o.errln(super::core_message(&e));
+            }
             return o.fail();
         }
     }

@@ -670,7 +670,9 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             plans.push((group, Vec::new()));
             continue;
         }
-        if !allowed(&*target, ctx, Operation::Read, ResourceType::Group, &group) {
+        // The tool reads the group's offsets (Kafka: DescribeGroups and OffsetFetch, DESCRIBE on
+        // the group); committing the new ones is the broker's to allow (READ), below.
+        if !allowed(&*target, ctx, Operation::Describe, ResourceType::Group, &group) {
             print_error(&mut o, &format!("Executing consumer group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"));
             return o;
         }
@@ -773,7 +775,7 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             {
                 print_error(
                     &mut o,
-                    &format!("Executing consumer group command failed due to {}", super::core_message(&e)),
+                    &format!("Executing consumer group command failed due to {}", super::java_exception(&e)),
                 );
                 return o;
             }
@@ -817,8 +819,6 @@ fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: 
     let topics = opts.values("topic").to_vec();
     if target.cluster().groups().get(&group).is_none() {
         print_error(&mut o, &format!("'{group}' does not exist."));
-    } else if !allowed(&*target, ctx, Operation::Delete, ResourceType::Group, &group) {
-        print_error(&mut o, &format!("Access to '{group}' is not authorized."));
     } else {
         let mut results: Vec<(String, String, String)> = Vec::new();
         let mut any_error = false;
@@ -844,6 +844,11 @@ fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: 
                 },
             ) {
                 Ok(()) => "Successful".to_string(),
+                // The broker refused the whole request (DELETE on the group).
+                Err(e) if e.code() == Some(crate::core::error::ErrorCode::GroupAuthorizationFailed) => {
+                    print_error(&mut o, &format!("Access to '{group}' is not authorized."));
+                    return o;
+                }
                 Err(e) => {
                     any_error = true;
                     format!(

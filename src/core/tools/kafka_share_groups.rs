@@ -12,7 +12,7 @@
 
 use super::kafka_consumer_groups::preprocess;
 use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
-use super::{allowed, pad, unsupported, Context, Output, Target, BOOTSTRAP, BROKER_ID};
+use super::{allowed, pad, unsupported, Context, Output, Target, BOOTSTRAP};
 use crate::core::acl::{Operation, ResourceType};
 use crate::core::broker::share::ShareGroup;
 use crate::core::cluster::Cluster;
@@ -242,7 +242,7 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
         visible_groups(target, ctx)
     } else {
         let mut v = opts.values("group").to_vec();
-        v.sort();
+        crate::core::sort::ascending(&mut v);
         v.dedup();
         v
     };
@@ -273,7 +273,7 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
     if opts.has("members") {
         print_members(&mut o, &groups, verbose);
     } else if opts.has("state") {
-        print_states(&mut o, &groups, verbose);
+        print_states(&mut o, cluster, &groups, verbose);
     } else {
         print_offsets(&mut o, cluster, &groups, verbose);
     }
@@ -347,11 +347,13 @@ pub fn describe_text(cluster: &Cluster, group: &str) -> String {
     o.stdout.trim_start_matches('\n').to_string()
 }
 
-fn print_states(o: &mut Output, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
+fn print_states(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
     for (id, g) in groups {
         maybe_print_empty(o, id, g, 1);
         let gw = id.chars().count().max(15);
-        let coordinator = format!("{BOOTSTRAP}  ({BROKER_ID})");
+        // FindCoordinator's answer (key type GROUP, as for consumer groups).
+        let (coordinator_id, _) = cluster.coordinator(id);
+        let coordinator = format!("{BOOTSTRAP}  ({coordinator_id})");
         let cw = coordinator.chars().count().max(25);
         let members = g.members.len().to_string();
         if verbose {
@@ -546,7 +548,7 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
             }
         }
     }
-    parts.sort();
+    crate::core::sort::ascending(&mut parts);
     parts.dedup();
     let to = if opts.has("to-earliest") {
         ResetTarget::Earliest

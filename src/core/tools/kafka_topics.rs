@@ -4,8 +4,9 @@ use super::options::{self, arg, cant_combine, flag, missing, usage_error, Spec};
 use super::{
     allowed, include_list_matches, parse_int, topic_config_entries, Context, Output, Target, BROKER_ID,
 };
-use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
+use crate::core::acl::{Operation, ResourceType};
 use crate::core::command::Command;
+use crate::core::error::ErrorCode;
 use crate::core::replication::PartitionRegistration;
 use crate::core::topic::MAX_TOPIC_NAME_LEN;
 
@@ -216,17 +217,6 @@ fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
     {
         return with(out, error(&super::core_message(&e)));
     }
-    if !allowed(&*target, ctx, Operation::Create, ResourceType::Cluster, CLUSTER_NAME)
-        && !allowed(&*target, ctx, Operation::Create, ResourceType::Topic, &name)
-    {
-        return with(out, error("Authorization failed."));
-    }
-    if target.cluster().topics().contains_key(&name) {
-        if opts.has("if-not-exists") {
-            return out;
-        }
-        return with(out, error(&format!("Topic '{name}' already exists.")));
-    }
     let brokers = super::broker_count(target.cluster());
     if let Some(r) = rf.filter(|r| *r > i64::from(brokers)) {
         return with(
@@ -239,12 +229,20 @@ fn create(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
     let partitions = partitions.unwrap_or(i64::from(target.cluster().config().num_partitions));
     match target.apply_as(
         ctx.user.as_deref(),
-        Command::CreateTopic { name: name.clone(), partitions, retention: Some(retention) },
+        Command::CreateTopic {
+            name: name.clone(),
+            partitions,
+            retention: Some(retention),
+            replication_factor: rf,
+        },
     ) {
         Ok(()) => {
             out.outln(format!("Created topic {name}."));
             out
         }
+        // The broker decides (authorization first, then the name): `--if-not-exists` only
+        // silences its TopicExistsException.
+        Err(e) if e.code() == Some(ErrorCode::TopicAlreadyExists) && opts.has("if-not-exists") => out,
         Err(e) => with(out, error(&super::core_message(&e))),
     }
 }
@@ -314,20 +312,8 @@ fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Outp
         Ok(n) => n,
         Err(e) => return error(&e),
     };
+    // The broker checks ALTER and the count (the controller's words), not the tool.
     for name in topics {
-        if !allowed(&*target, ctx, Operation::Alter, ResourceType::Topic, &name) {
-            return error("Topic authorization failed.");
-        }
-        let current = target.cluster().topics().get(&name).map_or(0, |t| i64::from(t.partition_count()));
-        // The controller's own words (ReplicationControlManager.createPartitions).
-        if total < current {
-            return error(&format!(
-                "Topic currently has {current} partitions, which is higher than the requested {total}."
-            ));
-        }
-        if total == current {
-            return error(&format!("Topic already has {current} partitions."));
-        }
         if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::CreatePartitions { topic: name, total })
         {
             return error(&super::core_message(&e));
@@ -340,11 +326,6 @@ fn delete(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Out
     let topics = matching(opts, &*target, ctx);
     if let Err(o) = ensure_exists(&topics, opts) {
         return o;
-    }
-    for name in &topics {
-        if !allowed(&*target, ctx, Operation::Delete, ResourceType::Topic, name) {
-            return error("Topic authorization failed.");
-        }
     }
     for name in topics {
         if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::DeleteTopic { name }) {

@@ -15,6 +15,7 @@ pub mod kafka_console_consumer;
 pub mod kafka_console_producer;
 pub mod kafka_consumer_groups;
 pub mod kafka_get_offsets;
+pub mod kafka_leader_election;
 pub mod kafka_share_groups;
 pub mod kafka_topics;
 pub mod options;
@@ -40,6 +41,7 @@ pub const TOOLS: &[&str] = &[
     "kafka-console-producer.sh",
     "kafka-consumer-groups.sh",
     "kafka-get-offsets.sh",
+    "kafka-leader-election.sh",
     "kafka-share-groups.sh",
     "kafka-topics.sh",
 ];
@@ -48,8 +50,11 @@ pub const TOOLS: &[&str] = &[
 /// `Run`, the page's session). A command that succeeds here is journaled like any action.
 ///
 /// Changes go through the cluster's admin client as the tool's user ([`Target::apply_as`]),
-/// so the broker authorizes them; the tools' own checks before it only decide which of
-/// Kafka's messages they print, in the order the real tool prints them.
+/// so the broker authorizes them, and only the broker: a refusal comes back as its error code
+/// and the tool prints it as Kafka's tool prints that exception. What a tool reads (lists,
+/// describes) it reads from the cluster, filtered by [`allowed`] as the broker's Metadata and
+/// Describe answers would be. (Share-group admin commands are the exception: they are not
+/// Kafka requests yet, and `kafka-share-groups` still checks the group's ACLs itself.)
 pub trait Target {
     fn cluster(&self) -> &Cluster;
     /// Applies `cmd` on behalf of `user` (`None`: the operator).
@@ -125,6 +130,7 @@ pub fn specs(tool: &str) -> &'static [options::Spec] {
         "kafka-consumer-groups" => kafka_consumer_groups::SPECS,
         "kafka-acls" => kafka_acls::SPECS,
         "kafka-get-offsets" => kafka_get_offsets::SPECS,
+        "kafka-leader-election" => kafka_leader_election::SPECS,
         "kafka-share-groups" => kafka_share_groups::SPECS,
         "kafka-configs" => kafka_configs::SPECS,
         "kafka-console-producer" => kafka_console_producer::SPECS,
@@ -169,6 +175,7 @@ pub fn run(line: &str, target: &mut dyn Target, ctx: &Context) -> Output {
         "kafka-consumer-groups" => kafka_consumer_groups::run(args, target, ctx),
         "kafka-acls" => kafka_acls::run(args, target, ctx),
         "kafka-get-offsets" => kafka_get_offsets::run(args, target, ctx),
+        "kafka-leader-election" => kafka_leader_election::run(args, target, ctx),
         "kafka-share-groups" => kafka_share_groups::run(args, target, ctx),
         "kafka-configs" => kafka_configs::run(args, target, ctx),
         "kafka-console-producer" => kafka_console_producer::run(args, target, ctx),
@@ -274,7 +281,8 @@ pub fn unsupported(what: &str) -> Output {
     o.fail()
 }
 
-/// May the tool's user do `op` on the resource? (The authorizer off, or no user: yes.)
+/// May the tool's user do `op` on the resource? (The authorizer off, or no user: yes.) For
+/// reads only: what a Metadata or Describe answer would show this user.
 pub(crate) fn allowed(
     target: &dyn Target,
     ctx: &Context,
@@ -316,6 +324,48 @@ pub fn broker_count(cluster: &Cluster) -> u32 {
 pub fn core_message(e: &CoreError) -> String {
     match e {
         CoreError::Kafka { message, .. } | CoreError::Invalid { message } => super::error::one_line(message),
+    }
+}
+
+/// The exception a Kafka error code becomes in the Java client (`Errors.exception`), by its
+/// full class name.
+pub fn exception_class(code: super::error::ErrorCode) -> String {
+    use super::error::ErrorCode as E;
+    let name = match code {
+        E::UnknownTopicOrPartition => "UnknownTopicOrPartitionException",
+        E::InvalidTopicException => "InvalidTopicException",
+        E::TopicAuthorizationFailed => "TopicAuthorizationException",
+        E::GroupAuthorizationFailed => "GroupAuthorizationException",
+        E::ClusterAuthorizationFailed => "ClusterAuthorizationException",
+        E::TopicAlreadyExists => "TopicExistsException",
+        E::InvalidPartitions => "InvalidPartitionsException",
+        E::InvalidConfig => "InvalidConfigurationException",
+        E::InvalidRequest => "InvalidRequestException",
+        E::NonEmptyGroup => "GroupNotEmptyException",
+        E::GroupIdNotFound => "GroupIdNotFoundException",
+        E::GroupSubscribedToTopic => "GroupSubscribedToTopicException",
+        E::InvalidReplicationFactor => "InvalidReplicationFactorException",
+        E::LeaderNotAvailable => "LeaderNotAvailableException",
+        E::NotLeaderOrFollower => "NotLeaderOrFollowerException",
+        E::RequestTimedOut => "TimeoutException",
+        E::NotEnoughReplicas => "NotEnoughReplicasException",
+        E::PreferredLeaderNotAvailable => "PreferredLeaderNotAvailableException",
+        E::EligibleLeadersNotAvailable => "EligibleLeadersNotAvailableException",
+        E::ElectionNotNeeded => "ElectionNotNeededException",
+        E::UnknownMemberId => "UnknownMemberIdException",
+        E::RebalanceInProgress => "RebalanceInProgressException",
+        _ => "UnknownServerException",
+    };
+    format!("org.apache.kafka.common.errors.{name}")
+}
+
+/// A refusal as the Java client's exception prints (`Throwable.toString`): its class, then
+/// the broker's message.
+pub fn java_exception(e: &CoreError) -> String {
+    let message = core_message(e);
+    match e.code() {
+        Some(code) => format!("{}: {message}", exception_class(code)),
+        None => format!("org.apache.kafka.common.KafkaException: {message}"),
     }
 }
 

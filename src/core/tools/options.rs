@@ -148,9 +148,14 @@ pub fn help(specs: &[Spec]) -> String {
     out
 }
 
-/// Word-wraps `text` into lines of at most `width` characters; lines after the first are
+/// Word-wraps `text` into lines of at most `width` characters; a line break in the text starts
+/// a new line (jopt-simple's `Columns.piecesOf`), and each such line's continuations are
 /// indented by `indent`. A word longer than a line is cut.
 fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    text.trim().split('\n').flat_map(|line| wrap_line(line, width, indent)).collect()
+}
+
+fn wrap_line(text: &str, width: usize, indent: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
