@@ -438,13 +438,21 @@ fn stage_body(props: &BodyProps) -> Html {
             <div class="stage-col stage-topics">
                 if !v.brokers.is_empty() {
                     <ul class="stage-brokers" aria-label={t.brokers_title}>
+                        <li class="stage-brokers-label" aria-hidden="true">{ t.stage_brokers }</li>
                         { for v.brokers.iter().map(|b| {
                             let down = b.state != BrokerState::Running;
                             let state = super::brokers::state_text(t, b.state);
+                            // Its id and, when it is not running, its state: three brokers fit one
+                            // line of the stage's middle column. The rack is in its name (hover,
+                            // screen readers) and in the Brokers panel.
+                            let named = match &b.rack {
+                                Some(r) => format!("{} · {}", fill(t.broker_named, &[&b.id]), fill(t.broker_rack, &[r])),
+                                None => fill(t.broker_named, &[&b.id]),
+                            };
                             html! {
-                                <li class={classes!("broker-chip", down.then_some("down"))}>
-                                    <span class="bid">{ fill(t.broker_named, &[&b.id]) }</span>
-                                    if let Some(r) = &b.rack { <span class="rack">{ r.clone() }</span> }
+                                <li class={classes!("broker-chip", down.then_some("down"))} title={named.clone()}>
+                                    <span class="visually-hidden">{ named }</span>
+                                    <span class="bid" aria-hidden="true">{ b.id }</span>
                                     <span class={classes!("bstate", (!down).then_some("visually-hidden"))}>{ state }</span>
                                 </li>
                             }
