@@ -25,6 +25,16 @@ fn scenario(acks: &str, min_isr: u32, script: &str, extra_topic_config: &str) ->
     Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// [`scenario`] with `acks`, `min.insync.replicas` 1, its orders-0 leader crashing at `at`,
+/// run to `until`; and that leader.
+fn crash_orders_0_leader(acks: &str, at: &str, until: u64) -> (Run, Vec<Event>, i32) {
+    let s = scenario(acks, 1, "", "");
+    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
+    let crash = format!(r#"{{"at": "{at}", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
+    let (r, events) = run(scenario(acks, 1, &crash, ""), until);
+    (r, events, leader)
+}
+
 fn run(s: Scenario, until: u64) -> (Run, Vec<Event>) {
     let mut r = Run::new(s).expect("builds");
     let events = r.advance(until);
@@ -94,10 +104,7 @@ fn acks_all_waits_for_the_isr_and_the_consumer_reads_only_below_the_high_waterma
 fn acks_one_loses_acknowledged_records_when_the_leader_crashes_and_says_which() {
     // The leader crashes between a write and the followers' next fetch: acks=1 answered at
     // once, the new leader never had those records.
-    let s = scenario("1", 1, "", "");
-    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
-    let crash = format!(r#"{{"at": "00:05.100", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
-    let (r, events) = run(scenario("1", 1, &crash, ""), 20_000);
+    let (r, events, leader) = crash_orders_0_leader("1", "00:05.100", 20_000);
     let fenced = events.iter().any(|e| {
         matches!(e.kind, EventKind::BrokerChanged { broker, change: BrokerChange::Fenced } if broker == leader)
     });
@@ -415,10 +422,7 @@ fn written_twice(r: &Run) -> Vec<(u32, u64)> {
 /// (not at once), and the producer refreshes its metadata and retries on the new leader.
 #[test]
 fn a_request_to_a_crashed_leader_times_out_after_request_timeout_ms_and_is_retried() {
-    let s = scenario("all", 1, "", "");
-    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
-    let crash = format!(r#"{{"at": "00:05.000", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
-    let (r, events) = run(scenario("all", 1, &crash, ""), 30_000);
+    let (r, events, _) = crash_orders_0_leader("all", "00:05.000", 30_000);
     let timed_out: Vec<u64> = events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::ProduceFailed { error: ErrorCode::RequestTimedOut, .. }))
