@@ -130,6 +130,39 @@ fn kafka_acls_prints_the_brokers_refusal() {
     );
 }
 
+/// AclCommand sends its DeleteAcls filter even when no ACL matches it, so a user without ALTER
+/// on the cluster is refused whether or not there was anything to remove.
+#[test]
+fn kafka_acls_remove_with_nothing_matching_is_still_refused() {
+    let mut run = locked(false);
+    check(
+        bob(
+            &mut run,
+            "kafka-acls.sh $BS --remove --force --allow-principal User:bob --operation Write --topic orders",
+        ),
+        expect![[r#"
+            Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+            --- exit 1
+        "#]],
+    );
+    check(
+        bob(&mut run, "kafka-acls.sh $BS --remove --force --topic nothing-here"),
+        expect![[r#"
+        Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+        --- exit 1
+    "#]],
+    );
+    let before = run.cluster.admin().requests_sent();
+    // The operator may: nothing matched, nothing is said, and the request was sent.
+    check(
+        sh_as(&mut run, "kafka-acls.sh $BS --remove --force --topic nothing-here", "", None),
+        expect![[r#"
+            --- exit 0
+        "#]],
+    );
+    assert_eq!(run.cluster.admin().requests_sent(), before + 1, "one DeleteAcls went");
+}
+
 #[test]
 fn kafka_consumer_groups_prints_the_brokers_refusals() {
     let mut run = locked(false);

@@ -569,6 +569,13 @@ pub enum EventKind {
     ShareGroupDeleted {
         group: String,
     },
+    /// An admin client deleted the group's share-partition state of whole topics
+    /// (`kafka-share-groups --delete-offsets`): their next reader starts from
+    /// `share.auto.offset.reset`.
+    ShareGroupOffsetsDeleted {
+        group: String,
+        topics: Vec<String>,
+    },
     /// The group's own configs were set (`kafka-configs --entity-type groups`).
     ShareGroupConfigured {
         group: String,
@@ -659,6 +666,7 @@ impl Event {
             ShareAssignmentComputed { group, .. }
             | ShareGroupOffsetsReset { group, .. }
             | ShareGroupDeleted { group }
+            | ShareGroupOffsetsDeleted { group, .. }
             | ShareGroupConfigured { group, .. } => vec![group],
             SharePartitionMoved { group, topic, .. } => vec![group, topic],
             GroupStateChanged { group, .. }

@@ -105,6 +105,7 @@ pub static NARRATION: Narration<'static> = Narration {
     share_ack_failed: "{consumer}: acknowledgement for {partition} refused: {error}",
     share_offsets_reset: "share group {group}: start offsets reset: {offsets}",
     share_group_deleted: "share group {group} deleted",
+    share_offsets_deleted: "share group {group}: start offsets of {topics} deleted; the next member to read them starts from share.auto.offset.reset",
     share_group_configured: "share group {group}: configs set: {configs}",
     authorization_on: "authorization on",
     authorization_off: "authorization off",

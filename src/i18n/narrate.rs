@@ -140,6 +140,7 @@ messages! {
     share_ack_failed,
     share_offsets_reset,
     share_group_deleted,
+    share_offsets_deleted,
     share_group_configured,
     authorization_on,
     authorization_off,
@@ -614,6 +615,9 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             fill(n.share_offsets_reset, &[("group", group), ("offsets", &text)])
         }
         ShareGroupDeleted { group } => fill(n.share_group_deleted, &[("group", group)]),
+        ShareGroupOffsetsDeleted { group, topics } => {
+            fill(n.share_offsets_deleted, &[("group", group), ("topics", &topics.join(", "))])
+        }
         ShareGroupConfigured { group, settings } => {
             let mut parts = Vec::new();
             if let Some(r) = settings.auto_offset_reset {

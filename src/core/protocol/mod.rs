@@ -9,17 +9,20 @@
 //! Data: [`produce`], [`fetch`], [`list_offsets`], [`metadata`]. Groups: [`find_coordinator`],
 //! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
 //! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
-//! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`]. Admin: [`create_topics`],
+//! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`], and their admin side
+//! [`alter_share_group_offsets`], [`delete_share_group_offsets`]. Admin: [`create_topics`],
 //! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
 //! [`delete_groups`], [`offset_delete`], [`elect_leaders`] (the admin client, `admin.rs`).
 
 pub mod alter_configs;
+pub mod alter_share_group_offsets;
 pub mod consumer_group_heartbeat;
 pub mod create_acls;
 pub mod create_partitions;
 pub mod create_topics;
 pub mod delete_acls;
 pub mod delete_groups;
+pub mod delete_share_group_offsets;
 pub mod delete_topics;
 pub mod elect_leaders;
 pub mod fetch;
@@ -68,6 +71,8 @@ pub enum ApiKey {
     ShareGroupHeartbeat = 76,
     ShareFetch = 78,
     ShareAcknowledge = 79,
+    AlterShareGroupOffsets = 91,
+    DeleteShareGroupOffsets = 92,
 }
 
 impl ApiKey {
@@ -98,6 +103,8 @@ impl ApiKey {
             ApiKey::ShareGroupHeartbeat => "ShareGroupHeartbeat",
             ApiKey::ShareFetch => "ShareFetch",
             ApiKey::ShareAcknowledge => "ShareAcknowledge",
+            ApiKey::AlterShareGroupOffsets => "AlterShareGroupOffsets",
+            ApiKey::DeleteShareGroupOffsets => "DeleteShareGroupOffsets",
         }
     }
 }
@@ -172,6 +179,8 @@ messages! {
     ShareGroupHeartbeat(share_group_heartbeat::ShareGroupHeartbeatRequest, ShareGroupHeartbeatResponse),
     ShareFetch(share_fetch::ShareFetchRequest, ShareFetchResponse),
     ShareAcknowledge(share_acknowledge::ShareAcknowledgeRequest, ShareAcknowledgeResponse),
+    AlterShareGroupOffsets(alter_share_group_offsets::AlterShareGroupOffsetsRequest, AlterShareGroupOffsetsResponse),
+    DeleteShareGroupOffsets(delete_share_group_offsets::DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse),
 }
 
 /// What crosses the network to a broker: a request, and the principal its connection

@@ -396,9 +396,20 @@ fn remove(
             .filter(|a| a.resource_type == r.rt && a.resource_name == r.name && a.pattern_type == pt)
             .filter(|a| acls.is_empty() || acls.contains(a))
             .collect();
-        for a in victims {
-            if let Err(e) = target.apply_as(ctx.user.as_deref(), Command::RemoveAcl { acl: a }) {
-                return with(o, error(&super::java_exception(&e)));
+        // Kafka's AclCommand sends its DeleteAcls filter whether or not anything matches, so
+        // the broker's refusal (no ALTER on the cluster) is printed either way: with nothing to
+        // remove, one binding of the filter goes, and matching none is no error.
+        let nothing = victims.is_empty();
+        let probe = acls.first().cloned().unwrap_or_else(|| {
+            AclBinding::new("User:*", Operation::All, r.rt, pt, &r.name, crate::core::acl::Permission::Allow)
+        });
+        let sends = if nothing { vec![probe] } else { victims };
+        for a in sends {
+            match target.apply_as(ctx.user.as_deref(), Command::RemoveAcl { acl: a }) {
+                Err(e) if e.code().is_some() || !nothing => {
+                    return with(o, error(&super::java_exception(&e)));
+                }
+                _ => {}
             }
         }
     }

@@ -595,7 +595,7 @@ fn parse_topic_partitions(cluster: &Cluster, arg: &str) -> Result<Vec<TopicParti
 
 /// `Utils.getDateTime`: `YYYY-MM-DDTHH:mm:SS.sss`, optionally with a zone (ignored: UTC).
 /// The simulated clock starts at 1970-01-01T00:00:00.000.
-fn parse_datetime(s: &str) -> Option<u64> {
+pub(crate) fn parse_datetime(s: &str) -> Option<u64> {
     let s = s.trim_end_matches('Z');
     let (date, time) = s.split_once('T')?;
     let d: Vec<i64> = date.split('-').map(|x| x.parse().ok()).collect::<Option<_>>()?;

@@ -7,8 +7,15 @@
 //! The `--describe --offsets` table has 4.2's columns (GROUP TOPIC PARTITION START-OFFSET LAG, as
 //! `ShareGroupCommandTest` checks them); START-OFFSET is the share-partition start offset (SPSO)
 //! and LAG the records from it to the high watermark that are not acknowledged or archived yet.
-//! Not modelled (said plainly): `--delete-offsets`, `--to-datetime`, `--to-current`,
-//! `--from-file`, `--export`.
+//! `--delete-offsets` (DeleteShareGroupOffsets) prints each topic's result; `--reset-offsets`
+//! takes `--to-earliest`, `--to-latest`, `--to-offset` and `--to-datetime` (Kafka's share tool has
+//! no `--by-duration` or `--shift-by`).
+//!
+//! Changes are Kafka requests the broker authorizes (AlterShareGroupOffsets: READ on the group
+//! and the topics; DeleteShareGroupOffsets: DELETE on the group, READ on the topics;
+//! DeleteGroups: DELETE on the group), and a refusal is printed as the tool prints that
+//! exception. Not modelled (said plainly): `--to-current`, `--export`; `--from-file` names a
+//! file, and the terminal reads no files.
 
 use super::kafka_consumer_groups::preprocess;
 use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
@@ -177,9 +184,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     } else if opts.has("reset-offsets") {
         reset_offsets(&opts, target, ctx)
     } else {
-        unsupported(
-            "kafka-share-groups --delete-offsets (share groups' offsets are kept until the group is deleted)",
-        )
+        delete_offsets(&opts, target, ctx)
     }
 }
 
@@ -298,6 +303,10 @@ fn print_offsets(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, &S
     let share = cluster.brokers()[0].share();
     for id in groups.keys() {
         let rows: Vec<(&TopicPartition, &SharePartition)> = share.partitions_of(id).collect();
+        if rows.is_empty() {
+            o.outln(format!("\nShare group '{id}' has no offset information."));
+            continue;
+        }
         let gw = id.chars().count().max(15);
         let tw = rows.iter().map(|(tp, _)| tp.topic.chars().count()).max().unwrap_or(0).max(15);
         let line = |o: &mut Output, cells: [&str; 6]| {
@@ -452,7 +461,7 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
         let Some(g) = share.groups().get(&id) else {
             failed.push((
                 id.clone(),
-                format!("java.lang.IllegalArgumentException: Group '{id}' is not a share group."),
+                format!("org.apache.kafka.common.errors.GroupIdNotFoundException: Group '{id}' is not a share group."),
             ));
             continue;
         };
@@ -465,17 +474,10 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
             ));
             continue;
         }
-        if !allowed(target, ctx, Operation::Delete, ResourceType::Group, &id) {
-            failed.push((
-                id.clone(),
-                "org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed."
-                    .into(),
-            ));
-            continue;
-        }
-        match target.apply(Command::DeleteShareGroup { group: id.clone() }) {
+        // DeleteGroups: the broker checks DELETE on the group.
+        match target.apply_as(ctx.user.as_deref(), Command::DeleteShareGroup { group: id.clone() }) {
             Ok(()) => deleted.push(id),
-            Err(e) => failed.push((id, super::core_message(&e))),
+            Err(e) => failed.push((id, super::java_exception(&e))),
         }
     }
     let quoted = |v: &[String]| v.iter().map(|g| format!("'{g}'")).collect::<Vec<_>>().join(", ");
@@ -495,26 +497,28 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
 
 fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
-    for (flag, what) in
-        [("to-datetime", "--to-datetime"), ("to-current", "--to-current"), ("from-file", "--from-file")]
-    {
-        if opts.has(flag) {
-            return unsupported(&format!("kafka-share-groups --reset-offsets {what}"));
-        }
+    if opts.has("from-file") {
+        return unsupported(
+            "--from-file: the terminal reads no files; name the partitions with --topic (topic:0,1) and give --to-offset, --to-datetime, --to-earliest or --to-latest.",
+        );
+    }
+    if opts.has("to-current") {
+        return unsupported("kafka-share-groups --reset-offsets --to-current");
     }
     let group = opts.value("group").unwrap_or_default().to_string();
-    let cluster = target.cluster();
-    let share = cluster.brokers()[0].share();
-    if share.groups().get(&group).is_some_and(|g| !g.members.is_empty()) {
-        o.errln(format!("Share group '{group}' is not empty."));
-        return o.fail();
-    }
-    if !allowed(target, ctx, Operation::Read, ResourceType::Group, &group) {
+    // The tool describes the group first (DESCRIBE on the group), and resets only an empty one.
+    if !allowed(target, ctx, Operation::Describe, ResourceType::Group, &group) {
         print_error(
             &mut o,
             &format!("Executing share group command failed due to Not authorized to access group: {group}"),
         );
         return o;
+    }
+    let cluster = target.cluster();
+    let share = cluster.brokers()[0].share();
+    if share.groups().get(&group).is_some_and(|g| !g.members.is_empty()) {
+        o.errln(format!("Share group '{group}' is not empty."));
+        return o.fail();
     }
     // The partitions: `--topic t` or `t:0,1`, or every partition the group has a start offset for.
     let mut parts: Vec<TopicPartition> = Vec::new();
@@ -550,6 +554,18 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
     }
     crate::core::sort::ascending(&mut parts);
     parts.dedup();
+    // `--to-datetime`: the first record at or after the time (ListOffsets by timestamp), or the
+    // log end when there is none.
+    let since = match opts.value("to-datetime") {
+        None => None,
+        Some(v) => match super::kafka_consumer_groups::parse_datetime(v) {
+            Some(ts) => Some(ts),
+            None => {
+                print_error(&mut o, &format!("Executing share group command failed due to java.text.ParseException: Unparseable date: \"{}\"", super::shown(v)));
+                return o;
+            }
+        },
+    };
     let to = if opts.has("to-earliest") {
         ResetTarget::Earliest
     } else if opts.has("to-latest") {
@@ -566,27 +582,36 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
         .map(|tp| {
             let log = cluster.topics().get(&*tp.topic).and_then(|t| t.partition(tp.partition));
             let (start, end) = log.map_or((0, 0), |l| (l.log_start(), l.log_end()));
-            let off = match to {
-                ResetTarget::Earliest => start,
-                ResetTarget::Latest => end,
-                ResetTarget::Offset(n) => n.clamp(start, end),
+            let off = match (since, to) {
+                (Some(ts), _) => log
+                    .and_then(|l| l.read(start, usize::MAX).find(|(_, r)| r.timestamp >= ts).map(|(o, _)| o))
+                    .unwrap_or(end),
+                (None, ResetTarget::Earliest) => start,
+                (None, ResetTarget::Latest) => end,
+                (None, ResetTarget::Offset(n)) => n.clamp(start, end),
             };
             (tp.clone(), off)
         })
         .collect();
     if opts.has("execute") {
-        let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        for tp in &parts {
-            by_topic.entry(&tp.topic).or_default().push(tp.partition);
+        // One AlterShareGroupOffsets per topic; by time, one per partition (its own offset).
+        type Key<'a> = (&'a str, Option<u32>);
+        let mut commands: BTreeMap<Key, (Vec<u32>, ResetTarget)> = BTreeMap::new();
+        for (tp, off) in &plan {
+            let (key, target) = match since {
+                Some(_) => ((&*tp.topic, Some(tp.partition)), ResetTarget::Offset(*off)),
+                None => ((&*tp.topic, None), to),
+            };
+            commands.entry(key).or_insert_with(|| (Vec::new(), target)).0.push(tp.partition);
         }
-        for (topic, partitions) in by_topic {
+        for ((topic, _), (partitions, to)) in commands {
             let cmd = Command::ResetShareGroupOffsets {
                 group: group.clone(),
                 topic: Some(topic.to_string()),
                 partitions,
                 to,
             };
-            if let Err(e) = target.apply(cmd) {
+            if let Err(e) = target.apply_as(ctx.user.as_deref(), cmd) {
                 print_error(
                     &mut o,
                     &format!("Executing share group command failed due to {}", super::core_message(&e)),
@@ -614,5 +639,60 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
         ));
     }
     o.out("\n");
+    o
+}
+
+/// `deleteOffsets`: DeleteShareGroupOffsets for the group's topics. A group-level refusal is
+/// printed as `Error: <message>`, and every topic then carries it; the table lists each topic
+/// (sorted) as `Successful` or `Error: <message>`.
+fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    use crate::core::error::ErrorCode as E;
+    let mut o = Output::default();
+    let group = opts.value("group").unwrap_or_default().to_string();
+    let mut topics: Vec<String> = opts.values("topic").to_vec();
+    crate::core::sort::ascending(&mut topics);
+    topics.dedup();
+    let cmd = Command::DeleteShareGroupOffsets { group, topics: topics.clone() };
+    let results: Vec<(String, Option<String>)> = match target.apply_as(ctx.user.as_deref(), cmd) {
+        Ok(()) => {
+            let answer = target.cluster().admin().last_share_offsets_deletion();
+            topics
+                .iter()
+                .map(|t| {
+                    let error = answer
+                        .and_then(|a| a.responses.iter().find(|(name, _, _)| name == t))
+                        .and_then(|(_, code, message)| {
+                            code.map(|c| message.clone().unwrap_or_else(|| c.name().to_string()))
+                        });
+                    (t.clone(), error)
+                })
+                .collect()
+        }
+        Err(e) => {
+            let message = super::core_message(&e);
+            match e.code() {
+                Some(E::GroupIdNotFound | E::GroupAuthorizationFailed | E::NonEmptyGroup) => {
+                    print_error(&mut o, &message)
+                }
+                Some(E::TopicAuthorizationFailed | E::UnknownTopicOrPartition) => {}
+                _ => print_error(
+                    &mut o,
+                    &format!("Encounter some unknown error: {}", super::java_exception(&e)),
+                ),
+            }
+            topics.iter().map(|t| (t.clone(), Some(message.clone()))).collect()
+        }
+    };
+    if !results.is_empty() {
+        let w = results.iter().map(|(t, _)| t.chars().count()).max().unwrap_or(0).max(15);
+        o.out(format!("\n{} STATUS", pad("TOPIC", w)));
+        for (t, error) in &results {
+            let status = error.as_ref().map_or_else(|| "Successful".to_string(), |m| format!("Error: {m}"));
+            o.out(format!("\n{} {status}", pad(t, w)));
+        }
+    }
+    o.out("\n");
+    // `printError` only prints: the command still ends normally.
+    o.status = 0;
     o
 }
