@@ -512,11 +512,40 @@ fn share_group_changes_are_authorized_by_the_broker() {
         let out = sh(run, &format!("kafka-acls.sh $BS --add --allow-principal User:bob {acl}"));
         assert!(out.ends_with("--- exit 0\n"), "{out}");
     };
+    // Lists and describes are the broker's answers: ListGroups leaves out what bob may not
+    // DESCRIBE, ShareGroupDescribe refuses it.
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --list"),
+        expect![[r#"
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --list --state"),
+        expect![[r#"
+        GROUP           STATE
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --describe --group workers"),
+        expect![[r#"
+
+        Error: Executing share group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: workers
+        --- exit 1
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --describe --all-groups"),
+        expect![[r#"
+        --- exit 0
+    "#]],
+    );
     // Describing the group first needs DESCRIBE on it.
     check(
         bob(
             &mut run,
-            "kafka-share-groups.sh $BS --reset-offsets --group workers --all-topics --to-earliest --execute",
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
         ),
         expect![[r#"
 
@@ -525,11 +554,27 @@ fn share_group_changes_are_authorized_by_the_broker() {
         "#]],
     );
     grant(&mut run, "--operation Describe --group workers");
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --list"),
+        expect![[r#"
+        workers
+        --- exit 0
+    "#]],
+    );
+    // DescribeShareGroupOffsets leaves out the topics bob may not DESCRIBE.
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --describe --group workers"),
+        expect![[r#"
+
+        Share group 'workers' has no offset information.
+        --- exit 0
+    "#]],
+    );
     // AlterShareGroupOffsets needs READ on the group.
     check(
         bob(
             &mut run,
-            "kafka-share-groups.sh $BS --reset-offsets --group workers --all-topics --to-earliest --execute",
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
         ),
         expect![[r#"
 
@@ -542,7 +587,7 @@ fn share_group_changes_are_authorized_by_the_broker() {
     check(
         bob(
             &mut run,
-            "kafka-share-groups.sh $BS --reset-offsets --group workers --all-topics --to-earliest --execute",
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
         ),
         expect![[r#"
 
@@ -554,7 +599,7 @@ fn share_group_changes_are_authorized_by_the_broker() {
     check(
         bob(
             &mut run,
-            "kafka-share-groups.sh $BS --reset-offsets --group workers --all-topics --to-earliest --execute",
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
         ),
         expect![[r#"
 

@@ -271,3 +271,64 @@ fn the_console_producer_creates_a_missing_topic_as_its_user() {
     let t = &run.cluster.topics()["payments"];
     assert_eq!((t.partition_count(), t.partition(0).unwrap().log_end()), (1, 1));
 }
+
+/// Lists and describes are the broker's answers as the user: Metadata and ListGroups leave out
+/// what it may not DESCRIBE, DescribeAcls needs DESCRIBE on the cluster. The tools print what
+/// came back.
+#[test]
+fn lists_are_what_the_broker_answers_the_user() {
+    let mut run = locked(false);
+    check(
+        bob(&mut run, "kafka-topics.sh $BS --list"),
+        expect![[r#"
+
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-topics.sh $BS --describe --topic orders"),
+        expect![[r#"
+        Error while executing topic command : Topic 'Optional[orders]' does not exist as expected
+        --- exit 1
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-consumer-groups.sh $BS --list"),
+        expect![[r#"
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-acls.sh $BS --list"),
+        expect![[r#"
+        Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+        --- exit 1
+    "#]],
+    );
+    grant(&mut run, "--operation Describe --topic orders");
+    grant(&mut run, "--operation Describe --group g1");
+    grant(&mut run, "--operation Describe --cluster");
+    check(
+        bob(&mut run, "kafka-topics.sh $BS --list"),
+        expect![[r#"
+        orders
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-consumer-groups.sh $BS --list"),
+        expect![[r#"
+        g1
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-acls.sh $BS --list --topic orders"),
+        expect![[r#"
+        Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: 
+         	(principal=User:bob, host=*, operation=DESCRIBE, permissionType=ALLOW) 
+
+        --- exit 0
+    "#]],
+    );
+}

@@ -22,6 +22,7 @@ mod offsets_topic;
 pub mod replicas;
 
 pub(crate) use admin::unknown_topic;
+mod reads;
 pub mod share;
 mod share_admin;
 

@@ -10,7 +10,8 @@
 //! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
 //! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
 //! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`], and their admin side
-//! [`alter_share_group_offsets`], [`delete_share_group_offsets`]. Admin: [`create_topics`],
+//! [`alter_share_group_offsets`], [`delete_share_group_offsets`], [`share_group_describe`].
+//! Reads the tools send: [`list_groups`], [`describe_acls`] (and [`metadata`]). Admin: [`create_topics`],
 //! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
 //! [`delete_groups`], [`offset_delete`], [`elect_leaders`] (the admin client, `admin.rs`).
 
@@ -24,12 +25,14 @@ pub mod delete_acls;
 pub mod delete_groups;
 pub mod delete_share_group_offsets;
 pub mod delete_topics;
+pub mod describe_acls;
 pub mod elect_leaders;
 pub mod fetch;
 pub mod find_coordinator;
 pub mod heartbeat;
 pub mod join_group;
 pub mod leave_group;
+pub mod list_groups;
 pub mod list_offsets;
 pub mod metadata;
 pub mod offset_commit;
@@ -38,6 +41,7 @@ pub mod offset_fetch;
 pub mod produce;
 pub mod share_acknowledge;
 pub mod share_fetch;
+pub mod share_group_describe;
 pub mod share_group_heartbeat;
 pub mod sync_group;
 
@@ -72,6 +76,10 @@ pub enum ApiKey {
     ShareFetch = 78,
     ShareAcknowledge = 79,
     AlterShareGroupOffsets = 91,
+    ListGroups = 16,
+    DescribeAcls = 29,
+    ShareGroupDescribe = 77,
+    DescribeShareGroupOffsets = 90,
     DeleteShareGroupOffsets = 92,
 }
 
@@ -104,6 +112,10 @@ impl ApiKey {
             ApiKey::ShareFetch => "ShareFetch",
             ApiKey::ShareAcknowledge => "ShareAcknowledge",
             ApiKey::AlterShareGroupOffsets => "AlterShareGroupOffsets",
+            ApiKey::ListGroups => "ListGroups",
+            ApiKey::DescribeAcls => "DescribeAcls",
+            ApiKey::ShareGroupDescribe => "ShareGroupDescribe",
+            ApiKey::DescribeShareGroupOffsets => "DescribeShareGroupOffsets",
             ApiKey::DeleteShareGroupOffsets => "DeleteShareGroupOffsets",
         }
     }
@@ -181,6 +193,10 @@ messages! {
     ShareAcknowledge(share_acknowledge::ShareAcknowledgeRequest, ShareAcknowledgeResponse),
     AlterShareGroupOffsets(alter_share_group_offsets::AlterShareGroupOffsetsRequest, AlterShareGroupOffsetsResponse),
     DeleteShareGroupOffsets(delete_share_group_offsets::DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse),
+    ListGroups(list_groups::ListGroupsRequest, ListGroupsResponse),
+    DescribeAcls(describe_acls::DescribeAclsRequest, DescribeAclsResponse),
+    ShareGroupDescribe(share_group_describe::ShareGroupDescribeRequest, ShareGroupDescribeResponse),
+    DescribeShareGroupOffsets(share_group_describe::DescribeShareGroupOffsetsRequest, DescribeShareGroupOffsetsResponse),
 }
 
 /// What crosses the network to a broker: a request, and the principal its connection

@@ -185,16 +185,21 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     }
 }
 
-/// Groups the user may describe, in name order (Kafka lists them in the coordinator's order;
-/// sorting keeps the output stable).
+/// ListGroups for consumer groups (types Classic and Consumer) as the user: the broker leaves
+/// out the groups it may not DESCRIBE. In name order (Kafka lists them in the coordinator's
+/// order; sorting keeps the output stable).
 fn visible_groups(target: &dyn Target, ctx: &Context) -> Vec<String> {
-    target
-        .cluster()
-        .groups()
-        .keys()
-        .filter(|g| allowed(target, ctx, Operation::Describe, ResourceType::Group, g))
-        .cloned()
-        .collect()
+    use crate::core::protocol::list_groups::{GroupType, ListGroupsRequest};
+    let request = ListGroupsRequest {
+        states_filter: Vec::new(),
+        types_filter: vec![GroupType::Classic, GroupType::Consumer],
+    };
+    match target.read_as(ctx.user.as_deref(), request.into()) {
+        Some(crate::core::protocol::Response::ListGroups(r)) => {
+            r.groups.into_iter().map(|g| g.group_id).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn selected_groups(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
