@@ -223,6 +223,17 @@ pub enum EventKind {
         to: Option<crate::core::ids::BrokerId>,
         cause: Option<BrokerChange>,
     },
+    /// A share group's coordinator moved with its `__consumer_offsets` partition's leader (the
+    /// same fields as [`EventKind::CoordinatorMoved`]); the new one loads the group's members
+    /// and assignment (a share group has no committed offsets: its start offsets live with the
+    /// share-partitions).
+    ShareCoordinatorMoved {
+        group: String,
+        partition: u32,
+        from: Option<crate::core::ids::BrokerId>,
+        to: Option<crate::core::ids::BrokerId>,
+        cause: Option<BrokerChange>,
+    },
     /// A client learned its group's coordinator had moved (it got `error` from broker `from`)
     /// and FindCoordinator named broker `to`.
     CoordinatorFound {
@@ -678,7 +689,8 @@ impl Event {
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
             | GroupEpochBumped { group, .. }
-            | CoordinatorMoved { group, .. } => vec![group],
+            | CoordinatorMoved { group, .. }
+            | ShareCoordinatorMoved { group, .. } => vec![group],
             CoordinatorFound { client, group, .. } => vec![client, group],
             ProduceAcknowledged { producer, topic, .. } => vec![producer, topic],
             LeaderChanged { topic, .. }
