@@ -273,8 +273,8 @@ fn the_console_producer_creates_a_missing_topic_as_its_user() {
 }
 
 /// Lists and describes are the broker's answers as the user: Metadata and ListGroups leave out
-/// what it may not DESCRIBE, DescribeAcls needs DESCRIBE on the cluster. The tools print what
-/// came back.
+/// what it may not DESCRIBE, DescribeAcls needs DESCRIBE on the cluster, DescribeConfigs
+/// DESCRIBE_CONFIGS on the topic. The tools print what came back.
 #[test]
 fn lists_are_what_the_broker_answers_the_user() {
     let mut run = locked(false);
@@ -299,13 +299,66 @@ fn lists_are_what_the_broker_answers_the_user() {
     "#]],
     );
     check(
+        bob(&mut run, "kafka-consumer-groups.sh $BS --describe --group g1"),
+        expect![[r#"
+
+        Error: Executing consumer group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g1
+        --- exit 1
+    "#]],
+    );
+    check(
         bob(&mut run, "kafka-acls.sh $BS --list"),
         expect![[r#"
         Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
         --- exit 1
     "#]],
     );
+    check(
+        bob(&mut run, "kafka-get-offsets.sh $BS --topic orders"),
+        expect![[r#"
+        --- stderr
+        Error occurred: Could not match any topic-partitions with the specified filters
+        --- exit 1
+    "#]],
+    );
+    let configs = "kafka-configs.sh $BS --describe --entity-type topics --entity-name orders";
+    check(
+        bob(&mut run, configs),
+        expect![[r#"
+        --- stderr
+        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+        --- exit 1
+    "#]],
+    );
     grant(&mut run, "--operation Describe --topic orders");
+    check(
+        bob(&mut run, "kafka-get-offsets.sh $BS --topic orders"),
+        expect![[r#"
+        orders:0:0
+        orders:1:0
+        orders:2:0
+        --- exit 0
+    "#]],
+    );
+    // DescribeConfigs needs DESCRIBE_CONFIGS (DESCRIBE does not imply it).
+    check(
+        bob(&mut run, configs),
+        expect![[r#"
+        --- stderr
+        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+        --- exit 1
+    "#]],
+    );
+    grant(&mut run, "--operation DescribeConfigs --topic orders");
+    check(
+        bob(&mut run, configs),
+        expect![[r#"
+        Dynamic configs for topic orders are:
+        --- exit 0
+    "#]],
+    );
     grant(&mut run, "--operation Describe --group g1");
     grant(&mut run, "--operation Describe --cluster");
     check(
@@ -323,12 +376,25 @@ fn lists_are_what_the_broker_answers_the_user() {
     "#]],
     );
     check(
-        bob(&mut run, "kafka-acls.sh $BS --list --topic orders"),
+        bob(&mut run, "kafka-consumer-groups.sh $BS --describe --group g1 --state"),
         expect![[r#"
-        Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: 
-         	(principal=User:bob, host=*, operation=DESCRIBE, permissionType=ALLOW) 
 
+        GROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS
+        g1                        localhost:9092  (1)                            Empty           0
+        --- stderr
+
+        Consumer group 'g1' has no active members.
         --- exit 0
     "#]],
+    );
+    check(
+        bob(&mut run, "kafka-acls.sh $BS --list --topic orders"),
+        expect![[r#"
+            Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: 
+             	(principal=User:bob, host=*, operation=DESCRIBE, permissionType=ALLOW)
+            	(principal=User:bob, host=*, operation=DESCRIBE_CONFIGS, permissionType=ALLOW) 
+
+            --- exit 0
+        "#]],
     );
 }

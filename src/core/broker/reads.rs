@@ -11,6 +11,8 @@ use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
 use crate::core::config::GroupProtocol;
 use crate::core::error::ErrorCode;
 use crate::core::protocol::describe_acls::{DescribeAclsRequest, DescribeAclsResponse};
+use crate::core::protocol::describe_configs::{DescribeConfigsRequest, DescribeConfigsResponse};
+use crate::core::protocol::describe_groups::{DescribeGroupsRequest, DescribeGroupsResponse};
 use crate::core::protocol::list_groups::{GroupType, ListGroupsRequest, ListGroupsResponse, ListedGroup};
 use crate::core::protocol::metadata::{MetadataRequest, MetadataResponse};
 use crate::core::protocol::share_group_describe::{
@@ -26,6 +28,8 @@ impl Broker {
             Request::Metadata(r) => self.metadata_as(user, r).into(),
             Request::ListGroups(r) => self.list_groups(user, r).into(),
             Request::DescribeAcls(r) => self.describe_acls(user, r).into(),
+            Request::DescribeConfigs(r) => self.describe_configs(user, r).into(),
+            Request::DescribeGroups(r) => self.describe_groups(user, r).into(),
             Request::ShareGroupDescribe(r) => self.share_group_describe(user, r).into(),
             Request::DescribeShareGroupOffsets(r) => self.describe_share_group_offsets(user, r).into(),
             _ => return None,
@@ -93,6 +97,56 @@ impl Broker {
         }
         let resources = self.auth.effective_acls().into_iter().map(|e| e.acl).collect();
         DescribeAclsResponse { error_code: None, error_message: None, resources }
+    }
+
+    /// DescribeConfigs of a topic: DESCRIBE_CONFIGS on it (else TOPIC_AUTHORIZATION_FAILED), then
+    /// a topic that exists (UNKNOWN_TOPIC_OR_PARTITION).
+    pub fn describe_configs(
+        &self,
+        user: Option<&str>,
+        r: &DescribeConfigsRequest,
+    ) -> DescribeConfigsResponse {
+        let refuse = |code, message: String| DescribeConfigsResponse {
+            error_code: Some(code),
+            error_message: Some(message),
+            retention: None,
+        };
+        if !self.may(user, Operation::DescribeConfigs, ResourceType::Topic, &r.topic) {
+            return refuse(
+                ErrorCode::TopicAuthorizationFailed,
+                format!("Not authorized to access topics: [{}]", r.topic),
+            );
+        }
+        match self.topics.get(&r.topic) {
+            None => {
+                refuse(ErrorCode::UnknownTopicOrPartition, format!("The topic '{}' does not exist.", r.topic))
+            }
+            Some(t) => DescribeConfigsResponse {
+                error_code: None,
+                error_message: None,
+                retention: Some(t.retention),
+            },
+        }
+    }
+
+    /// DescribeGroups: per group DESCRIBE (GROUP_AUTHORIZATION_FAILED); an unknown group is Dead.
+    pub fn describe_groups(&self, user: Option<&str>, r: &DescribeGroupsRequest) -> DescribeGroupsResponse {
+        let groups = r
+            .groups
+            .iter()
+            .map(|id| {
+                let described = if self.may(user, Operation::Describe, ResourceType::Group, id) {
+                    Ok(self.groups.get(id.as_str()).cloned())
+                } else {
+                    Err((
+                        ErrorCode::GroupAuthorizationFailed,
+                        format!("Not authorized to access group: {id}"),
+                    ))
+                };
+                (id.clone(), described)
+            })
+            .collect();
+        DescribeGroupsResponse { groups }
     }
 
     /// ShareGroupDescribe: per group DESCRIBE (GROUP_AUTHORIZATION_FAILED), then a share group

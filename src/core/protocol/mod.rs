@@ -11,7 +11,8 @@
 //! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
 //! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`], and their admin side
 //! [`alter_share_group_offsets`], [`delete_share_group_offsets`], [`share_group_describe`].
-//! Reads the tools send: [`list_groups`], [`describe_acls`] (and [`metadata`]). Admin: [`create_topics`],
+//! Reads the tools send: [`list_groups`], [`describe_groups`], [`describe_acls`],
+//! [`describe_configs`] (and [`metadata`]). Admin: [`create_topics`],
 //! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
 //! [`delete_groups`], [`offset_delete`], [`elect_leaders`] (the admin client, `admin.rs`).
 
@@ -26,6 +27,8 @@ pub mod delete_groups;
 pub mod delete_share_group_offsets;
 pub mod delete_topics;
 pub mod describe_acls;
+pub mod describe_configs;
+pub mod describe_groups;
 pub mod elect_leaders;
 pub mod fetch;
 pub mod find_coordinator;
@@ -78,6 +81,8 @@ pub enum ApiKey {
     AlterShareGroupOffsets = 91,
     ListGroups = 16,
     DescribeAcls = 29,
+    DescribeConfigs = 32,
+    DescribeGroups = 15,
     ShareGroupDescribe = 77,
     DescribeShareGroupOffsets = 90,
     DeleteShareGroupOffsets = 92,
@@ -114,6 +119,8 @@ impl ApiKey {
             ApiKey::AlterShareGroupOffsets => "AlterShareGroupOffsets",
             ApiKey::ListGroups => "ListGroups",
             ApiKey::DescribeAcls => "DescribeAcls",
+            ApiKey::DescribeConfigs => "DescribeConfigs",
+            ApiKey::DescribeGroups => "DescribeGroups",
             ApiKey::ShareGroupDescribe => "ShareGroupDescribe",
             ApiKey::DescribeShareGroupOffsets => "DescribeShareGroupOffsets",
             ApiKey::DeleteShareGroupOffsets => "DeleteShareGroupOffsets",
@@ -195,6 +202,8 @@ messages! {
     DeleteShareGroupOffsets(delete_share_group_offsets::DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse),
     ListGroups(list_groups::ListGroupsRequest, ListGroupsResponse),
     DescribeAcls(describe_acls::DescribeAclsRequest, DescribeAclsResponse),
+    DescribeConfigs(describe_configs::DescribeConfigsRequest, DescribeConfigsResponse),
+    DescribeGroups(describe_groups::DescribeGroupsRequest, DescribeGroupsResponse),
     ShareGroupDescribe(share_group_describe::ShareGroupDescribeRequest, ShareGroupDescribeResponse),
     DescribeShareGroupOffsets(share_group_describe::DescribeShareGroupOffsetsRequest, DescribeShareGroupOffsetsResponse),
 }

@@ -20,7 +20,6 @@ pub mod kafka_share_groups;
 pub mod kafka_topics;
 pub mod options;
 
-use super::acl::{Operation, ResourceType};
 use super::cluster::Cluster;
 use super::command::Command;
 use super::error::CoreError;
@@ -54,9 +53,9 @@ pub const TOOLS: &[&str] = &[
 /// so the broker authorizes them, and only the broker: a refusal comes back as its error code
 /// and the tool prints it as Kafka's tool prints that exception. Lists and describes are read
 /// requests the broker answers as that user ([`Target::read_as`]: Metadata, ListGroups,
-/// DescribeAcls, ShareGroupDescribe, DescribeShareGroupOffsets), leaving out or refusing what
-/// it may not DESCRIBE. A few reads still filter with [`allowed`] in the tool (consumer-group
-/// describes, `kafka-configs --describe`, `kafka-get-offsets`).
+/// DescribeGroups, DescribeAcls, DescribeConfigs, ShareGroupDescribe,
+/// DescribeShareGroupOffsets), leaving out or refusing what it may not DESCRIBE; the tool
+/// checks no ACL itself.
 pub trait Target {
     fn cluster(&self) -> &Cluster;
     /// Sends a read-only request as `user` (`None`: the operator) and returns the broker's
@@ -286,21 +285,6 @@ pub fn unsupported(what: &str) -> Output {
     let mut o = Output::default();
     o.errln(format!("The playground cannot do this: {what}"));
     o.fail()
-}
-
-/// May the tool's user do `op` on the resource? (The authorizer off, or no user: yes.) For
-/// reads only: what a Metadata or Describe answer would show this user.
-pub(crate) fn allowed(
-    target: &dyn Target,
-    ctx: &Context,
-    op: Operation,
-    rt: ResourceType,
-    name: &str,
-) -> bool {
-    match &ctx.user {
-        None => true,
-        Some(u) => target.cluster().authorizer().authorize(u, op, rt, name),
-    }
 }
 
 /// Left-justifies `s` in `w` columns, as Java's `%-Ns` (never truncates).
