@@ -217,3 +217,89 @@ impl Broker {
         DescribeShareGroupOffsetsResponse { error_code: None, error_message: None, partitions }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::acl::{AclBinding, PatternType, Permission};
+    use crate::core::ids::BrokerId;
+    use crate::core::log::Retention;
+    use crate::core::topic::Topic;
+
+    fn locked() -> Broker {
+        let mut b = Broker::new(BrokerId::FIRST);
+        for g in ["a", "b"] {
+            b.groups.insert(g.into(), crate::core::group::Group::new(g));
+        }
+        for t in ["orders", "payments"] {
+            b.topics.insert(t.into(), Topic::new(t, 1, Retention::default()));
+        }
+        b.auth.set_enabled(true);
+        b.auth.set_allow_everyone_if_no_acl_found(false);
+        b
+    }
+
+    fn allow(b: &mut Broker, op: Operation, rt: ResourceType, name: &str) {
+        let acl = AclBinding::new("User:bob", op, rt, PatternType::Literal, name, Permission::Allow);
+        b.auth.add_acl(acl).unwrap();
+    }
+
+    fn listed(b: &Broker) -> Vec<String> {
+        b.list_groups(Some("bob"), &ListGroupsRequest::default())
+            .groups
+            .into_iter()
+            .map(|g| g.group_id)
+            .collect()
+    }
+
+    /// `KafkaApis.handleListGroupsRequest`: DESCRIBE on the cluster lists every group; otherwise
+    /// each group needs DESCRIBE, and the others are left out, not refused.
+    #[test]
+    fn list_groups_leaves_out_what_the_principal_may_not_describe() {
+        let mut b = locked();
+        assert!(listed(&b).is_empty());
+        allow(&mut b, Operation::Describe, ResourceType::Group, "b");
+        assert_eq!(listed(&b), ["b"]);
+        allow(&mut b, Operation::Describe, ResourceType::Cluster, CLUSTER_NAME);
+        assert_eq!(listed(&b), ["a", "b"]);
+        assert_eq!(b.list_groups(None, &ListGroupsRequest::default()).groups.len(), 2, "the operator");
+    }
+
+    /// `KafkaApis.handleTopicMetadataRequest`: all topics means the describable ones; a named
+    /// topic that is not describable is TOPIC_AUTHORIZATION_FAILED without partitions.
+    #[test]
+    fn metadata_as_a_user_hides_or_refuses_what_it_may_not_describe() {
+        let mut b = locked();
+        allow(&mut b, Operation::Read, ResourceType::Topic, "orders");
+        let all =
+            b.metadata_as(Some("bob"), &MetadataRequest { topics: None, allow_auto_topic_creation: false });
+        assert_eq!(
+            all.topics.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["orders"],
+            "READ implies DESCRIBE"
+        );
+        let named =
+            MetadataRequest { topics: Some(vec!["payments".into()]), allow_auto_topic_creation: false };
+        let t = &b.metadata_as(Some("bob"), &named).topics[0];
+        assert_eq!(t.error_code, Some(ErrorCode::TopicAuthorizationFailed));
+        assert!(t.partitions.is_empty());
+    }
+
+    /// DescribeAcls needs DESCRIBE on the cluster; DescribeConfigs DESCRIBE_CONFIGS on the topic
+    /// (ALTER_CONFIGS implies it, DESCRIBE does not).
+    #[test]
+    fn describe_acls_and_configs_need_their_operations() {
+        let mut b = locked();
+        let acls = b.describe_acls(Some("bob"), &DescribeAclsRequest {});
+        assert_eq!(acls.error_code, Some(ErrorCode::ClusterAuthorizationFailed));
+        let configs = |b: &Broker| {
+            b.describe_configs(Some("bob"), &DescribeConfigsRequest { topic: "orders".into() }).error_code
+        };
+        allow(&mut b, Operation::Describe, ResourceType::Topic, "orders");
+        assert_eq!(configs(&b), Some(ErrorCode::TopicAuthorizationFailed));
+        allow(&mut b, Operation::AlterConfigs, ResourceType::Topic, "orders");
+        assert_eq!(configs(&b), None);
+        allow(&mut b, Operation::Describe, ResourceType::Cluster, CLUSTER_NAME);
+        assert_eq!(b.describe_acls(Some("bob"), &DescribeAclsRequest {}).resources.len(), 3);
+    }
+}

@@ -134,3 +134,53 @@ impl Broker {
         self.delete_share_group(group).err().map(|(code, _)| code)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::acl::{AclBinding, PatternType, Permission};
+    use crate::core::ids::BrokerId;
+    use crate::core::log::Retention;
+    use crate::core::share_group::share_partition::ResetTarget;
+    use crate::core::topic::Topic;
+
+    /// `KafkaApis.handleDeleteShareGroupOffsetsRequest`: DELETE on the group for the request,
+    /// READ on each topic for that topic; an unknown topic is UNKNOWN_TOPIC_OR_PARTITION.
+    #[test]
+    fn delete_share_group_offsets_authorizes_the_group_then_each_topic() {
+        let mut b = Broker::new(BrokerId::FIRST);
+        b.topics.insert("orders".into(), Topic::new("orders", 1, Retention::default()));
+        let tp = TopicPartition::new("orders", 0);
+        b.reset_share_group_offsets("s", std::slice::from_ref(&tp), ResetTarget::Earliest).unwrap();
+        b.auth.set_enabled(true);
+        b.auth.set_allow_everyone_if_no_acl_found(false);
+        let r = DeleteShareGroupOffsetsRequest {
+            group_id: "s".into(),
+            topics: vec!["orders".into(), "nope".into()],
+        };
+        let answer = b.delete_share_group_offsets(Some("bob"), &r);
+        assert_eq!(answer.error_code, Some(ErrorCode::GroupAuthorizationFailed));
+        let acl = AclBinding::new(
+            "User:bob",
+            Operation::Delete,
+            ResourceType::Group,
+            PatternType::Literal,
+            "s",
+            Permission::Allow,
+        );
+        b.auth.add_acl(acl).unwrap();
+        let answer = b.delete_share_group_offsets(Some("bob"), &r);
+        assert_eq!(answer.error_code, None);
+        let codes: Vec<_> = answer.responses.iter().map(|(_, c, _)| *c).collect();
+        assert_eq!(
+            codes,
+            [Some(ErrorCode::TopicAuthorizationFailed), Some(ErrorCode::TopicAuthorizationFailed)]
+        );
+        assert!(b.share.partition("s", &tp).is_some(), "nothing deleted");
+        let answer = b.delete_share_group_offsets(None, &r);
+        let codes: Vec<_> = answer.responses.iter().map(|(_, c, _)| *c).collect();
+        assert_eq!(codes, [None, Some(ErrorCode::UnknownTopicOrPartition)]);
+        assert!(b.share.partition("s", &tp).is_none(), "the group's state of orders went");
+        assert!(b.share.groups.contains_key("s"), "the group stays");
+    }
+}
