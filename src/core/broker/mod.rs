@@ -23,7 +23,9 @@ pub mod produce;
 pub mod replicas;
 
 pub(crate) use admin::unknown_topic;
+mod reads;
 pub mod share;
+mod share_admin;
 
 pub use classic::Parked;
 pub use coordinator::{GroupConfig, Output};
@@ -207,6 +209,8 @@ impl Broker {
             Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
             Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
             Request::InitProducerId(r) => self.init_producer_id(user, r).into(),
+            Request::AlterShareGroupOffsets(r) => self.alter_share_group_offsets(user, r).into(),
+            Request::DeleteShareGroupOffsets(r) => self.delete_share_group_offsets(user, r).into(),
             _ => return None,
         })
     }
