@@ -211,9 +211,17 @@ fn more_members_than_partitions(cluster: &Cluster, c: &Consumer) -> bool {
     let Some(g) = cluster.groups().get(gid) else {
         return false;
     };
-    let partitions: u32 =
-        topics.iter().filter_map(|t| cluster.topics().get(t)).map(|t| t.partition_count()).sum();
-    g.members.len() as u32 > partitions
+    // Stops counting once the partitions are as many as the members (the stage asks for every
+    // member every frame, and a consumer may subscribe to 256 topics).
+    let members = g.members.len() as u32;
+    let mut partitions = 0u32;
+    for t in topics.iter().filter_map(|t| cluster.topics().get(t)) {
+        partitions = partitions.saturating_add(t.partition_count());
+        if partitions >= members {
+            return false;
+        }
+    }
+    members > partitions
 }
 
 /// Everything a consumer card shows, computed by [`Consumers`] each frame. The card and its

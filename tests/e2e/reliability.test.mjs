@@ -181,5 +181,15 @@ test("every cap at its maximum: the page loads it and stays responsive (long tas
   // loaded 2-core machine a task's wall time is inflated many times, so here only what a person
   // notices is asserted — the clock ran, and Pause and the language answered.
   assert.notEqual(figures.extreme_page_clock, "00:00.000", "the clock ran");
+  // Off screen, a large cluster's cards wait while the clock runs (src/ui/held.rs); paused, they
+  // catch up a few a frame, nobody scrolling: the last producer card ends up in Russian with
+  // the count it sent, like the first.
+  const last = page.locator("article.producer").last();
+  await until(async () => /^производитель p0+255$/.test((await last.locator("h3").textContent()) ?? ""), {
+    what: "the last producer card, off screen, catches up with the language",
+  });
+  await until(async () => /^[1-9]\d* отправлено$/.test((await last.locator(".badge").first().textContent()) ?? ""), {
+    what: "the last producer card, off screen, catches up with what it sent",
+  });
   app.assertClean();
 });
