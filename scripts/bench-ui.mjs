@@ -22,8 +22,9 @@ const ONLY_FRAMES = process.argv.includes("--only-frames");
 /** Distinct record keys in the big scenario. */
 const KEYS = 1000;
 
-/** The largest scenario the UI allows for the budget: 48 partitions × 24 consumers × 2000 records/s. */
-export function bigScenario() {
+/** The largest scenario the UI allows for the budget: 48 partitions × 24 consumers × 2000 records/s.
+ *  `rf: 3`: on 3 brokers in 3 zones with replication factor 3 (issue 14's frame figure). */
+export function bigScenario({ rf = 1 } = {}) {
   const producers = [1, 2, 3, 4].map((i) => ({
     name: `p${i}`, topic: "orders", rate: 500, keys: { mode: "set", prefix: "user-", count: KEYS },
   }));
@@ -32,7 +33,9 @@ export function bigScenario() {
   }));
   return {
     version: 1, id: "bench-big", title: { en: "Bench: 48 partitions, 24 consumers, 2000 records/s", ru: "Бенчмарк" },
-    seed: 1, topics: [{ name: "orders", partitions: 48 }], producers, consumers,
+    seed: 1, topics: [{ name: "orders", partitions: 48, ...(rf > 1 ? { replication_factor: rf } : {}) }],
+    ...(rf > 1 ? { brokers: [1, 2, 3].map((id) => ({ id, rack: `zone-${"abc"[id - 1]}` })) } : {}),
+    producers, consumers,
   };
 }
 
@@ -65,10 +68,10 @@ async function loadToInteractive(browser, base) {
   return median(runs);
 }
 
-async function frames(browser, base, speed = 1) {
+async function frames(browser, base, speed = 1, scenario = bigScenario()) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(base + shareFragment(bigScenario()));
+  await page.goto(base + shareFragment(scenario));
   await page.getByRole("button", { name: "Add consumer" }).waitFor();
   if (speed !== 1) await page.getByLabel("Speed").selectOption(String(speed));
   const play = page.getByRole("button", { name: "Play", exact: true });
@@ -179,6 +182,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks", "frame_p95_ms_10x", "frame_max_ms_10x", "long_tasks_10x"]) out[k] = null;
     }
     process.stderr.write(`  frames: p95 ${out.frame_p95_ms} ms, max ${out.frame_max_ms} ms, long tasks ${out.long_tasks}\n`);
+    // Replication factor 3 on 3 brokers, at 1× (issue 14): the lanes' HW marks and the
+    // replicas' fetches on top of the same traffic.
+    const rf3 = await frames(browser, server.url, 1, bigScenario({ rf: 3 }));
+    for (const k of ["frame_p95_ms", "frame_max_ms", "long_tasks", "frame_scenario_loaded"]) out[`${k}_rf3`] = rf3[k];
+    process.stderr.write(`  frames, RF 3 on 3 brokers: p95 ${rf3.frame_p95_ms} ms, max ${rf3.frame_max_ms} ms, long tasks ${rf3.long_tasks}\n`);
     if (!ONLY_FRAMES) {
       Object.assign(out, await replay(browser, server.url));
       process.stderr.write(`  replay to 10:00: ${out.replay_to_10min_ms} ms, longest task ${out.replay_longest_task_ms} ms\n`);

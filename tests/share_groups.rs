@@ -872,6 +872,25 @@ mod on_the_leader {
         // carries on there: its members acquire records again after the move.
         let moved = run.cluster.coordinator("workers").0;
         assert_ne!(moved, coordinator, "the share group's coordinator moved off the crashed broker");
+        // The move is said, as for a consumer group, in the share group's own words.
+        let said = events.iter().find(|e| {
+            matches!(&e.kind, EventKind::ShareCoordinatorMoved { group, from: Some(f), to: Some(t), .. }
+                if group == "workers" && *f == coordinator && *t == moved)
+        });
+        let said = said.expect("ShareCoordinatorMoved workers");
+        let en = broker_playground::i18n::narrate(said, broker_playground::i18n::Lang::En);
+        assert_eq!(
+            en,
+            format!(
+                "share group workers: coordinator moved from broker {} to broker {}, the new leader of __consumer_offsets-{}: broker {} crashed; it loads the group's members and assignment (its start offsets stay with the share-partitions)",
+                coordinator.0,
+                moved.0,
+                run.cluster.coordinator("workers").1,
+                coordinator.0
+            )
+        );
+        let ru = broker_playground::i18n::narrate(said, broker_playground::i18n::Lang::Ru);
+        assert!(ru.starts_with("группа совместного чтения workers: координатор перешёл"), "{ru}");
         // Fenced after broker.session.timeout.ms (3 s at teaching pace).
         let moved_at = crashed_at + 3_000;
         assert!(

@@ -310,11 +310,11 @@ fn delete_only_an_empty_share_group() {
         sh(&mut run, "kafka-share-groups.sh $BS --delete --group workers --group classic"),
         expect![[r#"
 
-        Error: Deletion of some share groups failed:
-        * Group 'workers' could not be deleted due to: org.apache.kafka.common.errors.GroupNotEmptyException: Share group 'workers' is not EMPTY.
-        * Group 'classic' could not be deleted due to: java.lang.IllegalArgumentException: Group 'classic' is not a share group.
-        --- exit 1
-    "#]],
+            Error: Deletion of some share groups failed:
+            * Group 'workers' could not be deleted due to: org.apache.kafka.common.errors.GroupNotEmptyException: Share group 'workers' is not EMPTY.
+            * Group 'classic' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: Group 'classic' is not a share group.
+            --- exit 1
+        "#]],
     );
     for c in ["c1", "c2", "c3"] {
         run.apply(run.now(), broker_playground::core::command::Command::LeaveGroup { name: c.into() })
@@ -330,6 +330,320 @@ fn delete_only_an_empty_share_group() {
     check(
         sh(&mut run, "kafka-share-groups.sh $BS --list"),
         expect![[r#"
+        --- exit 0
+    "#]],
+    );
+}
+
+fn leave_all(run: &mut Run) {
+    for c in ["c1", "c2", "c3"] {
+        run.apply(run.now(), broker_playground::core::command::Command::LeaveGroup { name: c.into() })
+            .unwrap();
+    }
+}
+
+/// `ShareGroupCommand.deleteOffsets`: DeleteShareGroupOffsets; a group-level error is printed
+/// as `Error: …` and carried by every topic; each topic's result in a TOPIC/STATUS table.
+#[test]
+fn delete_offsets_of_an_empty_share_group_by_topic() {
+    let mut run = story();
+    check(
+        head(&sh(&mut run, "kafka-share-groups.sh $BS --delete-offsets --group workers"), 2),
+        expect![[r#"
+            --- stderr
+            Option [delete-offsets] takes the following options: [group], [topic]
+        "#]],
+    );
+    check(
+        sh(&mut run, "kafka-share-groups.sh $BS --delete-offsets --group workers --topic orders"),
+        expect![[r#"
+
+            Error: The group is not empty.
+
+            TOPIC           STATUS
+            orders          Error: The group is not empty.
+            --- exit 0
+        "#]],
+    );
+    check(
+        sh(&mut run, "kafka-share-groups.sh $BS --delete-offsets --group nobody --topic orders"),
+        expect![[r#"
+
+            Error: Group nobody not found.
+
+            TOPIC           STATUS
+            orders          Error: Group nobody not found.
+            --- exit 0
+        "#]],
+    );
+    check(
+        sh(&mut run, "kafka-share-groups.sh $BS --delete-offsets --group classic --topic orders"),
+        expect![[r#"
+
+            Error: Group classic is not a share group.
+
+            TOPIC           STATUS
+            orders          Error: Group classic is not a share group.
+            --- exit 0
+        "#]],
+    );
+    leave_all(&mut run);
+    check(
+        sh(
+            &mut run,
+            "kafka-share-groups.sh $BS --delete-offsets --group workers --topic orders --topic a-topic-that-is-not-there",
+        ),
+        expect![[r#"
+
+            TOPIC                     STATUS
+            a-topic-that-is-not-there Error: This server does not host this topic-partition.
+            orders                    Successful
+            --- exit 0
+        "#]],
+    );
+    check(
+        sh(&mut run, "kafka-share-groups.sh $BS --describe --group workers"),
+        expect![[r#"
+
+        Share group 'workers' has no offset information.
+        --- exit 0
+    "#]],
+    );
+}
+
+/// `--to-datetime` resets each partition to its first record at or after the time (the log end
+/// when there is none); Kafka's share tool has no `--by-duration`; `--from-file` names a file.
+#[test]
+fn reset_offsets_to_a_datetime() {
+    let mut run = story();
+    leave_all(&mut run);
+    check(
+        sh(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-datetime 1970-01-01T00:00:03.000 --execute",
+        ),
+        expect![[r#"
+
+            GROUP                          TOPIC                          PARTITION  NEW-OFFSET     
+            workers                        orders                         0          8              
+            workers                        orders                         1          7              
+            --- exit 0
+        "#]],
+    );
+    check(
+        sh(&mut run, "kafka-share-groups.sh $BS --describe --group workers"),
+        expect![[r#"
+
+        GROUP           TOPIC           PARTITION  START-OFFSET  LAG
+        workers         orders          0          8             9
+        workers         orders          1          7             6
+        --- exit 0
+    "#]],
+    );
+    check(
+        sh(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-datetime 2030-01-01T00:00:00.000 --dry-run",
+        ),
+        expect![[r#"
+
+            GROUP                          TOPIC                          PARTITION  NEW-OFFSET     
+            workers                        orders                         0          17             
+            workers                        orders                         1          13             
+            --- exit 0
+        "#]],
+    );
+    check(
+        sh(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-datetime yesterday --dry-run",
+        ),
+        expect![[r#"
+
+            Error: Executing share group command failed due to java.text.ParseException: Unparseable date: "yesterday"
+            --- exit 1
+        "#]],
+    );
+    check(
+        head(
+            &sh(
+                &mut run,
+                "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --by-duration PT1M --dry-run",
+            ),
+            2,
+        ),
+        expect![[r#"
+            --- stderr
+            by-duration is not a recognized option
+        "#]],
+    );
+    check(
+        sh(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --from-file offsets.csv --dry-run",
+        ),
+        expect![[r#"
+            --- stderr
+            The playground cannot do this: --from-file: the terminal reads no files; name the partitions with --topic (topic:0,1) and give --to-offset, --to-datetime, --to-earliest or --to-latest.
+            --- exit 1
+        "#]],
+    );
+}
+
+/// The share tool checks no ACLs on changes: AlterShareGroupOffsets, DeleteShareGroupOffsets
+/// and DeleteGroups go to the broker as the user, and the refusal is printed as the tool
+/// prints that exception.
+#[test]
+fn share_group_changes_are_authorized_by_the_broker() {
+    let mut run = story();
+    leave_all(&mut run);
+    let lock = broker_playground::core::command::Command::SetAuthorization {
+        enabled: true,
+        allow_everyone_if_no_acl_found: Some(false),
+    };
+    run.apply(run.now(), lock).unwrap();
+    let bob = |run: &mut Run, line: &str| {
+        let line = line.replace("$BS", BS);
+        let ctx = Context { user: Some("bob".into()), ..Context::default() };
+        let o = tools::run(&line, run, &ctx);
+        format!("{}{}--- exit {}\n", o.stdout, o.stderr, o.status)
+    };
+    let grant = |run: &mut Run, acl: &str| {
+        let out = sh(run, &format!("kafka-acls.sh $BS --add --allow-principal User:bob {acl}"));
+        assert!(out.ends_with("--- exit 0\n"), "{out}");
+    };
+    // Lists and describes are the broker's answers: ListGroups leaves out what bob may not
+    // DESCRIBE, ShareGroupDescribe refuses it.
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --list"),
+        expect![[r#"
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --list --state"),
+        expect![[r#"
+        GROUP           STATE
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --describe --group workers"),
+        expect![[r#"
+
+        Error: Executing share group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: workers
+        --- exit 1
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --describe --all-groups"),
+        expect![[r#"
+        --- exit 0
+    "#]],
+    );
+    // Describing the group first needs DESCRIBE on it.
+    check(
+        bob(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
+        ),
+        expect![[r#"
+
+            Error: Executing share group command failed due to Not authorized to access group: workers
+            --- exit 1
+        "#]],
+    );
+    grant(&mut run, "--operation Describe --group workers");
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --list"),
+        expect![[r#"
+        workers
+        --- exit 0
+    "#]],
+    );
+    // DescribeShareGroupOffsets leaves out the topics bob may not DESCRIBE.
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --describe --group workers"),
+        expect![[r#"
+
+        Share group 'workers' has no offset information.
+        --- exit 0
+    "#]],
+    );
+    // AlterShareGroupOffsets needs READ on the group.
+    check(
+        bob(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
+        ),
+        expect![[r#"
+
+            Error: Executing share group command failed due to Group authorization failed.
+            --- exit 1
+        "#]],
+    );
+    grant(&mut run, "--operation Read --group workers");
+    // … and READ on the topic.
+    check(
+        bob(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
+        ),
+        expect![[r#"
+
+            Error: Executing share group command failed due to Topic authorization failed.
+            --- exit 1
+        "#]],
+    );
+    grant(&mut run, "--operation Read --topic orders");
+    check(
+        bob(
+            &mut run,
+            "kafka-share-groups.sh $BS --reset-offsets --group workers --topic orders --to-earliest --execute",
+        ),
+        expect![[r#"
+
+            GROUP                          TOPIC                          PARTITION  NEW-OFFSET     
+            workers                        orders                         0          0              
+            workers                        orders                         1          0              
+            --- exit 0
+        "#]],
+    );
+    // DeleteShareGroupOffsets and DeleteGroups need DELETE on the group.
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --delete-offsets --group workers --topic orders"),
+        expect![[r#"
+
+            Error: Group authorization failed.
+
+            TOPIC           STATUS
+            orders          Error: Group authorization failed.
+            --- exit 0
+        "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --delete --group workers"),
+        expect![[r#"
+
+        Error: Deletion of some share groups failed:
+        * Group 'workers' could not be deleted due to: org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.
+        --- exit 1
+    "#]],
+    );
+    grant(&mut run, "--operation Delete --group workers");
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --delete-offsets --group workers --topic orders"),
+        expect![[r#"
+
+            TOPIC           STATUS
+            orders          Successful
+            --- exit 0
+        "#]],
+    );
+    check(
+        bob(&mut run, "kafka-share-groups.sh $BS --delete --group workers"),
+        expect![[r#"
+        Deletion of requested share groups ('workers') was successful.
         --- exit 0
     "#]],
     );

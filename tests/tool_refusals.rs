@@ -130,6 +130,39 @@ fn kafka_acls_prints_the_brokers_refusal() {
     );
 }
 
+/// AclCommand sends its DeleteAcls filter even when no ACL matches it, so a user without ALTER
+/// on the cluster is refused whether or not there was anything to remove.
+#[test]
+fn kafka_acls_remove_with_nothing_matching_is_still_refused() {
+    let mut run = locked(false);
+    check(
+        bob(
+            &mut run,
+            "kafka-acls.sh $BS --remove --force --allow-principal User:bob --operation Write --topic orders",
+        ),
+        expect![[r#"
+            Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+            --- exit 1
+        "#]],
+    );
+    check(
+        bob(&mut run, "kafka-acls.sh $BS --remove --force --topic nothing-here"),
+        expect![[r#"
+        Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+        --- exit 1
+    "#]],
+    );
+    let before = run.cluster.admin().requests_sent();
+    // The operator may: nothing matched, nothing is said, and the request was sent.
+    check(
+        sh_as(&mut run, "kafka-acls.sh $BS --remove --force --topic nothing-here", "", None),
+        expect![[r#"
+            --- exit 0
+        "#]],
+    );
+    assert_eq!(run.cluster.admin().requests_sent(), before + 1, "one DeleteAcls went");
+}
+
 #[test]
 fn kafka_consumer_groups_prints_the_brokers_refusals() {
     let mut run = locked(false);
@@ -237,4 +270,131 @@ fn the_console_producer_creates_a_missing_topic_as_its_user() {
     );
     let t = &run.cluster.topics()["payments"];
     assert_eq!((t.partition_count(), t.partition(0).unwrap().log_end()), (1, 1));
+}
+
+/// Lists and describes are the broker's answers as the user: Metadata and ListGroups leave out
+/// what it may not DESCRIBE, DescribeAcls needs DESCRIBE on the cluster, DescribeConfigs
+/// DESCRIBE_CONFIGS on the topic. The tools print what came back.
+#[test]
+fn lists_are_what_the_broker_answers_the_user() {
+    let mut run = locked(false);
+    check(
+        bob(&mut run, "kafka-topics.sh $BS --list"),
+        expect![[r#"
+
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-topics.sh $BS --describe --topic orders"),
+        expect![[r#"
+        Error while executing topic command : Topic 'Optional[orders]' does not exist as expected
+        --- exit 1
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-consumer-groups.sh $BS --list"),
+        expect![[r#"
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-consumer-groups.sh $BS --describe --group g1"),
+        expect![[r#"
+
+        Error: Executing consumer group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g1
+        --- exit 1
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-acls.sh $BS --list"),
+        expect![[r#"
+        Error while executing ACL command: org.apache.kafka.common.errors.ClusterAuthorizationException: Cluster authorization failed.
+        --- exit 1
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-get-offsets.sh $BS --topic orders"),
+        expect![[r#"
+        --- stderr
+        Error occurred: Could not match any topic-partitions with the specified filters
+        --- exit 1
+    "#]],
+    );
+    let configs = "kafka-configs.sh $BS --describe --entity-type topics --entity-name orders";
+    check(
+        bob(&mut run, configs),
+        expect![[r#"
+        --- stderr
+        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+        --- exit 1
+    "#]],
+    );
+    grant(&mut run, "--operation Describe --topic orders");
+    check(
+        bob(&mut run, "kafka-get-offsets.sh $BS --topic orders"),
+        expect![[r#"
+        orders:0:0
+        orders:1:0
+        orders:2:0
+        --- exit 0
+    "#]],
+    );
+    // DescribeConfigs needs DESCRIBE_CONFIGS (DESCRIBE does not imply it).
+    check(
+        bob(&mut run, configs),
+        expect![[r#"
+        --- stderr
+        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+        --- exit 1
+    "#]],
+    );
+    grant(&mut run, "--operation DescribeConfigs --topic orders");
+    check(
+        bob(&mut run, configs),
+        expect![[r#"
+        Dynamic configs for topic orders are:
+        --- exit 0
+    "#]],
+    );
+    grant(&mut run, "--operation Describe --group g1");
+    grant(&mut run, "--operation Describe --cluster");
+    check(
+        bob(&mut run, "kafka-topics.sh $BS --list"),
+        expect![[r#"
+        orders
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-consumer-groups.sh $BS --list"),
+        expect![[r#"
+        g1
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-consumer-groups.sh $BS --describe --group g1 --state"),
+        expect![[r#"
+
+        GROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS
+        g1                        localhost:9092  (1)                            Empty           0
+        --- stderr
+
+        Consumer group 'g1' has no active members.
+        --- exit 0
+    "#]],
+    );
+    check(
+        bob(&mut run, "kafka-acls.sh $BS --list --topic orders"),
+        expect![[r#"
+            Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: 
+             	(principal=User:bob, host=*, operation=DESCRIBE, permissionType=ALLOW)
+            	(principal=User:bob, host=*, operation=DESCRIBE_CONFIGS, permissionType=ALLOW) 
+
+            --- exit 0
+        "#]],
+    );
 }

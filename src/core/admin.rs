@@ -27,11 +27,15 @@ use super::error::{CoreError, CoreResult, ErrorCode};
 use super::ids::{GroupId, NodeId, TopicPartition};
 use super::log::Retention;
 use super::protocol::alter_configs::AlterConfigsRequest;
+use super::protocol::alter_share_group_offsets::AlterShareGroupOffsetsRequest;
 use super::protocol::create_acls::CreateAclsRequest;
 use super::protocol::create_partitions::{CreatePartitionsRequest, CreatePartitionsTopic};
 use super::protocol::create_topics::{CreatableTopic, CreateTopicsRequest};
 use super::protocol::delete_acls::DeleteAclsRequest;
 use super::protocol::delete_groups::DeleteGroupsRequest;
+use super::protocol::delete_share_group_offsets::{
+    DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse,
+};
 use super::protocol::delete_topics::DeleteTopicsRequest;
 use super::protocol::elect_leaders::{
     group_by_topic, ElectLeadersRequest, ElectLeadersResponse, ElectionPartition, ElectionType,
@@ -42,6 +46,7 @@ use super::protocol::offset_commit::OffsetCommitRequest;
 use super::protocol::offset_delete::OffsetDeleteRequest;
 use super::protocol::offset_fetch::OffsetFetchRequest;
 use super::protocol::{ApiKey, Request, Response};
+use super::share_group::share_partition::ResetTarget;
 use super::time::Millis;
 
 /// The admin client's `default.api.timeout.ms`-bounded request timeout.
@@ -56,6 +61,9 @@ pub struct AdminClient {
     /// The answer to its last ElectLeaders request (what `Admin.electLeaders`' future holds
     /// for `kafka-leader-election` to print).
     pub(crate) last_election: Option<ElectLeadersResponse>,
+    /// The answer to its last DeleteShareGroupOffsets request, if it succeeded as a whole
+    /// (`kafka-share-groups --delete-offsets` prints each topic's result).
+    pub(crate) last_share_offsets_deletion: Option<DeleteShareGroupOffsetsResponse>,
 }
 
 impl AdminClient {
@@ -70,6 +78,11 @@ impl AdminClient {
     /// The answer to the last ElectLeaders request, if it succeeded as a whole.
     pub fn last_election(&self) -> Option<&ElectLeadersResponse> {
         self.last_election.as_ref()
+    }
+
+    /// The answer to the last DeleteShareGroupOffsets request, if it succeeded as a whole.
+    pub fn last_share_offsets_deletion(&self) -> Option<&DeleteShareGroupOffsetsResponse> {
+        self.last_share_offsets_deletion.as_ref()
     }
 
     /// It has no timers: it acts only when a person (or a script) asks.
@@ -93,6 +106,9 @@ pub fn is_admin(cmd: &Command) -> bool {
             | Command::DeleteGroup { .. }
             | Command::DeleteGroupOffsets { .. }
             | Command::ElectLeaders { .. }
+            | Command::ResetShareGroupOffsets { .. }
+            | Command::DeleteShareGroup { .. }
+            | Command::DeleteShareGroupOffsets { .. }
     )
 }
 
@@ -409,6 +425,43 @@ impl Cluster {
         let had: Vec<TopicPartition> =
             committed.partitions.into_iter().filter(|(_, o, _)| o.is_some()).map(|(tp, _, _)| tp).collect();
         Ok(had)
+    }
+
+    /// `alterShareGroupOffsets`: AlterShareGroupOffsets; the first refused partition fails the
+    /// call. Returns each partition's new start offset.
+    pub(crate) fn admin_alter_share_group_offsets(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        group_id: &str,
+        partitions: Vec<(TopicPartition, ResetTarget)>,
+    ) -> CoreResult<Vec<(TopicPartition, u64)>> {
+        let request = AlterShareGroupOffsetsRequest { group_id: group_id.to_string(), partitions };
+        let r = answer!(self.admin_call(now, user, request)?, AlterShareGroupOffsets);
+        refused(r.error_code, r.error_message)?;
+        r.partitions
+            .into_iter()
+            .map(|(tp, moved)| moved.map(|o| (tp, o)).map_err(|(code, m)| CoreError::kafka(code, m)))
+            .collect()
+    }
+
+    /// `deleteShareGroupOffsets`: DeleteShareGroupOffsets. A group-level refusal fails the call;
+    /// otherwise the answer is kept for the tool, and the topics whose state went are returned.
+    pub(crate) fn admin_delete_share_group_offsets(
+        &mut self,
+        now: Millis,
+        user: Option<&str>,
+        group_id: &str,
+        topics: Vec<String>,
+    ) -> CoreResult<Vec<String>> {
+        self.admin.last_share_offsets_deletion = None;
+        let request = DeleteShareGroupOffsetsRequest { group_id: group_id.to_string(), topics };
+        let r = answer!(self.admin_call(now, user, request)?, DeleteShareGroupOffsets);
+        refused(r.error_code, r.error_message.clone())?;
+        let deleted =
+            r.responses.iter().filter(|(_, code, _)| code.is_none()).map(|(t, _, _)| t.clone()).collect();
+        self.admin.last_share_offsets_deletion = Some(r);
+        Ok(deleted)
     }
 }
 

@@ -322,7 +322,8 @@ impl Cluster {
             }
             cmd @ (Command::SetShareGroupConfig { .. }
             | Command::ResetShareGroupOffsets { .. }
-            | Command::DeleteShareGroup { .. }) => self.apply_share_command(cmd, now)?,
+            | Command::DeleteShareGroup { .. }
+            | Command::DeleteShareGroupOffsets { .. }) => self.apply_share_command(cmd, now, user)?,
             Command::ElectLeaders { election_type, partitions } => {
                 self.admin_elect_leaders(now, user, election_type, partitions.as_deref())?;
             }

@@ -197,6 +197,12 @@ pub enum Command {
     DeleteShareGroup {
         group: String,
     },
+    /// DeleteShareGroupOffsets (`kafka-share-groups --delete-offsets`): drops an empty share
+    /// group's state of whole topics (their next reader starts from `share.auto.offset.reset`).
+    DeleteShareGroupOffsets {
+        group: String,
+        topics: Vec<String>,
+    },
 
     /// Turn the authorizer on or off (and `allow.everyone.if.no.acl.found`).
     SetAuthorization {

@@ -79,6 +79,7 @@ kinds! {
     Acl: AclBinding,
     Election: ElectionType,
     OptElectionParts: Option<Vec<ElectionPartition>>,
+    Strs: Vec<String>,
 }
 
 use Kind as K;
@@ -139,6 +140,7 @@ const COMMANDS: &[(&str, &[(&str, Kind)])] = &[
         &[("group", K::Str), ("topic", K::OptStr), ("partitions", K::U32s), ("to", K::Reset)],
     ),
     ("delete_share_group", &[("group", K::Str)]),
+    ("delete_share_group_offsets", &[("group", K::Str), ("topics", K::Strs)]),
     ("set_authorization", &[("enabled", K::Bool), ("allow_everyone_if_no_acl_found", K::OptBool)]),
     ("add_user", &[("name", K::Str)]),
     ("remove_user", &[("name", K::Str)]),
@@ -206,6 +208,7 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
             C::ResetShareGroupOffsets { group: f.req()?, topic: f.opt()?, partitions: f.opt()?, to: f.req()? }
         }
         "delete_share_group" => C::DeleteShareGroup { group: f.req()? },
+        "delete_share_group_offsets" => C::DeleteShareGroupOffsets { group: f.req()?, topics: f.req()? },
         "set_authorization" => {
             C::SetAuthorization { enabled: f.req()?, allow_everyone_if_no_acl_found: f.opt()? }
         }
@@ -416,6 +419,7 @@ mod tests {
             json!({"type": "reset_share_group_offsets", "group": "s", "topic": "t",
                 "partitions": [1], "to": "latest"}),
             json!({"type": "delete_share_group", "group": "s"}),
+            json!({"type": "delete_share_group_offsets", "group": "s", "topics": ["t"]}),
             json!({"type": "set_authorization", "enabled": true, "allow_everyone_if_no_acl_found": false}),
             json!({"type": "add_user", "name": "alice"}),
             json!({"type": "remove_user", "name": "alice"}),
@@ -464,6 +468,7 @@ mod tests {
             C::SetShareGroupConfig { .. } => "set_share_group_config",
             C::ResetShareGroupOffsets { .. } => "reset_share_group_offsets",
             C::DeleteShareGroup { .. } => "delete_share_group",
+            C::DeleteShareGroupOffsets { .. } => "delete_share_group_offsets",
             C::SetAuthorization { .. } => "set_authorization",
             C::AddUser { .. } => "add_user",
             C::RemoveUser { .. } => "remove_user",

@@ -223,6 +223,17 @@ pub enum EventKind {
         to: Option<crate::core::ids::BrokerId>,
         cause: Option<BrokerChange>,
     },
+    /// A share group's coordinator moved with its `__consumer_offsets` partition's leader (the
+    /// same fields as [`EventKind::CoordinatorMoved`]); the new one loads the group's members
+    /// and assignment (a share group has no committed offsets: its start offsets live with the
+    /// share-partitions).
+    ShareCoordinatorMoved {
+        group: String,
+        partition: u32,
+        from: Option<crate::core::ids::BrokerId>,
+        to: Option<crate::core::ids::BrokerId>,
+        cause: Option<BrokerChange>,
+    },
     /// A client learned its group's coordinator had moved (it got `error` from broker `from`)
     /// and FindCoordinator named broker `to`.
     CoordinatorFound {
@@ -569,6 +580,13 @@ pub enum EventKind {
     ShareGroupDeleted {
         group: String,
     },
+    /// An admin client deleted the group's share-partition state of whole topics
+    /// (`kafka-share-groups --delete-offsets`): their next reader starts from
+    /// `share.auto.offset.reset`.
+    ShareGroupOffsetsDeleted {
+        group: String,
+        topics: Vec<String>,
+    },
     /// The group's own configs were set (`kafka-configs --entity-type groups`).
     ShareGroupConfigured {
         group: String,
@@ -659,6 +677,7 @@ impl Event {
             ShareAssignmentComputed { group, .. }
             | ShareGroupOffsetsReset { group, .. }
             | ShareGroupDeleted { group }
+            | ShareGroupOffsetsDeleted { group, .. }
             | ShareGroupConfigured { group, .. } => vec![group],
             SharePartitionMoved { group, topic, .. } => vec![group, topic],
             GroupStateChanged { group, .. }
@@ -670,7 +689,8 @@ impl Event {
             | AssignmentComputed { group, .. }
             | RebalanceCompleted { group, .. }
             | GroupEpochBumped { group, .. }
-            | CoordinatorMoved { group, .. } => vec![group],
+            | CoordinatorMoved { group, .. }
+            | ShareCoordinatorMoved { group, .. } => vec![group],
             CoordinatorFound { client, group, .. } => vec![client, group],
             ProduceAcknowledged { producer, topic, .. } => vec![producer, topic],
             LeaderChanged { topic, .. }

@@ -555,6 +555,7 @@ impl Cluster {
         &mut self,
         cmd: super::command::Command,
         now: Millis,
+        user: Option<&str>,
     ) -> CoreResult<()> {
         use super::command::Command;
         match cmd {
@@ -588,15 +589,31 @@ impl Cluster {
                     }
                     None => self.broker.share.partitions_of(&group).map(|(tp, _)| tp.clone()).collect(),
                 };
-                let offsets = self
-                    .broker
-                    .reset_share_group_offsets(&group, &partitions, to)
-                    .map_err(|(code, m)| CoreError::kafka(code, m))?;
+                let targets = partitions.into_iter().map(|tp| (tp, to)).collect();
+                let offsets = self.admin_alter_share_group_offsets(now, user, &group, targets)?;
                 self.events_push(now, EventKind::ShareGroupOffsetsReset { group, offsets });
             }
             Command::DeleteShareGroup { group } => {
-                self.broker.delete_share_group(&group).map_err(|(code, m)| CoreError::kafka(code, m))?;
+                // `kafka-share-groups --delete` lists the share groups first: another kind of
+                // group is not deleted as one.
+                if !self.broker.share.groups.contains_key(&group) {
+                    return Err(CoreError::kafka(
+                        ErrorCode::GroupIdNotFound,
+                        format!("Group '{group}' is not a share group."),
+                    ));
+                }
+                self.admin_delete_group(now, user, &group)?;
                 self.events_push(now, EventKind::ShareGroupDeleted { group });
+            }
+            Command::DeleteShareGroupOffsets { group, topics } => {
+                super::cluster::validate_entity_name("group", &group)?;
+                if topics.is_empty() || topics.len() > 4096 {
+                    return Err(CoreError::invalid("give 1 to 4096 topics"));
+                }
+                let topics = self.admin_delete_share_group_offsets(now, user, &group, topics)?;
+                if !topics.is_empty() {
+                    self.events_push(now, EventKind::ShareGroupOffsetsDeleted { group, topics });
+                }
             }
             _ => return Err(CoreError::invalid("not a share group command")),
         }

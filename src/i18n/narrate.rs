@@ -140,6 +140,7 @@ messages! {
     share_ack_failed,
     share_offsets_reset,
     share_group_deleted,
+    share_offsets_deleted,
     share_group_configured,
     authorization_on,
     authorization_off,
@@ -163,6 +164,9 @@ messages! {
     coordinator_moved,
     coordinator_back,
     coordinator_none,
+    share_coordinator_moved,
+    share_coordinator_back,
+    share_coordinator_none,
     coordinator_found,
     cause_stopped,
     cause_crashed,
@@ -241,33 +245,12 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             )
         }
         CoordinatorMoved { group, partition, from, to, cause } => {
-            use crate::core::event::BrokerChange::*;
-            let why = match cause {
-                Some(Stopped) => n.cause_stopped,
-                Some(Crashed) => n.cause_crashed,
-                Some(Isolated) => n.cause_isolated,
-                _ => n.cause_fenced,
-            };
-            let from = from.map_or(String::new(), |b| b.0.to_string());
-            let why = fill(why, &[("broker", &from)]);
-            match to {
-                None => {
-                    fill(n.coordinator_none, &[("group", group), ("partition", partition), ("why", &why)])
-                }
-                Some(to) if from.is_empty() => {
-                    fill(n.coordinator_back, &[("group", group), ("partition", partition), ("to", &to.0)])
-                }
-                Some(to) => fill(
-                    n.coordinator_moved,
-                    &[
-                        ("group", group),
-                        ("partition", partition),
-                        ("from", &from),
-                        ("to", &to.0),
-                        ("why", &why),
-                    ],
-                ),
-            }
+            let texts = (n.coordinator_moved, n.coordinator_back, n.coordinator_none);
+            coordinator_move(n, texts, group, *partition, *from, *to, *cause)
+        }
+        ShareCoordinatorMoved { group, partition, from, to, cause } => {
+            let texts = (n.share_coordinator_moved, n.share_coordinator_back, n.share_coordinator_none);
+            coordinator_move(n, texts, group, *partition, *from, *to, *cause)
         }
         CoordinatorFound { client, group, from, to, error } => fill(
             n.coordinator_found,
@@ -614,6 +597,9 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
             fill(n.share_offsets_reset, &[("group", group), ("offsets", &text)])
         }
         ShareGroupDeleted { group } => fill(n.share_group_deleted, &[("group", group)]),
+        ShareGroupOffsetsDeleted { group, topics } => {
+            fill(n.share_offsets_deleted, &[("group", group), ("topics", &topics.join(", "))])
+        }
         ShareGroupConfigured { group, settings } => {
             let mut parts = Vec::new();
             if let Some(r) = settings.auto_offset_reset {
@@ -691,5 +677,37 @@ fn authorization(n: &Narration, change: &AuthorizationChange) -> String {
         }
         AuthorizationChange::AclAdded { acl: a } => fill(n.acl_added, &[("acl", &acl(a))]),
         AuthorizationChange::AclRemoved { acl: a } => fill(n.acl_removed, &[("acl", &acl(a))]),
+    }
+}
+
+/// A group coordinator's move (`CoordinatorMoved`, `ShareCoordinatorMoved`) in the texts
+/// `(moved, back, none)` of its group kind.
+fn coordinator_move(
+    n: &Narration,
+    (moved, back, none): (&str, &str, &str),
+    group: &str,
+    partition: u32,
+    from: Option<crate::core::ids::BrokerId>,
+    to: Option<crate::core::ids::BrokerId>,
+    cause: Option<crate::core::event::BrokerChange>,
+) -> String {
+    use crate::core::event::BrokerChange::*;
+    let why = match cause {
+        Some(Stopped) => n.cause_stopped,
+        Some(Crashed) => n.cause_crashed,
+        Some(Isolated) => n.cause_isolated,
+        _ => n.cause_fenced,
+    };
+    let from = from.map_or(String::new(), |b| b.0.to_string());
+    let why = fill(why, &[("broker", &from)]);
+    match to {
+        None => fill(none, &[("group", &group), ("partition", &partition), ("why", &why)]),
+        Some(to) if from.is_empty() => {
+            fill(back, &[("group", &group), ("partition", &partition), ("to", &to.0)])
+        }
+        Some(to) => fill(
+            moved,
+            &[("group", &group), ("partition", &partition), ("from", &from), ("to", &to.0), ("why", &why)],
+        ),
     }
 }

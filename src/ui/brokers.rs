@@ -95,6 +95,16 @@ impl BrokersView {
     }
 }
 
+/// A broker's state in words (the panel and the stage).
+pub fn state_text(t: &super::text::Text<'static>, state: BrokerState) -> &'static str {
+    match state {
+        BrokerState::Running => t.broker_running,
+        BrokerState::Stopped => t.broker_stopped,
+        BrokerState::Crashed => t.broker_crashed,
+        BrokerState::Isolated => t.broker_isolated,
+    }
+}
+
 /// The panel (on the ticking context only to build the view).
 #[function_component(Brokers)]
 pub fn brokers() -> Html {
@@ -127,12 +137,7 @@ fn brokers_panel(props: &PanelProps) -> Html {
             <p class="help">{ t.brokers_help }</p>
             <ul class="broker-list">
                 { for props.view.brokers.iter().map(|b| {
-                    let state = match b.state {
-                        BrokerState::Running => t.broker_running,
-                        BrokerState::Stopped => t.broker_stopped,
-                        BrokerState::Crashed => t.broker_crashed,
-                        BrokerState::Isolated => t.broker_isolated,
-                    };
+                    let state = state_text(t, b.state);
                     let broker = b.id;
                     html! {
                         <li class={classes!("broker", (b.state != BrokerState::Running).then_some("down"))}>

@@ -15,6 +15,7 @@ use super::groups::phase_label;
 use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{fill, use_text, Text};
 use super::why::WhyTarget;
+use crate::core::broker::replicas::BrokerState;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
 use crate::core::sort::CollectTree;
@@ -43,6 +44,25 @@ pub type Owner = (String, u32, bool);
 pub struct PartitionRow {
     pub partition: u32,
     pub owners: Vec<Owner>,
+    /// With more than one broker: who leads (`None`: offline), the ISR when it is smaller than
+    /// the replica set, and the records a leader election cut off since the run began.
+    pub replicas: Option<ReplicaMarks>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaMarks {
+    pub leader: Option<i32>,
+    /// The ISR, when some replica is out of it.
+    pub short_isr: Option<Vec<i32>>,
+    pub lost: u64,
+}
+
+/// A broker on the stage (shown with more than one broker): a failure is seen where the story is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokerChip {
+    pub id: i32,
+    pub rack: Option<String>,
+    pub state: BrokerState,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,12 +92,16 @@ pub struct GroupFrame {
     /// The current rebalance's phase, while one runs.
     pub phase: Option<&'static str>,
     pub members: Vec<MemberChip>,
+    /// With more than one broker: the broker coordinating the group, as FindCoordinator answers.
+    pub coordinator: Option<i32>,
 }
 
 /// What the stage shows (compared each frame; see the module's frame-cost note).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageView {
     pub producers: Vec<ProducerChip>,
+    /// Empty with one broker (the stage then looks as it always did).
+    pub brokers: Vec<BrokerChip>,
     pub topics: Vec<TopicBlock>,
     pub groups: Vec<GroupFrame>,
     /// Consumers with `assign()` (no group).
@@ -121,6 +145,9 @@ impl StageView {
                 }
             }
         }
+        let rep = cluster.replication();
+        let many = rep.nodes.len() > 1;
+        let coordinator = |group: &str| many.then(|| cluster.coordinator(group).0 .0);
         let mut groups = Vec::new();
         for g in cluster.groups().values() {
             let members_now = cluster.group_members(&g.id);
@@ -156,6 +183,7 @@ impl StageView {
                 share: false,
                 phase,
                 members,
+                coordinator: coordinator(&g.id),
             });
         }
         // A group consumer whose group the coordinator does not know yet: its frame anyway.
@@ -170,6 +198,7 @@ impl StageView {
                         share: false,
                         phase: None,
                         members: Vec::new(),
+                        coordinator: coordinator(gid),
                     });
                 }
                 if let Some(f) = groups.iter_mut().find(|g| g.id == gid) {
@@ -194,6 +223,7 @@ impl StageView {
                     share: true,
                     phase: None,
                     members: Vec::new(),
+                    coordinator: coordinator(gid),
                 });
             }
             if let Some(f) = groups.iter_mut().find(|g| g.share && g.id == gid) {
@@ -215,6 +245,16 @@ impl StageView {
                     .map(|p| PartitionRow {
                         partition: p,
                         owners: owners.remove(&(name.clone(), p)).unwrap_or_default(),
+                        replicas: many.then(|| {
+                            let state = rep.topics.get(name).and_then(|t| t.partitions.get(p as usize));
+                            let isr = state.map(|s| s.registration.isr.clone()).unwrap_or_default();
+                            let all = state.map_or(0, |s| s.registration.replicas.len());
+                            ReplicaMarks {
+                                leader: state.and_then(|s| s.leader()),
+                                short_isr: (isr.len() < all).then_some(isr),
+                                lost: sim.lost.get(&(name.clone(), p)).copied().unwrap_or(0),
+                            }
+                        }),
                     })
                     .collect(),
             })
@@ -226,7 +266,12 @@ impl StageView {
                 _ => None,
             }
         });
-        StageView { producers, topics, groups, standalone, can_edit, picking }
+        let brokers = if many {
+            rep.nodes.iter().map(|n| BrokerChip { id: n.id, rack: n.rack.clone(), state: n.state }).collect()
+        } else {
+            Vec::new()
+        };
+        StageView { producers, brokers, topics, groups, standalone, can_edit, picking }
     }
 }
 
@@ -301,6 +346,30 @@ fn swatch(hue: u32) -> Html {
     html! { <span class="swatch" style={format!("--h: {hue}")} aria-hidden="true"></span> }
 }
 
+/// A replicated partition's leader (or "offline"), its ISR when a replica is out of it, and the
+/// records a leader election cut off.
+fn replica_marks(t: &'static Text<'static>, r: &ReplicaMarks) -> Html {
+    let ids = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+    html! {
+        <span class="replica-marks">
+            { match r.leader {
+                Some(l) => html! {
+                    <span class="leader" title={fill(t.stage_leader_help, &[&l])}>{ fill(t.stage_leader, &[&l]) }</span>
+                },
+                None => html! {
+                    <span class="leader offline" title={t.stage_offline_help}>{ t.stage_offline }</span>
+                },
+            } }
+            if let Some(isr) = &r.short_isr {
+                <span class="isr" title={t.stage_isr_help}>{ fill(t.stage_isr, &[&ids(isr)]) }</span>
+            }
+            if r.lost > 0 {
+                <span class="lost" title={t.stage_lost_help}>{ fill(t.stage_lost, &[&r.lost]) }</span>
+            }
+        </span>
+    }
+}
+
 #[function_component(StageBody)]
 fn stage_body(props: &BodyProps) -> Html {
     let ctx = use_handle();
@@ -367,6 +436,29 @@ fn stage_body(props: &BodyProps) -> Html {
                 </ul>
             </div>
             <div class="stage-col stage-topics">
+                if !v.brokers.is_empty() {
+                    <ul class="stage-brokers" aria-label={t.brokers_title}>
+                        <li class="stage-brokers-label" aria-hidden="true">{ t.stage_brokers }</li>
+                        { for v.brokers.iter().map(|b| {
+                            let down = b.state != BrokerState::Running;
+                            let state = super::brokers::state_text(t, b.state);
+                            // Its id and, when it is not running, its state: three brokers fit one
+                            // line of the stage's middle column. The rack is in its name (hover,
+                            // screen readers) and in the Brokers panel.
+                            let named = match &b.rack {
+                                Some(r) => format!("{} · {}", fill(t.broker_named, &[&b.id]), fill(t.broker_rack, &[r])),
+                                None => fill(t.broker_named, &[&b.id]),
+                            };
+                            html! {
+                                <li class={classes!("broker-chip", down.then_some("down"))} title={named.clone()}>
+                                    <span class="visually-hidden">{ named }</span>
+                                    <span class="bid" aria-hidden="true">{ b.id }</span>
+                                    <span class={classes!("bstate", (!down).then_some("visually-hidden"))}>{ state }</span>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
                 { for v.topics.iter().map(|topic| html! {
                     <div class="stage-topic">
                         <p class="stage-topic-name">{ topic.name.clone() }</p>
@@ -397,9 +489,10 @@ fn stage_body(props: &BodyProps) -> Html {
                                     },
                                 };
                                 html! {
-                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"), (picked == Some(true)).then_some("picked"))}
+                                <li class={classes!("part", p.owners.is_empty().then_some("unowned"), (picked == Some(true)).then_some("picked"), p.replicas.is_some().then_some("replicated"))}
                                     data-why={target.attr()}>
                                     { button }
+                                    if let Some(r) = &p.replicas { { replica_marks(t, r) } }
                                     <span class="part-owners">
                                         if p.owners.is_empty() { <span class="muted">{ "—" }</span> }
                                         { for p.owners.iter().map(|(c, hue, held)| html! {
@@ -428,6 +521,11 @@ fn stage_body(props: &BodyProps) -> Html {
                             <span class="gid">{ g.id.clone() }</span>
                             <span class={classes!("state", g.state)}>{ g.state }</span>
                             { generation(g) }
+                            if let Some(c) = g.coordinator {
+                                <span class="coord" title={fill(t.stage_coordinator_help, &[&c])}>
+                                    { fill(t.stage_coordinator, &[&c]) }
+                                </span>
+                            }
                             // Always there (hidden when Stable): the frame keeps its height.
                             <span class={classes!("phase", g.phase.is_none().then_some("none"))}
                                 title={g.phase.map(|p| fill(t.stage_rebalancing, &[&p]))}>

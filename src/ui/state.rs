@@ -377,6 +377,9 @@ pub struct Sim {
     pub lag: BTreeMap<String, VecDeque<u64>>,
     pub next_lag_sample: Millis,
     pub rebalances: BTreeMap<String, RebalanceView>,
+    /// Per partition, the records a leader election cut off since the run began (the core's
+    /// `RecordsLost` events): the stage marks them where the partition is.
+    pub lost: BTreeMap<(String, u32), u64>,
     pub errors: BTreeMap<ErrorAt, Problem>,
     pub consumers_added: u32,
     pub producers_added: u32,
@@ -470,6 +473,7 @@ impl Sim {
             lag: BTreeMap::new(),
             next_lag_sample: 0,
             rebalances: BTreeMap::new(),
+            lost: BTreeMap::new(),
             errors: BTreeMap::new(),
             consumers_added: 0,
             producers_added: 0,
@@ -566,6 +570,7 @@ impl Sim {
         self.lag.clear();
         self.next_lag_sample = 0;
         self.rebalances.clear();
+        self.lost.clear();
         self.errors.clear();
         self.share = None;
         // Everything the person did is in `future` until it comes due, so an export during
@@ -1098,6 +1103,9 @@ impl Sim {
         use EventKind::*;
         let at = e.at;
         match &e.kind {
+            RecordsLost { topic, partition, from, to, .. } => {
+                *self.lost.entry((topic.clone(), *partition)).or_default() += to.saturating_sub(*from);
+            }
             ConsumerAdded { consumer } => {
                 let group = self.run.cluster.consumers().get(consumer).and_then(|c| c.group_id());
                 if let Some(g) = group {

@@ -795,3 +795,36 @@ fn the_stage_frames_a_share_groups_members() {
     assert_eq!(workers.members[0].look, Some("dead"), "w1 crashed at 00:20");
     assert!(view.groups.iter().any(|g| g.id == "orders-app" && !g.share));
 }
+
+/// With several brokers the stage itself tells a broker failure: the crashed broker, the
+/// partition's new leader, the ISR while a replica is out, the records the election cut off,
+/// and the group's coordinator (issue 17: the lesson's key moment on the first screen).
+#[test]
+fn the_stage_shows_the_crashed_broker_the_new_leader_and_the_records_acks_1_lost() {
+    use super::stage::StageView;
+    use crate::core::broker::replicas::BrokerState;
+    let t = text_for(Lang::En);
+    let before = lesson_at("acks-1-loses-records", 9_000);
+    let v = StageView::of(&before, t, true);
+    assert_eq!(v.brokers.iter().map(|b| b.id).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(v.brokers.iter().all(|b| b.state == BrokerState::Running));
+    let row = &v.topics[0].partitions[0];
+    let marks = row.replicas.as_ref().expect("three brokers: leader marks");
+    assert_eq!((marks.leader, &marks.short_isr, marks.lost), (Some(3), &None, 0));
+    assert!(v.groups[0].coordinator.is_some(), "the group names its coordinator");
+
+    let after = lesson_at("acks-1-loses-records", 14_000);
+    let v = StageView::of(&after, t, true);
+    assert_eq!(v.brokers[2].state, BrokerState::Crashed);
+    let marks = v.topics[0].partitions[0].replicas.clone().unwrap();
+    assert_eq!(marks.leader, Some(1), "broker 1 leads after the election");
+    assert_eq!(marks.short_isr, Some(vec![1, 2]), "broker 3 is out of the ISR");
+    assert_eq!(marks.lost, 3, "offsets 201, 202 and 203, as the timeline says");
+    assert_eq!(fill(t.stage_lost, &[&marks.lost]), "3 lost");
+
+    // One broker: the stage looks as it always did.
+    let v = StageView::of(&two_consumers(), t, true);
+    assert!(v.brokers.is_empty());
+    assert!(v.topics[0].partitions.iter().all(|p| p.replicas.is_none()));
+    assert!(v.groups.iter().all(|g| g.coordinator.is_none()));
+}

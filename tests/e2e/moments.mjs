@@ -34,16 +34,17 @@ export const KEY_MOMENTS = {
   "slow-consumer": { before: "00:05", after: "00:40" },
   "roles": { before: "00:34", after: "00:37", key: [chip("c1", ".failing")] },
   "lag": { before: "00:19", after: "00:25", key: [chip("c2"), chip("c3")] },
-  "acks-and-broker-failure": { before: "00:10", after: "00:14" },
+  "acks-and-broker-failure": { before: "00:10", after: "00:14", key: [".broker-chip.down", ".replica-marks .lost"] },
   "share-more-workers": { before: "00:14", after: "00:16", key: [chip("w6")] },
   "share-slow-worker": { before: "00:14", after: "00:16", key: [chip("w1"), chip("w2")] },
   "share-poison": { before: "00:04", after: "00:06" },
   "share-crash": { before: "00:09", after: "00:11", key: [chip("w1", ".dead")] },
-  "acks-1-loses-records": { before: "00:10", after: "00:14", key: [chip("c1")] },
-  "min-insync-replicas": { before: "00:09", after: "00:14", key: [chip("ledger")] },
-  "unclean-leader-election": { before: "00:19", after: "00:21" },
-  "isr-shrink-and-expand": { before: "00:04", after: "00:10" },
-  "zone-outage": { before: "00:09", after: "00:14", key: [chip("c1"), chip("c2")] },
+  "acks-1-loses-records": { before: "00:10", after: "00:14", key: [chip("c1"), ".broker-chip.down", ".replica-marks .lost"] },
+  "min-insync-replicas": { before: "00:09", after: "00:14", key: [chip("ledger"), ".broker-chip.down", ".replica-marks .isr", ".frame-head .coord"] },
+  "unclean-leader-election": { before: "00:19", after: "00:21", key: [".broker-chip.down", ".replica-marks .lost"] },
+  "isr-shrink-and-expand": { before: "00:04", after: "00:10", key: [".broker-chip.down", ".replica-marks .isr"] },
+  "zone-outage": { before: "00:09", after: "00:14", key: [chip("c1"), chip("c2"), ".broker-chip.down", ".replica-marks .isr"] },
+  "coordinator-failover": { before: "00:09", after: "00:14", key: [".broker-chip.down", ".frame-head .coord"] },
 };
 
 /** The stage's own parts: on the first screen at every moment (1280 wide). */

@@ -259,7 +259,8 @@ impl Broker {
         DeleteAclsResponse { filter_results }
     }
 
-    /// DeleteGroups: DELETE on the group; it must exist and have no members.
+    /// DeleteGroups: DELETE on the group; it must exist and have no members. A share group
+    /// goes the same way (`Admin.deleteShareGroups` sends DeleteGroups too).
     pub fn delete_groups(&mut self, user: Option<&str>, r: &DeleteGroupsRequest) -> DeleteGroupsResponse {
         let results = r
             .groups_names
@@ -269,6 +270,9 @@ impl Broker {
                     Some(ErrorCode::GroupAuthorizationFailed)
                 } else {
                     match self.groups.get(id.as_str()) {
+                        None if self.share.groups.contains_key(id.as_str()) => {
+                            self.delete_share_group_answer(id)
+                        }
                         None => Some(ErrorCode::GroupIdNotFound),
                         Some(g) if !g.members.is_empty() => Some(ErrorCode::NonEmptyGroup),
                         Some(_) => {

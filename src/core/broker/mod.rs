@@ -22,7 +22,9 @@ mod offsets_topic;
 pub mod replicas;
 
 pub(crate) use admin::unknown_topic;
+mod reads;
 pub mod share;
+mod share_admin;
 
 pub use classic::Parked;
 pub use coordinator::{GroupConfig, Output};
@@ -202,6 +204,8 @@ impl Broker {
             Request::ShareGroupHeartbeat(r) => self.share_group_heartbeat(now, user, r).into(),
             Request::ShareFetch(r) => self.share_fetch(now, user, r).into(),
             Request::ShareAcknowledge(r) => self.share_acknowledge(now, user, r).into(),
+            Request::AlterShareGroupOffsets(r) => self.alter_share_group_offsets(user, r).into(),
+            Request::DeleteShareGroupOffsets(r) => self.delete_share_group_offsets(user, r).into(),
             _ => return None,
         })
     }

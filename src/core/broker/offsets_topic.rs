@@ -118,10 +118,12 @@ impl Broker {
         let mut events = Vec::new();
         if seen != self.offsets_topic.seen {
             let old = std::mem::replace(&mut self.offsets_topic.seen, seen);
-            let mut by_partition: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-            for group in self.groups.keys() {
+            // (group, is a share group) by partition: share groups' coordinators move too.
+            let mut by_partition: BTreeMap<u32, Vec<(String, bool)>> = BTreeMap::new();
+            let share = self.share.groups.keys().map(|g| (g, true));
+            for (group, is_share) in self.groups.keys().map(|g| (g, false)).chain(share) {
                 let p = partition_for(group, self.offsets_topic_num_partitions);
-                by_partition.entry(p).or_default().push(group.clone());
+                by_partition.entry(p).or_default().push((group.clone(), is_share));
             }
             for (p, groups) in by_partition {
                 // A partition first asked about since the last change led by whom the controller
@@ -135,8 +137,12 @@ impl Broker {
                 let after = if keeps { before } else { self.elect_offsets_leader(p) };
                 self.offsets_topic.leaders.insert(p, after);
                 if after != before {
-                    for group in groups {
-                        events.extend(self.coordinator_moved(&group, p, before, after, now));
+                    for (group, is_share) in groups {
+                        if is_share {
+                            events.push(self.share_coordinator_moved(&group, p, before, after));
+                        } else {
+                            events.extend(self.coordinator_moved(&group, p, before, after, now));
+                        }
                     }
                 }
             }
@@ -167,6 +173,34 @@ impl Broker {
                 .any(|(n, s)| (n.state, n.fenced) != *s)
     }
 
+    /// What happened to the broker a coordinator left (`None`: it had none).
+    fn move_cause(&self, from: Option<i32>) -> Option<BrokerChange> {
+        from.map(|b| match self.node_state(b).0 {
+            BrokerState::Stopped => BrokerChange::Stopped,
+            BrokerState::Crashed => BrokerChange::Crashed,
+            BrokerState::Isolated => BrokerChange::Isolated,
+            BrokerState::Running => BrokerChange::Fenced,
+        })
+    }
+
+    /// A share group's coordinator moved: said as such (its members find the new one with
+    /// FindCoordinator at their next heartbeat).
+    fn share_coordinator_moved(
+        &self,
+        group: &str,
+        partition: u32,
+        from: Option<i32>,
+        to: Option<i32>,
+    ) -> EventKind {
+        EventKind::ShareCoordinatorMoved {
+            group: group.to_string(),
+            partition,
+            from: from.map(BrokerId),
+            to: to.map(BrokerId),
+            cause: self.move_cause(from),
+        }
+    }
+
     fn coordinator_moved(
         &mut self,
         group: &str,
@@ -175,12 +209,7 @@ impl Broker {
         to: Option<i32>,
         now: Millis,
     ) -> Vec<EventKind> {
-        let cause = from.map(|b| match self.node_state(b).0 {
-            BrokerState::Stopped => BrokerChange::Stopped,
-            BrokerState::Crashed => BrokerChange::Crashed,
-            BrokerState::Isolated => BrokerChange::Isolated,
-            BrokerState::Running => BrokerChange::Fenced,
-        });
+        let cause = self.move_cause(from);
         if to.is_some() {
             // The new coordinator loads the group: sessions start afresh; what the old one held
             // is over.

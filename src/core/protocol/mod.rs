@@ -9,24 +9,33 @@
 //! Data: [`produce`], [`fetch`], [`list_offsets`], [`metadata`]. Groups: [`find_coordinator`],
 //! [`join_group`], [`sync_group`], [`heartbeat`], [`leave_group`], [`offset_commit`],
 //! [`offset_fetch`], [`consumer_group_heartbeat`] (KIP-848). Share groups (KIP-932):
-//! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`]. Admin: [`create_topics`],
+//! [`share_group_heartbeat`], [`share_fetch`], [`share_acknowledge`], and their admin side
+//! [`alter_share_group_offsets`], [`delete_share_group_offsets`], [`share_group_describe`].
+//! Reads the tools send: [`list_groups`], [`describe_groups`], [`describe_acls`],
+//! [`describe_configs`] (and [`metadata`]). Admin: [`create_topics`],
 //! [`delete_topics`], [`create_partitions`], [`alter_configs`], [`create_acls`], [`delete_acls`],
 //! [`delete_groups`], [`offset_delete`], [`elect_leaders`] (the admin client, `admin.rs`).
 
 pub mod alter_configs;
+pub mod alter_share_group_offsets;
 pub mod consumer_group_heartbeat;
 pub mod create_acls;
 pub mod create_partitions;
 pub mod create_topics;
 pub mod delete_acls;
 pub mod delete_groups;
+pub mod delete_share_group_offsets;
 pub mod delete_topics;
+pub mod describe_acls;
+pub mod describe_configs;
+pub mod describe_groups;
 pub mod elect_leaders;
 pub mod fetch;
 pub mod find_coordinator;
 pub mod heartbeat;
 pub mod join_group;
 pub mod leave_group;
+pub mod list_groups;
 pub mod list_offsets;
 pub mod metadata;
 pub mod offset_commit;
@@ -35,6 +44,7 @@ pub mod offset_fetch;
 pub mod produce;
 pub mod share_acknowledge;
 pub mod share_fetch;
+pub mod share_group_describe;
 pub mod share_group_heartbeat;
 pub mod sync_group;
 
@@ -68,6 +78,14 @@ pub enum ApiKey {
     ShareGroupHeartbeat = 76,
     ShareFetch = 78,
     ShareAcknowledge = 79,
+    AlterShareGroupOffsets = 91,
+    ListGroups = 16,
+    DescribeAcls = 29,
+    DescribeConfigs = 32,
+    DescribeGroups = 15,
+    ShareGroupDescribe = 77,
+    DescribeShareGroupOffsets = 90,
+    DeleteShareGroupOffsets = 92,
 }
 
 impl ApiKey {
@@ -98,6 +116,14 @@ impl ApiKey {
             ApiKey::ShareGroupHeartbeat => "ShareGroupHeartbeat",
             ApiKey::ShareFetch => "ShareFetch",
             ApiKey::ShareAcknowledge => "ShareAcknowledge",
+            ApiKey::AlterShareGroupOffsets => "AlterShareGroupOffsets",
+            ApiKey::ListGroups => "ListGroups",
+            ApiKey::DescribeAcls => "DescribeAcls",
+            ApiKey::DescribeConfigs => "DescribeConfigs",
+            ApiKey::DescribeGroups => "DescribeGroups",
+            ApiKey::ShareGroupDescribe => "ShareGroupDescribe",
+            ApiKey::DescribeShareGroupOffsets => "DescribeShareGroupOffsets",
+            ApiKey::DeleteShareGroupOffsets => "DeleteShareGroupOffsets",
         }
     }
 }
@@ -172,6 +198,14 @@ messages! {
     ShareGroupHeartbeat(share_group_heartbeat::ShareGroupHeartbeatRequest, ShareGroupHeartbeatResponse),
     ShareFetch(share_fetch::ShareFetchRequest, ShareFetchResponse),
     ShareAcknowledge(share_acknowledge::ShareAcknowledgeRequest, ShareAcknowledgeResponse),
+    AlterShareGroupOffsets(alter_share_group_offsets::AlterShareGroupOffsetsRequest, AlterShareGroupOffsetsResponse),
+    DeleteShareGroupOffsets(delete_share_group_offsets::DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse),
+    ListGroups(list_groups::ListGroupsRequest, ListGroupsResponse),
+    DescribeAcls(describe_acls::DescribeAclsRequest, DescribeAclsResponse),
+    DescribeConfigs(describe_configs::DescribeConfigsRequest, DescribeConfigsResponse),
+    DescribeGroups(describe_groups::DescribeGroupsRequest, DescribeGroupsResponse),
+    ShareGroupDescribe(share_group_describe::ShareGroupDescribeRequest, ShareGroupDescribeResponse),
+    DescribeShareGroupOffsets(share_group_describe::DescribeShareGroupOffsetsRequest, DescribeShareGroupOffsetsResponse),
 }
 
 /// What crosses the network to a broker: a request, and the principal its connection

@@ -133,6 +133,10 @@ pub fn command_line(cmd: &Command, cluster: &Cluster) -> Vec<String> {
         Command::DeleteShareGroup { group } => {
             vec![format!("kafka-share-groups.sh {b} --delete --group {}", quote(group))]
         }
+        Command::DeleteShareGroupOffsets { group, topics } => {
+            let topics: String = topics.iter().map(|t| format!(" --topic {}", quote(t))).collect();
+            vec![format!("kafka-share-groups.sh {b} --delete-offsets --group {}{topics}", quote(group))]
+        }
         Command::ResetShareGroupOffsets { group, topic, partitions, to } => {
             use crate::core::share_group::share_partition::ResetTarget;
             let scope = match topic {

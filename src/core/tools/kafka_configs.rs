@@ -4,8 +4,7 @@
 //! refuses them.
 
 use super::options::{self, arg, flag, usage_error, Spec};
-use super::{allowed, Context, Output, Target};
-use crate::core::acl::{Operation, ResourceType};
+use super::{Context, Output, Target};
 use crate::core::command::Command;
 use crate::core::log::Retention;
 
@@ -183,25 +182,41 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         return e.fail();
     };
     if opts.has("describe") {
-        if !allowed(&*target, ctx, Operation::DescribeConfigs, ResourceType::Topic, &topic)
-            && !allowed(&*target, ctx, Operation::Describe, ResourceType::Topic, &topic)
-        {
-            let mut e = Output::default();
-            e.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
-            e.errln(format!("org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
-            return e.fail();
-        }
+        // DescribeConfigs as the user: the broker needs DESCRIBE_CONFIGS on the topic.
+        let request =
+            crate::core::protocol::describe_configs::DescribeConfigsRequest { topic: topic.clone() };
+        let retention = match target.read_as(ctx.user.as_deref(), request.into()) {
+            Some(crate::core::protocol::Response::DescribeConfigs(r)) => match (r.error_code, r.retention) {
+                (None, Some(retention)) => retention,
+                (code, _) => {
+                    let code = code.unwrap_or(crate::core::error::ErrorCode::InvalidRequest);
+                    let mut e = Output::default();
+                    e.errln(
+                        "Error while executing config command with args '".to_string()
+                            + &args.join(" ")
+                            + "'",
+                    );
+                    e.errln(format!(
+                        "{}: {}",
+                        super::exception_class(code),
+                        r.error_message.unwrap_or_else(|| code.name().to_string())
+                    ));
+                    return e.fail();
+                }
+            },
+            _ => t.retention,
+        };
         let base = cluster.config().retention;
         o.outln(format!("Dynamic configs for topic {topic} are:"));
         let num = |x: Option<u64>| x.map_or("-1".to_string(), |n| n.to_string());
-        if t.retention.bytes != base.bytes {
-            let v = num(t.retention.bytes);
+        if retention.bytes != base.bytes {
+            let v = num(retention.bytes);
             o.outln(format!(
                 "  retention.bytes={v} sensitive=false synonyms={{DYNAMIC_TOPIC_CONFIG:retention.bytes={v}}}"
             ));
         }
-        if t.retention.ms != base.ms {
-            let v = num(t.retention.ms);
+        if retention.ms != base.ms {
+            let v = num(retention.ms);
             o.outln(format!(
                 "  retention.ms={v} sensitive=false synonyms={{DYNAMIC_TOPIC_CONFIG:retention.ms={v}}}"
             ));

@@ -3,8 +3,7 @@
 //! `ConsumerGroupCommandOptions.java`.
 
 use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
-use super::{allowed, pad, Context, Output, Target, BOOTSTRAP};
-use crate::core::acl::{Operation, ResourceType};
+use super::{pad, Context, Output, Target, BOOTSTRAP};
 use crate::core::cluster::Cluster;
 use crate::core::command::Command;
 use crate::core::error::ErrorCode;
@@ -185,16 +184,21 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     }
 }
 
-/// Groups the user may describe, in name order (Kafka lists them in the coordinator's order;
-/// sorting keeps the output stable).
+/// ListGroups for consumer groups (types Classic and Consumer) as the user: the broker leaves
+/// out the groups it may not DESCRIBE. In name order (Kafka lists them in the coordinator's
+/// order; sorting keeps the output stable).
 fn visible_groups(target: &dyn Target, ctx: &Context) -> Vec<String> {
-    target
-        .cluster()
-        .groups()
-        .keys()
-        .filter(|g| allowed(target, ctx, Operation::Describe, ResourceType::Group, g))
-        .cloned()
-        .collect()
+    use crate::core::protocol::list_groups::{GroupType, ListGroupsRequest};
+    let request = ListGroupsRequest {
+        states_filter: Vec::new(),
+        types_filter: vec![GroupType::Classic, GroupType::Consumer],
+    };
+    match target.read_as(ctx.user.as_deref(), request.into()) {
+        Some(crate::core::protocol::Response::ListGroups(r)) => {
+            r.groups.into_iter().map(|g| g.group_id).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn selected_groups(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
@@ -358,17 +362,32 @@ fn offset_rows(cluster: &Cluster, g: &Group) -> Vec<OffsetRow> {
 /// Simulated clients have no addresses; Kafka prints the client's IP with a leading `/`.
 const HOST: &str = "/127.0.0.1";
 
+/// DescribeGroups of one group as the user: the group (`None`: Dead), or the refusal as the
+/// Java client's exception.
+fn described(target: &dyn Target, ctx: &Context, group: &str) -> Result<Option<Group>, String> {
+    use crate::core::protocol::describe_groups::DescribeGroupsRequest;
+    let request = DescribeGroupsRequest { groups: vec![group.to_string()] };
+    match target.read_as(ctx.user.as_deref(), request.into()) {
+        Some(crate::core::protocol::Response::DescribeGroups(r)) => match r.groups.into_iter().next() {
+            Some((_, Ok(g))) => Ok(g),
+            Some((_, Err((code, message)))) => Err(format!("{}: {message}", super::exception_class(code))),
+            None => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
 fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) -> Output {
     let cluster = target.cluster();
     for group in selected_groups(opts, target, ctx) {
-        if !allowed(target, ctx, Operation::Describe, ResourceType::Group, &group) {
-            print_error(
-                &mut o,
-                &format!("Executing consumer group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"),
-            );
-            continue;
-        }
-        let g = cluster.groups().get(&group);
+        let described = match described(target, ctx, &group) {
+            Ok(g) => g,
+            Err(e) => {
+                print_error(&mut o, &format!("Executing consumer group command failed due to {e}"));
+                continue;
+            }
+        };
+        let g = described.as_ref();
         if opts.has("members") {
             let members = g.map(|g| cluster.group_members(&g.id)).unwrap_or_default();
             if !member_state_ok(&mut o, &group, g, members.len())
@@ -595,7 +614,7 @@ fn parse_topic_partitions(cluster: &Cluster, arg: &str) -> Result<Vec<TopicParti
 
 /// `Utils.getDateTime`: `YYYY-MM-DDTHH:mm:SS.sss`, optionally with a zone (ignored: UTC).
 /// The simulated clock starts at 1970-01-01T00:00:00.000.
-fn parse_datetime(s: &str) -> Option<u64> {
+pub(crate) fn parse_datetime(s: &str) -> Option<u64> {
     let s = s.trim_end_matches('Z');
     let (date, time) = s.split_once('T')?;
     let d: Vec<i64> = date.split('-').map(|x| x.parse().ok()).collect::<Option<_>>()?;
@@ -657,7 +676,16 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
     let mut plans: Vec<(String, Vec<(TopicPartition, u64)>)> = Vec::new();
     for group in groups {
         let cluster = target.cluster();
-        let g = cluster.groups().get(&group);
+        // The tool reads the group first (DescribeGroups: DESCRIBE on the group); committing the
+        // new offsets is the broker's to allow (READ), below.
+        let described = match described(&*target, ctx, &group) {
+            Ok(g) => g,
+            Err(e) => {
+                print_error(&mut o, &format!("Executing consumer group command failed due to {e}"));
+                return o;
+            }
+        };
+        let g = described.as_ref();
         let state = g.map_or(GroupState::Dead, |g| g.state);
         if !matches!(state, GroupState::Empty | GroupState::Dead) {
             print_error(
@@ -669,12 +697,6 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             );
             plans.push((group, Vec::new()));
             continue;
-        }
-        // The tool reads the group's offsets (Kafka: DescribeGroups and OffsetFetch, DESCRIBE on
-        // the group); committing the new ones is the broker's to allow (READ), below.
-        if !allowed(&*target, ctx, Operation::Describe, ResourceType::Group, &group) {
-            print_error(&mut o, &format!("Executing consumer group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"));
-            return o;
         }
         let committed: BTreeMap<TopicPartition, u64> = g.map(|g| g.offsets.clone()).unwrap_or_default();
         let partitions: Vec<TopicPartition> = if opts.has("all-topics") {

@@ -1,8 +1,7 @@
 //! `kafka-get-offsets.sh` — apache/kafka `tools/src/main/java/org/apache/kafka/tools/GetOffsetShell.java`.
 
 use super::options::{self, arg, flag, usage_error, Spec};
-use super::{allowed, include_list_matches, Context, Output, Target};
-use crate::core::acl::{Operation, ResourceType};
+use super::{include_list_matches, Context, Output, Target};
 
 pub const SPECS: &[Spec] = &[
     arg("bootstrap-server", "String: HOST1:PORT1,...,HOST3:PORT3", "REQUIRED. The server(s) to connect to in the form HOST1:PORT1,HOST2:PORT2."),
@@ -111,10 +110,20 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         };
         filters.push((topic, Box::new(move |p| set.as_ref().is_none_or(|s| s.contains(&p)))));
     }
+    // The topics come from a Metadata request for all of them, as the user: the broker leaves
+    // out those it may not DESCRIBE.
+    let request =
+        crate::core::protocol::metadata::MetadataRequest { topics: None, allow_auto_topic_creation: false };
+    let visible: std::collections::BTreeSet<String> = match target
+        .read_as(ctx.user.as_deref(), request.into())
+    {
+        Some(crate::core::protocol::Response::Metadata(m)) => m.topics.into_iter().map(|t| t.name).collect(),
+        _ => Default::default(),
+    };
     let cluster = target.cluster();
     let mut rows: Vec<(String, u32, Option<i64>)> = Vec::new();
     for (name, t) in cluster.topics() {
-        if !allowed(&*target, ctx, Operation::Describe, ResourceType::Topic, name) {
+        if !visible.contains(name) {
             continue;
         }
         for p in 0..t.partition_count() {

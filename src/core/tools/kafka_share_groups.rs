@@ -7,18 +7,30 @@
 //! The `--describe --offsets` table has 4.2's columns (GROUP TOPIC PARTITION START-OFFSET LAG, as
 //! `ShareGroupCommandTest` checks them); START-OFFSET is the share-partition start offset (SPSO)
 //! and LAG the records from it to the high watermark that are not acknowledged or archived yet.
-//! Not modelled (said plainly): `--delete-offsets`, `--to-datetime`, `--to-current`,
-//! `--from-file`, `--export`.
+//! `--delete-offsets` (DeleteShareGroupOffsets) prints each topic's result; `--reset-offsets`
+//! takes `--to-earliest`, `--to-latest`, `--to-offset` and `--to-datetime` (Kafka's share tool has
+//! no `--by-duration` or `--shift-by`).
+//!
+//! Changes are Kafka requests the broker authorizes (AlterShareGroupOffsets: READ on the group
+//! and the topics; DeleteShareGroupOffsets: DELETE on the group, READ on the topics;
+//! DeleteGroups: DELETE on the group), and a refusal is printed as the tool prints that
+//! exception. Not modelled (said plainly): `--to-current`, `--export`; `--from-file` names a
+//! file, and the terminal reads no files.
 
 use super::kafka_consumer_groups::preprocess;
 use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
-use super::{allowed, pad, unsupported, Context, Output, Target, BOOTSTRAP};
-use crate::core::acl::{Operation, ResourceType};
+use super::{pad, unsupported, Context, Output, Target, BOOTSTRAP};
 use crate::core::broker::share::ShareGroup;
 use crate::core::cluster::Cluster;
 use crate::core::command::Command;
+use crate::core::error::ErrorCode;
 use crate::core::ids::TopicPartition;
-use crate::core::share_group::share_partition::{ResetTarget, SharePartition};
+use crate::core::protocol::list_groups::{GroupType, ListGroupsRequest, ListedGroup};
+use crate::core::protocol::share_group_describe::{
+    DescribeShareGroupOffsetsRequest, ShareGroupDescribeRequest, SharePartitionOffset,
+};
+use crate::core::protocol::Response;
+use crate::core::share_group::share_partition::ResetTarget;
 use std::collections::BTreeMap;
 
 pub const SPECS: &[Spec] = &[
@@ -177,28 +189,28 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     } else if opts.has("reset-offsets") {
         reset_offsets(&opts, target, ctx)
     } else {
-        unsupported(
-            "kafka-share-groups --delete-offsets (share groups' offsets are kept until the group is deleted)",
-        )
+        delete_offsets(&opts, target, ctx)
+    }
+}
+
+/// ListGroups for share groups (`ListGroupsOptions.forShareGroups()`), as the user: the broker
+/// leaves out the groups it may not DESCRIBE.
+fn listed(target: &dyn Target, ctx: &Context, states: Vec<String>) -> Vec<ListedGroup> {
+    let request = ListGroupsRequest { states_filter: states, types_filter: vec![GroupType::Share] };
+    match target.read_as(ctx.user.as_deref(), request.into()) {
+        Some(Response::ListGroups(r)) => r.groups,
+        _ => Vec::new(),
     }
 }
 
 fn visible_groups(target: &dyn Target, ctx: &Context) -> Vec<String> {
-    let share = target.cluster().brokers()[0].share();
-    share
-        .groups()
-        .keys()
-        .filter(|g| allowed(target, ctx, Operation::Describe, ResourceType::Group, g))
-        .cloned()
-        .collect()
+    listed(target, ctx, Vec::new()).into_iter().map(|g| g.group_id).collect()
 }
 
 fn list(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
-    let groups = visible_groups(target, ctx);
-    let share = target.cluster().brokers()[0].share();
     if !opts.has("state") {
-        for g in groups {
+        for g in visible_groups(target, ctx) {
             o.outln(g);
         }
         return o;
@@ -220,19 +232,36 @@ fn list(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
             v
         }
     };
-    let rows: Vec<(String, &str)> = groups
-        .into_iter()
-        .filter_map(|g| {
-            let state = share.groups().get(&g)?.state().name();
-            (wanted.is_empty() || wanted.iter().any(|w| w == state)).then_some((g, state))
-        })
-        .collect();
-    let w = rows.iter().map(|(g, _)| g.chars().count()).max().unwrap_or(0).max(15);
+    let rows = listed(target, ctx, wanted);
+    let w = rows.iter().map(|g| g.group_id.chars().count()).max().unwrap_or(0).max(15);
     o.outln(format!("{} STATE", pad("GROUP", w)));
-    for (g, s) in rows {
-        o.outln(format!("{} {s}", pad(&g, w)));
+    for g in rows {
+        o.outln(format!("{} {}", pad(&g.group_id, w), g.group_state));
     }
     o
+}
+
+/// ShareGroupDescribe of `ids` as the user: the groups, or the first refusal as the Java
+/// client's exception (`Throwable.toString`).
+fn describe_groups(
+    target: &dyn Target,
+    ctx: &Context,
+    ids: &[String],
+) -> Result<BTreeMap<String, ShareGroup>, (ErrorCode, String)> {
+    let request = ShareGroupDescribeRequest { group_ids: ids.to_vec() };
+    let Some(Response::ShareGroupDescribe(r)) = target.read_as(ctx.user.as_deref(), request.into()) else {
+        return Err((ErrorCode::RequestTimedOut, "Timed out waiting for a node assignment.".into()));
+    };
+    r.groups.into_iter().map(|(id, g)| g.map(|g| (id, g))).collect()
+}
+
+/// DescribeShareGroupOffsets of one group as the user.
+fn group_offsets(target: &dyn Target, user: Option<&str>, group: &str) -> Vec<SharePartitionOffset> {
+    let request = DescribeShareGroupOffsetsRequest { group_id: group.to_string() };
+    match target.read_as(user, request.into()) {
+        Some(Response::DescribeShareGroupOffsets(r)) => r.partitions,
+        _ => Vec::new(),
+    }
 }
 
 /// The share groups to describe, or the error Kafka's admin client reports for one that is not.
@@ -246,36 +275,23 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
         v.dedup();
         v
     };
-    let cluster = target.cluster();
-    let share = cluster.brokers()[0].share();
-    let mut groups: BTreeMap<String, &ShareGroup> = BTreeMap::new();
-    for id in &ids {
-        if !allowed(target, ctx, Operation::Describe, ResourceType::Group, id) {
-            print_error(&mut o, &format!("Executing share group command failed due to org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {id}"));
+    let groups = match describe_groups(target, ctx, &ids) {
+        Ok(g) => g,
+        Err((code, message)) => {
+            let e = format!("{}: {message}", super::exception_class(code));
+            print_error(&mut o, &format!("Executing share group command failed due to {e}"));
             return o;
         }
-        match share.groups().get(id) {
-            Some(g) => {
-                groups.insert(id.clone(), g);
-            }
-            None => {
-                let why = if cluster.groups().contains_key(id) {
-                    format!("Group {id} is not a share group.")
-                } else {
-                    format!("Group {id} not found.")
-                };
-                print_error(&mut o, &format!("Executing share group command failed due to org.apache.kafka.common.errors.GroupIdNotFoundException: {why}"));
-                return o;
-            }
-        }
-    }
+    };
     let verbose = opts.has("verbose");
     if opts.has("members") {
         print_members(&mut o, &groups, verbose);
     } else if opts.has("state") {
-        print_states(&mut o, cluster, &groups, verbose);
+        print_states(&mut o, target.cluster(), &groups, verbose);
     } else {
-        print_offsets(&mut o, cluster, &groups, verbose);
+        let offsets: BTreeMap<String, Vec<SharePartitionOffset>> =
+            groups.keys().map(|id| (id.clone(), group_offsets(target, ctx.user.as_deref(), id))).collect();
+        print_offsets(&mut o, &offsets, verbose);
     }
     o
 }
@@ -288,18 +304,14 @@ fn maybe_print_empty(o: &mut Output, group: &str, g: &ShareGroup, rows: usize) -
     rows > 0
 }
 
-/// Records from the SPSO to the high watermark that are not acknowledged or archived yet.
-fn lag(sp: &SharePartition, high_watermark: u64) -> u64 {
-    let done = sp.records().filter(|(_, r)| r.state.is_terminal()).count() as u64;
-    high_watermark.saturating_sub(sp.start_offset()).saturating_sub(done)
-}
-
-fn print_offsets(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
-    let share = cluster.brokers()[0].share();
-    for id in groups.keys() {
-        let rows: Vec<(&TopicPartition, &SharePartition)> = share.partitions_of(id).collect();
+fn print_offsets(o: &mut Output, groups: &BTreeMap<String, Vec<SharePartitionOffset>>, verbose: bool) {
+    for (id, rows) in groups {
+        if rows.is_empty() {
+            o.outln(format!("\nShare group '{id}' has no offset information."));
+            continue;
+        }
         let gw = id.chars().count().max(15);
-        let tw = rows.iter().map(|(tp, _)| tp.topic.chars().count()).max().unwrap_or(0).max(15);
+        let tw = rows.iter().map(|r| r.partition.topic.chars().count()).max().unwrap_or(0).max(15);
         let line = |o: &mut Output, cells: [&str; 6]| {
             if verbose {
                 o.out(format!(
@@ -323,31 +335,34 @@ fn print_offsets(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, &S
             }
         };
         line(o, ["GROUP", "TOPIC", "PARTITION", "LEADER-EPOCH", "START-OFFSET", "LAG"]);
-        for (tp, sp) in rows {
-            let hw = cluster
-                .topics()
-                .get(&*tp.topic)
-                .and_then(|t| t.partition(tp.partition))
-                .map_or(0, |l| l.log_end());
-            let p = tp.partition.to_string();
-            let start = sp.start_offset().to_string();
-            let lag = lag(sp, hw).to_string();
-            line(o, [id, &tp.topic, &p, "0", &start, &lag]);
+        for r in rows {
+            let p = r.partition.partition.to_string();
+            let (epoch, start, lag) =
+                (r.leader_epoch.to_string(), r.start_offset.to_string(), r.lag.to_string());
+            line(o, [id, &r.partition.topic, &p, &epoch, &start, &lag]);
         }
         o.out("\n");
     }
 }
 
-/// `kafka-share-groups --describe --group <group>` (offsets) as the tool prints it, for the page.
+/// `kafka-share-groups --describe --group <group>` (offsets) as the tool prints it, for the page
+/// (as the operator).
 pub fn describe_text(cluster: &Cluster, group: &str) -> String {
-    let share = cluster.brokers()[0].share();
-    let Some(g) = share.groups().get(group) else { return String::new() };
+    if !cluster.brokers()[0].share().groups().contains_key(group) {
+        return String::new();
+    }
+    let rows = match cluster.brokers()[0]
+        .read(None, &DescribeShareGroupOffsetsRequest { group_id: group.into() }.into())
+    {
+        Some(Response::DescribeShareGroupOffsets(r)) => r.partitions,
+        _ => Vec::new(),
+    };
     let mut o = Output::default();
-    print_offsets(&mut o, cluster, &BTreeMap::from([(group.to_string(), g)]), false);
+    print_offsets(&mut o, &BTreeMap::from([(group.to_string(), rows)]), false);
     o.stdout.trim_start_matches('\n').to_string()
 }
 
-fn print_states(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
+fn print_states(o: &mut Output, cluster: &Cluster, groups: &BTreeMap<String, ShareGroup>, verbose: bool) {
     for (id, g) in groups {
         maybe_print_empty(o, id, g, 1);
         let gw = id.chars().count().max(15);
@@ -405,7 +420,7 @@ fn assignment_string(parts: &std::collections::BTreeSet<TopicPartition>) -> Stri
         .join(";")
 }
 
-fn print_members(o: &mut Output, groups: &BTreeMap<String, &ShareGroup>, verbose: bool) {
+fn print_members(o: &mut Output, groups: &BTreeMap<String, ShareGroup>, verbose: bool) {
     for (id, g) in groups {
         if !maybe_print_empty(o, id, g, g.members.len()) {
             continue;
@@ -442,21 +457,25 @@ fn print_members(o: &mut Output, groups: &BTreeMap<String, &ShareGroup>, verbose
 
 fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
-    let mut ids: Vec<String> =
-        if opts.has("all-groups") { visible_groups(target, ctx) } else { opts.values("group").to_vec() };
+    // The tool lists the share groups first (as the user): one it cannot see is "not a share group".
+    let listing = listed(&*target, ctx, Vec::new());
+    let mut ids: Vec<String> = if opts.has("all-groups") {
+        listing.iter().map(|g| g.group_id.clone()).collect()
+    } else {
+        opts.values("group").to_vec()
+    };
     ids.dedup();
     let mut failed: Vec<(String, String)> = Vec::new();
     let mut deleted: Vec<String> = Vec::new();
     for id in ids {
-        let share = target.cluster().brokers()[0].share();
-        let Some(g) = share.groups().get(&id) else {
+        let Some(g) = listing.iter().find(|g| g.group_id == id) else {
             failed.push((
                 id.clone(),
-                format!("java.lang.IllegalArgumentException: Group '{id}' is not a share group."),
+                format!("org.apache.kafka.common.errors.GroupIdNotFoundException: Group '{id}' is not a share group."),
             ));
             continue;
         };
-        if !g.members.is_empty() {
+        if g.group_state != "Empty" {
             failed.push((
                 id.clone(),
                 format!(
@@ -465,17 +484,10 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
             ));
             continue;
         }
-        if !allowed(target, ctx, Operation::Delete, ResourceType::Group, &id) {
-            failed.push((
-                id.clone(),
-                "org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed."
-                    .into(),
-            ));
-            continue;
-        }
-        match target.apply(Command::DeleteShareGroup { group: id.clone() }) {
+        // DeleteGroups: the broker checks DELETE on the group.
+        match target.apply_as(ctx.user.as_deref(), Command::DeleteShareGroup { group: id.clone() }) {
             Ok(()) => deleted.push(id),
-            Err(e) => failed.push((id, super::core_message(&e))),
+            Err(e) => failed.push((id, super::java_exception(&e))),
         }
     }
     let quoted = |v: &[String]| v.iter().map(|g| format!("'{g}'")).collect::<Vec<_>>().join(", ");
@@ -495,31 +507,35 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
 
 fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
-    for (flag, what) in
-        [("to-datetime", "--to-datetime"), ("to-current", "--to-current"), ("from-file", "--from-file")]
-    {
-        if opts.has(flag) {
-            return unsupported(&format!("kafka-share-groups --reset-offsets {what}"));
-        }
+    if opts.has("from-file") {
+        return unsupported(
+            "--from-file: the terminal reads no files; name the partitions with --topic (topic:0,1) and give --to-offset, --to-datetime, --to-earliest or --to-latest.",
+        );
+    }
+    if opts.has("to-current") {
+        return unsupported("kafka-share-groups --reset-offsets --to-current");
     }
     let group = opts.value("group").unwrap_or_default().to_string();
+    // The tool describes the group first (ShareGroupDescribe: DESCRIBE on the group), and
+    // resets only an empty one (or one not found).
+    match describe_groups(&*target, ctx, std::slice::from_ref(&group)) {
+        Ok(g) if g.values().any(|g| !g.members.is_empty()) => {
+            o.errln(format!("Share group '{group}' is not empty."));
+            return o.fail();
+        }
+        Ok(_) => {}
+        Err((ErrorCode::GroupIdNotFound, _)) => {}
+        Err((_, message)) => {
+            print_error(&mut o, &format!("Executing share group command failed due to {message}"));
+            return o;
+        }
+    }
     let cluster = target.cluster();
-    let share = cluster.brokers()[0].share();
-    if share.groups().get(&group).is_some_and(|g| !g.members.is_empty()) {
-        o.errln(format!("Share group '{group}' is not empty."));
-        return o.fail();
-    }
-    if !allowed(target, ctx, Operation::Read, ResourceType::Group, &group) {
-        print_error(
-            &mut o,
-            &format!("Executing share group command failed due to Not authorized to access group: {group}"),
-        );
-        return o;
-    }
     // The partitions: `--topic t` or `t:0,1`, or every partition the group has a start offset for.
     let mut parts: Vec<TopicPartition> = Vec::new();
     if opts.has("all-topics") {
-        parts.extend(share.partitions_of(&group).map(|(tp, _)| tp.clone()));
+        // listShareGroupOffsets: the partitions the group has a start offset for.
+        parts.extend(group_offsets(&*target, ctx.user.as_deref(), &group).into_iter().map(|r| r.partition));
     }
     for spec in opts.values("topic") {
         let (topic, list) = match spec.split_once(':') {
@@ -550,6 +566,18 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
     }
     crate::core::sort::ascending(&mut parts);
     parts.dedup();
+    // `--to-datetime`: the first record at or after the time (ListOffsets by timestamp), or the
+    // log end when there is none.
+    let since = match opts.value("to-datetime") {
+        None => None,
+        Some(v) => match super::kafka_consumer_groups::parse_datetime(v) {
+            Some(ts) => Some(ts),
+            None => {
+                print_error(&mut o, &format!("Executing share group command failed due to java.text.ParseException: Unparseable date: \"{}\"", super::shown(v)));
+                return o;
+            }
+        },
+    };
     let to = if opts.has("to-earliest") {
         ResetTarget::Earliest
     } else if opts.has("to-latest") {
@@ -566,27 +594,36 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
         .map(|tp| {
             let log = cluster.topics().get(&*tp.topic).and_then(|t| t.partition(tp.partition));
             let (start, end) = log.map_or((0, 0), |l| (l.log_start(), l.log_end()));
-            let off = match to {
-                ResetTarget::Earliest => start,
-                ResetTarget::Latest => end,
-                ResetTarget::Offset(n) => n.clamp(start, end),
+            let off = match (since, to) {
+                (Some(ts), _) => log
+                    .and_then(|l| l.read(start, usize::MAX).find(|(_, r)| r.timestamp >= ts).map(|(o, _)| o))
+                    .unwrap_or(end),
+                (None, ResetTarget::Earliest) => start,
+                (None, ResetTarget::Latest) => end,
+                (None, ResetTarget::Offset(n)) => n.clamp(start, end),
             };
             (tp.clone(), off)
         })
         .collect();
     if opts.has("execute") {
-        let mut by_topic: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        for tp in &parts {
-            by_topic.entry(&tp.topic).or_default().push(tp.partition);
+        // One AlterShareGroupOffsets per topic; by time, one per partition (its own offset).
+        type Key<'a> = (&'a str, Option<u32>);
+        let mut commands: BTreeMap<Key, (Vec<u32>, ResetTarget)> = BTreeMap::new();
+        for (tp, off) in &plan {
+            let (key, target) = match since {
+                Some(_) => ((&*tp.topic, Some(tp.partition)), ResetTarget::Offset(*off)),
+                None => ((&*tp.topic, None), to),
+            };
+            commands.entry(key).or_insert_with(|| (Vec::new(), target)).0.push(tp.partition);
         }
-        for (topic, partitions) in by_topic {
+        for ((topic, _), (partitions, to)) in commands {
             let cmd = Command::ResetShareGroupOffsets {
                 group: group.clone(),
                 topic: Some(topic.to_string()),
                 partitions,
                 to,
             };
-            if let Err(e) = target.apply(cmd) {
+            if let Err(e) = target.apply_as(ctx.user.as_deref(), cmd) {
                 print_error(
                     &mut o,
                     &format!("Executing share group command failed due to {}", super::core_message(&e)),
@@ -614,5 +651,60 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
         ));
     }
     o.out("\n");
+    o
+}
+
+/// `deleteOffsets`: DeleteShareGroupOffsets for the group's topics. A group-level refusal is
+/// printed as `Error: <message>`, and every topic then carries it; the table lists each topic
+/// (sorted) as `Successful` or `Error: <message>`.
+fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    use crate::core::error::ErrorCode as E;
+    let mut o = Output::default();
+    let group = opts.value("group").unwrap_or_default().to_string();
+    let mut topics: Vec<String> = opts.values("topic").to_vec();
+    crate::core::sort::ascending(&mut topics);
+    topics.dedup();
+    let cmd = Command::DeleteShareGroupOffsets { group, topics: topics.clone() };
+    let results: Vec<(String, Option<String>)> = match target.apply_as(ctx.user.as_deref(), cmd) {
+        Ok(()) => {
+            let answer = target.cluster().admin().last_share_offsets_deletion();
+            topics
+                .iter()
+                .map(|t| {
+                    let error = answer
+                        .and_then(|a| a.responses.iter().find(|(name, _, _)| name == t))
+                        .and_then(|(_, code, message)| {
+                            code.map(|c| message.clone().unwrap_or_else(|| c.name().to_string()))
+                        });
+                    (t.clone(), error)
+                })
+                .collect()
+        }
+        Err(e) => {
+            let message = super::core_message(&e);
+            match e.code() {
+                Some(E::GroupIdNotFound | E::GroupAuthorizationFailed | E::NonEmptyGroup) => {
+                    print_error(&mut o, &message)
+                }
+                Some(E::TopicAuthorizationFailed | E::UnknownTopicOrPartition) => {}
+                _ => print_error(
+                    &mut o,
+                    &format!("Encounter some unknown error: {}", super::java_exception(&e)),
+                ),
+            }
+            topics.iter().map(|t| (t.clone(), Some(message.clone()))).collect()
+        }
+    };
+    if !results.is_empty() {
+        let w = results.iter().map(|(t, _)| t.chars().count()).max().unwrap_or(0).max(15);
+        o.out(format!("\n{} STATUS", pad("TOPIC", w)));
+        for (t, error) in &results {
+            let status = error.as_ref().map_or_else(|| "Successful".to_string(), |m| format!("Error: {m}"));
+            o.out(format!("\n{} {status}", pad(t, w)));
+        }
+    }
+    o.out("\n");
+    // `printError` only prints: the command still ends normally.
+    o.status = 0;
     o
 }

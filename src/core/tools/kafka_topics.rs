@@ -1,10 +1,7 @@
 //! `kafka-topics.sh` — apache/kafka `tools/src/main/java/org/apache/kafka/tools/TopicCommand.java`.
 
 use super::options::{self, arg, cant_combine, flag, missing, usage_error, Spec};
-use super::{
-    allowed, include_list_matches, parse_int, topic_config_entries, Context, Output, Target, BROKER_ID,
-};
-use crate::core::acl::{Operation, ResourceType};
+use super::{include_list_matches, parse_int, topic_config_entries, Context, Output, Target, BROKER_ID};
 use crate::core::command::Command;
 use crate::core::error::ErrorCode;
 use crate::core::replication::PartitionRegistration;
@@ -157,16 +154,24 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     }
 }
 
-/// Topics the user may see that `--topic` (a Java regular expression) matches, sorted.
+/// Topics that `--topic` (a Java regular expression) matches, sorted, among those a Metadata
+/// request for all topics answers as the user (the broker leaves out what it may not DESCRIBE).
 fn matching(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
-    target
-        .cluster()
-        .topics()
-        .keys()
+    use crate::core::protocol::metadata::MetadataRequest;
+    let request = MetadataRequest { topics: None, allow_auto_topic_creation: false };
+    let Some(crate::core::protocol::Response::Metadata(m)) =
+        target.read_as(ctx.user.as_deref(), request.into())
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = m
+        .topics
+        .into_iter()
+        .map(|t| t.name)
         .filter(|t| opts.value("topic").is_none_or(|p| include_list_matches(p, t)))
-        .filter(|t| allowed(target, ctx, Operation::Describe, ResourceType::Topic, t))
-        .cloned()
-        .collect()
+        .collect();
+    crate::core::sort::ascending(&mut names);
+    names
 }
 
 /// `ensureTopicExists`: Java formats the `Optional<String>` itself into the message.

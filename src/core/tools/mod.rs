@@ -20,10 +20,10 @@ pub mod kafka_share_groups;
 pub mod kafka_topics;
 pub mod options;
 
-use super::acl::{Operation, ResourceType};
 use super::cluster::Cluster;
 use super::command::Command;
 use super::error::CoreError;
+use super::protocol::{Request, Response};
 use super::scenario::Run;
 
 /// The address the playground's cluster answers on (what `--bootstrap-server` names).
@@ -51,12 +51,18 @@ pub const TOOLS: &[&str] = &[
 ///
 /// Changes go through the cluster's admin client as the tool's user ([`Target::apply_as`]),
 /// so the broker authorizes them, and only the broker: a refusal comes back as its error code
-/// and the tool prints it as Kafka's tool prints that exception. What a tool reads (lists,
-/// describes) it reads from the cluster, filtered by [`allowed`] as the broker's Metadata and
-/// Describe answers would be. (Share-group admin commands are the exception: they are not
-/// Kafka requests yet, and `kafka-share-groups` still checks the group's ACLs itself.)
+/// and the tool prints it as Kafka's tool prints that exception. Lists and describes are read
+/// requests the broker answers as that user ([`Target::read_as`]: Metadata, ListGroups,
+/// DescribeGroups, DescribeAcls, DescribeConfigs, ShareGroupDescribe,
+/// DescribeShareGroupOffsets), leaving out or refusing what it may not DESCRIBE; the tool
+/// checks no ACL itself.
 pub trait Target {
     fn cluster(&self) -> &Cluster;
+    /// Sends a read-only request as `user` (`None`: the operator) and returns the broker's
+    /// answer (`None` for a request that is not a read).
+    fn read_as(&self, user: Option<&str>, request: Request) -> Option<Response> {
+        self.cluster().brokers().first()?.read(user, &request)
+    }
     /// Applies `cmd` on behalf of `user` (`None`: the operator).
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError>;
     /// Applies `cmd` as the operator.
@@ -279,21 +285,6 @@ pub fn unsupported(what: &str) -> Output {
     let mut o = Output::default();
     o.errln(format!("The playground cannot do this: {what}"));
     o.fail()
-}
-
-/// May the tool's user do `op` on the resource? (The authorizer off, or no user: yes.) For
-/// reads only: what a Metadata or Describe answer would show this user.
-pub(crate) fn allowed(
-    target: &dyn Target,
-    ctx: &Context,
-    op: Operation,
-    rt: ResourceType,
-    name: &str,
-) -> bool {
-    match &ctx.user {
-        None => true,
-        Some(u) => target.cluster().authorizer().authorize(u, op, rt, name),
-    }
 }
 
 /// Left-justifies `s` in `w` columns, as Java's `%-Ns` (never truncates).
