@@ -3,15 +3,16 @@
 // on and long tasks recorded. Prints the long tasks and the functions the time went to (self and
 // inclusive), so a change to the page can be measured where it matters. Issue #16.
 //
-//   node scripts/profile-extreme.mjs [DIST] [--top N]
+//   node scripts/profile-extreme.mjs [--dist DIR] [--named DIR] [--top N]
 //
-// DIST defaults to dist/. For function names in the wasm, build a named copy first:
+// --dist defaults to dist/. For function names in the wasm, build a named copy first:
 //   wasm-bindgen --target web --keep-debug --out-dir target/named target/wasm32-unknown-unknown/release/broker-playground.wasm
 // and pass --named target/named (its .js and _bg.wasm replace dist's in a copy under target/).
 import { cp, readdir, rm, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { serveStatic, launchBrowser, newPage, ROOT } from "../tests/e2e/helpers.mjs";
+import { extreme } from "../tests/e2e/extreme.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -40,20 +41,6 @@ if (named) {
   dist = copy;
 }
 
-function extreme() {
-  const name = (prefix, i) => prefix + String(i).padStart(64 - prefix.length, "0");
-  const topics = Array.from({ length: 256 }, (_, i) => ({ name: name("t", i), partitions: 4, retention: {} }));
-  const producers = Array.from({ length: 256 }, (_, i) => ({
-    name: name("p", i), topic: name("t", i), rate: 39, keys: { mode: "random" },
-  }));
-  const all = topics.map((x) => x.name);
-  const consumers = Array.from({ length: 16 }, (_, i) => ({
-    name: name("c", i), mode: { group: { topics: all } },
-    config: { "group.id": "g", "max.poll.records": 100000, "playground.poll.interval.ms": 532, "heartbeat.interval.ms": 6,
-      "session.timeout.ms": 7, "auto.commit.interval.ms": 1, "metadata.max.age.ms": 1 },
-  }));
-  return { version: 1, id: "extreme", seed: 1, topics, producers, consumers, duration: "24h" };
-}
 const link = "#s=" + deflateRawSync(Buffer.from(JSON.stringify({ v: 1, at: 0, scenario: extreme() }))).toString("base64url");
 
 const server = await serveStatic(dist);

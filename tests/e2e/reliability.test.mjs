@@ -9,6 +9,7 @@ import { writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { openApp, ROOT, RESULTS, until } from "./helpers.mjs";
+import { extreme } from "./extreme.mjs";
 
 const link = (scenario, at = 0) =>
   "#s=" + deflateRawSync(Buffer.from(JSON.stringify({ v: 1, at, scenario }))).toString("base64url");
@@ -115,22 +116,6 @@ test("an import too large is refused by its size, before it is read", async (t) 
     .waitFor();
   app.assertClean();
 });
-
-/** Every cap at its maximum together (src/core/budget.rs's `all-together`, without its script). */
-function extreme() {
-  const name = (prefix, i) => prefix + String(i).padStart(64 - prefix.length, "0");
-  const topics = Array.from({ length: 256 }, (_, i) => ({ name: name("t", i), partitions: 4, retention: {} }));
-  const producers = Array.from({ length: 256 }, (_, i) => ({
-    name: name("p", i), topic: name("t", i), rate: 39, keys: { mode: "random" },
-  }));
-  const all = topics.map((x) => x.name);
-  const consumers = Array.from({ length: 16 }, (_, i) => ({
-    name: name("c", i), mode: { group: { topics: all } },
-    config: { "group.id": "g", "max.poll.records": 100000, "playground.poll.interval.ms": 532, "heartbeat.interval.ms": 6,
-      "session.timeout.ms": 7, "auto.commit.interval.ms": 1, "metadata.max.age.ms": 1 },
-  }));
-  return { version: 1, id: "extreme", seed: 1, topics, producers, consumers, duration: "24h" };
-}
 
 // The core cannot do this scenario's work at 1× (docs/robustness.md, "Measured"): the page
 // advances it in slices of at most FRAME_WORK_MS a tick (src/ui/state.rs) and the clock says it
