@@ -2,8 +2,9 @@
 //! group knobs with their Kafka config names, actions (hold, crash, leave, restart, remove),
 //! owned partitions (links to lanes), what it is doing, and its error.
 
-use super::dom::{event_checked, event_value};
+use super::dom::{event_checked, event_value, use_skipped};
 use super::field::CommitInput;
+use super::held::{large, same_rc, use_report_skipped, Held};
 use super::lanes::lane_id;
 use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Handle};
@@ -23,22 +24,51 @@ pub fn consumers() -> Html {
     let sim = ctx.sim.borrow();
     let t = use_text();
     // Shared by every card's view model (compared by value, built once per frame).
-    let topics: Rc<Vec<(String, u32)>> =
-        Rc::new(sim.run.cluster.topics().iter().map(|(n, tp)| (n.clone(), tp.partition_count())).collect());
-    let users = Rc::new(sim.user_names());
+    // (The same `Rc` while they stay equal, so each card compares them by pointer.)
+    let topics = use_mut_ref(|| Rc::new(Vec::new()));
+    let users = use_mut_ref(|| Rc::new(Vec::new()));
+    let topics: Rc<Vec<(String, u32)>> = same_rc(
+        &topics,
+        sim.run.cluster.topics().iter().map(|(n, tp)| (n.clone(), tp.partition_count())).collect(),
+    );
+    let users = same_rc(&users, sim.user_names());
+    // A large cluster's cards off screen wait while the clock runs (see [`Held`]).
+    let active = large(&sim);
     html! {
         <section class="panel" aria-labelledby="h-consumers">
             <div class="panel-head">
                 <h2 id="h-consumers">{ t.consumers }</h2>
             </div>
             <div class="cards">
-                { for sim.run.cluster.consumers().iter().map(|(n, c)| html! {
-                    <ConsumerCard key={n.clone()} name={AttrValue::from(n.clone())}
-                        view={Rc::new(ConsumerView::of(&sim, c, t, &topics, &users))} />
+                { for sim.run.cluster.consumers().keys().enumerate().map(|(turn, n)| html! {
+                    <Held key={n.clone()} {active} {turn}>
+                        <ConsumerSlot name={AttrValue::from(n.clone())} topics={topics.clone()} users={users.clone()} />
+                    </Held>
                 }) }
             </div>
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct SlotProps {
+    name: AttrValue,
+    topics: Rc<Vec<(String, u32)>>,
+    users: Rc<Vec<String>>,
+}
+
+/// Builds one card's view model each frame (under its [`Held`], so in a large cluster only while
+/// it is seen); the card re-renders when that changes.
+#[function_component(ConsumerSlot)]
+fn consumer_slot(props: &SlotProps) -> Html {
+    let ctx = use_sim();
+    let t = use_text();
+    let sim = ctx.sim.borrow();
+    let Some(c) = sim.run.cluster.consumers().get(props.name.as_str()) else {
+        return html! {};
+    };
+    let view = Rc::new(ConsumerView::of(&sim, c, t, &props.topics, &props.users));
+    html! { <ConsumerCard name={props.name.clone()} {view} /> }
 }
 
 /// A callback that edits the consumer's current spec and sends `UpdateConsumer`.
@@ -181,9 +211,17 @@ fn more_members_than_partitions(cluster: &Cluster, c: &Consumer) -> bool {
     let Some(g) = cluster.groups().get(gid) else {
         return false;
     };
-    let partitions: u32 =
-        topics.iter().filter_map(|t| cluster.topics().get(t)).map(|t| t.partition_count()).sum();
-    g.members.len() as u32 > partitions
+    // Stops counting once the partitions are as many as the members (the stage asks for every
+    // member every frame, and a consumer may subscribe to 256 topics).
+    let members = g.members.len() as u32;
+    let mut partitions = 0u32;
+    for t in topics.iter().filter_map(|t| cluster.topics().get(t)) {
+        partitions = partitions.saturating_add(t.partition_count());
+        if partitions >= members {
+            return false;
+        }
+    }
+    members > partitions
 }
 
 /// Everything a consumer card shows, computed by [`Consumers`] each frame. The card and its
@@ -279,6 +317,9 @@ pub struct CardProps {
 #[function_component(ConsumerCard)]
 pub fn consumer_card(props: &CardProps) -> Html {
     let t = use_text();
+    let node = use_node_ref();
+    let skipped = use_skipped(node.clone());
+    use_report_skipped(skipped);
     let v = &*props.view;
     let name = props.name.to_string();
     let id = |what: &str| format!("{name}-{what}");
@@ -288,7 +329,7 @@ pub fn consumer_card(props: &CardProps) -> Html {
     let session_help = fill(t.session_timeout_help, &[&cfg.session_timeout_ms]);
     let state_class = v.state_class;
     html! {
-        <article class={classes!("card", "consumer", stopped.then_some("stopped"), state_class)} aria-labelledby={id("h")}>
+        <article class={classes!("card", "consumer", stopped.then_some("stopped"), state_class)} aria-labelledby={id("h")} ref={node}>
             <header class="card-head">
                 <h3 id={id("h")}>{ fill(t.consumer_heading, &[&name]) }</h3>
                 if let Some(g) = cfg.group_id.as_ref().filter(|_| is_group || v.spec.is_share()) {

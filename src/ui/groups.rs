@@ -2,6 +2,7 @@
 //! it happens (phases in order, moves, who stopped); the `kafka-consumer-groups --describe`
 //! table; a lag sparkline.
 
+use super::held::{large, use_report_skipped, Held};
 use super::state::{use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
 use super::text::{fill, reason_text, use_text, Text};
 use crate::core::config::GroupProtocol;
@@ -18,6 +19,8 @@ pub fn groups() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
+    // A large cluster's groups off screen wait while the clock runs (see [`Held`]).
+    let active = large(&sim);
     html! {
         <section class="panel" aria-labelledby="h-groups">
             <h2 id="h-groups">{ t.groups }</h2>
@@ -25,8 +28,10 @@ pub fn groups() -> Html {
                 <p class="muted">{ no_groups_text(t, &sim.run.cluster) }</p>
             }
             <div class="group-list">
-                { for sim.run.cluster.groups().keys().map(|g| html! {
-                    <GroupPanel key={g.clone()} id={AttrValue::from(g.clone())} />
+                { for sim.run.cluster.groups().keys().enumerate().map(|(turn, g)| html! {
+                    <Held key={g.clone()} {active} {turn}>
+                        <GroupPanel id={AttrValue::from(g.clone())} />
+                    </Held>
                 }) }
             </div>
         </section>
@@ -57,6 +62,9 @@ pub fn group_panel(props: &GroupProps) -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
+    let node = use_node_ref();
+    let skipped = super::dom::use_skipped(node.clone());
+    use_report_skipped(skipped);
     let Some(g) = sim.run.cluster.groups().get(props.id.as_str()) else {
         return html! {};
     };
@@ -89,7 +97,7 @@ pub fn group_panel(props: &GroupProps) -> Html {
     // rate (sooner when the group's state or generation changes).
     let stamp = Stamp { slow: ctx.slow(), generation: g.generation, state: g.state.name() };
     html! {
-        <article class="group" aria-labelledby={format!("group-{}", g.id)}>
+        <article class="group" aria-labelledby={format!("group-{}", g.id)} ref={node}>
             <h3 id={format!("group-{}", g.id)}>{ fill(t.group_heading, &[&g.id]) }</h3>
             <dl class="facts">
                 <div><dt>{ t.state }</dt><dd class={classes!("state", g.state.name())}>{ g.state.name() }</dd></div>

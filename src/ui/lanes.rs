@@ -4,6 +4,7 @@
 
 use super::field::CommitInput;
 use super::groups::member_label;
+use super::held::{large, use_report_skipped, Held};
 use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow, SLOW_MS};
 use super::text::{fill, text_for, use_text};
@@ -60,6 +61,8 @@ pub fn cluster_view() -> Html {
     let sim = ctx.sim.borrow();
     let t = use_text();
     let replicated = sim.run.cluster.replication().topics.values().any(|tr| tr.replication_factor() > 1);
+    // A large cluster's topics off screen wait while the clock runs (see [`Held`]).
+    let active = large(&sim);
     html! {
         <section class="panel cluster" aria-labelledby="h-cluster">
             <h2 id="h-cluster">{ t.cluster }</h2>
@@ -70,8 +73,10 @@ pub fn cluster_view() -> Html {
                     { " · " }<span class="legend-hw" aria-hidden="true"></span>{ t.legend_hw }
                 }
             </p>
-            { for sim.run.cluster.topics().keys().map(|name| html! {
-                <TopicView key={name.clone()} name={AttrValue::from(name.clone())} />
+            { for sim.run.cluster.topics().keys().enumerate().map(|(turn, name)| html! {
+                <Held key={name.clone()} {active} {turn}>
+                    <TopicView name={AttrValue::from(name.clone())} />
+                </Held>
             }) }
             <AddTopic error={sim.errors.get(&ErrorAt::NewTopic).cloned()} />
         </section>
@@ -118,6 +123,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
     // frame was most of a frame's work.
     let node = use_node_ref();
     let skipped = super::dom::use_skipped(node.clone());
+    use_report_skipped(skipped);
     let views: Vec<LaneView> = {
         let mut cache = cache.borrow_mut();
         let count = topic.partition_count() as usize;

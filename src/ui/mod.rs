@@ -21,6 +21,7 @@
 //! - [`session`] — Scenario and Language selects, Share, Export/Import, Reset, autosave,
 //!   notices, "What to watch for"; [`start`] decides what an instance starts with.
 //! - [`dom`] — small helpers (values from events, the page clock).
+//! - [`held`] — long lists: items off screen wait while the clock runs, and catch up a few a frame.
 //! - [`embed`] — the wasm-bindgen `mount` API behind `static/embed.js`.
 //!
 //! Invariants: the cluster lives in one `Rc<RefCell<..>>` and is never cloned per frame;
@@ -34,6 +35,7 @@ pub mod embed;
 pub mod field;
 pub mod glossary;
 pub mod groups;
+pub mod held;
 pub mod lanes;
 pub mod library;
 pub mod predict;

@@ -1,7 +1,8 @@
 //! Producer cards: topic, key mode, rate, hold/resume, "Send one", user, errors, remove.
 
-use super::dom::{event_checked, event_value};
+use super::dom::{event_checked, event_value, use_skipped};
 use super::field::CommitInput;
+use super::held::{large, same_rc, use_report_skipped, Held};
 use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Handle, Sim};
 use super::text::{fill, use_text};
@@ -17,22 +18,45 @@ pub fn producers() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
-    // Shared by every card's view model (compared by value, built once per frame).
-    let topics: Rc<Vec<String>> = Rc::new(sim.run.cluster.topics().keys().cloned().collect());
-    let users = Rc::new(sim.user_names());
+    // Shared by every card's view model: the same `Rc` while they stay equal, so each card
+    // compares them by pointer.
+    let topics = use_mut_ref(|| Rc::new(Vec::new()));
+    let users = use_mut_ref(|| Rc::new(Vec::new()));
+    let topics = same_rc(&topics, sim.run.cluster.topics().keys().cloned().collect());
+    let users = same_rc(&users, sim.user_names());
+    let producers = sim.run.cluster.producers();
+    // A large cluster's cards off screen wait while the clock runs (see [`Held`]).
+    let active = large(&sim);
     html! {
         <section class="panel" aria-labelledby="h-producers">
             <div class="panel-head">
                 <h2 id="h-producers">{ t.producers }</h2>
             </div>
             <div class="cards">
-                { for sim.run.cluster.producers().keys().map(|n| html! {
-                    <ProducerCard key={n.clone()} name={AttrValue::from(n.clone())}
-                        view={Rc::new(ProducerView::of(&sim, n, &topics, &users))} />
+                { for producers.keys().enumerate().map(|(turn, n)| html! {
+                    <Held key={n.clone()} {active} {turn}>
+                        <ProducerSlot name={AttrValue::from(n.clone())} topics={topics.clone()} users={users.clone()} />
+                    </Held>
                 }) }
             </div>
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct SlotProps {
+    name: AttrValue,
+    topics: Rc<Vec<String>>,
+    users: Rc<Vec<String>>,
+}
+
+/// Builds one card's view model each frame (under its [`Held`], so in a large cluster only while
+/// it is seen); the card re-renders when that changes.
+#[function_component(ProducerSlot)]
+fn producer_slot(props: &SlotProps) -> Html {
+    let ctx = use_sim();
+    let view = ProducerView::of(&ctx.sim.borrow(), &props.name, &props.topics, &props.users);
+    html! { <ProducerCard name={props.name.clone()} view={Rc::new(view)} /> }
 }
 
 /// Everything a producer card shows but its running count, computed by [`Producers`] each
@@ -132,6 +156,9 @@ pub struct CardProps {
 pub fn producer_card(props: &CardProps) -> Html {
     let ctx = use_handle();
     let t = use_text();
+    let node = use_node_ref();
+    let skipped = use_skipped(node.clone());
+    use_report_skipped(skipped);
     let Some(v) = props.view.as_ref() else {
         return html! {};
     };
@@ -220,7 +247,7 @@ pub fn producer_card(props: &CardProps) -> Html {
         })
     };
     html! {
-        <article class={classes!("card", "producer", spec.paused.then_some("held"))} aria-labelledby={id("h")}>
+        <article class={classes!("card", "producer", spec.paused.then_some("held"))} aria-labelledby={id("h")} ref={node}>
             <header class="card-head">
                 <h3 id={id("h")}>{ fill(t.producer_heading, &[&name]) }</h3>
                 <SentBadge name={props.name.clone()} />
