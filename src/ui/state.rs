@@ -1106,6 +1106,8 @@ impl Sim {
             RecordsLost { topic, partition, from, to, .. } => {
                 *self.lost.entry((topic.clone(), *partition)).or_default() += to.saturating_sub(*from);
             }
+            // A topic made again under the same name starts with nothing lost.
+            TopicDeleted { topic } => self.lost.retain(|(t, _), _| t != topic),
             ConsumerAdded { consumer } => {
                 let group = self.run.cluster.consumers().get(consumer).and_then(|c| c.group_id());
                 if let Some(g) = group {

@@ -795,7 +795,7 @@ pub static EN: Text<'static> = Text {
     stage_isr: "ISR {}",
     stage_isr_help: "The in-sync replicas: a replica that has not caught up for replica.lag.time.max.ms is out of the ISR",
     stage_lost: "{} lost",
-    stage_lost_help: "Records the old leader had written (and, with acks=1, acknowledged) that the new leader never had: gone for good",
+    stage_lost_help: "Records the old leader had written (and perhaps acknowledged: with acks=1, or before an unclean election) that the new leader never had: gone for good",
     stage_coordinator: "coordinator {}",
     stage_coordinator_help: "Broker {} coordinates this group: it leads the group's __consumer_offsets partition (FindCoordinator)",
     why_heading: "Why? {}",

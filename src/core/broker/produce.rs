@@ -207,6 +207,10 @@ impl Broker {
         if let Some(code) = self.replicas.write_refused(me, &tp.topic, tp.partition, acks) {
             return fail(code, None);
         }
+        // The producer state follows the log whoever writes: if a new leader had less, its
+        // entries past the log's end go now, before a plain batch (no producer id) fills those
+        // offsets again and a retry of a lost idempotent batch would be taken for a duplicate.
+        self.cut_producers(&tp.topic, tp.partition, log_end);
         // Idempotence: a batch the leader already has, or a gap in the sequence.
         let batch = ProducerBatch {
             producer_id: data.producer_id,
@@ -301,6 +305,16 @@ impl Broker {
             None => (answer, Some(Wait { leader, leader_epoch, required: end })),
             Some(Ok(())) => (answer, None),
             Some(Err(code)) => (PartitionProduceResponse::error(tp.clone(), code, None), None),
+        }
+    }
+
+    /// Cuts a partition's producer state back to `log_end` if the log was cut (a partition no
+    /// idempotent producer wrote to has none to cut).
+    fn cut_producers(&mut self, topic: &str, partition: u32, log_end: u64) {
+        let state = self.produce.producers.get_mut(topic).and_then(|l| l.get_mut(partition as usize));
+        if let Some(state) = state.filter(|s| s.end > log_end) {
+            state.table.truncate_to(log_end);
+            state.end = log_end;
         }
     }
 
@@ -429,6 +443,21 @@ mod tests {
         let twice = send(&mut b, request(1, NO_PRODUCER_ID, -1, 2)).unwrap();
         assert_eq!(twice.responses[0].base_offset, 5);
         assert_eq!(b.topics["orders"].partitions[0].log_end(), 7, "written twice");
+    }
+
+    /// The log cut back (a new leader had less), then a plain batch (no producer id) fills the
+    /// cut offsets again: a retry of the lost idempotent batch is written, not taken for a
+    /// duplicate "at offset 0" that now holds the plain batch (review of session 7).
+    #[test]
+    fn a_cut_log_cuts_the_producer_state_even_when_a_plain_batch_writes_first() {
+        let mut b = broker();
+        send(&mut b, request(-1, 7, 0, 3));
+        b.topics.get_mut("orders").unwrap().partitions[0].truncate_to(0);
+        send(&mut b, request(1, NO_PRODUCER_ID, -1, 4));
+        let retry = send(&mut b, request(-1, 7, 0, 3)).unwrap();
+        assert_eq!(retry.responses[0].error_code, None);
+        assert_eq!(retry.responses[0].base_offset, 4, "written after the plain batch, not skipped");
+        assert_eq!(b.topics["orders"].partitions[0].log_end(), 7);
     }
 
     /// acks=0 gets no answer; a broker that does not lead the partition says so.
