@@ -587,3 +587,53 @@ fn broker_fault_soak() {
     }
     eprintln!("{done} slices in {episode} episodes, clean");
 }
+
+/// The soak (seed 14, episode 41) found a record written twice with idempotence on; kept as
+/// a regression case.
+#[test]
+fn soak_seed_14_episode_41_writes_nothing_twice() {
+    use Fault::*;
+    let faults = [
+        (3780, Stop(1)),
+        (2140, Crash(2)),
+        (2731, Start(3)),
+        (1338, Start(1)),
+        (3938, Heal(3)),
+        (440, Isolate(3)),
+        (1867, Crash(1)),
+        (1195, Heal(2)),
+        (3720, Crash(2)),
+        (3921, Start(3)),
+        (3748, Heal(1)),
+        (2310, Heal(3)),
+        (3578, Heal(3)),
+        (3019, Crash(3)),
+        (231, Stop(3)),
+        (2470, Crash(1)),
+        (310, Isolate(2)),
+        (1607, Heal(1)),
+        (1971, Stop(1)),
+        (3521, Crash(3)),
+        (2319, Stop(1)),
+        (2643, Stop(3)),
+        (2742, Crash(2)),
+        (881, Stop(1)),
+        (403, Isolate(2)),
+        (319, Start(3)),
+        (2894, Start(1)),
+        (1283, Heal(2)),
+        (285, Crash(3)),
+        (1281, Stop(3)),
+        (1309, Isolate(3)),
+        (3892, Start(1)),
+        (3976, Start(3)),
+        (3185, Heal(2)),
+        (114, Start(3)),
+        (827, Start(1)),
+        (2354, Isolate(3)),
+        (3442, Start(3)),
+        (258, Start(1)),
+        (3831, Isolate(1)),
+    ];
+    drive_faults(&faults).unwrap();
+}

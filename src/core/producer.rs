@@ -193,7 +193,10 @@ pub(crate) struct Batch {
     partition: u32,
     records: Arc<Vec<Record>>,
     headers: Vec<(u32, super::log::Headers)>,
-    /// Idempotence: the first record's sequence number (-1 until first sent) and the epoch.
+    /// Idempotence: the producer id, epoch and first record's sequence number it was first
+    /// sent with (-1 until then). Kept for every retry (Kafka's `ProducerBatch`): an earlier
+    /// attempt may be in the log, and only the same numbers let the leader see the duplicate.
+    producer_id: i64,
     base_sequence: i32,
     producer_epoch: i16,
     created: Millis,
@@ -243,6 +246,10 @@ pub struct ProducerClient {
     pub producer_id: i64,
     pub producer_epoch: i16,
     bump_epoch: bool,
+    /// Partitions whose batches the leader refused with OUT_OF_ORDER_SEQUENCE_NUMBER after a
+    /// batch given up (a gap: none of them is in its log): numbered again from 0 under the
+    /// next epoch (Kafka's `TransactionManager.partitionsToRewriteSequences`).
+    rewrite_sequences: Vec<u32>,
     node: crate::core::ids::NodeId,
     metadata: Option<TopicMetadata>,
     metadata_stale: bool,
@@ -267,6 +274,7 @@ impl ProducerClient {
             producer_id: -1,
             producer_epoch: -1,
             bump_epoch: false,
+            rewrite_sequences: Vec::new(),
             node: crate::core::ids::NodeId::producer(name),
             metadata: None,
             metadata_stale: false,
@@ -399,6 +407,7 @@ impl Producer {
             self.client.in_flight.clear();
             self.client.metadata = None;
             self.client.next_sequence.clear();
+            self.client.rewrite_sequences.clear();
         }
         self.next_due = self.next_due.max(now as f64);
         self.prepare_keys();
@@ -639,6 +648,7 @@ impl Cluster {
                 partition,
                 records: Arc::new(records),
                 headers,
+                producer_id: NO_PRODUCER_ID,
                 base_sequence: -1,
                 producer_epoch: -1,
                 created: now,
@@ -772,10 +782,16 @@ impl Cluster {
                 p.client.producer_id = a.producer_id;
                 p.client.producer_epoch = a.producer_epoch;
                 p.client.bump_epoch = false;
-                // A new epoch numbers every partition from 0 again.
+                // A new epoch numbers every partition from 0 again. A batch already sent keeps
+                // its numbers (its earlier attempt may be in the log; new ones would have the
+                // leader write it twice) and its partition's new batches wait for it; only
+                // a partition the leader showed a gap renumbers its batches.
                 p.client.next_sequence.iter_mut().for_each(|s| *s = 0);
+                let rewrite = std::mem::take(&mut p.client.rewrite_sequences);
                 for b in &mut p.client.queue {
-                    b.base_sequence = -1;
+                    if b.attempts == 0 || rewrite.contains(&b.partition) {
+                        b.base_sequence = -1;
+                    }
                 }
                 true
             }
@@ -834,6 +850,20 @@ impl Cluster {
         let mut requests: Vec<(i32, Vec<Batch>)> = Vec::new();
         let mut held: Vec<u32> = Vec::new();
         let queue = std::mem::take(&mut p.client.queue);
+        // Kafka's `shouldStopDrainBatchesForPartition` after an epoch bump: a partition's new
+        // batches wait until its batches sent under the old epoch are answered, so the leader
+        // never sees the new epoch before a retry of the old one.
+        let current = (p.client.producer_id, p.client.producer_epoch);
+        let old_epoch: Vec<u32> = if p.client.idempotent {
+            queue
+                .iter()
+                .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
+                .filter(|x| x.base_sequence >= 0 && (x.producer_id, x.producer_epoch) != current)
+                .map(|x| x.partition)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for mut b in queue {
             let leader =
                 p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
@@ -860,13 +890,15 @@ impl Cluster {
                     .filter(|x| x.partition == b.partition)
                     .count()
                     >= max_in_flight;
+            let behind_old_epoch = b.base_sequence < 0 && old_epoch.contains(&b.partition);
             let sendable = match leader {
                 Some(l)
                     if l >= 0
                         && b.retry_at <= now
                         && !held.contains(&b.partition)
                         && !waits_its_turn
-                        && !partition_full =>
+                        && !partition_full
+                        && !behind_old_epoch =>
                 {
                     match requests.iter().position(|r| r.0 == l) {
                         Some(i) => !requests[i].1.iter().any(|x| x.partition == b.partition),
@@ -886,13 +918,13 @@ impl Cluster {
                 continue;
             }
             if p.client.idempotent {
-                if b.base_sequence < 0 || b.producer_epoch != p.client.producer_epoch {
+                if b.base_sequence < 0 {
                     let part = b.partition as usize;
                     if p.client.next_sequence.len() <= part {
                         p.client.next_sequence.resize(part + 1, 0);
                     }
                     b.base_sequence = p.client.next_sequence[part];
-                    b.producer_epoch = p.client.producer_epoch;
+                    (b.producer_id, b.producer_epoch) = current;
                     let next = i64::from(b.base_sequence) + b.count() as i64;
                     p.client.next_sequence[part] = (next % (i64::from(i32::MAX) + 1)) as i32;
                 }
@@ -920,16 +952,16 @@ impl Cluster {
             return;
         };
         let idempotent = p.client.idempotent;
-        let (producer_id, epoch) =
-            if idempotent { (p.client.producer_id, p.client.producer_epoch) } else { (NO_PRODUCER_ID, -1) };
         let partition_data = batches
             .iter_mut()
             .map(|b| {
                 b.attempts += 1;
+                let (producer_id, producer_epoch) =
+                    if idempotent { (b.producer_id, b.producer_epoch) } else { (NO_PRODUCER_ID, -1) };
                 PartitionProduceData {
                     partition: TopicPartition { topic: topic.clone(), partition: b.partition },
                     producer_id,
-                    producer_epoch: epoch,
+                    producer_epoch,
                     base_sequence: b.base_sequence,
                     records: b.records.clone(),
                     headers: b.headers.clone(),
@@ -1032,13 +1064,25 @@ impl Cluster {
                     if matches!(code, ErrorCode::RequestTimedOut | ErrorCode::NotEnoughReplicasAfterAppend) {
                         b.unknown_outcome = true;
                     }
-                    let retriable = code.is_retriable()
-                        || (code == ErrorCode::OutOfOrderSequenceNumber
-                            && p.client
-                                .queue
-                                .iter()
-                                .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
-                                .any(|x| x.partition == b.partition && x.id < b.id));
+                    // Kafka's `TransactionManager.canRetry`: an idempotent producer retries every
+                    // OUT_OF_ORDER_SEQUENCE_NUMBER. Behind an earlier batch of its partition it
+                    // waits for that one; with none (a gap: an earlier batch was given up and is
+                    // not in the log) the epoch is bumped and the partition numbered from 0 again.
+                    let out_of_order = code == ErrorCode::OutOfOrderSequenceNumber;
+                    if out_of_order
+                        && !p
+                            .client
+                            .queue
+                            .iter()
+                            .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
+                            .any(|x| x.partition == b.partition && x.id < b.id)
+                    {
+                        p.client.bump_epoch = true;
+                        if !p.client.rewrite_sequences.contains(&b.partition) {
+                            p.client.rewrite_sequences.push(b.partition);
+                        }
+                    }
+                    let retriable = code.is_retriable() || out_of_order;
                     if p.partition_errors.insert(b.partition, code) != Some(code) {
                         self.events_push(
                             now,
