@@ -637,3 +637,54 @@ fn soak_seed_14_episode_41_writes_nothing_twice() {
     ];
     drive_faults(&faults).unwrap();
 }
+
+/// The soak (seed 14, episode 656): a retry answered OUT_OF_ORDER_SEQUENCE_NUMBER because the
+/// leader's last five batches had moved past it (later batches acknowledged) is in the log:
+/// numbering it again under a new epoch would write it twice.
+#[test]
+fn soak_seed_14_episode_656_writes_nothing_twice() {
+    use Fault::*;
+    let faults = [
+        (590, Stop(2)),
+        (448, Stop(3)),
+        (3481, Isolate(2)),
+        (3622, Isolate(2)),
+        (1067, Stop(1)),
+        (3740, Stop(1)),
+        (1982, Start(3)),
+        (2923, Heal(3)),
+        (1381, Heal(1)),
+        (3063, Start(3)),
+        (813, Heal(1)),
+        (2139, Isolate(2)),
+        (2783, Isolate(3)),
+        (2623, Stop(3)),
+        (2626, Start(1)),
+        (654, Start(2)),
+        (670, Start(1)),
+        (1119, Heal(2)),
+        (2409, Isolate(2)),
+        (508, Crash(3)),
+        (3510, Start(1)),
+        (3428, Start(1)),
+        (1614, Stop(2)),
+        (670, Heal(3)),
+        (578, Isolate(3)),
+        (2277, Start(1)),
+        (3968, Isolate(1)),
+        (294, Isolate(2)),
+        (2586, Heal(1)),
+        (1728, Isolate(2)),
+        (1709, Stop(3)),
+        (382, Isolate(3)),
+        (3492, Start(3)),
+        (2878, Start(3)),
+        (1644, Heal(3)),
+        (2767, Isolate(3)),
+        (2853, Start(1)),
+        (1710, Crash(2)),
+        (2547, Isolate(2)),
+        (2117, Crash(1)),
+    ];
+    drive_faults(&faults).unwrap();
+}

@@ -246,10 +246,6 @@ pub struct ProducerClient {
     pub producer_id: i64,
     pub producer_epoch: i16,
     bump_epoch: bool,
-    /// Partitions whose batches the leader refused with OUT_OF_ORDER_SEQUENCE_NUMBER after a
-    /// batch given up (a gap: none of them is in its log): numbered again from 0 under the
-    /// next epoch (Kafka's `TransactionManager.partitionsToRewriteSequences`).
-    rewrite_sequences: Vec<u32>,
     node: crate::core::ids::NodeId,
     metadata: Option<TopicMetadata>,
     metadata_stale: bool,
@@ -274,7 +270,6 @@ impl ProducerClient {
             producer_id: -1,
             producer_epoch: -1,
             bump_epoch: false,
-            rewrite_sequences: Vec::new(),
             node: crate::core::ids::NodeId::producer(name),
             metadata: None,
             metadata_stale: false,
@@ -407,7 +402,6 @@ impl Producer {
             self.client.in_flight.clear();
             self.client.metadata = None;
             self.client.next_sequence.clear();
-            self.client.rewrite_sequences.clear();
         }
         self.next_due = self.next_due.max(now as f64);
         self.prepare_keys();
@@ -784,12 +778,10 @@ impl Cluster {
                 p.client.bump_epoch = false;
                 // A new epoch numbers every partition from 0 again. A batch already sent keeps
                 // its numbers (its earlier attempt may be in the log; new ones would have the
-                // leader write it twice) and its partition's new batches wait for it; only
-                // a partition the leader showed a gap renumbers its batches.
+                // leader write it twice) and its partition's new batches wait for it.
                 p.client.next_sequence.iter_mut().for_each(|s| *s = 0);
-                let rewrite = std::mem::take(&mut p.client.rewrite_sequences);
                 for b in &mut p.client.queue {
-                    if b.attempts == 0 || rewrite.contains(&b.partition) {
+                    if b.attempts == 0 {
                         b.base_sequence = -1;
                     }
                 }
@@ -1064,25 +1056,13 @@ impl Cluster {
                     if matches!(code, ErrorCode::RequestTimedOut | ErrorCode::NotEnoughReplicasAfterAppend) {
                         b.unknown_outcome = true;
                     }
-                    // Kafka's `TransactionManager.canRetry`: an idempotent producer retries every
-                    // OUT_OF_ORDER_SEQUENCE_NUMBER. Behind an earlier batch of its partition it
-                    // waits for that one; with none (a gap: an earlier batch was given up and is
-                    // not in the log) the epoch is bumped and the partition numbered from 0 again.
-                    let out_of_order = code == ErrorCode::OutOfOrderSequenceNumber;
-                    if out_of_order
-                        && !p
-                            .client
-                            .queue
-                            .iter()
-                            .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
-                            .any(|x| x.partition == b.partition && x.id < b.id)
-                    {
-                        p.client.bump_epoch = true;
-                        if !p.client.rewrite_sequences.contains(&b.partition) {
-                            p.client.rewrite_sequences.push(b.partition);
-                        }
-                    }
-                    let retriable = code.is_retriable() || out_of_order;
+                    let retriable = code.is_retriable()
+                        || (code == ErrorCode::OutOfOrderSequenceNumber
+                            && p.client
+                                .queue
+                                .iter()
+                                .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
+                                .any(|x| x.partition == b.partition && x.id < b.id));
                     if p.partition_errors.insert(b.partition, code) != Some(code) {
                         self.events_push(
                             now,
