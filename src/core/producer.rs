@@ -193,7 +193,10 @@ pub(crate) struct Batch {
     partition: u32,
     records: Arc<Vec<Record>>,
     headers: Vec<(u32, super::log::Headers)>,
-    /// Idempotence: the first record's sequence number (-1 until first sent) and the epoch.
+    /// Idempotence: the producer id, epoch and first record's sequence number it was first
+    /// sent with (-1 until then). Kept for every retry (Kafka's `ProducerBatch`): an earlier
+    /// attempt may be in the log, and only the same numbers let the leader see the duplicate.
+    producer_id: i64,
     base_sequence: i32,
     producer_epoch: i16,
     created: Millis,
@@ -639,6 +642,7 @@ impl Cluster {
                 partition,
                 records: Arc::new(records),
                 headers,
+                producer_id: NO_PRODUCER_ID,
                 base_sequence: -1,
                 producer_epoch: -1,
                 created: now,
@@ -772,10 +776,14 @@ impl Cluster {
                 p.client.producer_id = a.producer_id;
                 p.client.producer_epoch = a.producer_epoch;
                 p.client.bump_epoch = false;
-                // A new epoch numbers every partition from 0 again.
+                // A new epoch numbers every partition from 0 again. A batch already sent keeps
+                // its numbers (its earlier attempt may be in the log; new ones would have the
+                // leader write it twice) and its partition's new batches wait for it.
                 p.client.next_sequence.iter_mut().for_each(|s| *s = 0);
                 for b in &mut p.client.queue {
-                    b.base_sequence = -1;
+                    if b.attempts == 0 {
+                        b.base_sequence = -1;
+                    }
                 }
                 true
             }
@@ -834,6 +842,20 @@ impl Cluster {
         let mut requests: Vec<(i32, Vec<Batch>)> = Vec::new();
         let mut held: Vec<u32> = Vec::new();
         let queue = std::mem::take(&mut p.client.queue);
+        // Kafka's `shouldStopDrainBatchesForPartition` after an epoch bump: a partition's new
+        // batches wait until its batches sent under the old epoch are answered, so the leader
+        // never sees the new epoch before a retry of the old one.
+        let current = (p.client.producer_id, p.client.producer_epoch);
+        let old_epoch: Vec<u32> = if p.client.idempotent {
+            queue
+                .iter()
+                .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
+                .filter(|x| x.base_sequence >= 0 && (x.producer_id, x.producer_epoch) != current)
+                .map(|x| x.partition)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for mut b in queue {
             let leader =
                 p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
@@ -860,13 +882,15 @@ impl Cluster {
                     .filter(|x| x.partition == b.partition)
                     .count()
                     >= max_in_flight;
+            let behind_old_epoch = b.base_sequence < 0 && old_epoch.contains(&b.partition);
             let sendable = match leader {
                 Some(l)
                     if l >= 0
                         && b.retry_at <= now
                         && !held.contains(&b.partition)
                         && !waits_its_turn
-                        && !partition_full =>
+                        && !partition_full
+                        && !behind_old_epoch =>
                 {
                     match requests.iter().position(|r| r.0 == l) {
                         Some(i) => !requests[i].1.iter().any(|x| x.partition == b.partition),
@@ -886,13 +910,13 @@ impl Cluster {
                 continue;
             }
             if p.client.idempotent {
-                if b.base_sequence < 0 || b.producer_epoch != p.client.producer_epoch {
+                if b.base_sequence < 0 {
                     let part = b.partition as usize;
                     if p.client.next_sequence.len() <= part {
                         p.client.next_sequence.resize(part + 1, 0);
                     }
                     b.base_sequence = p.client.next_sequence[part];
-                    b.producer_epoch = p.client.producer_epoch;
+                    (b.producer_id, b.producer_epoch) = current;
                     let next = i64::from(b.base_sequence) + b.count() as i64;
                     p.client.next_sequence[part] = (next % (i64::from(i32::MAX) + 1)) as i32;
                 }
@@ -920,16 +944,16 @@ impl Cluster {
             return;
         };
         let idempotent = p.client.idempotent;
-        let (producer_id, epoch) =
-            if idempotent { (p.client.producer_id, p.client.producer_epoch) } else { (NO_PRODUCER_ID, -1) };
         let partition_data = batches
             .iter_mut()
             .map(|b| {
                 b.attempts += 1;
+                let (producer_id, producer_epoch) =
+                    if idempotent { (b.producer_id, b.producer_epoch) } else { (NO_PRODUCER_ID, -1) };
                 PartitionProduceData {
                     partition: TopicPartition { topic: topic.clone(), partition: b.partition },
                     producer_id,
-                    producer_epoch: epoch,
+                    producer_epoch,
                     base_sequence: b.base_sequence,
                     records: b.records.clone(),
                     headers: b.headers.clone(),
