@@ -5,7 +5,7 @@ use super::cluster::Cluster;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::EventKind;
 use super::log::{Record, Value};
-use super::partitioner::{partition_for_key, round_robin, StickyState};
+use super::partitioner::{partition_for_key, round_robin, SkippedDraws, StickyState};
 use super::replication::config::{Acks, ProducerReplicationConfig};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -192,6 +192,8 @@ pub(crate) struct Batch {
     id: u64,
     partition: u32,
     records: Arc<Vec<Record>>,
+    /// The records' size ([`Record::size_bytes`] summed), counted as they were added.
+    bytes: u64,
     headers: Vec<(u32, super::log::Headers)>,
     /// Idempotence: the producer id, epoch and first record's sequence number it was first
     /// sent with (-1 until then). Kept for every retry (Kafka's `ProducerBatch`): an earlier
@@ -313,6 +315,7 @@ impl ProducerClient {
         &mut self,
         partition: u32,
         records: &mut Vec<Record>,
+        bytes: u64,
         headers: &[(u32, super::log::Headers)],
         batch_size: u64,
     ) -> bool {
@@ -322,8 +325,7 @@ impl ProducerClient {
         if last.attempts > 0 || last.base_sequence >= 0 {
             return false;
         }
-        let bytes = |r: &[Record]| r.iter().map(Record::size_bytes).sum::<u64>();
-        if bytes(&last.records) + bytes(records) > batch_size {
+        if last.bytes + bytes > batch_size {
             return false;
         }
         // Not yet sent, so only this producer holds it, unless the whole cluster was cloned (a
@@ -331,6 +333,7 @@ impl ProducerClient {
         let v = Arc::make_mut(&mut last.records);
         let base = v.len() as u32;
         v.append(records);
+        last.bytes += bytes;
         last.headers.extend(headers.iter().map(|(i, h)| (base + i, h.clone())));
         true
     }
@@ -544,6 +547,7 @@ impl Cluster {
         let n = meta.leaders.len() as u32;
         let batch_size = p.spec.batch_size;
         let rng = &mut self.rng;
+        let mut skipped = SkippedDraws::default();
         // The step's batches, in the order their partitions were first written to, and the
         // index of each partition's batch (`u32::MAX`: none yet).
         let mut batches: Vec<NewBatch> = Vec::new();
@@ -559,11 +563,15 @@ impl Cluster {
                         KeyMode::None | KeyMode::Partition { .. } => None,
                         KeyMode::Fixed { .. } => p.fixed_key.clone(),
                         KeyMode::Set { .. } => {
+                            skipped.settle(rng);
                             let len = p.key_set.len().max(1) as u32;
                             let i = (rng.rand_u64() % len as u64) as usize;
                             p.key_set.get(i).cloned()
                         }
-                        KeyMode::Random => Some(Arc::from(format!("k{:08x}", rng.rand_u64() as u32))),
+                        KeyMode::Random => {
+                            skipped.settle(rng);
+                            Some(Arc::from(format!("k{:08x}", rng.rand_u64() as u32)))
+                        }
                     };
                     let partition = match p.spec.keys {
                         KeyMode::Partition { partition } => Some(partition),
@@ -585,8 +593,17 @@ impl Cluster {
                     (_, PartitionerKind::RoundRobin) => round_robin(&mut p.rr_counter, n),
                     (Some(k), PartitionerKind::Default) => partition_for_key(k.as_bytes(), n),
                     (None, PartitionerKind::Default) => {
-                        let r = rng.rand_u64() as u32;
-                        p.sticky.next(n, p.spec.batch_size, size, r)
+                        // A draw per record, looked at only when the partition changes.
+                        let mut drew = false;
+                        let part = p.sticky.next_with(n, p.spec.batch_size, size, || {
+                            skipped.settle(rng);
+                            drew = true;
+                            rng.rand_u64() as u32
+                        });
+                        if !drew {
+                            skipped.skip();
+                        }
+                        part
                     }
                 },
             };
@@ -613,6 +630,7 @@ impl Cluster {
             batch.1.push(record);
             batch.3 += size;
         }
+        skipped.settle(rng);
         if let Some(part) = bad_partition {
             self.events_push(
                 now,
@@ -628,8 +646,8 @@ impl Cluster {
             p.error = Some(ErrorCode::UnknownTopicOrPartition);
             return;
         }
-        for (partition, mut records, headers, _) in batches {
-            if p.client.append_to_unsent(partition, &mut records, &headers, batch_size) {
+        for (partition, mut records, headers, bytes) in batches {
+            if p.client.append_to_unsent(partition, &mut records, bytes, &headers, batch_size) {
                 continue;
             }
             if records.capacity() > records.len() + records.len() / 4 {
@@ -641,6 +659,7 @@ impl Cluster {
                 id,
                 partition,
                 records: Arc::new(records),
+                bytes,
                 headers,
                 producer_id: NO_PRODUCER_ID,
                 base_sequence: -1,
@@ -956,6 +975,7 @@ impl Cluster {
                     producer_epoch,
                     base_sequence: b.base_sequence,
                     records: b.records.clone(),
+                    size_bytes: b.bytes,
                     headers: b.headers.clone(),
                 }
             })
