@@ -714,6 +714,14 @@ fn main() {
         "core / floor (native)                {:>13.0}%  goal >= 50%\n",
         100.0 * core / floor
     ));
+    if let (Some(core), Some(floor)) =
+        (r["core_records_per_s_wasm"].as_f64(), r["floor_records_per_s_wasm"].as_f64())
+    {
+        summary.push_str(&format!(
+            "core / floor (wasm)                  {:>13.0}%  goal >= 50%\n",
+            100.0 * core / floor
+        ));
+    }
     print!("{summary}");
     let _ = std::fs::create_dir_all("target/bench");
     let text = serde_json::to_string_pretty(&J::Object(r)).unwrap_or_default();

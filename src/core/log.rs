@@ -47,19 +47,30 @@ impl Record {
     }
 }
 
+/// 10^0 to 10^19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// How many generated values from `n` on (`n`, `n + 1`, …) have as many decimal digits as `n`:
+/// records that carry them and no key are all one size ([`Record::size_bytes`]).
+pub fn seq_values_of_one_size(n: u64) -> u64 {
+    match POW10.get(decimal_digits(n) as usize) {
+        Some(next) => next - n,
+        None => u64::MAX - n + 1,
+    }
+}
+
 /// How many decimal digits `n` has (1 for 0). Every produced record asks this twice (once to
 /// account it, once when retention drops it), so it avoids `ilog10`'s division: the bit length
 /// times log10(2) (1233/4096) is the digit count or one less, and one table lookup settles it.
 fn decimal_digits(n: u64) -> u64 {
-    const POW10: [u64; 20] = {
-        let mut t = [1u64; 20];
-        let mut i = 1;
-        while i < 20 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
     let log2 = 63 - u64::from((n | 1).leading_zeros());
     let guess = (log2 * 1233) >> 12; // at most 18
     guess + 1 + u64::from(n >= POW10[guess as usize + 1])
@@ -400,6 +411,12 @@ mod tests {
         }
         for n in cases {
             assert_eq!(decimal_digits(n), n.to_string().len() as u64, "{n}");
+            let run = seq_values_of_one_size(n);
+            let last = n + (run - 1);
+            assert_eq!(last.to_string().len(), n.to_string().len(), "{n}");
+            if let Some(next) = last.checked_add(1) {
+                assert_ne!(next.to_string().len(), n.to_string().len(), "{n}");
+            }
         }
     }
 

@@ -87,6 +87,50 @@ impl StickyState {
         self.bytes += size;
         p
     }
+
+    /// How many records of `size` bytes in a row, from the next one, [`StickyState::next`]
+    /// would keep on the current partition without picking one (0: the next one picks).
+    pub fn stays_for(&self, num_partitions: u32, batch_size: u64, size: u64) -> u64 {
+        match self.current {
+            Some(p) if p < num_partitions.max(1) && self.bytes < batch_size => {
+                if size == 0 {
+                    u64::MAX
+                } else {
+                    (batch_size - self.bytes).div_ceil(size)
+                }
+            }
+            _ => 0,
+        }
+    }
+
+    /// Takes `records` records of `size` bytes onto the current partition, as as many calls of
+    /// [`StickyState::next`] would (at most [`StickyState::stays_for`] of them).
+    pub fn stay(&mut self, records: u64, size: u64) {
+        self.bytes += records * size;
+    }
+
+    /// [`StickyState::next`] for a producer that draws `rng` once per unkeyed record: the
+    /// value is drawn only when a partition is picked, and a draw not made is counted in
+    /// `skipped` (settled before `rng` is used again).
+    pub fn next_drawing(
+        &mut self,
+        num_partitions: u32,
+        batch_size: u64,
+        size: u64,
+        rng: &mut oorandom::Rand64,
+        skipped: &mut SkippedDraws,
+    ) -> u32 {
+        let mut drew = false;
+        let p = self.next_with(num_partitions, batch_size, size, || {
+            skipped.settle(rng);
+            drew = true;
+            rng.rand_u64() as u32
+        });
+        if !drew {
+            skipped.skip(1);
+        }
+        p
+    }
 }
 
 /// Draws of the cluster's PRNG that were due but whose values nobody needed: the producer
@@ -98,9 +142,9 @@ impl StickyState {
 pub struct SkippedDraws(u64);
 
 impl SkippedDraws {
-    /// One more draw due and not looked at.
-    pub fn skip(&mut self) {
-        self.0 += 1;
+    /// `draws` more draws due and not looked at.
+    pub fn skip(&mut self, draws: u64) {
+        self.0 += draws;
     }
 
     /// Moves `rng` past the skipped draws (before it is drawn from again).
@@ -145,6 +189,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stays_for_counts_the_records_next_keeps_on_the_partition() {
+        for (bytes, size, batch_size) in
+            [(0, 15, 100), (99, 15, 100), (100, 15, 100), (10, 10, 100), (0, 1, 7)]
+        {
+            let mut s = StickyState { current: Some(2), bytes };
+            let stays = s.stays_for(6, batch_size, size);
+            let mut kept = 0;
+            loop {
+                let mut picked = false;
+                s.next_with(6, batch_size, size, || {
+                    picked = true;
+                    0
+                });
+                if picked {
+                    break;
+                }
+                kept += 1;
+            }
+            assert_eq!(stays, kept, "{bytes} {size} {batch_size}");
+        }
+        assert_eq!(StickyState::default().stays_for(6, 100, 15), 0);
+        assert_eq!(StickyState { current: Some(6), bytes: 0 }.stays_for(6, 100, 15), 0);
+    }
+
+    #[test]
     fn skipped_draws_leave_the_generator_where_drawing_each_would() {
         for seed in [0u128, 1, 42, u128::MAX] {
             for steps in [0u64, 1, 2, 3, 7, 64, 65, 1000, 4097] {
@@ -155,7 +224,7 @@ mod tests {
                 }
                 let mut draws = SkippedDraws::default();
                 for _ in 0..steps {
-                    draws.skip();
+                    draws.skip(1);
                 }
                 draws.settle(&mut skipped);
                 assert_eq!(drawn.state(), skipped.state(), "seed {seed}, {steps} steps");
