@@ -3,7 +3,8 @@
 //! table; a lag sparkline.
 
 use super::held::{large, use_report_skipped, Held};
-use super::state::{use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
+use super::state::projections::{Phase, RebalanceKind, RebalanceView};
+use super::state::{use_handle, use_sim, Slow};
 use super::text::{fill, reason_text, use_text, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::group::{DescribeRow, GroupState};
@@ -119,7 +120,7 @@ pub fn group_panel(props: &GroupProps) -> Html {
                     }) }
                 </dd></div>
             </dl>
-            if let Some(view) = sim.rebalances.get(&g.id) {
+            if let Some(view) = sim.projections.rebalances.get(&g.id) {
                 <Rebalance view={view.clone()} {assignment_pending} {waiting} />
             }
             <DescribeTable group={props.id.clone()} {stamp} />
@@ -213,6 +214,7 @@ pub fn sparkline(props: &SparkProps) -> Html {
     let values: Vec<u64> = use_handle()
         .sim
         .borrow()
+        .projections
         .lag
         .get(props.group.as_str())
         .map_or_else(Vec::new, |l| l.iter().copied().collect());

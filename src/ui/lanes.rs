@@ -115,8 +115,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
     // frame, which cost a long task per frame at 10×. Then each lane moves ten times a second
     // (what is drawn between is a blur anyway), the lanes taking turns (see [`lane_stamp`]) so
     // that no frame redraws them all; at 1× and paused, with every record.
-    let fast = sim.playing && sim.speed > 2.0;
-    let real = sim.last_real.unwrap_or(0.0);
+    let fast = sim.playback.playing && sim.playback.speed > 2.0;
+    let real = sim.playback.last_real.unwrap_or(0.0);
     let cache = use_mut_ref(Vec::<(Option<u64>, LaneView)>::new);
     // A topic off screen (`content-visibility: auto` on `.topic`) keeps its lanes as they were
     // while the clock runs: with every cap at its maximum (1 024 lanes) gathering them all each
@@ -127,12 +127,12 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let views: Vec<LaneView> = {
         let mut cache = cache.borrow_mut();
         let count = topic.partition_count() as usize;
-        let waits = skipped && sim.playing && cache.len() == count;
+        let waits = skipped && sim.playback.playing && cache.len() == count;
         let stamps: Vec<Option<u64>> =
             (0..topic.partition_count()).map(|p| fast.then(|| lane_stamp(real, p, LANE_FAST_MS))).collect();
         let stale = |i: usize| {
             cache.get(i).is_none_or(|(stamp, view)| {
-                stamps[i].is_none() || *stamp != stamps[i] || view.epoch != sim.epoch
+                stamps[i].is_none() || *stamp != stamps[i] || view.epoch != sim.session.epoch
             })
         };
         if !waits && (cache.len() != count || (0..count).any(stale)) {
@@ -149,7 +149,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
         }
         cache.iter().map(|(_, v)| v.clone()).collect()
     };
-    let running = sim.playing;
+    let running = sim.playback.playing;
     // The labels' numbers too take turns (all 48 at once was a long frame four times a second).
     let slow_of =
         |p: u32| if slow.playing { Slow { at: lane_stamp(real, p, SLOW_MS), ..slow } } else { slow };
@@ -400,7 +400,7 @@ fn lane_view(
     LaneView {
         topic: topic_name.clone(),
         p,
-        epoch: sim.epoch,
+        epoch: sim.session.epoch,
         start,
         end,
         owners,

@@ -117,7 +117,7 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         let embedded = props.embedded;
         use_effect_with(state.version, move |_| {
-            if !embedded && sim.borrow().save_due {
+            if !embedded && sim.borrow().session.save_due {
                 let ok = session::autosave(&sim.borrow());
                 dispatcher.dispatch(Action::Saved(ok));
             }

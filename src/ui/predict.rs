@@ -218,11 +218,12 @@ pub fn truth(
     let now = sim.now();
     let cluster = &sim.run.cluster;
     let late = now >= asked_at + q.within_ms();
-    let after: Vec<&Event> = sim.timeline.iter().filter(|e| e.seq > seq).map(|e| &e.event).collect();
+    let after: Vec<&Event> =
+        sim.projections.timeline.iter().filter(|e| e.seq > seq).map(|e| &e.event).collect();
     let group = group_of(sim, &q.ask);
     let about_group = |e: &&Event| group.as_deref().is_some_and(|g| e.subjects().contains(&g));
     let rebalanced =
-        group.as_deref().and_then(|g| sim.rebalances.get(g)).filter(|v| v.started_at >= asked_at);
+        group.as_deref().and_then(|g| sim.projections.rebalances.get(g)).filter(|v| v.started_at >= asked_at);
     let settled = rebalanced.is_some_and(|v| v.finished_at.is_some());
     let story = |keep: &dyn Fn(&Event) -> bool| -> Vec<Event> {
         let all: Vec<Event> = after.iter().filter(|e| keep(e)).map(|e| (*e).clone()).collect();
@@ -388,7 +389,12 @@ pub fn handle(sim: &mut Sim, action: PredictAction) {
             let (_, offered) = choices(sim, &q.ask, super::text::text_for(Lang::En), q.within_ms());
             let among = offered.into_iter().map(|(k, _)| k).collect();
             if let Some(Stage::Asking(picked)) = sim.predict.stages.get(i).cloned() {
-                let stage = Stage::Checking { guess: picked, among, asked_at: sim.run.now(), seq: sim.seq };
+                let stage = Stage::Checking {
+                    guess: picked,
+                    among,
+                    asked_at: sim.run.now(),
+                    seq: sim.projections.seq,
+                };
                 sim.predict.stages[i] = stage;
                 play(sim);
             }
@@ -416,8 +422,7 @@ pub fn skip(sim: &mut Sim) {
 }
 
 fn play(sim: &mut Sim) {
-    sim.playing = true;
-    sim.last_real = None;
+    sim.playback.play();
 }
 
 /// What the panel shows (compared, so the panel re-renders only when it changes).
@@ -637,14 +642,14 @@ pub(crate) mod tests {
                         }
                     }
                     Stage::Revealed(r) => {
-                        assert!(!sim.playing, "{id}: the reveal stops the clock");
+                        assert!(!sim.playback.playing, "{id}: the reveal stops the clock");
                         out[i] = Some(*r);
                         sim.handle(Action::Predict(PredictAction::Continue));
                     }
                     _ => {}
                 }
             }
-            if sim.now() >= end || (!sim.playing && sim.predict.shown.is_none()) {
+            if sim.now() >= end || (!sim.playback.playing && sim.predict.shown.is_none()) {
                 break;
             }
         }

@@ -171,6 +171,7 @@ impl StageView {
                 continue;
             }
             let phase = sim
+                .projections
                 .rebalances
                 .get(&g.id)
                 .filter(|v| v.finished_at.is_none())
@@ -252,7 +253,7 @@ impl StageView {
                             ReplicaMarks {
                                 leader: state.and_then(|s| s.leader()),
                                 short_isr: (isr.len() < all).then_some(isr),
-                                lost: sim.lost.get(&(name.clone(), p)).copied().unwrap_or(0),
+                                lost: sim.projections.lost.get(&(name.clone(), p)).copied().unwrap_or(0),
                             }
                         }),
                     })

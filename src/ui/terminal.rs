@@ -540,7 +540,7 @@ mod tests {
     }
 
     fn advance(sim: &mut Sim, ms: f64) {
-        let mut real = sim.last_real.unwrap_or(0.0);
+        let mut real = sim.playback.last_real.unwrap_or(0.0);
         sim.handle(Action::Tick(real));
         let end = real + ms;
         while real < end {

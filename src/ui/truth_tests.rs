@@ -3,7 +3,8 @@
 
 use super::consumer_card::ConsumerView;
 use super::groups::unsubscribed_notes;
-use super::state::{Action, ErrorAt, RebalanceKind, Sim};
+use super::state::projections::RebalanceKind;
+use super::state::{Action, ErrorAt, Sim};
 use super::text::{fill, reason_text};
 use super::text::{text_for, Lang};
 use crate::core::command::Command;
@@ -16,7 +17,7 @@ use std::rc::Rc;
 
 /// Frames of 16 ms of real time until the simulated clock reaches `until`.
 fn run_until(sim: &mut Sim, until: Millis) {
-    let mut real = sim.last_real.unwrap_or(0.0);
+    let mut real = sim.playback.last_real.unwrap_or(0.0);
     sim.handle(Action::Tick(real));
     while sim.now() < until {
         real += 16.0;
@@ -67,7 +68,7 @@ fn switching_everyone_to_cooperative_sticky_reads_as_a_cooperative_strategy_chan
         update(&mut sim, c, |s| s.config.assignment_strategy = vec![Strategy::CooperativeSticky]);
     }
     run_until(&mut sim, since + 10_000);
-    let v = &sim.rebalances["group-1"];
+    let v = &sim.projections.rebalances["group-1"];
     assert_eq!(v.kind, RebalanceKind::Cooperative, "{v:?}");
     assert!(v.started_at >= since);
     assert_eq!(reason_text(&v.reason, Lang::En), "c1 changed partition.assignment.strategy");
@@ -85,7 +86,7 @@ fn changing_one_strategy_names_the_change_and_the_eager_member_makes_it_eager() 
     let since = sim.now();
     update(&mut sim, "c2", |s| s.config.assignment_strategy = vec![Strategy::CooperativeSticky]);
     run_until(&mut sim, since + 10_000);
-    let v = &sim.rebalances["group-1"];
+    let v = &sim.projections.rebalances["group-1"];
     assert_eq!(reason_text(&v.reason, Lang::En), "c2 changed partition.assignment.strategy");
     assert_eq!(reason_text(&v.reason, Lang::Ru), "c2 сменил partition.assignment.strategy");
     assert_eq!(v.kind, RebalanceKind::Eager);
@@ -173,7 +174,7 @@ fn the_at_least_once_lessons_redeliveries_show_in_the_default_timeline() {
 /// Presses of `Step` from the first that shows `group` rebalancing to the one that shows the
 /// rebalance finished (paused, as a person stepping a lesson would).
 fn presses_to_cross_a_rebalance(sim: &mut Sim, group: &str, from: Millis) -> (usize, Vec<String>) {
-    if sim.playing {
+    if sim.playback.playing {
         sim.handle(Action::TogglePlay);
     }
     let mut presses = 0;
@@ -181,7 +182,7 @@ fn presses_to_cross_a_rebalance(sim: &mut Sim, group: &str, from: Millis) -> (us
     let mut started = false;
     for _ in 0..500 {
         sim.handle(Action::Step);
-        let v = sim.rebalances.get(group).filter(|v| v.started_at >= from);
+        let v = sim.projections.rebalances.get(group).filter(|v| v.started_at >= from);
         if let Some(v) = v {
             started = true;
             presses += 1;
@@ -447,7 +448,7 @@ fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
     sim.predict.on = true;
     sim.handle(Action::SetSpeed(10.0));
     let mut real = 0.0;
-    while sim.playing {
+    while sim.playback.playing {
         real += 16.0;
         sim.handle(Action::Tick(real));
     }
@@ -455,18 +456,18 @@ fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
     assert!(sim.predict.asking());
     assert!(sim.run.cluster.consumers()["c2"].is_alive(), "c2 not crashed yet");
     sim.handle(Action::TogglePlay);
-    assert!(sim.playing && !sim.predict.asking(), "Play skips the question");
+    assert!(sim.playback.playing && !sim.predict.asking(), "Play skips the question");
     assert_eq!(sim.predict.stages[0], super::predict::Stage::Skipped);
     run_until(&mut sim, 22_000);
     // Back before 00:20: asked again on the way.
     sim.handle(Action::Rewind(10_000));
-    while sim.catching_up.is_some() {
+    while sim.playback.catching_up.is_some() {
         sim.handle(Action::Tick(real));
         real += 16.0;
     }
     assert_eq!(sim.predict.stages[0], super::predict::Stage::Ahead);
     sim.handle(Action::TogglePlay);
-    while sim.playing {
+    while sim.playback.playing {
         real += 16.0;
         sim.handle(Action::Tick(real));
     }
@@ -570,9 +571,10 @@ fn why_the_high_watermark_tells_the_isr_and_what_waits_above_it() {
     // Later the leader drops the crashed broker from the ISR: the chain tells that event.
     run_until(&mut sim, 25_000);
     let changed = sim
+        .projections
         .timeline
         .iter()
-        .chain(sim.noisy.iter())
+        .chain(sim.projections.noisy.iter())
         .filter(
             |e| matches!(&e.event.kind, EventKind::IsrChanged { topic: x, partition: 0, .. } if *x == topic),
         )

@@ -13,7 +13,8 @@
 //! `data-why` (see [`WhyTarget::attr`]); `Esc` closes it. A container of many such elements
 //! (a lane) takes their clicks with one handler ([`on_click`]).
 
-use super::state::{use_handle, use_sim, Action, Entry, Sim};
+use super::state::projections::Entry;
+use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{error_meaning, fill, use_text, Lang, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::event::{Event, EventKind};
@@ -254,6 +255,7 @@ fn consumer_chain(sim: &Sim, consumer: &str, t: &Text, lang: Lang) -> Vec<String
         match c.membership.as_ref().and_then(|m| m.stopped_since) {
             Some(since) => {
                 let phase = sim
+                    .projections
                     .rebalances
                     .get(group)
                     .filter(|v| v.finished_at.is_none())
@@ -264,7 +266,7 @@ fn consumer_chain(sim: &Sim, consumer: &str, t: &Text, lang: Lang) -> Vec<String
         }
     }
     let mine: Vec<&Entry> =
-        sim.timeline.iter().filter(|e| concerns(&e.event.kind, consumer, group)).collect();
+        sim.projections.timeline.iter().filter(|e| concerns(&e.event.kind, consumer, group)).collect();
     // From the latest rebalance that handed out an assignment (its start), or the last MAX.
     let start = mine
         .iter()
@@ -329,7 +331,7 @@ fn producer_chain(sim: &Sim, producer: &str, t: &Text, lang: Lang) -> Vec<String
         out.push(fill(t.why_error, &[&producer, &code.name(), &error_meaning(lang, code), &p.spec.topic]));
     }
     let mine: Vec<&Entry> = sim
-        .timeline
+        .projections.timeline
         .iter()
         .filter(|e| {
             matches!(e.event.kind, EventKind::AuthorizationChanged { .. }) || {
@@ -359,8 +361,8 @@ pub fn assignment_line(sim: &Sim, group: &str, t: &Text) -> Option<String> {
 
 /// The newest entry (merging the timeline and the high-volume events) that `keep` accepts.
 fn newest(sim: &Sim, keep: impl Fn(&EventKind) -> bool) -> Option<&Entry> {
-    let a = sim.timeline.iter().rev().find(|e| keep(&e.event.kind));
-    let b = sim.noisy.iter().rev().find(|e| keep(&e.event.kind));
+    let a = sim.projections.timeline.iter().rev().find(|e| keep(&e.event.kind));
+    let b = sim.projections.noisy.iter().rev().find(|e| keep(&e.event.kind));
     match (a, b) {
         (Some(a), Some(b)) => Some(if a.seq > b.seq { a } else { b }),
         (a, b) => a.or(b),
@@ -633,6 +635,7 @@ fn generation_chain(sim: &Sim, group: &str, t: &Text, lang: Lang) -> Vec<String>
     let kip848 = g.protocol == Some(GroupProtocol::Consumer);
     let mut out = vec![fill(if kip848 { t.why_epoch } else { t.why_generation }, &[&group, &g.generation])];
     let bumps: Vec<&Entry> = sim
+        .projections
         .timeline
         .iter()
         .filter(|e| {
