@@ -3,7 +3,7 @@
 //! table; a lag sparkline.
 
 use super::held::{large, use_report_skipped, Held};
-use super::state::projections::{Phase, RebalanceKind, RebalanceView};
+use super::state::projections::{RebalanceKind, RebalanceView};
 use super::state::{use_handle, use_sim, Slow};
 use super::text::{fill, reason_text, use_text, Text};
 use crate::core::config::GroupProtocol;
@@ -178,7 +178,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
                             <td class="num">{ r.log_end_offset }</td>
                             <td class="num">
                                 <button type="button" class="ask" title={t.why_lag_title}
-                                    data-why={super::why::WhyTarget::Lag { group: props.group.to_string(), topic: r.topic.clone(), partition: r.partition }.attr()}>
+                                    data-why={super::state::why_target::WhyTarget::Lag { group: props.group.to_string(), topic: r.topic.clone(), partition: r.partition }.attr()}>
                                     { dash(r.lag) }
                                 </button>
                             </td>
@@ -249,19 +249,6 @@ pub struct RebalanceProps {
     pub waiting: Vec<String>,
 }
 
-pub fn phase_label(t: &'static Text, p: Phase) -> &'static str {
-    match p {
-        Phase::RevokeAll => t.phase_revoke_all,
-        Phase::Join => t.phase_join,
-        Phase::Sync => t.phase_sync,
-        Phase::RevokeMoving => t.phase_revoke_moving,
-        Phase::FollowUp => t.phase_follow_up,
-        Phase::EpochBump => t.phase_epoch,
-        Phase::Reconcile => t.phase_reconcile,
-        Phase::Stable => t.phase_stable,
-    }
-}
-
 /// The latest rebalance: its phases in order (the current one highlighted), moves, stops.
 #[function_component(Rebalance)]
 pub fn rebalance(props: &RebalanceProps) -> Html {
@@ -296,7 +283,7 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
                         "todo"
                     };
                     html! {
-                        <li class={state} aria-current={(state == "current").then_some("step")}>{ phase_label(t, *p) }</li>
+                        <li class={state} aria-current={(state == "current").then_some("step")}>{ p.label(t) }</li>
                     }
                 }) }
             </ol>

@@ -464,8 +464,8 @@ pub fn lane(props: &LaneProps) -> Html {
     // Its markers and figures ask "Why?" (one handler for the lane; see `why::on_click`).
     let dispatch = use_handle().dispatch.clone();
     let why = (*use_memo((), move |_| super::why::on_click(dispatch))).clone();
-    let mark = |mark: super::why::Mark| {
-        super::why::WhyTarget::Mark { topic: name.to_string(), partition: p, mark }.attr()
+    let mark = |mark: super::state::why_target::Mark| {
+        super::state::why_target::WhyTarget::Mark { topic: name.to_string(), partition: p, mark }.attr()
     };
     let owner_text = if owners.is_empty() {
         t.owners_none.to_string()
@@ -478,11 +478,11 @@ pub fn lane(props: &LaneProps) -> Html {
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))} title={owner_text.clone()}>{ owner_text }</span>
                 <span class="lane-meta">
-                    <button type="button" class="ask" title={t.log_start} data-why={mark(super::why::Mark::LogStart)}>{ shown.0 }</button>
+                    <button type="button" class="ask" title={t.log_start} data-why={mark(super::state::why_target::Mark::LogStart)}>{ shown.0 }</button>
                     { " … " }
-                    <button type="button" class="ask" title={t.log_end} data-why={mark(super::why::Mark::LogEnd)}>{ shown.1 }</button>
+                    <button type="button" class="ask" title={t.log_end} data-why={mark(super::state::why_target::Mark::LogEnd)}>{ shown.1 }</button>
                     if let Some(hw) = shown.2 {
-                        { " · " }<button type="button" class="ask hw-num" title={t.high_watermark} data-why={mark(super::why::Mark::HighWatermark)}>{ format!("HW {hw}") }</button>
+                        { " · " }<button type="button" class="ask hw-num" title={t.high_watermark} data-why={mark(super::state::why_target::Mark::HighWatermark)}>{ format!("HW {hw}") }</button>
                     }
                 </span>
             </div>
@@ -547,7 +547,7 @@ fn track(props: &TrackProps) -> Html {
                     </div>
                 </div>
                 <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, props.log_end)}
-                    data-why={super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark: super::why::Mark::LogEnd }.attr()}></span>
+                    data-why={super::state::why_target::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark: super::state::why_target::Mark::LogEnd }.attr()}></span>
                 if let Some((x, w)) = above {
                     <span class="hw-band" style={format!("--x:{x}; --w:{w}")}></span>
                     <span class="hw-line" style={format!("--x:{x}")}></span>
@@ -563,8 +563,8 @@ fn track(props: &TrackProps) -> Html {
                     } else {
                         fill(t.position_title, &[&m.name, &m.offset])
                     };
-                    let mark = if m.commit { super::why::Mark::Committed(m.name.clone()) } else { super::why::Mark::Position(m.name.clone()) };
-                    let why = super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark };
+                    let mark = if m.commit { super::state::why_target::Mark::Committed(m.name.clone()) } else { super::state::why_target::Mark::Position(m.name.clone()) };
+                    let why = super::state::why_target::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark };
                     html! {
                         <button type="button" class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
                             style={format!("--col:{}; --row:{row}", m.col)} {title} data-why={why.attr()}>

@@ -398,7 +398,7 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
     sim.handle(Action::SetLang(lang));
     // A lesson's questions (predict, then reveal) on the page, unless the person turned them
     // off; an embed plays its lesson straight through.
-    sim.predict.on = !embedded && stored(super::predict::PREDICT_KEY).as_deref() != Some("off");
+    sim.predict.on = !embedded && stored(super::state::predict::PREDICT_KEY).as_deref() != Some("off");
     let notice = start.load.notice.clone();
     if sim.load(start.load).is_err() {
         // Cannot happen for what `choose` returns (each is validated); say so rather than panic.

@@ -12,8 +12,11 @@
 //! Nothing here decides what Kafka would do; that is the core's job.
 
 pub mod playback;
+pub mod predict;
 pub mod projections;
 pub mod session;
+pub mod terminal;
+pub mod why_target;
 
 use super::problem::Problem;
 use super::text::{fill, text_for, Lang};
@@ -98,15 +101,15 @@ pub enum Action {
     /// Dismiss the notice at this index.
     Dismiss(usize),
     /// Shows (or, with `None`, closes) the "Why?" chain of a consumer, producer or partition.
-    Why(Option<super::why::WhyTarget>),
+    Why(Option<why_target::WhyTarget>),
     /// A lesson's question: a pick, an answer, a skip (see `ui::predict`).
-    Predict(super::predict::PredictAction),
+    Predict(predict::PredictAction),
     /// The Share field: the link, and whether the clipboard took it (`None`: still trying).
     ShareLink(String, Option<bool>),
     /// Autosave happened (or failed: `false`).
     Saved(bool),
     /// The terminal: a command line, Ctrl-C, the Run as select (see `ui::terminal`).
-    Terminal(super::terminal::TermAction),
+    Terminal(terminal::TermAction),
 }
 
 /// What to load: a scenario, the moment to replay to, and what to tell the person.
@@ -223,11 +226,11 @@ pub struct Sim {
     pub errors: BTreeMap<ErrorAt, Problem>,
     pub notices: Vec<Notice>,
     /// What the "Why?" panel explains.
-    pub why: Option<super::why::WhyTarget>,
+    pub why: Option<why_target::WhyTarget>,
     /// The lesson's questions (predict, then reveal) and where each stands.
-    pub predict: super::predict::Predict,
+    pub predict: predict::Predict,
     /// The terminal's scroll-back, history and running console clients.
-    pub terminal: super::terminal::TermState,
+    pub terminal: terminal::TermState,
 }
 
 impl Default for Sim {
@@ -264,7 +267,7 @@ impl Sim {
             predict: Default::default(),
             terminal: Default::default(),
         };
-        sim.predict = super::predict::Predict::new(&sim.run.scenario.predict, false);
+        sim.predict = predict::Predict::new(&sim.run.scenario.predict, false);
         let events = sim.run.advance(0);
         sim.absorb(events);
         Ok(sim)
@@ -446,7 +449,7 @@ impl Sim {
         self.playback.sim_time = self.playback.sim_time.max(target as f64);
         self.absorb(events);
         self.playback.furthest = self.playback.furthest.max(self.now());
-        if super::predict::check(self) {
+        if predict::check(self) {
             // The reveal: the stage shows what the answer was read from.
             self.playback.pause();
         }
@@ -575,18 +578,18 @@ impl Sim {
             }
             Action::TogglePlay => {
                 // Playing on past a question skips it.
-                super::predict::skip(self);
+                predict::skip(self);
                 self.playback.toggle();
             }
             Action::Step => {
-                super::predict::skip(self);
+                predict::skip(self);
                 let playing = self.playback.playing;
                 self.step_to_moment();
                 // Stepping is not playing: the duration pause does not start the clock.
                 self.playback.playing = playing && self.playback.playing;
             }
             Action::StepEvent => {
-                super::predict::skip(self);
+                predict::skip(self);
                 let playing = self.playback.playing;
                 self.fine_step();
                 self.playback.playing = playing && self.playback.playing;
@@ -594,7 +597,7 @@ impl Sim {
             Action::SetSpeed(s) => self.playback.set_speed(s),
             Action::SetProjector(on) => self.projector = on,
             Action::Cmd(at, cmd) => self.command(at, *cmd),
-            Action::Terminal(a) => super::terminal::handle(self, a),
+            Action::Terminal(a) => terminal::handle(self, a),
             Action::AddProducer => self.add_producer(),
             Action::AddConsumer => self.add_consumer(),
             Action::LanguageLoaded => self.set_lang(self.lang),
@@ -648,7 +651,7 @@ impl Sim {
                 }
             }
             Action::Why(who) => self.why = who,
-            Action::Predict(a) => super::predict::handle(self, a),
+            Action::Predict(a) => predict::handle(self, a),
             Action::ShareLink(link, copied) => self.session.share = Some((link, copied)),
             Action::Saved(ok) => {
                 self.session.save_due = false;
@@ -659,7 +662,7 @@ impl Sim {
                 }
             }
         }
-        super::terminal::after_tick(self);
+        terminal::after_tick(self);
         true
     }
 

@@ -7,7 +7,7 @@
 use crate::core::cluster::Cluster;
 use crate::core::event::{Event, EventKind, Move, RebalanceProtocol, RebalanceReason};
 use crate::core::time::Millis;
-use crate::ui::text::Lang;
+use crate::ui::text::{Lang, Text};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Timeline entries kept (narrated ones and high-volume ones, each).
@@ -57,6 +57,22 @@ pub enum Phase {
     EpochBump,
     Reconcile,
     Stable,
+}
+
+impl Phase {
+    /// The phase's name in the group panel, in `t`'s language.
+    pub fn label(self, t: &'static Text) -> &'static str {
+        match self {
+            Phase::RevokeAll => t.phase_revoke_all,
+            Phase::Join => t.phase_join,
+            Phase::Sync => t.phase_sync,
+            Phase::RevokeMoving => t.phase_revoke_moving,
+            Phase::FollowUp => t.phase_follow_up,
+            Phase::EpochBump => t.phase_epoch,
+            Phase::Reconcile => t.phase_reconcile,
+            Phase::Stable => t.phase_stable,
+        }
+    }
 }
 
 impl RebalanceKind {
