@@ -233,3 +233,13 @@ pub enum Command {
         acl: AclBinding,
     },
 }
+
+impl Command {
+    /// `CreateTopic` with the broker's defaults: retention from `retention.ms`/`retention.bytes`,
+    /// replication factor from `default.replication.factor` (`kafka-topics --create` with only
+    /// `--topic` and `--partitions`). (`from_json`, the scenario file's form, is beside its
+    /// reader in `command_read.rs`.)
+    pub fn create_topic(name: impl Into<String>, partitions: i64) -> Command {
+        Command::CreateTopic { name: name.into(), partitions, retention: None, replication_factor: None }
+    }
+}
