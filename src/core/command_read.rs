@@ -250,7 +250,7 @@ impl Fields {
 
 impl Command {
     /// One command in the scenario file's form (`{"type": "crash_consumer", "name": "c2"}`).
-    /// Here, beside [`read`], so that `command` (the type) does not import its reader.
+    /// Here, beside `read`, so that `command` (the type) does not import its reader.
     pub fn from_json(text: &str) -> Result<Command, String> {
         let mut v = super::wire::parse_strict(text).map_err(|e| {
             if e.path.is_empty() {

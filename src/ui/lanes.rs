@@ -581,7 +581,7 @@ fn track(props: &TrackProps) -> Html {
 struct CellProps {
     topic: AttrValue,
     p: u32,
-    /// The run (see [`Sim::epoch`]): the same offset may hold another record after a replay.
+    /// The run (see [`Session::epoch`](super::state::session::Session::epoch)): the same offset may hold another record after a replay.
     epoch: u64,
     /// The record shown; `None` for a slot not filled yet.
     offset: Option<u64>,

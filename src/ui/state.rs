@@ -1,6 +1,9 @@
 //! The UI's model: a scenario [`Run`] (the core's cluster plus the scenario's script and a
-//! journal of what the person did) and what only the screen needs (play/pause, speed, the
-//! timeline, lag history, the rebalance being shown, errors per card, notices, language).
+//! journal of what the person did), the clock ([`playback`]), the person's work around the run
+//! ([`session`]), what is derived from the core's events ([`projections`]), and what only the
+//! screen needs (errors per card, notices, language). The lesson's questions ([`predict`]), the
+//! terminal ([`terminal`]) and the "Why?" target ([`why_target`]) are model too: this module
+//! and its submodules name no view (`tests/module_graph.rs`).
 //!
 //! Every user command goes through [`Run::apply`], so it is journalled: Share, Export and
 //! autosave carry it, and scrubbing back in time replays the run from its seed (no snapshots
@@ -93,7 +96,7 @@ pub enum Action {
     Reset,
     /// Back to the session a load replaced.
     RestorePrevious,
-    /// Undo the cut the last action made after a scrub back (see [`Sim::uncut`]).
+    /// Undo the cut the last action made after a scrub back (see [`Session::uncut`]).
     UndoCut,
     /// Replay from the seed to this moment and pause.
     Rewind(Millis),
@@ -330,9 +333,9 @@ impl Sim {
         Ok(())
     }
 
-    /// Goes on with a replay ([`Sim::catching_up`]) until `budget` events have been absorbed
+    /// Goes on with a replay ([`Playback::catching_up`]) until `budget` events have been absorbed
     /// or it is there. Counting events, not reading a clock, keeps this deterministic.
-    /// A tick's catch-up also stops at `deadline` on the page's clock ([`Sim::wall`]), so a
+    /// A tick's catch-up also stops at `deadline` on the page's clock ([`Playback::wall`]), so a
     /// scenario whose events are costly never holds the page for long.
     pub fn catch_up(&mut self, budget: usize) {
         self.catch_up_until(budget, f64::INFINITY);
@@ -456,7 +459,7 @@ impl Sim {
     }
 
     /// A tick's advance to `target`: in slices of simulated time, until it is there or the
-    /// tick has used [`FRAME_WORK_MS`] of real time since `started` (on [`Sim::wall`]). A
+    /// tick has used [`FRAME_WORK_MS`] of real time since `started` (on [`Playback::wall`]). A
     /// slice doubles while it costs little and halves when it costs much, so a cheap scenario
     /// takes a few slices a frame and a costly one (every cap at its maximum) one instant at a
     /// time. Short of `target`, the clock drops what it could not do (it runs slower than the
