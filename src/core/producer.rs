@@ -493,67 +493,6 @@ fn one_at_a_time() -> bool {
     false
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod runs {
-    use super::*;
-    use crate::core::command::Command;
-    use crate::core::config::ClusterConfig;
-    use crate::core::event::Event;
-    use proptest::prelude::*;
-
-    type Logs = Vec<Vec<(u64, Record)>>;
-
-    /// An unkeyed producer on the sticky partitioner for 60 ms; every event and every log.
-    fn produce(seed: u64, batch_size: u64, rate: f64, step: u64, one_at_a_time: bool) -> (Vec<Event>, Logs) {
-        ONE_AT_A_TIME.with(|c| c.set(one_at_a_time));
-        let mut c = Cluster::new(ClusterConfig::default(), seed);
-        c.set_budget(crate::core::budget::Budget::UNLIMITED);
-        let topic = Command::CreateTopic {
-            name: "t".into(),
-            partitions: 6,
-            retention: None,
-            replication_factor: None,
-        };
-        c.apply(0, topic).expect("topic");
-        let mut spec = ProducerSpec::new("p", "t");
-        (spec.rate, spec.batch_size) = (rate, batch_size);
-        c.apply(0, Command::AddProducer { producer: spec }).expect("producer");
-        let mut events = Vec::new();
-        let mut t = 0;
-        while t < 60 {
-            t += step;
-            events.extend(c.advance(t));
-        }
-        ONE_AT_A_TIME.with(|c| c.set(false));
-        let logs = c.topics()["t"]
-            .partitions
-            .iter()
-            .map(|log| log.read(log.log_start(), usize::MAX).map(|(o, r)| (o, r.clone())).collect())
-            .collect();
-        (events, logs)
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
-
-        /// Plain records written in runs give the same records, offsets, batches, events and
-        /// draws of the cluster's generator as one record at a time (across digit-count
-        /// changes of the values, batch.size and the sticky partitioner's switches).
-        #[test]
-        fn runs_of_plain_records_match_one_at_a_time(
-            seed in any::<u64>(),
-            batch_size in 16u64..3000,
-            rate in 1_000.0f64..300_000.0,
-            step in 1u64..25,
-        ) {
-            let runs = produce(seed, batch_size, rate, step, false);
-            let single = produce(seed, batch_size, rate, step, true);
-            prop_assert!(!runs.1.iter().all(Vec::is_empty));
-            prop_assert_eq!(runs, single);
-        }
-    }
-}
-
 /// The step's batch for `partition` with room for `size` more bytes, or a new one. Found by
 /// index (`batch_of`: each partition's newest batch; a search per record made a step over
 /// 1 024 partitions quadratic). A batch holds at most `batch.size` bytes (one record at
@@ -1391,5 +1330,70 @@ impl Cluster {
             self.net.send_response(now, from, to, correlation, response.into());
         }
         self.run_network(now, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Property tests run natively (Cargo.toml: proptest is a native dev-dependency).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod runs {
+        use super::super::*;
+        use crate::core::command::Command;
+        use crate::core::config::ClusterConfig;
+        use crate::core::event::Event;
+        use proptest::prelude::*;
+
+        type Logs = Vec<Vec<(u64, Record)>>;
+
+        /// An unkeyed producer on the sticky partitioner for 60 ms; every event and every log.
+        fn produce(
+            seed: u64,
+            batch_size: u64,
+            rate: f64,
+            step: u64,
+            one_at_a_time: bool,
+        ) -> (Vec<Event>, Logs) {
+            ONE_AT_A_TIME.with(|c| c.set(one_at_a_time));
+            let mut c = Cluster::new(ClusterConfig::default(), seed);
+            c.set_budget(crate::core::budget::Budget::UNLIMITED);
+            c.apply(0, Command::create_topic("t", 6)).expect("topic");
+            let mut spec = ProducerSpec::new("p", "t");
+            (spec.rate, spec.batch_size) = (rate, batch_size);
+            c.apply(0, Command::AddProducer { producer: spec }).expect("producer");
+            let mut events = Vec::new();
+            let mut t = 0;
+            while t < 60 {
+                t += step;
+                events.extend(c.advance(t));
+            }
+            ONE_AT_A_TIME.with(|c| c.set(false));
+            let logs = c.topics()["t"]
+                .partitions
+                .iter()
+                .map(|log| log.read(log.log_start(), usize::MAX).map(|(o, r)| (o, r.clone())).collect())
+                .collect();
+            (events, logs)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+            /// Plain records written in runs give the same records, offsets, batches, events and
+            /// draws of the cluster's generator as one record at a time (across digit-count
+            /// changes of the values, batch.size and the sticky partitioner's switches).
+            #[test]
+            fn runs_of_plain_records_match_one_at_a_time(
+                seed in any::<u64>(),
+                batch_size in 16u64..3000,
+                rate in 1_000.0f64..300_000.0,
+                step in 1u64..25,
+            ) {
+                let runs = produce(seed, batch_size, rate, step, false);
+                let single = produce(seed, batch_size, rate, step, true);
+                prop_assert!(!runs.1.iter().all(Vec::is_empty));
+                prop_assert_eq!(runs, single);
+            }
+        }
     }
 }
