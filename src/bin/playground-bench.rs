@@ -494,6 +494,13 @@ fn throughput_only() {
     let args: Vec<String> = std::env::args().collect();
     let n =
         args.windows(2).find(|w| w[0] == "--records").and_then(|w| w[1].parse().ok()).unwrap_or(5_000_000);
+    // A warm-up run of each, not counted. In wasm, V8 first runs every function as its
+    // baseline compiler (Liftoff) made it and moves hot ones to the optimizing one (TurboFan)
+    // while they run: without it the first measured runs were mostly baseline code (the core
+    // at 30-46 M records/s vs 77-160 M with `node --no-liftoff`, in one run at load 4), while
+    // the page runs for minutes on optimized code.
+    core_throughput(n);
+    floor_throughput(n);
     let core = median((0..3).map(|_| core_throughput(n)).collect());
     let floor = median((0..3).map(|_| floor_throughput(n)).collect());
     let mut r = Map::new();
