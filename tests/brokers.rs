@@ -688,3 +688,42 @@ fn soak_seed_14_episode_656_writes_nothing_twice() {
     ];
     drive_faults(&faults).unwrap();
 }
+
+/// A controlled shutdown says goodbye: the stopped leader answers what its purgatory held
+/// (NOT_LEADER_OR_FOLLOWER) and closes its connections, so the producer's requests to it end
+/// at once (NETWORK_EXCEPTION for any still unanswered) and go to the new leader, instead of
+/// waiting `request.timeout.ms` as after a crash.
+#[test]
+fn a_stopped_leader_closes_its_connections_and_the_producer_retries_at_once() {
+    let leader = run(scenario("all", 1, "", ""), 0)
+        .0
+        .cluster
+        .replication()
+        .partition("orders", 0)
+        .unwrap()
+        .registration
+        .leader;
+    let stop = format!(r#"{{"at": "00:05.000", "do": {{"type": "stop_broker", "broker": {leader}}}}}"#);
+    let (r, events) = run(scenario("all", 1, &stop, ""), 12_000);
+    let failed: Vec<(u64, ErrorCode)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProduceFailed { error, .. } => Some((e.at, *error)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        failed.iter().all(|&(_, code)| code != ErrorCode::RequestTimedOut),
+        "no request waits: {failed:?}"
+    );
+    assert!(
+        failed.contains(&(5_000, ErrorCode::NotLeaderOrFollower)),
+        "the held acks=all answers come back at the stop: {failed:?}"
+    );
+    let acked_soon = events
+        .iter()
+        .any(|e| (5_000..6_000).contains(&e.at) && matches!(e.kind, EventKind::ProduceAcknowledged { .. }));
+    assert!(acked_soon, "retried on the new leader within a second");
+    assert_eq!(r.cluster.produce_requests_overdue(12_000), 0);
+    assert!(written_twice(&r).is_empty());
+}

@@ -57,11 +57,17 @@ pub enum ErrorCode {
     /// KIP-848: a static member joins while the member with its `group.instance.id` has not
     /// left yet.
     UnreleasedInstanceId,
+    /// The connection to the broker closed while the request was outstanding (Kafka's client
+    /// completes it with NETWORK_EXCEPTION, "Disconnected from node N"): a controlled shutdown.
+    NetworkException,
+    /// The batch's producer epoch is older than the one the leader knows for its producer id
+    /// (`ProducerAppendInfo.checkProducerEpoch`).
+    InvalidProducerEpoch,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 40] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -100,6 +106,8 @@ impl ErrorCode {
         ErrorCode::InvalidRecordState,
         ErrorCode::MemberIdRequired,
         ErrorCode::UnreleasedInstanceId,
+        ErrorCode::NetworkException,
+        ErrorCode::InvalidProducerEpoch,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -142,6 +150,8 @@ impl ErrorCode {
             ErrorCode::InvalidRecordState => 121,
             ErrorCode::MemberIdRequired => 79,
             ErrorCode::UnreleasedInstanceId => 111,
+            ErrorCode::NetworkException => 13,
+            ErrorCode::InvalidProducerEpoch => 47,
             ErrorCode::NoOffsetForPartition => -1,
         }
     }
@@ -187,6 +197,8 @@ impl ErrorCode {
             ErrorCode::EligibleLeadersNotAvailable => "ELIGIBLE_LEADERS_NOT_AVAILABLE",
             ErrorCode::ElectionNotNeeded => "ELECTION_NOT_NEEDED",
             ErrorCode::InvalidRecord => "INVALID_RECORD",
+            ErrorCode::NetworkException => "NETWORK_EXCEPTION",
+            ErrorCode::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
         }
     }
 
@@ -206,6 +218,7 @@ impl ErrorCode {
                 | PreferredLeaderNotAvailable
                 | EligibleLeadersNotAvailable
                 | UnknownTopicOrPartition
+                | NetworkException
         )
     }
 }

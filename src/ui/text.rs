@@ -1029,6 +1029,8 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         InvalidRecordState => "the record is no longer acquired by this consumer: its lock ran out or another consumer holds it",
         MemberIdRequired => "a new member first gets its member.id from the coordinator, then joins again with it",
         UnreleasedInstanceId => "the member with this group.instance.id has not left the group yet",
+        NetworkException => "the broker closed the connection (a controlled shutdown says goodbye): the client refreshes its metadata and retries at once, without waiting for request.timeout.ms",
+        InvalidProducerEpoch => "the batch carries an older producer epoch than the leader knows for this producer id: a newer epoch of the producer has written here, so the old one is refused",
     }
 }
 
