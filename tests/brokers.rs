@@ -445,22 +445,36 @@ fn a_request_to_a_crashed_leader_times_out_after_request_timeout_ms_and_is_retri
 fn retries_without_idempotence_write_duplicates_and_idempotence_writes_once() {
     let s = broker_playground::core::scenario::built_in("retries-and-duplicates").unwrap();
     let (r, events) = run(s, 25_000);
-    let dups: Vec<(String, u32, u64, u64)> = events
+    let dups: Vec<(String, u32, u64, u64, u32)> = events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::DuplicateWritten { producer, partition, first_offset, duplicate_offset, .. } => {
-                Some((producer.clone(), *partition, *first_offset, *duplicate_offset))
-            }
+            EventKind::DuplicateWritten {
+                producer,
+                partition,
+                first_offset,
+                duplicate_offset,
+                copies,
+                ..
+            } => Some((producer.clone(), *partition, *first_offset, *duplicate_offset, *copies)),
             _ => None,
         })
         .collect();
     assert!(!dups.is_empty(), "plain writes its retried batches twice");
     let log = &r.cluster.topics()["orders"].partitions[0];
-    for (producer, partition, first, second) in &dups {
+    for (producer, partition, first, second, copies) in &dups {
         assert_eq!((producer.as_str(), *partition), ("plain", 0));
         assert!(first < second);
         assert_eq!(log.get(*first), log.get(*second), "the lane holds the same record at both offsets");
+        // The true count: every copy in the log from the first to the last.
+        let in_log = (*first..=*second).filter(|&o| log.get(o) == log.get(*first)).count() as u32;
+        assert_eq!(*copies, in_log, "offset {first} stands {in_log} times in the log");
     }
+    assert!(
+        dups.iter().any(|d| d.4 == 3),
+        "the oldest batch's first retry went unanswered too: written three times, and told so"
+    );
+    let extra: u64 = dups.iter().map(|d| u64::from(d.4 - 1)).sum();
+    assert_eq!(r.cluster.producers()["plain"].client.duplicates, extra, "the card counts every extra copy");
     let skipped = events.iter().any(|e| {
         matches!(&e.kind, EventKind::DuplicateBatchSkipped { producer, partition: 1, .. } if producer == "safe")
     });

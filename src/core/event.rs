@@ -231,6 +231,9 @@ pub enum EventKind {
         first_offset: u64,
         duplicate_offset: u64,
         count: u64,
+        /// How many times the batch now stands in the log (2: twice; more when several
+        /// attempts were written and only the last was answered).
+        copies: u32,
     },
     /// The leader recognised a retried batch of an idempotent producer (same producer id,
     /// epoch and sequence numbers as one it has) and answered with the offset it was first

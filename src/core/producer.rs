@@ -259,7 +259,8 @@ pub struct ProducerClient {
     queue: std::collections::VecDeque<Batch>,
     in_flight: Vec<InFlight>,
     wake_at: Option<Millis>,
-    /// Records acknowledged, given up, and written twice (seen by the simulation).
+    /// Records acknowledged, given up, and the extra copies written by retries without
+    /// idempotence (seen by the simulation; a batch in the log three times counts twice).
     pub acknowledged: u64,
     pub failed: u64,
     pub duplicates: u64,
@@ -1160,7 +1161,10 @@ impl Cluster {
         let Some(log) = self.broker.topics.get(topic).and_then(|t| t.partition(b.partition)) else { return };
         let from = log.log_start().max(base_offset.saturating_sub(DUPLICATE_SCAN));
         let Some(earlier) = (from..base_offset).find(|&o| log.get(o) == Some(first)) else { return };
-        p.client.duplicates += b.count();
+        // Every earlier attempt that was written is one more copy (a batch retried after two
+        // lost answers stands three times in the log).
+        let copies = 1 + (earlier..base_offset).filter(|&o| log.get(o) == Some(first)).count() as u32;
+        p.client.duplicates += b.count() * u64::from(copies - 1);
         self.events_push(
             now,
             EventKind::DuplicateWritten {
@@ -1170,6 +1174,7 @@ impl Cluster {
                 first_offset: earlier,
                 duplicate_offset: base_offset,
                 count: b.count(),
+                copies,
             },
         );
     }

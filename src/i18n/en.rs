@@ -140,4 +140,5 @@ pub static NARRATION: Narration<'static> = Narration {
     cause_crashed: "broker {broker} crashed",
     cause_isolated: "broker {broker} is cut off",
     cause_fenced: "the controller fenced broker {broker}",
+    duplicate_written_again: "{producer} wrote {count} record(s) to {topic}-{partition} {copies} times, first at offset {first} and last at offset {second}: retries without idempotence after answers that never came",
 };

@@ -703,7 +703,7 @@ pub static EN: Text<'static> = Text {
     acks_label: "acks",
     acks_help: "0: no answer; 1: the leader wrote it; all: every in-sync replica has it (min.insync.replicas)",
     idempotence_help: "enable.idempotence: a producer id and sequence numbers let the leader drop a retried batch it already has (needs acks=all)",
-    producer_outcome: "{} acknowledged · {} failed · {} written twice",
+    producer_outcome: "{} acknowledged · {} failed · {} extra copies written",
     producer_idempotent: "idempotent: producer id {}, epoch {}",
     glossary: "Glossary",
     glossary_entries: Cow::Borrowed(&[
