@@ -63,11 +63,14 @@ pub enum ErrorCode {
     /// The batch's producer epoch is older than the one the leader knows for its producer id
     /// (`ProducerAppendInfo.checkProducerEpoch`).
     InvalidProducerEpoch,
+    /// Client-side: `send()` found `buffer.memory` full for `max.block.ms`
+    /// (Java: `BufferExhaustedException`, a `TimeoutException`).
+    BufferExhausted,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 41] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -108,6 +111,7 @@ impl ErrorCode {
         ErrorCode::UnreleasedInstanceId,
         ErrorCode::NetworkException,
         ErrorCode::InvalidProducerEpoch,
+        ErrorCode::BufferExhausted,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -152,7 +156,7 @@ impl ErrorCode {
             ErrorCode::UnreleasedInstanceId => 111,
             ErrorCode::NetworkException => 13,
             ErrorCode::InvalidProducerEpoch => 47,
-            ErrorCode::NoOffsetForPartition => -1,
+            ErrorCode::NoOffsetForPartition | ErrorCode::BufferExhausted => -1,
         }
     }
 
@@ -199,6 +203,7 @@ impl ErrorCode {
             ErrorCode::InvalidRecord => "INVALID_RECORD",
             ErrorCode::NetworkException => "NETWORK_EXCEPTION",
             ErrorCode::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
+            ErrorCode::BufferExhausted => "BUFFER_EXHAUSTED",
         }
     }
 
@@ -219,6 +224,7 @@ impl ErrorCode {
                 | EligibleLeadersNotAvailable
                 | UnknownTopicOrPartition
                 | NetworkException
+                | BufferExhausted
         )
     }
 }

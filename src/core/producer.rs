@@ -142,13 +142,15 @@ pub struct ProducerDefaults {
     pub request_timeout_ms: u64,
     /// `delivery.timeout.ms` (120000; 40000 at teaching pace).
     pub delivery_timeout_ms: u64,
+    /// `max.block.ms` (60000; 20000 at teaching pace).
+    pub max_block_ms: u64,
 }
 
 impl ProducerDefaults {
     pub const KAFKA: ProducerDefaults =
-        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000 };
+        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000, max_block_ms: 60_000 };
     pub const TEACHING: ProducerDefaults =
-        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000 };
+        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000, max_block_ms: 20_000 };
 }
 
 impl Default for ProducerDefaults {
@@ -193,6 +195,8 @@ pub(crate) struct Batch {
     partition: u32,
     records: Arc<Vec<Record>>,
     headers: Vec<(u32, super::log::Headers)>,
+    /// The records' bytes ([`Record::size_bytes`]).
+    bytes: u64,
     /// Idempotence: the producer id, epoch and first record's sequence number it was first
     /// sent with (-1 until then). Kept for every retry (Kafka's `ProducerBatch`): an earlier
     /// attempt may be in the log, and only the same numbers let the leader see the duplicate.
@@ -259,6 +263,10 @@ pub struct ProducerClient {
     queue: std::collections::VecDeque<Batch>,
     in_flight: Vec<InFlight>,
     wake_at: Option<Millis>,
+    /// Since when `send()` has been blocked waiting for room in `buffer.memory`.
+    blocked_since: Option<Millis>,
+    /// The timeline was told it blocked; told again only after the buffer was half empty.
+    blocked_told: bool,
     /// Records acknowledged, given up, and the extra copies written by retries without
     /// idempotence (seen by the simulation; a batch in the log three times counts twice).
     pub acknowledged: u64,
@@ -285,6 +293,8 @@ impl ProducerClient {
             queue: Default::default(),
             in_flight: Vec::new(),
             wake_at: None,
+            blocked_since: None,
+            blocked_told: false,
             acknowledged: 0,
             failed: 0,
             duplicates: 0,
@@ -295,6 +305,16 @@ impl ProducerClient {
     pub fn pending_records(&self) -> u64 {
         self.queue.iter().map(Batch::count).sum::<u64>()
             + self.in_flight.iter().flat_map(|f| &f.batches).map(Batch::count).sum::<u64>()
+    }
+
+    /// The bytes of `buffer.memory` its batches hold, queued or in flight (Kafka's
+    /// `BufferPool`: each batch takes at least `batch.size`).
+    pub fn buffered_bytes(&self, batch_size: u64) -> u64 {
+        self.queue
+            .iter()
+            .chain(self.in_flight.iter().flat_map(|f| &f.batches))
+            .map(|b| b.bytes.max(batch_size))
+            .sum()
     }
 
     /// Produce requests sent and not answered yet.
@@ -333,6 +353,7 @@ impl ProducerClient {
         }
         // Not yet sent, so only this producer holds it, unless the whole cluster was cloned (a
         // snapshot): then this copies, and behaves the same.
+        last.bytes += bytes(records);
         let v = Arc::make_mut(&mut last.records);
         let base = v.len() as u32;
         v.append(records);
@@ -466,6 +487,9 @@ impl Producer {
         if !self.spec.config.contains_key("delivery.timeout.ms") {
             c.delivery_timeout_ms = defaults.delivery_timeout_ms;
         }
+        if !self.spec.config.contains_key("max.block.ms") {
+            c.max_block_ms = defaults.max_block_ms;
+        }
         let idempotent = c.idempotence_enabled();
         if idempotent && !self.client.idempotent {
             self.client.producer_id = -1;
@@ -540,6 +564,8 @@ impl Cluster {
         if p.is_running() && p.next_due <= now as f64 && !self.quota_allows(&mut p, now) {
             // Throttled: its records wait; it looks again when the budget next counts.
             p.next_due = super::budget::next_count(now) as f64;
+        } else if p.is_running() && p.next_due <= now as f64 && !self.buffer_allows(&mut p, now) {
+            // Blocked in send(): no record is made until there is room or max.block.ms is over.
         } else if p.is_running() && p.next_due <= now as f64 {
             let interval = p.interval();
             // Records due by now. Bounded so a huge jump in time cannot stall the tab: the
@@ -564,7 +590,67 @@ impl Cluster {
             }
         }
         self.producer_send(&mut p, now);
+        self.unblock_if_room(&mut p, now);
         self.producers.insert(name.to_string(), p);
+    }
+
+    /// Kafka's `BufferPool.allocate`: `send()` needs room in `buffer.memory` for its batch. When
+    /// the producer's batches (queued or in flight) fill it, `send()` blocks; after
+    /// `max.block.ms` it fails with `BufferExhaustedException` (the record it was sending is
+    /// failed) and the next `send()` blocks again. Returns whether records may be made now.
+    fn buffer_allows(&mut self, p: &mut Producer, now: Millis) -> bool {
+        let limit = p.client.config.buffer_memory;
+        let buffered = p.client.buffered_bytes(p.spec.batch_size);
+        if buffered < limit {
+            p.client.blocked_since = None;
+            p.client.blocked_told &= buffered >= limit / 2;
+            return true;
+        }
+        let max_block = p.client.config.max_block_ms;
+        let since = match p.client.blocked_since {
+            Some(since) => since,
+            None if p.client.blocked_told => {
+                p.client.blocked_since = Some(now);
+                now
+            }
+            None => {
+                p.client.blocked_since = Some(now);
+                p.client.blocked_told = true;
+                self.events_push(
+                    now,
+                    EventKind::ProducerBlocked {
+                        producer: p.spec.name.clone(),
+                        topic: p.spec.topic.clone(),
+                        buffered_bytes: buffered,
+                        buffer_memory: limit,
+                        max_block_ms: max_block,
+                    },
+                );
+                now
+            }
+        };
+        if now >= since.saturating_add(max_block) {
+            // The blocked send() throws: its record is failed, and the next send blocks anew.
+            p.seq += 1;
+            p.client.failed += 1;
+            let code = ErrorCode::BufferExhausted;
+            self.note_produce_error(p, None, 1, code, code.is_retriable(), now);
+            p.client.blocked_since = Some(now);
+            p.next_due += p.interval();
+        }
+        let until = p.client.blocked_since.unwrap_or(now).saturating_add(max_block);
+        p.next_due = p.next_due.max(until as f64).max(now as f64 + 1.0);
+        false
+    }
+
+    /// A blocked `send()` goes on as soon as answers or expiry free room in `buffer.memory`.
+    fn unblock_if_room(&mut self, p: &mut Producer, now: Millis) {
+        if p.client.blocked_since.is_some()
+            && p.client.buffered_bytes(p.spec.batch_size) < p.client.config.buffer_memory
+        {
+            p.client.blocked_since = None;
+            p.next_due = p.next_due.min(now as f64);
+        }
     }
 
     /// `send()` for `count` records (or the given one): keys, partitions, batches in the
@@ -671,7 +757,7 @@ impl Cluster {
             self.note_produce_error(p, Some(part), 1, code, code.is_retriable(), now);
             return;
         }
-        for (partition, mut records, headers, _) in batches {
+        for (partition, mut records, headers, bytes) in batches {
             if p.client.append_to_unsent(partition, &mut records, &headers, batch_size) {
                 continue;
             }
@@ -685,6 +771,7 @@ impl Cluster {
                 partition,
                 records: Arc::new(records),
                 headers,
+                bytes,
                 producer_id: NO_PRODUCER_ID,
                 base_sequence: -1,
                 producer_epoch: -1,
@@ -1028,6 +1115,7 @@ impl Cluster {
                 _ => Err(ErrorCode::RequestTimedOut),
             };
             self.produce_answered(&mut p, f.batches, answer, now);
+            self.unblock_if_room(&mut p, now);
             // What waited for a free slot goes now.
             p.client.wake_at = if p.client.queue.is_empty() { p.client.wake_at } else { Some(now) };
             if p.client.queue.is_empty() {
@@ -1373,6 +1461,7 @@ mod tests {
             partition: 0,
             records: std::sync::Arc::new(vec![record; count as usize]),
             headers: Vec::new(),
+            bytes: 0,
             producer_id: 4,
             base_sequence,
             producer_epoch: 0,
@@ -1410,6 +1499,53 @@ mod tests {
         let mut zero = sent_batch(3, 0, 1);
         assert!(d.out_of_order_retry(&mut zero));
         assert_eq!((zero.base_sequence, d.bump_epoch), (-1, true), "0 is epoch 0's next: a gap");
+    }
+
+    /// `buffer.memory` bounds what a producer holds while nobody answers: a full buffer blocks
+    /// `send()` (no record is made), after `max.block.ms` a send fails with
+    /// BUFFER_EXHAUSTED (BufferExhaustedException), and once answers free room it writes again.
+    #[test]
+    fn a_full_buffer_memory_blocks_send_for_max_block_ms_then_fails_it() {
+        let text = r#"{"version": 1, "seed": 7,
+  "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
+  "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
+  "producers": [{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
+                 "config": {"buffer.memory": 1000, "max.block.ms": 2000}}],
+  "script": [{"at": "00:01", "do": {"type": "isolate_broker", "broker": 1}},
+             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 2}},
+             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 3}},
+             {"at": "00:12", "do": {"type": "heal_broker", "broker": 1}},
+             {"at": "00:12", "do": {"type": "heal_broker", "broker": 2}},
+             {"at": "00:12", "do": {"type": "heal_broker", "broker": 3}}]}"#;
+        let mut r = Run::new(Scenario::from_json(text).expect("parses")).expect("builds");
+        let mut events = r.advance(8_000);
+        let held = r.cluster.producers()["p1"].client.buffered_bytes(100);
+        assert!((1000..=1100).contains(&held), "bounded by buffer.memory (one step over at most): {held}");
+        let seq = r.cluster.producers()["p1"].seq;
+        events.extend(r.advance(11_000));
+        let (seq_later, failed) = {
+            let p = &r.cluster.producers()["p1"];
+            (p.seq, p.client.failed)
+        };
+        assert_eq!(seq_later - seq, 2, "blocked: only the sends failing at 8.25 s and 10.25 s, nothing else");
+        assert!(failed >= 4, "each blocked send fails after max.block.ms: {failed}");
+        events.extend(r.advance(40_000));
+        let blocked: Vec<u64> = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::ProducerBlocked { .. }))
+            .map(|e| e.at)
+            .collect();
+        let exhausted: Vec<u64> = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::ProduceFailed { error: ErrorCode::BufferExhausted, .. }))
+            .map(|e| e.at)
+            .collect();
+        assert_eq!(blocked.len(), 1, "told once: {blocked:?}");
+        assert!(blocked[0] < 3_000, "blocked soon after the brokers went quiet");
+        assert_eq!(exhausted.first(), Some(&(blocked[0] + 2_000)), "max.block.ms after it blocked");
+        let wrote_again =
+            events.iter().any(|e| e.at > 12_000 && matches!(e.kind, EventKind::Produced { .. }));
+        assert!(wrote_again, "writes again once the brokers answer");
     }
 
     /// NETWORK_EXCEPTION is retried (Kafka's `NetworkException` is an `InvalidMetadataException`:

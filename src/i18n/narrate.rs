@@ -176,6 +176,7 @@ messages! {
     cause_isolated,
     cause_fenced,
     duplicate_written_again,
+    producer_blocked,
 }
 
 /// The event in `lang`.
@@ -242,6 +243,16 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ("partition", partition),
                 ("count", count),
                 ("elapsed", elapsed_ms),
+            ],
+        ),
+        ProducerBlocked { producer, topic, buffered_bytes, buffer_memory, max_block_ms } => fill(
+            n.producer_blocked,
+            &[
+                ("producer", producer),
+                ("topic", topic),
+                ("buffered", buffered_bytes),
+                ("memory", buffer_memory),
+                ("block", max_block_ms),
             ],
         ),
         DuplicateWritten { producer, topic, partition, first_offset, duplicate_offset, count, copies } => {

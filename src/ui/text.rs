@@ -1030,6 +1030,7 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         MemberIdRequired => "a new member first gets its member.id from the coordinator, then joins again with it",
         UnreleasedInstanceId => "the member with this group.instance.id has not left the group yet",
         NetworkException => "the broker closed the connection (a controlled shutdown says goodbye): the client refreshes its metadata and retries at once, without waiting for request.timeout.ms",
+        BufferExhausted => "send() found buffer.memory full of batches still waiting for the brokers and gave up after max.block.ms (BufferExhaustedException: \"Failed to allocate … bytes within the configured max blocking time … ms\"); the record is not sent",
         InvalidProducerEpoch => "the batch carries an older producer epoch than the leader knows for this producer id: a newer epoch of the producer has written here, so the old one is refused",
     }
 }

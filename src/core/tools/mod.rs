@@ -347,6 +347,7 @@ pub fn exception_class(code: super::error::ErrorCode) -> String {
         E::RebalanceInProgress => "RebalanceInProgressException",
         E::NetworkException => "NetworkException",
         E::InvalidProducerEpoch => "InvalidProducerEpochException",
+        E::BufferExhausted => "TimeoutException",
         _ => "UnknownServerException",
     };
     format!("org.apache.kafka.common.errors.{name}")
