@@ -235,6 +235,13 @@ pub enum Command {
 }
 
 impl Command {
+    /// `CreateTopic` with the broker's defaults: retention from `retention.ms`/`retention.bytes`,
+    /// replication factor from `default.replication.factor` (`kafka-topics --create` with only
+    /// `--topic` and `--partitions`).
+    pub fn create_topic(name: impl Into<String>, partitions: i64) -> Command {
+        Command::CreateTopic { name: name.into(), partitions, retention: None, replication_factor: None }
+    }
+
     /// One command in the scenario file's form (`{"type": "crash_consumer", "name": "c2"}`).
     pub fn from_json(text: &str) -> Result<Command, String> {
         let mut v = super::wire::parse_strict(text).map_err(|e| {

@@ -344,16 +344,7 @@ mod tests {
         for lang in Lang::ALL {
             let t = text_for(lang);
             let mut c = Cluster::new(ClusterConfig::teaching(), 7);
-            c.apply(
-                0,
-                Command::CreateTopic {
-                    name: "orders".into(),
-                    partitions: 2,
-                    retention: None,
-                    replication_factor: None,
-                },
-            )
-            .unwrap();
+            c.apply(0, Command::create_topic("orders", 2)).unwrap();
             assert_eq!(no_groups_text(t, &c), t.no_groups);
             let tp = TopicPartition::new("orders", 0);
             let spec = ConsumerSpec::standalone("c1", vec![tp], ConsumerConfig::teaching());

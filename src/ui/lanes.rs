@@ -645,15 +645,7 @@ pub fn add_topic(props: &AddTopicProps) -> Html {
                 .map(|i| i.value().trim().to_string())
                 .map_or(Ok(3), |v| if v.is_empty() { Ok(3) } else { v.parse::<i64>() })
                 .unwrap_or(0);
-            d.emit(Action::cmd(
-                ErrorAt::NewTopic,
-                Command::CreateTopic {
-                    name: name.trim().to_string(),
-                    partitions,
-                    retention: None,
-                    replication_factor: None,
-                },
-            ));
+            d.emit(Action::cmd(ErrorAt::NewTopic, Command::create_topic(name.trim(), partitions)));
         })
     };
     let error = props.error.clone();

@@ -100,15 +100,7 @@ fn changing_one_strategy_names_the_change_and_the_eager_member_makes_it_eager() 
 fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained() {
     let mut sim = two_consumers();
     let t = text_for(Lang::En);
-    sim.handle(Action::cmd(
-        ErrorAt::Global,
-        Command::CreateTopic {
-            name: "payments".into(),
-            partitions: 3,
-            retention: None,
-            replication_factor: None,
-        },
-    ));
+    sim.handle(Action::cmd(ErrorAt::Global, Command::create_topic("payments", 3)));
     assert!(sim.run.cluster.describe_group("group-1").iter().all(|r| !r.unsubscribed));
     assert!(unsubscribed_notes(t, &sim.run.cluster.describe_group("group-1")).is_empty());
     let since = sim.now();
