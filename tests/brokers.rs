@@ -25,11 +25,22 @@ fn scenario(acks: &str, min_isr: u32, script: &str, extra_topic_config: &str) ->
     Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// The broker that leads orders-0 in [`scenario`] with `acks` (the same before any fault).
+fn orders_0_leader(acks: &str) -> i32 {
+    run(scenario(acks, 1, "", ""), 0)
+        .0
+        .cluster
+        .replication()
+        .partition("orders", 0)
+        .unwrap()
+        .registration
+        .leader
+}
+
 /// [`scenario`] with `acks`, `min.insync.replicas` 1, its orders-0 leader crashing at `at`,
 /// run to `until`; and that leader.
 fn crash_orders_0_leader(acks: &str, at: &str, until: u64) -> (Run, Vec<Event>, i32) {
-    let s = scenario(acks, 1, "", "");
-    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
+    let leader = orders_0_leader(acks);
     let crash = format!(r#"{{"at": "{at}", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
     let (r, events) = run(scenario(acks, 1, &crash, ""), until);
     (r, events, leader)
@@ -487,14 +498,7 @@ fn retries_without_idempotence_write_duplicates_and_idempotence_writes_once() {
 #[test]
 fn unclean_leader_election_trades_the_records_a_stale_replica_lacks_for_availability() {
     let unclean = |enabled: bool| {
-        let leader = run(scenario("1", 1, "", ""), 0)
-            .0
-            .cluster
-            .replication()
-            .partition("orders", 0)
-            .unwrap()
-            .registration
-            .leader;
+        let leader = orders_0_leader("1");
         let followers: Vec<i32> = [1, 2, 3].into_iter().filter(|&b| b != leader).collect();
         let script = format!(
             r#"{{"at": "2s", "do": {{"type": "crash_broker", "broker": {a}}}}},
@@ -709,14 +713,7 @@ fn soak_seed_14_episode_656_writes_nothing_twice() {
 /// waiting `request.timeout.ms` as after a crash.
 #[test]
 fn a_stopped_leader_closes_its_connections_and_the_producer_retries_at_once() {
-    let leader = run(scenario("all", 1, "", ""), 0)
-        .0
-        .cluster
-        .replication()
-        .partition("orders", 0)
-        .unwrap()
-        .registration
-        .leader;
+    let leader = orders_0_leader("all");
     let stop = format!(r#"{{"at": "00:05.000", "do": {{"type": "stop_broker", "broker": {leader}}}}}"#);
     let (r, events) = run(scenario("all", 1, &stop, ""), 12_000);
     let failed: Vec<(u64, ErrorCode)> = events
