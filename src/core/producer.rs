@@ -472,6 +472,7 @@ impl Producer {
             self.client.in_flight.clear();
             self.client.metadata = None;
             self.client.next_sequence.clear();
+            self.client.last_acked.clear();
         }
         self.next_due = self.next_due.max(now as f64);
         self.prepare_keys();
@@ -494,6 +495,7 @@ impl Producer {
         if idempotent && !self.client.idempotent {
             self.client.producer_id = -1;
             self.client.next_sequence.clear();
+            self.client.last_acked.clear();
         }
         self.client.idempotent = idempotent;
         self.client.config = c;
