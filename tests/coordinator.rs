@@ -17,11 +17,27 @@ fn sh(run: &mut Run, line: &str, user: Option<&str>) -> String {
     format!("{}--- stderr\n{}--- exit {}\n", o.stdout, o.stderr, o.status)
 }
 
+/// The errors `consumer` was told, in order.
+fn errors_of(events: &[broker_playground::core::event::Event], consumer: &str) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ConsumerError { consumer: c, error, detail } if c == consumer => {
+                Some(format!("{} ({detail})", error.name()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `KafkaApis.handleOffsetFetchRequest` wants DESCRIBE on the group before anything, so a
+/// consumer with `group.id` and READ on the topic alone is refused before it reads (its
+/// position comes from the group's committed offset). With DESCRIBE on the group it reads;
+/// its commit needs READ on the group and is refused — and creates no group.
 #[test]
-fn a_commit_refused_for_lack_of_read_on_the_group_leaves_no_group_behind() {
+fn a_consumer_needs_describe_on_its_group_to_start_and_read_on_it_to_commit() {
     let mut run = Run::new(built_in("roles").unwrap()).unwrap();
     run.advance(2_000);
-    // bob may read the topic, not the group "audit".
     let granted =
         sh(&mut run, "kafka-acls $BS --add --allow-principal User:bob --operation Read --topic orders", None);
     assert!(granted.ends_with("exit 0\n"), "{granted}");
@@ -38,8 +54,19 @@ fn a_commit_refused_for_lack_of_read_on_the_group_leaves_no_group_behind() {
         config,
     );
     spec.user = Some("bob".into());
-    run.apply(run.now(), Command::AddConsumer { consumer: spec }).unwrap();
+    let mut events = run.apply(run.now(), Command::AddConsumer { consumer: spec }).unwrap();
+    events.extend(run.advance(run.now() + 5_000));
+    assert_eq!(errors_of(&events, "auditor"), ["GROUP_AUTHORIZATION_FAILED (group audit)"], "OffsetFetch");
+    assert_eq!(run.cluster.consumers()["auditor"].fetched, 0, "no position, nothing read");
+
+    let granted = sh(
+        &mut run,
+        "kafka-acls $BS --add --allow-principal User:bob --operation Describe --group audit",
+        None,
+    );
+    assert!(granted.ends_with("exit 0\n"), "{granted}");
     let events = run.advance(run.now() + 5_000);
+    assert!(run.cluster.consumers()["auditor"].fetched > 0, "it reads once it may describe the group");
     let refused = events.iter().any(|e| {
         matches!(&e.kind, EventKind::CommitFailed { consumer, error, .. }
             if consumer == "auditor" && error.name() == "GROUP_AUTHORIZATION_FAILED")

@@ -689,8 +689,12 @@ impl Cluster {
             self.call_broker(now, node, to, user.as_deref(), Request::Metadata(request), Some(timeout));
         p.client.next_metadata_at = now + p.client.config.retry_backoff_ms.max(1);
         let Some(Response::Metadata(m)) = answer else { return fresh };
+        let refused = m.topics.iter().any(|t| t.error_code == Some(ErrorCode::TopicAuthorizationFailed));
         let Some(t) = m.topics.into_iter().find(|t| t.name == p.spec.topic && t.error_code.is_none()) else {
             p.client.metadata = None;
+            if refused {
+                self.metadata_refused(p, now);
+            }
             return false;
         };
         let mut leaders = vec![-1; t.partitions.len()];
@@ -714,6 +718,17 @@ impl Cluster {
         }
         p.client.metadata = Some(TopicMetadata { topic, leaders, replicated });
         true
+    }
+
+    /// Metadata refused the topic (no DESCRIBE on it): Kafka's `send()` fails each record at
+    /// once with TopicAuthorizationException, so the records waiting are given up.
+    fn metadata_refused(&mut self, p: &mut Producer, now: Millis) {
+        let code = ErrorCode::TopicAuthorizationFailed;
+        let (topic, count) = (p.spec.topic.clone(), p.client.queue.iter().map(Batch::count).sum());
+        self.producer_failed(p, &topic, count, code, now);
+        for b in std::mem::take(&mut p.client.queue) {
+            self.batch_given_up(p, &b);
+        }
     }
 
     /// Metadata named no leader for a partition the producer has records waiting for (Kafka's

@@ -128,7 +128,12 @@ impl Cluster {
             }
             q => q,
         };
-        let user = q.principal.as_deref();
+        // A producer's or consumer's request without a user is `User:ANONYMOUS`'s; the admin
+        // client's is the operator's (the handlers that check `ANONYMOUS` agree either way).
+        let user = match (&from, q.principal.as_deref()) {
+            (NodeId::Producer(_) | NodeId::Consumer(_), None) => Some(crate::core::broker::ANONYMOUS),
+            (_, user) => user,
+        };
         let answer = match &q.request {
             Request::JoinGroup(r) => {
                 self.broker.join_group(at, &from, correlation, user, r, &mut self.rng).map(Response::from)
