@@ -4,6 +4,7 @@
 
 use broker_playground::core::error::ErrorCode;
 use broker_playground::core::event::{BrokerChange, Event, EventKind};
+use broker_playground::core::ids::BrokerId;
 use broker_playground::core::replication::config::Acks;
 use broker_playground::core::scenario::{Run, Scenario};
 
@@ -29,7 +30,7 @@ fn scenario(acks: &str, min_isr: u32, script: &str, extra_topic_config: &str) ->
 /// run to `until`; and that leader.
 fn crash_orders_0_leader(acks: &str, at: &str, until: u64) -> (Run, Vec<Event>, i32) {
     let s = scenario(acks, 1, "", "");
-    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader;
+    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader.0;
     let crash = format!(r#"{{"at": "{at}", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
     let (r, events) = run(scenario(acks, 1, &crash, ""), until);
     (r, events, leader)
@@ -147,7 +148,7 @@ fn a_stopped_follower_leaves_the_isr_and_rejoins_when_it_is_back() {
     let script = r#"{"at": "2s", "do": {"type": "stop_broker", "broker": 3}},
                     {"at": "10s", "do": {"type": "start_broker", "broker": 3}}"#;
     let (r, events) = run(scenario("all", 1, script, ""), 20_000);
-    let isr_events: Vec<(Vec<i32>, Vec<i32>)> = events
+    let isr_events: Vec<(Vec<BrokerId>, Vec<BrokerId>)> = events
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::IsrChanged { added, removed, .. } => Some((added.clone(), removed.clone())),
@@ -183,7 +184,7 @@ fn bad_input_names_the_field_and_kafkas_error() {
     assert!(e.contains("at most 9 brokers"), "{e}");
     let mut r = Run::new(scenario("all", 1, "", "")).unwrap();
     let e = r
-        .apply(1000, broker_playground::core::command::Command::StopBroker { broker: 7 })
+        .apply(1000, broker_playground::core::command::Command::StopBroker { broker: BrokerId(7) })
         .unwrap_err()
         .to_string();
     assert!(e.contains("no broker 7"), "{e}");
@@ -314,11 +315,11 @@ fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
             let events = match f {
                 Some(f) if now == end => {
                     let cmd = match f {
-                        Fault::Stop(b) => Command::StopBroker { broker: b },
-                        Fault::Crash(b) => Command::CrashBroker { broker: b },
-                        Fault::Start(b) => Command::StartBroker { broker: b },
-                        Fault::Isolate(b) => Command::IsolateBroker { broker: b },
-                        Fault::Heal(b) => Command::HealBroker { broker: b },
+                        Fault::Stop(b) => Command::StopBroker { broker: BrokerId(b) },
+                        Fault::Crash(b) => Command::CrashBroker { broker: BrokerId(b) },
+                        Fault::Start(b) => Command::StartBroker { broker: BrokerId(b) },
+                        Fault::Isolate(b) => Command::IsolateBroker { broker: BrokerId(b) },
+                        Fault::Heal(b) => Command::HealBroker { broker: BrokerId(b) },
                     };
                     r.apply(now, cmd).unwrap_or_default()
                 }
@@ -481,7 +482,7 @@ fn unclean_leader_election_trades_the_records_a_stale_replica_lacks_for_availabi
             .unwrap()
             .registration
             .leader;
-        let followers: Vec<i32> = [1, 2, 3].into_iter().filter(|&b| b != leader).collect();
+        let followers: Vec<i32> = [1, 2, 3].into_iter().filter(|&b| leader != b).collect();
         let script = format!(
             r#"{{"at": "2s", "do": {{"type": "crash_broker", "broker": {a}}}}},
                {{"at": "6s", "do": {{"type": "crash_broker", "broker": {b}}}}},

@@ -99,9 +99,9 @@ fn the_coordinator_moves_when_its_broker_goes_and_the_group_carries_on() {
             run.advance(10_000);
             let home = run.cluster.coordinator(group).0;
             let cmd = if crash {
-                Command::CrashBroker { broker: home.0 }
+                Command::CrashBroker { broker: home }
             } else {
-                Command::StopBroker { broker: home.0 }
+                Command::StopBroker { broker: home }
             };
             let mut events = run.apply(run.now(), cmd).unwrap();
             let mut committed: BTreeMap<TopicPartition, u64> = run.cluster.groups()[group].offsets.clone();

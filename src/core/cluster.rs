@@ -84,7 +84,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
-        let mut broker = Broker::new(BrokerId(config.brokers.first().map_or(1, |b| b.id)));
+        let mut broker = Broker::new(config.brokers.first().map_or(BrokerId::FIRST, |b| b.id));
         broker.replicas = super::broker::replicas::Replication::new(&config, seed);
         broker.group_config = super::broker::GroupConfig::of(&config);
         Cluster {

@@ -17,6 +17,23 @@ pub struct BrokerId(pub i32);
 impl BrokerId {
     /// The one broker of a playground cluster (a scenario's default `node.id`).
     pub const FIRST: BrokerId = BrokerId(1);
+
+    /// Brokers by their numbers (`[1, 2, 3]`), as a replica list or an ISR is written.
+    pub fn list(ids: &[i32]) -> Vec<BrokerId> {
+        ids.iter().copied().map(BrokerId).collect()
+    }
+
+    /// The numbers of `brokers` (the inverse of [`BrokerId::list`]).
+    pub fn numbers(brokers: &[BrokerId]) -> Vec<i32> {
+        brokers.iter().map(|b| b.0).collect()
+    }
+}
+
+/// A broker id compares with the number it is (`node.id`), as tests and scenario files write it.
+impl PartialEq<i32> for BrokerId {
+    fn eq(&self, other: &i32) -> bool {
+        self.0 == *other
+    }
 }
 
 impl fmt::Display for BrokerId {

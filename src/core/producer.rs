@@ -217,7 +217,7 @@ impl Batch {
 #[derive(Debug, Clone)]
 struct InFlight {
     correlation: crate::core::ids::CorrelationId,
-    broker: i32,
+    broker: BrokerId,
     deadline: Millis,
     batches: Vec<Batch>,
 }
@@ -226,8 +226,8 @@ struct InFlight {
 #[derive(Debug, Clone)]
 struct TopicMetadata {
     topic: Arc<str>,
-    /// Each partition's leader (-1: none).
-    leaders: Vec<i32>,
+    /// Each partition's leader (`NO_LEADER`: none).
+    leaders: Vec<BrokerId>,
     /// Whether each partition has more than one replica.
     replicated: Vec<bool>,
 }
@@ -472,6 +472,7 @@ use super::protocol::init_producer_id::InitProducerIdRequest;
 use super::protocol::metadata::MetadataRequest;
 use super::protocol::produce::{PartitionProduceData, ProduceRequest, ProduceResponse, NO_PRODUCER_ID};
 use super::protocol::{Authenticated, Request, Response};
+use super::replication::NO_LEADER;
 
 /// A step's batch for one partition while it is made: partition, records, headers by index,
 /// bytes ([`Record::size_bytes`]).
@@ -654,13 +655,13 @@ impl Cluster {
     }
 
     /// The first broker the producer can reach (its bootstrap connection), if any.
-    fn any_broker(&self, p: &Producer) -> Option<i32> {
+    fn any_broker(&self, p: &Producer) -> Option<BrokerId> {
         self.broker
             .replicas
             .nodes
             .iter()
             .map(|n| n.id)
-            .find(|&b| self.net.can_reach(&p.client.node, &NodeId::Broker(BrokerId(b))))
+            .find(|&b| self.net.can_reach(&p.client.node, &NodeId::Broker(b)))
     }
 
     /// Makes sure the producer knows its topic's leaders: a Metadata request when it has none,
@@ -697,18 +698,18 @@ impl Cluster {
             }
             return false;
         };
-        let mut leaders = vec![-1; t.partitions.len()];
+        let mut leaders = vec![NO_LEADER; t.partitions.len()];
         let mut replicated = vec![false; t.partitions.len()];
         for part in &t.partitions {
             if let Some(i) = (part.partition_index as usize).checked_sub(0).filter(|&i| i < leaders.len()) {
-                leaders[i] = if part.error_code.is_none() { part.leader_id.0 } else { -1 };
+                leaders[i] = if part.error_code.is_none() { part.leader_id } else { NO_LEADER };
                 replicated[i] = part.replica_nodes.len() > 1;
             }
             if let Some(code) = part.error_code {
                 self.leader_unknown(p, &t.name, part.partition_index, code, now);
             }
         }
-        p.client.metadata_stale = leaders.iter().any(|&l| l < 0);
+        p.client.metadata_stale = leaders.iter().any(|l| l.0 < 0);
         let topic = match p.client.metadata.take() {
             Some(old) if *old.topic == *p.spec.topic => old.topic,
             _ => Arc::from(p.spec.topic.as_str()),
@@ -854,7 +855,7 @@ impl Cluster {
     fn producer_send_round(&mut self, p: &mut Producer, now: Millis) -> bool {
         let max_in_flight = p.client.config.max_in_flight_requests_per_connection.max(1) as usize;
         // (leader, batches) per request being built; the partitions held back this round.
-        let mut requests: Vec<(i32, Vec<Batch>)> = Vec::new();
+        let mut requests: Vec<(BrokerId, Vec<Batch>)> = Vec::new();
         let mut held: Vec<u32> = Vec::new();
         let queue = std::mem::take(&mut p.client.queue);
         // Kafka's `shouldStopDrainBatchesForPartition` after an epoch bump: a partition's new
@@ -874,7 +875,7 @@ impl Cluster {
         for mut b in queue {
             let leader =
                 p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
-            let in_flight = |l: i32| p.client.in_flight.iter().filter(|f| f.broker == l).count();
+            let in_flight = |l: BrokerId| p.client.in_flight.iter().filter(|f| f.broker == l).count();
             // Kafka's `shouldStopDrainBatchesForPartition`: an idempotent producer retries a
             // batch only once it is its partition's first unanswered one (so sequences reach
             // the leader in order; in effect one request in flight for that partition).
@@ -900,7 +901,7 @@ impl Cluster {
             let behind_old_epoch = b.base_sequence < 0 && old_epoch.contains(&b.partition);
             let sendable = match leader {
                 Some(l)
-                    if l >= 0
+                    if l.0 >= 0
                         && b.retry_at <= now
                         && !held.contains(&b.partition)
                         && !waits_its_turn
@@ -912,7 +913,7 @@ impl Cluster {
                         None => in_flight(l) < max_in_flight,
                     }
                 }
-                Some(l) if l < 0 => {
+                Some(l) if l.0 < 0 => {
                     p.client.metadata_stale = true;
                     false
                 }
@@ -938,7 +939,7 @@ impl Cluster {
             } else {
                 b.base_sequence = -1;
             }
-            let l = leader.unwrap_or(-1);
+            let l = leader.unwrap_or(NO_LEADER);
             match requests.iter_mut().find(|r| r.0 == l) {
                 Some(r) => r.1.push(b),
                 None => requests.push((l, vec![b])),
@@ -951,7 +952,7 @@ impl Cluster {
         sent
     }
 
-    fn send_produce(&mut self, p: &mut Producer, leader: i32, mut batches: Vec<Batch>, now: Millis) {
+    fn send_produce(&mut self, p: &mut Producer, leader: BrokerId, mut batches: Vec<Batch>, now: Millis) {
         let Some(topic) = p.client.metadata.as_ref().map(|m| m.topic.clone()) else {
             for b in batches {
                 p.client.requeue(b);
@@ -1228,11 +1229,11 @@ impl Cluster {
     /// Producers reach a broker only while it runs: a stopped, crashed or isolated broker
     /// gets nothing from them and answers nothing (their requests time out).
     pub(crate) fn sync_producer_links(&mut self) {
-        let brokers: Vec<(i32, bool)> =
+        let brokers: Vec<(BrokerId, bool)> =
             self.broker.replicas.nodes.iter().map(|n| (n.id, n.is_running())).collect();
         for p in self.producers.values() {
             for &(id, up) in &brokers {
-                self.net.set_link_up(&p.client.node, &NodeId::Broker(BrokerId(id)), up);
+                self.net.set_link_up(&p.client.node, &NodeId::Broker(id), up);
             }
         }
     }
@@ -1241,7 +1242,7 @@ impl Cluster {
     pub(crate) fn broker_change(
         &mut self,
         now: Millis,
-        broker: i32,
+        broker: BrokerId,
         change: super::event::BrokerChange,
     ) -> CoreResult<()> {
         self.broker_command(now, broker, change)?;

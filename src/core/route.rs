@@ -13,7 +13,7 @@ use crate::core::broker::Output;
 use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
 use crate::core::event::{EventKind, RebalanceProtocol};
-use crate::core::ids::{CorrelationId, NodeId};
+use crate::core::ids::{BrokerId, CorrelationId, NodeId};
 use crate::core::net::Payload;
 use crate::core::protocol::{Authenticated, Request, Response};
 use crate::core::time::Millis;
@@ -61,12 +61,12 @@ impl Cluster {
         &mut self,
         now: Millis,
         from: NodeId,
-        to: i32,
+        to: BrokerId,
         user: Option<&str>,
         request: Request,
         timeout: Option<Millis>,
     ) -> (CorrelationId, Option<Response>) {
-        let to = NodeId::Broker(crate::core::ids::BrokerId(to));
+        let to = NodeId::Broker(to);
         let sent = Authenticated { principal: user.map(Into::into), request };
         let id = match timeout {
             None => self.net.send_one_way(now, from, to, sent),

@@ -253,10 +253,10 @@ impl Broker {
                     Some(r) => MetadataResponsePartition {
                         error_code: (!r.registration.has_leader()).then_some(ErrorCode::LeaderNotAvailable),
                         partition_index: p,
-                        leader_id: BrokerId(r.registration.leader),
+                        leader_id: r.registration.leader,
                         leader_epoch: r.registration.leader_epoch,
-                        replica_nodes: r.registration.replicas.iter().map(|&b| BrokerId(b)).collect(),
-                        isr_nodes: r.registration.isr.iter().map(|&b| BrokerId(b)).collect(),
+                        replica_nodes: r.registration.replicas.clone(),
+                        isr_nodes: r.registration.isr.clone(),
                     },
                     None => MetadataResponsePartition {
                         error_code: None,
@@ -274,7 +274,7 @@ impl Broker {
             Some(names) => names.iter().map(|n| topic(n)).collect(),
             None => self.topics.keys().map(|n| topic(n)).filter(|t| t.error_code.is_none()).collect(),
         };
-        let brokers = self.replicas.nodes.iter().filter(|n| n.is_running()).map(|n| BrokerId(n.id)).collect();
+        let brokers = self.replicas.nodes.iter().filter(|n| n.is_running()).map(|n| n.id).collect();
         MetadataResponse { brokers, controller_id: self.id, topics }
     }
 
