@@ -2,6 +2,7 @@
 //! ListOffsets need DESCRIBE on the topic, OffsetFetch DESCRIBE on the group and the topic. A
 //! client without them hears Kafka's error for it, before anything else it would send.
 
+use broker_playground::core::acl::Role;
 use broker_playground::core::command::{Command, SeekTo};
 use broker_playground::core::config::ConsumerConfig;
 use broker_playground::core::consumer::ConsumerSpec;
@@ -108,4 +109,19 @@ fn list_offsets_without_describe_is_refused_and_so_is_a_seek() {
         Command::Seek { consumer: "solo".into(), topic: "orders".into(), partition: 0, to: SeekTo::End };
     let e = run.apply(run.now(), seek).unwrap_err();
     assert_eq!(e.to_string(), "TOPIC_AUTHORIZATION_FAILED: Not authorized to access topics: [orders]");
+}
+
+/// A producer already writing when its rights go: its Produce is refused with
+/// TOPIC_AUTHORIZATION_FAILED; the batch it gives up makes an idempotent producer bump its epoch,
+/// and that InitProducerId is refused with CLUSTER_AUTHORIZATION_FAILED (Kafka's
+/// `TransactionManager.handleFailedBatch` asks for the bump; KIP-679's check refuses it).
+#[test]
+fn a_running_producer_losing_its_rights_hears_the_topic_then_the_cluster_refusal() {
+    let mut run = roles_with("");
+    let events = run.advance(run.now() + 3_000);
+    assert!(produce_errors(&events, "p1").is_empty(), "alice writes");
+    let revoke = Command::RevokeRole { user: "alice".into(), role: Role::Producer, pattern: "orders".into() };
+    let mut events = run.apply(run.now(), revoke).unwrap();
+    events.extend(run.advance(run.now() + 5_000));
+    assert_eq!(produce_errors(&events, "p1"), ["TOPIC_AUTHORIZATION_FAILED", "CLUSTER_AUTHORIZATION_FAILED"]);
 }
