@@ -323,12 +323,7 @@ impl World {
         p.keys = KeyMode::Set { prefix: "user-".into(), count: 5 };
         p.user = Some("alice".into());
         let setup = vec![
-            Command::CreateTopic {
-                name: "orders".into(),
-                partitions: 4,
-                retention: None,
-                replication_factor: None,
-            },
+            Command::create_topic("orders", 4),
             Command::AddProducer { producer: p },
             Command::AddUser { name: "alice".into() },
         ];
@@ -461,12 +456,7 @@ impl World {
                 let n = self.cluster.topics().get(&topic).map_or(1, |t| t.partition_count()) as i64;
                 Command::CreatePartitions { topic, total: (n + *k as i64).min(12) }
             }
-            Op::CreateTopic(t, n) => Command::CreateTopic {
-                name: TOPICS[*t as usize % 2].into(),
-                partitions: *n as i64,
-                retention: None,
-                replication_factor: None,
-            },
+            Op::CreateTopic(t, n) => Command::create_topic(TOPICS[*t as usize % 2], *n as i64),
             // Mostly payments; orders now and then (it takes the default producer's topic away).
             Op::DeleteTopic(t) => Command::DeleteTopic { name: TOPICS[usize::from(*t != 0)].into() },
             Op::SetRetention { topic, ms, bytes } => Command::SetRetention {

@@ -9,16 +9,7 @@ use broker_playground::core::{Cluster, Command, ErrorCode};
 
 fn cluster_with_topic() -> Cluster {
     let mut c = Cluster::new(ClusterConfig::teaching(), 7);
-    c.apply(
-        0,
-        Command::CreateTopic {
-            name: "orders".into(),
-            partitions: 2,
-            retention: None,
-            replication_factor: None,
-        },
-    )
-    .unwrap();
+    c.apply(0, Command::create_topic("orders", 2)).unwrap();
     c
 }
 
@@ -104,16 +95,7 @@ fn a_pending_commit_does_not_resurrect_a_deleted_topics_offsets() {
     c.apply(t, Command::DeleteTopic { name: "orders".into() }).unwrap();
     c.advance(t + 30_000);
     assert!(c.groups()["g"].offsets.is_empty(), "{:?}", c.groups()["g"].offsets);
-    c.apply(
-        t + 30_000,
-        Command::CreateTopic {
-            name: "orders".into(),
-            partitions: 2,
-            retention: None,
-            replication_factor: None,
-        },
-    )
-    .unwrap();
+    c.apply(t + 30_000, Command::create_topic("orders", 2)).unwrap();
     assert!(c.describe_group("g").iter().all(|r| r.current_offset.is_none_or(|o| o <= r.log_end_offset)));
 }
 

@@ -349,16 +349,7 @@ fn a_second_instance_with_the_same_group_instance_id_fences_the_first_at_its_nex
     use broker_playground::core::consumer::{ConsumerSpec, ConsumerStatus};
     use broker_playground::core::{Cluster, Command, ErrorCode};
     let mut c = Cluster::new(ClusterConfig::teaching(), 7);
-    c.apply(
-        0,
-        Command::CreateTopic {
-            name: "orders".into(),
-            partitions: 2,
-            retention: None,
-            replication_factor: None,
-        },
-    )
-    .unwrap();
+    c.apply(0, Command::create_topic("orders", 2)).unwrap();
     let spec = |name: &str| {
         let config = ConsumerConfig { group_instance_id: Some("app-1".into()), ..ConsumerConfig::default() };
         ConsumerSpec::group(name, "g", &["orders"], config)

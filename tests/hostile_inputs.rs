@@ -482,26 +482,8 @@ mod findings {
         assert!(e.message.contains("16384 partitions × consumers"), "{e}");
         // Growing a topic past the budget, at run time: refused, nothing changed.
         let mut c = Cluster::new(Default::default(), 1);
-        c.apply(
-            0,
-            Command::CreateTopic {
-                name: "a".into(),
-                partitions: 1000,
-                retention: None,
-                replication_factor: None,
-            },
-        )
-        .unwrap();
-        c.apply(
-            0,
-            Command::CreateTopic {
-                name: "b".into(),
-                partitions: 20,
-                retention: None,
-                replication_factor: None,
-            },
-        )
-        .unwrap();
+        c.apply(0, Command::create_topic("a", 1000)).unwrap();
+        c.apply(0, Command::create_topic("b", 20)).unwrap();
         let e = c.apply(0, Command::CreatePartitions { topic: "b".into(), total: 30 }).unwrap_err();
         assert!(e.to_string().contains("partitions: the playground's budget"), "{e}");
         assert_eq!(c.topics()["b"].partition_count(), 20);
@@ -514,16 +496,7 @@ mod findings {
     fn finding_2_a_batch_over_many_partitions_is_linear() {
         let mut c = Cluster::new(Default::default(), 1);
         c.set_budget(Budget::UNLIMITED);
-        c.apply(
-            0,
-            Command::CreateTopic {
-                name: "t".into(),
-                partitions: 1024,
-                retention: None,
-                replication_factor: None,
-            },
-        )
-        .unwrap();
+        c.apply(0, Command::create_topic("t", 1024)).unwrap();
         let mut p = ProducerSpec::new("p", "t");
         p.rate = 1_000_000.0;
         p.keys = KeyMode::Random;
@@ -701,27 +674,8 @@ mod findings {
     #[test]
     fn finding_11_topics_that_collide_are_refused_as_kafka_refuses_them() {
         let mut c = Cluster::new(Default::default(), 1);
-        c.apply(
-            0,
-            Command::CreateTopic {
-                name: "a.b".into(),
-                partitions: 1,
-                retention: None,
-                replication_factor: None,
-            },
-        )
-        .unwrap();
-        let e = c
-            .apply(
-                0,
-                Command::CreateTopic {
-                    name: "a_b".into(),
-                    partitions: 1,
-                    retention: None,
-                    replication_factor: None,
-                },
-            )
-            .unwrap_err();
+        c.apply(0, Command::create_topic("a.b", 1)).unwrap();
+        let e = c.apply(0, Command::create_topic("a_b", 1)).unwrap_err();
         assert_eq!(e.code(), Some(ErrorCode::InvalidTopicException));
         assert!(e.to_string().contains("Topic 'a_b' collides with existing topic: a.b"), "{e}");
         assert_eq!(c.topics().len(), 1);

@@ -67,11 +67,7 @@ fn replication_figures(r: &mut Map<String, J>, n: u64, runs: usize, suffix: &str
 fn bench_cluster(config: ClusterConfig, topic: &str) -> Cluster {
     let mut c = Cluster::new(config, 1);
     c.set_budget(broker_playground::core::budget::Budget::UNLIMITED);
-    c.apply(
-        0,
-        Command::CreateTopic { name: topic.into(), partitions: 6, retention: None, replication_factor: None },
-    )
-    .unwrap();
+    c.apply(0, Command::create_topic(topic, 6)).unwrap();
     c
 }
 

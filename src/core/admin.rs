@@ -473,16 +473,7 @@ mod tests {
 
     fn with_topic() -> Cluster {
         let mut c = Cluster::new(ClusterConfig::default(), 1);
-        c.apply(
-            0,
-            Command::CreateTopic {
-                name: "orders".into(),
-                partitions: 3,
-                retention: None,
-                replication_factor: None,
-            },
-        )
-        .unwrap();
+        c.apply(0, Command::create_topic("orders", 3)).unwrap();
         c
     }
 
@@ -529,12 +520,7 @@ mod tests {
         let mut c = with_topic();
         let mut run = |cmd| shown(c.apply(0, cmd));
         assert_eq!(
-            run(Command::CreateTopic {
-                name: "orders".into(),
-                partitions: 1,
-                retention: None,
-                replication_factor: None
-            }),
+            run(Command::create_topic("orders", 1)),
             "TOPIC_ALREADY_EXISTS: Topic 'orders' already exists."
         );
         assert_eq!(

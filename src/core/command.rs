@@ -236,19 +236,11 @@ pub enum Command {
 }
 
 impl Command {
-    /// One command in the scenario file's form (`{"type": "crash_consumer", "name": "c2"}`).
-    pub fn from_json(text: &str) -> Result<Command, String> {
-        let mut v = super::wire::parse_strict(text).map_err(|e| {
-            if e.path.is_empty() {
-                e.message
-            } else {
-                format!("{}: {}", e.path, e.message)
-            }
-        })?;
-        super::wire::command_to_external(&mut v).map_err(|(_, e)| e)?;
-        /// The command alone, read as a script step's `do` is.
-        #[derive(Deserialize)]
-        struct One(#[serde(deserialize_with = "super::command_read::read")] Command);
-        super::wire::from_value::<One>(&v).map(|one| one.0).map_err(|(_, e)| e)
+    /// `CreateTopic` with the broker's defaults: retention from `retention.ms`/`retention.bytes`,
+    /// replication factor from `default.replication.factor` (`kafka-topics --create` with only
+    /// `--topic` and `--partitions`). (`from_json`, the scenario file's form, is beside its
+    /// reader in `command_read.rs`.)
+    pub fn create_topic(name: impl Into<String>, partitions: i64) -> Command {
+        Command::CreateTopic { name: name.into(), partitions, retention: None, replication_factor: None }
     }
 }

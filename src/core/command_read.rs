@@ -249,6 +249,25 @@ impl Fields {
     }
 }
 
+impl Command {
+    /// One command in the scenario file's form (`{"type": "crash_consumer", "name": "c2"}`).
+    /// Here, beside `read`, so that `command` (the type) does not import its reader.
+    pub fn from_json(text: &str) -> Result<Command, String> {
+        let mut v = super::wire::parse_strict(text).map_err(|e| {
+            if e.path.is_empty() {
+                e.message
+            } else {
+                format!("{}: {}", e.path, e.message)
+            }
+        })?;
+        super::wire::command_to_external(&mut v).map_err(|(_, e)| e)?;
+        /// The command alone, read as a script step's `do` is.
+        #[derive(serde::Deserialize)]
+        struct One(#[serde(deserialize_with = "read")] Command);
+        super::wire::from_value::<One>(&v).map(|one| one.0).map_err(|(_, e)| e)
+    }
+}
+
 /// Reads a command in serde's externally tagged form from `d`; for
 /// `#[serde(deserialize_with = …)]` (a script step's `do`) and [`Command::from_json`].
 pub(crate) fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Command, D::Error> {

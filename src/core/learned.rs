@@ -123,16 +123,7 @@ mod tests {
     fn a_consumers_positions_are_within_what_answers_told_it() {
         let mut c = Cluster::new(ClusterConfig::default(), 7);
         c.record_learned(true);
-        c.apply(
-            0,
-            Command::CreateTopic {
-                name: "orders".into(),
-                partitions: 1,
-                retention: None,
-                replication_factor: None,
-            },
-        )
-        .unwrap();
+        c.apply(0, Command::create_topic("orders", 1)).unwrap();
         let mut p = ProducerSpec::new("p1", "orders");
         p.rate = 10.0;
         c.apply(0, Command::AddProducer { producer: p }).unwrap();

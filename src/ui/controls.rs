@@ -2,7 +2,8 @@
 //! and the Time range (scrub back: the run is replayed from its seed to that moment, paused).
 
 use super::dom::{event_checked, event_value};
-use super::state::{use_handle, use_sim, Action, Sim, SPEEDS};
+use super::state::playback::SPEEDS;
+use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{use_text, Lang};
 use crate::core::time::{format_clock, Millis};
 use yew::prelude::*;
@@ -29,12 +30,12 @@ impl ControlsView {
         let scrub_max = {
             let s = sim.scenario();
             let known = s.duration.map_or(0, |d| d.0).max(s.script.last().map_or(0, |st| st.at.0));
-            sim.furthest.max(known).max(sim.now()).div_ceil(SCRUB_STEP) * SCRUB_STEP
+            sim.playback.furthest.max(known).max(sim.now()).div_ceil(SCRUB_STEP) * SCRUB_STEP
         };
         let scrub_value = ((sim.now() + SCRUB_STEP / 2) / SCRUB_STEP * SCRUB_STEP).min(scrub_max);
         ControlsView {
-            playing: sim.playing,
-            speed: sim.speed,
+            playing: sim.playback.playing,
+            speed: sim.playback.speed,
             projector: sim.projector,
             scrub_max,
             scrub_value,
@@ -125,7 +126,7 @@ pub fn replay_progress() -> Html {
     let ctx = use_sim();
     let sim = ctx.sim.borrow();
     let t = use_text();
-    let Some(target) = sim.catching_up else { return html! {} };
+    let Some(target) = sim.playback.catching_up else { return html! {} };
     let percent = sim.now() * 100 / target.max(1);
     html! {
         <p class="replaying" role="status">

@@ -1,8 +1,8 @@
-//! Small DOM helpers: values out of events, the page's clock, keyboard shortcuts.
+//! Small DOM helpers: values out of events, the page's clock. (The keyboard shortcuts, which
+//! are actions of the model, are `ui::shortcut`: this module is below the model.)
 
-use super::state::Action;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Whether the browser skips drawing `node` now: `content-visibility: auto` (app.css) skips a
@@ -66,43 +66,4 @@ pub fn blur_on_enter(e: web_sys::KeyboardEvent) {
 /// Whether the checkbox an event came from is checked.
 pub fn event_checked(e: &web_sys::Event) -> bool {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked())
-}
-
-/// The action a key press stands for, if any. Keys typed into a field (or Space on a focused
-/// button or link) keep their usual meaning.
-pub fn shortcut(e: &web_sys::Event) -> Option<Action> {
-    let k = e.dyn_ref::<KeyboardEvent>()?;
-    if k.ctrl_key() || k.alt_key() || k.meta_key() || k.default_prevented() {
-        return None;
-    }
-    let tag = e
-        .target()
-        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-        .map(|el| (el.tag_name().to_ascii_lowercase(), el.is_content_editable()));
-    let in_field = matches!(&tag, Some((t, editable)) if *editable || matches!(t.as_str(), "input" | "select" | "textarea"));
-    let on_control = matches!(&tag, Some((t, _)) if matches!(t.as_str(), "button" | "a" | "summary"));
-    if in_field {
-        return None;
-    }
-    // W (by its place on the keyboard, so in any layout): "Why?" for the item in focus.
-    if k.code() == "KeyW" && !k.shift_key() {
-        let target = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-why]").ok().flatten())
-            .and_then(|el| el.get_attribute("data-why"))
-            .and_then(|a| super::why::WhyTarget::parse(&a))?;
-        e.prevent_default();
-        return Some(Action::Why(Some(target)));
-    }
-    let action = match k.key().as_str() {
-        "Escape" => return Some(Action::Why(None)),
-        " " | "Spacebar" if !on_control => Action::TogglePlay,
-        "PageUp" => Action::TogglePlay,
-        "ArrowRight" if k.shift_key() => Action::StepEvent,
-        "ArrowRight" | "PageDown" => Action::Step,
-        _ => return None,
-    };
-    e.prevent_default();
-    Some(action)
 }

@@ -3,7 +3,8 @@
 //! table; a lag sparkline.
 
 use super::held::{large, use_report_skipped, Held};
-use super::state::{use_handle, use_sim, Phase, RebalanceKind, RebalanceView, Slow};
+use super::state::projections::{RebalanceKind, RebalanceView};
+use super::state::{use_handle, use_sim, Slow};
 use super::text::{fill, reason_text, use_text, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::group::{DescribeRow, GroupState};
@@ -119,7 +120,7 @@ pub fn group_panel(props: &GroupProps) -> Html {
                     }) }
                 </dd></div>
             </dl>
-            if let Some(view) = sim.rebalances.get(&g.id) {
+            if let Some(view) = sim.projections.rebalances.get(&g.id) {
                 <Rebalance view={view.clone()} {assignment_pending} {waiting} />
             }
             <DescribeTable group={props.id.clone()} {stamp} />
@@ -177,7 +178,7 @@ pub fn describe_table(props: &DescribeProps) -> Html {
                             <td class="num">{ r.log_end_offset }</td>
                             <td class="num">
                                 <button type="button" class="ask" title={t.why_lag_title}
-                                    data-why={super::why::WhyTarget::Lag { group: props.group.to_string(), topic: r.topic.clone(), partition: r.partition }.attr()}>
+                                    data-why={super::state::why_target::WhyTarget::Lag { group: props.group.to_string(), topic: r.topic.clone(), partition: r.partition }.attr()}>
                                     { dash(r.lag) }
                                 </button>
                             </td>
@@ -213,6 +214,7 @@ pub fn sparkline(props: &SparkProps) -> Html {
     let values: Vec<u64> = use_handle()
         .sim
         .borrow()
+        .projections
         .lag
         .get(props.group.as_str())
         .map_or_else(Vec::new, |l| l.iter().copied().collect());
@@ -245,19 +247,6 @@ pub struct RebalanceProps {
     /// What the round waits for: crashed members, until session.timeout.ms removes them.
     #[prop_or_default]
     pub waiting: Vec<String>,
-}
-
-pub fn phase_label(t: &'static Text, p: Phase) -> &'static str {
-    match p {
-        Phase::RevokeAll => t.phase_revoke_all,
-        Phase::Join => t.phase_join,
-        Phase::Sync => t.phase_sync,
-        Phase::RevokeMoving => t.phase_revoke_moving,
-        Phase::FollowUp => t.phase_follow_up,
-        Phase::EpochBump => t.phase_epoch,
-        Phase::Reconcile => t.phase_reconcile,
-        Phase::Stable => t.phase_stable,
-    }
 }
 
 /// The latest rebalance: its phases in order (the current one highlighted), moves, stops.
@@ -294,7 +283,7 @@ pub fn rebalance(props: &RebalanceProps) -> Html {
                         "todo"
                     };
                     html! {
-                        <li class={state} aria-current={(state == "current").then_some("step")}>{ phase_label(t, *p) }</li>
+                        <li class={state} aria-current={(state == "current").then_some("step")}>{ p.label(t) }</li>
                     }
                 }) }
             </ol>
@@ -344,16 +333,7 @@ mod tests {
         for lang in Lang::ALL {
             let t = text_for(lang);
             let mut c = Cluster::new(ClusterConfig::teaching(), 7);
-            c.apply(
-                0,
-                Command::CreateTopic {
-                    name: "orders".into(),
-                    partitions: 2,
-                    retention: None,
-                    replication_factor: None,
-                },
-            )
-            .unwrap();
+            c.apply(0, Command::create_topic("orders", 2)).unwrap();
             assert_eq!(no_groups_text(t, &c), t.no_groups);
             let tp = TopicPartition::new("orders", 0);
             let spec = ConsumerSpec::standalone("c1", vec![tp], ConsumerConfig::teaching());

@@ -66,7 +66,7 @@ pub fn held(props: &HeldProps) -> Html {
     let given = use_mut_ref(|| None::<Seen>);
     // The version and language released to catch up (set by the turn's timer).
     let released = use_state_eq(|| None::<(u64, LangContext)>);
-    let playing = live.ctx.sim.borrow().playing;
+    let playing = live.ctx.sim.borrow().playback.playing;
     let mark = (live.ctx.version, live.lang);
     let stale = given.borrow().as_ref().is_some_and(|g| *g != live);
     let hold = props.active && *skipped && stale && (playing || *released != Some(mark));

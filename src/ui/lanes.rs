@@ -115,8 +115,8 @@ pub fn topic_view(props: &TopicProps) -> Html {
     // frame, which cost a long task per frame at 10×. Then each lane moves ten times a second
     // (what is drawn between is a blur anyway), the lanes taking turns (see [`lane_stamp`]) so
     // that no frame redraws them all; at 1× and paused, with every record.
-    let fast = sim.playing && sim.speed > 2.0;
-    let real = sim.last_real.unwrap_or(0.0);
+    let fast = sim.playback.playing && sim.playback.speed > 2.0;
+    let real = sim.playback.last_real.unwrap_or(0.0);
     let cache = use_mut_ref(Vec::<(Option<u64>, LaneView)>::new);
     // A topic off screen (`content-visibility: auto` on `.topic`) keeps its lanes as they were
     // while the clock runs: with every cap at its maximum (1 024 lanes) gathering them all each
@@ -127,12 +127,12 @@ pub fn topic_view(props: &TopicProps) -> Html {
     let views: Vec<LaneView> = {
         let mut cache = cache.borrow_mut();
         let count = topic.partition_count() as usize;
-        let waits = skipped && sim.playing && cache.len() == count;
+        let waits = skipped && sim.playback.playing && cache.len() == count;
         let stamps: Vec<Option<u64>> =
             (0..topic.partition_count()).map(|p| fast.then(|| lane_stamp(real, p, LANE_FAST_MS))).collect();
         let stale = |i: usize| {
             cache.get(i).is_none_or(|(stamp, view)| {
-                stamps[i].is_none() || *stamp != stamps[i] || view.epoch != sim.epoch
+                stamps[i].is_none() || *stamp != stamps[i] || view.epoch != sim.session.epoch
             })
         };
         if !waits && (cache.len() != count || (0..count).any(stale)) {
@@ -149,7 +149,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
         }
         cache.iter().map(|(_, v)| v.clone()).collect()
     };
-    let running = sim.playing;
+    let running = sim.playback.playing;
     // The labels' numbers too take turns (all 48 at once was a long frame four times a second).
     let slow_of =
         |p: u32| if slow.playing { Slow { at: lane_stamp(real, p, SLOW_MS), ..slow } } else { slow };
@@ -400,7 +400,7 @@ fn lane_view(
     LaneView {
         topic: topic_name.clone(),
         p,
-        epoch: sim.epoch,
+        epoch: sim.session.epoch,
         start,
         end,
         owners,
@@ -464,8 +464,8 @@ pub fn lane(props: &LaneProps) -> Html {
     // Its markers and figures ask "Why?" (one handler for the lane; see `why::on_click`).
     let dispatch = use_handle().dispatch.clone();
     let why = (*use_memo((), move |_| super::why::on_click(dispatch))).clone();
-    let mark = |mark: super::why::Mark| {
-        super::why::WhyTarget::Mark { topic: name.to_string(), partition: p, mark }.attr()
+    let mark = |mark: super::state::why_target::Mark| {
+        super::state::why_target::WhyTarget::Mark { topic: name.to_string(), partition: p, mark }.attr()
     };
     let owner_text = if owners.is_empty() {
         t.owners_none.to_string()
@@ -478,11 +478,11 @@ pub fn lane(props: &LaneProps) -> Html {
                 <span class="pnum">{ format!("P{p}") }</span>
                 <span class={classes!("owners", owners.is_empty().then_some("none"))} title={owner_text.clone()}>{ owner_text }</span>
                 <span class="lane-meta">
-                    <button type="button" class="ask" title={t.log_start} data-why={mark(super::why::Mark::LogStart)}>{ shown.0 }</button>
+                    <button type="button" class="ask" title={t.log_start} data-why={mark(super::state::why_target::Mark::LogStart)}>{ shown.0 }</button>
                     { " … " }
-                    <button type="button" class="ask" title={t.log_end} data-why={mark(super::why::Mark::LogEnd)}>{ shown.1 }</button>
+                    <button type="button" class="ask" title={t.log_end} data-why={mark(super::state::why_target::Mark::LogEnd)}>{ shown.1 }</button>
                     if let Some(hw) = shown.2 {
-                        { " · " }<button type="button" class="ask hw-num" title={t.high_watermark} data-why={mark(super::why::Mark::HighWatermark)}>{ format!("HW {hw}") }</button>
+                        { " · " }<button type="button" class="ask hw-num" title={t.high_watermark} data-why={mark(super::state::why_target::Mark::HighWatermark)}>{ format!("HW {hw}") }</button>
                     }
                 </span>
             </div>
@@ -547,7 +547,7 @@ fn track(props: &TrackProps) -> Html {
                     </div>
                 </div>
                 <span class="rec leo" style={format!("--x:{}", end - from)} title={format!("{}: {}", t.log_end, props.log_end)}
-                    data-why={super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark: super::why::Mark::LogEnd }.attr()}></span>
+                    data-why={super::state::why_target::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark: super::state::why_target::Mark::LogEnd }.attr()}></span>
                 if let Some((x, w)) = above {
                     <span class="hw-band" style={format!("--x:{x}; --w:{w}")}></span>
                     <span class="hw-line" style={format!("--x:{x}")}></span>
@@ -563,8 +563,8 @@ fn track(props: &TrackProps) -> Html {
                     } else {
                         fill(t.position_title, &[&m.name, &m.offset])
                     };
-                    let mark = if m.commit { super::why::Mark::Committed(m.name.clone()) } else { super::why::Mark::Position(m.name.clone()) };
-                    let why = super::why::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark };
+                    let mark = if m.commit { super::state::why_target::Mark::Committed(m.name.clone()) } else { super::state::why_target::Mark::Position(m.name.clone()) };
+                    let why = super::state::why_target::WhyTarget::Mark { topic: topic_name.to_string(), partition: p, mark };
                     html! {
                         <button type="button" class={classes!("mk", if m.commit { "commit" } else { "pos" }, end.then_some("end"))}
                             style={format!("--col:{}; --row:{row}", m.col)} {title} data-why={why.attr()}>
@@ -581,7 +581,7 @@ fn track(props: &TrackProps) -> Html {
 struct CellProps {
     topic: AttrValue,
     p: u32,
-    /// The run (see [`Sim::epoch`]): the same offset may hold another record after a replay.
+    /// The run (see [`Session::epoch`](super::state::session::Session::epoch)): the same offset may hold another record after a replay.
     epoch: u64,
     /// The record shown; `None` for a slot not filled yet.
     offset: Option<u64>,
@@ -645,15 +645,7 @@ pub fn add_topic(props: &AddTopicProps) -> Html {
                 .map(|i| i.value().trim().to_string())
                 .map_or(Ok(3), |v| if v.is_empty() { Ok(3) } else { v.parse::<i64>() })
                 .unwrap_or(0);
-            d.emit(Action::cmd(
-                ErrorAt::NewTopic,
-                Command::CreateTopic {
-                    name: name.trim().to_string(),
-                    partitions,
-                    retention: None,
-                    replication_factor: None,
-                },
-            ));
+            d.emit(Action::cmd(ErrorAt::NewTopic, Command::create_topic(name.trim(), partitions)));
         })
     };
     let error = props.error.clone();

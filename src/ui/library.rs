@@ -34,17 +34,17 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         id: "producer-basics",
         en: "Producer basics: keys pick partitions",
-        ru: "Основы продюсера: ключ выбирает партицию",
+        ru: "Основы производителя: ключ выбирает раздел",
     },
     Entry {
         id: "sticky-partitioner",
         en: "Null keys and the sticky partitioner",
-        ru: "Записи без ключа и sticky-партиционер",
+        ru: "Записи без ключа и sticky partitioner",
     },
     Entry {
         id: "standalone-vs-group",
         en: "Standalone vs group consumers",
-        ru: "Отдельный консьюмер и консьюмеры в группе",
+        ru: "Потребитель без группы и потребители в группе",
     },
     Entry {
         id: "queue-vs-pubsub", en: "Queue vs publish-subscribe", ru: "Очередь и публикация-подписка"
@@ -52,7 +52,7 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         id: "more-consumers-than-partitions",
         en: "More consumers than partitions",
-        ru: "Консьюмеров больше, чем партиций",
+        ru: "Потребителей больше, чем разделов",
     },
     Entry {
         id: "share-groups",
@@ -90,13 +90,13 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         id: "eager-vs-cooperative",
         en: "Eager vs cooperative rebalancing",
-        ru: "Eager и cooperative ребаланс",
+        ru: "Eager- и cooperative-перебалансировка",
     },
     Entry { id: "kip-848", en: "The consumer protocol (KIP-848)", ru: "Протокол consumer (KIP-848)" },
     Entry {
         id: "add-partitions",
         en: "Adding partitions under load",
-        ru: "Добавление партиций под нагрузкой",
+        ru: "Добавление разделов под нагрузкой",
     },
     Entry {
         id: "static-membership",
@@ -111,10 +111,10 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         id: "slow-consumer",
         en: "A slow consumer and max.poll.interval.ms",
-        ru: "Медленный консьюмер и max.poll.interval.ms",
+        ru: "Медленный потребитель и max.poll.interval.ms",
     },
     Entry {
-        id: "roles", en: "Roles: a consumer without rights", ru: "Роли: консьюмер без прав"
+        id: "roles", en: "Roles: a consumer without rights", ru: "Роли: потребитель без прав"
     },
     Entry {
         id: "lag", en: "Lag builds up and drains", ru: "Отставание растёт и рассасывается"

@@ -49,6 +49,7 @@ pub mod state;
 pub mod terminal;
 pub mod text;
 pub mod timeline;
+
 #[cfg(test)]
 mod truth_tests;
 pub mod users;
@@ -117,7 +118,7 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = state.dispatcher();
         let embedded = props.embedded;
         use_effect_with(state.version, move |_| {
-            if !embedded && sim.borrow().save_due {
+            if !embedded && sim.borrow().session.save_due {
                 let ok = session::autosave(&sim.borrow());
                 dispatcher.dispatch(Action::Saved(ok));
             }
@@ -207,7 +208,7 @@ pub fn app(props: &AppProps) -> Html {
                     "keydown",
                     gloo::events::EventListenerOptions::enable_prevent_default(),
                     move |e| {
-                        if let Some(action) = dom::shortcut(e) {
+                        if let Some(action) = shortcut(e) {
                             dispatcher.dispatch(action);
                         }
                     },
@@ -219,7 +220,7 @@ pub fn app(props: &AppProps) -> Html {
     let onkeydown = props.embedded.then(|| {
         let dispatcher = state.dispatcher();
         Callback::from(move |e: KeyboardEvent| {
-            if let Some(action) = dom::shortcut(&e) {
+            if let Some(action) = shortcut(&e) {
                 dispatcher.dispatch(action);
             }
         })
@@ -328,4 +329,44 @@ fn global_error() -> Html {
         Some(e) => html! { <problem::ErrorNote problem={e.clone()} /> },
         None => html! {},
     }
+}
+
+/// The action a key press stands for, if any. Keys typed into a field (or Space on a focused
+/// button or link) keep their usual meaning.
+pub fn shortcut(e: &web_sys::Event) -> Option<Action> {
+    use wasm_bindgen::JsCast;
+    let k = e.dyn_ref::<web_sys::KeyboardEvent>()?;
+    if k.ctrl_key() || k.alt_key() || k.meta_key() || k.default_prevented() {
+        return None;
+    }
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|el| (el.tag_name().to_ascii_lowercase(), el.is_content_editable()));
+    let in_field = matches!(&tag, Some((t, editable)) if *editable || matches!(t.as_str(), "input" | "select" | "textarea"));
+    let on_control = matches!(&tag, Some((t, _)) if matches!(t.as_str(), "button" | "a" | "summary"));
+    if in_field {
+        return None;
+    }
+    // W (by its place on the keyboard, so in any layout): "Why?" for the item in focus.
+    if k.code() == "KeyW" && !k.shift_key() {
+        let target = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-why]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-why"))
+            .and_then(|a| state::why_target::WhyTarget::parse(&a))?;
+        e.prevent_default();
+        return Some(Action::Why(Some(target)));
+    }
+    let action = match k.key().as_str() {
+        "Escape" => return Some(Action::Why(None)),
+        " " | "Spacebar" if !on_control => Action::TogglePlay,
+        "PageUp" => Action::TogglePlay,
+        "ArrowRight" if k.shift_key() => Action::StepEvent,
+        "ArrowRight" | "PageDown" => Action::Step,
+        _ => return None,
+    };
+    e.prevent_default();
+    Some(action)
 }

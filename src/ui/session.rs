@@ -398,7 +398,7 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
     sim.handle(Action::SetLang(lang));
     // A lesson's questions (predict, then reveal) on the page, unless the person turned them
     // off; an embed plays its lesson straight through.
-    sim.predict.on = !embedded && stored(super::predict::PREDICT_KEY).as_deref() != Some("off");
+    sim.predict.on = !embedded && stored(super::state::predict::PREDICT_KEY).as_deref() != Some("off");
     let notice = start.load.notice.clone();
     if sim.load(start.load).is_err() {
         // Cannot happen for what `choose` returns (each is validated); say so rather than panic.
@@ -406,8 +406,8 @@ pub fn initial(scenario_prop: Option<&str>, lang_prop: Option<&str>, embedded: b
             sim.handle(Action::Notify(n));
         }
     }
-    sim.previous = start.previous;
-    sim.save_due = false;
+    sim.session.previous = start.previous;
+    sim.session.save_due = false;
     sim
 }
 
@@ -420,7 +420,7 @@ pub fn notices() -> Html {
     let t = use_text();
     let others = use_state(|| OTHERS.with(|o| o.borrow().clone()));
     let sim = ctx.sim.borrow();
-    if sim.notices.is_empty() && sim.previous.is_none() && others.is_empty() {
+    if sim.notices.is_empty() && sim.session.previous.is_none() && others.is_empty() {
         return html! {};
     }
     let restore = ctx.dispatch.reform(|_: MouseEvent| Action::RestorePrevious);
@@ -434,7 +434,7 @@ pub fn notices() -> Html {
                     _ => None,
                 };
                 let error = n.is_error();
-                let undo = matches!(n, Notice::FutureCut(..)) && sim.uncut.is_some();
+                let undo = matches!(n, Notice::FutureCut(..)) && sim.session.uncut.is_some();
                 html! {
                     <div class={classes!("notice", error.then_some("bad"))} role={if error { "alert" } else { "status" }}>
                         <p>{ n.text(ctx.lang) }</p>
@@ -450,7 +450,7 @@ pub fn notices() -> Html {
                     </div>
                 }
             }) }
-            if sim.previous.is_some() {
+            if sim.session.previous.is_some() {
                 <div class="notice" role="status">
                     <p>{ t.previous_kept }</p>
                     <button type="button" onclick={restore}>{ t.restore_previous }</button>
@@ -637,9 +637,9 @@ pub fn session_bar() -> Html {
                     }) }
                 </select>
             </label>
-            if sim.share.as_ref().is_some_and(|(link, _)| link.is_empty()) {
+            if sim.session.share.as_ref().is_some_and(|(link, _)| link.is_empty()) {
                 <p class="muted share-out" role="status">{ t.share_unsupported }</p>
-            } else if let Some((link, copied)) = &sim.share {
+            } else if let Some((link, copied)) = &sim.session.share {
                 <div class="share-out">
                     <label class="field">{ t.share_link }
                         <input type="text" readonly=true value={link.clone()} class="share-link" />

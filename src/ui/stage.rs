@@ -11,10 +11,9 @@
 //! on the server from the same components).
 
 use super::consumer_card::activity_text;
-use super::groups::phase_label;
+use super::state::why_target::WhyTarget;
 use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{fill, use_text, Text};
-use super::why::WhyTarget;
 use crate::core::broker::replicas::BrokerState;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
@@ -172,10 +171,11 @@ impl StageView {
                 continue;
             }
             let phase = sim
+                .projections
                 .rebalances
                 .get(&g.id)
                 .filter(|v| v.finished_at.is_none())
-                .map(|v| phase_label(t, v.phase));
+                .map(|v| v.phase.label(t));
             groups.push(GroupFrame {
                 id: g.id.clone(),
                 state: g.state.name(),
@@ -253,7 +253,7 @@ impl StageView {
                             ReplicaMarks {
                                 leader: state.and_then(|s| s.leader()),
                                 short_isr: (isr.len() < all).then_some(isr),
-                                lost: sim.lost.get(&(name.clone(), p)).copied().unwrap_or(0),
+                                lost: sim.projections.lost.get(&(name.clone(), p)).copied().unwrap_or(0),
                             }
                         }),
                     })
@@ -261,7 +261,9 @@ impl StageView {
             })
             .collect();
         let picking = sim.predict.shown.and_then(|i| {
-            let Some(super::predict::Stage::Asking(picked)) = sim.predict.stages.get(i) else { return None };
+            let Some(super::state::predict::Stage::Asking(picked)) = sim.predict.stages.get(i) else {
+                return None;
+            };
             match &sim.run.scenario.predict.get(i)?.ask {
                 crate::core::prediction::Ask::Owns { consumer } => Some((consumer.clone(), picked.clone())),
                 _ => None,
@@ -476,7 +478,7 @@ fn stage_body(props: &BodyProps) -> Html {
                                         let on = !set.contains(&name);
                                         let key = name.clone();
                                         let pick = why.reform(move |_: MouseEvent| {
-                                            Action::Predict(super::predict::PredictAction::Pick(key.clone(), on))
+                                            Action::Predict(super::state::predict::PredictAction::Pick(key.clone(), on))
                                         });
                                         html! {
                                             <button type="button" class="pnum pick" aria-pressed={(!on).to_string()}

@@ -24,9 +24,9 @@ pub struct Head {
 impl Head {
     pub fn of(sim: &super::state::Sim) -> Head {
         Head {
-            epoch: sim.epoch,
-            narrated: sim.timeline.back().map_or(0, |e| e.seq),
-            noisy: sim.noisy.back().map_or(0, |e| e.seq),
+            epoch: sim.session.epoch,
+            narrated: sim.projections.timeline.back().map_or(0, |e| e.seq),
+            noisy: sim.projections.noisy.back().map_or(0, |e| e.seq),
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use super::consumer_card::ConsumerView;
 use super::groups::unsubscribed_notes;
-use super::state::{Action, ErrorAt, RebalanceKind, Sim};
+use super::state::projections::RebalanceKind;
+use super::state::{Action, ErrorAt, Sim};
 use super::text::{fill, reason_text};
 use super::text::{text_for, Lang};
 use crate::core::command::Command;
@@ -17,7 +18,7 @@ use std::rc::Rc;
 
 /// Frames of 16 ms of real time until the simulated clock reaches `until`.
 fn run_until(sim: &mut Sim, until: Millis) {
-    let mut real = sim.last_real.unwrap_or(0.0);
+    let mut real = sim.playback.last_real.unwrap_or(0.0);
     sim.handle(Action::Tick(real));
     while sim.now() < until {
         real += 16.0;
@@ -68,7 +69,7 @@ fn switching_everyone_to_cooperative_sticky_reads_as_a_cooperative_strategy_chan
         update(&mut sim, c, |s| s.config.assignment_strategy = vec![Strategy::CooperativeSticky]);
     }
     run_until(&mut sim, since + 10_000);
-    let v = &sim.rebalances["group-1"];
+    let v = &sim.projections.rebalances["group-1"];
     assert_eq!(v.kind, RebalanceKind::Cooperative, "{v:?}");
     assert!(v.started_at >= since);
     assert_eq!(reason_text(&v.reason, Lang::En), "c1 changed partition.assignment.strategy");
@@ -86,7 +87,7 @@ fn changing_one_strategy_names_the_change_and_the_eager_member_makes_it_eager() 
     let since = sim.now();
     update(&mut sim, "c2", |s| s.config.assignment_strategy = vec![Strategy::CooperativeSticky]);
     run_until(&mut sim, since + 10_000);
-    let v = &sim.rebalances["group-1"];
+    let v = &sim.projections.rebalances["group-1"];
     assert_eq!(reason_text(&v.reason, Lang::En), "c2 changed partition.assignment.strategy");
     assert_eq!(reason_text(&v.reason, Lang::Ru), "c2 сменил partition.assignment.strategy");
     assert_eq!(v.kind, RebalanceKind::Eager);
@@ -101,15 +102,7 @@ fn changing_one_strategy_names_the_change_and_the_eager_member_makes_it_eager() 
 fn a_subscription_change_is_one_rebalance_and_the_old_topics_rows_are_explained() {
     let mut sim = two_consumers();
     let t = text_for(Lang::En);
-    sim.handle(Action::cmd(
-        ErrorAt::Global,
-        Command::CreateTopic {
-            name: "payments".into(),
-            partitions: 3,
-            retention: None,
-            replication_factor: None,
-        },
-    ));
+    sim.handle(Action::cmd(ErrorAt::Global, Command::create_topic("payments", 3)));
     assert!(sim.run.cluster.describe_group("group-1").iter().all(|r| !r.unsubscribed));
     assert!(unsubscribed_notes(t, &sim.run.cluster.describe_group("group-1")).is_empty());
     let since = sim.now();
@@ -174,7 +167,7 @@ fn the_at_least_once_lessons_redeliveries_show_in_the_default_timeline() {
 /// Presses of `Step` from the first that shows `group` rebalancing to the one that shows the
 /// rebalance finished (paused, as a person stepping a lesson would).
 fn presses_to_cross_a_rebalance(sim: &mut Sim, group: &str, from: Millis) -> (usize, Vec<String>) {
-    if sim.playing {
+    if sim.playback.playing {
         sim.handle(Action::TogglePlay);
     }
     let mut presses = 0;
@@ -182,7 +175,7 @@ fn presses_to_cross_a_rebalance(sim: &mut Sim, group: &str, from: Millis) -> (us
     let mut started = false;
     for _ in 0..500 {
         sim.handle(Action::Step);
-        let v = sim.rebalances.get(group).filter(|v| v.started_at >= from);
+        let v = sim.projections.rebalances.get(group).filter(|v| v.started_at >= from);
         if let Some(v) = v {
             started = true;
             presses += 1;
@@ -228,17 +221,25 @@ fn step_crosses_a_rebalance_phase_by_phase_in_at_most_six_presses() {
 fn why_tells_the_chain_from_the_cores_events() {
     let t = text_for(Lang::En);
     let mut sim = lesson_at("rebalance-basics", 21_000);
-    let c2 = super::why::chain(&sim, &super::why::WhyTarget::Consumer("c2".into()), t, Lang::En).join("\n");
+    let c2 =
+        super::why::chain(&sim, &super::state::why_target::WhyTarget::Consumer("c2".into()), t, Lang::En)
+            .join("\n");
     assert!(c2.contains("consumer c2 crashed"), "{c2}");
     assert!(c2.contains("removes it at") && c2.contains("session.timeout.ms"), "{c2}");
-    let c1 = super::why::chain(&sim, &super::why::WhyTarget::Consumer("c1".into()), t, Lang::En).join("\n");
+    let c1 =
+        super::why::chain(&sim, &super::state::why_target::WhyTarget::Consumer("c1".into()), t, Lang::En)
+            .join("\n");
     assert!(c1.contains("c1 now owns"), "{c1}");
     assert!(c1.contains("rebalance started"), "{c1}");
-    let ru =
-        super::why::chain(&sim, &super::why::WhyTarget::Consumer("c2".into()), text_for(Lang::Ru), Lang::Ru)
-            .join("\n");
+    let ru = super::why::chain(
+        &sim,
+        &super::state::why_target::WhyTarget::Consumer("c2".into()),
+        text_for(Lang::Ru),
+        Lang::Ru,
+    )
+    .join("\n");
     assert!(ru.contains("удалит его"), "{ru}");
-    let target = super::why::WhyTarget::Consumer("c2".into());
+    let target = super::state::why_target::WhyTarget::Consumer("c2".into());
     sim.handle(Action::Why(Some(target.clone())));
     assert_eq!(sim.why.as_ref(), Some(&target));
 }
@@ -248,7 +249,8 @@ fn why_tells_the_chain_from_the_cores_events() {
 /// group's LAG — each line a figure the core reports or an event it emitted.
 #[test]
 fn why_a_partition_tells_its_owner_markers_and_lag_from_the_core() {
-    use super::why::{chain, WhyTarget};
+    use super::state::why_target::WhyTarget;
+    use super::why::chain;
     let t = text_for(Lang::En);
     let mut sim = lesson_at("rebalance-basics", 19_000);
     let cluster = &sim.run.cluster;
@@ -340,7 +342,8 @@ fn why_a_partition_tells_its_owner_markers_and_lag_from_the_core() {
 /// change that caused it (consumer and producer).
 #[test]
 fn why_a_failing_client_tells_its_error_and_the_change_behind_it() {
-    use super::why::{chain, WhyTarget};
+    use super::state::why_target::WhyTarget;
+    use super::why::chain;
     let t = text_for(Lang::En);
     let mut sim = lesson_at("roles", 38_000);
     let c1 = chain(&sim, &WhyTarget::Consumer("c1".into()), t, Lang::En);
@@ -377,7 +380,7 @@ fn why_a_failing_client_tells_its_error_and_the_change_behind_it() {
 /// the reveal tells the rebalance's events.
 #[test]
 fn a_prediction_is_checked_against_what_the_run_does() {
-    use super::predict::tests::walk;
+    use super::state::predict::tests::walk;
     // Right: c1 owns orders-0..2 once the group rebalanced without c2 (range, two members).
     let (sim, reveals) =
         walk("rebalance-basics", |_, _| Some(vec!["orders-0".into(), "orders-1".into(), "orders-2".into()]));
@@ -406,7 +409,7 @@ fn a_prediction_is_checked_against_what_the_run_does() {
 /// end, and the answers are what each lesson teaches — read from the run, not the file.
 #[test]
 fn every_lessons_questions_are_revealed_with_what_the_lesson_teaches() {
-    use super::predict::tests::walk;
+    use super::state::predict::tests::walk;
     use std::collections::BTreeSet;
     let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
     let expect: &[(&str, &[&[&str]])] = &[
@@ -448,7 +451,7 @@ fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
     sim.predict.on = true;
     sim.handle(Action::SetSpeed(10.0));
     let mut real = 0.0;
-    while sim.playing {
+    while sim.playback.playing {
         real += 16.0;
         sim.handle(Action::Tick(real));
     }
@@ -456,18 +459,18 @@ fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
     assert!(sim.predict.asking());
     assert!(sim.run.cluster.consumers()["c2"].is_alive(), "c2 not crashed yet");
     sim.handle(Action::TogglePlay);
-    assert!(sim.playing && !sim.predict.asking(), "Play skips the question");
-    assert_eq!(sim.predict.stages[0], super::predict::Stage::Skipped);
+    assert!(sim.playback.playing && !sim.predict.asking(), "Play skips the question");
+    assert_eq!(sim.predict.stages[0], super::state::predict::Stage::Skipped);
     run_until(&mut sim, 22_000);
     // Back before 00:20: asked again on the way.
     sim.handle(Action::Rewind(10_000));
-    while sim.catching_up.is_some() {
+    while sim.playback.catching_up.is_some() {
         sim.handle(Action::Tick(real));
         real += 16.0;
     }
-    assert_eq!(sim.predict.stages[0], super::predict::Stage::Ahead);
+    assert_eq!(sim.predict.stages[0], super::state::predict::Stage::Ahead);
     sim.handle(Action::TogglePlay);
-    while sim.playing {
+    while sim.playback.playing {
         real += 16.0;
         sim.handle(Action::Tick(real));
     }
@@ -479,7 +482,8 @@ fn a_question_stops_the_clock_before_its_moment_and_play_skips_it() {
 /// and what follows from it (the LAG; records read past the commit).
 #[test]
 fn why_a_lane_marker_tells_the_figure_it_marks_and_the_event_that_set_it() {
-    use super::why::{chain, Mark, WhyTarget};
+    use super::state::why_target::{Mark, WhyTarget};
+    use super::why::chain;
     let t = text_for(Lang::En);
     let sim = lesson_at("rebalance-basics", 19_000);
     let cluster = &sim.run.cluster;
@@ -541,7 +545,8 @@ fn why_a_lane_marker_tells_the_figure_it_marks_and_the_event_that_set_it() {
 /// and the records above it waiting for the followers (acks-and-broker-failure, 3 brokers).
 #[test]
 fn why_the_high_watermark_tells_the_isr_and_what_waits_above_it() {
-    use super::why::{chain, Mark, WhyTarget};
+    use super::state::why_target::{Mark, WhyTarget};
+    use super::why::chain;
     let t = text_for(Lang::En);
     let mut sim = lesson_at("acks-and-broker-failure", 12_000);
     let topic = sim.run.cluster.topics().keys().next().unwrap().clone();
@@ -571,9 +576,10 @@ fn why_the_high_watermark_tells_the_isr_and_what_waits_above_it() {
     // Later the leader drops the crashed broker from the ISR: the chain tells that event.
     run_until(&mut sim, 25_000);
     let changed = sim
+        .projections
         .timeline
         .iter()
-        .chain(sim.noisy.iter())
+        .chain(sim.projections.noisy.iter())
         .filter(
             |e| matches!(&e.event.kind, EventKind::IsrChanged { topic: x, partition: 0, .. } if *x == topic),
         )
@@ -602,7 +608,8 @@ fn why_the_high_watermark_tells_the_isr_and_what_waits_above_it() {
 /// nothing; with more members than partitions, how many wait.
 #[test]
 fn why_an_idle_consumer_owns_nothing_from_the_assignment_event() {
-    use super::why::{chain, WhyTarget};
+    use super::state::why_target::WhyTarget;
+    use super::why::chain;
     let sim = lesson_at("more-consumers-than-partitions", 15_000);
     let cluster = &sim.run.cluster;
     let idle = cluster
@@ -647,7 +654,8 @@ fn why_an_idle_consumer_owns_nothing_from_the_assignment_event() {
 /// when the coordinator removes it: last heartbeat + session.timeout.ms, the core's figures.
 #[test]
 fn why_a_stopped_or_crashed_member_says_since_when_and_until_when() {
-    use super::why::{chain, WhyTarget};
+    use super::state::why_target::WhyTarget;
+    use super::why::chain;
     let t = text_for(Lang::En);
     // Eager: a third consumer joins; step until a member has revoked everything.
     let mut sim = two_consumers();
@@ -700,7 +708,8 @@ fn why_a_stopped_or_crashed_member_says_since_when_and_until_when() {
 /// has them, the commit and the append that set each.
 #[test]
 fn why_a_lag_cell_tells_log_end_minus_committed_and_what_set_each() {
-    use super::why::{chain, WhyTarget};
+    use super::state::why_target::WhyTarget;
+    use super::why::chain;
     let sim = lesson_at("lag", 20_000);
     let (group, row) = sim
         .run
@@ -733,7 +742,8 @@ fn why_a_lag_cell_tells_log_end_minus_committed_and_what_set_each() {
 /// rebalances that did, and each member's own.
 #[test]
 fn why_a_generation_tells_what_bumped_it_and_each_members() {
-    use super::why::{chain, WhyTarget};
+    use super::state::why_target::WhyTarget;
+    use super::why::chain;
     let t = text_for(Lang::En);
     let sim = lesson_at("rebalance-basics", 19_000);
     let g = sim.run.cluster.groups()["group-1"].generation;
@@ -761,7 +771,7 @@ fn why_a_generation_tells_what_bumped_it_and_each_members() {
 /// The buttons, markers, cells and the W key name targets the same way (`data-why`).
 #[test]
 fn every_why_target_reads_back_from_its_attribute() {
-    use super::why::{Mark, WhyTarget};
+    use super::state::why_target::{Mark, WhyTarget};
     let tp = |mark| WhyTarget::Mark { topic: "my.topic-1".into(), partition: 11, mark };
     for target in [
         WhyTarget::Consumer("c1".into()),

@@ -13,131 +13,14 @@
 //! `data-why` (see [`WhyTarget::attr`]); `Esc` closes it. A container of many such elements
 //! (a lane) takes their clicks with one handler ([`on_click`]).
 
-use super::state::{use_handle, use_sim, Action, Entry, Sim};
+use super::state::projections::Entry;
+use super::state::why_target::{Mark, WhyTarget};
+use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{error_meaning, fill, use_text, Lang, Text};
 use crate::core::config::GroupProtocol;
 use crate::core::event::{Event, EventKind};
 use crate::core::time::{format_clock, Millis};
 use yew::prelude::*;
-
-/// What the "Why?" panel explains.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WhyTarget {
-    Consumer(String),
-    Producer(String),
-    /// A partition: its owners, offset markers and lag.
-    Partition {
-        topic: String,
-        partition: u32,
-    },
-    /// One marker on a partition's lane.
-    Mark {
-        topic: String,
-        partition: u32,
-        mark: Mark,
-    },
-    /// A LAG cell of a group's describe table.
-    Lag {
-        group: String,
-        topic: String,
-        partition: u32,
-    },
-    /// A group's generation (classic) or group epoch (KIP-848), and its members'.
-    Generation(String),
-}
-
-/// A marker on a lane (see [`WhyTarget::Mark`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mark {
-    /// A group's committed offset (⚑).
-    Committed(String),
-    /// A consumer's position (▲).
-    Position(String),
-    LogStart,
-    LogEnd,
-    /// The leader's high watermark: what consumers may read up to.
-    HighWatermark,
-}
-
-impl WhyTarget {
-    /// The `data-why` attribute of an element that stands for it (read back by [`Self::parse`]).
-    /// Topic names hold no `:` (letters, digits, `.`, `_`, `-`); a group or consumer name
-    /// comes last.
-    pub fn attr(&self) -> String {
-        match self {
-            WhyTarget::Consumer(c) => format!("consumer:{c}"),
-            WhyTarget::Producer(p) => format!("producer:{p}"),
-            WhyTarget::Partition { topic, partition } => format!("partition:{topic}:{partition}"),
-            WhyTarget::Mark { topic, partition, mark } => match mark {
-                Mark::Committed(g) => format!("mark:committed:{topic}:{partition}:{g}"),
-                Mark::Position(c) => format!("mark:position:{topic}:{partition}:{c}"),
-                Mark::LogStart => format!("mark:log-start:{topic}:{partition}"),
-                Mark::LogEnd => format!("mark:log-end:{topic}:{partition}"),
-                Mark::HighWatermark => format!("mark:hw:{topic}:{partition}"),
-            },
-            WhyTarget::Lag { group, topic, partition } => format!("lag:{topic}:{partition}:{group}"),
-            WhyTarget::Generation(g) => format!("generation:{g}"),
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<WhyTarget> {
-        let (kind, rest) = s.split_once(':')?;
-        // "topic:partition" and what follows it (a name), or nothing.
-        let tp = |rest: &str| -> Option<(String, u32, Option<String>)> {
-            let mut it = rest.splitn(3, ':');
-            let topic = it.next()?.to_string();
-            let partition = it.next()?.parse().ok()?;
-            Some((topic, partition, it.next().map(str::to_string)))
-        };
-        match kind {
-            "consumer" => Some(WhyTarget::Consumer(rest.to_string())),
-            "producer" => Some(WhyTarget::Producer(rest.to_string())),
-            "generation" => Some(WhyTarget::Generation(rest.to_string())),
-            "partition" => {
-                let (topic, p) = rest.rsplit_once(':')?;
-                Some(WhyTarget::Partition { topic: topic.to_string(), partition: p.parse().ok()? })
-            }
-            "lag" => {
-                let (topic, partition, group) = tp(rest)?;
-                Some(WhyTarget::Lag { group: group?, topic, partition })
-            }
-            "mark" => {
-                let (which, rest) = rest.split_once(':')?;
-                let (topic, partition, who) = tp(rest)?;
-                let mark = match (which, who) {
-                    ("committed", Some(g)) => Mark::Committed(g),
-                    ("position", Some(c)) => Mark::Position(c),
-                    ("log-start", None) => Mark::LogStart,
-                    ("log-end", None) => Mark::LogEnd,
-                    ("hw", None) => Mark::HighWatermark,
-                    _ => return None,
-                };
-                Some(WhyTarget::Mark { topic, partition, mark })
-            }
-            _ => None,
-        }
-    }
-
-    /// How the heading names it.
-    pub fn name(&self, t: &Text) -> String {
-        match self {
-            WhyTarget::Consumer(n) | WhyTarget::Producer(n) => n.clone(),
-            WhyTarget::Partition { topic, partition } => format!("{topic}-{partition}"),
-            WhyTarget::Mark { topic, partition, mark } => {
-                let what = match mark {
-                    Mark::Committed(g) => fill(t.why_name_committed, &[g]),
-                    Mark::Position(c) => fill(t.why_name_position, &[c]),
-                    Mark::LogStart => t.log_start.to_string(),
-                    Mark::LogEnd => t.log_end.to_string(),
-                    Mark::HighWatermark => t.why_name_hw.to_string(),
-                };
-                format!("{topic}-{partition}: {what}")
-            }
-            WhyTarget::Lag { group, topic, partition } => format!("{group} {topic}-{partition}: LAG"),
-            WhyTarget::Generation(g) => format!("{g}: {}", t.generation),
-        }
-    }
-}
 
 /// One click handler for a container of elements that carry a `data-why` (a lane's markers
 /// and figures): opens "Why?" for the one clicked. (Keys reach them as they reach any
@@ -254,17 +137,18 @@ fn consumer_chain(sim: &Sim, consumer: &str, t: &Text, lang: Lang) -> Vec<String
         match c.membership.as_ref().and_then(|m| m.stopped_since) {
             Some(since) => {
                 let phase = sim
+                    .projections
                     .rebalances
                     .get(group)
                     .filter(|v| v.finished_at.is_none())
-                    .map_or("-", |v| super::groups::phase_label(super::text::text_for(lang), v.phase));
+                    .map_or("-", |v| v.phase.label(super::text::text_for(lang)));
                 out.push(fill(t.why_stopped, &[&consumer, &format_clock(since), &phase]));
             }
             None => out.extend(idle_lines(sim, consumer, group, t)),
         }
     }
     let mine: Vec<&Entry> =
-        sim.timeline.iter().filter(|e| concerns(&e.event.kind, consumer, group)).collect();
+        sim.projections.timeline.iter().filter(|e| concerns(&e.event.kind, consumer, group)).collect();
     // From the latest rebalance that handed out an assignment (its start), or the last MAX.
     let start = mine
         .iter()
@@ -329,7 +213,7 @@ fn producer_chain(sim: &Sim, producer: &str, t: &Text, lang: Lang) -> Vec<String
         out.push(fill(t.why_error, &[&producer, &code.name(), &error_meaning(lang, code), &p.spec.topic]));
     }
     let mine: Vec<&Entry> = sim
-        .timeline
+        .projections.timeline
         .iter()
         .filter(|e| {
             matches!(e.event.kind, EventKind::AuthorizationChanged { .. }) || {
@@ -345,22 +229,10 @@ fn producer_chain(sim: &Sim, producer: &str, t: &Text, lang: Lang) -> Vec<String
     out
 }
 
-/// A group's assignment as the core has it: "Group g: range assignor, generation 4, members
-/// c1 c2 c3 (in member.id order)." `None` without such a group.
-pub fn assignment_line(sim: &Sim, group: &str, t: &Text) -> Option<String> {
-    let cluster = &sim.run.cluster;
-    let g = cluster.groups().get(group)?;
-    let members: Vec<String> = cluster.group_members(group).into_iter().map(|m| m.consumer).collect();
-    let strategy = g.strategy.map_or("-", |s| s.name());
-    let gen = if g.protocol == Some(GroupProtocol::Consumer) { t.epoch } else { t.generation };
-    let members = if members.is_empty() { "-".to_string() } else { members.join(" ") };
-    Some(fill(t.why_assignment, &[&group, &strategy, &gen, &g.generation, &members]))
-}
-
 /// The newest entry (merging the timeline and the high-volume events) that `keep` accepts.
 fn newest(sim: &Sim, keep: impl Fn(&EventKind) -> bool) -> Option<&Entry> {
-    let a = sim.timeline.iter().rev().find(|e| keep(&e.event.kind));
-    let b = sim.noisy.iter().rev().find(|e| keep(&e.event.kind));
+    let a = sim.projections.timeline.iter().rev().find(|e| keep(&e.event.kind));
+    let b = sim.projections.noisy.iter().rev().find(|e| keep(&e.event.kind));
     match (a, b) {
         (Some(a), Some(b)) => Some(if a.seq > b.seq { a } else { b }),
         (a, b) => a.or(b),
@@ -398,7 +270,7 @@ impl Part<'_, '_> {
         match members.iter().find(|m| m.owns.iter().any(|tp| self.is(tp))) {
             Some(m) => {
                 out.push(fill(t.why_owner, &[&m.consumer, name, &group]));
-                out.extend(assignment_line(sim, group, t));
+                out.extend(super::state::predict::assignment_line(&sim.run.cluster, group, t));
                 let assigned = newest(sim, |k| {
                     matches!(k, EventKind::PartitionsAssigned { consumer, group: g, partitions, .. }
                         if consumer == &m.consumer && g == group && partitions.iter().any(|tp| self.is(tp)))
@@ -633,6 +505,7 @@ fn generation_chain(sim: &Sim, group: &str, t: &Text, lang: Lang) -> Vec<String>
     let kip848 = g.protocol == Some(GroupProtocol::Consumer);
     let mut out = vec![fill(if kip848 { t.why_epoch } else { t.why_generation }, &[&group, &g.generation])];
     let bumps: Vec<&Entry> = sim
+        .projections
         .timeline
         .iter()
         .filter(|e| {

@@ -86,12 +86,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         // the cluster or the topic (`KafkaApis.handleTopicMetadataRequest`), else the topic's
         // metadata says TOPIC_AUTHORIZATION_FAILED.
         let partitions = i64::from(target.cluster().config().num_partitions);
-        let create = Command::CreateTopic {
-            name: topic.clone(),
-            partitions,
-            retention: None,
-            replication_factor: None,
-        };
+        let create = Command::create_topic(topic.clone(), partitions);
         if let Err(e) = target.apply_as(user.as_deref(), create) {
             if e.code() == Some(crate::core::error::ErrorCode::TopicAuthorizationFailed) {
                 o.errln(format!("[{PRODUCER}] WARN Error while fetching metadata with correlation id 1 : {{{topic}=TOPIC_AUTHORIZATION_FAILED}}"));
