@@ -20,10 +20,15 @@ fn roles_with(acl: &str) -> Run {
     let mut run = Run::new(built_in("roles").unwrap()).unwrap();
     run.advance(2_000);
     if !acl.is_empty() {
-        let out = sh_as(&mut run, &format!("kafka-acls $BS --add {acl}"), "", None);
-        assert!(out.ends_with("exit 0\n"), "{out}");
+        grant(&mut run, acl);
     }
     run
+}
+
+/// `kafka-acls --add <acl>` as the operator.
+fn grant(run: &mut Run, acl: &str) {
+    let out = sh_as(run, &format!("kafka-acls $BS --add {acl}"), "", None);
+    assert!(out.ends_with("exit 0\n"), "{out}");
 }
 
 fn consumer_errors(events: &[Event], consumer: &str) -> Vec<String> {
@@ -64,13 +69,7 @@ fn a_producer_without_describe_on_its_topic_hears_topic_authorization_failed() {
     assert_eq!(p2.sent, 0);
     assert!(p2.client.pending_records() == 0, "its records failed, none wait");
 
-    let out = sh_as(
-        &mut run,
-        "kafka-acls $BS --add --allow-principal User:bob --operation Write --topic orders",
-        "",
-        None,
-    );
-    assert!(out.ends_with("exit 0\n"), "{out}");
+    grant(&mut run, "--allow-principal User:bob --operation Write --topic orders");
     let events = run.advance(run.now() + 5_000);
     assert!(produce_errors(&events, "p2").is_empty(), "{:?}", produce_errors(&events, "p2"));
     let p2 = &run.cluster.producers()["p2"];
@@ -124,4 +123,47 @@ fn a_running_producer_losing_its_rights_hears_the_topic_then_the_cluster_refusal
     let mut events = run.apply(run.now(), revoke).unwrap();
     events.extend(run.advance(run.now() + 5_000));
     assert_eq!(produce_errors(&events, "p1"), ["TOPIC_AUTHORIZATION_FAILED", "CLUSTER_AUTHORIZATION_FAILED"]);
+}
+
+/// `KafkaApis.handleOffsetFetchRequest` wants DESCRIBE on the group before anything, so a
+/// consumer with `group.id` and READ on the topic alone is refused before it reads (its
+/// position comes from the group's committed offset). With DESCRIBE on the group it reads;
+/// its commit needs READ on the group and is refused — and creates no group.
+#[test]
+fn a_consumer_needs_describe_on_its_group_to_start_and_read_on_it_to_commit() {
+    let mut run = Run::new(built_in("roles").unwrap()).unwrap();
+    run.advance(2_000);
+    grant(&mut run, "--allow-principal User:bob --operation Read --topic orders");
+    let before = sh_as(&mut run, "kafka-consumer-groups $BS --list", "", None);
+    // A standalone consumer (assign()) as bob with group.id=audit commits what it reads.
+    let config = ConsumerConfig {
+        group_id: Some("audit".into()),
+        enable_auto_commit: false,
+        ..ConsumerConfig::default()
+    };
+    let mut spec = ConsumerSpec::standalone(
+        "auditor",
+        (0..3).map(|p| TopicPartition::new("orders", p)).collect(),
+        config,
+    );
+    spec.user = Some("bob".into());
+    let mut events = run.apply(run.now(), Command::AddConsumer { consumer: spec }).unwrap();
+    events.extend(run.advance(run.now() + 5_000));
+    assert_eq!(
+        consumer_errors(&events, "auditor"),
+        ["GROUP_AUTHORIZATION_FAILED (group audit)"],
+        "OffsetFetch"
+    );
+    assert_eq!(run.cluster.consumers()["auditor"].fetched, 0, "no position, nothing read");
+
+    grant(&mut run, "--allow-principal User:bob --operation Describe --group audit");
+    let events = run.advance(run.now() + 5_000);
+    assert!(run.cluster.consumers()["auditor"].fetched > 0, "it reads once it may describe the group");
+    let refused = events.iter().any(|e| {
+        matches!(&e.kind, EventKind::CommitFailed { consumer, error, .. }
+            if consumer == "auditor" && error.name() == "GROUP_AUTHORIZATION_FAILED")
+    });
+    assert!(refused, "the broker refused bob's commit");
+    let after = sh_as(&mut run, "kafka-consumer-groups $BS --list", "", None);
+    assert_eq!(before, after, "the refused commit created no group");
 }

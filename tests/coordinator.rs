@@ -1,80 +1,11 @@
-//! The group coordinator as a user meets it: where it lives, what it refuses, and (with
+//! The group coordinator as a user meets it: where it lives and (with
 //! several brokers) how it moves.
 
 use broker_playground::core::command::Command;
-use broker_playground::core::config::ConsumerConfig;
-use broker_playground::core::consumer::ConsumerSpec;
 use broker_playground::core::event::EventKind;
 use broker_playground::core::ids::TopicPartition;
 use broker_playground::core::scenario::{built_in, Run};
-use broker_playground::core::tools::{self, Context};
 use std::collections::BTreeMap;
-
-/// Runs one tool line as `user`; returns stdout, then stderr after `--- stderr`.
-fn sh(run: &mut Run, line: &str, user: Option<&str>) -> String {
-    let ctx = Context { user: user.map(str::to_string), stdin: String::new(), follow: false };
-    let o = tools::run(&line.replace("$BS", "--bootstrap-server localhost:9092"), run, &ctx);
-    format!("{}--- stderr\n{}--- exit {}\n", o.stdout, o.stderr, o.status)
-}
-
-/// The errors `consumer` was told, in order.
-fn errors_of(events: &[broker_playground::core::event::Event], consumer: &str) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::ConsumerError { consumer: c, error, detail } if c == consumer => {
-                Some(format!("{} ({detail})", error.name()))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// `KafkaApis.handleOffsetFetchRequest` wants DESCRIBE on the group before anything, so a
-/// consumer with `group.id` and READ on the topic alone is refused before it reads (its
-/// position comes from the group's committed offset). With DESCRIBE on the group it reads;
-/// its commit needs READ on the group and is refused — and creates no group.
-#[test]
-fn a_consumer_needs_describe_on_its_group_to_start_and_read_on_it_to_commit() {
-    let mut run = Run::new(built_in("roles").unwrap()).unwrap();
-    run.advance(2_000);
-    let granted =
-        sh(&mut run, "kafka-acls $BS --add --allow-principal User:bob --operation Read --topic orders", None);
-    assert!(granted.ends_with("exit 0\n"), "{granted}");
-    let before = sh(&mut run, "kafka-consumer-groups $BS --list", None);
-    // A standalone consumer (assign()) as bob with group.id=audit commits what it reads.
-    let config = ConsumerConfig {
-        group_id: Some("audit".into()),
-        enable_auto_commit: false,
-        ..ConsumerConfig::default()
-    };
-    let mut spec = ConsumerSpec::standalone(
-        "auditor",
-        (0..3).map(|p| TopicPartition::new("orders", p)).collect(),
-        config,
-    );
-    spec.user = Some("bob".into());
-    let mut events = run.apply(run.now(), Command::AddConsumer { consumer: spec }).unwrap();
-    events.extend(run.advance(run.now() + 5_000));
-    assert_eq!(errors_of(&events, "auditor"), ["GROUP_AUTHORIZATION_FAILED (group audit)"], "OffsetFetch");
-    assert_eq!(run.cluster.consumers()["auditor"].fetched, 0, "no position, nothing read");
-
-    let granted = sh(
-        &mut run,
-        "kafka-acls $BS --add --allow-principal User:bob --operation Describe --group audit",
-        None,
-    );
-    assert!(granted.ends_with("exit 0\n"), "{granted}");
-    let events = run.advance(run.now() + 5_000);
-    assert!(run.cluster.consumers()["auditor"].fetched > 0, "it reads once it may describe the group");
-    let refused = events.iter().any(|e| {
-        matches!(&e.kind, EventKind::CommitFailed { consumer, error, .. }
-            if consumer == "auditor" && error.name() == "GROUP_AUTHORIZATION_FAILED")
-    });
-    assert!(refused, "the broker refused bob's commit");
-    let after = sh(&mut run, "kafka-consumer-groups $BS --list", None);
-    assert_eq!(before, after, "the refused commit created no group");
-}
 
 /// Three brokers; `orders` (RF 3); group-1 (classic: c1, c2) and group-2 (KIP-848: c3, c4).
 fn three_brokers() -> Run {
