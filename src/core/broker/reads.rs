@@ -4,8 +4,10 @@
 //! leaves out what the principal may not DESCRIBE, a describe of something it may not see is
 //! refused with Kafka's error code. The tools print what comes back.
 //!
-//! What is simplified: these reads are answered by the broker's handler directly, without
-//! crossing the simulated network (a read changes nothing, so it has no timing to show).
+//! What is simplified: the tools' reads ([`Broker::read`], `tools::Target::read_as`) are
+//! answered by the broker's handler directly, without crossing the simulated network, so a tool
+//! still gets its answer while every broker is down (Kafka's would time out waiting for a
+//! node). The clients' Metadata, ListOffsets and OffsetFetch cross it (`Broker::handle`).
 
 use super::Broker;
 use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
