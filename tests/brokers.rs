@@ -26,11 +26,23 @@ fn scenario(acks: &str, min_isr: u32, script: &str, extra_topic_config: &str) ->
     Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// The broker that leads orders-0 in [`scenario`] with `acks` (the same before any fault).
+fn orders_0_leader(acks: &str) -> i32 {
+    run(scenario(acks, 1, "", ""), 0)
+        .0
+        .cluster
+        .replication()
+        .partition("orders", 0)
+        .unwrap()
+        .registration
+        .leader
+        .0
+}
+
 /// [`scenario`] with `acks`, `min.insync.replicas` 1, its orders-0 leader crashing at `at`,
 /// run to `until`; and that leader.
 fn crash_orders_0_leader(acks: &str, at: &str, until: u64) -> (Run, Vec<Event>, i32) {
-    let s = scenario(acks, 1, "", "");
-    let leader = run(s, 0).0.cluster.replication().partition("orders", 0).unwrap().registration.leader.0;
+    let leader = orders_0_leader(acks);
     let crash = format!(r#"{{"at": "{at}", "do": {{"type": "crash_broker", "broker": {leader}}}}}"#);
     let (r, events) = run(scenario(acks, 1, &crash, ""), until);
     (r, events, leader)
@@ -446,22 +458,36 @@ fn a_request_to_a_crashed_leader_times_out_after_request_timeout_ms_and_is_retri
 fn retries_without_idempotence_write_duplicates_and_idempotence_writes_once() {
     let s = broker_playground::core::scenario::built_in("retries-and-duplicates").unwrap();
     let (r, events) = run(s, 25_000);
-    let dups: Vec<(String, u32, u64, u64)> = events
+    let dups: Vec<(String, u32, u64, u64, u32)> = events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::DuplicateWritten { producer, partition, first_offset, duplicate_offset, .. } => {
-                Some((producer.clone(), *partition, *first_offset, *duplicate_offset))
-            }
+            EventKind::DuplicateWritten {
+                producer,
+                partition,
+                first_offset,
+                duplicate_offset,
+                copies,
+                ..
+            } => Some((producer.clone(), *partition, *first_offset, *duplicate_offset, *copies)),
             _ => None,
         })
         .collect();
     assert!(!dups.is_empty(), "plain writes its retried batches twice");
     let log = &r.cluster.topics()["orders"].partitions[0];
-    for (producer, partition, first, second) in &dups {
+    for (producer, partition, first, second, copies) in &dups {
         assert_eq!((producer.as_str(), *partition), ("plain", 0));
         assert!(first < second);
         assert_eq!(log.get(*first), log.get(*second), "the lane holds the same record at both offsets");
+        // The true count: every copy in the log from the first to the last.
+        let in_log = (*first..=*second).filter(|&o| log.get(o) == log.get(*first)).count() as u32;
+        assert_eq!(*copies, in_log, "offset {first} stands {in_log} times in the log");
     }
+    assert!(
+        dups.iter().any(|d| d.4 == 3),
+        "the oldest batch's first retry went unanswered too: written three times, and told so"
+    );
+    let extra: u64 = dups.iter().map(|d| u64::from(d.4 - 1)).sum();
+    assert_eq!(r.cluster.producers()["plain"].client.duplicates, extra, "the card counts every extra copy");
     let skipped = events.iter().any(|e| {
         matches!(&e.kind, EventKind::DuplicateBatchSkipped { producer, partition: 1, .. } if producer == "safe")
     });
@@ -474,15 +500,8 @@ fn retries_without_idempotence_write_duplicates_and_idempotence_writes_once() {
 #[test]
 fn unclean_leader_election_trades_the_records_a_stale_replica_lacks_for_availability() {
     let unclean = |enabled: bool| {
-        let leader = run(scenario("1", 1, "", ""), 0)
-            .0
-            .cluster
-            .replication()
-            .partition("orders", 0)
-            .unwrap()
-            .registration
-            .leader;
-        let followers: Vec<i32> = [1, 2, 3].into_iter().filter(|&b| leader != b).collect();
+        let leader = orders_0_leader("1");
+        let followers: Vec<i32> = [1, 2, 3].into_iter().filter(|&b| b != leader).collect();
         let script = format!(
             r#"{{"at": "2s", "do": {{"type": "crash_broker", "broker": {a}}}}},
                {{"at": "6s", "do": {{"type": "crash_broker", "broker": {b}}}}},
@@ -688,4 +707,36 @@ fn soak_seed_14_episode_656_writes_nothing_twice() {
         (2117, Crash(1)),
     ];
     drive_faults(&faults).unwrap();
+}
+
+/// A controlled shutdown says goodbye: the stopped leader answers what its purgatory held
+/// (NOT_LEADER_OR_FOLLOWER) and closes its connections, so the producer's requests to it end
+/// at once (NETWORK_EXCEPTION for any still unanswered) and go to the new leader, instead of
+/// waiting `request.timeout.ms` as after a crash.
+#[test]
+fn a_stopped_leader_closes_its_connections_and_the_producer_retries_at_once() {
+    let leader = orders_0_leader("all");
+    let stop = format!(r#"{{"at": "00:05.000", "do": {{"type": "stop_broker", "broker": {leader}}}}}"#);
+    let (r, events) = run(scenario("all", 1, &stop, ""), 12_000);
+    let failed: Vec<(u64, ErrorCode)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProduceFailed { error, .. } => Some((e.at, *error)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        failed.iter().all(|&(_, code)| code != ErrorCode::RequestTimedOut),
+        "no request waits: {failed:?}"
+    );
+    assert!(
+        failed.contains(&(5_000, ErrorCode::NotLeaderOrFollower)),
+        "the held acks=all answers come back at the stop: {failed:?}"
+    );
+    let acked_soon = events
+        .iter()
+        .any(|e| (5_000..6_000).contains(&e.at) && matches!(e.kind, EventKind::ProduceAcknowledged { .. }));
+    assert!(acked_soon, "retried on the new leader within a second");
+    assert_eq!(r.cluster.produce_requests_overdue(12_000), 0);
+    assert!(written_twice(&r).is_empty());
 }

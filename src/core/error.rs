@@ -57,11 +57,20 @@ pub enum ErrorCode {
     /// KIP-848: a static member joins while the member with its `group.instance.id` has not
     /// left yet.
     UnreleasedInstanceId,
+    /// The connection to the broker closed while the request was outstanding (Kafka's client
+    /// completes it with NETWORK_EXCEPTION, "Disconnected from node N"): a controlled shutdown.
+    NetworkException,
+    /// The batch's producer epoch is older than the one the leader knows for its producer id
+    /// (`ProducerAppendInfo.checkProducerEpoch`).
+    InvalidProducerEpoch,
+    /// Client-side: `send()` found `buffer.memory` full for `max.block.ms`
+    /// (Java: `BufferExhaustedException`, a `TimeoutException`).
+    BufferExhausted,
 }
 
 impl ErrorCode {
     /// Every error the playground can produce (for catalogues that must cover them all).
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 41] = [
         ErrorCode::OffsetOutOfRange,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::InvalidTopicException,
@@ -100,6 +109,9 @@ impl ErrorCode {
         ErrorCode::InvalidRecordState,
         ErrorCode::MemberIdRequired,
         ErrorCode::UnreleasedInstanceId,
+        ErrorCode::NetworkException,
+        ErrorCode::InvalidProducerEpoch,
+        ErrorCode::BufferExhausted,
     ];
 
     /// Kafka's numeric code (`Errors.java`); client-side exceptions have none (-1).
@@ -142,7 +154,9 @@ impl ErrorCode {
             ErrorCode::InvalidRecordState => 121,
             ErrorCode::MemberIdRequired => 79,
             ErrorCode::UnreleasedInstanceId => 111,
-            ErrorCode::NoOffsetForPartition => -1,
+            ErrorCode::NetworkException => 13,
+            ErrorCode::InvalidProducerEpoch => 47,
+            ErrorCode::NoOffsetForPartition | ErrorCode::BufferExhausted => -1,
         }
     }
 
@@ -187,6 +201,9 @@ impl ErrorCode {
             ErrorCode::EligibleLeadersNotAvailable => "ELIGIBLE_LEADERS_NOT_AVAILABLE",
             ErrorCode::ElectionNotNeeded => "ELECTION_NOT_NEEDED",
             ErrorCode::InvalidRecord => "INVALID_RECORD",
+            ErrorCode::NetworkException => "NETWORK_EXCEPTION",
+            ErrorCode::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
+            ErrorCode::BufferExhausted => "BUFFER_EXHAUSTED",
         }
     }
 
@@ -206,6 +223,8 @@ impl ErrorCode {
                 | PreferredLeaderNotAvailable
                 | EligibleLeadersNotAvailable
                 | UnknownTopicOrPartition
+                | NetworkException
+                | BufferExhausted
         )
     }
 }

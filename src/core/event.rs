@@ -232,6 +232,18 @@ pub enum EventKind {
         first_offset: u64,
         duplicate_offset: u64,
         count: u64,
+        /// How many times the batch now stands in the log (2: twice; more when several
+        /// attempts were written and only the last was answered).
+        copies: u32,
+    },
+    /// A producer's `send()` blocks: its batches waiting for the brokers fill `buffer.memory`
+    /// (Kafka's `BufferPool`); it waits up to `max.block.ms` for room.
+    ProducerBlocked {
+        producer: String,
+        topic: String,
+        buffered_bytes: u64,
+        buffer_memory: u64,
+        max_block_ms: u64,
     },
     /// The leader recognised a retried batch of an idempotent producer (same producer id,
     /// epoch and sequence numbers as one it has) and answered with the offset it was first
@@ -729,6 +741,7 @@ impl Event {
             ProduceAcknowledged { producer, topic, .. }
             | BatchExpired { producer, topic, .. }
             | DuplicateWritten { producer, topic, .. }
+            | ProducerBlocked { producer, topic, .. }
             | DuplicateBatchSkipped { producer, topic, .. } => vec![producer, topic],
             LeaderChanged { topic, .. }
             | IsrChanged { topic, .. }

@@ -10,8 +10,10 @@
 //!   requester then learns of it as Kafka's clients do: no response within
 //!   `request.timeout.ms` ([`Payload::TimedOut`], the Java client's `TimeoutException` /
 //!   disconnect), never by looking at the other node.
-//! - **Every request ends exactly once**: its response is delivered, or it times out. A response
-//!   arriving after its request timed out is dropped (the Java client ignores it too).
+//! - **Every request ends exactly once**: its response is delivered, it times out, or the
+//!   responder closes the connection ([`Network::disconnect`], [`Payload::Disconnected`]: a
+//!   broker's controlled shutdown says goodbye, a crash does not). A response arriving after its
+//!   request ended is dropped (the Java client ignores it too).
 
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::time::Millis;
@@ -27,6 +29,10 @@ pub enum Payload<Q, R> {
     Response(R),
     /// Delivered to the requester at `sent + request.timeout.ms` when no response came.
     TimedOut,
+    /// The responder closed the connection while the request was outstanding (a broker's
+    /// controlled shutdown closes its sockets): delivered at once, as Kafka's
+    /// `NetworkClient.handleDisconnections` cancels the node's in-flight requests.
+    Disconnected,
 }
 
 /// One message in flight.
@@ -218,6 +224,24 @@ impl<Q, R> Network<Q, R> {
         true
     }
 
+    /// `responder` closes its connection to `requester`: every request between them still
+    /// outstanding ends now with [`Payload::Disconnected`] for the requester (its timeout is
+    /// cancelled, and a request or answer still on the way is dropped). Returns how many ended.
+    pub fn disconnect(&mut self, now: Millis, requester: &NodeId, responder: &NodeId) -> usize {
+        let ended: Vec<(CorrelationId, (Millis, u64))> = self
+            .outstanding
+            .iter()
+            .filter(|(_, o)| o.requester == *requester && o.responder == *responder)
+            .map(|(&c, o)| (c, o.timeout_key))
+            .collect();
+        for &(correlation, timeout_key) in &ended {
+            self.outstanding.remove(&correlation);
+            self.queue.remove(&timeout_key);
+            self.push(now, responder.clone(), requester.clone(), correlation, Payload::Disconnected);
+        }
+        ended.len()
+    }
+
     /// The node request `correlation` was sent to, while it is outstanding.
     pub fn responder_of(&self, correlation: CorrelationId) -> Option<&NodeId> {
         self.outstanding.get(&correlation).map(|o| &o.responder)
@@ -260,6 +284,11 @@ impl<Q, R> Network<Q, R> {
             match &env.payload {
                 Payload::TimedOut => {
                     self.outstanding.remove(&env.correlation);
+                    if self.is_node_up(&env.to) {
+                        return Some(env);
+                    }
+                }
+                Payload::Disconnected => {
                     if self.is_node_up(&env.to) {
                         return Some(env);
                     }
@@ -359,6 +388,22 @@ mod tests {
         net.set_node_up(&broker(), false);
         net.send_one_way(5, NodeId::producer("p"), broker(), "lost");
         assert_eq!((net.pop_due(10_000), net.next_delivery_at()), (None, None));
+    }
+
+    /// A controlled shutdown closes the connection: the requester learns at once, not after
+    /// `request.timeout.ms`, and a late answer is dropped.
+    #[test]
+    fn a_disconnect_ends_the_outstanding_requests_at_once() {
+        let mut net = Net::new(5, 30_000);
+        let c = net.send_request(0, NodeId::producer("p"), broker(), "produce");
+        let other = net.send_request(0, NodeId::producer("q"), broker(), "produce");
+        assert_eq!(net.disconnect(2, &NodeId::producer("p"), &broker()), 1);
+        let env = net.pop_due(2).expect("told at once");
+        assert_eq!((env.to, env.correlation, env.payload), (NodeId::producer("p"), c, Payload::Disconnected));
+        assert!(!net.send_response(5, broker(), NodeId::producer("p"), c, "late"), "already over");
+        assert_eq!(net.pop_due(5).map(|e| e.correlation), Some(other), "q's request is untouched");
+        assert_eq!(net.pop_due(29_999), None, "p's timeout went with the disconnect");
+        assert_eq!(net.outstanding(), 1);
     }
 
     #[test]

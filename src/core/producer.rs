@@ -142,13 +142,15 @@ pub struct ProducerDefaults {
     pub request_timeout_ms: u64,
     /// `delivery.timeout.ms` (120000; 40000 at teaching pace).
     pub delivery_timeout_ms: u64,
+    /// `max.block.ms` (60000; 20000 at teaching pace).
+    pub max_block_ms: u64,
 }
 
 impl ProducerDefaults {
     pub const KAFKA: ProducerDefaults =
-        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000 };
+        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000, max_block_ms: 60_000 };
     pub const TEACHING: ProducerDefaults =
-        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000 };
+        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000, max_block_ms: 20_000 };
 }
 
 impl Default for ProducerDefaults {
@@ -193,6 +195,8 @@ pub(crate) struct Batch {
     partition: u32,
     records: Arc<Vec<Record>>,
     headers: Vec<(u32, super::log::Headers)>,
+    /// The records' bytes ([`Record::size_bytes`]).
+    bytes: u64,
     /// Idempotence: the producer id, epoch and first record's sequence number it was first
     /// sent with (-1 until then). Kept for every retry (Kafka's `ProducerBatch`): an earlier
     /// attempt may be in the log, and only the same numbers let the leader see the duplicate.
@@ -252,11 +256,19 @@ pub struct ProducerClient {
     next_metadata_at: Millis,
     init_retry_at: Millis,
     next_sequence: Vec<i32>,
+    /// Per partition: the producer id, epoch and last sequence number acknowledged
+    /// (`lastAckedSequence`; -1 before any).
+    last_acked: Vec<(i64, i16, i32)>,
     next_batch_id: u64,
     queue: std::collections::VecDeque<Batch>,
     in_flight: Vec<InFlight>,
     wake_at: Option<Millis>,
-    /// Records acknowledged, given up, and written twice (seen by the simulation).
+    /// Since when `send()` has been blocked waiting for room in `buffer.memory`.
+    blocked_since: Option<Millis>,
+    /// The timeline was told it blocked; told again only after the buffer was half empty.
+    blocked_told: bool,
+    /// Records acknowledged, given up, and the extra copies written by retries without
+    /// idempotence (seen by the simulation; a batch in the log three times counts twice).
     pub acknowledged: u64,
     pub failed: u64,
     pub duplicates: u64,
@@ -276,10 +288,13 @@ impl ProducerClient {
             next_metadata_at: 0,
             init_retry_at: 0,
             next_sequence: Vec::new(),
+            last_acked: Vec::new(),
             next_batch_id: 0,
             queue: Default::default(),
             in_flight: Vec::new(),
             wake_at: None,
+            blocked_since: None,
+            blocked_told: false,
             acknowledged: 0,
             failed: 0,
             duplicates: 0,
@@ -290,6 +305,16 @@ impl ProducerClient {
     pub fn pending_records(&self) -> u64 {
         self.queue.iter().map(Batch::count).sum::<u64>()
             + self.in_flight.iter().flat_map(|f| &f.batches).map(Batch::count).sum::<u64>()
+    }
+
+    /// The bytes of `buffer.memory` its batches hold, queued or in flight (Kafka's
+    /// `BufferPool`: each batch takes at least `batch.size`).
+    pub fn buffered_bytes(&self, batch_size: u64) -> u64 {
+        self.queue
+            .iter()
+            .chain(self.in_flight.iter().flat_map(|f| &f.batches))
+            .map(|b| b.bytes.max(batch_size))
+            .sum()
     }
 
     /// Produce requests sent and not answered yet.
@@ -328,10 +353,55 @@ impl ProducerClient {
         }
         // Not yet sent, so only this producer holds it, unless the whole cluster was cloned (a
         // snapshot): then this copies, and behaves the same.
+        last.bytes += bytes(records);
         let v = Arc::make_mut(&mut last.records);
         let base = v.len() as u32;
         v.append(records);
         last.headers.extend(headers.iter().map(|(i, h)| (base + i, h.clone())));
+        true
+    }
+
+    /// The batches of `partition` sent and not answered yet.
+    fn in_flight_of(&self, partition: u32) -> impl Iterator<Item = &Batch> {
+        self.in_flight.iter().flat_map(|f| &f.batches).filter(move |x| x.partition == partition)
+    }
+
+    /// The sequence number the leader expects next from this producer on `b`'s partition, as
+    /// far as the producer knows: one past the last one acknowledged under `b`'s producer id and
+    /// epoch (0 when none was; Kafka's `TxnPartitionEntry.lastAckedSequence`).
+    fn next_acked_sequence(&self, b: &Batch) -> i32 {
+        match self.last_acked.get(b.partition as usize) {
+            Some(&(id, epoch, last)) if (id, epoch) == (b.producer_id, b.producer_epoch) => {
+                if last == i32::MAX {
+                    0
+                } else {
+                    last + 1
+                }
+            }
+            _ => 0,
+        }
+    }
+
+    /// OUT_OF_ORDER_SEQUENCE_NUMBER on `b` (Kafka's `TransactionManager.canRetry`, idempotent
+    /// producer): always retried. When `b` is not the next sequence after the last acknowledged
+    /// one and no sequence is unresolved, an earlier batch is still on its way and `b` is sent
+    /// again as it is. Otherwise the sequence has a real gap (the leader lost batches it had
+    /// acknowledged, or an earlier batch was given up): the producer bumps its epoch and `b`
+    /// goes again with new numbers — safe, since the leader refusing it as out of order means
+    /// no attempt of it is in the log. Returns true (retriable).
+    fn out_of_order_retry(&mut self, b: &mut Batch) -> bool {
+        if b.base_sequence < 0 {
+            return false;
+        }
+        let unresolved = self.bump_epoch;
+        if !unresolved && b.base_sequence != self.next_acked_sequence(b) {
+            return true;
+        }
+        self.bump_epoch = true;
+        b.base_sequence = -1;
+        b.producer_id = NO_PRODUCER_ID;
+        b.producer_epoch = -1;
+        b.unknown_outcome = false;
         true
     }
 
@@ -402,6 +472,7 @@ impl Producer {
             self.client.in_flight.clear();
             self.client.metadata = None;
             self.client.next_sequence.clear();
+            self.client.last_acked.clear();
         }
         self.next_due = self.next_due.max(now as f64);
         self.prepare_keys();
@@ -417,10 +488,14 @@ impl Producer {
         if !self.spec.config.contains_key("delivery.timeout.ms") {
             c.delivery_timeout_ms = defaults.delivery_timeout_ms;
         }
+        if !self.spec.config.contains_key("max.block.ms") {
+            c.max_block_ms = defaults.max_block_ms;
+        }
         let idempotent = c.idempotence_enabled();
         if idempotent && !self.client.idempotent {
             self.client.producer_id = -1;
             self.client.next_sequence.clear();
+            self.client.last_acked.clear();
         }
         self.client.idempotent = idempotent;
         self.client.config = c;
@@ -492,6 +567,8 @@ impl Cluster {
         if p.is_running() && p.next_due <= now as f64 && !self.quota_allows(&mut p, now) {
             // Throttled: its records wait; it looks again when the budget next counts.
             p.next_due = super::budget::next_count(now) as f64;
+        } else if p.is_running() && p.next_due <= now as f64 && !self.buffer_allows(&mut p, now) {
+            // Blocked in send(): no record is made until there is room or max.block.ms is over.
         } else if p.is_running() && p.next_due <= now as f64 {
             let interval = p.interval();
             // Records due by now. Bounded so a huge jump in time cannot stall the tab: the
@@ -516,7 +593,67 @@ impl Cluster {
             }
         }
         self.producer_send(&mut p, now);
+        self.unblock_if_room(&mut p, now);
         self.producers.insert(name.to_string(), p);
+    }
+
+    /// Kafka's `BufferPool.allocate`: `send()` needs room in `buffer.memory` for its batch. When
+    /// the producer's batches (queued or in flight) fill it, `send()` blocks; after
+    /// `max.block.ms` it fails with `BufferExhaustedException` (the record it was sending is
+    /// failed) and the next `send()` blocks again. Returns whether records may be made now.
+    fn buffer_allows(&mut self, p: &mut Producer, now: Millis) -> bool {
+        let limit = p.client.config.buffer_memory;
+        let buffered = p.client.buffered_bytes(p.spec.batch_size);
+        if buffered < limit {
+            p.client.blocked_since = None;
+            p.client.blocked_told &= buffered >= limit / 2;
+            return true;
+        }
+        let max_block = p.client.config.max_block_ms;
+        let since = match p.client.blocked_since {
+            Some(since) => since,
+            None if p.client.blocked_told => {
+                p.client.blocked_since = Some(now);
+                now
+            }
+            None => {
+                p.client.blocked_since = Some(now);
+                p.client.blocked_told = true;
+                self.events_push(
+                    now,
+                    EventKind::ProducerBlocked {
+                        producer: p.spec.name.clone(),
+                        topic: p.spec.topic.clone(),
+                        buffered_bytes: buffered,
+                        buffer_memory: limit,
+                        max_block_ms: max_block,
+                    },
+                );
+                now
+            }
+        };
+        if now >= since.saturating_add(max_block) {
+            // The blocked send() throws: its record is failed, and the next send blocks anew.
+            p.seq += 1;
+            p.client.failed += 1;
+            let code = ErrorCode::BufferExhausted;
+            self.note_produce_error(p, None, 1, code, code.is_retriable(), now);
+            p.client.blocked_since = Some(now);
+            p.next_due += p.interval();
+        }
+        let until = p.client.blocked_since.unwrap_or(now).saturating_add(max_block);
+        p.next_due = p.next_due.max(until as f64).max(now as f64 + 1.0);
+        false
+    }
+
+    /// A blocked `send()` goes on as soon as answers or expiry free room in `buffer.memory`.
+    fn unblock_if_room(&mut self, p: &mut Producer, now: Millis) {
+        if p.client.blocked_since.is_some()
+            && p.client.buffered_bytes(p.spec.batch_size) < p.client.config.buffer_memory
+        {
+            p.client.blocked_since = None;
+            p.next_due = p.next_due.min(now as f64);
+        }
     }
 
     /// `send()` for `count` records (or the given one): keys, partitions, batches in the
@@ -534,7 +671,8 @@ impl Cluster {
                 let n = self.config.num_partitions.max(1);
                 self.create_topic_internal(&topic_name, n, self.config.retention, now);
             } else {
-                self.producer_failed(p, &topic_name, count, ErrorCode::UnknownTopicOrPartition, now);
+                let code = ErrorCode::UnknownTopicOrPartition;
+                self.note_produce_error(p, None, count, code, code.is_retriable(), now);
                 return;
             }
         }
@@ -615,21 +753,14 @@ impl Cluster {
             batch.3 += size;
         }
         if let Some(part) = bad_partition {
-            self.events_push(
-                now,
-                EventKind::ProduceFailed {
-                    producer: p.spec.name.clone(),
-                    topic: topic_name,
-                    partition: Some(part),
-                    count: 1,
-                    error: ErrorCode::UnknownTopicOrPartition,
-                    retriable: ErrorCode::UnknownTopicOrPartition.is_retriable(),
-                },
-            );
-            p.error = Some(ErrorCode::UnknownTopicOrPartition);
+            // A partition the topic does not have: told at every send (no write there will
+            // ever clear it).
+            p.partition_errors.remove(&part);
+            let code = ErrorCode::UnknownTopicOrPartition;
+            self.note_produce_error(p, Some(part), 1, code, code.is_retriable(), now);
             return;
         }
-        for (partition, mut records, headers, _) in batches {
+        for (partition, mut records, headers, bytes) in batches {
             if p.client.append_to_unsent(partition, &mut records, &headers, batch_size) {
                 continue;
             }
@@ -643,6 +774,7 @@ impl Cluster {
                 partition,
                 records: Arc::new(records),
                 headers,
+                bytes,
                 producer_id: NO_PRODUCER_ID,
                 base_sequence: -1,
                 producer_epoch: -1,
@@ -706,7 +838,7 @@ impl Cluster {
                 replicated[i] = part.replica_nodes.len() > 1;
             }
             if let Some(code) = part.error_code {
-                self.leader_unknown(p, &t.name, part.partition_index, code, now);
+                self.leader_unknown(p, part.partition_index, code, now);
             }
         }
         p.client.metadata_stale = leaders.iter().any(|l| l.0 < 0);
@@ -725,8 +857,8 @@ impl Cluster {
     /// once with TopicAuthorizationException, so the records waiting are given up.
     fn metadata_refused(&mut self, p: &mut Producer, now: Millis) {
         let code = ErrorCode::TopicAuthorizationFailed;
-        let (topic, count) = (p.spec.topic.clone(), p.client.queue.iter().map(Batch::count).sum());
-        self.producer_failed(p, &topic, count, code, now);
+        let count = p.client.queue.iter().map(Batch::count).sum();
+        self.note_produce_error(p, None, count, code, code.is_retriable(), now);
         for b in std::mem::take(&mut p.client.queue) {
             self.batch_given_up(p, &b);
         }
@@ -735,30 +867,11 @@ impl Cluster {
     /// Metadata named no leader for a partition the producer has records waiting for (Kafka's
     /// client logs "Error while fetching metadata … LEADER_NOT_AVAILABLE"; the records wait).
     /// Told once, like a refused write.
-    fn leader_unknown(
-        &mut self,
-        p: &mut Producer,
-        topic: &str,
-        partition: u32,
-        code: ErrorCode,
-        now: Millis,
-    ) {
+    fn leader_unknown(&mut self, p: &mut Producer, partition: u32, code: ErrorCode, now: Millis) {
         let waiting: u64 = p.client.queue.iter().filter(|b| b.partition == partition).map(Batch::count).sum();
-        if waiting == 0 || p.partition_errors.insert(partition, code) == Some(code) {
-            return;
+        if waiting > 0 {
+            self.note_produce_error(p, Some(partition), waiting, code, code.is_retriable(), now);
         }
-        p.error = Some(code);
-        self.events_push(
-            now,
-            EventKind::ProduceFailed {
-                producer: p.spec.name.clone(),
-                topic: topic.to_string(),
-                partition: Some(partition),
-                count: waiting,
-                error: code,
-                retriable: code.is_retriable(),
-            },
-        );
     }
 
     /// An idempotent producer's InitProducerId (its first, or an epoch bump after a batch it
@@ -805,8 +918,8 @@ impl Cluster {
             }
             Some(Response::InitProducerId(a)) => {
                 let code = a.error_code.unwrap_or(ErrorCode::ClusterAuthorizationFailed);
-                let (topic, count) = (p.spec.topic.clone(), p.client.pending_records());
-                self.producer_failed(p, &topic, count, code, now);
+                let count = p.client.pending_records();
+                self.note_produce_error(p, None, count, code, code.is_retriable(), now);
                 false
             }
             _ => false,
@@ -818,7 +931,7 @@ impl Cluster {
     fn producer_timeouts(&mut self, p: &mut Producer, now: Millis) {
         while let Some(i) = p.client.in_flight.iter().position(|f| f.deadline <= now) {
             let f = p.client.in_flight.remove(i);
-            self.produce_answered(p, f.batches, None, now);
+            self.produce_answered(p, f.batches, Err(ErrorCode::RequestTimedOut), now);
         }
     }
 
@@ -881,23 +994,13 @@ impl Cluster {
             // the leader in order; in effect one request in flight for that partition).
             let waits_its_turn = p.client.idempotent
                 && b.attempts > 0
-                && p.client
-                    .in_flight
-                    .iter()
-                    .flat_map(|f| &f.batches)
-                    .any(|x| x.partition == b.partition && x.id < b.id);
+                && p.client.in_flight_of(b.partition).any(|x| x.id < b.id);
             // At most `max.in.flight.requests.per.connection` batches of a partition unanswered,
             // whichever brokers they went to (the leader remembers a producer's last 5 batches,
             // `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`: a retry older than those would look
             // out of order instead of duplicate).
-            let partition_full = p.client.idempotent
-                && p.client
-                    .in_flight
-                    .iter()
-                    .flat_map(|f| &f.batches)
-                    .filter(|x| x.partition == b.partition)
-                    .count()
-                    >= max_in_flight;
+            let partition_full =
+                p.client.idempotent && p.client.in_flight_of(b.partition).count() >= max_in_flight;
             let behind_old_epoch = b.base_sequence < 0 && old_epoch.contains(&b.partition);
             let sendable = match leader {
                 Some(l)
@@ -999,8 +1102,8 @@ impl Cluster {
             return;
         }
         match answer {
-            Some(Response::Produce(r)) => self.produce_answered(p, batches, Some(r), now),
-            Some(_) => self.produce_answered(p, batches, None, now),
+            Some(Response::Produce(r)) => self.produce_answered(p, batches, Ok(r), now),
+            Some(_) => self.produce_answered(p, batches, Err(ErrorCode::RequestTimedOut), now),
             None => p.client.in_flight.push(InFlight {
                 correlation,
                 broker: leader,
@@ -1010,8 +1113,8 @@ impl Cluster {
         }
     }
 
-    /// An answer (`None`: the request timed out) to a producer's request, delivered later
-    /// (a held `acks=all` answer) or its timeout.
+    /// An answer to a producer's request delivered later (a held `acks=all` answer), its
+    /// timeout, or the broker closing the connection (a controlled shutdown).
     pub(crate) fn producer_answered(
         &mut self,
         name: &str,
@@ -1022,11 +1125,15 @@ impl Cluster {
         let Some(mut p) = self.producers.remove(name) else { return };
         if let Some(i) = p.client.in_flight.iter().position(|f| f.correlation == correlation) {
             let f = p.client.in_flight.remove(i);
+            // Kafka's `Sender.handleProduceResponse`: a timed-out request fails its batches
+            // with REQUEST_TIMED_OUT, a disconnected one with NETWORK_EXCEPTION.
             let answer = match payload {
-                Payload::Response(Response::Produce(r)) => Some(r),
-                _ => None,
+                Payload::Response(Response::Produce(r)) => Ok(r),
+                Payload::Disconnected => Err(ErrorCode::NetworkException),
+                _ => Err(ErrorCode::RequestTimedOut),
             };
             self.produce_answered(&mut p, f.batches, answer, now);
+            self.unblock_if_room(&mut p, now);
             // What waited for a free slot goes now.
             p.client.wake_at = if p.client.queue.is_empty() { p.client.wake_at } else { Some(now) };
             if p.client.queue.is_empty() {
@@ -1036,21 +1143,23 @@ impl Cluster {
         self.producers.insert(name.to_string(), p);
     }
 
-    /// Each batch's answer: acknowledged, retried, or given up.
+    /// Each batch's answer (`Err`: none came, and why): acknowledged, retried, or given up.
     fn produce_answered(
         &mut self,
         p: &mut Producer,
         batches: Vec<Batch>,
-        answer: Option<ProduceResponse>,
+        answer: Result<ProduceResponse, ErrorCode>,
         now: Millis,
     ) {
         for mut b in batches {
             let r = answer
                 .as_ref()
+                .ok()
                 .and_then(|a| a.responses.iter().find(|r| r.partition.partition == b.partition));
-            let error = match r {
-                Some(r) => r.error_code,
-                None => Some(ErrorCode::RequestTimedOut),
+            let error = match (r, &answer) {
+                (Some(r), _) => r.error_code,
+                (None, Err(code)) => Some(*code),
+                (None, Ok(_)) => Some(ErrorCode::RequestTimedOut),
             };
             let topic = p.spec.topic.clone();
             match error {
@@ -1065,34 +1174,25 @@ impl Cluster {
                             | ErrorCode::LeaderNotAvailable
                             | ErrorCode::UnknownTopicOrPartition
                             | ErrorCode::RequestTimedOut
+                            | ErrorCode::NetworkException
                     ) {
                         p.client.metadata_stale = true;
                     }
-                    // No answer, or an answer after the leader wrote it: it may be there.
-                    if matches!(code, ErrorCode::RequestTimedOut | ErrorCode::NotEnoughReplicasAfterAppend) {
+                    // No answer, or an answer after the leader wrote it (a held `acks=all`
+                    // answer fails when the ISR shrinks or leadership moves): it may be there.
+                    if matches!(
+                        code,
+                        ErrorCode::RequestTimedOut
+                            | ErrorCode::NetworkException
+                            | ErrorCode::NotEnoughReplicasAfterAppend
+                            | ErrorCode::NotLeaderOrFollower
+                    ) {
                         b.unknown_outcome = true;
                     }
                     let retriable = code.is_retriable()
                         || (code == ErrorCode::OutOfOrderSequenceNumber
-                            && p.client
-                                .queue
-                                .iter()
-                                .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
-                                .any(|x| x.partition == b.partition && x.id < b.id));
-                    if p.partition_errors.insert(b.partition, code) != Some(code) {
-                        self.events_push(
-                            now,
-                            EventKind::ProduceFailed {
-                                producer: p.spec.name.clone(),
-                                topic: topic.clone(),
-                                partition: Some(b.partition),
-                                count: b.count(),
-                                error: code,
-                                retriable,
-                            },
-                        );
-                    }
-                    p.error = Some(code);
+                            && p.client.out_of_order_retry(&mut b));
+                    self.note_produce_error(p, Some(b.partition), b.count(), code, retriable, now);
                     let delivery = p.client.config.effective_delivery_timeout_ms();
                     let retries_left = b.attempts <= p.client.config.retries;
                     if retriable && retries_left && now.saturating_sub(b.created) < delivery {
@@ -1120,6 +1220,20 @@ impl Cluster {
         p.error = None;
         if !p.partition_errors.is_empty() {
             p.partition_errors.remove(&b.partition);
+        }
+        if b.base_sequence >= 0 {
+            let part = b.partition as usize;
+            if p.client.last_acked.len() <= part {
+                p.client.last_acked.resize(part + 1, (NO_PRODUCER_ID, -1, -1));
+            }
+            let last = super::replication::producer_state::ProducerBatch {
+                producer_id: b.producer_id,
+                producer_epoch: b.producer_epoch,
+                base_sequence: b.base_sequence,
+                record_count: count as u32,
+            }
+            .last_sequence();
+            p.client.last_acked[part] = (b.producer_id, b.producer_epoch, last);
         }
         let replicated = p
             .client
@@ -1153,7 +1267,10 @@ impl Cluster {
         let Some(log) = self.broker.topics.get(topic).and_then(|t| t.partition(b.partition)) else { return };
         let from = log.log_start().max(base_offset.saturating_sub(DUPLICATE_SCAN));
         let Some(earlier) = (from..base_offset).find(|&o| log.get(o) == Some(first)) else { return };
-        p.client.duplicates += b.count();
+        // Every earlier attempt that was written is one more copy (a batch retried after two
+        // lost answers stands three times in the log).
+        let copies = 1 + (earlier..base_offset).filter(|&o| log.get(o) == Some(first)).count() as u32;
+        p.client.duplicates += b.count() * u64::from(copies - 1);
         self.events_push(
             now,
             EventKind::DuplicateWritten {
@@ -1163,6 +1280,7 @@ impl Cluster {
                 first_offset: earlier,
                 duplicate_offset: base_offset,
                 count: b.count(),
+                copies,
             },
         );
     }
@@ -1208,22 +1326,36 @@ impl Cluster {
         }
     }
 
-    fn producer_failed(&mut self, p: &mut Producer, topic: &str, count: u64, code: ErrorCode, now: Millis) {
-        // A producer retries on its schedule; tell the timeline only when the error changes.
-        if p.error != Some(code) {
+    /// A refused send, told once per partition and error (a producer retries on its schedule;
+    /// the timeline hears of it again only when the error changes), or, with no partition, once
+    /// per error of the producer's.
+    fn note_produce_error(
+        &mut self,
+        p: &mut Producer,
+        partition: Option<u32>,
+        count: u64,
+        code: ErrorCode,
+        retriable: bool,
+        now: Millis,
+    ) {
+        let new = match partition {
+            Some(part) => p.partition_errors.insert(part, code) != Some(code),
+            None => p.error != Some(code),
+        };
+        p.error = Some(code);
+        if new {
             self.events_push(
                 now,
                 EventKind::ProduceFailed {
                     producer: p.spec.name.clone(),
-                    topic: topic.to_string(),
-                    partition: None,
+                    topic: p.spec.topic.clone(),
+                    partition,
                     count,
                     error: code,
-                    retriable: code.is_retriable(),
+                    retriable,
                 },
             );
         }
-        p.error = Some(code);
     }
 
     /// Producers reach a broker only while it runs: a stopped, crashed or isolated broker
@@ -1239,6 +1371,12 @@ impl Cluster {
     }
 
     /// A broker action (`stop_broker`, …), then the network and the produce purgatory follow.
+    ///
+    /// A controlled shutdown (`stop_broker`) moved leadership away first, so the answers its
+    /// purgatory held go out (NOT_LEADER_OR_FOLLOWER), then it closes its connections: the
+    /// producers' requests still in flight to it end at once with NETWORK_EXCEPTION and are
+    /// retried on the new leaders. A crash or an isolation says no goodbye: they wait for
+    /// `request.timeout.ms`.
     pub(crate) fn broker_change(
         &mut self,
         now: Millis,
@@ -1246,9 +1384,26 @@ impl Cluster {
         change: super::event::BrokerChange,
     ) -> CoreResult<()> {
         self.broker_command(now, broker, change)?;
+        if change == super::event::BrokerChange::Stopped {
+            self.answer_held_produces(now);
+            self.close_producer_connections(now, broker);
+        }
         self.sync_producer_links();
         self.answer_held_produces(now);
         Ok(())
+    }
+
+    /// Broker `broker` closes its connections to the producers (Kafka's `SocketServer`
+    /// shutting down): each one's requests still outstanding end now as disconnected.
+    fn close_producer_connections(&mut self, now: Millis, broker: BrokerId) {
+        let to = NodeId::Broker(broker);
+        let mut closed = 0;
+        for p in self.producers.values() {
+            closed += self.net.disconnect(now, &p.client.node, &to);
+        }
+        if closed > 0 {
+            self.run_network(now, None);
+        }
     }
 
     /// Produce requests past their time and still unanswered: producers' requests whose
@@ -1275,5 +1430,179 @@ impl Cluster {
             self.net.send_response(now, from, to, correlation, response.into());
         }
         self.run_network(now, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::command::Command;
+    use crate::core::error::ErrorCode;
+    use crate::core::event::{Event, EventKind};
+    use crate::core::ids::{BrokerId, NodeId};
+    use crate::core::scenario::{Run, Scenario};
+
+    /// Three brokers, orders with one partition on all three, `p1` writing 20 records/s
+    /// with `config`.
+    fn replicated(config: &str) -> Run {
+        let text = format!(
+            r#"{{"version": 1, "seed": 7,
+  "brokers": [{{"id": 1, "rack": "a"}}, {{"id": 2, "rack": "b"}}, {{"id": 3, "rack": "c"}}],
+  "topics": [{{"name": "orders", "partitions": 1, "replication_factor": 3}}],
+  "producers": [{{"name": "p1", "topic": "orders", "rate": 20, "config": {{{config}}}}}]}}"#
+        );
+        Run::new(Scenario::from_json(&text).expect("parses")).expect("builds")
+    }
+
+    fn leader(r: &Run) -> BrokerId {
+        r.cluster.replication().partition("orders", 0).expect("orders-0").registration.leader
+    }
+
+    fn failures(events: &[Event]) -> Vec<(u64, ErrorCode)> {
+        events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::ProduceFailed { error, .. } => Some((e.at, *error)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn sent_batch(id: u64, base_sequence: i32, count: u32) -> super::Batch {
+        let record = crate::core::log::Record {
+            timestamp: 0,
+            key: None,
+            value: crate::core::log::Value::Seq(0),
+            producer: 0,
+        };
+        super::Batch {
+            id,
+            partition: 0,
+            records: std::sync::Arc::new(vec![record; count as usize]),
+            headers: Vec::new(),
+            bytes: 0,
+            producer_id: 4,
+            base_sequence,
+            producer_epoch: 0,
+            created: 0,
+            attempts: 1,
+            retry_at: 0,
+            unknown_outcome: true,
+        }
+    }
+
+    /// Kafka's `TransactionManager.canRetry` for OUT_OF_ORDER_SEQUENCE_NUMBER (idempotent
+    /// producer): a batch that is not the next after the last acknowledged sequence, with no
+    /// sequence unresolved, waits for an earlier batch still on its way and is retried with
+    /// the same numbers; the next one (a real gap: the leader lost what it acknowledged), or
+    /// any once a batch was given up, is retried under a bumped epoch with new numbers.
+    #[test]
+    fn out_of_order_is_retried_as_is_behind_an_unacknowledged_batch_and_renumbered_after_a_gap() {
+        let mut c = super::ProducerClient::new("p1");
+        c.last_acked = vec![(4, 0, 9)];
+        // Sequences 10..14 are not acknowledged yet: 15 waits for them.
+        let mut behind = sent_batch(2, 15, 5);
+        assert!(c.out_of_order_retry(&mut behind));
+        assert_eq!((behind.base_sequence, behind.producer_epoch, c.bump_epoch), (15, 0, false));
+        // 10 is the next one: the leader has a real gap.
+        let mut next = sent_batch(1, 10, 5);
+        assert!(c.out_of_order_retry(&mut next));
+        assert_eq!((next.base_sequence, next.producer_id, c.bump_epoch), (-1, super::NO_PRODUCER_ID, true));
+        assert!(!next.unknown_outcome, "refused as out of order: no attempt of it is in the log");
+        // With a sequence unresolved, a later batch is numbered again too.
+        assert!(c.out_of_order_retry(&mut behind));
+        assert_eq!(behind.base_sequence, -1);
+        // Another epoch's acknowledgement says nothing about this one's sequences.
+        let mut d = super::ProducerClient::new("p2");
+        d.last_acked = vec![(4, 1, 9)];
+        let mut zero = sent_batch(3, 0, 1);
+        assert!(d.out_of_order_retry(&mut zero));
+        assert_eq!((zero.base_sequence, d.bump_epoch), (-1, true), "0 is epoch 0's next: a gap");
+    }
+
+    /// `buffer.memory` bounds what a producer holds while nobody answers: a full buffer blocks
+    /// `send()` (no record is made), after `max.block.ms` a send fails with
+    /// BUFFER_EXHAUSTED (BufferExhaustedException), and once answers free room it writes again.
+    #[test]
+    fn a_full_buffer_memory_blocks_send_for_max_block_ms_then_fails_it() {
+        let text = r#"{"version": 1, "seed": 7,
+  "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
+  "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
+  "producers": [{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
+                 "config": {"buffer.memory": 1000, "max.block.ms": 2000}}],
+  "script": [{"at": "00:01", "do": {"type": "isolate_broker", "broker": 1}},
+             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 2}},
+             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 3}},
+             {"at": "00:12", "do": {"type": "heal_broker", "broker": 1}},
+             {"at": "00:12", "do": {"type": "heal_broker", "broker": 2}},
+             {"at": "00:12", "do": {"type": "heal_broker", "broker": 3}}]}"#;
+        let mut r = Run::new(Scenario::from_json(text).expect("parses")).expect("builds");
+        let mut events = r.advance(8_000);
+        let held = r.cluster.producers()["p1"].client.buffered_bytes(100);
+        assert!((1000..=1100).contains(&held), "bounded by buffer.memory (one step over at most): {held}");
+        let seq = r.cluster.producers()["p1"].seq;
+        events.extend(r.advance(11_000));
+        let (seq_later, failed) = {
+            let p = &r.cluster.producers()["p1"];
+            (p.seq, p.client.failed)
+        };
+        assert_eq!(seq_later - seq, 2, "blocked: only the sends failing at 8.25 s and 10.25 s, nothing else");
+        assert!(failed >= 4, "each blocked send fails after max.block.ms: {failed}");
+        events.extend(r.advance(40_000));
+        let blocked: Vec<u64> = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::ProducerBlocked { .. }))
+            .map(|e| e.at)
+            .collect();
+        let exhausted: Vec<u64> = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::ProduceFailed { error: ErrorCode::BufferExhausted, .. }))
+            .map(|e| e.at)
+            .collect();
+        assert_eq!(blocked.len(), 1, "told once: {blocked:?}");
+        assert!(blocked[0] < 3_000, "blocked soon after the brokers went quiet");
+        assert_eq!(exhausted.first(), Some(&(blocked[0] + 2_000)), "max.block.ms after it blocked");
+        let wrote_again =
+            events.iter().any(|e| e.at > 12_000 && matches!(e.kind, EventKind::Produced { .. }));
+        assert!(wrote_again, "writes again once the brokers answer");
+    }
+
+    /// NETWORK_EXCEPTION is retried (Kafka's `NetworkException` is an `InvalidMetadataException`:
+    /// metadata is refreshed); INVALID_PRODUCER_EPOCH fails the batch (`Sender.failBatch`).
+    #[test]
+    fn network_exception_is_retried_and_invalid_producer_epoch_is_not() {
+        assert!(ErrorCode::NetworkException.is_retriable());
+        assert!(!ErrorCode::InvalidProducerEpoch.is_retriable());
+        assert_eq!((ErrorCode::NetworkException.code(), ErrorCode::InvalidProducerEpoch.code()), (13, 47));
+    }
+
+    /// A request on its way to a broker that stops (controlled shutdown) ends at once with
+    /// NETWORK_EXCEPTION (Kafka's `Sender`: "Disconnected from node N") and is retried on the
+    /// new leader; a crash gives no such news, so the same request waits `request.timeout.ms`.
+    #[test]
+    fn a_controlled_stop_disconnects_the_requests_on_their_way_and_a_crash_does_not() {
+        for (stop, expected) in [(true, ErrorCode::NetworkException), (false, ErrorCode::RequestTimedOut)] {
+            let mut r = replicated(r#""acks": "all""#);
+            r.advance(1_000);
+            let l = leader(&r);
+            // 200 ms from producer to leader: a request is always on its way.
+            r.cluster.net.set_latency(NodeId::producer("p1"), NodeId::Broker(l), 200);
+            r.advance(5_000);
+            let cmd =
+                if stop { Command::StopBroker { broker: l } } else { Command::CrashBroker { broker: l } };
+            let mut events = r.apply(5_000, cmd).expect("applies");
+            events.extend(r.advance(20_000));
+            let first = failures(&events).into_iter().find(|&(_, e)| e == expected);
+            let (at, _) = first.unwrap_or_else(|| panic!("no {expected} in {:?}", failures(&events)));
+            if stop {
+                assert_eq!(at, 5_000, "told at once");
+                let acked = events
+                    .iter()
+                    .any(|e| e.at < 6_000 && matches!(e.kind, EventKind::ProduceAcknowledged { .. }));
+                assert!(acked, "retried on the new leader at once");
+            } else {
+                assert!(at >= 5_000 + 9_000, "after request.timeout.ms (10 s at teaching pace): {at}");
+            }
+            assert_eq!(r.cluster.produce_requests_overdue(20_000), 0);
+        }
     }
 }

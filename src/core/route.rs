@@ -275,7 +275,7 @@ impl Cluster {
                 self.cg_on_heartbeat(&name, a, now);
                 self.after_answer(correlation, now);
             }
-            Payload::TimedOut => {
+            Payload::TimedOut | Payload::Disconnected => {
                 self.classic_timed_out(&name, correlation);
                 self.after_answer(correlation, now);
             }

@@ -140,4 +140,6 @@ pub static NARRATION: Narration<'static> = Narration {
     cause_crashed: "broker {broker} crashed",
     cause_isolated: "broker {broker} is cut off",
     cause_fenced: "the controller fenced broker {broker}",
+    producer_blocked: "{producer}: buffer.memory is full ({buffered} of {memory} bytes of batches for {topic} wait for the brokers): send() blocks for up to max.block.ms ({block} ms) until batches are acknowledged or given up, then fails with BufferExhaustedException",
+    duplicate_written_again: "{producer} wrote {count} record(s) to {topic}-{partition} {copies} times, first at offset {first} and last at offset {second}: retries without idempotence after answers that never came",
 };

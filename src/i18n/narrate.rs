@@ -175,6 +175,8 @@ messages! {
     cause_crashed,
     cause_isolated,
     cause_fenced,
+    duplicate_written_again,
+    producer_blocked,
 }
 
 /// The event in `lang`.
@@ -243,17 +245,30 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 ("elapsed", elapsed_ms),
             ],
         ),
-        DuplicateWritten { producer, topic, partition, first_offset, duplicate_offset, count } => fill(
-            n.duplicate_written,
+        ProducerBlocked { producer, topic, buffered_bytes, buffer_memory, max_block_ms } => fill(
+            n.producer_blocked,
             &[
                 ("producer", producer),
                 ("topic", topic),
-                ("partition", partition),
-                ("first", first_offset),
-                ("second", duplicate_offset),
-                ("count", count),
+                ("buffered", buffered_bytes),
+                ("memory", buffer_memory),
+                ("block", max_block_ms),
             ],
         ),
+        DuplicateWritten { producer, topic, partition, first_offset, duplicate_offset, count, copies } => {
+            fill(
+                if *copies > 2 { n.duplicate_written_again } else { n.duplicate_written },
+                &[
+                    ("producer", producer),
+                    ("topic", topic),
+                    ("partition", partition),
+                    ("first", first_offset),
+                    ("second", duplicate_offset),
+                    ("count", count),
+                    ("copies", copies),
+                ],
+            )
+        }
         DuplicateBatchSkipped {
             producer,
             topic,

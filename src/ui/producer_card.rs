@@ -103,8 +103,9 @@ fn sent_badge(props: &CardName) -> Html {
     html! { <span class="badge">{ format!("{sent} {}", t.sent) }</span> }
 }
 
-/// What became of its records: acknowledged, given up, written twice (changes with each
-/// answer, so a component of its own like the badge).
+/// What became of its records: acknowledged, given up, extra copies written (a batch in the
+/// log three times counts twice) (changes with each answer, so a component of its own like
+/// the badge).
 #[function_component(OutcomeLine)]
 fn outcome_line(props: &CardName) -> Html {
     let ctx = use_sim();

@@ -8,7 +8,8 @@
 //! (TOPIC_AUTHORIZATION_FAILED), the partition exists (UNKNOWN_TOPIC_OR_PARTITION), this broker
 //! leads it (NOT_LEADER_OR_FOLLOWER), `acks=all` and the ISR below `min.insync.replicas`
 //! (NOT_ENOUGH_REPLICAS), then the producer state: a batch it already has is answered with the
-//! offset it was first written at and not written again; a gap in the sequence is
+//! offset it was first written at and not written again; an epoch older than the one the
+//! partition last saw from that producer id is INVALID_PRODUCER_EPOCH; a gap in the sequence is
 //! OUT_OF_ORDER_SEQUENCE_NUMBER. Then the records are appended and the answer given per `acks`:
 //! `0` none, `1` now, `all` when the high watermark covers the batch (or NOT_ENOUGH_REPLICAS_
 //! AFTER_APPEND, NOT_LEADER_OR_FOLLOWER if leadership moved, REQUEST_TIMED_OUT after the
@@ -220,7 +221,7 @@ impl Broker {
         };
         if batch.producer_id != NO_PRODUCER_ID {
             let state = self.partition_producers(&tp.topic, tp.partition, log_end);
-            match state.table.check(&batch) {
+            match state.table.check_at(&batch, log_end, &tp.topic, tp.partition) {
                 Ok(BatchCheck::Append) => {}
                 Ok(BatchCheck::Duplicate { base_offset }) => {
                     self.outbox.push(Output::Event(EventKind::DuplicateBatchSkipped {
@@ -458,6 +459,24 @@ mod tests {
         assert_eq!(retry.responses[0].error_code, None);
         assert_eq!(retry.responses[0].base_offset, 4, "written after the plain batch, not skipped");
         assert_eq!(b.topics["orders"].partitions[0].log_end(), 7);
+    }
+
+    /// ProducerAppendInfo.checkProducerEpoch: once a producer's new epoch has written to a
+    /// partition, a batch from its older epoch is refused with INVALID_PRODUCER_EPOCH and
+    /// nothing is written.
+    #[test]
+    fn an_older_producer_epoch_is_refused_with_invalid_producer_epoch() {
+        let mut b = broker();
+        let mut bumped = request(-1, 7, 0, 2);
+        bumped.partition_data[0].producer_epoch = 1;
+        assert_eq!(send(&mut b, bumped).unwrap().responses[0].error_code, None);
+        let old = send(&mut b, request(-1, 7, 2, 1)).unwrap();
+        assert_eq!(old.responses[0].error_code, Some(ErrorCode::InvalidProducerEpoch));
+        assert_eq!(
+            old.responses[0].error_message.as_deref(),
+            Some("Epoch of producer 7 at offset 2 in orders-0 is 0, which is smaller than the last seen epoch 1")
+        );
+        assert_eq!(b.topics["orders"].partitions[0].log_end(), 2, "nothing written");
     }
 
     /// acks=0 gets no answer; a broker that does not lead the partition says so.

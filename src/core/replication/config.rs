@@ -335,6 +335,14 @@ pub struct ProducerReplicationConfig {
     /// `max.in.flight.requests.per.connection` (5).
     #[serde(rename = "max.in.flight.requests.per.connection")]
     pub max_in_flight_requests_per_connection: u32,
+    /// `buffer.memory` (33554432): the bytes of batches a producer holds until they are
+    /// acknowledged or given up; a send finding it full blocks.
+    #[serde(rename = "buffer.memory")]
+    pub buffer_memory: u64,
+    /// `max.block.ms` (60000): how long a send blocks for room in `buffer.memory` before it
+    /// fails with `BufferExhaustedException`.
+    #[serde(rename = "max.block.ms")]
+    pub max_block_ms: u64,
 }
 
 impl Default for ProducerReplicationConfig {
@@ -349,12 +357,14 @@ impl Default for ProducerReplicationConfig {
             retry_backoff_ms: 100,
             linger_ms: 5,
             max_in_flight_requests_per_connection: 5,
+            buffer_memory: 33_554_432,
+            max_block_ms: 60_000,
         }
     }
 }
 
 impl ProducerReplicationConfig {
-    pub const KEYS: [&'static str; 8] = [
+    pub const KEYS: [&'static str; 10] = [
         "acks",
         "enable.idempotence",
         "retries",
@@ -363,6 +373,8 @@ impl ProducerReplicationConfig {
         "retry.backoff.ms",
         "linger.ms",
         "max.in.flight.requests.per.connection",
+        "buffer.memory",
+        "max.block.ms",
     ];
 
     /// Reads and validates, as `ProducerConfig` and `KafkaProducer`'s constructor do.
@@ -382,6 +394,8 @@ impl ProducerReplicationConfig {
             int_in(1, i32::MAX as i64),
             &mut c.max_in_flight_requests_per_connection,
         )?;
+        read(map, "buffer.memory", long_in(0, i64::MAX), &mut c.buffer_memory)?;
+        read(map, "max.block.ms", long_in(0, MAX_MS), &mut c.max_block_ms)?;
         c.validate()?;
         Ok(c)
     }
@@ -485,6 +499,16 @@ mod tests {
         assert_eq!(
             (p.retries, p.delivery_timeout_ms, p.request_timeout_ms, p.retry_backoff_ms),
             (2147483647, 120_000, 30_000, 100)
+        );
+        assert_eq!((p.buffer_memory, p.max_block_ms), (33_554_432, 60_000));
+        let set = |k: &str, v: Value| {
+            ProducerReplicationConfig::from_json(&[(k.to_string(), v)].into_iter().collect())
+        };
+        assert_eq!(set("buffer.memory", json!(1024)).map(|c| c.buffer_memory), Ok(1024));
+        assert_eq!(set("max.block.ms", json!("0")).map(|c| c.max_block_ms), Ok(0));
+        assert_eq!(
+            set("buffer.memory", json!(-1)).map_err(|e| e.code),
+            Err(ReplicationErrorCode::InvalidConfig)
         );
         let b = BrokerReplicationConfig::default();
         assert_eq!(b.topic_defaults.min_insync_replicas, 1);

@@ -86,8 +86,20 @@ impl ProducerStateTable {
     }
 
     /// Checks a batch before it is written (`UnifiedLog.analyzeAndValidateProducerState`:
-    /// duplicates first, then the sequence).
+    /// duplicates first, then the epoch, then the sequence).
     pub fn check(&self, batch: &ProducerBatch) -> Result<BatchCheck, ReplicationError> {
+        self.check_at(batch, 0, "", 0)
+    }
+
+    /// [`ProducerStateTable::check`] for a batch that would be written at `offset` of
+    /// `topic`-`partition` (named in the messages, as Kafka's are).
+    pub fn check_at(
+        &self,
+        batch: &ProducerBatch,
+        offset: u64,
+        topic: &str,
+        partition: u32,
+    ) -> Result<BatchCheck, ReplicationError> {
         if batch.producer_id == NO_PRODUCER_ID {
             return Ok(BatchCheck::Append);
         }
@@ -95,6 +107,17 @@ impl ProducerStateTable {
             // A producer the partition has not seen (or whose state expired): any sequence.
             return Ok(BatchCheck::Append);
         };
+        if batch.producer_epoch < entry.producer_epoch {
+            // `ProducerAppendInfo.checkProducerEpoch`: a newer epoch of this producer has
+            // written here (it bumped its epoch); the old one is refused.
+            return Err(ReplicationError::new(
+                ReplicationErrorCode::InvalidProducerEpoch,
+                format!(
+                    "Epoch of producer {} at offset {offset} in {topic}-{partition} is {}, which is smaller than the last seen epoch {}",
+                    batch.producer_id, batch.producer_epoch, entry.producer_epoch
+                ),
+            ));
+        }
         if batch.producer_epoch == entry.producer_epoch {
             let last = batch.last_sequence();
             if let Some(dup) =
@@ -201,6 +224,13 @@ mod tests {
         let bumped = ProducerBatch { producer_epoch: 1, ..batch(4, 1) };
         assert!(t.check(&bumped).is_err());
         assert_eq!(t.check(&ProducerBatch { producer_epoch: 1, ..batch(0, 1) }), Ok(BatchCheck::Append));
+        t.record_append(&ProducerBatch { producer_epoch: 1, ..batch(0, 1) }, 3);
+        let old = t.check_at(&batch(3, 1), 4, "orders", 0).unwrap_err();
+        assert_eq!(old.code, ReplicationErrorCode::InvalidProducerEpoch);
+        assert_eq!(
+            old.message,
+            "Epoch of producer 7 at offset 4 in orders-0 is 0, which is smaller than the last seen epoch 1"
+        );
         let high = ProducerBatch { base_sequence: i32::MAX - 1, ..batch(0, 3) };
         assert_eq!(high.last_sequence(), 0);
     }

@@ -345,6 +345,9 @@ pub fn exception_class(code: super::error::ErrorCode) -> String {
         E::ElectionNotNeeded => "ElectionNotNeededException",
         E::UnknownMemberId => "UnknownMemberIdException",
         E::RebalanceInProgress => "RebalanceInProgressException",
+        E::NetworkException => "NetworkException",
+        E::InvalidProducerEpoch => "InvalidProducerEpochException",
+        E::BufferExhausted => "TimeoutException",
         _ => "UnknownServerException",
     };
     format!("org.apache.kafka.common.errors.{name}")

@@ -121,7 +121,7 @@ impl Replication {
                     self.take_fetch_answer(*follower, r);
                 }
                 // A fetch lost to a down node or a cut link: the next round sends another.
-                Payload::TimedOut => {}
+                Payload::TimedOut | Payload::Disconnected => {}
             }
         }
         proposals
