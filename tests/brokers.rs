@@ -4,6 +4,7 @@
 
 use broker_playground::core::error::ErrorCode;
 use broker_playground::core::event::{BrokerChange, Event, EventKind};
+use broker_playground::core::ids::BrokerId;
 use broker_playground::core::replication::config::Acks;
 use broker_playground::core::scenario::{Run, Scenario};
 
@@ -35,6 +36,7 @@ fn orders_0_leader(acks: &str) -> i32 {
         .unwrap()
         .registration
         .leader
+        .0
 }
 
 /// [`scenario`] with `acks`, `min.insync.replicas` 1, its orders-0 leader crashing at `at`,
@@ -158,7 +160,7 @@ fn a_stopped_follower_leaves_the_isr_and_rejoins_when_it_is_back() {
     let script = r#"{"at": "2s", "do": {"type": "stop_broker", "broker": 3}},
                     {"at": "10s", "do": {"type": "start_broker", "broker": 3}}"#;
     let (r, events) = run(scenario("all", 1, script, ""), 20_000);
-    let isr_events: Vec<(Vec<i32>, Vec<i32>)> = events
+    let isr_events: Vec<(Vec<BrokerId>, Vec<BrokerId>)> = events
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::IsrChanged { added, removed, .. } => Some((added.clone(), removed.clone())),
@@ -194,7 +196,7 @@ fn bad_input_names_the_field_and_kafkas_error() {
     assert!(e.contains("at most 9 brokers"), "{e}");
     let mut r = Run::new(scenario("all", 1, "", "")).unwrap();
     let e = r
-        .apply(1000, broker_playground::core::command::Command::StopBroker { broker: 7 })
+        .apply(1000, broker_playground::core::command::Command::StopBroker { broker: BrokerId(7) })
         .unwrap_err()
         .to_string();
     assert!(e.contains("no broker 7"), "{e}");
@@ -325,11 +327,11 @@ fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
             let events = match f {
                 Some(f) if now == end => {
                     let cmd = match f {
-                        Fault::Stop(b) => Command::StopBroker { broker: b },
-                        Fault::Crash(b) => Command::CrashBroker { broker: b },
-                        Fault::Start(b) => Command::StartBroker { broker: b },
-                        Fault::Isolate(b) => Command::IsolateBroker { broker: b },
-                        Fault::Heal(b) => Command::HealBroker { broker: b },
+                        Fault::Stop(b) => Command::StopBroker { broker: BrokerId(b) },
+                        Fault::Crash(b) => Command::CrashBroker { broker: BrokerId(b) },
+                        Fault::Start(b) => Command::StartBroker { broker: BrokerId(b) },
+                        Fault::Isolate(b) => Command::IsolateBroker { broker: BrokerId(b) },
+                        Fault::Heal(b) => Command::HealBroker { broker: BrokerId(b) },
                     };
                     r.apply(now, cmd).unwrap_or_default()
                 }

@@ -5,6 +5,7 @@
 
 use broker_playground::core::command::Command;
 use broker_playground::core::event::{ElectionTrigger, Event, EventKind};
+use broker_playground::core::ids::BrokerId;
 use broker_playground::core::scenario::{Run, Scenario};
 use expect_test::{expect, Expect};
 
@@ -47,7 +48,7 @@ fn leaders(run: &Run) -> Vec<(i32, i32)> {
     (0..3)
         .map(|p| {
             let r = &rep.partition("orders", p).unwrap().registration;
-            (r.leader, r.preferred_replica())
+            (r.leader.0, r.preferred_replica().0)
         })
         .collect()
 }
@@ -324,8 +325,8 @@ fn elections_the_controller_cannot_make_and_unclean_elections() {
     // (3 s later) no in-sync replica is alive. Broker 1 is back from 2 s but out of sync.
     let mut run = cluster(false, 1);
     run.advance(1_500);
-    run.apply(run.now(), Command::StopBroker { broker: 2 }).unwrap();
-    run.apply(run.now(), Command::CrashBroker { broker: 3 }).unwrap();
+    run.apply(run.now(), Command::StopBroker { broker: BrokerId(2) }).unwrap();
+    run.apply(run.now(), Command::CrashBroker { broker: BrokerId(3) }).unwrap();
     run.advance(5_000);
     let rep = run.cluster.replication();
     assert!((0..3).all(|p| !rep.partition("orders", p).unwrap().registration.has_leader()));
@@ -338,7 +339,7 @@ fn elections_the_controller_cannot_make_and_unclean_elections() {
     );
     assert_eq!(leaders(&run)[0].0, 1, "the only live replica leads, out of sync");
     // Broker 1 stops as well: no replica is alive, an unclean election has nobody to elect.
-    run.apply(run.now(), Command::StopBroker { broker: 1 }).unwrap();
+    run.apply(run.now(), Command::StopBroker { broker: BrokerId(1) }).unwrap();
     check(
         sh(&mut run, "kafka-leader-election $BS --election-type unclean --all-topic-partitions"),
         expect![[r#"
@@ -392,7 +393,7 @@ fn elections(events: &[Event]) -> Vec<(u64, u32, i32, ElectionTrigger)> {
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::LeaderElection { partition, leader, trigger, .. } => {
-                Some((e.at, *partition, *leader, *trigger))
+                Some((e.at, *partition, leader.0, *trigger))
             }
             _ => None,
         })
@@ -415,8 +416,10 @@ fn a_restarted_broker_gets_its_leaderships_back_by_itself() {
     }
     assert!(not_preferred(&run).is_empty(), "{:?}", leaders(&run));
     // Each is followed by the leader change itself, with a new leader epoch.
-    let changed =
-        later.iter().filter(|e| matches!(e.kind, EventKind::LeaderChanged { leader: Some(2), .. })).count();
+    let changed = later
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::LeaderChanged { leader: Some(BrokerId(2)), .. }))
+        .count();
     assert_eq!(changed, moved.len());
     // Nothing else to move: no further check.
     assert!(elections(&run.advance(60_000)).is_empty());

@@ -22,6 +22,7 @@
 //! - `soak` (ignored unless asked for): the same driver, seeded, for a million steps
 //!   (`SOAK_STEPS`, `SOAK_SEED`); a failure prints the seed, episode and step to replay.
 
+use broker_playground::core::ids::BrokerId as Broker;
 use broker_playground::core::replication::config::{Acks, TopicReplicationConfig};
 use broker_playground::core::replication::election::{
     self, ElectionType, PartitionChange, PartitionRegistration,
@@ -32,9 +33,12 @@ use broker_playground::core::replication::placement::{self, MockRandom, UsableBr
 use broker_playground::core::replication::producer_state::{
     BatchCheck, ProducerBatch, ProducerStateTable, NO_PRODUCER_ID,
 };
-use broker_playground::core::replication::{BrokerId, ReplicationErrorCode, NO_LEADER};
+use broker_playground::core::replication::{ReplicationErrorCode, NO_LEADER};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The model's broker numbers; [`Broker`] where the library takes one.
+type BrokerId = i32;
 
 const LAG_MS: u64 = 10_000;
 const BROKERS: [BrokerId; 3] = [1, 2, 3];
@@ -113,7 +117,7 @@ impl Sim {
         for b in BROKERS {
             replicas.insert(b, Replica { up: true, ..Replica::default() });
         }
-        let reg = PartitionRegistration::new(BROKERS.to_vec(), |_| true);
+        let reg = PartitionRegistration::new(Broker::list(&BROKERS), |_| true);
         let mut sim = Sim {
             setup,
             now: 0,
@@ -173,7 +177,7 @@ impl Sim {
                         now,
                         "orders",
                         0,
-                        b,
+                        Broker(b),
                         &reg.replicas,
                         &reg.isr,
                         reg.leader_epoch,
@@ -187,7 +191,7 @@ impl Sim {
             }
             let state = r.leading.as_mut().unwrap();
             for &f in &BROKERS {
-                state.set_isr_eligible(f, !fenced.contains(&f));
+                state.set_isr_eligible(Broker(f), !fenced.contains(&f));
             }
             r.hw = state.high_watermark();
         }
@@ -201,11 +205,11 @@ impl Sim {
     }
 
     /// The leader's ISR change goes to the controller (`AlterPartition`).
-    fn alter_partition(&mut self, isr: Vec<BrokerId>) {
+    fn alter_partition(&mut self, isr: Vec<Broker>) {
         let active = self.active_set();
         let leader = self.reg.leader;
         let result = election::alter_partition(&self.reg, leader, self.reg.leader_epoch, &isr, &|b| {
-            active.contains(&b)
+            active.contains(&b.0)
         });
         if let Ok(change) = result {
             self.apply(change);
@@ -213,8 +217,8 @@ impl Sim {
     }
 
     fn leader_up(&self) -> Option<BrokerId> {
-        let l = self.reg.leader;
-        (l != NO_LEADER && self.replicas[&l].up && self.replicas[&l].leading.is_some()).then_some(l)
+        let l = self.reg.leader.0;
+        (l != NO_LEADER.0 && self.replicas[&l].up && self.replicas[&l].leading.is_some()).then_some(l)
     }
 
     // ---- the producer ----
@@ -402,7 +406,7 @@ impl Sim {
         let result = {
             let l = self.replicas.get_mut(&leader).unwrap();
             let state = l.leading.as_mut().unwrap();
-            let result = state.update_follower_fetch_state(now, follower, fetch_offset);
+            let result = state.update_follower_fetch_state(now, Broker(follower), fetch_offset);
             l.hw = state.high_watermark();
             result
         };
@@ -474,7 +478,8 @@ impl Sim {
         }
         self.replicas.get_mut(&b).unwrap().fenced = true;
         let active = self.active_set();
-        let change = election::remove_broker(&self.reg, b, &|r| active.contains(&r), self.setup.unclean);
+        let change =
+            election::remove_broker(&self.reg, Broker(b), &|r| active.contains(&r.0), self.setup.unclean);
         self.apply(change);
         self.check_pending();
     }
@@ -486,7 +491,8 @@ impl Sim {
         }
         self.replicas.get_mut(&b).unwrap().fenced = true;
         let active = self.active_set();
-        let change = election::remove_broker(&self.reg, b, &|r| active.contains(&r), self.setup.unclean);
+        let change =
+            election::remove_broker(&self.reg, Broker(b), &|r| active.contains(&r.0), self.setup.unclean);
         self.apply(change);
         self.crash(b);
     }
@@ -501,7 +507,8 @@ impl Sim {
         r.up = true;
         r.fenced = false;
         let active = self.active_set();
-        let change = election::broker_unfenced(&self.reg, b, &|r| active.contains(&r), self.setup.unclean);
+        let change =
+            election::broker_unfenced(&self.reg, Broker(b), &|r| active.contains(&r.0), self.setup.unclean);
         self.apply(change);
         self.sync_leaders();
     }
@@ -509,7 +516,7 @@ impl Sim {
     fn preferred_election(&mut self) {
         let active = self.active_set();
         if let Ok(change) =
-            election::elect_leader(&self.reg, ElectionType::Preferred, &|r| active.contains(&r))
+            election::elect_leader(&self.reg, ElectionType::Preferred, &|r| active.contains(&r.0))
         {
             self.apply(Some(change));
         }
@@ -577,7 +584,7 @@ impl Sim {
                 return Err("leader's log end differs from its log".into());
             }
             for b in &self.reg.isr {
-                let end = self.replicas[b].log.len() as u64;
+                let end = self.replicas[&b.0].log.len() as u64;
                 if hw > end {
                     return Err(format!("high watermark {hw} passes ISR member {b}'s log end {end}"));
                 }
@@ -594,7 +601,7 @@ impl Sim {
         if !self.setup.unclean {
             for (&offset, &id) in &self.consumed {
                 for b in &self.reg.isr {
-                    let log = &self.replicas[b].log;
+                    let log = &self.replicas[&b.0].log;
                     if log.get(offset as usize).map(|r| r.id) != Some(id) {
                         return Err(format!(
                             "record {id} a consumer read at offset {offset} is not on ISR member {b}"
@@ -607,7 +614,7 @@ impl Sim {
         if self.setup.safe() {
             for (&id, &offset) in &self.acked {
                 for b in &self.reg.isr {
-                    let log = &self.replicas[b].log;
+                    let log = &self.replicas[&b.0].log;
                     if log.get(offset as usize).map(|r| r.id) != Some(id) {
                         return Err(format!(
                             "acknowledged record {id} at offset {offset} is not on ISR member {b} ({:?})",
@@ -722,7 +729,7 @@ proptest! {
             .iter()
             .enumerate()
             .map(|(i, r)| UsableBroker {
-                id: i as BrokerId + 1,
+                id: Broker(i as BrokerId + 1),
                 rack: r.map(|r| format!("zone-{r}")),
                 fenced: fenced[i],
             })
@@ -741,8 +748,8 @@ proptest! {
         for replicas in &placed {
             prop_assert_eq!(replicas.len(), rf as usize);
             prop_assert_eq!(replicas.iter().collect::<BTreeSet<_>>().len(), rf as usize, "distinct brokers");
-            prop_assert!(!brokers[(replicas[0] - 1) as usize].fenced, "leader unfenced");
-            let used: BTreeSet<_> = replicas.iter().map(|&r| rack_of(r)).collect();
+            prop_assert!(!brokers[(replicas[0].0 - 1) as usize].fenced, "leader unfenced");
+            let used: BTreeSet<_> = replicas.iter().map(|&r| rack_of(r.0)).collect();
             prop_assert_eq!(used.len(), (rf as usize).min(rack_count), "racks spread: {:?}", replicas);
         }
         if rack_count == 1 && unfenced == brokers.len() {
@@ -803,7 +810,7 @@ fn acks_all_with_min_isr_2_survives_one_failure_and_refuses_at_two() {
     assert_eq!(s.acked.len(), 3);
     s.crash(1);
     s.fence(1);
-    assert_eq!((s.reg.leader, s.reg.isr.clone()), (2, vec![2, 3]));
+    assert_eq!((s.reg.leader, s.reg.isr.clone()), (Broker(2), Broker::list(&[2, 3])));
     assert_eq!(ids(&s.replicas[&2].log), vec![0, 1, 2], "nothing acknowledged is lost");
     s.crash(3);
     s.fence(3);
@@ -837,7 +844,11 @@ fn unclean_election_trades_data_for_availability() {
         assert_eq!(s.reg.leader_text(), "none");
         s.restart(2);
         if unclean {
-            assert_eq!((s.reg.leader, s.reg.isr.clone()), (2, vec![2]), "broker 2 elected uncleanly");
+            assert_eq!(
+                (s.reg.leader, s.reg.isr.clone()),
+                (Broker(2), Broker::list(&[2])),
+                "broker 2 elected uncleanly"
+            );
             s.restart(1);
             s.fetch(1, 10);
             assert_eq!(s.lost, vec![(1, 2, 2), (1, 3, 3)], "records 2 and 3 are lost");
@@ -880,7 +891,7 @@ fn controlled_shutdown_moves_leadership_first_and_preferred_election_returns_it(
     }
     assert_eq!(s.acked.len(), 2);
     s.shutdown(1);
-    assert_eq!((s.reg.leader, s.reg.isr.clone()), (2, vec![2, 3]));
+    assert_eq!((s.reg.leader, s.reg.isr.clone()), (Broker(2), Broker::list(&[2, 3])));
     let epoch = s.reg.leader_epoch;
     s.produce(1, false);
     s.fetch(3, 10);
@@ -929,9 +940,9 @@ fn retries_without_idempotence_write_duplicates() {
 #[test]
 fn three_zone_layout_puts_a_replica_in_every_zone() {
     let brokers = [
-        UsableBroker::new(1, Some("zone-a"), false),
-        UsableBroker::new(2, Some("zone-b"), false),
-        UsableBroker::new(3, Some("zone-c"), false),
+        UsableBroker::new(Broker(1), Some("zone-a"), false),
+        UsableBroker::new(Broker(2), Some("zone-b"), false),
+        UsableBroker::new(Broker(3), Some("zone-c"), false),
     ];
     let placed = placement::place(&mut MockRandom::new(), 6, 3, &brokers).unwrap();
     for replicas in &placed {
@@ -973,7 +984,7 @@ fn follower_joins_the_isr_only_past_the_new_epochs_start() {
     assert_eq!(s.replicas[&2].hw, 0, "2 learns the high watermark one fetch late");
     s.crash(1);
     s.fence(1);
-    assert_eq!((s.reg.leader, s.reg.isr.clone()), (2, vec![2]));
+    assert_eq!((s.reg.leader, s.reg.isr.clone()), (Broker(2), Broker::list(&[2])));
     s.fetch(3, 0); // 3 (log end 0) fetches: at the new leader's high watermark, before the epoch
     assert_eq!(s.reg.isr, vec![2], "3 is not in sync with epoch {}", s.reg.leader_epoch);
     s.crash(2);

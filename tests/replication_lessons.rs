@@ -5,6 +5,7 @@
 
 use broker_playground::core::error::ErrorCode;
 use broker_playground::core::event::{Event, EventKind, IsrReason};
+use broker_playground::core::ids::BrokerId;
 use broker_playground::core::replication::config::Acks;
 use broker_playground::core::scenario::{built_in, Run};
 
@@ -116,7 +117,8 @@ fn acks_1_lesson_loses_exactly_the_acknowledged_offsets_it_names_and_nobody_read
     // The new leader wrote other records at those offsets, and c1 read those.
     assert!(fetched_offsets(&events, "clicks", 35_000).contains(&201));
     let truncated = events.iter().any(|e| {
-        e.at == 25_000 && matches!(&e.kind, EventKind::ReplicaTruncated { broker: 3, from: 201, to: 204, .. })
+        e.at == 25_000
+            && matches!(&e.kind, EventKind::ReplicaTruncated { broker: BrokerId(3), from: 201, to: 204, .. })
     });
     assert!(truncated, "broker 3 truncates 201..203 when it comes back");
 }
@@ -170,7 +172,7 @@ fn unclean_lesson_loses_acknowledged_records_on_fast_only_and_safe_waits_for_its
             .iter()
             .filter_map(|e| match &e.kind {
                 EventKind::LeaderChanged { topic: t, leader, unclean, .. } if t == topic => {
-                    Some((e.at, *leader, *unclean))
+                    Some((e.at, leader.map(|b| b.0), *unclean))
                 }
                 _ => None,
             })
@@ -191,7 +193,7 @@ fn isr_lesson_stalls_acks_all_until_the_follower_leaves_the_isr_then_it_rejoins(
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::IsrChanged { removed, added, reason, .. } => {
-                Some((e.at, if removed.is_empty() { added.clone() } else { removed.clone() }, *reason))
+                Some((e.at, BrokerId::numbers(if removed.is_empty() { added } else { removed }), *reason))
             }
             _ => None,
         })
@@ -344,13 +346,13 @@ fn a_follower_cut_off_from_its_leader_alone_leaves_the_isr_because_its_fetches_a
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::IsrChanged { removed, reason, .. } if !removed.is_empty() => {
-                Some((e.at, removed.clone(), *reason))
+                Some((e.at, BrokerId::numbers(removed), *reason))
             }
             _ => None,
         })
         .collect();
     assert_eq!(isr.len(), 1, "{isr:?}");
-    assert_eq!((isr[0].1.clone(), isr[0].2), (vec![follower], IsrReason::Lagged));
+    assert_eq!((isr[0].1.clone(), isr[0].2), (vec![follower.0], IsrReason::Lagged));
     assert!((11_000..=12_200).contains(&isr[0].0), "after replica.lag.time.max.ms (10 s): {isr:?}");
     assert!(!events.iter().any(|e| matches!(e.kind, EventKind::BrokerChanged { .. })), "nobody is fenced");
     let behind = r.cluster.replication().partition("orders", 0).unwrap().replicas[&follower].log_end;

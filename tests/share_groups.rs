@@ -6,6 +6,7 @@
 use broker_playground::core::command::Command;
 use broker_playground::core::error::ErrorCode;
 use broker_playground::core::event::{Event, EventKind};
+use broker_playground::core::ids::BrokerId;
 use broker_playground::core::scenario::{event_stream_hash, Run, Scenario};
 use broker_playground::core::share_group::share_partition::{ArchiveReason, RecordState, ReturnCause};
 use broker_playground::i18n::Narrate;
@@ -479,7 +480,7 @@ mod random_driver {
             Op::Remove(w) => Command::RemoveConsumer { name: name(w) },
             Op::Commit(w) => Command::CommitSync { consumer: name(w) },
             Op::Broker(b, what) => {
-                let broker = i32::from(*b);
+                let broker = BrokerId(i32::from(*b));
                 match what {
                     0 => Command::StopBroker { broker },
                     1 => Command::CrashBroker { broker },
@@ -796,7 +797,7 @@ mod on_the_leader {
     }"#;
 
     fn leader(run: &Run, p: u32) -> i32 {
-        run.cluster.replication().partition("orders", p).and_then(|r| r.leader()).expect("leader")
+        run.cluster.replication().partition("orders", p).and_then(|r| r.leader()).expect("leader").0
     }
 
     #[test]
@@ -821,7 +822,8 @@ mod on_the_leader {
             sp.records().filter(|(_, r)| r.state == RecordState::Acquired).count() as u64
         };
         assert!(held_before > 0, "someone holds records of orders-0");
-        let mut events = run.apply(run.cluster.now(), Command::StopBroker { broker: old }).expect("stops");
+        let mut events =
+            run.apply(run.cluster.now(), Command::StopBroker { broker: BrokerId(old) }).expect("stops");
         events.extend(run.advance(run.cluster.now() + 2_000));
         let new = leader(&run, 0);
         assert_ne!(new, old);
@@ -864,7 +866,7 @@ mod on_the_leader {
             &Default::default(),
         );
         assert!(out.stdout.contains(&format!("localhost:9092  ({coordinator})")), "{}", out.stdout);
-        run.apply(run.cluster.now(), Command::CrashBroker { broker: coordinator.0 }).expect("crash");
+        run.apply(run.cluster.now(), Command::CrashBroker { broker: coordinator }).expect("crash");
         let crashed_at = run.cluster.now();
         let events = run.advance(crashed_at + 8_000);
         // The coordinator fails over (the next leader of the group's `__consumer_offsets`

@@ -40,7 +40,10 @@ fn core_throughput(n: u64) -> f64 {
 fn core_throughput_replicated(n: u64, brokers: i32) -> f64 {
     let config = ClusterConfig {
         brokers: (1..=brokers)
-            .map(|id| broker_playground::core::config::BrokerSpec { id, rack: Some(format!("zone-{id}")) })
+            .map(|id| broker_playground::core::config::BrokerSpec {
+                id: broker_playground::core::ids::BrokerId(id),
+                rack: Some(format!("zone-{id}")),
+            })
             .collect(),
         default_replication_factor: brokers,
         min_insync_replicas: if brokers > 1 { 2 } else { 1 },

@@ -84,7 +84,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn new(config: ClusterConfig, seed: u64) -> Self {
-        let mut broker = Broker::new(BrokerId(config.brokers.first().map_or(1, |b| b.id)));
+        let mut broker = Broker::new(config.brokers.first().map_or(BrokerId::FIRST, |b| b.id));
         broker.replicas = super::broker::replicas::Replication::new(&config, seed);
         broker.group_config = super::broker::GroupConfig::of(&config);
         Cluster {
@@ -594,8 +594,10 @@ impl Cluster {
                 if !c.assignment.contains(&tp) {
                     return Err(CoreError::invalid(format!("{consumer} does not own {topic}-{partition}")));
                 }
-                let (log_start, log_end) =
-                    self.list_offsets(now, &consumer, &tp).ok_or_else(|| unknown_topic(&topic))?;
+                let user = c.spec.user.clone();
+                let (log_start, log_end) = self
+                    .list_offsets(now, &consumer, user.as_deref(), &tp)
+                    .map_err(|code| seek_refused(code, &topic))?;
                 let offset = match to {
                     SeekTo::Beginning => log_start,
                     SeekTo::End => log_end,
@@ -855,4 +857,15 @@ fn acl_error(e: super::acl::AclError) -> CoreError {
 
 fn unknown(what: &str, name: &str) -> CoreError {
     CoreError::invalid(format!("there is no {what} named {name:?}"))
+}
+
+/// A seek's ListOffsets refused: no DESCRIBE on the topic is Kafka's
+/// `TopicAuthorizationException`; anything else, the topic is not there to seek in.
+fn seek_refused(code: ErrorCode, topic: &str) -> CoreError {
+    match code {
+        ErrorCode::TopicAuthorizationFailed => {
+            CoreError::kafka(code, format!("Not authorized to access topics: [{topic}]"))
+        }
+        _ => unknown_topic(topic),
+    }
 }

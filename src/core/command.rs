@@ -3,6 +3,7 @@
 use super::acl::{AclBinding, Role};
 use super::broker::share::ShareGroupSettings;
 use super::consumer::{ConsumerMode, ConsumerSpec};
+use super::ids::BrokerId;
 use super::log::Retention;
 use super::producer::ProducerSpec;
 use super::share_group::share_partition::ResetTarget;
@@ -54,22 +55,22 @@ pub enum Command {
     /// A broker's controlled shutdown: leadership moves away first, nothing acknowledged is
     /// lost.
     StopBroker {
-        broker: i32,
+        broker: BrokerId,
     },
     /// A broker goes without a goodbye; the controller notices after
     /// `broker.session.timeout.ms`.
     CrashBroker {
-        broker: i32,
+        broker: BrokerId,
     },
     StartBroker {
-        broker: i32,
+        broker: BrokerId,
     },
     /// A broker stays up but is cut off from every other node (a network partition).
     IsolateBroker {
-        broker: i32,
+        broker: BrokerId,
     },
     HealBroker {
-        broker: i32,
+        broker: BrokerId,
     },
 
     AddProducer {

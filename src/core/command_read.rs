@@ -15,6 +15,7 @@ use super::acl::{AclBinding, Role};
 use super::broker::share::ShareGroupSettings;
 use super::command::{Command, SeekTo};
 use super::consumer::{ConsumerMode, ConsumerSpec};
+use super::ids::BrokerId;
 use super::log::Retention;
 use super::producer::ProducerSpec;
 use super::protocol::elect_leaders::{ElectionPartition, ElectionType};
@@ -169,11 +170,11 @@ fn build(row: usize, values: [Option<Field>; MAX_FIELDS]) -> Result<Command, &'s
         "delete_topic" => C::DeleteTopic { name: f.req()? },
         "create_partitions" => C::CreatePartitions { topic: f.req()?, total: f.req()? },
         "set_retention" => C::SetRetention { topic: f.req()?, retention: f.req()? },
-        "stop_broker" => C::StopBroker { broker: f.req()? },
-        "crash_broker" => C::CrashBroker { broker: f.req()? },
-        "start_broker" => C::StartBroker { broker: f.req()? },
-        "isolate_broker" => C::IsolateBroker { broker: f.req()? },
-        "heal_broker" => C::HealBroker { broker: f.req()? },
+        "stop_broker" => C::StopBroker { broker: BrokerId(f.req()?) },
+        "crash_broker" => C::CrashBroker { broker: BrokerId(f.req()?) },
+        "start_broker" => C::StartBroker { broker: BrokerId(f.req()?) },
+        "isolate_broker" => C::IsolateBroker { broker: BrokerId(f.req()?) },
+        "heal_broker" => C::HealBroker { broker: BrokerId(f.req()?) },
         "add_producer" => C::AddProducer { producer: f.req()? },
         "update_producer" => C::UpdateProducer { producer: f.req()? },
         "remove_producer" => C::RemoveProducer { name: f.req()? },

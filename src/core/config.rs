@@ -81,7 +81,7 @@ pub struct ClusterConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BrokerSpec {
-    pub id: i32,
+    pub id: crate::core::ids::BrokerId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rack: Option<String>,
 }
@@ -96,7 +96,7 @@ impl BrokerSpec {
             return Err(format!("at most {MAX_BROKERS} brokers (got {})", brokers.len()));
         }
         for (i, b) in brokers.iter().enumerate() {
-            if !(0..=1000).contains(&b.id) {
+            if !(0..=1000).contains(&b.id.0) {
                 return Err(format!("[{i}].id: node.id must be between 0 and 1000 (got {})", b.id));
             }
             if brokers[..i].iter().any(|o| o.id == b.id) {

@@ -461,6 +461,7 @@ impl Cluster {
         if c.status == ConsumerStatus::Paused || !self.may_fetch(c) {
             return;
         }
+        self.retry_refused_positions(name, now);
         let fetched = self.fetch(name, now);
         let Some(c) = self.consumers.get_mut(name) else {
             return;
@@ -491,6 +492,30 @@ impl Cluster {
                 }
             }
         }
+    }
+
+    /// Partitions left without a position because the broker refused to say where to start
+    /// (no DESCRIBE on the topic or the group) are asked about again at each poll, as the Java
+    /// client's `updateFetchPositions` does.
+    fn retry_refused_positions(&mut self, name: &str, now: Millis) {
+        let Some(c) = self.consumers.get(name) else {
+            return;
+        };
+        if !c.error.as_ref().is_some_and(|(e, _)| is_authorization(*e)) {
+            return;
+        }
+        let missing: Vec<TopicPartition> =
+            c.assignment.iter().filter(|tp| !c.positions.contains_key(*tp)).cloned().collect();
+        if missing.is_empty() {
+            return;
+        }
+        let Some(mut c) = self.consumers.remove(name) else {
+            return;
+        };
+        for tp in &missing {
+            self.init_position(&mut c, tp, now);
+        }
+        self.consumers.insert(name.to_string(), c);
     }
 
     /// Eager members fetch nothing mid-rebalance; cooperative and KIP-848 members keep
@@ -690,35 +715,46 @@ impl Cluster {
         self.consumers.insert(name.to_string(), c);
     }
 
-    /// ListOffsets, as client `from` sends it: where `tp`'s log starts and ends.
+    /// ListOffsets, as client `from` (authenticated as `user`) sends it: where `tp`'s log
+    /// starts and ends, or the broker's error (REQUEST_TIMED_OUT: no answer).
     pub(crate) fn list_offsets(
         &mut self,
         now: Millis,
         from: &str,
+        user: Option<&str>,
         tp: &TopicPartition,
-    ) -> Option<(u64, u64)> {
+    ) -> Result<(u64, u64), ErrorCode> {
         let mut ask = |timestamp| {
             let partitions = vec![ListOffsetsPartition { partition: tp.clone(), timestamp }];
             let request = ListOffsetsRequest { replica_id: -1, partitions }.into();
-            let Some(Response::ListOffsets(answer)) = self.call(now, NodeId::consumer(from), None, request)
+            let Some(Response::ListOffsets(answer)) = self.call(now, NodeId::consumer(from), user, request)
             else {
-                return None;
+                return Err(ErrorCode::RequestTimedOut);
             };
-            answer
-                .partitions
-                .into_iter()
-                .next()
-                .filter(|p| p.error_code.is_none())
-                .map(|p| p.offset.max(0) as u64)
+            let p = answer.partitions.into_iter().next().ok_or(ErrorCode::UnknownTopicOrPartition)?;
+            match p.error_code {
+                Some(code) => Err(code),
+                None => Ok(p.offset.max(0) as u64),
+            }
         };
-        Some((ask(EARLIEST_TIMESTAMP)?, ask(LATEST_TIMESTAMP)?))
+        Ok((ask(EARLIEST_TIMESTAMP)?, ask(LATEST_TIMESTAMP)?))
     }
 
-    /// OffsetFetch for the consumer's group, else `auto.offset.reset` (ListOffsets).
+    /// OffsetFetch for the consumer's group, else `auto.offset.reset` (ListOffsets). A refusal
+    /// of either (no DESCRIBE on the topic or the group) is the consumer's error, as `poll()`
+    /// throws it in Kafka's client; the partition waits without a position.
     fn init_position(&mut self, c: &mut Consumer, tp: &TopicPartition, now: Millis) {
-        let Some((log_start, log_end)) = self.list_offsets(now, &c.spec.name, tp) else {
-            return;
+        let user = c.spec.user.clone();
+        let (log_start, log_end) = match self.list_offsets(now, &c.spec.name, user.as_deref(), tp) {
+            Ok(bounds) => bounds,
+            Err(code) => {
+                if is_authorization(code) {
+                    self.consumer_error(c, code, format!("{}-{}", tp.topic, tp.partition), now);
+                }
+                return;
+            }
         };
+        let mut refused = None;
         let committed = c.group_id().map(str::to_string).and_then(|g| {
             let request = OffsetFetchRequest {
                 group_id: g.as_str().into(),
@@ -726,12 +762,22 @@ impl Cluster {
                 require_stable: false,
             };
             let Some(Response::OffsetFetch(answer)) =
-                self.call(now, NodeId::consumer(&c.spec.name), c.spec.user.as_deref(), request.into())
+                self.call(now, NodeId::consumer(&c.spec.name), user.as_deref(), request.into())
             else {
                 return None;
             };
-            answer.partitions.into_iter().next().and_then(|(_, o, _)| o)
+            let (_, offset, error) = answer.partitions.into_iter().next().unwrap_or((tp.clone(), None, None));
+            let partition = format!("{}-{}", tp.topic, tp.partition);
+            refused = answer
+                .error_code
+                .map(|code| (code, format!("group {g}")))
+                .or(error.map(|code| (code, partition)));
+            offset
         });
+        if let Some((code, detail)) = refused.filter(|(code, _)| is_authorization(*code)) {
+            self.consumer_error(c, code, detail, now);
+            return;
+        }
         let name = c.spec.name.clone();
         if let Some(off) = committed {
             c.positions.insert(tp.clone(), off);
@@ -855,6 +901,27 @@ impl Cluster {
         else {
             return;
         };
+        // A subscribed topic it may not DESCRIBE: `poll()` throws TopicAuthorizationException
+        // (told unless another refusal is already the consumer's error: the group's, which
+        // every JoinGroup repeats, would otherwise take turns with it on the timeline).
+        let already = self
+            .consumers
+            .get(name)
+            .and_then(|c| c.error.as_ref())
+            .is_some_and(|(e, _)| is_authorization(*e));
+        let refused: Vec<&str> = answer
+            .topics
+            .iter()
+            .filter(|t| t.error_code == Some(ErrorCode::TopicAuthorizationFailed))
+            .map(|t| t.name.as_str())
+            .collect();
+        if !refused.is_empty() && !already {
+            let detail = format!("Not authorized to access topics: [{}]", refused.join(", "));
+            if let Some(mut c) = self.consumers.remove(name) {
+                self.consumer_error(&mut c, ErrorCode::TopicAuthorizationFailed, detail, now);
+                self.consumers.insert(name.to_string(), c);
+            }
+        }
         let Some(c) = self.consumers.get(name) else {
             return;
         };

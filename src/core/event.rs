@@ -13,6 +13,7 @@ use super::config::{GroupProtocol, OffsetReset};
 use super::error::ErrorCode;
 use super::group::assignor::{Strategy, TopicPartition};
 use super::group::GroupState;
+use super::ids::BrokerId;
 use super::share_group::share_partition::{ArchiveReason, ReturnCause};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -264,8 +265,8 @@ pub enum EventKind {
     CoordinatorMoved {
         group: String,
         partition: u32,
-        from: Option<crate::core::ids::BrokerId>,
-        to: Option<crate::core::ids::BrokerId>,
+        from: Option<BrokerId>,
+        to: Option<BrokerId>,
         cause: Option<BrokerChange>,
     },
     /// A share group's coordinator moved with its `__consumer_offsets` partition's leader (the
@@ -275,8 +276,8 @@ pub enum EventKind {
     ShareCoordinatorMoved {
         group: String,
         partition: u32,
-        from: Option<crate::core::ids::BrokerId>,
-        to: Option<crate::core::ids::BrokerId>,
+        from: Option<BrokerId>,
+        to: Option<BrokerId>,
         cause: Option<BrokerChange>,
     },
     /// A client learned its group's coordinator had moved (it got `error` from broker `from`)
@@ -284,12 +285,12 @@ pub enum EventKind {
     CoordinatorFound {
         client: String,
         group: String,
-        from: crate::core::ids::BrokerId,
-        to: crate::core::ids::BrokerId,
+        from: BrokerId,
+        to: BrokerId,
         error: crate::core::error::ErrorCode,
     },
     BrokerChanged {
-        broker: i32,
+        broker: BrokerId,
         change: BrokerChange,
     },
     /// The controller elected a leader (`None`: the partition is offline). `unclean`: an
@@ -297,23 +298,23 @@ pub enum EventKind {
     LeaderChanged {
         topic: String,
         partition: u32,
-        leader: Option<i32>,
+        leader: Option<BrokerId>,
         leader_epoch: i32,
         unclean: bool,
     },
     IsrChanged {
         topic: String,
         partition: u32,
-        isr: Vec<i32>,
-        added: Vec<i32>,
-        removed: Vec<i32>,
+        isr: Vec<BrokerId>,
+        added: Vec<BrokerId>,
+        removed: Vec<BrokerId>,
         reason: IsrReason,
     },
     /// The new leader of a partition had only up to `from`: offsets `from..to` are gone.
     RecordsLost {
         topic: String,
         partition: u32,
-        leader: i32,
+        leader: BrokerId,
         from: u64,
         to: u64,
     },
@@ -322,7 +323,7 @@ pub enum EventKind {
     ReplicaTruncated {
         topic: String,
         partition: u32,
-        broker: i32,
+        broker: BrokerId,
         from: u64,
         to: u64,
     },
@@ -332,7 +333,7 @@ pub enum EventKind {
     LeaderElection {
         topic: String,
         partition: u32,
-        leader: i32,
+        leader: BrokerId,
         trigger: ElectionTrigger,
     },
 

@@ -8,7 +8,18 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
-pub use crate::core::group::assignor::TopicPartition;
+/// A partition of a topic, as Kafka's `TopicPartition`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TopicPartition {
+    pub topic: Arc<str>,
+    pub partition: u32,
+}
+
+impl TopicPartition {
+    pub fn new(topic: impl Into<Arc<str>>, partition: u32) -> Self {
+        Self { topic: topic.into(), partition }
+    }
+}
 
 /// A broker's `node.id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -17,6 +28,23 @@ pub struct BrokerId(pub i32);
 impl BrokerId {
     /// The one broker of a playground cluster (a scenario's default `node.id`).
     pub const FIRST: BrokerId = BrokerId(1);
+
+    /// Brokers by their numbers (`[1, 2, 3]`), as a replica list or an ISR is written.
+    pub fn list(ids: &[i32]) -> Vec<BrokerId> {
+        ids.iter().copied().map(BrokerId).collect()
+    }
+
+    /// The numbers of `brokers` (the inverse of [`BrokerId::list`]).
+    pub fn numbers(brokers: &[BrokerId]) -> Vec<i32> {
+        brokers.iter().map(|b| b.0).collect()
+    }
+}
+
+/// A broker id compares with the number it is (`node.id`), as tests and scenario files write it.
+impl PartialEq<i32> for BrokerId {
+    fn eq(&self, other: &i32) -> bool {
+        self.0 == *other
+    }
 }
 
 impl fmt::Display for BrokerId {

@@ -221,7 +221,7 @@ impl Batch {
 #[derive(Debug, Clone)]
 struct InFlight {
     correlation: crate::core::ids::CorrelationId,
-    broker: i32,
+    broker: BrokerId,
     deadline: Millis,
     batches: Vec<Batch>,
 }
@@ -230,8 +230,8 @@ struct InFlight {
 #[derive(Debug, Clone)]
 struct TopicMetadata {
     topic: Arc<str>,
-    /// Each partition's leader (-1: none).
-    leaders: Vec<i32>,
+    /// Each partition's leader (`NO_LEADER`: none).
+    leaders: Vec<BrokerId>,
     /// Whether each partition has more than one replica.
     replicated: Vec<bool>,
 }
@@ -547,6 +547,7 @@ use super::protocol::init_producer_id::InitProducerIdRequest;
 use super::protocol::metadata::MetadataRequest;
 use super::protocol::produce::{PartitionProduceData, ProduceRequest, ProduceResponse, NO_PRODUCER_ID};
 use super::protocol::{Authenticated, Request, Response};
+use super::replication::NO_LEADER;
 
 /// A step's batch for one partition while it is made: partition, records, headers by index,
 /// bytes ([`Record::size_bytes`]).
@@ -852,13 +853,13 @@ impl Cluster {
     }
 
     /// The first broker the producer can reach (its bootstrap connection), if any.
-    fn any_broker(&self, p: &Producer) -> Option<i32> {
+    fn any_broker(&self, p: &Producer) -> Option<BrokerId> {
         self.broker
             .replicas
             .nodes
             .iter()
             .map(|n| n.id)
-            .find(|&b| self.net.can_reach(&p.client.node, &NodeId::Broker(BrokerId(b))))
+            .find(|&b| self.net.can_reach(&p.client.node, &NodeId::Broker(b)))
     }
 
     /// Makes sure the producer knows its topic's leaders: a Metadata request when it has none,
@@ -887,22 +888,26 @@ impl Cluster {
             self.call_broker(now, node, to, user.as_deref(), Request::Metadata(request), Some(timeout));
         p.client.next_metadata_at = now + p.client.config.retry_backoff_ms.max(1);
         let Some(Response::Metadata(m)) = answer else { return fresh };
+        let refused = m.topics.iter().any(|t| t.error_code == Some(ErrorCode::TopicAuthorizationFailed));
         let Some(t) = m.topics.into_iter().find(|t| t.name == p.spec.topic && t.error_code.is_none()) else {
             p.client.metadata = None;
+            if refused {
+                self.metadata_refused(p, now);
+            }
             return false;
         };
-        let mut leaders = vec![-1; t.partitions.len()];
+        let mut leaders = vec![NO_LEADER; t.partitions.len()];
         let mut replicated = vec![false; t.partitions.len()];
         for part in &t.partitions {
             if let Some(i) = (part.partition_index as usize).checked_sub(0).filter(|&i| i < leaders.len()) {
-                leaders[i] = if part.error_code.is_none() { part.leader_id.0 } else { -1 };
+                leaders[i] = if part.error_code.is_none() { part.leader_id } else { NO_LEADER };
                 replicated[i] = part.replica_nodes.len() > 1;
             }
             if let Some(code) = part.error_code {
                 self.leader_unknown(p, part.partition_index, code, now);
             }
         }
-        p.client.metadata_stale = leaders.iter().any(|&l| l < 0);
+        p.client.metadata_stale = leaders.iter().any(|l| l.0 < 0);
         let topic = match p.client.metadata.take() {
             Some(old) if *old.topic == *p.spec.topic => old.topic,
             _ => Arc::from(p.spec.topic.as_str()),
@@ -912,6 +917,17 @@ impl Cluster {
         }
         p.client.metadata = Some(TopicMetadata { topic, leaders, replicated });
         true
+    }
+
+    /// Metadata refused the topic (no DESCRIBE on it): Kafka's `send()` fails each record at
+    /// once with TopicAuthorizationException, so the records waiting are given up.
+    fn metadata_refused(&mut self, p: &mut Producer, now: Millis) {
+        let code = ErrorCode::TopicAuthorizationFailed;
+        let count = p.client.queue.iter().map(Batch::count).sum();
+        self.note_produce_error(p, None, count, code, code.is_retriable(), now);
+        for b in std::mem::take(&mut p.client.queue) {
+            self.batch_given_up(p, &b);
+        }
     }
 
     /// Metadata named no leader for a partition the producer has records waiting for (Kafka's
@@ -1018,7 +1034,7 @@ impl Cluster {
     fn producer_send_round(&mut self, p: &mut Producer, now: Millis) -> bool {
         let max_in_flight = p.client.config.max_in_flight_requests_per_connection.max(1) as usize;
         // (leader, batches) per request being built; the partitions held back this round.
-        let mut requests: Vec<(i32, Vec<Batch>)> = Vec::new();
+        let mut requests: Vec<(BrokerId, Vec<Batch>)> = Vec::new();
         let mut held: Vec<u32> = Vec::new();
         let queue = std::mem::take(&mut p.client.queue);
         // Kafka's `shouldStopDrainBatchesForPartition` after an epoch bump: a partition's new
@@ -1038,7 +1054,7 @@ impl Cluster {
         for mut b in queue {
             let leader =
                 p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
-            let in_flight = |l: i32| p.client.in_flight.iter().filter(|f| f.broker == l).count();
+            let in_flight = |l: BrokerId| p.client.in_flight.iter().filter(|f| f.broker == l).count();
             // Kafka's `shouldStopDrainBatchesForPartition`: an idempotent producer retries a
             // batch only once it is its partition's first unanswered one (so sequences reach
             // the leader in order; in effect one request in flight for that partition).
@@ -1054,7 +1070,7 @@ impl Cluster {
             let behind_old_epoch = b.base_sequence < 0 && old_epoch.contains(&b.partition);
             let sendable = match leader {
                 Some(l)
-                    if l >= 0
+                    if l.0 >= 0
                         && b.retry_at <= now
                         && !held.contains(&b.partition)
                         && !waits_its_turn
@@ -1066,7 +1082,7 @@ impl Cluster {
                         None => in_flight(l) < max_in_flight,
                     }
                 }
-                Some(l) if l < 0 => {
+                Some(l) if l.0 < 0 => {
                     p.client.metadata_stale = true;
                     false
                 }
@@ -1092,7 +1108,7 @@ impl Cluster {
             } else {
                 b.base_sequence = -1;
             }
-            let l = leader.unwrap_or(-1);
+            let l = leader.unwrap_or(NO_LEADER);
             match requests.iter_mut().find(|r| r.0 == l) {
                 Some(r) => r.1.push(b),
                 None => requests.push((l, vec![b])),
@@ -1105,7 +1121,7 @@ impl Cluster {
         sent
     }
 
-    fn send_produce(&mut self, p: &mut Producer, leader: i32, mut batches: Vec<Batch>, now: Millis) {
+    fn send_produce(&mut self, p: &mut Producer, leader: BrokerId, mut batches: Vec<Batch>, now: Millis) {
         let Some(topic) = p.client.metadata.as_ref().map(|m| m.topic.clone()) else {
             for b in batches {
                 p.client.requeue(b);
@@ -1412,11 +1428,11 @@ impl Cluster {
     /// Producers reach a broker only while it runs: a stopped, crashed or isolated broker
     /// gets nothing from them and answers nothing (their requests time out).
     pub(crate) fn sync_producer_links(&mut self) {
-        let brokers: Vec<(i32, bool)> =
+        let brokers: Vec<(BrokerId, bool)> =
             self.broker.replicas.nodes.iter().map(|n| (n.id, n.is_running())).collect();
         for p in self.producers.values() {
             for &(id, up) in &brokers {
-                self.net.set_link_up(&p.client.node, &NodeId::Broker(BrokerId(id)), up);
+                self.net.set_link_up(&p.client.node, &NodeId::Broker(id), up);
             }
         }
     }
@@ -1431,7 +1447,7 @@ impl Cluster {
     pub(crate) fn broker_change(
         &mut self,
         now: Millis,
-        broker: i32,
+        broker: BrokerId,
         change: super::event::BrokerChange,
     ) -> CoreResult<()> {
         self.broker_command(now, broker, change)?;
@@ -1446,8 +1462,8 @@ impl Cluster {
 
     /// Broker `broker` closes its connections to the producers (Kafka's `SocketServer`
     /// shutting down): each one's requests still outstanding end now as disconnected.
-    fn close_producer_connections(&mut self, now: Millis, broker: i32) {
-        let to = NodeId::Broker(BrokerId(broker));
+    fn close_producer_connections(&mut self, now: Millis, broker: BrokerId) {
+        let to = NodeId::Broker(broker);
         let mut closed = 0;
         for p in self.producers.values() {
             closed += self.net.disconnect(now, &p.client.node, &to);
@@ -1504,7 +1520,7 @@ mod tests {
         Run::new(Scenario::from_json(&text).expect("parses")).expect("builds")
     }
 
-    fn leader(r: &Run) -> i32 {
+    fn leader(r: &Run) -> BrokerId {
         r.cluster.replication().partition("orders", 0).expect("orders-0").registration.leader
     }
 
@@ -1636,7 +1652,7 @@ mod tests {
             r.advance(1_000);
             let l = leader(&r);
             // 200 ms from producer to leader: a request is always on its way.
-            r.cluster.net.set_latency(NodeId::producer("p1"), NodeId::Broker(BrokerId(l)), 200);
+            r.cluster.net.set_latency(NodeId::producer("p1"), NodeId::Broker(l), 200);
             r.advance(5_000);
             let cmd =
                 if stop { Command::StopBroker { broker: l } } else { Command::CrashBroker { broker: l } };

@@ -13,7 +13,7 @@ use crate::core::broker::Output;
 use crate::core::cluster::Cluster;
 use crate::core::config::GroupProtocol;
 use crate::core::event::{EventKind, RebalanceProtocol};
-use crate::core::ids::{CorrelationId, NodeId};
+use crate::core::ids::{BrokerId, CorrelationId, NodeId};
 use crate::core::net::Payload;
 use crate::core::protocol::{Authenticated, Request, Response};
 use crate::core::time::Millis;
@@ -61,12 +61,12 @@ impl Cluster {
         &mut self,
         now: Millis,
         from: NodeId,
-        to: i32,
+        to: BrokerId,
         user: Option<&str>,
         request: Request,
         timeout: Option<Millis>,
     ) -> (CorrelationId, Option<Response>) {
-        let to = NodeId::Broker(crate::core::ids::BrokerId(to));
+        let to = NodeId::Broker(to);
         let sent = Authenticated { principal: user.map(Into::into), request };
         let id = match timeout {
             None => self.net.send_one_way(now, from, to, sent),
@@ -128,7 +128,12 @@ impl Cluster {
             }
             q => q,
         };
-        let user = q.principal.as_deref();
+        // A producer's or consumer's request without a user is `User:ANONYMOUS`'s; the admin
+        // client's is the operator's (the handlers that check `ANONYMOUS` agree either way).
+        let user = match (&from, q.principal.as_deref()) {
+            (NodeId::Producer(_) | NodeId::Consumer(_), None) => Some(crate::core::broker::ANONYMOUS),
+            (_, user) => user,
+        };
         let answer = match &q.request {
             Request::JoinGroup(r) => {
                 self.broker.join_group(at, &from, correlation, user, r, &mut self.rng).map(Response::from)

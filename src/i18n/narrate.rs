@@ -347,7 +347,9 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 IsrReason::Lagged => (n.isr_left_lagged, removed),
                 _ => (n.isr_left_down, removed),
             };
-            let list = |ids: &[i32]| ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+            let list = |ids: &[crate::core::ids::BrokerId]| {
+                ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+            };
             fill(
                 m,
                 &[("brokers", &list(who)), ("topic", topic), ("partition", partition), ("isr", &list(isr))],

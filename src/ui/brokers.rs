@@ -7,6 +7,7 @@
 use super::state::{use_handle, use_sim, Action, ErrorAt, Sim};
 use super::text::{fill, use_text};
 use crate::core::broker::replicas::BrokerState;
+use crate::core::ids::BrokerId;
 use crate::core::Command;
 use yew::prelude::*;
 
@@ -15,7 +16,7 @@ const MAX_ROWS: usize = 48;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BrokerRow {
-    pub id: i32,
+    pub id: BrokerId,
     pub rack: Option<String>,
     pub state: BrokerState,
     pub fenced: bool,
@@ -25,10 +26,10 @@ pub struct BrokerRow {
 pub struct PartitionRow {
     pub topic: String,
     pub partition: u32,
-    pub leader: Option<i32>,
+    pub leader: Option<BrokerId>,
     /// Each replica and its log end offset (the leader's is the partition log's end).
-    pub replicas: Vec<(i32, u64)>,
-    pub isr: Vec<i32>,
+    pub replicas: Vec<(BrokerId, u64)>,
+    pub isr: Vec<BrokerId>,
     pub high_watermark: Option<u64>,
     pub log_end: u64,
 }
@@ -130,7 +131,7 @@ fn brokers_panel(props: &PanelProps) -> Html {
         let onclick = d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Global, cmd.clone()));
         html! { <button type="button" title={help} {onclick}>{ label }</button> }
     };
-    let ids = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+    let ids = |ids: &[BrokerId]| ids.iter().map(BrokerId::to_string).collect::<Vec<_>>().join(",");
     html! {
         <section class="panel brokers" aria-labelledby="h-brokers">
             <h2 id="h-brokers">{ t.brokers_title }</h2>
@@ -233,10 +234,10 @@ mod tests {
     #[test]
     fn a_crashed_broker_shows_crashed_and_is_started_from_the_panel() {
         let mut sim = three_brokers();
-        sim.handle(Action::cmd(ErrorAt::Global, Command::CrashBroker { broker: 2 }));
+        sim.handle(Action::cmd(ErrorAt::Global, Command::CrashBroker { broker: BrokerId(2) }));
         let v = BrokersView::of(&sim).unwrap();
         assert_eq!(v.brokers[1].state, BrokerState::Crashed);
-        sim.handle(Action::cmd(ErrorAt::Global, Command::StartBroker { broker: 2 }));
+        sim.handle(Action::cmd(ErrorAt::Global, Command::StartBroker { broker: BrokerId(2) }));
         assert_eq!(BrokersView::of(&sim).unwrap().brokers[1].state, BrokerState::Running);
     }
 }

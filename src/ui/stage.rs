@@ -17,6 +17,7 @@ use super::text::{fill, use_text, Text};
 use crate::core::broker::replicas::BrokerState;
 use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
+use crate::core::ids::BrokerId;
 use crate::core::sort::CollectTree;
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
@@ -50,16 +51,16 @@ pub struct PartitionRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicaMarks {
-    pub leader: Option<i32>,
+    pub leader: Option<BrokerId>,
     /// The ISR, when some replica is out of it.
-    pub short_isr: Option<Vec<i32>>,
+    pub short_isr: Option<Vec<BrokerId>>,
     pub lost: u64,
 }
 
 /// A broker on the stage (shown with more than one broker): a failure is seen where the story is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BrokerChip {
-    pub id: i32,
+    pub id: BrokerId,
     pub rack: Option<String>,
     pub state: BrokerState,
 }
@@ -92,7 +93,7 @@ pub struct GroupFrame {
     pub phase: Option<&'static str>,
     pub members: Vec<MemberChip>,
     /// With more than one broker: the broker coordinating the group, as FindCoordinator answers.
-    pub coordinator: Option<i32>,
+    pub coordinator: Option<BrokerId>,
 }
 
 /// What the stage shows (compared each frame; see the module's frame-cost note).
@@ -146,7 +147,7 @@ impl StageView {
         }
         let rep = cluster.replication();
         let many = rep.nodes.len() > 1;
-        let coordinator = |group: &str| many.then(|| cluster.coordinator(group).0 .0);
+        let coordinator = |group: &str| many.then(|| cluster.coordinator(group).0);
         let mut groups = Vec::new();
         for g in cluster.groups().values() {
             let members_now = cluster.group_members(&g.id);
@@ -351,7 +352,7 @@ fn swatch(hue: u32) -> Html {
 /// A replicated partition's leader (or "offline"), its ISR when a replica is out of it, and the
 /// records a leader election cut off.
 fn replica_marks(t: &'static Text<'static>, r: &ReplicaMarks) -> Html {
-    let ids = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+    let ids = |ids: &[BrokerId]| ids.iter().map(BrokerId::to_string).collect::<Vec<_>>().join(",");
     html! {
         <span class="replica-marks">
             { match r.leader {
@@ -454,7 +455,7 @@ fn stage_body(props: &BodyProps) -> Html {
                             html! {
                                 <li class={classes!("broker-chip", down.then_some("down"))} title={named.clone()}>
                                     <span class="visually-hidden">{ named }</span>
-                                    <span class="bid" aria-hidden="true">{ b.id }</span>
+                                    <span class="bid" aria-hidden="true">{ b.id.to_string() }</span>
                                     <span class={classes!("bstate", (!down).then_some("visually-hidden"))}>{ state }</span>
                                 </li>
                             }

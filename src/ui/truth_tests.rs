@@ -11,6 +11,7 @@ use crate::core::command::Command;
 use crate::core::consumer::ConsumerMode;
 use crate::core::event::EventKind;
 use crate::core::group::assignor::Strategy;
+use crate::core::ids::BrokerId;
 use crate::core::scenario::built_in;
 use crate::core::time::Millis;
 use std::rc::Rc;
@@ -820,15 +821,15 @@ fn the_stage_shows_the_crashed_broker_the_new_leader_and_the_records_acks_1_lost
     assert!(v.brokers.iter().all(|b| b.state == BrokerState::Running));
     let row = &v.topics[0].partitions[0];
     let marks = row.replicas.as_ref().expect("three brokers: leader marks");
-    assert_eq!((marks.leader, &marks.short_isr, marks.lost), (Some(3), &None, 0));
+    assert_eq!((marks.leader, &marks.short_isr, marks.lost), (Some(BrokerId(3)), &None, 0));
     assert!(v.groups[0].coordinator.is_some(), "the group names its coordinator");
 
     let after = lesson_at("acks-1-loses-records", 14_000);
     let v = StageView::of(&after, t, true);
     assert_eq!(v.brokers[2].state, BrokerState::Crashed);
     let marks = v.topics[0].partitions[0].replicas.clone().unwrap();
-    assert_eq!(marks.leader, Some(1), "broker 1 leads after the election");
-    assert_eq!(marks.short_isr, Some(vec![1, 2]), "broker 3 is out of the ISR");
+    assert_eq!(marks.leader, Some(BrokerId(1)), "broker 1 leads after the election");
+    assert_eq!(marks.short_isr, Some(BrokerId::list(&[1, 2])), "broker 3 is out of the ISR");
     assert_eq!(marks.lost, 3, "offsets 201, 202 and 203, as the timeline says");
     assert_eq!(fill(t.stage_lost, &[&marks.lost]), "3 lost");
 

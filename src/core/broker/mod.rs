@@ -6,9 +6,10 @@
 //! with [`Broker::poll_timeout`] (retention checks, the coordinators' session and rebalance
 //! timers), each wake-up with its reason.
 //!
-//! What is simplified: Fetch, Produce, OffsetCommit, the group requests and the admin
-//! requests (`admin.rs`) are authorized as Kafka does; Metadata, ListOffsets and OffsetFetch are not yet (Kafka needs DESCRIBE on the
-//! topic or group, which READ implies). This node holds every partition log and every group for the
+//! Every request is authorized as Kafka does; a producer's or consumer's request without a
+//! user is `User:ANONYMOUS`'s, the admin client's is the operator's (`route.rs`).
+//!
+//! What is simplified: this node holds every partition log and every group for the
 //! whole cluster; which broker leads a partition is `replicas.rs`'s, and which broker
 //! coordinates a group — the leader of its `__consumer_offsets` partition ([`partition_for`]),
 //! moving when that broker goes — is `offsets_topic.rs`'s.
@@ -59,9 +60,12 @@ use std::collections::BTreeMap;
 /// default 300000; the playground checks every simulated second).
 pub const RETENTION_CHECK_MS: Millis = 1000;
 
+/// Kafka's `User:ANONYMOUS`: whoever connects without authenticating.
+pub const ANONYMOUS: &str = "ANONYMOUS";
+
 /// The principal of a client without a user (Kafka's `User:ANONYMOUS`).
 pub fn principal(user: Option<&str>) -> &str {
-    user.unwrap_or("ANONYMOUS")
+    user.unwrap_or(ANONYMOUS)
 }
 
 #[derive(Debug, Clone)]
@@ -192,9 +196,9 @@ impl Broker {
             Request::Heartbeat(r) => self.heartbeat(now, user, r).into(),
             Request::OffsetCommit(r) => self.offset_commit(user, r).into(),
             Request::FindCoordinator(r) => self.find_coordinator(r).into(),
-            Request::Metadata(r) => self.metadata(r).into(),
-            Request::ListOffsets(r) => self.list_offsets(r).into(),
-            Request::OffsetFetch(r) => self.offset_fetch(r).into(),
+            Request::Metadata(r) => self.metadata_as(user, r).into(),
+            Request::ListOffsets(r) => self.list_offsets_as(user, r).into(),
+            Request::OffsetFetch(r) => self.offset_fetch_as(user, r).into(),
             Request::Fetch(r) => self.fetch(user, r).into(),
             Request::CreateTopics(r) => self.create_topics(user, r).into(),
             Request::DeleteTopics(r) => self.delete_topics(user, r).into(),
@@ -249,10 +253,10 @@ impl Broker {
                     Some(r) => MetadataResponsePartition {
                         error_code: (!r.registration.has_leader()).then_some(ErrorCode::LeaderNotAvailable),
                         partition_index: p,
-                        leader_id: BrokerId(r.registration.leader),
+                        leader_id: r.registration.leader,
                         leader_epoch: r.registration.leader_epoch,
-                        replica_nodes: r.registration.replicas.iter().map(|&b| BrokerId(b)).collect(),
-                        isr_nodes: r.registration.isr.iter().map(|&b| BrokerId(b)).collect(),
+                        replica_nodes: r.registration.replicas.clone(),
+                        isr_nodes: r.registration.isr.clone(),
                     },
                     None => MetadataResponsePartition {
                         error_code: None,
@@ -270,7 +274,7 @@ impl Broker {
             Some(names) => names.iter().map(|n| topic(n)).collect(),
             None => self.topics.keys().map(|n| topic(n)).filter(|t| t.error_code.is_none()).collect(),
         };
-        let brokers = self.replicas.nodes.iter().filter(|n| n.is_running()).map(|n| BrokerId(n.id)).collect();
+        let brokers = self.replicas.nodes.iter().filter(|n| n.is_running()).map(|n| n.id).collect();
         MetadataResponse { brokers, controller_id: self.id, topics }
     }
 

@@ -39,7 +39,7 @@ pub const OFFSETS_TOPIC_REPLICATION_FACTOR: usize = 3;
 #[derive(Debug, Clone, Default)]
 pub struct OffsetsTopic {
     /// Partition → its leader (`None`: no replica runs).
-    leaders: BTreeMap<u32, Option<i32>>,
+    leaders: BTreeMap<u32, Option<BrokerId>>,
     /// Each broker's (state, fenced) when the leaders were last checked.
     seen: Vec<(BrokerState, bool)>,
     /// Some group's coordinator is down (its members' sessions are held).
@@ -48,29 +48,29 @@ pub struct OffsetsTopic {
 
 impl Broker {
     /// The replicas of `__consumer_offsets` partition `p`, preferred leader first.
-    pub(crate) fn offsets_replicas(&self, p: u32) -> Vec<i32> {
-        let ids: Vec<i32> = self.replicas.nodes.iter().map(|n| n.id).collect();
+    pub(crate) fn offsets_replicas(&self, p: u32) -> Vec<BrokerId> {
+        let ids: Vec<BrokerId> = self.replicas.nodes.iter().map(|n| n.id).collect();
         if ids.is_empty() {
-            return vec![self.id.0];
+            return vec![self.id];
         }
         let n = ids.len();
         let rf = OFFSETS_TOPIC_REPLICATION_FACTOR.min(n);
         (0..rf).map(|i| ids[(p as usize + i) % n]).collect()
     }
 
-    fn node_state(&self, id: i32) -> (BrokerState, bool) {
+    fn node_state(&self, id: BrokerId) -> (BrokerState, bool) {
         self.replicas.node(id).map_or((BrokerState::Running, false), |n| (n.state, n.fenced))
     }
 
     /// The first replica the controller may elect (running, not fenced).
-    fn elect_offsets_leader(&self, p: u32) -> Option<i32> {
+    fn elect_offsets_leader(&self, p: u32) -> Option<BrokerId> {
         self.offsets_replicas(p).into_iter().find(|&b| self.node_state(b) == (BrokerState::Running, false))
     }
 
     /// [`Broker::elect_offsets_leader`] as it would have been with the brokers in `states`
     /// (in `replicas.nodes` order).
-    fn elect_offsets_leader_then(&self, p: u32, states: &[(BrokerState, bool)]) -> Option<i32> {
-        let then = |b: i32| {
+    fn elect_offsets_leader_then(&self, p: u32, states: &[(BrokerState, bool)]) -> Option<BrokerId> {
+        let then = |b: BrokerId| {
             let i = self.replicas.nodes.iter().position(|n| n.id == b)?;
             states.get(i).copied()
         };
@@ -79,11 +79,10 @@ impl Broker {
 
     /// The leader of `__consumer_offsets` partition `p` (the coordinator of its groups).
     pub(crate) fn offsets_leader(&self, p: u32) -> Option<BrokerId> {
-        let leader = match self.offsets_topic.leaders.get(&p) {
+        match self.offsets_topic.leaders.get(&p) {
             Some(l) => *l,
             None => self.elect_offsets_leader(p),
-        };
-        leader.map(BrokerId)
+        }
     }
 
     /// The broker coordinating `group`, if it can answer now; otherwise
@@ -91,7 +90,7 @@ impl Broker {
     pub(crate) fn live_coordinator(&self, group: &str) -> Result<BrokerId, ErrorCode> {
         let p = partition_for(group, self.offsets_topic_num_partitions);
         match self.offsets_leader(p) {
-            Some(b) if self.node_state(b.0).0 == BrokerState::Running => Ok(b),
+            Some(b) if self.node_state(b).0 == BrokerState::Running => Ok(b),
             _ => Err(ErrorCode::CoordinatorNotAvailable),
         }
     }
@@ -174,7 +173,7 @@ impl Broker {
     }
 
     /// What happened to the broker a coordinator left (`None`: it had none).
-    fn move_cause(&self, from: Option<i32>) -> Option<BrokerChange> {
+    fn move_cause(&self, from: Option<BrokerId>) -> Option<BrokerChange> {
         from.map(|b| match self.node_state(b).0 {
             BrokerState::Stopped => BrokerChange::Stopped,
             BrokerState::Crashed => BrokerChange::Crashed,
@@ -189,14 +188,14 @@ impl Broker {
         &self,
         group: &str,
         partition: u32,
-        from: Option<i32>,
-        to: Option<i32>,
+        from: Option<BrokerId>,
+        to: Option<BrokerId>,
     ) -> EventKind {
         EventKind::ShareCoordinatorMoved {
             group: group.to_string(),
             partition,
-            from: from.map(BrokerId),
-            to: to.map(BrokerId),
+            from,
+            to,
             cause: self.move_cause(from),
         }
     }
@@ -205,8 +204,8 @@ impl Broker {
         &mut self,
         group: &str,
         partition: u32,
-        from: Option<i32>,
-        to: Option<i32>,
+        from: Option<BrokerId>,
+        to: Option<BrokerId>,
         now: Millis,
     ) -> Vec<EventKind> {
         let cause = self.move_cause(from);
@@ -224,12 +223,6 @@ impl Broker {
                 self.fail_parked(group, &member, ErrorCode::NotCoordinator);
             }
         }
-        vec![EventKind::CoordinatorMoved {
-            group: group.to_string(),
-            partition,
-            from: from.map(BrokerId),
-            to: to.map(BrokerId),
-            cause,
-        }]
+        vec![EventKind::CoordinatorMoved { group: group.to_string(), partition, from, to, cause }]
     }
 }

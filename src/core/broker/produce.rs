@@ -25,7 +25,7 @@ use super::{principal, Broker, Output};
 use crate::core::acl::Request as AclRequest;
 use crate::core::error::ErrorCode;
 use crate::core::event::EventKind;
-use crate::core::ids::{CorrelationId, NodeId};
+use crate::core::ids::{BrokerId, CorrelationId, NodeId};
 use crate::core::protocol::init_producer_id::{InitProducerIdRequest, InitProducerIdResponse};
 use crate::core::protocol::produce::{
     PartitionProduceData, PartitionProduceResponse, ProduceRequest, ProduceResponse, NO_PRODUCER_ID,
@@ -69,7 +69,7 @@ struct Held {
 /// `required`.
 #[derive(Debug, Clone, Copy)]
 struct Wait {
-    leader: i32,
+    leader: BrokerId,
     leader_epoch: i32,
     required: u64,
 }
@@ -90,10 +90,10 @@ impl ProduceState {
     }
 }
 
-fn leader_id(node: &NodeId) -> i32 {
+fn leader_id(node: &NodeId) -> BrokerId {
     match node {
-        NodeId::Broker(b) => b.0,
-        _ => -1,
+        NodeId::Broker(b) => *b,
+        _ => crate::core::replication::NO_LEADER,
     }
 }
 
@@ -185,7 +185,7 @@ impl Broker {
     fn produce_partition(
         &mut self,
         now: Millis,
-        me: i32,
+        me: BrokerId,
         producer: &str,
         acks: Acks,
         data: &PartitionProduceData,
@@ -398,7 +398,7 @@ fn ok(tp: &crate::core::ids::TopicPartition, base_offset: u64) -> PartitionProdu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ids::{BrokerId, TopicPartition};
+    use crate::core::ids::TopicPartition;
     use crate::core::log::{Record, Retention, Value};
     use crate::core::topic::Topic;
     use std::sync::Arc;

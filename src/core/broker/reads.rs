@@ -1,20 +1,26 @@
 //! The read-only requests Kafka's tools send (`kafka-*-groups --list/--describe`,
-//! `kafka-topics --list/--describe`, `kafka-acls --list`), answered and authorized by the broker
-//! as `KafkaApis` does: a list leaves out what the principal may not DESCRIBE, a describe of
-//! something it may not see is refused with Kafka's error code. The tools print what comes back.
+//! `kafka-topics --list/--describe`, `kafka-acls --list`) and the clients' reads (Metadata,
+//! ListOffsets, OffsetFetch), answered and authorized by the broker as `KafkaApis` does: a list
+//! leaves out what the principal may not DESCRIBE, a describe of something it may not see is
+//! refused with Kafka's error code. The tools print what comes back.
 //!
-//! What is simplified: these reads are answered by the broker's handler directly, without
-//! crossing the simulated network (a read changes nothing, so it has no timing to show).
+//! What is simplified: the tools' reads ([`Broker::read`], `tools::Target::read_as`) are
+//! answered by the broker's handler directly, without crossing the simulated network, so a tool
+//! still gets its answer while every broker is down (Kafka's would time out waiting for a
+//! node). The clients' Metadata, ListOffsets and OffsetFetch cross it (`Broker::handle`).
 
 use super::Broker;
 use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
 use crate::core::config::GroupProtocol;
 use crate::core::error::ErrorCode;
+use crate::core::ids::TopicPartition;
 use crate::core::protocol::describe_acls::{DescribeAclsRequest, DescribeAclsResponse};
 use crate::core::protocol::describe_configs::{DescribeConfigsRequest, DescribeConfigsResponse};
 use crate::core::protocol::describe_groups::{DescribeGroupsRequest, DescribeGroupsResponse};
 use crate::core::protocol::list_groups::{GroupType, ListGroupsRequest, ListGroupsResponse, ListedGroup};
+use crate::core::protocol::list_offsets::{ListOffsetsRequest, ListOffsetsResponse};
 use crate::core::protocol::metadata::{MetadataRequest, MetadataResponse};
+use crate::core::protocol::offset_fetch::{OffsetFetchRequest, OffsetFetchResponse};
 use crate::core::protocol::share_group_describe::{
     DescribeShareGroupOffsetsRequest, DescribeShareGroupOffsetsResponse, ShareGroupDescribeRequest,
     ShareGroupDescribeResponse, SharePartitionOffset,
@@ -52,6 +58,44 @@ impl Broker {
             for t in answer.topics.iter_mut().filter(|t| !visible(&t.name)) {
                 t.error_code = Some(ErrorCode::TopicAuthorizationFailed);
                 t.partitions.clear();
+            }
+        }
+        answer
+    }
+
+    /// ListOffsets as `user` asks it (`KafkaApis.handleListOffsetRequest`): DESCRIBE on each
+    /// topic; a partition of a topic it may not describe is TOPIC_AUTHORIZATION_FAILED.
+    pub fn list_offsets_as(&self, user: Option<&str>, r: &ListOffsetsRequest) -> ListOffsetsResponse {
+        let mut answer = self.list_offsets(r);
+        for p in answer.partitions.iter_mut() {
+            if !self.may(user, Operation::Describe, ResourceType::Topic, &p.partition.topic) {
+                p.error_code = Some(ErrorCode::TopicAuthorizationFailed);
+                p.offset = -1;
+            }
+        }
+        answer
+    }
+
+    /// OffsetFetch as `user` asks it (`KafkaApis.handleOffsetFetchRequestFromCoordinator`):
+    /// DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED for the whole answer), then on
+    /// each topic: named partitions of a topic it may not describe are TOPIC_AUTHORIZATION_FAILED
+    /// with no offset; asked for all, those topics are left out.
+    pub fn offset_fetch_as(&self, user: Option<&str>, r: &OffsetFetchRequest) -> OffsetFetchResponse {
+        if !self.may(user, Operation::Describe, ResourceType::Group, r.group_id.as_str()) {
+            return OffsetFetchResponse {
+                error_code: Some(ErrorCode::GroupAuthorizationFailed),
+                partitions: Vec::new(),
+            };
+        }
+        let mut answer = self.offset_fetch(r);
+        let visible =
+            |tp: &TopicPartition| self.may(user, Operation::Describe, ResourceType::Topic, &tp.topic);
+        if r.partitions.is_none() {
+            answer.partitions.retain(|(tp, _, _)| visible(tp));
+        } else {
+            for (_, offset, error) in answer.partitions.iter_mut().filter(|(tp, _, _)| !visible(tp)) {
+                *offset = None;
+                *error = Some(ErrorCode::TopicAuthorizationFailed);
             }
         }
         answer
@@ -283,6 +327,50 @@ mod tests {
         let t = &b.metadata_as(Some("bob"), &named).topics[0];
         assert_eq!(t.error_code, Some(ErrorCode::TopicAuthorizationFailed));
         assert!(t.partitions.is_empty());
+    }
+
+    /// `KafkaApis.handleOffsetFetchRequestFromCoordinator`: DESCRIBE on the group first; then
+    /// named partitions of a topic it may not describe are TOPIC_AUTHORIZATION_FAILED, and a
+    /// request for all leaves those topics out. ListOffsets: DESCRIBE on each topic.
+    #[test]
+    fn offset_fetch_and_list_offsets_need_describe() {
+        let mut b = locked();
+        let g = b.groups.get_mut("a").unwrap();
+        g.offsets.insert(TopicPartition::new("orders", 0), 5);
+        g.offsets.insert(TopicPartition::new("payments", 0), 7);
+        let all = OffsetFetchRequest { group_id: "a".into(), partitions: None, require_stable: false };
+        let named = OffsetFetchRequest {
+            partitions: Some(vec![TopicPartition::new("orders", 0), TopicPartition::new("payments", 0)]),
+            ..all.clone()
+        };
+        assert_eq!(
+            b.offset_fetch_as(Some("bob"), &all).error_code,
+            Some(ErrorCode::GroupAuthorizationFailed)
+        );
+        allow(&mut b, Operation::Describe, ResourceType::Group, "a");
+        allow(&mut b, Operation::Read, ResourceType::Topic, "orders");
+        let seen = b.offset_fetch_as(Some("bob"), &all);
+        assert_eq!(seen.partitions, [(TopicPartition::new("orders", 0), Some(5), None)]);
+        let seen = b.offset_fetch_as(Some("bob"), &named);
+        assert_eq!(
+            seen.partitions,
+            [
+                (TopicPartition::new("orders", 0), Some(5), None),
+                (TopicPartition::new("payments", 0), None, Some(ErrorCode::TopicAuthorizationFailed)),
+            ]
+        );
+        let list = ListOffsetsRequest {
+            replica_id: -1,
+            partitions: ["orders", "payments"]
+                .map(|t| crate::core::protocol::list_offsets::ListOffsetsPartition {
+                    partition: TopicPartition::new(t, 0),
+                    timestamp: crate::core::protocol::list_offsets::LATEST_TIMESTAMP,
+                })
+                .to_vec(),
+        };
+        let codes: Vec<_> =
+            b.list_offsets_as(Some("bob"), &list).partitions.iter().map(|p| p.error_code).collect();
+        assert_eq!(codes, [None, Some(ErrorCode::TopicAuthorizationFailed)]);
     }
 
     /// DescribeAcls needs DESCRIBE on the cluster; DescribeConfigs DESCRIBE_CONFIGS on the topic

@@ -159,7 +159,7 @@ impl Default for Replication {
 impl Replication {
     pub fn new(config: &ClusterConfig, seed: u64) -> Self {
         let specs: Vec<BrokerSpec> = if config.brokers.is_empty() {
-            vec![BrokerSpec { id: 1, rack: None }]
+            vec![BrokerSpec { id: BrokerId::FIRST, rack: None }]
         } else {
             config.brokers.clone()
         };
@@ -862,8 +862,8 @@ impl Cluster {
     pub fn set_broker_link(
         &mut self,
         now: Millis,
-        a: i32,
-        b: i32,
+        a: BrokerId,
+        b: BrokerId,
         up: bool,
     ) -> Vec<crate::core::event::Event> {
         let mut out = self.advance(now);
@@ -879,7 +879,7 @@ impl Cluster {
     pub(crate) fn broker_command(
         &mut self,
         now: Millis,
-        broker: i32,
+        broker: BrokerId,
         change: BrokerChange,
     ) -> CoreResult<()> {
         let b = &mut self.broker;

@@ -334,7 +334,7 @@ fn extend_range(last: &mut EventKind, next: &EventKind) -> bool {
 /// none; a partition replication does not know is the first broker's).
 pub fn share_partition_leader(broker: &Broker, tp: &TopicPartition) -> Option<BrokerId> {
     match broker.replicas.partition(&tp.topic, tp.partition) {
-        Some(p) => p.leader().map(BrokerId),
+        Some(p) => p.leader(),
         None => Some(broker.id),
     }
 }
@@ -375,7 +375,7 @@ impl Broker {
             );
         }
         let coordinator = self.share_coordinator(&r.group_id);
-        if !self.replicas.node(coordinator.0).is_none_or(|n| n.is_running()) {
+        if !self.replicas.node(coordinator).is_none_or(|n| n.is_running()) {
             return ShareGroupHeartbeatResponse::error(
                 ErrorCode::CoordinatorNotAvailable,
                 "The coordinator is not available.",

@@ -611,7 +611,10 @@ mod tests {
         assert!(!c.auto_leader_rebalance_enable);
         assert_eq!(c.topic_defaults.min_insync_replicas, 2);
         assert!(BrokerReplicationConfig::from_json(&map(json!({"broker.session.timeout.ms": 1000}))).is_err());
-        assert_eq!(known_broker(7, &[1, 2, 3]).unwrap_err(), "broker: there is no broker 7 (brokers: 1,2,3)");
-        assert!(known_broker(2, &[1, 2, 3]).is_ok());
+        assert_eq!(
+            known_broker(BrokerId(7), &BrokerId::list(&[1, 2, 3])).unwrap_err(),
+            "broker: there is no broker 7 (brokers: 1,2,3)"
+        );
+        assert!(known_broker(BrokerId(2), &BrokerId::list(&[1, 2, 3])).is_ok());
     }
 }

@@ -82,9 +82,12 @@ mod tests {
     /// The coordinator follows the offsets partition's leader.
     #[test]
     fn coordinator_moves_with_the_leader() {
-        let mut p = PartitionRegistration::new(vec![2, 3, 1], |_| true);
-        assert_eq!(coordinator(&p), Ok(2));
-        assert_eq!(check_coordinator(&p, 3).unwrap_err().code, ReplicationErrorCode::NotCoordinator);
+        let mut p = PartitionRegistration::new(BrokerId::list(&[2, 3, 1]), |_| true);
+        assert_eq!(coordinator(&p), Ok(BrokerId(2)));
+        assert_eq!(
+            check_coordinator(&p, BrokerId(3)).unwrap_err().code,
+            ReplicationErrorCode::NotCoordinator
+        );
         p.leader = NO_LEADER;
         assert_eq!(coordinator(&p).unwrap_err().code, ReplicationErrorCode::CoordinatorNotAvailable);
     }

@@ -288,18 +288,18 @@ mod tests {
     //! Cases from `PartitionChangeBuilderTest` and `ReplicationControlManagerTest`.
     use super::*;
 
-    fn reg(replicas: &[BrokerId], isr: &[BrokerId], leader: BrokerId) -> PartitionRegistration {
+    fn reg(replicas: &[i32], isr: &[i32], leader: i32) -> PartitionRegistration {
         PartitionRegistration {
-            replicas: replicas.to_vec(),
-            isr: isr.to_vec(),
-            leader,
+            replicas: BrokerId::list(replicas),
+            isr: BrokerId::list(isr),
+            leader: BrokerId(leader),
             leader_epoch: 100,
             partition_epoch: 200,
         }
     }
 
-    fn alive(ids: &'static [BrokerId]) -> impl Fn(BrokerId) -> bool {
-        move |r| ids.contains(&r)
+    fn alive(ids: &'static [i32]) -> impl Fn(BrokerId) -> bool {
+        move |r| ids.contains(&r.0)
     }
 
     /// PartitionChangeBuilderTest.testElectLeader: the current leader stays if it may;
@@ -310,10 +310,10 @@ mod tests {
         let any = |_| true;
         assert_eq!(build(&p, &p.isr, Election::Online, &any), None, "leader 1 stays");
         let c = build(&p, &p.isr, Election::Preferred, &any).unwrap();
-        assert_eq!((c.after.leader, c.after.leader_epoch, c.after.partition_epoch), (2, 101, 201));
-        let c = build(&p, &[2, 3], Election::Online, &|r| r != 1).unwrap();
+        assert_eq!((c.after.leader, c.after.leader_epoch, c.after.partition_epoch), (BrokerId(2), 101, 201));
+        let c = build(&p, &BrokerId::list(&[2, 3]), Election::Online, &|r| r != 1).unwrap();
         assert_eq!(c.after.leader, 2);
-        let c = build(&p, &[3], Election::Online, &any).unwrap();
+        let c = build(&p, &BrokerId::list(&[3]), Election::Online, &any).unwrap();
         assert_eq!(c.after.leader, 3);
         assert!(!c.unclean);
     }
@@ -323,13 +323,16 @@ mod tests {
     #[test]
     fn unclean_election_elects_out_of_sync_replica() {
         let p = reg(&[1, 2, 3], &[1], 1);
-        let c = remove_broker(&p, 1, &alive(&[2, 3]), false).unwrap();
+        let c = remove_broker(&p, BrokerId(1), &alive(&[2, 3]), false).unwrap();
         assert_eq!(c.after.leader, NO_LEADER);
         assert_eq!(c.after.isr, vec![1], "ISR is never emptied without ELR");
         assert_eq!(c.after.leader_epoch, 101);
         assert_eq!(c.after.leader_text(), "none");
-        let c = remove_broker(&p, 1, &alive(&[2, 3]), true).unwrap();
-        assert_eq!((c.after.leader, c.after.isr.clone(), c.unclean), (2, vec![2], true));
+        let c = remove_broker(&p, BrokerId(1), &alive(&[2, 3]), true).unwrap();
+        assert_eq!(
+            (c.after.leader, c.after.isr.clone(), c.unclean),
+            (BrokerId(2), BrokerId::list(&[2]), true)
+        );
     }
 
     /// ReplicationControlManagerTest.testFenceMultipleBrokers-style: fencing removes the broker
@@ -337,24 +340,30 @@ mod tests {
     #[test]
     fn fenced_leader_hands_over_to_next_isr_replica() {
         let p = reg(&[1, 2, 3], &[1, 2, 3], 1);
-        let c = remove_broker(&p, 1, &alive(&[2, 3]), false).unwrap();
-        assert_eq!((c.after.leader, c.after.isr.clone()), (2, vec![2, 3]));
+        let c = remove_broker(&p, BrokerId(1), &alive(&[2, 3]), false).unwrap();
+        assert_eq!((c.after.leader, c.after.isr.clone()), (BrokerId(2), BrokerId::list(&[2, 3])));
         // A follower fenced: ISR shrinks, leader and leader epoch stay.
-        let c = remove_broker(&p, 3, &alive(&[1, 2]), false).unwrap();
-        assert_eq!((c.after.leader, c.after.leader_epoch, c.after.isr.clone()), (1, 100, vec![1, 2]));
-        assert_eq!(remove_broker(&reg(&[1, 2, 3], &[1, 2], 1), 3, &alive(&[1, 2]), false), None);
+        let c = remove_broker(&p, BrokerId(3), &alive(&[1, 2]), false).unwrap();
+        assert_eq!(
+            (c.after.leader, c.after.leader_epoch, c.after.isr.clone()),
+            (BrokerId(1), 100, BrokerId::list(&[1, 2]))
+        );
+        assert_eq!(remove_broker(&reg(&[1, 2, 3], &[1, 2], 1), BrokerId(3), &alive(&[1, 2]), false), None);
     }
 
     /// handleBrokerUnfenced: an offline partition comes back with its last ISR member; a
     /// returning out-of-sync replica does not lead it (clean), unless unclean is on.
     #[test]
     fn unfenced_isr_member_brings_the_partition_back() {
-        let offline = reg(&[1, 2, 3], &[1], NO_LEADER);
-        assert_eq!(broker_unfenced(&offline, 2, &alive(&[]), false), None);
-        let c = broker_unfenced(&offline, 1, &alive(&[2]), false).unwrap();
-        assert_eq!((c.after.leader, c.unclean), (1, false));
-        let c = broker_unfenced(&offline, 2, &alive(&[]), true).unwrap();
-        assert_eq!((c.after.leader, c.unclean, c.after.isr.clone()), (2, true, vec![2]));
+        let offline = reg(&[1, 2, 3], &[1], -1);
+        assert_eq!(broker_unfenced(&offline, BrokerId(2), &alive(&[]), false), None);
+        let c = broker_unfenced(&offline, BrokerId(1), &alive(&[2]), false).unwrap();
+        assert_eq!((c.after.leader, c.unclean), (BrokerId(1), false));
+        let c = broker_unfenced(&offline, BrokerId(2), &alive(&[]), true).unwrap();
+        assert_eq!(
+            (c.after.leader, c.unclean, c.after.isr.clone()),
+            (BrokerId(2), true, BrokerId::list(&[2]))
+        );
     }
 
     /// handleBrokerInControlledShutdown: leadership moves before the broker stops.
@@ -362,8 +371,11 @@ mod tests {
     fn controlled_shutdown_moves_leadership_first() {
         let p = reg(&[1, 2, 3], &[1, 2, 3], 1);
         // Broker 1 is shutting down: no longer active.
-        let c = remove_broker(&p, 1, &alive(&[2, 3]), false).unwrap();
-        assert_eq!((c.after.leader, c.after.isr.clone(), c.unclean), (2, vec![2, 3], false));
+        let c = remove_broker(&p, BrokerId(1), &alive(&[2, 3]), false).unwrap();
+        assert_eq!(
+            (c.after.leader, c.after.isr.clone(), c.unclean),
+            (BrokerId(2), BrokerId::list(&[2, 3]), false)
+        );
     }
 
     /// electLeader (preferred): ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE, success.
@@ -389,7 +401,7 @@ mod tests {
     /// electLeader (unclean).
     #[test]
     fn unclean_election_by_command() {
-        let p = reg(&[1, 2, 3], &[1], NO_LEADER);
+        let p = reg(&[1, 2, 3], &[1], -1);
         assert_eq!(
             elect_leader(&p, ElectionType::Unclean, &|_| false).unwrap_err().code,
             ReplicationErrorCode::EligibleLeadersNotAvailable
@@ -407,19 +419,20 @@ mod tests {
     fn alter_partition_checks_the_leader_epoch() {
         let p = reg(&[1, 2, 3], &[1, 2, 3], 1);
         assert_eq!(
-            alter_partition(&p, 1, 99, &[1, 2], &|_| true).unwrap_err().code,
+            alter_partition(&p, BrokerId(1), 99, &BrokerId::list(&[1, 2]), &|_| true).unwrap_err().code,
             ReplicationErrorCode::FencedLeaderEpoch
         );
         assert_eq!(
-            alter_partition(&p, 2, 100, &[1, 2], &|_| true).unwrap_err().code,
+            alter_partition(&p, BrokerId(2), 100, &BrokerId::list(&[1, 2]), &|_| true).unwrap_err().code,
             ReplicationErrorCode::NotLeaderOrFollower
         );
-        let c = alter_partition(&p, 1, 100, &[1, 2], &|_| true).unwrap().unwrap();
+        let c = alter_partition(&p, BrokerId(1), 100, &BrokerId::list(&[1, 2]), &|_| true).unwrap().unwrap();
         assert_eq!(
             (c.after.isr.clone(), c.after.leader_epoch, c.after.partition_epoch),
-            (vec![1, 2], 100, 201)
+            (BrokerId::list(&[1, 2]), 100, 201)
         );
-        let c = alter_partition(&p, 1, 100, &[1, 2, 3], &|r| r != 3).unwrap().unwrap();
+        let c =
+            alter_partition(&p, BrokerId(1), 100, &BrokerId::list(&[1, 2, 3]), &|r| r != 3).unwrap().unwrap();
         assert_eq!(c.after.isr, vec![1, 2], "a fenced broker cannot join");
     }
 
@@ -431,7 +444,7 @@ mod tests {
             p.describe_line("orders", 0),
             "\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3\tElr: \tLastKnownElr: "
         );
-        let offline = reg(&[2, 3], &[2], NO_LEADER);
+        let offline = reg(&[2, 3], &[2], -1);
         assert_eq!(
             offline.describe_line("orders", 4),
             "\tTopic: orders\tPartition: 4\tLeader: none\tReplicas: 2,3\tIsr: 2\tElr: \tLastKnownElr: "
@@ -440,10 +453,10 @@ mod tests {
 
     #[test]
     fn new_partition_leads_with_its_preferred_replica() {
-        let p = PartitionRegistration::new(vec![2, 3, 1], |_| true);
-        assert_eq!((p.leader, p.isr.clone(), p.leader_epoch), (2, vec![2, 3, 1], 0));
+        let p = PartitionRegistration::new(BrokerId::list(&[2, 3, 1]), |_| true);
+        assert_eq!((p.leader, p.isr.clone(), p.leader_epoch), (BrokerId(2), BrokerId::list(&[2, 3, 1]), 0));
         assert!(p.has_preferred_leader());
-        let p = PartitionRegistration::new(vec![2, 3, 1], |r| r != 3);
+        let p = PartitionRegistration::new(BrokerId::list(&[2, 3, 1]), |r| r != 3);
         assert_eq!(p.isr, vec![2, 1]);
     }
 }

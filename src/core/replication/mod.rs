@@ -74,11 +74,10 @@ pub use producer_state::ProducerStateTable;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A broker's id (`node.id`), an `int` in Kafka.
-pub type BrokerId = i32;
+pub use crate::core::ids::BrokerId;
 
 /// `LeaderConstants.NO_LEADER`: a partition without a leader (`Leader: none`).
-pub const NO_LEADER: BrokerId = -1;
+pub const NO_LEADER: BrokerId = BrokerId(-1);
 
 /// The Kafka errors replication produces are the core's [`ErrorCode`](crate::core::ErrorCode)
 /// (one enum for every Kafka error the playground shows); this name stays for the pieces'

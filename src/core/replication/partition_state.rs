@@ -460,9 +460,9 @@ mod tests {
             0,
             "orders",
             0,
-            1,
-            &[1, 2, 3],
-            &[1, 2, 3],
+            BrokerId(1),
+            &BrokerId::list(&[1, 2, 3]),
+            &BrokerId::list(&[1, 2, 3]),
             0,
             0,
             0,
@@ -481,12 +481,12 @@ mod tests {
         assert_eq!((info.base_offset, info.last_offset), (0, 4));
         assert_eq!(info.ack, AckAfterAppend::WhenReplicated(5));
         assert_eq!(p.high_watermark(), 0);
-        p.update_follower_fetch_state(20, 2, 5).unwrap();
+        p.update_follower_fetch_state(20, BrokerId(2), 5).unwrap();
         assert_eq!(p.high_watermark(), 0, "follower 3 has not fetched");
         assert_eq!(p.check_enough_replicas_reach_offset(5), Ok(false));
-        p.update_follower_fetch_state(20, 3, 3).unwrap();
+        p.update_follower_fetch_state(20, BrokerId(3), 3).unwrap();
         assert_eq!(p.high_watermark(), 3);
-        p.update_follower_fetch_state(30, 3, 5).unwrap();
+        p.update_follower_fetch_state(30, BrokerId(3), 5).unwrap();
         assert_eq!(p.high_watermark(), 5);
         assert_eq!(p.check_enough_replicas_reach_offset(5), Ok(true));
     }
@@ -498,10 +498,13 @@ mod tests {
         let (mut p, _) = leader_of_three(1);
         p.append_records_to_leader(0, Acks::One, 4).unwrap();
         assert_eq!(p.next_shrink_check(), Some(LAG + 1), "the host's wakeup");
-        p.update_follower_fetch_state(100, 2, 4).unwrap();
+        p.update_follower_fetch_state(100, BrokerId(2), 4).unwrap();
         assert_eq!(p.maybe_shrink_isr(LAG), None, "3 was caught up at 0: not yet");
         let (change, moved) = p.maybe_shrink_isr(LAG + 1).unwrap();
-        assert_eq!(change, IsrChange { isr: vec![1, 2], added: vec![], removed: vec![3] });
+        assert_eq!(
+            change,
+            IsrChange { isr: BrokerId::list(&[1, 2]), added: vec![], removed: BrokerId::list(&[3]) }
+        );
         assert!(moved);
         assert_eq!(p.high_watermark(), 4);
     }
@@ -511,12 +514,12 @@ mod tests {
     fn follower_rejoins_when_it_reaches_the_high_watermark() {
         let (mut p, _) = leader_of_three(1);
         p.append_records_to_leader(0, Acks::One, 4).unwrap();
-        p.update_follower_fetch_state(10, 2, 4).unwrap();
+        p.update_follower_fetch_state(10, BrokerId(2), 4).unwrap();
         p.maybe_shrink_isr(LAG + 1).unwrap();
         p.append_records_to_leader(LAG + 2, Acks::One, 2).unwrap();
-        let (change, _) = p.update_follower_fetch_state(LAG + 3, 3, 2).unwrap();
+        let (change, _) = p.update_follower_fetch_state(LAG + 3, BrokerId(3), 2).unwrap();
         assert_eq!(change, None, "below the high watermark (4)");
-        let (change, _) = p.update_follower_fetch_state(LAG + 4, 3, 4).unwrap();
+        let (change, _) = p.update_follower_fetch_state(LAG + 4, BrokerId(3), 4).unwrap();
         assert_eq!(change.unwrap().added, vec![3]);
         assert_eq!(p.isr(), &[1, 2, 3]);
     }
@@ -544,10 +547,22 @@ mod tests {
     #[test]
     fn isr_shrinking_after_append_is_not_enough_replicas_after_append() {
         let mut cache = LeaderEpochCache::new();
-        let mut p =
-            PartitionState::make_leader(0, "orders", 0, 1, &[1, 2], &[1, 2], 0, 0, 0, &mut cache, 2, LAG);
+        let mut p = PartitionState::make_leader(
+            0,
+            "orders",
+            0,
+            BrokerId(1),
+            &BrokerId::list(&[1, 2]),
+            &BrokerId::list(&[1, 2]),
+            0,
+            0,
+            0,
+            &mut cache,
+            2,
+            LAG,
+        );
         p.append_records_to_leader(0, Acks::All, 3).unwrap();
-        p.update_follower_fetch_state(5, 2, 3).unwrap();
+        p.update_follower_fetch_state(5, BrokerId(2), 3).unwrap();
         assert_eq!(p.high_watermark(), 3);
         p.append_records_to_leader(10, Acks::One, 1).unwrap();
         p.maybe_shrink_isr(LAG + 10).unwrap();
@@ -560,7 +575,20 @@ mod tests {
     #[test]
     fn min_isr_is_capped_by_the_replication_factor() {
         let mut cache = LeaderEpochCache::new();
-        let mut p = PartitionState::make_leader(0, "t", 0, 1, &[1], &[1], 0, 0, 0, &mut cache, 3, LAG);
+        let mut p = PartitionState::make_leader(
+            0,
+            "t",
+            0,
+            BrokerId(1),
+            &BrokerId::list(&[1]),
+            &BrokerId::list(&[1]),
+            0,
+            0,
+            0,
+            &mut cache,
+            3,
+            LAG,
+        );
         assert_eq!(p.effective_min_isr(), 1);
         p.append_records_to_leader(0, Acks::All, 2).unwrap();
         assert_eq!(p.high_watermark(), 2);
@@ -572,12 +600,25 @@ mod tests {
     fn new_leader_epoch_starts_at_the_log_end() {
         let mut cache = LeaderEpochCache::new();
         cache.assign(0, 0);
-        let mut p = PartitionState::make_leader(0, "t", 0, 2, &[1, 2, 3], &[2], 1, 7, 5, &mut cache, 1, LAG);
+        let mut p = PartitionState::make_leader(
+            0,
+            "t",
+            0,
+            BrokerId(2),
+            &BrokerId::list(&[1, 2, 3]),
+            &BrokerId::list(&[2]),
+            1,
+            7,
+            5,
+            &mut cache,
+            1,
+            LAG,
+        );
         assert_eq!(cache.end_offset_for(0, 7), Some((0, 7)));
         assert_eq!(cache.latest_epoch(), Some(1));
         assert_eq!(p.high_watermark(), 7, "alone in the ISR, the new leader commits its log");
-        let (change, _) = p.update_follower_fetch_state(1, 3, 6).unwrap();
+        let (change, _) = p.update_follower_fetch_state(1, BrokerId(3), 6).unwrap();
         assert_eq!(change, None);
-        assert!(p.update_follower_fetch_state(1, 9, 0).is_err(), "not a replica");
+        assert!(p.update_follower_fetch_state(1, BrokerId(9), 0).is_err(), "not a replica");
     }
 }

@@ -383,8 +383,8 @@ mod tests {
     //! Ported from `StripedReplicaPlacerTest` (same inputs, same `MockRandom`, same results).
     use super::*;
 
-    fn b(id: BrokerId, rack: Option<&str>, fenced: bool) -> UsableBroker {
-        UsableBroker::new(id, rack, fenced)
+    fn b(id: i32, rack: Option<&str>, fenced: bool) -> UsableBroker {
+        UsableBroker::new(BrokerId(id), rack, fenced)
     }
 
     /// `MockRandom` is Kafka's: its first `nextInt`s, worked out from Java's algorithm.
@@ -403,13 +403,14 @@ mod tests {
         let mut empty = BrokerList::default();
         assert_eq!(empty.len(), 0);
         assert_eq!(empty.next(1), None);
-        let mut brokers = BrokerList::default().with(0).with(1).with(2).with(3);
+        let mut brokers =
+            BrokerList::default().with(BrokerId(0)).with(BrokerId(1)).with(BrokerId(2)).with(BrokerId(3));
         assert_eq!(brokers.len(), 4);
         for want in [Some(0), Some(1), Some(2), Some(3), None, None] {
-            assert_eq!(brokers.next(0), want);
+            assert_eq!(brokers.next(0), want.map(BrokerId));
         }
         for want in [Some(1), Some(2), Some(3), Some(0), None] {
-            assert_eq!(brokers.next(1), want);
+            assert_eq!(brokers.next(1), want.map(BrokerId));
         }
     }
 
@@ -549,7 +550,7 @@ mod tests {
         let placed = place(&mut random, 200, 2, &brokers).unwrap();
         let mut counts = BTreeMap::new();
         for p in placed {
-            *counts.entry(p).or_insert(0) += 1;
+            *counts.entry(p.iter().map(|b| b.0).collect::<Vec<i32>>()).or_insert(0) += 1;
         }
         let expected = [
             ([0, 1], 14),
@@ -598,13 +599,15 @@ mod tests {
     /// ReplicationControlManager.validateManualPartitionAssignment's messages.
     #[test]
     fn manual_assignment_names_unknown_and_repeated_brokers() {
-        let err = validate_manual_assignment(&[1, 7], &[1, 2, 3]).unwrap_err();
+        let err =
+            validate_manual_assignment(&BrokerId::list(&[1, 7]), &BrokerId::list(&[1, 2, 3])).unwrap_err();
         assert_eq!(
             err.to_string(),
             "INVALID_REPLICA_ASSIGNMENT: The manual partition assignment includes broker 7, but no such broker is registered."
         );
-        let err = validate_manual_assignment(&[2, 2], &[1, 2, 3]).unwrap_err();
+        let err =
+            validate_manual_assignment(&BrokerId::list(&[2, 2]), &BrokerId::list(&[1, 2, 3])).unwrap_err();
         assert_eq!(err.message, "The manual partition assignment includes the broker 2 more than once.");
-        assert!(validate_manual_assignment(&[3, 1, 2], &[1, 2, 3]).is_ok());
+        assert!(validate_manual_assignment(&BrokerId::list(&[3, 1, 2]), &BrokerId::list(&[1, 2, 3])).is_ok());
     }
 }

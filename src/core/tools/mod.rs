@@ -29,7 +29,7 @@ use super::scenario::Run;
 /// The address the playground's cluster answers on (what `--bootstrap-server` names).
 pub const BOOTSTRAP: &str = "localhost:9092";
 /// The one broker's id, port and host.
-pub const BROKER_ID: i32 = 1;
+pub const BROKER_ID: crate::core::ids::BrokerId = crate::core::ids::BrokerId::FIRST;
 /// Longest command line accepted; longer ones get the usage error of the tool they name.
 pub const MAX_LINE: usize = 1 << 20;
 

@@ -23,7 +23,7 @@
 use super::{BrokerId, LeaderEpochCache, Replication};
 use crate::core::error::ErrorCode;
 use crate::core::event::IsrReason;
-use crate::core::ids::{self, NodeId};
+use crate::core::ids::NodeId;
 use crate::core::net::{Network, Payload};
 use crate::core::replication::partition_state::follower_high_watermark;
 use crate::core::replication::NO_LEADER;
@@ -61,7 +61,7 @@ pub type FetchNetwork = Network<ReplicaFetchRequest, ReplicaFetchResponse>;
 
 /// A broker's node on the network.
 pub(super) fn node(b: BrokerId) -> NodeId {
-    NodeId::Broker(ids::BrokerId(b))
+    NodeId::Broker(b)
 }
 
 /// An ISR change a leader decided while answering fetches, to send to the controller.
@@ -113,12 +113,12 @@ impl Replication {
             match env.payload {
                 Payload::Request(q) => {
                     let NodeId::Broker(at) = &env.to else { continue };
-                    let answer = self.answer_fetch(now, at.0, &q, &mut proposals);
+                    let answer = self.answer_fetch(now, *at, &q, &mut proposals);
                     self.fetch_net.send_response(now, env.to, env.from, env.correlation, answer);
                 }
                 Payload::Response(r) => {
                     let NodeId::Broker(follower) = &env.to else { continue };
-                    self.take_fetch_answer(follower.0, r);
+                    self.take_fetch_answer(*follower, r);
                 }
                 // A fetch lost to a down node or a cut link: the next round sends another.
                 Payload::TimedOut | Payload::Disconnected => {}

@@ -35,18 +35,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// A partition of a topic, as Kafka's `TopicPartition`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct TopicPartition {
-    pub topic: Arc<str>,
-    pub partition: u32,
-}
-
-impl TopicPartition {
-    pub fn new(topic: impl Into<Arc<str>>, partition: u32) -> Self {
-        Self { topic: topic.into(), partition }
-    }
-}
+pub use crate::core::ids::TopicPartition;
 
 /// What one member tells the assignor: its subscription and what it owns now.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
