@@ -165,6 +165,12 @@ fn group_figures(n: u64) -> J {
 /// build can skip the stores or fold the reads into arithmetic, and no record pays for a
 /// barrier of its own: the floor does the appends and reads the core does, without the
 /// protocol.
+///
+/// The records are written in place (`extend`), natively and in wasm alike. A `push` per
+/// record made LLVM build each record on the native stack and copy it into the Vec with
+/// 16-byte loads over 8-byte stores (a store-forwarding stall per record), so the native
+/// floor ran at a third of its speed (140 vs 430 M records/s in one run) while the wasm build
+/// stored the fields directly: the wasm floor then looked twice the native one.
 fn floor_throughput(n: u64) -> f64 {
     use std::hint::black_box;
     let start = Instant::now();
@@ -173,9 +179,12 @@ fn floor_throughput(n: u64) -> f64 {
     let mut done = 0;
     while done < n {
         let base = black_box(done);
-        for i in 0..5_000u64 {
-            v.push(Record { timestamp: i, key: None, value: Value::Seq(base + i), producer: 0 });
-        }
+        v.extend((0..5_000u64).map(|i| Record {
+            timestamp: i,
+            key: None,
+            value: Value::Seq(base + i),
+            producer: 0,
+        }));
         black_box(&mut v);
         for r in v.drain(..) {
             if let Value::Seq(s) = r.value {
@@ -488,6 +497,13 @@ fn throughput_only() {
     let args: Vec<String> = std::env::args().collect();
     let n =
         args.windows(2).find(|w| w[0] == "--records").and_then(|w| w[1].parse().ok()).unwrap_or(5_000_000);
+    // A warm-up run of each, not counted. In wasm, V8 first runs every function as its
+    // baseline compiler (Liftoff) made it and moves hot ones to the optimizing one (TurboFan)
+    // while they run: without it the first measured runs were mostly baseline code (the core
+    // at 30-46 M records/s vs 77-160 M with `node --no-liftoff`, in one run at load 4), while
+    // the page runs for minutes on optimized code.
+    core_throughput(n);
+    floor_throughput(n);
     let core = median((0..3).map(|_| core_throughput(n)).collect());
     let floor = median((0..3).map(|_| floor_throughput(n)).collect());
     let mut r = Map::new();
@@ -496,8 +512,11 @@ fn throughput_only() {
     if !args.iter().any(|a| a == "--skip-replication") {
         replication_figures(&mut r, n, 3, "");
     }
-    if let J::Object(g) = group_figures(n / 5) {
-        r.extend(g);
+    // `--skip-groups`: the produce+consume figures alone (a quick before/after comparison).
+    if !args.iter().any(|a| a == "--skip-groups") {
+        if let J::Object(g) = group_figures(n / 5) {
+            r.extend(g);
+        }
     }
     println!("{}", J::Object(r));
 }
@@ -701,6 +720,14 @@ fn main() {
         "core / floor (native)                {:>13.0}%  goal >= 50%\n",
         100.0 * core / floor
     ));
+    if let (Some(core), Some(floor)) =
+        (r["core_records_per_s_wasm"].as_f64(), r["floor_records_per_s_wasm"].as_f64())
+    {
+        summary.push_str(&format!(
+            "core / floor (wasm)                  {:>13.0}%  goal >= 50%\n",
+            100.0 * core / floor
+        ));
+    }
     print!("{summary}");
     let _ = std::fs::create_dir_all("target/bench");
     let text = serde_json::to_string_pretty(&J::Object(r)).unwrap_or_default();

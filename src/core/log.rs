@@ -47,19 +47,30 @@ impl Record {
     }
 }
 
+/// 10^0 to 10^19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// How many generated values from `n` on (`n`, `n + 1`, …) have as many decimal digits as `n`:
+/// records that carry them and no key are all one size ([`Record::size_bytes`]).
+pub fn seq_values_of_one_size(n: u64) -> u64 {
+    match POW10.get(decimal_digits(n) as usize) {
+        Some(next) => next - n,
+        None => u64::MAX - n + 1,
+    }
+}
+
 /// How many decimal digits `n` has (1 for 0). Every produced record asks this twice (once to
 /// account it, once when retention drops it), so it avoids `ilog10`'s division: the bit length
 /// times log10(2) (1233/4096) is the digit count or one less, and one table lookup settles it.
 fn decimal_digits(n: u64) -> u64 {
-    const POW10: [u64; 20] = {
-        let mut t = [1u64; 20];
-        let mut i = 1;
-        while i < 20 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
     let log2 = 63 - u64::from((n | 1).leading_zeros());
     let guess = (log2 * 1233) >> 12; // at most 18
     guess + 1 + u64::from(n >= POW10[guess as usize + 1])
@@ -103,6 +114,10 @@ struct Chunk {
     bytes: u64,
     /// The offset of `records[start]`.
     base: u64,
+    /// The log made this chunk's vector itself (records appended one by one or small batches
+    /// copied), so it may grow; a producer's batch, sized to its records, is never grown (that
+    /// would copy the whole batch to append one record).
+    own: bool,
 }
 
 impl Chunk {
@@ -154,12 +169,37 @@ impl PartitionLog {
         self.size_bytes
     }
 
-    /// The last chunk, if records can be pushed onto it (this log alone holds it, and nothing
-    /// was truncated from it).
-    fn open_chunk(&mut self) -> Option<&mut Vec<Record>> {
-        let c = self.chunks.back_mut()?;
+    /// The last chunk, if records can be pushed onto it (the log made it, this log alone holds
+    /// it, and nothing was truncated from it).
+    fn open_chunk(&mut self) -> Option<&mut Chunk> {
+        let c = self.chunks.back_mut().filter(|c| c.own)?;
         let end = c.end;
-        Arc::get_mut(&mut c.records).filter(|v| v.len() == end)
+        Arc::get_mut(&mut c.records).filter(|v| v.len() == end)?;
+        Some(c)
+    }
+
+    /// Appends `records`, copied, to the open chunk or a new one of the log's own; `bytes` is
+    /// their size.
+    fn append_copied(&mut self, records: &[Record], bytes: u64) {
+        let offset = self.log_end();
+        let n = records.len();
+        match self.open_chunk() {
+            Some(c) => {
+                Arc::get_mut(&mut c.records).expect("open").extend_from_slice(records);
+                c.end += n;
+                c.bytes += bytes;
+            }
+            None => self.chunks.push_back(Chunk {
+                records: Arc::new(records.to_vec()),
+                start: 0,
+                end: n,
+                bytes,
+                base: offset,
+                own: true,
+            }),
+        }
+        self.size_bytes += bytes;
+        self.len += n as u64;
     }
 
     /// Appends and returns the record's offset.
@@ -168,9 +208,8 @@ impl PartitionLog {
         let bytes = record.size_bytes();
         self.size_bytes += bytes;
         match self.open_chunk() {
-            Some(v) => {
-                v.push(record);
-                let c = self.chunks.back_mut().expect("open");
+            Some(c) => {
+                Arc::get_mut(&mut c.records).expect("open").push(record);
                 c.end += 1;
                 c.bytes += bytes;
             }
@@ -180,6 +219,7 @@ impl PartitionLog {
                 end: 1,
                 bytes,
                 base: offset,
+                own: true,
             }),
         }
         self.len += 1;
@@ -189,17 +229,21 @@ impl PartitionLog {
     /// Appends a producer's batch and returns its base offset. A large batch is kept as it
     /// is, shared with whoever else holds it; a small one is copied.
     pub fn append_batch(&mut self, records: &Arc<Vec<Record>>) -> u64 {
+        self.append_sized_batch(records, records.iter().map(Record::size_bytes).sum())
+    }
+
+    /// [`PartitionLog::append_batch`] for a batch whose size in bytes its producer counted
+    /// already (the Produce request carries it).
+    pub fn append_sized_batch(&mut self, records: &Arc<Vec<Record>>, bytes: u64) -> u64 {
+        debug_assert_eq!(bytes, records.iter().map(Record::size_bytes).sum::<u64>());
         let offset = self.log_end();
         if records.is_empty() {
             return offset;
         }
         if records.len() < SHARE_FROM {
-            for r in records.iter() {
-                self.append(r.clone());
-            }
+            self.append_copied(records, bytes);
             return offset;
         }
-        let bytes = records.iter().map(Record::size_bytes).sum::<u64>();
         self.size_bytes += bytes;
         self.chunks.push_back(Chunk {
             records: Arc::clone(records),
@@ -207,6 +251,7 @@ impl PartitionLog {
             end: records.len(),
             bytes,
             base: offset,
+            own: false,
         });
         self.len += records.len() as u64;
         offset
@@ -311,8 +356,9 @@ impl PartitionLog {
                 if !(too_old || too_big) {
                     break 'chunks;
                 }
-                size -= front.size_bytes();
-                c.bytes -= front.size_bytes();
+                let bytes = front.size_bytes();
+                size -= bytes;
+                c.bytes -= bytes;
                 c.start += 1;
                 c.base += 1;
                 removed += 1;
@@ -365,6 +411,12 @@ mod tests {
         }
         for n in cases {
             assert_eq!(decimal_digits(n), n.to_string().len() as u64, "{n}");
+            let run = seq_values_of_one_size(n);
+            let last = n + (run - 1);
+            assert_eq!(last.to_string().len(), n.to_string().len(), "{n}");
+            if let Some(next) = last.checked_add(1) {
+                assert_ne!(next.to_string().len(), n.to_string().len(), "{n}");
+            }
         }
     }
 

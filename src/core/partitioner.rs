@@ -61,6 +61,17 @@ impl StickyState {
     /// The partition for the next unkeyed record of `size` bytes. `random` is a fresh
     /// random 32-bit value (the caller owns the seeded PRNG).
     pub fn next(&mut self, num_partitions: u32, batch_size: u64, size: u64, random: u32) -> u32 {
+        self.next_with(num_partitions, batch_size, size, || random)
+    }
+
+    /// [`StickyState::next`], asking for the random value only when it picks a partition.
+    pub fn next_with(
+        &mut self,
+        num_partitions: u32,
+        batch_size: u64,
+        size: u64,
+        random: impl FnOnce() -> u32,
+    ) -> u32 {
         let n = num_partitions.max(1);
         let p = match self.current {
             Some(p) if p < n && self.bytes < batch_size => p,
@@ -68,7 +79,7 @@ impl StickyState {
                 // BuiltInPartitioner.nextPartition: `toPositive(random) % numPartitions`;
                 // it may pick the same partition again, as Java's does.
                 self.bytes = 0;
-                let p = to_positive(random as i32) % n;
+                let p = to_positive(random() as i32) % n;
                 self.current = Some(p);
                 p
             }
@@ -76,6 +87,94 @@ impl StickyState {
         self.bytes += size;
         p
     }
+
+    /// How many records of `size` bytes in a row, from the next one, [`StickyState::next`]
+    /// would keep on the current partition without picking one (0: the next one picks).
+    pub fn stays_for(&self, num_partitions: u32, batch_size: u64, size: u64) -> u64 {
+        match self.current {
+            Some(p) if p < num_partitions.max(1) && self.bytes < batch_size => {
+                if size == 0 {
+                    u64::MAX
+                } else {
+                    (batch_size - self.bytes).div_ceil(size)
+                }
+            }
+            _ => 0,
+        }
+    }
+
+    /// Takes `records` records of `size` bytes onto the current partition, as as many calls of
+    /// [`StickyState::next`] would (at most [`StickyState::stays_for`] of them).
+    pub fn stay(&mut self, records: u64, size: u64) {
+        self.bytes += records * size;
+    }
+
+    /// [`StickyState::next`] for a producer that draws `rng` once per unkeyed record: the
+    /// value is drawn only when a partition is picked, and a draw not made is counted in
+    /// `skipped` (settled before `rng` is used again).
+    pub fn next_drawing(
+        &mut self,
+        num_partitions: u32,
+        batch_size: u64,
+        size: u64,
+        rng: &mut oorandom::Rand64,
+        skipped: &mut SkippedDraws,
+    ) -> u32 {
+        let mut drew = false;
+        let p = self.next_with(num_partitions, batch_size, size, || {
+            skipped.settle(rng);
+            drew = true;
+            rng.rand_u64() as u32
+        });
+        if !drew {
+            skipped.skip(1);
+        }
+        p
+    }
+}
+
+/// Draws of the cluster's PRNG that were due but whose values nobody needed: the producer
+/// draws one per unkeyed record and the sticky partitioner looks at it only when it picks a
+/// new partition (once per `batch.size` bytes). Skipping them and moving the generator on by
+/// as many steps at once, when a value is next needed, leaves it exactly where drawing each
+/// would have (a 128-bit multiply per record, and a call in wasm, saved).
+#[derive(Debug, Default)]
+pub struct SkippedDraws(u64);
+
+impl SkippedDraws {
+    /// `draws` more draws due and not looked at.
+    pub fn skip(&mut self, draws: u64) {
+        self.0 += draws;
+    }
+
+    /// Moves `rng` past the skipped draws (before it is drawn from again).
+    pub fn settle(&mut self, rng: &mut oorandom::Rand64) {
+        if self.0 > 0 {
+            *rng = advance(rng, self.0);
+            self.0 = 0;
+        }
+    }
+}
+
+/// `oorandom::Rand64`'s multiplier (PCG's 128-bit LCG multiplier, `pcg_variants.h`).
+const PCG_MULTIPLIER: u128 = 47_026_247_687_942_121_848_144_207_491_837_523_525;
+
+/// The generator after `steps` draws, in O(log steps) (Brown's LCG jump-ahead,
+/// `pcg_advance_lcg_128`): the state steps as `s * M + inc`.
+fn advance(rng: &oorandom::Rand64, mut steps: u64) -> oorandom::Rand64 {
+    let (state, inc) = rng.state();
+    let (mut acc_mult, mut acc_plus) = (1u128, 0u128);
+    let (mut cur_mult, mut cur_plus) = (PCG_MULTIPLIER, inc);
+    while steps > 0 {
+        if steps & 1 == 1 {
+            acc_mult = acc_mult.wrapping_mul(cur_mult);
+            acc_plus = acc_plus.wrapping_mul(cur_mult).wrapping_add(cur_plus);
+        }
+        cur_plus = cur_mult.wrapping_add(1).wrapping_mul(cur_plus);
+        cur_mult = cur_mult.wrapping_mul(cur_mult);
+        steps >>= 1;
+    }
+    oorandom::Rand64::from_state((acc_mult.wrapping_mul(state).wrapping_add(acc_plus), inc))
 }
 
 /// Kafka's `RoundRobinPartitioner`: a counter per topic, `toPositive(counter++) % n`.
@@ -88,6 +187,51 @@ pub fn round_robin(counter: &mut u32, num_partitions: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stays_for_counts_the_records_next_keeps_on_the_partition() {
+        for (bytes, size, batch_size) in
+            [(0, 15, 100), (99, 15, 100), (100, 15, 100), (10, 10, 100), (0, 1, 7)]
+        {
+            let mut s = StickyState { current: Some(2), bytes };
+            let stays = s.stays_for(6, batch_size, size);
+            let mut kept = 0;
+            loop {
+                let mut picked = false;
+                s.next_with(6, batch_size, size, || {
+                    picked = true;
+                    0
+                });
+                if picked {
+                    break;
+                }
+                kept += 1;
+            }
+            assert_eq!(stays, kept, "{bytes} {size} {batch_size}");
+        }
+        assert_eq!(StickyState::default().stays_for(6, 100, 15), 0);
+        assert_eq!(StickyState { current: Some(6), bytes: 0 }.stays_for(6, 100, 15), 0);
+    }
+
+    #[test]
+    fn skipped_draws_leave_the_generator_where_drawing_each_would() {
+        for seed in [0u128, 1, 42, u128::MAX] {
+            for steps in [0u64, 1, 2, 3, 7, 64, 65, 1000, 4097] {
+                let mut drawn = oorandom::Rand64::new(seed);
+                let mut skipped = oorandom::Rand64::new(seed);
+                for _ in 0..steps {
+                    drawn.rand_u64();
+                }
+                let mut draws = SkippedDraws::default();
+                for _ in 0..steps {
+                    draws.skip(1);
+                }
+                draws.settle(&mut skipped);
+                assert_eq!(drawn.state(), skipped.state(), "seed {seed}, {steps} steps");
+                assert_eq!(drawn.rand_u64(), skipped.rand_u64());
+            }
+        }
+    }
 
     /// `UtilsTest.testMurmur2` in apache/kafka.
     #[test]

@@ -4,8 +4,8 @@
 use super::cluster::Cluster;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::EventKind;
-use super::log::{Record, Value};
-use super::partitioner::{partition_for_key, round_robin, StickyState};
+use super::log::{seq_values_of_one_size, Record, Value};
+use super::partitioner::{partition_for_key, round_robin, SkippedDraws, StickyState};
 use super::replication::config::{Acks, ProducerReplicationConfig};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -338,6 +338,7 @@ impl ProducerClient {
         &mut self,
         partition: u32,
         records: &mut Vec<Record>,
+        bytes: u64,
         headers: &[(u32, super::log::Headers)],
         batch_size: u64,
     ) -> bool {
@@ -347,16 +348,15 @@ impl ProducerClient {
         if last.attempts > 0 || last.base_sequence >= 0 {
             return false;
         }
-        let bytes = |r: &[Record]| r.iter().map(Record::size_bytes).sum::<u64>();
-        if bytes(&last.records) + bytes(records) > batch_size {
+        if last.bytes + bytes > batch_size {
             return false;
         }
         // Not yet sent, so only this producer holds it, unless the whole cluster was cloned (a
         // snapshot): then this copies, and behaves the same.
-        last.bytes += bytes(records);
         let v = Arc::make_mut(&mut last.records);
         let base = v.len() as u32;
         v.append(records);
+        last.bytes += bytes;
         last.headers.extend(headers.iter().map(|(i, h)| (base + i, h.clone())));
         true
     }
@@ -553,6 +553,46 @@ use super::replication::NO_LEADER;
 /// bytes ([`Record::size_bytes`]).
 type NewBatch = (u32, Vec<Record>, Vec<(u32, super::log::Headers)>, u64);
 
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the runs of plain records off, to compare them with one record at a time.
+    static ONE_AT_A_TIME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn one_at_a_time() -> bool {
+    #[cfg(test)]
+    return ONE_AT_A_TIME.with(|c| c.get());
+    #[cfg(not(test))]
+    false
+}
+
+/// The step's batch for `partition` with room for `size` more bytes, or a new one. Found by
+/// index (`batch_of`: each partition's newest batch; a search per record made a step over
+/// 1 024 partitions quadratic). A batch holds at most `batch.size` bytes (one record at
+/// least), as Kafka's do.
+#[inline(always)]
+fn batch_for<'a>(
+    batches: &'a mut Vec<NewBatch>,
+    batch_of: &mut [u32],
+    partition: u32,
+    size: u64,
+    batch_size: u64,
+    records_left: u64,
+) -> &'a mut NewBatch {
+    let slot = batch_of.get(partition as usize).copied().unwrap_or(u32::MAX) as usize;
+    if batches.get(slot).is_some_and(|b| b.0 == partition && b.3 + size <= batch_size) {
+        return &mut batches[slot];
+    }
+    if let Some(s) = batch_of.get_mut(partition as usize) {
+        *s = batches.len() as u32;
+    }
+    // Room for a full batch of records this size, or the step's remaining ones: the batch
+    // becomes the log's storage as it is (broker/produce.rs).
+    let room = (records_left as usize).min((batch_size / size.max(1)) as usize + 1);
+    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0));
+    batches.last_mut().expect("pushed")
+}
+
 /// How far back the simulation looks for the first copy of a batch written twice.
 const DUPLICATE_SCAN: u64 = 100_000;
 
@@ -683,13 +723,51 @@ impl Cluster {
         let n = meta.leaders.len() as u32;
         let batch_size = p.spec.batch_size;
         let rng = &mut self.rng;
+        let mut skipped = SkippedDraws::default();
         // The step's batches, in the order their partitions were first written to, and the
         // index of each partition's batch (`u32::MAX`: none yet).
         let mut batches: Vec<NewBatch> = Vec::new();
         let mut batch_of: Vec<u32> = if count > 1 { vec![u32::MAX; n as usize] } else { Vec::new() };
         let mut bad_partition = None;
         let mut one = one;
-        for made in 0..count {
+        // Generated records without a key on the sticky partitioner (the default): the same
+        // records, seq numbers, draws and batches as the loop below, without its per-record
+        // choices of key, partitioner and headers.
+        let plain = one.is_none()
+            && matches!(p.spec.keys, KeyMode::None)
+            && p.spec.partitioner == PartitionerKind::Default
+            && !one_at_a_time();
+        let mut made = 0;
+        while plain && made < count {
+            // One record as the loop below makes it (it may pick a partition or open a batch)…
+            p.seq += 1;
+            let record = Record { timestamp: now, key: None, value: Value::Seq(p.seq), producer: p.index };
+            let size = record.size_bytes();
+            let partition = p.sticky.next_drawing(n, batch_size, size, rng, &mut skipped);
+            let batch = batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made);
+            batch.1.push(record);
+            batch.3 += size;
+            made += 1;
+            // …then the records after it that decide nothing: as large (as many digits), kept
+            // on the same partition and fitting the same batch, written in one go.
+            let run = (count - made)
+                .min(seq_values_of_one_size(p.seq) - 1)
+                .min(p.sticky.stays_for(n, batch_size, size))
+                .min(batch_size.saturating_sub(batch.3) / size.max(1));
+            let (first, producer) = (p.seq, p.index);
+            batch.1.extend((1..=run).map(|i| Record {
+                timestamp: now,
+                key: None,
+                value: Value::Seq(first + i),
+                producer,
+            }));
+            batch.3 += run * size;
+            p.sticky.stay(run, size);
+            skipped.skip(run);
+            p.seq += run;
+            made += run;
+        }
+        for made in made..count {
             let out = match one.take() {
                 Some(o) => o,
                 None => {
@@ -698,11 +776,15 @@ impl Cluster {
                         KeyMode::None | KeyMode::Partition { .. } => None,
                         KeyMode::Fixed { .. } => p.fixed_key.clone(),
                         KeyMode::Set { .. } => {
+                            skipped.settle(rng);
                             let len = p.key_set.len().max(1) as u32;
                             let i = (rng.rand_u64() % len as u64) as usize;
                             p.key_set.get(i).cloned()
                         }
-                        KeyMode::Random => Some(Arc::from(format!("k{:08x}", rng.rand_u64() as u32))),
+                        KeyMode::Random => {
+                            skipped.settle(rng);
+                            Some(Arc::from(format!("k{:08x}", rng.rand_u64() as u32)))
+                        }
                     };
                     let partition = match p.spec.keys {
                         KeyMode::Partition { partition } => Some(partition),
@@ -724,34 +806,18 @@ impl Cluster {
                     (_, PartitionerKind::RoundRobin) => round_robin(&mut p.rr_counter, n),
                     (Some(k), PartitionerKind::Default) => partition_for_key(k.as_bytes(), n),
                     (None, PartitionerKind::Default) => {
-                        let r = rng.rand_u64() as u32;
-                        p.sticky.next(n, p.spec.batch_size, size, r)
+                        p.sticky.next_drawing(n, batch_size, size, rng, &mut skipped)
                     }
                 },
             };
-            // The partition's batch, found by index: a search per record made a step over
-            // 1 024 partitions quadratic.
-            // A batch holds at most `batch.size` bytes (one record at least), as Kafka's do.
-            let slot = batch_of.get(partition as usize).copied().unwrap_or(u32::MAX);
-            let batch = match batches.get_mut(slot as usize) {
-                Some(b) if b.0 == partition && b.3 + size <= batch_size => b,
-                _ => {
-                    if let Some(s) = batch_of.get_mut(partition as usize) {
-                        *s = batches.len() as u32;
-                    }
-                    // Room for a full batch of records this size, or the step's remaining
-                    // ones: the batch becomes the log's storage as it is (broker/produce.rs).
-                    let room = ((count - made) as usize).min((batch_size / size.max(1)) as usize + 1);
-                    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0));
-                    batches.last_mut().expect("pushed")
-                }
-            };
+            let batch = batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made);
             if let Some(h) = headers {
                 batch.2.push((batch.1.len() as u32, h));
             }
             batch.1.push(record);
             batch.3 += size;
         }
+        skipped.settle(rng);
         if let Some(part) = bad_partition {
             // A partition the topic does not have: told at every send (no write there will
             // ever clear it).
@@ -761,7 +827,7 @@ impl Cluster {
             return;
         }
         for (partition, mut records, headers, bytes) in batches {
-            if p.client.append_to_unsent(partition, &mut records, &headers, batch_size) {
+            if p.client.append_to_unsent(partition, &mut records, bytes, &headers, batch_size) {
                 continue;
             }
             if records.capacity() > records.len() + records.len() / 4 {
@@ -1075,6 +1141,7 @@ impl Cluster {
                     producer_epoch,
                     base_sequence: b.base_sequence,
                     records: b.records.clone(),
+                    size_bytes: b.bytes,
                     headers: b.headers.clone(),
                 }
             })
@@ -1603,6 +1670,68 @@ mod tests {
                 assert!(at >= 5_000 + 9_000, "after request.timeout.ms (10 s at teaching pace): {at}");
             }
             assert_eq!(r.cluster.produce_requests_overdue(20_000), 0);
+        }
+    }
+
+    /// Property tests run natively (Cargo.toml: proptest is a native dev-dependency).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod runs {
+        use super::super::*;
+        use crate::core::command::Command;
+        use crate::core::config::ClusterConfig;
+        use crate::core::event::Event;
+        use proptest::prelude::*;
+
+        type Logs = Vec<Vec<(u64, Record)>>;
+
+        /// An unkeyed producer on the sticky partitioner for 60 ms; every event and every log.
+        fn produce(
+            seed: u64,
+            batch_size: u64,
+            rate: f64,
+            step: u64,
+            one_at_a_time: bool,
+        ) -> (Vec<Event>, Logs) {
+            ONE_AT_A_TIME.with(|c| c.set(one_at_a_time));
+            let mut c = Cluster::new(ClusterConfig::default(), seed);
+            c.set_budget(crate::core::budget::Budget::UNLIMITED);
+            c.apply(0, Command::create_topic("t", 6)).expect("topic");
+            let mut spec = ProducerSpec::new("p", "t");
+            (spec.rate, spec.batch_size) = (rate, batch_size);
+            c.apply(0, Command::AddProducer { producer: spec }).expect("producer");
+            let mut events = Vec::new();
+            let mut t = 0;
+            while t < 60 {
+                t += step;
+                events.extend(c.advance(t));
+            }
+            ONE_AT_A_TIME.with(|c| c.set(false));
+            let logs = c.topics()["t"]
+                .partitions
+                .iter()
+                .map(|log| log.read(log.log_start(), usize::MAX).map(|(o, r)| (o, r.clone())).collect())
+                .collect();
+            (events, logs)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+            /// Plain records written in runs give the same records, offsets, batches, events and
+            /// draws of the cluster's generator as one record at a time (across digit-count
+            /// changes of the values, batch.size and the sticky partitioner's switches).
+            #[test]
+            fn runs_of_plain_records_match_one_at_a_time(
+                seed in any::<u64>(),
+                batch_size in 16u64..3000,
+                rate in 1_000.0f64..300_000.0,
+                step in 1u64..25,
+            ) {
+                let runs = produce(seed, batch_size, rate, step, false);
+                let single = produce(seed, batch_size, rate, step, true);
+                prop_assert!(!runs.1.iter().all(Vec::is_empty));
+                prop_assert_eq!(runs, single);
+            }
         }
     }
 }

@@ -251,7 +251,7 @@ impl Broker {
         };
         // The batch is stored as it came (shared with the producer, not copied), then
         // retention makes room.
-        let base_offset = log.append_batch(&data.records);
+        let base_offset = log.append_sized_batch(&data.records, data.size_bytes);
         for (i, h) in &data.headers {
             log.set_headers(base_offset + u64::from(*i), h.clone());
         }
@@ -419,6 +419,7 @@ mod tests {
                 producer_id,
                 producer_epoch: 0,
                 base_sequence: seq,
+                size_bytes: records.clone().map(|r| r.size_bytes()).sum(),
                 records: Arc::new(records.collect()),
                 headers: Vec::new(),
             }],

@@ -39,6 +39,9 @@ pub struct PartitionProduceData {
     /// The batch's records (shared with the producer, which keeps the batch until it is
     /// answered, to retry it).
     pub records: Arc<Vec<Record>>,
+    /// The records' size ([`Record::size_bytes`] summed): it travels with the batch, as
+    /// `batchLength` does in Kafka's `RecordBatch`, so the leader does not measure it again.
+    pub size_bytes: u64,
     /// Headers of the records that have any: (index in the batch, headers).
     pub headers: Vec<(u32, Headers)>,
 }
