@@ -425,7 +425,7 @@ impl Cluster {
             }
             Command::PauseProducer { name } => {
                 let p = self.producers.get_mut(&name).expect("checked");
-                p.spec.paused = true;
+                p.pause();
                 self.events_push(now, EventKind::ProducerPaused { producer: name });
             }
             Command::ResumeProducer { name } => {

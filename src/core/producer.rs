@@ -514,6 +514,14 @@ impl Producer {
         }
     }
 
+    /// Paused: it makes no records, so no `send()` is blocked either (a send blocked before the
+    /// pause does not count its wait on; after Resume a full buffer blocks anew for
+    /// `max.block.ms`).
+    pub(crate) fn pause(&mut self) {
+        self.spec.paused = true;
+        self.client.blocked_since = None;
+    }
+
     /// Whether it produces on its own (running, with a rate).
     pub fn is_running(&self) -> bool {
         !self.spec.paused && self.spec.rate > 0.0
@@ -604,6 +612,10 @@ impl Cluster {
             return;
         };
         self.producer_timeouts(&mut p, now);
+        if !p.is_running() {
+            // No send() is made, so none is blocked (a rate set to 0 while blocked).
+            p.client.blocked_since = None;
+        }
         if p.is_running() && p.next_due <= now as f64 && !self.quota_allows(&mut p, now) {
             // Throttled: its records wait; it looks again when the budget next counts.
             p.next_due = super::budget::next_count(now) as f64;
@@ -888,7 +900,10 @@ impl Cluster {
             self.call_broker(now, node, to, user.as_deref(), Request::Metadata(request), Some(timeout));
         p.client.next_metadata_at = now + p.client.config.retry_backoff_ms.max(1);
         let Some(Response::Metadata(m)) = answer else { return fresh };
-        let refused = m.topics.iter().any(|t| t.error_code == Some(ErrorCode::TopicAuthorizationFailed));
+        let refused = m
+            .topics
+            .iter()
+            .any(|t| t.name == p.spec.topic && t.error_code == Some(ErrorCode::TopicAuthorizationFailed));
         let Some(t) = m.topics.into_iter().find(|t| t.name == p.spec.topic && t.error_code.is_none()) else {
             p.client.metadata = None;
             if refused {
@@ -899,7 +914,7 @@ impl Cluster {
         let mut leaders = vec![NO_LEADER; t.partitions.len()];
         let mut replicated = vec![false; t.partitions.len()];
         for part in &t.partitions {
-            if let Some(i) = (part.partition_index as usize).checked_sub(0).filter(|&i| i < leaders.len()) {
+            if let Some(i) = Some(part.partition_index as usize).filter(|&i| i < leaders.len()) {
                 leaders[i] = if part.error_code.is_none() { part.leader_id } else { NO_LEADER };
                 replicated[i] = part.replica_nodes.len() > 1;
             }
@@ -1631,6 +1646,39 @@ mod tests {
         let wrote_again =
             events.iter().any(|e| e.at > 12_000 && matches!(e.kind, EventKind::Produced { .. }));
         assert!(wrote_again, "writes again once the brokers answer");
+    }
+
+    /// A producer paused while its `send()` is blocked does not count the pause towards
+    /// `max.block.ms`: after Resume, with the buffer still full, a send fails only
+    /// `max.block.ms` later (the reviewer found it failing at once).
+    #[test]
+    fn a_pause_does_not_count_towards_max_block_ms() {
+        let text = r#"{"version": 1, "seed": 7,
+  "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
+  "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
+  "producers": [{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
+                 "config": {"buffer.memory": 1000, "max.block.ms": 2000}}],
+  "script": [{"at": "00:01", "do": {"type": "isolate_broker", "broker": 1}},
+             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 2}},
+             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 3}}]}"#;
+        let mut r = Run::new(Scenario::from_json(text).expect("parses")).expect("builds");
+        let mut events = r.advance(3_000);
+        assert!(events.iter().any(|e| matches!(e.kind, EventKind::ProducerBlocked { .. })), "blocked by 3 s");
+        events.extend(r.apply(3_000, Command::PauseProducer { name: "p1".into() }).expect("pauses"));
+        events.extend(r.advance(9_000));
+        events.extend(r.apply(9_000, Command::ResumeProducer { name: "p1".into() }).expect("resumes"));
+        events.extend(r.advance(12_000));
+        let exhausted: Vec<u64> = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::ProduceFailed { error: ErrorCode::BufferExhausted, .. }))
+            .map(|e| e.at)
+            .filter(|at| *at >= 3_000)
+            .collect();
+        assert!(!exhausted.is_empty(), "still blocked after Resume, so a send fails in the end");
+        assert!(
+            exhausted[0] >= 11_000,
+            "max.block.ms counted from Resume, not from before the pause: {exhausted:?}"
+        );
     }
 
     /// NETWORK_EXCEPTION is retried (Kafka's `NetworkException` is an `InvalidMetadataException`:

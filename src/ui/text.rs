@@ -703,7 +703,7 @@ pub static EN: Text<'static> = Text {
     acks_label: "acks",
     acks_help: "0: no answer; 1: the leader wrote it; all: every in-sync replica has it (min.insync.replicas)",
     idempotence_help: "enable.idempotence: a producer id and sequence numbers let the leader drop a retried batch it already has (needs acks=all)",
-    producer_outcome: "{} acknowledged · {} failed · {} extra copies written",
+    producer_outcome: "{} acknowledged · {} failed · {} records written again",
     producer_idempotent: "idempotent: producer id {}, epoch {}",
     glossary: "Glossary",
     glossary_entries: Cow::Borrowed(&[
@@ -1029,7 +1029,7 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         InvalidRecordState => "the record is no longer acquired by this consumer: its lock ran out or another consumer holds it",
         MemberIdRequired => "a new member first gets its member.id from the coordinator, then joins again with it",
         UnreleasedInstanceId => "the member with this group.instance.id has not left the group yet",
-        NetworkException => "the broker closed the connection (a controlled shutdown says goodbye): the client refreshes its metadata and retries at once, without waiting for request.timeout.ms",
+        NetworkException => "the broker closed the connection (a controlled shutdown says goodbye): the client refreshes its metadata and retries after retry.backoff.ms, without waiting for request.timeout.ms",
         BufferExhausted => "send() found buffer.memory full of batches still waiting for the brokers and gave up after max.block.ms (BufferExhaustedException: \"Failed to allocate … bytes within the configured max blocking time … ms\"); the record is not sent",
         InvalidProducerEpoch => "the batch carries an older producer epoch than the leader knows for this producer id: a newer epoch of the producer has written here, so the old one is refused",
     }

@@ -347,7 +347,8 @@ pub fn exception_class(code: super::error::ErrorCode) -> String {
         E::RebalanceInProgress => "RebalanceInProgressException",
         E::NetworkException => "NetworkException",
         E::InvalidProducerEpoch => "InvalidProducerEpochException",
-        E::BufferExhausted => "TimeoutException",
+        // A client-side exception, in the producer's package (a TimeoutException subclass).
+        E::BufferExhausted => return "org.apache.kafka.clients.producer.BufferExhaustedException".into(),
         _ => "UnknownServerException",
     };
     format!("org.apache.kafka.common.errors.{name}")
