@@ -1601,23 +1601,36 @@ mod tests {
         assert_eq!((zero.base_sequence, d.bump_epoch), (-1, true), "0 is epoch 0's next: a gap");
     }
 
+    /// A producer (`buffer.memory` 1000, `batch.size` 100, `max.block.ms` 2000) whose three
+    /// brokers are all cut off at 00:01, and healed at `heal` seconds if given.
+    fn cut_off_at_one_second(heal: Option<u32>) -> Run {
+        let step = |at: u32, kind: &str| {
+            (1..=3)
+                .map(|b| format!(r#"{{"at": "00:{at:02}", "do": {{"type": "{kind}", "broker": {b}}}}}"#))
+                .collect::<Vec<_>>()
+        };
+        let mut script = step(1, "isolate_broker");
+        if let Some(at) = heal {
+            script.extend(step(at, "heal_broker"));
+        }
+        let text = format!(
+            r#"{{"version": 1, "seed": 7,
+  "brokers": [{{"id": 1, "rack": "a"}}, {{"id": 2, "rack": "b"}}, {{"id": 3, "rack": "c"}}],
+  "topics": [{{"name": "orders", "partitions": 1, "replication_factor": 3}}],
+  "producers": [{{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
+                 "config": {{"buffer.memory": 1000, "max.block.ms": 2000}}}}],
+  "script": [{}]}}"#,
+            script.join(", ")
+        );
+        Run::new(Scenario::from_json(&text).expect("parses")).expect("builds")
+    }
+
     /// `buffer.memory` bounds what a producer holds while nobody answers: a full buffer blocks
     /// `send()` (no record is made), after `max.block.ms` a send fails with
     /// BUFFER_EXHAUSTED (BufferExhaustedException), and once answers free room it writes again.
     #[test]
     fn a_full_buffer_memory_blocks_send_for_max_block_ms_then_fails_it() {
-        let text = r#"{"version": 1, "seed": 7,
-  "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
-  "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
-  "producers": [{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
-                 "config": {"buffer.memory": 1000, "max.block.ms": 2000}}],
-  "script": [{"at": "00:01", "do": {"type": "isolate_broker", "broker": 1}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 2}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 3}},
-             {"at": "00:12", "do": {"type": "heal_broker", "broker": 1}},
-             {"at": "00:12", "do": {"type": "heal_broker", "broker": 2}},
-             {"at": "00:12", "do": {"type": "heal_broker", "broker": 3}}]}"#;
-        let mut r = Run::new(Scenario::from_json(text).expect("parses")).expect("builds");
+        let mut r = cut_off_at_one_second(Some(12));
         let mut events = r.advance(8_000);
         let held = r.cluster.producers()["p1"].client.buffered_bytes(100);
         assert!((1000..=1100).contains(&held), "bounded by buffer.memory (one step over at most): {held}");
@@ -1653,15 +1666,7 @@ mod tests {
     /// `max.block.ms` later (the reviewer found it failing at once).
     #[test]
     fn a_pause_does_not_count_towards_max_block_ms() {
-        let text = r#"{"version": 1, "seed": 7,
-  "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
-  "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
-  "producers": [{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
-                 "config": {"buffer.memory": 1000, "max.block.ms": 2000}}],
-  "script": [{"at": "00:01", "do": {"type": "isolate_broker", "broker": 1}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 2}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 3}}]}"#;
-        let mut r = Run::new(Scenario::from_json(text).expect("parses")).expect("builds");
+        let mut r = cut_off_at_one_second(None);
         let mut events = r.advance(3_000);
         assert!(events.iter().any(|e| matches!(e.kind, EventKind::ProducerBlocked { .. })), "blocked by 3 s");
         events.extend(r.apply(3_000, Command::PauseProducer { name: "p1".into() }).expect("pauses"));
