@@ -1066,31 +1066,46 @@ impl Cluster {
         } else {
             Vec::new()
         };
-        for mut b in queue {
+        let partitions = p.client.metadata.as_ref().map_or(0, |m| m.leaders.len());
+        let mut queue = queue.into_iter();
+        // How many of the topic's partitions (those Metadata named) are in `held`.
+        let mut held_known = 0;
+        while let Some(mut b) = queue.next() {
+            if partitions > 0 && held_known >= partitions {
+                // Every partition is held back: nothing more goes out this round, and the rest
+                // of the queue stays as it is, in order (without looking at each batch).
+                p.client.queue.push_back(b);
+                p.client.queue.extend(queue);
+                break;
+            }
             let leader =
                 p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
             let in_flight = |l: BrokerId| p.client.in_flight.iter().filter(|f| f.broker == l).count();
             // Kafka's `shouldStopDrainBatchesForPartition`: an idempotent producer retries a
             // batch only once it is its partition's first unanswered one (so sequences reach
             // the leader in order; in effect one request in flight for that partition).
-            let waits_its_turn = p.client.idempotent
-                && b.attempts > 0
-                && p.client.in_flight_of(b.partition).any(|x| x.id < b.id);
+            // (Asked only once the cheap checks pass: a long queue behind a held partition
+            // must not walk the in-flight batches once per queued batch.)
+            let waits_its_turn = || {
+                p.client.idempotent
+                    && b.attempts > 0
+                    && p.client.in_flight_of(b.partition).any(|x| x.id < b.id)
+            };
             // At most `max.in.flight.requests.per.connection` batches of a partition unanswered,
             // whichever brokers they went to (the leader remembers a producer's last 5 batches,
             // `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`: a retry older than those would look
             // out of order instead of duplicate).
             let partition_full =
-                p.client.idempotent && p.client.in_flight_of(b.partition).count() >= max_in_flight;
+                || p.client.idempotent && p.client.in_flight_of(b.partition).count() >= max_in_flight;
             let behind_old_epoch = b.base_sequence < 0 && old_epoch.contains(&b.partition);
             let sendable = match leader {
                 Some(l)
                     if l.0 >= 0
                         && b.retry_at <= now
                         && !held.contains(&b.partition)
-                        && !waits_its_turn
-                        && !partition_full
-                        && !behind_old_epoch =>
+                        && !behind_old_epoch
+                        && !waits_its_turn()
+                        && !partition_full() =>
                 {
                     match requests.iter().position(|r| r.0 == l) {
                         Some(i) => !requests[i].1.iter().any(|x| x.partition == b.partition),
@@ -1105,7 +1120,10 @@ impl Cluster {
             };
             if !sendable {
                 // Its partition's newer batches wait behind it (order, and sequence numbers).
-                held.push(b.partition);
+                if !held.contains(&b.partition) {
+                    held.push(b.partition);
+                    held_known += usize::from((b.partition as usize) < partitions);
+                }
                 p.client.queue.push_back(b);
                 continue;
             }
