@@ -1066,31 +1066,46 @@ impl Cluster {
         } else {
             Vec::new()
         };
-        for mut b in queue {
+        let partitions = p.client.metadata.as_ref().map_or(0, |m| m.leaders.len());
+        let mut queue = queue.into_iter();
+        // How many of the topic's partitions (those Metadata named) are in `held`.
+        let mut held_known = 0;
+        while let Some(mut b) = queue.next() {
+            if partitions > 0 && held_known >= partitions {
+                // Every partition is held back: nothing more goes out this round, and the rest
+                // of the queue stays as it is, in order (without looking at each batch).
+                p.client.queue.push_back(b);
+                p.client.queue.extend(queue);
+                break;
+            }
             let leader =
                 p.client.metadata.as_ref().and_then(|m| m.leaders.get(b.partition as usize)).copied();
             let in_flight = |l: BrokerId| p.client.in_flight.iter().filter(|f| f.broker == l).count();
             // Kafka's `shouldStopDrainBatchesForPartition`: an idempotent producer retries a
             // batch only once it is its partition's first unanswered one (so sequences reach
             // the leader in order; in effect one request in flight for that partition).
-            let waits_its_turn = p.client.idempotent
-                && b.attempts > 0
-                && p.client.in_flight_of(b.partition).any(|x| x.id < b.id);
+            // (Asked only once the cheap checks pass: a long queue behind a held partition
+            // must not walk the in-flight batches once per queued batch.)
+            let waits_its_turn = || {
+                p.client.idempotent
+                    && b.attempts > 0
+                    && p.client.in_flight_of(b.partition).any(|x| x.id < b.id)
+            };
             // At most `max.in.flight.requests.per.connection` batches of a partition unanswered,
             // whichever brokers they went to (the leader remembers a producer's last 5 batches,
             // `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`: a retry older than those would look
             // out of order instead of duplicate).
             let partition_full =
-                p.client.idempotent && p.client.in_flight_of(b.partition).count() >= max_in_flight;
+                || p.client.idempotent && p.client.in_flight_of(b.partition).count() >= max_in_flight;
             let behind_old_epoch = b.base_sequence < 0 && old_epoch.contains(&b.partition);
             let sendable = match leader {
                 Some(l)
                     if l.0 >= 0
                         && b.retry_at <= now
                         && !held.contains(&b.partition)
-                        && !waits_its_turn
-                        && !partition_full
-                        && !behind_old_epoch =>
+                        && !behind_old_epoch
+                        && !waits_its_turn()
+                        && !partition_full() =>
                 {
                     match requests.iter().position(|r| r.0 == l) {
                         Some(i) => !requests[i].1.iter().any(|x| x.partition == b.partition),
@@ -1105,7 +1120,10 @@ impl Cluster {
             };
             if !sendable {
                 // Its partition's newer batches wait behind it (order, and sequence numbers).
-                held.push(b.partition);
+                if !held.contains(&b.partition) {
+                    held.push(b.partition);
+                    held_known += usize::from((b.partition as usize) < partitions);
+                }
                 p.client.queue.push_back(b);
                 continue;
             }
@@ -1601,23 +1619,36 @@ mod tests {
         assert_eq!((zero.base_sequence, d.bump_epoch), (-1, true), "0 is epoch 0's next: a gap");
     }
 
+    /// A producer (`buffer.memory` 1000, `batch.size` 100, `max.block.ms` 2000) whose three
+    /// brokers are all cut off at 00:01, and healed at `heal` seconds if given.
+    fn cut_off_at_one_second(heal: Option<u32>) -> Run {
+        let step = |at: u32, kind: &str| {
+            (1..=3)
+                .map(|b| format!(r#"{{"at": "00:{at:02}", "do": {{"type": "{kind}", "broker": {b}}}}}"#))
+                .collect::<Vec<_>>()
+        };
+        let mut script = step(1, "isolate_broker");
+        if let Some(at) = heal {
+            script.extend(step(at, "heal_broker"));
+        }
+        let text = format!(
+            r#"{{"version": 1, "seed": 7,
+  "brokers": [{{"id": 1, "rack": "a"}}, {{"id": 2, "rack": "b"}}, {{"id": 3, "rack": "c"}}],
+  "topics": [{{"name": "orders", "partitions": 1, "replication_factor": 3}}],
+  "producers": [{{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
+                 "config": {{"buffer.memory": 1000, "max.block.ms": 2000}}}}],
+  "script": [{}]}}"#,
+            script.join(", ")
+        );
+        Run::new(Scenario::from_json(&text).expect("parses")).expect("builds")
+    }
+
     /// `buffer.memory` bounds what a producer holds while nobody answers: a full buffer blocks
     /// `send()` (no record is made), after `max.block.ms` a send fails with
     /// BUFFER_EXHAUSTED (BufferExhaustedException), and once answers free room it writes again.
     #[test]
     fn a_full_buffer_memory_blocks_send_for_max_block_ms_then_fails_it() {
-        let text = r#"{"version": 1, "seed": 7,
-  "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
-  "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
-  "producers": [{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
-                 "config": {"buffer.memory": 1000, "max.block.ms": 2000}}],
-  "script": [{"at": "00:01", "do": {"type": "isolate_broker", "broker": 1}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 2}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 3}},
-             {"at": "00:12", "do": {"type": "heal_broker", "broker": 1}},
-             {"at": "00:12", "do": {"type": "heal_broker", "broker": 2}},
-             {"at": "00:12", "do": {"type": "heal_broker", "broker": 3}}]}"#;
-        let mut r = Run::new(Scenario::from_json(text).expect("parses")).expect("builds");
+        let mut r = cut_off_at_one_second(Some(12));
         let mut events = r.advance(8_000);
         let held = r.cluster.producers()["p1"].client.buffered_bytes(100);
         assert!((1000..=1100).contains(&held), "bounded by buffer.memory (one step over at most): {held}");
@@ -1653,15 +1684,7 @@ mod tests {
     /// `max.block.ms` later (the reviewer found it failing at once).
     #[test]
     fn a_pause_does_not_count_towards_max_block_ms() {
-        let text = r#"{"version": 1, "seed": 7,
-  "brokers": [{"id": 1, "rack": "a"}, {"id": 2, "rack": "b"}, {"id": 3, "rack": "c"}],
-  "topics": [{"name": "orders", "partitions": 1, "replication_factor": 3}],
-  "producers": [{"name": "p1", "topic": "orders", "rate": 20, "batch.size": 100,
-                 "config": {"buffer.memory": 1000, "max.block.ms": 2000}}],
-  "script": [{"at": "00:01", "do": {"type": "isolate_broker", "broker": 1}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 2}},
-             {"at": "00:01", "do": {"type": "isolate_broker", "broker": 3}}]}"#;
-        let mut r = Run::new(Scenario::from_json(text).expect("parses")).expect("builds");
+        let mut r = cut_off_at_one_second(None);
         let mut events = r.advance(3_000);
         assert!(events.iter().any(|e| matches!(e.kind, EventKind::ProducerBlocked { .. })), "blocked by 3 s");
         events.extend(r.apply(3_000, Command::PauseProducer { name: "p1".into() }).expect("pauses"));
