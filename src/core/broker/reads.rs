@@ -209,12 +209,8 @@ impl Broker {
                         ErrorCode::GroupAuthorizationFailed,
                         format!("Not authorized to access group: {id}"),
                     ))
-                } else if let Some(g) = self.share.groups.get(id) {
-                    Ok(g.clone())
-                } else if self.groups.contains_key(id.as_str()) {
-                    Err((ErrorCode::GroupIdNotFound, format!("Group {id} is not a share group.")))
                 } else {
-                    Err((ErrorCode::GroupIdNotFound, format!("Group {id} not found.")))
+                    self.existing_share_group(id).cloned()
                 };
                 (id.clone(), described)
             })

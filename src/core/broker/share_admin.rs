@@ -27,6 +27,21 @@ impl Broker {
             .then(|| (ErrorCode::GroupIdNotFound, format!("Group {group} is not a share group.")))
     }
 
+    /// An existing share group, or GROUP_ID_NOT_FOUND as `GroupMetadataManager.shareGroup`
+    /// says it: "is not a share group" for a group of another type, else "not found".
+    pub(super) fn existing_share_group(
+        &self,
+        group: &str,
+    ) -> Result<&super::share::ShareGroup, (ErrorCode, String)> {
+        if let Some(refusal) = self.share_group_kind_error(group) {
+            return Err(refusal);
+        }
+        self.share
+            .groups
+            .get(group)
+            .ok_or_else(|| (ErrorCode::GroupIdNotFound, format!("Group {group} not found.")))
+    }
+
     /// AlterShareGroupOffsets: READ on the group (else GROUP_AUTHORIZATION_FAILED), READ on each
     /// topic (TOPIC_AUTHORIZATION_FAILED), each partition known (UNKNOWN_TOPIC_OR_PARTITION),
     /// the group empty (NON_EMPTY_GROUP). A new group id makes an empty share group, as Kafka's
@@ -102,13 +117,10 @@ impl Broker {
         if !self.admin_allowed(user, Operation::Delete, ResourceType::Group, group) {
             return refuse(ErrorCode::GroupAuthorizationFailed, None);
         }
-        if let Some((code, message)) = self.share_group_kind_error(group) {
-            return refuse(code, Some(message));
-        }
-        match self.share.groups.get(group) {
-            None => return refuse(ErrorCode::GroupIdNotFound, Some(format!("Group {group} not found."))),
-            Some(g) if !g.members.is_empty() => return refuse(ErrorCode::NonEmptyGroup, None),
-            Some(_) => {}
+        match self.existing_share_group(group) {
+            Err((code, message)) => return refuse(code, Some(message)),
+            Ok(g) if !g.members.is_empty() => return refuse(ErrorCode::NonEmptyGroup, None),
+            Ok(_) => {}
         }
         let mut responses = Vec::with_capacity(r.topics.len());
         for topic in &r.topics {
