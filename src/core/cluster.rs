@@ -755,7 +755,7 @@ impl Cluster {
         for d in self.group_delivered.values_mut() {
             d.retain(|tp, _| &*tp.topic != name);
         }
-        self.broker.retention_pending.retain(|(t, _), _| t != name);
+        self.broker.retention_pending.retain(|(t, _), _| &**t != name);
         self.broker.share.partitions.retain(|(_, tp), _| &*tp.topic != name);
         for g in affected {
             self.request_rebalance(&g, RebalanceReason::PartitionsAdded { topic: name.to_string() }, now);

@@ -621,7 +621,7 @@ impl Cluster {
                 now,
                 EventKind::Fetched {
                     consumer: name.to_string(),
-                    topic: tp.topic.to_string(),
+                    topic: String::from(&*tp.topic),
                     partition: tp.partition,
                     from: pos,
                     count,

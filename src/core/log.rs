@@ -76,6 +76,32 @@ fn decimal_digits(n: u64) -> u64 {
     guess + 1 + u64::from(n >= POW10[guess as usize + 1])
 }
 
+/// [`Record::size_bytes`] of consecutive records, remembering which generated values have the
+/// last one's decimal width (a producer's values count up, so the width rarely changes): the
+/// per-record cost of retention's walk.
+#[derive(Default)]
+struct SeqSizes {
+    /// Unkeyed generated records with a value in `from..from + span` are `bytes` long.
+    from: u64,
+    span: u64,
+    bytes: u64,
+}
+
+impl SeqSizes {
+    #[inline(always)]
+    fn of(&mut self, r: &Record) -> u64 {
+        let (None, Value::Seq(n)) = (&r.key, &r.value) else { return r.size_bytes() };
+        if n.wrapping_sub(self.from) >= self.span {
+            let width = decimal_digits(*n);
+            self.from = if width == 1 { 0 } else { POW10[width as usize - 1] };
+            self.span = seq_values_of_one_size(self.from);
+            self.bytes = 4 + width + RECORD_OVERHEAD_BYTES;
+        }
+        debug_assert_eq!(self.bytes, r.size_bytes());
+        self.bytes
+    }
+}
+
 /// Retention of one topic: Kafka's `retention.ms` and `retention.bytes` (per partition).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Retention {
@@ -341,27 +367,42 @@ impl PartitionLog {
     pub fn enforce_retention(&mut self, retention: Retention, now: Millis) -> u64 {
         let mut size = self.size_bytes;
         let mut removed = 0u64;
+        // A record is too old when `now - timestamp > retention.ms`, that is when its
+        // timestamp is below `now - retention.ms` (none is when `now` is not past it yet);
+        // the log is too big when over `retention.bytes` (never without one).
+        let old_below = retention.ms.map_or(0, |ms| now.saturating_sub(ms));
+        let max_size = retention.bytes.unwrap_or(u64::MAX);
         'chunks: while let Some(c) = self.chunks.front_mut() {
             // A whole chunk goes at once when the log is over `retention.bytes` even without it.
-            if retention.bytes.is_some_and(|b| size - c.bytes > b) {
+            if size - c.bytes > max_size {
                 size -= c.bytes;
                 removed += (c.end - c.start) as u64;
                 self.chunks.pop_front();
                 continue;
             }
-            while c.start < c.end {
-                let front = &c.records[c.start];
-                let too_old = retention.ms.is_some_and(|ms| now.saturating_sub(front.timestamp) > ms);
-                let too_big = retention.bytes.is_some_and(|b| size > b);
-                if !(too_old || too_big) {
-                    break 'chunks;
-                }
-                let bytes = front.size_bytes();
+            // Records go from the front while the log is too big, then while they are too old
+            // (the size only falls, so that is every record that is either).
+            let live = c.live();
+            let mut sizes = SeqSizes::default();
+            let (mut gone, mut gone_bytes) = (0, 0);
+            while gone < live.len() && size > max_size {
+                let bytes = sizes.of(&live[gone]);
                 size -= bytes;
-                c.bytes -= bytes;
-                c.start += 1;
-                c.base += 1;
-                removed += 1;
+                gone_bytes += bytes;
+                gone += 1;
+            }
+            while gone < live.len() && live[gone].timestamp < old_below {
+                let bytes = sizes.of(&live[gone]);
+                size -= bytes;
+                gone_bytes += bytes;
+                gone += 1;
+            }
+            c.bytes -= gone_bytes;
+            c.start += gone;
+            c.base += gone as u64;
+            removed += gone as u64;
+            if c.start < c.end {
+                break 'chunks;
             }
             self.chunks.pop_front();
         }
@@ -369,8 +410,8 @@ impl PartitionLog {
             return 0;
         }
         // Records appended one by one share a growing chunk: once half of it is gone, the
-        // gone part is freed.
-        if let Some(c) = self.chunks.front_mut() {
+        // gone part is freed. (A batch's chunk never grows: its records go with it.)
+        if let Some(c) = self.chunks.front_mut().filter(|c| c.own) {
             let start = c.start;
             if let Some(v) =
                 Arc::get_mut(&mut c.records).filter(|v| start >= SHARE_FROM && start * 2 >= v.len())
@@ -408,6 +449,15 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             cases.extend([x, x >> (x % 64)]);
+        }
+        // Retention's remembered widths give every record's size, in any order and with
+        // keyed and text records between them.
+        let mut sizes = SeqSizes::default();
+        for (i, &n) in cases.iter().enumerate() {
+            let key = (i % 7 == 3).then(|| Arc::from("k"));
+            let value = if i % 11 == 5 { Value::Text(Arc::from("text")) } else { Value::Seq(n) };
+            let r = Record { timestamp: 0, key, value, producer: 0 };
+            assert_eq!(sizes.of(&r), r.size_bytes(), "{n}");
         }
         for n in cases {
             assert_eq!(decimal_digits(n), n.to_string().len() as u64, "{n}");

@@ -138,7 +138,7 @@ impl Broker {
                 for g in self.groups.values_mut() {
                     g.offsets.retain(|tp, _| &*tp.topic != name);
                 }
-                self.retention_pending.retain(|(t, _), _| t != name);
+                self.retention_pending.retain(|(t, _), _| **t != **name);
                 Ok(())
             })());
             responses.push(DeletableTopicResult { name: name.clone(), error_code, error_message });

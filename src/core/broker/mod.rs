@@ -55,6 +55,7 @@ use crate::core::time::Millis;
 use crate::core::timer::Timer;
 use crate::core::topic::Topic;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How often retention by time is checked (Kafka: `log.retention.check.interval.ms`,
 /// default 300000; the playground checks every simulated second).
@@ -78,7 +79,7 @@ pub struct Broker {
     pub(crate) groups: Tracked<Group>,
     pub(crate) auth: Authorizer,
     /// Records retention removed since the last check, per partition (one event each).
-    pub(crate) retention_pending: BTreeMap<(String, u32), u64>,
+    pub(crate) retention_pending: BTreeMap<(Arc<str>, u32), u64>,
     pub(crate) next_retention_at: Millis,
     /// `offsets.topic.num.partitions`.
     pub(crate) offsets_topic_num_partitions: u32,
@@ -155,8 +156,8 @@ impl Broker {
         .then_some(self.next_retention_at)
     }
 
-    pub(crate) fn retention_note(&mut self, topic: &str, partition: u32, removed: u64) {
-        *self.retention_pending.entry((topic.to_string(), partition)).or_default() += removed;
+    pub(crate) fn retention_note(&mut self, topic: Arc<str>, partition: u32, removed: u64) {
+        *self.retention_pending.entry((topic, partition)).or_default() += removed;
     }
 
     /// Applies retention to every log, then reports every partition that lost records since
@@ -173,16 +174,16 @@ impl Broker {
             }
         }
         for (name, p, r) in removed_now {
-            self.retention_note(&name, p, r);
+            self.retention_note(Arc::from(name.as_str()), p, r);
         }
         let pending = std::mem::take(&mut self.retention_pending);
         let mut out = Vec::new();
         for ((topic, partition), removed) in pending {
-            let Some(log) = self.topics.get(&topic).and_then(|t| t.partition(partition)) else {
+            let Some(log) = self.topics.get(&*topic).and_then(|t| t.partition(partition)) else {
                 continue;
             };
             let log_start = log.log_start();
-            out.push(EventKind::RetentionDeleted { topic, partition, removed, log_start });
+            out.push(EventKind::RetentionDeleted { topic: topic.to_string(), partition, removed, log_start });
         }
         out
     }

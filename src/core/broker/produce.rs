@@ -34,6 +34,7 @@ use crate::core::replication::config::Acks;
 use crate::core::replication::producer_state::{BatchCheck, ProducerBatch, ProducerStateTable};
 use crate::core::time::Millis;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The broker's produce state.
 #[derive(Debug, Clone, Default)]
@@ -138,7 +139,7 @@ impl Broker {
             _ => Acks::All,
         };
         let producer = match from {
-            NodeId::Producer(name) => name.to_string(),
+            NodeId::Producer(name) => String::from(&**name),
             other => other.to_string(),
         };
         let me = leader_id(to);
@@ -226,7 +227,7 @@ impl Broker {
                 Ok(BatchCheck::Duplicate { base_offset }) => {
                     self.outbox.push(Output::Event(EventKind::DuplicateBatchSkipped {
                         producer: producer.to_string(),
-                        topic: tp.topic.to_string(),
+                        topic: String::from(&*tp.topic),
                         partition: tp.partition,
                         producer_id: batch.producer_id,
                         base_sequence: batch.base_sequence,
@@ -257,7 +258,7 @@ impl Broker {
         }
         let removed = log.enforce_retention(retention, now);
         if removed > 0 {
-            self.retention_note(&tp.topic, tp.partition, removed);
+            self.retention_note(Arc::clone(&tp.topic), tp.partition, removed);
         }
         if batch.producer_id != NO_PRODUCER_ID {
             let state = self.partition_producers(&tp.topic, tp.partition, base_offset + count);
@@ -266,7 +267,7 @@ impl Broker {
         }
         self.outbox.push(Output::Event(EventKind::Produced {
             producer: producer.to_string(),
-            topic: tp.topic.to_string(),
+            topic: String::from(&*tp.topic),
             partition: tp.partition,
             base_offset,
             count,
