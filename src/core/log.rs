@@ -384,20 +384,16 @@ impl PartitionLog {
             // (the size only falls, so that is every record that is either).
             let live = c.live();
             let mut sizes = SeqSizes::default();
-            let (mut gone, mut gone_bytes) = (0, 0);
+            let (mut gone, size_before) = (0, size);
             while gone < live.len() && size > max_size {
-                let bytes = sizes.of(&live[gone]);
-                size -= bytes;
-                gone_bytes += bytes;
+                size -= sizes.of(&live[gone]);
                 gone += 1;
             }
             while gone < live.len() && live[gone].timestamp < old_below {
-                let bytes = sizes.of(&live[gone]);
-                size -= bytes;
-                gone_bytes += bytes;
+                size -= sizes.of(&live[gone]);
                 gone += 1;
             }
-            c.bytes -= gone_bytes;
+            c.bytes -= size_before - size;
             c.start += gone;
             c.base += gone as u64;
             removed += gone as u64;

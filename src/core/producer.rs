@@ -1051,7 +1051,9 @@ impl Cluster {
         // (leader, batches) per request being built; the partitions held back this round.
         let mut requests: Vec<(BrokerId, Vec<Batch>)> = Vec::new();
         let mut held: Vec<u32> = Vec::new();
-        let queue = std::mem::take(&mut p.client.queue);
+        // What stays queued goes back in a queue sized for all of it (not grown batch by batch).
+        let queued = p.client.queue.len();
+        let queue = std::mem::replace(&mut p.client.queue, std::collections::VecDeque::with_capacity(queued));
         // Kafka's `shouldStopDrainBatchesForPartition` after an epoch bump: a partition's new
         // batches wait until its batches sent under the old epoch are answered, so the leader
         // never sees the new epoch before a retry of the old one.
@@ -1251,6 +1253,7 @@ impl Cluster {
         answer: Result<ProduceResponse, ErrorCode>,
         now: Millis,
     ) {
+        let topic = p.spec.topic.clone();
         for mut b in batches {
             let r = answer
                 .as_ref()
@@ -1261,7 +1264,6 @@ impl Cluster {
                 (None, Err(code)) => Some(*code),
                 (None, Ok(_)) => Some(ErrorCode::RequestTimedOut),
             };
-            let topic = p.spec.topic.clone();
             match error {
                 None => {
                     let base_offset = r.map_or(0, |r| r.base_offset.max(0) as u64);
