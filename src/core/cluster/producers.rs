@@ -204,7 +204,7 @@ impl Cluster {
         let mut skipped = SkippedDraws::default();
         // The step's batches, in the order their partitions were first written to, and the
         // index of each partition's batch (`u32::MAX`: none yet).
-        let mut batches: Vec<NewBatch> = Vec::new();
+        let mut batches: Vec<NewBatch> = Vec::with_capacity(if count > 1 { 8 } else { 1 });
         let mut batch_of: Vec<u32> = if count > 1 { vec![u32::MAX; n as usize] } else { Vec::new() };
         let mut bad_partition = None;
         let mut one = one;
@@ -232,11 +232,12 @@ impl Cluster {
                 .min(seq_values_of_one_size(p.seq) - 1)
                 .min(p.sticky.stays_for(n, batch_size, size))
                 .min(batch_size.saturating_sub(batch.3) / size.max(1));
-            let (first, producer) = (p.seq, p.index);
-            batch.1.extend((1..=run).map(|i| Record {
+            // (An exclusive range: `1..=run` made LLVM count three induction variables.)
+            let (next, producer) = (p.seq + 1, p.index);
+            batch.1.extend((0..run).map(|i| Record {
                 timestamp: now,
                 key: None,
-                value: Value::Seq(first + i),
+                value: Value::Seq(next + i),
                 producer,
             }));
             batch.3 += run * size;
@@ -304,6 +305,7 @@ impl Cluster {
             self.note_produce_error(p, Some(part), 1, code, code.is_retriable(), now);
             return;
         }
+        p.client.queue.reserve(batches.len());
         for (partition, mut records, headers, bytes) in batches {
             if p.client.append_to_unsent(partition, &mut records, bytes, &headers, batch_size) {
                 continue;
