@@ -159,22 +159,36 @@ impl SkippedDraws {
 /// `oorandom::Rand64`'s multiplier (PCG's 128-bit LCG multiplier, `pcg_variants.h`).
 const PCG_MULTIPLIER: u128 = 47_026_247_687_942_121_848_144_207_491_837_523_525;
 
+/// For each bit `k` of a step count: `M^(2^k)` and `1 + M + … + M^(2^k - 1)` (mod 2^128), so
+/// that `2^k` steps take a state `s` to `s * M^(2^k) + inc * (1 + … + M^(2^k - 1))`.
+const JUMPS: [(u128, u128); 64] = {
+    let mut t = [(0u128, 0u128); 64];
+    let (mut mult, mut sum) = (PCG_MULTIPLIER, 1u128);
+    let mut k = 0;
+    while k < 64 {
+        t[k] = (mult, sum);
+        // 1 + … + M^(2n - 1) = (1 + … + M^(n - 1)) * (1 + M^n).
+        sum = sum.wrapping_mul(mult.wrapping_add(1));
+        mult = mult.wrapping_mul(mult);
+        k += 1;
+    }
+    t
+};
+
 /// The generator after `steps` draws, in O(log steps) (Brown's LCG jump-ahead,
-/// `pcg_advance_lcg_128`): the state steps as `s * M + inc`.
+/// `pcg_advance_lcg_128`): the state steps as `s * M + inc`, so `steps` steps make it
+/// `s * A + inc * B`; `A` and `B` are put together from [`JUMPS`], two 128-bit multiplies per
+/// set bit of `steps` (each a call in wasm).
 fn advance(rng: &oorandom::Rand64, mut steps: u64) -> oorandom::Rand64 {
     let (state, inc) = rng.state();
-    let (mut acc_mult, mut acc_plus) = (1u128, 0u128);
-    let (mut cur_mult, mut cur_plus) = (PCG_MULTIPLIER, inc);
+    let (mut a, mut b) = (1u128, 0u128);
     while steps > 0 {
-        if steps & 1 == 1 {
-            acc_mult = acc_mult.wrapping_mul(cur_mult);
-            acc_plus = acc_plus.wrapping_mul(cur_mult).wrapping_add(cur_plus);
-        }
-        cur_plus = cur_mult.wrapping_add(1).wrapping_mul(cur_plus);
-        cur_mult = cur_mult.wrapping_mul(cur_mult);
-        steps >>= 1;
+        let (mult, sum) = JUMPS[steps.trailing_zeros() as usize];
+        a = a.wrapping_mul(mult);
+        b = b.wrapping_mul(mult).wrapping_add(sum);
+        steps &= steps - 1;
     }
-    oorandom::Rand64::from_state((acc_mult.wrapping_mul(state).wrapping_add(acc_plus), inc))
+    oorandom::Rand64::from_state((a.wrapping_mul(state).wrapping_add(b.wrapping_mul(inc)), inc))
 }
 
 /// Kafka's `RoundRobinPartitioner`: a counter per topic, `toPositive(counter++) % n`.
@@ -216,7 +230,7 @@ mod tests {
     #[test]
     fn skipped_draws_leave_the_generator_where_drawing_each_would() {
         for seed in [0u128, 1, 42, u128::MAX] {
-            for steps in [0u64, 1, 2, 3, 7, 64, 65, 1000, 4097] {
+            for steps in [0u64, 1, 2, 3, 7, 64, 65, 1000, 4097, 65_535, 1 << 20, (1 << 20) + 777] {
                 let mut drawn = oorandom::Rand64::new(seed);
                 let mut skipped = oorandom::Rand64::new(seed);
                 for _ in 0..steps {
@@ -231,6 +245,19 @@ mod tests {
                 assert_eq!(drawn.rand_u64(), skipped.rand_u64());
             }
         }
+    }
+
+    #[test]
+    fn jumps_compose_over_the_whole_step_range() {
+        let rng = oorandom::Rand64::new(7);
+        for (x, y) in [(1u64, u64::MAX - 1), (1 << 63, (1 << 63) - 1), (0xdead_beef_1234, 99), (3, 5)] {
+            let apart = advance(&advance(&rng, x), y);
+            let at_once = advance(&rng, x + y);
+            assert_eq!(apart.state(), at_once.state(), "{x} + {y}");
+        }
+        let mut one = oorandom::Rand64::new(7);
+        one.rand_u64();
+        assert_eq!(advance(&rng, 1).state(), one.state());
     }
 
     /// `UtilsTest.testMurmur2` in apache/kafka.
