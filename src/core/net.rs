@@ -99,6 +99,9 @@ impl<Q, R> Network<Q, R> {
 
     /// The latency of the directed link `from → to`.
     pub fn latency(&self, from: &NodeId, to: &NodeId) -> Millis {
+        if self.latency.is_empty() {
+            return self.default_latency;
+        }
         self.latency.get(&(from.clone(), to.clone())).copied().unwrap_or(self.default_latency)
     }
 
@@ -136,7 +139,9 @@ impl<Q, R> Network<Q, R> {
 
     /// Whether a message can cross from `from` to `to` now.
     pub fn can_reach(&self, from: &NodeId, to: &NodeId) -> bool {
-        !self.down.contains(from) && !self.down.contains(to) && !self.cut.contains(&link_key(from, to))
+        !self.down.contains(from)
+            && !self.down.contains(to)
+            && (self.cut.is_empty() || !self.cut.contains(&link_key(from, to)))
     }
 
     fn push(
