@@ -338,17 +338,17 @@ fn elections_the_controller_cannot_make_and_unclean_elections() {
         "#]],
     );
     assert_eq!(leaders(&run)[0].0, 1, "the only live replica leads, out of sync");
-    // Broker 1 stops as well: no replica is alive, an unclean election has nobody to elect.
+    // Broker 1 stops as well: no replica is alive, and no broker either, so the admin client
+    // finds no node to send ElectLeaders to: its call times out, and the tool says so as
+    // `LeaderElectionCommand` does for a TimeoutException.
     run.apply(run.now(), Command::StopBroker { broker: BrokerId(1) }).unwrap();
     check(
         sh(&mut run, "kafka-leader-election $BS --election-type unclean --all-topic-partitions"),
         expect![[r#"
-            Error completing leader election (UNCLEAN) for partition: orders-0: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
-            Error completing leader election (UNCLEAN) for partition: orders-1: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
-            Error completing leader election (UNCLEAN) for partition: orders-2: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
+            Timeout waiting for election results
             --- stderr
-            3 replica(s) could not be elected
-            org.apache.kafka.server.common.AdminCommandFailedException: 3 replica(s) could not be elected
+            Timeout waiting for election results
+            org.apache.kafka.server.common.AdminCommandFailedException: Timeout waiting for election results
             --- exit 1
         "#]],
     );

@@ -143,10 +143,13 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         create(&opts, target, ctx)
     } else if opts.has("list") {
         let mut o = Output::default();
-        o.outln(matching(&opts, &*target, ctx).join("\n"));
+        match matching(&opts, target, ctx) {
+            Ok(names) => o.outln(names.join("\n")),
+            Err(e) => return e,
+        }
         o
     } else if opts.has("describe") {
-        describe(&opts, &*target, ctx)
+        describe(&opts, target, ctx)
     } else if opts.has("alter") {
         alter(&opts, target, ctx)
     } else {
@@ -155,14 +158,16 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
 }
 
 /// Topics that `--topic` (a Java regular expression) matches, sorted, among those a Metadata
-/// request for all topics answers as the user (the broker leaves out what it may not DESCRIBE).
-fn matching(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
+/// request for all topics answers as the user (the broker leaves out what it may not DESCRIBE):
+/// `TopicService.getTopics`, Admin's `listTopics`, which every action but `--create` starts
+/// with. No broker reachable: its `TimeoutException`, printed as the tool prints it.
+fn matching(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>, Output> {
     use crate::core::protocol::metadata::MetadataRequest;
     let request = MetadataRequest { topics: None, allow_auto_topic_creation: false };
-    let Some(crate::core::protocol::Response::Metadata(m)) =
-        target.read_as(ctx.user.as_deref(), request.into())
-    else {
-        return Vec::new();
+    let m = match target.read_as(ctx.user.as_deref(), "listTopics", request.into()) {
+        Ok(crate::core::protocol::Response::Metadata(m)) => m,
+        Ok(_) => return Ok(Vec::new()),
+        Err(e) => return Err(error(&super::core_message(&e))),
     };
     let mut names: Vec<String> = m
         .topics
@@ -171,7 +176,7 @@ fn matching(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Vec<S
         .filter(|t| opts.value("topic").is_none_or(|p| include_list_matches(p, t)))
         .collect();
     crate::core::sort::ascending(&mut names);
-    names
+    Ok(names)
 }
 
 /// `ensureTopicExists`: Java formats the `Optional<String>` itself into the message.
@@ -260,8 +265,11 @@ fn with(mut before: Output, after: Output) -> Output {
     before
 }
 
-fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Output {
-    let topics = matching(opts, target, ctx);
+fn describe(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    let topics = match matching(opts, target, ctx) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if let Err(o) = ensure_exists(&topics, opts) {
         return o;
     }
@@ -309,7 +317,10 @@ fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Outpu
 }
 
 fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
-    let topics = matching(opts, &*target, ctx);
+    let topics = match matching(opts, target, ctx) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if let Err(o) = ensure_exists(&topics, opts) {
         return o;
     }
@@ -328,7 +339,10 @@ fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Outp
 }
 
 fn delete(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
-    let topics = matching(opts, &*target, ctx);
+    let topics = match matching(opts, target, ctx) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if let Err(o) = ensure_exists(&topics, opts) {
         return o;
     }

@@ -56,12 +56,21 @@ pub const TOOLS: &[&str] = &[
 /// DescribeGroups, DescribeAcls, DescribeConfigs, ShareGroupDescribe,
 /// DescribeShareGroupOffsets), leaving out or refusing what it may not DESCRIBE; the tool
 /// checks no ACL itself.
+///
+/// Both go over the simulated network, as Kafka's `Admin` client sends them: to a broker the
+/// admin client can reach (`Cluster::admin_node`: broker 1 stopped, crashed or isolated, a
+/// live one answers), and with none reachable the call fails with Kafka's `TimeoutException`
+/// ("Timed out waiting for a node assignment. Call: listTopics"), which each tool prints as
+/// Kafka's does. (The playground fails it at once, where Kafka waits `default.api.timeout.ms`.)
 pub trait Target {
     fn cluster(&self) -> &Cluster;
-    /// Sends a read-only request as `user` (`None`: the operator) and returns the broker's
-    /// answer (`None` for a request that is not a read).
-    fn read_as(&self, user: Option<&str>, request: Request) -> Option<Response> {
-        self.cluster().brokers().first()?.read(user, &request)
+    /// The cluster, to send the tools' requests through its network.
+    fn cluster_mut(&mut self) -> &mut Cluster;
+    /// Sends a read-only request as `user` (`None`: the operator) through the admin client and
+    /// returns the broker's answer; `call` is the `Admin` call it belongs to (`listTopics`,
+    /// `describeConsumerGroups(api=FIND_COORDINATOR)`, …), named in the timeout.
+    fn read_as(&mut self, user: Option<&str>, call: &str, request: Request) -> Result<Response, CoreError> {
+        self.cluster_mut().admin_read(user, call, request)
     }
     /// Applies `cmd` on behalf of `user` (`None`: the operator).
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError>;
@@ -74,6 +83,9 @@ pub trait Target {
 impl Target for Run {
     fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+    fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
         let now = self.now();

@@ -131,7 +131,10 @@ impl TermState {
             let Some(log) = cluster.topics().get(topic).and_then(|t| t.partition(*partition)) else {
                 continue;
             };
-            for (off, r) in log.read(*from, *count as usize) {
+            // Exactly the offsets the consumer fetched, `[from, from + count)` (below the high
+            // watermark it was given): `read` starts at the log start if retention has since
+            // deleted `from`, and must not run on past what was fetched.
+            for (off, r) in log.read(*from, *count as usize).take_while(|(off, _)| *off < from + count) {
                 if run.max_messages.is_some_and(|m| *printed >= m) {
                     break;
                 }
@@ -151,6 +154,9 @@ struct SimTarget<'a>(&'a mut Sim);
 impl Target for SimTarget<'_> {
     fn cluster(&self) -> &Cluster {
         &self.0.run.cluster
+    }
+    fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.0.run.cluster
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), crate::core::CoreError> {
         self.0.try_command_as(ErrorAt::Terminal, user, cmd)
