@@ -148,6 +148,26 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
             "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConsumerGroups(api=FIND_COORDINATOR)\n--- exit 1\n",
         ),
         (
+            "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders",
+            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: offsetDelete(api=FIND_COORDINATOR)\n--- exit 1\n",
+        ),
+        (
+            "kafka-consumer-groups $BS --reset-offsets --group g1 --topic orders --to-earliest --execute",
+            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConsumerGroups(api=FIND_COORDINATOR)\n--- exit 1\n",
+        ),
+        (
+            "kafka-acls $BS --add --allow-principal User:bob --operation Read --topic orders",
+            "Adding ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`: \n \t(principal=User:bob, host=*, operation=READ, permissionType=ALLOW) \n\nError while executing ACL command: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: createAcls\n--- exit 1\n",
+        ),
+        (
+            "kafka-leader-election $BS --election-type preferred --all-topic-partitions",
+            "Timeout waiting for election results\n--- stderr\nTimeout waiting for election results\norg.apache.kafka.server.common.AdminCommandFailedException: Timeout waiting for election results\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --alter --topic orders --add-config retention.ms=1000",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --alter --topic orders --add-config retention.ms=1000'\norg.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConfigs\n--- exit 1\n",
+        ),
+        (
             "kafka-acls $BS --list",
             "Error while executing ACL command: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeAcls\n--- exit 1\n",
         ),

@@ -211,6 +211,9 @@ impl Cluster {
         for &(id, up) in &brokers {
             self.net.set_link_up(&AdminClient::NODE, &NodeId::Broker(id), up);
         }
+        if brokers.is_empty() {
+            return Some(self.broker.id());
+        }
         brokers
             .into_iter()
             .map(|(id, _)| id)
@@ -262,6 +265,23 @@ impl Cluster {
     /// authorizes and answers it. Nothing changes but the network's counters. `call` names the
     /// `Admin` call, for the `TimeoutException` when no broker can be reached.
     pub fn admin_read(&mut self, user: Option<&str>, call: &str, request: Request) -> CoreResult<Response> {
+        let read_only = matches!(
+            request,
+            Request::Metadata(_)
+                | Request::ListGroups(_)
+                | Request::DescribeGroups(_)
+                | Request::DescribeAcls(_)
+                | Request::DescribeConfigs(_)
+                | Request::ShareGroupDescribe(_)
+                | Request::DescribeShareGroupOffsets(_)
+                | Request::ListOffsets(_)
+                | Request::OffsetFetch(_)
+                | Request::FindCoordinator(_)
+                | Request::Fetch(_)
+        );
+        if !read_only {
+            return Err(CoreError::invalid(format!("{} is not a read", request.api_key().name())));
+        }
         let now = self.now;
         self.admin_call(now, user, call, request)
     }
@@ -600,6 +620,40 @@ mod tests {
         assert_eq!(c.network().delivered(), 4);
         assert_eq!(c.network().outstanding(), 0);
         assert_eq!(c.topics()["orders"].partition_count(), 3);
+    }
+
+    #[test]
+    fn with_no_broker_reachable_a_call_times_out_waiting_for_a_node_and_changes_nothing() {
+        use crate::core::config::BrokerSpec;
+        let config = ClusterConfig {
+            brokers: (1..=2).map(|id| BrokerSpec { id: BrokerId(id), rack: None }).collect(),
+            ..ClusterConfig::default()
+        };
+        let mut c = Cluster::new(config, 1);
+        c.apply(0, Command::create_topic("orders", 1)).unwrap();
+        c.apply(0, Command::StopBroker { broker: BrokerId(1) }).unwrap();
+        // Broker 2 answers.
+        let sent = c.admin.requests_sent();
+        c.apply(0, Command::create_topic("audit", 1)).unwrap();
+        assert!(c.admin.requests_sent() > sent);
+        c.apply(0, Command::StopBroker { broker: BrokerId(2) }).unwrap();
+        let sent = c.admin.requests_sent();
+        let e = c.apply(0, Command::DeleteTopic { name: "orders".into() }).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "REQUEST_TIMED_OUT: Timed out waiting for a node assignment. Call: deleteTopics"
+        );
+        let metadata = MetadataRequest { topics: None, allow_auto_topic_creation: false };
+        let e = c.admin_read(None, "listTopics", metadata.into()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "REQUEST_TIMED_OUT: Timed out waiting for a node assignment. Call: listTopics"
+        );
+        assert_eq!(c.admin.requests_sent(), sent, "nothing was sent");
+        assert!(c.topics().contains_key("orders"));
+        // A read is only a read.
+        let delete = DeleteTopicsRequest { topic_names: vec!["orders".into()], timeout_ms: 1 };
+        assert!(c.admin_read(None, "deleteTopics", delete.into()).is_err());
     }
 
     #[test]

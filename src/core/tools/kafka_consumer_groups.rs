@@ -871,6 +871,15 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
 fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
     let group = opts.value("group").unwrap_or_default().to_string();
     let topics = opts.values("topic").to_vec();
+    // `deleteConsumerGroupOffsets` needs a broker before anything else is known.
+    let call = crate::core::admin::call_name(&Command::DeleteGroupOffsets {
+        group: String::new(),
+        topic: String::new(),
+        partitions: Vec::new(),
+    });
+    if target.cluster_mut().admin_node().is_none() {
+        return failed(o, &crate::core::admin::node_assignment_timeout(call));
+    }
     if target.cluster().groups().get(&group).is_none() {
         print_error(&mut o, &format!("'{group}' does not exist."));
     } else {
@@ -903,6 +912,7 @@ fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: 
                     print_error(&mut o, &format!("Access to '{group}' is not authorized."));
                     return o;
                 }
+                Err(e) if e.code() == Some(ErrorCode::RequestTimedOut) => return failed(o, &e),
                 Err(e) => {
                     any_error = true;
                     format!(

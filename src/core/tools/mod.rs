@@ -26,9 +26,10 @@ use super::error::CoreError;
 use super::protocol::{Request, Response};
 use super::scenario::Run;
 
-/// The address the playground's cluster answers on (what `--bootstrap-server` names).
+/// The address the playground's cluster answers on (what `--bootstrap-server` names): it stands
+/// for every broker, which have no addresses of their own.
 pub const BOOTSTRAP: &str = "localhost:9092";
-/// The one broker's id, port and host.
+/// The first broker's id (a cluster without a `brokers` list has only this one).
 pub const BROKER_ID: crate::core::ids::BrokerId = crate::core::ids::BrokerId::FIRST;
 /// Longest command line accepted; longer ones get the usage error of the tool they name.
 pub const MAX_LINE: usize = 1 << 20;
@@ -318,7 +319,7 @@ pub(crate) fn parse_int<T: std::str::FromStr>(value: &str, type_name: &str) -> R
 /// What `--version` prints: the Kafka release whose tools these follow.
 pub const KAFKA_VERSION: &str = "4.0.0";
 
-/// How many brokers the cluster has (one, until brokers are modelled).
+/// How many brokers the cluster has (registered, whether or not they run).
 pub fn broker_count(cluster: &Cluster) -> u32 {
     cluster.replication().nodes.len() as u32
 }
