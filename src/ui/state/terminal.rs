@@ -427,6 +427,43 @@ mod tests {
         assert!(journaled >= 8, "{journaled}");
     }
 
+    /// A console consumer prints exactly the offsets its consumer fetched: if retention has
+    /// deleted the start of that range since, the rest of the log is not printed in its place.
+    #[test]
+    fn a_console_consumer_prints_only_what_was_fetched() {
+        let mut sim = Sim::new();
+        run(&mut sim, &format!("kafka-topics.sh {BS} --create --topic t --partitions 1"));
+        let produce = format!("kafka-console-producer.sh {BS} --topic t");
+        run(&mut sim, &produce);
+        for l in ["a", "b", ""] {
+            run(&mut sim, l);
+        }
+        advance(&mut sim, 2_000.0);
+        run(&mut sim, &produce);
+        for l in ["c", "d", "e", ""] {
+            run(&mut sim, l);
+        }
+        run(&mut sim, &format!("kafka-console-consumer.sh {BS} --topic t --partition 0 --offset earliest"));
+        let consumer = sim.terminal.running[0].0.consumer.clone();
+        let log = &mut sim.run.cluster.broker.topics.get_mut("t").unwrap().partitions[0];
+        let (first, third) = (log.get(0).unwrap().timestamp, log.get(2).unwrap().timestamp);
+        assert!(first < third, "written a moment apart");
+        // Retention deletes a and b (offsets 0 and 1).
+        let retention = crate::core::log::Retention { ms: Some(third - first - 1), bytes: None };
+        assert_eq!(log.enforce_retention(retention, third), 2);
+        let fetched = EventKind::Fetched {
+            consumer,
+            topic: "t".into(),
+            partition: 0,
+            from: 0,
+            count: 2,
+            redelivered: 0,
+        };
+        let before = sim.terminal.lines.len();
+        sim.terminal.on_events(&sim.run.cluster, &[CoreEvent { at: third, kind: fetched }]);
+        assert_eq!(sim.terminal.lines.len(), before, "c and d were not fetched: {}", text(&sim));
+    }
+
     #[test]
     fn page_actions_are_echoed_as_commands() {
         let mut sim = Sim::new();
