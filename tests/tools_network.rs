@@ -194,6 +194,12 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
         out,
         "--- stderr\n[console-consumer] WARN Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available.\nProcessed a total of 0 messages\n--- exit 0\n"
     );
+    // Nor does a console producer: its send waits for metadata no broker can give.
+    let out = common::sh_as(&mut run, "kafka-console-producer $BS --topic orders", "hello\n", None);
+    assert_eq!(
+        out,
+        "--- stderr\n[console-producer] WARN Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available.\nERROR Error when sending message to topic orders with key: null, value: 5 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.\n--- exit 1\n"
+    );
     // One broker back: the tools answer again.
     broker(&mut run, Command::StartBroker { broker: BrokerId(2) });
     assert_eq!(sh(&mut run, "kafka-topics $BS --list"), "orders\n--- exit 0\n");
