@@ -244,3 +244,38 @@ fn the_console_consumer_reads_up_to_the_high_watermark() {
     let latest: u64 = offsets.lines().filter_map(|l| l.rsplit(':').next()?.parse::<u64>().ok()).sum();
     assert_eq!(latest, hw, "{offsets}");
 }
+
+/// `playground-cli kafka` at a moment when every broker is down: Kafka's message, exit 1.
+#[test]
+fn the_cli_exits_1_when_no_broker_can_be_reached() {
+    use broker_playground::cli;
+    let scenario = r#"{"version": 1, "seed": 7,
+      "brokers": [{"id": 1}, {"id": 2}],
+      "topics": [{"name": "orders", "partitions": 1, "replication_factor": 2}],
+      "script": [{"at": "00:01", "do": {"type": "stop_broker", "broker": 1}},
+                 {"at": "00:02", "do": {"type": "crash_broker", "broker": 2}}],
+      "duration": "10s"}"#;
+    let path = std::env::temp_dir().join(format!("tools-network-{}.json", std::process::id()));
+    std::fs::write(&path, scenario).unwrap();
+    let a = |at: &str| {
+        [
+            "kafka",
+            path.to_str().unwrap(),
+            "--at",
+            at,
+            "-e",
+            "kafka-topics --bootstrap-server localhost:9092 --list",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+    };
+    let before = cli::main(&a("1500ms"), &mut "");
+    assert_eq!((before.code, before.stdout.as_str()), (0, "orders\n"), "broker 2 answers");
+    let after = cli::main(&a("3s"), &mut "");
+    std::fs::remove_file(&path).ok();
+    assert_eq!(
+        (after.code, after.stdout.as_str()),
+        (1, "Error while executing topic command : Timed out waiting for a node assignment. Call: listTopics\n")
+    );
+}
