@@ -194,6 +194,9 @@ pub(crate) struct Batch {
     id: u64,
     partition: u32,
     records: Arc<Vec<Record>>,
+    /// Generated records not made yet, after `records` ([`Runs`]): made when the batch is
+    /// first sent.
+    runs: Runs,
     headers: Vec<(u32, super::log::Headers)>,
     /// The records' bytes ([`Record::size_bytes`]).
     bytes: u64,
@@ -213,7 +216,42 @@ pub(crate) struct Batch {
 
 impl Batch {
     fn count(&self) -> u64 {
-        self.records.len() as u64
+        self.records.len() as u64 + self.runs.iter().map(|r| r.2).sum::<u64>()
+    }
+
+    /// Makes the records its runs stand for (before it is first sent).
+    fn make_records(&mut self, producer: u32) {
+        if self.runs.is_empty() {
+            return;
+        }
+        let v = Arc::make_mut(&mut self.records);
+        v.reserve_exact(self.runs.iter().map(|r| r.2 as usize).sum());
+        for (timestamp, first, count) in self.runs.drain(..) {
+            v.extend((first..first + count).map(|seq| Record {
+                timestamp,
+                key: None,
+                value: Value::Seq(seq),
+                producer,
+            }));
+        }
+    }
+}
+
+/// Records the sticky partitioner made without a key or headers, as runs of
+/// `(timestamp, first sequence number, count)`: each stands for the records
+/// `Record { timestamp, key: None, value: Value::Seq(seq), producer }` for `seq` in
+/// `first..first + count`. A queued batch keeps them so until it is first sent: a producer far
+/// ahead of its answers (`acks=all` on a busy cluster) holds up to `buffer.memory` of records,
+/// and as records that is about 2.5 times the bytes Kafka's accumulator holds (and memory
+/// nobody looks at until the batch goes out).
+type Runs = Vec<(Millis, u64, u64)>;
+
+/// Adds `count` records from `first` at `timestamp` to `runs`, joining the last run when they
+/// follow it.
+fn add_run(runs: &mut Runs, timestamp: Millis, first: u64, count: u64) {
+    match runs.last_mut() {
+        Some(last) if last.0 == timestamp && last.1 + last.2 == first => last.2 += count,
+        _ => runs.push((timestamp, first, count)),
     }
 }
 
@@ -333,15 +371,9 @@ impl ProducerClient {
 
     /// Kafka's `RecordAccumulator.tryAppend`: records join their partition's newest batch
     /// while it has not been sent and they fit in `batch.size` (a sent batch is closed).
-    /// Returns whether they did.
-    fn append_to_unsent(
-        &mut self,
-        partition: u32,
-        records: &mut Vec<Record>,
-        bytes: u64,
-        headers: &[(u32, super::log::Headers)],
-        batch_size: u64,
-    ) -> bool {
+    /// Returns whether they did (`new`'s records and runs are then taken).
+    fn append_to_unsent(&mut self, new: &mut NewBatch, batch_size: u64, producer: u32) -> bool {
+        let (partition, records, headers, bytes, runs) = (new.0, &mut new.1, &new.2, new.3, &new.4);
         let Some(last) = self.queue.iter_mut().rev().find(|b| b.partition == partition) else {
             return false;
         };
@@ -351,11 +383,18 @@ impl ProducerClient {
         if last.bytes + bytes > batch_size {
             return false;
         }
+        if !records.is_empty() {
+            // Made records go after the runs' records, made now.
+            last.make_records(producer);
+        }
         // Not yet sent, so only this producer holds it, unless the whole cluster was cloned (a
         // snapshot): then this copies, and behaves the same.
         let v = Arc::make_mut(&mut last.records);
         let base = v.len() as u32;
         v.append(records);
+        for &(timestamp, first, count) in runs.iter() {
+            add_run(&mut last.runs, timestamp, first, count);
+        }
         last.bytes += bytes;
         last.headers.extend(headers.iter().map(|(i, h)| (base + i, h.clone())));
         true
@@ -558,8 +597,8 @@ use super::protocol::{Authenticated, Request, Response};
 use super::replication::NO_LEADER;
 
 /// A step's batch for one partition while it is made: partition, records, headers by index,
-/// bytes ([`Record::size_bytes`]).
-type NewBatch = (u32, Vec<Record>, Vec<(u32, super::log::Headers)>, u64);
+/// bytes ([`Record::size_bytes`]), and plain records as runs ([`Runs`]; a batch holds either).
+type NewBatch = (u32, Vec<Record>, Vec<(u32, super::log::Headers)>, u64, Runs);
 
 #[cfg(test)]
 thread_local! {
@@ -586,6 +625,7 @@ fn batch_for<'a>(
     size: u64,
     batch_size: u64,
     records_left: u64,
+    plain: bool,
 ) -> &'a mut NewBatch {
     let slot = batch_of.get(partition as usize).copied().unwrap_or(u32::MAX) as usize;
     if batches.get(slot).is_some_and(|b| b.0 == partition && b.3 + size <= batch_size) {
@@ -596,8 +636,8 @@ fn batch_for<'a>(
     }
     // Room for a full batch of records this size, or the step's remaining ones: the batch
     // becomes the log's storage as it is (broker/produce.rs).
-    let room = (records_left as usize).min((batch_size / size.max(1)) as usize + 1);
-    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0));
+    let room = if plain { 0 } else { (records_left as usize).min((batch_size / size.max(1)) as usize + 1) };
+    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0, Runs::new()));
     batches.last_mut().expect("pushed")
 }
 
@@ -756,8 +796,8 @@ impl Cluster {
             let record = Record { timestamp: now, key: None, value: Value::Seq(p.seq), producer: p.index };
             let size = record.size_bytes();
             let partition = p.sticky.next_drawing(n, batch_size, size, rng, &mut skipped);
-            let batch = batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made);
-            batch.1.push(record);
+            let batch =
+                batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made, true);
             batch.3 += size;
             made += 1;
             // …then the records after it that decide nothing: as large (as many digits), kept
@@ -766,13 +806,7 @@ impl Cluster {
                 .min(seq_values_of_one_size(p.seq) - 1)
                 .min(p.sticky.stays_for(n, batch_size, size))
                 .min(batch_size.saturating_sub(batch.3) / size.max(1));
-            let (first, producer) = (p.seq, p.index);
-            batch.1.extend((1..=run).map(|i| Record {
-                timestamp: now,
-                key: None,
-                value: Value::Seq(first + i),
-                producer,
-            }));
+            add_run(&mut batch.4, now, p.seq, 1 + run);
             batch.3 += run * size;
             p.sticky.stay(run, size);
             skipped.skip(run);
@@ -822,7 +856,8 @@ impl Cluster {
                     }
                 },
             };
-            let batch = batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made);
+            let batch =
+                batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made, false);
             if let Some(h) = headers {
                 batch.2.push((batch.1.len() as u32, h));
             }
@@ -838,10 +873,11 @@ impl Cluster {
             self.note_produce_error(p, Some(part), 1, code, code.is_retriable(), now);
             return;
         }
-        for (partition, mut records, headers, bytes) in batches {
-            if p.client.append_to_unsent(partition, &mut records, bytes, &headers, batch_size) {
+        for mut new in batches {
+            if p.client.append_to_unsent(&mut new, batch_size, p.index) {
                 continue;
             }
+            let (partition, mut records, headers, bytes, runs) = new;
             if records.capacity() > records.len() + records.len() / 4 {
                 records.shrink_to_fit();
             }
@@ -851,6 +887,7 @@ impl Cluster {
                 id,
                 partition,
                 records: Arc::new(records),
+                runs,
                 headers,
                 bytes,
                 producer_id: NO_PRODUCER_ID,
@@ -1051,7 +1088,9 @@ impl Cluster {
         // (leader, batches) per request being built; the partitions held back this round.
         let mut requests: Vec<(BrokerId, Vec<Batch>)> = Vec::new();
         let mut held: Vec<u32> = Vec::new();
-        let queue = std::mem::take(&mut p.client.queue);
+        // The queue is walked in place: a batch that goes out is taken from it, the others stay
+        // where they are (a long queue behind held partitions is neither moved nor rebuilt).
+        let mut queue = std::mem::take(&mut p.client.queue);
         // Kafka's `shouldStopDrainBatchesForPartition` after an epoch bump: a partition's new
         // batches wait until its batches sent under the old epoch are answered, so the leader
         // never sees the new epoch before a retry of the old one.
@@ -1067,15 +1106,13 @@ impl Cluster {
             Vec::new()
         };
         let partitions = p.client.metadata.as_ref().map_or(0, |m| m.leaders.len());
-        let mut queue = queue.into_iter();
         // How many of the topic's partitions (those Metadata named) are in `held`.
         let mut held_known = 0;
-        while let Some(mut b) = queue.next() {
+        let mut at = 0;
+        while let Some(b) = queue.get(at) {
             if partitions > 0 && held_known >= partitions {
                 // Every partition is held back: nothing more goes out this round, and the rest
                 // of the queue stays as it is, in order (without looking at each batch).
-                p.client.queue.push_back(b);
-                p.client.queue.extend(queue);
                 break;
             }
             let leader =
@@ -1124,9 +1161,10 @@ impl Cluster {
                     held.push(b.partition);
                     held_known += usize::from((b.partition as usize) < partitions);
                 }
-                p.client.queue.push_back(b);
+                at += 1;
                 continue;
             }
+            let Some(mut b) = queue.remove(at) else { break };
             if p.client.idempotent {
                 if b.base_sequence < 0 {
                     let part = b.partition as usize;
@@ -1147,6 +1185,7 @@ impl Cluster {
                 None => requests.push((l, vec![b])),
             }
         }
+        p.client.queue = queue;
         let sent = !requests.is_empty();
         for (leader, batches) in requests {
             self.send_produce(p, leader, batches, now);
@@ -1162,9 +1201,11 @@ impl Cluster {
             return;
         };
         let idempotent = p.client.idempotent;
+        let producer = p.index;
         let partition_data = batches
             .iter_mut()
             .map(|b| {
+                b.make_records(producer);
                 b.attempts += 1;
                 let (producer_id, producer_epoch) =
                     if idempotent { (b.producer_id, b.producer_epoch) } else { (NO_PRODUCER_ID, -1) };
@@ -1578,6 +1619,7 @@ mod tests {
             id,
             partition: 0,
             records: std::sync::Arc::new(vec![record; count as usize]),
+            runs: Vec::new(),
             headers: Vec::new(),
             bytes: 0,
             producer_id: 4,
@@ -1755,16 +1797,29 @@ mod tests {
 
         type Logs = Vec<Vec<(u64, Record)>>;
 
-        /// An unkeyed producer on the sticky partitioner for 60 ms; every event and every log.
+        /// An unkeyed producer on the sticky partitioner for 60 ms, on one broker or on three
+        /// with replication factor 3 (`acks=all` waits for the followers, so batches queue up
+        /// and records join queued batches); every event and every log.
         fn produce(
             seed: u64,
             batch_size: u64,
             rate: f64,
             step: u64,
+            replicated: bool,
             one_at_a_time: bool,
         ) -> (Vec<Event>, Logs) {
             ONE_AT_A_TIME.with(|c| c.set(one_at_a_time));
-            let mut c = Cluster::new(ClusterConfig::default(), seed);
+            let mut config = ClusterConfig::default();
+            if replicated {
+                config.brokers = (1..=3)
+                    .map(|id| crate::core::config::BrokerSpec {
+                        id: crate::core::ids::BrokerId(id),
+                        rack: None,
+                    })
+                    .collect();
+                config.default_replication_factor = 3;
+            }
+            let mut c = Cluster::new(config, seed);
             c.set_budget(crate::core::budget::Budget::UNLIMITED);
             c.apply(0, Command::create_topic("t", 6)).expect("topic");
             let mut spec = ProducerSpec::new("p", "t");
@@ -1788,18 +1843,21 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-            /// Plain records written in runs give the same records, offsets, batches, events and
-            /// draws of the cluster's generator as one record at a time (across digit-count
-            /// changes of the values, batch.size and the sticky partitioner's switches).
+            /// Plain records written in runs (and queued as runs until sent) give the same
+            /// records, offsets, batches, events and draws of the cluster's generator as one
+            /// record at a time (across digit-count changes of the values, batch.size, the
+            /// sticky partitioner's switches, and records joining batches queued behind
+            /// `acks=all`).
             #[test]
             fn runs_of_plain_records_match_one_at_a_time(
                 seed in any::<u64>(),
                 batch_size in 16u64..3000,
                 rate in 1_000.0f64..300_000.0,
                 step in 1u64..25,
+                replicated in any::<bool>(),
             ) {
-                let runs = produce(seed, batch_size, rate, step, false);
-                let single = produce(seed, batch_size, rate, step, true);
+                let runs = produce(seed, batch_size, rate, step, replicated, false);
+                let single = produce(seed, batch_size, rate, step, replicated, true);
                 prop_assert!(!runs.1.iter().all(Vec::is_empty));
                 prop_assert_eq!(runs, single);
             }
