@@ -288,6 +288,9 @@ pub struct ProducerClient {
     pub producer_id: i64,
     pub producer_epoch: i16,
     bump_epoch: bool,
+    /// The producer id or epoch changed since a send round last found no batch sent under an
+    /// older one: only then does a round look for them (not through a long queue each time).
+    epoch_changed: bool,
     node: crate::core::ids::NodeId,
     metadata: Option<TopicMetadata>,
     metadata_stale: bool,
@@ -320,6 +323,7 @@ impl ProducerClient {
             producer_id: -1,
             producer_epoch: -1,
             bump_epoch: false,
+            epoch_changed: false,
             node: crate::core::ids::NodeId::producer(name),
             metadata: None,
             metadata_stale: false,
@@ -461,6 +465,12 @@ impl ProducerClient {
         for f in &self.in_flight {
             consider(f.deadline);
         }
+        // Every time counts from `now + 1` on: once a queued batch may go then (a new one
+        // always may), nothing else can be sooner, and a long queue is not walked.
+        if self.queue.iter().any(|b| b.retry_at <= now + 1) {
+            self.wake_at = Some(now + 1);
+            return;
+        }
         if let Some(oldest) = self.queue.iter().map(|b| b.created).min() {
             consider(oldest.saturating_add(self.config.effective_delivery_timeout_ms()));
             for b in &self.queue {
@@ -533,6 +543,7 @@ impl Producer {
         let idempotent = c.idempotence_enabled();
         if idempotent && !self.client.idempotent {
             self.client.producer_id = -1;
+            self.client.epoch_changed = true;
             self.client.next_sequence.clear();
             self.client.last_acked.clear();
         }
@@ -1022,6 +1033,7 @@ impl Cluster {
             Some(Response::InitProducerId(a)) if a.error_code.is_none() => {
                 p.client.producer_id = a.producer_id;
                 p.client.producer_epoch = a.producer_epoch;
+                p.client.epoch_changed = true;
                 p.client.bump_epoch = false;
                 // A new epoch numbers every partition from 0 again. A batch already sent keeps
                 // its numbers (its earlier attempt may be in the log; new ones would have the
@@ -1095,7 +1107,7 @@ impl Cluster {
         // batches wait until its batches sent under the old epoch are answered, so the leader
         // never sees the new epoch before a retry of the old one.
         let current = (p.client.producer_id, p.client.producer_epoch);
-        let old_epoch: Vec<u32> = if p.client.idempotent {
+        let old_epoch: Vec<u32> = if p.client.idempotent && p.client.epoch_changed {
             queue
                 .iter()
                 .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
@@ -1105,6 +1117,9 @@ impl Cluster {
         } else {
             Vec::new()
         };
+        // Batches get the current id and epoch when first sent: none of an older one appears
+        // until they change again.
+        p.client.epoch_changed &= !old_epoch.is_empty();
         let partitions = p.client.metadata.as_ref().map_or(0, |m| m.leaders.len());
         // How many of the topic's partitions (those Metadata named) are in `held`.
         let mut held_known = 0;
@@ -1438,11 +1453,15 @@ impl Cluster {
     /// Batches older than `delivery.timeout.ms` are given up (Kafka's `TimeoutException`).
     fn expire_batches(&mut self, p: &mut Producer, now: Millis) {
         let timeout = p.client.config.effective_delivery_timeout_ms();
-        if p.client
+        // The queue is in creation order (new batches at the back, retries put back by id), so
+        // its first batch is its oldest.
+        debug_assert!(p
+            .client
             .queue
-            .front()
-            .is_none_or(|_| p.client.queue.iter().all(|b| now.saturating_sub(b.created) < timeout))
-        {
+            .iter()
+            .zip(p.client.queue.iter().skip(1))
+            .all(|(a, b)| a.created <= b.created));
+        if p.client.queue.front().is_none_or(|b| now.saturating_sub(b.created) < timeout) {
             return;
         }
         let queue = std::mem::take(&mut p.client.queue);
