@@ -7,6 +7,9 @@
 //!
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
+mod consumers;
+mod producers;
+
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
 use super::admin::AdminClient;
 use super::broker::{unknown_topic, Broker};
