@@ -354,6 +354,35 @@ fn elections_the_controller_cannot_make_and_unclean_elections() {
     );
 }
 
+/// A broker answers but no replica of the partition is alive: the controller has nobody to
+/// elect, even uncleanly (`ELIGIBLE_LEADERS_NOT_AVAILABLE`), as opposed to no broker answering
+/// at all (the tool's timeout, above).
+#[test]
+fn an_unclean_election_with_no_live_replica_is_refused_by_the_controller() {
+    let text = r#"{
+  "version": 1, "id": "t", "seed": 7,
+  "brokers": [{"id": 1}, {"id": 2}, {"id": 3}],
+  "topics": [{"name": "solo", "partitions": 1, "replication_factor": 1}],
+  "duration": "60s"
+}"#;
+    let mut run = Run::new(Scenario::from_json(text).unwrap()).unwrap();
+    run.advance(500);
+    let only = run.cluster.replication().partition("solo", 0).unwrap().registration.replicas[0];
+    run.apply(run.now(), Command::StopBroker { broker: only }).unwrap();
+    run.advance(1_000);
+    assert!(!run.cluster.replication().partition("solo", 0).unwrap().registration.has_leader());
+    check(
+        sh(&mut run, "kafka-leader-election $BS --election-type unclean --topic solo --partition 0"),
+        expect![[r#"
+            Error completing leader election (UNCLEAN) for partition: solo-0: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
+            --- stderr
+            1 replica(s) could not be elected
+            org.apache.kafka.server.common.AdminCommandFailedException: 1 replica(s) could not be elected
+            --- exit 1
+        "#]],
+    );
+}
+
 #[test]
 fn only_a_user_with_alter_on_the_cluster_may_elect_leaders() {
     let mut run = cluster(false, 1);
