@@ -74,7 +74,7 @@ fn bench_cluster(config: ClusterConfig, topic: &str) -> Cluster {
 fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
     let mut c = bench_cluster(config, "bench");
     let mut p = ProducerSpec::new("p1", "bench");
-    p.rate = 5_000_000.0;
+    p.rate = std::env::var("BENCH_RATE").ok().and_then(|r| r.parse().ok()).unwrap_or(5_000_000.0);
     c.apply(0, Command::AddProducer { producer: p }).unwrap();
     let cfg = ConsumerConfig { max_poll_records: 100_000, poll_interval_ms: 1, ..ConsumerConfig::default() };
     let parts = (0..6).map(|p| TopicPartition::new("bench", p)).collect();
@@ -86,6 +86,9 @@ fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
     while t < ms {
         t += 100;
         consumed += advance_counting(&mut c, t);
+    }
+    if std::env::var_os("BENCH_COUNTS").is_some() {
+        eprintln!("consumed {consumed} records in {t} simulated ms");
     }
     consumed as f64 / start.elapsed().as_secs_f64()
 }
@@ -597,6 +600,12 @@ fn main() {
             .find(|w| w[0] == "--records")
             .and_then(|w| w[1].parse().ok())
             .unwrap_or(2_000_000);
+        // `--rf N` (for a profile under callgrind): one run of that factor alone.
+        if let Some(rf) = args.windows(2).find(|w| w[0] == "--rf").and_then(|w| w[1].parse().ok()) {
+            let per_s = core_throughput_replicated(n, rf);
+            println!("{}", json!({ format!("core_records_per_s_native_rf{rf}"): per_s }));
+            return;
+        }
         let mut r = Map::new();
         replication_figures(&mut r, n, 3, "_native");
         println!("{}", J::Object(r));

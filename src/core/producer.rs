@@ -194,6 +194,9 @@ pub(crate) struct Batch {
     pub(super) id: u64,
     pub(super) partition: u32,
     pub(super) records: Arc<Vec<Record>>,
+    /// Generated records not made yet, after `records` ([`Runs`]): made when the batch is
+    /// first sent.
+    pub(super) runs: Runs,
     pub(super) headers: Vec<(u32, super::log::Headers)>,
     /// The records' bytes ([`Record::size_bytes`]).
     pub(super) bytes: u64,
@@ -213,7 +216,42 @@ pub(crate) struct Batch {
 
 impl Batch {
     pub(super) fn count(&self) -> u64 {
-        self.records.len() as u64
+        self.records.len() as u64 + self.runs.iter().map(|r| r.2).sum::<u64>()
+    }
+
+    /// Makes the records its runs stand for (before it is first sent).
+    pub(super) fn make_records(&mut self, producer: u32) {
+        if self.runs.is_empty() {
+            return;
+        }
+        let v = Arc::make_mut(&mut self.records);
+        v.reserve_exact(self.runs.iter().map(|r| r.2 as usize).sum());
+        for (timestamp, first, count) in self.runs.drain(..) {
+            v.extend((first..first + count).map(|seq| Record {
+                timestamp,
+                key: None,
+                value: Value::Seq(seq),
+                producer,
+            }));
+        }
+    }
+}
+
+/// Records the sticky partitioner made without a key or headers, as runs of
+/// `(timestamp, first sequence number, count)`: each stands for the records
+/// `Record { timestamp, key: None, value: Value::Seq(seq), producer }` for `seq` in
+/// `first..first + count`. A queued batch keeps them so until it is first sent: a producer far
+/// ahead of its answers (`acks=all` on a busy cluster) holds up to `buffer.memory` of records,
+/// and as records that is about 2.5 times the bytes Kafka's accumulator holds (and memory
+/// nobody looks at until the batch goes out).
+pub(super) type Runs = Vec<(Millis, u64, u64)>;
+
+/// Adds `count` records from `first` at `timestamp` to `runs`, joining the last run when they
+/// follow it.
+pub(super) fn add_run(runs: &mut Runs, timestamp: Millis, first: u64, count: u64) {
+    match runs.last_mut() {
+        Some(last) if last.0 == timestamp && last.1 + last.2 == first => last.2 += count,
+        _ => runs.push((timestamp, first, count)),
     }
 }
 
@@ -250,6 +288,9 @@ pub struct ProducerClient {
     pub producer_id: i64,
     pub producer_epoch: i16,
     pub(super) bump_epoch: bool,
+    /// The producer id or epoch changed since a send round last found no batch sent under an
+    /// older one: only then does a round look for them (not through a long queue each time).
+    pub(super) epoch_changed: bool,
     pub(super) node: crate::core::ids::NodeId,
     pub(super) metadata: Option<TopicMetadata>,
     pub(super) metadata_stale: bool,
@@ -282,6 +323,7 @@ impl ProducerClient {
             producer_id: -1,
             producer_epoch: -1,
             bump_epoch: false,
+            epoch_changed: false,
             node: crate::core::ids::NodeId::producer(name),
             metadata: None,
             metadata_stale: false,
@@ -333,11 +375,12 @@ impl ProducerClient {
 
     /// Kafka's `RecordAccumulator.tryAppend`: records join their partition's newest batch
     /// while it has not been sent and they fit in `batch.size` (a sent batch is closed).
-    /// Returns whether they did.
+    /// Returns whether they did (the records and runs are then taken).
     pub(super) fn append_to_unsent(
         &mut self,
         partition: u32,
         records: &mut Vec<Record>,
+        runs: &[(Millis, u64, u64)],
         bytes: u64,
         headers: &[(u32, super::log::Headers)],
         batch_size: u64,
@@ -351,11 +394,18 @@ impl ProducerClient {
         if last.bytes + bytes > batch_size {
             return false;
         }
+        if let Some(first) = records.first() {
+            // Made records go after the runs' records, made now.
+            last.make_records(first.producer);
+        }
         // Not yet sent, so only this producer holds it, unless the whole cluster was cloned (a
         // snapshot): then this copies, and behaves the same.
         let v = Arc::make_mut(&mut last.records);
         let base = v.len() as u32;
         v.append(records);
+        for &(timestamp, first, count) in runs {
+            add_run(&mut last.runs, timestamp, first, count);
+        }
         last.bytes += bytes;
         last.headers.extend(headers.iter().map(|(i, h)| (base + i, h.clone())));
         true
@@ -421,6 +471,12 @@ impl ProducerClient {
         };
         for f in &self.in_flight {
             consider(f.deadline);
+        }
+        // Every time counts from `now + 1` on: once a queued batch may go then (a new one
+        // always may), nothing else can be sooner, and a long queue is not walked.
+        if self.queue.iter().any(|b| b.retry_at <= now + 1) {
+            self.wake_at = Some(now + 1);
+            return;
         }
         if let Some(oldest) = self.queue.iter().map(|b| b.created).min() {
             consider(oldest.saturating_add(self.config.effective_delivery_timeout_ms()));
@@ -494,6 +550,7 @@ impl Producer {
         let idempotent = c.idempotence_enabled();
         if idempotent && !self.client.idempotent {
             self.client.producer_id = -1;
+            self.client.epoch_changed = true;
             self.client.next_sequence.clear();
             self.client.last_acked.clear();
         }
@@ -594,6 +651,7 @@ mod tests {
             id,
             partition: 0,
             records: std::sync::Arc::new(vec![record; count as usize]),
+            runs: Vec::new(),
             headers: Vec::new(),
             bytes: 0,
             producer_id: 4,

@@ -10,7 +10,9 @@ use crate::core::ids::{BrokerId, NodeId, TopicPartition};
 use crate::core::log::{seq_values_of_one_size, Record, Value};
 use crate::core::net::Payload;
 use crate::core::partitioner::{partition_for_key, round_robin, SkippedDraws};
-use crate::core::producer::{Batch, InFlight, KeyMode, Outgoing, PartitionerKind, Producer, TopicMetadata};
+use crate::core::producer::{
+    add_run, Batch, InFlight, KeyMode, Outgoing, PartitionerKind, Producer, Runs, TopicMetadata,
+};
 use crate::core::protocol::init_producer_id::InitProducerIdRequest;
 use crate::core::protocol::metadata::MetadataRequest;
 use crate::core::protocol::produce::{PartitionProduceData, ProduceRequest, ProduceResponse, NO_PRODUCER_ID};
@@ -21,8 +23,8 @@ use crate::core::time::Millis;
 use std::sync::Arc;
 
 /// A step's batch for one partition while it is made: partition, records, headers by index,
-/// bytes ([`Record::size_bytes`]).
-type NewBatch = (u32, Vec<Record>, Vec<(u32, crate::core::log::Headers)>, u64);
+/// bytes ([`Record::size_bytes`]), and plain records as runs ([`Runs`]; a batch holds either).
+type NewBatch = (u32, Vec<Record>, Vec<(u32, crate::core::log::Headers)>, u64, Runs);
 
 #[cfg(test)]
 thread_local! {
@@ -49,6 +51,7 @@ fn batch_for<'a>(
     size: u64,
     batch_size: u64,
     records_left: u64,
+    plain: bool,
 ) -> &'a mut NewBatch {
     let slot = batch_of.get(partition as usize).copied().unwrap_or(u32::MAX) as usize;
     if batches.get(slot).is_some_and(|b| b.0 == partition && b.3 + size <= batch_size) {
@@ -59,8 +62,9 @@ fn batch_for<'a>(
     }
     // Room for a full batch of records this size, or the step's remaining ones: the batch
     // becomes the log's storage as it is (broker/produce.rs).
-    let room = (records_left as usize).min((batch_size / size.max(1)) as usize + 1);
-    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0));
+    // (Plain records are kept as runs until sent: no room for records.)
+    let room = if plain { 0 } else { (records_left as usize).min((batch_size / size.max(1)) as usize + 1) };
+    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0, Runs::new()));
     batches.last_mut().expect("pushed")
 }
 
@@ -222,8 +226,8 @@ impl Cluster {
             let record = Record { timestamp: now, key: None, value: Value::Seq(p.seq), producer: p.index };
             let size = record.size_bytes();
             let partition = p.sticky.next_drawing(n, batch_size, size, rng, &mut skipped);
-            let batch = batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made);
-            batch.1.push(record);
+            let batch =
+                batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made, true);
             batch.3 += size;
             made += 1;
             // …then the records after it that decide nothing: as large (as many digits), kept
@@ -232,14 +236,7 @@ impl Cluster {
                 .min(seq_values_of_one_size(p.seq) - 1)
                 .min(p.sticky.stays_for(n, batch_size, size))
                 .min(batch_size.saturating_sub(batch.3) / size.max(1));
-            // (An exclusive range: `1..=run` made LLVM count three induction variables.)
-            let (next, producer) = (p.seq + 1, p.index);
-            batch.1.extend((0..run).map(|i| Record {
-                timestamp: now,
-                key: None,
-                value: Value::Seq(next + i),
-                producer,
-            }));
+            add_run(&mut batch.4, now, p.seq, 1 + run);
             batch.3 += run * size;
             p.sticky.stay(run, size);
             skipped.skip(run);
@@ -289,7 +286,8 @@ impl Cluster {
                     }
                 },
             };
-            let batch = batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made);
+            let batch =
+                batch_for(&mut batches, &mut batch_of, partition, size, batch_size, count - made, false);
             if let Some(h) = headers {
                 batch.2.push((batch.1.len() as u32, h));
             }
@@ -306,8 +304,8 @@ impl Cluster {
             return;
         }
         p.client.queue.reserve(batches.len());
-        for (partition, mut records, headers, bytes) in batches {
-            if p.client.append_to_unsent(partition, &mut records, bytes, &headers, batch_size) {
+        for (partition, mut records, headers, bytes, runs) in batches {
+            if p.client.append_to_unsent(partition, &mut records, &runs, bytes, &headers, batch_size) {
                 continue;
             }
             if records.capacity() > records.len() + records.len() / 4 {
@@ -319,6 +317,7 @@ impl Cluster {
                 id,
                 partition,
                 records: Arc::new(records),
+                runs,
                 headers,
                 bytes,
                 producer_id: NO_PRODUCER_ID,
@@ -453,6 +452,7 @@ impl Cluster {
             Some(Response::InitProducerId(a)) if a.error_code.is_none() => {
                 p.client.producer_id = a.producer_id;
                 p.client.producer_epoch = a.producer_epoch;
+                p.client.epoch_changed = true;
                 p.client.bump_epoch = false;
                 // A new epoch numbers every partition from 0 again. A batch already sent keeps
                 // its numbers (its earlier attempt may be in the log; new ones would have the
@@ -519,14 +519,14 @@ impl Cluster {
         // (leader, batches) per request being built; the partitions held back this round.
         let mut requests: Vec<(BrokerId, Vec<Batch>)> = Vec::new();
         let mut held: Vec<u32> = Vec::new();
-        // What stays queued goes back in a queue sized for all of it (not grown batch by batch).
-        let queued = p.client.queue.len();
-        let queue = std::mem::replace(&mut p.client.queue, std::collections::VecDeque::with_capacity(queued));
+        // The queue is walked in place: a batch that goes out is taken from it, the others stay
+        // where they are (a long queue behind held partitions is neither moved nor rebuilt).
+        let mut queue = std::mem::take(&mut p.client.queue);
         // Kafka's `shouldStopDrainBatchesForPartition` after an epoch bump: a partition's new
         // batches wait until its batches sent under the old epoch are answered, so the leader
         // never sees the new epoch before a retry of the old one.
         let current = (p.client.producer_id, p.client.producer_epoch);
-        let old_epoch: Vec<u32> = if p.client.idempotent {
+        let old_epoch: Vec<u32> = if p.client.idempotent && p.client.epoch_changed {
             queue
                 .iter()
                 .chain(p.client.in_flight.iter().flat_map(|f| &f.batches))
@@ -536,16 +536,17 @@ impl Cluster {
         } else {
             Vec::new()
         };
+        // Batches get the current id and epoch when first sent: none of an older one appears
+        // until they change again.
+        p.client.epoch_changed &= !old_epoch.is_empty();
         let partitions = p.client.metadata.as_ref().map_or(0, |m| m.leaders.len());
-        let mut queue = queue.into_iter();
         // How many of the topic's partitions (those Metadata named) are in `held`.
         let mut held_known = 0;
-        while let Some(mut b) = queue.next() {
+        let mut at = 0;
+        while let Some(b) = queue.get(at) {
             if partitions > 0 && held_known >= partitions {
                 // Every partition is held back: nothing more goes out this round, and the rest
                 // of the queue stays as it is, in order (without looking at each batch).
-                p.client.queue.push_back(b);
-                p.client.queue.extend(queue);
                 break;
             }
             let leader =
@@ -594,9 +595,10 @@ impl Cluster {
                     held.push(b.partition);
                     held_known += usize::from((b.partition as usize) < partitions);
                 }
-                p.client.queue.push_back(b);
+                at += 1;
                 continue;
             }
+            let Some(mut b) = queue.remove(at) else { break };
             if p.client.idempotent {
                 if b.base_sequence < 0 {
                     let part = b.partition as usize;
@@ -617,6 +619,7 @@ impl Cluster {
                 None => requests.push((l, vec![b])),
             }
         }
+        p.client.queue = queue;
         let sent = !requests.is_empty();
         for (leader, batches) in requests {
             self.send_produce(p, leader, batches, now);
@@ -632,9 +635,11 @@ impl Cluster {
             return;
         };
         let idempotent = p.client.idempotent;
+        let producer = p.index;
         let partition_data = batches
             .iter_mut()
             .map(|b| {
+                b.make_records(producer);
                 b.attempts += 1;
                 let (producer_id, producer_epoch) =
                     if idempotent { (b.producer_id, b.producer_epoch) } else { (NO_PRODUCER_ID, -1) };
@@ -867,11 +872,15 @@ impl Cluster {
     /// Batches older than `delivery.timeout.ms` are given up (Kafka's `TimeoutException`).
     fn expire_batches(&mut self, p: &mut Producer, now: Millis) {
         let timeout = p.client.config.effective_delivery_timeout_ms();
-        if p.client
+        // The queue is in creation order (new batches at the back, retries put back by id), so
+        // its first batch is its oldest.
+        debug_assert!(p
+            .client
             .queue
-            .front()
-            .is_none_or(|_| p.client.queue.iter().all(|b| now.saturating_sub(b.created) < timeout))
-        {
+            .iter()
+            .zip(p.client.queue.iter().skip(1))
+            .all(|(a, b)| a.created <= b.created));
+        if p.client.queue.front().is_none_or(|b| now.saturating_sub(b.created) < timeout) {
             return;
         }
         let queue = std::mem::take(&mut p.client.queue);
@@ -1017,16 +1026,29 @@ mod tests {
 
         type Logs = Vec<Vec<(u64, Record)>>;
 
-        /// An unkeyed producer on the sticky partitioner for 60 ms; every event and every log.
+        /// An unkeyed producer on the sticky partitioner for 60 ms, on one broker or on three
+        /// with replication factor 3 (`acks=all` waits for the followers, so batches queue up
+        /// and records join queued batches); every event and every log.
         fn produce(
             seed: u64,
             batch_size: u64,
             rate: f64,
             step: u64,
+            replicated: bool,
             one_at_a_time: bool,
         ) -> (Vec<Event>, Logs) {
             ONE_AT_A_TIME.with(|c| c.set(one_at_a_time));
-            let mut c = Cluster::new(ClusterConfig::default(), seed);
+            let mut config = ClusterConfig::default();
+            if replicated {
+                config.brokers = (1..=3)
+                    .map(|id| crate::core::config::BrokerSpec {
+                        id: crate::core::ids::BrokerId(id),
+                        rack: None,
+                    })
+                    .collect();
+                config.default_replication_factor = 3;
+            }
+            let mut c = Cluster::new(config, seed);
             c.set_budget(crate::core::budget::Budget::UNLIMITED);
             c.apply(0, Command::create_topic("t", 6)).expect("topic");
             let mut spec = ProducerSpec::new("p", "t");
@@ -1050,18 +1072,21 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-            /// Plain records written in runs give the same records, offsets, batches, events and
-            /// draws of the cluster's generator as one record at a time (across digit-count
-            /// changes of the values, batch.size and the sticky partitioner's switches).
+            /// Plain records written in runs (and queued as runs until sent) give the same
+            /// records, offsets, batches, events and draws of the cluster's generator as one
+            /// record at a time (across digit-count changes of the values, batch.size, the
+            /// sticky partitioner's switches, and records joining batches queued behind
+            /// `acks=all`).
             #[test]
             fn runs_of_plain_records_match_one_at_a_time(
                 seed in any::<u64>(),
                 batch_size in 16u64..3000,
                 rate in 1_000.0f64..300_000.0,
                 step in 1u64..25,
+                replicated in any::<bool>(),
             ) {
-                let runs = produce(seed, batch_size, rate, step, false);
-                let single = produce(seed, batch_size, rate, step, true);
+                let runs = produce(seed, batch_size, rate, step, replicated, false);
+                let single = produce(seed, batch_size, rate, step, replicated, true);
                 prop_assert!(!runs.1.iter().all(Vec::is_empty));
                 prop_assert_eq!(runs, single);
             }
