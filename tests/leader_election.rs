@@ -338,17 +338,46 @@ fn elections_the_controller_cannot_make_and_unclean_elections() {
         "#]],
     );
     assert_eq!(leaders(&run)[0].0, 1, "the only live replica leads, out of sync");
-    // Broker 1 stops as well: no replica is alive, an unclean election has nobody to elect.
+    // Broker 1 stops as well: no replica is alive, and no broker either, so the admin client
+    // finds no node to send ElectLeaders to: its call times out, and the tool says so as
+    // `LeaderElectionCommand` does for a TimeoutException.
     run.apply(run.now(), Command::StopBroker { broker: BrokerId(1) }).unwrap();
     check(
         sh(&mut run, "kafka-leader-election $BS --election-type unclean --all-topic-partitions"),
         expect![[r#"
-            Error completing leader election (UNCLEAN) for partition: orders-0: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
-            Error completing leader election (UNCLEAN) for partition: orders-1: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
-            Error completing leader election (UNCLEAN) for partition: orders-2: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
+            Timeout waiting for election results
             --- stderr
-            3 replica(s) could not be elected
-            org.apache.kafka.server.common.AdminCommandFailedException: 3 replica(s) could not be elected
+            Timeout waiting for election results
+            org.apache.kafka.server.common.AdminCommandFailedException: Timeout waiting for election results
+            --- exit 1
+        "#]],
+    );
+}
+
+/// A broker answers but no replica of the partition is alive: the controller has nobody to
+/// elect, even uncleanly (`ELIGIBLE_LEADERS_NOT_AVAILABLE`), as opposed to no broker answering
+/// at all (the tool's timeout, above).
+#[test]
+fn an_unclean_election_with_no_live_replica_is_refused_by_the_controller() {
+    let text = r#"{
+  "version": 1, "id": "t", "seed": 7,
+  "brokers": [{"id": 1}, {"id": 2}, {"id": 3}],
+  "topics": [{"name": "solo", "partitions": 1, "replication_factor": 1}],
+  "duration": "60s"
+}"#;
+    let mut run = Run::new(Scenario::from_json(text).unwrap()).unwrap();
+    run.advance(500);
+    let only = run.cluster.replication().partition("solo", 0).unwrap().registration.replicas[0];
+    run.apply(run.now(), Command::StopBroker { broker: only }).unwrap();
+    run.advance(1_000);
+    assert!(!run.cluster.replication().partition("solo", 0).unwrap().registration.has_leader());
+    check(
+        sh(&mut run, "kafka-leader-election $BS --election-type unclean --topic solo --partition 0"),
+        expect![[r#"
+            Error completing leader election (UNCLEAN) for partition: solo-0: org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Eligible topic partition leaders are not available.
+            --- stderr
+            1 replica(s) could not be elected
+            org.apache.kafka.server.common.AdminCommandFailedException: 1 replica(s) could not be elected
             --- exit 1
         "#]],
     );

@@ -24,7 +24,7 @@ use super::acl::AclBinding;
 use super::cluster::Cluster;
 use super::command::Command;
 use super::error::{CoreError, CoreResult, ErrorCode};
-use super::ids::{GroupId, NodeId, TopicPartition};
+use super::ids::{BrokerId, GroupId, NodeId, TopicPartition};
 use super::log::Retention;
 use super::protocol::alter_configs::AlterConfigsRequest;
 use super::protocol::alter_share_group_offsets::AlterShareGroupOffsetsRequest;
@@ -49,8 +49,24 @@ use super::protocol::{ApiKey, Request, Response};
 use super::share_group::share_partition::ResetTarget;
 use super::time::Millis;
 
-/// The admin client's `default.api.timeout.ms`-bounded request timeout.
+/// The admin client's `request.timeout.ms` (Kafka's default), also the timeout its requests
+/// carry to the broker.
 const TIMEOUT_MS: u64 = 30_000;
+
+/// The admin client's `default.api.timeout.ms` (Kafka's default): how long a call waits for a
+/// node to send it to before it fails with a `TimeoutException`.
+pub const DEFAULT_API_TIMEOUT_MS: u64 = 60_000;
+
+/// The error a call fails with when no broker can be reached (`KafkaAdminClient`'s
+/// `TimeoutProcessor`: "Timed out waiting for a node assignment. Call: " and the call's name,
+/// e.g. `listTopics`, or `describeConsumerGroups(api=FIND_COORDINATOR)` for the calls its
+/// `AdminApiDriver` runs).
+pub fn node_assignment_timeout(call: &str) -> CoreError {
+    CoreError::kafka(
+        ErrorCode::RequestTimedOut,
+        format!("Timed out waiting for a node assignment. Call: {call}"),
+    )
+}
 
 /// The admin client node. It keeps no copy of the cluster: everything it knows of a topic or a
 /// group it has just been told in an answer.
@@ -112,6 +128,27 @@ pub fn is_admin(cmd: &Command) -> bool {
     )
 }
 
+/// The `Admin` call an admin command is (its first request's, for the calls Kafka's
+/// `AdminApiDriver` runs), as a `TimeoutException` names it.
+pub fn call_name(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::CreateTopic { .. } => "createTopics",
+        Command::DeleteTopic { .. } => "deleteTopics",
+        Command::CreatePartitions { .. } => "createPartitions",
+        Command::SetRetention { .. } => "incrementalAlterConfigs",
+        Command::AddAcl { .. } => "createAcls",
+        Command::RemoveAcl { .. } => "deleteAcls",
+        Command::AlterGroupOffsets { .. } => "listOffsets(api=METADATA)",
+        Command::DeleteGroup { .. } => "deleteConsumerGroups(api=FIND_COORDINATOR)",
+        Command::DeleteGroupOffsets { .. } => "offsetDelete(api=FIND_COORDINATOR)",
+        Command::ElectLeaders { .. } => "electLeaders",
+        Command::ResetShareGroupOffsets { .. } => "alterShareGroupOffsets(api=FIND_COORDINATOR)",
+        Command::DeleteShareGroup { .. } => "deleteShareGroups(api=FIND_COORDINATOR)",
+        Command::DeleteShareGroupOffsets { .. } => "deleteShareGroupOffsets(api=FIND_COORDINATOR)",
+        _ => "",
+    }
+}
+
 /// The message of an answer that carries only a code: Kafka's default (`Errors.java`).
 fn default_message(code: ErrorCode) -> &'static str {
     match code {
@@ -155,19 +192,98 @@ impl Cluster {
         &self.admin
     }
 
-    /// Sends one admin request as `user` and returns the broker's answer.
+    /// The broker the admin client sends its next request to, as `LeastLoadedNodeProvider`
+    /// picks it (`NetworkClient.leastLoadedNode`): a broker it can connect to, from the ones the
+    /// bootstrap address leads to (every broker of the cluster: the playground's brokers have
+    /// no addresses of their own). `None`: no broker can be reached.
+    ///
+    /// What is simplified: the admin client has at most one request in flight, so every node is
+    /// equally loaded; Kafka then starts from a random node, the playground from the first
+    /// broker (in the order the cluster lists them), so the same broker answers while it runs.
+    /// A connection to a stopped or crashed broker is refused, and one to an isolated broker
+    /// never opens (Kafka gives up after `socket.connection.setup.timeout.ms`, 10 s); the
+    /// playground knows either at once and moves to the next broker without waiting.
+    pub(crate) fn admin_node(&mut self) -> Option<BrokerId> {
+        // The links follow the brokers: one that does not run (or is cut off) cannot be
+        // reached from outside, as for the producers (`sync_producer_links`).
+        let brokers: Vec<(BrokerId, bool)> =
+            self.broker.replicas.nodes.iter().map(|n| (n.id, n.is_running())).collect();
+        for &(id, up) in &brokers {
+            self.net.set_link_up(&AdminClient::NODE, &NodeId::Broker(id), up);
+        }
+        if brokers.is_empty() {
+            return Some(self.broker.id());
+        }
+        brokers
+            .into_iter()
+            .map(|(id, _)| id)
+            .find(|id| self.net.can_reach(&AdminClient::NODE, &NodeId::Broker(*id)))
+    }
+
+    /// Before an admin command does anything: a broker the admin client can reach, or the
+    /// command fails as Kafka's call does when it finds none (nothing changes).
+    pub(crate) fn admin_reachable(&mut self, cmd: &Command) -> CoreResult<()> {
+        if !is_admin(cmd) || self.admin_node().is_some() {
+            return Ok(());
+        }
+        Err(node_assignment_timeout(call_name(cmd)))
+    }
+
+    /// Sends one admin request as `user` to a broker it can reach and returns the broker's
+    /// answer. `call` is the name of the `Admin` call it is part of, for the error when no
+    /// broker can be reached.
+    ///
+    /// What is simplified: with no broker reachable, Kafka's call waits `default.api.timeout.ms`
+    /// (60 s) for one before failing; the playground fails it at once, with Kafka's message,
+    /// and no simulated time passes (a tool never runs the clock).
     fn admin_call(
         &mut self,
         now: Millis,
         user: Option<&str>,
+        call: &str,
         request: impl Into<Request>,
     ) -> CoreResult<Response> {
+        let Some(to) = self.admin_node() else {
+            return Err(node_assignment_timeout(call));
+        };
         self.admin.sent += 1;
-        self.call(now, AdminClient::NODE, user, request.into()).ok_or_else(|| {
+        let (_, answer) =
+            self.call_broker(now, AdminClient::NODE, to, user, request.into(), Some(TIMEOUT_MS));
+        if let (Some(learned), Some(r)) = (self.learned.as_mut(), answer.as_ref()) {
+            learned.note(&AdminClient::NODE, r);
+        }
+        answer.ok_or_else(|| {
             CoreError::invalid(format!(
                 "the broker did not answer within request.timeout.ms ({TIMEOUT_MS} ms)"
             ))
         })
+    }
+
+    /// A read-only request of Kafka's tools (Metadata, ListGroups, DescribeGroups, DescribeAcls,
+    /// DescribeConfigs, ListOffsets, …) sent by the admin client as `user`, at the cluster's
+    /// time, over the network to a broker it can reach ([`Cluster::admin_node`]); the broker
+    /// authorizes and answers it. Nothing changes but the network's counters. `call` names the
+    /// `Admin` call, for the `TimeoutException` when no broker can be reached.
+    pub fn admin_read(&mut self, user: Option<&str>, call: &str, request: Request) -> CoreResult<Response> {
+        let read_only = matches!(
+            request,
+            Request::Metadata(_)
+                | Request::ListGroups(_)
+                | Request::DescribeGroups(_)
+                | Request::DescribeAcls(_)
+                | Request::DescribeConfigs(_)
+                | Request::ShareGroupDescribe(_)
+                | Request::DescribeShareGroupOffsets(_)
+                | Request::ListOffsets(_)
+                | Request::OffsetFetch(_)
+                | Request::FindCoordinator(_)
+                | Request::Fetch(_)
+        );
+        if !read_only {
+            return Err(CoreError::invalid(format!("{} is not a read", request.api_key().name())));
+        }
+        let now = self.now;
+        self.admin_call(now, user, call, request)
     }
 
     /// CreateTopics, first with `validate_only` (Kafka's checks), then the playground's budget
@@ -193,7 +309,7 @@ impl Cluster {
         };
         for validate_only in [true, false] {
             request.validate_only = validate_only;
-            let r = answer!(self.admin_call(now, user, request.clone())?, CreateTopics);
+            let r = answer!(self.admin_call(now, user, "createTopics", request.clone())?, CreateTopics);
             let Some(t) = r.topics.into_iter().next() else {
                 return Err(unexpected(ApiKey::CreateTopics));
             };
@@ -223,7 +339,7 @@ impl Cluster {
             topic_partitions: partitions.map(group_by_topic),
             timeout_ms: TIMEOUT_MS,
         };
-        let r = answer!(self.admin_call(now, user, request)?, ElectLeaders);
+        let r = answer!(self.admin_call(now, user, "electLeaders", request)?, ElectLeaders);
         refused(r.error_code, None)?;
         self.admin.last_election = Some(r);
         Ok(())
@@ -237,7 +353,7 @@ impl Cluster {
         name: &str,
     ) -> CoreResult<()> {
         let request = DeleteTopicsRequest { topic_names: vec![name.to_string()], timeout_ms: TIMEOUT_MS };
-        let r = answer!(self.admin_call(now, user, request)?, DeleteTopics);
+        let r = answer!(self.admin_call(now, user, "deleteTopics", request)?, DeleteTopics);
         let t = r.responses.into_iter().next().ok_or_else(|| unexpected(ApiKey::DeleteTopics))?;
         refused(t.error_code, t.error_message)
     }
@@ -254,7 +370,7 @@ impl Cluster {
     ) -> CoreResult<(u32, u32)> {
         let metadata =
             MetadataRequest { topics: Some(vec![topic.to_string()]), allow_auto_topic_creation: false };
-        let m = answer!(self.admin_call(now, user, metadata)?, Metadata);
+        let m = answer!(self.admin_call(now, user, "describeTopics", metadata)?, Metadata);
         let t = m.topics.into_iter().next().ok_or_else(|| unexpected(ApiKey::Metadata))?;
         if t.error_code == Some(ErrorCode::UnknownTopicOrPartition) {
             return Err(crate::core::broker::unknown_topic(topic));
@@ -268,7 +384,8 @@ impl Cluster {
         };
         for validate_only in [true, false] {
             request.validate_only = validate_only;
-            let r = answer!(self.admin_call(now, user, request.clone())?, CreatePartitions);
+            let r =
+                answer!(self.admin_call(now, user, "createPartitions", request.clone())?, CreatePartitions);
             let t = r.results.into_iter().next().ok_or_else(|| unexpected(ApiKey::CreatePartitions))?;
             refused(t.error_code, t.error_message)?;
             if validate_only {
@@ -288,7 +405,7 @@ impl Cluster {
         retention: Retention,
     ) -> CoreResult<()> {
         let request = AlterConfigsRequest { topic: topic.to_string(), retention, validate_only: false };
-        let r = answer!(self.admin_call(now, user, request)?, AlterConfigs);
+        let r = answer!(self.admin_call(now, user, "incrementalAlterConfigs", request)?, AlterConfigs);
         refused(r.error_code, r.error_message)
     }
 
@@ -302,7 +419,7 @@ impl Cluster {
     ) -> CoreResult<()> {
         acl.validate().map_err(|e| CoreError::invalid(e.to_string()))?;
         let r = answer!(
-            self.admin_call(now, user, CreateAclsRequest { creations: vec![acl.clone()] })?,
+            self.admin_call(now, user, "createAcls", CreateAclsRequest { creations: vec![acl.clone()] })?,
             CreateAcls
         );
         let (code, message) = r.results.into_iter().next().ok_or_else(|| unexpected(ApiKey::CreateAcls))?;
@@ -317,7 +434,7 @@ impl Cluster {
         acl: &AclBinding,
     ) -> CoreResult<()> {
         let r = answer!(
-            self.admin_call(now, user, DeleteAclsRequest { filters: vec![acl.clone()] })?,
+            self.admin_call(now, user, "deleteAcls", DeleteAclsRequest { filters: vec![acl.clone()] })?,
             DeleteAcls
         );
         let (code, matched) =
@@ -353,7 +470,7 @@ impl Cluster {
                 .map(|(tp, _)| ListOffsetsPartition { partition: tp.clone(), timestamp: LATEST_TIMESTAMP })
                 .collect(),
         };
-        let ends = answer!(self.admin_call(now, user, list)?, ListOffsets);
+        let ends = answer!(self.admin_call(now, user, "listOffsets(api=METADATA)", list)?, ListOffsets);
         for ((tp, offset), end) in offsets.iter().zip(&ends.partitions) {
             refused(end.error_code, None)?;
             if *offset as i64 > end.offset {
@@ -373,7 +490,8 @@ impl Cluster {
             group_instance_id: None,
             offsets: offsets.clone(),
         };
-        let r = answer!(self.admin_call(now, user, commit)?, OffsetCommit);
+        let r =
+            answer!(self.admin_call(now, user, "offsetCommit(api=FIND_COORDINATOR)", commit)?, OffsetCommit);
         refused(r.error(), None)?;
         Ok(offsets)
     }
@@ -386,7 +504,12 @@ impl Cluster {
         group_id: &str,
     ) -> CoreResult<()> {
         let r = answer!(
-            self.admin_call(now, user, DeleteGroupsRequest { groups_names: vec![group_id.to_string()] })?,
+            self.admin_call(
+                now,
+                user,
+                "deleteConsumerGroups(api=FIND_COORDINATOR)",
+                DeleteGroupsRequest { groups_names: vec![group_id.to_string()] }
+            )?,
             DeleteGroups
         );
         let (_, code) = r.results.into_iter().next().ok_or_else(|| unexpected(ApiKey::DeleteGroups))?;
@@ -409,11 +532,13 @@ impl Cluster {
             partitions: Some(asked.clone()),
             require_stable: false,
         };
-        let committed = answer!(self.admin_call(now, user, fetch)?, OffsetFetch);
+        let committed =
+            answer!(self.admin_call(now, user, "offsetDelete(api=FIND_COORDINATOR)", fetch)?, OffsetFetch);
         let r = answer!(
             self.admin_call(
                 now,
                 user,
+                "offsetDelete(api=FIND_COORDINATOR)",
                 OffsetDeleteRequest { group_id: group_id.to_string(), partitions: asked }
             )?,
             OffsetDelete
@@ -437,7 +562,10 @@ impl Cluster {
         partitions: Vec<(TopicPartition, ResetTarget)>,
     ) -> CoreResult<Vec<(TopicPartition, u64)>> {
         let request = AlterShareGroupOffsetsRequest { group_id: group_id.to_string(), partitions };
-        let r = answer!(self.admin_call(now, user, request)?, AlterShareGroupOffsets);
+        let r = answer!(
+            self.admin_call(now, user, "alterShareGroupOffsets(api=FIND_COORDINATOR)", request)?,
+            AlterShareGroupOffsets
+        );
         refused(r.error_code, r.error_message)?;
         r.partitions
             .into_iter()
@@ -456,7 +584,10 @@ impl Cluster {
     ) -> CoreResult<Vec<String>> {
         self.admin.last_share_offsets_deletion = None;
         let request = DeleteShareGroupOffsetsRequest { group_id: group_id.to_string(), topics };
-        let r = answer!(self.admin_call(now, user, request)?, DeleteShareGroupOffsets);
+        let r = answer!(
+            self.admin_call(now, user, "deleteShareGroupOffsets(api=FIND_COORDINATOR)", request)?,
+            DeleteShareGroupOffsets
+        );
         refused(r.error_code, r.error_message.clone())?;
         let deleted =
             r.responses.iter().filter(|(_, code, _)| code.is_none()).map(|(t, _, _)| t.clone()).collect();
@@ -489,6 +620,40 @@ mod tests {
         assert_eq!(c.network().delivered(), 4);
         assert_eq!(c.network().outstanding(), 0);
         assert_eq!(c.topics()["orders"].partition_count(), 3);
+    }
+
+    #[test]
+    fn with_no_broker_reachable_a_call_times_out_waiting_for_a_node_and_changes_nothing() {
+        use crate::core::config::BrokerSpec;
+        let config = ClusterConfig {
+            brokers: (1..=2).map(|id| BrokerSpec { id: BrokerId(id), rack: None }).collect(),
+            ..ClusterConfig::default()
+        };
+        let mut c = Cluster::new(config, 1);
+        c.apply(0, Command::create_topic("orders", 1)).unwrap();
+        c.apply(0, Command::StopBroker { broker: BrokerId(1) }).unwrap();
+        // Broker 2 answers.
+        let sent = c.admin.requests_sent();
+        c.apply(0, Command::create_topic("audit", 1)).unwrap();
+        assert!(c.admin.requests_sent() > sent);
+        c.apply(0, Command::StopBroker { broker: BrokerId(2) }).unwrap();
+        let sent = c.admin.requests_sent();
+        let e = c.apply(0, Command::DeleteTopic { name: "orders".into() }).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "REQUEST_TIMED_OUT: Timed out waiting for a node assignment. Call: deleteTopics"
+        );
+        let metadata = MetadataRequest { topics: None, allow_auto_topic_creation: false };
+        let e = c.admin_read(None, "listTopics", metadata.into()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "REQUEST_TIMED_OUT: Timed out waiting for a node assignment. Call: listTopics"
+        );
+        assert_eq!(c.admin.requests_sent(), sent, "nothing was sent");
+        assert!(c.topics().contains_key("orders"));
+        // A read is only a read.
+        let delete = DeleteTopicsRequest { topic_names: vec!["orders".into()], timeout_ms: 1 };
+        assert!(c.admin_read(None, "deleteTopics", delete.into()).is_err());
     }
 
     #[test]

@@ -315,6 +315,7 @@ impl Cluster {
     }
 
     fn apply_command(&mut self, cmd: Command, now: Millis, user: Option<&str>) -> CoreResult<()> {
+        self.admin_reachable(&cmd)?;
         match cmd {
             Command::AlterGroupOffsets { group, offsets } => {
                 let offsets = self.admin_alter_group_offsets(now, user, &group, &offsets)?;

@@ -215,7 +215,8 @@ impl Broker {
             Request::InitProducerId(r) => self.init_producer_id(user, r).into(),
             Request::AlterShareGroupOffsets(r) => self.alter_share_group_offsets(user, r).into(),
             Request::DeleteShareGroupOffsets(r) => self.delete_share_group_offsets(user, r).into(),
-            _ => return None,
+            // The tools' lists and describes (`reads.rs`).
+            other => return self.read(user, other),
         })
     }
 

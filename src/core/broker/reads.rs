@@ -4,10 +4,9 @@
 //! leaves out what the principal may not DESCRIBE, a describe of something it may not see is
 //! refused with Kafka's error code. The tools print what comes back.
 //!
-//! What is simplified: the tools' reads ([`Broker::read`], `tools::Target::read_as`) are
-//! answered by the broker's handler directly, without crossing the simulated network, so a tool
-//! still gets its answer while every broker is down (Kafka's would time out waiting for a
-//! node). The clients' Metadata, ListOffsets and OffsetFetch cross it (`Broker::handle`).
+//! The tools' reads come from the admin client over the simulated network
+//! (`tools::Target::read_as`, `Cluster::admin_read`), to a broker it can reach; `Broker::handle`
+//! hands them here. The clients' Metadata, ListOffsets and OffsetFetch cross it too.
 
 use super::Broker;
 use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};

@@ -200,7 +200,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         );
     }
     if opts.has("list") {
-        return list(&opts, &*target, ctx, ft);
+        return list(&opts, target, ctx, ft);
     }
     let FilterType::Specific(pt) = ft else {
         if opts.has("add") {
@@ -416,19 +416,21 @@ fn remove(
     o
 }
 
-fn list(opts: &Parsed, target: &dyn Target, ctx: &Context, ft: FilterType) -> Output {
+fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context, ft: FilterType) -> Output {
     // DescribeAcls as the user: the broker needs DESCRIBE on the cluster.
     use crate::core::protocol::describe_acls::DescribeAclsRequest;
-    let all: Vec<AclBinding> = match target.read_as(ctx.user.as_deref(), DescribeAclsRequest {}.into()) {
-        Some(crate::core::protocol::Response::DescribeAcls(r)) => match r.error_code {
-            None => r.resources,
-            Some(code) => {
-                let message = r.error_message.unwrap_or_else(|| code.name().to_string());
-                return error(&format!("{}: {message}", super::exception_class(code)));
-            }
-        },
-        _ => Vec::new(),
-    };
+    let all: Vec<AclBinding> =
+        match target.read_as(ctx.user.as_deref(), "describeAcls", DescribeAclsRequest {}.into()) {
+            Err(e) => return error(&super::java_exception(&e)),
+            Ok(crate::core::protocol::Response::DescribeAcls(r)) => match r.error_code {
+                None => r.resources,
+                Some(code) => {
+                    let message = r.error_message.unwrap_or_else(|| code.name().to_string());
+                    return error(&format!("{}: {message}", super::exception_class(code)));
+                }
+            },
+            _ => Vec::new(),
+        };
     let res = resources(opts, ft);
     let keep = |a: &AclBinding| {
         res.is_empty()

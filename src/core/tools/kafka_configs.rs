@@ -171,6 +171,18 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         e.errln("An entity name must be specified for every entity type");
         return e.fail();
     };
+    // Describing and altering both start with DescribeConfigs (`ConfigCommand` reads the
+    // topic's configs before it alters them), sent to a broker the admin client can reach.
+    let request = crate::core::protocol::describe_configs::DescribeConfigsRequest { topic: topic.clone() };
+    let described = match target.read_as(ctx.user.as_deref(), "describeConfigs", request.into()) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut out = Output::default();
+            out.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
+            out.errln(super::java_exception(&e));
+            return out.fail();
+        }
+    };
     let cluster = target.cluster();
     let Some(t) = cluster.topics().get(&topic) else {
         let mut e = Output::default();
@@ -183,10 +195,8 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     };
     if opts.has("describe") {
         // DescribeConfigs as the user: the broker needs DESCRIBE_CONFIGS on the topic.
-        let request =
-            crate::core::protocol::describe_configs::DescribeConfigsRequest { topic: topic.clone() };
-        let retention = match target.read_as(ctx.user.as_deref(), request.into()) {
-            Some(crate::core::protocol::Response::DescribeConfigs(r)) => match (r.error_code, r.retention) {
+        let retention = match described {
+            crate::core::protocol::Response::DescribeConfigs(r) => match (r.error_code, r.retention) {
                 (None, Some(retention)) => retention,
                 (code, _) => {
                     let code = code.unwrap_or(crate::core::error::ErrorCode::InvalidRequest);

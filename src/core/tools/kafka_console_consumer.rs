@@ -17,6 +17,11 @@ use crate::core::config::{ConsumerConfig, OffsetReset};
 use crate::core::consumer::ConsumerSpec;
 use crate::core::group::assignor::TopicPartition;
 use crate::core::log::{Record, Value};
+use crate::core::protocol::fetch::{FetchPartition, FetchRequest};
+use crate::core::protocol::Response;
+
+/// The host and port the consumer's first connection goes to, as `NetworkClient` logs it.
+const BOOTSTRAP_HOST: &str = "localhost/127.0.0.1:9092";
 
 pub const SPECS: &[Spec] = &[
     arg("topic", "String: topic", "The topic to consume on."),
@@ -232,20 +237,66 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             .and_then(|g| cluster.groups().get(g))
             .and_then(|g| g.offsets.get(&TopicPartition::new(topic.as_str(), p)).copied())
     };
+    // Where each partition starts, and what the broker lets a consumer read up to there: one
+    // Fetch over the network, answered by a broker that can be reached (the high watermark and
+    // whether the partition has a leader). The records printed are those offsets of the
+    // leader's log: the playground's Fetch answers carry offsets, not the records.
+    let starts: Vec<(u32, u64)> = parts
+        .into_iter()
+        .filter_map(|p| {
+            let log = t.partition(p)?;
+            let start = match (seek, committed(p)) {
+                (Some(SeekTo::Beginning), _) => log.log_start(),
+                (Some(SeekTo::End), _) => log.log_end(),
+                (Some(SeekTo::Offset(n)), _) => n.max(log.log_start()),
+                (None, Some(c)) => c.max(log.log_start()),
+                (None, None) if from_beginning => log.log_start(),
+                (None, None) => log.log_end(),
+            };
+            Some((p, start))
+        })
+        .collect();
+    let fetch = FetchRequest {
+        replica_id: -1,
+        max_wait_ms: 0,
+        min_bytes: 0,
+        max_records: u32::MAX,
+        partitions: starts
+            .iter()
+            .map(|(p, start)| FetchPartition {
+                partition: TopicPartition::new(topic.as_str(), *p),
+                fetch_offset: *start,
+            })
+            .collect(),
+    };
+    let readable: Vec<Option<u64>> = match target.read_as(ctx.user.as_deref(), "fetch", fetch.into()) {
+        Ok(Response::Fetch(r)) => {
+            r.responses.iter().map(|d| d.error_code.is_none().then_some(d.high_watermark)).collect()
+        }
+        Ok(_) => Vec::new(),
+        Err(_) => {
+            // No broker can be reached: Kafka's consumer keeps trying until `--timeout-ms`.
+            o.errln(format!("[console-consumer] WARN Connection to node -1 ({BOOTSTRAP_HOST}) could not be established. Node may not be available."));
+            o.errln("Processed a total of 0 messages");
+            return o;
+        }
+    };
+    let cluster = target.cluster();
+    let Some(t) = cluster.topics().get(&topic) else {
+        o.errln("Processed a total of 0 messages");
+        return o;
+    };
     let mut count = 0u64;
     let mut positions = Vec::new();
-    'outer: for p in parts {
+    'outer: for (i, (p, start)) in starts.into_iter().enumerate() {
         let Some(log) = t.partition(p) else { continue };
-        let start = match (seek, committed(p)) {
-            (Some(SeekTo::Beginning), _) => log.log_start(),
-            (Some(SeekTo::End), _) => log.log_end(),
-            (Some(SeekTo::Offset(n)), _) => n.max(log.log_start()),
-            (None, Some(c)) => c.max(log.log_start()),
-            (None, None) if from_beginning => log.log_start(),
-            (None, None) => log.log_end(),
+        let Some(hw) = readable.get(i).copied().flatten() else {
+            // No leader there (or it does not answer): nothing is read from it now.
+            positions.push((topic.clone(), p, start));
+            continue;
         };
         let mut pos = start;
-        for (off, r) in log.read(start, usize::MAX) {
+        for (off, r) in log.read(start, usize::MAX).take_while(|(off, _)| *off < hw) {
             if max.is_some_and(|m| count >= m) {
                 positions.push((topic.clone(), p, pos));
                 break 'outer;

@@ -67,6 +67,16 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         o.errln(format!("org.apache.kafka.common.errors.InvalidTopicException: {problem}"));
         return o.fail();
     }
+    // The producer's first send waits for the topic's metadata (`max.block.ms`, 60 s), which
+    // only a broker it can reach answers: with none, the send fails with that timeout. (The
+    // playground says so at once, without running the clock.)
+    if let Some(first) = ctx.stdin.lines().next() {
+        if target.cluster_mut().admin_node().is_none() {
+            o.errln(format!("[{PRODUCER}] WARN Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available."));
+            o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: {} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic {topic} not present in metadata after 60000 ms.", first.len()));
+            return o.fail();
+        }
+    }
     let user = ctx.user.clone();
     if let Some(u) = &user {
         if let Err(e) = target.cluster().authorizer().check(u, Request::Metadata, Some(&topic), None) {

@@ -6,7 +6,7 @@ use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
 use super::{pad, Context, Output, Target, BOOTSTRAP};
 use crate::core::cluster::Cluster;
 use crate::core::command::Command;
-use crate::core::error::ErrorCode;
+use crate::core::error::{CoreError, ErrorCode};
 use crate::core::group::assignor::TopicPartition;
 use crate::core::group::{Group, GroupState};
 use std::collections::BTreeMap;
@@ -172,9 +172,9 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         }
     }
     if opts.has("list") {
-        list(&opts, &*target, ctx, out)
+        list(&opts, target, ctx, out)
     } else if opts.has("describe") {
-        describe(&opts, &*target, ctx, out)
+        describe(&opts, target, ctx, out)
     } else if opts.has("delete") {
         delete(&opts, target, ctx, out)
     } else if opts.has("reset-offsets") {
@@ -187,29 +187,40 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
 /// ListGroups for consumer groups (types Classic and Consumer) as the user: the broker leaves
 /// out the groups it may not DESCRIBE. In name order (Kafka lists them in the coordinator's
 /// order; sorting keeps the output stable).
-fn visible_groups(target: &dyn Target, ctx: &Context) -> Vec<String> {
+/// Admin's `listConsumerGroups` starts with a Metadata call, `findAllBrokers`, that fails first
+/// when no broker can be reached.
+fn visible_groups(target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>, CoreError> {
     use crate::core::protocol::list_groups::{GroupType, ListGroupsRequest};
     let request = ListGroupsRequest {
         states_filter: Vec::new(),
         types_filter: vec![GroupType::Classic, GroupType::Consumer],
     };
-    match target.read_as(ctx.user.as_deref(), request.into()) {
-        Some(crate::core::protocol::Response::ListGroups(r)) => {
-            r.groups.into_iter().map(|g| g.group_id).collect()
+    match target.read_as(ctx.user.as_deref(), "findAllBrokers", request.into())? {
+        crate::core::protocol::Response::ListGroups(r) => {
+            Ok(r.groups.into_iter().map(|g| g.group_id).collect())
         }
-        _ => Vec::new(),
+        _ => Ok(Vec::new()),
     }
 }
 
-fn selected_groups(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
+fn selected_groups(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>, CoreError> {
     if opts.has("all-groups") {
         visible_groups(target, ctx)
     } else {
         let mut v: Vec<String> = opts.values("group").to_vec();
         crate::core::sort::ascending(&mut v);
         v.dedup();
-        v
+        Ok(v)
     }
+}
+
+/// A call that failed as a whole (no broker reachable): the tool's error, and it stops.
+fn failed(mut o: Output, e: &CoreError) -> Output {
+    print_error(
+        &mut o,
+        &format!("Executing consumer group command failed due to {}", super::java_exception(e)),
+    );
+    o
 }
 
 /// Group type as `--list --type` prints it.
@@ -220,9 +231,12 @@ fn group_type(g: &Group) -> &'static str {
     }
 }
 
-fn list(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) -> Output {
+fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    let groups = match visible_groups(target, ctx) {
+        Ok(g) => g,
+        Err(e) => return failed(o, &e),
+    };
     let cluster = target.cluster();
-    let groups = visible_groups(target, ctx);
     let include_state = opts.has("state");
     let include_type = opts.has("type");
     if !include_state && !include_type {
@@ -362,31 +376,42 @@ fn offset_rows(cluster: &Cluster, g: &Group) -> Vec<OffsetRow> {
 /// Simulated clients have no addresses; Kafka prints the client's IP with a leading `/`.
 const HOST: &str = "/127.0.0.1";
 
-/// DescribeGroups of one group as the user: the group (`None`: Dead), or the refusal as the
-/// Java client's exception.
-fn described(target: &dyn Target, ctx: &Context, group: &str) -> Result<Option<Group>, String> {
+/// DescribeGroups of one group as the user (Admin's `describeConsumerGroups`): the group
+/// (`None`: Dead), the refusal as the Java client's exception (`Ok(Err)`), or the call failing
+/// as a whole (`Err`: no broker reachable).
+fn described(
+    target: &mut dyn Target,
+    ctx: &Context,
+    group: &str,
+) -> Result<Result<Option<Group>, String>, CoreError> {
     use crate::core::protocol::describe_groups::DescribeGroupsRequest;
     let request = DescribeGroupsRequest { groups: vec![group.to_string()] };
-    match target.read_as(ctx.user.as_deref(), request.into()) {
-        Some(crate::core::protocol::Response::DescribeGroups(r)) => match r.groups.into_iter().next() {
+    let call = "describeConsumerGroups(api=FIND_COORDINATOR)";
+    Ok(match target.read_as(ctx.user.as_deref(), call, request.into())? {
+        crate::core::protocol::Response::DescribeGroups(r) => match r.groups.into_iter().next() {
             Some((_, Ok(g))) => Ok(g),
             Some((_, Err((code, message)))) => Err(format!("{}: {message}", super::exception_class(code))),
             None => Ok(None),
         },
         _ => Ok(None),
-    }
+    })
 }
 
-fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) -> Output {
-    let cluster = target.cluster();
-    for group in selected_groups(opts, target, ctx) {
+fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    let groups = match selected_groups(opts, target, ctx) {
+        Ok(g) => g,
+        Err(e) => return failed(o, &e),
+    };
+    for group in groups {
         let described = match described(target, ctx, &group) {
-            Ok(g) => g,
-            Err(e) => {
+            Ok(Ok(g)) => g,
+            Ok(Err(e)) => {
                 print_error(&mut o, &format!("Executing consumer group command failed due to {e}"));
                 continue;
             }
+            Err(e) => return failed(o, &e),
         };
+        let cluster = target.cluster();
         let g = described.as_ref();
         if opts.has("members") {
             let members = g.map(|g| cluster.group_members(&g.id)).unwrap_or_default();
@@ -549,7 +574,10 @@ fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context, mut o: Output) ->
 }
 
 fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
-    let groups = selected_groups(opts, &*target, ctx);
+    let groups = match selected_groups(opts, target, ctx) {
+        Ok(g) => g,
+        Err(e) => return failed(o, &e),
+    };
     let mut ok = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
     for g in groups {
@@ -672,19 +700,23 @@ fn parse_iso_duration(s: &str) -> Option<u64> {
 }
 
 fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
-    let groups = selected_groups(opts, &*target, ctx);
+    let groups = match selected_groups(opts, target, ctx) {
+        Ok(g) => g,
+        Err(e) => return failed(o, &e),
+    };
     let mut plans: Vec<(String, Vec<(TopicPartition, u64)>)> = Vec::new();
     for group in groups {
-        let cluster = target.cluster();
         // The tool reads the group first (DescribeGroups: DESCRIBE on the group); committing the
         // new offsets is the broker's to allow (READ), below.
-        let described = match described(&*target, ctx, &group) {
-            Ok(g) => g,
-            Err(e) => {
+        let described = match described(target, ctx, &group) {
+            Ok(Ok(g)) => g,
+            Ok(Err(e)) => {
                 print_error(&mut o, &format!("Executing consumer group command failed due to {e}"));
                 return o;
             }
+            Err(e) => return failed(o, &e),
         };
+        let cluster = target.cluster();
         let g = described.as_ref();
         let state = g.map_or(GroupState::Dead, |g| g.state);
         if !matches!(state, GroupState::Empty | GroupState::Dead) {
@@ -839,6 +871,15 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
 fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
     let group = opts.value("group").unwrap_or_default().to_string();
     let topics = opts.values("topic").to_vec();
+    // `deleteConsumerGroupOffsets` needs a broker before anything else is known.
+    let call = crate::core::admin::call_name(&Command::DeleteGroupOffsets {
+        group: String::new(),
+        topic: String::new(),
+        partitions: Vec::new(),
+    });
+    if target.cluster_mut().admin_node().is_none() {
+        return failed(o, &crate::core::admin::node_assignment_timeout(call));
+    }
     if target.cluster().groups().get(&group).is_none() {
         print_error(&mut o, &format!("'{group}' does not exist."));
     } else {
@@ -871,6 +912,7 @@ fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: 
                     print_error(&mut o, &format!("Access to '{group}' is not authorized."));
                     return o;
                 }
+                Err(e) if e.code() == Some(ErrorCode::RequestTimedOut) => return failed(o, &e),
                 Err(e) => {
                     any_error = true;
                     format!(

@@ -2,6 +2,8 @@
 
 use super::options::{self, arg, flag, usage_error, Spec};
 use super::{include_list_matches, Context, Output, Target};
+use crate::core::ids::TopicPartition;
+use crate::core::protocol::list_offsets::{ListOffsetsPartition, ListOffsetsRequest, LATEST_TIMESTAMP};
 
 pub const SPECS: &[Spec] = &[
     arg("bootstrap-server", "String: HOST1:PORT1,...,HOST3:PORT3", "REQUIRED. The server(s) to connect to in the form HOST1:PORT1,HOST2:PORT2."),
@@ -114,45 +116,74 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     // out those it may not DESCRIBE.
     let request =
         crate::core::protocol::metadata::MetadataRequest { topics: None, allow_auto_topic_creation: false };
-    let visible: std::collections::BTreeSet<String> = match target
-        .read_as(ctx.user.as_deref(), request.into())
-    {
-        Some(crate::core::protocol::Response::Metadata(m)) => m.topics.into_iter().map(|t| t.name).collect(),
-        _ => Default::default(),
-    };
+    // `listPartitionInfos`: Admin's `listTopics`, the first call; no broker reachable, it
+    // fails with the TimeoutException, printed as `GetOffsetShell.main` prints any exception.
+    let visible: std::collections::BTreeSet<String> =
+        match target.read_as(ctx.user.as_deref(), "listTopics", request.into()) {
+            Ok(crate::core::protocol::Response::Metadata(m)) => {
+                m.topics.into_iter().map(|t| t.name).collect()
+            }
+            Ok(_) => Default::default(),
+            Err(e) => return terse(&super::java_exception(&e)),
+        };
     let cluster = target.cluster();
-    let mut rows: Vec<(String, u32, Option<i64>)> = Vec::new();
+    let mut wanted: Vec<(String, u32)> = Vec::new();
     for (name, t) in cluster.topics() {
         if !visible.contains(name) {
             continue;
         }
         for p in 0..t.partition_count() {
-            if !filters.iter().any(|(re, f)| include_list_matches(re, name) && f(p)) {
-                continue;
+            if filters.iter().any(|(re, f)| include_list_matches(re, name) && f(p)) {
+                wanted.push((name.clone(), p));
             }
-            let Some(log) = t.partition(p) else { continue };
-            let offset = match spec {
-                Spec2::Earliest => Some(log.log_start() as i64),
-                Spec2::Latest => Some(log.log_end() as i64),
-                Spec2::MaxTimestamp => {
-                    let mut best: Option<(u64, u64)> = None;
-                    for (off, r) in log.read(log.log_start(), usize::MAX) {
-                        if best.is_none_or(|(ts, _)| r.timestamp > ts) {
-                            best = Some((r.timestamp, off));
-                        }
-                    }
-                    Some(best.map_or(-1, |(_, o)| o as i64))
-                }
-                Spec2::Timestamp(ts) => log
-                    .read(log.log_start(), usize::MAX)
-                    .find(|(_, r)| r.timestamp as i64 >= ts)
-                    .map(|(o, _)| o as i64),
-            };
-            rows.push((name.clone(), p, offset));
         }
     }
-    if rows.is_empty() {
+    if wanted.is_empty() {
         return terse("Could not match any topic-partitions with the specified filters");
+    }
+    // ListOffsets (latest) from the broker: what a consumer may read up to, the high watermark
+    // (not the leader's log end: records past it are not acknowledged by the ISR yet).
+    let list = ListOffsetsRequest {
+        replica_id: -1,
+        partitions: wanted
+            .iter()
+            .map(|(t, p)| ListOffsetsPartition {
+                partition: TopicPartition::new(t.as_str(), *p),
+                timestamp: LATEST_TIMESTAMP,
+            })
+            .collect(),
+    };
+    let latest: Vec<Option<u64>> =
+        match target.read_as(ctx.user.as_deref(), "listOffsets(api=METADATA)", list.into()) {
+            Ok(crate::core::protocol::Response::ListOffsets(r)) => r
+                .partitions
+                .iter()
+                .map(|p| p.error_code.is_none().then_some(p.offset.max(0) as u64))
+                .collect(),
+            Ok(_) => Vec::new(),
+            Err(e) => return terse(&super::java_exception(&e)),
+        };
+    let cluster = target.cluster();
+    let mut rows: Vec<(String, u32, Option<i64>)> = Vec::new();
+    for (i, (name, p)) in wanted.into_iter().enumerate() {
+        let Some(log) = cluster.topics().get(&name).and_then(|t| t.partition(p)) else { continue };
+        let Some(hw) = latest.get(i).copied().flatten() else { continue };
+        let readable = || log.read(log.log_start(), usize::MAX).take_while(|(off, _)| *off < hw);
+        let offset = match spec {
+            Spec2::Earliest => Some(log.log_start() as i64),
+            Spec2::Latest => Some(hw as i64),
+            Spec2::MaxTimestamp => {
+                let mut best: Option<(u64, u64)> = None;
+                for (off, r) in readable() {
+                    if best.is_none_or(|(ts, _)| r.timestamp > ts) {
+                        best = Some((r.timestamp, off));
+                    }
+                }
+                Some(best.map_or(-1, |(_, o)| o as i64))
+            }
+            Spec2::Timestamp(ts) => readable().find(|(_, r)| r.timestamp as i64 >= ts).map(|(o, _)| o as i64),
+        };
+        rows.push((name, p, offset));
     }
     let mut o = Output::default();
     for (t, p, off) in rows {

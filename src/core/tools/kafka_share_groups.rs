@@ -23,7 +23,7 @@ use super::{pad, unsupported, Context, Output, Target, BOOTSTRAP};
 use crate::core::broker::share::ShareGroup;
 use crate::core::cluster::Cluster;
 use crate::core::command::Command;
-use crate::core::error::ErrorCode;
+use crate::core::error::{CoreError, ErrorCode};
 use crate::core::ids::TopicPartition;
 use crate::core::protocol::list_groups::{GroupType, ListGroupsRequest, ListedGroup};
 use crate::core::protocol::share_group_describe::{
@@ -195,23 +195,36 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
 
 /// ListGroups for share groups (`ListGroupsOptions.forShareGroups()`), as the user: the broker
 /// leaves out the groups it may not DESCRIBE.
-fn listed(target: &dyn Target, ctx: &Context, states: Vec<String>) -> Vec<ListedGroup> {
+/// Admin's `listGroups` starts with a Metadata call, `findAllBrokers`, that fails first when no
+/// broker can be reached.
+fn listed(
+    target: &mut dyn Target,
+    ctx: &Context,
+    states: Vec<String>,
+) -> Result<Vec<ListedGroup>, CoreError> {
     let request = ListGroupsRequest { states_filter: states, types_filter: vec![GroupType::Share] };
-    match target.read_as(ctx.user.as_deref(), request.into()) {
-        Some(Response::ListGroups(r)) => r.groups,
-        _ => Vec::new(),
+    match target.read_as(ctx.user.as_deref(), "findAllBrokers", request.into())? {
+        Response::ListGroups(r) => Ok(r.groups),
+        _ => Ok(Vec::new()),
     }
 }
 
-fn visible_groups(target: &dyn Target, ctx: &Context) -> Vec<String> {
-    listed(target, ctx, Vec::new()).into_iter().map(|g| g.group_id).collect()
+fn visible_groups(target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>, CoreError> {
+    Ok(listed(target, ctx, Vec::new())?.into_iter().map(|g| g.group_id).collect())
 }
 
-fn list(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
+/// A call that failed as a whole (no broker reachable): the tool's error, and it stops.
+fn failed(mut o: Output, e: &CoreError) -> Output {
+    print_error(&mut o, &format!("Executing share group command failed due to {}", super::java_exception(e)));
+    o
+}
+
+fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
     if !opts.has("state") {
-        for g in visible_groups(target, ctx) {
-            o.outln(g);
+        match visible_groups(target, ctx) {
+            Ok(groups) => groups.into_iter().for_each(|g| o.outln(g)),
+            Err(e) => return failed(o, &e),
         }
         return o;
     }
@@ -232,7 +245,10 @@ fn list(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
             v
         }
     };
-    let rows = listed(target, ctx, wanted);
+    let rows = match listed(target, ctx, wanted) {
+        Ok(rows) => rows,
+        Err(e) => return failed(o, &e),
+    };
     let w = rows.iter().map(|g| g.group_id.chars().count()).max().unwrap_or(0).max(15);
     o.outln(format!("{} STATE", pad("GROUP", w)));
     for g in rows {
@@ -242,33 +258,40 @@ fn list(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
 }
 
 /// ShareGroupDescribe of `ids` as the user: the groups, or the first refusal as the Java
-/// client's exception (`Throwable.toString`).
+/// client's exception (`Throwable.toString`); no broker reachable: REQUEST_TIMED_OUT with the
+/// `TimeoutException`'s message.
 fn describe_groups(
-    target: &dyn Target,
+    target: &mut dyn Target,
     ctx: &Context,
     ids: &[String],
 ) -> Result<BTreeMap<String, ShareGroup>, (ErrorCode, String)> {
     let request = ShareGroupDescribeRequest { group_ids: ids.to_vec() };
-    let Some(Response::ShareGroupDescribe(r)) = target.read_as(ctx.user.as_deref(), request.into()) else {
-        return Err((ErrorCode::RequestTimedOut, "Timed out waiting for a node assignment.".into()));
+    let call = "describeShareGroups(api=FIND_COORDINATOR)";
+    let r = match target.read_as(ctx.user.as_deref(), call, request.into()) {
+        Ok(Response::ShareGroupDescribe(r)) => r,
+        Ok(_) => return Ok(BTreeMap::new()),
+        Err(e) => return Err((ErrorCode::RequestTimedOut, super::core_message(&e))),
     };
     r.groups.into_iter().map(|(id, g)| g.map(|g| (id, g))).collect()
 }
 
 /// DescribeShareGroupOffsets of one group as the user.
-fn group_offsets(target: &dyn Target, user: Option<&str>, group: &str) -> Vec<SharePartitionOffset> {
+fn group_offsets(target: &mut dyn Target, user: Option<&str>, group: &str) -> Vec<SharePartitionOffset> {
     let request = DescribeShareGroupOffsetsRequest { group_id: group.to_string() };
-    match target.read_as(user, request.into()) {
-        Some(Response::DescribeShareGroupOffsets(r)) => r.partitions,
+    match target.read_as(user, "listShareGroupOffsets(api=FIND_COORDINATOR)", request.into()) {
+        Ok(Response::DescribeShareGroupOffsets(r)) => r.partitions,
         _ => Vec::new(),
     }
 }
 
 /// The share groups to describe, or the error Kafka's admin client reports for one that is not.
-fn describe(opts: &Parsed, target: &dyn Target, ctx: &Context) -> Output {
+fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
     let ids: Vec<String> = if opts.has("all-groups") {
-        visible_groups(target, ctx)
+        match visible_groups(target, ctx) {
+            Ok(ids) => ids,
+            Err(e) => return failed(o, &e),
+        }
     } else {
         let mut v = opts.values("group").to_vec();
         crate::core::sort::ascending(&mut v);
@@ -458,7 +481,10 @@ fn print_members(o: &mut Output, groups: &BTreeMap<String, ShareGroup>, verbose:
 fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
     // The tool lists the share groups first (as the user): one it cannot see is "not a share group".
-    let listing = listed(&*target, ctx, Vec::new());
+    let listing = match listed(target, ctx, Vec::new()) {
+        Ok(l) => l,
+        Err(e) => return failed(o, &e),
+    };
     let mut ids: Vec<String> = if opts.has("all-groups") {
         listing.iter().map(|g| g.group_id.clone()).collect()
     } else {
@@ -518,25 +544,30 @@ fn reset_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Outpu
     let group = opts.value("group").unwrap_or_default().to_string();
     // The tool describes the group first (ShareGroupDescribe: DESCRIBE on the group), and
     // resets only an empty one (or one not found).
-    match describe_groups(&*target, ctx, std::slice::from_ref(&group)) {
+    match describe_groups(target, ctx, std::slice::from_ref(&group)) {
         Ok(g) if g.values().any(|g| !g.members.is_empty()) => {
             o.errln(format!("Share group '{group}' is not empty."));
             return o.fail();
         }
         Ok(_) => {}
         Err((ErrorCode::GroupIdNotFound, _)) => {}
+        Err((code @ ErrorCode::RequestTimedOut, message)) => {
+            let e = format!("{}: {message}", super::exception_class(code));
+            print_error(&mut o, &format!("Executing share group command failed due to {e}"));
+            return o;
+        }
         Err((_, message)) => {
             print_error(&mut o, &format!("Executing share group command failed due to {message}"));
             return o;
         }
     }
-    let cluster = target.cluster();
     // The partitions: `--topic t` or `t:0,1`, or every partition the group has a start offset for.
     let mut parts: Vec<TopicPartition> = Vec::new();
     if opts.has("all-topics") {
         // listShareGroupOffsets: the partitions the group has a start offset for.
-        parts.extend(group_offsets(&*target, ctx.user.as_deref(), &group).into_iter().map(|r| r.partition));
+        parts.extend(group_offsets(target, ctx.user.as_deref(), &group).into_iter().map(|r| r.partition));
     }
+    let cluster = target.cluster();
     for spec in opts.values("topic") {
         let (topic, list) = match spec.split_once(':') {
             Some((t, l)) => (t, Some(l)),

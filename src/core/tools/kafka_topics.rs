@@ -1,7 +1,7 @@
 //! `kafka-topics.sh` — apache/kafka `tools/src/main/java/org/apache/kafka/tools/TopicCommand.java`.
 
 use super::options::{self, arg, cant_combine, flag, missing, usage_error, Spec};
-use super::{include_list_matches, parse_int, topic_config_entries, Context, Output, Target, BROKER_ID};
+use super::{include_list_matches, parse_int, topic_config_entries, Context, Output, Target};
 use crate::core::command::Command;
 use crate::core::error::ErrorCode;
 use crate::core::replication::PartitionRegistration;
@@ -143,10 +143,13 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         create(&opts, target, ctx)
     } else if opts.has("list") {
         let mut o = Output::default();
-        o.outln(matching(&opts, &*target, ctx).join("\n"));
+        match matching(&opts, target, ctx) {
+            Ok(names) => o.outln(names.join("\n")),
+            Err(e) => return e,
+        }
         o
     } else if opts.has("describe") {
-        describe(&opts, &*target, ctx)
+        describe(&opts, target, ctx)
     } else if opts.has("alter") {
         alter(&opts, target, ctx)
     } else {
@@ -155,14 +158,16 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
 }
 
 /// Topics that `--topic` (a Java regular expression) matches, sorted, among those a Metadata
-/// request for all topics answers as the user (the broker leaves out what it may not DESCRIBE).
-fn matching(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Vec<String> {
+/// request for all topics answers as the user (the broker leaves out what it may not DESCRIBE):
+/// `TopicService.getTopics`, Admin's `listTopics`, which every action but `--create` starts
+/// with. No broker reachable: its `TimeoutException`, printed as the tool prints it.
+fn matching(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>, Output> {
     use crate::core::protocol::metadata::MetadataRequest;
     let request = MetadataRequest { topics: None, allow_auto_topic_creation: false };
-    let Some(crate::core::protocol::Response::Metadata(m)) =
-        target.read_as(ctx.user.as_deref(), request.into())
-    else {
-        return Vec::new();
+    let m = match target.read_as(ctx.user.as_deref(), "listTopics", request.into()) {
+        Ok(crate::core::protocol::Response::Metadata(m)) => m,
+        Ok(_) => return Ok(Vec::new()),
+        Err(e) => return Err(error(&super::core_message(&e))),
     };
     let mut names: Vec<String> = m
         .topics
@@ -171,7 +176,7 @@ fn matching(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Vec<S
         .filter(|t| opts.value("topic").is_none_or(|p| include_list_matches(p, t)))
         .collect();
     crate::core::sort::ascending(&mut names);
-    names
+    Ok(names)
 }
 
 /// `ensureTopicExists`: Java formats the `Optional<String>` itself into the message.
@@ -260,24 +265,37 @@ fn with(mut before: Output, after: Output) -> Output {
     before
 }
 
-fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Output {
-    let topics = matching(opts, target, ctx);
+fn describe(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
+    let topics = match matching(opts, target, ctx) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if let Err(o) = ensure_exists(&topics, opts) {
         return o;
     }
+    // `describeTopics`: Metadata for the topics, from the broker the admin client reached; the
+    // partitions' Leader, Replicas and Isr are printed as that broker tells them.
+    use crate::core::protocol::metadata::MetadataRequest;
+    let request = MetadataRequest { topics: Some(topics.clone()), allow_auto_topic_creation: false };
+    let (described, live) = match target.read_as(ctx.user.as_deref(), "describeTopics", request.into()) {
+        Ok(crate::core::protocol::Response::Metadata(m)) => (m.topics, m.brokers),
+        Ok(_) => Default::default(),
+        Err(e) => return error(&super::core_message(&e)),
+    };
     let report = opts.count(REPORTS) > 0;
     let overrides_only = opts.has("topics-with-overrides");
     let cluster = target.cluster();
     let mut o = Output::default();
-    for name in &topics {
+    for answer in described.iter().filter(|t| t.error_code.is_none()) {
+        let name = &answer.name;
         let Some(t) = cluster.topics().get(name) else { continue };
         let configs = topic_config_entries(cluster, t);
         if !report && (!overrides_only || !configs.is_empty()) {
             let configs: Vec<String> = configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
             o.outln(format!(
                 "Topic: {name}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
-                t.partition_count(),
-                cluster.replication().topics.get(name.as_str()).map_or(1, |r| r.replication_factor()),
+                answer.partitions.len(),
+                answer.partitions.first().map_or(1, |p| p.replica_nodes.len()),
                 configs.join(",")
             ));
         }
@@ -286,14 +304,17 @@ fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Outpu
         }
         let rep = cluster.replication();
         let min_isr = rep.topics.get(name.as_str()).map_or(1, |r| r.config.min_insync_replicas as usize);
-        for p in 0..t.partition_count() {
-            let registration = rep
-                .partition(name, p)
-                .map(|r| r.registration.clone())
-                .unwrap_or_else(|| PartitionRegistration::new(vec![BROKER_ID], |_| true));
-            // The reports list only the partitions they name (`TopicCommand`'s filters).
-            let leader_up =
-                registration.has_leader() && rep.node(registration.leader).is_some_and(|n| n.is_running());
+        for p in &answer.partitions {
+            let registration = PartitionRegistration {
+                replicas: p.replica_nodes.clone(),
+                isr: p.isr_nodes.clone(),
+                leader: p.leader_id,
+                leader_epoch: p.leader_epoch,
+                partition_epoch: 0,
+            };
+            // The reports list only the partitions they name (`TopicCommand`'s filters); a
+            // leader is unavailable when it is not among the brokers the answer lists.
+            let leader_up = registration.has_leader() && live.contains(&registration.leader);
             let (isr, replicas) = (registration.isr.len(), registration.replicas.len());
             let listed = (opts.has("under-replicated-partitions") && isr < replicas)
                 || (opts.has("unavailable-partitions") && !leader_up)
@@ -302,14 +323,17 @@ fn describe(opts: &options::Parsed, target: &dyn Target, ctx: &Context) -> Outpu
             if report && !listed {
                 continue;
             }
-            o.outln(registration.describe_line(name, p));
+            o.outln(registration.describe_line(name, p.partition_index));
         }
     }
     o
 }
 
 fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
-    let topics = matching(opts, &*target, ctx);
+    let topics = match matching(opts, target, ctx) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if let Err(o) = ensure_exists(&topics, opts) {
         return o;
     }
@@ -328,7 +352,10 @@ fn alter(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Outp
 }
 
 fn delete(opts: &options::Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
-    let topics = matching(opts, &*target, ctx);
+    let topics = match matching(opts, target, ctx) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
     if let Err(o) = ensure_exists(&topics, opts) {
         return o;
     }

@@ -26,9 +26,10 @@ use super::error::CoreError;
 use super::protocol::{Request, Response};
 use super::scenario::Run;
 
-/// The address the playground's cluster answers on (what `--bootstrap-server` names).
+/// The address the playground's cluster answers on (what `--bootstrap-server` names): it stands
+/// for every broker, which have no addresses of their own.
 pub const BOOTSTRAP: &str = "localhost:9092";
-/// The one broker's id, port and host.
+/// The first broker's id (a cluster without a `brokers` list has only this one).
 pub const BROKER_ID: crate::core::ids::BrokerId = crate::core::ids::BrokerId::FIRST;
 /// Longest command line accepted; longer ones get the usage error of the tool they name.
 pub const MAX_LINE: usize = 1 << 20;
@@ -56,12 +57,21 @@ pub const TOOLS: &[&str] = &[
 /// DescribeGroups, DescribeAcls, DescribeConfigs, ShareGroupDescribe,
 /// DescribeShareGroupOffsets), leaving out or refusing what it may not DESCRIBE; the tool
 /// checks no ACL itself.
+///
+/// Both go over the simulated network, as Kafka's `Admin` client sends them: to a broker the
+/// admin client can reach (`Cluster::admin_node`: broker 1 stopped, crashed or isolated, a
+/// live one answers), and with none reachable the call fails with Kafka's `TimeoutException`
+/// ("Timed out waiting for a node assignment. Call: listTopics"), which each tool prints as
+/// Kafka's does. (The playground fails it at once, where Kafka waits `default.api.timeout.ms`.)
 pub trait Target {
     fn cluster(&self) -> &Cluster;
-    /// Sends a read-only request as `user` (`None`: the operator) and returns the broker's
-    /// answer (`None` for a request that is not a read).
-    fn read_as(&self, user: Option<&str>, request: Request) -> Option<Response> {
-        self.cluster().brokers().first()?.read(user, &request)
+    /// The cluster, to send the tools' requests through its network.
+    fn cluster_mut(&mut self) -> &mut Cluster;
+    /// Sends a read-only request as `user` (`None`: the operator) through the admin client and
+    /// returns the broker's answer; `call` is the `Admin` call it belongs to (`listTopics`,
+    /// `describeConsumerGroups(api=FIND_COORDINATOR)`, …), named in the timeout.
+    fn read_as(&mut self, user: Option<&str>, call: &str, request: Request) -> Result<Response, CoreError> {
+        self.cluster_mut().admin_read(user, call, request)
     }
     /// Applies `cmd` on behalf of `user` (`None`: the operator).
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError>;
@@ -74,6 +84,9 @@ pub trait Target {
 impl Target for Run {
     fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+    fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
         let now = self.now();
@@ -306,7 +319,7 @@ pub(crate) fn parse_int<T: std::str::FromStr>(value: &str, type_name: &str) -> R
 /// What `--version` prints: the Kafka release whose tools these follow.
 pub const KAFKA_VERSION: &str = "4.0.0";
 
-/// How many brokers the cluster has (one, until brokers are modelled).
+/// How many brokers the cluster has (registered, whether or not they run).
 pub fn broker_count(cluster: &Cluster) -> u32 {
     cluster.replication().nodes.len() as u32
 }

@@ -131,7 +131,10 @@ impl TermState {
             let Some(log) = cluster.topics().get(topic).and_then(|t| t.partition(*partition)) else {
                 continue;
             };
-            for (off, r) in log.read(*from, *count as usize) {
+            // Exactly the offsets the consumer fetched, `[from, from + count)` (below the high
+            // watermark it was given): `read` starts at the log start if retention has since
+            // deleted `from`, and must not run on past what was fetched.
+            for (off, r) in log.read(*from, *count as usize).take_while(|(off, _)| *off < from + count) {
                 if run.max_messages.is_some_and(|m| *printed >= m) {
                     break;
                 }
@@ -151,6 +154,9 @@ struct SimTarget<'a>(&'a mut Sim);
 impl Target for SimTarget<'_> {
     fn cluster(&self) -> &Cluster {
         &self.0.run.cluster
+    }
+    fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.0.run.cluster
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), crate::core::CoreError> {
         self.0.try_command_as(ErrorAt::Terminal, user, cmd)
@@ -419,6 +425,43 @@ mod tests {
         // Every change went into the session's journal (export, share, undo).
         let journaled = sim.run.journal().len();
         assert!(journaled >= 8, "{journaled}");
+    }
+
+    /// A console consumer prints exactly the offsets its consumer fetched: if retention has
+    /// deleted the start of that range since, the rest of the log is not printed in its place.
+    #[test]
+    fn a_console_consumer_prints_only_what_was_fetched() {
+        let mut sim = Sim::new();
+        run(&mut sim, &format!("kafka-topics.sh {BS} --create --topic t --partitions 1"));
+        let produce = format!("kafka-console-producer.sh {BS} --topic t");
+        run(&mut sim, &produce);
+        for l in ["a", "b", ""] {
+            run(&mut sim, l);
+        }
+        advance(&mut sim, 2_000.0);
+        run(&mut sim, &produce);
+        for l in ["c", "d", "e", ""] {
+            run(&mut sim, l);
+        }
+        run(&mut sim, &format!("kafka-console-consumer.sh {BS} --topic t --partition 0 --offset earliest"));
+        let consumer = sim.terminal.running[0].0.consumer.clone();
+        let log = &mut sim.run.cluster.broker.topics.get_mut("t").unwrap().partitions[0];
+        let (first, third) = (log.get(0).unwrap().timestamp, log.get(2).unwrap().timestamp);
+        assert!(first < third, "written a moment apart");
+        // Retention deletes a and b (offsets 0 and 1).
+        let retention = crate::core::log::Retention { ms: Some(third - first - 1), bytes: None };
+        assert_eq!(log.enforce_retention(retention, third), 2);
+        let fetched = EventKind::Fetched {
+            consumer,
+            topic: "t".into(),
+            partition: 0,
+            from: 0,
+            count: 2,
+            redelivered: 0,
+        };
+        let before = sim.terminal.lines.len();
+        sim.terminal.on_events(&sim.run.cluster, &[CoreEvent { at: third, kind: fetched }]);
+        assert_eq!(sim.terminal.lines.len(), before, "c and d were not fetched: {}", text(&sim));
     }
 
     #[test]
