@@ -100,6 +100,12 @@ impl SeqSizes {
         debug_assert_eq!(self.bytes, r.size_bytes());
         self.bytes
     }
+
+    /// Whether `r` is an unkeyed generated record `bytes` long (with a value in the range).
+    #[inline(always)]
+    fn same(&self, r: &Record) -> bool {
+        matches!((&r.key, &r.value), (None, Value::Seq(n)) if n.wrapping_sub(self.from) < self.span)
+    }
 }
 
 /// Retention of one topic: Kafka's `retention.ms` and `retention.bytes` (per partition).
@@ -388,6 +394,15 @@ impl PartitionLog {
             while gone < live.len() && size > max_size {
                 size -= sizes.of(&live[gone]);
                 gone += 1;
+                // The records after it as long as the last generated one go that many bytes at
+                // a time: as many as the log is still over by, rounded up (so many would each
+                // have found it over), checked to be of that kind before they count.
+                if size > max_size && sizes.span > 0 {
+                    let want = ((size - max_size).div_ceil(sizes.bytes) as usize).min(live.len() - gone);
+                    let same = live[gone..gone + want].iter().take_while(|r| sizes.same(r)).count();
+                    size -= same as u64 * sizes.bytes;
+                    gone += same;
+                }
             }
             while gone < live.len() && live[gone].timestamp < old_below {
                 size -= sizes.of(&live[gone]);
@@ -562,9 +577,13 @@ mod tests {
                 let mut start = 0u64;
                 let mut snapshots = Vec::new();
                 let mut seq = 0;
+                // Generated values crossing decimal widths, with keyed and text records among them
+                // (retention counts runs of like records at once).
                 let mut next = |t: u64| {
                     seq += 1;
-                    Record { timestamp: t, key: None, value: Value::Seq(seq), producer: 0 }
+                    let key = (seq % 7 == 3).then(|| Arc::from("k"));
+                    let value = if seq % 11 == 5 { Value::Text(Arc::from("text")) } else { Value::Seq(seq) };
+                    Record { timestamp: t, key, value, producer: 0 }
                 };
                 for op in ops {
                     match op {
