@@ -265,7 +265,7 @@ fn cli_extreme(r: &mut Map<String, J>) {
     let dir = std::path::Path::new("target/bench/extreme");
     let _ = std::fs::create_dir_all(dir);
     let (mut worst_s, mut worst_rss) = (0.0f64, 0u64);
-    for (name, scenario) in broker_playground::core::budget::extreme_scenarios() {
+    for (name, scenario) in broker_playground::core::scenario::extreme_scenarios() {
         let file = dir.join(format!("{name}.json"));
         if std::fs::write(&file, scenario.to_string()).is_err() {
             continue;

@@ -7,8 +7,11 @@
 //!
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
+mod budget;
 mod consumers;
+mod learned;
 mod producers;
+mod schedule;
 
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
 use super::admin::AdminClient;
