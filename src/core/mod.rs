@@ -17,7 +17,7 @@
 //! - [`broker`] — the broker: logs, the group coordinators' handlers, the authorizer.
 //! - [`group`] — groups: the classic member's side, KIP-848, assignors, offsets.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
-//! - [`scenario`] — the scenario file format and the built-in scenarios ([`prediction`]: a
+//! - [`scenario`] — the scenario file format and the built-in scenarios ([`scenario::prediction`]: a
 //!   lesson's questions); [`share`] — share links.
 
 pub mod acl;
@@ -38,7 +38,6 @@ pub mod learned;
 pub mod log;
 pub mod net;
 pub mod partitioner;
-pub mod prediction;
 pub mod producer;
 pub mod protocol;
 pub mod replication;

@@ -4,6 +4,10 @@
 //! The format is versioned serde JSON. The UI exports exactly this, share links carry it, and
 //! `playground-cli run` runs it. Loading is all-or-nothing: a bad file is an error naming the
 //! field (`consumers[1].config.session.timeout.ms: …`) and nothing is half-loaded.
+//!
+//! [`prediction`] — a lesson's questions as the file writes them.
+
+pub mod prediction;
 
 use super::acl::AuthorizerSpec;
 use super::cluster::Cluster;
@@ -185,7 +189,7 @@ pub struct Scenario {
     pub duration: Option<At>,
     /// Questions the page asks before scripted moments (see [`super::prediction`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub predict: Vec<super::prediction::Prediction>,
+    pub predict: Vec<prediction::Prediction>,
 }
 
 /// A group's type (`group.type`): only share groups take configs in scenario files so far.
@@ -385,7 +389,7 @@ impl Scenario {
         if self.script.len() > MAX_SCRIPT_STEPS {
             return Err(err("script", format!("at most {MAX_SCRIPT_STEPS} steps")));
         }
-        super::prediction::validate(&self.predict, self.duration).map_err(|(path, e)| err(path, e))?;
+        prediction::validate(&self.predict, self.duration).map_err(|(path, e)| err(path, e))?;
         // A dry build catches the rest (duplicate names, unknown users, bad partitions).
         self.build().map(|_| ())
     }

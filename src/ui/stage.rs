@@ -265,7 +265,9 @@ impl StageView {
                 return None;
             };
             match &sim.run.scenario.predict.get(i)?.ask {
-                crate::core::prediction::Ask::Owns { consumer } => Some((consumer.clone(), picked.clone())),
+                crate::core::scenario::prediction::Ask::Owns { consumer } => {
+                    Some((consumer.clone(), picked.clone()))
+                }
                 _ => None,
             }
         });
