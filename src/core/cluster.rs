@@ -8,8 +8,11 @@
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
 mod budget;
+mod classic;
+mod consumer_protocol;
 mod consumers;
 mod learned;
+mod offsets;
 mod producers;
 mod schedule;
 
@@ -17,12 +20,13 @@ use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
 use super::admin::AdminClient;
 use super::broker::{unknown_topic, Broker};
 use super::command::{Command, SeekTo};
-use super::config::{ClusterConfig, GroupProtocol};
+use super::config::ClusterConfig;
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
 use super::group::Group;
+use super::group::GroupProtocol;
 use super::ids::{BrokerId, CorrelationId, NodeId};
 use super::log::{Retention, Value};
 use super::net::Network;

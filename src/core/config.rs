@@ -3,6 +3,7 @@
 //! Knobs that exist only in the playground say so in their doc comment.
 
 use super::group::assignor::{Side, Strategy};
+use super::group::GroupProtocol;
 use super::log::Retention;
 use crate::core::share_group::ShareAcknowledgementMode;
 use serde::{Deserialize, Serialize};
@@ -197,24 +198,6 @@ impl ClusterConfig {
             return Err(("retention", "retention.ms and retention.bytes must be positive (or null)".into()));
         }
         Ok(())
-    }
-}
-
-/// `group.protocol`: which rebalance protocol a consumer speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupProtocol {
-    /// JoinGroup / SyncGroup, eager or cooperative (the default in Kafka 3.x and 4.x clients).
-    #[default]
-    Classic,
-    /// KIP-848: heartbeats only, server-side assignment, per-member reconciliation.
-    Consumer,
-}
-
-impl GroupProtocol {
-    /// For serde's `skip_serializing_if`: classic is the default and is left out.
-    pub fn is_classic(&self) -> bool {
-        *self == GroupProtocol::Classic
     }
 }
 

@@ -4,10 +4,11 @@
 //! The client side of the group protocols lives here and in `group/classic.rs` (when to
 //! rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
 
-use super::config::{ConsumerConfig, GroupProtocol};
+use super::config::ConsumerConfig;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::RebalanceReason;
 use super::group::assignor::TopicPartition;
+use super::group::GroupProtocol;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

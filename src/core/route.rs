@@ -11,8 +11,9 @@
 
 use crate::core::broker::Output;
 use crate::core::cluster::Cluster;
-use crate::core::config::GroupProtocol;
-use crate::core::event::{EventKind, RebalanceProtocol};
+use crate::core::event::EventKind;
+use crate::core::group::assignor::RebalanceProtocol;
+use crate::core::group::GroupProtocol;
 use crate::core::ids::{BrokerId, CorrelationId, NodeId};
 use crate::core::net::Payload;
 use crate::core::protocol::{Authenticated, Request, Response};

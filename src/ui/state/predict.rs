@@ -15,8 +15,8 @@
 
 use super::Sim;
 use crate::core::cluster::Cluster;
-use crate::core::config::GroupProtocol;
 use crate::core::event::{Event, EventKind};
+use crate::core::group::GroupProtocol;
 use crate::core::scenario::prediction::{Ask, Prediction};
 use crate::core::time::Millis;
 use crate::ui::text::{fill, Lang, Text};
