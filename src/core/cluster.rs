@@ -44,19 +44,6 @@ pub use super::broker::RETENTION_CHECK_MS;
 /// Most producers, consumers and topics one cluster may hold (a tab must stay responsive).
 pub const MAX_ENTITIES: usize = 256;
 
-/// Names of producers, consumers, groups and instance ids: 1–64 of `[A-Za-z0-9._-]`.
-pub fn validate_entity_name(what: &str, name: &str) -> CoreResult<()> {
-    if name.is_empty() || name.len() > 64 {
-        return Err(CoreError::invalid(format!("{what} must be 1 to 64 characters long")));
-    }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
-        return Err(CoreError::invalid(format!(
-            "{what} {name:?} contains {c:?}; use letters, digits, '.', '_' and '-'"
-        )));
-    }
-    Ok(())
-}
-
 #[derive(Debug, Clone)]
 pub struct Cluster {
     pub(crate) now: Millis,

@@ -61,7 +61,7 @@ pub struct ClusterConfig {
     /// (client settings: a producer's own `config` overrides them). Not a broker setting, so
     /// not in the file's `cluster`; it comes with the pace.
     #[serde(skip)]
-    pub producer_defaults: super::producer::ProducerDefaults,
+    pub producer_defaults: ProducerDefaults,
     /// `auto.leader.rebalance.enable` (true): the controller moves each partition's leadership
     /// back to its preferred replica (the first) once that replica is in sync again.
     #[serde(rename = "auto.leader.rebalance.enable")]
@@ -104,7 +104,7 @@ impl BrokerSpec {
                 return Err(format!("[{i}].id: broker {} is listed twice", b.id));
             }
             if let Some(r) = &b.rack {
-                if let Err(e) = super::cluster::validate_entity_name("broker.rack", r) {
+                if let Err(e) = super::ids::validate_entity_name("broker.rack", r) {
                     return Err(format!("[{i}].rack: {e}"));
                 }
             }
@@ -129,7 +129,7 @@ impl Default for ClusterConfig {
             unclean_leader_election_enable: false,
             replica_lag_time_max_ms: 30_000,
             broker_session_timeout_ms: 9_000,
-            producer_defaults: super::producer::ProducerDefaults::KAFKA,
+            producer_defaults: ProducerDefaults::KAFKA,
             auto_leader_rebalance_enable: true,
             leader_imbalance_check_interval_seconds: 300,
             leader_imbalance_per_broker_percentage: 10,
@@ -147,7 +147,7 @@ impl ClusterConfig {
             network_latency_ms: 200,
             replica_lag_time_max_ms: 10_000,
             broker_session_timeout_ms: 3_000,
-            producer_defaults: super::producer::ProducerDefaults::TEACHING,
+            producer_defaults: ProducerDefaults::TEACHING,
             leader_imbalance_check_interval_seconds: 10,
             ..Self::default()
         }
@@ -198,6 +198,31 @@ impl ClusterConfig {
             return Err(("retention", "retention.ms and retention.bytes must be positive (or null)".into()));
         }
         Ok(())
+    }
+}
+
+/// The pace's defaults for a producer's timeouts (`ClusterConfig::producer_defaults`):
+/// Kafka's, or scaled down at teaching pace like the broker's timeouts (÷3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProducerDefaults {
+    /// `request.timeout.ms` (30000; 10000 at teaching pace).
+    pub request_timeout_ms: u64,
+    /// `delivery.timeout.ms` (120000; 40000 at teaching pace).
+    pub delivery_timeout_ms: u64,
+    /// `max.block.ms` (60000; 20000 at teaching pace).
+    pub max_block_ms: u64,
+}
+
+impl ProducerDefaults {
+    pub const KAFKA: ProducerDefaults =
+        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000, max_block_ms: 60_000 };
+    pub const TEACHING: ProducerDefaults =
+        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000, max_block_ms: 20_000 };
+}
+
+impl Default for ProducerDefaults {
+    fn default() -> Self {
+        Self::KAFKA
     }
 }
 

@@ -560,14 +560,14 @@ impl Cluster {
         use super::command::Command;
         match cmd {
             Command::SetShareGroupConfig { group, config } => {
-                super::cluster::validate_entity_name("group", &group)?;
+                super::ids::validate_entity_name("group", &group)?;
                 self.broker
                     .set_share_group_settings(&group, config)
                     .map_err(|m| CoreError::kafka(ErrorCode::InvalidConfig, m))?;
                 self.events_push(now, EventKind::ShareGroupConfigured { group, settings: config });
             }
             Command::ResetShareGroupOffsets { group, topic, partitions: only, to } => {
-                super::cluster::validate_entity_name("group", &group)?;
+                super::ids::validate_entity_name("group", &group)?;
                 let partitions: Vec<TopicPartition> = match &topic {
                     Some(t) => {
                         let Some(n) = self.broker.topics.get(t).map(|t| t.partition_count()) else {
@@ -606,7 +606,7 @@ impl Cluster {
                 self.events_push(now, EventKind::ShareGroupDeleted { group });
             }
             Command::DeleteShareGroupOffsets { group, topics } => {
-                super::cluster::validate_entity_name("group", &group)?;
+                super::ids::validate_entity_name("group", &group)?;
                 if topics.is_empty() || topics.len() > 4096 {
                     return Err(CoreError::invalid("give 1 to 4096 topics"));
                 }
