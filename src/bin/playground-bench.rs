@@ -102,9 +102,9 @@ fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
 /// records any share-partition held — bounded by `group.share.partition.max.record.locks`
 /// (per-record state is only kept inside that window), so memory does not grow with the log.
 fn group_consumption(n: u64, share: bool) -> (f64, usize) {
-    use broker_playground::core::broker::share::ShareGroupSettings;
     use broker_playground::core::consumer::ConsumerMode;
     use broker_playground::core::share_group::ShareAutoOffsetReset;
+    use broker_playground::core::share_group::ShareGroupSettings;
     let mut c = bench_cluster(ClusterConfig::default(), "bench");
     let group = if share { "workers" } else { "readers" };
     if share {

@@ -8,7 +8,6 @@
 
 use super::acl::role::Role;
 use super::acl::AclBinding;
-use super::broker::share::ShareGroupSettings;
 use super::config::OffsetReset;
 use super::error::ErrorCode;
 use super::group::assignor::{RebalanceProtocol, Strategy, TopicPartition};
@@ -16,6 +15,7 @@ use super::group::GroupProtocol;
 use super::group::GroupState;
 use super::ids::BrokerId;
 use super::share_group::share_partition::{ArchiveReason, ReturnCause};
+use super::share_group::ShareGroupSettings;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 

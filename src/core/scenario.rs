@@ -208,7 +208,7 @@ pub struct GroupSpec {
     #[serde(rename = "type")]
     pub group_type: GroupType,
     #[serde(default)]
-    pub config: super::broker::share::ShareGroupSettings,
+    pub config: super::share_group::ShareGroupSettings,
 }
 
 fn default_seed() -> u64 {
