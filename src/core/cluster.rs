@@ -11,9 +11,11 @@ mod budget;
 mod classic;
 mod consumer_protocol;
 mod consumers;
+mod coordinator_lookup;
 mod learned;
 mod offsets;
 mod producers;
+mod route;
 mod schedule;
 
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
@@ -68,8 +70,8 @@ pub struct Cluster {
     pub(crate) learned: Option<super::learned::Learned>,
     /// The replication of the topic being created ([`Cluster::create_topic`]).
     pub(crate) next_topic_replication: Option<(i32, super::replication::config::TopicReplicationConfig)>,
-    /// Answers on their way to clients (`route.rs`).
-    pub(crate) route: super::route::Route,
+    /// Answers on their way to clients (`cluster/route.rs`).
+    pub(crate) route: route::Route,
     /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
     /// (the rebalance's story; the coordinator does not know it).
     pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
@@ -248,7 +250,7 @@ impl Cluster {
     /// Sends `request` from client `from` (authenticated as `user`) to the broker, and runs the
     /// network at `now` until its answer is back. The data path has zero latency, so it always
     /// is; `None` means it timed out, is still on its way over a slower link, or waits at a
-    /// coordinator (JoinGroup, SyncGroup). See `route.rs`.
+    /// coordinator (JoinGroup, SyncGroup). See `cluster/route.rs`.
     pub(crate) fn call(
         &mut self,
         now: Millis,

@@ -4,7 +4,7 @@
 //!
 //! Off by default (it costs a map update per answer); `Cluster::record_learned(true)` turns it
 //! on, and the random driver in `tests/core_properties.rs` does. It is filled where an answer
-//! reaches a client over the network (`Cluster::call`, and `route.rs`'s dispatch of answers that
+//! reaches a client over the network (`Cluster::call`, and `cluster/route.rs`'s dispatch of answers that
 //! arrive later) and from nothing else;
 //! so a client state the checker can explain with it was learned from a message.
 //!

@@ -36,7 +36,7 @@ impl Cluster {
     ) -> (CorrelationId, Option<Response>) {
         // A consumer sends its group requests to the coordinator FindCoordinator named.
         let group = matches!(from, NodeId::Consumer(_))
-            .then(|| crate::core::coordinator_lookup::coordinator_group(&request).map(str::to_string))
+            .then(|| super::coordinator_lookup::coordinator_group(&request).map(str::to_string))
             .flatten();
         let to = match group {
             Some(_) => NodeId::Broker(self.destination(now, &from, &request)),
