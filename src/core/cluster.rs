@@ -17,6 +17,7 @@ mod offsets;
 mod producers;
 mod route;
 mod schedule;
+mod share_consumers;
 
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
 use super::admin::AdminClient;
@@ -550,7 +551,7 @@ impl Cluster {
                     Some(b) if c.busy_until > now => (b.unprocessed_at(now), b.committed_before_processing),
                     _ => (0, false),
                 };
-                let kind = super::share_consumer::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
+                let kind = share_consumers::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
                     consumer: name,
                     unprocessed,
                     committed_ahead,
