@@ -15,6 +15,7 @@ mod coordinator_lookup;
 mod learned;
 mod offsets;
 mod producers;
+mod replicas;
 mod route;
 mod schedule;
 mod share_consumers;
