@@ -457,7 +457,7 @@ impl Cluster {
         group_id: &str,
         offsets: &[(String, u32, u64)],
     ) -> CoreResult<Vec<(TopicPartition, u64)>> {
-        crate::core::ids::validate_entity_name("group.id", group_id)?;
+        crate::core::config::validate_entity_name("group.id", group_id)?;
         if offsets.is_empty() || offsets.len() > 4096 {
             return Err(CoreError::invalid("give 1 to 4096 offsets"));
         }

@@ -2,6 +2,7 @@
 //! (`session.timeout.ms`, `auto.offset.reset`, …) so scenario files read like client configs.
 //! Knobs that exist only in the playground say so in their doc comment.
 
+use super::error::{CoreError, CoreResult};
 use super::group::assignor::{Side, Strategy};
 use super::group::GroupProtocol;
 use super::log::Retention;
@@ -104,7 +105,7 @@ impl BrokerSpec {
                 return Err(format!("[{i}].id: broker {} is listed twice", b.id));
             }
             if let Some(r) = &b.rack {
-                if let Err(e) = super::ids::validate_entity_name("broker.rack", r) {
+                if let Err(e) = validate_entity_name("broker.rack", r) {
                     return Err(format!("[{i}].rack: {e}"));
                 }
             }
@@ -199,6 +200,19 @@ impl ClusterConfig {
         }
         Ok(())
     }
+}
+
+/// Names of producers, consumers, groups and instance ids: 1–64 of `[A-Za-z0-9._-]`.
+pub fn validate_entity_name(what: &str, name: &str) -> CoreResult<()> {
+    if name.is_empty() || name.len() > 64 {
+        return Err(CoreError::invalid(format!("{what} must be 1 to 64 characters long")));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        return Err(CoreError::invalid(format!(
+            "{what} {name:?} contains {c:?}; use letters, digits, '.', '_' and '-'"
+        )));
+    }
+    Ok(())
 }
 
 /// The pace's defaults for a producer's timeouts (`ClusterConfig::producer_defaults`):

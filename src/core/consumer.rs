@@ -63,13 +63,13 @@ impl ConsumerSpec {
     }
 
     pub fn validate(&self) -> CoreResult<()> {
-        super::ids::validate_entity_name("consumer", &self.name)?;
+        super::config::validate_entity_name("consumer", &self.name)?;
         self.config.validate().map_err(CoreError::invalid)?;
         if let Some(g) = &self.config.group_id {
-            super::ids::validate_entity_name("group.id", g)?;
+            super::config::validate_entity_name("group.id", g)?;
         }
         if let Some(i) = &self.config.group_instance_id {
-            super::ids::validate_entity_name("group.instance.id", i)?;
+            super::config::validate_entity_name("group.instance.id", i)?;
         }
         match &self.mode {
             ConsumerMode::Group { topics } => {

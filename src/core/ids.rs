@@ -4,7 +4,6 @@
 //! consumer's name). A [`NodeId`] orders brokers first, then clients by kind and name, so any
 //! map keyed by it iterates the same way natively and in wasm.
 
-use super::error::{CoreError, CoreResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -125,19 +124,6 @@ name_newtype!(
 /// Matches a response to its request (Kafka's request header `correlation_id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CorrelationId(pub u64);
-
-/// Names of producers, consumers, groups and instance ids: 1–64 of `[A-Za-z0-9._-]`.
-pub fn validate_entity_name(what: &str, name: &str) -> CoreResult<()> {
-    if name.is_empty() || name.len() > 64 {
-        return Err(CoreError::invalid(format!("{what} must be 1 to 64 characters long")));
-    }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
-        return Err(CoreError::invalid(format!(
-            "{what} {name:?} contains {c:?}; use letters, digits, '.', '_' and '-'"
-        )));
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

@@ -107,7 +107,7 @@ impl ProducerSpec {
     }
 
     pub fn validate(&self) -> CoreResult<()> {
-        super::ids::validate_entity_name("producer", &self.name)?;
+        super::config::validate_entity_name("producer", &self.name)?;
         self.replication_config()?;
         if !(self.rate.is_finite() && (0.0..=MAX_RATE).contains(&self.rate)) {
             return Err(CoreError::invalid(format!("rate must be between 0 and {MAX_RATE} records/s")));

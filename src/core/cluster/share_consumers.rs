@@ -420,14 +420,14 @@ impl Cluster {
         use crate::core::command::Command;
         match cmd {
             Command::SetShareGroupConfig { group, config } => {
-                crate::core::ids::validate_entity_name("group", &group)?;
+                crate::core::config::validate_entity_name("group", &group)?;
                 self.broker
                     .set_share_group_settings(&group, config)
                     .map_err(|m| CoreError::kafka(ErrorCode::InvalidConfig, m))?;
                 self.events_push(now, EventKind::ShareGroupConfigured { group, settings: config });
             }
             Command::ResetShareGroupOffsets { group, topic, partitions: only, to } => {
-                crate::core::ids::validate_entity_name("group", &group)?;
+                crate::core::config::validate_entity_name("group", &group)?;
                 let partitions: Vec<TopicPartition> = match &topic {
                     Some(t) => {
                         let Some(n) = self.broker.topics.get(t).map(|t| t.partition_count()) else {
@@ -466,7 +466,7 @@ impl Cluster {
                 self.events_push(now, EventKind::ShareGroupDeleted { group });
             }
             Command::DeleteShareGroupOffsets { group, topics } => {
-                crate::core::ids::validate_entity_name("group", &group)?;
+                crate::core::config::validate_entity_name("group", &group)?;
                 if topics.is_empty() || topics.len() > 4096 {
                     return Err(CoreError::invalid("give 1 to 4096 topics"));
                 }
