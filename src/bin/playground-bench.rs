@@ -254,7 +254,7 @@ fn cli_exe() -> Option<std::path::PathBuf> {
     exe.exists().then_some(exe)
 }
 
-/// `playground-cli run` on every extreme-but-valid scenario (budget.rs), each for its whole
+/// `playground-cli run` on every extreme-but-valid scenario (scenario.rs), each for its whole
 /// 24 simulated hours: wall time and peak memory (GNU time's maximum resident set size).
 /// Issue #16's promise is under 60 s and 512 MB each; the largest goes in the report.
 fn cli_extreme(r: &mut Map<String, J>) {

@@ -1,8 +1,9 @@
 //! Consumers: standalone (`assign()`) or group members (`subscribe()`), polling on a
 //! schedule, processing for a while, and committing automatically or by hand.
 //!
-//! The client side of the group protocols lives here and in `group/classic.rs` (when to
-//! rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
+//! The client side of the group protocols lives here and in the cluster's driving of its
+//! consumers (`cluster/consumers.rs`, `cluster/classic.rs`, `cluster/consumer_protocol.rs`:
+//! when to rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
 
 use super::config::ConsumerConfig;
 use super::error::{CoreError, CoreResult, ErrorCode};

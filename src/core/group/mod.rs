@@ -1,5 +1,7 @@
-//! Consumer groups: the coordinator, the classic (eager, cooperative) and KIP-848 protocols,
-//! the assignors and committed offsets.
+//! Consumer groups as their coordinator keeps them (classic and KIP-848), the assignors and
+//! committed offsets' validation. The members' side of the protocols is the cluster's
+//! (`cluster/classic.rs`, `cluster/consumer_protocol.rs`), the coordinator's the broker's
+//! (`broker/classic.rs`, `broker/consumer_group.rs`).
 //!
 //! Invariants (checked by the fuzzer in `tests/`):
 //! - within one generation (classic) or after reconciliation (KIP-848), no partition is

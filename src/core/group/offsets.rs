@@ -1,5 +1,5 @@
 //! Committed offsets: OffsetCommit validation as the coordinator does it, and the rows of
-//! `kafka-consumer-groups --describe`.
+//! `kafka-consumer-groups --describe` (built by `cluster/offsets.rs`).
 
 use super::assignor::TopicPartition;
 use super::{Group, GroupState};
