@@ -7,6 +7,7 @@
 //!
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
+mod admin;
 mod budget;
 mod classic;
 mod consumer_protocol;
