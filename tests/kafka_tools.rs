@@ -506,10 +506,10 @@ fn groups_describe_an_active_group() {
         sh(&mut run, "kafka-consumer-groups $BS --delete --group group-1"),
         expect![[r#"
 
-        Error: Deletion of some consumer groups failed:
-        * Group 'group-1' could not be deleted due to: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.
-        --- exit 1
-    "#]],
+            Error: Deletion of some consumer groups failed:
+            * Group 'group-1' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.
+            --- exit 1
+        "#]],
     );
     check(
         sh(&mut run, "kafka-consumer-groups $BS --describe --group nobody"),
@@ -1167,7 +1167,7 @@ fn the_broker_refuses_a_users_admin_request_and_the_tool_says_so() {
         expect![[r#"
 
             Error: Deletion of some consumer groups failed:
-            * Group 'g1' could not be deleted due to: org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g1
+            * Group 'g1' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g1
             --- exit 1
         "#]],
     );

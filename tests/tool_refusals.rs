@@ -199,7 +199,7 @@ fn kafka_consumer_groups_prints_the_brokers_refusals() {
         expect![[r#"
 
             Error: Deletion of some consumer groups failed:
-            * Group 'g1' could not be deleted due to: org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g1
+            * Group 'g1' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g1
             --- exit 1
         "#]],
     );

@@ -4,9 +4,13 @@
 //! when the admin client finds no node ("Timed out waiting for a node assignment. Call: …"),
 //! exit status 1. ACL refusals are the broker's, as before.
 
+use broker_playground::core::cluster::Cluster;
 use broker_playground::core::command::Command;
+use broker_playground::core::error::CoreError;
 use broker_playground::core::ids::BrokerId;
+use broker_playground::core::protocol::{Request, Response};
 use broker_playground::core::scenario::{Run, Scenario};
+use broker_playground::core::tools::{self, Context, Target};
 
 mod common;
 
@@ -18,7 +22,14 @@ fn three_brokers() -> Run {
 
 /// [`three_brokers`] with the producer's `acks`.
 fn three_brokers_acks(acks: &str) -> Run {
-    let s = Scenario::from_json(
+    let mut run = Run::new(three_brokers_scenario(acks)).unwrap();
+    run.advance(10_000);
+    run
+}
+
+/// The scenario of [`three_brokers`], at its start.
+fn three_brokers_scenario(acks: &str) -> Scenario {
+    Scenario::from_json(
         &r#"{
   "version": 1,
   "seed": 7,
@@ -31,10 +42,7 @@ fn three_brokers_acks(acks: &str) -> Run {
 }"#
         .replace("ACKS", acks),
     )
-    .unwrap();
-    let mut run = Run::new(s).unwrap();
-    run.advance(10_000);
-    run
+    .unwrap()
 }
 
 fn sh(run: &mut Run, line: &str) -> String {
@@ -139,9 +147,26 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
             "kafka-topics $BS --delete --topic orders",
             "Error while executing topic command : Timed out waiting for a node assignment. Call: listTopics\n--- exit 1\n",
         ),
+        // `listConsumerGroups()` wraps the ExecutionException in a RuntimeException, whose
+        // message is the ExecutionException's; with a filter the ExecutionException itself
+        // reaches `run`, whose message is its cause's.
         (
             "kafka-consumer-groups $BS --list",
+            "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n--- exit 1\n",
+        ),
+        (
+            "kafka-consumer-groups $BS --list --state Stable",
             "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n--- exit 1\n",
+        ),
+        (
+            "kafka-consumer-groups $BS --describe --all-groups",
+            "\nError: Executing consumer group command failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n--- exit 1\n",
+        ),
+        // Each group's future fails with the TimeoutException; the tool prints what `get()`
+        // threw for it.
+        (
+            "kafka-consumer-groups $BS --delete --group g1",
+            "\nError: Deletion of some consumer groups failed:\n* Group 'g1' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: deleteConsumerGroups(api=FIND_COORDINATOR)\n--- exit 1\n",
         ),
         (
             "kafka-consumer-groups $BS --describe --group g1",
@@ -149,6 +174,10 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
         ),
         (
             "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders",
+            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeTopics\n--- exit 1\n",
+        ),
+        (
+            "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders:0",
             "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: offsetDelete(api=FIND_COORDINATOR)\n--- exit 1\n",
         ),
         (
@@ -181,6 +210,10 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
         ),
         (
             "kafka-share-groups $BS --list",
+            "\nError: Executing share group command failed due to java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n--- exit 1\n",
+        ),
+        (
+            "kafka-share-groups $BS --list --state Stable",
             "\nError: Executing share group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: findAllBrokers\n--- exit 1\n",
         ),
     ];
@@ -278,4 +311,299 @@ fn the_cli_exits_1_when_no_broker_can_be_reached() {
         (after.code, after.stdout.as_str()),
         (1, "Error while executing topic command : Timed out waiting for a node assignment. Call: listTopics\n")
     );
+}
+
+/// The tools as they run over a [`Run`], with the broker's answers rewritten on the way back
+/// (what a broker could answer that this cluster would not), and the requests they send
+/// recorded by API name.
+struct Rewriting<'a> {
+    run: &'a mut Run,
+    rewrite: fn(Response) -> Response,
+    sent: Vec<&'static str>,
+}
+
+impl Target for Rewriting<'_> {
+    fn cluster(&self) -> &Cluster {
+        &self.run.cluster
+    }
+    fn read_as(&mut self, user: Option<&str>, call: &str, request: Request) -> Result<Response, CoreError> {
+        self.sent.push(request.api_key().name());
+        Target::read_as(&mut *self.run, user, call, request).map(self.rewrite)
+    }
+    fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
+        Target::apply_as(&mut *self.run, user, cmd)
+    }
+}
+
+/// Runs `line` through [`Rewriting`]: the text as [`common::sh_as`] shows it, and the APIs sent.
+fn sh_rewritten(
+    run: &mut Run,
+    line: &str,
+    stdin: &str,
+    rewrite: fn(Response) -> Response,
+) -> (String, Vec<&'static str>) {
+    let line = line.replace("$BS", "--bootstrap-server localhost:9092");
+    let ctx = Context { user: None, stdin: stdin.to_string(), follow: false };
+    let mut target = Rewriting { run, rewrite, sent: Vec::new() };
+    let o = tools::run(&line, &mut target, &ctx);
+    let mut s = o.stdout.clone();
+    if !o.stderr.is_empty() {
+        s.push_str("--- stderr\n");
+        s.push_str(&o.stderr);
+    }
+    s.push_str(&format!("--- exit {}\n", o.status));
+    (s, target.sent)
+}
+
+/// `kafka-consumer-groups --delete` when no broker can be reached: each group's future fails
+/// with the admin client's TimeoutException, printed as `deleteGroups` prints a failed
+/// future (the ExecutionException `get()` threw), and nothing is deleted.
+#[test]
+fn consumer_groups_delete_times_out_as_kafka_prints_it() {
+    let mut run = three_brokers();
+    for id in [1, 2, 3] {
+        broker(&mut run, stop(id));
+    }
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete --group g1 --group g2"),
+        "\nError: Deletion of some consumer groups failed:\n\
+         * Group 'g1' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: deleteConsumerGroups(api=FIND_COORDINATOR)\n\
+         * Group 'g2' could not be deleted due to: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: deleteConsumerGroups(api=FIND_COORDINATOR)\n\
+         --- exit 1\n"
+    );
+    assert!(run.cluster.groups().contains_key("g1"));
+}
+
+/// `kafka-configs` checks what it can itself before it sends anything, as `ConfigCommand`
+/// does: the `--add-config` list, config keys, names and values, `--delete-config` names and
+/// the topic's name. Refused there: Kafka's message, and no request on the network.
+#[test]
+fn kafka_configs_checks_its_input_before_sending_anything() {
+    let mut run = three_brokers();
+    let cases = [
+        (
+            "kafka-configs $BS --alter --topic orders --add-config retention.ms",
+            "--- stderr\nrequirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --alter --topic orders --add-config 'retention ms=1'",
+            "--- stderr\nInvalid character found for config key: retention ms\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --alter --topic orders --add-config retention.ms=soon",
+            "--- stderr\nInvalid value soon for configuration retention.ms: Not a number of type LONG\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --alter --topic orders --add-config colour=blue",
+            "--- stderr\nUnknown topic config name: colour\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --alter --topic orders --delete-config colour",
+            "--- stderr\nInvalid config(s): colour\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --alter --topic orders",
+            "--- stderr\nAt least one of --add-config, --add-config-file, or --delete-config must be specified with --alter\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --describe --topic 'no such'",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --describe --topic no such'\norg.apache.kafka.common.errors.InvalidTopicException: Topic name \"no such\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --alter --entity-type brokers --entity-name one --add-config x=1",
+            "--- stderr\nThe entity name for brokers must be a valid integer broker id, but it is: one\n--- exit 1\n",
+        ),
+    ];
+    for (line, want) in cases {
+        let (sent, delivered) = (run.cluster.admin().requests_sent(), run.cluster.network().delivered());
+        let (out, apis) = sh_rewritten(&mut run, line, "", |r| r);
+        assert_eq!(out, want, "{line}");
+        assert!(apis.is_empty(), "{line}: sent {apis:?}");
+        assert_eq!(
+            (run.cluster.admin().requests_sent(), run.cluster.network().delivered()),
+            (sent, delivered),
+            "{line}: nothing crossed the network"
+        );
+    }
+    // Good input goes out: DescribeConfigs, then the change.
+    let (out, apis) = sh_rewritten(
+        &mut run,
+        "kafka-configs $BS --alter --topic orders --add-config retention.ms=1000",
+        "",
+        |r| r,
+    );
+    assert_eq!(out, "Completed updating config for topic orders.\n--- exit 0\n");
+    assert_eq!(apis, ["DescribeConfigs"]);
+}
+
+/// `GetOffsetShell`: a partition whose ListOffsets answer carries an error is skipped with
+/// its line on stderr ("Skip getting offsets for topic-partition …"), the others printed.
+#[test]
+fn get_offsets_skips_a_partition_whose_answer_has_an_error() {
+    use broker_playground::core::ErrorCode;
+    let mut run = three_brokers();
+    let (out, apis) = sh_rewritten(&mut run, "kafka-get-offsets $BS --topic orders", "", |r| match r {
+        Response::ListOffsets(mut r) => {
+            for p in r.partitions.iter_mut().filter(|p| p.partition.partition == 1) {
+                p.error_code = Some(ErrorCode::LeaderNotAvailable);
+                p.offset = -1;
+            }
+            Response::ListOffsets(r)
+        }
+        other => other,
+    });
+    assert_eq!(apis, ["Metadata", "ListOffsets"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("orders:0:") && lines[1].starts_with("orders:2:"), "{out}");
+    assert_eq!(
+        &lines[2..],
+        [
+            "--- stderr",
+            "Skip getting offsets for topic-partition orders-1 due to error: org.apache.kafka.common.errors.LeaderNotAvailableException: There is no leader for this topic-partition as we are in the middle of a leadership election.",
+            "--- exit 0",
+        ],
+        "{out}"
+    );
+}
+
+/// The console clients ask the broker first (Metadata, as their user), as Kafka's clients do,
+/// and refuse from what it answers: here the answers are rewritten (the authorizer is off and
+/// the topic exists), and the tools say what the answers say.
+#[test]
+fn console_clients_refuse_from_the_answers_they_receive() {
+    use broker_playground::core::ErrorCode;
+    let mut run = three_brokers();
+    fn topic_error(r: Response, code: ErrorCode) -> Response {
+        match r {
+            Response::Metadata(mut m) => {
+                for t in &mut m.topics {
+                    t.error_code = Some(code);
+                    t.partitions.clear();
+                }
+                Response::Metadata(m)
+            }
+            other => other,
+        }
+    }
+    let consume = "kafka-console-consumer $BS --topic orders --from-beginning";
+    let produce = "kafka-console-producer $BS --topic orders";
+    let denied = |r| topic_error(r, ErrorCode::TopicAuthorizationFailed);
+    let unknown = |r| topic_error(r, ErrorCode::UnknownTopicOrPartition);
+    assert_eq!(
+        sh_rewritten(&mut run, consume, "", denied),
+        (
+            "--- stderr\n[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]\nProcessed a total of 0 messages\n--- exit 1\n".to_string(),
+            vec!["Metadata"]
+        )
+    );
+    assert_eq!(
+        sh_rewritten(&mut run, consume, "", unknown),
+        (
+            "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {orders=UNKNOWN_TOPIC_OR_PARTITION}\nProcessed a total of 0 messages\n--- exit 0\n".to_string(),
+            vec!["Metadata"]
+        )
+    );
+    let before = run.cluster.topics()["orders"].partition(0).unwrap().log_end();
+    assert_eq!(
+        sh_rewritten(&mut run, produce, "hello\n", denied),
+        (
+            "--- stderr\n[console-producer] WARN Error while fetching metadata with correlation id 1 : {orders=TOPIC_AUTHORIZATION_FAILED}\nERROR Error when sending message to topic orders with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]\n--- exit 1\n".to_string(),
+            vec!["Metadata"]
+        )
+    );
+    assert_eq!(
+        sh_rewritten(&mut run, produce, "hello\n", unknown),
+        (
+            "--- stderr\n[console-producer] WARN Error while fetching metadata with correlation id 1 : {orders=UNKNOWN_TOPIC_OR_PARTITION}\nERROR Error when sending message to topic orders with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.\n--- exit 1\n".to_string(),
+            vec!["Metadata"]
+        )
+    );
+    assert_eq!(run.cluster.topics()["orders"].partition(0).unwrap().log_end(), before, "nothing was sent");
+    // No partition has a leader in the answer: the consumer fetches from none, reads nothing.
+    let (out, apis) = sh_rewritten(&mut run, consume, "", |r| match r {
+        Response::Metadata(mut m) => {
+            for p in m.topics.iter_mut().flat_map(|t| t.partitions.iter_mut()) {
+                p.error_code = Some(ErrorCode::LeaderNotAvailable);
+            }
+            Response::Metadata(m)
+        }
+        other => other,
+    });
+    assert_eq!(
+        (out.as_str(), apis),
+        ("--- stderr\nProcessed a total of 0 messages\n--- exit 0\n", vec!["Metadata"])
+    );
+    assert!(sh(&mut run, consume).contains("Processed a total of 9"), "with leaders it reads");
+}
+
+/// A session whose person ran the tools' reads (lists, describes, offsets, a one-shot console
+/// consumer) between its changes replays identically from its seed: the reads cross the
+/// network but change nothing a replay would miss.
+#[test]
+fn a_session_with_tool_reads_replays_identically() {
+    use broker_playground::core::scenario::event_stream_hash;
+    let mut run = Run::new(three_brokers_scenario("all")).unwrap();
+    let mut events = Vec::new();
+    let reads = [
+        "kafka-topics $BS --list",
+        "kafka-topics $BS --describe --topic orders",
+        "kafka-consumer-groups $BS --describe --group g1",
+        "kafka-consumer-groups $BS --list --state",
+        "kafka-get-offsets $BS --topic orders",
+        "kafka-configs $BS --describe --topic orders",
+        "kafka-acls $BS --list",
+        "kafka-console-consumer $BS --topic orders --from-beginning --max-messages 5",
+    ];
+    for (i, at) in [12_000, 15_500, 21_250, 30_000].into_iter().enumerate() {
+        events.extend(run.advance(at));
+        for line in reads {
+            sh(&mut run, line);
+        }
+        // Changes among the reads: journaled, so the replay makes them too.
+        let now = run.now();
+        if i == 1 {
+            events.extend(run.apply(now, Command::create_topic("audit", 2)).unwrap());
+        }
+        if i == 2 {
+            events.extend(run.apply(now, stop(1)).unwrap());
+        }
+    }
+    events.extend(run.advance(60_000));
+    assert!(run.cluster.admin().requests_sent() > 30, "the reads went over the network");
+    let mut replay = Run::new(run.export()).unwrap();
+    let replayed = replay.advance(60_000);
+    let hash = |e: &[broker_playground::core::Event]| event_stream_hash(e.iter());
+    assert_eq!(events.len(), replayed.len());
+    assert_eq!(events, replayed);
+    assert_eq!(hash(&events), hash(&replayed));
+}
+
+/// What README says of sessions saved before the tools went over the network: a change the
+/// person made while no broker was up (it succeeded then: the admin client reached the
+/// cluster whatever its brokers did) is now a step that fails when the session replays, told
+/// in the timeline as ScriptStepFailed; steps made while a broker was up replay as before.
+#[test]
+fn a_step_saved_while_no_broker_answered_replays_as_a_failed_step() {
+    use broker_playground::core::EventKind;
+    let s = Scenario::from_json(
+        r#"{"version": 1, "seed": 7, "brokers": [{"id": 1}, {"id": 2}],
+            "topics": [{"name": "orders", "partitions": 1, "replication_factor": 2}],
+            "script": [{"at": "00:01", "do": {"type": "stop_broker", "broker": 1}},
+                       {"at": "00:02", "do": {"type": "create_topic", "name": "audit", "partitions": 1}},
+                       {"at": "00:03", "do": {"type": "stop_broker", "broker": 2}},
+                       {"at": "00:04", "do": {"type": "create_topic", "name": "later", "partitions": 1}}],
+            "duration": "10s"}"#,
+    )
+    .unwrap();
+    let mut run = Run::new(s).unwrap();
+    let failed: Vec<String> = run
+        .advance(10_000)
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::ScriptStepFailed { error } => Some(error),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, ["REQUEST_TIMED_OUT: Timed out waiting for a node assignment. Call: createTopics"]);
+    assert!(run.cluster.topics().contains_key("audit") && !run.cluster.topics().contains_key("later"));
 }

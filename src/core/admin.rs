@@ -90,28 +90,14 @@ impl AdminClient {
 /// Is this command one the admin client sends (rather than a producer's, a consumer's, or the
 /// control plane's)?
 pub fn is_admin(cmd: &Command) -> bool {
-    matches!(
-        cmd,
-        Command::CreateTopic { .. }
-            | Command::DeleteTopic { .. }
-            | Command::CreatePartitions { .. }
-            | Command::SetRetention { .. }
-            | Command::AddAcl { .. }
-            | Command::RemoveAcl { .. }
-            | Command::AlterGroupOffsets { .. }
-            | Command::DeleteGroup { .. }
-            | Command::DeleteGroupOffsets { .. }
-            | Command::ElectLeaders { .. }
-            | Command::ResetShareGroupOffsets { .. }
-            | Command::DeleteShareGroup { .. }
-            | Command::DeleteShareGroupOffsets { .. }
-    )
+    call_name(cmd).is_some()
 }
 
 /// The `Admin` call an admin command is (its first request's, for the calls Kafka's
-/// `AdminApiDriver` runs), as a `TimeoutException` names it.
-pub fn call_name(cmd: &Command) -> &'static str {
-    match cmd {
+/// `AdminApiDriver` runs), as a `TimeoutException` names it; `None` for a command the admin
+/// client does not send.
+pub fn call_name(cmd: &Command) -> Option<&'static str> {
+    Some(match cmd {
         Command::CreateTopic { .. } => "createTopics",
         Command::DeleteTopic { .. } => "deleteTopics",
         Command::CreatePartitions { .. } => "createPartitions",
@@ -125,12 +111,13 @@ pub fn call_name(cmd: &Command) -> &'static str {
         Command::ResetShareGroupOffsets { .. } => "alterShareGroupOffsets(api=FIND_COORDINATOR)",
         Command::DeleteShareGroup { .. } => "deleteShareGroups(api=FIND_COORDINATOR)",
         Command::DeleteShareGroupOffsets { .. } => "deleteShareGroupOffsets(api=FIND_COORDINATOR)",
-        _ => "",
-    }
+        _ => return None,
+    })
 }
 
-/// The message of an answer that carries only a code: Kafka's default (`Errors.java`).
-fn default_message(code: ErrorCode) -> &'static str {
+/// The message of an answer that carries only a code: Kafka's default (`Errors.java`), as
+/// `Errors.exception()` builds the client's exception.
+pub fn default_message(code: ErrorCode) -> &'static str {
     match code {
         ErrorCode::GroupIdNotFound => "The group id does not exist.",
         ErrorCode::NonEmptyGroup => "The group is not empty.",
@@ -140,6 +127,8 @@ fn default_message(code: ErrorCode) -> &'static str {
         ErrorCode::TopicAuthorizationFailed => "Topic authorization failed.",
         ErrorCode::ClusterAuthorizationFailed => "Cluster authorization failed.",
         ErrorCode::UnknownTopicOrPartition => "This server does not host this topic-partition.",
+        ErrorCode::LeaderNotAvailable => "There is no leader for this topic-partition as we are in the middle of a leadership election.",
+        ErrorCode::NotLeaderOrFollower => "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.",
         other => other.name(),
     }
 }
@@ -165,6 +154,7 @@ mod tests {
     use crate::core::ids::BrokerId;
     use crate::core::protocol::delete_topics::DeleteTopicsRequest;
     use crate::core::protocol::metadata::MetadataRequest;
+    use crate::core::protocol::Response;
 
     fn with_topic() -> Cluster {
         let mut c = Cluster::new(ClusterConfig::default(), 1);
@@ -218,6 +208,35 @@ mod tests {
         // A read is only a read.
         let delete = DeleteTopicsRequest { topic_names: vec!["orders".into()], timeout_ms: 1 };
         assert!(c.admin_read(None, "deleteTopics", delete.into()).is_err());
+    }
+
+    #[test]
+    fn with_broker_1_stopped_crashed_or_isolated_the_admin_client_uses_broker_2() {
+        use crate::core::config::BrokerSpec;
+        let gone = [
+            Command::StopBroker { broker: BrokerId(1) },
+            Command::CrashBroker { broker: BrokerId(1) },
+            Command::IsolateBroker { broker: BrokerId(1) },
+        ];
+        for how in gone {
+            let config = ClusterConfig {
+                brokers: (1..=3).map(|id| BrokerSpec { id: BrokerId(id), rack: None }).collect(),
+                ..ClusterConfig::default()
+            };
+            let mut c = Cluster::new(config, 1);
+            assert_eq!(c.admin_node(), Some(BrokerId(1)), "the first broker while it runs");
+            c.apply(0, how.clone()).unwrap();
+            assert_eq!(c.admin_node(), Some(BrokerId(2)), "after {how:?}");
+            // And the calls go there and are answered.
+            let sent = c.admin.requests_sent();
+            c.apply(0, Command::create_topic("orders", 1)).unwrap();
+            let metadata = MetadataRequest { topics: None, allow_auto_topic_creation: false };
+            let Response::Metadata(m) = c.admin_read(None, "listTopics", metadata.into()).unwrap() else {
+                panic!("a Metadata answer")
+            };
+            assert_eq!(m.topics.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["orders"]);
+            assert_eq!(c.admin.requests_sent(), sent + 3, "after {how:?}");
+        }
     }
 
     #[test]

@@ -1013,7 +1013,10 @@ fn error_meaning_en(code: ErrorCode) -> &'static str {
         GroupSubscribedToTopic => "members of the group still subscribe to the topic: stop them first",
         LeaderNotAvailable => "the partition has no leader right now (an election is under way, or no in-sync replica is alive): the client retries",
         NotLeaderOrFollower => "this broker no longer leads the partition: the client refreshes its metadata and sends to the new leader",
-        RequestTimedOut => "no answer within request.timeout.ms: the broker is down or cut off; the client retries until delivery.timeout.ms",
+        // Neutral on purpose: the core does not know why no answer came (a broker down or cut
+        // off, replication that did not finish within the broker's timeout, or no broker the
+        // admin client could reach).
+        RequestTimedOut => "the request timed out: no answer came in time, or no broker could be reached to send it to; a producer retries until delivery.timeout.ms",
         CoordinatorNotAvailable => "the group's coordinator is not available (its broker is down or moving): the client looks it up again",
         NotCoordinator => "this broker no longer coordinates the group: the client sends FindCoordinator again",
         NotEnoughReplicas => "acks=all and fewer in-sync replicas than min.insync.replicas: the write is refused, nothing was written",
@@ -1102,6 +1105,25 @@ mod tests {
                 "untranslated: {r:?} (English {e:?})"
             );
         }
+    }
+
+    /// REQUEST_TIMED_OUT comes from a broker that is down or cut off, from replication that
+    /// did not finish in the broker's time, and from an admin client that found no broker:
+    /// its meaning names none of these as the cause.
+    #[test]
+    fn request_timed_out_claims_no_cause() {
+        let en = error_meaning(Lang::En, ErrorCode::RequestTimedOut);
+        let ru = error_meaning(Lang::Ru, ErrorCode::RequestTimedOut);
+        for claim in ["down", "cut off", "stopped", "crashed"] {
+            assert!(!en.contains(claim), "{en}");
+        }
+        for claim in ["остановлен", "отрезан", "упал"] {
+            assert!(!ru.contains(claim), "{ru}");
+        }
+        assert!(
+            en.contains("no broker could be reached") && ru.contains("не нашлось брокера"),
+            "{en} / {ru}"
+        );
     }
 
     #[test]

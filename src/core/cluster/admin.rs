@@ -3,9 +3,7 @@
 //! read into the one-line error a person reads, and the tools' reads over the same path.
 
 use crate::core::acl::AclBinding;
-use crate::core::admin::{
-    call_name, is_admin, node_assignment_timeout, refused, unexpected, AdminClient, TIMEOUT_MS,
-};
+use crate::core::admin::{call_name, node_assignment_timeout, refused, unexpected, AdminClient, TIMEOUT_MS};
 use crate::core::cluster::Cluster;
 use crate::core::command::Command;
 use crate::core::error::{CoreError, CoreResult, ErrorCode};
@@ -79,10 +77,10 @@ impl Cluster {
     /// Before an admin command does anything: a broker the admin client can reach, or the
     /// command fails as Kafka's call does when it finds none (nothing changes).
     pub(crate) fn admin_reachable(&mut self, cmd: &Command) -> CoreResult<()> {
-        if !is_admin(cmd) || self.admin_node().is_some() {
-            return Ok(());
+        match call_name(cmd) {
+            Some(call) if self.admin_node().is_none() => Err(node_assignment_timeout(call)),
+            _ => Ok(()),
         }
-        Err(node_assignment_timeout(call_name(cmd)))
     }
 
     /// Sends one admin request as `user` to a broker it can reach and returns the broker's

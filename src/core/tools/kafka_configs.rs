@@ -151,6 +151,16 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     }
     let mut o = Output::default();
     if kind == "brokers" {
+        // `checkArgs`: a broker's entity name is its id.
+        let id = name.clone().unwrap_or_default();
+        if name.is_some() && id.parse::<i32>().is_err() {
+            let mut e = Output::default();
+            e.errln(format!(
+                "The entity name for brokers must be a valid integer broker id, but it is: {}",
+                super::shown(&id)
+            ));
+            return e.fail();
+        }
         if opts.has("alter") {
             return super::unsupported("broker configs: the playground's broker settings are fixed (retention defaults: log.retention.ms, log.retention.bytes in the scenario).");
         }
@@ -171,52 +181,85 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         e.errln("An entity name must be specified for every entity type");
         return e.fail();
     };
-    // Describing and altering both start with DescribeConfigs (`ConfigCommand` reads the
-    // topic's configs before it alters them), sent to a broker the admin client can reach.
-    let request = crate::core::protocol::describe_configs::DescribeConfigsRequest { topic: topic.clone() };
-    let described = match target.read_as(ctx.user.as_deref(), "describeConfigs", request.into()) {
-        Ok(r) => r,
-        Err(e) => {
-            let mut out = Output::default();
-            out.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
-            out.errln(super::java_exception(&e));
-            return out.fail();
-        }
-    };
-    let cluster = target.cluster();
-    let Some(t) = cluster.topics().get(&topic) else {
+    // Everything the tool can check itself is checked before it sends anything, as
+    // `ConfigCommand` does: its arguments (`checkArgs`), the configs to add
+    // (`parseConfigsToBeAdded`, `validatePropsKey`) and the topic's name (`Topic.validate` in
+    // `getResourceConfig`). Refused there, no request leaves.
+    let failed = |message: String| {
         let mut e = Output::default();
         e.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
-        e.errln(format!(
-            "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic '{}' does not exist.",
-            super::shown(&topic)
-        ));
-        return e.fail();
+        e.errln(message);
+        e.fail()
     };
+    let plain = |message: String| {
+        // An IllegalArgumentException or InvalidConfigurationException: its message alone.
+        let mut e = Output::default();
+        e.errln(message);
+        e.fail()
+    };
+    let mut added: Vec<(String, String)> = Vec::new();
+    let mut deleted: Vec<String> = Vec::new();
+    if opts.has("alter") {
+        if !opts.has("add-config") && !opts.has("delete-config") {
+            return plain("At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter".into());
+        }
+        for pair in opts.values("add-config").iter().flat_map(|s| split_add_config(s)) {
+            let parts: Vec<&str> = pair.split('=').collect();
+            if parts.len() != 2 {
+                return plain("requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".".into());
+            }
+            let key = parts[0].trim();
+            if !key.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+                return plain(format!("Invalid character found for config key: {}", super::shown(key)));
+            }
+            let value = parts[1].replace(['[', ']'], "").trim().to_string();
+            added.push((key.to_string(), value));
+        }
+        // What is simplified: Kafka's broker checks config names and values (the
+        // IncrementalAlterConfigs answer); the playground's AlterConfigs request carries the
+        // retention itself, so the tool reads them into it here, before sending anything,
+        // with the broker's messages.
+        let mut scratch = target.cluster().config().retention;
+        for (k, v) in &added {
+            if let Err(e) = set(&mut scratch, k, v) {
+                return plain(e);
+            }
+        }
+        for key in opts.values("delete-config").iter().flat_map(|s| s.split(',')) {
+            match key.trim() {
+                k @ ("retention.ms" | "retention.bytes") => deleted.push(k.to_string()),
+                k => return plain(format!("Invalid config(s): {}", super::shown(k))),
+            }
+        }
+    }
+    if let Some(problem) = super::kafka_topics::topic_name_problem(&topic) {
+        return failed(format!("org.apache.kafka.common.errors.InvalidTopicException: {problem}"));
+    }
+    // Describing and altering both start with DescribeConfigs (`ConfigCommand` reads the
+    // topic's configs before it alters them), sent as the user to a broker the admin client
+    // can reach; the broker needs DESCRIBE_CONFIGS on the topic.
+    let request = crate::core::protocol::describe_configs::DescribeConfigsRequest { topic: topic.clone() };
+    let retention = match target.read_as(ctx.user.as_deref(), "describeConfigs", request.into()) {
+        Ok(crate::core::protocol::Response::DescribeConfigs(r)) => match (r.error_code, r.retention) {
+            (None, Some(retention)) => retention,
+            (code, _) => {
+                let code = code.unwrap_or(crate::core::error::ErrorCode::InvalidRequest);
+                return failed(format!(
+                    "{}: {}",
+                    super::exception_class(code),
+                    r.error_message.unwrap_or_else(|| crate::core::admin::default_message(code).to_string())
+                ));
+            }
+        },
+        Ok(_) => {
+            return failed(
+                "org.apache.kafka.common.errors.UnknownServerException: no DescribeConfigs answer".into(),
+            )
+        }
+        Err(e) => return failed(super::java_exception(&e)),
+    };
+    let base = target.cluster().config().retention;
     if opts.has("describe") {
-        // DescribeConfigs as the user: the broker needs DESCRIBE_CONFIGS on the topic.
-        let retention = match described {
-            crate::core::protocol::Response::DescribeConfigs(r) => match (r.error_code, r.retention) {
-                (None, Some(retention)) => retention,
-                (code, _) => {
-                    let code = code.unwrap_or(crate::core::error::ErrorCode::InvalidRequest);
-                    let mut e = Output::default();
-                    e.errln(
-                        "Error while executing config command with args '".to_string()
-                            + &args.join(" ")
-                            + "'",
-                    );
-                    e.errln(format!(
-                        "{}: {}",
-                        super::exception_class(code),
-                        r.error_message.unwrap_or_else(|| code.name().to_string())
-                    ));
-                    return e.fail();
-                }
-            },
-            _ => t.retention,
-        };
-        let base = cluster.config().retention;
         o.outln(format!("Dynamic configs for topic {topic} are:"));
         let num = |x: Option<u64>| x.map_or("-1".to_string(), |n| n.to_string());
         if retention.bytes != base.bytes {
@@ -233,48 +276,30 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         }
         return o;
     }
-    // --alter
-    if !opts.has("add-config") && !opts.has("delete-config") {
-        return usage_error(SPECS, "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter");
-    }
-    let base = cluster.config().retention;
-    let mut r = t.retention;
-    for pair in opts.values("add-config").iter().flat_map(|s| split_add_config(s)) {
-        let Some((k, v)) = pair.split_once('=') else {
-            return usage_error(SPECS, "requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".");
-        };
-        if let Err(e) = set(&mut r, k.trim(), v.trim()) {
-            let mut out = Output::default();
-            out.errln(e);
-            return out.fail();
+    // --alter: the topic's retention as described, changed.
+    let mut r = retention;
+    for (k, v) in &added {
+        if let Err(e) = set(&mut r, k, v) {
+            return plain(e);
         }
     }
-    for key in opts.values("delete-config").iter().flat_map(|s| s.split(',')) {
-        match key.trim() {
+    for k in &deleted {
+        match k.as_str() {
             "retention.ms" => r.ms = base.ms,
-            "retention.bytes" => r.bytes = base.bytes,
-            k => {
-                let mut out = Output::default();
-                out.errln(format!("Invalid config(s): {}", super::shown(k)));
-                return out.fail();
-            }
+            _ => r.bytes = base.bytes,
         }
     }
     // AlterConfigs: the broker checks ALTER_CONFIGS on the topic (or the cluster).
     let altered =
         target.apply_as(ctx.user.as_deref(), Command::SetRetention { topic: topic.clone(), retention: r });
     if let Err(e) = altered {
-        let mut out = Output::default();
         if e.code() == Some(crate::core::ErrorCode::TopicAuthorizationFailed) {
-            out.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
-            out.errln(format!(
+            return failed(format!(
                 "org.apache.kafka.common.errors.TopicAuthorizationException: {}",
                 super::core_message(&e)
             ));
-        } else {
-            out.errln(super::core_message(&e));
         }
-        return out.fail();
+        return plain(super::core_message(&e));
     }
     o.outln(format!("Completed updating config for topic {topic}."));
     o

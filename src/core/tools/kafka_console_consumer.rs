@@ -9,19 +9,43 @@
 //! (`console-consumer-NNNNN`) that commits nothing; so does the playground.
 
 use super::options::{self, arg, flag, usage_error, Parsed, Spec};
-use super::{Context, Output, Target};
+use super::{Context, Output, Target, BOOTSTRAP_HOST};
 use crate::core::acl::Request;
 use crate::core::cluster::Cluster;
 use crate::core::command::{Command, SeekTo};
 use crate::core::config::{ConsumerConfig, OffsetReset};
 use crate::core::consumer::ConsumerSpec;
+use crate::core::error::ErrorCode;
 use crate::core::group::assignor::TopicPartition;
+use crate::core::ids::GroupId;
 use crate::core::log::{Record, Value};
 use crate::core::protocol::fetch::{FetchPartition, FetchRequest};
+use crate::core::protocol::metadata::MetadataRequest;
+use crate::core::protocol::offset_fetch::OffsetFetchRequest;
 use crate::core::protocol::Response;
+use std::collections::BTreeMap;
 
-/// The host and port the consumer's first connection goes to, as `NetworkClient` logs it.
-const BOOTSTRAP_HOST: &str = "localhost/127.0.0.1:9092";
+/// No broker can be reached: Kafka's consumer keeps trying until `--timeout-ms`, and reads
+/// nothing.
+fn unreachable(mut o: Output) -> Output {
+    o.errln(format!("[console-consumer] WARN Connection to node -1 ({BOOTSTRAP_HOST}) could not be established. Node may not be available."));
+    o.errln("Processed a total of 0 messages");
+    o
+}
+
+/// TOPIC_AUTHORIZATION_FAILED, as the tool's poll throws it.
+fn topic_not_authorized(mut o: Output, topic: &str) -> Output {
+    o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
+    o.errln("Processed a total of 0 messages");
+    o.fail()
+}
+
+/// GROUP_AUTHORIZATION_FAILED, as the tool's poll throws it.
+fn group_not_authorized(mut o: Output, group: &str) -> Output {
+    o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"));
+    o.errln("Processed a total of 0 messages");
+    o.fail()
+}
 
 pub const SPECS: &[Spec] = &[
     arg("topic", "String: topic", "The topic to consume on."),
@@ -195,28 +219,33 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     let group = opts.value("group").map(str::to_string);
     let format = Format::from(&opts);
     let mut o = Output::default();
-    let cluster = target.cluster();
-    if let Some(u) = &ctx.user {
-        if cluster.authorizer().check(u, Request::Fetch, Some(&topic), None).is_err() {
-            o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
+    // The consumer's first request: Metadata for its topic, as its user. Whether the topic
+    // exists, may be described, and how many partitions it has (and which have a leader) is
+    // what the broker answers.
+    let request = MetadataRequest { topics: Some(vec![topic.clone()]), allow_auto_topic_creation: false };
+    let described = match target.read_as(ctx.user.as_deref(), "fetchMetadata", request.into()) {
+        Ok(Response::Metadata(m)) => m.topics.into_iter().find(|t| t.name == topic),
+        Ok(_) => None,
+        Err(_) => return unreachable(o),
+    };
+    let leaders: Vec<bool> = match described {
+        Some(t) if t.error_code.is_none() => {
+            let mut ps: Vec<(u32, bool)> =
+                t.partitions.iter().map(|p| (p.partition_index, p.error_code.is_none())).collect();
+            crate::core::sort::by_key(&mut ps, |(p, _)| *p);
+            ps.into_iter().map(|(_, leader)| leader).collect()
+        }
+        Some(t) if t.error_code == Some(ErrorCode::TopicAuthorizationFailed) => {
+            return topic_not_authorized(o, &topic);
+        }
+        _ => {
+            o.errln(format!("[console-consumer] WARN Error while fetching metadata with correlation id 2 : {{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}"));
             o.errln("Processed a total of 0 messages");
-            return o.fail();
+            return o;
         }
-        if let Some(g) = &group {
-            if cluster.authorizer().check(u, Request::JoinGroup, Some(&topic), Some(g)).is_err() {
-                o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}"));
-                o.errln("Processed a total of 0 messages");
-                return o.fail();
-            }
-        }
-    }
-    let Some(t) = cluster.topics().get(&topic) else {
-        o.errln(format!("[{}] WARN Error while fetching metadata with correlation id 2 : {{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}", "console-consumer"));
-        o.errln("Processed a total of 0 messages");
-        return o;
     };
     if let Some(p) = partition {
-        if p >= t.partition_count() {
+        if p as usize >= leaders.len() {
             o.errln(format!("[console-consumer] WARN The partition {topic}-{p} does not exist."));
             o.errln("Processed a total of 0 messages");
             return o.fail();
@@ -224,18 +253,52 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     }
     let from_beginning = opts.has("from-beginning");
     if ctx.follow {
+        // What is simplified: the consumer left running in the page is refused READ on the
+        // topic (Fetch) or on its group (JoinGroup) by the broker as it runs, shown on its
+        // card; the terminal says so at once by asking the authorizer, where Kafka's tool
+        // would print the exception when its poll gets the refusal.
+        if let Some(u) = &ctx.user {
+            let auth = target.cluster().authorizer();
+            if auth.check(u, Request::Fetch, Some(&topic), None).is_err() {
+                return topic_not_authorized(o, &topic);
+            }
+            if let Some(g) = &group {
+                if auth.check(u, Request::JoinGroup, Some(&topic), Some(g)).is_err() {
+                    return group_not_authorized(o, g);
+                }
+            }
+        }
         return start(target, ctx, &topic, group, partition, seek, from_beginning, o);
     }
     // One shot: read what is readable now.
     let parts: Vec<u32> = match partition {
         Some(p) => vec![p],
-        None => (0..t.partition_count()).collect(),
+        None => (0..leaders.len() as u32).collect(),
     };
-    let committed = |p: u32| {
-        group
-            .as_ref()
-            .and_then(|g| cluster.groups().get(g))
-            .and_then(|g| g.offsets.get(&TopicPartition::new(topic.as_str(), p)).copied())
+    // The group's committed offsets: OffsetFetch as the user (DESCRIBE on the group).
+    let mut committed: BTreeMap<u32, u64> = BTreeMap::new();
+    if let Some(g) = &group {
+        let request = OffsetFetchRequest {
+            group_id: GroupId::from(g.as_str()),
+            partitions: Some(parts.iter().map(|p| TopicPartition::new(topic.as_str(), *p)).collect()),
+            require_stable: false,
+        };
+        match target.read_as(ctx.user.as_deref(), "fetchCommittedOffsets", request.into()) {
+            Ok(Response::OffsetFetch(r)) => {
+                if r.error_code == Some(ErrorCode::GroupAuthorizationFailed) {
+                    return group_not_authorized(o, g);
+                }
+                committed
+                    .extend(r.partitions.into_iter().filter_map(|(tp, off, _)| Some((tp.partition, off?))));
+            }
+            Ok(_) => {}
+            Err(_) => return unreachable(o),
+        }
+    }
+    let cluster = target.cluster();
+    let Some(t) = cluster.topics().get(&topic) else {
+        o.errln("Processed a total of 0 messages");
+        return o;
     };
     // Where each partition starts, and what the broker lets a consumer read up to there: one
     // Fetch over the network, answered by a broker that can be reached (the high watermark and
@@ -245,7 +308,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         .into_iter()
         .filter_map(|p| {
             let log = t.partition(p)?;
-            let start = match (seek, committed(p)) {
+            let start = match (seek, committed.get(&p).copied()) {
                 (Some(SeekTo::Beginning), _) => log.log_start(),
                 (Some(SeekTo::End), _) => log.log_end(),
                 (Some(SeekTo::Offset(n)), _) => n.max(log.log_start()),
@@ -256,12 +319,15 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             Some((p, start))
         })
         .collect();
+    // Partitions without a leader are not fetched from: the consumer waits for one.
+    let fetched: Vec<(u32, u64)> =
+        starts.iter().copied().filter(|(p, _)| leaders.get(*p as usize).copied().unwrap_or(false)).collect();
     let fetch = FetchRequest {
         replica_id: -1,
         max_wait_ms: 0,
         min_bytes: 0,
         max_records: u32::MAX,
-        partitions: starts
+        partitions: fetched
             .iter()
             .map(|(p, start)| FetchPartition {
                 partition: TopicPartition::new(topic.as_str(), *p),
@@ -269,18 +335,26 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             })
             .collect(),
     };
-    let readable: Vec<Option<u64>> = match target.read_as(ctx.user.as_deref(), "fetch", fetch.into()) {
-        Ok(Response::Fetch(r)) => {
-            r.responses.iter().map(|d| d.error_code.is_none().then_some(d.high_watermark)).collect()
+    let mut readable: BTreeMap<u32, u64> = BTreeMap::new();
+    if !fetched.is_empty() {
+        match target.read_as(ctx.user.as_deref(), "fetch", fetch.into()) {
+            Ok(Response::Fetch(r)) => {
+                if r.error_code == Some(ErrorCode::TopicAuthorizationFailed) {
+                    return topic_not_authorized(o, &topic);
+                }
+                if r.error_code == Some(ErrorCode::GroupAuthorizationFailed) {
+                    if let Some(g) = &group {
+                        return group_not_authorized(o, g);
+                    }
+                }
+                for d in r.responses.iter().filter(|d| d.error_code.is_none()) {
+                    readable.insert(d.partition.partition, d.high_watermark);
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return unreachable(o),
         }
-        Ok(_) => Vec::new(),
-        Err(_) => {
-            // No broker can be reached: Kafka's consumer keeps trying until `--timeout-ms`.
-            o.errln(format!("[console-consumer] WARN Connection to node -1 ({BOOTSTRAP_HOST}) could not be established. Node may not be available."));
-            o.errln("Processed a total of 0 messages");
-            return o;
-        }
-    };
+    }
     let cluster = target.cluster();
     let Some(t) = cluster.topics().get(&topic) else {
         o.errln("Processed a total of 0 messages");
@@ -288,9 +362,9 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     };
     let mut count = 0u64;
     let mut positions = Vec::new();
-    'outer: for (i, (p, start)) in starts.into_iter().enumerate() {
+    'outer: for (p, start) in starts {
         let Some(log) = t.partition(p) else { continue };
-        let Some(hw) = readable.get(i).copied().flatten() else {
+        let Some(hw) = readable.get(&p).copied() else {
             // No leader there (or it does not answer): nothing is read from it now.
             positions.push((topic.clone(), p, start));
             continue;

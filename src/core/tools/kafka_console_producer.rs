@@ -5,10 +5,23 @@
 //! the page), one `SendOne` per line, as the user chosen in "Run as".
 
 use super::options::{self, arg, flag, usage_error, Spec};
-use super::{Context, Output, Target};
+use super::{Context, Output, Target, BOOTSTRAP_HOST};
 use crate::core::acl::Request;
 use crate::core::command::Command;
+use crate::core::error::ErrorCode;
 use crate::core::producer::ProducerSpec;
+use crate::core::protocol::metadata::MetadataRequest;
+use crate::core::protocol::Response;
+
+/// The send refused with TOPIC_AUTHORIZATION_FAILED: in the metadata (`in_metadata`: the
+/// client's warning first), or for the write itself.
+fn not_authorized(mut o: Output, topic: &str, in_metadata: bool) -> Output {
+    if in_metadata {
+        o.errln(format!("[{PRODUCER}] WARN Error while fetching metadata with correlation id 1 : {{{topic}=TOPIC_AUTHORIZATION_FAILED}}"));
+    }
+    o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
+    o.fail()
+}
 
 /// The simulated producer behind the tool.
 pub const PRODUCER: &str = "console-producer";
@@ -67,44 +80,50 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         o.errln(format!("org.apache.kafka.common.errors.InvalidTopicException: {problem}"));
         return o.fail();
     }
-    // The producer's first send waits for the topic's metadata (`max.block.ms`, 60 s), which
-    // only a broker it can reach answers: with none, the send fails with that timeout. (The
-    // playground says so at once, without running the clock.)
-    if let Some(first) = ctx.stdin.lines().next() {
-        if target.cluster_mut().admin_node().is_none() {
-            o.errln(format!("[{PRODUCER}] WARN Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available."));
-            o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: {} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic {topic} not present in metadata after 60000 ms.", first.len()));
-            return o.fail();
-        }
-    }
     let user = ctx.user.clone();
-    if let Some(u) = &user {
-        if let Err(e) = target.cluster().authorizer().check(u, Request::Metadata, Some(&topic), None) {
-            let _ = e;
-            o.errln(format!("[{PRODUCER}] WARN Error while fetching metadata with correlation id 1 : {{{topic}=TOPIC_AUTHORIZATION_FAILED}}"));
-            o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
-            return o.fail();
-        }
-    }
-    if !target.cluster().topics().contains_key(&topic) {
-        if !target.cluster().config().auto_create_topics_enable {
-            o.errln(format!("[{PRODUCER}] WARN Error while fetching metadata with correlation id 1 : {{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}"));
-            o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic {topic} not present in metadata after 60000 ms."));
-            return o.fail();
-        }
-        // Auto-creation happens as the producer's user: the broker allows it with CREATE on
-        // the cluster or the topic (`KafkaApis.handleTopicMetadataRequest`), else the topic's
-        // metadata says TOPIC_AUTHORIZATION_FAILED.
-        let partitions = i64::from(target.cluster().config().num_partitions);
-        let create = Command::create_topic(topic.clone(), partitions);
-        if let Err(e) = target.apply_as(user.as_deref(), create) {
-            if e.code() == Some(crate::core::error::ErrorCode::TopicAuthorizationFailed) {
-                o.errln(format!("[{PRODUCER}] WARN Error while fetching metadata with correlation id 1 : {{{topic}=TOPIC_AUTHORIZATION_FAILED}}"));
-                o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
-            } else {
-                o.errln(super::core_message(&e));
+    // The producer's first send asks for the topic's metadata (Metadata, as its user) and
+    // waits for it (`max.block.ms`, 60 s). What it is told decides what happens: no broker to
+    // ask, the send times out; TOPIC_AUTHORIZATION_FAILED (no DESCRIBE on the topic), it fails
+    // with that; UNKNOWN_TOPIC_OR_PARTITION, the broker creates the topic if it may (below),
+    // else the send times out. (The playground says so at once, without running the clock.)
+    if let Some(first) = ctx.stdin.lines().next() {
+        let request = MetadataRequest { topics: Some(vec![topic.clone()]), allow_auto_topic_creation: true };
+        let answer = match target.read_as(user.as_deref(), "fetchMetadata", request.into()) {
+            Ok(Response::Metadata(m)) => m.topics.into_iter().find(|t| t.name == topic),
+            Ok(_) => None,
+            Err(_) => {
+                o.errln(format!("[{PRODUCER}] WARN Connection to node -1 ({BOOTSTRAP_HOST}) could not be established. Node may not be available."));
+                o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: {} bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic {topic} not present in metadata after 60000 ms.", first.len()));
+                return o.fail();
             }
-            return o.fail();
+        };
+        match answer.and_then(|t| t.error_code) {
+            None => {}
+            Some(ErrorCode::TopicAuthorizationFailed) => return not_authorized(o, &topic, true),
+            Some(code) => {
+                // The broker's Metadata creates nothing in the playground: the producer's
+                // `allow.auto.create.topics` is carried out as a CreateTopics request as its
+                // user, which the broker allows with CREATE on the cluster or the topic
+                // (`KafkaApis.handleTopicMetadataRequest`), else the topic's metadata says
+                // TOPIC_AUTHORIZATION_FAILED. Whether the broker auto-creates at all is its
+                // static configuration (`auto.create.topics.enable`).
+                if code != ErrorCode::UnknownTopicOrPartition
+                    || !target.cluster().config().auto_create_topics_enable
+                {
+                    o.errln(format!("[{PRODUCER}] WARN Error while fetching metadata with correlation id 1 : {{{topic}={}}}", code.name()));
+                    o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TimeoutException: Topic {topic} not present in metadata after 60000 ms."));
+                    return o.fail();
+                }
+                let partitions = i64::from(target.cluster().config().num_partitions);
+                let create = Command::create_topic(topic.clone(), partitions);
+                if let Err(e) = target.apply_as(user.as_deref(), create) {
+                    if e.code() == Some(ErrorCode::TopicAuthorizationFailed) {
+                        return not_authorized(o, &topic, true);
+                    }
+                    o.errln(super::core_message(&e));
+                    return o.fail();
+                }
+            }
         }
     }
     // The producer behind the tool: created, or pointed at this topic and user.
@@ -125,10 +144,14 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             return o.fail();
         }
     }
+    // What is simplified: the WRITE check is read from the authorizer here, not from the
+    // Produce answer. The simulated producer sends Produce over the network and the broker
+    // refuses it (TOPIC_AUTHORIZATION_FAILED, on the producer's card), but its answer arrives
+    // while time runs, after this command has returned; the tool says at once what the
+    // producer's callback would print.
     if let Some(u) = &user {
         if target.cluster().authorizer().check(u, Request::Produce, Some(&topic), None).is_err() {
-            o.errln(format!("ERROR Error when sending message to topic {topic} with key: null, value: 0 bytes with error: (org.apache.kafka.clients.producer.internals.ErrorLoggingCallback)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
-            return o.fail();
+            return not_authorized(o, &topic, false);
         }
     }
     for (n, line) in ctx.stdin.lines().enumerate() {

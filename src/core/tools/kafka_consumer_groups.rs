@@ -203,9 +203,16 @@ fn visible_groups(target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>,
     }
 }
 
-fn selected_groups(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>, CoreError> {
+/// The groups named, or with `--all-groups` every group listed; a failed listing comes back
+/// as the tool prints it (`listConsumerGroups()` wraps it, see [`failed_listing`]).
+fn selected_groups(
+    opts: &Parsed,
+    target: &mut dyn Target,
+    ctx: &Context,
+    o: &mut Output,
+) -> Result<Vec<String>, Output> {
     if opts.has("all-groups") {
-        visible_groups(target, ctx)
+        visible_groups(target, ctx).map_err(|e| failed_listing(std::mem::take(o), &e))
     } else {
         let mut v: Vec<String> = opts.values("group").to_vec();
         crate::core::sort::ascending(&mut v);
@@ -214,12 +221,25 @@ fn selected_groups(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Res
     }
 }
 
-/// A call that failed as a whole (no broker reachable): the tool's error, and it stops.
+/// `ConsumerGroupCommand.run`'s catch-all: `printError("Executing consumer group command failed
+/// due to " + e.getMessage())`; `cause` is that message.
+fn group_command_failed(o: &mut Output, cause: &str) {
+    print_error(o, &format!("Executing consumer group command failed due to {cause}"));
+}
+
+/// A call that failed as a whole (no broker reachable): the tool's error, and it stops. The
+/// `ExecutionException` a future's `get()` throws reaches `run` itself, whose message is its
+/// cause's `toString()`.
 fn failed(mut o: Output, e: &CoreError) -> Output {
-    print_error(
-        &mut o,
-        &format!("Executing consumer group command failed due to {}", super::java_exception(e)),
-    );
+    group_command_failed(&mut o, &super::java_exception(e));
+    o
+}
+
+/// A call that failed inside `listConsumerGroups()` (`--list` without `--state`/`--type`, and
+/// `--all-groups`): it wraps the `ExecutionException` in a `RuntimeException`, whose message is
+/// the `ExecutionException`'s `toString()`.
+fn failed_listing(mut o: Output, e: &CoreError) -> Output {
+    group_command_failed(&mut o, &super::execution_exception(e));
     o
 }
 
@@ -232,13 +252,16 @@ fn group_type(g: &Group) -> &'static str {
 }
 
 fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
-    let groups = match visible_groups(target, ctx) {
-        Ok(g) => g,
-        Err(e) => return failed(o, &e),
-    };
-    let cluster = target.cluster();
     let include_state = opts.has("state");
     let include_type = opts.has("type");
+    let groups = match visible_groups(target, ctx) {
+        Ok(g) => g,
+        // `listConsumerGroupsWithFilters` lets the ExecutionException through;
+        // `listConsumerGroups()` wraps it.
+        Err(e) if include_state || include_type => return failed(o, &e),
+        Err(e) => return failed_listing(o, &e),
+    };
+    let cluster = target.cluster();
     if !include_state && !include_type {
         for g in groups {
             o.outln(g);
@@ -398,15 +421,15 @@ fn described(
 }
 
 fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
-    let groups = match selected_groups(opts, target, ctx) {
+    let groups = match selected_groups(opts, target, ctx, &mut o) {
         Ok(g) => g,
-        Err(e) => return failed(o, &e),
+        Err(failed) => return failed,
     };
     for group in groups {
         let described = match described(target, ctx, &group) {
             Ok(Ok(g)) => g,
             Ok(Err(e)) => {
-                print_error(&mut o, &format!("Executing consumer group command failed due to {e}"));
+                group_command_failed(&mut o, &e);
                 continue;
             }
             Err(e) => return failed(o, &e),
@@ -574,30 +597,23 @@ fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output
 }
 
 fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
-    let groups = match selected_groups(opts, target, ctx) {
+    let groups = match selected_groups(opts, target, ctx, &mut o) {
         Ok(g) => g,
-        Err(e) => return failed(o, &e),
+        Err(failed) => return failed,
     };
     let mut ok = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
     for g in groups {
-        // DeleteGroups: the broker checks DELETE on the group and answers per group.
+        // DeleteGroups: the broker checks DELETE on the group and answers per group. Each
+        // group's future fails on its own, and the tool prints what its `get()` threw: an
+        // ExecutionException around the Java client's exception — the broker's refusal, or
+        // the TimeoutException when no broker can be reached.
         match target.apply_as(ctx.user.as_deref(), Command::DeleteGroup { group: g.clone() }) {
             Ok(()) => ok.push(g),
             Err(e) if e.code() == Some(ErrorCode::GroupAuthorizationFailed) => {
-                failed.push((g.clone(), format!("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}")));
+                failed.push((g.clone(), format!("java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {g}")));
             }
-            Err(e) => {
-                let class = match e.code() {
-                    Some(ErrorCode::NonEmptyGroup) => "GroupNotEmptyException",
-                    Some(ErrorCode::GroupIdNotFound) => "GroupIdNotFoundException",
-                    _ => "KafkaException",
-                };
-                failed.push((
-                    g,
-                    format!("org.apache.kafka.common.errors.{class}: {}", super::core_message(&e)),
-                ));
-            }
+            Err(e) => failed.push((g, super::execution_exception(&e))),
         }
     }
     if failed.is_empty() {
@@ -614,30 +630,20 @@ fn delete(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) 
     o
 }
 
-/// `topic` or `topic:0,1,2` → partitions (all of the topic's without a list).
-fn parse_topic_partitions(cluster: &Cluster, arg: &str) -> Result<Vec<TopicPartition>, String> {
-    let (topic, list) = match arg.split_once(':') {
-        Some((t, l)) => (t, Some(l)),
-        None => (arg, None),
-    };
-    match list {
-        Some(l) => l
-            .split(',')
-            .map(|p| {
-                p.trim().parse::<u32>().map(|p| TopicPartition::new(topic, p)).map_err(|_| {
-                    format!(
-                        "Invalid partition '{}' specified in topic arg '{}''",
-                        super::shown(p),
-                        super::shown(arg)
-                    )
-                })
+/// `topic:0,1,2` → those partitions (`parseTopicsWithPartitions`).
+fn parse_topic_partitions(arg: &str) -> Result<Vec<TopicPartition>, String> {
+    let (topic, list) = arg.split_once(':').unwrap_or((arg, ""));
+    list.split(',')
+        .map(|p| {
+            p.trim().parse::<u32>().map(|p| TopicPartition::new(topic, p)).map_err(|_| {
+                format!(
+                    "Invalid partition '{}' specified in topic arg '{}''",
+                    super::shown(p),
+                    super::shown(arg)
+                )
             })
-            .collect(),
-        None => match cluster.topics().get(topic) {
-            Some(t) => Ok((0..t.partition_count()).map(|p| TopicPartition::new(topic, p)).collect()),
-            None => Err("UNKNOWN".into()),
-        },
-    }
+        })
+        .collect()
 }
 
 /// `Utils.getDateTime`: `YYYY-MM-DDTHH:mm:SS.sss`, optionally with a zone (ignored: UTC).
@@ -700,9 +706,9 @@ fn parse_iso_duration(s: &str) -> Option<u64> {
 }
 
 fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
-    let groups = match selected_groups(opts, target, ctx) {
+    let groups = match selected_groups(opts, target, ctx, &mut o) {
         Ok(g) => g,
-        Err(e) => return failed(o, &e),
+        Err(failed) => return failed,
     };
     let mut plans: Vec<(String, Vec<(TopicPartition, u64)>)> = Vec::new();
     for group in groups {
@@ -711,7 +717,7 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
         let described = match described(target, ctx, &group) {
             Ok(Ok(g)) => g,
             Ok(Err(e)) => {
-                print_error(&mut o, &format!("Executing consumer group command failed due to {e}"));
+                group_command_failed(&mut o, &e);
                 return o;
             }
             Err(e) => return failed(o, &e),
@@ -736,13 +742,16 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
         } else if opts.has("topic") {
             let mut v = Vec::new();
             for t in opts.values("topic") {
-                match parse_topic_partitions(cluster, t) {
-                    Ok(ps) => v.extend(ps),
-                    Err(e) if e == "UNKNOWN" => {
-                        print_error(&mut o, "Executing consumer group command failed due to org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
-                        return o;
+                if t.contains(':') {
+                    match parse_topic_partitions(t) {
+                        Ok(ps) => v.extend(ps),
+                        Err(e) => return usage_error(SPECS, &e),
                     }
-                    Err(e) => return usage_error(SPECS, &e),
+                } else if let Some(topic) = cluster.topics().get(t.as_str()) {
+                    v.extend((0..topic.partition_count()).map(|p| TopicPartition::new(t.as_str(), p)));
+                } else {
+                    group_command_failed(&mut o, "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
+                    return o;
                 }
             }
             v
@@ -762,7 +771,7 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
         let mut plan = Vec::new();
         for tp in partitions {
             let Some((start, end)) = bounds(&tp) else {
-                print_error(&mut o, "Executing consumer group command failed due to org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
+                group_command_failed(&mut o, "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
                 return o;
             };
             let clamp = |x: i64| x.clamp(start as i64, end as i64) as u64;
@@ -800,7 +809,10 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
                 match parse_datetime(v) {
                     Some(ts) => by_time(ts),
                     None => {
-                        print_error(&mut o, &format!("Executing consumer group command failed due to java.text.ParseException: Unparseable date: \"{}\"", super::shown(v)));
+                        group_command_failed(
+                            &mut o,
+                            &format!("java.text.ParseException: Unparseable date: \"{}\"", super::shown(v)),
+                        );
                         return o;
                     }
                 }
@@ -808,7 +820,7 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
                 match parse_iso_duration(v) {
                     Some(d) => by_time(cluster.now().saturating_sub(d)),
                     None => {
-                        print_error(&mut o, &format!("Executing consumer group command failed due to java.time.format.DateTimeParseException: Text cannot be parsed to a Duration: {}", super::shown(v)));
+                        group_command_failed(&mut o, &format!("java.time.format.DateTimeParseException: Text cannot be parsed to a Duration: {}", super::shown(v)));
                         return o;
                     }
                 }
@@ -827,10 +839,7 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             if let Err(e) = target
                 .apply_as(ctx.user.as_deref(), Command::AlterGroupOffsets { group: group.clone(), offsets })
             {
-                print_error(
-                    &mut o,
-                    &format!("Executing consumer group command failed due to {}", super::java_exception(&e)),
-                );
+                group_command_failed(&mut o, &super::java_exception(&e));
                 return o;
             }
         }
@@ -869,77 +878,88 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
 }
 
 fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    use crate::core::protocol::metadata::MetadataRequest;
+    use crate::core::protocol::Response;
     let group = opts.value("group").unwrap_or_default().to_string();
     let topics = opts.values("topic").to_vec();
-    // `deleteConsumerGroupOffsets` needs a broker before anything else is known.
-    let call = crate::core::admin::call_name(&Command::DeleteGroupOffsets {
-        group: String::new(),
-        topic: String::new(),
-        partitions: Vec::new(),
-    });
-    if target.cluster_mut().admin_node().is_none() {
-        return failed(o, &crate::core::admin::node_assignment_timeout(call));
+    let mut results: Vec<(String, String, String)> = Vec::new();
+    let mut any_error = false;
+    // The partitions of the topics named without any: Admin's `describeTopics` (Metadata), as
+    // the user. A topic it does not get is a "Not Provided" row.
+    let bare: Vec<String> = topics.iter().filter(|t| !t.contains(':')).cloned().collect();
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    if !bare.is_empty() {
+        let request = MetadataRequest { topics: Some(bare.clone()), allow_auto_topic_creation: false };
+        match target.read_as(ctx.user.as_deref(), "describeTopics", request.into()) {
+            Ok(Response::Metadata(m)) => {
+                for t in m.topics.into_iter().filter(|t| t.error_code.is_none()) {
+                    counts.insert(t.name, t.partitions.len() as u32);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return failed(o, &e),
+        }
     }
-    if target.cluster().groups().get(&group).is_none() {
-        print_error(&mut o, &format!("'{group}' does not exist."));
-    } else {
-        let mut results: Vec<(String, String, String)> = Vec::new();
-        let mut any_error = false;
-        for t in &topics {
-            let ps = match parse_topic_partitions(target.cluster(), t) {
+    for t in &topics {
+        let ps = match t.split_once(':') {
+            Some(_) => match parse_topic_partitions(t) {
                 Ok(ps) => ps,
-                Err(_) => {
+                Err(e) => return usage_error(SPECS, &e),
+            },
+            None => match counts.get(t.as_str()) {
+                Some(&n) => (0..n).map(|p| TopicPartition::new(t.as_str(), p)).collect(),
+                None => {
                     any_error = true;
-                    let name = t.split(':').next().unwrap_or(t).to_string();
-                    results.push((name, "Not Provided".into(), "Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.".into()));
+                    results.push((t.clone(), "Not Provided".into(), "Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.".into()));
                     continue;
                 }
-            };
-            let Some(first) = ps.first() else { continue };
-            let topic = first.topic.to_string();
-            let parts: Vec<u32> = ps.iter().map(|tp| tp.partition).collect();
-            let status = match target.apply_as(
-                ctx.user.as_deref(),
-                Command::DeleteGroupOffsets {
-                    group: group.clone(),
-                    topic: topic.clone(),
-                    partitions: parts.clone(),
-                },
-            ) {
-                Ok(()) => "Successful".to_string(),
-                // The broker refused the whole request (DELETE on the group).
-                Err(e) if e.code() == Some(crate::core::error::ErrorCode::GroupAuthorizationFailed) => {
-                    print_error(&mut o, &format!("Access to '{group}' is not authorized."));
-                    return o;
-                }
-                Err(e) if e.code() == Some(ErrorCode::RequestTimedOut) => return failed(o, &e),
-                Err(e) => {
-                    any_error = true;
-                    format!(
-                        "Error: :org.apache.kafka.common.errors.GroupSubscribedToTopicException: {}",
-                        super::core_message(&e)
-                    )
-                }
-            };
-            for p in parts {
-                results.push((topic.clone(), p.to_string(), status.clone()));
+            },
+        };
+        let Some(first) = ps.first() else { continue };
+        let topic = first.topic.to_string();
+        let parts: Vec<u32> = ps.iter().map(|tp| tp.partition).collect();
+        let status = match target.apply_as(
+            ctx.user.as_deref(),
+            Command::DeleteGroupOffsets {
+                group: group.clone(),
+                topic: topic.clone(),
+                partitions: parts.clone(),
+            },
+        ) {
+            Ok(()) => "Successful".to_string(),
+            // The broker refused the whole request.
+            Err(e) if e.code() == Some(ErrorCode::GroupIdNotFound) => {
+                print_error(&mut o, &format!("'{group}' does not exist."));
+                return o;
             }
+            Err(e) if e.code() == Some(ErrorCode::GroupAuthorizationFailed) => {
+                print_error(&mut o, &format!("Access to '{group}' is not authorized."));
+                return o;
+            }
+            Err(e) if e.code() == Some(ErrorCode::RequestTimedOut) => return failed(o, &e),
+            Err(e) => {
+                any_error = true;
+                format!("Error: :{}", super::java_exception(&e))
+            }
+        };
+        for p in parts {
+            results.push((topic.clone(), p.to_string(), status.clone()));
         }
-        if any_error {
-            print_error(&mut o, "Encounter some partition level error, see the follow-up details:");
-        } else {
-            o.outln(format!(
-                "Request succeed for deleting offsets with topic {} group {group}",
-                topics.join(", ")
-            ));
-        }
-        crate::core::sort::by_key(&mut results, |r| r.0.clone() + &r.1);
-        o.out(format!("\n{} {} {}", pad("TOPIC", 30), pad("PARTITION", 15), pad("STATUS", 15)));
-        for (t, p, s) in results {
-            o.out(format!("\n{} {} {}", pad(&t, 30), pad(&p, 15), pad(&s, 15)));
-        }
-        o.stdout.push('\n');
     }
+    if any_error {
+        print_error(&mut o, "Encounter some partition level error, see the follow-up details:");
+    } else {
+        o.outln(format!(
+            "Request succeed for deleting offsets with topic {} group {group}",
+            topics.join(", ")
+        ));
+    }
+    crate::core::sort::by_key(&mut results, |r| r.0.clone() + &r.1);
+    o.out(format!("\n{} {} {}", pad("TOPIC", 30), pad("PARTITION", 15), pad("STATUS", 15)));
+    for (t, p, s) in results {
+        o.out(format!("\n{} {} {}", pad(&t, 30), pad(&p, 15), pad(&s, 15)));
+    }
+    o.stdout.push('\n');
     o
 }
 

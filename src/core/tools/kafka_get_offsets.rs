@@ -118,21 +118,20 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         crate::core::protocol::metadata::MetadataRequest { topics: None, allow_auto_topic_creation: false };
     // `listPartitionInfos`: Admin's `listTopics`, the first call; no broker reachable, it
     // fails with the TimeoutException, printed as `GetOffsetShell.main` prints any exception.
-    let visible: std::collections::BTreeSet<String> =
+    let visible: std::collections::BTreeMap<String, u32> =
         match target.read_as(ctx.user.as_deref(), "listTopics", request.into()) {
-            Ok(crate::core::protocol::Response::Metadata(m)) => {
-                m.topics.into_iter().map(|t| t.name).collect()
-            }
+            Ok(crate::core::protocol::Response::Metadata(m)) => m
+                .topics
+                .into_iter()
+                .filter(|t| t.error_code.is_none())
+                .map(|t| (t.name, t.partitions.len() as u32))
+                .collect(),
             Ok(_) => Default::default(),
             Err(e) => return terse(&super::java_exception(&e)),
         };
-    let cluster = target.cluster();
     let mut wanted: Vec<(String, u32)> = Vec::new();
-    for (name, t) in cluster.topics() {
-        if !visible.contains(name) {
-            continue;
-        }
-        for p in 0..t.partition_count() {
+    for (name, &count) in &visible {
+        for p in 0..count {
             if filters.iter().any(|(re, f)| include_list_matches(re, name) && f(p)) {
                 wanted.push((name.clone(), p));
             }
@@ -153,21 +152,29 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             })
             .collect(),
     };
-    let latest: Vec<Option<u64>> =
-        match target.read_as(ctx.user.as_deref(), "listOffsets(api=METADATA)", list.into()) {
-            Ok(crate::core::protocol::Response::ListOffsets(r)) => r
-                .partitions
-                .iter()
-                .map(|p| p.error_code.is_none().then_some(p.offset.max(0) as u64))
-                .collect(),
-            Ok(_) => Vec::new(),
-            Err(e) => return terse(&super::java_exception(&e)),
-        };
+    let answers = match target.read_as(ctx.user.as_deref(), "listOffsets(api=METADATA)", list.into()) {
+        Ok(crate::core::protocol::Response::ListOffsets(r)) => r.partitions,
+        Ok(_) => Vec::new(),
+        Err(e) => return terse(&super::java_exception(&e)),
+    };
+    let mut o = Output::default();
     let cluster = target.cluster();
     let mut rows: Vec<(String, u32, Option<i64>)> = Vec::new();
-    for (i, (name, p)) in wanted.into_iter().enumerate() {
+    for (name, p) in wanted {
+        let tp = TopicPartition::new(name.as_str(), p);
+        let Some(answer) = answers.iter().find(|a| a.partition == tp) else { continue };
+        // `GetOffsetShell.fetchOffsets`: a partition whose future failed is skipped, with the
+        // ExecutionException's message (its cause's `toString()`), and the others go on.
+        if let Some(code) = answer.error_code {
+            o.errln(format!(
+                "Skip getting offsets for topic-partition {name}-{p} due to error: {}: {}",
+                super::exception_class(code),
+                crate::core::admin::default_message(code)
+            ));
+            continue;
+        }
+        let hw = answer.offset.max(0) as u64;
         let Some(log) = cluster.topics().get(&name).and_then(|t| t.partition(p)) else { continue };
-        let Some(hw) = latest.get(i).copied().flatten() else { continue };
         let readable = || log.read(log.log_start(), usize::MAX).take_while(|(off, _)| *off < hw);
         let offset = match spec {
             Spec2::Earliest => Some(log.log_start() as i64),
@@ -185,7 +192,6 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         };
         rows.push((name, p, offset));
     }
-    let mut o = Output::default();
     for (t, p, off) in rows {
         if let Some(off) = off {
             o.outln(format!("{t}:{p}:{off}"));

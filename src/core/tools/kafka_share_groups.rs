@@ -213,9 +213,22 @@ fn visible_groups(target: &mut dyn Target, ctx: &Context) -> Result<Vec<String>,
     Ok(listed(target, ctx, Vec::new())?.into_iter().map(|g| g.group_id).collect())
 }
 
-/// A call that failed as a whole (no broker reachable): the tool's error, and it stops.
+/// A call that failed as a whole (no broker reachable): the tool's error, and it stops. The
+/// `ExecutionException` a future's `get()` throws reaches `run`, whose message is its cause's
+/// `toString()`.
 fn failed(mut o: Output, e: &CoreError) -> Output {
     print_error(&mut o, &format!("Executing share group command failed due to {}", super::java_exception(e)));
+    o
+}
+
+/// A call that failed inside `listShareGroups()` (`--list` without `--state`, and
+/// `--all-groups`): it wraps the `ExecutionException` in a `RuntimeException`, whose message
+/// is the `ExecutionException`'s `toString()`.
+fn failed_listing(mut o: Output, e: &CoreError) -> Output {
+    print_error(
+        &mut o,
+        &format!("Executing share group command failed due to {}", super::execution_exception(e)),
+    );
     o
 }
 
@@ -224,7 +237,7 @@ fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     if !opts.has("state") {
         match visible_groups(target, ctx) {
             Ok(groups) => groups.into_iter().for_each(|g| o.outln(g)),
-            Err(e) => return failed(o, &e),
+            Err(e) => return failed_listing(o, &e),
         }
         return o;
     }
@@ -290,7 +303,7 @@ fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context) -> Output {
     let ids: Vec<String> = if opts.has("all-groups") {
         match visible_groups(target, ctx) {
             Ok(ids) => ids,
-            Err(e) => return failed(o, &e),
+            Err(e) => return failed_listing(o, &e),
         }
     } else {
         let mut v = opts.values("group").to_vec();

@@ -29,8 +29,8 @@ use super::scenario::Run;
 /// The address the playground's cluster answers on (what `--bootstrap-server` names): it stands
 /// for every broker, which have no addresses of their own.
 pub const BOOTSTRAP: &str = "localhost:9092";
-/// The first broker's id (a cluster without a `brokers` list has only this one).
-pub const BROKER_ID: crate::core::ids::BrokerId = crate::core::ids::BrokerId::FIRST;
+/// [`BOOTSTRAP`] as the Java clients' logs show the bootstrap node (`host/ip:port`, node -1).
+pub const BOOTSTRAP_HOST: &str = "localhost/127.0.0.1:9092";
 /// Longest command line accepted; longer ones get the usage error of the tool they name.
 pub const MAX_LINE: usize = 1 << 20;
 
@@ -63,16 +63,16 @@ pub const TOOLS: &[&str] = &[
 /// live one answers), and with none reachable the call fails with Kafka's `TimeoutException`
 /// ("Timed out waiting for a node assignment. Call: listTopics"), which each tool prints as
 /// Kafka's does. (The playground fails it at once, where Kafka waits `default.api.timeout.ms`.)
+///
+/// A tool gets no mutable access to the cluster: what it learns beyond [`Target::cluster`]'s
+/// static facts (the broker-wide defaults, the simulated clock) comes in answers to requests it
+/// sends as its user, and what it changes goes as commands.
 pub trait Target {
     fn cluster(&self) -> &Cluster;
-    /// The cluster, to send the tools' requests through its network.
-    fn cluster_mut(&mut self) -> &mut Cluster;
     /// Sends a read-only request as `user` (`None`: the operator) through the admin client and
     /// returns the broker's answer; `call` is the `Admin` call it belongs to (`listTopics`,
     /// `describeConsumerGroups(api=FIND_COORDINATOR)`, …), named in the timeout.
-    fn read_as(&mut self, user: Option<&str>, call: &str, request: Request) -> Result<Response, CoreError> {
-        self.cluster_mut().admin_read(user, call, request)
-    }
+    fn read_as(&mut self, user: Option<&str>, call: &str, request: Request) -> Result<Response, CoreError>;
     /// Applies `cmd` on behalf of `user` (`None`: the operator).
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError>;
     /// Applies `cmd` as the operator.
@@ -85,8 +85,8 @@ impl Target for Run {
     fn cluster(&self) -> &Cluster {
         &self.cluster
     }
-    fn cluster_mut(&mut self) -> &mut Cluster {
-        &mut self.cluster
+    fn read_as(&mut self, user: Option<&str>, call: &str, request: Request) -> Result<Response, CoreError> {
+        self.cluster.admin_read(user, call, request)
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
         let now = self.now();
@@ -365,6 +365,13 @@ pub fn exception_class(code: super::error::ErrorCode) -> String {
         _ => "UnknownServerException",
     };
     format!("org.apache.kafka.common.errors.{name}")
+}
+
+/// A failed future's `get()` as the Java tools print it (`Throwable.toString` of the
+/// `java.util.concurrent.ExecutionException` around the client's exception, whose message is
+/// that exception's `toString`).
+pub fn execution_exception(e: &CoreError) -> String {
+    format!("java.util.concurrent.ExecutionException: {}", java_exception(e))
 }
 
 /// A refusal as the Java client's exception prints (`Throwable.toString`): its class, then

@@ -155,8 +155,13 @@ impl Target for SimTarget<'_> {
     fn cluster(&self) -> &Cluster {
         &self.0.run.cluster
     }
-    fn cluster_mut(&mut self) -> &mut Cluster {
-        &mut self.0.run.cluster
+    fn read_as(
+        &mut self,
+        user: Option<&str>,
+        call: &str,
+        request: crate::core::protocol::Request,
+    ) -> Result<crate::core::protocol::Response, crate::core::CoreError> {
+        self.0.run.cluster.admin_read(user, call, request)
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), crate::core::CoreError> {
         self.0.try_command_as(ErrorAt::Terminal, user, cmd)
