@@ -23,8 +23,7 @@ use super::Broker;
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
 use crate::core::group::assignor::{self, GroupSpec, MemberSpec, TopicPartition};
-use crate::core::group::GroupProtocol;
-use crate::core::group::{Group, GroupMember, GroupState};
+use crate::core::group::{Group, GroupMember, GroupProtocol, GroupState};
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::consumer_group_heartbeat::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, LEAVE_GROUP_MEMBER_EPOCH,

@@ -13,8 +13,7 @@ use crate::core::consumer::{is_authorization, ConsumerMode, ConsumerStatus, Memb
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, RebalanceReason};
 use crate::core::group::assignor::{self, MemberSubscription, Strategy, TopicPartition};
-use crate::core::group::GroupProtocol;
-use crate::core::group::GroupState;
+use crate::core::group::{GroupProtocol, GroupState};
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::heartbeat::HeartbeatRequest;
 use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupRequestProtocol, JoinGroupResponse};
