@@ -191,6 +191,11 @@ fn kafka_consumer_groups_prints_the_brokers_refusals() {
         expect![[r#"
 
             Error: Access to 'g1' is not authorized.
+
+            TOPIC                          PARTITION       STATUS         
+            orders                         0               Error: :org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.
+            orders                         1               Error: :org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.
+            orders                         2               Error: :org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.
             --- exit 1
         "#]],
     );

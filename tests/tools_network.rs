@@ -172,13 +172,16 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
             "kafka-consumer-groups $BS --describe --group g1",
             "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConsumerGroups(api=FIND_COORDINATOR)\n--- exit 1\n",
         ),
+        // `deleteOffsets` catches every failed future: the delete's is the top-level line
+        // (`Errors.forException`), each topic or partition's is its row. `describeTopics`
+        // starts with `describeCluster`, whose call is `listNodes`.
         (
             "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders",
-            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeTopics\n--- exit 1\n",
+            "\nError: Encounter some unknown error: REQUEST_TIMED_OUT\n\nTOPIC                          PARTITION       STATUS         \norders                         Not Provided    Error: :org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listNodes\n--- exit 1\n",
         ),
         (
             "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders:0",
-            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: offsetDelete(api=FIND_COORDINATOR)\n--- exit 1\n",
+            "\nError: Encounter some unknown error: REQUEST_TIMED_OUT\n\nTOPIC                          PARTITION       STATUS         \norders                         0               Error: :org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: offsetDelete(api=FIND_COORDINATOR)\n--- exit 1\n",
         ),
         (
             "kafka-consumer-groups $BS --reset-offsets --group g1 --topic orders --to-earliest --execute",
@@ -503,6 +506,14 @@ fn console_clients_refuse_from_the_answers_they_receive() {
             vec!["Metadata"]
         )
     );
+    // Any other topic error is named as the answer names it (the client logs the code's name).
+    assert_eq!(
+        sh_rewritten(&mut run, consume, "", |r| topic_error(r, ErrorCode::InvalidTopicException)),
+        (
+            "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {orders=INVALID_TOPIC_EXCEPTION}\nProcessed a total of 0 messages\n--- exit 0\n".to_string(),
+            vec!["Metadata"]
+        )
+    );
     let before = run.cluster.topics()["orders"].partition(0).unwrap().log_end();
     assert_eq!(
         sh_rewritten(&mut run, produce, "hello\n", denied),
@@ -606,4 +617,131 @@ fn a_step_saved_while_no_broker_answered_replays_as_a_failed_step() {
         .collect();
     assert_eq!(failed, ["REQUEST_TIMED_OUT: Timed out waiting for a node assignment. Call: createTopics"]);
     assert!(run.cluster.topics().contains_key("audit") && !run.cluster.topics().contains_key("later"));
+}
+
+/// Runs `line` as the page's terminal does (`follow`: a console consumer is left running):
+/// the text as [`common::sh_as`] shows it, and the consumer started, if any.
+fn sh_follow(run: &mut Run, line: &str, user: Option<&str>) -> (String, Option<String>) {
+    let line = line.replace("$BS", "--bootstrap-server localhost:9092");
+    let ctx = Context { user: user.map(str::to_string), stdin: String::new(), follow: true };
+    let o = tools::run(&line, run, &ctx);
+    let mut s = o.stdout.clone();
+    if !o.stderr.is_empty() {
+        s.push_str("--- stderr\n");
+        s.push_str(&o.stderr);
+    }
+    s.push_str(&format!("--- exit {}\n", o.status));
+    (s, o.started)
+}
+
+/// In the page, a console consumer started while no broker can be reached keeps trying, as
+/// Kafka's does without `--timeout-ms`: it logs that node -1 cannot be reached, starts, and
+/// reads once a broker answers. (One shot it has read nothing when its time is up.)
+#[test]
+fn a_console_consumer_in_the_page_keeps_trying_while_no_broker_answers() {
+    let mut run = three_brokers();
+    for id in [1, 2, 3] {
+        broker(&mut run, stop(id));
+    }
+    let (out, started) =
+        sh_follow(&mut run, "kafka-console-consumer $BS --topic orders --from-beginning", None);
+    assert_eq!(
+        out,
+        "--- stderr\n[console-consumer] WARN Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available.\n--- exit 0\n"
+    );
+    let name = started.expect("the consumer is started");
+    assert_eq!(run.cluster.consumers()[&name].fetched, 0);
+    // With --partition too: no answer, so no partition count to check it against.
+    let (out, started) = sh_follow(&mut run, "kafka-console-consumer $BS --topic orders --partition 2", None);
+    assert!(out.ends_with("Node may not be available.\n--- exit 0\n"), "{out}");
+    assert!(started.is_some());
+    // Broker 3 went last, so it is the one in-sync replica left: it leads again once started.
+    broker(&mut run, Command::StartBroker { broker: BrokerId(3) });
+    run.advance(run.now() + 20_000);
+    let c = &run.cluster.consumers()[&name];
+    assert!(c.fetched > 0, "it reads once a broker answers: {c:?}");
+}
+
+/// In the page, a console consumer of a topic the broker does not know keeps asking for it,
+/// as Kafka's does: the metadata warning, and a consumer that is started (one shot, it has
+/// read nothing when its time is up).
+#[test]
+fn a_console_consumer_in_the_page_waits_for_an_unknown_topic() {
+    let mut run = three_brokers();
+    let (out, started) = sh_follow(&mut run, "kafka-console-consumer $BS --topic audit", None);
+    assert_eq!(
+        out,
+        "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {audit=UNKNOWN_TOPIC_OR_PARTITION}\n--- exit 0\n"
+    );
+    assert!(started.is_some());
+    assert_eq!(
+        sh(&mut run, "kafka-console-consumer $BS --topic audit"),
+        "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {audit=UNKNOWN_TOPIC_OR_PARTITION}\nProcessed a total of 0 messages\n--- exit 0\n"
+    );
+}
+
+/// A console consumer in a group needs READ on the group (its JoinGroup), one shot as in the
+/// page: without it the poll throws GroupAuthorizationException, nothing is read, and no
+/// offset is committed; DESCRIBE on the group (enough for OffsetFetch) is not enough.
+#[test]
+fn a_console_consumer_needs_read_on_its_group() {
+    let mut run = three_brokers();
+    let now = run.now();
+    run.apply(now, Command::SetAuthorization { enabled: true, allow_everyone_if_no_acl_found: Some(false) })
+        .unwrap();
+    for acl in ["--operation Read --operation Describe --topic orders", "--operation Describe --group g9"] {
+        let line = format!("kafka-acls $BS --add --allow-principal User:bob {acl}");
+        assert!(sh(&mut run, &line).ends_with("--- exit 0\n"));
+    }
+    let refused = "--- stderr\n[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g9\nProcessed a total of 0 messages\n--- exit 1\n";
+    let line = "kafka-console-consumer $BS --topic orders --group g9 --from-beginning";
+    assert_eq!(common::sh_as(&mut run, line, "", Some("bob")), refused);
+    assert!(!run.cluster.groups().contains_key("g9"), "nothing committed");
+    let (out, started) = sh_follow(&mut run, line, Some("bob"));
+    assert_eq!((out.as_str(), started), (refused, None));
+    // With READ on the group it reads and commits.
+    assert!(sh(&mut run, "kafka-acls $BS --add --allow-principal User:bob --operation Read --group g9")
+        .ends_with("--- exit 0\n"));
+    let out = common::sh_as(&mut run, line, "", Some("bob"));
+    assert!(
+        out.starts_with("p1-") && out.ends_with(" messages\n--- exit 0\n") && !out.contains("total of 0 "),
+        "{out}"
+    );
+    assert!(run.cluster.groups().contains_key("g9"));
+}
+
+/// `kafka-consumer-groups --delete-offsets` as `ConsumerGroupService.deleteOffsets` prints it:
+/// the delete is sent even when no partition is left (so a missing group is still named), its
+/// top-level error is the first line, and the table always follows, a row per partition
+/// (or "Not Provided" for a topic `describeTopics` failed for). The broker answers
+/// UNKNOWN_TOPIC_OR_PARTITION for a partition that does not exist
+/// (`KafkaApis.handleOffsetDeleteRequest`), and deletes the others.
+#[test]
+fn consumer_groups_delete_offsets_prints_every_result() {
+    let mut run = three_brokers();
+    let not_provided = "Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.";
+    let table = "\nTOPIC                          PARTITION       STATUS         ";
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group nosuch --topic nosuchtopic"),
+        format!("\nError: 'nosuch' does not exist.\n{table}\nnosuchtopic                    Not Provided    {not_provided}\n--- exit 1\n")
+    );
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group nosuch --topic orders:0"),
+        format!("\nError: 'nosuch' does not exist.\n{table}\norders                         0               Error: :org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n--- exit 1\n")
+    );
+    // g1's member subscribes to orders; stopped, the group is empty.
+    let now = run.now();
+    run.apply(now, Command::RemoveConsumer { name: "c1".into() }).unwrap();
+    run.advance(run.now() + 1_000);
+    assert!(run.cluster.groups()["g1"].offsets.keys().any(|tp| tp.partition == 0));
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders:0,7"),
+        format!("\nError: Encounter some partition level error, see the follow-up details:\n{table}\norders                         0               Successful     \norders                         7               Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n--- exit 1\n")
+    );
+    assert!(!run.cluster.groups()["g1"].offsets.keys().any(|tp| tp.partition == 0), "partition 0's went");
+    // A group that exists and a topic that does not: the (empty) delete succeeds.
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group g1 --topic nosuchtopic"),
+        format!("Request succeed for deleting offsets with topic nosuchtopic group g1\n{table}\nnosuchtopic                    Not Provided    {not_provided}\n--- exit 1\n")
+    );
 }

@@ -877,89 +877,143 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
     o
 }
 
+/// `ConsumerGroupService.deleteOffsets`: the partitions of the topics named without any come
+/// from `describeTopics` (a topic it fails for is a "Not Provided" row); then
+/// `deleteConsumerGroupOffsets` of every partition, even of none. A refusal of the whole
+/// request (no such group, no DELETE on it, no broker) is the top-level line and every
+/// partition's row; otherwise each partition has its own result. Nothing is thrown: the table
+/// is always printed.
 fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    use crate::core::admin::default_message;
     use crate::core::protocol::metadata::MetadataRequest;
     use crate::core::protocol::Response;
     let group = opts.value("group").unwrap_or_default().to_string();
     let topics = opts.values("topic").to_vec();
-    let mut results: Vec<(String, String, String)> = Vec::new();
-    let mut any_error = false;
-    // The partitions of the topics named without any: Admin's `describeTopics` (Metadata), as
-    // the user. A topic it does not get is a "Not Provided" row.
-    let bare: Vec<String> = topics.iter().filter(|t| !t.contains(':')).cloned().collect();
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    // (topic, partition or None for "Not Provided", error as `Throwable.getMessage` of the
+    // ExecutionException: the cause's `toString`).
+    let mut results: Vec<(String, Option<u32>, Option<String>)> = Vec::new();
+    let mut partitions: Vec<TopicPartition> = Vec::new();
+    for t in topics.iter().filter(|t| t.contains(':')) {
+        match parse_topic_partitions(t) {
+            Ok(ps) => partitions.extend(ps),
+            Err(e) => return usage_error(SPECS, &e),
+        }
+    }
+    // `describeTopics` of the topics named without partitions: Metadata, as the user. Its
+    // first call is `describeCluster` (`listNodes`), which is what times out with no broker.
+    let mut bare: Vec<String> = topics.iter().filter(|t| !t.contains(':')).cloned().collect();
+    crate::core::sort::ascending(&mut bare);
+    bare.dedup();
     if !bare.is_empty() {
         let request = MetadataRequest { topics: Some(bare.clone()), allow_auto_topic_creation: false };
-        match target.read_as(ctx.user.as_deref(), "describeTopics", request.into()) {
-            Ok(Response::Metadata(m)) => {
-                for t in m.topics.into_iter().filter(|t| t.error_code.is_none()) {
-                    counts.insert(t.name, t.partitions.len() as u32);
-                }
-            }
-            Ok(_) => {}
-            Err(e) => return failed(o, &e),
-        }
-    }
-    for t in &topics {
-        let ps = match t.split_once(':') {
-            Some(_) => match parse_topic_partitions(t) {
-                Ok(ps) => ps,
-                Err(e) => return usage_error(SPECS, &e),
-            },
-            None => match counts.get(t.as_str()) {
-                Some(&n) => (0..n).map(|p| TopicPartition::new(t.as_str(), p)).collect(),
-                None => {
-                    any_error = true;
-                    results.push((t.clone(), "Not Provided".into(), "Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.".into()));
+        let answer = target.read_as(ctx.user.as_deref(), "listNodes", request.into());
+        for t in &bare {
+            let described = match &answer {
+                Ok(Response::Metadata(m)) => m.topics.iter().find(|d| d.name == *t),
+                _ => None,
+            };
+            let error = match (&answer, described) {
+                (Err(e), _) => super::java_exception(e),
+                (Ok(_), Some(d)) if d.error_code.is_none() => {
+                    partitions.extend(
+                        d.partitions.iter().map(|p| TopicPartition::new(t.as_str(), p.partition_index)),
+                    );
                     continue;
                 }
-            },
-        };
-        let Some(first) = ps.first() else { continue };
-        let topic = first.topic.to_string();
-        let parts: Vec<u32> = ps.iter().map(|tp| tp.partition).collect();
-        let status = match target.apply_as(
-            ctx.user.as_deref(),
-            Command::DeleteGroupOffsets {
-                group: group.clone(),
-                topic: topic.clone(),
-                partitions: parts.clone(),
-            },
-        ) {
-            Ok(()) => "Successful".to_string(),
-            // The broker refused the whole request.
-            Err(e) if e.code() == Some(ErrorCode::GroupIdNotFound) => {
-                print_error(&mut o, &format!("'{group}' does not exist."));
-                return o;
-            }
-            Err(e) if e.code() == Some(ErrorCode::GroupAuthorizationFailed) => {
-                print_error(&mut o, &format!("Access to '{group}' is not authorized."));
-                return o;
-            }
-            Err(e) if e.code() == Some(ErrorCode::RequestTimedOut) => return failed(o, &e),
-            Err(e) => {
-                any_error = true;
-                format!("Error: :{}", super::java_exception(&e))
-            }
-        };
-        for p in parts {
-            results.push((topic.clone(), p.to_string(), status.clone()));
+                (Ok(_), d) => {
+                    let code = d.and_then(|d| d.error_code).unwrap_or(ErrorCode::UnknownTopicOrPartition);
+                    format!("{}: {}", super::exception_class(code), default_message(code))
+                }
+            };
+            results.push((t.clone(), None, Some(error)));
         }
     }
-    if any_error {
-        print_error(&mut o, "Encounter some partition level error, see the follow-up details:");
-    } else {
-        o.outln(format!(
+    crate::core::sort::by_key(&mut partitions, |tp| (tp.topic.to_string(), tp.partition));
+    partitions.dedup();
+    // `deleteConsumerGroupOffsets`, one partition per command (so a refused command changed
+    // nothing, and each partition gets its own answer); with no partition at all, one
+    // command for none, which only the group-level checks can refuse.
+    let delete = |target: &mut dyn Target, topic: &str, partitions: Vec<u32>| {
+        let cmd = Command::DeleteGroupOffsets { group: group.clone(), topic: topic.to_string(), partitions };
+        target.apply_as(ctx.user.as_deref(), cmd)
+    };
+    let whole_request = |code: Option<ErrorCode>| {
+        matches!(
+            code,
+            Some(
+                ErrorCode::GroupIdNotFound
+                    | ErrorCode::GroupAuthorizationFailed
+                    | ErrorCode::NonEmptyGroup
+                    | ErrorCode::RequestTimedOut
+            )
+        ) || code.is_none()
+    };
+    let mut top: Option<CoreError> = None;
+    let mut group_error: Option<String> = None;
+    if partitions.is_empty() {
+        let topic = topics.first().map(|t| t.split(':').next().unwrap_or_default()).unwrap_or_default();
+        if let Err(e) = delete(target, topic, Vec::new()) {
+            top = Some(e);
+        }
+    }
+    for tp in &partitions {
+        let error = match &group_error {
+            Some(e) => Some(e.clone()),
+            None => match delete(target, &tp.topic, vec![tp.partition]) {
+                Ok(()) => None,
+                Err(e) => {
+                    let shown = super::java_exception(&e);
+                    if whole_request(e.code()) {
+                        group_error = Some(shown.clone());
+                    }
+                    if top.is_none() {
+                        top = Some(e);
+                    }
+                    Some(shown)
+                }
+            },
+        };
+        results.push((tp.topic.to_string(), Some(tp.partition), error));
+    }
+    match top.as_ref().map(|e| e.code()) {
+        None => o.outln(format!(
             "Request succeed for deleting offsets with topic {} group {group}",
             topics.join(", ")
-        ));
+        )),
+        Some(Some(ErrorCode::GroupIdNotFound)) => print_error(&mut o, &format!("'{group}' does not exist.")),
+        Some(Some(ErrorCode::GroupAuthorizationFailed)) => {
+            print_error(&mut o, &format!("Access to '{group}' is not authorized."))
+        }
+        Some(Some(ErrorCode::NonEmptyGroup)) => print_error(
+            &mut o,
+            &format!(
+                "Deleting offsets of a consumer group '{group}' is forbidden if the group is not empty."
+            ),
+        ),
+        Some(Some(
+            ErrorCode::GroupSubscribedToTopic
+            | ErrorCode::TopicAuthorizationFailed
+            | ErrorCode::UnknownTopicOrPartition,
+        )) => print_error(&mut o, "Encounter some partition level error, see the follow-up details:"),
+        // `Errors.forException`: a cause that is no Kafka error is UNKNOWN_SERVER_ERROR.
+        Some(code) => print_error(
+            &mut o,
+            &format!("Encounter some unknown error: {}", code.map_or("UNKNOWN_SERVER_ERROR", |c| c.name())),
+        ),
     }
-    crate::core::sort::by_key(&mut results, |r| r.0.clone() + &r.1);
+    // Rows sorted as Kafka sorts them: by topic and partition as one string.
+    let shown = |p: &Option<u32>| p.map_or("Not Provided".to_string(), |p| p.to_string());
+    let key = |r: &(String, Option<u32>, Option<String>)| format!("{}{}", r.0, r.1.map_or(-1, i64::from));
+    crate::core::sort::by_key(&mut results, key);
     o.out(format!("\n{} {} {}", pad("TOPIC", 30), pad("PARTITION", 15), pad("STATUS", 15)));
-    for (t, p, s) in results {
-        o.out(format!("\n{} {} {}", pad(&t, 30), pad(&p, 15), pad(&s, 15)));
+    for (t, p, error) in &results {
+        let status = error.as_ref().map_or("Successful".to_string(), |e| format!("Error: :{e}"));
+        o.out(format!("\n{} {} {}", pad(t, 30), pad(&shown(p), 15), pad(&status, 15)));
     }
     o.stdout.push('\n');
+    if results.iter().any(|r| r.2.is_some()) {
+        o.status = 1;
+    }
     o
 }
 
