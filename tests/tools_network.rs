@@ -440,32 +440,69 @@ fn kafka_configs_checks_its_input_before_sending_anything() {
 }
 
 /// `GetOffsetShell`: a partition whose ListOffsets answer carries an error is skipped with
-/// its line on stderr ("Skip getting offsets for topic-partition …"), the others printed.
+/// its line on stderr ("Skip getting offsets for topic-partition …"), the others printed: a
+/// non-retriable error as its exception; a retriable one (the leader moved) as the
+/// TimeoutException of the call that kept looking for the leader.
 #[test]
 fn get_offsets_skips_a_partition_whose_answer_has_an_error() {
     use broker_playground::core::ErrorCode;
-    let mut run = three_brokers();
-    let (out, apis) = sh_rewritten(&mut run, "kafka-get-offsets $BS --topic orders", "", |r| match r {
-        Response::ListOffsets(mut r) => {
-            for p in r.partitions.iter_mut().filter(|p| p.partition.partition == 1) {
-                p.error_code = Some(ErrorCode::LeaderNotAvailable);
-                p.offset = -1;
+    fn refuse(r: Response, code: ErrorCode) -> Response {
+        match r {
+            Response::ListOffsets(mut r) => {
+                for p in r.partitions.iter_mut().filter(|p| p.partition.partition == 1) {
+                    p.error_code = Some(code);
+                    p.offset = -1;
+                }
+                Response::ListOffsets(r)
             }
-            Response::ListOffsets(r)
+            other => other,
         }
-        other => other,
-    });
-    assert_eq!(apis, ["Metadata", "ListOffsets"]);
-    let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("orders:0:") && lines[1].starts_with("orders:2:"), "{out}");
+    }
+    let skipped = |code: ErrorCode, error: &str| {
+        let mut run = three_brokers();
+        let rewrite: fn(Response) -> Response = match code {
+            ErrorCode::TopicAuthorizationFailed => |r| refuse(r, ErrorCode::TopicAuthorizationFailed),
+            _ => |r| refuse(r, ErrorCode::NotLeaderOrFollower),
+        };
+        let (out, apis) = sh_rewritten(&mut run, "kafka-get-offsets $BS --topic orders", "", rewrite);
+        assert_eq!(apis, ["Metadata", "ListOffsets"]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("orders:0:") && lines[1].starts_with("orders:2:"), "{out}");
+        let skip = format!("Skip getting offsets for topic-partition orders-1 due to error: {error}");
+        assert_eq!(&lines[2..], ["--- stderr", skip.as_str(), "--- exit 0"], "{out}");
+    };
+    skipped(
+        ErrorCode::TopicAuthorizationFailed,
+        "org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.",
+    );
+    skipped(
+        ErrorCode::NotLeaderOrFollower,
+        "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listOffsets(api=METADATA)",
+    );
+}
+
+/// A partition whose only replica's broker crashed has no leader: `Admin.listOffsets` keeps
+/// looking for one until its deadline, and `GetOffsetShell` skips it with that timeout; the
+/// partitions with a leader are printed.
+#[test]
+fn get_offsets_skips_a_partition_without_a_leader() {
+    let s = Scenario::from_json(
+        r#"{"version": 1, "seed": 7, "brokers": [{"id": 1}, {"id": 2}],
+            "topics": [{"name": "solo", "partitions": 2, "replication_factor": 1}],
+            "duration": "60s"}"#,
+    )
+    .unwrap();
+    let mut run = Run::new(s).unwrap();
+    run.advance(1_000);
+    let rep = run.cluster.replication();
+    let leader_of_1 = rep.partition("solo", 1).unwrap().registration.leader;
+    let leader_of_0 = rep.partition("solo", 0).unwrap().registration.leader;
+    assert_ne!(leader_of_0, leader_of_1, "one partition on each broker");
+    broker(&mut run, Command::CrashBroker { broker: leader_of_1 });
+    run.advance(run.now() + 20_000);
     assert_eq!(
-        &lines[2..],
-        [
-            "--- stderr",
-            "Skip getting offsets for topic-partition orders-1 due to error: org.apache.kafka.common.errors.LeaderNotAvailableException: There is no leader for this topic-partition as we are in the middle of a leadership election.",
-            "--- exit 0",
-        ],
-        "{out}"
+        sh(&mut run, "kafka-get-offsets $BS --topic solo"),
+        "solo:0:0\n--- stderr\nSkip getting offsets for topic-partition solo-1 due to error: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listOffsets(api=METADATA)\n--- exit 0\n"
     );
 }
 
