@@ -219,7 +219,7 @@ fn kafka_configs_and_leader_election_print_the_brokers_refusals() {
         expect![[r#"
             --- stderr
             Error while executing config command with args '--bootstrap-server localhost:9092 --alter --topic orders --add-config retention.ms=60000'
-            org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+            java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
             --- exit 1
         "#]],
     );
@@ -330,11 +330,11 @@ fn lists_are_what_the_broker_answers_the_user() {
     check(
         bob(&mut run, configs),
         expect![[r#"
-        --- stderr
-        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
-        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
-        --- exit 1
-    "#]],
+            --- stderr
+            Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+            java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+            --- exit 1
+        "#]],
     );
     grant(&mut run, "--operation Describe --topic orders");
     check(
@@ -350,11 +350,11 @@ fn lists_are_what_the_broker_answers_the_user() {
     check(
         bob(&mut run, configs),
         expect![[r#"
-        --- stderr
-        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
-        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
-        --- exit 1
-    "#]],
+            --- stderr
+            Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+            java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+            --- exit 1
+        "#]],
     );
     grant(&mut run, "--operation DescribeConfigs --topic orders");
     check(

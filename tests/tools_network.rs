@@ -197,7 +197,7 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
         ),
         (
             "kafka-configs $BS --alter --topic orders --add-config retention.ms=1000",
-            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --alter --topic orders --add-config retention.ms=1000'\norg.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConfigs\n--- exit 1\n",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --alter --topic orders --add-config retention.ms=1000'\njava.util.concurrent.TimeoutException\n--- exit 1\n",
         ),
         (
             "kafka-acls $BS --list",
@@ -209,7 +209,12 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
         ),
         (
             "kafka-configs $BS --describe --topic orders",
-            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --describe --topic orders'\norg.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConfigs\n--- exit 1\n",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --describe --topic orders'\njava.util.concurrent.TimeoutException\n--- exit 1\n",
+        ),
+        // `describeCluster().nodes().get()` waits as long as the call does.
+        (
+            "kafka-configs $BS --describe --entity-type brokers",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type brokers'\njava.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listNodes\n--- exit 1\n",
         ),
         (
             "kafka-share-groups $BS --list",
@@ -318,7 +323,7 @@ fn the_cli_exits_1_when_no_broker_can_be_reached() {
 
 /// The tools as they run over a [`Run`], with the broker's answers rewritten on the way back
 /// (what a broker could answer that this cluster would not), and the requests they send
-/// recorded by API name.
+/// recorded by API name (reads) or by the `Admin` call of the change (`createTopics`, …).
 struct Rewriting<'a> {
     run: &'a mut Run,
     rewrite: fn(Response) -> Response,
@@ -334,6 +339,7 @@ impl Target for Rewriting<'_> {
         Target::read_as(&mut *self.run, user, call, request).map(self.rewrite)
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
+        self.sent.push(broker_playground::core::admin::call_name(&cmd).unwrap_or("(not an admin call)"));
         Target::apply_as(&mut *self.run, user, cmd)
     }
 }
@@ -377,9 +383,9 @@ fn consumer_groups_delete_times_out_as_kafka_prints_it() {
     assert!(run.cluster.groups().contains_key("g1"));
 }
 
-/// `kafka-configs` checks what it can itself before it sends anything, as `ConfigCommand`
-/// does: the `--add-config` list, config keys, names and values, `--delete-config` names and
-/// the topic's name. Refused there: Kafka's message, and no request on the network.
+/// `kafka-configs` checks only what `ConfigCommand` checks itself before it sends anything:
+/// its arguments, the `--add-config` list's `key=val` form and key characters, and the topic's
+/// name. Refused there: Kafka's message, and no request on the network.
 #[test]
 fn kafka_configs_checks_its_input_before_sending_anything() {
     let mut run = three_brokers();
@@ -393,18 +399,6 @@ fn kafka_configs_checks_its_input_before_sending_anything() {
             "--- stderr\nInvalid character found for config key: retention ms\n--- exit 1\n",
         ),
         (
-            "kafka-configs $BS --alter --topic orders --add-config retention.ms=soon",
-            "--- stderr\nInvalid value soon for configuration retention.ms: Not a number of type LONG\n--- exit 1\n",
-        ),
-        (
-            "kafka-configs $BS --alter --topic orders --add-config colour=blue",
-            "--- stderr\nUnknown topic config name: colour\n--- exit 1\n",
-        ),
-        (
-            "kafka-configs $BS --alter --topic orders --delete-config colour",
-            "--- stderr\nInvalid config(s): colour\n--- exit 1\n",
-        ),
-        (
             "kafka-configs $BS --alter --topic orders",
             "--- stderr\nAt least one of --add-config, --add-config-file, or --delete-config must be specified with --alter\n--- exit 1\n",
         ),
@@ -414,6 +408,10 @@ fn kafka_configs_checks_its_input_before_sending_anything() {
         ),
         (
             "kafka-configs $BS --alter --entity-type brokers --entity-name one --add-config x=1",
+            "--- stderr\nThe entity name for brokers must be a valid integer broker id, but it is: one\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --describe --entity-type brokers --entity-name one",
             "--- stderr\nThe entity name for brokers must be a valid integer broker id, but it is: one\n--- exit 1\n",
         ),
     ];
@@ -436,7 +434,84 @@ fn kafka_configs_checks_its_input_before_sending_anything() {
         |r| r,
     );
     assert_eq!(out, "Completed updating config for topic orders.\n--- exit 0\n");
-    assert_eq!(apis, ["DescribeConfigs"]);
+    assert_eq!(apis, ["DescribeConfigs", "incrementalAlterConfigs"]);
+}
+
+/// What Kafka's broker refuses in IncrementalAlterConfigs (unknown names, bad values) comes
+/// after the describe, printed as `ConfigCommand.main` prints the `ExecutionException` its
+/// `get()` threw; `--delete-config` names every name that is not one of the topic's dynamic
+/// configs; errors of the describe are wrapped the same way, and with no broker its
+/// `get(30, TimeUnit.SECONDS)` gives up first. Nothing is changed.
+#[test]
+fn kafka_configs_prints_the_brokers_refusals_as_config_command_does() {
+    let mut run = three_brokers();
+    let header = |args: &str| {
+        format!("--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 {args}'\n")
+    };
+    let invalid = "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.InvalidConfigurationException";
+    let cases = [
+        (
+            "--alter --topic orders --add-config colour=blue",
+            format!("{}{invalid}: Unknown topic config name: colour\n--- exit 1\n", header("--alter --topic orders --add-config colour=blue")),
+        ),
+        (
+            "--alter --topic orders --add-config retention.ms=soon",
+            format!("{}{invalid}: Invalid value soon for configuration retention.ms: Not a number of type LONG\n--- exit 1\n", header("--alter --topic orders --add-config retention.ms=soon")),
+        ),
+        (
+            "--alter --topic orders --add-config retention.ms=-5",
+            format!("{}{invalid}: Invalid value -5 for configuration retention.ms: Value must be at least -1\n--- exit 1\n", header("--alter --topic orders --add-config retention.ms=-5")),
+        ),
+        (
+            "--alter --topic orders --add-config retention.ms=0",
+            "--- stderr\nThe playground cannot take retention.ms=0: it keeps retention.ms at -1 (no limit) or a positive number; Kafka also takes 0.\n--- exit 1\n".to_string(),
+        ),
+        (
+            "--alter --topic orders --add-config retention.bytes=-5",
+            "--- stderr\nThe playground cannot take retention.bytes=-5: it keeps retention.bytes at -1 (no limit) or a positive number; Kafka also takes 0 and any negative number (no limit).\n--- exit 1\n".to_string(),
+        ),
+        (
+            "--alter --topic orders --delete-config retention.ms,colour,retention.bytes",
+            "--- stderr\nInvalid config(s): retention.ms,colour\n--- exit 1\n".to_string(),
+        ),
+        (
+            "--describe --topic nosuch",
+            format!("{}java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic 'nosuch' does not exist.\n--- exit 1\n", header("--describe --topic nosuch")),
+        ),
+    ];
+    // orders' one dynamic config: retention.bytes.
+    let bytes = "kafka-configs $BS --alter --topic orders --add-config retention.bytes=1048576";
+    assert_eq!(sh(&mut run, bytes), "Completed updating config for topic orders.\n--- exit 0\n");
+    let before = run.cluster.topics()["orders"].retention;
+    for (args, want) in cases {
+        let line = format!("kafka-configs $BS {args}");
+        let (out, apis) = sh_rewritten(&mut run, &line, "", |r| r);
+        assert_eq!(out, want, "{line}");
+        assert_eq!(apis, ["DescribeConfigs"], "{line}");
+    }
+    assert_eq!(run.cluster.topics()["orders"].retention, before, "nothing changed");
+    // Deleting an override that is there goes through.
+    let set = "kafka-configs $BS --alter --topic orders --add-config retention.ms=1000";
+    assert_eq!(sh(&mut run, set), "Completed updating config for topic orders.\n--- exit 0\n");
+    let del = "kafka-configs $BS --alter --topic orders --delete-config retention.ms";
+    assert_eq!(sh(&mut run, del), "Completed updating config for topic orders.\n--- exit 0\n");
+    assert_eq!(run.cluster.topics()["orders"].retention, before);
+}
+
+/// `kafka-configs --describe --entity-type brokers` without a name describes every broker that
+/// is up (`describeCluster`), then the cluster-wide defaults.
+#[test]
+fn kafka_configs_describes_every_broker() {
+    let mut run = three_brokers();
+    broker(&mut run, stop(2));
+    assert_eq!(
+        sh(&mut run, "kafka-configs $BS --describe --entity-type brokers"),
+        "Dynamic configs for broker 1 are:\nDynamic configs for broker 3 are:\nDefault configs for brokers in the cluster are:\n--- exit 0\n"
+    );
+    assert_eq!(
+        sh(&mut run, "kafka-configs $BS --describe --broker 3"),
+        "Dynamic configs for broker 3 are:\n--- exit 0\n"
+    );
 }
 
 /// `GetOffsetShell`: a partition whose ListOffsets answer carries an error is skipped with
