@@ -857,3 +857,40 @@ fn consumer_groups_delete_offsets_prints_every_result() {
         format!("Request succeed for deleting offsets with topic nosuchtopic group g1\n{table}\nnosuchtopic                    Not Provided    {not_provided}\n--- exit 1\n")
     );
 }
+
+/// `--list --state` and `--type` values are checked before any call
+/// (`consumerGroupStatesFromString`, `consumerGroupTypesFromString`): a bad one is the usage
+/// error even with every broker down; good ones go on to the call, which times out.
+#[test]
+fn consumer_groups_list_checks_states_and_types_before_any_call() {
+    let mut run = three_brokers();
+    for id in [1, 2, 3] {
+        broker(&mut run, stop(id));
+    }
+    let first_line = |out: String| out.lines().next().unwrap_or_default().to_string();
+    let cases = [
+        (
+            "kafka-consumer-groups $BS --list --state Bogus",
+            "--- stderr",
+            "Invalid state list 'Bogus'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling",
+        ),
+        (
+            "kafka-consumer-groups $BS --list --state stable,Bogus",
+            "--- stderr",
+            "Invalid state list 'stable,Bogus'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling",
+        ),
+        (
+            "kafka-consumer-groups $BS --list --type bogus",
+            "--- stderr",
+            "Invalid types list 'bogus'. Valid types are: Consumer, Classic, Share",
+        ),
+    ];
+    for (line, first, second) in cases {
+        let out = sh(&mut run, line);
+        assert_eq!(first_line(out.clone()), first, "{line}\n{out}");
+        assert_eq!(out.lines().nth(1), Some(second), "{line}\n{out}");
+        assert!(out.ends_with("--- exit 1\n") && !out.contains("TimeoutException"), "{out}");
+    }
+    let out = sh(&mut run, "kafka-consumer-groups $BS --list --state STABLE, --type classic");
+    assert!(out.contains("TimeoutException: Timed out waiting for a node assignment"), "{out}");
+}

@@ -157,20 +157,6 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     if opts.has("from-file") {
         return super::unsupported("--from-file: the playground's terminal reads no files.");
     }
-    if opts.has("type") && opts.value("type").is_some_and(|t| !t.is_empty()) {
-        for t in opts.value("type").unwrap_or_default().split(',') {
-            if !["classic", "consumer", "share", "streams"].contains(&t.trim().to_ascii_lowercase().as_str())
-            {
-                return usage_error(
-                    SPECS,
-                    &format!(
-                        "Invalid types list '{}'. Valid types are: consumer, classic, share, streams",
-                        super::shown(opts.value("type").unwrap_or_default())
-                    ),
-                );
-            }
-        }
-    }
     if opts.has("list") {
         list(&opts, target, ctx, out)
     } else if opts.has("describe") {
@@ -251,9 +237,51 @@ fn group_type(g: &Group) -> &'static str {
     }
 }
 
+/// A comma-separated list as Java's `String.split(",")` splits it (trailing empty strings
+/// dropped), each item trimmed.
+fn java_split(s: &str) -> Vec<String> {
+    let mut items: Vec<String> = s.split(',').map(|x| x.trim().to_string()).collect();
+    while items.len() > 1 && items.last().is_some_and(|x| x.is_empty()) {
+        items.pop();
+    }
+    items
+}
+
+/// `--state` and `--type` values, lower-cased, checked as `consumerGroupStatesFromString` and
+/// `consumerGroupTypesFromString` check them: before any call, an IllegalArgumentException
+/// (the usage error) naming the valid ones.
+fn list_filters(opts: &Parsed) -> Result<(Vec<String>, Vec<String>), Output> {
+    const STATES: [&str; 7] =
+        ["PreparingRebalance", "CompletingRebalance", "Stable", "Dead", "Empty", "Assigning", "Reconciling"];
+    const TYPES: [&str; 3] = ["Consumer", "Classic", "Share"];
+    let parse = |option: &str, valid: &[&str], list: &str, plural: &str| -> Result<Vec<String>, Output> {
+        let Some(input) = opts.value(option).filter(|s| !s.is_empty()) else { return Ok(Vec::new()) };
+        let items: Vec<String> = java_split(input).into_iter().map(|x| x.to_ascii_lowercase()).collect();
+        if items.iter().all(|x| valid.iter().any(|v| v.to_ascii_lowercase() == *x)) {
+            return Ok(items);
+        }
+        Err(usage_error(
+            SPECS,
+            &format!(
+                "Invalid {list} list '{}'. Valid {plural} are: {}",
+                super::shown(input),
+                valid.join(", ")
+            ),
+        ))
+    };
+    // `listGroups`: the types first, then the states.
+    let types = parse("type", &TYPES, "types", "types")?;
+    let states = parse("state", &STATES, "state", "states")?;
+    Ok((states, types))
+}
+
 fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
     let include_state = opts.has("state");
     let include_type = opts.has("type");
+    let (states, types) = match list_filters(opts) {
+        Ok(f) => f,
+        Err(usage) => return usage,
+    };
     let groups = match visible_groups(target, ctx) {
         Ok(g) => g,
         // `listConsumerGroupsWithFilters` lets the ExecutionException through;
@@ -268,22 +296,6 @@ fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) ->
         }
         return o;
     }
-    let states: Vec<String> = opts
-        .value("state")
-        .filter(|s| !s.is_empty())
-        .map(|s| s.split(',').map(|x| x.trim().to_ascii_lowercase()).collect())
-        .unwrap_or_default();
-    let valid =
-        ["preparingrebalance", "completingrebalance", "stable", "dead", "empty", "assigning", "reconciling"];
-    if let Some(bad) = states.iter().find(|s| !valid.contains(&s.as_str())) {
-        let _ = bad;
-        return usage_error(SPECS, &format!("Invalid state list '{}'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling", super::shown(opts.value("state").unwrap_or_default())));
-    }
-    let types: Vec<String> = opts
-        .value("type")
-        .filter(|s| !s.is_empty())
-        .map(|s| s.split(',').map(|x| x.trim().to_ascii_lowercase()).collect())
-        .unwrap_or_default();
     let rows: Vec<&Group> = groups
         .iter()
         .filter_map(|g| cluster.groups().get(g))
