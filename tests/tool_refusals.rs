@@ -403,3 +403,24 @@ fn lists_are_what_the_broker_answers_the_user() {
         "#]],
     );
 }
+
+/// `--reset-offsets --topic` learns the topic's partitions from `describeTopics` as the user:
+/// a topic the broker does not describe to them fails the command, even a dry run.
+#[test]
+fn reset_offsets_describes_its_topics_as_the_user() {
+    let mut run = locked(false);
+    grant(&mut run, "--operation Describe --group g1");
+    let line =
+        "kafka-consumer-groups.sh $BS --reset-offsets --group g1 --topic orders --to-earliest --dry-run";
+    check(
+        bob(&mut run, line),
+        expect![[r#"
+
+        Error: Executing consumer group command failed due to org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.
+        --- exit 1
+    "#]],
+    );
+    grant(&mut run, "--operation Describe --topic orders");
+    let out = bob(&mut run, line);
+    assert!(out.contains("NEW-OFFSET") && out.ends_with("--- exit 0\n"), "{out}");
+}

@@ -446,6 +446,36 @@ fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output
             }
             Err(e) => return failed(o, &e),
         };
+        // The partitions of the topics named without any: `describeTopics` (Metadata) as the
+        // user; a topic it does not describe fails the command.
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        let bare: Vec<String> = opts.values("topic").iter().filter(|t| !t.contains(':')).cloned().collect();
+        if !bare.is_empty() && !opts.has("all-topics") {
+            use crate::core::protocol::{metadata::MetadataRequest, Response};
+            let request = MetadataRequest { topics: Some(bare), allow_auto_topic_creation: false };
+            match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
+                Ok(Response::Metadata(m)) => {
+                    for t in m.topics {
+                        match t.error_code {
+                            None => {
+                                counts.insert(t.name, t.partitions.len() as u32);
+                            }
+                            Some(code) => {
+                                let e = format!(
+                                    "{}: {}",
+                                    super::exception_class(code),
+                                    crate::core::admin::default_message(code)
+                                );
+                                group_command_failed(&mut o, &e);
+                                return o;
+                            }
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return failed(o, &e),
+            }
+        }
         let cluster = target.cluster();
         let g = described.as_ref();
         if opts.has("members") {
@@ -734,6 +764,36 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             }
             Err(e) => return failed(o, &e),
         };
+        // The partitions of the topics named without any: `describeTopics` (Metadata) as the
+        // user; a topic it does not describe fails the command.
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        let bare: Vec<String> = opts.values("topic").iter().filter(|t| !t.contains(':')).cloned().collect();
+        if !bare.is_empty() && !opts.has("all-topics") {
+            use crate::core::protocol::{metadata::MetadataRequest, Response};
+            let request = MetadataRequest { topics: Some(bare), allow_auto_topic_creation: false };
+            match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
+                Ok(Response::Metadata(m)) => {
+                    for t in m.topics {
+                        match t.error_code {
+                            None => {
+                                counts.insert(t.name, t.partitions.len() as u32);
+                            }
+                            Some(code) => {
+                                let e = format!(
+                                    "{}: {}",
+                                    super::exception_class(code),
+                                    crate::core::admin::default_message(code)
+                                );
+                                group_command_failed(&mut o, &e);
+                                return o;
+                            }
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return failed(o, &e),
+            }
+        }
         let cluster = target.cluster();
         let g = described.as_ref();
         let state = g.map_or(GroupState::Dead, |g| g.state);
@@ -759,8 +819,8 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
                         Ok(ps) => v.extend(ps),
                         Err(e) => return usage_error(SPECS, &e),
                     }
-                } else if let Some(topic) = cluster.topics().get(t.as_str()) {
-                    v.extend((0..topic.partition_count()).map(|p| TopicPartition::new(t.as_str(), p)));
+                } else if let Some(&n) = counts.get(t.as_str()) {
+                    v.extend((0..n).map(|p| TopicPartition::new(t.as_str(), p)));
                 } else {
                     group_command_failed(&mut o, "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
                     return o;
