@@ -303,7 +303,7 @@ impl Broker {
             .map(|tp| {
                 if !self.admin_allowed(user, Operation::Read, ResourceType::Topic, &tp.topic) {
                     Some(ErrorCode::TopicAuthorizationFailed)
-                } else if !self.topics.get(&*tp.topic).is_some_and(|t| tp.partition < t.partition_count()) {
+                } else if self.topics.get(&*tp.topic).is_none_or(|t| tp.partition >= t.partition_count()) {
                     Some(ErrorCode::UnknownTopicOrPartition)
                 } else {
                     None
