@@ -308,8 +308,9 @@ proptest! {
 
 /// The driver: runs [`safe_cluster`] through `faults` (each after its delay) in 100 ms slices
 /// and checks after every slice that no acknowledged or consumed record was lost or replaced,
-/// that the high watermark never passes an ISR member's log end, and that leader epochs only
-/// grow. Returns the slices it ran.
+/// that the high watermark never passes an ISR member's log end, that leader epochs only
+/// grow, and that no produce request or queued batch outlives its timeout. Returns the slices
+/// it ran.
 fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
     let mut slices = 0;
     let mut r = Run::new(safe_cluster()).unwrap();
@@ -403,6 +404,12 @@ fn drive_faults(faults: &[(u64, Fault)]) -> Result<u64, TestCaseError> {
                 r.cluster.produce_requests_overdue(now),
                 0,
                 "a request neither answered nor timed out at {}",
+                now
+            );
+            prop_assert_eq!(
+                r.cluster.produce_batches_overdue(now),
+                0,
+                "a batch still queued past its delivery timeout at {}",
                 now
             );
             if now >= end {

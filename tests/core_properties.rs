@@ -28,7 +28,8 @@
 //! 9. the network delivers in `(time, seq)` order and every request is answered;
 //! 10. nothing is learned except through a message: every consumer position is at most the
 //!     highest offset of its partition that an answer over the network named to that consumer
-//!     (`core::learned`), and every request of the admin client got its answer over the network.
+//!     (`core::learned`), and every request of the admin client got its answer over the network;
+//! 11. no producer batch stays queued past its `delivery.timeout.ms`.
 
 use broker_playground::core::acl::Role;
 use broker_playground::core::command::SeekTo;
@@ -1097,6 +1098,13 @@ impl Checker {
                     }
                 }
             }
+        }
+        // 11. No producer batch stays queued past its `delivery.timeout.ms`: each expires then
+        // (`expire_batches` looks only at a queue's front, right only while the queue is in
+        // creation order; its `debug_assert!` is compiled out of the release soak).
+        let overdue = c.produce_batches_overdue(now);
+        if overdue > 0 {
+            return Err(format!("{overdue} producer batch(es) still queued past delivery.timeout.ms"));
         }
         Ok(())
     }

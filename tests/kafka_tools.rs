@@ -1156,11 +1156,11 @@ fn the_broker_refuses_a_users_admin_request_and_the_tool_says_so() {
             Some("bob"),
         ),
         expect![[r#"
-        --- stderr
-        Error while executing config command with args '--bootstrap-server localhost:9092 --topic orders --alter --add-config retention.ms=60000'
-        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
-        --- exit 1
-    "#]],
+            --- stderr
+            Error while executing config command with args '--bootstrap-server localhost:9092 --topic orders --alter --add-config retention.ms=60000'
+            java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+            --- exit 1
+        "#]],
     );
     check(
         sh_in(&mut run, "kafka-consumer-groups $BS --delete --group g1", "", Some("bob")),

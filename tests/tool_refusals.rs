@@ -191,6 +191,11 @@ fn kafka_consumer_groups_prints_the_brokers_refusals() {
         expect![[r#"
 
             Error: Access to 'g1' is not authorized.
+
+            TOPIC                          PARTITION       STATUS         
+            orders                         0               Error: :org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.
+            orders                         1               Error: :org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.
+            orders                         2               Error: :org.apache.kafka.common.errors.GroupAuthorizationException: Group authorization failed.
             --- exit 1
         "#]],
     );
@@ -214,7 +219,7 @@ fn kafka_configs_and_leader_election_print_the_brokers_refusals() {
         expect![[r#"
             --- stderr
             Error while executing config command with args '--bootstrap-server localhost:9092 --alter --topic orders --add-config retention.ms=60000'
-            org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+            java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
             --- exit 1
         "#]],
     );
@@ -325,11 +330,11 @@ fn lists_are_what_the_broker_answers_the_user() {
     check(
         bob(&mut run, configs),
         expect![[r#"
-        --- stderr
-        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
-        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
-        --- exit 1
-    "#]],
+            --- stderr
+            Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+            java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+            --- exit 1
+        "#]],
     );
     grant(&mut run, "--operation Describe --topic orders");
     check(
@@ -345,11 +350,11 @@ fn lists_are_what_the_broker_answers_the_user() {
     check(
         bob(&mut run, configs),
         expect![[r#"
-        --- stderr
-        Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
-        org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
-        --- exit 1
-    "#]],
+            --- stderr
+            Error while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type topics --entity-name orders'
+            java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]
+            --- exit 1
+        "#]],
     );
     grant(&mut run, "--operation DescribeConfigs --topic orders");
     check(
@@ -397,4 +402,25 @@ fn lists_are_what_the_broker_answers_the_user() {
             --- exit 0
         "#]],
     );
+}
+
+/// `--reset-offsets --topic` learns the topic's partitions from `describeTopics` as the user:
+/// a topic the broker does not describe to them fails the command, even a dry run.
+#[test]
+fn reset_offsets_describes_its_topics_as_the_user() {
+    let mut run = locked(false);
+    grant(&mut run, "--operation Describe --group g1");
+    let line =
+        "kafka-consumer-groups.sh $BS --reset-offsets --group g1 --topic orders --to-earliest --dry-run";
+    check(
+        bob(&mut run, line),
+        expect![[r#"
+
+        Error: Executing consumer group command failed due to org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.
+        --- exit 1
+    "#]],
+    );
+    grant(&mut run, "--operation Describe --topic orders");
+    let out = bob(&mut run, line);
+    assert!(out.contains("NEW-OFFSET") && out.ends_with("--- exit 0\n"), "{out}");
 }

@@ -172,13 +172,16 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
             "kafka-consumer-groups $BS --describe --group g1",
             "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConsumerGroups(api=FIND_COORDINATOR)\n--- exit 1\n",
         ),
+        // `deleteOffsets` catches every failed future: the delete's is the top-level line
+        // (`Errors.forException`), each topic or partition's is its row. `describeTopics`
+        // starts with `describeCluster`, whose call is `listNodes`.
         (
             "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders",
-            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeTopics\n--- exit 1\n",
+            "\nError: Encounter some unknown error: REQUEST_TIMED_OUT\n\nTOPIC                          PARTITION       STATUS         \norders                         Not Provided    Error: :org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listNodes\n--- exit 1\n",
         ),
         (
             "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders:0",
-            "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: offsetDelete(api=FIND_COORDINATOR)\n--- exit 1\n",
+            "\nError: Encounter some unknown error: REQUEST_TIMED_OUT\n\nTOPIC                          PARTITION       STATUS         \norders                         0               Error: :org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: offsetDelete(api=FIND_COORDINATOR)\n--- exit 1\n",
         ),
         (
             "kafka-consumer-groups $BS --reset-offsets --group g1 --topic orders --to-earliest --execute",
@@ -194,7 +197,7 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
         ),
         (
             "kafka-configs $BS --alter --topic orders --add-config retention.ms=1000",
-            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --alter --topic orders --add-config retention.ms=1000'\norg.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConfigs\n--- exit 1\n",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --alter --topic orders --add-config retention.ms=1000'\njava.util.concurrent.TimeoutException\n--- exit 1\n",
         ),
         (
             "kafka-acls $BS --list",
@@ -206,7 +209,12 @@ fn every_broker_down_each_tool_times_out_waiting_for_a_node() {
         ),
         (
             "kafka-configs $BS --describe --topic orders",
-            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --describe --topic orders'\norg.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: describeConfigs\n--- exit 1\n",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --describe --topic orders'\njava.util.concurrent.TimeoutException\n--- exit 1\n",
+        ),
+        // `describeCluster().nodes().get()` waits as long as the call does.
+        (
+            "kafka-configs $BS --describe --entity-type brokers",
+            "--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 --describe --entity-type brokers'\njava.util.concurrent.ExecutionException: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listNodes\n--- exit 1\n",
         ),
         (
             "kafka-share-groups $BS --list",
@@ -315,7 +323,7 @@ fn the_cli_exits_1_when_no_broker_can_be_reached() {
 
 /// The tools as they run over a [`Run`], with the broker's answers rewritten on the way back
 /// (what a broker could answer that this cluster would not), and the requests they send
-/// recorded by API name.
+/// recorded by API name (reads) or by the `Admin` call of the change (`createTopics`, …).
 struct Rewriting<'a> {
     run: &'a mut Run,
     rewrite: fn(Response) -> Response,
@@ -331,6 +339,7 @@ impl Target for Rewriting<'_> {
         Target::read_as(&mut *self.run, user, call, request).map(self.rewrite)
     }
     fn apply_as(&mut self, user: Option<&str>, cmd: Command) -> Result<(), CoreError> {
+        self.sent.push(broker_playground::core::admin::call_name(&cmd).unwrap_or("(not an admin call)"));
         Target::apply_as(&mut *self.run, user, cmd)
     }
 }
@@ -374,9 +383,9 @@ fn consumer_groups_delete_times_out_as_kafka_prints_it() {
     assert!(run.cluster.groups().contains_key("g1"));
 }
 
-/// `kafka-configs` checks what it can itself before it sends anything, as `ConfigCommand`
-/// does: the `--add-config` list, config keys, names and values, `--delete-config` names and
-/// the topic's name. Refused there: Kafka's message, and no request on the network.
+/// `kafka-configs` checks only what `ConfigCommand` checks itself before it sends anything:
+/// its arguments, the `--add-config` list's `key=val` form and key characters, and the topic's
+/// name. Refused there: Kafka's message, and no request on the network.
 #[test]
 fn kafka_configs_checks_its_input_before_sending_anything() {
     let mut run = three_brokers();
@@ -390,18 +399,6 @@ fn kafka_configs_checks_its_input_before_sending_anything() {
             "--- stderr\nInvalid character found for config key: retention ms\n--- exit 1\n",
         ),
         (
-            "kafka-configs $BS --alter --topic orders --add-config retention.ms=soon",
-            "--- stderr\nInvalid value soon for configuration retention.ms: Not a number of type LONG\n--- exit 1\n",
-        ),
-        (
-            "kafka-configs $BS --alter --topic orders --add-config colour=blue",
-            "--- stderr\nUnknown topic config name: colour\n--- exit 1\n",
-        ),
-        (
-            "kafka-configs $BS --alter --topic orders --delete-config colour",
-            "--- stderr\nInvalid config(s): colour\n--- exit 1\n",
-        ),
-        (
             "kafka-configs $BS --alter --topic orders",
             "--- stderr\nAt least one of --add-config, --add-config-file, or --delete-config must be specified with --alter\n--- exit 1\n",
         ),
@@ -411,6 +408,10 @@ fn kafka_configs_checks_its_input_before_sending_anything() {
         ),
         (
             "kafka-configs $BS --alter --entity-type brokers --entity-name one --add-config x=1",
+            "--- stderr\nThe entity name for brokers must be a valid integer broker id, but it is: one\n--- exit 1\n",
+        ),
+        (
+            "kafka-configs $BS --describe --entity-type brokers --entity-name one",
             "--- stderr\nThe entity name for brokers must be a valid integer broker id, but it is: one\n--- exit 1\n",
         ),
     ];
@@ -433,36 +434,150 @@ fn kafka_configs_checks_its_input_before_sending_anything() {
         |r| r,
     );
     assert_eq!(out, "Completed updating config for topic orders.\n--- exit 0\n");
-    assert_eq!(apis, ["DescribeConfigs"]);
+    assert_eq!(apis, ["DescribeConfigs", "incrementalAlterConfigs"]);
+}
+
+/// What Kafka's broker refuses in IncrementalAlterConfigs (unknown names, bad values) comes
+/// after the describe, printed as `ConfigCommand.main` prints the `ExecutionException` its
+/// `get()` threw; `--delete-config` names every name that is not one of the topic's dynamic
+/// configs; errors of the describe are wrapped the same way, and with no broker its
+/// `get(30, TimeUnit.SECONDS)` gives up first. Nothing is changed.
+#[test]
+fn kafka_configs_prints_the_brokers_refusals_as_config_command_does() {
+    let mut run = three_brokers();
+    let header = |args: &str| {
+        format!("--- stderr\nError while executing config command with args '--bootstrap-server localhost:9092 {args}'\n")
+    };
+    let invalid = "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.InvalidConfigurationException";
+    let cases = [
+        (
+            "--alter --topic orders --add-config colour=blue",
+            format!("{}{invalid}: Unknown topic config name: colour\n--- exit 1\n", header("--alter --topic orders --add-config colour=blue")),
+        ),
+        (
+            "--alter --topic orders --add-config retention.ms=soon",
+            format!("{}{invalid}: Invalid value soon for configuration retention.ms: Not a number of type LONG\n--- exit 1\n", header("--alter --topic orders --add-config retention.ms=soon")),
+        ),
+        (
+            "--alter --topic orders --add-config retention.ms=-5",
+            format!("{}{invalid}: Invalid value -5 for configuration retention.ms: Value must be at least -1\n--- exit 1\n", header("--alter --topic orders --add-config retention.ms=-5")),
+        ),
+        (
+            "--alter --topic orders --add-config retention.ms=0",
+            "--- stderr\nThe playground cannot take retention.ms=0: it keeps retention.ms at -1 (no limit) or a positive number; Kafka also takes 0.\n--- exit 1\n".to_string(),
+        ),
+        (
+            "--alter --topic orders --add-config retention.bytes=-5",
+            "--- stderr\nThe playground cannot take retention.bytes=-5: it keeps retention.bytes at -1 (no limit) or a positive number; Kafka also takes 0 and any negative number (no limit).\n--- exit 1\n".to_string(),
+        ),
+        (
+            "--alter --topic orders --delete-config retention.ms,colour,retention.bytes",
+            "--- stderr\nInvalid config(s): retention.ms,colour\n--- exit 1\n".to_string(),
+        ),
+        (
+            "--describe --topic nosuch",
+            format!("{}java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic 'nosuch' does not exist.\n--- exit 1\n", header("--describe --topic nosuch")),
+        ),
+    ];
+    // orders' one dynamic config: retention.bytes.
+    let bytes = "kafka-configs $BS --alter --topic orders --add-config retention.bytes=1048576";
+    assert_eq!(sh(&mut run, bytes), "Completed updating config for topic orders.\n--- exit 0\n");
+    let before = run.cluster.topics()["orders"].retention;
+    for (args, want) in cases {
+        let line = format!("kafka-configs $BS {args}");
+        let (out, apis) = sh_rewritten(&mut run, &line, "", |r| r);
+        assert_eq!(out, want, "{line}");
+        assert_eq!(apis, ["DescribeConfigs"], "{line}");
+    }
+    assert_eq!(run.cluster.topics()["orders"].retention, before, "nothing changed");
+    // Deleting an override that is there goes through.
+    let set = "kafka-configs $BS --alter --topic orders --add-config retention.ms=1000";
+    assert_eq!(sh(&mut run, set), "Completed updating config for topic orders.\n--- exit 0\n");
+    let del = "kafka-configs $BS --alter --topic orders --delete-config retention.ms";
+    assert_eq!(sh(&mut run, del), "Completed updating config for topic orders.\n--- exit 0\n");
+    assert_eq!(run.cluster.topics()["orders"].retention, before);
+}
+
+/// `kafka-configs --describe --entity-type brokers` without a name describes every broker that
+/// is up (`describeCluster`), then the cluster-wide defaults.
+#[test]
+fn kafka_configs_describes_every_broker() {
+    let mut run = three_brokers();
+    broker(&mut run, stop(2));
+    assert_eq!(
+        sh(&mut run, "kafka-configs $BS --describe --entity-type brokers"),
+        "Dynamic configs for broker 1 are:\nDynamic configs for broker 3 are:\nDefault configs for brokers in the cluster are:\n--- exit 0\n"
+    );
+    assert_eq!(
+        sh(&mut run, "kafka-configs $BS --describe --broker 3"),
+        "Dynamic configs for broker 3 are:\n--- exit 0\n"
+    );
 }
 
 /// `GetOffsetShell`: a partition whose ListOffsets answer carries an error is skipped with
-/// its line on stderr ("Skip getting offsets for topic-partition …"), the others printed.
+/// its line on stderr ("Skip getting offsets for topic-partition …"), the others printed: a
+/// non-retriable error as its exception; a retriable one (the leader moved) as the
+/// TimeoutException of the call that kept looking for the leader.
 #[test]
 fn get_offsets_skips_a_partition_whose_answer_has_an_error() {
     use broker_playground::core::ErrorCode;
-    let mut run = three_brokers();
-    let (out, apis) = sh_rewritten(&mut run, "kafka-get-offsets $BS --topic orders", "", |r| match r {
-        Response::ListOffsets(mut r) => {
-            for p in r.partitions.iter_mut().filter(|p| p.partition.partition == 1) {
-                p.error_code = Some(ErrorCode::LeaderNotAvailable);
-                p.offset = -1;
+    fn refuse(r: Response, code: ErrorCode) -> Response {
+        match r {
+            Response::ListOffsets(mut r) => {
+                for p in r.partitions.iter_mut().filter(|p| p.partition.partition == 1) {
+                    p.error_code = Some(code);
+                    p.offset = -1;
+                }
+                Response::ListOffsets(r)
             }
-            Response::ListOffsets(r)
+            other => other,
         }
-        other => other,
-    });
-    assert_eq!(apis, ["Metadata", "ListOffsets"]);
-    let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("orders:0:") && lines[1].starts_with("orders:2:"), "{out}");
+    }
+    let skipped = |code: ErrorCode, error: &str| {
+        let mut run = three_brokers();
+        let rewrite: fn(Response) -> Response = match code {
+            ErrorCode::TopicAuthorizationFailed => |r| refuse(r, ErrorCode::TopicAuthorizationFailed),
+            _ => |r| refuse(r, ErrorCode::NotLeaderOrFollower),
+        };
+        let (out, apis) = sh_rewritten(&mut run, "kafka-get-offsets $BS --topic orders", "", rewrite);
+        assert_eq!(apis, ["Metadata", "ListOffsets"]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("orders:0:") && lines[1].starts_with("orders:2:"), "{out}");
+        let skip = format!("Skip getting offsets for topic-partition orders-1 due to error: {error}");
+        assert_eq!(&lines[2..], ["--- stderr", skip.as_str(), "--- exit 0"], "{out}");
+    };
+    skipped(
+        ErrorCode::TopicAuthorizationFailed,
+        "org.apache.kafka.common.errors.TopicAuthorizationException: Topic authorization failed.",
+    );
+    skipped(
+        ErrorCode::NotLeaderOrFollower,
+        "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listOffsets(api=METADATA)",
+    );
+}
+
+/// A partition whose only replica's broker crashed has no leader: `Admin.listOffsets` keeps
+/// looking for one until its deadline, and `GetOffsetShell` skips it with that timeout; the
+/// partitions with a leader are printed.
+#[test]
+fn get_offsets_skips_a_partition_without_a_leader() {
+    let s = Scenario::from_json(
+        r#"{"version": 1, "seed": 7, "brokers": [{"id": 1}, {"id": 2}],
+            "topics": [{"name": "solo", "partitions": 2, "replication_factor": 1}],
+            "duration": "60s"}"#,
+    )
+    .unwrap();
+    let mut run = Run::new(s).unwrap();
+    run.advance(1_000);
+    let rep = run.cluster.replication();
+    let leader_of_1 = rep.partition("solo", 1).unwrap().registration.leader;
+    let leader_of_0 = rep.partition("solo", 0).unwrap().registration.leader;
+    assert_ne!(leader_of_0, leader_of_1, "one partition on each broker");
+    broker(&mut run, Command::CrashBroker { broker: leader_of_1 });
+    run.advance(run.now() + 20_000);
     assert_eq!(
-        &lines[2..],
-        [
-            "--- stderr",
-            "Skip getting offsets for topic-partition orders-1 due to error: org.apache.kafka.common.errors.LeaderNotAvailableException: There is no leader for this topic-partition as we are in the middle of a leadership election.",
-            "--- exit 0",
-        ],
-        "{out}"
+        sh(&mut run, "kafka-get-offsets $BS --topic solo"),
+        "solo:0:0\n--- stderr\nSkip getting offsets for topic-partition solo-1 due to error: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment. Call: listOffsets(api=METADATA)\n--- exit 0\n"
     );
 }
 
@@ -500,6 +615,14 @@ fn console_clients_refuse_from_the_answers_they_receive() {
         sh_rewritten(&mut run, consume, "", unknown),
         (
             "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {orders=UNKNOWN_TOPIC_OR_PARTITION}\nProcessed a total of 0 messages\n--- exit 0\n".to_string(),
+            vec!["Metadata"]
+        )
+    );
+    // Any other topic error is named as the answer names it (the client logs the code's name).
+    assert_eq!(
+        sh_rewritten(&mut run, consume, "", |r| topic_error(r, ErrorCode::InvalidTopicException)),
+        (
+            "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {orders=INVALID_TOPIC_EXCEPTION}\nProcessed a total of 0 messages\n--- exit 0\n".to_string(),
             vec!["Metadata"]
         )
     );
@@ -606,4 +729,168 @@ fn a_step_saved_while_no_broker_answered_replays_as_a_failed_step() {
         .collect();
     assert_eq!(failed, ["REQUEST_TIMED_OUT: Timed out waiting for a node assignment. Call: createTopics"]);
     assert!(run.cluster.topics().contains_key("audit") && !run.cluster.topics().contains_key("later"));
+}
+
+/// Runs `line` as the page's terminal does (`follow`: a console consumer is left running):
+/// the text as [`common::sh_as`] shows it, and the consumer started, if any.
+fn sh_follow(run: &mut Run, line: &str, user: Option<&str>) -> (String, Option<String>) {
+    let line = line.replace("$BS", "--bootstrap-server localhost:9092");
+    let ctx = Context { user: user.map(str::to_string), stdin: String::new(), follow: true };
+    let o = tools::run(&line, run, &ctx);
+    let mut s = o.stdout.clone();
+    if !o.stderr.is_empty() {
+        s.push_str("--- stderr\n");
+        s.push_str(&o.stderr);
+    }
+    s.push_str(&format!("--- exit {}\n", o.status));
+    (s, o.started)
+}
+
+/// In the page, a console consumer started while no broker can be reached keeps trying, as
+/// Kafka's does without `--timeout-ms`: it logs that node -1 cannot be reached, starts, and
+/// reads once a broker answers. (One shot it has read nothing when its time is up.)
+#[test]
+fn a_console_consumer_in_the_page_keeps_trying_while_no_broker_answers() {
+    let mut run = three_brokers();
+    for id in [1, 2, 3] {
+        broker(&mut run, stop(id));
+    }
+    let (out, started) =
+        sh_follow(&mut run, "kafka-console-consumer $BS --topic orders --from-beginning", None);
+    assert_eq!(
+        out,
+        "--- stderr\n[console-consumer] WARN Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available.\n--- exit 0\n"
+    );
+    let name = started.expect("the consumer is started");
+    assert_eq!(run.cluster.consumers()[&name].fetched, 0);
+    // With --partition too: no answer, so no partition count to check it against.
+    let (out, started) = sh_follow(&mut run, "kafka-console-consumer $BS --topic orders --partition 2", None);
+    assert!(out.ends_with("Node may not be available.\n--- exit 0\n"), "{out}");
+    assert!(started.is_some());
+    // Broker 3 went last, so it is the one in-sync replica left: it leads again once started.
+    broker(&mut run, Command::StartBroker { broker: BrokerId(3) });
+    run.advance(run.now() + 20_000);
+    let c = &run.cluster.consumers()[&name];
+    assert!(c.fetched > 0, "it reads once a broker answers: {c:?}");
+}
+
+/// In the page, a console consumer of a topic the broker does not know keeps asking for it,
+/// as Kafka's does: the metadata warning, and a consumer that is started (one shot, it has
+/// read nothing when its time is up).
+#[test]
+fn a_console_consumer_in_the_page_waits_for_an_unknown_topic() {
+    let mut run = three_brokers();
+    let (out, started) = sh_follow(&mut run, "kafka-console-consumer $BS --topic audit", None);
+    assert_eq!(
+        out,
+        "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {audit=UNKNOWN_TOPIC_OR_PARTITION}\n--- exit 0\n"
+    );
+    assert!(started.is_some());
+    assert_eq!(
+        sh(&mut run, "kafka-console-consumer $BS --topic audit"),
+        "--- stderr\n[console-consumer] WARN Error while fetching metadata with correlation id 2 : {audit=UNKNOWN_TOPIC_OR_PARTITION}\nProcessed a total of 0 messages\n--- exit 0\n"
+    );
+}
+
+/// A console consumer in a group needs READ on the group (its JoinGroup), one shot as in the
+/// page: without it the poll throws GroupAuthorizationException, nothing is read, and no
+/// offset is committed; DESCRIBE on the group (enough for OffsetFetch) is not enough.
+#[test]
+fn a_console_consumer_needs_read_on_its_group() {
+    let mut run = three_brokers();
+    let now = run.now();
+    run.apply(now, Command::SetAuthorization { enabled: true, allow_everyone_if_no_acl_found: Some(false) })
+        .unwrap();
+    for acl in ["--operation Read --operation Describe --topic orders", "--operation Describe --group g9"] {
+        let line = format!("kafka-acls $BS --add --allow-principal User:bob {acl}");
+        assert!(sh(&mut run, &line).ends_with("--- exit 0\n"));
+    }
+    let refused = "--- stderr\n[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: g9\nProcessed a total of 0 messages\n--- exit 1\n";
+    let line = "kafka-console-consumer $BS --topic orders --group g9 --from-beginning";
+    assert_eq!(common::sh_as(&mut run, line, "", Some("bob")), refused);
+    assert!(!run.cluster.groups().contains_key("g9"), "nothing committed");
+    let (out, started) = sh_follow(&mut run, line, Some("bob"));
+    assert_eq!((out.as_str(), started), (refused, None));
+    // With READ on the group it reads and commits.
+    assert!(sh(&mut run, "kafka-acls $BS --add --allow-principal User:bob --operation Read --group g9")
+        .ends_with("--- exit 0\n"));
+    let out = common::sh_as(&mut run, line, "", Some("bob"));
+    assert!(
+        out.starts_with("p1-") && out.ends_with(" messages\n--- exit 0\n") && !out.contains("total of 0 "),
+        "{out}"
+    );
+    assert!(run.cluster.groups().contains_key("g9"));
+}
+
+/// `kafka-consumer-groups --delete-offsets` as `ConsumerGroupService.deleteOffsets` prints it:
+/// the delete is sent even when no partition is left (so a missing group is still named), its
+/// top-level error is the first line, and the table always follows, a row per partition
+/// (or "Not Provided" for a topic `describeTopics` failed for). The broker answers
+/// UNKNOWN_TOPIC_OR_PARTITION for a partition that does not exist
+/// (`KafkaApis.handleOffsetDeleteRequest`), and deletes the others.
+#[test]
+fn consumer_groups_delete_offsets_prints_every_result() {
+    let mut run = three_brokers();
+    let not_provided = "Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.";
+    let table = "\nTOPIC                          PARTITION       STATUS         ";
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group nosuch --topic nosuchtopic"),
+        format!("\nError: 'nosuch' does not exist.\n{table}\nnosuchtopic                    Not Provided    {not_provided}\n--- exit 1\n")
+    );
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group nosuch --topic orders:0"),
+        format!("\nError: 'nosuch' does not exist.\n{table}\norders                         0               Error: :org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n--- exit 1\n")
+    );
+    // g1's member subscribes to orders; stopped, the group is empty.
+    let now = run.now();
+    run.apply(now, Command::RemoveConsumer { name: "c1".into() }).unwrap();
+    run.advance(run.now() + 1_000);
+    assert!(run.cluster.groups()["g1"].offsets.keys().any(|tp| tp.partition == 0));
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group g1 --topic orders:0,7"),
+        format!("\nError: Encounter some partition level error, see the follow-up details:\n{table}\norders                         0               Successful     \norders                         7               Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n--- exit 1\n")
+    );
+    assert!(!run.cluster.groups()["g1"].offsets.keys().any(|tp| tp.partition == 0), "partition 0's went");
+    // A group that exists and a topic that does not: the (empty) delete succeeds.
+    assert_eq!(
+        sh(&mut run, "kafka-consumer-groups $BS --delete-offsets --group g1 --topic nosuchtopic"),
+        format!("Request succeed for deleting offsets with topic nosuchtopic group g1\n{table}\nnosuchtopic                    Not Provided    {not_provided}\n--- exit 1\n")
+    );
+}
+
+/// `--list --state` and `--type` values are checked before any call
+/// (`consumerGroupStatesFromString`, `consumerGroupTypesFromString`): a bad one is the usage
+/// error even with every broker down; good ones go on to the call, which times out.
+#[test]
+fn consumer_groups_list_checks_states_and_types_before_any_call() {
+    let mut run = three_brokers();
+    for id in [1, 2, 3] {
+        broker(&mut run, stop(id));
+    }
+    let first_line = |out: String| out.lines().next().unwrap_or_default().to_string();
+    let cases = [
+        (
+            "kafka-consumer-groups $BS --list --state Bogus",
+            "--- stderr",
+            "Invalid state list 'Bogus'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling",
+        ),
+        (
+            "kafka-consumer-groups $BS --list --state stable,Bogus",
+            "--- stderr",
+            "Invalid state list 'stable,Bogus'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling",
+        ),
+        (
+            "kafka-consumer-groups $BS --list --type bogus",
+            "--- stderr",
+            "Invalid types list 'bogus'. Valid types are: Consumer, Classic, Share",
+        ),
+    ];
+    for (line, first, second) in cases {
+        let out = sh(&mut run, line);
+        assert_eq!(first_line(out.clone()), first, "{line}\n{out}");
+        assert_eq!(out.lines().nth(1), Some(second), "{line}\n{out}");
+        assert!(out.ends_with("--- exit 1\n") && !out.contains("TimeoutException"), "{out}");
+    }
+    let out = sh(&mut run, "kafka-consumer-groups $BS --list --state STABLE, --type classic");
+    assert!(out.contains("TimeoutException: Timed out waiting for a node assignment"), "{out}");
 }

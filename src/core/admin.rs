@@ -127,8 +127,6 @@ pub fn default_message(code: ErrorCode) -> &'static str {
         ErrorCode::TopicAuthorizationFailed => "Topic authorization failed.",
         ErrorCode::ClusterAuthorizationFailed => "Cluster authorization failed.",
         ErrorCode::UnknownTopicOrPartition => "This server does not host this topic-partition.",
-        ErrorCode::LeaderNotAvailable => "There is no leader for this topic-partition as we are in the middle of a leadership election.",
-        ErrorCode::NotLeaderOrFollower => "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.",
         other => other.name(),
     }
 }

@@ -287,17 +287,28 @@ impl Broker {
         DeleteGroupsResponse { results }
     }
 
-    /// OffsetDelete: DELETE on the group, then READ on the topic; refused for a topic a member
-    /// subscribes to (GROUP_SUBSCRIBED_TO_TOPIC). Partitions without an offset are fine.
+    /// OffsetDelete (`KafkaApis.handleOffsetDeleteRequest`): DELETE on the group, then READ on
+    /// the topic (else TOPIC_AUTHORIZATION_FAILED), then the partition must exist (else
+    /// UNKNOWN_TOPIC_OR_PARTITION); the group must exist (else the whole request is refused);
+    /// refused for a topic a member subscribes to (GROUP_SUBSCRIBED_TO_TOPIC). Partitions
+    /// without an offset are fine.
     pub fn offset_delete(&mut self, user: Option<&str>, r: &OffsetDeleteRequest) -> OffsetDeleteResponse {
         let answer = |error_code| OffsetDeleteResponse { error_code, partitions: Vec::new() };
         if !self.admin_allowed(user, Operation::Delete, ResourceType::Group, &r.group_id) {
             return answer(Some(ErrorCode::GroupAuthorizationFailed));
         }
-        let readable: Vec<bool> = r
+        let refused: Vec<Option<ErrorCode>> = r
             .partitions
             .iter()
-            .map(|tp| self.admin_allowed(user, Operation::Read, ResourceType::Topic, &tp.topic))
+            .map(|tp| {
+                if !self.admin_allowed(user, Operation::Read, ResourceType::Topic, &tp.topic) {
+                    Some(ErrorCode::TopicAuthorizationFailed)
+                } else if self.topics.get(&*tp.topic).is_none_or(|t| tp.partition >= t.partition_count()) {
+                    Some(ErrorCode::UnknownTopicOrPartition)
+                } else {
+                    None
+                }
+            })
             .collect();
         let Some(g) = self.groups.get_mut(r.group_id.as_str()) else {
             return answer(Some(ErrorCode::GroupIdNotFound));
@@ -305,10 +316,10 @@ impl Broker {
         let partitions = r
             .partitions
             .iter()
-            .zip(readable)
-            .map(|(tp, readable)| {
-                let code = if !readable {
-                    Some(ErrorCode::TopicAuthorizationFailed)
+            .zip(refused)
+            .map(|(tp, refused)| {
+                let code = if refused.is_some() {
+                    refused
                 } else if g.members.values().any(|m| m.topics.iter().any(|t| *t == *tp.topic)) {
                     Some(ErrorCode::GroupSubscribedToTopic)
                 } else {

@@ -873,7 +873,8 @@ impl Cluster {
     fn expire_batches(&mut self, p: &mut Producer, now: Millis) {
         let timeout = p.client.config.effective_delivery_timeout_ms();
         // The queue is in creation order (new batches at the back, retries put back by id), so
-        // its first batch is its oldest.
+        // its first batch is its oldest. (Release builds cannot afford this walk per send; the
+        // invariant drivers check the consequence, `produce_batches_overdue`, after each step.)
         debug_assert!(p
             .client
             .queue
@@ -992,6 +993,21 @@ impl Cluster {
         let producers =
             self.producers.values().flat_map(|p| &p.client.in_flight).filter(|f| f.deadline <= now).count();
         producers + usize::from(self.broker.produce.next_timer().is_some_and(|t| t < now))
+    }
+
+    /// Batches still queued past their producer's `delivery.timeout.ms`. Always 0 after
+    /// `advance(now)`: each is given up when its time is over (`expire_batches`, woken by
+    /// `ProducerClient::plan` at the oldest one's deadline). `expire_batches` looks only at
+    /// the front of a queue, so this stays 0 only while every queue is in creation order (a
+    /// `debug_assert!` there; this is the check release builds and the soak run).
+    pub fn produce_batches_overdue(&self, now: Millis) -> usize {
+        self.producers
+            .values()
+            .map(|p| {
+                let timeout = p.client.config.effective_delivery_timeout_ms();
+                p.client.queue.iter().filter(|b| now.saturating_sub(b.created) >= timeout).count()
+            })
+            .sum()
     }
 
     /// The produce purgatory: held `acks=all` answers go out when the in-sync replicas have

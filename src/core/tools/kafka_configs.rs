@@ -52,16 +52,46 @@ const UNMODELLED: &[&str] = &[
     "message.timestamp.after.max.ms",
 ];
 
-/// `-1` (keep forever / no limit) or a positive number.
-fn retention_value(key: &str, v: &str) -> Result<Option<u64>, String> {
-    match v.trim().parse::<i64>() {
-        Ok(-1) => Ok(None),
-        Ok(n) if n > 0 => Ok(Some(n as u64)),
-        Ok(n) if key == "retention.bytes" && n == 0 => Ok(Some(0)),
-        _ => Err(format!(
+/// Why a topic config is not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Kafka's broker refuses it (INVALID_CONFIG, `InvalidConfigurationException`): its message.
+    Kafka(String),
+    /// Kafka takes it, the playground cannot: what it cannot do, plainly.
+    Playground(String),
+}
+
+impl Refusal {
+    /// The message alone.
+    pub fn message(&self) -> &str {
+        match self {
+            Refusal::Kafka(m) | Refusal::Playground(m) => m,
+        }
+    }
+}
+
+/// A `retention.ms` or `retention.bytes` value: a long (`ConfigDef.Type.LONG`, trimmed);
+/// `retention.ms` at least -1 (`LogConfig`: `atLeast(-1)`), `retention.bytes` any long.
+/// What is simplified: the playground keeps -1 (no limit) or a positive number; Kafka also
+/// takes 0 (keep nothing older than now, or no bytes) and, for `retention.bytes`, any negative
+/// number (no limit), which the playground refuses, saying so.
+fn retention_value(key: &str, v: &str) -> Result<Option<u64>, Refusal> {
+    let n = v.trim().parse::<i64>().map_err(|_| {
+        Refusal::Kafka(format!(
             "Invalid value {} for configuration {key}: Not a number of type LONG",
             super::shown(v)
-        )),
+        ))
+    })?;
+    match n {
+        -1 => Ok(None),
+        n if n > 0 => Ok(Some(n as u64)),
+        n if key == "retention.ms" && n < -1 => {
+            Err(Refusal::Kafka(format!("Invalid value {n} for configuration {key}: Value must be at least -1")))
+        }
+        n => Err(Refusal::Playground(format!(
+            "The playground cannot take {key}={n}: it keeps {key} at -1 (no limit) or a positive number; Kafka also takes {}.",
+            if key == "retention.ms" { "0" } else { "0 and any negative number (no limit)" }
+        ))),
     }
 }
 
@@ -74,21 +104,22 @@ pub fn topic_configs_to_add(pairs: &[String], base: Retention) -> Result<Retenti
         if parts.len() != 2 {
             return Err("requirement failed: Invalid topic config: all configs to be added must be in the format \"key=val\".".into());
         }
-        set(&mut r, parts[0].trim(), parts[1].trim())?;
+        set(&mut r, parts[0].trim(), parts[1].trim()).map_err(|e| e.message().to_string())?;
     }
     Ok(r)
 }
 
-fn set(r: &mut Retention, key: &str, value: &str) -> Result<(), String> {
+/// Sets one topic config as the broker's config validation takes it (`LogConfig.validate`).
+fn set(r: &mut Retention, key: &str, value: &str) -> Result<(), Refusal> {
     match key {
         "retention.ms" => r.ms = retention_value(key, value)?,
         "retention.bytes" => r.bytes = retention_value(key, value)?,
         k if UNMODELLED.contains(&k) => {
-            return Err(format!(
+            return Err(Refusal::Playground(format!(
                 "The playground does not model the topic config {k} (only retention.ms and retention.bytes)."
-            ))
+            )))
         }
-        k => return Err(format!("Unknown topic config name: {}", super::shown(k))),
+        k => return Err(Refusal::Kafka(format!("Unknown topic config name: {}", super::shown(k)))),
     }
     Ok(())
 }
@@ -150,41 +181,9 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         return super::unsupported("--entity-default: the playground's broker defaults are fixed.");
     }
     let mut o = Output::default();
-    if kind == "brokers" {
-        // `checkArgs`: a broker's entity name is its id.
-        let id = name.clone().unwrap_or_default();
-        if name.is_some() && id.parse::<i32>().is_err() {
-            let mut e = Output::default();
-            e.errln(format!(
-                "The entity name for brokers must be a valid integer broker id, but it is: {}",
-                super::shown(&id)
-            ));
-            return e.fail();
-        }
-        if opts.has("alter") {
-            return super::unsupported("broker configs: the playground's broker settings are fixed (retention defaults: log.retention.ms, log.retention.bytes in the scenario).");
-        }
-        let id = name.unwrap_or_default();
-        if id.parse::<i32>().is_err() {
-            let mut e = Output::default();
-            e.errln(format!(
-                "The entity name for brokers must be a valid integer broker id, found: {}",
-                super::shown(&id)
-            ));
-            return e.fail();
-        }
-        o.outln(format!("Dynamic configs for broker {id} are:"));
-        return o;
-    }
-    let Some(topic) = name else {
-        let mut e = Output::default();
-        e.errln("An entity name must be specified for every entity type");
-        return e.fail();
-    };
-    // Everything the tool can check itself is checked before it sends anything, as
-    // `ConfigCommand` does: its arguments (`checkArgs`), the configs to add
-    // (`parseConfigsToBeAdded`, `validatePropsKey`) and the topic's name (`Topic.validate` in
-    // `getResourceConfig`). Refused there, no request leaves.
+    // `ConfigCommand.main`: an exception other than IllegalArgumentException or
+    // InvalidConfigurationException is printed after this header, as `printStackTrace`
+    // starts (its `toString`).
     let failed = |message: String| {
         let mut e = Output::default();
         e.errln("Error while executing config command with args '".to_string() + &args.join(" ") + "'");
@@ -197,6 +196,55 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         e.errln(message);
         e.fail()
     };
+    if kind == "brokers" {
+        // `checkArgs`: a broker's entity name is its id.
+        if let Some(id) = &name {
+            if id.parse::<i32>().is_err() {
+                return plain(format!(
+                    "The entity name for brokers must be a valid integer broker id, but it is: {}",
+                    super::shown(id)
+                ));
+            }
+        }
+        if opts.has("alter") {
+            return super::unsupported("broker configs: the playground's broker settings are fixed (retention defaults: log.retention.ms, log.retention.bytes in the scenario).");
+        }
+        // The playground's brokers have no dynamic configs: each describe is its header.
+        let ids = match name {
+            Some(id) => vec![id],
+            None => {
+                // `describeCluster().nodes().get()`: the brokers that are up, then the
+                // cluster-wide default entity.
+                let request = crate::core::protocol::metadata::MetadataRequest {
+                    topics: Some(Vec::new()),
+                    allow_auto_topic_creation: false,
+                };
+                match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
+                    Ok(crate::core::protocol::Response::Metadata(m)) => {
+                        let mut ids: Vec<i32> = m.brokers.iter().map(|b| b.0).collect();
+                        crate::core::sort::ascending(&mut ids);
+                        ids.into_iter().map(|id| id.to_string()).collect()
+                    }
+                    Ok(_) => Vec::new(),
+                    Err(e) => return failed(super::execution_exception(&e)),
+                }
+            }
+        };
+        for id in &ids {
+            o.outln(format!("Dynamic configs for broker {id} are:"));
+        }
+        if opts.value("entity-name").is_none() && opts.value("broker").is_none() {
+            o.outln("Default configs for brokers in the cluster are:");
+        }
+        return o;
+    }
+    let Some(topic) = name else {
+        return plain("An entity name must be specified for every entity type".into());
+    };
+    // What the tool checks itself before it sends anything, as `ConfigCommand` does: its
+    // arguments (`checkArgs`), the `--add-config` list's `key=val` form and key characters
+    // (`parseConfigsToBeAdded`, `validatePropsKey`) and the topic's name (`Topic.validate` in
+    // `getResourceConfig`). Config names and values are the broker's to check.
     let mut added: Vec<(String, String)> = Vec::new();
     let mut deleted: Vec<String> = Vec::new();
     if opts.has("alter") {
@@ -215,29 +263,20 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             let value = parts[1].replace(['[', ']'], "").trim().to_string();
             added.push((key.to_string(), value));
         }
-        // What is simplified: Kafka's broker checks config names and values (the
-        // IncrementalAlterConfigs answer); the playground's AlterConfigs request carries the
-        // retention itself, so the tool reads them into it here, before sending anything,
-        // with the broker's messages.
-        let mut scratch = target.cluster().config().retention;
-        for (k, v) in &added {
-            if let Err(e) = set(&mut scratch, k, v) {
-                return plain(e);
-            }
-        }
-        for key in opts.values("delete-config").iter().flat_map(|s| s.split(',')) {
-            match key.trim() {
-                k @ ("retention.ms" | "retention.bytes") => deleted.push(k.to_string()),
-                k => return plain(format!("Invalid config(s): {}", super::shown(k))),
-            }
-        }
+        deleted = opts
+            .values("delete-config")
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(|k| k.trim().to_string())
+            .collect();
     }
     if let Some(problem) = super::kafka_topics::topic_name_problem(&topic) {
         return failed(format!("org.apache.kafka.common.errors.InvalidTopicException: {problem}"));
     }
-    // Describing and altering both start with DescribeConfigs (`ConfigCommand` reads the
-    // topic's configs before it alters them), sent as the user to a broker the admin client
-    // can reach; the broker needs DESCRIBE_CONFIGS on the topic.
+    // Describing and altering both start with DescribeConfigs (`getResourceConfig`, whose
+    // `get(30, TimeUnit.SECONDS)` gives up before the call's own 60 s timeout when no broker
+    // can be reached: `java.util.concurrent.TimeoutException`, no message), sent as the user
+    // to a broker the admin client can reach; the broker needs DESCRIBE_CONFIGS on the topic.
     let request = crate::core::protocol::describe_configs::DescribeConfigsRequest { topic: topic.clone() };
     let retention = match target.read_as(ctx.user.as_deref(), "describeConfigs", request.into()) {
         Ok(crate::core::protocol::Response::DescribeConfigs(r)) => match (r.error_code, r.retention) {
@@ -245,7 +284,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             (code, _) => {
                 let code = code.unwrap_or(crate::core::error::ErrorCode::InvalidRequest);
                 return failed(format!(
-                    "{}: {}",
+                    "java.util.concurrent.ExecutionException: {}: {}",
                     super::exception_class(code),
                     r.error_message.unwrap_or_else(|| crate::core::admin::default_message(code).to_string())
                 ));
@@ -253,34 +292,53 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         },
         Ok(_) => {
             return failed(
-                "org.apache.kafka.common.errors.UnknownServerException: no DescribeConfigs answer".into(),
+                "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.UnknownServerException: no DescribeConfigs answer".into(),
             )
         }
-        Err(e) => return failed(super::java_exception(&e)),
+        Err(e) if e.code() == Some(crate::core::ErrorCode::RequestTimedOut) => {
+            return failed("java.util.concurrent.TimeoutException".into())
+        }
+        Err(e) => return failed(super::execution_exception(&e)),
     };
+    // The topic's dynamic configs (`DYNAMIC_TOPIC_CONFIG`): what differs from the broker's
+    // defaults.
     let base = target.cluster().config().retention;
+    let num = |x: Option<u64>| x.map_or("-1".to_string(), |n| n.to_string());
+    let mut overrides: Vec<(&str, String)> = Vec::new();
+    if retention.bytes != base.bytes {
+        overrides.push(("retention.bytes", num(retention.bytes)));
+    }
+    if retention.ms != base.ms {
+        overrides.push(("retention.ms", num(retention.ms)));
+    }
     if opts.has("describe") {
         o.outln(format!("Dynamic configs for topic {topic} are:"));
-        let num = |x: Option<u64>| x.map_or("-1".to_string(), |n| n.to_string());
-        if retention.bytes != base.bytes {
-            let v = num(retention.bytes);
-            o.outln(format!(
-                "  retention.bytes={v} sensitive=false synonyms={{DYNAMIC_TOPIC_CONFIG:retention.bytes={v}}}"
-            ));
-        }
-        if retention.ms != base.ms {
-            let v = num(retention.ms);
-            o.outln(format!(
-                "  retention.ms={v} sensitive=false synonyms={{DYNAMIC_TOPIC_CONFIG:retention.ms={v}}}"
-            ));
+        for (k, v) in overrides {
+            o.outln(format!("  {k}={v} sensitive=false synonyms={{DYNAMIC_TOPIC_CONFIG:{k}={v}}}"));
         }
         return o;
     }
-    // --alter: the topic's retention as described, changed.
+    // `alterResourceConfig`: every name to delete must be one of the topic's dynamic configs.
+    let invalid: Vec<String> =
+        deleted.iter().filter(|k| !overrides.iter().any(|(o, _)| o == k)).map(|k| super::shown(k)).collect();
+    if !invalid.is_empty() {
+        return plain(format!("Invalid config(s): {}", invalid.join(",")));
+    }
+    // The change: the topic's retention as described, changed. What is simplified: Kafka's
+    // broker checks the names and values in IncrementalAlterConfigs and refuses with
+    // INVALID_CONFIG; the playground's AlterConfigs carries the retention itself, so the tool
+    // checks them here, after the describe, and prints the broker's refusal as Kafka's tool
+    // prints it (nothing is sent).
     let mut r = retention;
     for (k, v) in &added {
-        if let Err(e) = set(&mut r, k, v) {
-            return plain(e);
+        match set(&mut r, k, v) {
+            Ok(()) => {}
+            Err(Refusal::Kafka(m)) => {
+                return failed(format!(
+                    "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.InvalidConfigurationException: {m}"
+                ))
+            }
+            Err(Refusal::Playground(m)) => return plain(m),
         }
     }
     for k in &deleted {
@@ -293,13 +351,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     let altered =
         target.apply_as(ctx.user.as_deref(), Command::SetRetention { topic: topic.clone(), retention: r });
     if let Err(e) = altered {
-        if e.code() == Some(crate::core::ErrorCode::TopicAuthorizationFailed) {
-            return failed(format!(
-                "org.apache.kafka.common.errors.TopicAuthorizationException: {}",
-                super::core_message(&e)
-            ));
-        }
-        return plain(super::core_message(&e));
+        return failed(super::execution_exception(&e));
     }
     o.outln(format!("Completed updating config for topic {topic}."));
     o

@@ -25,26 +25,47 @@ use crate::core::protocol::offset_fetch::OffsetFetchRequest;
 use crate::core::protocol::Response;
 use std::collections::BTreeMap;
 
-/// No broker can be reached: Kafka's consumer keeps trying until `--timeout-ms`, and reads
-/// nothing.
-fn unreachable(mut o: Output) -> Output {
+/// What the consumer logs while no broker can be reached (it keeps trying).
+fn no_node_warning(o: &mut Output) {
     o.errln(format!("[console-consumer] WARN Connection to node -1 ({BOOTSTRAP_HOST}) could not be established. Node may not be available."));
+}
+
+/// One shot, no broker can be reached: Kafka's consumer keeps trying until `--timeout-ms`, and
+/// reads nothing.
+fn unreachable(mut o: Output) -> Output {
+    no_node_warning(&mut o);
     o.errln("Processed a total of 0 messages");
     o
 }
 
-/// TOPIC_AUTHORIZATION_FAILED, as the tool's poll throws it.
-fn topic_not_authorized(mut o: Output, topic: &str) -> Output {
-    o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]"));
-    o.errln("Processed a total of 0 messages");
+/// What the consumer logs when its topic's metadata carries an error (it keeps asking).
+fn metadata_warning(o: &mut Output, topic: &str, code: ErrorCode) {
+    o.errln(format!(
+        "[console-consumer] WARN Error while fetching metadata with correlation id 2 : {{{topic}={}}}",
+        code.name()
+    ));
+}
+
+/// The exception the tool's poll throws, as `ConsoleConsumer.process` logs it (the consumer is
+/// closed), then the count of what it printed before.
+fn terminated(mut o: Output, exception: &str, count: u64) -> Output {
+    o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\n{exception}"));
+    o.errln(format!("Processed a total of {count} messages"));
     o.fail()
 }
 
-/// GROUP_AUTHORIZATION_FAILED, as the tool's poll throws it.
-fn group_not_authorized(mut o: Output, group: &str) -> Output {
-    o.errln(format!("[2026-01-01 00:00:00,000] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"));
-    o.errln("Processed a total of 0 messages");
-    o.fail()
+/// TOPIC_AUTHORIZATION_FAILED, as the tool's poll throws it.
+fn topic_not_authorized(o: Output, topic: &str) -> Output {
+    let e = format!("org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [{topic}]");
+    terminated(o, &e, 0)
+}
+
+/// GROUP_AUTHORIZATION_FAILED, as the tool's poll throws it (`GroupAuthorizationException.forGroupId`).
+fn group_not_authorized(o: Output, group: &str, count: u64) -> Output {
+    let e = format!(
+        "org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: {group}"
+    );
+    terminated(o, &e, count)
 }
 
 pub const SPECS: &[Spec] = &[
@@ -221,30 +242,50 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     let mut o = Output::default();
     // The consumer's first request: Metadata for its topic, as its user. Whether the topic
     // exists, may be described, and how many partitions it has (and which have a leader) is
-    // what the broker answers.
+    // what the broker answers. The consumer keeps asking while it gets no answer or the topic
+    // is unknown: in the page it is started all the same (and reads once a broker answers, or
+    // the topic is created); one shot, it has read nothing when its time is up.
     let request = MetadataRequest { topics: Some(vec![topic.clone()]), allow_auto_topic_creation: false };
     let described = match target.read_as(ctx.user.as_deref(), "fetchMetadata", request.into()) {
-        Ok(Response::Metadata(m)) => m.topics.into_iter().find(|t| t.name == topic),
-        Ok(_) => None,
+        Ok(Response::Metadata(m)) => Some(m.topics.into_iter().find(|t| t.name == topic)),
+        Ok(_) => Some(None),
+        Err(_) if ctx.follow => {
+            no_node_warning(&mut o);
+            None
+        }
         Err(_) => return unreachable(o),
     };
-    let leaders: Vec<bool> = match described {
-        Some(t) if t.error_code.is_none() => {
+    // The partitions the answer names, each with whether it has a leader; `None`: no answer.
+    let leaders: Option<Vec<bool>> = match described {
+        None => None,
+        Some(Some(t)) if t.error_code.is_none() => {
             let mut ps: Vec<(u32, bool)> =
                 t.partitions.iter().map(|p| (p.partition_index, p.error_code.is_none())).collect();
             crate::core::sort::by_key(&mut ps, |(p, _)| *p);
-            ps.into_iter().map(|(_, leader)| leader).collect()
+            Some(ps.into_iter().map(|(_, leader)| leader).collect())
         }
-        Some(t) if t.error_code == Some(ErrorCode::TopicAuthorizationFailed) => {
+        Some(Some(t)) if t.error_code == Some(ErrorCode::TopicAuthorizationFailed) => {
             return topic_not_authorized(o, &topic);
         }
-        _ => {
-            o.errln(format!("[console-consumer] WARN Error while fetching metadata with correlation id 2 : {{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}"));
-            o.errln("Processed a total of 0 messages");
-            return o;
+        Some(t) => {
+            let code = t.and_then(|t| t.error_code).unwrap_or(ErrorCode::UnknownTopicOrPartition);
+            metadata_warning(&mut o, &topic, code);
+            if !ctx.follow {
+                // One shot: nothing to read.
+                o.errln("Processed a total of 0 messages");
+                return o;
+            }
+            if let Some(p) = partition {
+                // A partition of a topic the broker does not know cannot be assigned here
+                // (the playground's standalone consumer needs it to exist).
+                o.errln(format!("[console-consumer] WARN The partition {topic}-{p} does not exist."));
+                o.errln("Processed a total of 0 messages");
+                return o.fail();
+            }
+            None
         }
     };
-    if let Some(p) = partition {
+    if let (Some(p), Some(leaders)) = (partition, &leaders) {
         if p as usize >= leaders.len() {
             o.errln(format!("[console-consumer] WARN The partition {topic}-{p} does not exist."));
             o.errln("Processed a total of 0 messages");
@@ -252,24 +293,27 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         }
     }
     let from_beginning = opts.has("from-beginning");
+    // READ on the group: the consumer's JoinGroup needs it before it reads anything, and its
+    // poll throws GroupAuthorizationException without it. What is simplified: the admin
+    // client sends no JoinGroup (it is not a member), so the tool asks the broker's
+    // authorizer what the JoinGroup would be answered; the consumer the page starts is then
+    // refused by the broker as it runs, like any other.
+    if let (Some(u), Some(g)) = (&ctx.user, &group) {
+        if target.cluster().authorizer().check(u, Request::JoinGroup, Some(&topic), Some(g)).is_err() {
+            return group_not_authorized(o, g, 0);
+        }
+    }
     if ctx.follow {
-        // What is simplified: the consumer left running in the page is refused READ on the
-        // topic (Fetch) or on its group (JoinGroup) by the broker as it runs, shown on its
-        // card; the terminal says so at once by asking the authorizer, where Kafka's tool
-        // would print the exception when its poll gets the refusal.
+        // READ on the topic (Fetch), asked the same way: the one-shot read below learns it
+        // from the Fetch answer.
         if let Some(u) = &ctx.user {
-            let auth = target.cluster().authorizer();
-            if auth.check(u, Request::Fetch, Some(&topic), None).is_err() {
+            if target.cluster().authorizer().check(u, Request::Fetch, Some(&topic), None).is_err() {
                 return topic_not_authorized(o, &topic);
-            }
-            if let Some(g) = &group {
-                if auth.check(u, Request::JoinGroup, Some(&topic), Some(g)).is_err() {
-                    return group_not_authorized(o, g);
-                }
             }
         }
         return start(target, ctx, &topic, group, partition, seek, from_beginning, o);
     }
+    let leaders = leaders.unwrap_or_default();
     // One shot: read what is readable now.
     let parts: Vec<u32> = match partition {
         Some(p) => vec![p],
@@ -286,7 +330,7 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         match target.read_as(ctx.user.as_deref(), "fetchCommittedOffsets", request.into()) {
             Ok(Response::OffsetFetch(r)) => {
                 if r.error_code == Some(ErrorCode::GroupAuthorizationFailed) {
-                    return group_not_authorized(o, g);
+                    return group_not_authorized(o, g, 0);
                 }
                 committed
                     .extend(r.partitions.into_iter().filter_map(|(tp, off, _)| Some((tp.partition, off?))));
@@ -342,11 +386,6 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
                 if r.error_code == Some(ErrorCode::TopicAuthorizationFailed) {
                     return topic_not_authorized(o, &topic);
                 }
-                if r.error_code == Some(ErrorCode::GroupAuthorizationFailed) {
-                    if let Some(g) = &group {
-                        return group_not_authorized(o, g);
-                    }
-                }
                 for d in r.responses.iter().filter(|d| d.error_code.is_none()) {
                     readable.insert(d.partition.partition, d.high_watermark);
                 }
@@ -393,10 +432,14 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             o.errln(format!("(The group {g} has active members: a real console consumer would join it and take part in a rebalance. Run it in the page to see that; here it only read, from the group's committed offsets, and committed nothing.)"));
         } else if !positions.is_empty() {
             let offsets = positions;
-            if let Err(e) =
-                target.apply_as(ctx.user.as_deref(), Command::AlterGroupOffsets { group: g.clone(), offsets })
+            match target
+                .apply_as(ctx.user.as_deref(), Command::AlterGroupOffsets { group: g.clone(), offsets })
             {
-                o.errln(super::core_message(&e));
+                Ok(()) => {}
+                Err(e) if e.code() == Some(ErrorCode::GroupAuthorizationFailed) => {
+                    return group_not_authorized(o, g, count);
+                }
+                Err(e) => o.errln(super::core_message(&e)),
             }
         }
     }

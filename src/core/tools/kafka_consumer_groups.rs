@@ -157,20 +157,6 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
     if opts.has("from-file") {
         return super::unsupported("--from-file: the playground's terminal reads no files.");
     }
-    if opts.has("type") && opts.value("type").is_some_and(|t| !t.is_empty()) {
-        for t in opts.value("type").unwrap_or_default().split(',') {
-            if !["classic", "consumer", "share", "streams"].contains(&t.trim().to_ascii_lowercase().as_str())
-            {
-                return usage_error(
-                    SPECS,
-                    &format!(
-                        "Invalid types list '{}'. Valid types are: consumer, classic, share, streams",
-                        super::shown(opts.value("type").unwrap_or_default())
-                    ),
-                );
-            }
-        }
-    }
     if opts.has("list") {
         list(&opts, target, ctx, out)
     } else if opts.has("describe") {
@@ -251,9 +237,51 @@ fn group_type(g: &Group) -> &'static str {
     }
 }
 
+/// A comma-separated list as Java's `String.split(",")` splits it (trailing empty strings
+/// dropped), each item trimmed.
+fn java_split(s: &str) -> Vec<String> {
+    let mut items: Vec<String> = s.split(',').map(|x| x.trim().to_string()).collect();
+    while items.len() > 1 && items.last().is_some_and(|x| x.is_empty()) {
+        items.pop();
+    }
+    items
+}
+
+/// `--state` and `--type` values, lower-cased, checked as `consumerGroupStatesFromString` and
+/// `consumerGroupTypesFromString` check them: before any call, an IllegalArgumentException
+/// (the usage error) naming the valid ones.
+fn list_filters(opts: &Parsed) -> Result<(Vec<String>, Vec<String>), Output> {
+    const STATES: [&str; 7] =
+        ["PreparingRebalance", "CompletingRebalance", "Stable", "Dead", "Empty", "Assigning", "Reconciling"];
+    const TYPES: [&str; 3] = ["Consumer", "Classic", "Share"];
+    let parse = |option: &str, valid: &[&str], list: &str, plural: &str| -> Result<Vec<String>, Output> {
+        let Some(input) = opts.value(option).filter(|s| !s.is_empty()) else { return Ok(Vec::new()) };
+        let items: Vec<String> = java_split(input).into_iter().map(|x| x.to_ascii_lowercase()).collect();
+        if items.iter().all(|x| valid.iter().any(|v| v.to_ascii_lowercase() == *x)) {
+            return Ok(items);
+        }
+        Err(usage_error(
+            SPECS,
+            &format!(
+                "Invalid {list} list '{}'. Valid {plural} are: {}",
+                super::shown(input),
+                valid.join(", ")
+            ),
+        ))
+    };
+    // `listGroups`: the types first, then the states.
+    let types = parse("type", &TYPES, "types", "types")?;
+    let states = parse("state", &STATES, "state", "states")?;
+    Ok((states, types))
+}
+
 fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
     let include_state = opts.has("state");
     let include_type = opts.has("type");
+    let (states, types) = match list_filters(opts) {
+        Ok(f) => f,
+        Err(usage) => return usage,
+    };
     let groups = match visible_groups(target, ctx) {
         Ok(g) => g,
         // `listConsumerGroupsWithFilters` lets the ExecutionException through;
@@ -268,22 +296,6 @@ fn list(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) ->
         }
         return o;
     }
-    let states: Vec<String> = opts
-        .value("state")
-        .filter(|s| !s.is_empty())
-        .map(|s| s.split(',').map(|x| x.trim().to_ascii_lowercase()).collect())
-        .unwrap_or_default();
-    let valid =
-        ["preparingrebalance", "completingrebalance", "stable", "dead", "empty", "assigning", "reconciling"];
-    if let Some(bad) = states.iter().find(|s| !valid.contains(&s.as_str())) {
-        let _ = bad;
-        return usage_error(SPECS, &format!("Invalid state list '{}'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling", super::shown(opts.value("state").unwrap_or_default())));
-    }
-    let types: Vec<String> = opts
-        .value("type")
-        .filter(|s| !s.is_empty())
-        .map(|s| s.split(',').map(|x| x.trim().to_ascii_lowercase()).collect())
-        .unwrap_or_default();
     let rows: Vec<&Group> = groups
         .iter()
         .filter_map(|g| cluster.groups().get(g))
@@ -434,6 +446,36 @@ fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output
             }
             Err(e) => return failed(o, &e),
         };
+        // The partitions of the topics named without any: `describeTopics` (Metadata) as the
+        // user; a topic it does not describe fails the command.
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        let bare: Vec<String> = opts.values("topic").iter().filter(|t| !t.contains(':')).cloned().collect();
+        if !bare.is_empty() && !opts.has("all-topics") {
+            use crate::core::protocol::{metadata::MetadataRequest, Response};
+            let request = MetadataRequest { topics: Some(bare), allow_auto_topic_creation: false };
+            match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
+                Ok(Response::Metadata(m)) => {
+                    for t in m.topics {
+                        match t.error_code {
+                            None => {
+                                counts.insert(t.name, t.partitions.len() as u32);
+                            }
+                            Some(code) => {
+                                let e = format!(
+                                    "{}: {}",
+                                    super::exception_class(code),
+                                    crate::core::admin::default_message(code)
+                                );
+                                group_command_failed(&mut o, &e);
+                                return o;
+                            }
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return failed(o, &e),
+            }
+        }
         let cluster = target.cluster();
         let g = described.as_ref();
         if opts.has("members") {
@@ -722,6 +764,36 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
             }
             Err(e) => return failed(o, &e),
         };
+        // The partitions of the topics named without any: `describeTopics` (Metadata) as the
+        // user; a topic it does not describe fails the command.
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        let bare: Vec<String> = opts.values("topic").iter().filter(|t| !t.contains(':')).cloned().collect();
+        if !bare.is_empty() && !opts.has("all-topics") {
+            use crate::core::protocol::{metadata::MetadataRequest, Response};
+            let request = MetadataRequest { topics: Some(bare), allow_auto_topic_creation: false };
+            match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
+                Ok(Response::Metadata(m)) => {
+                    for t in m.topics {
+                        match t.error_code {
+                            None => {
+                                counts.insert(t.name, t.partitions.len() as u32);
+                            }
+                            Some(code) => {
+                                let e = format!(
+                                    "{}: {}",
+                                    super::exception_class(code),
+                                    crate::core::admin::default_message(code)
+                                );
+                                group_command_failed(&mut o, &e);
+                                return o;
+                            }
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return failed(o, &e),
+            }
+        }
         let cluster = target.cluster();
         let g = described.as_ref();
         let state = g.map_or(GroupState::Dead, |g| g.state);
@@ -747,8 +819,8 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
                         Ok(ps) => v.extend(ps),
                         Err(e) => return usage_error(SPECS, &e),
                     }
-                } else if let Some(topic) = cluster.topics().get(t.as_str()) {
-                    v.extend((0..topic.partition_count()).map(|p| TopicPartition::new(t.as_str(), p)));
+                } else if let Some(&n) = counts.get(t.as_str()) {
+                    v.extend((0..n).map(|p| TopicPartition::new(t.as_str(), p)));
                 } else {
                     group_command_failed(&mut o, "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.");
                     return o;
@@ -877,89 +949,143 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
     o
 }
 
+/// `ConsumerGroupService.deleteOffsets`: the partitions of the topics named without any come
+/// from `describeTopics` (a topic it fails for is a "Not Provided" row); then
+/// `deleteConsumerGroupOffsets` of every partition, even of none. A refusal of the whole
+/// request (no such group, no DELETE on it, no broker) is the top-level line and every
+/// partition's row; otherwise each partition has its own result. Nothing is thrown: the table
+/// is always printed.
 fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
+    use crate::core::admin::default_message;
     use crate::core::protocol::metadata::MetadataRequest;
     use crate::core::protocol::Response;
     let group = opts.value("group").unwrap_or_default().to_string();
     let topics = opts.values("topic").to_vec();
-    let mut results: Vec<(String, String, String)> = Vec::new();
-    let mut any_error = false;
-    // The partitions of the topics named without any: Admin's `describeTopics` (Metadata), as
-    // the user. A topic it does not get is a "Not Provided" row.
-    let bare: Vec<String> = topics.iter().filter(|t| !t.contains(':')).cloned().collect();
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    // (topic, partition or None for "Not Provided", error as `Throwable.getMessage` of the
+    // ExecutionException: the cause's `toString`).
+    let mut results: Vec<(String, Option<u32>, Option<String>)> = Vec::new();
+    let mut partitions: Vec<TopicPartition> = Vec::new();
+    for t in topics.iter().filter(|t| t.contains(':')) {
+        match parse_topic_partitions(t) {
+            Ok(ps) => partitions.extend(ps),
+            Err(e) => return usage_error(SPECS, &e),
+        }
+    }
+    // `describeTopics` of the topics named without partitions: Metadata, as the user. Its
+    // first call is `describeCluster` (`listNodes`), which is what times out with no broker.
+    let mut bare: Vec<String> = topics.iter().filter(|t| !t.contains(':')).cloned().collect();
+    crate::core::sort::ascending(&mut bare);
+    bare.dedup();
     if !bare.is_empty() {
         let request = MetadataRequest { topics: Some(bare.clone()), allow_auto_topic_creation: false };
-        match target.read_as(ctx.user.as_deref(), "describeTopics", request.into()) {
-            Ok(Response::Metadata(m)) => {
-                for t in m.topics.into_iter().filter(|t| t.error_code.is_none()) {
-                    counts.insert(t.name, t.partitions.len() as u32);
-                }
-            }
-            Ok(_) => {}
-            Err(e) => return failed(o, &e),
-        }
-    }
-    for t in &topics {
-        let ps = match t.split_once(':') {
-            Some(_) => match parse_topic_partitions(t) {
-                Ok(ps) => ps,
-                Err(e) => return usage_error(SPECS, &e),
-            },
-            None => match counts.get(t.as_str()) {
-                Some(&n) => (0..n).map(|p| TopicPartition::new(t.as_str(), p)).collect(),
-                None => {
-                    any_error = true;
-                    results.push((t.clone(), "Not Provided".into(), "Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.".into()));
+        let answer = target.read_as(ctx.user.as_deref(), "listNodes", request.into());
+        for t in &bare {
+            let described = match &answer {
+                Ok(Response::Metadata(m)) => m.topics.iter().find(|d| d.name == *t),
+                _ => None,
+            };
+            let error = match (&answer, described) {
+                (Err(e), _) => super::java_exception(e),
+                (Ok(_), Some(d)) if d.error_code.is_none() => {
+                    partitions.extend(
+                        d.partitions.iter().map(|p| TopicPartition::new(t.as_str(), p.partition_index)),
+                    );
                     continue;
                 }
-            },
-        };
-        let Some(first) = ps.first() else { continue };
-        let topic = first.topic.to_string();
-        let parts: Vec<u32> = ps.iter().map(|tp| tp.partition).collect();
-        let status = match target.apply_as(
-            ctx.user.as_deref(),
-            Command::DeleteGroupOffsets {
-                group: group.clone(),
-                topic: topic.clone(),
-                partitions: parts.clone(),
-            },
-        ) {
-            Ok(()) => "Successful".to_string(),
-            // The broker refused the whole request.
-            Err(e) if e.code() == Some(ErrorCode::GroupIdNotFound) => {
-                print_error(&mut o, &format!("'{group}' does not exist."));
-                return o;
-            }
-            Err(e) if e.code() == Some(ErrorCode::GroupAuthorizationFailed) => {
-                print_error(&mut o, &format!("Access to '{group}' is not authorized."));
-                return o;
-            }
-            Err(e) if e.code() == Some(ErrorCode::RequestTimedOut) => return failed(o, &e),
-            Err(e) => {
-                any_error = true;
-                format!("Error: :{}", super::java_exception(&e))
-            }
-        };
-        for p in parts {
-            results.push((topic.clone(), p.to_string(), status.clone()));
+                (Ok(_), d) => {
+                    let code = d.and_then(|d| d.error_code).unwrap_or(ErrorCode::UnknownTopicOrPartition);
+                    format!("{}: {}", super::exception_class(code), default_message(code))
+                }
+            };
+            results.push((t.clone(), None, Some(error)));
         }
     }
-    if any_error {
-        print_error(&mut o, "Encounter some partition level error, see the follow-up details:");
-    } else {
-        o.outln(format!(
+    crate::core::sort::by_key(&mut partitions, |tp| (tp.topic.to_string(), tp.partition));
+    partitions.dedup();
+    // `deleteConsumerGroupOffsets`, one partition per command (so a refused command changed
+    // nothing, and each partition gets its own answer); with no partition at all, one
+    // command for none, which only the group-level checks can refuse.
+    let delete = |target: &mut dyn Target, topic: &str, partitions: Vec<u32>| {
+        let cmd = Command::DeleteGroupOffsets { group: group.clone(), topic: topic.to_string(), partitions };
+        target.apply_as(ctx.user.as_deref(), cmd)
+    };
+    let whole_request = |code: Option<ErrorCode>| {
+        matches!(
+            code,
+            Some(
+                ErrorCode::GroupIdNotFound
+                    | ErrorCode::GroupAuthorizationFailed
+                    | ErrorCode::NonEmptyGroup
+                    | ErrorCode::RequestTimedOut
+            )
+        ) || code.is_none()
+    };
+    let mut top: Option<CoreError> = None;
+    let mut group_error: Option<String> = None;
+    if partitions.is_empty() {
+        let topic = topics.first().map(|t| t.split(':').next().unwrap_or_default()).unwrap_or_default();
+        if let Err(e) = delete(target, topic, Vec::new()) {
+            top = Some(e);
+        }
+    }
+    for tp in &partitions {
+        let error = match &group_error {
+            Some(e) => Some(e.clone()),
+            None => match delete(target, &tp.topic, vec![tp.partition]) {
+                Ok(()) => None,
+                Err(e) => {
+                    let shown = super::java_exception(&e);
+                    if whole_request(e.code()) {
+                        group_error = Some(shown.clone());
+                    }
+                    if top.is_none() {
+                        top = Some(e);
+                    }
+                    Some(shown)
+                }
+            },
+        };
+        results.push((tp.topic.to_string(), Some(tp.partition), error));
+    }
+    match top.as_ref().map(|e| e.code()) {
+        None => o.outln(format!(
             "Request succeed for deleting offsets with topic {} group {group}",
             topics.join(", ")
-        ));
+        )),
+        Some(Some(ErrorCode::GroupIdNotFound)) => print_error(&mut o, &format!("'{group}' does not exist.")),
+        Some(Some(ErrorCode::GroupAuthorizationFailed)) => {
+            print_error(&mut o, &format!("Access to '{group}' is not authorized."))
+        }
+        Some(Some(ErrorCode::NonEmptyGroup)) => print_error(
+            &mut o,
+            &format!(
+                "Deleting offsets of a consumer group '{group}' is forbidden if the group is not empty."
+            ),
+        ),
+        Some(Some(
+            ErrorCode::GroupSubscribedToTopic
+            | ErrorCode::TopicAuthorizationFailed
+            | ErrorCode::UnknownTopicOrPartition,
+        )) => print_error(&mut o, "Encounter some partition level error, see the follow-up details:"),
+        // `Errors.forException`: a cause that is no Kafka error is UNKNOWN_SERVER_ERROR.
+        Some(code) => print_error(
+            &mut o,
+            &format!("Encounter some unknown error: {}", code.map_or("UNKNOWN_SERVER_ERROR", |c| c.name())),
+        ),
     }
-    crate::core::sort::by_key(&mut results, |r| r.0.clone() + &r.1);
+    // Rows sorted as Kafka sorts them: by topic and partition as one string.
+    let shown = |p: &Option<u32>| p.map_or("Not Provided".to_string(), |p| p.to_string());
+    let key = |r: &(String, Option<u32>, Option<String>)| format!("{}{}", r.0, r.1.map_or(-1, i64::from));
+    crate::core::sort::by_key(&mut results, key);
     o.out(format!("\n{} {} {}", pad("TOPIC", 30), pad("PARTITION", 15), pad("STATUS", 15)));
-    for (t, p, s) in results {
-        o.out(format!("\n{} {} {}", pad(&t, 30), pad(&p, 15), pad(&s, 15)));
+    for (t, p, error) in &results {
+        let status = error.as_ref().map_or("Successful".to_string(), |e| format!("Error: :{e}"));
+        o.out(format!("\n{} {} {}", pad(t, 30), pad(&shown(p), 15), pad(&status, 15)));
     }
     o.stdout.push('\n');
+    if results.iter().any(|r| r.2.is_some()) {
+        o.status = 1;
+    }
     o
 }
 

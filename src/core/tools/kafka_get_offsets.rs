@@ -2,6 +2,7 @@
 
 use super::options::{self, arg, flag, usage_error, Spec};
 use super::{include_list_matches, Context, Output, Target};
+use crate::core::error::ErrorCode;
 use crate::core::ids::TopicPartition;
 use crate::core::protocol::list_offsets::{ListOffsetsPartition, ListOffsetsRequest, LATEST_TIMESTAMP};
 
@@ -118,28 +119,43 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
         crate::core::protocol::metadata::MetadataRequest { topics: None, allow_auto_topic_creation: false };
     // `listPartitionInfos`: Admin's `listTopics`, the first call; no broker reachable, it
     // fails with the TimeoutException, printed as `GetOffsetShell.main` prints any exception.
-    let visible: std::collections::BTreeMap<String, u32> =
+    // Each topic's partitions, in order, with whether the answer names a leader.
+    let visible: std::collections::BTreeMap<String, Vec<bool>> =
         match target.read_as(ctx.user.as_deref(), "listTopics", request.into()) {
             Ok(crate::core::protocol::Response::Metadata(m)) => m
                 .topics
                 .into_iter()
                 .filter(|t| t.error_code.is_none())
-                .map(|t| (t.name, t.partitions.len() as u32))
+                .map(|t| {
+                    let mut ps: Vec<(u32, bool)> =
+                        t.partitions.iter().map(|p| (p.partition_index, p.error_code.is_none())).collect();
+                    crate::core::sort::by_key(&mut ps, |(p, _)| *p);
+                    (t.name, ps.into_iter().map(|(_, leader)| leader).collect())
+                })
                 .collect(),
             Ok(_) => Default::default(),
             Err(e) => return terse(&super::java_exception(&e)),
         };
-    let mut wanted: Vec<(String, u32)> = Vec::new();
-    for (name, &count) in &visible {
-        for p in 0..count {
+    let mut matched: Vec<(String, u32, bool)> = Vec::new();
+    for (name, leaders) in &visible {
+        for (p, &leader) in (0u32..).zip(leaders) {
             if filters.iter().any(|(re, f)| include_list_matches(re, name) && f(p)) {
-                wanted.push((name.clone(), p));
+                matched.push((name.clone(), p, leader));
             }
         }
     }
-    if wanted.is_empty() {
+    if matched.is_empty() {
         return terse("Could not match any topic-partitions with the specified filters");
     }
+    // `Admin.listOffsets` first looks up each partition's leader (its Metadata call,
+    // `listOffsets(api=METADATA)`), and retries one without a leader (LEADER_NOT_AVAILABLE,
+    // retriable) until the call's deadline: its future then fails with the TimeoutException
+    // of a call still waiting for a node. The playground skips the wait: a partition the
+    // answer shows without a leader is not asked for, and fails so at once.
+    let timed_out =
+        || super::java_exception(&crate::core::admin::node_assignment_timeout("listOffsets(api=METADATA)"));
+    let wanted: Vec<(String, u32)> =
+        matched.iter().filter(|(_, _, leader)| *leader).map(|(t, p, _)| (t.clone(), *p)).collect();
     // ListOffsets (latest) from the broker: what a consumer may read up to, the high watermark
     // (not the leader's log end: records past it are not acknowledged by the ISR yet).
     let list = ListOffsetsRequest {
@@ -152,26 +168,52 @@ pub fn run(args: &[String], target: &mut dyn Target, ctx: &Context) -> Output {
             })
             .collect(),
     };
-    let answers = match target.read_as(ctx.user.as_deref(), "listOffsets(api=METADATA)", list.into()) {
-        Ok(crate::core::protocol::Response::ListOffsets(r)) => r.partitions,
-        Ok(_) => Vec::new(),
-        Err(e) => return terse(&super::java_exception(&e)),
+    let answers = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        match target.read_as(ctx.user.as_deref(), "listOffsets(api=METADATA)", list.into()) {
+            Ok(crate::core::protocol::Response::ListOffsets(r)) => r.partitions,
+            Ok(_) => Vec::new(),
+            Err(e) => return terse(&super::java_exception(&e)),
+        }
     };
     let mut o = Output::default();
     let cluster = target.cluster();
     let mut rows: Vec<(String, u32, Option<i64>)> = Vec::new();
-    for (name, p) in wanted {
-        let tp = TopicPartition::new(name.as_str(), p);
-        let Some(answer) = answers.iter().find(|a| a.partition == tp) else { continue };
+    for (name, p, leader) in matched {
         // `GetOffsetShell.fetchOffsets`: a partition whose future failed is skipped, with the
         // ExecutionException's message (its cause's `toString()`), and the others go on.
-        if let Some(code) = answer.error_code {
-            o.errln(format!(
-                "Skip getting offsets for topic-partition {name}-{p} due to error: {}: {}",
-                super::exception_class(code),
-                crate::core::admin::default_message(code)
-            ));
+        let skip = |o: &mut Output, error: &str| {
+            o.errln(format!("Skip getting offsets for topic-partition {name}-{p} due to error: {error}"))
+        };
+        if !leader {
+            skip(&mut o, &timed_out());
             continue;
+        }
+        let tp = TopicPartition::new(name.as_str(), p);
+        let Some(answer) = answers.iter().find(|a| a.partition == tp) else { continue };
+        match answer.error_code {
+            None => {}
+            // Retriable (`ListOffsetsHandler`): the partition's leader is looked up again,
+            // until the deadline.
+            Some(
+                ErrorCode::NotLeaderOrFollower
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::UnknownTopicOrPartition
+                | ErrorCode::RequestTimedOut,
+            ) => {
+                skip(&mut o, &timed_out());
+                continue;
+            }
+            Some(code) => {
+                let error = format!(
+                    "{}: {}",
+                    super::exception_class(code),
+                    crate::core::admin::default_message(code)
+                );
+                skip(&mut o, &error);
+                continue;
+            }
         }
         let hw = answer.offset.max(0) as u64;
         let Some(log) = cluster.topics().get(&name).and_then(|t| t.partition(p)) else { continue };

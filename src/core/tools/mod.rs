@@ -64,9 +64,27 @@ pub const TOOLS: &[&str] = &[
 /// ("Timed out waiting for a node assignment. Call: listTopics"), which each tool prints as
 /// Kafka's does. (The playground fails it at once, where Kafka waits `default.api.timeout.ms`.)
 ///
-/// A tool gets no mutable access to the cluster: what it learns beyond [`Target::cluster`]'s
-/// static facts (the broker-wide defaults, the simulated clock) comes in answers to requests it
-/// sends as its user, and what it changes goes as commands.
+/// A tool gets no mutable access to the cluster: what it changes goes as commands, and what
+/// it lists, describes and is refused comes in answers to requests it sends as its user. It
+/// still reads some things from [`Target::cluster`] directly, where Kafka's tool would learn
+/// them from an answer the playground's requests do not carry:
+/// - static facts: the broker-wide defaults (retention, partitions, `auto.create.topics.enable`),
+///   the broker count, the simulated clock;
+/// - records and log bounds: the records, offsets and timestamps the console consumer prints,
+///   `kafka-get-offsets --time earliest|max-timestamp|<ts>`, the log start and end (and
+///   timestamps) `--reset-offsets` plans from, and the log end offsets `--describe` computes
+///   lag from (Kafka: Fetch and ListOffsets answers; the playground's carry offsets, not
+///   records);
+/// - group and topic details past the answer's names: each group's state and type for
+///   `kafka-consumer-groups --list --state/--type` (ListGroups names the groups the user may
+///   see), share groups' state for `kafka-share-groups --describe --state`, a topic's configs
+///   for `kafka-topics --describe`, whether a console consumer's group has members, and the
+///   console producer's existing card;
+/// - `kafka-acls`: the ACLs as stored, to skip one `--add` that is there already and to find
+///   what `--remove` deletes;
+/// - the authorizer, asked what the broker would answer, where the request that needs the
+///   right is not one the admin client sends: READ on the console consumer's group (its
+///   JoinGroup), and in the page READ on its topic and WRITE on the console producer's.
 pub trait Target {
     fn cluster(&self) -> &Cluster;
     /// Sends a read-only request as `user` (`None`: the operator) through the admin client and
