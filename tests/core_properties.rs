@@ -33,13 +33,11 @@
 
 use broker_playground::core::acl::Role;
 use broker_playground::core::command::SeekTo;
-use broker_playground::core::config::{
-    ClusterConfig, ConsumerConfig, GroupProtocol, ManualCommit, OffsetReset,
-};
+use broker_playground::core::config::{ClusterConfig, ConsumerConfig, ManualCommit, OffsetReset};
 use broker_playground::core::consumer::{ConsumerMode, ConsumerSpec};
 use broker_playground::core::event::{EventKind, LeaveReason};
 use broker_playground::core::group::assignor::{Strategy as Assignor, TopicPartition};
-use broker_playground::core::group::GroupState;
+use broker_playground::core::group::{GroupProtocol, GroupState};
 use broker_playground::core::ids::NodeId;
 use broker_playground::core::log::{PartitionLog, Record, Retention, Value};
 use broker_playground::core::producer::{KeyMode, PartitionerKind, ProducerSpec};

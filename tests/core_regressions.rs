@@ -143,7 +143,7 @@ fn deliveries_count_for_the_group_before_it_has_members_or_commits() {
 /// the protocol of the group the member is in, not its current settings.
 #[test]
 fn leaving_follows_the_groups_protocol_not_edited_settings() {
-    use broker_playground::core::config::GroupProtocol;
+    use broker_playground::core::group::GroupProtocol;
     use broker_playground::core::group::GroupState;
     let mut c = cluster_with_topic();
     for name in ["c1", "c2"] {

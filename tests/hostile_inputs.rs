@@ -690,7 +690,7 @@ mod findings {
 #[test]
 fn extreme_but_valid_scenarios_load_and_run() {
     let dir = tempdir();
-    for (name, value) in broker_playground::core::budget::extreme_scenarios() {
+    for (name, value) in broker_playground::core::scenario::extreme_scenarios() {
         let s = Scenario::from_value(value.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(Scenario::from_json(&s.to_json()).as_ref(), Ok(&s), "{name}");
         let file = dir.join(format!("{name}.json"));

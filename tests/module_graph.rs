@@ -7,39 +7,14 @@
 //! `src/core/broker/`, `ui::state` for `state.rs` and `state/`): a module and its own
 //! submodules are one node, and what a module declares in its `mod.rs` does not count.
 //!
-//! The rule (ARCHITECTURE.md, "The module graph"): no import cycle outside the core's known
-//! one. The UI's graph is acyclic — the model (`ui::state` and its submodules) names no view.
-//! The core is still one cycle around `Cluster` (each node's module adds `impl Cluster`
-//! blocks, and `Cluster` holds the nodes): [`KNOWN_CORE_CYCLE`] lists it, and the test fails
-//! if any other module joins a cycle, and when one leaves it (so the list only shrinks).
+//! The rule (ARCHITECTURE.md, "The module graph"): no import cycle anywhere in the crate. The
+//! UI's graph is acyclic — the model (`ui::state` and its submodules) names no view — and so
+//! is the core's: `Cluster` (`core::cluster`, with its `impl Cluster` blocks in `cluster/`)
+//! names the nodes and their vocabulary, and none of them names it back. The test fails on
+//! any cycle and names the imports that make it, so it can be broken.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-/// The core's modules that are on one import cycle today, around `Cluster`. Remove a module
-/// when it leaves the cycle; never add one — break the new cycle instead (see
-/// ARCHITECTURE.md, "The module graph").
-const KNOWN_CORE_CYCLE: &[&str] = &[
-    "core::admin",
-    "core::broker",
-    "core::budget",
-    "core::cluster",
-    "core::command",
-    "core::command_read",
-    "core::config",
-    "core::consumer",
-    "core::coordinator_lookup",
-    "core::event",
-    "core::group",
-    "core::learned",
-    "core::prediction",
-    "core::producer",
-    "core::protocol",
-    "core::route",
-    "core::scenario",
-    "core::schedule",
-    "core::share_consumer",
-];
 
 type Module = Vec<String>;
 
@@ -285,33 +260,19 @@ fn name(m: &Module) -> String {
 }
 
 #[test]
-fn no_import_cycle_but_the_cores_known_one_and_that_one_only_shrinks() {
+fn no_import_cycle() {
     let g = graph();
-    let known: BTreeSet<&str> = KNOWN_CORE_CYCLE.iter().copied().collect();
-    let mut on_a_cycle = BTreeSet::new();
     let mut problems = Vec::new();
     for comp in cycles(&g) {
         let names: Vec<String> = comp.iter().map(name).collect();
-        let new: Vec<&String> = names.iter().filter(|n| !known.contains(n.as_str())).collect();
-        if !new.is_empty() {
-            // Say which imports make the cycle, so it can be broken.
-            let edges: Vec<String> = comp
-                .iter()
-                .flat_map(|a| {
-                    g[a].iter()
-                        .filter(|b| comp.contains(*b))
-                        .map(move |b| format!("{} -> {}", name(a), name(b)))
-                })
-                .collect();
-            problems
-                .push(format!("a new import cycle through {new:?}; its imports:\n  {}", edges.join("\n  ")));
-        }
-        on_a_cycle.extend(names);
-    }
-    for k in KNOWN_CORE_CYCLE {
-        if !on_a_cycle.contains(*k) {
-            problems.push(format!("{k} is no longer on an import cycle: remove it from KNOWN_CORE_CYCLE"));
-        }
+        // Say which imports make the cycle, so it can be broken.
+        let edges: Vec<String> = comp
+            .iter()
+            .flat_map(|a| {
+                g[a].iter().filter(|b| comp.contains(*b)).map(move |b| format!("{} -> {}", name(a), name(b)))
+            })
+            .collect();
+        problems.push(format!("an import cycle through {names:?}; its imports:\n  {}", edges.join("\n  ")));
     }
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
 }

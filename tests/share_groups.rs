@@ -741,7 +741,7 @@ fn a_share_consumer_given_partitions_is_refused_naming_the_field() {
 /// and its share-partitions stay as they were.
 #[test]
 fn group_share_configs_out_of_kafkas_bounds_change_nothing() {
-    use broker_playground::core::broker::share::ShareGroupSettings;
+    use broker_playground::core::share_group::ShareGroupSettings;
     let mut scenario = Scenario::from_json(WORKERS).expect("loads");
     scenario.script.clear();
     let mut run = Run::new(scenario).expect("runs");

@@ -102,9 +102,9 @@ fn core_throughput_on(n: u64, config: ClusterConfig) -> f64 {
 /// records any share-partition held — bounded by `group.share.partition.max.record.locks`
 /// (per-record state is only kept inside that window), so memory does not grow with the log.
 fn group_consumption(n: u64, share: bool) -> (f64, usize) {
-    use broker_playground::core::broker::share::ShareGroupSettings;
     use broker_playground::core::consumer::ConsumerMode;
     use broker_playground::core::share_group::ShareAutoOffsetReset;
+    use broker_playground::core::share_group::ShareGroupSettings;
     let mut c = bench_cluster(ClusterConfig::default(), "bench");
     let group = if share { "workers" } else { "readers" };
     if share {
@@ -254,7 +254,7 @@ fn cli_exe() -> Option<std::path::PathBuf> {
     exe.exists().then_some(exe)
 }
 
-/// `playground-cli run` on every extreme-but-valid scenario (budget.rs), each for its whole
+/// `playground-cli run` on every extreme-but-valid scenario (scenario.rs), each for its whole
 /// 24 simulated hours: wall time and peak memory (GNU time's maximum resident set size).
 /// Issue #16's promise is under 60 s and 512 MB each; the largest goes in the report.
 fn cli_extreme(r: &mut Map<String, J>) {
@@ -265,7 +265,7 @@ fn cli_extreme(r: &mut Map<String, J>) {
     let dir = std::path::Path::new("target/bench/extreme");
     let _ = std::fs::create_dir_all(dir);
     let (mut worst_s, mut worst_rss) = (0.0f64, 0u64);
-    for (name, scenario) in broker_playground::core::budget::extreme_scenarios() {
+    for (name, scenario) in broker_playground::core::scenario::extreme_scenarios() {
         let file = dir.join(format!("{name}.json"));
         if std::fs::write(&file, scenario.to_string()).is_err() {
             continue;

@@ -7,19 +7,30 @@
 //!
 //! Same seed + same commands at the same times ⇒ the same events, natively and in wasm.
 
+mod admin;
+mod budget;
+mod classic;
+mod consumer_protocol;
 mod consumers;
+mod coordinator_lookup;
+mod learned;
+mod offsets;
 mod producers;
+mod replicas;
+mod route;
+mod schedule;
+mod share_consumers;
 
 use super::acl::{AuthConfig, Authorizer, AuthorizerSpec, RoleBinding};
 use super::admin::AdminClient;
 use super::broker::{unknown_topic, Broker};
 use super::command::{Command, SeekTo};
-use super::config::{ClusterConfig, GroupProtocol};
+use super::config::ClusterConfig;
 use super::consumer::{Consumer, ConsumerMode, ConsumerSpec, ConsumerStatus};
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::{AuthorizationChange, BrokerChange, Event, EventKind, LeaveReason, RebalanceReason};
 use super::group::assignor::TopicPartition;
-use super::group::Group;
+use super::group::{Group, GroupProtocol};
 use super::ids::{BrokerId, CorrelationId, NodeId};
 use super::log::{Retention, Value};
 use super::net::Network;
@@ -36,19 +47,6 @@ pub use super::broker::RETENTION_CHECK_MS;
 
 /// Most producers, consumers and topics one cluster may hold (a tab must stay responsive).
 pub const MAX_ENTITIES: usize = 256;
-
-/// Names of producers, consumers, groups and instance ids: 1–64 of `[A-Za-z0-9._-]`.
-pub fn validate_entity_name(what: &str, name: &str) -> CoreResult<()> {
-    if name.is_empty() || name.len() > 64 {
-        return Err(CoreError::invalid(format!("{what} must be 1 to 64 characters long")));
-    }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
-        return Err(CoreError::invalid(format!(
-            "{what} {name:?} contains {c:?}; use letters, digits, '.', '_' and '-'"
-        )));
-    }
-    Ok(())
-}
 
 #[derive(Debug, Clone)]
 pub struct Cluster {
@@ -74,8 +72,8 @@ pub struct Cluster {
     pub(crate) learned: Option<super::learned::Learned>,
     /// The replication of the topic being created ([`Cluster::create_topic`]).
     pub(crate) next_topic_replication: Option<(i32, super::replication::config::TopicReplicationConfig)>,
-    /// Answers on their way to clients (`route.rs`).
-    pub(crate) route: super::route::Route,
+    /// Answers on their way to clients (`cluster/route.rs`).
+    pub(crate) route: route::Route,
     /// Classic: members that had stopped consuming when their SyncGroup answer came, per group
     /// (the rebalance's story; the coordinator does not know it).
     pub(crate) sync_stopped: BTreeMap<String, Vec<String>>,
@@ -254,7 +252,7 @@ impl Cluster {
     /// Sends `request` from client `from` (authenticated as `user`) to the broker, and runs the
     /// network at `now` until its answer is back. The data path has zero latency, so it always
     /// is; `None` means it timed out, is still on its way over a slower link, or waits at a
-    /// coordinator (JoinGroup, SyncGroup). See `route.rs`.
+    /// coordinator (JoinGroup, SyncGroup). See `cluster/route.rs`.
     pub(crate) fn call(
         &mut self,
         now: Millis,
@@ -554,7 +552,7 @@ impl Cluster {
                     Some(b) if c.busy_until > now => (b.unprocessed_at(now), b.committed_before_processing),
                     _ => (0, false),
                 };
-                let kind = super::share_consumer::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
+                let kind = share_consumers::crashed(c, &name).unwrap_or(EventKind::ConsumerCrashed {
                     consumer: name,
                     unprocessed,
                     committed_ahead,

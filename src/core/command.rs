@@ -1,12 +1,12 @@
 //! What a person (or a scenario script) can do to the cluster.
 
 use super::acl::{AclBinding, Role};
-use super::broker::share::ShareGroupSettings;
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::ids::BrokerId;
 use super::log::Retention;
 use super::producer::ProducerSpec;
 use super::share_group::share_partition::ResetTarget;
+use super::share_group::ShareGroupSettings;
 use serde::{Deserialize, Serialize};
 
 /// Where `seek()` moves a position.

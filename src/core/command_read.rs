@@ -12,7 +12,6 @@
 //! `Deserialize`. Tests hold it to the derive, which is kept for tests only.
 
 use super::acl::{AclBinding, Role};
-use super::broker::share::ShareGroupSettings;
 use super::command::{Command, SeekTo};
 use super::consumer::{ConsumerMode, ConsumerSpec};
 use super::ids::BrokerId;
@@ -20,6 +19,7 @@ use super::log::Retention;
 use super::producer::ProducerSpec;
 use super::protocol::elect_leaders::{ElectionPartition, ElectionType};
 use super::share_group::share_partition::ResetTarget;
+use super::share_group::ShareGroupSettings;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
 use std::fmt;
 

@@ -2,7 +2,9 @@
 //! (`session.timeout.ms`, `auto.offset.reset`, …) so scenario files read like client configs.
 //! Knobs that exist only in the playground say so in their doc comment.
 
+use super::error::{CoreError, CoreResult};
 use super::group::assignor::{Side, Strategy};
+use super::group::GroupProtocol;
 use super::log::Retention;
 use crate::core::share_group::ShareAcknowledgementMode;
 use serde::{Deserialize, Serialize};
@@ -60,7 +62,7 @@ pub struct ClusterConfig {
     /// (client settings: a producer's own `config` overrides them). Not a broker setting, so
     /// not in the file's `cluster`; it comes with the pace.
     #[serde(skip)]
-    pub producer_defaults: super::producer::ProducerDefaults,
+    pub producer_defaults: ProducerDefaults,
     /// `auto.leader.rebalance.enable` (true): the controller moves each partition's leadership
     /// back to its preferred replica (the first) once that replica is in sync again.
     #[serde(rename = "auto.leader.rebalance.enable")]
@@ -103,7 +105,7 @@ impl BrokerSpec {
                 return Err(format!("[{i}].id: broker {} is listed twice", b.id));
             }
             if let Some(r) = &b.rack {
-                if let Err(e) = super::cluster::validate_entity_name("broker.rack", r) {
+                if let Err(e) = validate_entity_name("broker.rack", r) {
                     return Err(format!("[{i}].rack: {e}"));
                 }
             }
@@ -128,7 +130,7 @@ impl Default for ClusterConfig {
             unclean_leader_election_enable: false,
             replica_lag_time_max_ms: 30_000,
             broker_session_timeout_ms: 9_000,
-            producer_defaults: super::producer::ProducerDefaults::KAFKA,
+            producer_defaults: ProducerDefaults::KAFKA,
             auto_leader_rebalance_enable: true,
             leader_imbalance_check_interval_seconds: 300,
             leader_imbalance_per_broker_percentage: 10,
@@ -146,7 +148,7 @@ impl ClusterConfig {
             network_latency_ms: 200,
             replica_lag_time_max_ms: 10_000,
             broker_session_timeout_ms: 3_000,
-            producer_defaults: super::producer::ProducerDefaults::TEACHING,
+            producer_defaults: ProducerDefaults::TEACHING,
             leader_imbalance_check_interval_seconds: 10,
             ..Self::default()
         }
@@ -200,21 +202,41 @@ impl ClusterConfig {
     }
 }
 
-/// `group.protocol`: which rebalance protocol a consumer speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupProtocol {
-    /// JoinGroup / SyncGroup, eager or cooperative (the default in Kafka 3.x and 4.x clients).
-    #[default]
-    Classic,
-    /// KIP-848: heartbeats only, server-side assignment, per-member reconciliation.
-    Consumer,
+/// Names of producers, consumers, groups and instance ids: 1–64 of `[A-Za-z0-9._-]`.
+pub fn validate_entity_name(what: &str, name: &str) -> CoreResult<()> {
+    if name.is_empty() || name.len() > 64 {
+        return Err(CoreError::invalid(format!("{what} must be 1 to 64 characters long")));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        return Err(CoreError::invalid(format!(
+            "{what} {name:?} contains {c:?}; use letters, digits, '.', '_' and '-'"
+        )));
+    }
+    Ok(())
 }
 
-impl GroupProtocol {
-    /// For serde's `skip_serializing_if`: classic is the default and is left out.
-    pub fn is_classic(&self) -> bool {
-        *self == GroupProtocol::Classic
+/// The pace's defaults for a producer's timeouts (`ClusterConfig::producer_defaults`):
+/// Kafka's, or scaled down at teaching pace like the broker's timeouts (÷3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProducerDefaults {
+    /// `request.timeout.ms` (30000; 10000 at teaching pace).
+    pub request_timeout_ms: u64,
+    /// `delivery.timeout.ms` (120000; 40000 at teaching pace).
+    pub delivery_timeout_ms: u64,
+    /// `max.block.ms` (60000; 20000 at teaching pace).
+    pub max_block_ms: u64,
+}
+
+impl ProducerDefaults {
+    pub const KAFKA: ProducerDefaults =
+        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000, max_block_ms: 60_000 };
+    pub const TEACHING: ProducerDefaults =
+        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000, max_block_ms: 20_000 };
+}
+
+impl Default for ProducerDefaults {
+    fn default() -> Self {
+        Self::KAFKA
     }
 }
 

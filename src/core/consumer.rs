@@ -1,13 +1,15 @@
 //! Consumers: standalone (`assign()`) or group members (`subscribe()`), polling on a
 //! schedule, processing for a while, and committing automatically or by hand.
 //!
-//! The client side of the group protocols lives here and in `group/classic.rs` (when to
-//! rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
+//! The client side of the group protocols lives here and in the cluster's driving of its
+//! consumers (`cluster/consumers.rs`, `cluster/classic.rs`, `cluster/consumer_protocol.rs`:
+//! when to rejoin, what to revoke); the coordinator's side lives on the broker (`broker/`).
 
-use super::config::{ConsumerConfig, GroupProtocol};
+use super::config::ConsumerConfig;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::event::RebalanceReason;
 use super::group::assignor::TopicPartition;
+use super::group::GroupProtocol;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,13 +64,13 @@ impl ConsumerSpec {
     }
 
     pub fn validate(&self) -> CoreResult<()> {
-        super::cluster::validate_entity_name("consumer", &self.name)?;
+        super::config::validate_entity_name("consumer", &self.name)?;
         self.config.validate().map_err(CoreError::invalid)?;
         if let Some(g) = &self.config.group_id {
-            super::cluster::validate_entity_name("group.id", g)?;
+            super::config::validate_entity_name("group.id", g)?;
         }
         if let Some(i) = &self.config.group_instance_id {
-            super::cluster::validate_entity_name("group.instance.id", i)?;
+            super::config::validate_entity_name("group.instance.id", i)?;
         }
         match &self.mode {
             ConsumerMode::Group { topics } => {

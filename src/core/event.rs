@@ -8,13 +8,13 @@
 
 use super::acl::role::Role;
 use super::acl::AclBinding;
-use super::broker::share::ShareGroupSettings;
-use super::config::{GroupProtocol, OffsetReset};
+use super::config::OffsetReset;
 use super::error::ErrorCode;
-use super::group::assignor::{Strategy, TopicPartition};
-use super::group::GroupState;
+use super::group::assignor::{RebalanceProtocol, Strategy, TopicPartition};
+use super::group::{GroupProtocol, GroupState};
 use super::ids::BrokerId;
 use super::share_group::share_partition::{ArchiveReason, ReturnCause};
+use super::share_group::ShareGroupSettings;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -58,26 +58,6 @@ pub enum RebalanceReason {
     StrategyChanged {
         member: String,
     },
-}
-
-/// How the members of a classic group rebalance (Kafka's `RebalanceProtocol`): decided by
-/// the core from the members' assignors, not guessed by whoever shows it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RebalanceProtocol {
-    /// At least one member revokes everything before it rejoins (its assignors are not all
-    /// cooperative, e.g. the default `range, cooperative-sticky`): it consumes nothing until
-    /// the new assignment arrives.
-    #[default]
-    Eager,
-    /// Every member's assignors are cooperative: members keep what they own while rejoining.
-    Cooperative,
-}
-
-impl RebalanceProtocol {
-    pub fn is_eager(&self) -> bool {
-        *self == RebalanceProtocol::Eager
-    }
 }
 
 /// Why a member left its group.

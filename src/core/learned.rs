@@ -4,7 +4,7 @@
 //!
 //! Off by default (it costs a map update per answer); `Cluster::record_learned(true)` turns it
 //! on, and the random driver in `tests/core_properties.rs` does. It is filled where an answer
-//! reaches a client over the network (`Cluster::call`, and `route.rs`'s dispatch of answers that
+//! reaches a client over the network (`Cluster::call`, and `cluster/route.rs`'s dispatch of answers that
 //! arrive later) and from nothing else;
 //! so a client state the checker can explain with it was learned from a message.
 //!
@@ -95,18 +95,6 @@ impl Learned {
     /// How many answers `node` received.
     pub fn answers(&self, node: &NodeId) -> u64 {
         self.answers.get(node).copied().unwrap_or(0)
-    }
-}
-
-impl super::Cluster {
-    /// Starts (or stops) keeping what each client was told ([`Learned`]), for checkers.
-    pub fn record_learned(&mut self, on: bool) {
-        self.learned = on.then(|| self.learned.take().unwrap_or_default());
-    }
-
-    /// What each client was told, if [`record_learned`](Self::record_learned) is on.
-    pub fn learned(&self) -> Option<&Learned> {
-        self.learned.as_ref()
     }
 }
 

@@ -7,18 +7,21 @@
 //! - the same seed and the same commands give the same events, natively and in wasm.
 //!
 //! # Layout
-//! - [`cluster`] — [`Cluster`]: `apply(now, command)`, `advance(now)`, `next_wakeup()`.
+//! - [`cluster`] — [`Cluster`]: `apply(now, command)`, `advance(now)`, `next_wakeup()`; its
+//!   submodules hold every `impl Cluster` block (the driving of each kind of node, the routing
+//!   of envelopes). No other module here names `Cluster` but [`scenario`] and [`tools`], which
+//!   drive one (`tests/module_graph.rs`: no import cycle).
 //! - [`command`], [`event`], [`error`], [`time`], [`config`] — its vocabulary.
 //! - [`topic`], [`log`] — topics, partition logs, retention; [`budget`] — the work budget
 //!   (totals across the cluster a tab can hold).
 //! - [`partitioner`], [`producer`] — where records go.
-//! - [`consumer`] — standalone and group consumers, the client side of the protocols;
+//! - [`consumer`] — standalone and group consumers' state;
 //!   [`share_consumer`] — the share consumer (KIP-932), [`share_group`] its pure pieces.
 //! - [`broker`] — the broker: logs, the group coordinators' handlers, the authorizer.
-//! - [`group`] — groups: the classic member's side, KIP-848, assignors, offsets.
+//! - [`group`] — groups as their coordinator keeps them, assignors, offsets' validation.
 //! - [`acl`] — users, roles, ACLs and the authorizer.
-//! - [`scenario`] — the scenario file format and the built-in scenarios ([`prediction`]: a
-//!   lesson's questions); [`share`] — share links.
+//! - [`scenario`] — the scenario file format and the built-in scenarios
+//!   ([`scenario::prediction`]: a lesson's questions); [`share`] — share links.
 
 pub mod acl;
 pub mod admin;
@@ -29,7 +32,6 @@ pub mod command;
 mod command_read;
 pub mod config;
 pub mod consumer;
-mod coordinator_lookup;
 pub mod error;
 pub mod event;
 pub mod group;
@@ -38,11 +40,9 @@ pub mod learned;
 pub mod log;
 pub mod net;
 pub mod partitioner;
-pub mod prediction;
 pub mod producer;
 pub mod protocol;
 pub mod replication;
-mod route;
 pub mod scenario;
 pub mod schedule;
 pub mod share;

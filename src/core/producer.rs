@@ -1,6 +1,7 @@
 //! Producers: a rate of records per simulated second, keys for teaching, and Kafka's
 //! partitioner choosing where each record lands.
 
+use super::config::ProducerDefaults;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::ids::BrokerId;
 use super::log::{Record, Value};
@@ -106,7 +107,7 @@ impl ProducerSpec {
     }
 
     pub fn validate(&self) -> CoreResult<()> {
-        super::cluster::validate_entity_name("producer", &self.name)?;
+        super::config::validate_entity_name("producer", &self.name)?;
         self.replication_config()?;
         if !(self.rate.is_finite() && (0.0..=MAX_RATE).contains(&self.rate)) {
             return Err(CoreError::invalid(format!("rate must be between 0 and {MAX_RATE} records/s")));
@@ -131,31 +132,6 @@ impl ProducerSpec {
             _ => {}
         }
         Ok(())
-    }
-}
-
-/// The pace's defaults for a producer's timeouts (`ClusterConfig::producer_defaults`):
-/// Kafka's, or scaled down at teaching pace like the broker's timeouts (÷3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProducerDefaults {
-    /// `request.timeout.ms` (30000; 10000 at teaching pace).
-    pub request_timeout_ms: u64,
-    /// `delivery.timeout.ms` (120000; 40000 at teaching pace).
-    pub delivery_timeout_ms: u64,
-    /// `max.block.ms` (60000; 20000 at teaching pace).
-    pub max_block_ms: u64,
-}
-
-impl ProducerDefaults {
-    pub const KAFKA: ProducerDefaults =
-        ProducerDefaults { request_timeout_ms: 30_000, delivery_timeout_ms: 120_000, max_block_ms: 60_000 };
-    pub const TEACHING: ProducerDefaults =
-        ProducerDefaults { request_timeout_ms: 10_000, delivery_timeout_ms: 40_000, max_block_ms: 20_000 };
-}
-
-impl Default for ProducerDefaults {
-    fn default() -> Self {
-        Self::KAFKA
     }
 }
 

@@ -4,6 +4,10 @@
 //! The format is versioned serde JSON. The UI exports exactly this, share links carry it, and
 //! `playground-cli run` runs it. Loading is all-or-nothing: a bad file is an error naming the
 //! field (`consumers[1].config.session.timeout.ms: …`) and nothing is half-loaded.
+//!
+//! [`prediction`] — a lesson's questions as the file writes them.
+
+pub mod prediction;
 
 use super::acl::AuthorizerSpec;
 use super::cluster::Cluster;
@@ -185,7 +189,7 @@ pub struct Scenario {
     pub duration: Option<At>,
     /// Questions the page asks before scripted moments (see [`super::prediction`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub predict: Vec<super::prediction::Prediction>,
+    pub predict: Vec<prediction::Prediction>,
 }
 
 /// A group's type (`group.type`): only share groups take configs in scenario files so far.
@@ -204,7 +208,7 @@ pub struct GroupSpec {
     #[serde(rename = "type")]
     pub group_type: GroupType,
     #[serde(default)]
-    pub config: super::broker::share::ShareGroupSettings,
+    pub config: super::share_group::ShareGroupSettings,
 }
 
 fn default_seed() -> u64 {
@@ -385,7 +389,7 @@ impl Scenario {
         if self.script.len() > MAX_SCRIPT_STEPS {
             return Err(err("script", format!("at most {MAX_SCRIPT_STEPS} steps")));
         }
-        super::prediction::validate(&self.predict, self.duration).map_err(|(path, e)| err(path, e))?;
+        prediction::validate(&self.predict, self.duration).map_err(|(path, e)| err(path, e))?;
         // A dry build catches the rest (duplicate names, unknown users, bad partitions).
         self.build().map(|_| ())
     }
@@ -722,6 +726,122 @@ pub fn default_scenario() -> Scenario {
         duration: None,
         predict: Vec::new(),
     })
+}
+
+/// Valid scenarios at the limits: every cap at its maximum, alone and together (the hostile
+/// corpus's generated half; the bench runs each through `playground-cli run` for the whole
+/// 24 hours and the e2e tests load the last one in the page). Each is a scenario file's JSON.
+pub fn extreme_scenarios() -> Vec<(&'static str, serde_json::Value)> {
+    use serde_json::json;
+    let day = "24h";
+    let name = |prefix: &str, i: usize| format!("{prefix}{i:0>width$}", width = 64 - prefix.len());
+    let rate = super::budget::Budget::PLAYGROUND.records_per_second;
+    // `consumers` consumers each subscribed to `partitions` partitions, polling (and refreshing
+    // metadata on every poll) as often as the partition-read budget lets them, and
+    // heartbeating with the rest of the wake-up budget.
+    let fast_consumer = |group: &str, consumers: u64, partitions: u64| {
+        let (timers, reads) = super::budget::fast_timers(consumers, partitions);
+        json!({"group.id": group, "max.poll.records": 100_000, "playground.poll.interval.ms": reads,
+            "heartbeat.interval.ms": timers, "session.timeout.ms": timers + 1, "auto.commit.interval.ms": 1,
+            "metadata.max.age.ms": 1, "playground.processing.ms.per.record": 0})
+    };
+    let mut out = Vec::new();
+    out.push((
+        "rate-kept-forever",
+        json!({"version": 1, "topics": [{"name": "t", "partitions": 1, "retention": {}}],
+            "producers": [{"name": "p", "topic": "t", "rate": rate}], "duration": day}),
+    ));
+    out.push((
+        "partitions-random-keys",
+        json!({"version": 1, "topics": [{"name": "t", "partitions": 1024}],
+            "producers": [{"name": "p", "topic": "t", "rate": rate, "keys": {"mode": "random"}}],
+            "duration": day}),
+    ));
+    let topics: Vec<_> =
+        (0..256).map(|i| json!({"name": name("t", i), "partitions": 4, "retention": {}})).collect();
+    let producers: Vec<_> = (0..256)
+        .map(|i| {
+            json!({"name": name("p", i), "topic": name("t", i), "rate": (rate / 256.0).floor(),
+            "keys": {"mode": "set", "prefix": "k".repeat(64), "count": 10_000}})
+        })
+        .collect();
+    out.push((
+        "topics-and-producers-256",
+        json!({"version": 1, "topics": topics, "producers": producers, "duration": day}),
+    ));
+    let consumers: Vec<_> = (0..256)
+        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": ["t"]}}, "config": fast_consumer("g", 256, 64)}))
+        .collect();
+    out.push((
+        "consumers-256",
+        json!({"version": 1, "topics": [{"name": "t", "partitions": 64}],
+            "producers": [{"name": "p", "topic": "t", "rate": rate, "keys": {"mode": "random"}}],
+            "consumers": consumers, "duration": day}),
+    ));
+    // A script as long as the file may be: steps every 10 s, each at the widest.
+    let script = |n: usize, topic: &str| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| {
+                let action = match i % 4 {
+                    0 => json!({"type": "pause_producer", "name": "p"}),
+                    1 => json!({"type": "resume_producer", "name": "p"}),
+                    2 => json!({"type": "send_one", "producer": "p", "key": "k".repeat(256), "value": "v".repeat(1024)}),
+                    _ => json!({"type": "set_retention", "topic": topic, "retention": {"retention.ms": null, "retention.bytes": null}}),
+                };
+                json!({"at": (i as u64 * 10_000).min(MAX_DURATION_MS), "do": action})
+            })
+            .collect()
+    };
+    // As many steps as fit in the file as the playground writes it (a few kB to spare).
+    let fill = |mut v: serde_json::Value, topic: &str| {
+        let size =
+            |v: &serde_json::Value| Scenario::from_value(v.clone()).map_or(usize::MAX, |s| s.written_len());
+        let empty = size(&v);
+        v["script"] = serde_json::Value::Array(script(100, topic));
+        let per_step = size(&v).saturating_sub(empty) / 100;
+        let target = MAX_SCENARIO_BYTES - 8_192;
+        let mut n = target.saturating_sub(empty) / per_step.max(1);
+        loop {
+            v["script"] = serde_json::Value::Array(script(n, topic));
+            if n == 0 || size(&v) <= target {
+                return v;
+            }
+            n = n * 99 / 100;
+        }
+    };
+    out.push((
+        "script-at-the-byte-limit",
+        fill(
+            json!({"version": 1, "topics": [{"name": "t", "partitions": 8}],
+                "producers": [{"name": "p", "topic": "t", "rate": rate}], "duration": day}),
+            "t",
+        ),
+    ));
+    // Together: 256 topics over the partition budget, 256 producers sharing the rate, 16
+    // consumers on every topic at the fastest settings (1 024 × 16 = the budget), retention
+    // off, and a long script.
+    let topics: Vec<_> =
+        (0..256).map(|i| json!({"name": name("t", i), "partitions": 4, "retention": {}})).collect();
+    let mut producers: Vec<_> = (0..255)
+        .map(|i| {
+            json!({"name": name("p", i), "topic": name("t", i), "rate": (rate / 256.0).floor(),
+            "keys": {"mode": "random"}})
+        })
+        .collect();
+    producers.push(json!({"name": "p", "topic": name("t", 255), "rate": (rate / 256.0).floor()}));
+    let all: Vec<String> = (0..256).map(|i| name("t", i)).collect();
+    let consumers: Vec<_> = (0..16)
+        .map(|i| json!({"name": name("c", i), "mode": {"group": {"topics": all}}, "config": fast_consumer("g", 16, 1024)}))
+        .collect();
+    out.push((
+        "all-together",
+        fill(
+            json!({"version": 1, "topics": topics, "producers": producers, "consumers": consumers,
+                "duration": day}),
+            &name("t", 255),
+        ),
+    ));
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! Producers, consumers and group coordinators live in [`Tracked`] maps: a `BTreeMap` by name
 //! that notes every name handed out mutably (`get_mut`, `insert`, `remove`, `entry`; the
-//! whole-map mutators note "all"). [`Cluster::flush_schedule`] recomputes the wake-up of just
+//! whole-map mutators note "all"). [`Cluster::flush_schedule`](crate::core::Cluster::flush_schedule) recomputes the wake-up of just
 //! those nodes and files it in a per-kind [`Queue`] ordered by `(time, name)`. So a step
 //! touches only the nodes that are due, and the next wake-up is the smallest key of three sets:
 //! `O(log n)`.
@@ -11,7 +11,6 @@
 //! then the coordinators due, then the consumers due, each in name order, each kind's due set
 //! taken when its turn starts. Debug builds check every answer against a scan of every node.
 
-use super::cluster::Cluster;
 use super::time::Millis;
 use std::borrow::Borrow;
 use std::collections::{btree_map, BTreeMap, BTreeSet};
@@ -156,7 +155,7 @@ impl Queue {
         }
     }
 
-    fn refile<'a, V: 'a>(
+    pub(crate) fn refile<'a, V: 'a>(
         &mut self,
         nodes: &mut Tracked<V>,
         wakeup: impl Fn(&V) -> Option<Millis>,
@@ -182,12 +181,12 @@ impl Queue {
         }
     }
 
-    fn first(&self) -> Option<Millis> {
+    pub(crate) fn first(&self) -> Option<Millis> {
         self.by_time.first().map(|(t, _)| *t)
     }
 
     /// The names due by `t`, in name order.
-    fn due_by(&self, t: Millis) -> Vec<String> {
+    pub(crate) fn due_by(&self, t: Millis) -> Vec<String> {
         let mut due: Vec<String> =
             self.by_time.iter().take_while(|(w, _)| *w <= t).map(|(_, n)| n.clone()).collect();
         crate::core::sort::ascending(&mut due);
@@ -198,11 +197,11 @@ impl Queue {
 /// The three queues and what the coordinators' were filed with.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Schedule {
-    producers: Queue,
-    groups: Queue,
-    consumers: Queue,
+    pub(crate) producers: Queue,
+    pub(crate) groups: Queue,
+    pub(crate) consumers: Queue,
     /// The KIP-848 session timeout the groups' wake-ups were computed with.
-    groups_session: Option<Millis>,
+    pub(crate) groups_session: Option<Millis>,
 }
 
 /// A kind of node, in the order a step visits them.
@@ -211,97 +210,6 @@ pub(crate) enum Kind {
     Producer,
     Group,
     Consumer,
-}
-
-impl Cluster {
-    /// Refiles every node touched since the last flush.
-    pub(crate) fn flush_schedule(&mut self) {
-        let session = self.config.consumer_session_timeout_ms;
-        let s = &mut self.schedule;
-        s.producers.refile(&mut self.producers, |p| p.next_wakeup(), false);
-        s.consumers.refile(&mut self.consumers, |c| c.next_wakeup(), false);
-        let rebuild = s.groups_session != Some(session);
-        s.groups_session = Some(session);
-        s.groups.refile(&mut self.broker.groups, |g| g.next_wakeup(session), rebuild);
-    }
-
-    /// Whether the queues may be behind the nodes (something touched them since the flush).
-    fn schedule_stale(&self) -> bool {
-        self.producers.is_touched()
-            || self.consumers.is_touched()
-            || self.broker.groups.is_touched()
-            || self.schedule.groups_session != Some(self.config.consumer_session_timeout_ms)
-    }
-
-    /// The next wake-up from the queues (they must be flushed), or a scan of every node when
-    /// something touched them since: the same answer either way.
-    pub(crate) fn next_wakeup_queued(&self) -> Option<Millis> {
-        if self.schedule_stale() {
-            return self.next_wakeup_scan();
-        }
-        let s = &self.schedule;
-        let nodes = [s.producers.first(), s.groups.first(), s.consumers.first()].into_iter().flatten().min();
-        // The retention check: its condition costs a look at every topic, so it is asked only
-        // when it would come first.
-        let t = match nodes {
-            Some(t) if t <= self.broker.next_retention_at => Some(t),
-            _ => match self.broker.retention_timeout() {
-                Some(r) => Some(nodes.map_or(r, |t| t.min(r))),
-                None => nodes,
-            },
-        };
-        // The replicas' and the share coordinator's timers (one look each, not per node).
-        let t = [
-            t,
-            self.broker.replicas.next_wakeup(),
-            self.broker.share.next_timer(),
-            self.broker.produce.next_timer(),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        let t = t.map(|t| t.max(self.now));
-        debug_assert_eq!(t, self.next_wakeup_scan(), "the due-time queue disagrees with a scan");
-        t
-    }
-
-    /// The names of one kind due by `t`, in name order (the queues must be flushed).
-    pub(crate) fn due(&self, kind: Kind, t: Millis) -> Vec<String> {
-        let q = match kind {
-            Kind::Producer => &self.schedule.producers,
-            Kind::Group => &self.schedule.groups,
-            Kind::Consumer => &self.schedule.consumers,
-        };
-        let due = q.due_by(t);
-        #[cfg(debug_assertions)]
-        {
-            let session = self.config.consumer_session_timeout_ms;
-            let by = |w: Option<Millis>| w.is_some_and(|w| w <= t);
-            let scan: Vec<String> = match kind {
-                Kind::Producer => self
-                    .producers
-                    .iter()
-                    .filter(|(_, p)| by(p.next_wakeup()))
-                    .map(|(n, _)| n.clone())
-                    .collect(),
-                Kind::Group => self
-                    .broker
-                    .groups
-                    .iter()
-                    .filter(|(_, g)| by(g.next_wakeup(session)))
-                    .map(|(n, _)| n.clone())
-                    .collect(),
-                Kind::Consumer => self
-                    .consumers
-                    .iter()
-                    .filter(|(_, c)| by(c.next_wakeup()))
-                    .map(|(n, _)| n.clone())
-                    .collect(),
-            };
-            debug_assert_eq!(due, scan, "the due-time queue disagrees with a scan ({kind:?} at {t})");
-        }
-        due
-    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub(crate) struct Tagged {
 
 pub(crate) const COMMAND: Tagged = Tagged { field: "type", units: &[] };
 pub(crate) const KEY_MODE: Tagged = Tagged { field: "mode", units: &["none", "random"] };
-/// A lesson question's `ask` (`src/core/prediction.rs`).
+/// A lesson question's `ask` (`src/core/scenario/prediction.rs`).
 pub(crate) const ASK: Tagged = Tagged { field: "type", units: &["redelivers"] };
 
 /// `{"type": "x", …rest}` → `{"x": {…rest}}`, or `"x"` for a unit variant with nothing else.

@@ -4,9 +4,9 @@
 
 use super::{fill, narration, Lang};
 use crate::core::acl::AclBinding;
-use crate::core::config::GroupProtocol;
 use crate::core::event::{AuthorizationChange, Event, EventKind, LeaveReason, Move, RebalanceReason};
 use crate::core::group::assignor::TopicPartition;
+use crate::core::group::GroupProtocol;
 use crate::core::share_group::share_partition::{ArchiveReason, ReturnCause};
 use crate::core::time::format_clock;
 

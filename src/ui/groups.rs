@@ -6,8 +6,7 @@ use super::held::{large, use_report_skipped, Held};
 use super::state::projections::{RebalanceKind, RebalanceView};
 use super::state::{use_handle, use_sim, Slow};
 use super::text::{fill, reason_text, use_text, Text};
-use crate::core::config::GroupProtocol;
-use crate::core::group::{DescribeRow, GroupState};
+use crate::core::group::{DescribeRow, GroupProtocol, GroupState};
 use crate::core::time::format_clock;
 use yew::prelude::*;
 

@@ -4,7 +4,7 @@
 use super::state::predict::*;
 use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{fill, use_text, Lang, Text};
-use crate::core::prediction::Ask;
+use crate::core::scenario::prediction::Ask;
 use crate::core::time::format_clock;
 use std::collections::BTreeSet;
 use yew::prelude::*;

@@ -15,8 +15,8 @@ use super::state::why_target::WhyTarget;
 use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{fill, use_text, Text};
 use crate::core::broker::replicas::BrokerState;
-use crate::core::config::GroupProtocol;
 use crate::core::consumer::{Activity, ConsumerMode};
+use crate::core::group::GroupProtocol;
 use crate::core::ids::BrokerId;
 use crate::core::sort::CollectTree;
 use std::collections::{BTreeMap, BTreeSet};
@@ -265,7 +265,9 @@ impl StageView {
                 return None;
             };
             match &sim.run.scenario.predict.get(i)?.ask {
-                crate::core::prediction::Ask::Owns { consumer } => Some((consumer.clone(), picked.clone())),
+                crate::core::scenario::prediction::Ask::Owns { consumer } => {
+                    Some((consumer.clone(), picked.clone()))
+                }
                 _ => None,
             }
         });

@@ -17,8 +17,8 @@ use super::state::projections::Entry;
 use super::state::why_target::{Mark, WhyTarget};
 use super::state::{use_handle, use_sim, Action, Sim};
 use super::text::{error_meaning, fill, use_text, Lang, Text};
-use crate::core::config::GroupProtocol;
 use crate::core::event::{Event, EventKind};
+use crate::core::group::GroupProtocol;
 use crate::core::time::{format_clock, Millis};
 use yew::prelude::*;
 

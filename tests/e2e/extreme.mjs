@@ -1,7 +1,7 @@
 // The page's largest scenario (issue #16), shared by tests/e2e/reliability.test.mjs and
 // scripts/profile-extreme.mjs.
 
-/** Every cap at its maximum together (src/core/budget.rs's `all-together`, without its script). */
+/** Every cap at its maximum together (src/core/scenario.rs's `all-together`, without its script). */
 export function extreme() {
   const name = (prefix, i) => prefix + String(i).padStart(64 - prefix.length, "0");
   const topics = Array.from({ length: 256 }, (_, i) => ({ name: name("t", i), partitions: 4, retention: {} }));

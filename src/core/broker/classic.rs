@@ -10,11 +10,10 @@
 
 use super::coordinator::Output;
 use super::Broker;
-use crate::core::config::GroupProtocol;
 use crate::core::error::ErrorCode;
-use crate::core::event::{EventKind, LeaveReason, Move, RebalanceProtocol, RebalanceReason};
-use crate::core::group::assignor::{Strategy, TopicPartition};
-use crate::core::group::{Group, GroupMember, GroupState};
+use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
+use crate::core::group::assignor::{RebalanceProtocol, Strategy, TopicPartition};
+use crate::core::group::{Group, GroupMember, GroupProtocol, GroupState};
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupResponse, JoinGroupResponseMember};
 use crate::core::protocol::leave_group::{LeaveGroupRequest, LeaveGroupResponse};

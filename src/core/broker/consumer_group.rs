@@ -20,11 +20,10 @@
 use super::classic::client_id;
 use super::coordinator::Output;
 use super::Broker;
-use crate::core::config::GroupProtocol;
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason, Move, RebalanceReason};
 use crate::core::group::assignor::{self, GroupSpec, MemberSpec, TopicPartition};
-use crate::core::group::{Group, GroupMember, GroupState};
+use crate::core::group::{Group, GroupMember, GroupProtocol, GroupState};
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::consumer_group_heartbeat::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, LEAVE_GROUP_MEMBER_EPOCH,

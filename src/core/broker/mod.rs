@@ -7,7 +7,7 @@
 //! timers), each wake-up with its reason.
 //!
 //! Every request is authorized as Kafka does; a producer's or consumer's request without a
-//! user is `User:ANONYMOUS`'s, the admin client's is the operator's (`route.rs`).
+//! user is `User:ANONYMOUS`'s, the admin client's is the operator's (`cluster/route.rs`).
 //!
 //! What is simplified: this node holds every partition log and every group for the
 //! whole cluster; which broker leads a partition is `replicas.rs`'s, and which broker

@@ -10,8 +10,8 @@
 
 use super::Broker;
 use crate::core::acl::{Operation, ResourceType, CLUSTER_NAME};
-use crate::core::config::GroupProtocol;
 use crate::core::error::ErrorCode;
+use crate::core::group::GroupProtocol;
 use crate::core::ids::TopicPartition;
 use crate::core::protocol::describe_acls::{DescribeAclsRequest, DescribeAclsResponse};
 use crate::core::protocol::describe_configs::{DescribeConfigsRequest, DescribeConfigsResponse};

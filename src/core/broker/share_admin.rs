@@ -32,7 +32,7 @@ impl Broker {
     pub(super) fn existing_share_group(
         &self,
         group: &str,
-    ) -> Result<&super::share::ShareGroup, (ErrorCode, String)> {
+    ) -> Result<&crate::core::share_group::ShareGroup, (ErrorCode, String)> {
         if let Some(refusal) = self.share_group_kind_error(group) {
             return Err(refusal);
         }

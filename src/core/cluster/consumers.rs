@@ -3,11 +3,12 @@
 //! consumer joins, leaves or is refused. The consumer's own state is `consumer.rs`'s.
 
 use crate::core::cluster::Cluster;
-use crate::core::config::{GroupProtocol, ManualCommit, OffsetReset};
+use crate::core::config::{ManualCommit, OffsetReset};
 use crate::core::consumer::{is_authorization, Batch, Consumer, ConsumerMode, ConsumerStatus, MemberPhase};
 use crate::core::error::{CoreError, CoreResult, ErrorCode};
 use crate::core::event::{EventKind, LeaveReason, RebalanceReason};
 use crate::core::group::assignor::TopicPartition;
+use crate::core::group::GroupProtocol;
 use crate::core::ids::NodeId;
 use crate::core::protocol::fetch::{FetchPartition, FetchRequest};
 use crate::core::protocol::leave_group::{LeaveGroupRequest, MemberIdentity};

@@ -1,5 +1,7 @@
-//! Consumer groups: the coordinator, the classic (eager, cooperative) and KIP-848 protocols,
-//! the assignors and committed offsets.
+//! Consumer groups as their coordinator keeps them (classic and KIP-848), the assignors and
+//! committed offsets' validation. The members' side of the protocols is the cluster's
+//! (`cluster/classic.rs`, `cluster/consumer_protocol.rs`), the coordinator's the broker's
+//! (`broker/classic.rs`, `broker/consumer_group.rs`).
 //!
 //! Invariants (checked by the fuzzer in `tests/`):
 //! - within one generation (classic) or after reconciliation (KIP-848), no partition is
@@ -8,19 +10,34 @@
 //! - group states move only along Kafka's transitions.
 
 pub mod assignor;
-mod classic;
-mod consumer_protocol;
 mod offsets;
 
 pub(crate) use offsets::{is_group_error, validate_commit};
 pub use offsets::{DescribeRow, MemberView};
 
-use crate::core::config::GroupProtocol;
 use crate::core::time::Millis;
 use crate::core::timer::Timer;
 use assignor::{Strategy, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// `group.protocol`: which rebalance protocol a consumer speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupProtocol {
+    /// JoinGroup / SyncGroup, eager or cooperative (the default in Kafka 3.x and 4.x clients).
+    #[default]
+    Classic,
+    /// KIP-848: heartbeats only, server-side assignment, per-member reconciliation.
+    Consumer,
+}
+
+impl GroupProtocol {
+    /// For serde's `skip_serializing_if`: classic is the default and is left out.
+    pub fn is_classic(&self) -> bool {
+        *self == GroupProtocol::Classic
+    }
+}
 
 /// Group states. Classic: Empty, PreparingRebalance, CompletingRebalance, Stable, Dead.
 /// KIP-848 consumer groups: Empty, Assigning, Reconciling, Stable, Dead.

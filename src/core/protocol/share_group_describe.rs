@@ -8,7 +8,7 @@
 //! and their assignments), not Kafka's wire fields one by one.
 
 use super::{ErrorCode, TopicPartition};
-use crate::core::broker::share::ShareGroup;
+use crate::core::share_group::ShareGroup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShareGroupDescribeRequest {

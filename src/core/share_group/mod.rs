@@ -6,6 +6,8 @@
 //!   (SPSO, SPEO, in-flight window, AVAILABLE / ACQUIRED / ACKNOWLEDGED / ARCHIVED, delivery counts,
 //!   acquisition locks), sans-IO with typed events.
 //! - [`assignor`] — the coordinator's server-side `simple` assignor.
+//! - [`group`] — [`ShareGroup`]: a share group as its coordinator keeps it (members, epochs,
+//!   target assignment) and its own configs ([`ShareGroupSettings`]).
 //! - [`config`] — `group.share.*`, `share.auto.offset.reset`, `share.acknowledgement.mode`, with
 //!   Kafka's defaults, bounds and error messages.
 //!
@@ -26,7 +28,9 @@
 
 pub mod assignor;
 pub mod config;
+pub mod group;
 pub mod share_partition;
 
 pub use config::{ShareAcknowledgementMode, ShareAutoOffsetReset, ShareGroupConfig};
+pub use group::{ShareGroup, ShareGroupSettings, ShareGroupState, ShareMember};
 pub use share_partition::{AcknowledgeType, AcknowledgementBatch, SharePartition, SharePartitionEvent};

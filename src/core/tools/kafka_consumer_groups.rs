@@ -232,7 +232,7 @@ fn failed_listing(mut o: Output, e: &CoreError) -> Output {
 /// Group type as `--list --type` prints it.
 fn group_type(g: &Group) -> &'static str {
     match g.protocol {
-        Some(crate::core::config::GroupProtocol::Consumer) => "Consumer",
+        Some(crate::core::group::GroupProtocol::Consumer) => "Consumer",
         _ => "Classic",
     }
 }

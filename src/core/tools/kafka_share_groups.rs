@@ -20,7 +20,6 @@
 use super::kafka_consumer_groups::preprocess;
 use super::options::{self, arg, cant_combine, flag, usage_error, Parsed, Spec};
 use super::{pad, unsupported, Context, Output, Target, BOOTSTRAP};
-use crate::core::broker::share::ShareGroup;
 use crate::core::cluster::Cluster;
 use crate::core::command::Command;
 use crate::core::error::{CoreError, ErrorCode};
@@ -31,6 +30,7 @@ use crate::core::protocol::share_group_describe::{
 };
 use crate::core::protocol::Response;
 use crate::core::share_group::share_partition::ResetTarget;
+use crate::core::share_group::ShareGroup;
 use std::collections::BTreeMap;
 
 pub const SPECS: &[Spec] = &[

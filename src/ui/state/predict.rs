@@ -1,5 +1,5 @@
 //! "Predict, then reveal" (issue 17): before a scripted moment a lesson's question
-//! (`predict` in its scenario file, [`crate::core::prediction`]) stops the clock and asks what
+//! (`predict` in its scenario file, [`crate::core::scenario::prediction`]) stops the clock and asks what
 //! the simulation will do; the learner picks (partitions, a member, members, when, yes or no)
 //! or skips; the clock runs on, and once the run has shown it the answer is revealed and
 //! marked right or wrong. The true answer is never written in the file nor decided here: it is
@@ -15,9 +15,9 @@
 
 use super::Sim;
 use crate::core::cluster::Cluster;
-use crate::core::config::GroupProtocol;
 use crate::core::event::{Event, EventKind};
-use crate::core::prediction::{Ask, Prediction};
+use crate::core::group::GroupProtocol;
+use crate::core::scenario::prediction::{Ask, Prediction};
 use crate::core::time::Millis;
 use crate::ui::text::{fill, Lang, Text};
 use std::collections::BTreeSet;

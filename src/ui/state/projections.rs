@@ -5,7 +5,8 @@
 //! cooperative because the core's event says so.
 
 use crate::core::cluster::Cluster;
-use crate::core::event::{Event, EventKind, Move, RebalanceProtocol, RebalanceReason};
+use crate::core::event::{Event, EventKind, Move, RebalanceReason};
+use crate::core::group::assignor::RebalanceProtocol;
 use crate::core::time::Millis;
 use crate::ui::text::{Lang, Text};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

@@ -235,7 +235,7 @@ impl Replication {
     }
 
     /// Fetch again at the next round (a link came back).
-    pub(super) fn next_fetch_soon(&mut self, now: Millis) {
+    pub(crate) fn next_fetch_soon(&mut self, now: Millis) {
         self.next_fetch_at.get_or_insert(now + self.fetch_interval_ms);
     }
 

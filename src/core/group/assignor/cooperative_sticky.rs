@@ -9,8 +9,8 @@
 //! it is added to a member that did not own it *and* revoked from a member that did.
 
 use super::sticky::sticky_lists;
+use super::RebalanceProtocol;
 use super::{ConsumerPartitionAssignor, GroupAssignment, Interned, MemberSubscription, NONE};
-use crate::core::event::RebalanceProtocol;
 use std::collections::BTreeMap;
 
 /// The Java client's `CooperativeStickyAssignor`.

@@ -29,13 +29,32 @@ pub mod server_range;
 pub mod sticky;
 pub mod uniform;
 
-use crate::core::event::RebalanceProtocol;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub use crate::core::ids::TopicPartition;
+
+/// How the members of a classic group rebalance (Kafka's `RebalanceProtocol`): decided by
+/// the core from the members' assignors, not guessed by whoever shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RebalanceProtocol {
+    /// At least one member revokes everything before it rejoins (its assignors are not all
+    /// cooperative, e.g. the default `range, cooperative-sticky`): it consumes nothing until
+    /// the new assignment arrives.
+    #[default]
+    Eager,
+    /// Every member's assignors are cooperative: members keep what they own while rejoining.
+    Cooperative,
+}
+
+impl RebalanceProtocol {
+    pub fn is_eager(&self) -> bool {
+        *self == RebalanceProtocol::Eager
+    }
+}
 
 /// What one member tells the assignor: its subscription and what it owns now.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -11,8 +11,9 @@
 
 use crate::core::broker::Output;
 use crate::core::cluster::Cluster;
-use crate::core::config::GroupProtocol;
-use crate::core::event::{EventKind, RebalanceProtocol};
+use crate::core::event::EventKind;
+use crate::core::group::assignor::RebalanceProtocol;
+use crate::core::group::GroupProtocol;
 use crate::core::ids::{BrokerId, CorrelationId, NodeId};
 use crate::core::net::Payload;
 use crate::core::protocol::{Authenticated, Request, Response};
@@ -35,7 +36,7 @@ impl Cluster {
     ) -> (CorrelationId, Option<Response>) {
         // A consumer sends its group requests to the coordinator FindCoordinator named.
         let group = matches!(from, NodeId::Consumer(_))
-            .then(|| crate::core::coordinator_lookup::coordinator_group(&request).map(str::to_string))
+            .then(|| super::coordinator_lookup::coordinator_group(&request).map(str::to_string))
             .flatten();
         let to = match group {
             Some(_) => NodeId::Broker(self.destination(now, &from, &request)),

@@ -13,8 +13,8 @@
 //! ]
 //! ```
 
-use super::scenario::{At, Text, MAX_DURATION_MS};
-use super::time::format_clock;
+use super::{At, Text, MAX_DURATION_MS};
+use crate::core::time::format_clock;
 use serde::{Deserialize, Serialize};
 
 /// Questions a scenario may ask, at most.

@@ -8,13 +8,12 @@
 //! any partition that changes owner; its owner revokes it and rejoins at once, and a follow-up
 //! rebalance gives it to the new owner.
 
-use super::assignor::{self, MemberSubscription, Strategy, TopicPartition};
-use super::GroupState;
 use crate::core::cluster::Cluster;
-use crate::core::config::GroupProtocol;
 use crate::core::consumer::{is_authorization, ConsumerMode, ConsumerStatus, MemberPhase, Membership};
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, RebalanceReason};
+use crate::core::group::assignor::{self, MemberSubscription, Strategy, TopicPartition};
+use crate::core::group::{GroupProtocol, GroupState};
 use crate::core::ids::{CorrelationId, NodeId};
 use crate::core::protocol::heartbeat::HeartbeatRequest;
 use crate::core::protocol::join_group::{JoinGroupRequest, JoinGroupRequestProtocol, JoinGroupResponse};

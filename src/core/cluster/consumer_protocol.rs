@@ -7,11 +7,11 @@
 //! What it owns and the answer leaves out it revokes at its next `poll()` (committing first),
 //! then heartbeats at once to report it; what the answer adds it takes at once.
 
-use super::assignor::TopicPartition;
 use crate::core::cluster::Cluster;
 use crate::core::consumer::{ConsumerMode, MemberPhase};
 use crate::core::error::ErrorCode;
 use crate::core::event::{EventKind, LeaveReason};
+use crate::core::group::assignor::TopicPartition;
 use crate::core::ids::NodeId;
 use crate::core::protocol::consumer_group_heartbeat::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, LEAVE_GROUP_MEMBER_EPOCH,
@@ -150,7 +150,7 @@ impl Cluster {
                     partitions: all,
                     added,
                     generation: a.member_epoch,
-                    protocol: crate::core::config::GroupProtocol::Consumer,
+                    protocol: crate::core::group::GroupProtocol::Consumer,
                 },
             );
         }
