@@ -272,6 +272,13 @@ pub struct ProducerClient {
     pub(super) metadata_stale: bool,
     pub(super) next_metadata_at: Millis,
     pub(super) init_retry_at: Millis,
+    /// Tries in a row that found no broker to connect to, and when the next may be made
+    /// (`reconnect.backoff.ms`, doubling up to `reconnect.backoff.max.ms`).
+    pub(super) connect_failures: u32,
+    pub(super) reconnect_at: Millis,
+    /// When batches put back to wait `retry.backoff.ms` may go (past ones are dropped as
+    /// plans pass them): the soonest is known without a walk through a long queue.
+    pub(super) retries_at: std::collections::BTreeSet<Millis>,
     pub(super) next_sequence: Vec<i32>,
     /// Per partition: the producer id, epoch and last sequence number acknowledged
     /// (`lastAckedSequence`; -1 before any).
@@ -305,6 +312,9 @@ impl ProducerClient {
             metadata_stale: false,
             next_metadata_at: 0,
             init_retry_at: 0,
+            connect_failures: 0,
+            reconnect_at: 0,
+            retries_at: Default::default(),
             next_sequence: Vec::new(),
             last_acked: Vec::new(),
             next_batch_id: 0,
@@ -437,9 +447,14 @@ impl ProducerClient {
         self.queue.insert(at, batch);
     }
 
-    /// When the client next needs to run: an answer's deadline, a retry, a refresh, a batch
-    /// expiring.
-    pub(super) fn plan(&mut self, now: Millis) {
+    /// When the client next needs to run, once a send found nothing more it could send:
+    /// an answer's deadline, a retry's backoff, a metadata refresh, a producer id, a batch
+    /// expiring. A batch still queued then waits for one of those or for an answer (which
+    /// wakes the producer itself, `Cluster::producer_answered`), so the client sleeps until
+    /// then: it is not woken each millisecond while no broker can take its batches.
+    /// `more`: the send stopped while requests still went out (bounded per instant), so it
+    /// goes on at the next millisecond.
+    pub(super) fn plan(&mut self, now: Millis, more: bool) {
         let mut t: Option<Millis> = None;
         let mut consider = |x: Millis| {
             let x = x.max(now + 1);
@@ -448,25 +463,38 @@ impl ProducerClient {
         for f in &self.in_flight {
             consider(f.deadline);
         }
-        // Every time counts from `now + 1` on: once a queued batch may go then (a new one
-        // always may), nothing else can be sooner, and a long queue is not walked.
-        if self.queue.iter().any(|b| b.retry_at <= now + 1) {
-            self.wake_at = Some(now + 1);
-            return;
+        while self.retries_at.first().is_some_and(|&r| r <= now) {
+            self.retries_at.pop_first();
         }
-        if let Some(oldest) = self.queue.iter().map(|b| b.created).min() {
-            consider(oldest.saturating_add(self.config.effective_delivery_timeout_ms()));
-            for b in &self.queue {
-                consider(b.retry_at);
+        if let Some(oldest) = self.queue.front() {
+            if more {
+                self.wake_at = Some(now + 1);
+                return;
+            }
+            // The queue is in creation order: its front is its oldest batch.
+            consider(oldest.created.saturating_add(self.config.effective_delivery_timeout_ms()));
+            if let Some(&r) = self.retries_at.first() {
+                consider(r);
             }
             if self.metadata.is_none() || self.metadata_stale {
                 consider(self.next_metadata_at);
             }
-            if self.idempotent && (self.producer_id < 0 || self.bump_epoch) {
+            // (An epoch bump waits until nothing of the old epoch is in flight: for an answer
+            // or a deadline, not for this retry time.)
+            if self.idempotent && (self.producer_id < 0 || (self.bump_epoch && self.in_flight.is_empty())) {
                 consider(self.init_retry_at);
             }
         }
         self.wake_at = t;
+    }
+
+    /// Puts a batch back to be retried after `retry.backoff.ms`.
+    pub(super) fn retry_later(&mut self, mut batch: Batch, now: Millis) {
+        batch.retry_at = now + self.config.retry_backoff_ms;
+        if batch.retry_at > now {
+            self.retries_at.insert(batch.retry_at);
+        }
+        self.requeue(batch);
     }
 }
 

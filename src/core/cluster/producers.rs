@@ -331,14 +331,29 @@ impl Cluster {
         }
     }
 
-    /// The first broker the producer can reach (its bootstrap connection), if any.
-    fn any_broker(&self, p: &Producer) -> Option<BrokerId> {
-        self.broker
+    /// The first broker the producer can reach (its bootstrap connection), if any. Finding none
+    /// counts as a failed connection: the next try waits `reconnect.backoff.ms`, doubling with
+    /// each failure in a row up to `reconnect.backoff.max.ms` (Kafka's `NetworkClient` backs
+    /// off each node it could not connect to, and its metadata updater, finding no node to ask,
+    /// waits too), so a producer with every broker down is not woken each millisecond.
+    fn bootstrap_broker(&self, p: &mut Producer, now: Millis) -> Option<BrokerId> {
+        if now < p.client.reconnect_at {
+            return None;
+        }
+        let found = self
+            .broker
             .replicas
             .nodes
             .iter()
             .map(|n| n.id)
-            .find(|&b| self.net.can_reach(&p.client.node, &NodeId::Broker(b)))
+            .find(|&b| self.net.can_reach(&p.client.node, &NodeId::Broker(b)));
+        if found.is_some() {
+            p.client.connect_failures = 0;
+        } else {
+            p.client.connect_failures = p.client.connect_failures.saturating_add(1);
+            p.client.reconnect_at = now + p.client.config.reconnect_backoff(p.client.connect_failures).max(1);
+        }
+        found
     }
 
     /// Makes sure the producer knows its topic's leaders: a Metadata request when it has none,
@@ -355,7 +370,8 @@ impl Cluster {
         if fresh && (!p.client.metadata_stale || now < p.client.next_metadata_at) {
             return true;
         }
-        let Some(to) = self.any_broker(p) else {
+        let Some(to) = self.bootstrap_broker(p, now) else {
+            p.client.next_metadata_at = p.client.reconnect_at;
             return fresh;
         };
         let request =
@@ -435,7 +451,10 @@ impl Cluster {
         if now < p.client.init_retry_at || (p.client.bump_epoch && !p.client.in_flight.is_empty()) {
             return false;
         }
-        let Some(to) = self.any_broker(p) else { return false };
+        let Some(to) = self.bootstrap_broker(p, now) else {
+            p.client.init_retry_at = p.client.reconnect_at;
+            return false;
+        };
         let request = InitProducerIdRequest {
             transactional_id: None,
             transaction_timeout_ms: 60_000,
@@ -490,26 +509,28 @@ impl Cluster {
     pub(crate) fn producer_send(&mut self, p: &mut Producer, now: Millis) {
         self.expire_batches(p, now);
         if p.client.queue.is_empty() {
-            p.client.plan(now);
+            p.client.plan(now, false);
             return;
         }
         if (p.client.metadata.is_none() || p.client.metadata_stale) && !self.producer_metadata(p, now) {
-            p.client.plan(now);
+            p.client.plan(now, false);
             return;
         }
         if !self.producer_init(p, now) {
-            p.client.plan(now);
+            p.client.plan(now, false);
             return;
         }
         // Kafka's `Sender` drains again as long as requests go out (one batch per partition
         // per request). Bounded: a batch refused at once with `retry.backoff.ms` 0 is not
-        // sent again and again within the instant.
+        // sent again and again within the instant; it goes on at the next millisecond.
+        let mut more = false;
         for _ in 0..p.client.queue.len() {
-            if p.client.queue.is_empty() || !self.producer_send_round(p, now) {
+            more = !p.client.queue.is_empty() && self.producer_send_round(p, now);
+            if !more {
                 break;
             }
         }
-        p.client.plan(now);
+        p.client.plan(now, more);
     }
 
     /// One drain of the queue: at most one request per leader, one batch per partition in it.
@@ -712,7 +733,7 @@ impl Cluster {
             // What waited for a free slot goes now.
             p.client.wake_at = if p.client.queue.is_empty() { p.client.wake_at } else { Some(now) };
             if p.client.queue.is_empty() {
-                p.client.plan(now);
+                p.client.plan(now, false);
             }
         }
         self.producers.insert(name.to_string(), p);
@@ -771,8 +792,7 @@ impl Cluster {
                     let delivery = p.client.config.effective_delivery_timeout_ms();
                     let retries_left = b.attempts <= p.client.config.retries;
                     if retriable && retries_left && now.saturating_sub(b.created) < delivery {
-                        b.retry_at = now + p.client.config.retry_backoff_ms;
-                        p.client.requeue(b);
+                        p.client.retry_later(b, now);
                     } else {
                         self.batch_given_up(p, &b);
                     }

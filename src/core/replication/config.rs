@@ -329,6 +329,14 @@ pub struct ProducerReplicationConfig {
     /// `retry.backoff.ms` (100).
     #[serde(rename = "retry.backoff.ms")]
     pub retry_backoff_ms: u64,
+    /// `reconnect.backoff.ms` (50): the wait before the client tries to connect again when it
+    /// could reach no broker, doubled after each failure in a row…
+    #[serde(rename = "reconnect.backoff.ms")]
+    pub reconnect_backoff_ms: u64,
+    /// …up to `reconnect.backoff.max.ms` (1000; when only `reconnect.backoff.ms` is set, that
+    /// value, as `CommonClientConfigs.postProcessReconnectBackoffConfigs` does).
+    #[serde(rename = "reconnect.backoff.max.ms")]
+    pub reconnect_backoff_max_ms: u64,
     /// `linger.ms` (5 since Kafka 4.0).
     #[serde(rename = "linger.ms")]
     pub linger_ms: u64,
@@ -355,6 +363,8 @@ impl Default for ProducerReplicationConfig {
             delivery_timeout_set: false,
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
+            reconnect_backoff_ms: 50,
+            reconnect_backoff_max_ms: 1000,
             linger_ms: 5,
             max_in_flight_requests_per_connection: 5,
             buffer_memory: 33_554_432,
@@ -364,13 +374,15 @@ impl Default for ProducerReplicationConfig {
 }
 
 impl ProducerReplicationConfig {
-    pub const KEYS: [&'static str; 10] = [
+    pub const KEYS: [&'static str; 12] = [
         "acks",
         "enable.idempotence",
         "retries",
         "delivery.timeout.ms",
         "request.timeout.ms",
         "retry.backoff.ms",
+        "reconnect.backoff.ms",
+        "reconnect.backoff.max.ms",
         "linger.ms",
         "max.in.flight.requests.per.connection",
         "buffer.memory",
@@ -387,6 +399,11 @@ impl ProducerReplicationConfig {
         c.delivery_timeout_set = map.contains_key("delivery.timeout.ms");
         read(map, "request.timeout.ms", int_in(0, MAX_MS), &mut c.request_timeout_ms)?;
         read(map, "retry.backoff.ms", long_in(0, MAX_MS), &mut c.retry_backoff_ms)?;
+        read(map, "reconnect.backoff.ms", long_in(0, MAX_MS), &mut c.reconnect_backoff_ms)?;
+        read(map, "reconnect.backoff.max.ms", long_in(0, MAX_MS), &mut c.reconnect_backoff_max_ms)?;
+        if map.contains_key("reconnect.backoff.ms") && !map.contains_key("reconnect.backoff.max.ms") {
+            c.reconnect_backoff_max_ms = c.reconnect_backoff_ms;
+        }
         read(map, "linger.ms", long_in(0, MAX_MS), &mut c.linger_ms)?;
         read(
             map,
@@ -435,6 +452,18 @@ impl ProducerReplicationConfig {
                 self.retries > 0 && self.acks == Acks::All && self.max_in_flight_requests_per_connection <= 5
             }
         }
+    }
+
+    /// How long the client waits before trying to connect again after `failures` (≥ 1) tries in
+    /// a row found no broker it could reach: Kafka's `ExponentialBackoff` over
+    /// `reconnect.backoff.ms` ×2 per failure up to `reconnect.backoff.max.ms` (a maximum below
+    /// the base is used from the start). Kafka adds ±20% random jitter; the playground leaves
+    /// it out, so no draw of the seeded generator depends on a connection failing.
+    pub fn reconnect_backoff(&self, failures: u32) -> u64 {
+        let (base, max) =
+            (self.reconnect_backoff_ms.min(self.reconnect_backoff_max_ms), self.reconnect_backoff_max_ms);
+        let doublings = failures.saturating_sub(1).min(63);
+        base.saturating_mul(1u64.checked_shl(doublings).unwrap_or(u64::MAX)).min(max)
     }
 
     /// The delivery timeout in force: raised to linger + request timeout when left unset.
@@ -488,6 +517,27 @@ mod tests {
         let acks: Acks = serde_json::from_value(json!("0")).unwrap();
         assert_eq!(serde_json::to_value(acks).unwrap(), json!("0"));
         assert!(serde_json::from_value::<Acks>(json!("2")).is_err());
+    }
+
+    /// `reconnect.backoff.ms` 50 doubling up to `reconnect.backoff.max.ms` 1000 (Kafka's
+    /// `ExponentialBackoff`, jitter left out); only the base set: the maximum is the base
+    /// (`CommonClientConfigs.postProcessReconnectBackoffConfigs`); a maximum below the base is
+    /// used from the start.
+    #[test]
+    fn reconnect_backoff_doubles_up_to_its_maximum() {
+        let c = ProducerReplicationConfig::default();
+        let waits: Vec<u64> = (1..=8).map(|f| c.reconnect_backoff(f)).collect();
+        assert_eq!(waits, [50, 100, 200, 400, 800, 1000, 1000, 1000]);
+        assert_eq!(c.reconnect_backoff(u32::MAX), 1000);
+        let only_base =
+            ProducerReplicationConfig::from_json(&map(json!({"reconnect.backoff.ms": 300}))).unwrap();
+        assert_eq!((only_base.reconnect_backoff(1), only_base.reconnect_backoff(5)), (300, 300));
+        let low_max = ProducerReplicationConfig::from_json(&map(
+            json!({"reconnect.backoff.ms": 300, "reconnect.backoff.max.ms": 100}),
+        ))
+        .unwrap();
+        assert_eq!((low_max.reconnect_backoff(1), low_max.reconnect_backoff(3)), (100, 100));
+        assert!(ProducerReplicationConfig::from_json(&map(json!({"reconnect.backoff.ms": -1}))).is_err());
     }
 
     /// Kafka's defaults.
