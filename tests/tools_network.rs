@@ -10,7 +10,7 @@ use broker_playground::core::error::CoreError;
 use broker_playground::core::ids::BrokerId;
 use broker_playground::core::protocol::{Request, Response};
 use broker_playground::core::scenario::{Run, Scenario};
-use broker_playground::core::tools::{self, Context, Target};
+use broker_playground::core::tools::{Context, Target};
 
 mod common;
 
@@ -351,17 +351,10 @@ fn sh_rewritten(
     stdin: &str,
     rewrite: fn(Response) -> Response,
 ) -> (String, Vec<&'static str>) {
-    let line = line.replace("$BS", "--bootstrap-server localhost:9092");
     let ctx = Context { user: None, stdin: stdin.to_string(), follow: false };
     let mut target = Rewriting { run, rewrite, sent: Vec::new() };
-    let o = tools::run(&line, &mut target, &ctx);
-    let mut s = o.stdout.clone();
-    if !o.stderr.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&o.stderr);
-    }
-    s.push_str(&format!("--- exit {}\n", o.status));
-    (s, target.sent)
+    let o = common::run_line(line, &mut target, &ctx);
+    (common::shown(&o), target.sent)
 }
 
 /// `kafka-consumer-groups --delete` when no broker can be reached: each group's future fails
@@ -734,16 +727,9 @@ fn a_step_saved_while_no_broker_answered_replays_as_a_failed_step() {
 /// Runs `line` as the page's terminal does (`follow`: a console consumer is left running):
 /// the text as [`common::sh_as`] shows it, and the consumer started, if any.
 fn sh_follow(run: &mut Run, line: &str, user: Option<&str>) -> (String, Option<String>) {
-    let line = line.replace("$BS", "--bootstrap-server localhost:9092");
     let ctx = Context { user: user.map(str::to_string), stdin: String::new(), follow: true };
-    let o = tools::run(&line, run, &ctx);
-    let mut s = o.stdout.clone();
-    if !o.stderr.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&o.stderr);
-    }
-    s.push_str(&format!("--- exit {}\n", o.status));
-    (s, o.started)
+    let o = common::run_line(line, run, &ctx);
+    (common::shown(&o), o.started)
 }
 
 /// In the page, a console consumer started while no broker can be reached keeps trying, as

@@ -432,6 +432,44 @@ fn described(
     })
 }
 
+/// The partition counts of the `--topic` values named without partitions (unless
+/// `--all-topics`): `describeTopics` (Metadata) as the user. A topic it does not describe, or a
+/// call that fails, is the command's failure, given as the cause to print.
+fn bare_topic_partitions(
+    opts: &Parsed,
+    target: &mut dyn Target,
+    ctx: &Context,
+) -> Result<BTreeMap<String, u32>, String> {
+    use crate::core::protocol::{metadata::MetadataRequest, Response};
+    let mut counts = BTreeMap::new();
+    let bare: Vec<String> = opts.values("topic").iter().filter(|t| !t.contains(':')).cloned().collect();
+    if bare.is_empty() || opts.has("all-topics") {
+        return Ok(counts);
+    }
+    let request = MetadataRequest { topics: Some(bare), allow_auto_topic_creation: false };
+    match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
+        Ok(Response::Metadata(m)) => {
+            for t in m.topics {
+                match t.error_code {
+                    None => {
+                        counts.insert(t.name, t.partitions.len() as u32);
+                    }
+                    Some(code) => {
+                        return Err(format!(
+                            "{}: {}",
+                            super::exception_class(code),
+                            crate::core::admin::default_message(code)
+                        ))
+                    }
+                }
+            }
+            Ok(counts)
+        }
+        Ok(_) => Ok(counts),
+        Err(e) => Err(super::java_exception(&e)),
+    }
+}
+
 fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -> Output {
     let groups = match selected_groups(opts, target, ctx, &mut o) {
         Ok(g) => g,
@@ -448,33 +486,9 @@ fn describe(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output
         };
         // The partitions of the topics named without any: `describeTopics` (Metadata) as the
         // user; a topic it does not describe fails the command.
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-        let bare: Vec<String> = opts.values("topic").iter().filter(|t| !t.contains(':')).cloned().collect();
-        if !bare.is_empty() && !opts.has("all-topics") {
-            use crate::core::protocol::{metadata::MetadataRequest, Response};
-            let request = MetadataRequest { topics: Some(bare), allow_auto_topic_creation: false };
-            match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
-                Ok(Response::Metadata(m)) => {
-                    for t in m.topics {
-                        match t.error_code {
-                            None => {
-                                counts.insert(t.name, t.partitions.len() as u32);
-                            }
-                            Some(code) => {
-                                let e = format!(
-                                    "{}: {}",
-                                    super::exception_class(code),
-                                    crate::core::admin::default_message(code)
-                                );
-                                group_command_failed(&mut o, &e);
-                                return o;
-                            }
-                        }
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => return failed(o, &e),
-            }
+        if let Err(cause) = bare_topic_partitions(opts, target, ctx) {
+            group_command_failed(&mut o, &cause);
+            return o;
         }
         let cluster = target.cluster();
         let g = described.as_ref();
@@ -766,34 +780,13 @@ fn reset(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: Output) -
         };
         // The partitions of the topics named without any: `describeTopics` (Metadata) as the
         // user; a topic it does not describe fails the command.
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-        let bare: Vec<String> = opts.values("topic").iter().filter(|t| !t.contains(':')).cloned().collect();
-        if !bare.is_empty() && !opts.has("all-topics") {
-            use crate::core::protocol::{metadata::MetadataRequest, Response};
-            let request = MetadataRequest { topics: Some(bare), allow_auto_topic_creation: false };
-            match target.read_as(ctx.user.as_deref(), "listNodes", request.into()) {
-                Ok(Response::Metadata(m)) => {
-                    for t in m.topics {
-                        match t.error_code {
-                            None => {
-                                counts.insert(t.name, t.partitions.len() as u32);
-                            }
-                            Some(code) => {
-                                let e = format!(
-                                    "{}: {}",
-                                    super::exception_class(code),
-                                    crate::core::admin::default_message(code)
-                                );
-                                group_command_failed(&mut o, &e);
-                                return o;
-                            }
-                        }
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => return failed(o, &e),
+        let counts = match bare_topic_partitions(opts, target, ctx) {
+            Ok(counts) => counts,
+            Err(cause) => {
+                group_command_failed(&mut o, &cause);
+                return o;
             }
-        }
+        };
         let cluster = target.cluster();
         let g = described.as_ref();
         let state = g.map_or(GroupState::Dead, |g| g.state);
