@@ -178,6 +178,12 @@ enum Op {
     Grant(u8),
     Revoke(u8),
     SlowDown(u8),
+    /// `kafka-consumer-groups --delete-offsets`: group `g{group % 3}`, `orders`, the partitions
+    /// in the bit mask (0–7: some past the topic's end, which the broker refuses one by one).
+    DeleteOffsets {
+        group: u8,
+        partitions: u8,
+    },
     /// Save the session as the page does (Export's file, the autosave envelope), read it back,
     /// replay it from the seed to now, and compare with the live cluster.
     SaveReload,
@@ -220,6 +226,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u8..4).prop_map(Op::Grant),
         1 => (0u8..4).prop_map(Op::Revoke),
         1 => idx().prop_map(Op::SlowDown),
+        1 => (idx(), idx()).prop_map(|(group, partitions)| Op::DeleteOffsets { group, partitions }),
         1 => Just(Op::SaveReload),
     ]
 }
@@ -233,8 +240,8 @@ fn random_op(r: &mut oorandom::Rand64) -> Op {
     let d = u8_();
     let wide = r.rand_u64();
     let bit = |n: u32| wide >> n & 1 == 1;
-    const WEIGHTS: [u32; 28] =
-        [12, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 3, 1, 1, 1, 1, 1];
+    const WEIGHTS: [u32; 29] =
+        [12, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 3, 1, 1, 1, 1, 1, 1];
     let total: u32 = WEIGHTS.iter().sum();
     let mut pick = (r.rand_u64() % total as u64) as u32;
     let mut kind = 0;
@@ -280,6 +287,7 @@ fn random_op(r: &mut oorandom::Rand64) -> Op {
         24 => Op::Grant(a % 4),
         25 => Op::Revoke(d % 4),
         26 => Op::SlowDown(a),
+        27 => Op::DeleteOffsets { group: a, partitions: b },
         _ => Op::SaveReload,
     }
 }
@@ -509,6 +517,11 @@ impl World {
                 Command::Seek { consumer: name, topic: tp.topic.to_string(), partition: tp.partition, to }
             }
             Op::CommitSync(i) => Command::CommitSync { consumer: self.consumer_name(*i)? },
+            Op::DeleteOffsets { group, partitions } => Command::DeleteGroupOffsets {
+                group: format!("g{}", group % 3),
+                topic: "orders".into(),
+                partitions: (0..8).filter(|p| partitions >> p & 1 == 1).collect(),
+            },
             Op::Configure { consumer, knob, v } => {
                 let name = self.consumer_name(*consumer)?;
                 let mut spec = self.cluster.consumers()[&name].spec.clone();

@@ -880,3 +880,40 @@ fn consumer_groups_list_checks_states_and_types_before_any_call() {
     let out = sh(&mut run, "kafka-consumer-groups $BS --list --state STABLE, --type classic");
     assert!(out.contains("TimeoutException: Timed out waiting for a node assignment"), "{out}");
 }
+
+/// OffsetDelete answers per partition, and the broker deletes the partitions it does not
+/// refuse. A `DeleteGroupOffsets` naming a refused partition beside good ones used to fail as a
+/// whole after the broker had deleted the good ones' offsets: a "refused" command that changed
+/// the state, left out of the session's journal (so an Export replayed differently).
+#[test]
+fn deleting_offsets_with_a_refused_partition_deletes_the_others_and_says_which_was_refused() {
+    use broker_playground::core::config::ClusterConfig;
+    use broker_playground::core::error::ErrorCode;
+    use broker_playground::core::event::EventKind;
+    use broker_playground::core::ids::TopicPartition;
+    use broker_playground::i18n::Narrate;
+    let mut c = Cluster::new(ClusterConfig::default(), 1);
+    c.apply(0, Command::create_topic("orders", 3)).unwrap();
+    let offsets = vec![("orders".into(), 0, 0), ("orders".into(), 1, 0)];
+    c.apply(0, Command::AlterGroupOffsets { group: "g".into(), offsets }).unwrap();
+    let committed = |c: &Cluster| c.describe_group("g").iter().filter(|r| r.current_offset.is_some()).count();
+    assert_eq!(committed(&c), 2);
+    let delete =
+        |partitions| Command::DeleteGroupOffsets { group: "g".into(), topic: "orders".into(), partitions };
+    // Every partition refused: an error, and nothing changed.
+    let e = c.apply(0, delete(vec![7, 8])).unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::UnknownTopicOrPartition), "{e}");
+    assert_eq!(committed(&c), 2);
+    // Partition 7 refused, 0 deleted: the command succeeded, and its event says both.
+    let events = c.apply(0, delete(vec![0, 7])).unwrap();
+    assert_eq!(committed(&c), 1);
+    let event = events.iter().find(|e| matches!(e.kind, EventKind::GroupOffsetsDeleted { .. })).unwrap();
+    let EventKind::GroupOffsetsDeleted { partitions, refused, .. } = &event.kind else { unreachable!() };
+    assert_eq!(partitions, &[TopicPartition::new("orders", 0)]);
+    assert_eq!(refused, &[(TopicPartition::new("orders", 7), ErrorCode::UnknownTopicOrPartition)]);
+    assert_eq!(
+        event.narrate(),
+        "group g: committed offsets of orders-0 deleted; group g: the broker refused to delete the \
+         committed offsets of orders-7 (UNKNOWN_TOPIC_OR_PARTITION)"
+    );
+}

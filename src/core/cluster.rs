@@ -334,9 +334,13 @@ impl Cluster {
                 self.admin_elect_leaders(now, user, election_type, partitions.as_deref())?;
             }
             Command::DeleteGroupOffsets { group, topic, partitions } => {
-                let gone = self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
-                if !gone.is_empty() {
-                    self.events_push(now, EventKind::GroupOffsetsDeleted { group, partitions: gone });
+                let (gone, refused) =
+                    self.admin_delete_group_offsets(now, user, &group, &topic, &partitions)?;
+                if !gone.is_empty() || !refused.is_empty() {
+                    self.events_push(
+                        now,
+                        EventKind::GroupOffsetsDeleted { group, partitions: gone, refused },
+                    );
                 }
             }
             Command::CreateTopic { name, partitions, retention, replication_factor } => {

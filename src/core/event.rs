@@ -405,10 +405,14 @@ pub enum EventKind {
         group: String,
         offsets: Vec<(TopicPartition, u64)>,
     },
-    /// An admin client deleted the group's committed offsets of these partitions.
+    /// An admin client deleted the group's committed offsets of these partitions
+    /// (`OffsetDelete`); the broker refused the partitions in `refused`, each with its error
+    /// (Kafka answers per partition: the others' offsets are gone all the same).
     GroupOffsetsDeleted {
         group: String,
         partitions: Vec<TopicPartition>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        refused: Vec<(TopicPartition, ErrorCode)>,
     },
     /// An admin client deleted the (empty) group and its offsets.
     GroupDeleted {

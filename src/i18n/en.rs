@@ -61,6 +61,7 @@ pub static NARRATION: Narration<'static> = Narration {
     commit_failed: "{consumer}: commit for group {group} failed: {error}",
     group_offsets_altered: "group {group}: committed offsets reset to {offsets}",
     group_offsets_deleted: "group {group}: committed offsets of {partitions} deleted",
+    group_offsets_kept: "group {group}: the broker refused to delete the committed offsets of {refused}",
     group_deleted: "group {group} deleted",
     group_state_changed: "group {group}: {from} -> {to}",
     rebalance_started: "group {group}: rebalance started ({reason}), generation {generation}",

@@ -96,6 +96,7 @@ messages! {
     commit_failed,
     group_offsets_altered,
     group_offsets_deleted,
+    group_offsets_kept,
     group_deleted,
     group_state_changed,
     rebalance_started,
@@ -458,8 +459,20 @@ pub fn narrate(e: &Event, lang: Lang) -> String {
                 .join(", ");
             fill(n.group_offsets_altered, &[("group", group), ("offsets", &offsets)])
         }
-        GroupOffsetsDeleted { group, partitions } => {
-            fill(n.group_offsets_deleted, &[("group", group), ("partitions", &tps(partitions))])
+        GroupOffsetsDeleted { group, partitions, refused } => {
+            let deleted =
+                fill(n.group_offsets_deleted, &[("group", group), ("partitions", &tps(partitions))]);
+            let refused = refused
+                .iter()
+                .map(|(tp, e)| format!("{}-{} ({})", tp.topic, tp.partition, e.name()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let kept = fill(n.group_offsets_kept, &[("group", group), ("refused", &refused)]);
+            match (partitions.is_empty(), refused.is_empty()) {
+                (_, true) => deleted,
+                (true, false) => kept,
+                (false, false) => format!("{deleted}; {kept}"),
+            }
         }
         GroupDeleted { group } => fill(n.group_deleted, &[("group", group)]),
         GroupStateChanged { group, from, to } => {

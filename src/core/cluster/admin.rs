@@ -40,6 +40,9 @@ macro_rules! answer {
     };
 }
 
+/// Partitions a broker refused in a per-partition answer, each with its error.
+type Refusals = Vec<(TopicPartition, ErrorCode)>;
+
 impl Cluster {
     /// The admin client node.
     pub fn admin(&self) -> &AdminClient {
@@ -371,7 +374,8 @@ impl Cluster {
     }
 
     /// `deleteConsumerGroupOffsets`: OffsetFetch first (to say which offsets went), then
-    /// OffsetDelete. Returns the partitions whose committed offset was deleted.
+    /// OffsetDelete. Returns the partitions whose committed offset was deleted and the
+    /// partitions the broker refused, each with its error; an error only when nothing changed.
     pub(crate) fn admin_delete_group_offsets(
         &mut self,
         now: Millis,
@@ -379,7 +383,7 @@ impl Cluster {
         group_id: &str,
         topic: &str,
         partitions: &[u32],
-    ) -> CoreResult<Vec<TopicPartition>> {
+    ) -> CoreResult<(Vec<TopicPartition>, Refusals)> {
         let asked: Vec<TopicPartition> = partitions.iter().map(|p| TopicPartition::new(topic, *p)).collect();
         let fetch = OffsetFetchRequest {
             group_id: GroupId::from(group_id),
@@ -398,12 +402,22 @@ impl Cluster {
             OffsetDelete
         );
         refused(r.error_code, None)?;
-        for (_, code) in &r.partitions {
-            refused(*code, None)?;
+        // Kafka answers per partition: the partitions the broker did not refuse lost their
+        // offsets whatever happened to the others. So the command fails only when the broker
+        // refused every partition asked for (then nothing changed, and the first refusal is
+        // the error); otherwise it succeeded, and the refusals travel with its event.
+        let refusals: Refusals =
+            r.partitions.iter().filter_map(|(tp, code)| code.map(|c| (tp.clone(), c))).collect();
+        if let Some((_, code)) = refusals.first().filter(|_| refusals.len() == r.partitions.len()) {
+            refused(Some(*code), None)?;
         }
-        let had: Vec<TopicPartition> =
-            committed.partitions.into_iter().filter(|(_, o, _)| o.is_some()).map(|(tp, _, _)| tp).collect();
-        Ok(had)
+        let had: Vec<TopicPartition> = committed
+            .partitions
+            .into_iter()
+            .filter(|(tp, o, _)| o.is_some() && !refusals.iter().any(|(r, _)| r == tp))
+            .map(|(tp, _, _)| tp)
+            .collect();
+        Ok((had, refusals))
     }
 
     /// `alterShareGroupOffsets`: AlterShareGroupOffsets; the first refused partition fails the
