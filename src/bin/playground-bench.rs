@@ -703,6 +703,21 @@ fn main() {
     ];
     let mut summary = String::new();
     for (k, v) in &r {
+        if let Some(cases) = v.get("cases").and_then(J::as_object) {
+            // The load figures (scripts/bench-load.mjs): the medians per page and connection.
+            summary.push_str(&format!("{k} (medians of {} runs):\n", v["runs"]));
+            for (case, m) in cases {
+                let ms = |f: &str| m[f].as_f64().map_or("-".to_string(), |x| format!("{x:.0} ms"));
+                summary.push_str(&format!(
+                    "  {case:<28} first frame {:>8}  working {:>8}  CLS {} (takeover {})\n",
+                    ms("first_frame_ms"),
+                    ms("first_working_control_ms"),
+                    m["cls_max"],
+                    m["cls_takeover_max"]
+                ));
+            }
+            continue;
+        }
         if let J::Object(parts) = v {
             summary.push_str(&format!("{k}:\n"));
             for (part, size) in parts {
