@@ -4,9 +4,10 @@
 // of the wasm and JS functions (build a named wasm first: see scripts/bench.sh's wasm_breakdown;
 // E2E_DIST=dir serves another dist/). A tool for finding the cost, not a bench figure.
 //
-//   node scripts/profile-frames.mjs [--speed 10] [--seconds 8] [--cpu] [--count] [--runs 1] [--scroll N]
-//   node scripts/profile-frames.mjs --compare /tmp/dist-before,dist [--speeds 1,10] [--runs 3]
-//     (the bench's frame figures for two builds, alternating in one run: before/after medians)
+//   node scripts/profile-frames.mjs [--speed 10] [--seconds 8] [--cpu] [--count] [--runs 1] [--scroll N] [--rf 3]
+//   node scripts/profile-frames.mjs --compare /tmp/dist-before,dist [--speeds 1,10,rf3] [--runs 3]
+//     (the bench's frame figures for two builds, alternating in one run: before/after medians;
+//     rf3 is 1× on the bench's RF 3 scenario, bigScenario({ rf: 3 }))
 import { serveStatic, launchBrowser } from "../tests/e2e/helpers.mjs";
 import { bigScenario, shareFragment, median, pct, pauseAnswers } from "./bench-ui.mjs";
 
@@ -22,6 +23,8 @@ const CPU = process.argv.includes("--cpu");
 const COUNT = process.argv.includes("--count");
 /** Scroll lane `orders-N` to the top of the viewport before measuring (lanes on screen). */
 const SCROLL = arg("--scroll", 0);
+/** Replication factor of the scenario (3: the bench's RF 3 figure, on 3 brokers). */
+const RF = arg("--rf", 1);
 
 /** Self time (ms) per trace event name inside the main thread's tasks of at least 0.5 ms. */
 function breakdown(trace) {
@@ -122,10 +125,10 @@ function cpuTop(profile, n = 40) {
 }
 
 /** The bench's frame figures (scripts/bench-ui.mjs `frames`) for one page at one speed. */
-async function benchFrames(browser, base, speed) {
+async function benchFrames(browser, base, speed, rf = 1) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(base + shareFragment(bigScenario()));
+  await page.goto(base + shareFragment(bigScenario({ rf })));
   await page.getByRole("button", { name: "Add consumer" }).waitFor();
   if (speed !== 1) await page.getByLabel("Speed").selectOption(String(speed));
   const play = page.getByRole("button", { name: "Play", exact: true });
@@ -144,14 +147,16 @@ async function benchFrames(browser, base, speed) {
 async function compare(dirs) {
   const servers = await Promise.all(dirs.map((d) => serveStatic(d)));
   const browser = await launchBrowser();
-  const speeds = (process.argv.includes("--speeds") ? process.argv[process.argv.indexOf("--speeds") + 1] : "1,10").split(",").map(Number);
+  // A speed "rf3" is 1× on bigScenario({ rf: 3 }) (the bench's RF 3 figure).
+  const speeds = (process.argv.includes("--speeds") ? process.argv[process.argv.indexOf("--speeds") + 1] : "1,10").split(",");
   const rows = {};
   try {
     for (let r = 0; r < RUNS; r++) {
       for (const speed of speeds) {
         for (const [k, server] of servers.entries()) {
-          const m = await benchFrames(browser, server.url, speed);
-          const key = `${dirs[k]} @${speed}x`;
+          const rf = speed.startsWith("rf") ? Number(speed.slice(2)) : 1;
+          const m = await benchFrames(browser, server.url, rf > 1 ? 1 : Number(speed), rf);
+          const key = `${dirs[k]} @${rf > 1 ? speed : `${speed}x`}`;
           (rows[key] ??= []).push(m);
           process.stderr.write(`  run ${r + 1} ${key}: p95 ${m.p95?.toFixed(1)} ms, max ${m.max?.toFixed(1)} ms, long tasks ${m.long}, Pause ${m.pause?.toFixed(1)} ms; CPU p95 ${m.cpu_p95?.toFixed(1)} ms, total ${m.cpu_total} ms\n`);
         }
@@ -209,7 +214,7 @@ try {
         Node.prototype[m] = function (...a) { bump(`${m} in ${this.tagName?.toLowerCase()}.${String(this.className).split(" ")[0]}`); return f.apply(this, a); };
       }
     });
-    await page.goto(server.url + shareFragment(bigScenario()));
+    await page.goto(server.url + shareFragment(bigScenario({ rf: RF })));
     await page.getByRole("button", { name: "Add consumer" }).waitFor();
     if (SPEED !== 1) await page.getByLabel("Speed").selectOption(String(SPEED));
     const play = page.getByRole("button", { name: "Play", exact: true });

@@ -4,7 +4,8 @@
 //! yet readable, and the panel says how many there are. Shown only when the scenario has more
 //! than one broker (the default lessons have one, and look as before).
 
-use super::state::{use_handle, use_sim, Action, ErrorAt, Sim};
+use super::lanes::lane_stamp;
+use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow, SLOW_MS};
 use super::text::{fill, use_text};
 use crate::core::broker::replicas::BrokerState;
 use crate::core::ids::BrokerId;
@@ -106,61 +107,77 @@ pub fn state_text(t: &super::text::Text<'static>, state: BrokerState) -> &'stati
     }
 }
 
-/// The panel (on the ticking context only to build the view).
+impl PartitionRow {
+    /// The same row but for its numbers (the replicas' log ends, the high watermark, the log
+    /// end), which change with every record.
+    fn same_but_numbers(&self, other: &Self) -> bool {
+        self.topic == other.topic
+            && self.partition == other.partition
+            && self.leader == other.leader
+            && self.isr == other.isr
+            && self.high_watermark.is_some() == other.high_watermark.is_some()
+            && self.replicas.len() == other.replicas.len()
+            && self.replicas.iter().zip(&other.replicas).all(|(a, b)| a.0 == b.0)
+    }
+}
+
+/// The panel (on the ticking context only to build the view). The replicas' log ends and the
+/// high watermark change with every record: like a lane's log start and end, they are read, not
+/// watched, so while the clock runs each row's numbers are redrawn at the [`Slow`] rate, the rows
+/// taking turns ([`lane_stamp`]), and not at all while the panel is off screen (it catches up
+/// when it comes on screen); a row whose leader, replicas or ISR change is redrawn at once, and
+/// paused every number is exact. Each row is a component of its own, so a frame writes only the
+/// rows whose turn it is.
 #[function_component(Brokers)]
 pub fn brokers() -> Html {
     let ctx = use_sim();
-    let view = BrokersView::of(&ctx.sim.borrow());
-    match view {
-        Some(view) => html! { <BrokersPanel {view} /> },
-        None => html! {},
+    let node = use_node_ref();
+    let skipped = super::dom::use_skipped(node.clone());
+    let kept = use_mut_ref(Vec::<(Slow, PartitionRow)>::new);
+    let slow = ctx.slow();
+    let (view, real) = {
+        let sim = ctx.sim.borrow();
+        (BrokersView::of(&sim), sim.playback.last_real.unwrap_or(0.0))
+    };
+    let Some(mut view) = view else {
+        return html! {};
+    };
+    {
+        let mut kept = kept.borrow_mut();
+        kept.truncate(view.partitions.len());
+        for (i, row) in view.partitions.iter_mut().enumerate() {
+            let stamp =
+                if slow.playing { Slow { at: lane_stamp(real, i as u32, SLOW_MS), ..slow } } else { slow };
+            match kept.get_mut(i) {
+                Some((at, old))
+                    if old.same_but_numbers(row) && (*at == stamp || (skipped && slow.playing)) =>
+                {
+                    row.clone_from(old);
+                }
+                Some(k) => *k = (stamp, row.clone()),
+                None => kept.push((stamp, row.clone())),
+            }
+        }
     }
+    html! { <BrokersPanel {view} {node} /> }
 }
 
 #[derive(Properties, PartialEq)]
 struct PanelProps {
     view: BrokersView,
+    node: NodeRef,
 }
 
 #[function_component(BrokersPanel)]
 fn brokers_panel(props: &PanelProps) -> Html {
-    let ctx = use_handle();
     let t = use_text();
-    let d = ctx.dispatch.clone();
-    let button = |label: &'static str, help: Option<&'static str>, cmd: Command| {
-        let onclick = d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Global, cmd.clone()));
-        html! { <button type="button" title={help} {onclick}>{ label }</button> }
-    };
-    let ids = |ids: &[BrokerId]| ids.iter().map(BrokerId::to_string).collect::<Vec<_>>().join(",");
+    let rows = props.view.partitions.len();
     html! {
-        <section class="panel brokers" aria-labelledby="h-brokers">
+        <section class="panel brokers" aria-labelledby="h-brokers" ref={props.node.clone()}
+            style={format!("--rows: {rows}")}>
             <h2 id="h-brokers">{ t.brokers_title }</h2>
             <p class="help">{ t.brokers_help }</p>
-            <ul class="broker-list">
-                { for props.view.brokers.iter().map(|b| {
-                    let state = state_text(t, b.state);
-                    let broker = b.id;
-                    html! {
-                        <li class={classes!("broker", (b.state != BrokerState::Running).then_some("down"))}>
-                            <strong>{ fill(t.broker_named, &[&b.id]) }</strong>
-                            if let Some(r) = &b.rack { <span class="muted">{ " · " }{ fill(t.broker_rack, &[r]) }</span> }
-                            <span>{ " · " }{ state }</span>
-                            if b.fenced && b.state != BrokerState::Running { <span class="muted">{ " · " }{ t.broker_fenced }</span> }
-                            <span class="row">
-                                if b.state == BrokerState::Running {
-                                    { button(t.stop_broker, Some(t.stop_broker_help), Command::StopBroker { broker }) }
-                                    { button(t.crash_broker, Some(t.crash_broker_help), Command::CrashBroker { broker }) }
-                                    { button(t.isolate_broker, Some(t.isolate_broker_help), Command::IsolateBroker { broker }) }
-                                } else if b.state == BrokerState::Isolated {
-                                    { button(t.heal_broker, None, Command::HealBroker { broker }) }
-                                } else {
-                                    { button(t.start_broker, None, Command::StartBroker { broker }) }
-                                }
-                            </span>
-                        </li>
-                    }
-                }) }
-            </ul>
+            <BrokerList brokers={props.view.brokers.clone()} />
             <table class="replicas">
                 <thead><tr>
                     <th>{ t.replicas_partition }</th>
@@ -170,30 +187,93 @@ fn brokers_panel(props: &PanelProps) -> Html {
                     <th>{ t.replicas_hw }</th>
                 </tr></thead>
                 <tbody>
-                    { for props.view.partitions.iter().map(|p| {
-                        let leader = p.leader.map_or_else(|| t.leader_none.to_string(), |l| l.to_string());
-                        let replicas = p.replicas.iter().map(|(b, end)| {
-                            let mark = if Some(*b) == p.leader { "*" } else { "" };
-                            format!("{b}{mark} ({end})")
-                        }).collect::<Vec<_>>().join(", ");
-                        let unreadable = p.high_watermark.map_or(0, |hw| p.log_end.saturating_sub(hw));
-                        html! {
-                            <tr>
-                                <td>{ format!("{}-{}", p.topic, p.partition) }</td>
-                                <td>{ leader }</td>
-                                <td>{ replicas }</td>
-                                <td>{ ids(&p.isr) }</td>
-                                <td>
-                                    { p.high_watermark.map_or_else(|| "-".to_string(), |h| h.to_string()) }
-                                    if unreadable > 0 { <span class="muted">{ " · " }{ fill(t.replicas_unreadable, &[&unreadable]) }</span> }
-                                </td>
-                            </tr>
-                        }
+                    { for props.view.partitions.iter().enumerate().map(|(key, row)| html! {
+                        <ReplicaRow {key} row={row.clone()} />
                     }) }
                 </tbody>
             </table>
             if props.view.more > 0 { <p class="muted">{ format!("+{}", props.view.more) }</p> }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BrokerListProps {
+    brokers: Vec<BrokerRow>,
+}
+
+/// Each broker with its rack, state and buttons.
+#[function_component(BrokerList)]
+fn broker_list(props: &BrokerListProps) -> Html {
+    let ctx = use_handle();
+    let t = use_text();
+    let d = ctx.dispatch.clone();
+    let button = |label: &'static str, help: Option<&'static str>, cmd: Command| {
+        let onclick = d.reform(move |_: MouseEvent| Action::cmd(ErrorAt::Global, cmd.clone()));
+        html! { <button type="button" title={help} {onclick}>{ label }</button> }
+    };
+    html! {
+        <ul class="broker-list">
+            { for props.brokers.iter().map(|b| {
+                let state = state_text(t, b.state);
+                let broker = b.id;
+                html! {
+                    <li class={classes!("broker", (b.state != BrokerState::Running).then_some("down"))}>
+                        <strong>{ fill(t.broker_named, &[&b.id]) }</strong>
+                        if let Some(r) = &b.rack { <span class="muted">{ " · " }{ fill(t.broker_rack, &[r]) }</span> }
+                        <span>{ " · " }{ state }</span>
+                        if b.fenced && b.state != BrokerState::Running { <span class="muted">{ " · " }{ t.broker_fenced }</span> }
+                        <span class="row">
+                            if b.state == BrokerState::Running {
+                                { button(t.stop_broker, Some(t.stop_broker_help), Command::StopBroker { broker }) }
+                                { button(t.crash_broker, Some(t.crash_broker_help), Command::CrashBroker { broker }) }
+                                { button(t.isolate_broker, Some(t.isolate_broker_help), Command::IsolateBroker { broker }) }
+                            } else if b.state == BrokerState::Isolated {
+                                { button(t.heal_broker, None, Command::HealBroker { broker }) }
+                            } else {
+                                { button(t.start_broker, None, Command::StartBroker { broker }) }
+                            }
+                        </span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: PartitionRow,
+}
+
+/// One partition's row: leader, replicas with their log ends, ISR, high watermark.
+#[function_component(ReplicaRow)]
+fn replica_row(props: &RowProps) -> Html {
+    let t = use_text();
+    let p = &props.row;
+    let ids = |ids: &[BrokerId]| ids.iter().map(BrokerId::to_string).collect::<Vec<_>>().join(",");
+    let leader = p.leader.map_or_else(|| t.leader_none.to_string(), |l| l.to_string());
+    let replicas = p
+        .replicas
+        .iter()
+        .map(|(b, end)| {
+            let mark = if Some(*b) == p.leader { "*" } else { "" };
+            format!("{b}{mark} ({end})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let unreadable = p.high_watermark.map_or(0, |hw| p.log_end.saturating_sub(hw));
+    html! {
+        <tr>
+            <td>{ format!("{}-{}", p.topic, p.partition) }</td>
+            <td>{ leader }</td>
+            <td>{ replicas }</td>
+            <td>{ ids(&p.isr) }</td>
+            <td>
+                { p.high_watermark.map_or_else(|| "-".to_string(), |h| h.to_string()) }
+                if unreadable > 0 { <span class="muted">{ " · " }{ fill(t.replicas_unreadable, &[&unreadable]) }</span> }
+            </td>
+        </tr>
     }
 }
 
