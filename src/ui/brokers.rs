@@ -4,8 +4,8 @@
 //! yet readable, and the panel says how many there are. Shown only when the scenario has more
 //! than one broker (the default lessons have one, and look as before).
 
-use super::lanes::lane_stamp;
-use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow, SLOW_MS};
+use super::lanes::slow_turn;
+use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow};
 use super::text::{fill, use_text};
 use crate::core::broker::replicas::BrokerState;
 use crate::core::ids::BrokerId;
@@ -124,7 +124,7 @@ impl PartitionRow {
 /// The panel (on the ticking context only to build the view). The replicas' log ends and the
 /// high watermark change with every record: like a lane's log start and end, they are read, not
 /// watched, so while the clock runs each row's numbers are redrawn at the [`Slow`] rate, the rows
-/// taking turns ([`lane_stamp`]), and not at all while the panel is off screen (it catches up
+/// taking turns ([`slow_turn`]), and not at all while the panel is off screen (it catches up
 /// when it comes on screen); a row whose leader, replicas or ISR change is redrawn at once, and
 /// paused every number is exact. Each row is a component of its own, so a frame writes only the
 /// rows whose turn it is.
@@ -146,8 +146,7 @@ pub fn brokers() -> Html {
         let mut kept = kept.borrow_mut();
         kept.truncate(view.partitions.len());
         for (i, row) in view.partitions.iter_mut().enumerate() {
-            let stamp =
-                if slow.playing { Slow { at: lane_stamp(real, i as u32, SLOW_MS), ..slow } } else { slow };
+            let stamp = slow_turn(slow, real, i as u32);
             match kept.get_mut(i) {
                 Some((at, old))
                     if old.same_but_numbers(row) && (*at == stamp || (skipped && slow.playing)) =>

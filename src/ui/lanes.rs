@@ -32,6 +32,16 @@ pub fn lane_stamp(real_ms: f64, p: u32, every: f64) -> u64 {
     ((real_ms.max(0.0) + shift) / every) as u64
 }
 
+/// When row or lane `p`'s [`Slow`] numbers are redrawn: while the clock runs, at the Slow rate
+/// in its turn ([`lane_stamp`]); paused, with every change (`slow` as it is).
+pub fn slow_turn(slow: Slow, real_ms: f64, p: u32) -> Slow {
+    if slow.playing {
+        Slow { at: lane_stamp(real_ms, p, SLOW_MS), ..slow }
+    } else {
+        slow
+    }
+}
+
 /// A stable hue (0..360) for a record key: FNV-1a, so the same key is the same colour on every
 /// lane and every run.
 pub fn key_hue(key: &str) -> u32 {
@@ -151,8 +161,6 @@ pub fn topic_view(props: &TopicProps) -> Html {
     };
     let running = sim.playback.playing;
     // The labels' numbers too take turns (all 48 at once was a long frame four times a second).
-    let slow_of =
-        |p: u32| if slow.playing { Slow { at: lane_stamp(real, p, SLOW_MS), ..slow } } else { slow };
     html! {
         <article class="topic" aria-labelledby={format!("topic-{name}")} ref={node}
             style={format!("--lanes: {}", topic.partition_count())}>
@@ -171,7 +179,7 @@ pub fn topic_view(props: &TopicProps) -> Html {
             }
             <div class="lanes">
                 { for views.into_iter().map(|view| {
-                    let (key, slow) = (view.p, slow_of(view.p));
+                    let (key, slow) = (view.p, slow_turn(slow, real, view.p));
                     html! { <Lane {key} {view} {slow} {fast} {running} /> }
                 }) }
             </div>

@@ -995,9 +995,10 @@ fn delete_offsets(opts: &Parsed, target: &mut dyn Target, ctx: &Context, mut o: 
     }
     crate::core::sort::by_key(&mut partitions, |tp| (tp.topic.to_string(), tp.partition));
     partitions.dedup();
-    // `deleteConsumerGroupOffsets`, one partition per command (so a refused command changed
-    // nothing, and each partition gets its own answer); with no partition at all, one
-    // command for none, which only the group-level checks can refuse.
+    // `deleteConsumerGroupOffsets`, one partition per command, so each partition's answer
+    // reaches the table (a command's result is one error; its event, which lists every
+    // refusal, does not reach a tool); with no partition at all, one command for none, which
+    // only the group-level checks can refuse.
     let delete = |target: &mut dyn Target, topic: &str, partitions: Vec<u32>| {
         let cmd = Command::DeleteGroupOffsets { group: group.clone(), topic: topic.to_string(), partitions };
         target.apply_as(ctx.user.as_deref(), cmd)
