@@ -2,8 +2,9 @@
 // (gzip and brotli, as the precompressed files in dist/ hold them), and navigation → first frame
 // and → first working control, cold cache, on three connections (localhost; "Fast 4G": 9 Mbps,
 // 170 ms RTT; "Slow 3G": 400 kbps, 400 ms RTT; Chromium's own network emulation over CDP), for the
-// full page and for a docs page with two embeds. Medians of RUNS runs, the cases alternated (one
-// run of each, then the next round) so a slow moment of the machine does not land on one case.
+// full page and for a docs page with two embeds (also with the preload lines docs/embedding.md
+// offers). Medians of RUNS runs, the cases alternated (one run of each, then the next round) so
+// a slow moment of the machine does not land on one case.
 // Writes target/bench/load.json (scripts/bench.sh merges it into report.json).
 //
 //   node scripts/bench-load.mjs [--runs 5] [--only docs_two_embeds.fast_4g[,page.slow_3g…]]
@@ -30,13 +31,20 @@ export const NETWORKS = {
   slow_3g: { latency: 400, downloadThroughput: (400e3 / 8) | 0, uploadThroughput: (400e3 / 8) | 0 },
 };
 
-/** A docs page with two embeds, the first in view (and the second just below it). */
-export const DOCS_PAGE = `<!doctype html>
+/** The two lines docs/embedding.md offers a page whose playground is in its first screen
+ *  ("Starting sooner"): the wasm and its glue are asked for with the page, not after embed.js. */
+export const PRELOAD = `<link rel="preload" href="pg/broker-playground_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="pg/broker-playground.js">
+`;
+
+/** A docs page with two embeds, the first in view (and the second just below it); `head` goes
+ *  after the embed's script tag. */
+export const docsPage = (head = "") => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Docs: consumer groups</title>
 <link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <script type="module" src="pg/embed.js"></script>
-<style>body { font: 16px/1.5 Georgia, serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; }</style>
+${head}<style>body { font: 16px/1.5 Georgia, serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; }</style>
 </head><body>
 <h1>Consumer groups</h1>
 <p>When a member of a group crashes, the coordinator waits for its session to time out.</p>
@@ -45,6 +53,7 @@ export const DOCS_PAGE = `<!doctype html>
 <broker-playground id="second" scenario="kip-848" controls="player" height="420"></broker-playground>
 </body></html>
 `;
+export const DOCS_PAGE = docsPage();
 
 /** Runs in the page before anything else: records when the lesson is first on screen and when
  *  it first works (checked every animation frame, i.e. just before each paint), and layout shifts. */
@@ -126,11 +135,16 @@ function bytes() {
   return out;
 }
 
-const server = await serveDocsSite(DOCS_PAGE);
+const server = await serveDocsSite(DOCS_PAGE, { "docs-preload.html": docsPage(PRELOAD) });
 const browser = await launchBrowser();
 const out = { ...bytes(), runs: RUNS, cases: {} };
 try {
-  const pages = { page: `${server.url}pg/index.html`, docs_two_embeds: `${server.url}docs.html` };
+  const pages = {
+    page: `${server.url}pg/index.html`,
+    docs_two_embeds: `${server.url}docs.html`,
+    // The same docs page with docs/embedding.md's preload lines: what they buy, and cost.
+    docs_two_embeds_preload: `${server.url}docs-preload.html`,
+  };
   const results = {};
   for (let i = 0; i < RUNS; i++) {
     for (const [net, conditions] of Object.entries(NETWORKS)) {

@@ -112,14 +112,15 @@ export async function serveStatic(dir = DIST) {
   };
 }
 
-/** A docs site that copied dist/ to /pg/: serves `docsHtml` as /docs.html beside it.
- *  Returns { url, close } (close also removes the temporary folder). */
-export async function serveDocsSite(docsHtml) {
+/** A docs site that copied dist/ to /pg/: serves `docsHtml` as /docs.html beside it, and each
+ *  of `more` (file name → HTML) as another page. Returns { url, close } (close also removes the temporary folder). */
+export async function serveDocsSite(docsHtml, more = {}) {
   const { mkdtemp, symlink, writeFile, rm } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const dir = await mkdtemp(join(tmpdir(), "docs-site-"));
   await symlink(DIST, join(dir, "pg"));
   await writeFile(join(dir, "docs.html"), docsHtml);
+  for (const [name, html] of Object.entries(more)) await writeFile(join(dir, name), html);
   await writeFile(join(dir, "index.html"), "<!doctype html><title>docs</title>");
   const server = await serveStatic(dir);
   return {

@@ -18,10 +18,18 @@ const DOCS = `<!doctype html>
 <broker-playground id="second" scenario="kip-848" controls="player" height="420"></broker-playground>
 </body></html>`;
 
+/** The same page with the two lines docs/embedding.md offers ("Starting sooner"). */
+const PRELOADED = DOCS.replace(
+  "</script></head>",
+  `</script>
+<link rel="preload" href="pg/broker-playground_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="pg/broker-playground.js"></head>`,
+);
+
 /** Serves dist/ under /pg/ next to the docs page; opens a throttled page whose wasm is held
  *  until `release()`. Everything is closed when `t` ends. */
 async function openHeld(t, path) {
-  const server = await serveDocsSite(DOCS);
+  const server = await serveDocsSite(DOCS, { "docs-preload.html": PRELOADED });
   const browser = await launchBrowser();
   t.after(async () => {
     await browser.close();
@@ -114,6 +122,29 @@ test("a docs page with two embeds fetches the wasm once; both start", async (t) 
   assert.equal(count("/pg/broker-playground.js"), 1, "its glue, once");
   for (const id of ["rebalance-basics", "kip-848"]) assert.equal(count(`/pg/scenarios/${id}.json`), 1, id);
   assert.equal(count("/pg/posters/kip-848.player.en.html"), 1, "the player's poster");
+  assert.deepEqual(problems, []);
+});
+
+test("with docs/embedding.md's preload lines the wasm the page asked for early is the one that runs", async (t) => {
+  const { page, problems, requests, release } = await openHeld(t, "docs-preload.html");
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  // Asked for with the page, before any embed has started: the preload, not embed.js.
+  await page.waitForFunction(() =>
+    performance.getEntriesByType("resource").some((e) => e.name.endsWith("/pg/broker-playground.js")),
+  );
+  assert.ok(requests.includes("/pg/broker-playground_bg.wasm"), requests.join("\n"));
+  await page.locator("#first .bp-root[data-poster] main.app").waitFor();
+  release();
+  await page.locator("#second").scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => ["first", "second"].every((id) => document.getElementById(id).started));
+  await page.locator("#first .bp-root:not([data-poster]) main.app").waitFor();
+  // embed.js's own fetch took the preloaded response (a request that did not match it, say in
+  // its credentials mode, would download the wasm a second time).
+  const count = (p) => requests.filter((r) => r === p).length;
+  assert.equal(count("/pg/broker-playground_bg.wasm"), 1, "the wasm, once");
+  assert.equal(count("/pg/broker-playground.js"), 1, "its glue, once");
+  assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), [], "no 'preloaded but not used' warning");
   assert.deepEqual(problems, []);
 });
 
