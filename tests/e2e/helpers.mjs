@@ -113,7 +113,8 @@ export async function serveStatic(dir = DIST) {
 }
 
 /** A docs site that copied dist/ to /pg/: serves `docsHtml` as /docs.html beside it, and each
- *  of `more` (file name → HTML) as another page. Returns { url, close } (close also removes the temporary folder). */
+ *  of `more` (file name → HTML) as another page. Returns { url, close } (close also removes the
+ *  temporary folder). */
 export async function serveDocsSite(docsHtml, more = {}) {
   const { mkdtemp, symlink, writeFile, rm } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");

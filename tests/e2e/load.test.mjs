@@ -129,18 +129,26 @@ test("with docs/embedding.md's preload lines the wasm the page asked for early i
   const { page, problems, requests, release } = await openHeld(t, "docs-preload.html");
   const warnings = [];
   page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
-  // Asked for with the page, before any embed has started: the preload, not embed.js.
-  await page.waitForFunction(() =>
-    performance.getEntriesByType("resource").some((e) => e.name.endsWith("/pg/broker-playground.js")),
-  );
-  assert.ok(requests.includes("/pg/broker-playground_bg.wasm"), requests.join("\n"));
   await page.locator("#first .bp-root[data-poster] main.app").waitFor();
   release();
   await page.locator("#second").scrollIntoViewIfNeeded();
   await page.waitForFunction(() => ["first", "second"].every((id) => document.getElementById(id).started));
   await page.locator("#first .bp-root:not([data-poster]) main.app").waitFor();
-  // embed.js's own fetch took the preloaded response (a request that did not match it, say in
-  // its credentials mode, would download the wasm a second time).
+  // The wasm and the glue were asked for by the page's <link>s: before embed.js had even
+  // arrived, so before it could ask. And embed.js's own fetch and import took those responses
+  // (a request that did not match the preload, say in its credentials mode, would download the
+  // wasm a second time).
+  const timing = await page.evaluate(() =>
+    Object.fromEntries(
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => /\/pg\/(embed\.js|broker-playground(_bg\.wasm|\.js))$/.test(e.name))
+        .map((e) => [new URL(e.name).pathname.slice(4), [e.startTime, e.responseEnd]]),
+    ),
+  );
+  const embedArrived = timing["embed.js"][1];
+  for (const file of ["broker-playground_bg.wasm", "broker-playground.js"])
+    assert.ok(timing[file][0] < embedArrived, `${file} asked for at ${timing[file][0]} ms, embed.js here at ${embedArrived} ms`);
   const count = (p) => requests.filter((r) => r === p).length;
   assert.equal(count("/pg/broker-playground_bg.wasm"), 1, "the wasm, once");
   assert.equal(count("/pg/broker-playground.js"), 1, "its glue, once");
