@@ -122,19 +122,23 @@ function langOf(lang) {
   return "en";
 }
 
-/** The poster (HTML text) of what these options run, or `null` when there is none. */
-async function loadPoster(options) {
+/** The poster (HTML text) of what these options run, or `null` when there is none; fetched once
+ *  per page for each lesson, controls and language. */
+const posterFiles = new Map();
+function loadPoster(options) {
   const id = String(options.scenario ?? "").trim() || DEFAULT_SCENARIO;
   const controls = String(options.controls ?? "").trim() || "full";
-  if (!LESSONS || !LESSONS.includes(id)) return null; // only built-in ids reach innerHTML
-  if (!["full", "minimal", "player"].includes(controls)) return null;
-  try {
-    const url = new URL(`posters/${id}.${controls}.${langOf(options.lang)}.html`, BASE);
-    const res = await fetch(url, { priority: "high" }); // the first frame: ahead of the wasm
-    return res.ok ? await res.text() : null;
-  } catch {
-    return null; // the poster is a nicety: the wasm still starts
-  }
+  if (!LESSONS || !LESSONS.includes(id)) return Promise.resolve(null); // only built-in ids reach innerHTML
+  if (!["full", "minimal", "player"].includes(controls)) return Promise.resolve(null);
+  const url = new URL(`posters/${id}.${controls}.${langOf(options.lang)}.html`, BASE).href;
+  if (!posterFiles.has(url))
+    posterFiles.set(
+      url,
+      fetch(url, { priority: "high" }) // the first frame: ahead of the wasm
+        .then((res) => (res.ok ? res.text() : null))
+        .catch(() => null), // the poster is a nicety: the wasm still starts
+    );
+  return posterFiles.get(url);
 }
 
 /** A built-in lesson's scenario file, fetched once per page: `{ id, text }`, or `null` (the
@@ -397,6 +401,15 @@ class BrokerPlaygroundElement extends HTMLElement {
       { rootMargin: "200px 0px" },
     );
     this.observer.observe(this);
+    // The observer first reports after the page's next rendering step, tens of ms after this
+    // script ran: an instance already in view asks for its poster as soon as every element is
+    // connected and sized (one layout for all of them), beside the stylesheets its constructor
+    // asked for, so the first frame does not wait for that step (issue 18).
+    queueMicrotask(() => {
+      if (!this.isConnected || this.instance.running) return;
+      const r = this.getBoundingClientRect();
+      if (r.top < innerHeight + 200 && r.bottom > -200) loadPoster(this.instance.options);
+    });
   }
 
   disconnectedCallback() {

@@ -66,6 +66,11 @@ test("three instances on a docs page: shadow roots, lazy start, independent stat
     assert.ok(await page.evaluate((id) => document.getElementById(id).shadowRoot !== null, id), `${id} has an open shadow root`);
   }
   assert.equal(await mounted(page, "pg-kip848"), false, "an instance below the fold has not mounted yet");
+  // An instance in view asks for its poster at once (embed.js); one below the fold does not, so
+  // a reader on a slow link does not pay for lessons further down.
+  const posters = () => app.requests.filter((u) => u.includes("/posters/")).map((u) => u.split("/posters/")[1]);
+  assert.ok(posters().some((p) => p.startsWith("rebalance-basics.")), posters().join(", "));
+  assert.ok(!posters().some((p) => p.startsWith("kip-848.")), `not the one below the fold: ${posters().join(", ")}`);
   assert.equal(await page.evaluate(() => document.getElementById("pg-kip848").started), false);
   // It shows a placeholder of its final size meanwhile, in its language.
   const kip = page.locator("#pg-kip848");
