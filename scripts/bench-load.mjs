@@ -16,7 +16,7 @@
 import { readdirSync, statSync, existsSync } from "node:fs";
 import { writeFile, mkdir } from "node:fs/promises";
 import { join, extname, relative } from "node:path";
-import { DIST, serveDocsSite, launchBrowser } from "../tests/e2e/helpers.mjs";
+import { DIST, serveDocsSite, launchBrowser, preloadLines } from "../tests/e2e/helpers.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -30,12 +30,6 @@ export const NETWORKS = {
   fast_4g: { latency: 170, downloadThroughput: (9e6 / 8) | 0, uploadThroughput: (1.5e6 / 8) | 0 },
   slow_3g: { latency: 400, downloadThroughput: (400e3 / 8) | 0, uploadThroughput: (400e3 / 8) | 0 },
 };
-
-/** The two lines docs/embedding.md offers a page whose playground is in its first screen
- *  ("Starting sooner"): the wasm and its glue are asked for with the page, not after embed.js. */
-export const PRELOAD = `<link rel="preload" href="pg/broker-playground_bg.wasm" as="fetch" type="application/wasm" crossorigin>
-<link rel="modulepreload" href="pg/broker-playground.js">
-`;
 
 /** A docs page with two embeds, the first in view (and the second just below it); `head` goes
  *  after the embed's script tag. */
@@ -135,7 +129,7 @@ function bytes() {
   return out;
 }
 
-const server = await serveDocsSite(DOCS_PAGE, { "docs-preload.html": docsPage(PRELOAD) });
+const server = await serveDocsSite(DOCS_PAGE, { "docs-preload.html": docsPage(preloadLines()) });
 const browser = await launchBrowser();
 const out = { ...bytes(), runs: RUNS, cases: {} };
 try {

@@ -122,40 +122,37 @@ function langOf(lang) {
   return "en";
 }
 
-/** The poster (HTML text) of what these options run, or `null` when there is none; fetched once
- *  per page for each lesson, controls and language. */
-const posterFiles = new Map();
+/** The text at `url`, fetched once per page however many instances ask; `null` when it did not
+ *  load (a poster or a scenario file is a nicety: the wasm still starts). */
+const texts = new Map();
+function textOnce(url, init) {
+  if (!texts.has(url))
+    texts.set(
+      url,
+      fetch(url, init)
+        .then((res) => (res.ok ? res.text() : null))
+        .catch(() => null),
+    );
+  return texts.get(url);
+}
+
+/** The poster (HTML text) of what these options run, or `null` when there is none. */
 function loadPoster(options) {
   const id = String(options.scenario ?? "").trim() || DEFAULT_SCENARIO;
   const controls = String(options.controls ?? "").trim() || "full";
   if (!LESSONS || !LESSONS.includes(id)) return Promise.resolve(null); // only built-in ids reach innerHTML
   if (!["full", "minimal", "player"].includes(controls)) return Promise.resolve(null);
   const url = new URL(`posters/${id}.${controls}.${langOf(options.lang)}.html`, BASE).href;
-  if (!posterFiles.has(url))
-    posterFiles.set(
-      url,
-      fetch(url, { priority: "high" }) // the first frame: ahead of the wasm
-        .then((res) => (res.ok ? res.text() : null))
-        .catch(() => null), // the poster is a nicety: the wasm still starts
-    );
-  return posterFiles.get(url);
+  return textOnce(url, { priority: "high" }); // the first frame: ahead of the wasm
 }
 
-/** A built-in lesson's scenario file, fetched once per page: `{ id, text }`, or `null` (the
- *  default lesson is inside the wasm; the wasm itself says what is wrong with an unknown id). */
-const scenarioFiles = new Map();
+/** A built-in lesson's scenario file: `{ id, text }`, or `null` (the default lesson is inside
+ *  the wasm; the wasm itself says what is wrong with an unknown id). */
 function loadScenario(value) {
   const id = String(value ?? "").trim();
   if (!id || id === DEFAULT_SCENARIO || (LESSONS && !LESSONS.includes(id))) return Promise.resolve(null);
-  if (!scenarioFiles.has(id))
-    scenarioFiles.set(
-      id,
-      fetch(new URL(`scenarios/${encodeURIComponent(id)}.json`, BASE))
-        .then((res) => (res.ok ? res.text() : null))
-        .then((text) => (text == null ? null : { id, text }))
-        .catch(() => null),
-    );
-  return scenarioFiles.get(id);
+  const url = new URL(`scenarios/${encodeURIComponent(id)}.json`, BASE).href;
+  return textOnce(url).then((text) => (text == null ? null : { id, text }));
 }
 
 /** The stylesheets, fetched once and shared by every shadow root (constructable stylesheets);
@@ -365,6 +362,9 @@ export function mount(element, options = {}) {
   };
 }
 
+/** How near the viewport (px, above or below) an instance counts as in view: it starts then. */
+const NEAR_PX = 200;
+
 /** `<broker-playground scenario height controls lang>`: starts when it comes into view. */
 class BrokerPlaygroundElement extends HTMLElement {
   static observedAttributes = ["height", ...RUN_ATTRIBUTES];
@@ -398,7 +398,7 @@ class BrokerPlaygroundElement extends HTMLElement {
         this.observer = null;
         this.instance.start().catch((err) => console.error(err));
       },
-      { rootMargin: "200px 0px" },
+      { rootMargin: `${NEAR_PX}px 0px` },
     );
     this.observer.observe(this);
     // The observer first reports after the page's next rendering step, tens of ms after this
@@ -408,7 +408,7 @@ class BrokerPlaygroundElement extends HTMLElement {
     queueMicrotask(() => {
       if (!this.isConnected || this.instance.running) return;
       const r = this.getBoundingClientRect();
-      if (r.top < innerHeight + 200 && r.bottom > -200) loadPoster(this.instance.options);
+      if (r.top < innerHeight + NEAR_PX && r.bottom > -NEAR_PX) loadPoster(this.instance.options);
     });
   }
 

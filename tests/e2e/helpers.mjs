@@ -112,6 +112,13 @@ export async function serveStatic(dir = DIST) {
   };
 }
 
+/** The two lines docs/embedding.md offers a page whose playground is in its first screen
+ *  ("Starting sooner"), for dist/ copied to `base`: the wasm and its glue asked for with the page. */
+export const preloadLines = (base = "pg/") =>
+  `<link rel="preload" href="${base}broker-playground_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="${base}broker-playground.js">
+`;
+
 /** A docs site that copied dist/ to /pg/: serves `docsHtml` as /docs.html beside it, and each
  *  of `more` (file name → HTML) as another page. Returns { url, close } (close also removes the
  *  temporary folder). */

@@ -8,7 +8,7 @@
 // (Fast 4G), the test also holds the wasm's response until it has looked at the poster.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDocsSite, launchBrowser, watchPage } from "./helpers.mjs";
+import { serveDocsSite, launchBrowser, watchPage, preloadLines } from "./helpers.mjs";
 
 const DOCS = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Docs</title>
@@ -19,12 +19,7 @@ const DOCS = `<!doctype html>
 </body></html>`;
 
 /** The same page with the two lines docs/embedding.md offers ("Starting sooner"). */
-const PRELOADED = DOCS.replace(
-  "</script></head>",
-  `</script>
-<link rel="preload" href="pg/broker-playground_bg.wasm" as="fetch" type="application/wasm" crossorigin>
-<link rel="modulepreload" href="pg/broker-playground.js"></head>`,
-);
+const PRELOADED = DOCS.replace("</script></head>", `</script>\n${preloadLines()}</head>`);
 
 /** Serves dist/ under /pg/ next to the docs page; opens a throttled page whose wasm is held
  *  until `release()`. Everything is closed when `t` ends. */
