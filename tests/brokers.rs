@@ -240,7 +240,7 @@ fn kafka_topics_describe_prints_leader_replicas_and_isr_as_kafka_4_does() {
 // ------------------------------------------------------------------ the random driver
 
 use broker_playground::core::command::Command;
-use broker_playground::core::log::Value;
+use broker_playground::core::log::ValueRef;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -284,8 +284,8 @@ fn safe_cluster() -> Scenario {
 /// The record at `offset` of `orders-partition`: its producer sequence.
 fn seq_at(r: &Run, partition: u32, offset: u64) -> Option<u64> {
     match r.cluster.topics()["orders"].partitions[partition as usize].get(offset)?.value {
-        Value::Seq(s) => Some(s),
-        Value::Text(_) => None,
+        ValueRef::Seq(s) => Some(s),
+        ValueRef::Text(_) => None,
     }
 }
 
@@ -428,7 +428,7 @@ fn written_twice(r: &Run) -> Vec<(u32, u64)> {
     for (p, log) in r.cluster.topics()["orders"].partitions.iter().enumerate() {
         let mut seen = std::collections::BTreeSet::new();
         for o in log.log_start()..log.log_end() {
-            if let Some(Value::Seq(s)) = log.get(o).map(|rec| rec.value.clone()) {
+            if let Some(ValueRef::Seq(s)) = log.get(o).map(|rec| rec.value) {
                 if !seen.insert(s) {
                     twice.push((p as u32, s));
                 }

@@ -11,7 +11,7 @@
 use broker_playground::core::command::Command;
 use broker_playground::core::event::{Event, EventKind};
 use broker_playground::core::ids::BrokerId;
-use broker_playground::core::log::Value;
+use broker_playground::core::log::ValueRef;
 use broker_playground::core::scenario::{Run, Scenario};
 
 /// Three brokers; `orders` with 3 partitions of `rf` replicas; a share group `workers`; the
@@ -210,10 +210,10 @@ fn the_producer_delivers_everything_once_the_brokers_are_back() {
     let mut seen: Vec<u64> = r.cluster.topics()["orders"]
         .partitions
         .iter()
-        .flat_map(|log| log.read(log.log_start(), usize::MAX).map(|(_, rec)| rec.value.clone()))
+        .flat_map(|log| log.read(log.log_start(), usize::MAX).map(|(_, rec)| rec.value))
         .map(|v| match v {
-            Value::Seq(s) => s,
-            Value::Text(t) => panic!("unexpected value {t}"),
+            ValueRef::Seq(s) => s,
+            ValueRef::Text(t) => panic!("unexpected value {t}"),
         })
         .collect();
     seen.sort_unstable();

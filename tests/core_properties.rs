@@ -39,7 +39,7 @@ use broker_playground::core::event::{EventKind, LeaveReason};
 use broker_playground::core::group::assignor::{Strategy as Assignor, TopicPartition};
 use broker_playground::core::group::{GroupProtocol, GroupState};
 use broker_playground::core::ids::NodeId;
-use broker_playground::core::log::{PartitionLog, Record, Retention, Value};
+use broker_playground::core::log::{PartitionLog, Record, Retention, Value, ValueRef};
 use broker_playground::core::producer::{KeyMode, PartitionerKind, ProducerSpec};
 use broker_playground::core::scenario::event_stream_hash;
 use broker_playground::core::{Cluster, Command, ErrorCode, Event};
@@ -1101,7 +1101,7 @@ impl Checker {
             for (p, log) in t.partitions.iter().enumerate() {
                 let mut seen = BTreeSet::new();
                 for (o, r) in log.read(log.log_start(), usize::MAX) {
-                    if let Value::Seq(s) = r.value {
+                    if let ValueRef::Seq(s) = r.value {
                         if idempotent.contains(&r.producer) && !seen.insert((r.producer, s)) {
                             return Err(format!(
                                 "{name}-{p}: record {s} of producer #{} written twice (again at {o})",

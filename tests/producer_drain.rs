@@ -11,7 +11,7 @@ use broker_playground::core::command::Command;
 use broker_playground::core::error::ErrorCode;
 use broker_playground::core::event::{Event, EventKind};
 use broker_playground::core::ids::BrokerId;
-use broker_playground::core::log::Value;
+use broker_playground::core::log::ValueRef;
 use broker_playground::core::scenario::{Run, Scenario};
 use proptest::prelude::*;
 
@@ -79,8 +79,8 @@ fn log_values(r: &Run, partition: u32) -> Vec<String> {
     let log = &r.cluster.topics()["orders"].partitions[partition as usize];
     log.read(log.log_start(), usize::MAX)
         .map(|(_, rec)| match &rec.value {
-            Value::Text(t) => t.to_string(),
-            Value::Seq(s) => s.to_string(),
+            ValueRef::Text(t) => t.to_string(),
+            ValueRef::Seq(s) => s.to_string(),
         })
         .collect()
 }
@@ -96,7 +96,7 @@ fn written_and_acknowledged(
     let log = &r.cluster.topics()["orders"].partitions[partition as usize];
     let holds = |base: u64, count: u64| {
         (base..base + count)
-            .any(|o| log.get(o).is_some_and(|rec| matches!(&rec.value, Value::Text(t) if &**t == value)))
+            .any(|o| log.get(o).is_some_and(|rec| matches!(&rec.value, ValueRef::Text(t) if &***t == value)))
     };
     let written = events.iter().find_map(|e| match &e.kind {
         EventKind::Produced { partition: p, base_offset, count, .. }

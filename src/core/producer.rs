@@ -4,7 +4,7 @@
 use super::config::ProducerDefaults;
 use super::error::{CoreError, CoreResult, ErrorCode};
 use super::ids::BrokerId;
-use super::log::{Record, Value};
+use super::log::{RecordBatch, Value};
 use super::partitioner::StickyState;
 use super::protocol::produce::NO_PRODUCER_ID;
 use super::replication::config::{Acks, ProducerReplicationConfig};
@@ -169,7 +169,7 @@ pub(crate) struct Batch {
     /// Creation order: a retried batch goes back before newer ones of its partition.
     pub(super) id: u64,
     pub(super) partition: u32,
-    pub(super) records: Arc<Vec<Record>>,
+    pub(super) records: Arc<RecordBatch>,
     /// Generated records not made yet, after `records` ([`Runs`]): made when the batch is
     /// first sent.
     pub(super) runs: Runs,
@@ -203,12 +203,7 @@ impl Batch {
         let v = Arc::make_mut(&mut self.records);
         v.reserve_exact(self.runs.iter().map(|r| r.2 as usize).sum());
         for (timestamp, first, count) in self.runs.drain(..) {
-            v.extend((first..first + count).map(|seq| Record {
-                timestamp,
-                key: None,
-                value: Value::Seq(seq),
-                producer,
-            }));
+            v.extend_generated(timestamp, first..first + count, producer);
         }
     }
 }
@@ -365,7 +360,7 @@ impl ProducerClient {
     pub(super) fn append_to_unsent(
         &mut self,
         partition: u32,
-        records: &mut Vec<Record>,
+        records: &mut RecordBatch,
         runs: &[(Millis, u64, u64)],
         bytes: u64,
         headers: &[(u32, super::log::Headers)],
@@ -654,7 +649,7 @@ mod tests {
         super::Batch {
             id,
             partition: 0,
-            records: std::sync::Arc::new(vec![record; count as usize]),
+            records: std::sync::Arc::new(vec![record; count as usize].into_iter().collect()),
             runs: Vec::new(),
             headers: Vec::new(),
             bytes: 0,

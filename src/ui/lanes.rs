@@ -9,7 +9,7 @@ use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow, SLOW_MS};
 use super::text::{fill, text_for, use_text};
 use crate::core::consumer::{Consumer, ConsumerMode};
-use crate::core::log::Value;
+use crate::core::log::ValueRef;
 use crate::core::topic::Topic;
 use crate::core::Command;
 use std::collections::BTreeMap;
@@ -613,14 +613,14 @@ fn cell(props: &CellProps) -> Html {
     let Some((o, r)) = record else {
         return html! { <span class="rec empty"></span> };
     };
-    let (class, style, key) = match &r.key {
+    let (class, style, key) = match r.key {
         Some(k) => ("rec", Some(format!("--h:{}", key_hue(k))), k.to_string()),
         None => ("rec null", None, "null".to_string()),
     };
     let title = props.detail.then(|| {
-        let value = match &r.value {
-            Value::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
-            Value::Text(s) => s.to_string(),
+        let value = match r.value {
+            ValueRef::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
+            ValueRef::Text(s) => s.to_string(),
         };
         fill(t.record_title, &[&o, &key, &value])
     });

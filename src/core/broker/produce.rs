@@ -271,7 +271,7 @@ impl Broker {
             partition: tp.partition,
             base_offset,
             count,
-            key: data.records.first().and_then(|r| r.key.as_ref()).map(|k| k.to_string()),
+            key: data.records.first().and_then(|r| r.key.map(|k| k.to_string())),
         }));
         match append.required {
             Some(required) => {

@@ -590,7 +590,7 @@ impl Broker {
         let mut keys = Vec::new();
         for a in acquired {
             let n = (a.last_offset - a.first_offset + 1) as usize;
-            keys.extend(log.read(a.first_offset, n).map(|(o, r)| (o, r.key.clone())));
+            keys.extend(log.read(a.first_offset, n).map(|(o, r)| (o, r.key.cloned())));
         }
         keys
     }

@@ -7,7 +7,7 @@ use crate::core::cluster::Cluster;
 use crate::core::error::{CoreResult, ErrorCode};
 use crate::core::event::EventKind;
 use crate::core::ids::{BrokerId, NodeId, TopicPartition};
-use crate::core::log::{seq_values_of_one_size, Record, Value};
+use crate::core::log::{seq_values_of_one_size, Record, RecordBatch, Value};
 use crate::core::net::Payload;
 use crate::core::partitioner::{partition_for_key, round_robin, SkippedDraws};
 use crate::core::producer::{
@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 /// A step's batch for one partition while it is made: partition, records, headers by index,
 /// bytes ([`Record::size_bytes`]), and plain records as runs ([`Runs`]; a batch holds either).
-type NewBatch = (u32, Vec<Record>, Vec<(u32, crate::core::log::Headers)>, u64, Runs);
+type NewBatch = (u32, RecordBatch, Vec<(u32, crate::core::log::Headers)>, u64, Runs);
 
 #[cfg(test)]
 thread_local! {
@@ -64,7 +64,7 @@ fn batch_for<'a>(
     // becomes the log's storage as it is (broker/produce.rs).
     // (Plain records are kept as runs until sent: no room for records.)
     let room = if plain { 0 } else { (records_left as usize).min((batch_size / size.max(1)) as usize + 1) };
-    batches.push((partition, Vec::with_capacity(room), Vec::new(), 0, Runs::new()));
+    batches.push((partition, RecordBatch::with_capacity(room), Vec::new(), 0, Runs::new()));
     batches.last_mut().expect("pushed")
 }
 
@@ -1100,7 +1100,7 @@ mod tests {
             let logs = c.topics()["t"]
                 .partitions
                 .iter()
-                .map(|log| log.read(log.log_start(), usize::MAX).map(|(o, r)| (o, r.clone())).collect())
+                .map(|log| log.read(log.log_start(), usize::MAX).map(|(o, r)| (o, r.to_record())).collect())
                 .collect();
             (events, logs)
         }

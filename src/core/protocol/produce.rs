@@ -12,7 +12,7 @@
 //! With `acks=0` the broker sends no answer at all.
 
 use super::{ErrorCode, TopicPartition};
-use crate::core::log::{Headers, Record};
+use crate::core::log::{Headers, RecordBatch};
 use std::sync::Arc;
 
 /// `RecordBatch.NO_PRODUCER_ID`: a producer without idempotence.
@@ -38,7 +38,7 @@ pub struct PartitionProduceData {
     pub base_sequence: i32,
     /// The batch's records (shared with the producer, which keeps the batch until it is
     /// answered, to retry it).
-    pub records: Arc<Vec<Record>>,
+    pub records: Arc<RecordBatch>,
     /// The records' size ([`Record::size_bytes`] summed): it travels with the batch, as
     /// `batchLength` does in Kafka's `RecordBatch`, so the leader does not measure it again.
     pub size_bytes: u64,

@@ -18,7 +18,7 @@ use crate::core::consumer::ConsumerSpec;
 use crate::core::error::ErrorCode;
 use crate::core::group::assignor::TopicPartition;
 use crate::core::ids::GroupId;
-use crate::core::log::{Record, Value};
+use crate::core::log::{RecordRef, ValueRef};
 use crate::core::protocol::fetch::{FetchPartition, FetchRequest};
 use crate::core::protocol::metadata::MetadataRequest;
 use crate::core::protocol::offset_fetch::OffsetFetchRequest;
@@ -120,7 +120,7 @@ impl Format {
     }
 
     /// One record as `DefaultMessageFormatter.writeTo` prints it.
-    pub fn record(&self, cluster: &Cluster, partition: u32, offset: u64, r: &Record) -> String {
+    pub fn record(&self, cluster: &Cluster, partition: u32, offset: u64, r: RecordRef) -> String {
         let mut s = String::new();
         if self.timestamp {
             s.push_str(&format!("CreateTime:{}{}", r.timestamp, self.key_separator));
@@ -132,7 +132,7 @@ impl Format {
             s.push_str(&format!("Offset:{offset}{}", self.key_separator));
         }
         if self.key {
-            s.push_str(r.key.as_deref().unwrap_or(&self.null_literal));
+            s.push_str(r.key.map_or(&*self.null_literal, |k| &**k));
             s.push_str(&self.key_separator);
         }
         if self.value {
@@ -144,10 +144,10 @@ impl Format {
 }
 
 /// A record's value as text: its text, or `<producer>-<sequence>` (CLI.md).
-pub fn value_text(cluster: &Cluster, r: &Record) -> String {
-    match &r.value {
-        Value::Text(t) => t.to_string(),
-        Value::Seq(n) => format!("{}-{n}", cluster.producer_name(r.producer)),
+pub fn value_text(cluster: &Cluster, r: RecordRef) -> String {
+    match r.value {
+        ValueRef::Text(t) => t.to_string(),
+        ValueRef::Seq(n) => format!("{}-{n}", cluster.producer_name(r.producer)),
     }
 }
 
