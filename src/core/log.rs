@@ -183,7 +183,8 @@ impl RecordBatch {
     /// The index a string gets when added now (as the key field encodes it: one more).
     fn add_string(&mut self, s: Arc<str>) -> u32 {
         self.strings.push(s);
-        // A batch holds at most a few million records: far below 2^31 strings.
+        // Far below 2^31 strings: a producer's batch holds at most `batch.size` (64 MiB) of
+        // records, a log's own chunk what the work budget lets the cluster keep.
         (self.strings.len() as u32) & !Slot::TEXT
     }
 
