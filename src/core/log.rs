@@ -38,16 +38,32 @@ pub struct Record {
 /// varint lengths). Used to estimate `retention.bytes`.
 pub const RECORD_OVERHEAD_BYTES: u64 = 10;
 
+impl Value {
+    /// The value as a reader of a log sees it.
+    pub fn borrowed(&self) -> ValueRef<'_> {
+        match self {
+            Value::Seq(n) => ValueRef::Seq(*n),
+            Value::Text(t) => ValueRef::Text(t),
+        }
+    }
+}
+
 impl Record {
     /// Approximate size on disk, for `retention.bytes` and `batch.size`.
     pub fn size_bytes(&self) -> u64 {
-        let key = self.key.as_ref().map_or(0, |k| k.len() as u64);
-        let value = match &self.value {
-            Value::Seq(n) => 4 + decimal_digits(*n),
-            Value::Text(t) => t.len() as u64,
-        };
-        key + value + RECORD_OVERHEAD_BYTES
+        size_bytes(self.key.as_ref(), self.value.borrowed())
     }
+}
+
+/// A record's approximate size on disk: its key, its value as text, and Kafka's per-record
+/// overhead.
+fn size_bytes(key: Option<&Arc<str>>, value: ValueRef) -> u64 {
+    let key = key.map_or(0, |k| k.len() as u64);
+    let value = match value {
+        ValueRef::Seq(n) => 4 + decimal_digits(n),
+        ValueRef::Text(t) => t.len() as u64,
+    };
+    key + value + RECORD_OVERHEAD_BYTES
 }
 
 /// A record's value as a reader sees it: borrowed from the batch that holds it.
@@ -79,12 +95,7 @@ pub struct RecordRef<'a> {
 impl RecordRef<'_> {
     /// [`Record::size_bytes`].
     pub fn size_bytes(&self) -> u64 {
-        let key = self.key.map_or(0, |k| k.len() as u64);
-        let value = match self.value {
-            ValueRef::Seq(n) => 4 + decimal_digits(n),
-            ValueRef::Text(t) => t.len() as u64,
-        };
-        key + value + RECORD_OVERHEAD_BYTES
+        size_bytes(self.key, self.value)
     }
 
     pub fn to_record(&self) -> Record {
@@ -101,12 +112,8 @@ impl PartialEq<Record> for RecordRef<'_> {
     fn eq(&self, r: &Record) -> bool {
         self.timestamp == r.timestamp
             && self.producer == r.producer
-            && self.key.map(|k| &**k) == r.key.as_deref()
-            && match (self.value, &r.value) {
-                (ValueRef::Seq(a), Value::Seq(b)) => a == *b,
-                (ValueRef::Text(a), Value::Text(b)) => **a == **b,
-                _ => false,
-            }
+            && self.key == r.key.as_ref()
+            && self.value == r.value.borrowed()
     }
 }
 

@@ -9,7 +9,7 @@ use super::problem::{ErrorNote, Problem};
 use super::state::{use_handle, use_sim, Action, ErrorAt, Sim, Slow, SLOW_MS};
 use super::text::{fill, text_for, use_text};
 use crate::core::consumer::{Consumer, ConsumerMode};
-use crate::core::log::ValueRef;
+use crate::core::tools::kafka_console_consumer::value_text;
 use crate::core::topic::Topic;
 use crate::core::Command;
 use std::collections::BTreeMap;
@@ -618,10 +618,7 @@ fn cell(props: &CellProps) -> Html {
         None => ("rec null", None, "null".to_string()),
     };
     let title = props.detail.then(|| {
-        let value = match r.value {
-            ValueRef::Seq(n) => format!("{}-{n}", sim.run.cluster.producer_name(r.producer)),
-            ValueRef::Text(s) => s.to_string(),
-        };
+        let value = value_text(&sim.run.cluster, r);
         fill(t.record_title, &[&o, &key, &value])
     });
     html! {
